@@ -1,0 +1,141 @@
+//! Doc comments: spec text made safe for rustdoc.
+//!
+//! Descriptions are vendor prose in loose Markdown. Left as they are, they would make
+//! `cargo doc` warn (bare URLs, `[brackets]` read as broken intra-doc links, stray HTML tags)
+//! and `cargo test` fail (indented or fenced text compiled as a doctest). This module keeps
+//! the text readable while removing those traps, and emits one `#[doc]` attribute per line.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Doc;
+
+/// `#[doc]` attributes for an item: title, description, then where it came from in the spec.
+pub fn doc_attrs(doc: &Doc) -> TokenStream {
+    let lines = doc_lines(doc);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The doc text of an item, one entry per line, each starting with a space as `///` does.
+pub fn doc_lines(doc: &Doc) -> Vec<String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(title) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        paragraphs.push(sanitize(title));
+    }
+    if let Some(description) = doc.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if doc.title.as_deref().map(str::trim) != Some(description) {
+            paragraphs.push(sanitize(description));
+        }
+    }
+    if !doc.pointer.is_empty() {
+        paragraphs.push(format!("JSON Pointer: `{}`", doc.pointer.replace('`', "'")));
+    }
+    let mut lines = Vec::new();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(paragraph.lines().map(str::to_owned));
+    }
+    lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+}
+
+/// Makes spec prose safe for rustdoc: fences become `text` blocks, no line is indented
+/// (indentation would start a code block), brackets and angle brackets are escaped, and bare
+/// URLs are wrapped in `<...>` so that they become links.
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw_line in text.lines() {
+        let line = raw_line.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_owned());
+        } else {
+            out.push(escape_inline(trimmed));
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+fn escape_inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            let (url, tail) = rest.split_at(url_len);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = tail;
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().unwrap_or_default();
+        match c {
+            '[' | ']' | '<' | '>' | '\\' | '*' | '_' | '#' if needs_escape(c, out.as_str()) => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// Brackets, angle brackets and backslashes are always escaped. Emphasis markers and `#` are
+/// escaped only where Markdown would act on them: `#` at the start of a line (a heading).
+fn needs_escape(c: char, before: &str) -> bool {
+    match c {
+        '[' | ']' | '<' | '>' | '\\' => true,
+        '#' => before.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// The length of a URL starting at the beginning of `text`, if one does.
+fn url_at(text: &str) -> Option<usize> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        .unwrap_or(text.len());
+    // A sentence's closing punctuation is not part of the URL.
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    Some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_wrapped_and_brackets_escaped() {
+        assert_eq!(
+            sanitize("See https://revcent.com/docs. Use [this] <b>now</b>"),
+            "See <https://revcent.com/docs>. Use \\[this\\] \\<b\\>now\\</b\\>"
+        );
+    }
+
+    #[test]
+    fn indentation_and_fences_cannot_become_doctests() {
+        assert_eq!(sanitize("a\n    indented\n```\nlet x;\n```"), "a\nindented\n```text\nlet x;\n```");
+        assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn lines_end_with_the_pointer() {
+        let doc = Doc { title: Some("T".into()), description: Some("one\ntwo".into()), pointer: "#/a/b".into() };
+        assert_eq!(doc_lines(&doc), vec![" T", "", " one", " two", "", " JSON Pointer: `#/a/b`"]);
+    }
+}

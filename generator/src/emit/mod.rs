@@ -1,0 +1,38 @@
+//! Emit: the only phase that uses `quote!`. It turns the model into the files of a crate, as
+//! token streams for Rust files and text for `Cargo.toml`; [`crate::render`] formats them.
+
+mod doc;
+mod manifest;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::{ApiModel, Doc};
+
+/// One emitted file, before rendering.
+pub enum EmittedFile {
+    Rust { path: &'static str, tokens: TokenStream },
+    Text { path: &'static str, contents: String },
+}
+
+/// Every file of the crate, in a fixed order.
+pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
+    vec![
+        EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) },
+        EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) },
+        EmittedFile::Rust { path: "src/types.rs", tokens: types::types_module(model) },
+    ]
+}
+
+fn lib_module(model: &ApiModel) -> TokenStream {
+    let crate_doc = Doc { title: Some(model.title.clone()), description: model.description.clone(), pointer: String::new() };
+    let mut lines = doc::doc_lines(&crate_doc);
+    lines.push(String::new());
+    lines.push(format!(" Generated from `{}`.", model.source_name));
+    quote! {
+        #( #![doc = #lines] )*
+
+        pub mod types;
+    }
+}

@@ -1,0 +1,213 @@
+//! Emit of `src/types.rs`: one item per model type.
+//!
+//! Each function returns self-contained tokens for one concept. Paths are absolute
+//! (`::std::option::Option`), so a spec type named `Option` or `Result` shadows nothing.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use super::doc::doc_attrs;
+use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
+
+/// The whole `types` module.
+pub fn types_module(model: &ApiModel) -> TokenStream {
+    let items = model.types.iter().map(|def| type_item(model, def));
+    quote! {
+        //! Types of every schema in the spec, mirroring what the wire carries.
+        #( #items )*
+    }
+}
+
+fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(&def.doc);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
+        TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants),
+        TypeKind::IntegerEnum(variants) => integer_enum_item(&name, &doc, variants),
+        TypeKind::Union(variants) => union_item(model, &name, &doc, variants),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(model, target);
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field_item(model, f));
+    let additional = s.additional.as_ref().map(|(field, ty)| {
+        let field = ident(field);
+        let ty = type_tokens(model, ty);
+        quote! {
+            /// Properties not named in the schema, as `additionalProperties` allows.
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
+    // A struct whose every field may be absent has an obvious empty value.
+    let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+    let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #name {
+            #( #fields )*
+            #additional
+        }
+    }
+}
+
+fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let doc = doc_attrs(&field.doc);
+    let mut serde = Vec::new();
+    if field.rust_name != field.wire_name {
+        let wire = &field.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    let ty = if field.required {
+        type_tokens(model, &field.ty)
+    } else {
+        serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        // Absent and `null` both read as `None` here; validation tells them apart.
+        let inner = match &field.ty {
+            TypeRef::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        let inner = type_tokens(model, inner);
+        quote!(::std::option::Option<#inner>)
+    };
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<String>]) -> TokenStream {
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.value;
+        let rename = (v.rust_name != v.value).then(|| quote!(#[serde(rename = #wire)]));
+        quote! { #rename #variant, }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.value;
+        quote! { Self::#variant => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum #name {
+            #( #items )*
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #( #arms )*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i64>]) -> TokenStream {
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { #variant = #value, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde_repr::Serialize_repr, ::serde_repr::Deserialize_repr)]
+        #[repr(i64)]
+        pub enum #name {
+            #( #items )*
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn value(self) -> i64 {
+                self as i64
+            }
+        }
+    }
+}
+
+fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant]) -> TokenStream {
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = doc_attrs(&v.doc);
+        let ty = type_tokens(model, &v.ty);
+        quote! { #doc #variant(#ty), }
+    });
+    quote! {
+        #doc
+        ///
+        /// Reading JSON takes the first variant, in declaration order, that the value fits.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #items )*
+        }
+    }
+}
+
+/// The Rust type of a type reference.
+pub fn type_tokens(model: &ApiModel, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(p) => primitive_tokens(*p),
+        TypeRef::Named(id) => {
+            let name = ident(&model.type_def(*id).name);
+            quote!(#name)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(model, inner);
+            quote!(::std::option::Option<#inner>)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(model, inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(model, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = type_tokens(model, inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+fn primitive_tokens(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::String => quote!(::std::string::String),
+        Primitive::Bool => quote!(bool),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::U32 => quote!(u32),
+        Primitive::U64 => quote!(u64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::Date => quote!(::chrono::NaiveDate),
+        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
+        Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::Value => quote!(::serde_json::Value),
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}

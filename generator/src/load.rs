@@ -1,0 +1,263 @@
+//! Load: spec text in, a checked document out.
+//!
+//! The text (YAML or JSON) is first read into a plain JSON value, so every later phase can
+//! follow a JSON Pointer anywhere in the document, including `$ref`s into arrays
+//! (`#/components/schemas/X/allOf/0`) that `openapiv3` alone cannot follow. The whole document
+//! is checked here, before any code is generated: version, shape (through `openapiv3`, with the
+//! path of the first mismatch), dangling or external `$ref`s, and duplicate operation ids.
+//! Every problem found is reported, not just the first.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::diag::{pointer_join, Diagnostic, Diagnostics, Severity};
+
+/// A spec as read from disk (or anywhere else): a name for messages, and its text.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// How to name the spec in messages, usually its path (`specs/pelcro.yaml`).
+    pub name: String,
+    pub text: String,
+}
+
+/// A loaded and checked OpenAPI 3.0 document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub name: String,
+    /// The document as plain JSON, for following pointers.
+    pub raw: Value,
+    pub openapi: openapiv3::OpenAPI,
+}
+
+/// Why a spec could not be loaded: every problem found, each with its JSON Pointer.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {d}", self.file)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads and checks a spec.
+pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
+    let fail = |diagnostics: Vec<Diagnostic>| LoadError { file: source.name.clone(), diagnostics };
+    let raw = parse_text(&source.text).map_err(|d| fail(vec![d]))?;
+
+    let mut diags = Diagnostics::default();
+    check_version(&raw, &mut diags);
+    if diags.has_errors() {
+        return Err(fail(diags.into_vec()));
+    }
+    check_refs(&raw, "#", &raw, false, &mut diags);
+
+    let openapi = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+        Ok(openapi) => Some(openapi),
+        Err(err) => {
+            let pointer = path_to_pointer(err.path());
+            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", err.inner()));
+            None
+        }
+    };
+    if let Some(openapi) = &openapi {
+        check_operation_ids(openapi, &mut diags);
+    }
+    match openapi {
+        Some(openapi) if !diags.has_errors() => {
+            Ok(Spec { name: source.name.clone(), raw, openapi })
+        }
+        _ => Err(fail(diags.into_vec())),
+    }
+}
+
+/// Parses YAML or JSON (JSON is YAML, but a JSON parser gives better positions for it).
+fn parse_text(text: &str) -> Result<Value, Diagnostic> {
+    let syntax = |message: String| Diagnostic { severity: Severity::Error, pointer: "#".into(), message };
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| syntax(format!("invalid JSON: {e}")));
+    }
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(text).map_err(|e| syntax(format!("invalid YAML: {e}")))?;
+    yaml_to_json(yaml, "#")
+}
+
+/// Converts YAML to JSON. Scalar keys become strings, since YAML writes status codes as
+/// integer keys (`200:`) where JSON has `"200"`.
+fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Diagnostic> {
+    use serde_yaml::Value as Y;
+    let unsupported = |what: &str| Diagnostic {
+        severity: Severity::Error,
+        pointer: pointer.to_owned(),
+        message: format!("{what} cannot be represented in JSON"),
+    };
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| unsupported("a non-finite number"))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(item, &pointer_join(pointer, &i.to_string())))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    _ => return Err(unsupported("a mapping key that is not a scalar")),
+                };
+                let value = yaml_to_json(value, &pointer_join(pointer, &key))?;
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
+    })
+}
+
+fn check_version(raw: &Value, diags: &mut Diagnostics) {
+    match raw.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) => diags.error("#/openapi", format!("OpenAPI version {v} is not supported; this generator reads 3.0.x")),
+        None if raw.get("swagger").is_some() => {
+            diags.error("#/swagger", "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 first")
+        }
+        None => diags.error("#", "missing the `openapi` version field; is this an OpenAPI 3.0 document?"),
+    }
+}
+
+/// Keys whose values are data, not schema or document structure: a `$ref` key inside them is
+/// an ordinary property of the example, not a reference.
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+}
+
+/// Maps whose keys are names chosen by the spec's author (a property called `default` or
+/// `example` is a schema, not data), not keywords.
+fn holds_names(key: &str) -> bool {
+    matches!(
+        key,
+        "properties" | "schemas" | "responses" | "parameters" | "requestBodies" | "headers"
+            | "securitySchemes" | "links" | "callbacks" | "content" | "encoding" | "variables"
+            | "paths"
+    )
+}
+
+/// Reports every `$ref` that is external or does not resolve, with the pointer of the `$ref`.
+/// `keys_are_names` is set for the maps of [`holds_names`], whose keys are never data keys.
+fn check_refs(node: &Value, pointer: &str, root: &Value, keys_are_names: bool, diags: &mut Diagnostics) {
+    match node {
+        Value::Object(map) => {
+            if let (false, Some(Value::String(target))) = (keys_are_names, map.get("$ref")) {
+                let at = pointer_join(pointer, "$ref");
+                if !target.starts_with('#') {
+                    diags.error(at, format!("external reference `{target}` is not supported; only references within the document (`#/...`) are"));
+                } else if resolve_pointer(root, target).is_none() {
+                    diags.error(at, format!("reference `{target}` does not resolve to anything in the document"));
+                }
+            }
+            for (key, value) in map {
+                // `#/components/examples` holds Example objects, which may be references;
+                // everywhere else `examples` is data.
+                let is_data = is_data_key(key) && !(key == "examples" && pointer == "#/components");
+                if keys_are_names || !is_data {
+                    let names = !keys_are_names && holds_names(key);
+                    check_refs(value, &pointer_join(pointer, key), root, names, diags);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_refs(item, &pointer_join(pointer, &i.to_string()), root, false, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Follows a `#/...` reference within the document. Handles `~0`/`~1` escapes and
+/// percent-encoding in the fragment.
+pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    let fragment = reference.strip_prefix('#')?;
+    let decoded = percent_decode(fragment)?;
+    root.pointer(&decoded)
+}
+
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_owned());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Turns serde_path_to_error's path into a JSON Pointer.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = pointer_join(&pointer, key),
+            Segment::Enum { variant } => pointer = pointer_join(&pointer, variant),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+fn check_operation_ids(openapi: &openapiv3::OpenAPI, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, method, operation) in openapi.operations() {
+        let Some(id) = operation.operation_id.as_deref() else { continue };
+        let here = pointer_join(&pointer_join("#/paths", path), method);
+        if let Some(first) = seen.get(id) {
+            diags.error(
+                pointer_join(&here, "operationId"),
+                format!("duplicate operationId `{id}`: also used at {first}"),
+            );
+        } else {
+            seen.insert(id, here);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Lower: the only phase that knows `openapiv3`. It reads a loaded [`Spec`] and fills an
+//! [`ApiModel`], reporting what it cannot express as diagnostics.
+//!
+//! Order is a decision: component schemas are named first, in the spec's order, so that they
+//! keep their own names; inline schemas that need a type of their own are hoisted as they are
+//! met, walking components and then operations in the spec's order.
+
+mod schema;
+
+use crate::diag::Diagnostics;
+use crate::load::Spec;
+use crate::model::ApiModel;
+use crate::Options;
+
+pub use schema::SchemaLowerer;
+
+/// Lowers a spec into the model of its crate.
+pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiModel {
+    let info = &spec.openapi.info;
+    let mut lowerer = SchemaLowerer::new(spec, diags);
+    lowerer.lower_components();
+    lowerer.lower_operation_schemas();
+    let types = lowerer.finish();
+    ApiModel {
+        crate_name: options.crate_name.clone(),
+        crate_version: crate_version(&info.version, diags),
+        title: info.title.clone(),
+        description: info.description.clone(),
+        source_name: spec.name.clone(),
+        types,
+    }
+}
+
+/// Turns `info.version` into a valid crate version: up to three numeric components, padded
+/// with zeros (`1.0` -> `1.0.0`, `v2` -> `2.0.0`). A version with no number in it gives
+/// `0.0.0`, with a warning.
+fn crate_version(version: &str, diags: &mut Diagnostics) -> String {
+    let numbers: Vec<u64> = version
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .take(3)
+        .map_while(|part| part.parse().ok())
+        .collect();
+    if numbers.is_empty() {
+        diags.warning(
+            "#/info/version",
+            format!("`{version}` has no version number in it; the crate is versioned 0.0.0"),
+        );
+        return "0.0.0".to_owned();
+    }
+    let component = |i: usize| numbers.get(i).copied().unwrap_or(0);
+    format!("{}.{}.{}", component(0), component(1), component(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_versions() {
+        let mut d = Diagnostics::default();
+        assert_eq!(crate_version("1.0", &mut d), "1.0.0");
+        assert_eq!(crate_version("v2", &mut d), "2.0.0");
+        assert_eq!(crate_version("2020-08-27", &mut d), "2020.8.27");
+        assert_eq!(crate_version("1.2.3-beta", &mut d), "1.2.3");
+        assert!(d.into_vec().is_empty());
+        let mut d = Diagnostics::default();
+        assert_eq!(crate_version("latest", &mut d), "0.0.0");
+        assert_eq!(d.into_vec().len(), 1);
+    }
+}

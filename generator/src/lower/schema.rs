@@ -1,0 +1,974 @@
+//! Lowering of JSON Schema objects into model types.
+//!
+//! Each schema is read through [`Flat`], one view of its keywords whichever `SchemaKind`
+//! `openapiv3` chose, and then given a [`Shape`]: a struct, an enum, a union, a pass-through to
+//! one `allOf` member, or a plain value type (primitive, array, map). Schemas reached through a
+//! `$ref` always get a named type (an alias where the shape is a plain value), so references
+//! and recursion resolve by index. Inline schemas get a named type only where Rust needs one,
+//! named after where they stand (`Customer` + `contact_person` -> `CustomerContactPerson`).
+//!
+//! Subschemas that only constrain (`{required: [email]}` under `anyOf`, a `not`) shape no type:
+//! they are rules for the validators, and the type is what the wire can carry.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+
+use crate::diag::{pointer_join, Diagnostics};
+use crate::load::{percent_decode, resolve_pointer, Spec};
+use crate::model::{
+    Doc, EnumVariant, Field, Primitive, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+};
+use crate::naming::{field_name, type_name, Namespace};
+
+/// Keywords a Schema Object may hold in OpenAPI 3.0. Anything else (other than `x-`
+/// extensions) is reported, since it would otherwise be dropped without a word.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref", "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
+    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties",
+    "minProperties", "required", "enum", "type", "allOf", "oneOf", "anyOf", "not", "items",
+    "properties", "additionalProperties", "description", "format", "default", "nullable",
+    "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated",
+];
+
+/// How deep `$ref` chains and nested `allOf`s are followed before giving up with a diagnostic.
+const MAX_DEPTH: usize = 64;
+
+/// Lowers the schemas of one spec into a type arena.
+pub struct SchemaLowerer<'a> {
+    spec: &'a Spec,
+    diags: &'a mut Diagnostics,
+    /// The arena. A type is reserved (named, with a placeholder kind) before its schema is
+    /// lowered, which is what lets recursive types refer to themselves.
+    types: Vec<TypeDef>,
+    names: Namespace,
+    /// Every schema that became a named type, by the JSON Pointer it was found at.
+    by_pointer: BTreeMap<String, TypeId>,
+    /// Named types whose schema says `nullable: true`: a reference to them is nullable.
+    nullable: BTreeSet<TypeId>,
+}
+
+/// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
+struct Flat<'s> {
+    schema: &'s Schema,
+    typ: Option<String>,
+    format: Option<String>,
+    properties: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<&'s ReferenceOr<Box<Schema>>>,
+    enumeration: Vec<Value>,
+    one_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    all_of: &'s [ReferenceOr<Schema>],
+}
+
+/// What a schema becomes in Rust.
+enum Shape<'s> {
+    /// `allOf` with one member that shapes the value (the others only constrain): the type is
+    /// that member's.
+    Passthrough(&'s ReferenceOr<Schema>, String),
+    Struct,
+    StringEnum,
+    IntegerEnum,
+    /// Members of a `oneOf` / `anyOf` that shape the value, with their pointers.
+    Union(Vec<(String, &'s ReferenceOr<Schema>)>),
+    /// A primitive, an array, a map or any value: no named type of its own.
+    Value,
+}
+
+/// Properties of an object, gathered from the schema and its `allOf` members.
+#[derive(Default)]
+struct ObjectParts {
+    /// Wire name, schema, pointer of the property schema.
+    properties: Vec<(String, ReferenceOr<Box<Schema>>, String)>,
+    required: BTreeSet<String>,
+}
+
+impl<'a> SchemaLowerer<'a> {
+    pub fn new(spec: &'a Spec, diags: &'a mut Diagnostics) -> Self {
+        Self {
+            spec,
+            diags,
+            types: Vec::new(),
+            names: Namespace::new(),
+            by_pointer: BTreeMap::new(),
+            nullable: BTreeSet::new(),
+        }
+    }
+
+    /// Lowers `#/components/schemas` in the spec's order, then the schemas inside the other
+    /// component maps (request bodies, responses, parameters, headers).
+    pub fn lower_components(&mut self) {
+        let spec = self.spec;
+        let Some(components) = &spec.openapi.components else { return };
+        // Claim every component name first, so that no hoisted inline type takes it.
+        let mut reserved = Vec::new();
+        for key in components.schemas.keys() {
+            let pointer = pointer_join("#/components/schemas", key);
+            let id = self.reserve(&type_name(key, "Schema"));
+            self.by_pointer.insert(pointer.clone(), id);
+            reserved.push((id, key, pointer));
+        }
+        for (id, key, pointer) in reserved {
+            self.define(id, &components.schemas[key], &pointer, 0);
+        }
+        for (key, body) in &components.request_bodies {
+            let pointer = pointer_join("#/components/requestBodies", key);
+            if let ReferenceOr::Item(body) = body {
+                self.lower_content(&body.content, &pointer, &type_name(key, "RequestBody"));
+            }
+        }
+        for (key, response) in &components.responses {
+            let pointer = pointer_join("#/components/responses", key);
+            if let ReferenceOr::Item(response) = response {
+                self.lower_content(&response.content, &pointer, &type_name(key, "Response"));
+            }
+        }
+        for (key, parameter) in &components.parameters {
+            let pointer = pointer_join("#/components/parameters", key);
+            if let ReferenceOr::Item(parameter) = parameter {
+                self.lower_parameter(parameter, &pointer, &type_name(key, "Parameter"));
+            }
+        }
+    }
+
+    /// Lowers the inline schemas of every operation: parameters, request bodies, responses.
+    pub fn lower_operation_schemas(&mut self) {
+        let spec = self.spec;
+        for (path, item) in spec.openapi.paths.iter() {
+            let item_pointer = pointer_join("#/paths", path);
+            let ReferenceOr::Item(item) = item else { continue };
+            for (i, parameter) in item.parameters.iter().enumerate() {
+                if let ReferenceOr::Item(parameter) = parameter {
+                    let pointer = pointer_join(&pointer_join(&item_pointer, "parameters"), &i.to_string());
+                    let hint = type_name(&format!("{path} {}", parameter.parameter_data_ref().name), "Parameter");
+                    self.lower_parameter(parameter, &pointer, &hint);
+                }
+            }
+            for (method, operation) in item.iter() {
+                let op_pointer = pointer_join(&item_pointer, method);
+                let op_name = operation_type_name(operation, method, path);
+                for (i, parameter) in operation.parameters.iter().enumerate() {
+                    if let ReferenceOr::Item(parameter) = parameter {
+                        let pointer = pointer_join(&pointer_join(&op_pointer, "parameters"), &i.to_string());
+                        let hint = format!("{op_name}{}", type_name(&parameter.parameter_data_ref().name, "Parameter"));
+                        self.lower_parameter(parameter, &pointer, &hint);
+                    }
+                }
+                if let Some(ReferenceOr::Item(body)) = &operation.request_body {
+                    let pointer = pointer_join(&op_pointer, "requestBody");
+                    self.lower_content(&body.content, &pointer, &format!("{op_name}Request"));
+                }
+                let responses = &operation.responses;
+                let statuses = responses
+                    .default
+                    .iter()
+                    .map(|r| ("default".to_owned(), r))
+                    .chain(responses.responses.iter().map(|(code, r)| (code.to_string(), r)));
+                for (status, response) in statuses {
+                    if let ReferenceOr::Item(response) = response {
+                        let pointer = pointer_join(&pointer_join(&op_pointer, "responses"), &status);
+                        let hint = format!("{op_name}Response{}", type_name(&status, "Status"));
+                        self.lower_content(&response.content, &pointer, &hint);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Finishes the arena: boxes the fields that make types recursive.
+    pub fn finish(self) -> Vec<TypeDef> {
+        let mut types = self.types;
+        box_recursive_fields(&mut types);
+        types
+    }
+
+    fn lower_content(
+        &mut self,
+        content: &openapiv3::Content,
+        pointer: &str,
+        hint: &str,
+    ) {
+        let content_pointer = pointer_join(pointer, "content");
+        for (media, media_type) in content {
+            if let Some(schema) = &media_type.schema {
+                let pointer = pointer_join(&pointer_join(&content_pointer, media), "schema");
+                self.lower_schema(schema, &pointer, hint, 0);
+            }
+        }
+    }
+
+    fn lower_parameter(&mut self, parameter: &openapiv3::Parameter, pointer: &str, hint: &str) {
+        match &parameter.parameter_data_ref().format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                self.lower_schema(schema, &pointer_join(pointer, "schema"), hint, 0);
+            }
+            openapiv3::ParameterSchemaOrContent::Content(content) => {
+                self.lower_content(content, pointer, hint);
+            }
+        }
+    }
+
+    fn reserve(&mut self, candidate: &str) -> TypeId {
+        let name = self.names.unique(candidate.to_owned());
+        self.types.push(TypeDef {
+            name,
+            doc: Doc::default(),
+            kind: TypeKind::Alias(TypeRef::Primitive(Primitive::Value)),
+        });
+        TypeId(self.types.len() - 1)
+    }
+
+    fn name_of(&self, id: TypeId) -> String {
+        self.types[id.0].name.clone()
+    }
+
+    fn fill(&mut self, id: TypeId, doc: Doc, kind: TypeKind) {
+        let def = &mut self.types[id.0];
+        def.doc = doc;
+        def.kind = kind;
+    }
+
+    fn named(&self, id: TypeId) -> TypeRef {
+        if self.nullable.contains(&id) {
+            TypeRef::Nullable(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
+        }
+    }
+
+    /// Lowers a schema or a reference to one.
+    fn lower_schema<S: AsSchema>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer, depth),
+            ReferenceOr::Item(schema) => self.lower_inline(schema.as_schema(), pointer, hint, depth),
+        }
+    }
+
+    /// Lowers a `$ref`: the target always becomes a named type, defined once.
+    fn lower_ref(&mut self, reference: &str, at: &str, depth: usize) -> TypeRef {
+        let target = percent_decode(reference).unwrap_or_else(|| reference.to_owned());
+        if let Some(&id) = self.by_pointer.get(&target) {
+            return self.named(id);
+        }
+        if depth > MAX_DEPTH {
+            self.diags.error(at, format!("`$ref` chain through `{reference}` is deeper than {MAX_DEPTH}; typed as any JSON value"));
+            return TypeRef::Primitive(Primitive::Value);
+        }
+        let Some(value) = resolve_pointer(&self.spec.raw, reference) else {
+            self.diags.error(at, format!("reference `{reference}` does not resolve; typed as any JSON value"));
+            return TypeRef::Primitive(Primitive::Value);
+        };
+        let schema: ReferenceOr<Schema> = match serde_json::from_value(value.clone()) {
+            Ok(schema) => schema,
+            Err(err) => {
+                self.diags.error(&target, format!("referenced from {at}, but not a valid schema: {err}; typed as any JSON value"));
+                return TypeRef::Primitive(Primitive::Value);
+            }
+        };
+        let id = self.reserve(&hint_from_pointer(&target));
+        self.by_pointer.insert(target.clone(), id);
+        self.define(id, &schema, &target, depth + 1);
+        self.named(id)
+    }
+
+    /// Defines a reserved named type from its schema.
+    fn define(&mut self, id: TypeId, schema: &ReferenceOr<Schema>, pointer: &str, depth: usize) {
+        let name = self.name_of(id);
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = self.lower_ref(reference, pointer, depth + 1);
+                let doc = Doc { pointer: pointer.to_owned(), ..Doc::default() };
+                self.fill(id, doc, TypeKind::Alias(target));
+                return;
+            }
+            ReferenceOr::Item(schema) => schema,
+        };
+        self.check_keywords(pointer);
+        let flat = Flat::new(schema);
+        let doc = doc_of(schema, pointer);
+        match self.shape(&flat, pointer, depth) {
+            Shape::Passthrough(member, member_pointer) => {
+                let target = self.lower_schema(member, &member_pointer, &name, depth + 1);
+                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)));
+            }
+            Shape::Value => {
+                let target = self.lower_value(&flat, pointer, &name, depth);
+                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)));
+            }
+            shape => {
+                if schema.schema_data.nullable {
+                    self.nullable.insert(id);
+                }
+                let kind = self.lower_def(shape, &flat, pointer, &name, depth);
+                self.fill(id, doc, kind);
+            }
+        }
+    }
+
+    /// Lowers an inline schema; it gets a named type only if its shape needs one.
+    fn lower_inline(&mut self, schema: &Schema, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+        if let Some(&id) = self.by_pointer.get(pointer) {
+            return self.named(id);
+        }
+        self.check_keywords(pointer);
+        let flat = Flat::new(schema);
+        let nullable = schema.schema_data.nullable;
+        let ty = match self.shape(&flat, pointer, depth) {
+            Shape::Passthrough(member, member_pointer) => {
+                self.lower_schema(member, &member_pointer, hint, depth + 1)
+            }
+            Shape::Value => self.lower_value(&flat, pointer, hint, depth),
+            shape => {
+                let id = self.reserve(hint);
+                self.by_pointer.insert(pointer.to_owned(), id);
+                let name = self.name_of(id);
+                let kind = self.lower_def(shape, &flat, pointer, &name, depth);
+                self.fill(id, doc_of(schema, pointer), kind);
+                TypeRef::Named(id)
+            }
+        };
+        nullable_if(ty, nullable)
+    }
+
+    fn shape<'s>(&mut self, flat: &Flat<'s>, pointer: &str, depth: usize) -> Shape<'s> {
+        let typed_members = |members: &'s [ReferenceOr<Schema>], keyword: &str| -> Vec<(String, &'s ReferenceOr<Schema>)> {
+            members
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| shapes_value(m))
+                .map(|(i, m)| (pointer_join(&pointer_join(pointer, keyword), &i.to_string()), m))
+                .collect()
+        };
+        let all_of = typed_members(flat.all_of, "allOf");
+        let object_typed = flat.typ.as_deref() == Some("object");
+        if !all_of.is_empty() {
+            let own_shape = !flat.properties.is_empty() || flat.items.is_some() || !flat.enumeration.is_empty();
+            if !own_shape && all_of.len() == 1 && flat.one_of.is_empty() && flat.any_of.is_empty() {
+                let (member_pointer, member) = all_of.into_iter().next().expect("one member");
+                return Shape::Passthrough(member, member_pointer);
+            }
+            return Shape::Struct;
+        }
+        if !flat.properties.is_empty() {
+            return Shape::Struct;
+        }
+        if object_typed && matches!(flat.additional, Some(AdditionalProperties::Any(false))) {
+            return Shape::Struct;
+        }
+        let enum_values = &flat.enumeration;
+        if !enum_values.is_empty() {
+            let non_null = enum_values.iter().filter(|v| !v.is_null());
+            match flat.typ.as_deref() {
+                Some("string") | None if non_null.clone().all(Value::is_string) && non_null.clone().count() > 0 => {
+                    return Shape::StringEnum;
+                }
+                Some("integer") if non_null.clone().all(Value::is_i64) && non_null.clone().count() > 0 => {
+                    return Shape::IntegerEnum;
+                }
+                _ => {}
+            }
+        }
+        let one_of = typed_members(flat.one_of, "oneOf");
+        let any_of = typed_members(flat.any_of, "anyOf");
+        if !one_of.is_empty() && !any_of.is_empty() {
+            self.diags.warning(pointer, "both `oneOf` and `anyOf` shape this value; the type follows `oneOf`, and `anyOf` is left to validation");
+        }
+        let members = if one_of.is_empty() { any_of } else { one_of };
+        if !members.is_empty() {
+            if flat.typ.is_some() && flat.typ.as_deref() != Some("object") {
+                // `type: string` beside `oneOf: [{enum}, {pattern}]` and the like: every member
+                // narrows the same primitive.
+                return Shape::Value;
+            }
+            return Shape::Union(members);
+        }
+        let _ = depth;
+        Shape::Value
+    }
+
+    fn lower_def(&mut self, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> TypeKind {
+        match shape {
+            Shape::Struct => self.lower_struct(flat, pointer, name, depth),
+            Shape::StringEnum => {
+                let mut ns = Namespace::new();
+                let variants = flat
+                    .enumeration
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|value| EnumVariant {
+                        rust_name: ns.unique(type_name(value, "Empty")),
+                        value: value.to_owned(),
+                    })
+                    .collect();
+                TypeKind::StringEnum(variants)
+            }
+            Shape::IntegerEnum => {
+                let mut ns = Namespace::new();
+                let variants = flat
+                    .enumeration
+                    .iter()
+                    .filter_map(Value::as_i64)
+                    .map(|value| EnumVariant { rust_name: ns.unique(type_name(&value.to_string(), "Value")), value })
+                    .collect();
+                TypeKind::IntegerEnum(variants)
+            }
+            Shape::Union(members) => self.lower_union(members, name, depth),
+            Shape::Passthrough(..) | Shape::Value => {
+                TypeKind::Alias(self.lower_value(flat, pointer, name, depth))
+            }
+        }
+    }
+
+    fn lower_struct(&mut self, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> TypeKind {
+        let mut parts = ObjectParts::default();
+        self.collect_object(flat, pointer, &mut parts, depth);
+        let mut ns = Namespace::new();
+        let mut fields = Vec::new();
+        for (wire, schema, prop_pointer) in &parts.properties {
+            let rust_name = ns.unique(field_name(wire, "field"));
+            let hint = format!("{name}{}", type_name(wire, "Field"));
+            let ty = self.lower_schema(schema, prop_pointer, &hint, depth + 1);
+            let doc = match schema {
+                ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
+                ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
+            };
+            fields.push(Field { rust_name, wire_name: wire.clone(), ty, required: parts.required.contains(wire), doc });
+        }
+        // `required` may name a property that has no schema: it must be present, with any value.
+        for wire in &parts.required {
+            if !parts.properties.iter().any(|(name, _, _)| name == wire) {
+                fields.push(Field {
+                    rust_name: ns.unique(field_name(wire, "field")),
+                    wire_name: wire.clone(),
+                    ty: TypeRef::Primitive(Primitive::Value),
+                    required: true,
+                    doc: Doc {
+                        description: Some("Listed in `required` without a schema of its own: any JSON value.".into()),
+                        pointer: pointer_join(pointer, "required"),
+                        ..Doc::default()
+                    },
+                });
+            }
+        }
+        let additional_pointer = pointer_join(pointer, "additionalProperties");
+        let (deny_unknown_fields, additional) = match flat.additional {
+            Some(AdditionalProperties::Any(false)) => (true, None),
+            Some(AdditionalProperties::Any(true)) => {
+                (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
+            }
+            Some(AdditionalProperties::Schema(schema)) => {
+                let hint = format!("{name}Value");
+                let ty = self.lower_schema(schema, &additional_pointer, &hint, depth + 1);
+                (false, Some((ns.unique("additional_properties".into()), ty)))
+            }
+            None => (false, None),
+        };
+        TypeKind::Struct(Struct { fields, deny_unknown_fields, additional })
+    }
+
+    /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.
+    fn collect_object(&mut self, flat: &Flat<'_>, pointer: &str, parts: &mut ObjectParts, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.diags.error(pointer, format!("`allOf` nesting is deeper than {MAX_DEPTH}; deeper members are not merged"));
+            return;
+        }
+        for (i, member) in flat.all_of.iter().enumerate() {
+            let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let Some((schema, schema_pointer)) = self.resolve_schema(member, &member_pointer, depth) else { continue };
+            let member_flat = Flat::new(&schema);
+            let shapes_other = matches!(member_flat.typ.as_deref(), Some(t) if t != "object")
+                || member_flat.items.is_some();
+            if shapes_other {
+                self.diags.error(&member_pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is left to validation");
+                continue;
+            }
+            if !member_flat.one_of.is_empty() && member_flat.one_of.iter().any(shapes_value)
+                || !member_flat.any_of.is_empty() && member_flat.any_of.iter().any(shapes_value)
+            {
+                self.diags.warning(&member_pointer, "the `oneOf`/`anyOf` alternatives of an `allOf` member are not merged into the struct; they are left to validation");
+            }
+            self.collect_object(&member_flat, &schema_pointer, parts, depth + 1);
+        }
+        let properties_pointer = pointer_join(pointer, "properties");
+        for (wire, schema) in &flat.properties {
+            if parts.properties.iter().any(|(name, _, _)| name == *wire) {
+                // The same property from two members: JSON Schema requires the value to match
+                // both; the type follows the first, validation checks both.
+                continue;
+            }
+            let schema: ReferenceOr<Box<Schema>> = (*schema).clone();
+            parts.properties.push(((*wire).clone(), schema, pointer_join(&properties_pointer, wire)));
+        }
+        parts.required.extend(flat.required.iter().cloned());
+    }
+
+    /// Resolves a schema or reference to the schema itself, with its pointer.
+    fn resolve_schema(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, depth: usize) -> Option<(Schema, String)> {
+        let mut current = schema.clone();
+        let mut current_pointer = pointer.to_owned();
+        for _ in depth..MAX_DEPTH {
+            match current {
+                ReferenceOr::Item(schema) => return Some((schema, current_pointer)),
+                ReferenceOr::Reference { reference } => {
+                    let Some(value) = resolve_pointer(&self.spec.raw, &reference) else {
+                        self.diags.error(&current_pointer, format!("reference `{reference}` does not resolve"));
+                        return None;
+                    };
+                    match serde_json::from_value(value.clone()) {
+                        Ok(next) => current = next,
+                        Err(err) => {
+                            self.diags.error(&reference, format!("not a valid schema: {err}"));
+                            return None;
+                        }
+                    }
+                    current_pointer = percent_decode(&reference).unwrap_or(reference);
+                }
+            }
+        }
+        self.diags.error(pointer, format!("`$ref` chain is deeper than {MAX_DEPTH}"));
+        None
+    }
+
+    fn lower_union(&mut self, members: Vec<(String, &ReferenceOr<Schema>)>, name: &str, depth: usize) -> TypeKind {
+        let mut hints = Namespace::new();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (member_pointer, member) in members {
+            let base = match member {
+                ReferenceOr::Reference { reference } => hint_from_pointer(reference),
+                ReferenceOr::Item(schema) => match &schema.schema_data.title {
+                    Some(title) => type_name(title, "Variant"),
+                    None => kind_word(&Flat::new(schema)).to_owned(),
+                },
+            };
+            let base = hints.unique(base);
+            let ty = self.lower_schema(member, &member_pointer, &format!("{name}{base}"), depth + 1);
+            let doc = match member {
+                ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
+                ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
+            };
+            if let Some(twin) = variants.iter().find(|v| v.ty == ty) {
+                // Two alternatives with the same Rust type (a date and a text, both strings
+                // here): one variant carries both; validation tells them apart.
+                let twin = twin.rust_name.clone();
+                self.diags.warning(&member_pointer, format!("this alternative has the same Rust type as variant `{twin}` of `{name}`, which carries both"));
+                continue;
+            }
+            variants.push(UnionVariant { rust_name: base, ty, doc });
+        }
+        // Untagged deserialization takes the first variant that fits, so the most specific
+        // go first (an integer before a float, a date before any string); stable, so objects
+        // keep the spec's order.
+        variants.sort_by_key(|v| self.specificity(&v.ty));
+        TypeKind::Union(variants)
+    }
+
+    /// Lower sorts first. See [`Self::lower_union`].
+    fn specificity(&self, ty: &TypeRef) -> u8 {
+        match ty {
+            TypeRef::Named(id) => match &self.types[id.0].kind {
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => 0,
+                TypeKind::Struct(s) if s.deny_unknown_fields || s.fields.iter().any(|f| f.required) => 1,
+                TypeKind::Alias(inner) => self.specificity(inner),
+                _ => 2,
+            },
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.specificity(inner),
+            TypeRef::Vec(_) => 3,
+            TypeRef::Primitive(p) => match p {
+                Primitive::Bool => 3,
+                Primitive::I32 | Primitive::U32 => 4,
+                Primitive::I64 | Primitive::U64 => 5,
+                Primitive::F32 | Primitive::F64 => 6,
+                Primitive::Date | Primitive::DateTime | Primitive::Uuid => 7,
+                Primitive::String => 8,
+                Primitive::Value => 10,
+            },
+            TypeRef::Map(_) => 9,
+        }
+    }
+
+    /// Types a schema that needs no named type of its own.
+    fn lower_value(&mut self, flat: &Flat<'_>, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+        let typ = flat.typ.as_deref().or_else(|| {
+            // Without `type`, the keywords still tell what the value is.
+            if flat.items.is_some() {
+                Some("array")
+            } else if flat.additional.is_some() {
+                Some("object")
+            } else {
+                None
+            }
+        });
+        match typ {
+            Some("string") => self.string_type(flat, pointer),
+            Some("integer") => TypeRef::Primitive(match flat.format.as_deref() {
+                Some("int32" | "int16" | "int8") => Primitive::I32,
+                Some("uint32" | "uint16" | "uint8") => Primitive::U32,
+                Some("uint64" | "uint") => Primitive::U64,
+                _ => Primitive::I64,
+            }),
+            Some("number") => TypeRef::Primitive(Primitive::F64),
+            Some("boolean") => TypeRef::Primitive(Primitive::Bool),
+            Some("array") => {
+                let item = match flat.items {
+                    Some(items) => {
+                        self.lower_schema(items, &pointer_join(pointer, "items"), &format!("{hint}Item"), depth + 1)
+                    }
+                    None => TypeRef::Primitive(Primitive::Value),
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            Some("object") => {
+                let value = match flat.additional {
+                    Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
+                        schema,
+                        &pointer_join(pointer, "additionalProperties"),
+                        &format!("{hint}Value"),
+                        depth + 1,
+                    ),
+                    _ => TypeRef::Primitive(Primitive::Value),
+                };
+                TypeRef::Map(Box::new(value))
+            }
+            Some(other) => {
+                self.diags.warning(pointer, format!("`type: {other}` is not an OpenAPI 3.0 type; typed as any JSON value"));
+                TypeRef::Primitive(Primitive::Value)
+            }
+            None => TypeRef::Primitive(Primitive::Value),
+        }
+    }
+
+    /// A string, or a richer type for the formats that have one (`date`, `date-time`,
+    /// `uuid`) when every example the spec gives for it parses.
+    fn string_type(&mut self, flat: &Flat<'_>, pointer: &str) -> TypeRef {
+        let format = flat.format.as_deref();
+        let (primitive, parses): (Primitive, fn(&str) -> bool) = match format {
+            Some("date") => (Primitive::Date, |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+            Some("date-time") => (Primitive::DateTime, |s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+            Some("uuid") => (Primitive::Uuid, |s| uuid::Uuid::parse_str(s).is_ok()),
+            _ => return TypeRef::Primitive(Primitive::String),
+        };
+        let data = &flat.schema.schema_data;
+        let documented = data.example.iter().chain(data.default.iter());
+        for value in documented {
+            if let Some(text) = value.as_str().filter(|text| !parses(text)) {
+                self.diags.warning(
+                    pointer,
+                    format!(
+                        "`format: {}`, but the spec's own value `{text}` does not parse as one; typed as `String` so that such values are not refused (validation still checks the format)",
+                        format.unwrap_or_default()
+                    ),
+                );
+                return TypeRef::Primitive(Primitive::String);
+            }
+        }
+        TypeRef::Primitive(primitive)
+    }
+
+    /// Reports keywords that OpenAPI 3.0 schemas do not have, which would otherwise vanish.
+    fn check_keywords(&mut self, pointer: &str) {
+        let Some(Value::Object(map)) = resolve_pointer(&self.spec.raw, pointer) else { return };
+        for key in map.keys() {
+            if !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                self.diags.warning(
+                    pointer_join(pointer, key),
+                    format!("`{key}` is not an OpenAPI 3.0 schema keyword; it is ignored"),
+                );
+            }
+        }
+    }
+}
+
+/// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
+trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl<'s> Flat<'s> {
+    fn new(schema: &'s Schema) -> Self {
+        let mut flat = Flat {
+            schema,
+            typ: None,
+            format: None,
+            properties: Vec::new(),
+            required: &[],
+            additional: None,
+            items: None,
+            enumeration: Vec::new(),
+            one_of: &[],
+            any_of: &[],
+            all_of: &[],
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(t)) => {
+                flat.typ = Some("string".into());
+                flat.format = format_name(&t.format);
+                flat.enumeration = t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
+            }
+            SchemaKind::Type(Type::Number(t)) => {
+                flat.typ = Some("number".into());
+                flat.format = format_name(&t.format);
+                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+            }
+            SchemaKind::Type(Type::Integer(t)) => {
+                flat.typ = Some("integer".into());
+                flat.format = format_name(&t.format);
+                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
+            }
+            SchemaKind::Type(Type::Boolean(t)) => {
+                flat.typ = Some("boolean".into());
+                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+            }
+            SchemaKind::Type(Type::Object(t)) => {
+                flat.typ = Some("object".into());
+                flat.properties = t.properties.iter().collect();
+                flat.required = &t.required;
+                flat.additional = t.additional_properties.as_ref();
+            }
+            SchemaKind::Type(Type::Array(t)) => {
+                flat.typ = Some("array".into());
+                flat.items = t.items.as_ref();
+            }
+            SchemaKind::OneOf { one_of } => flat.one_of = one_of,
+            SchemaKind::AllOf { all_of } => flat.all_of = all_of,
+            SchemaKind::AnyOf { any_of } => flat.any_of = any_of,
+            SchemaKind::Not { .. } => {}
+            SchemaKind::Any(any) => {
+                flat.typ = any.typ.clone();
+                flat.format = any.format.clone();
+                flat.properties = any.properties.iter().collect();
+                flat.required = &any.required;
+                flat.additional = any.additional_properties.as_ref();
+                flat.items = any.items.as_ref();
+                flat.enumeration = any.enumeration.clone();
+                flat.one_of = &any.one_of;
+                flat.any_of = &any.any_of;
+                flat.all_of = &any.all_of;
+            }
+        }
+        flat
+    }
+}
+
+/// The wire spelling of an `openapiv3` format (`date-time`), if any.
+fn format_name<T: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match format {
+        openapiv3::VariantOrUnknownOrEmpty::Item(item) => {
+            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(str::to_owned))
+        }
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// Whether a subschema shapes the value (has a type, properties, items, an enum, or is a
+/// reference), as opposed to only constraining it (`{required: [email]}`, `{not: ...}`).
+fn shapes_value(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Reference { .. } => true,
+        ReferenceOr::Item(schema) => {
+            let flat = Flat::new(schema);
+            flat.typ.is_some()
+                || !flat.properties.is_empty()
+                || flat.items.is_some()
+                || !flat.enumeration.is_empty()
+                || matches!(flat.additional, Some(AdditionalProperties::Schema(_)))
+                || flat.one_of.iter().chain(flat.any_of).chain(flat.all_of).any(shapes_value)
+        }
+    }
+}
+
+/// A variant name for an untitled inline union member, from what it is.
+fn kind_word(flat: &Flat<'_>) -> &'static str {
+    match (flat.typ.as_deref(), flat.format.as_deref()) {
+        (Some("string"), Some("date")) => "Date",
+        (Some("string"), Some("date-time")) => "DateTime",
+        (Some("string"), _) => "String",
+        (Some("integer"), _) => "Integer",
+        (Some("number"), _) => "Number",
+        (Some("boolean"), _) => "Boolean",
+        (Some("array"), _) => "Array",
+        (Some("object"), _) => "Object",
+        _ if !flat.properties.is_empty() => "Object",
+        _ => "Value",
+    }
+}
+
+/// A type name from where a schema stands: `#/components/schemas/Pet` -> `Pet`,
+/// `#/components/schemas/Pet/allOf/0` -> `PetAllOf0`.
+fn hint_from_pointer(pointer: &str) -> String {
+    let tokens: Vec<String> = pointer
+        .trim_start_matches('#')
+        .split('/')
+        .filter(|t| !t.is_empty())
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let meaningful: Vec<&str> = match tokens.first().map(String::as_str) {
+        Some("components") => tokens.iter().skip(2).map(String::as_str).collect(),
+        _ => tokens.iter().map(String::as_str).collect(),
+    };
+    let joined: String = meaningful
+        .iter()
+        .filter(|t| !matches!(**t, "properties" | "schema" | "content"))
+        .map(|t| type_name(t, ""))
+        .collect();
+    if joined.is_empty() { "Schema".to_owned() } else { type_name(&joined, "Schema") }
+}
+
+/// A type-name stem for an operation: its `operationId`, or its method and path.
+pub(crate) fn operation_type_name(operation: &openapiv3::Operation, method: &str, path: &str) -> String {
+    match &operation.operation_id {
+        Some(id) => type_name(id, "Operation"),
+        None => type_name(&format!("{method} {}", path.replace(['{', '}'], " ")), "Operation"),
+    }
+}
+
+fn doc_of(schema: &Schema, pointer: &str) -> Doc {
+    Doc {
+        title: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+        pointer: pointer.to_owned(),
+    }
+}
+
+fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(_) => ty,
+        ty if nullable => TypeRef::Nullable(Box::new(ty)),
+        ty => ty,
+    }
+}
+
+/// Boxes every field and variant that refers, without indirection through a `Vec` or a map,
+/// to a type in its own strongly connected component: exactly the references that would make
+/// a type infinitely large.
+fn box_recursive_fields(types: &mut [TypeDef]) {
+    let edges: Vec<BTreeSet<usize>> = types
+        .iter()
+        .map(|t| {
+            let mut out = BTreeSet::new();
+            for ty in direct_refs(&t.kind) {
+                direct_targets(ty, &mut out);
+            }
+            out
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    for (i, def) in types.iter_mut().enumerate() {
+        let boxes = |target: usize| component[target] == component[i] && (target != i || edges[i].contains(&i));
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    box_direct(&mut field.ty, &boxes);
+                }
+            }
+            TypeKind::Union(variants) => {
+                for variant in variants {
+                    box_direct(&mut variant.ty, &boxes);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn direct_refs(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+        TypeKind::Union(v) => v.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Vec::new(),
+    }
+}
+
+fn direct_targets(ty: &TypeRef, out: &mut BTreeSet<usize>) {
+    match ty {
+        TypeRef::Named(id) => {
+            out.insert(id.0);
+        }
+        TypeRef::Nullable(inner) => direct_targets(inner, out),
+        TypeRef::Primitive(_) | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boxed(_) => {}
+    }
+}
+
+fn box_direct(ty: &mut TypeRef, boxes: &dyn Fn(usize) -> bool) {
+    match ty {
+        TypeRef::Named(id) if boxes(id.0) => {
+            *ty = TypeRef::Boxed(Box::new(TypeRef::Named(*id)));
+        }
+        TypeRef::Nullable(inner) => box_direct(inner, boxes),
+        _ => {}
+    }
+}
+
+/// Tarjan's algorithm: the strongly connected component of every node, as an index.
+fn strongly_connected(edges: &[BTreeSet<usize>]) -> Vec<usize> {
+    struct State<'e> {
+        edges: &'e [BTreeSet<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        component: Vec<usize>,
+        components: usize,
+    }
+    fn visit(s: &mut State<'_>, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for &w in s.edges[v].iter() {
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(wi) if s.on_stack[w] => s.low[v] = s.low[v].min(wi),
+                Some(_) => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                s.component[w] = s.components;
+                if w == v {
+                    break;
+                }
+            }
+            s.components += 1;
+        }
+    }
+    let n = edges.len();
+    let mut state = State {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        component: vec![0; n],
+        components: 0,
+    };
+    for v in 0..n {
+        if state.index[v].is_none() {
+            visit(&mut state, v);
+        }
+    }
+    state.component
+}

@@ -1,0 +1,162 @@
+//! Naming: every Rust identifier the generator emits comes from here.
+//!
+//! The spec's names (schema keys, property names, enum values, operation ids) are wire names:
+//! they may be keywords, start with a digit, hold punctuation or non-ASCII letters, be empty,
+//! or collide with each other once cased. This module turns them into valid, readable Rust
+//! identifiers, and [`Namespace`] keeps identifiers unique within one scope. The wire name is
+//! always kept beside the Rust name by the caller, so `#[serde(rename)]` appears exactly where
+//! the two differ.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be used as identifiers, in any edition the generated code may use.
+/// Raw identifiers (`r#type`) are not used: `self`, `Self`, `super` and `crate` cannot be raw,
+/// and one rule for all keywords reads better.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A `PascalCase` name for a type or an enum variant.
+///
+/// `fallback` is used when nothing usable is left of `raw` (an empty or all-punctuation name).
+pub fn type_name(raw: &str, fallback: &str) -> String {
+    let cased = spell_signs(raw).to_upper_camel_case();
+    finish(ascii_ident(&cased), fallback, "V")
+}
+
+/// A `snake_case` name for a field, a method, a module or a parameter.
+pub fn field_name(raw: &str, fallback: &str) -> String {
+    let cased = spell_signs(raw).to_snake_case();
+    finish(ascii_ident(&cased), fallback, "_")
+}
+
+/// Spells out a leading sign, so that the enum values `-1` and `1` stay apart.
+fn spell_signs(raw: &str) -> String {
+    let trimmed = raw.trim();
+    if let Some(rest) = trimmed.strip_prefix('-') {
+        format!("minus {rest}")
+    } else if let Some(rest) = trimmed.strip_prefix('+') {
+        format!("plus {rest}")
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Keeps ASCII letters, digits and underscores. Identifiers stay ASCII so that generated code
+/// never trips the `non_ascii_idents` or `uncommon_codepoints` lints; the wire name keeps the
+/// original spelling.
+fn ascii_ident(cased: &str) -> String {
+    cased.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+}
+
+fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
+    let ident = ident.trim_matches('_').to_owned();
+    let ident = if ident.is_empty() { fallback.to_owned() } else { ident };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{ident}")
+    } else {
+        ident
+    };
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// One scope of identifiers (a module's types, a struct's fields, an enum's variants).
+///
+/// `unique` hands out each identifier once: a second wire name that cleans to the same
+/// identifier gets a numeric suffix, in the order the names are claimed. Callers claim names
+/// in the spec's order, so the result is deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Marks `ident` as used without claiming it for an item (for names the generated code
+    /// itself defines in this scope).
+    pub fn reserve(&mut self, ident: &str) {
+        self.taken.insert(ident.to_owned());
+    }
+
+    pub fn unique(&mut self, ident: String) -> String {
+        if self.taken.insert(ident.clone()) {
+            return ident;
+        }
+        // `Foo` taken: try `Foo2`, `Foo3`, ... A name ending in a digit gets an underscore
+        // first, so `V1` and its twin read `V1_2`, not `V12`.
+        let separator = if ident.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{ident}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_suffixed() {
+        assert_eq!(field_name("type", "field"), "type_");
+        assert_eq!(field_name("self", "field"), "self_");
+        assert_eq!(field_name("crate", "field"), "crate_");
+        assert_eq!(field_name("gen", "field"), "gen_");
+        assert_eq!(type_name("Self", "Type"), "Self_");
+        assert_eq!(type_name("self", "Type"), "Self_");
+    }
+
+    #[test]
+    fn underscore_and_empty_names_fall_back() {
+        assert_eq!(field_name("_", "field"), "field");
+        assert_eq!(field_name("", "field"), "field");
+        assert_eq!(type_name("", "Empty"), "Empty");
+        assert_eq!(type_name("***", "Value"), "Value");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(field_name("2fa_enabled", "field"), "_2fa_enabled");
+        assert_eq!(type_name("3d_secure", "Type"), "V3dSecure");
+        assert_eq!(type_name("1", "Value"), "V1");
+    }
+
+    #[test]
+    fn signs_are_spelled() {
+        assert_eq!(type_name("-1", "Value"), "Minus1");
+        assert_eq!(type_name("+1", "Value"), "Plus1");
+    }
+
+    #[test]
+    fn wire_punctuation_and_case() {
+        assert_eq!(type_name("drupal_v8.2.x", "Value"), "DrupalV82X");
+        assert_eq!(field_name("Shipmentaddress", "field"), "shipmentaddress");
+        assert_eq!(field_name("CustomerGroupId", "field"), "customer_group_id");
+        assert_eq!(field_name("X-SessionId", "field"), "x_session_id");
+        assert_eq!(type_name("REQUIRES_ACTIVATION", "Value"), "RequiresActivation");
+        assert_eq!(field_name("café_größe", "field"), "caf_gre");
+    }
+
+    #[test]
+    fn namespace_dedups_in_claim_order() {
+        let mut ns = Namespace::new();
+        assert_eq!(ns.unique(field_name("fooBar", "f")), "foo_bar");
+        assert_eq!(ns.unique(field_name("foo_bar", "f")), "foo_bar2");
+        assert_eq!(ns.unique(field_name("FOO-BAR", "f")), "foo_bar3");
+        assert_eq!(ns.unique(type_name("1", "V")), "V1");
+        assert_eq!(ns.unique(type_name("v1", "V")), "V1_2");
+    }
+}
