@@ -63,7 +63,11 @@ pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
         return Err(fail(diags.into_vec()));
     }
     check_refs(&raw, "#", &raw, false, &mut diags);
+    find_schemas(&raw, "#", false, &mut diags);
 
+    if diags.has_errors() {
+        return Err(fail(diags.into_vec()));
+    }
     let openapi = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(openapi) => Some(openapi),
         Err(err) => {
@@ -200,6 +204,112 @@ fn check_refs(node: &Value, pointer: &str, root: &Value, keys_are_names: bool, d
             }
         }
         _ => {}
+    }
+}
+
+/// Finds every schema in the document (under `components/schemas` and behind every `schema`
+/// key) and checks the JSON types of its keywords.
+fn find_schemas(node: &Value, pointer: &str, keys_are_names: bool, diags: &mut Diagnostics) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let here = pointer_join(pointer, key);
+                if !keys_are_names && (key == "schema" || pointer == "#/components/schemas") {
+                    check_schema(value, &here, diags);
+                } else if pointer == "#/components" && key == "schemas" {
+                    find_schemas(value, &here, false, diags);
+                } else if keys_are_names || !is_data_key(key) {
+                    find_schemas(value, &here, !keys_are_names && holds_names(key), diags);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                find_schemas(item, &pointer_join(pointer, &i.to_string()), false, diags);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks that each keyword of a Schema Object has the JSON type OpenAPI 3.0 gives it, and
+/// recurses into subschemas. `openapiv3` would stop at the first mismatch and, inside a schema,
+/// lose the path to it; this reports every one, each at its own pointer.
+fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
+    let Value::Object(map) = schema else {
+        diags.error(pointer, format!("a schema must be an object, found {}", json_type(schema)));
+        return;
+    };
+    if map.contains_key("$ref") {
+        return;
+    }
+    for (key, value) in map {
+        let here = pointer_join(pointer, key);
+        let expected = match key.as_str() {
+            "title" | "description" | "pattern" | "format" => "string",
+            "type" => "string",
+            "multipleOf" | "maximum" | "minimum" => "number",
+            "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
+                "non-negative integer"
+            }
+            "exclusiveMaximum" | "exclusiveMinimum" | "uniqueItems" | "nullable" | "readOnly" | "writeOnly"
+            | "deprecated" => "boolean",
+            "required" => "array of strings",
+            "enum" => "array",
+            "allOf" | "oneOf" | "anyOf" => "array of schemas",
+            "not" | "items" => "schema",
+            "properties" => "map of schemas",
+            "additionalProperties" => "boolean or schema",
+            _ => continue,
+        };
+        let fits = match expected {
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "non-negative integer" => value.is_u64(),
+            "boolean" => value.is_boolean(),
+            "array of strings" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            "array" | "array of schemas" => value.is_array(),
+            "schema" | "map of schemas" => value.is_object(),
+            _ => value.is_boolean() || value.is_object(),
+        };
+        if !fits {
+            let hint = match (key.as_str(), value) {
+                ("exclusiveMinimum" | "exclusiveMaximum", Value::Number(_)) => {
+                    " (a number here is OpenAPI 3.1 / JSON Schema draft 6 style; in 3.0 it is a boolean beside `minimum`/`maximum`)"
+                }
+                ("type", Value::Array(_)) => " (a list of types is OpenAPI 3.1 style; 3.0 uses one type and `nullable`)",
+                _ => "",
+            };
+            let article = if expected.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+            diags.error(&here, format!("`{key}` must be {article} {expected}, found {}{hint}", json_type(value)));
+            continue;
+        }
+        match (key.as_str(), value) {
+            ("allOf" | "oneOf" | "anyOf", Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_schema(item, &pointer_join(&here, &i.to_string()), diags);
+                }
+            }
+            ("not" | "items", _) | ("additionalProperties", Value::Object(_)) => check_schema(value, &here, diags),
+            ("properties", Value::Object(props)) => {
+                for (name, prop) in props {
+                    check_schema(prop, &pointer_join(&here, name), diags);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn json_type(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.len() <= 40 => format!("the string `{s}`"),
+        Value::String(_) => "a string".to_owned(),
+        Value::Array(_) => "an array".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
     }
 }
 

@@ -138,6 +138,103 @@ pub struct CreateCustomerRequest {
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
+/// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
+///
+/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum CreateCustomerRequestPasswordType {
+    #[serde(rename = "plain_text")]
+    PlainText,
+    #[serde(rename = "password_bcrypt")]
+    PasswordBcrypt,
+    #[serde(rename = "md5")]
+    Md5,
+    #[serde(rename = "drupal_v8.2.x")]
+    DrupalV82X,
+    #[serde(rename = "bcrypt_wordpress")]
+    BcryptWordpress,
+    #[serde(rename = "crypt")]
+    Crypt,
+}
+
+impl CreateCustomerRequestPasswordType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::PlainText => "plain_text",
+            Self::PasswordBcrypt => "password_bcrypt",
+            Self::Md5 => "md5",
+            Self::DrupalV82X => "drupal_v8.2.x",
+            Self::BcryptWordpress => "bcrypt_wordpress",
+            Self::Crypt => "crypt",
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The customer's language as a two-letter code, defined by ISO 639-1 standard.
+///
+/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum CreateCustomerRequestLanguage {
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "fr")]
+    Fr,
+    #[serde(rename = "it")]
+    It,
+    #[serde(rename = "ko")]
+    Ko,
+    #[serde(rename = "es")]
+    Es,
+}
+
+impl CreateCustomerRequestLanguage {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Fr => "fr",
+            Self::It => "it",
+            Self::Ko => "ko",
+            Self::Es => "es",
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateCustomerRequestLanguage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// CreateCustomerForm
 ///
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
@@ -277,101 +374,4 @@ pub struct CreateCustomerForm {
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_photo: ::std::option::Option<::std::string::String>,
-}
-
-/// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
-///
-/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCustomerRequestPasswordType {
-    #[serde(rename = "plain_text")]
-    PlainText,
-    #[serde(rename = "password_bcrypt")]
-    PasswordBcrypt,
-    #[serde(rename = "md5")]
-    Md5,
-    #[serde(rename = "drupal_v8.2.x")]
-    DrupalV82X,
-    #[serde(rename = "bcrypt_wordpress")]
-    BcryptWordpress,
-    #[serde(rename = "crypt")]
-    Crypt,
-}
-
-impl CreateCustomerRequestPasswordType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::PlainText => "plain_text",
-            Self::PasswordBcrypt => "password_bcrypt",
-            Self::Md5 => "md5",
-            Self::DrupalV82X => "drupal_v8.2.x",
-            Self::BcryptWordpress => "bcrypt_wordpress",
-            Self::Crypt => "crypt",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The customer's language as a two-letter code, defined by ISO 639-1 standard.
-///
-/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCustomerRequestLanguage {
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "fr")]
-    Fr,
-    #[serde(rename = "it")]
-    It,
-    #[serde(rename = "ko")]
-    Ko,
-    #[serde(rename = "es")]
-    Es,
-}
-
-impl CreateCustomerRequestLanguage {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::It => "it",
-            Self::Ko => "ko",
-            Self::Es => "es",
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreateCustomerRequestLanguage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
 }

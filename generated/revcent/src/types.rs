@@ -38,75 +38,6 @@ pub struct CreateCustomerRequest {
     >,
 }
 
-/// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateCustomerSuccess {
-    /// A 20 character API call ID.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_call_id: ::std::option::Option<::std::string::String>,
-    /// Unix timestamp of when the API call was initiated.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_call_unix: ::std::option::Option<i64>,
-    /// API call response code.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<CreateCustomerSuccessCode>,
-    /// Customer ID
-    ///
-    /// A 20 character customer ID.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub customer_id: ::std::option::Option<::std::string::String>,
-    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::string::String>,
-}
-
-/// APIStandardErrors
-///
-/// JSON Pointer: `#/components/schemas/ApiStandardErrors`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApiStandardErrors {
-    /// A 20 character API call ID.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_call_id: ::std::option::Option<::std::string::String>,
-    /// Unix timestamp of when the API call was initiated.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_call_unix: ::std::option::Option<i64>,
-    /// This value indicates that there is an error. Will always be 0.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<ApiStandardErrorsCode>,
-    /// The specific error code.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<::std::string::String>,
-    /// A human readable description of the error.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    /// A description of the API call result.
-    ///
-    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub result: ::std::option::Option<::std::string::String>,
-}
-
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
@@ -282,6 +213,37 @@ pub struct CreateCustomerRequestMetadataItem {
     pub value: ::std::string::String,
 }
 
+/// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCustomerSuccess {
+    /// A 20 character API call ID.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_call_id: ::std::option::Option<::std::string::String>,
+    /// Unix timestamp of when the API call was initiated.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_call_unix: ::std::option::Option<i64>,
+    /// API call response code.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<CreateCustomerSuccessCode>,
+    /// Customer ID
+    ///
+    /// A 20 character customer ID.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub customer_id: ::std::option::Option<::std::string::String>,
+    /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::string::String>,
+}
+
 /// API call response code.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
@@ -307,6 +269,44 @@ impl CreateCustomerSuccessCode {
     pub fn value(self) -> i64 {
         self as i64
     }
+}
+
+/// APIStandardErrors
+///
+/// JSON Pointer: `#/components/schemas/ApiStandardErrors`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiStandardErrors {
+    /// A 20 character API call ID.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_call_id: ::std::option::Option<::std::string::String>,
+    /// Unix timestamp of when the API call was initiated.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_call_unix: ::std::option::Option<i64>,
+    /// This value indicates that there is an error. Will always be 0.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<ApiStandardErrorsCode>,
+    /// The specific error code.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_code: ::std::option::Option<::std::string::String>,
+    /// A human readable description of the error.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// A description of the API call result.
+    ///
+    /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub result: ::std::option::Option<::std::string::String>,
 }
 
 /// This value indicates that there is an error. Will always be 0.

@@ -117,6 +117,38 @@ pub struct CreateCustomerRequest {
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
+/// Custom field values of the customer, by custom field template.
+///
+/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateCustomerRequestTemplate {
+    /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    /// Values of the template's custom fields.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fields: ::std::option::Option<
+        ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
+    >,
+}
+
+/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreateCustomerRequestTemplateFieldsItem {
+    /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
+    ///
+    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<CustomFieldValue>,
+}
+
 /// ContactPerson
 ///
 /// Contact person of the customer. name and email are required together: either both or neither.
@@ -143,6 +175,56 @@ pub struct ContactPerson {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<ContactPersonType>,
+}
+
+/// The type of the contact person.
+///
+/// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum ContactPersonType {
+    #[serde(rename = "account_management")]
+    AccountManagement,
+    #[serde(rename = "billing")]
+    Billing,
+    #[serde(rename = "executive")]
+    Executive,
+    #[serde(rename = "sales")]
+    Sales,
+    #[serde(rename = "support")]
+    Support,
+    #[serde(rename = "technical")]
+    Technical,
+}
+
+impl ContactPersonType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::AccountManagement => "account_management",
+            Self::Billing => "billing",
+            Self::Executive => "executive",
+            Self::Sales => "sales",
+            Self::Support => "support",
+            Self::Technical => "technical",
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactPersonType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// CustomFieldValue
@@ -298,101 +380,6 @@ pub struct Customer {
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
-/// ErrorDetail
-///
-/// Error body used by every Revnue error status.
-///
-/// JSON Pointer: `#/components/schemas/ErrorDetail`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ErrorDetail {
-    /// Human readable error message.
-    ///
-    /// JSON Pointer: `#/components/schemas/ErrorDetail/properties/detail`
-    pub detail: ::std::string::String,
-}
-
-/// Custom field values of the customer, by custom field template.
-///
-/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateCustomerRequestTemplate {
-    /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// Values of the template's custom fields.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub fields: ::std::option::Option<
-        ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
-    >,
-}
-
-/// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateCustomerRequestTemplateFieldsItem {
-    /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
-    ///
-    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<i64>,
-    /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<CustomFieldValue>,
-}
-
-/// The type of the contact person.
-///
-/// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ContactPersonType {
-    #[serde(rename = "account_management")]
-    AccountManagement,
-    #[serde(rename = "billing")]
-    Billing,
-    #[serde(rename = "executive")]
-    Executive,
-    #[serde(rename = "sales")]
-    Sales,
-    #[serde(rename = "support")]
-    Support,
-    #[serde(rename = "technical")]
-    Technical,
-}
-
-impl ContactPersonType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::AccountManagement => "account_management",
-            Self::Billing => "billing",
-            Self::Executive => "executive",
-            Self::Sales => "sales",
-            Self::Support => "support",
-            Self::Technical => "technical",
-        }
-    }
-}
-
-impl ::std::fmt::Display for ContactPersonType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
@@ -427,4 +414,17 @@ pub struct CustomerTemplate {
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,
+}
+
+/// ErrorDetail
+///
+/// Error body used by every Revnue error status.
+///
+/// JSON Pointer: `#/components/schemas/ErrorDetail`
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ErrorDetail {
+    /// Human readable error message.
+    ///
+    /// JSON Pointer: `#/components/schemas/ErrorDetail/properties/detail`
+    pub detail: ::std::string::String,
 }

@@ -47,6 +47,9 @@ pub struct SchemaLowerer<'a> {
     by_pointer: BTreeMap<String, TypeId>,
     /// Named types whose schema says `nullable: true`: a reference to them is nullable.
     nullable: BTreeSet<TypeId>,
+    /// The order types are emitted in: each component schema, followed by the types hoisted
+    /// while lowering it; then the types of operations, as met.
+    order: Vec<TypeId>,
 }
 
 /// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
@@ -95,6 +98,7 @@ impl<'a> SchemaLowerer<'a> {
             names: Namespace::new(),
             by_pointer: BTreeMap::new(),
             nullable: BTreeSet::new(),
+            order: Vec::new(),
         }
     }
 
@@ -112,7 +116,10 @@ impl<'a> SchemaLowerer<'a> {
             reserved.push((id, key, pointer));
         }
         for (id, key, pointer) in reserved {
+            self.order.push(id);
+            let first_new = self.types.len();
             self.define(id, &components.schemas[key], &pointer, 0);
+            self.order.extend((first_new..self.types.len()).map(TypeId));
         }
         for (key, body) in &components.request_bodies {
             let pointer = pointer_join("#/components/requestBodies", key);
@@ -153,7 +160,7 @@ impl<'a> SchemaLowerer<'a> {
                 for (i, parameter) in operation.parameters.iter().enumerate() {
                     if let ReferenceOr::Item(parameter) = parameter {
                         let pointer = pointer_join(&pointer_join(&op_pointer, "parameters"), &i.to_string());
-                        let hint = format!("{op_name}{}", type_name(&parameter.parameter_data_ref().name, "Parameter"));
+                        let hint = type_name(&format!("{op_name} {}", parameter.parameter_data_ref().name), "Parameter");
                         self.lower_parameter(parameter, &pointer, &hint);
                     }
                 }
@@ -170,7 +177,7 @@ impl<'a> SchemaLowerer<'a> {
                 for (status, response) in statuses {
                     if let ReferenceOr::Item(response) = response {
                         let pointer = pointer_join(&pointer_join(&op_pointer, "responses"), &status);
-                        let hint = format!("{op_name}Response{}", type_name(&status, "Status"));
+                        let hint = type_name(&format!("{op_name} response {status}"), "Response");
                         self.lower_content(&response.content, &pointer, &hint);
                     }
                 }
@@ -178,9 +185,14 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    /// Finishes the arena: boxes the fields that make types recursive.
+    /// Finishes the arena: puts the types in emission order and boxes the fields that make
+    /// types recursive.
     pub fn finish(self) -> Vec<TypeDef> {
-        let mut types = self.types;
+        let mut order = self.order;
+        let listed: BTreeSet<TypeId> = order.iter().copied().collect();
+        // Types hoisted outside any component (from operations) come last, as they were met.
+        order.extend((0..self.types.len()).map(TypeId).filter(|id| !listed.contains(id)));
+        let mut types = reorder(self.types, &order);
         box_recursive_fields(&mut types);
         types
     }
@@ -429,7 +441,7 @@ impl<'a> SchemaLowerer<'a> {
         let mut fields = Vec::new();
         for (wire, schema, prop_pointer) in &parts.properties {
             let rust_name = ns.unique(field_name(wire, "field"));
-            let hint = format!("{name}{}", type_name(wire, "Field"));
+            let hint = type_name(&format!("{name} {wire}"), "Field");
             let ty = self.lower_schema(schema, prop_pointer, &hint, depth + 1);
             let doc = match schema {
                 ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
@@ -821,12 +833,12 @@ fn hint_from_pointer(pointer: &str) -> String {
         Some("components") => tokens.iter().skip(2).map(String::as_str).collect(),
         _ => tokens.iter().map(String::as_str).collect(),
     };
-    let joined: String = meaningful
-        .iter()
-        .filter(|t| !matches!(**t, "properties" | "schema" | "content"))
-        .map(|t| type_name(t, ""))
+    let words: Vec<&str> = meaningful
+        .into_iter()
+        .filter(|t| !matches!(*t, "properties" | "schema" | "content"))
         .collect();
-    if joined.is_empty() { "Schema".to_owned() } else { type_name(&joined, "Schema") }
+    // Cased as a whole, so that an index reads `PetAllOf0`, not `PetAllOfV0`.
+    type_name(&words.join(" "), "Schema")
 }
 
 /// A type-name stem for an operation: its `operationId`, or its method and path.
@@ -850,6 +862,38 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
         TypeRef::Nullable(_) => ty,
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
+    }
+}
+
+/// Permutes the arena into `order` (a permutation of its ids) and renumbers every reference.
+fn reorder(types: Vec<TypeDef>, order: &[TypeId]) -> Vec<TypeDef> {
+    let mut new_id = vec![0; types.len()];
+    for (new, old) in order.iter().enumerate() {
+        new_id[old.0] = new;
+    }
+    let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
+    let mut out: Vec<TypeDef> = order.iter().filter_map(|old| slots[old.0].take()).collect();
+    for def in &mut out {
+        let refs: Vec<&mut TypeRef> = match &mut def.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).chain(s.additional.iter_mut().map(|(_, t)| t)).collect(),
+            TypeKind::Union(variants) => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Vec::new(),
+        };
+        for ty in refs {
+            renumber(ty, &new_id);
+        }
+    }
+    out
+}
+
+fn renumber(ty: &mut TypeRef, new_id: &[usize]) {
+    match ty {
+        TypeRef::Named(id) => id.0 = new_id[id.0],
+        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            renumber(inner, new_id)
+        }
+        TypeRef::Primitive(_) => {}
     }
 }
 
