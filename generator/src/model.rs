@@ -115,6 +115,9 @@ pub enum Primitive {
     U64,
     F32,
     F64,
+    /// `format: decimal`: a JSON number kept exactly as written (`5` stays `5`, `5.10` keeps
+    /// its value), since a float would rewrite it.
+    Decimal,
     /// `format: date` (RFC 3339 full-date).
     Date,
     /// `format: date-time` (RFC 3339 date-time, with offset).

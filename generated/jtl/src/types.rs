@@ -363,7 +363,7 @@ pub struct CreatePaymentSettings {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub discount: ::std::option::Option<f64>,
+    pub discount: ::std::option::Option<::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
@@ -620,7 +620,7 @@ pub struct PaymentSettings {
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/Discount`
     #[serde(rename = "Discount")]
-    pub discount: f64,
+    pub discount: ::serde_json::Number,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`

@@ -201,6 +201,7 @@ fn primitive_tokens(p: Primitive) -> TokenStream {
         Primitive::U64 => quote!(u64),
         Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
+        Primitive::Decimal => quote!(::serde_json::Number),
         Primitive::Date => quote!(::chrono::NaiveDate),
         Primitive::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
         Primitive::Uuid => quote!(::uuid::Uuid),

@@ -592,7 +592,7 @@ impl<'a> SchemaLowerer<'a> {
                 Primitive::Bool => 3,
                 Primitive::I32 | Primitive::U32 => 4,
                 Primitive::I64 | Primitive::U64 => 5,
-                Primitive::F32 | Primitive::F64 => 6,
+                Primitive::F32 | Primitive::F64 | Primitive::Decimal => 6,
                 Primitive::Date | Primitive::DateTime | Primitive::Uuid => 7,
                 Primitive::String => 8,
                 Primitive::Value => 10,
@@ -621,7 +621,10 @@ impl<'a> SchemaLowerer<'a> {
                 Some("uint64" | "uint") => Primitive::U64,
                 _ => Primitive::I64,
             }),
-            Some("number") => TypeRef::Primitive(Primitive::F64),
+            Some("number") => TypeRef::Primitive(match flat.format.as_deref() {
+                Some("decimal") => Primitive::Decimal,
+                _ => Primitive::F64,
+            }),
             Some("boolean") => TypeRef::Primitive(Primitive::Bool),
             Some("array") => {
                 let item = match flat.items {

@@ -1,0 +1,319 @@
+//! Keyword checks, called by generated `Validate` impls. Each reports into a [`Context`] at
+//! its current location and never panics.
+//!
+//! Semantics follow JSON Schema: lengths count Unicode code points, not bytes; numbers compare
+//! by value whatever their representation (`1` equals `1.0`); keywords for one JSON type
+//! ignore values of another.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::format::Format;
+use crate::Context;
+
+/// A number as JSON Schema compares it: integers exactly, anything else as a float.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    Int(i128),
+    Float(f64),
+}
+
+impl Num {
+    fn as_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+
+    /// Compares two numbers: exactly when both are integers, as floats otherwise.
+    fn cmp(self, other: Num) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Num::Int(a), Num::Int(b)) => Some(a.cmp(&b)),
+            (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
+        }
+    }
+
+    /// A JSON number, as JSON Schema reads it (`12.0` is the integer 12).
+    pub fn from_json(n: &serde_json::Number) -> Num {
+        if let Some(i) = n.as_i64() {
+            Num::Int(i.into())
+        } else if let Some(u) = n.as_u64() {
+            Num::Int(u.into())
+        } else {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 1e38 {
+                Num::Int(f as i128)
+            } else {
+                Num::Float(f)
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::Int(i) => write!(f, "{i}"),
+            Num::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+macro_rules! num_from_int {
+    ($($t:ty),*) => { $(impl From<$t> for Num { fn from(v: $t) -> Self { Num::Int(v.into()) } })* };
+}
+num_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl From<f64> for Num {
+    fn from(v: f64) -> Self {
+        Num::Float(v)
+    }
+}
+
+impl From<f32> for Num {
+    fn from(v: f32) -> Self {
+        Num::Float(v.into())
+    }
+}
+
+fn limit_json(limit: Num) -> Value {
+    match limit {
+        Num::Int(i) => i64::try_from(i).map(Value::from).unwrap_or_else(|_| Value::from(i as f64)),
+        Num::Float(f) => Value::from(f),
+    }
+}
+
+pub fn min_length(cx: &mut Context, s: &str, limit: u64) {
+    let length = s.chars().count() as u64;
+    if length < limit {
+        cx.error("minLength", Some(limit.into()), format!("must be at least {limit} characters long, is {length}"));
+    }
+}
+
+pub fn max_length(cx: &mut Context, s: &str, limit: u64) {
+    // Counting stops early: the byte length bounds the character count from above.
+    if (s.len() as u64) <= limit {
+        return;
+    }
+    let length = s.chars().count() as u64;
+    if length > limit {
+        cx.error("maxLength", Some(limit.into()), format!("must be at most {limit} characters long, is {length}"));
+    }
+}
+
+/// A regular expression from the spec, compiled on first use and then shared.
+///
+/// The generator checks at generation time that every pattern compiles, so `Err` here means
+/// the `regex` crate in use differs from the generator's; it is reported as a violation rather
+/// than a panic.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Self { source, compiled: OnceLock::new() }
+    }
+
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    pub fn is_match(&self, s: &str) -> Result<bool, &str> {
+        match self.compiled.get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string())) {
+            Ok(regex) => Ok(regex.is_match(s)),
+            Err(message) => Err(message),
+        }
+    }
+}
+
+pub fn pattern(cx: &mut Context, s: &str, pattern: &Pattern) {
+    match pattern.is_match(s) {
+        Ok(true) => {}
+        Ok(false) => cx.error(
+            "pattern",
+            Some(pattern.source().into()),
+            format!("does not match the pattern `{}`", pattern.source()),
+        ),
+        Err(message) => cx.error(
+            "pattern",
+            Some(pattern.source().into()),
+            format!("the pattern `{}` does not compile: {message}", pattern.source()),
+        ),
+    }
+}
+
+pub fn format(cx: &mut Context, s: &str, format: Format) {
+    if !format.is_valid(s) {
+        cx.error("format", Some(format.name().into()), format!("is not a valid {}", format.name()));
+    }
+}
+
+pub fn minimum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: bool) {
+    let value = value.into();
+    let ok = match value.cmp(limit) {
+        Some(std::cmp::Ordering::Greater) => true,
+        Some(std::cmp::Ordering::Equal) => !exclusive,
+        _ => false,
+    };
+    if !ok {
+        let (keyword, relation) = if exclusive { ("exclusiveMinimum", "greater than") } else { ("minimum", "at least") };
+        cx.error(keyword, Some(limit_json(limit)), format!("must be {relation} {limit}, is {value}"));
+    }
+}
+
+pub fn maximum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: bool) {
+    let value = value.into();
+    let ok = match value.cmp(limit) {
+        Some(std::cmp::Ordering::Less) => true,
+        Some(std::cmp::Ordering::Equal) => !exclusive,
+        _ => false,
+    };
+    if !ok {
+        let (keyword, relation) = if exclusive { ("exclusiveMaximum", "less than") } else { ("maximum", "at most") };
+        cx.error(keyword, Some(limit_json(limit)), format!("must be {relation} {limit}, is {value}"));
+    }
+}
+
+pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
+    let value = value.into();
+    let ok = match (value, divisor) {
+        (Num::Int(v), Num::Int(d)) if d != 0 => v % d == 0,
+        (v, d) => {
+            let quotient = v.as_f64() / d.as_f64();
+            // Float division is inexact (0.0075 / 0.0001 = 75.00000000000001): accept a
+            // quotient within rounding error of a whole number.
+            quotient.is_finite() && (quotient - quotient.round()).abs() <= quotient.abs().max(1.0) * 1e-12
+        }
+    };
+    if !ok {
+        cx.error("multipleOf", Some(limit_json(divisor)), format!("must be a multiple of {divisor}, is {value}"));
+    }
+}
+
+pub fn min_items(cx: &mut Context, len: usize, limit: u64) {
+    if (len as u64) < limit {
+        cx.error("minItems", Some(limit.into()), format!("must have at least {limit} items, has {len}"));
+    }
+}
+
+pub fn max_items(cx: &mut Context, len: usize, limit: u64) {
+    if (len as u64) > limit {
+        cx.error("maxItems", Some(limit.into()), format!("must have at most {limit} items, has {len}"));
+    }
+}
+
+pub fn min_properties(cx: &mut Context, count: usize, limit: u64) {
+    if (count as u64) < limit {
+        cx.error("minProperties", Some(limit.into()), format!("must have at least {limit} properties, has {count}"));
+    }
+}
+
+pub fn max_properties(cx: &mut Context, count: usize, limit: u64) {
+    if (count as u64) > limit {
+        cx.error("maxProperties", Some(limit.into()), format!("must have at most {limit} properties, has {count}"));
+    }
+}
+
+/// `uniqueItems`: items are compared as JSON values, numbers by value.
+pub fn unique_items<T: Serialize>(cx: &mut Context, items: &[T]) {
+    let values: Vec<Value> = items.iter().map(|item| serde_json::to_value(item).unwrap_or(Value::Null)).collect();
+    unique_values(cx, &values);
+}
+
+pub fn unique_values(cx: &mut Context, values: &[Value]) {
+    for (i, a) in values.iter().enumerate() {
+        if let Some(j) = values[..i].iter().position(|b| json_equal(a, b)) {
+            cx.error("uniqueItems", Some(true.into()), format!("items {j} and {i} are equal"));
+            return;
+        }
+    }
+}
+
+pub fn required(cx: &mut Context, name: &str) {
+    cx.error("required", Some(name.into()), format!("required property `{name}` is missing"));
+}
+
+/// `additionalProperties: false` on a value whose properties are not known in advance.
+pub fn additional_property(cx: &mut Context, name: &str) {
+    cx.error("additionalProperties", Some(false.into()), format!("property `{name}` is not allowed here"));
+}
+
+/// `enum`, for values whose type does not already restrict them.
+pub fn enumeration(cx: &mut Context, value: &Value, allowed: &[Value]) {
+    if !allowed.iter().any(|a| json_equal(a, value)) {
+        cx.error("enum", Some(Value::Array(allowed.to_vec())), format!("must be one of {}", Value::Array(allowed.to_vec())));
+    }
+}
+
+/// `enum` of strings, for a string value.
+pub fn enumeration_str(cx: &mut Context, value: &str, allowed: &[&str]) {
+    if !allowed.contains(&value) {
+        let list: Vec<Value> = allowed.iter().map(|a| Value::from(*a)).collect();
+        cx.error("enum", Some(Value::Array(list.clone())), format!("must be one of {}", Value::Array(list)));
+    }
+}
+
+/// Serializes a typed value for a rule that compares JSON values (`enum` of objects, say).
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// The JSON Schema type names a value has: an integer-valued number is both `integer` and
+/// `number`.
+pub fn has_type(value: &Value, expected: &str) -> bool {
+    match (expected, value) {
+        ("null", Value::Null) | ("boolean", Value::Bool(_)) | ("string", Value::String(_)) => true,
+        ("array", Value::Array(_)) | ("object", Value::Object(_)) | ("number", Value::Number(_)) => true,
+        ("integer", Value::Number(n)) => matches!(Num::from_json(n), Num::Int(_)),
+        _ => false,
+    }
+}
+
+pub fn json_type(cx: &mut Context, value: &Value, expected: &'static str) {
+    if !has_type(value, expected) {
+        cx.error("type", Some(expected.into()), format!("must be of type {expected}"));
+    }
+}
+
+/// A type mismatch known without looking at the value (a typed field checked against a
+/// subschema that asks for another type).
+pub fn wrong_type(cx: &mut Context, expected: &'static str) {
+    cx.error("type", Some(expected.into()), format!("must be of type {expected}"));
+}
+
+pub fn any_of(cx: &mut Context, matched: bool) {
+    if !matched {
+        cx.error("anyOf", None, "must match at least one of the alternatives".to_owned());
+    }
+}
+
+pub fn one_of(cx: &mut Context, matches: usize) {
+    if matches != 1 {
+        cx.error("oneOf", None, format!("must match exactly one of the alternatives, matches {matches}"));
+    }
+}
+
+pub fn not(cx: &mut Context, matched: bool) {
+    if matched {
+        cx.error("not", None, "must not match the subschema".to_owned());
+    }
+}
+
+/// JSON equality as JSON Schema defines it: numbers by value (`1 == 1.0`), objects whatever
+/// their key order.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Num::from_json(x).cmp(Num::from_json(y)) == Some(std::cmp::Ordering::Equal),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}

@@ -1,0 +1,232 @@
+//! Validation errors, and the context that collects them while a value is checked.
+
+use std::fmt;
+
+use serde_json::Value;
+
+/// One violated rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    /// JSON Pointer of the offending value, in wire names (`/customer/email`); empty for the
+    /// whole document.
+    pub pointer: String,
+    /// The JSON Schema keyword that was violated (`maxLength`, `required`, `anyOf`, ...), or
+    /// `json` for input that is not JSON at all.
+    pub keyword: &'static str,
+    /// The keyword's value in the schema (`50`, `"email"`, the missing property's name), when
+    /// it has one.
+    pub limit: Option<Value>,
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() { "(root)" } else { &self.pointer };
+        write!(f, "{pointer}: {} ({})", self.message, self.keyword)
+    }
+}
+
+/// Every violation found in a value; never empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationErrors {
+    errors: Vec<ValidationError>,
+}
+
+impl ValidationErrors {
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.errors.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Always false: a `ValidationErrors` holds at least one error.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<ValidationError> {
+        self.errors
+    }
+}
+
+impl From<ValidationError> for ValidationErrors {
+    fn from(error: ValidationError) -> Self {
+        Self { errors: vec![error] }
+    }
+}
+
+impl<'a> IntoIterator for &'a ValidationErrors {
+    type Item = &'a ValidationError;
+    type IntoIter = std::slice::Iter<'a, ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.iter()
+    }
+}
+
+impl IntoIterator for ValidationErrors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.errors.into_iter()
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.errors.len();
+        write!(f, "{count} validation error{}", if count == 1 { "" } else { "s" })?;
+        for error in &self.errors {
+            write!(f, "\n  {error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Where a check is, and what it has found so far.
+///
+/// The location is kept as a JSON Pointer string; `push_*` appends a token and `pop` removes
+/// the last one, so walking a value costs no allocation beyond the pointer's own growth.
+#[derive(Debug, Default)]
+pub struct Context {
+    pointer: String,
+    marks: Vec<usize>,
+    errors: Vec<ValidationError>,
+}
+
+impl Context {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Enters a property, by its wire name.
+    pub fn push_key(&mut self, key: &str) {
+        self.marks.push(self.pointer.len());
+        self.pointer.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => self.pointer.push_str("~0"),
+                '/' => self.pointer.push_str("~1"),
+                c => self.pointer.push(c),
+            }
+        }
+    }
+
+    /// Enters an array element.
+    pub fn push_index(&mut self, index: usize) {
+        use std::fmt::Write;
+        self.marks.push(self.pointer.len());
+        // Writing to a String cannot fail.
+        let _ = write!(self.pointer, "/{index}");
+    }
+
+    /// Leaves what the last `push_*` entered.
+    pub fn pop(&mut self) {
+        if let Some(mark) = self.marks.pop() {
+            self.pointer.truncate(mark);
+        }
+    }
+
+    /// The JSON Pointer of the current location.
+    pub fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    /// Reports a violation at the current location.
+    pub fn error(&mut self, keyword: &'static str, limit: Option<Value>, message: String) {
+        self.errors.push(ValidationError { pointer: self.pointer.clone(), keyword, limit, message });
+    }
+
+    /// Runs `check` and tells whether it found nothing, discarding what it found. This is how
+    /// `anyOf`, `oneOf` and `not` ask whether a subschema matches.
+    pub fn probe(&mut self, check: impl FnOnce(&mut Context)) -> bool {
+        let before = self.errors.len();
+        check(self);
+        let matched = self.errors.len() == before;
+        self.errors.truncate(before);
+        matched
+    }
+
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Ends a check: `Ok` if nothing was found.
+    pub fn finish(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors { errors: self.errors })
+        }
+    }
+}
+
+/// Maps a serde failure to a validation error with its pointer and the keyword it breaks.
+pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationErrors {
+    use serde_path_to_error::Segment;
+    let inner = err.inner();
+    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        return syntax_error(inner).into();
+    }
+    let mut tokens: Vec<String> = Vec::new();
+    for segment in err.path().iter() {
+        match segment {
+            Segment::Seq { index } => tokens.push(index.to_string()),
+            Segment::Map { key } => tokens.push(key.clone()),
+            Segment::Enum { variant } => tokens.push(variant.clone()),
+            Segment::Unknown => {}
+        }
+    }
+    // serde_json appends " at line L column C"; the pointer says where, better.
+    let text = inner.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    };
+    let (keyword, limit, message) = classify(&text, &mut tokens);
+    let pointer: String = tokens.iter().map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1"))).collect();
+    ValidationError { pointer, keyword, limit, message }.into()
+}
+
+/// Names the keyword a serde message is about. A missing or unknown property is reported at
+/// the object that holds it, as JSON Schema does.
+fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value>, String) {
+    let quoted = |prefix: &str| {
+        text.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned)
+    };
+    if let Some(name) = quoted("missing field `") {
+        return ("required", Some(Value::String(name.clone())), format!("required property `{name}` is missing"));
+    }
+    if let Some(name) = quoted("unknown field `") {
+        if tokens.last() == Some(&name) {
+            tokens.pop();
+        }
+        return (
+            "additionalProperties",
+            Some(Value::Bool(false)),
+            format!("property `{name}` is not allowed here"),
+        );
+    }
+    if text.starts_with("unknown variant") || text.starts_with("invalid value: integer") && text.contains("expected one of") {
+        return ("enum", None, text.to_owned());
+    }
+    if text.starts_with("data did not match any variant") {
+        return ("anyOf", None, "the value matches none of the allowed alternatives".to_owned());
+    }
+    if text.starts_with("invalid type") || text.starts_with("invalid length") {
+        return ("type", None, text.to_owned());
+    }
+    // Parse failures of typed strings (dates, date-times, UUIDs) and numbers out of a type's
+    // range come as plain messages.
+    if text.contains("out of range") || text.starts_with("invalid value: integer") {
+        return ("type", None, text.to_owned());
+    }
+    ("format", None, text.to_owned())
+}
+
+pub(crate) fn syntax_error(err: &serde_json::Error) -> ValidationError {
+    ValidationError { pointer: String::new(), keyword: "json", limit: None, message: format!("not valid JSON: {err}") }
+}
