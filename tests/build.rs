@@ -27,6 +27,7 @@ fn main() {
         let source = apigen::SpecSource { name: format!("tests/fixtures/{file}"), text };
         let output = apigen::generate_from_source(&source, &apigen::Options::new(stem))
             .unwrap_or_else(|e| panic!("fixture {file} does not load:\n{e}"));
+        let mut inner = String::new();
         for generated in output.files.iter().filter(|f| f.path.ends_with(".rs") && f.path != "src/lib.rs") {
             let module = generated.path.trim_start_matches("src/").trim_end_matches(".rs");
             // `include!` takes items only: inner attributes (`//!`) must go.
@@ -38,11 +39,12 @@ fn main() {
                 .collect();
             let path = out.join(format!("{stem}_{module}.rs"));
             fs::write(&path, body).expect("OUT_DIR is writable");
-            let _ = writeln!(
-                modules,
-                "pub mod {stem} {{ pub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/fixtures/{stem}_{module}.rs\")); }} }}"
+            let _ = write!(
+                inner,
+                " pub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/fixtures/{stem}_{module}.rs\")); }}"
             );
         }
+        let _ = writeln!(modules, "pub mod {stem} {{{inner} }}");
     }
     fs::write(out.join("mod.rs"), modules).expect("OUT_DIR is writable");
 }

@@ -22,11 +22,20 @@ pub use load::{load, LoadError, Spec, SpecSource};
 pub struct Options {
     /// Package name of the generated crate (`pelcro`).
     pub crate_name: String,
+    /// Where the generated crate finds `apigen-runtime`, as a path relative to the generated
+    /// crate's directory (or absolute). The default suits this repository's layout,
+    /// `generated/<name>/` beside `generator/runtime/`.
+    pub runtime_path: String,
 }
 
 impl Options {
     pub fn new(crate_name: impl Into<String>) -> Self {
-        Self { crate_name: crate_name.into() }
+        Self { crate_name: crate_name.into(), runtime_path: "../../generator/runtime".to_owned() }
+    }
+
+    pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
+        self.runtime_path = path.into();
+        self
     }
 }
 

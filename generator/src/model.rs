@@ -17,6 +17,8 @@ pub struct ApiModel {
     pub description: Option<String>,
     /// The spec file the crate was generated from, as given to the generator.
     pub source_name: String,
+    /// Path to `apigen-runtime` from the generated crate's directory.
+    pub runtime_path: String,
     /// Named types, in the order they are emitted.
     pub types: Vec<TypeDef>,
 }
@@ -32,6 +34,12 @@ pub struct TypeDef {
     pub name: String,
     pub doc: Doc,
     pub kind: TypeKind,
+    /// Rules of the schema that the type itself does not enforce: for a struct, those of the
+    /// object as a whole (conditionals, property counts); for an alias, all of them; for a
+    /// union, `oneOf` / `anyOf` over every alternative.
+    pub rules: Rules,
+    /// Whether the type's schema says `nullable: true`.
+    pub nullable: bool,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
@@ -76,6 +84,8 @@ pub struct Field {
     /// Listed in the schema's `required`. A field that is not required is an `Option`.
     pub required: bool,
     pub doc: Doc,
+    /// Rules of the property's schema.
+    pub rules: Rules,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +99,73 @@ pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
     pub doc: Doc,
+    /// Rules of the alternative's schema.
+    pub rules: Rules,
+}
+
+/// What a schema requires of a value, as data: JSON Schema's validation keywords. Emitting
+/// turns it into checks against the Rust type at hand, skipping what the type already
+/// guarantees (a `String` is always a string).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    /// The schema is a named type (`$ref`, or an inline schema hoisted into one): the value
+    /// must be valid as that type.
+    pub reference: Option<TypeId>,
+    /// `type`, with `nullable` allowing `null` too.
+    pub types: Option<String>,
+    pub nullable: bool,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// The pattern as the `regex` crate reads it (ECMA-262's ASCII `\d` and `\w` spelled out).
+    pub pattern: Option<String>,
+    /// A format the runtime checks (`email`, `date`, ...); other formats are not checked.
+    pub format: Option<String>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub multiple_of: Option<serde_json::Number>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub items: Option<Box<Rules>>,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub required: Vec<String>,
+    pub properties: Vec<(String, Rules)>,
+    /// `additionalProperties`: `None` allows anything; `Some(None)` refuses unknown
+    /// properties; `Some(Some(rules))` checks them.
+    pub additional: Option<Option<Box<Rules>>>,
+    pub enumeration: Option<Vec<serde_json::Value>>,
+    pub all_of: Vec<Rules>,
+    pub any_of: Vec<Rules>,
+    pub one_of: Vec<Rules>,
+    pub not: Option<Box<Rules>>,
+}
+
+/// `minimum` / `maximum`, with OpenAPI 3.0's boolean `exclusiveMinimum` / `exclusiveMaximum`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bound {
+    pub value: serde_json::Number,
+    pub exclusive: bool,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        *self == Rules::default()
+    }
+
+    /// The rules that concern a whole object rather than its properties one by one.
+    pub fn object_level(&self) -> Rules {
+        Rules {
+            min_properties: self.min_properties,
+            max_properties: self.max_properties,
+            enumeration: self.enumeration.clone(),
+            all_of: self.all_of.clone(),
+            any_of: self.any_of.clone(),
+            one_of: self.one_of.clone(),
+            not: self.not.clone(),
+            ..Rules::default()
+        }
+    }
 }
 
 /// A reference to a type, as a field or variant holds it.

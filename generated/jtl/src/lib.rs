@@ -7,3 +7,5 @@
 //! Generated from `specs/jtl.yaml`.
 
 pub mod types;
+
+mod validate;

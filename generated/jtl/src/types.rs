@@ -11,7 +11,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Number",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub number: ::std::option::Option<::std::string::String>,
     /// The customer group ID.
@@ -26,28 +27,32 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Shipmentaddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub shipmentaddress: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomAddress`
     #[serde(
         rename = "CustomAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub custom_address: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/OtherAddresses`
     #[serde(
         rename = "OtherAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub other_addresses: ::std::option::Option<CreateOtherAddresses>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/PaymentSettings`
     #[serde(
         rename = "PaymentSettings",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
     /// Date since they have been a customer.
@@ -56,7 +61,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "CustomerSince",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub customer_since: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The customer's language.
@@ -75,7 +81,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "CustomerCategoryId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub customer_category_id: ::std::option::Option<i32>,
     /// The customer's tax identification number.
@@ -84,7 +91,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "TaxIdentificationNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub tax_identification_number: ::std::option::Option<::std::string::String>,
     /// The customer's accounts receivable number.
@@ -93,7 +101,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "AccountsReceivableNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub accounts_receivable_number: ::std::option::Option<i32>,
     /// The customer's commercial register number.
@@ -102,7 +111,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "CommercialRegisterNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub commercial_register_number: ::std::option::Option<::std::string::String>,
     /// The customer's website.
@@ -111,7 +121,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Website",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub website: ::std::option::Option<::std::string::String>,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
@@ -120,7 +131,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "InitialContact",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub initial_contact: ::std::option::Option<::std::string::String>,
     /// The customer's eBay username.
@@ -129,7 +141,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "EbayUsername",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub ebay_username: ::std::option::Option<::std::string::String>,
     /// The customer's date of birth.
@@ -138,7 +151,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Birthday",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub birthday: ::std::option::Option<::std::string::String>,
     /// The customer's locked status for online shop sales channels.
@@ -147,7 +161,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "IsLocked",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub is_locked: ::std::option::Option<bool>,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
@@ -156,7 +171,8 @@ pub struct CreateCustomer {
     #[serde(
         rename = "IsCashRegisterBased",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
@@ -170,7 +186,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Company",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub company: ::std::option::Option<::std::string::String>,
     /// Additional company information
@@ -179,7 +196,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Company2",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub company2: ::std::option::Option<::std::string::String>,
     /// Customer form of address
@@ -188,7 +206,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "FormOfAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub form_of_address: ::std::option::Option<::std::string::String>,
     /// Official title
@@ -197,7 +216,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub title: ::std::option::Option<::std::string::String>,
     /// Customer first name
@@ -206,7 +226,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "FirstName",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Customer last name
@@ -215,7 +236,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "LastName",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Street name in the customer's address
@@ -224,7 +246,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Street",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub street: ::std::option::Option<::std::string::String>,
     /// Additional address information
@@ -233,7 +256,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Address2",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub address2: ::std::option::Option<::std::string::String>,
     /// Postal code of the customer's address
@@ -242,7 +266,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "PostalCode",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Name of city in the customer's address
@@ -256,7 +281,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "State",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub state: ::std::option::Option<::std::string::String>,
     /// Country ISO code
@@ -270,7 +296,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "VatID",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub vat_id: ::std::option::Option<::std::string::String>,
     /// Landline phone number
@@ -279,7 +306,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "PhoneNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Mobile phone number
@@ -288,7 +316,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "MobilePhoneNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub mobile_phone_number: ::std::option::Option<::std::string::String>,
     /// Email address
@@ -297,7 +326,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "EmailAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Fax number
@@ -306,7 +336,8 @@ pub struct CreateAddress {
     #[serde(
         rename = "Fax",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub fax: ::std::option::Option<::std::string::String>,
 }
@@ -320,7 +351,8 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherBillingAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub other_billing_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-default shipping addresses of the customer.
@@ -329,7 +361,8 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherShippingAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub other_shipping_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-billing and non-shipping addresses of the customer.
@@ -338,7 +371,8 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherCustomerAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
 }
@@ -352,7 +386,8 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "PaymentMethodId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub payment_method_id: ::std::option::Option<i32>,
     /// The indicated discount, if any.
@@ -361,7 +396,8 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "Discount",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub discount: ::std::option::Option<::serde_json::Number>,
     /// The payment target in days.
@@ -370,7 +406,8 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "PaymentTarget",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub payment_target: ::std::option::Option<i32>,
     /// The customer's credit limit.
@@ -379,7 +416,8 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "CreditLimit",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub credit_limit: ::std::option::Option<i32>,
     /// Option to stop payment requests.
@@ -388,7 +426,8 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "StopPaymentRequest",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub stop_payment_request: ::std::option::Option<bool>,
 }
@@ -645,14 +684,16 @@ pub struct ErrorResponse {
     #[serde(
         rename = "ErrorCode",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ValidationErrors`
     #[serde(
         rename = "ValidationErrors",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub validation_errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -661,14 +702,16 @@ pub struct ErrorResponse {
     #[serde(
         rename = "ErrorMessage",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/Stacktrace`
     #[serde(
         rename = "Stacktrace",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }

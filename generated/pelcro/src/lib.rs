@@ -7,3 +7,5 @@
 //! Generated from `specs/pelcro.yaml`.
 
 pub mod types;
+
+mod validate;

@@ -12,129 +12,229 @@ pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
@@ -245,133 +345,237 @@ pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub billing_email: ::std::option::Option<::std::string::String>,
     /// Square image, minimum 150x150px. Accepted formats: jpg, png, jpeg, jfif (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub profile_photo: ::std::option::Option<::std::string::String>,
 }

@@ -7,3 +7,5 @@
 //! Generated from `specs/revcent.yaml`.
 
 pub mod types;
+
+mod validate;

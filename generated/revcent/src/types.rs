@@ -17,22 +17,38 @@ pub struct CreateCustomerRequest {
     /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub bill_to: ::std::option::Option<CreateCustomerRequestBillTo>,
     /// If you wish to add a payment method with the customer upon creation.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub payment: ::std::option::Option<CreateCustomerRequestPayment>,
     /// An optional internal customer ID, i.e. a third party customer ID. For records purposes only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/internal_customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub internal_customer_id: ::std::option::Option<::std::string::String>,
     /// An array of metadata objects, each metadata object being a name and value pair.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub metadata: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
     >,
@@ -55,37 +71,65 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The customer second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The customer city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// The customer state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub state: ::std::option::Option<::std::string::String>,
     /// The customer ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The customer country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// The customer company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub company: ::std::option::Option<::std::string::String>,
     /// The customer email.
     ///
@@ -94,7 +138,11 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -115,37 +163,65 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The bill to second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The bill to city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// The bill to state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub state: ::std::option::Option<::std::string::String>,
     /// The bill to ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The bill to country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// The bill to company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub company: ::std::option::Option<::std::string::String>,
     /// The bill to email.
     ///
@@ -154,7 +230,11 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -167,7 +247,11 @@ pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
@@ -180,22 +264,38 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub card_number: ::std::option::Option<::std::string::String>,
     /// The credit card expiration month as a one or two digit integer, i.e. MM.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_month`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub exp_month: ::std::option::Option<i64>,
     /// The credit card expiration year as a two digit integer, i.e. YY.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_year`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub exp_year: ::std::option::Option<i64>,
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -220,27 +320,47 @@ pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub api_call_unix: ::std::option::Option<i64>,
     /// API call response code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub code: ::std::option::Option<CreateCustomerSuccessCode>,
     /// Customer ID
     ///
     /// A 20 character customer ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -280,32 +400,56 @@ pub struct ApiStandardErrors {
     /// A 20 character API call ID.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub api_call_unix: ::std::option::Option<i64>,
     /// This value indicates that there is an error. Will always be 0.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub code: ::std::option::Option<ApiStandardErrorsCode>,
     /// The specific error code.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// A human readable description of the error.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// A description of the API call result.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub result: ::std::option::Option<::std::string::String>,
 }
 

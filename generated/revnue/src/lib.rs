@@ -7,3 +7,5 @@
 //! Generated from `specs/revnue.yaml`.
 
 pub mod types;
+
+mod validate;

@@ -20,100 +20,180 @@ pub struct CreateCustomerRequest {
     /// The ID of the category. To lookup a specific category ID, see the List Category API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub category: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The numeric code of the country. To lookup a specific country numeric code, see the List Country API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub country: ::std::option::Option<i64>,
     /// The phone of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer, by custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
@@ -125,12 +205,20 @@ pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// Values of the template's custom fields.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub fields: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
     >,
@@ -142,10 +230,18 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
@@ -159,12 +255,20 @@ pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// The type of the contact person.
     ///
@@ -172,7 +276,8 @@ pub struct ContactPerson {
     #[serde(
         rename = "type",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
     )]
     pub type_: ::std::option::Option<ContactPersonType>,
 }
@@ -273,110 +378,198 @@ pub struct Customer {
     /// The ID of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// The name of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub category: ::std::option::Option<CustomerCategory>,
     /// JSON Pointer: `#/components/schemas/Customer/properties/contact_person`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/state_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/zip_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The country of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub country: ::std::option::Option<::std::string::String>,
     /// The phone of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/general_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed_date`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/additional_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
@@ -388,12 +581,20 @@ pub struct CustomerCategory {
     /// The ID of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// The name of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -405,12 +606,20 @@ pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// Custom field values as a map ({key: value, ...}).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,

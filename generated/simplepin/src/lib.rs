@@ -7,3 +7,5 @@
 //! Generated from `specs/simplepin.yaml`.
 
 pub mod types;
+
+mod validate;

@@ -12,40 +12,80 @@ pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/billing_addresses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub billing_addresses: ::std::option::Option<::std::vec::Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contract_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contracts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// IDs of billing addresses to delete.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/delete_billing_address_ids`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/mobile_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/phone_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
@@ -57,53 +97,105 @@ pub struct CcProfileApiV2Model {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub billing_address_id: ::std::option::Option<i64>,
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_models`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub billing_address_models: ::std::option::Option<
         ::std::vec::Vec<AddressApiV2Model>,
     >,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contract_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contracts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/mobile_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/phone_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Status of the customer profile.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub version: ::std::option::Option<i64>,
 }
 
@@ -115,29 +207,57 @@ pub struct CcProfileV2Model {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub zip: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country id (see getCountries).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub country: ::std::option::Option<i64>,
     /// Province id (see getProvinces).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub province: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub address: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/selected`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub selected: ::std::option::Option<bool>,
 }
 
@@ -149,9 +269,17 @@ pub struct AddressApiV2Model {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "::apigen_runtime::de::present"
+    )]
     pub name: ::std::option::Option<::std::string::String>,
 }

@@ -8,11 +8,12 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::format::Format;
-use crate::Context;
+use crate::{Context, Validate};
 
 /// A number as JSON Schema compares it: integers exactly, anything else as a float.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -315,5 +316,18 @@ pub fn json_equal(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
+    }
+}
+
+/// A JSON value that must be valid as the generated type `T` (an alternative of a `oneOf`, a
+/// `$ref` inside a conditional): it must deserialize as `T` and pass `T`'s rules.
+pub fn as_type<T: DeserializeOwned + Validate>(cx: &mut Context, value: &Value) {
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(typed) => typed.validate_at(cx),
+        Err(err) => {
+            for error in crate::error::from_serde(err) {
+                cx.error_below(&error.pointer, error.keyword, error.limit, error.message);
+            }
+        }
     }
 }

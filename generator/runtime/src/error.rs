@@ -140,6 +140,12 @@ impl Context {
         self.errors.push(ValidationError { pointer: self.pointer.clone(), keyword, limit, message });
     }
 
+    /// Reports a violation at `relative`, a JSON Pointer below the current location.
+    pub fn error_below(&mut self, relative: &str, keyword: &'static str, limit: Option<Value>, message: String) {
+        let pointer = format!("{}{relative}", self.pointer);
+        self.errors.push(ValidationError { pointer, keyword, limit, message });
+    }
+
     /// Runs `check` and tells whether it found nothing, discarding what it found. This is how
     /// `anyOf`, `oneOf` and `not` ask whether a subschema matches.
     pub fn probe(&mut self, check: impl FnOnce(&mut Context)) -> bool {

@@ -59,6 +59,7 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
+    let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
     if needs.chrono {
         let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}");
     }

@@ -4,6 +4,7 @@
 mod doc;
 mod manifest;
 mod types;
+mod validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,6 +23,7 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
         EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) },
         EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) },
         EmittedFile::Rust { path: "src/types.rs", tokens: types::types_module(model) },
+        EmittedFile::Rust { path: "src/validate.rs", tokens: validate::validate_module(model) },
     ]
 }
 
@@ -34,5 +36,6 @@ fn lib_module(model: &ApiModel) -> TokenStream {
         #( #![doc = #lines] )*
 
         pub mod types;
+mod validate;
     }
 }

@@ -70,10 +70,14 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         type_tokens(model, &field.ty)
     } else {
         serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-        // Absent and `null` both read as `None` here; validation tells them apart.
+        // Absent reads as `None`. `null` reads as `None` too where the schema is nullable;
+        // where it is not, `null` is refused, as the schema refuses it.
         let inner = match &field.ty {
             TypeRef::Nullable(inner) => inner.as_ref(),
-            other => other,
+            other => {
+                serde.push(quote!(deserialize_with = "::apigen_runtime::de::present"));
+                other
+            }
         };
         let inner = type_tokens(model, inner);
         quote!(::std::option::Option<#inner>)

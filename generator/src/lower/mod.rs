@@ -5,6 +5,7 @@
 //! keep their own names; inline schemas that need a type of their own are hoisted as they are
 //! met, walking components and then operations in the spec's order.
 
+mod rules;
 mod schema;
 
 use crate::diag::Diagnostics;
@@ -27,6 +28,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         title: info.title.clone(),
         description: info.description.clone(),
         source_name: spec.name.clone(),
+        runtime_path: options.runtime_path.clone(),
         types,
     }
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, resolve_pointer, Spec};
 use crate::model::{
-    Doc, EnumVariant, Field, Primitive, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Doc, EnumVariant, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
@@ -33,7 +33,7 @@ const SCHEMA_KEYWORDS: &[&str] = &[
 ];
 
 /// How deep `$ref` chains and nested `allOf`s are followed before giving up with a diagnostic.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Lowers the schemas of one spec into a type arena.
 pub struct SchemaLowerer<'a> {
@@ -87,6 +87,8 @@ struct ObjectParts {
     /// Wire name, schema, pointer of the property schema.
     properties: Vec<(String, ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<String>,
+    /// Object-level rules of the schema and of each merged member.
+    conditionals: Vec<Rules>,
 }
 
 impl<'a> SchemaLowerer<'a> {
@@ -229,6 +231,8 @@ impl<'a> SchemaLowerer<'a> {
             name,
             doc: Doc::default(),
             kind: TypeKind::Alias(TypeRef::Primitive(Primitive::Value)),
+            rules: Rules::default(),
+            nullable: false,
         });
         TypeId(self.types.len() - 1)
     }
@@ -237,10 +241,30 @@ impl<'a> SchemaLowerer<'a> {
         self.types[id.0].name.clone()
     }
 
-    fn fill(&mut self, id: TypeId, doc: Doc, kind: TypeKind) {
+    fn fill(&mut self, id: TypeId, doc: Doc, kind: TypeKind, rules: Rules) {
+        let nullable = self.nullable.contains(&id);
         let def = &mut self.types[id.0];
         def.doc = doc;
         def.kind = kind;
+        def.rules = rules;
+        def.nullable = nullable;
+    }
+
+    pub(super) fn spec(&self) -> &'a Spec {
+        self.spec
+    }
+
+    /// The named type defined from the schema at `pointer`, if one was.
+    pub(super) fn type_at(&self, pointer: &str) -> Option<TypeId> {
+        self.by_pointer.get(pointer).copied()
+    }
+
+    pub(super) fn diag_error(&mut self, pointer: &str, message: &str) {
+        self.diags.error(pointer, message);
+    }
+
+    pub(super) fn lower_ref_at(&mut self, reference: &str, at: &str, depth: usize) -> TypeRef {
+        self.lower_ref(reference, at, depth)
     }
 
     fn named(&self, id: TypeId) -> TypeRef {
@@ -293,7 +317,7 @@ impl<'a> SchemaLowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let target = self.lower_ref(reference, pointer, depth + 1);
                 let doc = Doc { pointer: pointer.to_owned(), ..Doc::default() };
-                self.fill(id, doc, TypeKind::Alias(target));
+                self.fill(id, doc, TypeKind::Alias(target), Rules::default());
                 return;
             }
             ReferenceOr::Item(schema) => schema,
@@ -304,18 +328,20 @@ impl<'a> SchemaLowerer<'a> {
         match self.shape(&flat, pointer, depth) {
             Shape::Passthrough(member, member_pointer) => {
                 let target = self.lower_schema(member, &member_pointer, &name, depth + 1);
-                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)));
+                let rules = self.rules_at(pointer, true, depth);
+                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)), rules);
             }
             Shape::Value => {
                 let target = self.lower_value(&flat, pointer, &name, depth);
-                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)));
+                let rules = self.rules_at(pointer, true, depth);
+                self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)), rules);
             }
             shape => {
                 if schema.schema_data.nullable {
                     self.nullable.insert(id);
                 }
-                let kind = self.lower_def(shape, &flat, pointer, &name, depth);
-                self.fill(id, doc, kind);
+                let (kind, rules) = self.lower_def(shape, &flat, pointer, &name, depth);
+                self.fill(id, doc, kind, rules);
             }
         }
     }
@@ -337,8 +363,8 @@ impl<'a> SchemaLowerer<'a> {
                 let id = self.reserve(hint);
                 self.by_pointer.insert(pointer.to_owned(), id);
                 let name = self.name_of(id);
-                let kind = self.lower_def(shape, &flat, pointer, &name, depth);
-                self.fill(id, doc_of(schema, pointer), kind);
+                let (kind, rules) = self.lower_def(shape, &flat, pointer, &name, depth);
+                self.fill(id, doc_of(schema, pointer), kind, rules);
                 TypeRef::Named(id)
             }
         };
@@ -401,7 +427,7 @@ impl<'a> SchemaLowerer<'a> {
         Shape::Value
     }
 
-    fn lower_def(&mut self, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> TypeKind {
+    fn lower_def(&mut self, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> (TypeKind, Rules) {
         match shape {
             Shape::Struct => self.lower_struct(flat, pointer, name, depth),
             Shape::StringEnum => {
@@ -415,7 +441,7 @@ impl<'a> SchemaLowerer<'a> {
                         value: value.to_owned(),
                     })
                     .collect();
-                TypeKind::StringEnum(variants)
+                (TypeKind::StringEnum(variants), Rules::default())
             }
             Shape::IntegerEnum => {
                 let mut ns = Namespace::new();
@@ -425,16 +451,35 @@ impl<'a> SchemaLowerer<'a> {
                     .filter_map(Value::as_i64)
                     .map(|value| EnumVariant { rust_name: ns.unique(type_name(&value.to_string(), "Value")), value })
                     .collect();
-                TypeKind::IntegerEnum(variants)
+                (TypeKind::IntegerEnum(variants), Rules::default())
             }
-            Shape::Union(members) => self.lower_union(members, name, depth),
+            Shape::Union(members) => {
+                let kind = self.lower_union(members, name, depth);
+                (kind, self.rules_at(pointer, true, depth))
+            }
             Shape::Passthrough(..) | Shape::Value => {
-                TypeKind::Alias(self.lower_value(flat, pointer, name, depth))
+                let kind = TypeKind::Alias(self.lower_value(flat, pointer, name, depth));
+                (kind, self.rules_at(pointer, true, depth))
             }
         }
     }
 
-    fn lower_struct(&mut self, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> TypeKind {
+    /// The object-level rules of a schema that is merged into a struct: its conditionals and
+    /// property counts, with the `allOf` members that were merged (which shape the struct)
+    /// left out, since their own rules are gathered separately.
+    fn object_conditionals(&mut self, flat: &Flat<'_>, pointer: &str, depth: usize) -> Rules {
+        let mut rules = self.rules_at(pointer, true, depth).object_level();
+        let merged: Vec<bool> = flat.all_of.iter().map(shapes_value).collect();
+        let mut index = 0;
+        rules.all_of.retain(|_| {
+            let keep = !merged.get(index).copied().unwrap_or(false);
+            index += 1;
+            keep
+        });
+        rules
+    }
+
+    fn lower_struct(&mut self, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> (TypeKind, Rules) {
         let mut parts = ObjectParts::default();
         self.collect_object(flat, pointer, &mut parts, depth);
         let mut ns = Namespace::new();
@@ -447,7 +492,8 @@ impl<'a> SchemaLowerer<'a> {
                 ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
             };
-            fields.push(Field { rust_name, wire_name: wire.clone(), ty, required: parts.required.contains(wire), doc });
+            let rules = self.rules_at(prop_pointer, false, depth + 1);
+            fields.push(Field { rust_name, wire_name: wire.clone(), ty, required: parts.required.contains(wire), doc, rules });
         }
         // `required` may name a property that has no schema: it must be present, with any value.
         for wire in &parts.required {
@@ -462,6 +508,7 @@ impl<'a> SchemaLowerer<'a> {
                         pointer: pointer_join(pointer, "required"),
                         ..Doc::default()
                     },
+                    rules: Rules::default(),
                 });
             }
         }
@@ -478,7 +525,13 @@ impl<'a> SchemaLowerer<'a> {
             }
             None => (false, None),
         };
-        TypeKind::Struct(Struct { fields, deny_unknown_fields, additional })
+        let mut conditionals: Vec<Rules> = parts.conditionals.into_iter().filter(|r| !r.is_empty()).collect();
+        let rules = match conditionals.len() {
+            0 => Rules::default(),
+            1 => conditionals.remove(0),
+            _ => Rules { all_of: conditionals, ..Rules::default() },
+        };
+        (TypeKind::Struct(Struct { fields, deny_unknown_fields, additional }), rules)
     }
 
     /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.
@@ -487,20 +540,22 @@ impl<'a> SchemaLowerer<'a> {
             self.diags.error(pointer, format!("`allOf` nesting is deeper than {MAX_DEPTH}; deeper members are not merged"));
             return;
         }
-        for (i, member) in flat.all_of.iter().enumerate() {
+        // Members that only constrain stay in this schema's conditionals; members that shape
+        // the value are merged.
+        for (i, member) in flat.all_of.iter().enumerate().filter(|(_, m)| shapes_value(m)) {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let Some((schema, schema_pointer)) = self.resolve_schema(member, &member_pointer, depth) else { continue };
             let member_flat = Flat::new(&schema);
             let shapes_other = matches!(member_flat.typ.as_deref(), Some(t) if t != "object")
                 || member_flat.items.is_some();
             if shapes_other {
-                self.diags.error(&member_pointer, "an `allOf` member that is not an object cannot be merged into a struct; it is left to validation");
+                self.diags.warning(&member_pointer, "an `allOf` member that is not an object is not merged into the struct's type; validation checks it");
+                let rules = self.rules_at(&member_pointer, false, depth + 1);
+                parts.conditionals.push(rules);
                 continue;
             }
-            if !member_flat.one_of.is_empty() && member_flat.one_of.iter().any(shapes_value)
-                || !member_flat.any_of.is_empty() && member_flat.any_of.iter().any(shapes_value)
-            {
-                self.diags.warning(&member_pointer, "the `oneOf`/`anyOf` alternatives of an `allOf` member are not merged into the struct; they are left to validation");
+            if member_flat.one_of.iter().chain(member_flat.any_of).any(shapes_value) {
+                self.diags.warning(&member_pointer, "the `oneOf`/`anyOf` alternatives of an `allOf` member are not part of the struct's type; validation checks them");
             }
             self.collect_object(&member_flat, &schema_pointer, parts, depth + 1);
         }
@@ -515,6 +570,8 @@ impl<'a> SchemaLowerer<'a> {
             parts.properties.push(((*wire).clone(), schema, pointer_join(&properties_pointer, wire)));
         }
         parts.required.extend(flat.required.iter().cloned());
+        let conditionals = self.object_conditionals(flat, pointer, depth);
+        parts.conditionals.push(conditionals);
     }
 
     /// Resolves a schema or reference to the schema itself, with its pointer.
@@ -568,7 +625,8 @@ impl<'a> SchemaLowerer<'a> {
                 self.diags.warning(&member_pointer, format!("this alternative has the same Rust type as variant `{twin}` of `{name}`, which carries both"));
                 continue;
             }
-            variants.push(UnionVariant { rust_name: base, ty, doc });
+            let rules = self.rules_at(&member_pointer, false, depth + 1);
+            variants.push(UnionVariant { rust_name: base, ty, doc, rules });
         }
         // Untagged deserialization takes the first variant that fits, so the most specific
         // go first (an integer before a float, a date before any string); stable, so objects
@@ -877,17 +935,47 @@ fn reorder(types: Vec<TypeDef>, order: &[TypeId]) -> Vec<TypeDef> {
     let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
     let mut out: Vec<TypeDef> = order.iter().filter_map(|old| slots[old.0].take()).collect();
     for def in &mut out {
-        let refs: Vec<&mut TypeRef> = match &mut def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().map(|f| &mut f.ty).chain(s.additional.iter_mut().map(|(_, t)| t)).collect(),
-            TypeKind::Union(variants) => variants.iter_mut().map(|v| &mut v.ty).collect(),
-            TypeKind::Alias(ty) => vec![ty],
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => Vec::new(),
-        };
-        for ty in refs {
-            renumber(ty, &new_id);
+        renumber_rules(&mut def.rules, &new_id);
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    renumber(&mut field.ty, &new_id);
+                    renumber_rules(&mut field.rules, &new_id);
+                }
+                if let Some((_, ty)) = &mut s.additional {
+                    renumber(ty, &new_id);
+                }
+            }
+            TypeKind::Union(variants) => {
+                for variant in variants {
+                    renumber(&mut variant.ty, &new_id);
+                    renumber_rules(&mut variant.rules, &new_id);
+                }
+            }
+            TypeKind::Alias(ty) => renumber(ty, &new_id),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
         }
     }
     out
+}
+
+fn renumber_rules(rules: &mut Rules, new_id: &[usize]) {
+    if let Some(id) = &mut rules.reference {
+        id.0 = new_id[id.0];
+    }
+    let nested = rules
+        .items
+        .iter_mut()
+        .map(|r| &mut **r)
+        .chain(rules.properties.iter_mut().map(|(_, r)| r))
+        .chain(rules.additional.iter_mut().flatten().map(|r| &mut **r))
+        .chain(rules.all_of.iter_mut())
+        .chain(rules.any_of.iter_mut())
+        .chain(rules.one_of.iter_mut())
+        .chain(rules.not.iter_mut().map(|r| &mut **r));
+    for sub in nested {
+        renumber_rules(sub, new_id);
+    }
 }
 
 fn renumber(ty: &mut TypeRef, new_id: &[usize]) {

@@ -1,0 +1,779 @@
+//! Emit of `src/validate.rs`: a `Validate` impl per struct, union and enum.
+//!
+//! A value's rules are checked against its Rust type: what the type already guarantees is
+//! skipped (a `String` is a string, a required field is present), the rest becomes calls into
+//! `apigen_runtime::check`. Where a rule cannot be judged from the typed value alone (an
+//! alternative of a `oneOf` that is another type, an `enum` of objects), the value is
+//! serialized and checked as JSON, so every rule is checked one way or the other.
+//!
+//! Every check works on a binding named `v` (a reference) and reports into `cx`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::types::ident;
+use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
+
+pub fn validate_module(model: &ApiModel) -> TokenStream {
+    let mut emitter = Emitter { model, patterns: BTreeMap::new() };
+    let impls: Vec<TokenStream> = model.types.iter().enumerate().filter_map(|(i, def)| emitter.type_impl(TypeId(i), def)).collect();
+    let mut patterns: Vec<(&String, &Ident)> = emitter.patterns.iter().collect();
+    patterns.sort_by_key(|(_, ident)| ident.to_string());
+    let statics = patterns.iter().map(|(source, name)| {
+        quote! { static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+    });
+    quote! {
+        //! `Validate` for every type: the rules of the spec that the types do not enforce.
+        #[allow(unused_imports)]
+        use super::types::*;
+        #( #statics )*
+        #( #impls )*
+    }
+}
+
+struct Emitter<'m> {
+    model: &'m ApiModel,
+    /// Patterns met so far, each compiled once in a static.
+    patterns: BTreeMap<String, Ident>,
+}
+
+impl Emitter<'_> {
+    fn type_impl(&mut self, id: TypeId, def: &TypeDef) -> Option<TokenStream> {
+        let name = ident(&def.name);
+        let body = match &def.kind {
+            TypeKind::Alias(_) => return None,
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => TokenStream::new(),
+            TypeKind::Struct(s) => self.struct_body(id, s, &def.rules),
+            TypeKind::Union(variants) => self.union_body(def, variants),
+        };
+        let cx = if body.is_empty() { quote!(_cx) } else { quote!(cx) };
+        Some(quote! {
+            impl ::apigen_runtime::Validate for #name {
+                fn validate_at(&self, #cx: &mut ::apigen_runtime::Context) {
+                    #body
+                }
+            }
+        })
+    }
+
+    fn struct_body(&mut self, id: TypeId, s: &Struct, rules: &Rules) -> TokenStream {
+        let mut out = Vec::new();
+        for field in &s.fields {
+            let name = ident(&field.rust_name);
+            let wire = &field.wire_name;
+            if field.required {
+                let check = self.check(&field.ty, &field.rules);
+                if !check.is_empty() {
+                    out.push(quote! { cx.push_key(#wire); let v = &self.#name; #check cx.pop(); });
+                }
+            } else {
+                let check = self.check(strip_nullable(&field.ty), &field.rules);
+                if !check.is_empty() {
+                    out.push(quote! { if let ::std::option::Option::Some(v) = &self.#name { cx.push_key(#wire); #check cx.pop(); } });
+                }
+            }
+        }
+        if let Some((field, ty)) = &s.additional {
+            let name = ident(field);
+            let check = self.check(ty, &Rules::default());
+            if !check.is_empty() {
+                out.push(quote! { for (k, v) in &self.#name { cx.push_key(k); #check cx.pop(); } });
+            }
+        }
+        let object = self.apply(&TypeRef::Named(id), rules);
+        if !object.is_empty() {
+            out.push(quote! { let v = self; #object });
+        }
+        quote!(#( #out )*)
+    }
+
+    /// A union checks its variant against that alternative's rules; then, since JSON Schema
+    /// decides `oneOf` / `anyOf` over every alternative and not just the first that fits,
+    /// the value as JSON against all of them.
+    fn union_body(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant]) -> TokenStream {
+        let arms: Vec<TokenStream> = variants
+            .iter()
+            .map(|variant| {
+                let name = ident(&variant.rust_name);
+                let check = self.check(&variant.ty, &variant.rules);
+                if check.is_empty() {
+                    quote! { Self::#name(_) => {} }
+                } else {
+                    quote! { Self::#name(v) => { #check } }
+                }
+            })
+            .collect();
+        let typed_checks = variants.iter().any(|variant| !self.check(&variant.ty, &variant.rules).is_empty());
+        let typed = if typed_checks { quote! { match self { #( #arms )* } } } else { TokenStream::new() };
+        let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, ..def.rules.clone() };
+        let rest = self.dynamic(&rest);
+        let rest = (!rest.is_empty()).then(|| quote! { let v = &json; #rest });
+        if !def.rules.one_of.is_empty() {
+            let probes = def.rules.one_of.iter().map(|member| {
+                let check = self.dynamic(member);
+                quote! { cx.probe(|cx| { let v = &json; #check }) }
+            });
+            quote! {
+                #typed
+                let json = ::apigen_runtime::check::to_json(self);
+                let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
+                ::apigen_runtime::check::one_of(cx, matches);
+                #rest
+            }
+        } else if !def.rules.any_of.is_empty() && !typed.is_empty() {
+            let probes: Vec<TokenStream> = def.rules.any_of.iter().map(|member| {
+                let check = self.dynamic(member);
+                quote! { cx.probe(|cx| { let v = &json; #check }) }
+            }).collect();
+            quote! {
+                if !cx.probe(|cx| #typed) {
+                    let json = ::apigen_runtime::check::to_json(self);
+                    if !(#( #probes )||*) {
+                        #typed
+                        ::apigen_runtime::check::any_of(cx, false);
+                    }
+                }
+                #rest
+            }
+        } else {
+            quote!(#typed #rest)
+        }
+    }
+
+    /// Everything to check of a value `v` of type `ty` at a position with `rules`: the type's
+    /// own validation (nested structs, items, alias rules) and the position's rules.
+    fn check(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
+        match ty {
+            TypeRef::Nullable(inner) => {
+                let inner = self.check(inner, rules);
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! { if let ::std::option::Option::Some(v) = v { #inner } }
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.check(inner, rules);
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! { let v = &**v; #inner }
+            }
+            TypeRef::Named(id) => {
+                let def = self.model.type_def(*id);
+                match &def.kind {
+                    TypeKind::Alias(target) => {
+                        let own = self.check(target, &def.rules);
+                        let here = self.apply(target, &without_reference(rules, *id));
+                        quote!(#own #here)
+                    }
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => self.apply(ty, rules),
+                    TypeKind::Struct(_) | TypeKind::Union(_) => {
+                        let here = self.apply(ty, &without_reference(rules, *id));
+                        quote! { ::apigen_runtime::Validate::validate_at(v, cx); #here }
+                    }
+                }
+            }
+            TypeRef::Vec(inner) => {
+                let here = self.apply(ty, rules);
+                let item_rules = rules.items.as_deref().cloned().unwrap_or_default();
+                let item = self.check(inner, &item_rules);
+                let items = (!item.is_empty()).then(|| {
+                    quote! { for (i, v) in v.iter().enumerate() { cx.push_index(i); #item cx.pop(); } }
+                });
+                quote!(#here #items)
+            }
+            TypeRef::Map(inner) => {
+                let here = self.apply(ty, rules);
+                let value = self.check(inner, &Rules::default());
+                let entries = (!value.is_empty()).then(|| {
+                    quote! { for (k, v) in v { cx.push_key(k); #value cx.pop(); } }
+                });
+                quote!(#here #entries)
+            }
+            TypeRef::Primitive(_) => self.apply(ty, rules),
+        }
+    }
+
+    /// The position's rules against `v` of type `ty`, without the type's own validation.
+    fn apply(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
+        if rules.is_empty() {
+            return TokenStream::new();
+        }
+        match ty {
+            TypeRef::Nullable(inner) => {
+                let inner = self.apply(inner, rules);
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! { if let ::std::option::Option::Some(v) = v { #inner } }
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.apply(inner, rules);
+                if inner.is_empty() {
+                    return inner;
+                }
+                quote! { let v = &**v; #inner }
+            }
+            _ => {
+                let mut out = Vec::new();
+                if let Some(reference) = rules.reference {
+                    if named_id(ty) != Some(reference) {
+                        let check = self.reference_dynamic(reference);
+                        out.push(quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } });
+                    }
+                }
+                out.push(self.keywords(ty, rules));
+                out.push(self.combinators(rules, |this, member| this.apply(ty, member)));
+                quote!(#( #out )*)
+            }
+        }
+    }
+
+    /// `allOf`, `anyOf`, `oneOf` and `not`, each member checked by `member`.
+    fn combinators(&mut self, rules: &Rules, mut member: impl FnMut(&mut Self, &Rules) -> TokenStream) -> TokenStream {
+        let mut out = Vec::new();
+        for sub in &rules.all_of {
+            out.push(member(self, sub));
+        }
+        if !rules.any_of.is_empty() {
+            let probes: Vec<TokenStream> = rules.any_of.iter().map(|sub| {
+                let check = member(self, sub);
+                quote!(cx.probe(|cx| { #check }))
+            }).collect();
+            out.push(quote! { let matched = #( #probes )||*; ::apigen_runtime::check::any_of(cx, matched); });
+        }
+        if !rules.one_of.is_empty() {
+            let probes: Vec<TokenStream> = rules.one_of.iter().map(|sub| {
+                let check = member(self, sub);
+                quote!(cx.probe(|cx| { #check }))
+            }).collect();
+            out.push(quote! {
+                let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
+                ::apigen_runtime::check::one_of(cx, matches);
+            });
+        }
+        if let Some(sub) = &rules.not {
+            let check = member(self, sub);
+            out.push(quote! { let matched = cx.probe(|cx| { #check }); ::apigen_runtime::check::not(cx, matched); });
+        }
+        quote!(#( #out )*)
+    }
+
+    /// The keywords (not the combinators) against a typed `v`.
+    fn keywords(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
+        let static_type = json_type_of(self.model, ty);
+        let mut out = Vec::new();
+        if let (Some(expected), Some(actual)) = (rules.types.as_deref(), static_type) {
+            // An integer is a number; a number may be an integer, which is checked on the value.
+            let may_fit = expected == actual
+                || (expected == "number" && actual == "integer")
+                || (expected == "integer" && actual == "number");
+            if !may_fit {
+                out.push(quote! { ::apigen_runtime::check::wrong_type(cx, #expected); });
+            }
+        }
+        match resolve(self.model, ty) {
+            TypeRef::Primitive(Primitive::String) => {
+                out.push(self.string_keywords(rules, quote!(v)));
+                if let Some(values) = &rules.enumeration {
+                    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+                    out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v, &[#( #strings ),*]); });
+                }
+            }
+            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::F32 | Primitive::F64 | Primitive::Decimal)) => {
+                let num = if p == Primitive::Decimal {
+                    quote!(::apigen_runtime::check::Num::from_json(v))
+                } else {
+                    quote!(*v)
+                };
+                if rules.types.as_deref() == Some("integer") && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal) {
+                    out.push(quote! { ::apigen_runtime::check::json_type(cx, &::apigen_runtime::check::to_json(v), "integer"); });
+                }
+                out.push(numeric_keywords(rules, &num));
+                out.push(self.enum_dynamic(rules));
+            }
+            TypeRef::Vec(_) => {
+                out.push(array_counts(rules, quote!(v.len())));
+                if rules.unique_items {
+                    out.push(quote! { ::apigen_runtime::check::unique_items(cx, v); });
+                }
+                out.push(self.enum_dynamic(rules));
+            }
+            TypeRef::Map(inner) => {
+                out.push(object_counts(rules, quote!(v.len())));
+                for name in &rules.required {
+                    out.push(quote! { if !v.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+                }
+                let properties = Rules { properties: rules.properties.clone(), additional: rules.additional.clone(), ..Rules::default() };
+                if !properties.properties.is_empty() || properties.additional.is_some() {
+                    // Entries' own types were checked by `check`; here only this position's
+                    // property rules apply.
+                    out.push(self.map_entries_rules(&inner, &properties));
+                }
+                out.push(self.enum_dynamic(rules));
+            }
+            TypeRef::Named(id) => match &self.model.type_def(id).kind {
+                TypeKind::Struct(s) => out.push(self.struct_keywords(s, rules)),
+                TypeKind::StringEnum(_) => {
+                    let strings = self.string_keywords(rules, quote!(v.as_str()));
+                    out.push(strings);
+                    if let Some(values) = &rules.enumeration {
+                        let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+                        out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v.as_str(), &[#( #strings ),*]); });
+                    }
+                }
+                TypeKind::IntegerEnum(_) => {
+                    out.push(numeric_keywords(rules, &quote!(v.value())));
+                    out.push(self.enum_dynamic(rules));
+                }
+                TypeKind::Union(_) | TypeKind::Alias(_) => out.push(self.as_json(rules)),
+            },
+            // Dates, UUIDs and booleans: what the type does not fix is checked on the JSON.
+            TypeRef::Primitive(Primitive::Value) => {
+                let check = self.dynamic_keywords(rules);
+                out.push(check);
+            }
+            TypeRef::Primitive(_) => {
+                let rest = Rules { types: None, format: None, ..keywords_only(rules) };
+                out.push(self.as_json(&rest));
+            }
+            TypeRef::Nullable(_) | TypeRef::Boxed(_) => {}
+        }
+        quote!(#( #out )*)
+    }
+
+    /// Property rules of a map position, for entries already type-checked.
+    fn map_entries_rules(&mut self, inner: &TypeRef, rules: &Rules) -> TokenStream {
+        let mut arms = Vec::new();
+        let mut named = Vec::new();
+        for (name, property) in &rules.properties {
+            named.push(name.clone());
+            let check = self.apply(inner, property);
+            if !check.is_empty() {
+                arms.push(quote! { #name => { #check } });
+            }
+        }
+        let other = match &rules.additional {
+            Some(None) => quote! { ::apigen_runtime::check::additional_property(cx, k); },
+            Some(Some(extra)) => self.apply(inner, extra),
+            None => TokenStream::new(),
+        };
+        if arms.is_empty() && other.is_empty() {
+            return TokenStream::new();
+        }
+        let body = if named.is_empty() {
+            other
+        } else if other.is_empty() {
+            quote! { match k.as_str() { #( #arms )* _ => {} } }
+        } else {
+            quote! { match k.as_str() { #( #arms )* #( #named )|* => {} _ => { #other } } }
+        };
+        quote! { for (k, v) in v { cx.push_key(k); #body cx.pop(); } }
+    }
+
+    fn as_json(&mut self, rules: &Rules) -> TokenStream {
+        let check = self.dynamic_keywords(rules);
+        if check.is_empty() {
+            return check;
+        }
+        quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } }
+    }
+
+    fn enum_dynamic(&mut self, rules: &Rules) -> TokenStream {
+        match &rules.enumeration {
+            Some(values) => {
+                let literals = values.iter().map(json_literal);
+                quote! { ::apigen_runtime::check::enumeration(cx, &::apigen_runtime::check::to_json(v), &[#( #literals ),*]); }
+            }
+            None => TokenStream::new(),
+        }
+    }
+
+    fn string_keywords(&mut self, rules: &Rules, s: TokenStream) -> TokenStream {
+        let mut out = Vec::new();
+        if let Some(n) = rules.min_length {
+            out.push(quote! { ::apigen_runtime::check::min_length(cx, #s, #n); });
+        }
+        if let Some(n) = rules.max_length {
+            out.push(quote! { ::apigen_runtime::check::max_length(cx, #s, #n); });
+        }
+        if let Some(pattern) = &rules.pattern {
+            let name = self.pattern_static(pattern);
+            out.push(quote! { ::apigen_runtime::check::pattern(cx, #s, &#name); });
+        }
+        if let Some(format) = &rules.format {
+            let variant = format_variant(format);
+            out.push(quote! { ::apigen_runtime::check::format(cx, #s, ::apigen_runtime::Format::#variant); });
+        }
+        quote!(#( #out )*)
+    }
+
+    fn pattern_static(&mut self, pattern: &str) -> Ident {
+        let next = self.patterns.len();
+        self.patterns.entry(pattern.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", next)).clone()
+    }
+
+    /// Rules against a typed struct `v`: `required` and `properties` from conditionals, the
+    /// unknown-property rule, property counts.
+    fn struct_keywords(&mut self, s: &Struct, rules: &Rules) -> TokenStream {
+        let mut out = Vec::new();
+        let field_of = |wire: &str| s.fields.iter().find(|f| f.wire_name == wire);
+        for name in &rules.required {
+            match (field_of(name), &s.additional) {
+                (Some(field), _) if field.required => {}
+                (Some(field), _) => {
+                    let f = ident(&field.rust_name);
+                    out.push(quote! { if v.#f.is_none() { ::apigen_runtime::check::required(cx, #name); } });
+                }
+                (None, Some((map, _))) => {
+                    let map = ident(map);
+                    out.push(quote! { if !v.#map.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+                }
+                (None, None) => out.push(quote! { ::apigen_runtime::check::required(cx, #name); }),
+            }
+        }
+        for (name, property) in &rules.properties {
+            match (field_of(name), &s.additional) {
+                (Some(field), _) => {
+                    let f = ident(&field.rust_name);
+                    if field.required {
+                        let check = self.apply(&field.ty, property);
+                        if !check.is_empty() {
+                            out.push(quote! { { cx.push_key(#name); let v = &v.#f; #check cx.pop(); } });
+                        }
+                    } else {
+                        let check = self.apply(strip_nullable(&field.ty), property);
+                        if !check.is_empty() {
+                            out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#name); #check cx.pop(); } });
+                        }
+                    }
+                }
+                (None, Some((map, ty))) => {
+                    let map = ident(map);
+                    let check = self.apply(ty, property);
+                    if !check.is_empty() {
+                        out.push(quote! { if let ::std::option::Option::Some(v) = v.#map.get(#name) { cx.push_key(#name); #check cx.pop(); } });
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        if let Some(additional) = &rules.additional {
+            let listed = |wire: &str| rules.properties.iter().any(|(n, _)| n == wire);
+            for field in s.fields.iter().filter(|f| !listed(&f.wire_name)) {
+                let f = ident(&field.rust_name);
+                let wire = &field.wire_name;
+                match (additional, field.required) {
+                    (None, true) => out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); }),
+                    (None, false) => out.push(quote! {
+                        if v.#f.is_some() { ::apigen_runtime::check::additional_property(cx, #wire); }
+                    }),
+                    (Some(extra), true) => {
+                        let check = self.apply(&field.ty, extra);
+                        if !check.is_empty() {
+                            out.push(quote! { { cx.push_key(#wire); let v = &v.#f; #check cx.pop(); } });
+                        }
+                    }
+                    (Some(extra), false) => {
+                        let check = self.apply(strip_nullable(&field.ty), extra);
+                        if !check.is_empty() {
+                            out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
+                        }
+                    }
+                }
+            }
+            if let Some((map, ty)) = &s.additional {
+                let map = ident(map);
+                let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
+                let unlisted = (!names.is_empty()).then(|| quote!(.filter(|k| !matches!(k.as_str(), #( #names )|*))));
+                match additional {
+                    None => out.push(quote! {
+                        for k in v.#map.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); }
+                    }),
+                    Some(extra) => {
+                        let check = self.apply(ty, extra);
+                        if !check.is_empty() {
+                            let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
+                            out.push(quote! { for (k, v) in v.#map.iter() #unlisted { cx.push_key(k); #check cx.pop(); } });
+                        }
+                    }
+                }
+            }
+        }
+        if rules.min_properties.is_some() || rules.max_properties.is_some() {
+            let mut terms: Vec<TokenStream> = Vec::new();
+            let always = s.fields.iter().filter(|f| f.required).count();
+            if always > 0 {
+                terms.push(quote!(#always));
+            }
+            for field in s.fields.iter().filter(|f| !f.required) {
+                let f = ident(&field.rust_name);
+                terms.push(quote!(usize::from(v.#f.is_some())));
+            }
+            if let Some((map, _)) = &s.additional {
+                let map = ident(map);
+                terms.push(quote!(v.#map.len()));
+            }
+            let count = if terms.is_empty() { quote!(0) } else { quote!(#( #terms )+*) };
+            let counts = object_counts(rules, quote!(count));
+            out.push(quote! { { let count: usize = #count; #counts } });
+        }
+        out.push(self.enum_dynamic(rules));
+        quote!(#( #out )*)
+    }
+
+    /// A value that must also be valid as another named type, checked as JSON.
+    fn reference_dynamic(&mut self, id: TypeId) -> TokenStream {
+        let def = self.model.type_def(id);
+        match &def.kind {
+            TypeKind::Alias(_) => {
+                let rules = def.rules.clone();
+                self.dynamic(&rules)
+            }
+            _ => {
+                let name = ident(&def.name);
+                quote! { ::apigen_runtime::check::as_type::<#name>(cx, v); }
+            }
+        }
+    }
+
+    /// All rules against `v: &serde_json::Value`.
+    fn dynamic(&mut self, rules: &Rules) -> TokenStream {
+        if rules.is_empty() {
+            return TokenStream::new();
+        }
+        let mut out = Vec::new();
+        if let Some(id) = rules.reference {
+            out.push(self.reference_dynamic(id));
+        }
+        out.push(self.dynamic_keywords(rules));
+        out.push(self.combinators(rules, |this, member| this.dynamic(member)));
+        quote!(#( #out )*)
+    }
+
+    /// The keywords of `rules` against `v: &serde_json::Value`, each for the JSON type it
+    /// applies to.
+    fn dynamic_keywords(&mut self, rules: &Rules) -> TokenStream {
+        let mut out = Vec::new();
+        if let Some(expected) = &rules.types {
+            let check = quote! { ::apigen_runtime::check::json_type(cx, v, #expected); };
+            out.push(if rules.nullable { quote! { if !v.is_null() { #check } } } else { check });
+        }
+        let strings = self.string_keywords(rules, quote!(s));
+        if !strings.is_empty() {
+            out.push(quote! { if let ::std::option::Option::Some(s) = v.as_str() { #strings } });
+        }
+        let numbers = numeric_keywords(rules, &quote!(n));
+        if !numbers.is_empty() {
+            out.push(quote! { if let ::std::option::Option::Some(n) = v.as_number() { let n = ::apigen_runtime::check::Num::from_json(n); #numbers } });
+        }
+        let mut array = vec![array_counts(rules, quote!(a.len()))];
+        if rules.unique_items {
+            array.push(quote! { ::apigen_runtime::check::unique_values(cx, a); });
+        }
+        if let Some(items) = &rules.items {
+            let check = self.dynamic(items);
+            if !check.is_empty() {
+                array.push(quote! { for (i, v) in a.iter().enumerate() { cx.push_index(i); #check cx.pop(); } });
+            }
+        }
+        let array = quote!(#( #array )*);
+        if !array.is_empty() {
+            out.push(quote! { if let ::std::option::Option::Some(a) = v.as_array() { #array } });
+        }
+        let mut object = vec![object_counts(rules, quote!(o.len()))];
+        for name in &rules.required {
+            object.push(quote! { if !o.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+        }
+        for (name, property) in &rules.properties {
+            let check = self.dynamic(property);
+            if !check.is_empty() {
+                object.push(quote! { if let ::std::option::Option::Some(v) = o.get(#name) { cx.push_key(#name); #check cx.pop(); } });
+            }
+        }
+        if let Some(additional) = &rules.additional {
+            let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
+            match additional {
+                None => {
+                    let unlisted = (!names.is_empty()).then(|| quote!(.filter(|k| !matches!(k.as_str(), #( #names )|*))));
+                    object.push(quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } });
+                }
+                Some(extra) => {
+                    let check = self.dynamic(extra);
+                    if !check.is_empty() {
+                        let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
+                        object.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_key(k); #check cx.pop(); } });
+                    }
+                }
+            }
+        }
+        let object = quote!(#( #object )*);
+        if !object.is_empty() {
+            out.push(quote! { if let ::std::option::Option::Some(o) = v.as_object() { #object } });
+        }
+        if let Some(values) = &rules.enumeration {
+            let literals = values.iter().map(json_literal);
+            out.push(quote! { ::apigen_runtime::check::enumeration(cx, v, &[#( #literals ),*]); });
+        }
+        quote!(#( #out )*)
+    }
+}
+
+fn numeric_keywords(rules: &Rules, num: &TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    if let Some(Bound { value, exclusive }) = &rules.minimum {
+        let limit = num_literal(value);
+        out.push(quote! { ::apigen_runtime::check::minimum(cx, #num, #limit, #exclusive); });
+    }
+    if let Some(Bound { value, exclusive }) = &rules.maximum {
+        let limit = num_literal(value);
+        out.push(quote! { ::apigen_runtime::check::maximum(cx, #num, #limit, #exclusive); });
+    }
+    if let Some(divisor) = &rules.multiple_of {
+        let limit = num_literal(divisor);
+        out.push(quote! { ::apigen_runtime::check::multiple_of(cx, #num, #limit); });
+    }
+    quote!(#( #out )*)
+}
+
+fn array_counts(rules: &Rules, len: TokenStream) -> TokenStream {
+    let min = rules.min_items.map(|n| quote! { ::apigen_runtime::check::min_items(cx, #len, #n); });
+    let max = rules.max_items.map(|n| quote! { ::apigen_runtime::check::max_items(cx, #len, #n); });
+    quote!(#min #max)
+}
+
+fn object_counts(rules: &Rules, len: TokenStream) -> TokenStream {
+    let min = rules.min_properties.map(|n| quote! { ::apigen_runtime::check::min_properties(cx, #len, #n); });
+    let max = rules.max_properties.map(|n| quote! { ::apigen_runtime::check::max_properties(cx, #len, #n); });
+    quote!(#min #max)
+}
+
+fn num_literal(n: &serde_json::Number) -> TokenStream {
+    if let Some(i) = n.as_i64() {
+        let lit = Literal::i128_unsuffixed(i.into());
+        quote!(::apigen_runtime::check::Num::Int(#lit))
+    } else if let Some(u) = n.as_u64() {
+        let lit = Literal::i128_unsuffixed(u.into());
+        quote!(::apigen_runtime::check::Num::Int(#lit))
+    } else {
+        let f = n.as_f64().unwrap_or_default();
+        if f.fract() == 0.0 && f.abs() < 1e18 {
+            let lit = Literal::i128_unsuffixed(f as i128);
+            quote!(::apigen_runtime::check::Num::Int(#lit))
+        } else {
+            let lit = Literal::f64_unsuffixed(f);
+            quote!(::apigen_runtime::check::Num::Float(#lit))
+        }
+    }
+}
+
+/// Tokens that build a JSON value at run time.
+fn json_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(::serde_json::Value::Null),
+        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                let lit = Literal::i64_suffixed(i);
+                quote!(::serde_json::Value::from(#lit))
+            } else if let Some(u) = n.as_u64() {
+                let lit = Literal::u64_suffixed(u);
+                quote!(::serde_json::Value::from(#lit))
+            } else {
+                let lit = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+                quote!(::serde_json::Value::from(#lit))
+            }
+        }
+        Value::String(s) => quote!(::serde_json::Value::from(#s)),
+        Value::Array(items) => {
+            let items = items.iter().map(json_literal);
+            quote!(::serde_json::Value::Array(::std::vec![#( #items ),*]))
+        }
+        Value::Object(map) => {
+            let entries = map.iter().map(|(k, v)| {
+                let v = json_literal(v);
+                quote!((::std::string::String::from(#k), #v))
+            });
+            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([#( #entries ),*])))
+        }
+    }
+}
+
+fn format_variant(format: &str) -> Ident {
+    let name = match format {
+        "date" => "Date",
+        "date-time" => "DateTime",
+        "time" => "Time",
+        "email" => "Email",
+        "hostname" => "Hostname",
+        "ipv4" => "Ipv4",
+        "ipv6" => "Ipv6",
+        "uri" => "Uri",
+        _ => "Uuid",
+    };
+    Ident::new(name, Span::call_site())
+}
+
+fn strip_nullable(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    }
+}
+
+fn named_id(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => named_id(inner),
+        _ => None,
+    }
+}
+
+fn without_reference(rules: &Rules, id: TypeId) -> Rules {
+    if rules.reference == Some(id) {
+        Rules { reference: None, ..rules.clone() }
+    } else {
+        rules.clone()
+    }
+}
+
+/// The keywords of `rules` without its combinators and reference.
+fn keywords_only(rules: &Rules) -> Rules {
+    Rules { reference: None, all_of: Vec::new(), any_of: Vec::new(), one_of: Vec::new(), not: None, ..rules.clone() }
+}
+
+/// Follows aliases to the type they name.
+fn resolve(model: &ApiModel, ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Alias(target) => resolve(model, target),
+            _ => ty.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// The JSON type every value of `ty` has, if the Rust type fixes it.
+fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
+    match resolve(model, ty) {
+        TypeRef::Primitive(p) => match p {
+            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid => Some("string"),
+            Primitive::Bool => Some("boolean"),
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some("integer"),
+            Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some("number"),
+            Primitive::Value => None,
+        },
+        TypeRef::Vec(_) => Some("array"),
+        TypeRef::Map(_) => Some("object"),
+        TypeRef::Named(id) => match &model.type_def(id).kind {
+            TypeKind::Struct(_) => Some("object"),
+            TypeKind::StringEnum(_) => Some("string"),
+            TypeKind::IntegerEnum(_) => Some("integer"),
+            TypeKind::Union(_) | TypeKind::Alias(_) => None,
+        },
+        TypeRef::Nullable(_) | TypeRef::Boxed(_) => None,
+    }
+}

@@ -1,0 +1,191 @@
+//! Lowering of validation keywords into [`Rules`].
+//!
+//! Rules are read from the raw JSON of the schema rather than from `openapiv3`'s typed view,
+//! which rounds numbers to `i64`/`f64` and drops what it does not model. A subschema that
+//! became a named type (through `$ref`, or hoisted from inline) is not expanded: its rules are
+//! that type's, referred to by id, which also makes recursive schemas finite.
+
+use serde_json::{Map, Value};
+
+use super::schema::SchemaLowerer;
+use crate::diag::pointer_join;
+use crate::load::resolve_pointer;
+use crate::model::{Bound, Rules, TypeRef};
+
+/// Formats the runtime checks. Others (`int32`, `password`, `unix-time`, ...) constrain
+/// nothing JSON Schema checks, as JSON Schema treats unknown formats.
+const CHECKED_FORMATS: &[&str] = &["date", "date-time", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uuid"];
+
+impl SchemaLowerer<'_> {
+    /// The rules of the schema at `pointer`. With `own` set, the schema is the one a named
+    /// type is being defined from, so it is expanded even though it is registered as a type.
+    pub(super) fn rules_at(&mut self, pointer: &str, own: bool, depth: usize) -> Rules {
+        if !own {
+            if let Some(id) = self.type_at(pointer) {
+                return Rules { reference: Some(id), ..Rules::default() };
+            }
+        }
+        let spec = self.spec();
+        let Some(Value::Object(map)) = resolve_pointer(&spec.raw, pointer) else { return Rules::default() };
+        if let Some(Value::String(reference)) = map.get("$ref") {
+            return match self.lower_ref_for_rules(reference, pointer, depth) {
+                Some(id) => Rules { reference: Some(id), ..Rules::default() },
+                None => Rules::default(),
+            };
+        }
+        if depth > super::schema::MAX_DEPTH {
+            self.diag_error(pointer, "subschemas nest too deeply; the deeper rules are not checked");
+            return Rules::default();
+        }
+        let mut rules = Rules {
+            types: map.get("type").and_then(Value::as_str).map(str::to_owned),
+            nullable: map.get("nullable").and_then(Value::as_bool).unwrap_or(false),
+            min_length: map.get("minLength").and_then(Value::as_u64),
+            max_length: map.get("maxLength").and_then(Value::as_u64),
+            pattern: self.pattern(map, pointer),
+            format: map
+                .get("format")
+                .and_then(Value::as_str)
+                .filter(|f| CHECKED_FORMATS.contains(f))
+                .map(str::to_owned),
+            minimum: bound(map, "minimum", "exclusiveMinimum"),
+            maximum: bound(map, "maximum", "exclusiveMaximum"),
+            multiple_of: map.get("multipleOf").and_then(Value::as_number).cloned(),
+            min_items: map.get("minItems").and_then(Value::as_u64),
+            max_items: map.get("maxItems").and_then(Value::as_u64),
+            unique_items: map.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false),
+            min_properties: map.get("minProperties").and_then(Value::as_u64),
+            max_properties: map.get("maxProperties").and_then(Value::as_u64),
+            required: map
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            enumeration: map.get("enum").and_then(Value::as_array).cloned(),
+            ..Rules::default()
+        };
+        if map.contains_key("items") {
+            rules.items = Some(Box::new(self.rules_at(&pointer_join(pointer, "items"), false, depth + 1)));
+        }
+        if let Some(Value::Object(properties)) = map.get("properties") {
+            let base = pointer_join(pointer, "properties");
+            rules.properties = properties
+                .keys()
+                .map(|name| (name.clone(), self.rules_at(&pointer_join(&base, name), false, depth + 1)))
+                .collect();
+        }
+        rules.additional = match map.get("additionalProperties") {
+            Some(Value::Bool(false)) => Some(None),
+            Some(Value::Object(_)) => {
+                let at = pointer_join(pointer, "additionalProperties");
+                Some(Some(Box::new(self.rules_at(&at, false, depth + 1))))
+            }
+            _ => None,
+        };
+        for (keyword, list) in [("allOf", &mut rules.all_of), ("anyOf", &mut rules.any_of), ("oneOf", &mut rules.one_of)] {
+            if let Some(Value::Array(members)) = map.get(keyword) {
+                let base = pointer_join(pointer, keyword);
+                *list = (0..members.len())
+                    .map(|i| self.rules_at(&pointer_join(&base, &i.to_string()), false, depth + 1))
+                    .collect();
+            }
+        }
+        if map.contains_key("not") {
+            rules.not = Some(Box::new(self.rules_at(&pointer_join(pointer, "not"), false, depth + 1)));
+        }
+        rules
+    }
+
+    /// Resolves a `$ref` met in rules to the named type it is (lowering it if nothing did yet).
+    fn lower_ref_for_rules(&mut self, reference: &str, at: &str, depth: usize) -> Option<crate::model::TypeId> {
+        let mut ty = self.lower_ref_at(reference, at, depth + 1);
+        loop {
+            match ty {
+                TypeRef::Named(id) => return Some(id),
+                TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => ty = *inner,
+                _ => return None,
+            }
+        }
+    }
+
+    /// `pattern`, translated to the `regex` crate's dialect and checked to compile now, so a
+    /// pattern that cannot be checked is a generation-time diagnostic, not a runtime surprise.
+    fn pattern(&mut self, map: &Map<String, Value>, pointer: &str) -> Option<String> {
+        let source = map.get("pattern")?.as_str()?;
+        let translated = ecma_to_rust(source);
+        match regex::Regex::new(&translated) {
+            Ok(_) => Some(translated),
+            Err(err) => {
+                let reason = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                self.diag_error(
+                    &pointer_join(pointer, "pattern"),
+                    &format!("pattern `{source}` cannot be compiled by the `regex` crate ({reason}); it is not checked"),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn bound(map: &Map<String, Value>, keyword: &str, exclusive: &str) -> Option<Bound> {
+    let value = map.get(keyword)?.as_number()?.clone();
+    Some(Bound { value, exclusive: map.get(exclusive).and_then(Value::as_bool).unwrap_or(false) })
+}
+
+/// ECMA-262 reads `\d`, `\w` and `\b`'s word characters as ASCII, where the `regex` crate
+/// reads them as Unicode: spell the ASCII classes out.
+pub fn ecma_to_rust(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('d' | 'D' | 'w' | 'W')) => {
+                    let set = if matches!(e, 'd' | 'D') { "0-9" } else { "0-9A-Za-z_" };
+                    let negated = e.is_ascii_uppercase();
+                    match (in_class, negated) {
+                        (true, false) => out.push_str(set),
+                        // A negated class inside a class has no flat spelling; keep the
+                        // Unicode meaning there.
+                        (true, true) => {
+                            out.push('\\');
+                            out.push(e);
+                        }
+                        (false, false) => out.push_str(&format!("[{set}]")),
+                        (false, true) => out.push_str(&format!("[^{set}]")),
+                    }
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal in both dialects.
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ecma_to_rust;
+
+    #[test]
+    fn ascii_classes_are_spelled_out() {
+        assert_eq!(ecma_to_rust(r"^\d{3}$"), "^[0-9]{3}$");
+        assert_eq!(ecma_to_rust(r"^\D*(?:\d\D*){5,20}$"), "^[^0-9]*(?:[0-9][^0-9]*){5,20}$");
+        assert_eq!(ecma_to_rust(r"[\w-]+"), "[0-9A-Za-z_-]+");
+        assert_eq!(ecma_to_rust(r"a\.b\\d"), r"a\.b\\d");
+    }
+}
