@@ -21,6 +21,28 @@ pub struct ApiModel {
     pub runtime_path: String,
     /// Named types, in the order they are emitted.
     pub types: Vec<TypeDef>,
+    /// `#/components/schemas`, by their keys in the spec, in the spec's order.
+    pub schemas: Vec<(String, TypeRef)>,
+    /// Every operation, in the spec's order.
+    pub operations: Vec<Operation>,
+}
+
+/// An operation of the API.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The `operationId`, or `METHOD /path` where the spec gives none.
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub pointer: String,
+    /// The request body's JSON media type and type, if it has one.
+    pub json_body: Option<Body>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub media_type: String,
+    pub ty: TypeRef,
 }
 
 /// Index of a type in [`ApiModel::types`].

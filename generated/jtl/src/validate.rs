@@ -5,6 +5,160 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// The names [`validate_schema`] knows, in the spec's order.
+pub const SCHEMA_NAMES: &[&str] = &[
+    "CreateCustomer",
+    "CreateAddress",
+    "CreateOtherAddresses",
+    "CreatePaymentSettings",
+    "Customer",
+    "Address",
+    "OtherAddresses",
+    "PaymentSettings",
+    "ErrorResponse",
+];
+
+/// The operations [`validate_request`] knows, in the spec's order.
+pub const OPERATION_IDS: &[&str] = &["CustomerHeader_CreateCustomerAsync"];
+
+/// Checks JSON against a schema of `#/components/schemas`, by its name in the spec: every
+/// violation, or `None` if the spec has no schema of that name.
+pub fn validate_schema(
+    name: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match name {
+        "CreateCustomer" => {
+            ::apigen_runtime::from_json_with::<
+                CreateCustomer,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CreateAddress" => {
+            ::apigen_runtime::from_json_with::<
+                CreateAddress,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CreateOtherAddresses" => {
+            ::apigen_runtime::from_json_with::<
+                CreateOtherAddresses,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CreatePaymentSettings" => {
+            ::apigen_runtime::from_json_with::<
+                CreatePaymentSettings,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "Customer" => {
+            ::apigen_runtime::from_json_with::<
+                Customer,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "Address" => {
+            ::apigen_runtime::from_json_with::<
+                Address,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "OtherAddresses" => {
+            ::apigen_runtime::from_json_with::<
+                OtherAddresses,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "PaymentSettings" => {
+            ::apigen_runtime::from_json_with::<
+                PaymentSettings,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "ErrorResponse" => {
+            ::apigen_runtime::from_json_with::<
+                ErrorResponse,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
+/// Checks JSON against the JSON request body of an operation, by its `operationId`: every
+/// violation, or `None` if no operation of that id has a JSON body.
+pub fn validate_request(
+    operation_id: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match operation_id {
+        "CustomerHeader_CreateCustomerAsync" => {
+            ::apigen_runtime::from_json_with::<
+                CreateCustomer,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
 impl ::apigen_runtime::Validate for CreateCustomer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("BillingAddress");

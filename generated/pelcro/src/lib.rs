@@ -9,3 +9,9 @@
 pub mod types;
 
 mod validate;
+
+pub use ::apigen_runtime::{
+    from_json, from_value, Validate, ValidationError, ValidationErrors,
+};
+
+pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};

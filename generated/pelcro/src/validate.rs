@@ -5,6 +5,73 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// The names [`validate_schema`] knows, in the spec's order.
+pub const SCHEMA_NAMES: &[&str] = &["CreateCustomerRequest", "CreateCustomerForm"];
+
+/// The operations [`validate_request`] knows, in the spec's order.
+pub const OPERATION_IDS: &[&str] = &["createCustomer"];
+
+/// Checks JSON against a schema of `#/components/schemas`, by its name in the spec: every
+/// violation, or `None` if the spec has no schema of that name.
+pub fn validate_schema(
+    name: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match name {
+        "CreateCustomerRequest" => {
+            ::apigen_runtime::from_json_with::<
+                CreateCustomerRequest,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CreateCustomerForm" => {
+            ::apigen_runtime::from_json_with::<
+                CreateCustomerForm,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
+/// Checks JSON against the JSON request body of an operation, by its `operationId`: every
+/// violation, or `None` if no operation of that id has a JSON body.
+pub fn validate_request(
+    operation_id: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match operation_id {
+        "createCustomer" => {
+            ::apigen_runtime::from_json_with::<
+                CreateCustomerRequest,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
 static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
     "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
 );

@@ -5,6 +5,100 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// The names [`validate_schema`] knows, in the spec's order.
+pub const SCHEMA_NAMES: &[&str] = &[
+    "CcProfileApiV2Model",
+    "CcProfileV2Model",
+    "AddressApiV2Model",
+    "CcContractV2Model",
+];
+
+/// The operations [`validate_request`] knows, in the spec's order.
+pub const OPERATION_IDS: &[&str] = &["createCustomer"];
+
+/// Checks JSON against a schema of `#/components/schemas`, by its name in the spec: every
+/// violation, or `None` if the spec has no schema of that name.
+pub fn validate_schema(
+    name: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match name {
+        "CcProfileApiV2Model" => {
+            ::apigen_runtime::from_json_with::<
+                CcProfileApiV2Model,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CcProfileV2Model" => {
+            ::apigen_runtime::from_json_with::<
+                CcProfileV2Model,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "AddressApiV2Model" => {
+            ::apigen_runtime::from_json_with::<
+                AddressApiV2Model,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        "CcContractV2Model" => {
+            ::apigen_runtime::from_json_with::<
+                CcContractV2Model,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
+/// Checks JSON against the JSON request body of an operation, by its `operationId`: every
+/// violation, or `None` if no operation of that id has a JSON body.
+pub fn validate_request(
+    operation_id: &str,
+    json: &[u8],
+) -> ::std::option::Option<
+    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
+> {
+    let result = match operation_id {
+        "createCustomer" => {
+            ::apigen_runtime::from_json_with::<
+                CcProfileApiV2Model,
+            >(
+                    json,
+                    |v, cx| {
+                        ::apigen_runtime::Validate::validate_at(v, cx);
+                    },
+                )
+                .map(drop)
+        }
+        _ => return ::std::option::Option::None,
+    };
+    ::std::option::Option::Some(result)
+}
+
 impl ::apigen_runtime::Validate for CcProfileApiV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let ::std::option::Option::Some(v) = &self.billing_addresses {

@@ -52,6 +52,21 @@ pub fn from_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Vali
     Ok(value)
 }
 
+/// Like [`from_json`], for a type whose rules are given by `check` rather than a `Validate`
+/// impl (an alias such as `Vec<Item>` with its own `maxItems`). Generated code uses it.
+pub fn from_json_with<T: DeserializeOwned>(
+    bytes: &[u8],
+    check: impl FnOnce(&T, &mut Context),
+) -> Result<T, ValidationErrors> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(error::from_serde)?;
+    deserializer.end().map_err(|e| ValidationErrors::from(error::syntax_error(&e)))?;
+    let mut cx = Context::new();
+    check(&value, &mut cx);
+    cx.finish()?;
+    Ok(value)
+}
+
 /// Like [`from_json`], from a JSON value already parsed.
 pub fn from_value<T: DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<T, ValidationErrors> {
     let value: T = serde_path_to_error::deserialize(value).map_err(error::from_serde)?;

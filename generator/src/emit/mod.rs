@@ -36,6 +36,9 @@ fn lib_module(model: &ApiModel) -> TokenStream {
         #( #![doc = #lines] )*
 
         pub mod types;
-mod validate;
+        mod validate;
+
+        pub use ::apigen_runtime::{from_json, from_value, Validate, ValidationError, ValidationErrors};
+        pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
     }
 }

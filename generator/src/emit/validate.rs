@@ -14,12 +14,29 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::types::ident;
+use super::types::{ident, type_tokens};
 use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 pub fn validate_module(model: &ApiModel) -> TokenStream {
     let mut emitter = Emitter { model, patterns: BTreeMap::new() };
     let impls: Vec<TokenStream> = model.types.iter().enumerate().filter_map(|(i, def)| emitter.type_impl(TypeId(i), def)).collect();
+    let schemas: Vec<(String, TypeRef)> = model.schemas.clone();
+    let schema_fn = emitter.registry(
+        quote!(validate_schema),
+        quote!(name),
+        "Checks JSON against a schema of `#/components/schemas`, by its name in the spec: every\n violation, or `None` if the spec has no schema of that name.",
+        &schemas,
+    );
+    let bodies: Vec<(String, TypeRef)> =
+        model.operations.iter().filter_map(|o| Some((o.id.clone(), o.json_body.as_ref()?.ty.clone()))).collect();
+    let request_fn = emitter.registry(
+        quote!(validate_request),
+        quote!(operation_id),
+        "Checks JSON against the JSON request body of an operation, by its `operationId`: every\n violation, or `None` if no operation of that id has a JSON body.",
+        &bodies,
+    );
+    let names: Vec<&String> = schemas.iter().map(|(n, _)| n).collect();
+    let ids: Vec<&String> = bodies.iter().map(|(n, _)| n).collect();
     let mut patterns: Vec<(&String, &Ident)> = emitter.patterns.iter().collect();
     patterns.sort_by_key(|(_, ident)| ident.to_string());
     let statics = patterns.iter().map(|(source, name)| {
@@ -29,6 +46,12 @@ pub fn validate_module(model: &ApiModel) -> TokenStream {
         //! `Validate` for every type: the rules of the spec that the types do not enforce.
         #[allow(unused_imports)]
         use super::types::*;
+        /// The names [`validate_schema`] knows, in the spec's order.
+        pub const SCHEMA_NAMES: &[&str] = &[#( #names ),*];
+        /// The operations [`validate_request`] knows, in the spec's order.
+        pub const OPERATION_IDS: &[&str] = &[#( #ids ),*];
+        #schema_fn
+        #request_fn
         #( #statics )*
         #( #impls )*
     }
@@ -41,6 +64,34 @@ struct Emitter<'m> {
 }
 
 impl Emitter<'_> {
+    /// A function that checks JSON bytes against one of `entries`, by name.
+    fn registry(&mut self, function: TokenStream, argument: TokenStream, doc: &str, entries: &[(String, TypeRef)]) -> TokenStream {
+        let doc: Vec<String> = doc.lines().map(|l| format!(" {}", l.trim_start())).collect();
+        let arms: Vec<TokenStream> = entries
+            .iter()
+            .map(|(name, ty)| {
+                let rust = type_tokens(self.model, ty);
+                let check = self.check(ty, &Rules::default());
+                let closure = if check.is_empty() { quote!(|_, _| {}) } else { quote!(|v, cx| { #check }) };
+                quote! { #name => ::apigen_runtime::from_json_with::<#rust>(json, #closure).map(drop), }
+            })
+            .collect();
+        let body = if arms.is_empty() {
+            quote! { let _ = (#argument, json); ::std::option::Option::None }
+        } else {
+            quote! {
+                let result = match #argument { #( #arms )* _ => return ::std::option::Option::None };
+                ::std::option::Option::Some(result)
+            }
+        };
+        quote! {
+            #( #[doc = #doc] )*
+            pub fn #function(#argument: &str, json: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::apigen_runtime::ValidationErrors>> {
+                #body
+            }
+        }
+    }
+
     fn type_impl(&mut self, id: TypeId, def: &TypeDef) -> Option<TokenStream> {
         let name = ident(&def.name);
         let body = match &def.kind {

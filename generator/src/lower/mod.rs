@@ -21,7 +21,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     let mut lowerer = SchemaLowerer::new(spec, diags);
     lowerer.lower_components();
     lowerer.lower_operation_schemas();
-    let types = lowerer.finish();
+    let (types, schemas, operations) = lowerer.finish();
     ApiModel {
         crate_name: options.crate_name.clone(),
         crate_version: crate_version(&info.version, diags),
@@ -30,6 +30,8 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         source_name: spec.name.clone(),
         runtime_path: options.runtime_path.clone(),
         types,
+        schemas,
+        operations,
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, resolve_pointer, Spec};
 use crate::model::{
-    Doc, EnumVariant, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
@@ -50,6 +50,8 @@ pub struct SchemaLowerer<'a> {
     /// The order types are emitted in: each component schema, followed by the types hoisted
     /// while lowering it; then the types of operations, as met.
     order: Vec<TypeId>,
+    schemas: Vec<(String, TypeRef)>,
+    operations: Vec<Operation>,
 }
 
 /// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
@@ -101,6 +103,8 @@ impl<'a> SchemaLowerer<'a> {
             by_pointer: BTreeMap::new(),
             nullable: BTreeSet::new(),
             order: Vec::new(),
+            schemas: Vec::new(),
+            operations: Vec::new(),
         }
     }
 
@@ -122,6 +126,7 @@ impl<'a> SchemaLowerer<'a> {
             let first_new = self.types.len();
             self.define(id, &components.schemas[key], &pointer, 0);
             self.order.extend((first_new..self.types.len()).map(TypeId));
+            self.schemas.push((key.clone(), self.named(id)));
         }
         for (key, body) in &components.request_bodies {
             let pointer = pointer_join("#/components/requestBodies", key);
@@ -166,10 +171,24 @@ impl<'a> SchemaLowerer<'a> {
                         self.lower_parameter(parameter, &pointer, &hint);
                     }
                 }
-                if let Some(ReferenceOr::Item(body)) = &operation.request_body {
-                    let pointer = pointer_join(&op_pointer, "requestBody");
-                    self.lower_content(&body.content, &pointer, &format!("{op_name}Request"));
+                let mut json_body = None;
+                match &operation.request_body {
+                    Some(ReferenceOr::Item(body)) => {
+                        let pointer = pointer_join(&op_pointer, "requestBody");
+                        json_body = self.lower_content(&body.content, &pointer, &format!("{op_name}Request"));
+                    }
+                    Some(ReferenceOr::Reference { reference }) => {
+                        json_body = self.lower_body_ref(reference, &op_pointer);
+                    }
+                    None => {}
                 }
+                self.operations.push(Operation {
+                    id: operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
+                    method: method.to_owned(),
+                    path: path.clone(),
+                    pointer: op_pointer.clone(),
+                    json_body,
+                });
                 let responses = &operation.responses;
                 let statuses = responses
                     .default
@@ -188,30 +207,56 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Finishes the arena: puts the types in emission order and boxes the fields that make
-    /// types recursive.
-    pub fn finish(self) -> Vec<TypeDef> {
+    /// types recursive. Returns the types, the component schemas and the operations.
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<(String, TypeRef)>, Vec<Operation>) {
         let mut order = self.order;
         let listed: BTreeSet<TypeId> = order.iter().copied().collect();
         // Types hoisted outside any component (from operations) come last, as they were met.
         order.extend((0..self.types.len()).map(TypeId).filter(|id| !listed.contains(id)));
+        let new_id = new_ids(&order, self.types.len());
         let mut types = reorder(self.types, &order);
         box_recursive_fields(&mut types);
-        types
+        let mut schemas = self.schemas;
+        for (_, ty) in &mut schemas {
+            renumber(ty, &new_id);
+        }
+        let mut operations = self.operations;
+        for body in operations.iter_mut().filter_map(|o| o.json_body.as_mut()) {
+            renumber(&mut body.ty, &new_id);
+        }
+        (types, schemas, operations)
     }
 
-    fn lower_content(
-        &mut self,
-        content: &openapiv3::Content,
-        pointer: &str,
-        hint: &str,
-    ) {
+    /// A request body given as a reference to `#/components/requestBodies/...`.
+    fn lower_body_ref(&mut self, reference: &str, at: &str) -> Option<Body> {
+        let value = resolve_pointer(&self.spec.raw, reference)?;
+        match serde_json::from_value::<openapiv3::RequestBody>(value.clone()) {
+            Ok(body) => {
+                let pointer = percent_decode(reference).unwrap_or_else(|| reference.to_owned());
+                let hint = hint_from_pointer(&pointer);
+                self.lower_content(&body.content, &pointer, &hint)
+            }
+            Err(err) => {
+                self.diags.error(at, format!("request body `{reference}` is not a valid Request Body Object: {err}"));
+                None
+            }
+        }
+    }
+
+    /// Lowers the schema of every media type; returns the JSON one's, if any.
+    fn lower_content(&mut self, content: &openapiv3::Content, pointer: &str, hint: &str) -> Option<Body> {
         let content_pointer = pointer_join(pointer, "content");
+        let mut json = None;
         for (media, media_type) in content {
             if let Some(schema) = &media_type.schema {
                 let pointer = pointer_join(&pointer_join(&content_pointer, media), "schema");
-                self.lower_schema(schema, &pointer, hint, 0);
+                let ty = self.lower_schema(schema, &pointer, hint, 0);
+                if json.is_none() && is_json(media) {
+                    json = Some(Body { media_type: media.clone(), ty });
+                }
             }
         }
+        json
     }
 
     fn lower_parameter(&mut self, parameter: &openapiv3::Parameter, pointer: &str, hint: &str) {
@@ -926,12 +971,24 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
     }
 }
 
-/// Permutes the arena into `order` (a permutation of its ids) and renumbers every reference.
-fn reorder(types: Vec<TypeDef>, order: &[TypeId]) -> Vec<TypeDef> {
-    let mut new_id = vec![0; types.len()];
+/// `application/json`, `application/problem+json`, `text/json` and the like.
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// For each old id, its position in `order`.
+fn new_ids(order: &[TypeId], len: usize) -> Vec<usize> {
+    let mut new_id = vec![0; len];
     for (new, old) in order.iter().enumerate() {
         new_id[old.0] = new;
     }
+    new_id
+}
+
+/// Permutes the arena into `order` (a permutation of its ids) and renumbers every reference.
+fn reorder(types: Vec<TypeDef>, order: &[TypeId]) -> Vec<TypeDef> {
+    let new_id = new_ids(order, types.len());
     let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
     let mut out: Vec<TypeDef> = order.iter().filter_map(|old| slots[old.0].take()).collect();
     for def in &mut out {
