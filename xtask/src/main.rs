@@ -6,10 +6,18 @@
 //! - `check`: generates in memory and compares with `generated/`, writing nothing. Exits
 //!   non-zero listing every stale (with a diff), missing or extra file, and the command that
 //!   fixes it.
+//! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
+//!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
+//!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//!
+//! - `validate`, `bench-validation`, `differential`, `conformance`: run the binaries of the
+//!   `apigen-tests` crate, which depends on the generated crates (xtask itself must not, or a
+//!   broken generated crate would stop it from regenerating them).
 //!
 //! This binary owns all file I/O; the generator (`apigen`) is a pure library.
 
 mod codegen;
+mod corpus;
 
 use std::process::ExitCode;
 
@@ -17,7 +25,18 @@ const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
   generate [NAME]   regenerate generated/ from specs/ (all specs, or specs/NAME.*)
-  check             fail if generated/ differs from what the generator produces now";
+  check             fail if generated/ differs from what the generator produces now
+  corpus [DIR|FILE] [--no-check] [--only NAME] [--out DIR] [--gen-timeout SECS]
+                    generate and cargo-check every spec of DIR (default ../shared/corpus)
+                    in target/corpus/, printing timings and peak memory; full report in
+                    target/corpus/report.txt; fails on a panic, load error or compile error
+  validate <api> (--schema NAME | --operation ID) <FILE | ->
+                    check JSON Lines payloads with the generated validators
+  bench-validation  validation throughput against jsonschema (release build)
+  differential [--per-api N] [--seed S] [--api NAME]
+                    generated validators against jsonschema on generated payloads (release)
+  conformance [--file NAME]
+                    JSON Schema Test Suite (draft 4) through the generator (release)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +44,13 @@ fn main() -> ExitCode {
         ["generate"] => codegen::generate(None),
         ["generate", name] => codegen::generate(Some(name)),
         ["check"] => codegen::check(),
+        ["corpus", rest @ ..] => corpus::run(rest),
+        ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
+        ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
+        ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
+        ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),
+        // Internal: one spec's generation, in its own process (see corpus.rs).
+        ["corpus-one", spec, dir, crate_name] => corpus::run_one(spec, dir, crate_name),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -33,5 +59,21 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs a binary of the `apigen-tests` crate with `args`, passing its exit status on.
+fn run_tests_bin(bin: &str, release: bool, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(codegen::root()).args(["run", "--quiet", "-p", "apigen-tests", "--bin", bin]);
+    if release {
+        command.arg("--release");
+    }
+    let status = command.arg("--").args(args).status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{bin} failed ({status})"))
     }
 }

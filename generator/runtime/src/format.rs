@@ -136,7 +136,25 @@ fn is_time(s: &str) -> bool {
     true
 }
 
+/// RFC 5322 addresses as the `email_address` crate reads them (what `jsonschema` uses too),
+/// with a domain that is a host name or an IP literal.
 fn is_email(s: &str) -> bool {
+    plain_email(s) || full_email(s)
+}
+
+/// The common form, checked without allocating: an ASCII dot-atom local part of at most 64
+/// bytes, `@`, a host name. Everything it accepts, the full parse accepts too; anything else
+/// goes to the full parse.
+fn plain_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else { return false };
+    let atext = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b);
+    !local.is_empty()
+        && local.len() <= 64
+        && local.split('.').all(|atom| !atom.is_empty() && atom.bytes().all(atext))
+        && is_hostname(domain)
+}
+
+fn full_email(s: &str) -> bool {
     let Ok(address) = email_address::EmailAddress::from_str(s) else { return false };
     let domain = address.domain();
     match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
@@ -194,6 +212,24 @@ mod tests {
         assert!(!is_date_time("1985-01-01T"));
         assert!(!is_date_time("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
         assert!(!is_date_time("2023-02-01 13:30:00Z"));
+    }
+
+    /// The fast path never accepts what the full parse refuses.
+    #[test]
+    fn plain_emails_are_a_subset_of_full_emails() {
+        let samples = [
+            "jane@example.com", "a.b@c.d", "x@localhost", "weird!#$%&'*+-/=?^_`{|}~@ex.com",
+            ".a@b.c", "a.@b.c", "a..b@c.d", "a@b..c", "a@-b.c", "a@b-.c", "\"quoted\"@ex.com",
+            "a@[127.0.0.1]", "a b@c.d", "é@c.d", "a@é.d", "a@b@c.d", "", "@", "a@", "@b.c",
+        ];
+        for sample in samples {
+            if plain_email(sample) {
+                assert!(full_email(sample), "{sample} passes the fast path only");
+            }
+            assert_eq!(is_email(sample), full_email(sample), "{sample}");
+        }
+        let long_local = format!("{}@ex.com", "a".repeat(65));
+        assert!(!is_email(&long_local));
     }
 
     #[test]

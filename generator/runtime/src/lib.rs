@@ -45,11 +45,25 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
 /// the pointer where it happened. Deserialization stops at its first failure, so such a
 /// payload reports that one; a payload that deserializes reports every rule it breaks.
 pub fn from_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, ValidationErrors> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(error::from_serde)?;
-    deserializer.end().map_err(|e| ValidationErrors::from(error::syntax_error(&e)))?;
+    let value: T = parse(bytes)?;
     value.validate()?;
     Ok(value)
+}
+
+/// Parses at full speed; only a payload that fails is parsed again, tracking the path, to say
+/// where it fails.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationErrors> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(err) => Err(error::from_serde(err)),
+                // The value parsed this time, so what failed was the end of the input.
+                Ok(_) => Err(error::syntax_error(&first).into()),
+            }
+        }
+    }
 }
 
 /// Like [`from_json`], for a type whose rules are given by `check` rather than a `Validate`
@@ -58,9 +72,7 @@ pub fn from_json_with<T: DeserializeOwned>(
     bytes: &[u8],
     check: impl FnOnce(&T, &mut Context),
 ) -> Result<T, ValidationErrors> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(error::from_serde)?;
-    deserializer.end().map_err(|e| ValidationErrors::from(error::syntax_error(&e)))?;
+    let value: T = parse(bytes)?;
     let mut cx = Context::new();
     check(&value, &mut cx);
     cx.finish()?;
@@ -69,7 +81,10 @@ pub fn from_json_with<T: DeserializeOwned>(
 
 /// Like [`from_json`], from a JSON value already parsed.
 pub fn from_value<T: DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<T, ValidationErrors> {
-    let value: T = serde_path_to_error::deserialize(value).map_err(error::from_serde)?;
+    let value: T = match T::deserialize(value) {
+        Ok(value) => value,
+        Err(_) => serde_path_to_error::deserialize(value).map_err(error::from_serde)?,
+    };
     value.validate()?;
     Ok(value)
 }

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -118,12 +118,13 @@ impl Emitter<'_> {
             if field.required {
                 let check = self.check(&field.ty, &field.rules);
                 if !check.is_empty() {
-                    out.push(quote! { cx.push_key(#wire); let v = &self.#name; #check cx.pop(); });
+                    let check = bind(quote!(&self.#name), check);
+                    out.push(quote! { cx.push_key(#wire); #check cx.pop(); });
                 }
             } else {
                 let check = self.check(strip_nullable(&field.ty), &field.rules);
                 if !check.is_empty() {
-                    out.push(quote! { if let ::std::option::Option::Some(v) = &self.#name { cx.push_key(#wire); #check cx.pop(); } });
+                    out.push(if_some(quote!(self.#name), true, quote! { cx.push_key(#wire); #check cx.pop(); }));
                 }
             }
         }
@@ -136,7 +137,7 @@ impl Emitter<'_> {
         }
         let object = self.apply(&TypeRef::Named(id), rules);
         if !object.is_empty() {
-            out.push(quote! { let v = self; #object });
+            out.push(bind(quote!(self), object));
         }
         quote!(#( #out )*)
     }
@@ -150,10 +151,10 @@ impl Emitter<'_> {
             .map(|variant| {
                 let name = ident(&variant.rust_name);
                 let check = self.check(&variant.ty, &variant.rules);
-                if check.is_empty() {
-                    quote! { Self::#name(_) => {} }
-                } else {
+                if uses(&check, "v") {
                     quote! { Self::#name(v) => { #check } }
+                } else {
+                    quote! { Self::#name(_) => { #check } }
                 }
             })
             .collect();
@@ -161,36 +162,52 @@ impl Emitter<'_> {
         let typed = if typed_checks { quote! { match self { #( #arms )* } } } else { TokenStream::new() };
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, ..def.rules.clone() };
         let rest = self.dynamic(&rest);
-        let rest = (!rest.is_empty()).then(|| quote! { let v = &json; #rest });
+        let rest = if rest.is_empty() { rest } else { bind(quote!(&json), rest) };
+        // `json` is the value as JSON, computed only where a check reads it.
+        let with_json = |body: TokenStream| {
+            if uses(&body, "json") {
+                quote! { let json = ::apigen_runtime::check::to_json(self); #body }
+            } else {
+                body
+            }
+        };
         if !def.rules.one_of.is_empty() {
-            let probes = def.rules.one_of.iter().map(|member| {
-                let check = self.dynamic(member);
-                quote! { cx.probe(|cx| { let v = &json; #check }) }
-            });
-            quote! {
-                #typed
-                let json = ::apigen_runtime::check::to_json(self);
+            let probes: Vec<TokenStream> = def
+                .rules
+                .one_of
+                .iter()
+                .map(|member| {
+                    let check = self.dynamic(member);
+                    if check.is_empty() { quote!(true) } else { probe(&bind(quote!(&json), check)) }
+                })
+                .collect();
+            let body = with_json(quote! {
                 let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
                 ::apigen_runtime::check::one_of(cx, matches);
                 #rest
+            });
+            return quote!(#typed #body);
+        }
+        let checks: Vec<TokenStream> = def.rules.any_of.iter().map(|member| self.dynamic(member)).collect();
+        // With no `anyOf`, or an alternative that always matches, the union always holds
+        // beyond its variant's own rules.
+        if typed.is_empty() || checks.is_empty() || checks.iter().any(TokenStream::is_empty) {
+            let rest = with_json(rest);
+            return quote!(#typed #rest);
+        }
+        let probes: Vec<TokenStream> = checks.into_iter().map(|check| probe(&bind(quote!(&json), check))).collect();
+        let fallback = with_json(quote! {
+            if !(#( #probes )||*) {
+                #typed
+                ::apigen_runtime::check::any_of(cx, false);
             }
-        } else if !def.rules.any_of.is_empty() && !typed.is_empty() {
-            let probes: Vec<TokenStream> = def.rules.any_of.iter().map(|member| {
-                let check = self.dynamic(member);
-                quote! { cx.probe(|cx| { let v = &json; #check }) }
-            }).collect();
-            quote! {
-                if !cx.probe(|cx| #typed) {
-                    let json = ::apigen_runtime::check::to_json(self);
-                    if !(#( #probes )||*) {
-                        #typed
-                        ::apigen_runtime::check::any_of(cx, false);
-                    }
-                }
-                #rest
+        });
+        let rest = with_json(rest);
+        quote! {
+            if !cx.probe(|cx| #typed) {
+                #fallback
             }
-        } else {
-            quote!(#typed #rest)
+            #rest
         }
     }
 
@@ -203,14 +220,14 @@ impl Emitter<'_> {
                 if inner.is_empty() {
                     return inner;
                 }
-                quote! { if let ::std::option::Option::Some(v) = v { #inner } }
+                if_some(quote!(v), false, inner)
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.check(inner, rules);
                 if inner.is_empty() {
                     return inner;
                 }
-                quote! { let v = &**v; #inner }
+                bind(quote!(&**v), inner)
             }
             TypeRef::Named(id) => {
                 let def = self.model.type_def(*id);
@@ -259,14 +276,14 @@ impl Emitter<'_> {
                 if inner.is_empty() {
                     return inner;
                 }
-                quote! { if let ::std::option::Option::Some(v) = v { #inner } }
+                if_some(quote!(v), false, inner)
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.apply(inner, rules);
                 if inner.is_empty() {
                     return inner;
                 }
-                quote! { let v = &**v; #inner }
+                bind(quote!(&**v), inner)
             }
             _ => {
                 let mut out = Vec::new();
@@ -283,24 +300,30 @@ impl Emitter<'_> {
         }
     }
 
-    /// `allOf`, `anyOf`, `oneOf` and `not`, each member checked by `member`.
+    /// `allOf`, `anyOf`, `oneOf` and `not`, each member checked by `member`. A member with
+    /// nothing to check matches every value.
     fn combinators(&mut self, rules: &Rules, mut member: impl FnMut(&mut Self, &Rules) -> TokenStream) -> TokenStream {
         let mut out = Vec::new();
         for sub in &rules.all_of {
             out.push(member(self, sub));
         }
         if !rules.any_of.is_empty() {
-            let probes: Vec<TokenStream> = rules.any_of.iter().map(|sub| {
-                let check = member(self, sub);
-                quote!(cx.probe(|cx| { #check }))
-            }).collect();
-            out.push(quote! { let matched = #( #probes )||*; ::apigen_runtime::check::any_of(cx, matched); });
+            let checks: Vec<TokenStream> = rules.any_of.iter().map(|sub| member(self, sub)).collect();
+            // An alternative that always matches makes the whole `anyOf` hold.
+            if checks.iter().all(|c| !c.is_empty()) {
+                let probes = checks.iter().map(probe);
+                out.push(quote! { let matched = #( #probes )||*; ::apigen_runtime::check::any_of(cx, matched); });
+            }
         }
         if !rules.one_of.is_empty() {
-            let probes: Vec<TokenStream> = rules.one_of.iter().map(|sub| {
-                let check = member(self, sub);
-                quote!(cx.probe(|cx| { #check }))
-            }).collect();
+            let probes: Vec<TokenStream> = rules
+                .one_of
+                .iter()
+                .map(|sub| {
+                    let check = member(self, sub);
+                    if check.is_empty() { quote!(true) } else { probe(&check) }
+                })
+                .collect();
             out.push(quote! {
                 let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
                 ::apigen_runtime::check::one_of(cx, matches);
@@ -308,7 +331,8 @@ impl Emitter<'_> {
         }
         if let Some(sub) = &rules.not {
             let check = member(self, sub);
-            out.push(quote! { let matched = cx.probe(|cx| { #check }); ::apigen_runtime::check::not(cx, matched); });
+            let matched = if check.is_empty() { quote!(true) } else { probe(&check) };
+            out.push(quote! { let matched = #matched; ::apigen_runtime::check::not(cx, matched); });
         }
         quote!(#( #out )*)
     }
@@ -670,6 +694,39 @@ impl Emitter<'_> {
             out.push(quote! { ::apigen_runtime::check::enumeration(cx, v, &[#( #literals ),*]); });
         }
         quote!(#( #out )*)
+    }
+}
+
+/// `cx.probe(...)` around a check: whether it finds nothing.
+fn probe(check: &TokenStream) -> TokenStream {
+    quote!(cx.probe(|cx| { #check }))
+}
+
+/// Whether `tokens` mention the identifier `name` (so a binding of it is used).
+fn uses(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => uses(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// `if let Some(v) = &<place> { check }`, or `if <place>.is_some()` when the check does not
+/// look at the value. `borrow` is false where `place` is already a reference.
+fn if_some(place: TokenStream, borrow: bool, check: TokenStream) -> TokenStream {
+    if !uses(&check, "v") {
+        return quote! { if #place.is_some() { #check } };
+    }
+    let place = if borrow { quote!(&#place) } else { place };
+    quote! { if let ::std::option::Option::Some(v) = #place { #check } }
+}
+
+/// `let v = <value>; check`, without the binding when the check does not use it.
+fn bind(value: TokenStream, check: TokenStream) -> TokenStream {
+    if uses(&check, "v") {
+        quote! { let v = #value; #check }
+    } else {
+        check
     }
 }
 

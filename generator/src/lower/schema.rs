@@ -429,8 +429,13 @@ impl<'a> SchemaLowerer<'a> {
         let object_typed = flat.typ.as_deref() == Some("object");
         if !all_of.is_empty() {
             let own_shape = !flat.properties.is_empty() || flat.items.is_some() || !flat.enumeration.is_empty();
-            if !own_shape && all_of.len() == 1 && flat.one_of.is_empty() && flat.any_of.is_empty() {
-                let (member_pointer, member) = all_of.into_iter().next().expect("one member");
+            let no_alternatives = flat.one_of.is_empty() && flat.any_of.is_empty();
+            // One shaping member, or members that are all scalars (`allOf: [{$ref: Id},
+            // {type: string, description: ...}]`): the type is the first member's, and the
+            // others are rules. Only objects merge into a struct.
+            let scalars = all_of.iter().all(|(p, m)| !self.is_object_like(m, p, depth));
+            if !own_shape && no_alternatives && (all_of.len() == 1 || scalars) && !object_typed {
+                let (member_pointer, member) = all_of.into_iter().next().expect("at least one member");
                 return Shape::Passthrough(member, member_pointer);
             }
             return Shape::Struct;
@@ -617,6 +622,21 @@ impl<'a> SchemaLowerer<'a> {
         parts.required.extend(flat.required.iter().cloned());
         let conditionals = self.object_conditionals(flat, pointer, depth);
         parts.conditionals.push(conditionals);
+    }
+
+    /// Whether a schema (following references) describes an object.
+    fn is_object_like(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, depth: usize) -> bool {
+        match self.resolve_schema(schema, pointer, depth) {
+            Some((schema, _)) => {
+                let flat = Flat::new(&schema);
+                match flat.typ.as_deref() {
+                    Some("object") => true,
+                    Some(_) => false,
+                    None => !flat.properties.is_empty() || flat.additional.is_some() || !flat.all_of.is_empty(),
+                }
+            }
+            None => false,
+        }
     }
 
     /// Resolves a schema or reference to the schema itself, with its pointer.
