@@ -433,7 +433,7 @@ impl ::apigen_runtime::Validate for CustomerTemplate {
         if let ::std::option::Option::Some(v) = &self.fields {
             cx.push_key("fields");
             for (k, v) in v {
-                cx.push_key(k);
+                cx.push_entry(k);
                 ::apigen_runtime::Validate::validate_at(v, cx);
                 cx.pop();
             }

@@ -88,13 +88,21 @@ impl std::error::Error for ValidationErrors {}
 
 /// Where a check is, and what it has found so far.
 ///
-/// The location is kept as a JSON Pointer string; `push_*` appends a token and `pop` removes
-/// the last one, so walking a value costs no allocation beyond the pointer's own growth.
+/// The location is a stack of segments; the JSON Pointer string is built only when a violation
+/// is reported, so walking a valid value copies no keys.
 #[derive(Debug, Default)]
 pub struct Context {
-    pointer: String,
-    marks: Vec<usize>,
+    path: Vec<Segment>,
     errors: Vec<ValidationError>,
+}
+
+#[derive(Debug)]
+enum Segment {
+    /// A property named in the schema: its wire name, known at compile time.
+    Key(&'static str),
+    /// A property known only at run time (a map's key).
+    Entry(String),
+    Index(usize),
 }
 
 impl Context {
@@ -102,47 +110,52 @@ impl Context {
         Self::default()
     }
 
-    /// Enters a property, by its wire name.
-    pub fn push_key(&mut self, key: &str) {
-        self.marks.push(self.pointer.len());
-        self.pointer.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => self.pointer.push_str("~0"),
-                '/' => self.pointer.push_str("~1"),
-                c => self.pointer.push(c),
-            }
-        }
+    /// Enters a property named in the schema.
+    pub fn push_key(&mut self, key: &'static str) {
+        self.path.push(Segment::Key(key));
+    }
+
+    /// Enters a property whose name is known only at run time (an entry of a map).
+    pub fn push_entry(&mut self, key: &str) {
+        self.path.push(Segment::Entry(key.to_owned()));
     }
 
     /// Enters an array element.
     pub fn push_index(&mut self, index: usize) {
-        use std::fmt::Write;
-        self.marks.push(self.pointer.len());
-        // Writing to a String cannot fail.
-        let _ = write!(self.pointer, "/{index}");
+        self.path.push(Segment::Index(index));
     }
 
     /// Leaves what the last `push_*` entered.
     pub fn pop(&mut self) {
-        if let Some(mark) = self.marks.pop() {
-            self.pointer.truncate(mark);
-        }
+        self.path.pop();
     }
 
-    /// The JSON Pointer of the current location.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
+    /// The JSON Pointer (RFC 6901) of the current location.
+    pub fn pointer(&self) -> String {
+        use std::fmt::Write;
+        let mut pointer = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Key(key) => escape_into(&mut pointer, key),
+                Segment::Entry(key) => escape_into(&mut pointer, key),
+                // Writing to a String cannot fail.
+                Segment::Index(index) => {
+                    let _ = write!(pointer, "/{index}");
+                }
+            }
+        }
+        pointer
     }
 
     /// Reports a violation at the current location.
     pub fn error(&mut self, keyword: &'static str, limit: Option<Value>, message: String) {
-        self.errors.push(ValidationError { pointer: self.pointer.clone(), keyword, limit, message });
+        let pointer = self.pointer();
+        self.errors.push(ValidationError { pointer, keyword, limit, message });
     }
 
     /// Reports a violation at `relative`, a JSON Pointer below the current location.
     pub fn error_below(&mut self, relative: &str, keyword: &'static str, limit: Option<Value>, message: String) {
-        let pointer = format!("{}{relative}", self.pointer);
+        let pointer = format!("{}{relative}", self.pointer());
         self.errors.push(ValidationError { pointer, keyword, limit, message });
     }
 
@@ -166,6 +179,22 @@ impl Context {
             Ok(())
         } else {
             Err(ValidationErrors { errors: self.errors })
+        }
+    }
+}
+
+/// Appends `/token` to a pointer, escaping `~` and `/` as RFC 6901 requires.
+fn escape_into(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
 }

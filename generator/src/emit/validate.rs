@@ -132,7 +132,7 @@ impl Emitter<'_> {
             let name = ident(field);
             let check = self.check(ty, &Rules::default());
             if !check.is_empty() {
-                out.push(quote! { for (k, v) in &self.#name { cx.push_key(k); #check cx.pop(); } });
+                out.push(quote! { for (k, v) in &self.#name { cx.push_entry(k); #check cx.pop(); } });
             }
         }
         let object = self.apply(&TypeRef::Named(id), rules);
@@ -257,7 +257,7 @@ impl Emitter<'_> {
                 let here = self.apply(ty, rules);
                 let value = self.check(inner, &Rules::default());
                 let entries = (!value.is_empty()).then(|| {
-                    quote! { for (k, v) in v { cx.push_key(k); #value cx.pop(); } }
+                    quote! { for (k, v) in v { cx.push_entry(k); #value cx.pop(); } }
                 });
                 quote!(#here #entries)
             }
@@ -446,7 +446,7 @@ impl Emitter<'_> {
         } else {
             quote! { match k.as_str() { #( #arms )* #( #named )|* => {} _ => { #other } } }
         };
-        quote! { for (k, v) in v { cx.push_key(k); #body cx.pop(); } }
+        quote! { for (k, v) in v { cx.push_entry(k); #body cx.pop(); } }
     }
 
     fn as_json(&mut self, rules: &Rules) -> TokenStream {
@@ -572,7 +572,7 @@ impl Emitter<'_> {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
                             let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
-                            out.push(quote! { for (k, v) in v.#map.iter() #unlisted { cx.push_key(k); #check cx.pop(); } });
+                            out.push(quote! { for (k, v) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                         }
                     }
                 }
@@ -680,7 +680,7 @@ impl Emitter<'_> {
                     let check = self.dynamic(extra);
                     if !check.is_empty() {
                         let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
-                        object.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_key(k); #check cx.pop(); } });
+                        object.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                     }
                 }
             }
