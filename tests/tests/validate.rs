@@ -179,3 +179,14 @@ fn errors_display_pointer_message_and_keyword() {
         "2 validation errors\n  /name: must be at most 50 characters long, is 51 (maxLength)\n  /website: must be at most 50 characters long, is 51 (maxLength)"
     );
 }
+
+#[test]
+fn an_alternative_that_only_constrains_admits_any_shape() {
+    use apigen_tests::fixtures::shapes::types::OpenUnion;
+    // 2.5 is no integer, but the second alternative (minimum 2) admits it.
+    assert!(check::<OpenUnion>(json!(2.5)).is_empty());
+    assert!(check::<OpenUnion>(json!("text")).is_empty());
+    assert!(check::<OpenUnion>(json!(1)).is_empty());
+    // 1.5 is neither an integer nor at least 2.
+    assert_eq!(check::<OpenUnion>(json!(1.5)), vec![" anyOf"]);
+}

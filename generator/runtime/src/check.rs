@@ -190,10 +190,16 @@ pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
     let ok = match (value, divisor) {
         (Num::Int(v), Num::Int(d)) if d != 0 => v % d == 0,
         (v, d) => {
-            let quotient = v.as_f64() / d.as_f64();
-            // Float division is inexact (0.0075 / 0.0001 = 75.00000000000001): accept a
-            // quotient within rounding error of a whole number.
-            quotient.is_finite() && (quotient - quotient.round()).abs() <= quotient.abs().max(1.0) * 1e-12
+            let (v, d) = (v.as_f64(), d.as_f64());
+            let quotient = v / d;
+            if quotient.is_finite() {
+                // Float division is inexact (0.0075 / 0.0001 = 75.00000000000001): accept a
+                // quotient within rounding error of a whole number.
+                (quotient - quotient.round()).abs() <= quotient.abs().max(1.0) * 1e-12
+            } else {
+                // The quotient overflows (1e308 / 0.5): the remainder is still exact.
+                d != 0.0 && (v % d) == 0.0
+            }
         }
     };
     if !ok {

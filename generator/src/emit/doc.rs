@@ -37,7 +37,21 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
         }
         lines.extend(paragraph.lines().map(str::to_owned));
     }
-    lines.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }).collect()
+    lines
+        .into_iter()
+        .map(|line| if line.is_empty() { line } else { format!(" {}", escape_controls(&line)) })
+        .collect()
+}
+
+/// Control characters (a lone CR in a property name, say) are not allowed in doc comments:
+/// they are written as escapes.
+fn escape_controls(line: &str) -> String {
+    if !line.contains(|c: char| c.is_control() && c != '\t') {
+        return line.to_owned();
+    }
+    line.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// Makes spec prose safe for rustdoc: fences become `text` blocks, no line is indented
@@ -131,6 +145,12 @@ mod tests {
     fn indentation_and_fences_cannot_become_doctests() {
         assert_eq!(sanitize("a\n    indented\n```\nlet x;\n```"), "a\nindented\n```text\nlet x;\n```");
         assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let doc = Doc { title: None, description: None, pointer: "#/properties/foo\rbar".into() };
+        assert_eq!(doc_lines(&doc), vec![" JSON Pointer: `#/properties/foo\\rbar`"]);
     }
 
     #[test]

@@ -171,6 +171,13 @@ impl Emitter<'_> {
                 body
             }
         };
+        if variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value)) {
+            // A variant that holds any JSON proves nothing by its shape: the union is judged
+            // on its JSON form alone, against every alternative.
+            let rules = Rules { reference: None, ..def.rules.clone() };
+            let check = self.dynamic(&rules);
+            return with_json(bind(quote!(&json), check));
+        }
         if !def.rules.one_of.is_empty() {
             let probes: Vec<TokenStream> = def
                 .rules

@@ -132,8 +132,9 @@ fn bound(map: &Map<String, Value>, keyword: &str, exclusive: &str) -> Option<Bou
     Some(Bound { value, exclusive: map.get(exclusive).and_then(Value::as_bool).unwrap_or(false) })
 }
 
-/// ECMA-262 reads `\d`, `\w` and `\b`'s word characters as ASCII, where the `regex` crate
-/// reads them as Unicode: spell the ASCII classes out.
+/// ECMA-262 reads `\d` and `\w` as ASCII, where the `regex` crate reads them as Unicode:
+/// spell the ASCII classes out. ECMA-262's `\s` also matches U+FEFF, and `\cX` is the control
+/// character X - 64: spell those out too.
 pub fn ecma_to_rust(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars();
@@ -155,6 +156,16 @@ pub fn ecma_to_rust(pattern: &str) -> String {
                         (false, false) => out.push_str(&format!("[{set}]")),
                         (false, true) => out.push_str(&format!("[^{set}]")),
                     }
+                }
+                Some(e @ ('s' | 'S')) => match (in_class, e == 'S') {
+                    (true, false) => out.push_str("\\s\\x{FEFF}"),
+                    (true, true) => out.push_str("\\S"),
+                    (false, false) => out.push_str("[\\s\\x{FEFF}]"),
+                    (false, true) => out.push_str("[^\\s\\x{FEFF}]"),
+                },
+                Some('c') if chars.clone().next().is_some_and(|c| c.is_ascii_alphabetic()) => {
+                    let letter = chars.next().unwrap_or('@');
+                    out.push_str(&format!("\\x{:02X}", (letter.to_ascii_uppercase() as u8) - b'@'));
                 }
                 Some(other) => {
                     out.push('\\');
@@ -187,5 +198,8 @@ mod tests {
         assert_eq!(ecma_to_rust(r"^\D*(?:\d\D*){5,20}$"), "^[^0-9]*(?:[0-9][^0-9]*){5,20}$");
         assert_eq!(ecma_to_rust(r"[\w-]+"), "[0-9A-Za-z_-]+");
         assert_eq!(ecma_to_rust(r"a\.b\\d"), r"a\.b\\d");
+        assert_eq!(ecma_to_rust(r"^\s$"), r"^[\s\x{FEFF}]$");
+        assert_eq!(ecma_to_rust(r"^\cC$"), r"^\x03$");
+        assert_eq!(ecma_to_rust(r"[^\s]"), r"[^\s\x{FEFF}]");
     }
 }

@@ -77,8 +77,9 @@ enum Shape<'s> {
     Struct,
     StringEnum,
     IntegerEnum,
-    /// Members of a `oneOf` / `anyOf` that shape the value, with their pointers.
-    Union(Vec<(String, &'s ReferenceOr<Schema>)>),
+    /// Members of a `oneOf` / `anyOf` that shape the value, with their pointers; `true` when
+    /// some other member only constrains, so that a value of any shape may match it.
+    Union(Vec<(String, &'s ReferenceOr<Schema>)>, bool),
     /// A primitive, an array, a map or any value: no named type of its own.
     Value,
 }
@@ -464,14 +465,15 @@ impl<'a> SchemaLowerer<'a> {
         if !one_of.is_empty() && !any_of.is_empty() {
             self.diags.warning(pointer, "both `oneOf` and `anyOf` shape this value; the type follows `oneOf`, and `anyOf` is left to validation");
         }
-        let members = if one_of.is_empty() { any_of } else { one_of };
+        let (members, all) = if one_of.is_empty() { (any_of, flat.any_of) } else { (one_of, flat.one_of) };
         if !members.is_empty() {
             if flat.typ.is_some() && flat.typ.as_deref() != Some("object") {
                 // `type: string` beside `oneOf: [{enum}, {pattern}]` and the like: every member
                 // narrows the same primitive.
                 return Shape::Value;
             }
-            return Shape::Union(members);
+            let open = members.len() < all.len();
+            return Shape::Union(members, open);
         }
         let _ = depth;
         Shape::Value
@@ -503,8 +505,8 @@ impl<'a> SchemaLowerer<'a> {
                     .collect();
                 (TypeKind::IntegerEnum(variants), Rules::default())
             }
-            Shape::Union(members) => {
-                let kind = self.lower_union(members, name, depth);
+            Shape::Union(members, open) => {
+                let kind = self.lower_union(members, open, name, depth);
                 (kind, self.rules_at(pointer, true, depth))
             }
             Shape::Passthrough(..) | Shape::Value => {
@@ -666,7 +668,7 @@ impl<'a> SchemaLowerer<'a> {
         None
     }
 
-    fn lower_union(&mut self, members: Vec<(String, &ReferenceOr<Schema>)>, name: &str, depth: usize) -> TypeKind {
+    fn lower_union(&mut self, members: Vec<(String, &ReferenceOr<Schema>)>, open: bool, name: &str, depth: usize) -> TypeKind {
         let mut hints = Namespace::new();
         let mut variants: Vec<UnionVariant> = Vec::new();
         for (member_pointer, member) in members {
@@ -692,6 +694,19 @@ impl<'a> SchemaLowerer<'a> {
             }
             let rules = self.rules_at(&member_pointer, false, depth + 1);
             variants.push(UnionVariant { rust_name: base, ty, doc, rules });
+        }
+        if open && !variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value)) {
+            // An alternative that only constrains (`{minimum: 2}`) admits values of any shape:
+            // they are read as JSON, and the rules decide.
+            variants.push(UnionVariant {
+                rust_name: hints.unique("Other".to_owned()),
+                ty: TypeRef::Primitive(Primitive::Value),
+                doc: Doc {
+                    description: Some("A value of another shape, which an alternative that only constrains may admit.".to_owned()),
+                    ..Doc::default()
+                },
+                rules: Rules::default(),
+            });
         }
         // Untagged deserialization takes the first variant that fits, so the most specific
         // go first (an integer before a float, a date before any string); stable, so objects
