@@ -1191,14 +1191,14 @@ fn revcent_refuses_codes_outside_the_enum() {
         assert_refused::<CreateCustomerSuccess>(
             "RevCent success with a code other than 1",
             &format!(r#"{{"code": {code}, "result": "ok"}}"#),
-            &[&format!("invalid value: {code}"), "expected 1"],
+            &[&format!("unknown variant `{code}`"), "expected one of `1`"],
         );
     }
     for code in ["2", "1"] {
         assert_refused::<ApiStandardErrors>(
             "RevCent error with a code other than 0",
             &format!(r#"{{"code": {code}, "message": "m"}}"#),
-            &[&format!("invalid value: {code}"), "expected 0"],
+            &[&format!("unknown variant `{code}`"), "expected one of `0`"],
         );
     }
     assert_refused::<CreateCustomerSuccess>(

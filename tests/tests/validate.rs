@@ -190,3 +190,32 @@ fn an_alternative_that_only_constrains_admits_any_shape() {
     // 1.5 is neither an integer nor at least 2.
     assert_eq!(check::<OpenUnion>(json!(1.5)), vec![" anyOf"]);
 }
+
+#[test]
+fn values_are_read_as_json_schema_reads_them() {
+    // An integer may be written with a zero fraction or an exponent.
+    assert!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1.0, "name": "x"})).is_empty());
+    assert!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1e1, "name": "x"})).is_empty());
+    assert!(check::<revcent::types::CreateCustomerSuccess>(json!({"code": 1.0})).is_empty());
+    assert_eq!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1.5, "name": "x"})), vec!["/company type"]);
+    // Dates only in RFC 3339's form, which chrono alone would loosen.
+    assert_eq!(
+        check::<revnue::types::CreateCustomerRequest>(json!({"company": 1, "name": "x", "nda_signed_date": "2024-1-05"})),
+        vec!["/nda_signed_date format"]
+    );
+    let customer = |since: &str| {
+        json!({"CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
+               "BillingAddress": {"City": "Köln", "CountryIso": "DE"}, "CustomerSince": since})
+    };
+    assert!(check::<jtl::types::CreateCustomer>(customer("2023-02-01T13:30:00.0000000+00:00")).is_empty());
+    assert_eq!(check::<jtl::types::CreateCustomer>(customer("2023-02-01 13:30:00Z")), vec!["/CustomerSince format"]);
+}
+
+#[test]
+fn a_wrong_kind_of_value_for_an_enum_keeps_its_pointer() {
+    let errors = check::<pelcro::types::CreateCustomerRequest>(json!({"email": "a@b.co", "language": null}));
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("/language "), "{errors:?}");
+    let duplicate = apigen_runtime::from_json::<revcent::types::CreateCustomerSuccess>(br#"{"code":1,"code":1}"#).unwrap_err();
+    assert_eq!(violations(&duplicate), vec![" json"]);
+}

@@ -18,7 +18,10 @@ pub struct CreateCustomer {
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerGroupId`
-    #[serde(rename = "CustomerGroupId")]
+    #[serde(
+        rename = "CustomerGroupId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/BillingAddress`
     #[serde(rename = "BillingAddress")]
@@ -62,7 +65,7 @@ pub struct CreateCustomer {
         rename = "CustomerSince",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub customer_since: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// The customer's language.
@@ -73,7 +76,10 @@ pub struct CreateCustomer {
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InternalCompanyId`
-    #[serde(rename = "InternalCompanyId")]
+    #[serde(
+        rename = "InternalCompanyId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
@@ -82,7 +88,7 @@ pub struct CreateCustomer {
         rename = "CustomerCategoryId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub customer_category_id: ::std::option::Option<i32>,
     /// The customer's tax identification number.
@@ -102,7 +108,7 @@ pub struct CreateCustomer {
         rename = "AccountsReceivableNumber",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub accounts_receivable_number: ::std::option::Option<i32>,
     /// The customer's commercial register number.
@@ -387,7 +393,7 @@ pub struct CreatePaymentSettings {
         rename = "PaymentMethodId",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub payment_method_id: ::std::option::Option<i32>,
     /// The indicated discount, if any.
@@ -407,7 +413,7 @@ pub struct CreatePaymentSettings {
         rename = "PaymentTarget",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub payment_target: ::std::option::Option<i32>,
     /// The customer's credit limit.
@@ -417,7 +423,7 @@ pub struct CreatePaymentSettings {
         rename = "CreditLimit",
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub credit_limit: ::std::option::Option<i32>,
     /// Option to stop payment requests.
@@ -438,7 +444,7 @@ pub struct Customer {
     /// Unique ID to identify a customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Id`
-    #[serde(rename = "Id")]
+    #[serde(rename = "Id", deserialize_with = "::apigen_runtime::de::strict")]
     pub id: i32,
     /// The customer's number.
     ///
@@ -448,7 +454,10 @@ pub struct Customer {
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerGroupId`
-    #[serde(rename = "CustomerGroupId")]
+    #[serde(
+        rename = "CustomerGroupId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/Customer/properties/BillingAddress`
     #[serde(rename = "BillingAddress")]
@@ -468,7 +477,7 @@ pub struct Customer {
     /// Date since they have been a customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
-    #[serde(rename = "CustomerSince")]
+    #[serde(rename = "CustomerSince", deserialize_with = "::apigen_runtime::de::strict")]
     pub customer_since: ::chrono::DateTime<::chrono::FixedOffset>,
     /// The customer's language.
     ///
@@ -478,12 +487,18 @@ pub struct Customer {
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InternalCompanyId`
-    #[serde(rename = "InternalCompanyId")]
+    #[serde(
+        rename = "InternalCompanyId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerCategoryId`
-    #[serde(rename = "CustomerCategoryId")]
+    #[serde(
+        rename = "CustomerCategoryId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub customer_category_id: i32,
     /// The customer's tax identification number.
     ///
@@ -493,7 +508,10 @@ pub struct Customer {
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/AccountsReceivableNumber`
-    #[serde(rename = "AccountsReceivableNumber")]
+    #[serde(
+        rename = "AccountsReceivableNumber",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub accounts_receivable_number: i32,
     /// The customer's commercial register number.
     ///
@@ -538,7 +556,7 @@ pub struct Address {
     /// Unique ID to identify an address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Id`
-    #[serde(rename = "Id")]
+    #[serde(rename = "Id", deserialize_with = "::apigen_runtime::de::strict")]
     pub id: i32,
     /// Description of the Company.
     ///
@@ -653,7 +671,10 @@ pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentMethodId`
-    #[serde(rename = "PaymentMethodId")]
+    #[serde(
+        rename = "PaymentMethodId",
+        deserialize_with = "::apigen_runtime::de::strict"
+    )]
     pub payment_method_id: i32,
     /// The indicated discount, if any.
     ///
@@ -663,12 +684,12 @@ pub struct PaymentSettings {
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`
-    #[serde(rename = "PaymentTarget")]
+    #[serde(rename = "PaymentTarget", deserialize_with = "::apigen_runtime::de::strict")]
     pub payment_target: i32,
     /// The customer's credit limit.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/CreditLimit`
-    #[serde(rename = "CreditLimit")]
+    #[serde(rename = "CreditLimit", deserialize_with = "::apigen_runtime::de::strict")]
     pub credit_limit: i32,
     /// Option to stop payment requests.
     ///

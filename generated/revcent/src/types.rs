@@ -276,7 +276,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub exp_month: ::std::option::Option<i64>,
     /// The credit card expiration year as a two digit integer, i.e. YY.
@@ -285,7 +285,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub exp_year: ::std::option::Option<i64>,
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
@@ -332,7 +332,7 @@ pub struct CreateCustomerSuccess {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub api_call_unix: ::std::option::Option<i64>,
     /// API call response code.
@@ -367,18 +367,7 @@ pub struct CreateCustomerSuccess {
 /// API call response code.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde_repr::Serialize_repr,
-    ::serde_repr::Deserialize_repr
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i64)]
 pub enum CreateCustomerSuccessCode {
     V1 = 1,
@@ -388,6 +377,39 @@ impl CreateCustomerSuccessCode {
     /// The value as it is written on the wire.
     pub fn value(self) -> i64 {
         self as i64
+    }
+}
+
+impl ::serde::Serialize for CreateCustomerSuccessCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match ::apigen_runtime::de::integer(
+            deserializer,
+            i64::MIN.into(),
+            i64::MAX.into(),
+            "CreateCustomerSuccessCode",
+        )? {
+            1 => ::std::result::Result::Ok(Self::V1),
+            other => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom(
+                        ::std::format!(
+                            "unknown variant `{other}`, expected one of {}", "`1`"
+                        ),
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -412,7 +434,7 @@ pub struct ApiStandardErrors {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub api_call_unix: ::std::option::Option<i64>,
     /// This value indicates that there is an error. Will always be 0.
@@ -456,18 +478,7 @@ pub struct ApiStandardErrors {
 /// This value indicates that there is an error. Will always be 0.
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde_repr::Serialize_repr,
-    ::serde_repr::Deserialize_repr
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(i64)]
 pub enum ApiStandardErrorsCode {
     V0 = 0,
@@ -477,5 +488,38 @@ impl ApiStandardErrorsCode {
     /// The value as it is written on the wire.
     pub fn value(self) -> i64 {
         self as i64
+    }
+}
+
+impl ::serde::Serialize for ApiStandardErrorsCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiStandardErrorsCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match ::apigen_runtime::de::integer(
+            deserializer,
+            i64::MIN.into(),
+            i64::MAX.into(),
+            "ApiStandardErrorsCode",
+        )? {
+            0 => ::std::result::Result::Ok(Self::V0),
+            other => {
+                ::std::result::Result::Err(
+                    <D::Error as ::serde::de::Error>::custom(
+                        ::std::format!(
+                            "unknown variant `{other}`, expected one of {}", "`0`"
+                        ),
+                    ),
+                )
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/company`
+    #[serde(deserialize_with = "::apigen_runtime::de::strict")]
     pub company: i64,
     /// The name of the customer. Max characters = 50. The name of the customer must be unique per account (checked by the server).
     ///
@@ -23,7 +24,7 @@ pub struct CreateCustomerRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub category: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
@@ -84,7 +85,7 @@ pub struct CreateCustomerRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub country: ::std::option::Option<i64>,
     /// The phone of the customer. Max characters = 20.
@@ -147,7 +148,7 @@ pub struct CreateCustomerRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
@@ -165,7 +166,7 @@ pub struct CreateCustomerRequest {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
@@ -208,7 +209,7 @@ pub struct CreateCustomerRequestTemplate {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// Values of the template's custom fields.
@@ -233,7 +234,7 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
@@ -359,6 +360,7 @@ pub enum CustomFieldValue {
     /// Data type date (string). Format = yyyy-MM-dd.
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/2`
+    #[serde(deserialize_with = "::apigen_runtime::de::strict")]
     Date(::chrono::NaiveDate),
     /// text
     ///
@@ -381,7 +383,7 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// The name of the customer.
@@ -523,7 +525,7 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
@@ -541,7 +543,7 @@ pub struct Customer {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
     /// The supplementary description of the customer.
@@ -584,7 +586,7 @@ pub struct CustomerCategory {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// The name of the category.
@@ -609,7 +611,7 @@ pub struct CustomerTemplate {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// Custom field values as a map ({key: value, ...}).

@@ -100,7 +100,7 @@ pub struct CcProfileV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub billing_address_id: ::std::option::Option<i64>,
     /// Billing addresses of the customer.
@@ -157,7 +157,7 @@ pub struct CcProfileV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
@@ -194,7 +194,7 @@ pub struct CcProfileV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub version: ::std::option::Option<i64>,
 }
@@ -210,7 +210,7 @@ pub struct AddressApiV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
@@ -233,7 +233,7 @@ pub struct AddressApiV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub country: ::std::option::Option<i64>,
     /// Province id (see getProvinces).
@@ -242,7 +242,7 @@ pub struct AddressApiV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub province: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
@@ -272,7 +272,7 @@ pub struct CcContractV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`

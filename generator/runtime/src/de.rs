@@ -1,6 +1,16 @@
 //! Serde helpers used by generated types.
+//!
+//! Field attributes call these so that deserialization reads values exactly as JSON Schema
+//! does: an integer may be written `12.0` or `1e1`; a date, date-time or UUID must be in the
+//! exact RFC 3339 / hyphenated form (the chrono and uuid parsers alone accept more); an
+//! optional property that is not `nullable` refuses `null`.
 
-use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+use serde::de::{Deserializer, Error, Unexpected, Visitor};
+use serde::Deserialize;
+
+use crate::format::Format;
 
 /// For an optional property whose schema is not `nullable`: absent is `None` (with
 /// `#[serde(default)]`), and an explicit `null` is refused, as the schema refuses it, instead
@@ -11,4 +21,162 @@ where
     T: Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// A leaf type read the way JSON Schema reads its values.
+pub trait Strict: Sized {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// A required property of a [`Strict`] type.
+pub fn strict<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<T, D::Error> {
+    T::deserialize_strict(deserializer)
+}
+
+/// An optional, non-`nullable` property of a [`Strict`] type: `null` is refused.
+pub fn strict_present<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize_strict(deserializer).map(Some)
+}
+
+/// A `nullable` property of a [`Strict`] type: `null` is `None`.
+pub fn strict_nullable<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<Option<T>, D::Error> {
+    struct Nullable<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Strict> Visitor<'de> for Nullable<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("null or a value")
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            T::deserialize_strict(deserializer).map(Some)
+        }
+    }
+    deserializer.deserialize_option(Nullable(std::marker::PhantomData))
+}
+
+/// Reads an integer as JSON Schema does: any number with no fractional part.
+struct IntegerVisitor;
+
+impl<'de> Visitor<'de> for IntegerVisitor {
+    type Value = i128;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer")
+    }
+    fn visit_i64<E: Error>(self, v: i64) -> Result<i128, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E: Error>(self, v: u64) -> Result<i128, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: Error>(self, v: f64) -> Result<i128, E> {
+        // 2^63 and beyond cannot be an i64 or u64 anyway; the range check below says so.
+        if v.fract() == 0.0 && v.abs() < 1e20 {
+            Ok(v as i128)
+        } else {
+            Err(E::invalid_type(Unexpected::Float(v), &self))
+        }
+    }
+}
+
+/// An integer of any width, with a range error that names the type.
+pub fn integer<'de, D: Deserializer<'de>>(deserializer: D, min: i128, max: i128, name: &str) -> Result<i128, D::Error> {
+    let value = deserializer.deserialize_any(IntegerVisitor)?;
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(D::Error::custom(format!("integer {value} out of range for {name}")))
+    }
+}
+
+macro_rules! strict_integer {
+    ($($t:ty),*) => {$(
+        impl Strict for $t {
+            fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = integer(deserializer, <$t>::MIN.into(), <$t>::MAX.into(), stringify!($t))?;
+                // In range, checked above.
+                Ok(value as $t)
+            }
+        }
+    )*};
+}
+strict_integer!(i32, i64, u32, u64);
+
+/// Reads a string that must have `format` before `parse` reads it.
+fn formatted<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    format: Format,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    if !format.is_valid(&text) {
+        return Err(D::Error::custom(format!("`{text}` is not a valid {}", format.name())));
+    }
+    parse(&text).ok_or_else(|| D::Error::custom(format!("`{text}` is not a valid {}", format.name())))
+}
+
+impl Strict for chrono::NaiveDate {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        formatted(deserializer, Format::Date, |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    }
+}
+
+impl Strict for chrono::DateTime<chrono::FixedOffset> {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        formatted(deserializer, Format::DateTime, |s| {
+            // chrono reads `:60` only as the leap second it is; the format check above already
+            // placed it at 23:59 UTC. Lowercase `t` / `z` are RFC 3339 too.
+            chrono::DateTime::parse_from_rfc3339(&s.to_ascii_uppercase()).ok()
+        })
+    }
+}
+
+impl Strict for uuid::Uuid {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        formatted(deserializer, Format::Uuid, |s| uuid::Uuid::parse_str(s).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(json: &str) -> Result<i64, String> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        i64::deserialize_strict(&mut de).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn integers_as_json_schema_reads_them() {
+        assert_eq!(int("12"), Ok(12));
+        assert_eq!(int("12.0"), Ok(12));
+        assert_eq!(int("1e1"), Ok(10));
+        assert!(int("12.5").is_err());
+        assert_eq!(int("9223372036854775808"), Err("integer 9223372036854775808 out of range for i64".to_owned()));
+        let mut de = serde_json::Deserializer::from_str("3000000000");
+        assert!(i32::deserialize_strict(&mut de).is_err());
+    }
+
+    #[test]
+    fn dates_only_in_rfc_3339_form() {
+        let date = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            chrono::NaiveDate::deserialize_strict(&mut de).map_err(|e| e.to_string())
+        };
+        assert!(date("\"2024-01-05\"").is_ok());
+        assert_eq!(date("\"2024-1-05\""), Err("`2024-1-05` is not a valid date".to_owned()));
+        assert!(date("\" 2024-01-05\"").is_err());
+        let time = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            chrono::DateTime::<chrono::FixedOffset>::deserialize_strict(&mut de).map_err(|e| e.to_string())
+        };
+        assert!(time("\"2023-02-01T13:30:00.0000000+00:00\"").is_ok());
+        assert!(time("\"2023-02-01t13:30:00z\"").is_ok());
+        assert!(time("\"2023-02-01 13:30:00Z\"").is_err());
+        assert!(time("\"2023-02-01T13:30:00+0100\"").is_err());
+    }
 }

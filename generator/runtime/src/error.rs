@@ -202,10 +202,9 @@ fn escape_into(pointer: &mut String, token: &str) {
 /// Maps a serde failure to a validation error with its pointer and the keyword it breaks.
 pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> ValidationErrors {
     use serde_path_to_error::Segment;
+    // The input is known to be JSON here (see `parse`): a "syntax" error from serde_json means
+    // a value of the wrong kind (`null` for an enum, say), which has a path like any other.
     let inner = err.inner();
-    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
-        return syntax_error(inner).into();
-    }
     let mut tokens: Vec<String> = Vec::new();
     for segment in err.path().iter() {
         match segment {
@@ -234,6 +233,12 @@ fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value
     };
     if let Some(name) = quoted("missing field `") {
         return ("required", Some(Value::String(name.clone())), format!("required property `{name}` is missing"));
+    }
+    if let Some(name) = quoted("duplicate field `") {
+        return ("json", None, format!("property `{name}` appears twice"));
+    }
+    if text.contains(" is not a valid ") {
+        return ("format", None, text.to_owned());
     }
     if let Some(name) = quoted("unknown field `") {
         if tokens.last() == Some(&name) {

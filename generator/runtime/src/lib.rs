@@ -5,13 +5,17 @@
 //! JSON Schema keyword, the limit and a readable message. [`from_json`] goes from raw bytes to
 //! a valid value in one call, reporting a deserialization failure in the same error type.
 //!
-//! The checks themselves ([`check`], [`format`]) are small functions the generated code calls;
+//! The checks themselves ([`check`], [`format`](mod@format)) are small functions the generated code calls;
 //! nothing here knows any particular API.
+//!
+//! With the `xml` feature, [`xml`] reads and writes the XML form of generated types.
 
 pub mod check;
 pub mod de;
 mod error;
 pub mod format;
+#[cfg(feature = "xml")]
+pub mod xml;
 
 pub use error::{Context, ValidationError, ValidationErrors};
 pub use format::Format;
@@ -56,10 +60,14 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationErrors> {
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
         Err(first) => {
+            // Not JSON at all: say so, with the position.
+            if let Err(syntax) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                return Err(error::syntax_error(&syntax).into());
+            }
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
             match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
                 Err(err) => Err(error::from_serde(err)),
-                // The value parsed this time, so what failed was the end of the input.
+                // Unreachable in practice: the same bytes failed a moment ago.
                 Ok(_) => Err(error::syntax_error(&first).into()),
             }
         }

@@ -12,7 +12,6 @@ use crate::model::{ApiModel, Primitive, TypeKind, TypeRef};
 pub struct Needs {
     pub chrono: bool,
     pub uuid: bool,
-    pub serde_repr: bool,
 }
 
 impl Needs {
@@ -26,8 +25,7 @@ impl Needs {
                 }
                 TypeKind::Union(variants) => variants.iter().for_each(|v| needs.visit(&v.ty)),
                 TypeKind::Alias(ty) => needs.visit(ty),
-                TypeKind::StringEnum(_) => {}
-                TypeKind::IntegerEnum(_) => needs.serde_repr = true,
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
             }
         }
         needs
@@ -65,9 +63,6 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     }
     let _ = writeln!(out, "serde = {{ version = \"1\", features = [\"derive\"] }}");
     let _ = writeln!(out, "serde_json = \"1\"");
-    if needs.serde_repr {
-        let _ = writeln!(out, "serde_repr = \"0.1\"");
-    }
     if needs.uuid {
         let _ = writeln!(out, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     }

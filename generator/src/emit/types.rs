@@ -66,19 +66,30 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
+    let (inner, nullable) = match &field.ty {
+        TypeRef::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let strict = is_strict(model, inner);
     let ty = if field.required {
+        if strict {
+            let with = if nullable { "::apigen_runtime::de::strict_nullable" } else { "::apigen_runtime::de::strict" };
+            serde.push(quote!(deserialize_with = #with));
+        }
         type_tokens(model, &field.ty)
     } else {
         serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
         // Absent reads as `None`. `null` reads as `None` too where the schema is nullable;
         // where it is not, `null` is refused, as the schema refuses it.
-        let inner = match &field.ty {
-            TypeRef::Nullable(inner) => inner.as_ref(),
-            other => {
-                serde.push(quote!(deserialize_with = "::apigen_runtime::de::present"));
-                other
-            }
+        let with = match (strict, nullable) {
+            (true, true) => Some("::apigen_runtime::de::strict_nullable"),
+            (true, false) => Some("::apigen_runtime::de::strict_present"),
+            (false, false) => Some("::apigen_runtime::de::present"),
+            (false, true) => None,
         };
+        if let Some(with) = with {
+            serde.push(quote!(deserialize_with = #with));
+        }
         let inner = type_tokens(model, inner);
         quote!(::std::option::Option<#inner>)
     };
@@ -87,6 +98,35 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         #doc
         #serde
         pub #name: #ty,
+    }
+}
+
+/// Dates, date-times and UUIDs (following aliases).
+fn is_strict_format(model: &ApiModel, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => matches!(p, Primitive::Date | Primitive::DateTime | Primitive::Uuid),
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Alias(target) => is_strict_format(model, target),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Leaf types whose values serde alone would read differently from JSON Schema (integers
+/// written `12.0`, dates in forms RFC 3339 does not allow): they are read through
+/// `apigen_runtime::de::Strict`.
+fn is_strict(model: &ApiModel, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => matches!(
+            p,
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::Date | Primitive::DateTime | Primitive::Uuid
+        ),
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Alias(target) => is_strict(model, target),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -132,9 +172,16 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
         let value = Literal::i64_unsuffixed(v.value);
         quote! { #variant = #value, }
     });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = Literal::i128_unsuffixed(v.value.into());
+        quote! { #value => ::std::result::Result::Ok(Self::#variant), }
+    });
+    let expected = variants.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
+    let type_name = name.to_string();
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde_repr::Serialize_repr, ::serde_repr::Deserialize_repr)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(i64)]
         pub enum #name {
             #( #items )*
@@ -146,6 +193,24 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
                 self as i64
             }
         }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                // Read as JSON Schema reads integers (`1.0` is 1), then matched.
+                match ::apigen_runtime::de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
+                    #( #arms )*
+                    other => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                        ::std::format!("unknown variant `{other}`, expected one of {}", #expected),
+                    )),
+                }
+            }
+        }
     }
 }
 
@@ -154,7 +219,16 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
         let variant = ident(&v.rust_name);
         let doc = doc_attrs(&v.doc);
         let ty = type_tokens(model, &v.ty);
-        quote! { #doc #variant(#ty), }
+        // Dates and UUIDs in their exact form only. Integers stay as serde reads them here:
+        // `0.0` belongs to a float alternative declared after the integer one, and reading it
+        // as the integer would rewrite the wire form.
+        let with = match &v.ty {
+            TypeRef::Nullable(inner) if is_strict_format(model, inner) => Some("::apigen_runtime::de::strict_nullable"),
+            ty if is_strict_format(model, ty) => Some("::apigen_runtime::de::strict"),
+            _ => None,
+        };
+        let with = with.map(|with| quote!(#[serde(deserialize_with = #with)]));
+        quote! { #doc #with #variant(#ty), }
     });
     quote! {
         #doc
