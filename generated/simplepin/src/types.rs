@@ -63,7 +63,7 @@ pub struct CcProfileApiV2Model {
     #[serde(
         default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        deserialize_with = "::apigen_runtime::de::strict_present"
     )]
     pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`

@@ -59,6 +59,64 @@ pub fn strict_nullable<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) ->
     deserializer.deserialize_option(Nullable(std::marker::PhantomData))
 }
 
+/// [`Strict`] through one level of `DeserializeSeed`, for elements of sequences and maps.
+struct StrictSeed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Strict> serde::de::DeserializeSeed<'de> for StrictSeed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize_strict(deserializer)
+    }
+}
+
+impl<T: Strict> Strict for Vec<T> {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Strict> Visitor<'de> for Items<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element_seed(StrictSeed(std::marker::PhantomData))? {
+                    items.push(item);
+                }
+                Ok(items)
+            }
+        }
+        deserializer.deserialize_seq(Items(std::marker::PhantomData))
+    }
+}
+
+impl<T: Strict> Strict for std::collections::BTreeMap<String, T> {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Strict> Visitor<'de> for Entries<T> {
+            type Value = std::collections::BTreeMap<String, T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value_seed(StrictSeed(std::marker::PhantomData))?;
+                    entries.insert(key, value);
+                }
+                Ok(entries)
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
+
+/// A `nullable` element: `null` is `None`.
+impl<T: Strict> Strict for Option<T> {
+    fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strict_nullable(deserializer)
+    }
+}
+
 /// Reads an integer as JSON Schema does: any number with no fractional part.
 struct IntegerVisitor;
 
@@ -159,6 +217,17 @@ mod tests {
         assert_eq!(int("9223372036854775808"), Err("integer 9223372036854775808 out of range for i64".to_owned()));
         let mut de = serde_json::Deserializer::from_str("3000000000");
         assert!(i32::deserialize_strict(&mut de).is_err());
+    }
+
+    #[test]
+    fn strict_reading_composes_through_arrays_maps_and_null() {
+        let mut de = serde_json::Deserializer::from_str("[1, 2.0, 3e0]");
+        assert_eq!(Vec::<i64>::deserialize_strict(&mut de).map_err(|e| e.to_string()), Ok(vec![1, 2, 3]));
+        let mut de = serde_json::Deserializer::from_str("[1, 2.5]");
+        assert!(Vec::<i64>::deserialize_strict(&mut de).is_err());
+        let mut de = serde_json::Deserializer::from_str(r#"{"a": 1.0, "b": null}"#);
+        let map = std::collections::BTreeMap::<String, Option<i32>>::deserialize_strict(&mut de).map_err(|e| e.to_string());
+        assert_eq!(map, Ok([("a".to_owned(), Some(1)), ("b".to_owned(), None)].into_iter().collect()));
     }
 
     #[test]

@@ -113,9 +113,9 @@ fn is_strict_format(model: &ApiModel, ty: &TypeRef) -> bool {
     }
 }
 
-/// Leaf types whose values serde alone would read differently from JSON Schema (integers
-/// written `12.0`, dates in forms RFC 3339 does not allow): they are read through
-/// `apigen_runtime::de::Strict`.
+/// Types whose values serde alone would read differently from JSON Schema (integers written
+/// `12.0`, dates in forms RFC 3339 does not allow), and arrays and maps of them: they are read
+/// through `apigen_runtime::de::Strict`.
 fn is_strict(model: &ApiModel, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Primitive(p) => matches!(
@@ -126,7 +126,8 @@ fn is_strict(model: &ApiModel, ty: &TypeRef) -> bool {
             TypeKind::Alias(target) => is_strict(model, target),
             _ => false,
         },
-        _ => false,
+        TypeRef::Vec(item) | TypeRef::Map(item) | TypeRef::Nullable(item) => is_strict(model, item),
+        TypeRef::Boxed(_) => false,
     }
 }
 
