@@ -219,3 +219,11 @@ fn a_wrong_kind_of_value_for_an_enum_keeps_its_pointer() {
     let duplicate = apigen_runtime::from_json::<revcent::types::CreateCustomerSuccess>(br#"{"code":1,"code":1}"#).unwrap_err();
     assert_eq!(violations(&duplicate), vec![" json"]);
 }
+
+#[test]
+fn an_array_is_not_an_object() {
+    assert_eq!(check::<revnue::types::ErrorDetail>(json!(["x"])), vec![" type"]);
+    assert_eq!(check::<jtl::types::ErrorResponse>(json!([])), vec![" type"]);
+    let nested = json!({"campaign": "c", "customer": ["A", "B", "a@b.co"]});
+    assert_eq!(check::<revcent::types::CreateCustomerRequest>(nested), vec!["/customer type"]);
+}

@@ -4,6 +4,7 @@
 
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomer {
     /// The customer's number.
     ///
@@ -183,8 +184,26 @@ pub struct CreateCustomer {
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
 
+impl ::serde::Serialize for CreateCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomer::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreateAddress`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateAddress {
     /// Description of the Company.
     ///
@@ -348,8 +367,26 @@ pub struct CreateAddress {
     pub fax: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CreateAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateAddress::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateAddress::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
@@ -383,8 +420,26 @@ pub struct CreateOtherAddresses {
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
 }
 
+impl ::serde::Serialize for CreateOtherAddresses {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateOtherAddresses::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateOtherAddresses::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
     ///
@@ -438,8 +493,28 @@ pub struct CreatePaymentSettings {
     pub stop_payment_request: ::std::option::Option<bool>,
 }
 
+impl ::serde::Serialize for CreatePaymentSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreatePaymentSettings::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreatePaymentSettings::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/Customer`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Customer {
     /// Unique ID to identify a customer.
     ///
@@ -550,8 +625,26 @@ pub struct Customer {
     pub is_cash_register_based: bool,
 }
 
+impl ::serde::Serialize for Customer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Customer::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        Customer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/Address`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Address {
     /// Unique ID to identify an address
     ///
@@ -645,8 +738,26 @@ pub struct Address {
     pub fax: ::std::string::String,
 }
 
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Address::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        Address::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
@@ -665,8 +776,26 @@ pub struct OtherAddresses {
     pub other_customer_addresses: ::std::vec::Vec<Address>,
 }
 
+impl ::serde::Serialize for OtherAddresses {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        OtherAddresses::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        OtherAddresses::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
     ///
@@ -698,8 +827,26 @@ pub struct PaymentSettings {
     pub stop_payment_request: bool,
 }
 
+impl ::serde::Serialize for PaymentSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        PaymentSettings::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        PaymentSettings::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
     #[serde(
@@ -735,4 +882,21 @@ pub struct ErrorResponse {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ErrorResponse::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ErrorResponse::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }

@@ -8,6 +8,7 @@
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
@@ -238,6 +239,25 @@ pub struct CreateCustomerRequest {
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequest::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequest::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
@@ -341,6 +361,7 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
@@ -578,4 +599,21 @@ pub struct CreateCustomerForm {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub profile_photo: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for CreateCustomerForm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerForm::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerForm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerForm::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }

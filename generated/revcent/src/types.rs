@@ -4,6 +4,7 @@
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequest {
     /// The previously created campaign the customer is to be associated with. This can be either the ID of the campaign or the name of the campaign within RevCent.
@@ -54,10 +55,30 @@ pub struct CreateCustomerRequest {
     >,
 }
 
+impl ::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequest::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequest::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestCustomer {
     /// The customer first name.
@@ -146,10 +167,30 @@ pub struct CreateCustomerRequestCustomer {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestCustomer::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestCustomer::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestBillTo {
     /// The bill to first name.
@@ -238,10 +279,30 @@ pub struct CreateCustomerRequestBillTo {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestBillTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestBillTo::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestBillTo::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// If you wish to add a payment method with the customer upon creation.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
@@ -255,10 +316,30 @@ pub struct CreateCustomerRequestPayment {
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestPayment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestPayment::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestPayment::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
@@ -299,8 +380,28 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestPaymentCreditCard::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestPaymentCreditCard::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestMetadataItem {
     /// A name paired to the value for the metadata object. Limited to 100 characters in length.
@@ -313,8 +414,28 @@ pub struct CreateCustomerRequestMetadataItem {
     pub value: ::std::string::String,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestMetadataItem::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestMetadataItem::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
@@ -362,6 +483,25 @@ pub struct CreateCustomerSuccess {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for CreateCustomerSuccess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerSuccess::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerSuccess::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
 }
 
 /// API call response code.
@@ -417,6 +557,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct ApiStandardErrors {
     /// A 20 character API call ID.
@@ -473,6 +614,23 @@ pub struct ApiStandardErrors {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for ApiStandardErrors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ApiStandardErrors::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApiStandardErrors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ApiStandardErrors::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }
 
 /// This value indicates that there is an error. Will always be 0.

@@ -8,6 +8,7 @@
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
     ///
@@ -198,10 +199,30 @@ pub struct CreateCustomerRequest {
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequest::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequest::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// Custom field values of the customer, by custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
@@ -225,8 +246,28 @@ pub struct CreateCustomerRequestTemplate {
     >,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestTemplate::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestTemplate::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
@@ -246,12 +287,32 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
+impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CreateCustomerRequestTemplateFieldsItem::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CreateCustomerRequestTemplateFieldsItem::deserialize(
+            ::apigen_runtime::de::ObjectOnly(deserializer),
+        )
+    }
+}
+
 /// ContactPerson
 ///
 /// Contact person of the customer. name and email are required together: either both or neither.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
     ///
@@ -281,6 +342,23 @@ pub struct ContactPerson {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub type_: ::std::option::Option<ContactPersonType>,
+}
+
+impl ::serde::Serialize for ContactPerson {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ContactPerson::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactPerson {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ContactPerson::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }
 
 /// The type of the contact person.
@@ -376,6 +454,7 @@ pub enum CustomFieldValue {
 ///
 /// JSON Pointer: `#/components/schemas/Customer`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct Customer {
     /// The ID of the customer.
     ///
@@ -575,10 +654,28 @@ pub struct Customer {
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
+impl ::serde::Serialize for Customer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        Customer::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        Customer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CustomerCategory {
     /// The ID of the category.
     ///
@@ -600,10 +697,28 @@ pub struct CustomerCategory {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CustomerCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CustomerCategory::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CustomerCategory::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// Custom field values of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
@@ -627,15 +742,50 @@ pub struct CustomerTemplate {
     >,
 }
 
+impl ::serde::Serialize for CustomerTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CustomerTemplate::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CustomerTemplate::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// ErrorDetail
 ///
 /// Error body used by every Revnue error status.
 ///
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct ErrorDetail {
     /// Human readable error message.
     ///
     /// JSON Pointer: `#/components/schemas/ErrorDetail/properties/detail`
     pub detail: ::std::string::String,
+}
+
+impl ::serde::Serialize for ErrorDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ErrorDetail::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ErrorDetail::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }

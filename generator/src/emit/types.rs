@@ -47,13 +47,29 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     // A struct whose every field may be absent has an obvious empty value.
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
+    // `remote = "Self"` makes the derives produce associated functions, which the impls
+    // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
+    // as the struct's fields in order.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(remote = "Self")]
         #deny
         pub struct #name {
             #( #fields )*
             #additional
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #name::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #name::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+            }
         }
     }
 }

@@ -33,12 +33,6 @@ pub const KNOWN_GAPS: &[(Kind, Accepts, &str)] = &[
          refuses a known field twice, serde_json::Value (what jsonschema sees) keeps the last; documented \
          choice, not a bug",
     ),
-    (
-        Kind::ArrayForObject,
-        Accepts::Ours,
-        "a JSON array where an object is expected: serde's derived Deserialize reads a struct from the \
-         sequence of its fields; known generator gap",
-    ),
 ];
 
 /// Which side accepts in a disagreement. A known gap excuses one direction only: the other
