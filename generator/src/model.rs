@@ -25,6 +25,33 @@ pub struct ApiModel {
     pub schemas: Vec<(String, TypeRef)>,
     /// Every operation, in the spec's order.
     pub operations: Vec<Operation>,
+    /// Every body under an XML media type (`application/xml`, `text/xml`, `+xml`), request
+    /// bodies and responses, in the spec's order.
+    pub xml_bodies: Vec<XmlBody>,
+}
+
+/// A request or response body under an XML media type.
+#[derive(Debug, Clone)]
+pub struct XmlBody {
+    pub media_type: String,
+    /// JSON Pointer of the media type's schema.
+    pub pointer: String,
+    pub ty: TypeRef,
+}
+
+/// How a value reads from and writes as XML: an OpenAPI XML Object (`xml`), as lowering
+/// resolved it (the use site's object merged with those of the schemas it refers to, each
+/// key from the first that sets it, and the default name filled in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Xml {
+    /// The element's or attribute's local name.
+    pub name: String,
+    pub namespace: Option<String>,
+    pub prefix: Option<String>,
+    /// An attribute of the enclosing element rather than an element (scalars only).
+    pub attribute: bool,
+    /// For an array: the items are inside a wrapper element named [`Xml::name`].
+    pub wrapped: bool,
 }
 
 /// An operation of the API.
@@ -62,6 +89,9 @@ pub struct TypeDef {
     pub rules: Rules,
     /// Whether the type's schema says `nullable: true`.
     pub nullable: bool,
+    /// The type's root element, for a type used (directly or inside another) under an XML
+    /// media type; `None` for a type that has no XML form.
+    pub xml: Option<Xml>,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
@@ -108,6 +138,11 @@ pub struct Field {
     pub doc: Doc,
     /// Rules of the property's schema.
     pub rules: Rules,
+    /// The property's element or attribute (the wrapper, for a wrapped array), in a type
+    /// with an XML form.
+    pub xml: Option<Xml>,
+    /// For an array in a type with an XML form: the element of each item.
+    pub xml_items: Option<Xml>,
 }
 
 #[derive(Debug, Clone)]

@@ -39,7 +39,7 @@ const RECORDED: &[(&str, usize)] = &[
     ("oneOf", 19),                  // of 21
     ("pattern", 9),                 // of 9
     ("patternProperties", 0),       // of 0
-    ("properties", 13),             // of 15
+    ("properties", 11),             // of 15
     ("ref", 29),                    // of 31
     ("refRemote", 0),               // of 0
     ("required", 12),               // of 17

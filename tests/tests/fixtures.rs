@@ -48,6 +48,11 @@ fn ordering_follows_the_spec() {
     assert_fixture("ordering");
 }
 
+#[test]
+fn xml_objects() {
+    assert_fixture("xml");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

@@ -15,3 +15,7 @@ pub use ::apigen_runtime::{
 };
 
 pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
+
+mod xml;
+
+pub use ::apigen_runtime::xml::XmlError;

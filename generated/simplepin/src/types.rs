@@ -8,6 +8,7 @@
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
@@ -89,12 +90,30 @@ pub struct CcProfileApiV2Model {
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
+impl ::serde::Serialize for CcProfileApiV2Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CcProfileApiV2Model::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CcProfileApiV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// CcProfileV2Model
 ///
 /// Customer profile returned after adding (the seed's CCProfileV2Model). XML root element cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
     #[serde(
@@ -199,12 +218,30 @@ pub struct CcProfileV2Model {
     pub version: ::std::option::Option<i64>,
 }
 
+impl ::serde::Serialize for CcProfileV2Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CcProfileV2Model::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CcProfileV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// AddressApiV2Model
 ///
 /// An address of the customer. Used for main_address and the billing address lists; the XML element name comes from where it is used.
 ///
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
     #[serde(
@@ -261,12 +298,30 @@ pub struct AddressApiV2Model {
     pub selected: ::std::option::Option<bool>,
 }
 
+impl ::serde::Serialize for AddressApiV2Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        AddressApiV2Model::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        AddressApiV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
 /// CcContractV2Model
 ///
 /// A contract of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(remote = "Self")]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
     #[serde(
@@ -282,4 +337,21 @@ pub struct CcContractV2Model {
         deserialize_with = "::apigen_runtime::de::present"
     )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::serde::Serialize for CcContractV2Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CcContractV2Model::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CcContractV2Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        CcContractV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
 }

@@ -467,7 +467,7 @@ impl<'a> Parser<'a> {
         let namespace = self.resolve(resolved, &qname, offset)?;
         let mut attributes = Vec::new();
         for attribute in start.attributes() {
-            let attribute = attribute.map_err(|e| XmlError::new(offset, format!("malformed XML: {e}")))?;
+            let attribute = attribute.map_err(|e| attribute_error(offset, e))?;
             if attribute.key.as_namespace_binding().is_some() {
                 continue;
             }
@@ -496,6 +496,21 @@ impl<'a> Parser<'a> {
             text_offset: None,
         })
     }
+}
+
+/// A malformed attribute, at its position: `quick-xml` counts from after the tag's `<`.
+fn attribute_error(offset: usize, err: quick_xml::events::attributes::AttrError) -> XmlError {
+    use quick_xml::events::attributes::AttrError;
+    let (at, message) = match err {
+        AttrError::ExpectedEq(at) => (at, "an attribute name must be followed by `=`".to_owned()),
+        AttrError::ExpectedValue(at) => (at, "`=` must be followed by an attribute value".to_owned()),
+        AttrError::UnquotedValue(at) => (at, "an attribute value must be enclosed in `\"` or `'`".to_owned()),
+        AttrError::ExpectedQuote(at, quote) => {
+            (at, format!("an attribute value is missing its closing quote `{}`", char::from(quote)))
+        }
+        AttrError::Duplicated(at, _) => (at, "an attribute appears twice".to_owned()),
+    };
+    XmlError::new(offset.saturating_add(1).saturating_add(at), format!("malformed XML: {message}"))
 }
 
 fn entity_error(offset: usize, name: &str) -> XmlError {
@@ -710,7 +725,12 @@ impl XmlText for serde_json::Number {
 
 impl XmlText for chrono::NaiveDate {
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| "expected a date (`YYYY-MM-DD`)".to_owned())
+        let text = text.trim();
+        crate::Format::Date
+            .is_valid(text)
+            .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+            .flatten()
+            .ok_or_else(|| "expected a date (`YYYY-MM-DD`)".to_owned())
     }
 
     fn to_xml_text(&self) -> Cow<'_, str> {
@@ -720,7 +740,13 @@ impl XmlText for chrono::NaiveDate {
 
 impl XmlText for chrono::DateTime<chrono::FixedOffset> {
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|_| "expected an RFC 3339 date-time".to_owned())
+        // As JSON reads it: the format first, then chrono (lowercase `t` and `z` included).
+        let text = text.trim();
+        crate::Format::DateTime
+            .is_valid(text)
+            .then(|| chrono::DateTime::parse_from_rfc3339(&text.to_ascii_uppercase()).ok())
+            .flatten()
+            .ok_or_else(|| "expected an RFC 3339 date-time".to_owned())
     }
 
     fn to_xml_text(&self) -> Cow<'_, str> {
@@ -730,7 +756,13 @@ impl XmlText for chrono::DateTime<chrono::FixedOffset> {
 
 impl XmlText for uuid::Uuid {
     fn from_xml_text(text: &str) -> Result<Self, String> {
-        uuid::Uuid::parse_str(text.trim()).map_err(|_| "expected a UUID".to_owned())
+        // As JSON reads it: only the hyphenated form.
+        let text = text.trim();
+        crate::Format::Uuid
+            .is_valid(text)
+            .then(|| uuid::Uuid::parse_str(text).ok())
+            .flatten()
+            .ok_or_else(|| "expected a UUID".to_owned())
     }
 
     fn to_xml_text(&self) -> Cow<'_, str> {
@@ -1254,7 +1286,7 @@ mod tests {
     #[test]
     fn positions_count_lines_and_characters() {
         let err = parse("<a>\n  <b>é</c>\n</a>").unwrap_err();
-        assert_eq!((err.line(), err.column()), (2, 8), "{err}");
+        assert_eq!((err.line(), err.column()), (2, 7), "{err}");
         assert!(err.message().starts_with("malformed XML"), "{err}");
     }
 

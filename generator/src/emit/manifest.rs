@@ -12,11 +12,13 @@ use crate::model::{ApiModel, Primitive, TypeKind, TypeRef};
 pub struct Needs {
     pub chrono: bool,
     pub uuid: bool,
+    /// Some type has an XML form: the runtime's `xml` feature.
+    pub xml: bool,
 }
 
 impl Needs {
     pub fn of(model: &ApiModel) -> Self {
-        let mut needs = Needs::default();
+        let mut needs = Needs { xml: super::xml::needed(model), ..Needs::default() };
         for def in &model.types {
             match &def.kind {
                 TypeKind::Struct(s) => {
@@ -57,7 +59,11 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
-    let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
+    if needs.xml {
+        let _ = writeln!(out, "apigen-runtime = {{ path = {}, features = [\"xml\"] }}", quote(&model.runtime_path));
+    } else {
+        let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
+    }
     if needs.chrono {
         let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}");
     }

@@ -5,6 +5,7 @@ mod doc;
 mod manifest;
 mod types;
 mod validate;
+mod xml;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,12 +20,16 @@ pub enum EmittedFile {
 
 /// Every file of the crate, in a fixed order.
 pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
-    vec![
+    let mut files = vec![
         EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) },
         EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) },
         EmittedFile::Rust { path: "src/types.rs", tokens: types::types_module(model) },
         EmittedFile::Rust { path: "src/validate.rs", tokens: validate::validate_module(model) },
-    ]
+    ];
+    if xml::needed(model) {
+        files.push(EmittedFile::Rust { path: "src/xml.rs", tokens: xml::xml_module(model) });
+    }
+    files
 }
 
 fn lib_module(model: &ApiModel) -> TokenStream {
@@ -32,6 +37,7 @@ fn lib_module(model: &ApiModel) -> TokenStream {
     let mut lines = doc::doc_lines(&crate_doc);
     lines.push(String::new());
     lines.push(format!(" Generated from `{}`.", model.source_name));
+    let xml_items = xml::lib_items(model);
     quote! {
         #( #![doc = #lines] )*
 
@@ -40,5 +46,6 @@ fn lib_module(model: &ApiModel) -> TokenStream {
 
         pub use ::apigen_runtime::{from_json, from_value, Validate, ValidationError, ValidationErrors};
         pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
+        #xml_items
     }
 }

@@ -7,6 +7,7 @@
 
 mod rules;
 mod schema;
+mod xml;
 
 use crate::diag::Diagnostics;
 use crate::load::Spec;
@@ -22,7 +23,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     lowerer.lower_components();
     lowerer.lower_operation_schemas();
     let (types, schemas, operations) = lowerer.finish();
-    ApiModel {
+    let mut model = ApiModel {
         crate_name: options.crate_name.clone(),
         crate_version: crate_version(&info.version, diags),
         title: info.title.clone(),
@@ -32,7 +33,10 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         types,
         schemas,
         operations,
-    }
+        xml_bodies: Vec::new(),
+    };
+    xml::lower_xml(spec, &mut model, diags);
+    model
 }
 
 /// Turns `info.version` into a valid crate version: up to three numeric components, padded

@@ -279,6 +279,7 @@ impl<'a> SchemaLowerer<'a> {
             kind: TypeKind::Alias(TypeRef::Primitive(Primitive::Value)),
             rules: Rules::default(),
             nullable: false,
+            xml: None,
         });
         TypeId(self.types.len() - 1)
     }
@@ -545,7 +546,16 @@ impl<'a> SchemaLowerer<'a> {
                 ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
             };
             let rules = self.rules_at(prop_pointer, false, depth + 1);
-            fields.push(Field { rust_name, wire_name: wire.clone(), ty, required: parts.required.contains(wire), doc, rules });
+            fields.push(Field {
+                rust_name,
+                wire_name: wire.clone(),
+                ty,
+                required: parts.required.contains(wire),
+                doc,
+                rules,
+                xml: None,
+                xml_items: None,
+            });
         }
         // `required` may name a property that has no schema: it must be present, with any value.
         for wire in &parts.required {
@@ -561,6 +571,8 @@ impl<'a> SchemaLowerer<'a> {
                         ..Doc::default()
                     },
                     rules: Rules::default(),
+                    xml: None,
+                    xml_items: None,
                 });
             }
         }
