@@ -25,6 +25,9 @@ pub struct ApiModel {
     pub schemas: Vec<(String, TypeRef)>,
     /// Every operation, in the spec's order.
     pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The first server's URL with its variables' defaults, when it is absolute.
+    pub default_base_url: Option<String>,
     /// Every body under an XML media type (`application/xml`, `text/xml`, `+xml`), request
     /// bodies and responses, in the spec's order.
     pub xml_bodies: Vec<XmlBody>,
@@ -59,11 +62,89 @@ pub struct Xml {
 pub struct Operation {
     /// The `operationId`, or `METHOD /path` where the spec gives none.
     pub id: String,
+    /// The client method's name (`create_customer`), unique in the client.
+    pub method_name: String,
+    /// Stem of the operation's own type names (`CreateCustomer` -> `CreateCustomerResponse`).
+    pub type_stem: String,
+    /// Lower-case HTTP method.
     pub method: String,
     pub path: String,
     pub pointer: String,
+    pub doc: Doc,
+    /// Path-level and operation-level parameters; the operation's win on a name clash.
+    pub parameters: Vec<Parameter>,
     /// The request body's JSON media type and type, if it has one.
     pub json_body: Option<Body>,
+    pub body_required: bool,
+    /// Every documented response, in the spec's order (`default` last).
+    pub responses: Vec<ResponseCase>,
+    /// Names of the security schemes the operation may use (any that has a credential set is
+    /// sent).
+    pub security: Vec<String>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub wire_name: String,
+    /// The argument or options field name, unique within the method.
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    /// `explode` for arrays in a query (`form` style): repeated `name=value` pairs, or one
+    /// comma-separated value.
+    pub explode: bool,
+    pub doc: Doc,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    pub status: Status,
+    /// The variant of the operation's response enum (`Created`, `TooManyRequests`).
+    pub variant: String,
+    /// The JSON body's type, if the response documents one.
+    pub body: Option<TypeRef>,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: any status from 400 to 499.
+    Range(u16),
+    Default,
+}
+
+/// A way of authenticating, from `components/securitySchemes`.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// The key in `securitySchemes`.
+    pub key: String,
+    /// Field and method stem in the client (`bearer_auth`).
+    pub rust_name: String,
+    pub kind: SecurityKind,
+    pub doc: Doc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`; the credential is `user:password`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query.
+    ApiKeyQuery(String),
 }
 
 #[derive(Debug, Clone)]

@@ -15,3 +15,9 @@ pub use ::apigen_runtime::{
 };
 
 pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
+
+pub mod client;
+
+pub use client::Client;
+
+pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};

@@ -19,3 +19,9 @@ pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAME
 mod xml;
 
 pub use ::apigen_runtime::xml::XmlError;
+
+pub mod client;
+
+pub use client::Client;
+
+pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};

@@ -11,6 +11,8 @@
 //! With the `xml` feature, [`xml`] reads and writes the XML form of generated types.
 
 pub mod check;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod de;
 mod error;
 pub mod format;
@@ -52,6 +54,12 @@ pub fn from_json<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<T, Vali
     let value: T = parse(bytes)?;
     value.validate()?;
     Ok(value)
+}
+
+/// Parses JSON into a type without checking the spec's rules (a response is taken as the
+/// server sent it); a failure says where, as [`from_json`] does.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ValidationErrors> {
+    parse(bytes)
 }
 
 /// Parses at full speed; only a payload that fails is parsed again, tracking the path, to say

@@ -30,6 +30,11 @@ impl Needs {
                 TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
             }
         }
+        for operation in &model.operations {
+            operation.parameters.iter().for_each(|p| needs.visit(&p.ty));
+            operation.json_body.iter().for_each(|b| needs.visit(&b.ty));
+            operation.responses.iter().filter_map(|r| r.body.as_ref()).for_each(|ty| needs.visit(ty));
+        }
         needs
     }
 
@@ -59,10 +64,15 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
-    if needs.xml {
-        let _ = writeln!(out, "apigen-runtime = {{ path = {}, features = [\"xml\"] }}", quote(&model.runtime_path));
-    } else {
+    let features: Vec<&str> = [("client", !model.operations.is_empty()), ("xml", needs.xml)]
+        .into_iter()
+        .filter_map(|(feature, needed)| needed.then_some(feature))
+        .collect();
+    if features.is_empty() {
         let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
+    } else {
+        let list: Vec<String> = features.iter().map(|f| quote(f)).collect();
+        let _ = writeln!(out, "apigen-runtime = {{ path = {}, features = [{}] }}", quote(&model.runtime_path), list.join(", "));
     }
     if needs.chrono {
         let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}");

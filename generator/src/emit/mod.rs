@@ -1,6 +1,7 @@
 //! Emit: the only phase that uses `quote!`. It turns the model into the files of a crate, as
 //! token streams for Rust files and text for `Cargo.toml`; [`crate::render`] formats them.
 
+mod client;
 mod doc;
 mod manifest;
 mod types;
@@ -29,6 +30,9 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
     if xml::needed(model) {
         files.push(EmittedFile::Rust { path: "src/xml.rs", tokens: xml::xml_module(model) });
     }
+    if !model.operations.is_empty() {
+        files.push(EmittedFile::Rust { path: "src/client.rs", tokens: client::client_module(model) });
+    }
     files
 }
 
@@ -38,6 +42,13 @@ fn lib_module(model: &ApiModel) -> TokenStream {
     lines.push(String::new());
     lines.push(format!(" Generated from `{}`.", model.source_name));
     let xml_items = xml::lib_items(model);
+    let client_items = (!model.operations.is_empty()).then(|| {
+        quote! {
+            pub mod client;
+            pub use client::Client;
+            pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};
+        }
+    });
     quote! {
         #( #![doc = #lines] )*
 
@@ -47,5 +58,6 @@ fn lib_module(model: &ApiModel) -> TokenStream {
         pub use ::apigen_runtime::{from_json, from_value, Validate, ValidationError, ValidationErrors};
         pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
         #xml_items
+        #client_items
     }
 }

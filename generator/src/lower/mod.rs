@@ -5,6 +5,7 @@
 //! keep their own names; inline schemas that need a type of their own are hoisted as they are
 //! met, walking components and then operations in the spec's order.
 
+mod operation;
 mod rules;
 mod schema;
 mod xml;
@@ -21,7 +22,9 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     let info = &spec.openapi.info;
     let mut lowerer = SchemaLowerer::new(spec, diags);
     lowerer.lower_components();
-    lowerer.lower_operation_schemas();
+    lowerer.lower_operations();
+    let security_schemes = lowerer.lower_security_schemes();
+    let default_base_url = lowerer.default_base_url();
     let (types, schemas, operations) = lowerer.finish();
     let mut model = ApiModel {
         crate_name: options.crate_name.clone(),
@@ -33,6 +36,8 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         types,
         schemas,
         operations,
+        security_schemes,
+        default_base_url,
         xml_bodies: Vec::new(),
     };
     xml::lower_xml(spec, &mut model, diags);

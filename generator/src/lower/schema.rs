@@ -37,8 +37,8 @@ pub(super) const MAX_DEPTH: usize = 64;
 
 /// Lowers the schemas of one spec into a type arena.
 pub struct SchemaLowerer<'a> {
-    spec: &'a Spec,
-    diags: &'a mut Diagnostics,
+    pub(super) spec: &'a Spec,
+    pub(super) diags: &'a mut Diagnostics,
     /// The arena. A type is reserved (named, with a placeholder kind) before its schema is
     /// lowered, which is what lets recursive types refer to themselves.
     types: Vec<TypeDef>,
@@ -51,7 +51,7 @@ pub struct SchemaLowerer<'a> {
     /// while lowering it; then the types of operations, as met.
     order: Vec<TypeId>,
     schemas: Vec<(String, TypeRef)>,
-    operations: Vec<Operation>,
+    pub(super) operations: Vec<Operation>,
 }
 
 /// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
@@ -149,64 +149,6 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    /// Lowers the inline schemas of every operation: parameters, request bodies, responses.
-    pub fn lower_operation_schemas(&mut self) {
-        let spec = self.spec;
-        for (path, item) in spec.openapi.paths.iter() {
-            let item_pointer = pointer_join("#/paths", path);
-            let ReferenceOr::Item(item) = item else { continue };
-            for (i, parameter) in item.parameters.iter().enumerate() {
-                if let ReferenceOr::Item(parameter) = parameter {
-                    let pointer = pointer_join(&pointer_join(&item_pointer, "parameters"), &i.to_string());
-                    let hint = type_name(&format!("{path} {}", parameter.parameter_data_ref().name), "Parameter");
-                    self.lower_parameter(parameter, &pointer, &hint);
-                }
-            }
-            for (method, operation) in item.iter() {
-                let op_pointer = pointer_join(&item_pointer, method);
-                let op_name = operation_type_name(operation, method, path);
-                for (i, parameter) in operation.parameters.iter().enumerate() {
-                    if let ReferenceOr::Item(parameter) = parameter {
-                        let pointer = pointer_join(&pointer_join(&op_pointer, "parameters"), &i.to_string());
-                        let hint = type_name(&format!("{op_name} {}", parameter.parameter_data_ref().name), "Parameter");
-                        self.lower_parameter(parameter, &pointer, &hint);
-                    }
-                }
-                let mut json_body = None;
-                match &operation.request_body {
-                    Some(ReferenceOr::Item(body)) => {
-                        let pointer = pointer_join(&op_pointer, "requestBody");
-                        json_body = self.lower_content(&body.content, &pointer, &format!("{op_name}Request"));
-                    }
-                    Some(ReferenceOr::Reference { reference }) => {
-                        json_body = self.lower_body_ref(reference, &op_pointer);
-                    }
-                    None => {}
-                }
-                self.operations.push(Operation {
-                    id: operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
-                    method: method.to_owned(),
-                    path: path.clone(),
-                    pointer: op_pointer.clone(),
-                    json_body,
-                });
-                let responses = &operation.responses;
-                let statuses = responses
-                    .default
-                    .iter()
-                    .map(|r| ("default".to_owned(), r))
-                    .chain(responses.responses.iter().map(|(code, r)| (code.to_string(), r)));
-                for (status, response) in statuses {
-                    if let ReferenceOr::Item(response) = response {
-                        let pointer = pointer_join(&pointer_join(&op_pointer, "responses"), &status);
-                        let hint = type_name(&format!("{op_name} response {status}"), "Response");
-                        self.lower_content(&response.content, &pointer, &hint);
-                    }
-                }
-            }
-        }
-    }
-
     /// Finishes the arena: puts the types in emission order and boxes the fields that make
     /// types recursive. Returns the types, the component schemas and the operations.
     pub fn finish(self) -> (Vec<TypeDef>, Vec<(String, TypeRef)>, Vec<Operation>) {
@@ -222,14 +164,19 @@ impl<'a> SchemaLowerer<'a> {
             renumber(ty, &new_id);
         }
         let mut operations = self.operations;
-        for body in operations.iter_mut().filter_map(|o| o.json_body.as_mut()) {
-            renumber(&mut body.ty, &new_id);
+        for operation in &mut operations {
+            let bodies = operation.json_body.iter_mut().map(|b| &mut b.ty);
+            let parameters = operation.parameters.iter_mut().map(|p| &mut p.ty);
+            let responses = operation.responses.iter_mut().filter_map(|r| r.body.as_mut());
+            for ty in bodies.chain(parameters).chain(responses) {
+                renumber(ty, &new_id);
+            }
         }
         (types, schemas, operations)
     }
 
     /// A request body given as a reference to `#/components/requestBodies/...`.
-    fn lower_body_ref(&mut self, reference: &str, at: &str) -> Option<Body> {
+    pub(super) fn lower_body_ref(&mut self, reference: &str, at: &str) -> Option<Body> {
         let value = resolve_pointer(&self.spec.raw, reference)?;
         match serde_json::from_value::<openapiv3::RequestBody>(value.clone()) {
             Ok(body) => {
@@ -245,7 +192,7 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Lowers the schema of every media type; returns the JSON one's, if any.
-    fn lower_content(&mut self, content: &openapiv3::Content, pointer: &str, hint: &str) -> Option<Body> {
+    pub(super) fn lower_content(&mut self, content: &openapiv3::Content, pointer: &str, hint: &str) -> Option<Body> {
         let content_pointer = pointer_join(pointer, "content");
         let mut json = None;
         for (media, media_type) in content {
@@ -260,13 +207,14 @@ impl<'a> SchemaLowerer<'a> {
         json
     }
 
-    fn lower_parameter(&mut self, parameter: &openapiv3::Parameter, pointer: &str, hint: &str) {
+    /// Lowers a parameter's schema (or its JSON content) and returns its type.
+    pub(super) fn lower_parameter(&mut self, parameter: &openapiv3::Parameter, pointer: &str, hint: &str) -> Option<TypeRef> {
         match &parameter.parameter_data_ref().format {
             openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                self.lower_schema(schema, &pointer_join(pointer, "schema"), hint, 0);
+                Some(self.lower_schema(schema, &pointer_join(pointer, "schema"), hint, 0))
             }
             openapiv3::ParameterSchemaOrContent::Content(content) => {
-                self.lower_content(content, pointer, hint);
+                self.lower_content(content, pointer, hint).map(|body| body.ty)
             }
         }
     }
@@ -995,7 +943,7 @@ fn hint_from_pointer(pointer: &str) -> String {
 }
 
 /// A type-name stem for an operation: its `operationId`, or its method and path.
-pub(crate) fn operation_type_name(operation: &openapiv3::Operation, method: &str, path: &str) -> String {
+pub(super) fn operation_type_name(operation: &openapiv3::Operation, method: &str, path: &str) -> String {
     match &operation.operation_id {
         Some(id) => type_name(id, "Operation"),
         None => type_name(&format!("{method} {}", path.replace(['{', '}'], " ")), "Operation"),

@@ -1,0 +1,431 @@
+//! Emit of `src/client.rs`: a `Client` with one async method per operation, and per operation
+//! a response enum (one variant per documented status) and, where it has optional
+//! parameters, an options struct.
+//!
+//! Arguments follow a written order: path parameters in template order, then required query
+//! parameters, then required headers, then the body, then the options struct.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc::doc_attrs;
+use super::types::{ident, type_tokens};
+use crate::model::{ApiModel, Operation, ParamLocation, Parameter, Primitive, SecurityKind, Status, TypeKind, TypeRef};
+
+pub fn client_module(model: &ApiModel) -> TokenStream {
+    let credentials = model.security_schemes.iter().map(|scheme| {
+        let field = ident(&scheme.rust_name);
+        let doc = doc_attrs(&scheme.doc);
+        quote! { #doc #field: ::std::option::Option<::apigen_runtime::client::Secret>, }
+    });
+    let unset = model.security_schemes.iter().map(|scheme| {
+        let field = ident(&scheme.rust_name);
+        quote! { #field: ::std::option::Option::None, }
+    });
+    let setters = model.security_schemes.iter().map(|scheme| {
+        let field = ident(&scheme.rust_name);
+        let setter = format_ident!("with_{}", scheme.rust_name);
+        let what = match &scheme.kind {
+            SecurityKind::Bearer => "a token sent as `Authorization: Bearer <token>`".to_owned(),
+            SecurityKind::Basic => "`user:password`, sent as `Authorization: Basic ...`".to_owned(),
+            SecurityKind::ApiKeyHeader(name) => format!("an API key sent in the `{name}` header"),
+            SecurityKind::ApiKeyQuery(name) => format!("an API key sent as the `{name}` query parameter"),
+        };
+        let doc = format!(" Sets the credential of `{}`: {what}. It never appears in `Debug` output.", scheme.key);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>) -> Self {
+                self.#field = ::std::option::Option::Some(credential.into());
+                self
+            }
+        }
+    });
+    let default_url = model.default_base_url.as_ref().map(|url| {
+        quote! {
+            /// The first server the spec names, with its variables' defaults.
+            pub const DEFAULT_BASE_URL: &str = #url;
+        }
+    });
+    let methods: Vec<TokenStream> = model.operations.iter().map(|op| method(model, op)).collect();
+    let items: Vec<TokenStream> = model.operations.iter().flat_map(|op| [response_enum(model, op), options_struct(model, op)]).collect();
+    let title = format!(" A client of {}.", model.title.trim());
+    quote! {
+        //! The client: one async method per operation of the spec.
+        #[allow(unused_imports)]
+        use super::types::*;
+
+        #default_url
+
+        #[doc = #title]
+        ///
+        /// Requests are checked against the spec's rules before they are sent (see
+        /// `Config::validate_requests`); credentials never appear in `Debug` output.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: ::apigen_runtime::client::Transport,
+            #( #credentials )*
+        }
+
+        impl Client {
+            /// A client of the server at `base_url`, with the default configuration: a 30 s
+            /// timeout, requests validated before sending, and up to 2 retries where they are
+            /// safe.
+            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+                Self::with_config(::apigen_runtime::client::Config::new(base_url))
+            }
+
+            pub fn with_config(config: ::apigen_runtime::client::Config) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+                ::std::result::Result::Ok(Self { transport: ::apigen_runtime::client::Transport::new(config)?, #( #unset )* })
+            }
+
+            pub fn config(&self) -> &::apigen_runtime::client::Config {
+                self.transport.config()
+            }
+
+            #( #setters )*
+            #( #methods )*
+        }
+
+        #( #items )*
+    }
+}
+
+/// The Rust name of an operation's response enum.
+fn response_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Response", op.type_stem)
+}
+
+fn options_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Options", op.type_stem)
+}
+
+fn has_options(op: &Operation) -> bool {
+    op.parameters.iter().any(|p| !p.required)
+}
+
+fn response_enum(model: &ApiModel, op: &Operation) -> TokenStream {
+    let name = response_name(op);
+    let variants = op.responses.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let doc = doc_attrs(&case.doc);
+        match &case.body {
+            Some(ty) if boxed(model, ty) => {
+                let ty = type_tokens(model, ty);
+                quote! { #doc #variant(::std::boxed::Box<#ty>), }
+            }
+            Some(ty) => {
+                let ty = type_tokens(model, ty);
+                quote! { #doc #variant(#ty), }
+            }
+            None => quote! { #doc #variant, },
+        }
+    });
+    let doc = format!(" The documented responses of `{}`, one variant per status.", op.id);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+        }
+    }
+}
+
+fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
+    if !has_options(op) {
+        return TokenStream::new();
+    }
+    let name = options_name(op);
+    let fields = op.parameters.iter().filter(|p| !p.required).map(|p| {
+        let field = ident(&p.rust_name);
+        let doc = doc_attrs(&p.doc);
+        let ty = type_tokens(model, strip_nullable(&p.ty));
+        quote! { #doc pub #field: ::std::option::Option<#ty>, }
+    });
+    let doc = format!(" The optional parameters of `{}`.", op.id);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn method(model: &ApiModel, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let mut doc = op.doc.clone();
+    let line = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    doc.description = Some(match doc.description.take() {
+        Some(text) => format!("{text}\n\n{line}"),
+        None => line,
+    });
+    let doc = doc_attrs(&doc);
+
+    // Arguments, in the written order.
+    let path_params = path_order(op);
+    let required = |location: ParamLocation| op.parameters.iter().filter(move |p| p.required && p.location == location);
+    let mut args: Vec<TokenStream> = Vec::new();
+    for p in path_params.iter().copied().chain(required(ParamLocation::Query)).chain(required(ParamLocation::Header)) {
+        let arg = ident(&p.rust_name);
+        let ty = argument_type(model, &p.ty);
+        args.push(quote!(#arg: #ty));
+    }
+    let body = op.json_body.as_ref().map(|b| type_tokens(model, &b.ty));
+    if let Some(body) = &body {
+        args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: ::std::option::Option<&#body>) });
+    }
+    if has_options(op) {
+        let options = options_name(op);
+        args.push(quote!(options: #options));
+    }
+
+    // The path, with its parameters encoded.
+    let mut format = String::new();
+    let mut values = Vec::new();
+    for part in split_template(&op.path) {
+        match part {
+            Part::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            Part::Param(name) => {
+                format.push_str("{}");
+                match op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                    Some(p) => {
+                        let arg = ident(&p.rust_name);
+                        let text = str_arg(model, quote!(#arg), &p.ty);
+                        values.push(quote!(::apigen_runtime::client::path_segment(#text)));
+                    }
+                    // A template name with no parameter: sent as written.
+                    None => values.push(quote!(#name)),
+                }
+            }
+        }
+    }
+    let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
+    let method = format_ident!("{}", op.method.to_uppercase());
+
+    let mut setup: Vec<TokenStream> = Vec::new();
+    for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
+        let wire = p.wire_name.to_ascii_lowercase();
+        let wire = if p.location == ParamLocation::Header { wire } else { p.wire_name.clone() };
+        let put = |value: TokenStream| -> TokenStream {
+            match p.location {
+                ParamLocation::Query => put_query(model, &wire, value, &p.ty, p.explode),
+                _ => {
+                    let text = str_arg(model, value, &p.ty);
+                    quote! { request.header(#wire, #text)?; }
+                }
+            }
+        };
+        if p.required {
+            let arg = ident(&p.rust_name);
+            setup.push(put(quote!(#arg)));
+        } else {
+            let field = ident(&p.rust_name);
+            let inner = put(quote!(value));
+            setup.push(quote! { if let ::std::option::Option::Some(value) = &options.#field { #inner } });
+        }
+    }
+    for key in &op.security {
+        let Some(scheme) = model.security_schemes.iter().find(|s| &s.key == key) else { continue };
+        let field = ident(&scheme.rust_name);
+        let send = match &scheme.kind {
+            SecurityKind::Bearer => quote! { request.secret_header("authorization", &::std::format!("Bearer {}", secret.expose()))?; },
+            SecurityKind::Basic => quote! {
+                request.secret_header("authorization", &::std::format!("Basic {}", ::apigen_runtime::client::base64(secret.expose())))?;
+            },
+            SecurityKind::ApiKeyHeader(name) => quote! { request.secret_header(#name, secret.expose())?; },
+            SecurityKind::ApiKeyQuery(name) => quote! { request.query(#name, secret.expose().to_owned()); },
+        };
+        setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
+    }
+    if op.responses.iter().any(|r| r.body.is_some()) {
+        setup.push(quote! { request.header("accept", "application/json")?; });
+    }
+    let validate_and_send_body = body.as_ref().map(|_| {
+        if op.body_required {
+            quote! {
+                if self.transport.config().validate_requests {
+                    ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
+                }
+                request.json_body(body)?;
+            }
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(body) = body {
+                    if self.transport.config().validate_requests {
+                        ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
+                    }
+                    request.json_body(body)?;
+                }
+            }
+        }
+    });
+
+    let response = response_name(op);
+    let mut arms = Vec::new();
+    let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(::std::boxed::Box::new(response))));
+    for case in &op.responses {
+        let variant = ident(&case.variant);
+        let value = match &case.body {
+            Some(ty) if boxed(model, ty) => {
+                quote!(#response::#variant(::std::boxed::Box::new(::apigen_runtime::client::json(&response)?)))
+            }
+            Some(_) => quote!(#response::#variant(::apigen_runtime::client::json(&response)?)),
+            None => quote!(#response::#variant),
+        };
+        let result = quote! {{
+            let value = #value;
+            ::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, value))
+        }};
+        match case.status {
+            Status::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                arms.push(quote!(#code => #result,));
+            }
+            Status::Range(n) => {
+                let (low, high) = (proc_macro2::Literal::u16_unsuffixed(n * 100), proc_macro2::Literal::u16_unsuffixed(n * 100 + 99));
+                arms.push(quote!(#low..=#high => #result,));
+            }
+            Status::Default => fallback = result,
+        }
+    }
+    quote! {
+        #doc
+        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+            let mut request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+            #( #setup )*
+            #validate_and_send_body
+            let response = self.transport.send(request).await?;
+            match response.status.as_u16() {
+                #( #arms )*
+                _ => #fallback,
+            }
+        }
+    }
+}
+
+/// Struct and union bodies are boxed in response enums, so that one large body does not make
+/// every variant as large.
+fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
+    match resolve(model, ty) {
+        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+        _ => false,
+    }
+}
+
+/// Path parameters in the order the template names them.
+fn path_order(op: &Operation) -> Vec<&Parameter> {
+    let mut out = Vec::new();
+    for part in split_template(&op.path) {
+        if let Part::Param(name) = part {
+            if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                out.push(p);
+            }
+        }
+    }
+    // Path parameters the template does not name are still arguments, after the others.
+    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
+        if !out.iter().any(|q| q.wire_name == p.wire_name) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+enum Part {
+    Literal(String),
+    Param(String),
+}
+
+/// Parses a path template (`/things/{id}/parts`) once.
+fn split_template(path: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        if open > 0 {
+            parts.push(Part::Literal(rest[..open].to_owned()));
+        }
+        parts.push(Part::Param(rest[open + 1..open + close].to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Literal(rest.to_owned()));
+    }
+    parts
+}
+
+fn strip_nullable(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => inner,
+        other => other,
+    }
+}
+
+fn resolve<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Alias(target) => resolve(model, target),
+            _ => ty,
+        },
+        TypeRef::Nullable(inner) => resolve(model, inner),
+        other => other,
+    }
+}
+
+/// How a required parameter is taken: strings as `&str`, small copyable values by value,
+/// anything else by reference.
+fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
+    let written = type_tokens(model, strip_nullable(ty));
+    match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::String) => quote!(&str),
+        TypeRef::Primitive(Primitive::Value | Primitive::Decimal) => quote!(&#written),
+        TypeRef::Primitive(_) => written,
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => written,
+            _ => quote!(&#written),
+        },
+        _ => quote!(&#written),
+    }
+}
+
+/// A parameter value as the text that goes on the wire. `value` is the argument (a value or a
+/// reference; method calls auto-reference).
+fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
+        TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
+        TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
+        TypeRef::Primitive(_) => quote!(#value.to_string()),
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
+            TypeKind::IntegerEnum(_) => quote!(#value.value().to_string()),
+            _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
+        },
+        _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
+    }
+}
+
+/// A parameter value as a `&str` expression: a string as it is, anything else through its
+/// wire text.
+fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
+    if matches!(resolve(model, ty), TypeRef::Primitive(Primitive::String)) {
+        value
+    } else {
+        let text = to_text(model, value, ty);
+        quote!(&#text)
+    }
+}
+
+/// A query parameter: arrays as repeated pairs (`explode`) or one comma-separated value.
+fn put_query(model: &ApiModel, wire: &str, value: TokenStream, ty: &TypeRef, explode: bool) -> TokenStream {
+    if let TypeRef::Vec(item) = resolve(model, ty) {
+        let text = to_text(model, quote!(item), item);
+        return if explode {
+            quote! { for item in #value.iter() { request.query(#wire, #text); } }
+        } else {
+            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(",")); }
+        };
+    }
+    let text = to_text(model, value, ty);
+    quote! { request.query(#wire, #text); }
+}
