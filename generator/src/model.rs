@@ -219,6 +219,9 @@ pub struct Field {
     pub doc: Doc,
     /// Rules of the property's schema.
     pub rules: Rules,
+    /// The value is a secret (`x-sensitive: true`, `format: password` or `writeOnly: true`):
+    /// `Debug` shows it as redacted.
+    pub sensitive: bool,
     /// The property's element or attribute (the wrapper, for a wrapped array), in a type
     /// with an XML form.
     pub xml: Option<Xml>,

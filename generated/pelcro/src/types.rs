@@ -7,7 +7,7 @@
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -258,6 +258,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
     }
 }
 
+impl ::std::fmt::Debug for CreateCustomerRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCustomerRequest")
+            .field("email", &self.email)
+            .field("skip_email_dns_validations", &self.skip_email_dns_validations)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("phone", &self.phone)
+            .field("tele_marketing", &self.tele_marketing)
+            .field("mail_marketing", &self.mail_marketing)
+            .field("email_hardbounce", &self.email_hardbounce)
+            .field("metadata", &self.metadata)
+            .field("old_provider_id", &self.old_provider_id)
+            .field("display_name", &self.display_name)
+            .field("organization", &self.organization)
+            .field("is_imported", &self.is_imported)
+            .field("tin", &self.tin)
+            .field("password", &::apigen_runtime::Redacted::of(&self.password))
+            .field("password_type", &self.password_type)
+            .field("username", &self.username)
+            .field("title", &self.title)
+            .field("salutation", &self.salutation)
+            .field("timezone", &self.timezone)
+            .field("language", &self.language)
+            .field("payment_gateway_id", &self.payment_gateway_id)
+            .field("import_payment_methods", &self.import_payment_methods)
+            .field("email_confirm", &self.email_confirm)
+            .field("billing_email", &self.billing_email)
+            .finish()
+    }
+}
+
 /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
@@ -360,7 +392,7 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -615,5 +647,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerForm {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerForm::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+    }
+}
+
+impl ::std::fmt::Debug for CreateCustomerForm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCustomerForm")
+            .field("email", &self.email)
+            .field("skip_email_dns_validations", &self.skip_email_dns_validations)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("phone", &self.phone)
+            .field("tele_marketing", &self.tele_marketing)
+            .field("mail_marketing", &self.mail_marketing)
+            .field("email_hardbounce", &self.email_hardbounce)
+            .field("metadata", &self.metadata)
+            .field("old_provider_id", &self.old_provider_id)
+            .field("display_name", &self.display_name)
+            .field("organization", &self.organization)
+            .field("is_imported", &self.is_imported)
+            .field("tin", &self.tin)
+            .field("password", &::apigen_runtime::Redacted::of(&self.password))
+            .field("password_type", &self.password_type)
+            .field("username", &self.username)
+            .field("title", &self.title)
+            .field("salutation", &self.salutation)
+            .field("timezone", &self.timezone)
+            .field("language", &self.language)
+            .field("payment_gateway_id", &self.payment_gateway_id)
+            .field("import_payment_methods", &self.import_payment_methods)
+            .field("email_confirm", &self.email_confirm)
+            .field("billing_email", &self.billing_email)
+            .field("profile_photo", &self.profile_photo)
+            .finish()
     }
 }

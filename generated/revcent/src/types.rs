@@ -338,7 +338,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestPaymentCreditCard {
@@ -396,6 +396,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
         CreateCustomerRequestPaymentCreditCard::deserialize(
             ::apigen_runtime::de::ObjectOnly(deserializer),
         )
+    }
+}
+
+impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCustomerRequestPaymentCreditCard")
+            .field("card_number", &::apigen_runtime::Redacted::of(&self.card_number))
+            .field("exp_month", &self.exp_month)
+            .field("exp_year", &self.exp_year)
+            .field("card_code", &::apigen_runtime::Redacted::of(&self.card_code))
+            .finish()
     }
 }
 

@@ -24,6 +24,50 @@ pub use format::Format;
 
 use serde::de::DeserializeOwned;
 
+/// How generated `Debug` impls show a secret: `[redacted]`, or `Some([redacted])` / `None`
+/// for an optional one, so that presence stays visible and the value never does.
+pub struct Redacted {
+    present: Option<bool>,
+}
+
+impl Redacted {
+    pub fn of<T: RedactedValue + ?Sized>(value: &T) -> Self {
+        Self { present: value.presence() }
+    }
+}
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.present {
+            None => f.write_str("[redacted]"),
+            Some(true) => f.write_str("Some([redacted])"),
+            Some(false) => f.write_str("None"),
+        }
+    }
+}
+
+/// Whether a possibly optional value is there (`None` for a value that always is).
+pub trait RedactedValue {
+    fn presence(&self) -> Option<bool>;
+}
+
+impl<T> RedactedValue for Option<T> {
+    fn presence(&self) -> Option<bool> {
+        Some(self.is_some())
+    }
+}
+
+macro_rules! always_present {
+    ($($t:ty),*) => {$(impl RedactedValue for $t { fn presence(&self) -> Option<bool> { None } })*};
+}
+always_present!(String, str, bool, i32, i64, u32, u64, f32, f64, serde_json::Value, serde_json::Number);
+
+impl<T> RedactedValue for Vec<T> {
+    fn presence(&self) -> Option<bool> {
+        None
+    }
+}
+
 /// A value that can check itself against the rules of the schema it was generated from.
 pub trait Validate {
     /// Checks every rule and returns every violation.

@@ -46,13 +46,17 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     });
     // A struct whose every field may be absent has an obvious empty value.
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+    // Secrets never print: a struct with a sensitive field gets a `Debug` that redacts it.
+    let redacts = s.fields.iter().any(|f| f.sensitive);
+    let debug = (!redacts).then(|| quote!(Debug,));
+    let debug_impl = redacts.then(|| redacting_debug(name, s));
     let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
     // `remote = "Self"` makes the derives produce associated functions, which the impls
     // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
     // as the struct's fields in order.
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(remote = "Self")]
         #deny
         pub struct #name {
@@ -69,6 +73,37 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #name::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+            }
+        }
+
+        #debug_impl
+    }
+}
+
+/// `Debug` that shows every field but the sensitive ones, which print as `[redacted]`
+/// (`Some([redacted])` / `None` when optional, so presence stays visible).
+fn redacting_debug(name: &Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let label = &f.rust_name;
+        if f.sensitive {
+            quote! { .field(#label, &::apigen_runtime::Redacted::of(&self.#field)) }
+        } else {
+            quote! { .field(#label, &self.#field) }
+        }
+    });
+    let additional = s.additional.as_ref().map(|(field, _)| {
+        let ident = ident(field);
+        quote! { .field(#field, &self.#ident) }
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #( #fields )*
+                    #additional
+                    .finish()
             }
         }
     }

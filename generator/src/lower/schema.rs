@@ -494,6 +494,7 @@ impl<'a> SchemaLowerer<'a> {
                 ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
             };
             let rules = self.rules_at(prop_pointer, false, depth + 1);
+            let sensitive = self.is_sensitive(prop_pointer);
             fields.push(Field {
                 rust_name,
                 wire_name: wire.clone(),
@@ -501,6 +502,7 @@ impl<'a> SchemaLowerer<'a> {
                 required: parts.required.contains(wire),
                 doc,
                 rules,
+                sensitive,
                 xml: None,
                 xml_items: None,
             });
@@ -519,6 +521,7 @@ impl<'a> SchemaLowerer<'a> {
                         ..Doc::default()
                     },
                     rules: Rules::default(),
+                    sensitive: false,
                     xml: None,
                     xml_items: None,
                 });
@@ -584,6 +587,19 @@ impl<'a> SchemaLowerer<'a> {
         parts.required.extend(flat.required.iter().cloned());
         let conditionals = self.object_conditionals(flat, pointer, depth);
         parts.conditionals.push(conditionals);
+    }
+
+    /// Whether the schema at `pointer` (or the one its `$ref` names) marks a secret:
+    /// `x-sensitive: true`, `format: password` or `writeOnly: true`.
+    fn is_sensitive(&self, pointer: &str) -> bool {
+        let marks = |value: &Value| {
+            value.get("x-sensitive").and_then(Value::as_bool) == Some(true)
+                || value.get("format").and_then(Value::as_str) == Some("password")
+                || value.get("writeOnly").and_then(Value::as_bool) == Some(true)
+        };
+        let Some(value) = resolve_pointer(&self.spec.raw, pointer) else { return false };
+        let target = value.get("$ref").and_then(Value::as_str).and_then(|r| resolve_pointer(&self.spec.raw, r));
+        marks(value) || target.is_some_and(marks)
     }
 
     /// Whether a schema (following references) describes an object.
