@@ -75,6 +75,8 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// The request body's JSON media type and type, if it has one.
     pub json_body: Option<Body>,
+    /// The body may also be sent as XML (an XML media type beside the JSON one).
+    pub xml_body: bool,
     pub body_required: bool,
     /// Every documented response, in the spec's order (`default` last).
     pub responses: Vec<ResponseCase>,

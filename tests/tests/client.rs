@@ -270,3 +270,32 @@ async fn a_slow_server_times_out() {
     }
     assert_eq!(server.requests().len(), 1, "a request the server may have seen is not sent again");
 }
+
+#[tokio::test]
+async fn simplepin_sends_and_reads_xml() {
+    let document = "<cc_profile_model><id>5</id><customer_name>Ada</customer_name><main_address><selected>1</selected></main_address><status>REQUIRES_ACTIVATION</status></cc_profile_model>";
+    let created = Reply { status: 201, headers: vec![("content-type", "application/xml")], body: document.into(), delay: Duration::ZERO };
+    let server = Server::start(vec![created]).await;
+    let client = simplepin::Client::new(&server.base).unwrap();
+    let body = simplepin::types::CcProfileApiV2Model {
+        customer_name: Some("Ada".into()),
+        main_address: Some(simplepin::types::AddressApiV2Model { selected: Some(true), ..Default::default() }),
+        ..Default::default()
+    };
+    let done = client.create_customer_xml(&body, Default::default()).await.unwrap();
+    match done.value {
+        simplepin::client::CreateCustomerResponse::Created(profile) => {
+            assert_eq!(profile.id, Some(5));
+            assert_eq!(profile.customer_name.as_deref(), Some("Ada"));
+            assert_eq!(profile.main_address.and_then(|a| a.selected), Some(true));
+        }
+        other => panic!("expected Created, got {other:?}"),
+    }
+    let request = &server.requests()[0];
+    assert_eq!(header(request, "content-type"), Some("application/xml"));
+    assert_eq!(header(request, "accept"), Some("application/xml"));
+    assert_eq!(
+        String::from_utf8(request.body.clone()).unwrap(),
+        "<add_update_cc_profile_model><customer_name>Ada</customer_name><main_address><selected>1</selected></main_address></add_update_cc_profile_model>"
+    );
+}

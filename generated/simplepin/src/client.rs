@@ -68,7 +68,16 @@ impl Client {
         match response.status.as_u16() {
             200 => {
                 let value = CreateCustomerResponse::Ok(
-                    ::std::boxed::Box::new(::apigen_runtime::client::json(&response)?),
+                    ::std::boxed::Box::new(
+                        if ::apigen_runtime::client::is_xml(&response) {
+                            ::apigen_runtime::client::xml(
+                                &response,
+                                CcProfileV2Model::from_xml,
+                            )?
+                        } else {
+                            ::apigen_runtime::client::json(&response)?
+                        },
+                    ),
                 );
                 ::std::result::Result::Ok(
                     ::apigen_runtime::client::Responded::new(response, value),
@@ -76,7 +85,107 @@ impl Client {
             }
             201 => {
                 let value = CreateCustomerResponse::Created(
-                    ::std::boxed::Box::new(::apigen_runtime::client::json(&response)?),
+                    ::std::boxed::Box::new(
+                        if ::apigen_runtime::client::is_xml(&response) {
+                            ::apigen_runtime::client::xml(
+                                &response,
+                                CcProfileV2Model::from_xml,
+                            )?
+                        } else {
+                            ::apigen_runtime::client::json(&response)?
+                        },
+                    ),
+                );
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            401 => {
+                let value = CreateCustomerResponse::Unauthorized;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            403 => {
+                let value = CreateCustomerResponse::Forbidden;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            404 => {
+                let value = CreateCustomerResponse::NotFound;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(
+                        ::std::boxed::Box::new(response),
+                    ),
+                )
+            }
+        }
+    }
+    /// Add a customer
+    ///
+    /// This endpoint allows the developer to create a customer within SimplePin's database. Please note, that before creating a new customer, you need to call the endpoint getCustomer to validate if such customer even exists in SimplePin's database. When creating a customer, please pay attention to the country and province of the customer. For this reason, make sure to use getCountries and getProvinces endpoints.
+    ///
+    /// `POST /v2/customer/add`, with the body as XML and XML responses asked for.
+    ///
+    /// JSON Pointer: `#/paths/~1v2~1customer~1add/post`
+    pub async fn create_customer_xml(
+        &self,
+        body: &CcProfileApiV2Model,
+        options: CreateCustomerOptions,
+    ) -> ::std::result::Result<
+        ::apigen_runtime::client::Responded<CreateCustomerResponse>,
+        ::apigen_runtime::client::Error,
+    > {
+        let mut request = ::apigen_runtime::client::Request::new(
+            ::apigen_runtime::client::Method::POST,
+            ::std::string::String::from("/v2/customer/add"),
+        );
+        if let ::std::option::Option::Some(value) = &options.locale {
+            request.query("locale", value.to_string());
+        }
+        request.header("accept", "application/xml")?;
+        if self.transport.config().validate_requests {
+            ::apigen_runtime::Validate::validate(body)
+                .map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
+        request.xml_body(body.to_xml());
+        let response = self.transport.send(request).await?;
+        match response.status.as_u16() {
+            200 => {
+                let value = CreateCustomerResponse::Ok(
+                    ::std::boxed::Box::new(
+                        if ::apigen_runtime::client::is_xml(&response) {
+                            ::apigen_runtime::client::xml(
+                                &response,
+                                CcProfileV2Model::from_xml,
+                            )?
+                        } else {
+                            ::apigen_runtime::client::json(&response)?
+                        },
+                    ),
+                );
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            201 => {
+                let value = CreateCustomerResponse::Created(
+                    ::std::boxed::Box::new(
+                        if ::apigen_runtime::client::is_xml(&response) {
+                            ::apigen_runtime::client::xml(
+                                &response,
+                                CcProfileV2Model::from_xml,
+                            )?
+                        } else {
+                            ::apigen_runtime::client::json(&response)?
+                        },
+                    ),
                 );
                 ::std::result::Result::Ok(
                     ::apigen_runtime::client::Responded::new(response, value),

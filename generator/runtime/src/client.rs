@@ -117,6 +117,10 @@ impl Request {
         Ok(())
     }
 
+    pub fn xml_body(&mut self, document: String) {
+        self.body = Some(("application/xml", document.into_bytes()));
+    }
+
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Request(format!("the body cannot be written as JSON: {e}")))?;
         self.body = Some(("application/json", bytes));
@@ -272,6 +276,28 @@ pub fn plain_text(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// Whether the response says it is XML (`Content-Type` of `application/xml`, `text/xml` or
+/// `+xml`).
+pub fn is_xml(response: &Response) -> bool {
+    response
+        .headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .is_some_and(|essence| essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml"))
+}
+
+/// Reads a documented XML body with the type's generated reader.
+#[cfg(feature = "xml")]
+pub fn xml<T>(response: &Response, read: fn(&str) -> Result<T, crate::xml::XmlError>) -> Result<T, Error> {
+    let decode_error = |message: String| Error::Decode {
+        response: Box::new(response.clone()),
+        errors: crate::ValidationError { pointer: String::new(), keyword: "xml", limit: None, message }.into(),
+    };
+    let text = std::str::from_utf8(&response.body).map_err(|e| decode_error(format!("the body is not UTF-8: {e}")))?;
+    read(text).map_err(|e| decode_error(e.to_string()))
 }
 
 /// Percent-encodes a path parameter: everything but RFC 3986's unreserved characters.

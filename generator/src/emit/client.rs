@@ -46,7 +46,14 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let methods: Vec<TokenStream> = model.operations.iter().map(|op| method(model, op)).collect();
+    let methods: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let xml = op.xml_body && op.json_body.as_ref().is_some_and(|b| has_xml_form(model, &b.ty));
+            std::iter::once(method(model, op, false)).chain(xml.then(|| method(model, op, true)))
+        })
+        .collect();
     let items: Vec<TokenStream> = model.operations.iter().flat_map(|op| [response_enum(model, op), options_struct(model, op)]).collect();
     let title = format!(" A client of {}.", model.title.trim());
     quote! {
@@ -151,10 +158,16 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
     }
 }
 
-fn method(model: &ApiModel, op: &Operation) -> TokenStream {
-    let name = ident(&op.method_name);
+/// The method of an operation; with `xml`, the variant that sends the body as XML and asks
+/// for XML responses (`create_customer_xml`).
+fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
+    let name = if xml { format_ident!("{}_xml", op.method_name) } else { ident(&op.method_name) };
     let mut doc = op.doc.clone();
-    let line = format!("`{} {}`", op.method.to_uppercase(), op.path);
+    let line = if xml {
+        format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path)
+    } else {
+        format!("`{} {}`", op.method.to_uppercase(), op.path)
+    };
     doc.description = Some(match doc.description.take() {
         Some(text) => format!("{text}\n\n{line}"),
         None => line,
@@ -238,15 +251,17 @@ fn method(model: &ApiModel, op: &Operation) -> TokenStream {
         setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
     }
     if op.responses.iter().any(|r| r.body.is_some()) {
-        setup.push(quote! { request.header("accept", "application/json")?; });
+        let accept = if xml { "application/xml" } else { "application/json" };
+        setup.push(quote! { request.header("accept", #accept)?; });
     }
+    let put_body = if xml { quote!(request.xml_body(body.to_xml());) } else { quote!(request.json_body(body)?;) };
     let validate_and_send_body = body.as_ref().map(|_| {
         if op.body_required {
             quote! {
                 if self.transport.config().validate_requests {
                     ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
                 }
-                request.json_body(body)?;
+                #put_body
             }
         } else {
             quote! {
@@ -254,7 +269,7 @@ fn method(model: &ApiModel, op: &Operation) -> TokenStream {
                     if self.transport.config().validate_requests {
                         ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
                     }
-                    request.json_body(body)?;
+                    #put_body
                 }
             }
         }
@@ -266,10 +281,26 @@ fn method(model: &ApiModel, op: &Operation) -> TokenStream {
     for case in &op.responses {
         let variant = ident(&case.variant);
         let value = match &case.body {
-            Some(ty) if boxed(model, ty) => {
-                quote!(#response::#variant(::std::boxed::Box::new(::apigen_runtime::client::json(&response)?)))
+            Some(ty) => {
+                // By the response's `Content-Type`: XML where the type has an XML form.
+                let decoded = if has_xml_form(model, ty) {
+                    let rust = type_tokens(model, ty);
+                    quote! {
+                        if ::apigen_runtime::client::is_xml(&response) {
+                            ::apigen_runtime::client::xml(&response, #rust::from_xml)?
+                        } else {
+                            ::apigen_runtime::client::json(&response)?
+                        }
+                    }
+                } else {
+                    quote!(::apigen_runtime::client::json(&response)?)
+                };
+                if boxed(model, ty) {
+                    quote!(#response::#variant(::std::boxed::Box::new(#decoded)))
+                } else {
+                    quote!(#response::#variant(#decoded))
+                }
             }
-            Some(_) => quote!(#response::#variant(::apigen_runtime::client::json(&response)?)),
             None => quote!(#response::#variant),
         };
         let result = quote! {{
@@ -300,6 +331,17 @@ fn method(model: &ApiModel, op: &Operation) -> TokenStream {
                 _ => #fallback,
             }
         }
+    }
+}
+
+/// Whether a type has generated `from_xml` / `to_xml` (the crate's XML support).
+fn has_xml_form(model: &ApiModel, ty: &TypeRef) -> bool {
+    match resolve(model, ty) {
+        TypeRef::Named(id) => {
+            let def = model.type_def(*id);
+            def.xml.is_some() && !matches!(def.kind, TypeKind::Alias(_))
+        }
+        _ => false,
     }
 }
 

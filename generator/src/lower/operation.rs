@@ -66,6 +66,10 @@ impl SchemaLowerer<'_> {
                 // The rust names were claimed in the order met; an overridden parameter's name
                 // stays claimed, which only costs a suffix in a rare case.
 
+                let xml_body = match &operation.request_body {
+                    Some(ReferenceOr::Item(body)) => body.content.keys().any(|m| is_xml(m)),
+                    _ => false,
+                };
                 let (json_body, body_required) = match &operation.request_body {
                     Some(ReferenceOr::Item(body)) => {
                         let pointer = pointer_join(&op_pointer, "requestBody");
@@ -112,6 +116,7 @@ impl SchemaLowerer<'_> {
                         pointer: op_pointer.clone(),
                     },
                     parameters,
+                    xml_body: xml_body && json_body.is_some(),
                     json_body,
                     body_required,
                     responses,
@@ -273,6 +278,12 @@ impl SchemaLowerer<'_> {
         }
         (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_owned())
     }
+}
+
+/// `application/xml`, `text/xml` and `+xml` media types.
+fn is_xml(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
 }
 
 fn join(items: &[&String]) -> String {
