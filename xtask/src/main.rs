@@ -33,6 +33,7 @@ tasks:
   validate <api> (--schema NAME | --operation ID) <FILE | ->
                     check JSON Lines payloads with the generated validators
   bench-validation  validation throughput against jsonschema (release build)
+  bench-client      requests per second: generated client against hand-written reqwest (release)
   differential [--per-api N] [--seed S] [--api NAME]
                     generated validators against jsonschema on generated payloads (release)
   conformance [--file NAME]
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => corpus::run(rest),
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
+        ["bench-client"] => run_tests_bin("bench_client", true, &[]),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),
         // Internal: one spec's generation, in its own process (see corpus.rs).

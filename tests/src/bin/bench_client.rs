@@ -1,0 +1,116 @@
+//! Requests per second through a generated client against a hand-written `reqwest` call that
+//! does the same work (JSON body, API key header, status check, typed JSON response), both
+//! against one loopback server. Modes are interleaved round by round.
+//!
+//! Run in release: `cargo xtask bench-client`.
+
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use revcent::types::{CreateCustomerRequest, CreateCustomerSuccess};
+use serde_json::json;
+
+const REQUESTS: usize = 2_000;
+const ROUNDS: usize = 5;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let base = serve().await;
+    let body: CreateCustomerRequest = serde_json::from_value(json!({
+        "campaign": "Summer",
+        "customer": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
+        "metadata": [{"name": "source", "value": "bench"}],
+    }))
+    .expect("a valid request");
+    let generated = revcent::Client::new(format!("{base}/v2")).expect("a client").with_api_key_auth("key");
+    let mut config = apigen_runtime::client::Config::new(format!("{base}/v2"));
+    config.validate_requests = false;
+    let unvalidated = revcent::Client::with_config(config).expect("a client").with_api_key_auth("key");
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("a reqwest client");
+    let url = format!("{base}/v2/customers");
+
+    let mut best = [Duration::MAX; 3];
+    for round in 0..=ROUNDS {
+        let start = Instant::now();
+        for _ in 0..REQUESTS {
+            let response = generated.create_customer(&body).await.expect("a response");
+            assert_eq!(response.status, 200);
+        }
+        let a = start.elapsed();
+        let start = Instant::now();
+        for _ in 0..REQUESTS {
+            let response = unvalidated.create_customer(&body).await.expect("a response");
+            assert_eq!(response.status, 200);
+        }
+        let b = start.elapsed();
+        let start = Instant::now();
+        for _ in 0..REQUESTS {
+            let response = http
+                .post(&url)
+                .header("x-api-key", "key")
+                .header("accept", "application/json")
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(&body).expect("JSON"))
+                .send()
+                .await
+                .expect("a response");
+            assert_eq!(response.status(), 200);
+            let bytes = response.bytes().await.expect("a body");
+            let parsed: CreateCustomerSuccess = serde_json::from_slice(&bytes).expect("a success body");
+            std::hint::black_box(parsed);
+        }
+        let c = start.elapsed();
+        // Round 0 warms up connections and caches.
+        if round > 0 {
+            for (slot, time) in best.iter_mut().zip([a, b, c]) {
+                *slot = (*slot).min(time);
+            }
+        }
+    }
+    let rate = |d: Duration| REQUESTS as f64 / d.as_secs_f64();
+    println!("{REQUESTS} sequential RevCent CreateCustomer requests to a loopback server, best of {ROUNDS} rounds\n");
+    println!("{:<48} {:>12}", "", "requests/s");
+    println!("{:<48} {:>12.0}", "generated client (validation on, the default)", rate(best[0]));
+    println!("{:<48} {:>12.0}", "generated client (validation off)", rate(best[1]));
+    println!("{:<48} {:>12.0}", "hand-written reqwest call", rate(best[2]));
+    println!();
+    println!("generated (validation on) / hand-written, goal at least 0.95: {:.3}", rate(best[0]) / rate(best[2]));
+    println!("generated (validation off) / hand-written:                   {:.3}", rate(best[1]) / rate(best[2]));
+}
+
+/// A loopback server that answers every request with a RevCent success body.
+async fn serve() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    let success = json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}).to_string();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let success = success.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request: hyper::Request<Incoming>| {
+                    let success = success.clone();
+                    async move {
+                        let _ = request.into_body().collect().await;
+                        let response = hyper::Response::builder()
+                            .status(200)
+                            .header("content-type", "application/json")
+                            .body(Full::new(Bytes::from(success)))
+                            .expect("a response");
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
+                });
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            });
+        }
+    });
+    base
+}
