@@ -66,6 +66,10 @@ pub struct Operation {
     pub method_name: String,
     /// Stem of the operation's own type names (`CreateCustomer` -> `CreateCustomerResponse`).
     pub type_stem: String,
+    /// The response enum's and the options struct's names, claimed in the same namespace as
+    /// the schema types, so that neither can shadow a schema named the same.
+    pub response_type: String,
+    pub options_type: String,
     /// Lower-case HTTP method.
     pub method: String,
     pub path: String,

@@ -99,11 +99,11 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
 
 /// The Rust name of an operation's response enum.
 fn response_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Response", op.type_stem)
+    ident(&op.response_type)
 }
 
 fn options_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Options", op.type_stem)
+    ident(&op.options_type)
 }
 
 fn has_options(op: &Operation) -> bool {
@@ -255,11 +255,29 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
         setup.push(quote! { request.header("accept", #accept)?; });
     }
     let put_body = if xml { quote!(request.xml_body(body.to_xml());) } else { quote!(request.json_body(body)?;) };
+    // A named struct, union or enum validates itself; any other body (a string, an array, an
+    // alias with rules of its own) is checked as JSON by the crate's registry.
+    let self_validating = op.json_body.as_ref().is_some_and(|b| match &b.ty {
+        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::Alias(_)),
+        _ => false,
+    });
+    let op_id = &op.id;
+    let validate = if self_validating {
+        quote! { ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?; }
+    } else {
+        quote! {
+            let json = ::serde_json::to_vec(body)
+                .map_err(|e| ::apigen_runtime::client::Error::Request(::std::format!("the body cannot be written as JSON: {e}")))?;
+            if let ::std::option::Option::Some(::std::result::Result::Err(errors)) = crate::validate_request(#op_id, &json) {
+                return ::std::result::Result::Err(::apigen_runtime::client::Error::Invalid(errors));
+            }
+        }
+    };
     let validate_and_send_body = body.as_ref().map(|_| {
         if op.body_required {
             quote! {
                 if self.transport.config().validate_requests {
-                    ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
+                    #validate
                 }
                 #put_body
             }
@@ -267,7 +285,7 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
             quote! {
                 if let ::std::option::Option::Some(body) = body {
                     if self.transport.config().validate_requests {
-                        ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?;
+                        #validate
                     }
                     #put_body
                 }
@@ -319,10 +337,11 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
             Status::Default => fallback = result,
         }
     }
+    let request = if setup.is_empty() && validate_and_send_body.is_none() { quote!(request) } else { quote!(mut request) };
     quote! {
         #doc
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
-            let mut request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+            let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
             #( #setup )*
             #validate_and_send_body
             let response = self.transport.send(request).await?;

@@ -103,10 +103,14 @@ impl SchemaLowerer<'_> {
                         }
                     }
                 }
+                let response_type = self.claim_type_name(&format!("{type_stem}Response"));
+                let options_type = self.claim_type_name(&format!("{type_stem}Options"));
                 self.operations.push(Operation {
                     id,
                     method_name,
                     type_stem,
+                    response_type,
+                    options_type,
                     method: method.to_owned(),
                     path: path.clone(),
                     pointer: op_pointer.clone(),

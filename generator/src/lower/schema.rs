@@ -245,6 +245,11 @@ impl<'a> SchemaLowerer<'a> {
         def.nullable = nullable;
     }
 
+    /// Claims a type name in the crate's one namespace of type names.
+    pub(super) fn claim_type_name(&mut self, candidate: &str) -> String {
+        self.names.unique(candidate.to_owned())
+    }
+
     pub(super) fn spec(&self) -> &'a Spec {
         self.spec
     }
