@@ -7,6 +7,7 @@
 use openapiv3::{ReferenceOr, SecurityScheme as SpecScheme};
 
 use super::schema::{operation_type_name, SchemaLowerer};
+use super::xml::is_xml;
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
 use crate::model::{
@@ -282,12 +283,6 @@ impl SchemaLowerer<'_> {
         }
         (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_owned())
     }
-}
-
-/// `application/xml`, `text/xml` and `+xml` media types.
-fn is_xml(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
 }
 
 fn join(items: &[&String]) -> String {

@@ -467,7 +467,7 @@ fn shapes_value(schema: &Value) -> bool {
 }
 
 /// `application/xml`, `text/xml`, `application/atom+xml` and the like.
-fn is_xml(media: &str) -> bool {
+pub(super) fn is_xml(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
 }
