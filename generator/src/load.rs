@@ -7,6 +7,7 @@
 //! path of the first mismatch), dangling or external `$ref`s, and duplicate operation ids.
 //! Every problem found is reported, not just the first.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -68,7 +69,10 @@ pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
     if diags.has_errors() {
         return Err(fail(diags.into_vec()));
     }
-    let openapi = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+    // Tracking the path costs as much again as reading: it is done only to report a failure.
+    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw)
+        .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw))
+    {
         Ok(openapi) => Some(openapi),
         Err(err) => {
             let pointer = path_to_pointer(err.path());
@@ -235,18 +239,24 @@ fn find_schemas(node: &Value, pointer: &str, keys_are_names: bool, diags: &mut D
 /// Checks that each keyword of a Schema Object has the JSON type OpenAPI 3.0 gives it, and
 /// recurses into subschemas. `openapiv3` would stop at the first mismatch and, inside a schema,
 /// lose the path to it; this reports every one, each at its own pointer.
+///
+/// It must catch everything `openapiv3` refuses inside a schema: `openapiv3` reads each
+/// subschema twice when it fails (once as a schema, once more for its error message), so a
+/// mismatch nested `n` schemas deep costs `2^n` reads, and 25 levels of `allOf` take hours.
 fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
     let Value::Object(map) = schema else {
         diags.error(pointer, format!("a schema must be an object, found {}", json_type(schema)));
         return;
     };
-    if map.contains_key("$ref") {
+    // A Reference Object: its siblings are ignored. (A `$ref` that is not a string is not a
+    // reference: it is reported below, and the rest is read as a schema.)
+    if map.get("$ref").is_some_and(Value::is_string) {
         return;
     }
     for (key, value) in map {
         let here = pointer_join(pointer, key);
         let expected = match key.as_str() {
-            "title" | "description" | "pattern" | "format" => "string",
+            "title" | "description" | "pattern" | "format" | "$ref" => "string",
             "type" => "string",
             "multipleOf" | "maximum" | "minimum" => "number",
             "maxLength" | "minLength" | "maxItems" | "minItems" | "maxProperties" | "minProperties" => {
@@ -260,6 +270,7 @@ fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
             "not" | "items" => "schema",
             "properties" => "map of schemas",
             "additionalProperties" => "boolean or schema",
+            "discriminator" | "externalDocs" => "object",
             _ => continue,
         };
         let fits = match expected {
@@ -269,7 +280,7 @@ fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
             "boolean" => value.is_boolean(),
             "array of strings" => value.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
             "array" | "array of schemas" => value.is_array(),
-            "schema" | "map of schemas" => value.is_object(),
+            "schema" | "map of schemas" | "object" => value.is_object(),
             _ => value.is_boolean() || value.is_object(),
         };
         if !fits {
@@ -296,8 +307,37 @@ fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
                     check_schema(prop, &pointer_join(&here, name), diags);
                 }
             }
+            ("discriminator", Value::Object(fields)) => {
+                check_field(fields, &here, "propertyName", true, Value::is_string, "a string", diags);
+                let strings = |v: &Value| v.as_object().is_some_and(|m| m.values().all(Value::is_string));
+                check_field(fields, &here, "mapping", false, strings, "a map of strings", diags);
+            }
+            ("externalDocs", Value::Object(fields)) => {
+                check_field(fields, &here, "url", true, Value::is_string, "a string", diags);
+                check_field(fields, &here, "description", false, Value::is_string, "a string", diags);
+            }
             _ => {}
         }
+    }
+}
+
+/// Checks one field of a small object inside a schema (a Discriminator or an External
+/// Documentation Object), which `openapiv3` reads strictly.
+fn check_field(
+    fields: &serde_json::Map<String, Value>,
+    pointer: &str,
+    name: &str,
+    required: bool,
+    fits: impl Fn(&Value) -> bool,
+    expected: &str,
+    diags: &mut Diagnostics,
+) {
+    match fields.get(name) {
+        Some(value) if !fits(value) => {
+            diags.error(pointer_join(pointer, name), format!("`{name}` must be {expected}, found {}", json_type(value)))
+        }
+        None if required => diags.error(pointer, format!("missing `{name}`, which must be {expected}")),
+        _ => {}
     }
 }
 
@@ -313,12 +353,48 @@ fn json_type(value: &Value) -> String {
     }
 }
 
+/// Reads a value reached through a `$ref` as an `openapiv3` type: a Schema Object (`schema`) or
+/// an object holding schemas (a Request Body Object), after the checks [`load`] makes on the
+/// document's own schemas. `openapiv3` reads a failing subschema twice (once more for its error
+/// message), so a mismatch nested `n` schemas deep in a value that [`load`] never checked (a
+/// `$ref` into an `xml` object, say) would cost `2^n` reads. The error is the first problem the
+/// checks find, with its pointer, or else `openapiv3`'s.
+pub(crate) fn read_ref_target<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str, schema: bool) -> Result<T, String> {
+    let mut diags = Diagnostics::default();
+    if schema {
+        check_schema(value, pointer, &mut diags);
+    } else {
+        find_schemas(value, pointer, false, &mut diags);
+    }
+    if let Some(first) = diags.into_vec().into_iter().find(|d| d.severity == Severity::Error) {
+        return Err(format!("{}: {}", first.pointer, first.message));
+    }
+    serde_json::from_value(value.clone()).map_err(|e| e.to_string())
+}
+
 /// Follows a `#/...` reference within the document. Handles `~0`/`~1` escapes and
 /// percent-encoding in the fragment.
 pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
     let fragment = reference.strip_prefix('#')?;
-    let decoded = percent_decode(fragment)?;
-    root.pointer(&decoded)
+    let decoded = if fragment.contains('%') { Cow::Owned(percent_decode(fragment)?) } else { Cow::Borrowed(fragment) };
+    // What `Value::pointer` does, without allocating for every token: lowering follows a
+    // pointer for every schema it meets.
+    if decoded.is_empty() {
+        return Some(root);
+    }
+    let mut node = root;
+    for token in decoded.strip_prefix('/')?.split('/') {
+        let token = if token.contains('~') { Cow::Owned(token.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(token) };
+        node = match node {
+            Value::Object(map) => map.get(token.as_ref())?,
+            // As `Value::pointer` reads an index: no sign, no leading zero.
+            Value::Array(items) if !token.starts_with('+') && (!token.starts_with('0') || token.len() == 1) => {
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 pub(crate) fn percent_decode(s: &str) -> Option<String> {

@@ -9,6 +9,8 @@
 //! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
 //!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
 //!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
+//!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
 //!
 //! - `validate`, `bench-validation`, `differential`, `conformance`: run the binaries of the
 //!   `apigen-tests` crate, which depends on the generated crates (xtask itself must not, or a
@@ -18,6 +20,7 @@
 
 mod codegen;
 mod corpus;
+mod fuzz;
 
 use std::process::ExitCode;
 
@@ -30,6 +33,9 @@ tasks:
                     generate and cargo-check every spec of DIR (default ../shared/corpus)
                     in target/corpus/, printing timings and peak memory; full report in
                     target/corpus/report.txt; fails on a panic, load error or compile error
+  fuzz [--cases N] [--seconds S] [--seed S|random] [--timeout S]
+                    mutated specs through load and generate (release): fails on a panic,
+                    or on a case slower than the timeout (default 20 s); default 10,000 cases
   validate <api> (--schema NAME | --operation ID) <FILE | ->
                     check JSON Lines payloads with the generated validators
   bench-validation  validation throughput against jsonschema (release build)
@@ -46,6 +52,7 @@ fn main() -> ExitCode {
         ["generate", name] => codegen::generate(Some(name)),
         ["check"] => codegen::check(),
         ["corpus", rest @ ..] => corpus::run(rest),
+        ["fuzz", rest @ ..] => fuzz::run(rest),
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),

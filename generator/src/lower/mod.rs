@@ -5,6 +5,7 @@
 //! keep their own names; inline schemas that need a type of their own are hoisted as they are
 //! met, walking components and then operations in the spec's order.
 
+mod cycles;
 mod operation;
 mod rules;
 mod schema;
@@ -25,7 +26,8 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     lowerer.lower_operations();
     let security_schemes = lowerer.lower_security_schemes();
     let default_base_url = lowerer.default_base_url();
-    let (types, schemas, operations) = lowerer.finish();
+    let (mut types, schemas, operations) = lowerer.finish();
+    cycles::break_alias_cycles(&mut types, diags);
     let mut model = ApiModel {
         crate_name: options.crate_name.clone(),
         crate_version: crate_version(&info.version, diags),

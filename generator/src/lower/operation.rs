@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, SecurityScheme as SpecScheme};
 use super::schema::{operation_type_name, SchemaLowerer};
 use super::xml::is_xml;
 use crate::diag::pointer_join;
-use crate::load::resolve_pointer;
+use crate::load::{read_ref_target, resolve_pointer};
 use crate::model::{
     Doc, Operation, ParamLocation, Parameter, ResponseCase, SecurityKind, SecurityScheme, Status,
 };
@@ -141,7 +141,8 @@ impl SchemaLowerer<'_> {
             ReferenceOr::Item(parameter) => Some((parameter.clone(), pointer.to_owned())),
             ReferenceOr::Reference { reference } => {
                 let value = resolve_pointer(&self.spec.raw, reference)?;
-                match serde_json::from_value(value.clone()) {
+                // Checked first: `openapiv3` takes time exponential in how deep a bad schema sits.
+                match read_ref_target(value, reference, false) {
                     Ok(parameter) => Some((parameter, reference.clone())),
                     Err(err) => {
                         self.diags.error(pointer, format!("`{reference}` is not a valid Parameter Object: {err}; the parameter is left out"));
@@ -211,7 +212,7 @@ impl SchemaLowerer<'_> {
                 ReferenceOr::Item(response) => (response.clone(), pointer.clone()),
                 ReferenceOr::Reference { reference } => {
                     let Some(value) = resolve_pointer(&self.spec.raw, reference) else { continue };
-                    match serde_json::from_value::<openapiv3::Response>(value.clone()) {
+                    match read_ref_target::<openapiv3::Response>(value, reference, false) {
                         Ok(response) => (response, reference.clone()),
                         Err(err) => {
                             self.diags.error(&pointer, format!("`{reference}` is not a valid Response Object: {err}"));

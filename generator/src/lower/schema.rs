@@ -16,7 +16,7 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use crate::diag::{pointer_join, Diagnostics};
-use crate::load::{percent_decode, resolve_pointer, Spec};
+use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
 use crate::model::{
     Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
@@ -92,6 +92,10 @@ struct ObjectParts {
     required: BTreeSet<String>,
     /// Object-level rules of the schema and of each merged member.
     conditionals: Vec<Rules>,
+    /// Pointers of the schemas merged so far. Each is merged once: merging it again adds
+    /// nothing, and `allOf: [$ref: A, $ref: A]` at every level of a chain (or in a cycle)
+    /// would otherwise take `2^depth` merges.
+    merged: BTreeSet<String>,
 }
 
 impl<'a> SchemaLowerer<'a> {
@@ -178,9 +182,9 @@ impl<'a> SchemaLowerer<'a> {
     /// A request body given as a reference to `#/components/requestBodies/...`.
     pub(super) fn lower_body_ref(&mut self, reference: &str, at: &str) -> Option<Body> {
         let value = resolve_pointer(&self.spec.raw, reference)?;
-        match serde_json::from_value::<openapiv3::RequestBody>(value.clone()) {
+        let pointer = percent_decode(reference).unwrap_or_else(|| reference.to_owned());
+        match read_ref_target::<openapiv3::RequestBody>(value, &pointer, false) {
             Ok(body) => {
-                let pointer = percent_decode(reference).unwrap_or_else(|| reference.to_owned());
                 let hint = hint_from_pointer(&pointer);
                 self.lower_content(&body.content, &pointer, &hint)
             }
@@ -297,7 +301,7 @@ impl<'a> SchemaLowerer<'a> {
             self.diags.error(at, format!("reference `{reference}` does not resolve; typed as any JSON value"));
             return TypeRef::Primitive(Primitive::Value);
         };
-        let schema: ReferenceOr<Schema> = match serde_json::from_value(value.clone()) {
+        let schema: ReferenceOr<Schema> = match read_ref_target(value, &target, true) {
             Ok(schema) => schema,
             Err(err) => {
                 self.diags.error(&target, format!("referenced from {at}, but not a valid schema: {err}; typed as any JSON value"));
@@ -560,11 +564,15 @@ impl<'a> SchemaLowerer<'a> {
             self.diags.error(pointer, format!("`allOf` nesting is deeper than {MAX_DEPTH}; deeper members are not merged"));
             return;
         }
+        parts.merged.insert(pointer.to_owned());
         // Members that only constrain stay in this schema's conditionals; members that shape
         // the value are merged.
         for (i, member) in flat.all_of.iter().enumerate().filter(|(_, m)| shapes_value(m)) {
             let member_pointer = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let Some((schema, schema_pointer)) = self.resolve_schema(member, &member_pointer, depth) else { continue };
+            if parts.merged.contains(&schema_pointer) {
+                continue;
+            }
             let member_flat = Flat::new(&schema);
             let shapes_other = matches!(member_flat.typ.as_deref(), Some(t) if t != "object")
                 || member_flat.items.is_some();
@@ -634,7 +642,8 @@ impl<'a> SchemaLowerer<'a> {
                         self.diags.error(&current_pointer, format!("reference `{reference}` does not resolve"));
                         return None;
                     };
-                    match serde_json::from_value(value.clone()) {
+                    let target = percent_decode(&reference).unwrap_or_else(|| reference.clone());
+                    match read_ref_target(value, &target, true) {
                         Ok(next) => current = next,
                         Err(err) => {
                             self.diags.error(&reference, format!("not a valid schema: {err}"));
@@ -698,14 +707,22 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Lower sorts first. See [`Self::lower_union`].
     fn specificity(&self, ty: &TypeRef) -> u8 {
+        self.specificity_within(ty, self.types.len())
+    }
+
+    /// Follows at most `aliases` aliases: until `finish` breaks them (see `cycles.rs`), aliases
+    /// may form a cycle (`A: {$ref: B}`, `B: {$ref: A}`), which would otherwise recurse without
+    /// end. A cycle of aliases holds any value.
+    fn specificity_within(&self, ty: &TypeRef, aliases: usize) -> u8 {
         match ty {
             TypeRef::Named(id) => match &self.types[id.0].kind {
                 TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => 0,
                 TypeKind::Struct(s) if s.deny_unknown_fields || s.fields.iter().any(|f| f.required) => 1,
-                TypeKind::Alias(inner) => self.specificity(inner),
+                TypeKind::Alias(_) if aliases == 0 => 10,
+                TypeKind::Alias(inner) => self.specificity_within(inner, aliases - 1),
                 _ => 2,
             },
-            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.specificity(inner),
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.specificity_within(inner, aliases),
             TypeRef::Vec(_) => 3,
             TypeRef::Primitive(p) => match p {
                 Primitive::Bool => 3,
