@@ -1,11 +1,17 @@
 //! Generation speed: load + lower + emit + render, per spec, best of several runs; then the
 //! five specs of `specs/` together. Larger specs from `../shared/corpus` and JTL's full spec
 //! are included when present. Prints a table; run with `cargo bench -p apigen --bench generate`.
+//!
+//! Each spec is measured in a child process (this binary again, with `APIGEN_BENCH_SPEC` set),
+//! so that the peak resident memory (`VmHWM`) printed beside it is that spec's own.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn main() {
+    if let Ok(path) = std::env::var("APIGEN_BENCH_SPEC") {
+        return measure_one(Path::new(&path));
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
         .expect("specs/ is readable")
@@ -14,26 +20,32 @@ fn main() {
         .collect();
     specs.sort();
     let seeds = specs.clone();
-    for extra in ["../shared/vendor/jtl_wawi_cloud_openapi_3.0.4.json", "../shared/corpus/twilio_api_v2010.json", "../shared/corpus/stripe.json"] {
+    for extra in [
+        "../shared/vendor/jtl_wawi_cloud_openapi_3.0.4.json",
+        "../shared/corpus/twilio_api_v2010.json",
+        "../shared/corpus/plaid.yaml",
+        "../shared/corpus/stripe.json",
+    ] {
         let path = root.join(extra);
         if path.exists() {
             specs.push(path);
         }
     }
 
-    println!("{:<40} {:>10} {:>10} {:>12}", "spec", "size KB", "types", "best ms");
+    println!("{:<40} {:>10} {:>10} {:>12} {:>12}", "spec", "size KB", "types", "best ms", "peak MB");
+    let exe = std::env::current_exe().expect("the bench knows its own path");
     for path in &specs {
-        let text = std::fs::read_to_string(path).expect("spec is readable");
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned();
-        let runs = if text.len() > 1_000_000 { 3 } else { 20 };
-        let (best, output) = best_of(runs, || generate(&name, &text));
-        let types = output
-            .files
-            .iter()
-            .find(|f| f.path == "src/types.rs")
-            .map(|f| f.contents.matches("\npub struct ").count() + f.contents.matches("\npub enum ").count())
-            .unwrap_or(0);
-        println!("{name:<40} {:>10} {types:>10} {:>12.2}", text.len() / 1024, best.as_secs_f64() * 1e3);
+        let child = std::process::Command::new(&exe).env("APIGEN_BENCH_SPEC", path).output().expect("the bench runs itself");
+        let line = String::from_utf8_lossy(&child.stdout);
+        let fields: Vec<&str> = line.trim().split('\t').collect();
+        match fields.as_slice() {
+            [best, types, peak] if child.status.success() => {
+                println!("{name:<40} {:>10} {types:>10} {best:>12} {peak:>12}", size / 1024);
+            }
+            _ => println!("{name:<40} failed: {}", String::from_utf8_lossy(&child.stderr).trim()),
+        }
     }
     let texts: Vec<(String, String)> = seeds
         .iter()
@@ -47,9 +59,29 @@ fn main() {
     println!("\nthe {} specs of specs/ together: {:.2} ms (best of 20)", texts.len(), best.as_secs_f64() * 1e3);
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(peak) = status.lines().find(|l| l.starts_with("VmHWM")) {
-            println!("peak resident memory of this run: {}", peak.trim_start_matches("VmHWM:").trim());
+            println!("peak resident memory of that run: {}", peak.trim_start_matches("VmHWM:").trim());
         }
     }
+}
+
+/// The child: best time over several runs of one spec, its number of types and this process's
+/// peak resident memory, tab-separated on one line.
+fn measure_one(path: &Path) {
+    let text = std::fs::read_to_string(path).expect("spec is readable");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned();
+    let runs = if text.len() > 1_000_000 { 3 } else { 20 };
+    let (best, output) = best_of(runs, || generate(&name, &text));
+    let types = output
+        .files
+        .iter()
+        .find(|f| f.path == "src/types.rs")
+        .map(|f| f.contents.matches("\npub struct ").count() + f.contents.matches("\npub enum ").count())
+        .unwrap_or(0);
+    let peak_kb: u64 = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0);
+    println!("{:.2}\t{types}\t{:.0}", best.as_secs_f64() * 1e3, peak_kb as f64 / 1024.0);
 }
 
 fn generate(name: &str, text: &str) -> apigen::Output {

@@ -72,6 +72,15 @@ impl Diagnostics {
 
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn pointer_join(base: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{base}/{escaped}")
+    let mut pointer = String::with_capacity(base.len() + token.len() + 1);
+    pointer.push_str(base);
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+    pointer
 }

@@ -21,17 +21,48 @@ pub enum EmittedFile {
 
 /// Every file of the crate, in a fixed order.
 pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
-    let mut files = vec![
-        EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) },
-        EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) },
-        EmittedFile::Rust { path: "src/types.rs", tokens: types::types_module(model) },
-        EmittedFile::Rust { path: "src/validate.rs", tokens: validate::validate_module(model) },
+    let mut files: Vec<EmittedFile> = Vec::new();
+    for part in makers(model).iter().map(|make| make(model, header)) {
+        // Parts of one file are runs of its items: their tokens join into the file's.
+        match (files.last_mut(), part) {
+            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more }) if *path == part_path => {
+                tokens.extend(more);
+            }
+            (_, part) => files.push(part),
+        }
+    }
+    files
+}
+
+/// Makes one file of the crate, or a part of it, from the model and the generated-file header.
+pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
+
+/// How many types each part of `src/types.rs` holds.
+const TYPES_PER_PART: usize = 500;
+
+/// The files of [`emit`], in the same order, each as the function that makes it; a large file
+/// comes in parts (consecutive, with the same path), each a run of its top-level items. No file
+/// or part depends on another, so a caller may make them on several threads (`crate::generate`
+/// does: tokens cannot cross threads, but the rendered text can).
+pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
+    let mut files: Vec<FileMaker> = vec![
+        Box::new(|model, header| EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) }),
+        Box::new(|model, _| EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) }),
     ];
+    // `types.rs` is most of a large crate.
+    for start in (0..model.types.len().max(1)).step_by(TYPES_PER_PART) {
+        let end = model.types.len().min(start + TYPES_PER_PART);
+        files.push(Box::new(move |model, _| EmittedFile::Rust {
+            path: "src/types.rs",
+            tokens: types::types_module_part(model, start..end),
+        }));
+    }
+    files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs", tokens: validate::validate_module(model) }));
     if xml::needed(model) {
-        files.push(EmittedFile::Rust { path: "src/xml.rs", tokens: xml::xml_module(model) });
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/xml.rs", tokens: xml::xml_module(model) }));
     }
     if !model.operations.is_empty() {
-        files.push(EmittedFile::Rust { path: "src/client.rs", tokens: client::client_module(model) });
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs", tokens: client::client_module(model) }));
     }
     files
 }

@@ -9,11 +9,15 @@ use quote::quote;
 use super::doc::doc_attrs;
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
-/// The whole `types` module.
-pub fn types_module(model: &ApiModel) -> TokenStream {
-    let items = model.types.iter().map(|def| type_item(model, def));
-    quote! {
+/// The part of the `types` module that holds `model.types[range]`: the module's own docs come
+/// with the part that starts at 0.
+pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> TokenStream {
+    let head = (range.start == 0).then(|| quote! {
         //! Types of every schema in the spec, mirroring what the wire carries.
+    });
+    let items = model.types[range].iter().map(|def| type_item(model, def));
+    quote! {
+        #head
         #( #items )*
     }
 }
