@@ -7,15 +7,20 @@
 //! it is within [`Config::max_retry_after`], else after a short backoff. A connection that
 //! could not be established carried no byte of the request, so it is retried too. Nothing
 //! else is: a request the server may have seen (a timeout after sending, a 500) is never sent
-//! twice.
+//! twice, unless it carries an `Idempotency-Key` header (see `Client::idempotent` in a
+//! generated crate, or an operation's own idempotency-key parameter): a server that honours
+//! the key performs the request once however often it arrives, so such a request is also
+//! retried after any failure to get a response (a timeout, a connection reset) and after a
+//! `500`, `502` or `504`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 
-use crate::ValidationErrors;
+use crate::{Binary, ValidationErrors};
 
 /// A credential (token, API key). Its `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -85,9 +90,11 @@ pub struct Request {
     pub method: Method,
     /// The path, parameters already encoded (`/things/a%20b`).
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    /// Name and value of each query pair, in order, not yet percent-encoded.
+    pub query: Vec<(Cow<'static, str>, String)>,
     pub headers: HeaderMap,
-    pub body: Option<(&'static str, Vec<u8>)>,
+    /// Content type and bytes.
+    pub body: Option<(Cow<'static, str>, Vec<u8>)>,
 }
 
 impl Request {
@@ -96,7 +103,15 @@ impl Request {
     }
 
     pub fn query(&mut self, name: &'static str, value: String) {
-        self.query.push((name, value));
+        self.query.push((Cow::Borrowed(name), value));
+    }
+
+    /// A parameter that is an object (or any JSON value), serialized as `style` says: see
+    /// [`serialize_value`].
+    pub fn query_value(&mut self, name: &'static str, value: &serde_json::Value, style: Style, explode: bool) {
+        let mut pairs = Vec::new();
+        serialize_value(&mut pairs, name, value, style, explode);
+        self.query.extend(pairs.into_iter().map(|(name, value)| (Cow::Owned(name), value)));
     }
 
     /// Adds a header; a value that cannot be a header (a line break in it, say) is an error,
@@ -118,14 +133,214 @@ impl Request {
     }
 
     pub fn xml_body(&mut self, document: String) {
-        self.body = Some(("application/xml", document.into_bytes()));
+        self.body = Some((Cow::Borrowed("application/xml"), document.into_bytes()));
     }
 
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Request(format!("the body cannot be written as JSON: {e}")))?;
-        self.body = Some(("application/json", bytes));
+        self.body = Some((Cow::Borrowed("application/json"), bytes));
         Ok(())
     }
+
+    pub fn multipart_body(&mut self, form: Multipart) {
+        let (content_type, bytes) = form.finish();
+        self.body = Some((Cow::Owned(content_type), bytes));
+    }
+
+    /// An `application/x-www-form-urlencoded` body from its pairs (see [`serialize_value`]).
+    pub fn form_body(&mut self, pairs: &[(String, String)]) -> Result<(), Error> {
+        let text = serde_urlencoded::to_string(pairs).map_err(|e| Error::Request(format!("the form cannot be encoded: {e}")))?;
+        self.body = Some((Cow::Borrowed("application/x-www-form-urlencoded"), text.into_bytes()));
+        Ok(())
+    }
+
+    /// Whether the request carries an `Idempotency-Key`, which makes resending it safe.
+    pub fn is_idempotent(&self) -> bool {
+        self.headers.contains_key("idempotency-key")
+    }
+}
+
+/// How a parameter, or a property of a form body, is written (OpenAPI's `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// The name-value pairs of a value, as OpenAPI's `style` and `explode` write it in a query or
+/// a form body:
+///
+/// - `null` writes nothing; a string writes itself, a number or a boolean its JSON text;
+/// - an array: with `form` and `explode`, one pair per item (`id=1&id=2`); without `explode`,
+///   one pair of the items joined by `,` (`spaceDelimited`: a space; `pipeDelimited`: `|`);
+///   with `deepObject`, one pair per item named by its index (`id[0]=1&id[1]=2`);
+/// - an object: with `form` and `explode`, one pair per property (`a=1&b=2`); without
+///   `explode`, one pair of keys and values joined by `,` (`point=a,1,b,2`); with
+///   `deepObject`, one pair per property (`point[a]=1&point[b]=2`).
+///
+/// Values nested deeper than the style defines (an object in an object) are written as
+/// `deepObject` does, brackets all the way down (`card[address][city]=Berlin`), which is
+/// what servers that take nested forms read; under `form` without `explode` they are written
+/// as JSON text.
+pub fn serialize_value(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value, style: Style, explode: bool) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Array(items) => match style {
+            Style::DeepObject => nested(out, name, value),
+            Style::Form if explode => {
+                for item in items {
+                    match item {
+                        Value::Null => {}
+                        Value::Array(_) | Value::Object(_) => nested(out, name, item),
+                        _ => out.push((name.to_owned(), plain_text(item))),
+                    }
+                }
+            }
+            _ => {
+                let separator = match style {
+                    Style::SpaceDelimited => " ",
+                    Style::PipeDelimited => "|",
+                    _ => ",",
+                };
+                let texts: Vec<String> = items.iter().filter(|v| !v.is_null()).map(plain_text).collect();
+                out.push((name.to_owned(), texts.join(separator)));
+            }
+        },
+        Value::Object(map) => match style {
+            Style::Form if explode => {
+                for (key, item) in map {
+                    match item {
+                        Value::Array(_) | Value::Object(_) => nested(out, key, item),
+                        _ if item.is_null() => {}
+                        _ => out.push((key.clone(), plain_text(item))),
+                    }
+                }
+            }
+            Style::DeepObject => nested(out, name, value),
+            _ => {
+                let texts: Vec<String> = map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), plain_text(v)]).collect();
+                out.push((name.to_owned(), texts.join(",")));
+            }
+        },
+        scalar => out.push((name.to_owned(), plain_text(scalar))),
+    }
+}
+
+/// `name[key]=value` and `name[index]=value`, all the way down.
+fn nested(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nested(out, &format!("{name}[{i}]"), item);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                nested(out, &format!("{name}[{key}]"), item);
+            }
+        }
+        scalar => out.push((name.to_owned(), plain_text(scalar))),
+    }
+}
+
+/// A `multipart/form-data` body (RFC 7578), put together part by part.
+///
+/// Written here rather than with `reqwest::multipart`, whose form is a one-shot stream: a
+/// request must keep its bytes to be sent again after a `429` or `503`, and tests compare
+/// them.
+#[derive(Debug, Default)]
+pub struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug)]
+struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    bytes: Vec<u8>,
+}
+
+impl Multipart {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text part (no `Content-Type`: `text/plain` is the default).
+    pub fn text(&mut self, name: &str, value: String) {
+        self.parts.push(Part { name: name.to_owned(), file_name: None, content_type: None, bytes: value.into_bytes() });
+    }
+
+    /// A part holding a JSON value (`Content-Type: application/json`): OpenAPI's default for
+    /// objects and arrays of objects.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(value).map_err(|e| Error::Request(format!("part `{name}` cannot be written as JSON: {e}")))?;
+        self.parts.push(Part { name: name.to_owned(), file_name: None, content_type: Some("application/json".to_owned()), bytes });
+        Ok(())
+    }
+
+    /// A file part: see [`Binary`] for its file name and content type. `default_type` is the
+    /// content type when the value has none.
+    pub fn file(&mut self, name: &str, file: &Binary, default_type: &str) {
+        self.parts.push(Part {
+            name: name.to_owned(),
+            file_name: Some(file.file_name().unwrap_or(name).to_owned()),
+            content_type: Some(file.content_type().unwrap_or(default_type).to_owned()),
+            bytes: file.bytes().to_vec(),
+        });
+    }
+
+    /// The `Content-Type` header (with the boundary) and the body's bytes. The boundary is
+    /// random, and chosen again in the unlikely case that some part holds it.
+    pub fn finish(self) -> (String, Vec<u8>) {
+        let mut boundary = random_boundary();
+        while self.parts.iter().any(|p| contains(&p.bytes, boundary.as_bytes())) {
+            boundary = random_boundary();
+        }
+        let mut body = Vec::with_capacity(self.parts.iter().map(|p| p.bytes.len() + 128).sum());
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes());
+            if let Some(file_name) = &part.file_name {
+                body.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
+            if let Some(content_type) = &part.content_type {
+                body.extend_from_slice(format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")).as_bytes());
+            }
+            body.extend_from_slice(b"\r\n");
+            body.extend_from_slice(&part.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    }
+}
+
+/// A name or file name in a `Content-Disposition` header, escaped as browsers do (WHATWG's
+/// multipart/form-data encoding): `"` as `%22`, line breaks as `%0D` / `%0A`.
+fn quoted(text: &str) -> String {
+    text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// 32 random hexadecimal digits after a fixed prefix, from the standard library's randomly
+/// seeded hasher (a boundary needs to be unpredictable to the data, not secret).
+fn random_boundary() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let state = std::collections::hash_map::RandomState::new();
+    let mut high = state.build_hasher();
+    high.write_u8(1);
+    let mut low = state.build_hasher();
+    low.write_u8(2);
+    format!("apigen-{:016x}{:016x}", high.finish(), low.finish())
 }
 
 /// A response as the server sent it.
@@ -213,18 +428,25 @@ impl Transport {
                 builder = builder.query(&request.query);
             }
             if let Some((content_type, body)) = &request.body {
-                builder = builder.header(reqwest::header::CONTENT_TYPE, *content_type).body(body.clone());
+                builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
             }
             let retries_left = attempt < self.config.max_retries;
+            let idempotent = request.is_idempotent();
             match builder.send().await {
-                Err(error) if error.is_connect() && retries_left => {
+                Err(error) if (error.is_connect() || idempotent) && retries_left => {
                     tokio::time::sleep(backoff(attempt)).await;
                 }
                 Err(error) => return Err(Error::Transport(error)),
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let retryable = status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE;
+                    let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE
+                        || (idempotent
+                            && matches!(
+                                status,
+                                StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+                            ));
                     let wait = match retry_after(&headers) {
                         Some(wait) if wait <= self.config.max_retry_after => Some(wait),
                         Some(_) => None,
@@ -328,6 +550,56 @@ mod tests {
     fn path_segments_are_encoded() {
         assert_eq!(path_segment("a b/c?d"), "a%20b%2Fc%3Fd");
         assert_eq!(path_segment("ü"), "%C3%BC");
+    }
+
+    #[test]
+    fn values_as_pairs() {
+        let pairs = |value: serde_json::Value, style: Style, explode: bool| {
+            let mut out = Vec::new();
+            serialize_value(&mut out, "p", &value, style, explode);
+            serde_urlencoded::to_string(&out).unwrap()
+        };
+        let list = serde_json::json!([1, "a b", null, true]);
+        assert_eq!(pairs(list.clone(), Style::Form, true), "p=1&p=a+b&p=true");
+        assert_eq!(pairs(list.clone(), Style::Form, false), "p=1%2Ca+b%2Ctrue");
+        assert_eq!(pairs(list.clone(), Style::SpaceDelimited, false), "p=1+a+b+true");
+        assert_eq!(pairs(list.clone(), Style::PipeDelimited, false), "p=1%7Ca+b%7Ctrue");
+        assert_eq!(pairs(list, Style::DeepObject, true), "p%5B0%5D=1&p%5B1%5D=a+b&p%5B3%5D=true");
+        let object = serde_json::json!({"role": "admin", "tags": ["x", "y"], "card": {"city": "Berlin"}, "gone": null});
+        assert_eq!(
+            pairs(object.clone(), Style::DeepObject, true),
+            "p%5Brole%5D=admin&p%5Btags%5D%5B0%5D=x&p%5Btags%5D%5B1%5D=y&p%5Bcard%5D%5Bcity%5D=Berlin"
+        );
+        assert_eq!(pairs(object.clone(), Style::Form, true), "role=admin&tags%5B0%5D=x&tags%5B1%5D=y&card%5Bcity%5D=Berlin");
+        assert_eq!(
+            pairs(object, Style::Form, false),
+            "p=role%2Cadmin%2Ctags%2C%5B%22x%22%2C%22y%22%5D%2Ccard%2C%7B%22city%22%3A%22Berlin%22%7D"
+        );
+        assert_eq!(pairs(serde_json::json!(null), Style::Form, true), "");
+        assert_eq!(pairs(serde_json::json!(2.5), Style::DeepObject, true), "p=2.5");
+    }
+
+    #[test]
+    fn multipart_bytes() {
+        let mut form = Multipart::new();
+        form.text("email", "a@b.c".to_owned());
+        form.text("we\"ird\r\nname", "x".to_owned());
+        form.json("address", &serde_json::json!({"city": "Berlin"})).unwrap();
+        form.file("photo", &Binary::new(b"\x89PNG".to_vec()), "application/octet-stream");
+        form.file("doc", &Binary::new(b"%PDF".to_vec()).with_file_name("a.pdf").with_content_type("application/pdf"), "x/y");
+        let (content_type, body) = form.finish();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        assert!(boundary.starts_with("apigen-") && boundary.len() == 39, "{boundary}");
+        let expected = "--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.c\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"we%22ird%0D%0Aname\"\r\n\r\nx\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"address\"\r\nContent-Type: application/json\r\n\r\n{\"city\":\"Berlin\"}\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo\"\r\nContent-Type: application/octet-stream\r\n\r\n\u{fffd}PNG\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n\
+             --B--\r\n";
+        assert_eq!(String::from_utf8_lossy(&body).replace(boundary, "B"), expected);
+        // A fresh boundary each time.
+        let (again, _) = Multipart::new().finish();
+        assert_ne!(again, content_type);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //!
 //! With the `xml` feature, [`xml`] reads and writes the XML form of generated types.
 
+pub mod binary;
 pub mod check;
 #[cfg(feature = "client")]
 pub mod client;
@@ -20,6 +21,7 @@ pub mod format;
 pub mod xml;
 
 pub use error::{Context, ValidationError, ValidationErrors};
+pub use binary::Binary;
 pub use format::Format;
 
 use serde::de::DeserializeOwned;

@@ -640,7 +640,20 @@ scalar_value!(
     chrono::NaiveDate => true,
     chrono::DateTime<chrono::FixedOffset> => true,
     uuid::Uuid => true,
+    crate::Binary => false,
 );
+
+/// The element's text as UTF-8 bytes; bytes that are not UTF-8 are written with U+FFFD in
+/// their place (XML carries text only).
+impl XmlText for crate::Binary {
+    fn from_xml_text(text: &str) -> Result<Self, String> {
+        Ok(crate::Binary::new(text.as_bytes()))
+    }
+
+    fn to_xml_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.bytes())
+    }
+}
 
 impl XmlText for String {
     fn from_xml_text(text: &str) -> Result<Self, String> {
