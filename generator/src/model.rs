@@ -81,6 +81,9 @@ pub struct Operation {
     pub json_body: Option<Body>,
     /// The body may also be sent as XML (an XML media type beside the JSON one).
     pub xml_body: bool,
+    /// `multipart/form-data` and `application/x-www-form-urlencoded` forms of the body, each
+    /// sent by a method of its own.
+    pub form_bodies: Vec<FormBody>,
     pub body_required: bool,
     /// Every documented response, in the spec's order (`default` last).
     pub responses: Vec<ResponseCase>,
@@ -97,6 +100,50 @@ pub enum ParamLocation {
     Header,
 }
 
+/// A request body sent as a form: by its own client method (`create_customer_multipart`, or
+/// the operation's plain method name where the body has no JSON form).
+#[derive(Debug, Clone)]
+pub struct FormBody {
+    pub kind: FormKind,
+    pub method_name: String,
+    /// The body's type: a struct (or an alias of one).
+    pub ty: TypeRef,
+    /// JSON Pointer of the media type.
+    pub pointer: String,
+    /// The media type's `encoding`, by property wire name.
+    pub encoding: Vec<(String, PartEncoding)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// `multipart/form-data`: each property a part; binary properties are files.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    UrlEncoded,
+}
+
+/// An Encoding Object: how one property of a form is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// `contentType`, split at commas: the content types a multipart part may have (the first
+    /// is used when the value gives none).
+    pub content_types: Vec<String>,
+    /// `style` and `explode`, for a form-urlencoded property.
+    pub style: Style,
+    pub explode: bool,
+}
+
+/// How a parameter (or a form property) is serialized: OpenAPI's `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Path and header parameters.
+    Simple,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub wire_name: String,
@@ -108,6 +155,9 @@ pub struct Parameter {
     /// `explode` for arrays in a query (`form` style): repeated `name=value` pairs, or one
     /// comma-separated value.
     pub explode: bool,
+    pub style: Style,
+    /// Rules of the parameter's schema, checked before the request is sent.
+    pub rules: Rules,
     pub doc: Doc,
 }
 
@@ -347,6 +397,9 @@ pub enum Primitive {
     /// `format: date-time` (RFC 3339 date-time, with offset).
     DateTime,
     Uuid,
+    /// `format: binary`: a file's bytes, with its file name and content type
+    /// (`apigen_runtime::Binary`).
+    Binary,
     /// Any JSON value (a schema without a type).
     Value,
 }

@@ -231,6 +231,11 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
     assert_eq!(server.requests()[0].target, "/v2/customer/add?locale=fr");
 }
 
+/// Pointer and keyword of each violation.
+fn violations(errors: &apigen_runtime::ValidationErrors) -> Vec<(String, &'static str)> {
+    errors.iter().map(|e| (e.pointer.clone(), e.keyword)).collect()
+}
+
 #[tokio::test]
 async fn an_invalid_request_never_leaves_the_process() {
     let server = Server::start(vec![]).await;
@@ -238,10 +243,238 @@ async fn an_invalid_request_never_leaves_the_process() {
     // None of email, old_provider_id, display_name: the spec refuses it.
     let body = pelcro::types::CreateCustomerRequest::default();
     match client.create_customer(42, &body).await {
-        Err(Error::Invalid(errors)) => assert_eq!(errors.iter().map(|e| e.keyword).collect::<Vec<_>>(), vec!["anyOf"]),
+        Err(Error::Invalid(errors)) => assert_eq!(violations(&errors), vec![("/body".to_owned(), "anyOf")]),
         other => panic!("expected the request to be refused, got {other:?}"),
     }
     assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn parameters_and_body_are_checked_together_before_sending() {
+    let server = Server::start(vec![]).await;
+    let client = jtl::Client::new(&server.base).unwrap();
+    // A country code is at most 5 characters; `x-runas` is a number or a UUID.
+    let body: jtl::types::CreateCustomer =
+        serde_json::from_value(json!({
+            "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
+            "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
+        }))
+        .unwrap();
+    let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions { x_runas: Some("someone".into()), ..Default::default() };
+    match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await {
+        Err(Error::Invalid(errors)) => assert_eq!(
+            violations(&errors),
+            vec![("/header/x-runas".to_owned(), "pattern"), ("/body/BillingAddress/CountryIso".to_owned(), "maxLength")]
+        ),
+        other => panic!("expected the request to be refused, got {other:?}"),
+    }
+    // Turned off, the same request is sent as it is.
+    let server = Server::start(vec![reply(201, json!({"Id": 1, "Number": "K1"}))]).await;
+    let mut config = Config::new(&server.base);
+    config.validate_requests = false;
+    let client = jtl::Client::with_config(config).unwrap();
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions { x_runas: Some("someone".into()), ..Default::default() };
+    let _ = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(header(&requests[0], "x-runas"), Some("someone"));
+}
+
+/// The parts of a multipart body, the boundary replaced by `B`, after checking the
+/// `Content-Type` that names it.
+fn multipart_text(request: &Recorded) -> String {
+    let content_type = header(request, "content-type").expect("a content type");
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart body");
+    String::from_utf8_lossy(&request.body).replace(boundary, "B")
+}
+
+#[tokio::test]
+async fn pelcro_multipart_sends_each_field_as_a_part_and_the_photo_as_a_file() {
+    let server = Server::start(vec![reply(200, json!({})), reply(200, json!({}))]).await;
+    let client = pelcro::Client::new(&server.base).unwrap().with_bearer_auth("t");
+    let photo = std::env::temp_dir().join(format!("apigen-photo-{}.png", std::process::id()));
+    std::fs::write(&photo, b"\x89PNG\r\n").unwrap();
+    let mut body: pelcro::types::CreateCustomerForm =
+        serde_json::from_value(json!({"email": "ada@example.com", "first_name": "Ada", "metadata": {"plan": "gold"}, "tele_marketing": true}))
+            .unwrap();
+    body.profile_photo = Some(apigen_runtime::Binary::from_file(&photo).unwrap().with_content_type("image/png"));
+    let done = client.create_customer_multipart(42, &body).await.unwrap();
+    assert!(matches!(done.value, pelcro::client::CreateCustomerResponse::Ok));
+    // From bytes, without a file name or content type: the property's name and the first
+    // content type the spec's `encoding` allows.
+    body.profile_photo = Some(apigen_runtime::Binary::new(b"\xff\xd8\xff".to_vec()));
+    client.create_customer_multipart(42, &body).await.unwrap();
+    std::fs::remove_file(&photo).unwrap();
+
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("POST", "/api/v1/core/customers?site_id=42"));
+    assert_eq!(header(&requests[0], "authorization"), Some("Bearer t"));
+    let file_name = photo.file_name().unwrap().to_str().unwrap();
+    // Bytes that are not UTF-8 read as U+FFFD in the text compared.
+    const R: char = '\u{fffd}';
+    let fields = "--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nada@example.com\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\nAda\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"tele_marketing\"\r\n\r\ntrue\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{\"plan\":\"gold\"}\r\n";
+    assert_eq!(
+        multipart_text(&requests[0]),
+        format!("{fields}--B\r\nContent-Disposition: form-data; name=\"profile_photo\"; filename=\"{file_name}\"\r\nContent-Type: image/png\r\n\r\n{R}PNG\r\n\r\n--B--\r\n")
+    );
+    assert!(requests[0].body.windows(6).any(|w| w == b"\x89PNG\r\n"), "the file's bytes as they are");
+    assert_eq!(
+        multipart_text(&requests[1]),
+        format!("{fields}--B\r\nContent-Disposition: form-data; name=\"profile_photo\"; filename=\"profile_photo\"\r\nContent-Type: image/jpeg\r\n\r\n{R}{R}{R}\r\n--B--\r\n")
+    );
+}
+
+#[tokio::test]
+async fn pelcro_multipart_refuses_a_content_type_the_spec_does_not_allow() {
+    let server = Server::start(vec![]).await;
+    let client = pelcro::Client::new(&server.base).unwrap();
+    let body = pelcro::types::CreateCustomerForm {
+        email: Some("ada@example.com".into()),
+        profile_photo: Some(apigen_runtime::Binary::new(b"GIF89a".to_vec()).with_content_type("image/gif")),
+        ..Default::default()
+    };
+    match client.create_customer_multipart(42, &body).await {
+        Err(Error::Invalid(errors)) => {
+            assert_eq!(violations(&errors), vec![("/body/profile_photo".to_owned(), "contentType")]);
+            assert_eq!(errors.iter().next().unwrap().message, "content type `image/gif` is not one of image/jpeg, image/png");
+        }
+        other => panic!("expected the request to be refused, got {other:?}"),
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_idempotency_key_makes_resending_safe() {
+    // With a key: a timeout and a 500 are retried, with the same key and bytes.
+    let slow = Reply { status: 201, headers: vec![], body: "{}".into(), delay: Duration::from_secs(3) };
+    let created = json!({"id": 7, "name": "Acme"});
+    let server = Server::start(vec![slow, reply(500, json!({"detail": "oops"})), reply(201, created)]).await;
+    let mut config = Config::new(&server.base);
+    config.timeout = Duration::from_millis(300);
+    let client = revnue::Client::with_config(config).unwrap();
+    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let done = client.idempotent("key-1").create_customer(&body).await.unwrap();
+    assert!(matches!(done.value, revnue::client::CreateCustomerResponse::Created(ref c) if c.id == Some(7)));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(header(request, "idempotency-key"), Some("key-1"));
+        assert_eq!(request.body, requests[0].body);
+    }
+    // The client itself carries no key, and without one a 500 is not sent again.
+    let server = Server::start(vec![reply(500, json!({"detail": "oops"})), reply(201, json!({}))]).await;
+    let client = revnue::Client::new(&server.base).unwrap();
+    match client.create_customer(&body).await {
+        Err(Error::UnexpectedStatus(response)) => assert_eq!(response.status, 500),
+        other => panic!("expected the 500, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(header(&server.requests()[0], "idempotency-key"), None);
+    // A key that cannot be a header is refused before anything is sent.
+    match client.idempotent("a\nb").create_customer(&body).await {
+        Err(Error::Request(message)) => assert_eq!(message, "the value of header `idempotency-key` cannot be sent in a header"),
+        other => panic!("expected the key to be refused, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn revnue_every_documented_status() {
+    let detail = |status: u16| reply(status, json!({"detail": format!("status {status}")}));
+    let server = Server::start(vec![
+        reply(201, json!({"id": 7, "name": "Acme"})),
+        detail(400),
+        detail(401),
+        detail(404),
+        detail(405),
+        Reply { status: 429, headers: vec![("content-type", "application/json"), ("retry-after", "3600")], body: json!({"detail": "status 429"}).to_string(), delay: Duration::ZERO },
+    ])
+    .await;
+    let client = revnue::Client::new(&server.base).unwrap();
+    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    use revnue::client::CreateCustomerResponse as R;
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        let done = client.create_customer(&body).await.unwrap();
+        let detail = match &done.value {
+            R::Created(c) => c.name.clone().unwrap_or_default(),
+            R::BadRequest(e) | R::Unauthorized(e) | R::NotFound(e) | R::MethodNotAllowed(e) | R::TooManyRequests(e) => e.detail.clone(),
+        };
+        seen.push((done.status.as_u16(), detail));
+    }
+    assert_eq!(
+        seen,
+        vec![
+            (201, "Acme".to_owned()),
+            (400, "status 400".to_owned()),
+            (401, "status 401".to_owned()),
+            (404, "status 404".to_owned()),
+            (405, "status 405".to_owned()),
+            // A Retry-After beyond `max_retry_after` ends the retries: the 429 is the answer.
+            (429, "status 429".to_owned()),
+        ]
+    );
+    assert_eq!(server.requests().len(), 6);
+}
+
+#[tokio::test]
+async fn simplepin_every_documented_status() {
+    let profile = json!({"id": 5, "customer_name": "Ada"});
+    let bare = |status: u16| Reply { status, headers: vec![], body: String::new(), delay: Duration::ZERO };
+    let server = Server::start(vec![reply(200, profile.clone()), reply(201, profile), bare(401), bare(403), bare(404)]).await;
+    let client = simplepin::Client::new(&server.base).unwrap();
+    let body = simplepin::types::CcProfileApiV2Model::default();
+    use simplepin::client::CreateCustomerResponse as R;
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let done = client.create_customer(&body, Default::default()).await.unwrap();
+        seen.push(match done.value {
+            R::Ok(p) => format!("{} Ok {:?}", done.status, p.customer_name),
+            R::Created(p) => format!("{} Created {:?}", done.status, p.id),
+            R::Unauthorized => format!("{} Unauthorized", done.status),
+            R::Forbidden => format!("{} Forbidden", done.status),
+            R::NotFound => format!("{} NotFound", done.status),
+        });
+    }
+    assert_eq!(
+        seen,
+        vec![
+            "200 OK Ok Some(\"Ada\")",
+            "201 Created Created Some(5)",
+            "401 Unauthorized Unauthorized",
+            "403 Forbidden Forbidden",
+            "404 Not Found NotFound"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn pelcro_and_revcent_every_documented_status() {
+    let bare = |status: u16| Reply { status, headers: vec![], body: String::new(), delay: Duration::ZERO };
+    let server = Server::start(vec![bare(200), bare(400), bare(401)]).await;
+    let client = pelcro::Client::new(&server.base).unwrap();
+    let body: pelcro::types::CreateCustomerRequest = serde_json::from_value(json!({"email": "a@b.co"})).unwrap();
+    use pelcro::client::CreateCustomerResponse as P;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(client.create_customer(1, &body).await.unwrap().value);
+    }
+    assert_eq!(seen, vec![P::Ok, P::BadRequest, P::Unauthorized]);
+    // RevCent: 200 and, for every other status, `default`, typed the same.
+    let failure = json!({"code": 0, "error_code": "unauthorized", "message": "no key"});
+    let server = Server::start(vec![reply(401, failure.clone()), reply(503, failure)]).await;
+    let mut config = Config::new(format!("{}/v2", server.base));
+    config.max_retries = 0;
+    let client = revcent::Client::with_config(config).unwrap();
+    for status in [401, 503] {
+        let done = client.create_customer(&revcent_request()).await.unwrap();
+        assert_eq!(done.status, status);
+        assert!(matches!(done.value, revcent::client::CreateCustomerResponse::Default(ref e) if e.error_code.as_deref() == Some("unauthorized")));
+    }
 }
 
 #[tokio::test]
@@ -297,5 +530,91 @@ async fn simplepin_sends_and_reads_xml() {
     assert_eq!(
         String::from_utf8(request.body.clone()).unwrap(),
         "<add_update_cc_profile_model><customer_name>Ada</customer_name><main_address><selected>1</selected></main_address></add_update_cc_profile_model>"
+    );
+}
+
+// The `forms` fixture (tests/fixtures/forms.yaml): form bodies and parameter styles.
+use apigen_tests::fixtures::forms;
+
+#[tokio::test]
+async fn a_form_urlencoded_body_follows_its_encoding() {
+    let server = Server::start(vec![reply(200, json!({"id": "ch_1"}))]).await;
+    let client = forms::client::Client::new(&server.base).unwrap();
+    let body: forms::types::CreateChargeRequest = serde_json::from_value(json!({
+        "amount": 100,
+        "currency": "eur",
+        "description": "Tea & cake",
+        "tags": ["a", "b"],
+        "expand": ["customer"],
+        "metadata": {"order": "42"},
+        "card": {"name": "Ada", "address": {"city": "Berlin", "lines": ["Unter den Linden 1"]}},
+    }))
+    .unwrap();
+    let done = client.create_charge(&body).await.unwrap();
+    assert!(matches!(done.value, forms::client::CreateChargeResponse::Ok(ref c) if c.id.as_deref() == Some("ch_1")));
+    let request = &server.requests()[0];
+    assert_eq!(header(request, "content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        String::from_utf8(request.body.clone()).unwrap(),
+        "amount=100&currency=eur&description=Tea+%26+cake&tags=a&tags=b&expand%5B0%5D=customer&metadata%5Border%5D=42\
+         &card%5Bname%5D=Ada&card%5Baddress%5D%5Bcity%5D=Berlin&card%5Baddress%5D%5Blines%5D%5B0%5D=Unter+den+Linden+1"
+    );
+}
+
+#[tokio::test]
+async fn query_parameters_in_every_style() {
+    let server = Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let client = forms::client::Client::new(&server.base).unwrap();
+    let options = forms::client::SearchOptions {
+        filter: Some(serde_json::from_value(json!({"status": "open", "created": {"gte": 5}})).unwrap()),
+        ids: Some(vec![1, 2]),
+        words: Some(vec!["tea".into(), "cake".into()]),
+        flags: Some(vec!["x".into(), "y".into()]),
+        limit: Some(10),
+    };
+    client.search("books", options).await.unwrap();
+    assert_eq!(
+        server.requests()[0].target,
+        "/search/books?filter%5Bstatus%5D=open&filter%5Bcreated%5D%5Bgte%5D=5&ids=1%2C2&words=tea+cake&flags=x%7Cy&limit=10"
+    );
+    // Rules of path and query parameters are checked before sending.
+    let options = forms::client::SearchOptions { limit: Some(0), ..Default::default() };
+    match client.search("Books!", options).await {
+        Err(Error::Invalid(errors)) => {
+            assert_eq!(violations(&errors), vec![("/path/kind".to_owned(), "pattern"), ("/query/limit".to_owned(), "minimum")])
+        }
+        other => panic!("expected the request to be refused, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_multipart_body_with_files_arrays_and_objects() {
+    let server = Server::start(vec![Reply { status: 201, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let client = forms::client::Client::new(&server.base).unwrap();
+    let body = forms::types::UploadDocumentRequest {
+        file: apigen_runtime::Binary::new(b"%PDF-1.7".to_vec()).with_file_name("report \"final\".pdf"),
+        title: Some("Report".into()),
+        pages: Some(3),
+        attachments: Some(vec![
+            apigen_runtime::Binary::new(b"png".to_vec()).with_file_name("a.png"),
+            apigen_runtime::Binary::new(b"jpg".to_vec()).with_file_name("b.jpg").with_content_type("image/jpeg"),
+        ]),
+        labels: Some(vec!["x".into(), "y".into()]),
+        owner: Some(serde_json::from_value(json!({"name": "Ada"})).unwrap()),
+    };
+    let done = client.upload_document(Some(&body)).await.unwrap();
+    assert!(matches!(done.value, forms::client::UploadDocumentResponse::Created));
+    assert_eq!(
+        multipart_text(&server.requests()[0]),
+        "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"report %22final%22.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nReport\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"pages\"\r\n\r\n3\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\npng\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"b.jpg\"\r\nContent-Type: image/jpeg\r\n\r\njpg\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\nx\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"labels\"\r\n\r\ny\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"owner\"\r\nContent-Type: application/json\r\n\r\n{\"name\":\"Ada\"}\r\n\
+         --B--\r\n"
     );
 }

@@ -53,6 +53,11 @@ fn xml_objects() {
     assert_fixture("xml");
 }
 
+#[test]
+fn forms_and_parameter_styles() {
+    assert_fixture("forms");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

@@ -41,6 +41,19 @@ impl Client {
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+    /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
+    /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
+    /// key performs the request once however often it arrives, so such a request is
+    /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
+    /// (within `Config::max_retries`). Use a new key for every distinct request.
+    pub fn idempotent(
+        &self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let mut client = self.clone();
+        client.transport = client.transport.with_idempotency_key(key.into());
+        client
+    }
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
@@ -67,6 +80,24 @@ impl Client {
         ::apigen_runtime::client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
         ::apigen_runtime::client::Error,
     > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            if let ::std::option::Option::Some(v) = &options.x_runas {
+                cx.push_key("header");
+                cx.push_key("x-runas");
+                ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
+                cx.pop();
+                cx.pop();
+            }
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
         let mut request = ::apigen_runtime::client::Request::new(
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/customers"),
@@ -95,10 +126,6 @@ impl Client {
                 )?;
         }
         request.header("accept", "application/json")?;
-        if self.transport.config().validate_requests {
-            ::apigen_runtime::Validate::validate(body)
-                .map_err(::apigen_runtime::client::Error::Invalid)?;
-        }
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
@@ -182,3 +209,7 @@ pub struct CustomerHeaderCreateCustomerAsyncOptions {
     /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
     pub x_session_id: ::std::option::Option<::uuid::Uuid>,
 }
+
+static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
+    "^(?:[0-9]+|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$",
+);

@@ -41,6 +41,19 @@ impl Client {
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+    /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
+    /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
+    /// key performs the request once however often it arrives, so such a request is
+    /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
+    /// (within `Config::max_retries`). Use a new key for every distinct request.
+    pub fn idempotent(
+        &self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let mut client = self.clone();
+        client.transport = client.transport.with_idempotency_key(key.into());
+        client
+    }
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
@@ -64,6 +77,17 @@ impl Client {
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
         let mut request = ::apigen_runtime::client::Request::new(
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/api/v1/core/customers"),
@@ -76,11 +100,163 @@ impl Client {
                     &::std::format!("Bearer {}", secret.expose()),
                 )?;
         }
-        if self.transport.config().validate_requests {
-            ::apigen_runtime::Validate::validate(body)
-                .map_err(::apigen_runtime::client::Error::Invalid)?;
-        }
         request.json_body(body)?;
+        let response = self.transport.send(request).await?;
+        match response.status.as_u16() {
+            200 => {
+                let value = CreateCustomerResponse::Ok;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            400 => {
+                let value = CreateCustomerResponse::BadRequest;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            401 => {
+                let value = CreateCustomerResponse::Unauthorized;
+                ::std::result::Result::Ok(
+                    ::apigen_runtime::client::Responded::new(response, value),
+                )
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(
+                        ::std::boxed::Box::new(response),
+                    ),
+                )
+            }
+        }
+    }
+    /// Create customer
+    ///
+    /// Create a new customer. At least one of `email`, `old_provider_id` or `display_name` must be sent. Accounts with an active TAP payment gateway must also send `email`, `first_name`, `last_name` and `phone`; that rule depends on the account configuration, so only the server enforces it. The body may be `multipart/form-data` (needed to upload `profile_photo`) or `application/json` (same fields without the file).
+    ///
+    /// `POST /api/v1/core/customers`, with the body as `multipart/form-data`.
+    ///
+    /// JSON Pointer: `#/paths/~1api~1v1~1core~1customers/post`
+    pub async fn create_customer_multipart(
+        &self,
+        site_id: i32,
+        body: &CreateCustomerForm,
+    ) -> ::std::result::Result<
+        ::apigen_runtime::client::Responded<CreateCustomerResponse>,
+        ::apigen_runtime::client::Error,
+    > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                if let ::std::option::Option::Some(files) = &v.profile_photo {
+                    cx.push_key("profile_photo");
+                    ::apigen_runtime::binary::check_content_type(
+                        cx,
+                        files,
+                        &["image/jpeg", "image/png"],
+                    );
+                    cx.pop();
+                }
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
+        let mut request = ::apigen_runtime::client::Request::new(
+            ::apigen_runtime::client::Method::POST,
+            ::std::string::String::from("/api/v1/core/customers"),
+        );
+        request.query("site_id", site_id.to_string());
+        if let ::std::option::Option::Some(secret) = &self.bearer_auth {
+            request
+                .secret_header(
+                    "authorization",
+                    &::std::format!("Bearer {}", secret.expose()),
+                )?;
+        }
+        let mut form = ::apigen_runtime::client::Multipart::new();
+        if let ::std::option::Option::Some(value) = &body.email {
+            form.text("email", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.skip_email_dns_validations {
+            form.text("skip_email_dns_validations", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.first_name {
+            form.text("first_name", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.last_name {
+            form.text("last_name", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.phone {
+            form.text("phone", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.tele_marketing {
+            form.text("tele_marketing", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.mail_marketing {
+            form.text("mail_marketing", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.email_hardbounce {
+            form.text("email_hardbounce", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.metadata {
+            form.json("metadata", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &body.old_provider_id {
+            form.text("old_provider_id", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.display_name {
+            form.text("display_name", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.organization {
+            form.text("organization", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.is_imported {
+            form.text("is_imported", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.tin {
+            form.text("tin", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.password {
+            form.text("password", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.password_type {
+            form.text("password_type", value.as_str().to_owned());
+        }
+        if let ::std::option::Option::Some(value) = &body.username {
+            form.text("username", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.title {
+            form.text("title", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.salutation {
+            form.text("salutation", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.timezone {
+            form.text("timezone", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.language {
+            form.text("language", value.as_str().to_owned());
+        }
+        if let ::std::option::Option::Some(value) = &body.payment_gateway_id {
+            form.text("payment_gateway_id", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.import_payment_methods {
+            form.text("import_payment_methods", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.email_confirm {
+            form.text("email_confirm", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.billing_email {
+            form.text("billing_email", value.to_string());
+        }
+        if let ::std::option::Option::Some(value) = &body.profile_photo {
+            form.file("profile_photo", value, "image/jpeg");
+        }
+        request.multipart_body(form);
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => {

@@ -630,7 +630,7 @@ pub struct CreateCustomerForm {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::present"
     )]
-    pub profile_photo: ::std::option::Option<::std::string::String>,
+    pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
 }
 
 impl ::serde::Serialize for CreateCustomerForm {

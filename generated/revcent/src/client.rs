@@ -41,6 +41,19 @@ impl Client {
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+    /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
+    /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
+    /// key performs the request once however often it arrives, so such a request is
+    /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
+    /// (within `Config::max_retries`). Use a new key for every distinct request.
+    pub fn idempotent(
+        &self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let mut client = self.clone();
+        client.transport = client.transport.with_idempotency_key(key.into());
+        client
+    }
     /// Sets the credential of `apiKeyAuth`: an API key sent in the `x-api-key` header. It never appears in `Debug` output.
     pub fn with_api_key_auth(
         mut self,
@@ -63,6 +76,17 @@ impl Client {
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
         let mut request = ::apigen_runtime::client::Request::new(
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/customers"),
@@ -71,10 +95,6 @@ impl Client {
             request.secret_header("x-api-key", secret.expose())?;
         }
         request.header("accept", "application/json")?;
-        if self.transport.config().validate_requests {
-            ::apigen_runtime::Validate::validate(body)
-                .map_err(::apigen_runtime::client::Error::Invalid)?;
-        }
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

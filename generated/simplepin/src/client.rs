@@ -36,6 +36,19 @@ impl Client {
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+    /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
+    /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
+    /// key performs the request once however often it arrives, so such a request is
+    /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
+    /// (within `Config::max_retries`). Use a new key for every distinct request.
+    pub fn idempotent(
+        &self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let mut client = self.clone();
+        client.transport = client.transport.with_idempotency_key(key.into());
+        client
+    }
     /// Add a customer
     ///
     /// This endpoint allows the developer to create a customer within SimplePin's database. Please note, that before creating a new customer, you need to call the endpoint getCustomer to validate if such customer even exists in SimplePin's database. When creating a customer, please pay attention to the country and province of the customer. For this reason, make sure to use getCountries and getProvinces endpoints.
@@ -51,6 +64,17 @@ impl Client {
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
         let mut request = ::apigen_runtime::client::Request::new(
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/v2/customer/add"),
@@ -59,10 +83,6 @@ impl Client {
             request.query("locale", value.to_string());
         }
         request.header("accept", "application/json")?;
-        if self.transport.config().validate_requests {
-            ::apigen_runtime::Validate::validate(body)
-                .map_err(::apigen_runtime::client::Error::Invalid)?;
-        }
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
@@ -142,6 +162,17 @@ impl Client {
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
+        if self.transport.config().validate_requests {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            {
+                let v = body;
+                cx.push_key("body");
+                ::apigen_runtime::Validate::validate_at(v, cx);
+                cx.pop();
+            }
+            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+        }
         let mut request = ::apigen_runtime::client::Request::new(
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/v2/customer/add"),
@@ -150,10 +181,6 @@ impl Client {
             request.query("locale", value.to_string());
         }
         request.header("accept", "application/xml")?;
-        if self.transport.config().validate_requests {
-            ::apigen_runtime::Validate::validate(body)
-                .map_err(::apigen_runtime::client::Error::Invalid)?;
-        }
         request.xml_body(body.to_xml());
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

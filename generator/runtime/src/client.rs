@@ -229,6 +229,25 @@ pub fn serialize_value(out: &mut Vec<(String, String)>, name: &str, value: &serd
     }
 }
 
+/// The pairs of a form body: each property of `value` (an object) as its `encoding` says
+/// (`(name, style, explode)`; `form` with `explode` where it says nothing). See
+/// [`serialize_value`].
+pub fn form_pairs(value: &serde_json::Value, encodings: &[(&str, Style, bool)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(map) = value {
+        for (name, property) in map {
+            let (style, explode) =
+                encodings.iter().find(|(n, _, _)| n == name).map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
+            match (property, style, explode) {
+                // A property is named by itself, also when it is an object written `form`.
+                (serde_json::Value::Object(_), Style::Form, true) => nested(&mut out, name, property),
+                _ => serialize_value(&mut out, name, property, style, explode),
+            }
+        }
+    }
+    out
+}
+
 /// `name[key]=value` and `name[index]=value`, all the way down.
 fn nested(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value) {
     use serde_json::Value;
@@ -406,12 +425,21 @@ impl std::error::Error for Error {}
 pub struct Transport {
     http: reqwest::Client,
     config: Config,
+    /// Sent as `Idempotency-Key` with every request (see the module docs).
+    idempotency_key: Option<String>,
 }
 
 impl Transport {
     pub fn new(config: Config) -> Result<Self, Error> {
         let http = reqwest::Client::builder().timeout(config.timeout).build().map_err(Error::Transport)?;
-        Ok(Self { http, config })
+        Ok(Self { http, config, idempotency_key: None })
+    }
+
+    /// A copy that sends `Idempotency-Key: <key>` with its requests, and may therefore send
+    /// them again where the server may have seen them. A key that cannot be a header value
+    /// is an `Error::Request` when a request is sent.
+    pub fn with_idempotency_key(&self, key: String) -> Self {
+        Self { idempotency_key: Some(key), ..self.clone() }
     }
 
     pub fn config(&self) -> &Config {
@@ -419,7 +447,12 @@ impl Transport {
     }
 
     /// Sends `request`, retrying where that is safe (see the module docs).
-    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+    pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
+        if let Some(key) = &self.idempotency_key {
+            if !request.is_idempotent() {
+                request.header("idempotency-key", key)?;
+            }
+        }
         let url = format!("{}{}", self.config.base_url, request.path);
         let mut attempt = 0;
         loop {

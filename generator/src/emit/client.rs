@@ -10,7 +10,11 @@ use quote::{format_ident, quote};
 
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
-use crate::model::{ApiModel, Operation, ParamLocation, Parameter, Primitive, SecurityKind, Status, TypeKind, TypeRef};
+use super::validate::Checks;
+use crate::model::{
+    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, Struct, Style,
+    TypeKind, TypeRef,
+};
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
     let credentials = model.security_schemes.iter().map(|scheme| {
@@ -46,14 +50,21 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             pub const DEFAULT_BASE_URL: &str = #url;
         }
     });
-    let methods: Vec<TokenStream> = model
-        .operations
-        .iter()
-        .flat_map(|op| {
-            let xml = op.xml_body && op.json_body.as_ref().is_some_and(|b| has_xml_form(model, &b.ty));
-            std::iter::once(method(model, op, false)).chain(xml.then(|| method(model, op, true)))
-        })
-        .collect();
+    let mut checks = Checks::new(model);
+    let mut methods: Vec<TokenStream> = Vec::new();
+    for op in &model.operations {
+        // The plain method sends JSON, or no body, unless a form has taken its name.
+        if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
+            methods.push(method(model, &mut checks, op, Sends::Json));
+        }
+        if op.xml_body && op.json_body.as_ref().is_some_and(|b| has_xml_form(model, &b.ty)) {
+            methods.push(method(model, &mut checks, op, Sends::Xml));
+        }
+        for form in &op.form_bodies {
+            methods.push(method(model, &mut checks, op, Sends::Form(form)));
+        }
+    }
+    let statics = checks.statics();
     let items: Vec<TokenStream> = model.operations.iter().flat_map(|op| [response_enum(model, op), options_struct(model, op)]).collect();
     let title = format!(" A client of {}.", model.title.trim());
     quote! {
@@ -89,11 +100,23 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
                 self.transport.config()
             }
 
+            /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
+            /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
+            /// key performs the request once however often it arrives, so such a request is
+            /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
+            /// (within `Config::max_retries`). Use a new key for every distinct request.
+            pub fn idempotent(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                let mut client = self.clone();
+                client.transport = client.transport.with_idempotency_key(key.into());
+                client
+            }
+
             #( #setters )*
             #( #methods )*
         }
 
         #( #items )*
+        #statics
     }
 }
 
@@ -158,21 +181,47 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
     }
 }
 
-/// The method of an operation; with `xml`, the variant that sends the body as XML and asks
-/// for XML responses (`create_customer_xml`).
-fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
-    let name = if xml { format_ident!("{}_xml", op.method_name) } else { ident(&op.method_name) };
+/// What a method sends as the body.
+#[derive(Clone, Copy)]
+enum Sends<'a> {
+    /// The JSON body, if the operation has one (the plain method).
+    Json,
+    /// The JSON body's type written as XML, with XML responses asked for (`<name>_xml`).
+    Xml,
+    /// A form of the body (`<name>_multipart`, `<name>_form`, or the plain name).
+    Form(&'a FormBody),
+}
+
+/// One method of an operation: see [`Sends`].
+fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>) -> TokenStream {
+    let name = match sends {
+        Sends::Json => ident(&op.method_name),
+        Sends::Xml => format_ident!("{}_xml", op.method_name),
+        Sends::Form(form) => ident(&form.method_name),
+    };
     let mut doc = op.doc.clone();
-    let line = if xml {
-        format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path)
-    } else {
-        format!("`{} {}`", op.method.to_uppercase(), op.path)
+    let line = match sends {
+        Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
+        Sends::Xml => format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path),
+        Sends::Form(form) => format!(
+            "`{} {}`, with the body as `{}`.",
+            op.method.to_uppercase(),
+            op.path,
+            match form.kind {
+                FormKind::Multipart => "multipart/form-data",
+                FormKind::UrlEncoded => "application/x-www-form-urlencoded",
+            }
+        ),
     };
     doc.description = Some(match doc.description.take() {
         Some(text) => format!("{text}\n\n{line}"),
         None => line,
     });
     let doc = doc_attrs(&doc);
+    let body_ty: Option<&TypeRef> = match sends {
+        Sends::Json | Sends::Xml => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Form(form) => Some(&form.ty),
+    };
 
     // Arguments, in the written order.
     let path_params = path_order(op);
@@ -183,7 +232,7 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
         let ty = argument_type(model, &p.ty);
         args.push(quote!(#arg: #ty));
     }
-    let body = op.json_body.as_ref().map(|b| type_tokens(model, &b.ty));
+    let body = body_ty.map(|ty| type_tokens(model, ty));
     if let Some(body) = &body {
         args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: ::std::option::Option<&#body>) });
     }
@@ -215,13 +264,62 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
     let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
     let method = format_ident!("{}", op.method.to_uppercase());
 
+    // Validation: the parameters and the body, into one list of violations, each pointer
+    // into the request as a whole (`/query/site_id`, `/body/email`).
+    let mut validation: Vec<TokenStream> = Vec::new();
+    for p in &op.parameters {
+        let check = checks.check(&p.ty, &p.rules);
+        if check.is_empty() {
+            continue;
+        }
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let wire = &p.wire_name;
+        let located = quote! { cx.push_key(#location); cx.push_key(#wire); #check cx.pop(); cx.pop(); };
+        let arg = ident(&p.rust_name);
+        validation.push(if !p.required {
+            quote! { if let ::std::option::Option::Some(v) = &options.#arg { #located } }
+        } else if by_reference(model, &p.ty) {
+            quote! { { let v = #arg; #located } }
+        } else {
+            quote! { { let v = &#arg; #located } }
+        });
+    }
+    if let Some(ty) = body_ty {
+        let mut check = checks.check(ty, &Rules::default());
+        if let Sends::Form(form) = sends {
+            check.extend(content_type_checks(model, form));
+        }
+        if !check.is_empty() {
+            let located = quote! { cx.push_key("body"); #check cx.pop(); };
+            validation.push(if op.body_required {
+                quote! { { let v = body; #located } }
+            } else {
+                quote! { if let ::std::option::Option::Some(v) = body { #located } }
+            });
+        }
+    }
+    let validate = (!validation.is_empty()).then(|| {
+        quote! {
+            if self.transport.config().validate_requests {
+                let mut context = ::apigen_runtime::Context::new();
+                let cx = &mut context;
+                #( #validation )*
+                context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+            }
+        }
+    });
+
     let mut setup: Vec<TokenStream> = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
         let wire = p.wire_name.to_ascii_lowercase();
         let wire = if p.location == ParamLocation::Header { wire } else { p.wire_name.clone() };
         let put = |value: TokenStream| -> TokenStream {
             match p.location {
-                ParamLocation::Query => put_query(model, &wire, value, &p.ty, p.explode),
+                ParamLocation::Query => put_query(model, &wire, value, p),
                 _ => {
                     let text = str_arg(model, value, &p.ty);
                     quote! { request.header(#wire, #text)?; }
@@ -251,45 +349,19 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
         setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
     }
     if op.responses.iter().any(|r| r.body.is_some()) {
-        let accept = if xml { "application/xml" } else { "application/json" };
+        let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
         setup.push(quote! { request.header("accept", #accept)?; });
     }
-    let put_body = if xml { quote!(request.xml_body(body.to_xml());) } else { quote!(request.json_body(body)?;) };
-    // A named struct, union or enum validates itself; any other body (a string, an array, an
-    // alias with rules of its own) is checked as JSON by the crate's registry.
-    let self_validating = op.json_body.as_ref().is_some_and(|b| match &b.ty {
-        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::Alias(_)),
-        _ => false,
-    });
-    let op_id = &op.id;
-    let validate = if self_validating {
-        quote! { ::apigen_runtime::Validate::validate(body).map_err(::apigen_runtime::client::Error::Invalid)?; }
-    } else {
-        quote! {
-            let json = ::serde_json::to_vec(body)
-                .map_err(|e| ::apigen_runtime::client::Error::Request(::std::format!("the body cannot be written as JSON: {e}")))?;
-            if let ::std::option::Option::Some(::std::result::Result::Err(errors)) = crate::validate_request(#op_id, &json) {
-                return ::std::result::Result::Err(::apigen_runtime::client::Error::Invalid(errors));
-            }
-        }
+    let put_body = match sends {
+        Sends::Json => quote!(request.json_body(body)?;),
+        Sends::Xml => quote!(request.xml_body(body.to_xml());),
+        Sends::Form(form) => form_body(model, form),
     };
-    let validate_and_send_body = body.as_ref().map(|_| {
+    let send_body = body.as_ref().map(|_| {
         if op.body_required {
-            quote! {
-                if self.transport.config().validate_requests {
-                    #validate
-                }
-                #put_body
-            }
+            put_body
         } else {
-            quote! {
-                if let ::std::option::Option::Some(body) = body {
-                    if self.transport.config().validate_requests {
-                        #validate
-                    }
-                    #put_body
-                }
-            }
+            quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
         }
     });
 
@@ -337,19 +409,151 @@ fn method(model: &ApiModel, op: &Operation, xml: bool) -> TokenStream {
             Status::Default => fallback = result,
         }
     }
-    let request = if setup.is_empty() && validate_and_send_body.is_none() { quote!(request) } else { quote!(mut request) };
+    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
     quote! {
         #doc
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+            #validate
             let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
             #( #setup )*
-            #validate_and_send_body
+            #send_body
             let response = self.transport.send(request).await?;
             match response.status.as_u16() {
                 #( #arms )*
                 _ => #fallback,
             }
         }
+    }
+}
+
+/// The struct a form body is made from, through aliases.
+fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
+    match resolve(model, &form.ty) {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The content types the form's `encoding` allows for a property, if it lists any.
+fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
+    form.encoding.iter().find(|(name, _)| name == wire).map(|(_, e)| e.content_types.as_slice()).filter(|t| !t.is_empty())
+}
+
+/// Checks of the file parts' content types against the form's `encoding`, on `v` (the body).
+fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
+    let Some(s) = form_struct(model, form) else { return TokenStream::new() };
+    let mut out = Vec::new();
+    for field in &s.fields {
+        let Some(allowed) = allowed_types(form, &field.wire_name) else { continue };
+        let (each, is_list) = match resolve(model, &field.ty) {
+            TypeRef::Vec(item) => (resolve(model, item), true),
+            other => (other, false),
+        };
+        if !matches!(each, TypeRef::Primitive(Primitive::Binary)) {
+            continue;
+        }
+        let name = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let check = if is_list {
+            quote! { for (i, file) in files.iter().enumerate() { cx.push_index(i); ::apigen_runtime::binary::check_content_type(cx, file, &[#( #allowed ),*]); cx.pop(); } }
+        } else {
+            quote! { ::apigen_runtime::binary::check_content_type(cx, files, &[#( #allowed ),*]); }
+        };
+        let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
+        out.push(if optional {
+            quote! { if let ::std::option::Option::Some(files) = &v.#name { cx.push_key(#wire); #check cx.pop(); } }
+        } else {
+            quote! { { let files = &v.#name; cx.push_key(#wire); #check cx.pop(); } }
+        });
+    }
+    quote!(#( #out )*)
+}
+
+/// Puts a form body (`body`) on the request.
+fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
+    match form.kind {
+        FormKind::UrlEncoded => {
+            let encodings = form.encoding.iter().map(|(name, e)| {
+                let style = style_tokens(e.style);
+                let explode = e.explode;
+                quote!((#name, #style, #explode))
+            });
+            quote! {
+                request.form_body(&::apigen_runtime::client::form_pairs(&::apigen_runtime::check::to_json(body), &[#( #encodings ),*]))?;
+            }
+        }
+        FormKind::Multipart => {
+            let Some(s) = form_struct(model, form) else { return quote!() };
+            let mut parts = Vec::new();
+            for field in &s.fields {
+                let name = ident(&field.rust_name);
+                let wire = &field.wire_name;
+                let default_type = allowed_types(form, wire).and_then(|t| t.first()).map_or("application/octet-stream", String::as_str);
+                let put = multipart_part(model, quote!(#wire), quote!(value), &field.ty, default_type);
+                let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
+                parts.push(if optional {
+                    quote! { if let ::std::option::Option::Some(value) = &body.#name { #put } }
+                } else {
+                    quote! { { let value = &body.#name; #put } }
+                });
+            }
+            if let Some((field, ty)) = &s.additional {
+                let name = ident(field);
+                let put = multipart_part(model, quote!(key), quote!(value), ty, "application/octet-stream");
+                parts.push(quote! { for (key, value) in &body.#name { #put } });
+            }
+            quote! {
+                let mut form = ::apigen_runtime::client::Multipart::new();
+                #( #parts )*
+                request.multipart_body(form);
+            }
+        }
+    }
+}
+
+/// The part(s) of one property of a multipart body (`value`, a reference), as OpenAPI 3.0
+/// says: a file for a binary value, text for a scalar, one part per item for an array of
+/// those, JSON for anything else.
+fn multipart_part(model: &ApiModel, name: TokenStream, value: TokenStream, ty: &TypeRef, default_type: &str) -> TokenStream {
+    let resolved = resolve(model, ty);
+    if let TypeRef::Vec(item) = resolved {
+        if is_scalar(model, item) {
+            let each = multipart_part(model, name, quote!(item), item, default_type);
+            return quote! { for item in #value.iter() { #each } };
+        }
+    }
+    match resolved {
+        TypeRef::Primitive(Primitive::Binary) => quote! { form.file(#name, #value, #default_type); },
+        TypeRef::Primitive(Primitive::Value) => {
+            quote! { form.text(#name, ::apigen_runtime::client::plain_text(#value)); }
+        }
+        _ if is_scalar(model, resolved) => {
+            let text = to_text(model, value, resolved);
+            quote! { form.text(#name, #text); }
+        }
+        _ => quote! { form.json(#name, #value)?; },
+    }
+}
+
+/// Strings, numbers, booleans, dates, UUIDs, enums and files: what a part holds as itself.
+fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
+    match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::Value) => false,
+        TypeRef::Primitive(_) => true,
+        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
+        _ => false,
+    }
+}
+
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Simple | Style::Form => quote!(::apigen_runtime::client::Style::Form),
+        Style::SpaceDelimited => quote!(::apigen_runtime::client::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(::apigen_runtime::client::Style::PipeDelimited),
+        Style::DeepObject => quote!(::apigen_runtime::client::Style::DeepObject),
     }
 }
 
@@ -439,13 +643,18 @@ fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
     let written = type_tokens(model, strip_nullable(ty));
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::String) => quote!(&str),
-        TypeRef::Primitive(Primitive::Value | Primitive::Decimal) => quote!(&#written),
-        TypeRef::Primitive(_) => written,
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => written,
-            _ => quote!(&#written),
-        },
-        _ => quote!(&#written),
+        _ if by_reference(model, ty) => quote!(&#written),
+        _ => written,
+    }
+}
+
+/// Whether [`argument_type`] takes the parameter by reference.
+fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
+    match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
+        TypeRef::Primitive(_) => false,
+        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
+        _ => true,
     }
 }
 
@@ -456,6 +665,7 @@ fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
         TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
         TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
         TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
+        TypeRef::Primitive(Primitive::Binary) => quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned()),
         TypeRef::Primitive(_) => quote!(#value.to_string()),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
@@ -477,15 +687,33 @@ fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// A query parameter: arrays as repeated pairs (`explode`) or one comma-separated value.
-fn put_query(model: &ApiModel, wire: &str, value: TokenStream, ty: &TypeRef, explode: bool) -> TokenStream {
-    if let TypeRef::Vec(item) = resolve(model, ty) {
+/// A query parameter, as its `style` and `explode` say: scalars as themselves; arrays as
+/// repeated pairs (`explode`) or one value joined by `,` (` ` for `spaceDelimited`, `|` for
+/// `pipeDelimited`); objects and `deepObject` through `Request::query_value`.
+fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Parameter) -> TokenStream {
+    let ty = &p.ty;
+    let resolved = resolve(model, ty);
+    let scalar_items = match resolved {
+        TypeRef::Vec(item) if p.style != Style::DeepObject && is_scalar(model, item) => Some(&**item),
+        _ => None,
+    };
+    if let Some(item) = scalar_items {
         let text = to_text(model, quote!(item), item);
-        return if explode {
+        let separator = match p.style {
+            Style::SpaceDelimited => " ",
+            Style::PipeDelimited => "|",
+            _ => ",",
+        };
+        return if p.explode && p.style == Style::Form {
             quote! { for item in #value.iter() { request.query(#wire, #text); } }
         } else {
-            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(",")); }
+            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(#separator)); }
         };
+    }
+    if p.style == Style::DeepObject || !is_scalar(model, ty) && !matches!(resolved, TypeRef::Primitive(Primitive::Value)) {
+        let style = style_tokens(p.style);
+        let explode = p.explode;
+        return quote! { request.query_value(#wire, &::apigen_runtime::check::to_json(#value), #style, #explode); };
     }
     let text = to_text(model, value, ty);
     quote! { request.query(#wire, #text); }

@@ -339,6 +339,7 @@ fn primitive_tokens(p: Primitive) -> TokenStream {
         Primitive::Date => quote!(::chrono::NaiveDate),
         Primitive::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
         Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::Binary => quote!(::apigen_runtime::Binary),
         Primitive::Value => quote!(::serde_json::Value),
     }
 }

@@ -37,11 +37,7 @@ pub fn validate_module(model: &ApiModel) -> TokenStream {
     );
     let names: Vec<&String> = schemas.iter().map(|(n, _)| n).collect();
     let ids: Vec<&String> = bodies.iter().map(|(n, _)| n).collect();
-    let mut patterns: Vec<(&String, &Ident)> = emitter.patterns.iter().collect();
-    patterns.sort_by_key(|(_, ident)| ident.to_string());
-    let statics = patterns.iter().map(|(source, name)| {
-        quote! { static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
-    });
+    let statics = pattern_statics(&emitter.patterns);
     quote! {
         //! `Validate` for every type: the rules of the spec that the types do not enforce.
         #[allow(unused_imports)]
@@ -52,7 +48,7 @@ pub fn validate_module(model: &ApiModel) -> TokenStream {
         pub const OPERATION_IDS: &[&str] = &[#( #ids ),*];
         #schema_fn
         #request_fn
-        #( #statics )*
+        #statics
         #( #impls )*
     }
 }
@@ -875,7 +871,7 @@ fn resolve(model: &ApiModel, ty: &TypeRef) -> TypeRef {
 fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
     match resolve(model, ty) {
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid => Some("string"),
+            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => Some("string"),
             Primitive::Bool => Some("boolean"),
             Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some("integer"),
             Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some("number"),
@@ -891,4 +887,35 @@ fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
         },
         TypeRef::Nullable(_) | TypeRef::Boxed(_) => None,
     }
+}
+
+/// The checks of the `Validate` impls, for values the client holds (parameters and bodies),
+/// with the patterns they use compiled in statics of the client's own module.
+pub struct Checks<'m>(Emitter<'m>);
+
+impl<'m> Checks<'m> {
+    pub fn new(model: &'m ApiModel) -> Self {
+        Self(Emitter { model, patterns: BTreeMap::new() })
+    }
+
+    /// Every rule of a value of type `ty` at a position with `rules`, checked on a reference
+    /// bound to `v`, reported into `cx`; empty if there is nothing to check.
+    pub fn check(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
+        self.0.check(ty, rules)
+    }
+
+    /// The statics of the patterns the checks use.
+    pub fn statics(&self) -> TokenStream {
+        pattern_statics(&self.0.patterns)
+    }
+}
+
+/// One static per pattern, compiled on first use.
+fn pattern_statics(patterns: &BTreeMap<String, Ident>) -> TokenStream {
+    let mut patterns: Vec<(&String, &Ident)> = patterns.iter().collect();
+    patterns.sort_by_key(|(_, ident)| ident.to_string());
+    let statics = patterns.iter().map(|(source, name)| {
+        quote! { static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+    });
+    quote!(#( #statics )*)
 }

@@ -6,17 +6,18 @@
 
 use openapiv3::{ReferenceOr, SecurityScheme as SpecScheme};
 
-use super::schema::{operation_type_name, SchemaLowerer};
+use super::schema::{hint_from_pointer, is_json, operation_type_name, SchemaLowerer};
 use super::xml::is_xml;
 use crate::diag::pointer_join;
-use crate::load::{read_ref_target, resolve_pointer};
+use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::model::{
-    Doc, Operation, ParamLocation, Parameter, ResponseCase, SecurityKind, SecurityScheme, Status,
+    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, ResponseCase, Rules, SecurityKind,
+    SecurityScheme, Status, Style,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
 /// Method names the client itself defines, which operations must not take.
-const CLIENT_METHODS: &[&str] = &["new", "with_config", "config"];
+const CLIENT_METHODS: &[&str] = &["new", "with_config", "config", "idempotent"];
 
 impl SchemaLowerer<'_> {
     /// Lowers every operation: its parameters, body, responses and security.
@@ -67,31 +68,33 @@ impl SchemaLowerer<'_> {
                 // The rust names were claimed in the order met; an overridden parameter's name
                 // stays claimed, which only costs a suffix in a rare case.
 
-                let xml_body = match &operation.request_body {
-                    Some(ReferenceOr::Item(body)) => body.content.keys().any(|m| is_xml(m)),
-                    _ => false,
-                };
-                let (json_body, body_required) = match &operation.request_body {
-                    Some(ReferenceOr::Item(body)) => {
-                        let pointer = pointer_join(&op_pointer, "requestBody");
-                        let json = self.lower_content(&body.content, &pointer, &format!("{type_stem}Request"));
-                        if json.is_none() && !body.content.is_empty() {
-                            let media: Vec<&String> = body.content.keys().collect();
-                            self.diags.warning(
-                                &pointer,
-                                format!("the client sends JSON bodies only; this body's media types ({}) are not sent yet", join(&media)),
-                            );
+                let (json_body, xml_body, form_bodies, body_required) = match &operation.request_body {
+                    Some(body) => match self.resolve_body(body, &op_pointer) {
+                        Some((body, pointer)) => {
+                            let hint = match &operation.request_body {
+                                Some(ReferenceOr::Reference { .. }) => hint_from_pointer(&pointer),
+                                _ => format!("{type_stem}Request"),
+                            };
+                            let lowered = self.lower_content_all(&body.content, &pointer, &hint);
+                            let json = lowered.iter().find(|b| is_json(&b.media_type)).cloned();
+                            let forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, &mut methods);
+                            let xml = json.is_some() && body.content.keys().any(|m| is_xml(m));
+                            let unsent: Vec<&String> =
+                                body.content.keys().filter(|m| !is_json(m) && !is_xml(m) && form_kind(m).is_none()).collect();
+                            if !unsent.is_empty() {
+                                self.diags.warning(
+                                    &pointer,
+                                    format!(
+                                        "the client sends JSON, XML, multipart/form-data and form-urlencoded bodies; this body's {} not sent",
+                                        if unsent.len() == 1 { format!("media type {} is", join(&unsent)) } else { format!("media types {} are", join(&unsent)) }
+                                    ),
+                                );
+                            }
+                            (json, xml, forms, body.required)
                         }
-                        (json, body.required)
-                    }
-                    Some(ReferenceOr::Reference { reference }) => {
-                        let required = resolve_pointer(&spec.raw, reference)
-                            .and_then(|v| v.get("required"))
-                            .and_then(serde_json::Value::as_bool)
-                            .unwrap_or(false);
-                        (self.lower_body_ref(reference, &op_pointer), required)
-                    }
-                    None => (None, false),
+                        None => (None, false, Vec::new(), false),
+                    },
+                    None => (None, false, Vec::new(), false),
                 };
 
                 let responses = self.lower_responses(operation, &op_pointer, &type_stem);
@@ -121,14 +124,114 @@ impl SchemaLowerer<'_> {
                         pointer: op_pointer.clone(),
                     },
                     parameters,
-                    xml_body: xml_body && json_body.is_some(),
+                    xml_body,
                     json_body,
+                    form_bodies,
                     body_required,
                     responses,
                     security,
                 });
             }
         }
+    }
+
+    /// A request body or a `$ref` to one, resolved, with its pointer.
+    fn resolve_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        op_pointer: &str,
+    ) -> Option<(openapiv3::RequestBody, String)> {
+        let pointer = pointer_join(op_pointer, "requestBody");
+        match body {
+            ReferenceOr::Item(body) => Some((body.clone(), pointer)),
+            ReferenceOr::Reference { reference } => {
+                let Some(value) = resolve_pointer(&self.spec.raw, reference) else {
+                    self.diags.error(&pointer, format!("request body `{reference}` does not resolve; the body is not sent"));
+                    return None;
+                };
+                let target = percent_decode(reference).unwrap_or_else(|| reference.clone());
+                match read_ref_target(value, &target, false) {
+                    Ok(body) => Some((body, target)),
+                    Err(err) => {
+                        self.diags.error(&pointer, format!("request body `{reference}` is not a valid Request Body Object: {err}"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `multipart/form-data` and `application/x-www-form-urlencoded` forms of a body
+    /// (their schemas were lowered with the others by `lower_content`). The first takes the
+    /// operation's plain method name where the body has no JSON form; the others get a suffix.
+    fn form_bodies(
+        &mut self,
+        content: &openapiv3::Content,
+        lowered: &[Body],
+        pointer: &str,
+        first_is_plain: bool,
+        method_name: &str,
+        methods: &mut Namespace,
+    ) -> Vec<FormBody> {
+        let mut forms: Vec<FormBody> = Vec::new();
+        // JSON first, then form-urlencoded, then multipart: the plain method sends the first.
+        let mut found: Vec<(FormKind, &String, &openapiv3::MediaType)> =
+            content.iter().filter_map(|(media, m)| Some((form_kind(media)?, media, m))).collect();
+        found.sort_by_key(|(kind, _, _)| *kind == FormKind::Multipart);
+        for (kind, media, media_type) in found {
+            let here = pointer_join(&pointer_join(pointer, "content"), media);
+            if forms.iter().any(|f| f.kind == kind) {
+                self.diags.warning(&here, format!("a second {media} media type; only the first is sent"));
+                continue;
+            }
+            let Some(ty) = lowered.iter().find(|b| &b.media_type == media).map(|b| b.ty.clone()) else {
+                self.diags.warning(&here, format!("{media} without a schema: there is nothing to send; no method for it"));
+                continue;
+            };
+            if !self.is_struct(&ty) {
+                self.diags.warning(
+                    &here,
+                    format!("a {media} body must be an object with properties to be sent as a form; no method for it"),
+                );
+                continue;
+            }
+            let encoding = media_type
+                .encoding
+                .iter()
+                .map(|(name, e)| {
+                    let content_types = e
+                        .content_type
+                        .iter()
+                        .flat_map(|c| c.split(','))
+                        .map(|c| c.trim().to_owned())
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    let style = match e.style {
+                        Some(openapiv3::QueryStyle::DeepObject) => Style::DeepObject,
+                        Some(openapiv3::QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
+                        Some(openapiv3::QueryStyle::PipeDelimited) => Style::PipeDelimited,
+                        _ => Style::Form,
+                    };
+                    // `openapiv3` reads an absent `explode` as false; its default is true for `form`.
+                    let written = resolve_pointer(&self.spec.raw, &pointer_join(&pointer_join(&here, "encoding"), name))
+                        .and_then(|e| e.get("explode"))
+                        .and_then(serde_json::Value::as_bool);
+                    let explode = written.unwrap_or(style == Style::Form);
+                    (name.clone(), PartEncoding { content_types, style, explode })
+                })
+                .collect();
+            let method_name = if first_is_plain && forms.is_empty() {
+                method_name.to_owned()
+            } else {
+                let suffix = match kind {
+                    FormKind::Multipart => "multipart",
+                    FormKind::UrlEncoded => "form",
+                };
+                methods.unique(format!("{method_name}_{suffix}"))
+            };
+            forms.push(FormBody { kind, method_name, ty, pointer: here, encoding });
+        }
+        forms
     }
 
     /// A parameter or a `$ref` to one, resolved, with its pointer.
@@ -161,15 +264,23 @@ impl SchemaLowerer<'_> {
         names: &mut Namespace,
     ) -> Option<Parameter> {
         let data = parameter.parameter_data_ref();
-        let (location, explode) = match parameter {
-            openapiv3::Parameter::Path { .. } => (ParamLocation::Path, false),
-            openapiv3::Parameter::Query { style, .. } => {
-                if !matches!(style, openapiv3::QueryStyle::Form) {
-                    self.diags.warning(pointer, format!("query parameter `{}`: only the `form` style is supported; it is sent as `form`", data.name));
+        let (location, style) = match parameter {
+            openapiv3::Parameter::Path { style, .. } => {
+                if !matches!(style, openapiv3::PathStyle::Simple) {
+                    self.diags.warning(pointer, format!("path parameter `{}`: only the `simple` style is supported; it is sent as `simple`", data.name));
                 }
-                (ParamLocation::Query, data.explode.unwrap_or(true))
+                (ParamLocation::Path, Style::Simple)
             }
-            openapiv3::Parameter::Header { .. } => (ParamLocation::Header, false),
+            openapiv3::Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => Style::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => Style::DeepObject,
+                },
+            ),
+            openapiv3::Parameter::Header { .. } => (ParamLocation::Header, Style::Simple),
             openapiv3::Parameter::Cookie { .. } => {
                 self.diags.warning(pointer, format!("cookie parameter `{}` is not supported; it is not sent", data.name));
                 return None;
@@ -177,6 +288,11 @@ impl SchemaLowerer<'_> {
         };
         let hint = type_name(&format!("{type_stem} {}", data.name), "Parameter");
         let ty = self.lower_parameter(parameter, pointer, &hint)?;
+        let rules = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(_) => self.rules_at(&pointer_join(pointer, "schema"), false, 0),
+            openapiv3::ParameterSchemaOrContent::Content(_) => Rules::default(),
+        };
+        let explode = data.explode.unwrap_or(style == Style::Form);
         Some(Parameter {
             wire_name: data.name.clone(),
             rust_name: names.unique(field_name(&data.name, "param")),
@@ -185,6 +301,8 @@ impl SchemaLowerer<'_> {
             required: data.required || location == ParamLocation::Path,
             ty,
             explode,
+            style,
+            rules,
             doc: Doc { title: None, description: data.description.clone(), pointer: pointer.to_owned() },
         })
     }
@@ -283,6 +401,16 @@ impl SchemaLowerer<'_> {
             url = url.replace(&format!("{{{name}}}"), &variable.default);
         }
         (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_owned())
+    }
+}
+
+/// The form a media type names, if it is one.
+fn form_kind(media: &str) -> Option<FormKind> {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "multipart/form-data" => Some(FormKind::Multipart),
+        "application/x-www-form-urlencoded" => Some(FormKind::UrlEncoded),
+        _ => None,
     }
 }
 

@@ -170,45 +170,52 @@ impl<'a> SchemaLowerer<'a> {
         let mut operations = self.operations;
         for operation in &mut operations {
             let bodies = operation.json_body.iter_mut().map(|b| &mut b.ty);
+            let forms = operation.form_bodies.iter_mut().map(|f| &mut f.ty);
             let parameters = operation.parameters.iter_mut().map(|p| &mut p.ty);
             let responses = operation.responses.iter_mut().filter_map(|r| r.body.as_mut());
-            for ty in bodies.chain(parameters).chain(responses) {
+            for ty in bodies.chain(forms).chain(parameters).chain(responses) {
                 renumber(ty, &new_id);
+            }
+            for parameter in &mut operation.parameters {
+                renumber_rules(&mut parameter.rules, &new_id);
             }
         }
         (types, schemas, operations)
     }
 
-    /// A request body given as a reference to `#/components/requestBodies/...`.
-    pub(super) fn lower_body_ref(&mut self, reference: &str, at: &str) -> Option<Body> {
-        let value = resolve_pointer(&self.spec.raw, reference)?;
-        let pointer = percent_decode(reference).unwrap_or_else(|| reference.to_owned());
-        match read_ref_target::<openapiv3::RequestBody>(value, &pointer, false) {
-            Ok(body) => {
-                let hint = hint_from_pointer(&pointer);
-                self.lower_content(&body.content, &pointer, &hint)
-            }
-            Err(err) => {
-                self.diags.error(at, format!("request body `{reference}` is not a valid Request Body Object: {err}"));
-                None
-            }
-        }
-    }
-
     /// Lowers the schema of every media type; returns the JSON one's, if any.
     pub(super) fn lower_content(&mut self, content: &openapiv3::Content, pointer: &str, hint: &str) -> Option<Body> {
+        self.lower_content_all(content, pointer, hint).into_iter().find(|body| is_json(&body.media_type))
+    }
+
+    /// Lowers the schema of every media type that has one, in the spec's order.
+    pub(super) fn lower_content_all(&mut self, content: &openapiv3::Content, pointer: &str, hint: &str) -> Vec<Body> {
         let content_pointer = pointer_join(pointer, "content");
-        let mut json = None;
+        let mut bodies = Vec::new();
         for (media, media_type) in content {
             if let Some(schema) = &media_type.schema {
                 let pointer = pointer_join(&pointer_join(&content_pointer, media), "schema");
                 let ty = self.lower_schema(schema, &pointer, hint, 0);
-                if json.is_none() && is_json(media) {
-                    json = Some(Body { media_type: media.clone(), ty });
-                }
+                bodies.push(Body { media_type: media.clone(), ty });
             }
         }
-        json
+        bodies
+    }
+
+    /// Whether values of `ty` are structs (through aliases and `nullable`).
+    pub(super) fn is_struct(&self, ty: &TypeRef) -> bool {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => ty = inner,
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Alias(target) => ty = target,
+                    kind => return matches!(kind, TypeKind::Struct(_)),
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Lowers a parameter's schema (or its JSON content) and returns its type.
@@ -730,7 +737,7 @@ impl<'a> SchemaLowerer<'a> {
                 Primitive::I64 | Primitive::U64 => 5,
                 Primitive::F32 | Primitive::F64 | Primitive::Decimal => 6,
                 Primitive::Date | Primitive::DateTime | Primitive::Uuid => 7,
-                Primitive::String => 8,
+                Primitive::String | Primitive::Binary => 8,
                 Primitive::Value => 10,
             },
             TypeRef::Map(_) => 9,
@@ -799,6 +806,7 @@ impl<'a> SchemaLowerer<'a> {
             Some("date") => (Primitive::Date, |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
             Some("date-time") => (Primitive::DateTime, |s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
             Some("uuid") => (Primitive::Uuid, |s| uuid::Uuid::parse_str(s).is_ok()),
+            Some("binary") => return TypeRef::Primitive(Primitive::Binary),
             _ => return TypeRef::Primitive(Primitive::String),
         };
         let data = &flat.schema.schema_data;
@@ -961,7 +969,7 @@ fn kind_word(flat: &Flat<'_>) -> &'static str {
 
 /// A type name from where a schema stands: `#/components/schemas/Pet` -> `Pet`,
 /// `#/components/schemas/Pet/allOf/0` -> `PetAllOf0`.
-fn hint_from_pointer(pointer: &str) -> String {
+pub(super) fn hint_from_pointer(pointer: &str) -> String {
     let tokens: Vec<String> = pointer
         .trim_start_matches('#')
         .split('/')
@@ -1005,7 +1013,7 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
 }
 
 /// `application/json`, `application/problem+json`, `text/json` and the like.
-fn is_json(media: &str) -> bool {
+pub(super) fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
