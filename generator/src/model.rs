@@ -100,7 +100,7 @@ pub enum ParamLocation {
     Header,
 }
 
-/// A request body sent as a form: by its own client method (`create_customer_multipart`, or
+/// A request body sent as a form, or as bytes: by its own client method (`create_customer_multipart`, or
 /// the operation's plain method name where the body has no JSON form).
 #[derive(Debug, Clone)]
 pub struct FormBody {
@@ -112,6 +112,9 @@ pub struct FormBody {
     pub pointer: String,
     /// The media type's `encoding`, by property wire name.
     pub encoding: Vec<(String, PartEncoding)>,
+    /// The media types it is sent as: one for a form; for bytes, every media type the body
+    /// may have (the first concrete one is the default `Content-Type`).
+    pub media_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +123,9 @@ pub enum FormKind {
     Multipart,
     /// `application/x-www-form-urlencoded`.
     UrlEncoded,
+    /// Any other media type (an image, `application/octet-stream`, text): the body is bytes,
+    /// an `apigen_runtime::Binary`.
+    Raw,
 }
 
 /// An Encoding Object: how one property of a form is written.

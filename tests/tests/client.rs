@@ -618,3 +618,26 @@ async fn a_multipart_body_with_files_arrays_and_objects() {
          --B--\r\n"
     );
 }
+
+#[tokio::test]
+async fn a_body_of_bytes_with_its_media_type() {
+    let stored = || Reply { status: 204, headers: vec![], body: String::new(), delay: Duration::ZERO };
+    let server = Server::start(vec![stored(), stored()]).await;
+    let client = forms::client::Client::new(&server.base).unwrap();
+    // Without a content type of its own: the first media type the spec names.
+    let done = client.set_avatar(7, &apigen_runtime::Binary::new(b"\x89PNG".to_vec())).await.unwrap();
+    assert!(matches!(done.value, forms::client::SetAvatarResponse::NoContent));
+    client.set_avatar(7, &apigen_runtime::Binary::new(b"\xff\xd8".to_vec()).with_content_type("image/jpeg")).await.unwrap();
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("PUT", "/avatars/7"));
+    assert_eq!(header(&requests[0], "content-type"), Some("image/png"));
+    assert_eq!(requests[0].body, b"\x89PNG");
+    assert_eq!(header(&requests[1], "content-type"), Some("image/jpeg"));
+    assert_eq!(requests[1].body, b"\xff\xd8");
+    // A media type the spec does not offer is refused before sending.
+    match client.set_avatar(7, &apigen_runtime::Binary::new(b"GIF".to_vec()).with_content_type("image/gif")).await {
+        Err(Error::Invalid(errors)) => assert_eq!(violations(&errors), vec![("/body".to_owned(), "contentType")]),
+        other => panic!("expected the request to be refused, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2);
+}

@@ -142,6 +142,19 @@ impl Request {
         Ok(())
     }
 
+    /// Bytes, sent with their own content type, or else `default_type`.
+    pub fn binary_body(&mut self, body: &Binary, default_type: &'static str) -> Result<(), Error> {
+        let content_type = match body.content_type() {
+            Some(given) if HeaderValue::from_str(given).is_err() => {
+                return Err(Error::Request(format!("the content type `{}` cannot be sent in a header", given.escape_debug())));
+            }
+            Some(given) => Cow::Owned(given.to_owned()),
+            None => Cow::Borrowed(default_type),
+        };
+        self.body = Some((content_type, body.bytes().to_vec()));
+        Ok(())
+    }
+
     pub fn multipart_body(&mut self, form: Multipart) {
         let (content_type, bytes) = form.finish();
         self.body = Some((Cow::Owned(content_type), bytes));

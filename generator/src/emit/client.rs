@@ -204,12 +204,16 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
         Sends::Xml => format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path),
         Sends::Form(form) => format!(
-            "`{} {}`, with the body as `{}`.",
+            "`{} {}`, with the body as {}.",
             op.method.to_uppercase(),
             op.path,
             match form.kind {
-                FormKind::Multipart => "multipart/form-data",
-                FormKind::UrlEncoded => "application/x-www-form-urlencoded",
+                FormKind::Multipart => "`multipart/form-data`".to_owned(),
+                FormKind::UrlEncoded => "`application/x-www-form-urlencoded`".to_owned(),
+                FormKind::Raw => {
+                    let types: Vec<String> = form.media_types.iter().map(|m| format!("`{m}`")).collect();
+                    format!("bytes ({})", types.join(", "))
+                }
             }
         ),
     };
@@ -442,8 +446,13 @@ fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
     form.encoding.iter().find(|(name, _)| name == wire).map(|(_, e)| e.content_types.as_slice()).filter(|t| !t.is_empty())
 }
 
-/// Checks of the file parts' content types against the form's `encoding`, on `v` (the body).
+/// Checks of the file parts' content types against the form's `encoding`, on `v` (the body);
+/// for bytes, of the body's content type against the body's media types.
 fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
+    if form.kind == FormKind::Raw {
+        let allowed = &form.media_types;
+        return quote! { ::apigen_runtime::binary::check_content_type(cx, v, &[#( #allowed ),*]); };
+    }
     let Some(s) = form_struct(model, form) else { return TokenStream::new() };
     let mut out = Vec::new();
     for field in &s.fields {
@@ -475,6 +484,11 @@ fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
 /// Puts a form body (`body`) on the request.
 fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
     match form.kind {
+        FormKind::Raw => {
+            // The first media type that names one type, else the generic one.
+            let default = form.media_types.iter().find(|m| !m.contains('*')).map_or("application/octet-stream", String::as_str);
+            quote! { request.binary_body(body, #default)?; }
+        }
         FormKind::UrlEncoded => {
             let encodings = form.encoding.iter().map(|(name, e)| {
                 let style = style_tokens(e.style);

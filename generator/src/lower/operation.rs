@@ -12,7 +12,7 @@ use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::model::{
     Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, ResponseCase, Rules, SecurityKind,
-    SecurityScheme, Status, Style,
+    Primitive, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
@@ -77,18 +77,30 @@ impl SchemaLowerer<'_> {
                             };
                             let lowered = self.lower_content_all(&body.content, &pointer, &hint);
                             let json = lowered.iter().find(|b| is_json(&b.media_type)).cloned();
-                            let forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, &mut methods);
+                            let mut forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, &mut methods);
                             let xml = json.is_some() && body.content.keys().any(|m| is_xml(m));
-                            let unsent: Vec<&String> =
-                                body.content.keys().filter(|m| !is_json(m) && !is_xml(m) && form_kind(m).is_none()).collect();
-                            if !unsent.is_empty() {
-                                self.diags.warning(
-                                    &pointer,
-                                    format!(
-                                        "the client sends JSON, XML, multipart/form-data and form-urlencoded bodies; this body's {} not sent",
-                                        if unsent.len() == 1 { format!("media type {} is", join(&unsent)) } else { format!("media types {} are", join(&unsent)) }
-                                    ),
-                                );
+                            // Every other media type (an image, `application/octet-stream`, text,
+                            // XML without a JSON form) is sent as bytes, by one method.
+                            let raw: Vec<String> = body
+                                .content
+                                .keys()
+                                .filter(|m| !is_json(m) && form_kind(m).is_none() && !(xml && is_xml(m)))
+                                .cloned()
+                                .collect();
+                            if !raw.is_empty() {
+                                let method_name = if json.is_none() && forms.is_empty() {
+                                    method_name.clone()
+                                } else {
+                                    methods.unique(format!("{method_name}_bytes"))
+                                };
+                                forms.push(FormBody {
+                                    kind: FormKind::Raw,
+                                    method_name,
+                                    ty: TypeRef::Primitive(Primitive::Binary),
+                                    pointer: pointer_join(&pointer, "content"),
+                                    encoding: Vec::new(),
+                                    media_types: raw,
+                                });
                             }
                             (json, xml, forms, body.required)
                         }
@@ -226,10 +238,11 @@ impl SchemaLowerer<'_> {
                 let suffix = match kind {
                     FormKind::Multipart => "multipart",
                     FormKind::UrlEncoded => "form",
+                    FormKind::Raw => "bytes",
                 };
                 methods.unique(format!("{method_name}_{suffix}"))
             };
-            forms.push(FormBody { kind, method_name, ty, pointer: here, encoding });
+            forms.push(FormBody { kind, method_name, ty, pointer: here, encoding, media_types: vec![media.clone()] });
         }
         forms
     }
@@ -414,9 +427,6 @@ fn form_kind(media: &str) -> Option<FormKind> {
     }
 }
 
-fn join(items: &[&String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-}
 
 /// The response enum's variant for a status: the reason phrase where there is a common one.
 fn status_variant(status: Status) -> String {
