@@ -235,6 +235,10 @@ pub struct TypeDef {
     /// The type's root element, for a type used (directly or inside another) under an XML
     /// media type; `None` for a type that has no XML form.
     pub xml: Option<Xml>,
+    /// For a union with an OpenAPI `discriminator` that lowering could honour: the property
+    /// whose value names the variant. Every variant is then a struct with that property and
+    /// lists its values in [`UnionVariant::tags`].
+    pub discriminator: Option<String>,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
@@ -255,7 +259,8 @@ pub enum TypeKind {
     IntegerEnum(Vec<EnumVariant<i64>>),
     /// `oneOf` / `anyOf` over differently shaped values: the first variant (in declaration
     /// order) that the value deserializes into wins, so variants are declared most specific
-    /// first.
+    /// first. With a [`TypeDef::discriminator`], the discriminator property's value decides
+    /// instead.
     Union(Vec<UnionVariant>),
     /// A name for another type (`pub type CustomerId = String;`).
     Alias(TypeRef),
@@ -304,6 +309,9 @@ pub struct UnionVariant {
     pub doc: Doc,
     /// Rules of the alternative's schema.
     pub rules: Rules,
+    /// The discriminator values that select this variant (explicit `mapping` keys, or the
+    /// schema's name); empty in a union without a discriminator.
+    pub tags: Vec<String>,
 }
 
 /// What a schema requires of a value, as data: JSON Schema's validation keywords. Emitting

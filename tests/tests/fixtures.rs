@@ -58,6 +58,11 @@ fn forms_and_parameter_styles() {
     assert_fixture("forms");
 }
 
+#[test]
+fn discriminated_unions() {
+    assert_fixture("discriminator");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

@@ -250,6 +250,28 @@ pub fn required(cx: &mut Context, name: &str) {
     cx.error("required", Some(name.into()), format!("required property `{name}` is missing"));
 }
 
+/// OpenAPI's `discriminator`, on a value of a discriminated union: its discriminator property
+/// (`found`, `None` when absent) must hold one of the `values` that select the variant the
+/// value is. Reported at the property.
+pub fn discriminator(cx: &mut Context, property: &'static str, found: Option<&str>, values: &[&str]) {
+    if found.is_some_and(|found| values.contains(&found)) {
+        return;
+    }
+    let message = match found {
+        None => crate::de::discriminator_message(property, None, values),
+        Some(found) => {
+            let expected: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            format!(
+                "`{found}` is not a value of discriminator property `{property}` that selects this alternative; expected {}",
+                expected.join(" or ")
+            )
+        }
+    };
+    cx.push_key(property);
+    cx.error("discriminator", Some(property.into()), message);
+    cx.pop();
+}
+
 /// `additionalProperties: false` on a value whose properties are not known in advance.
 pub fn additional_property(cx: &mut Context, name: &str) {
     cx.error("additionalProperties", Some(false.into()), format!("property `{name}` is not allowed here"));

@@ -8,6 +8,7 @@
 use std::fmt;
 
 use serde::de::{Deserializer, Error, Unexpected, Visitor};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::format::Format;
@@ -55,6 +56,121 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
         option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+    }
+}
+
+/// An object read for a union with an OpenAPI `discriminator`: its discriminator property's
+/// value, as an index into the values the union knows, and the object itself, buffered, from
+/// which the variant that value selects is then read. Generated `Deserialize` impls do
+///
+/// ```ignore
+/// let tagged = Tagged::read(deserializer, "pet_type", &["Cat", "Dog"])?;
+/// match tagged.index() {
+///     0 => tagged.variant().map(Self::Cat),
+///     _ => tagged.variant().map(Self::Dog),
+/// }
+/// ```
+///
+/// so exactly one variant is tried, and the last arm is reached only by the last value(s),
+/// since [`Tagged::read`] refuses any value not listed.
+pub struct Tagged {
+    index: usize,
+    object: serde_json::Value,
+}
+
+impl Tagged {
+    /// Reads a JSON object and finds `property` among `values`. A missing property, or a
+    /// value that is not one of `values`, is an error at the property (see
+    /// [`discriminator_message`]).
+    pub fn read<'de, D: Deserializer<'de>>(deserializer: D, property: &'static str, values: &'static [&'static str]) -> Result<Self, D::Error> {
+        let object = deserializer.deserialize_map(ObjectVisitor)?;
+        let found = object.get(property);
+        match found.and_then(serde_json::Value::as_str).and_then(|tag| values.iter().position(|v| *v == tag)) {
+            Some(index) => Ok(Self { index, object: serde_json::Value::Object(object) }),
+            None => Err(D::Error::custom(at(&[property], &discriminator_message(property, found, values)))),
+        }
+    }
+
+    /// Which of the values given to [`Tagged::read`] the object carries.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Reads the variant from the buffered object. A failure names where inside the object it
+    /// happened, since the path a caller tracks ends at the object.
+    pub fn variant<T: DeserializeOwned, E: Error>(&self) -> Result<T, E> {
+        match T::deserialize(&self.object) {
+            Ok(value) => Ok(value),
+            Err(first) => match serde_path_to_error::deserialize::<_, T>(&self.object) {
+                Err(err) => {
+                    let path: Vec<String> = err.path().iter().filter_map(segment_token).collect();
+                    let tokens: Vec<&str> = path.iter().map(String::as_str).collect();
+                    Err(E::custom(at(&tokens, &err.into_inner().to_string())))
+                }
+                // The same value failed a moment ago.
+                Ok(_) => Err(E::custom(first)),
+            },
+        }
+    }
+}
+
+/// The message for a discriminator property that is missing (`found` is `None`) or holds a
+/// value that selects no variant; deserialization and validation say the same.
+pub fn discriminator_message(property: &str, found: Option<&serde_json::Value>, values: &[&str]) -> String {
+    let expected: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    let expected = expected.join(", ");
+    match found {
+        None => format!("discriminator property `{property}` is missing; expected one of {expected}"),
+        Some(serde_json::Value::String(tag)) => {
+            format!("`{tag}` is not a value of discriminator property `{property}`; expected one of {expected}")
+        }
+        Some(other) => format!("`{other}` is not a value of discriminator property `{property}`; expected one of {expected}"),
+    }
+}
+
+/// Prefixes a message with the JSON Pointer, below the value being read, that it is about:
+/// "at `/pet_type`: ...". [`crate::from_json`] moves such prefixes into the error's pointer.
+fn at(tokens: &[&str], message: &str) -> String {
+    if tokens.is_empty() {
+        return message.to_owned();
+    }
+    let mut pointer = String::new();
+    for token in tokens {
+        pointer.push('/');
+        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    }
+    format!("at `{pointer}`: {message}")
+}
+
+fn segment_token(segment: &serde_path_to_error::Segment) -> Option<String> {
+    use serde_path_to_error::Segment;
+    match segment {
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Enum { variant } => Some(variant.clone()),
+        Segment::Unknown => None,
+    }
+}
+
+/// Reads a JSON object into a map, refusing a property written twice (as derived structs do)
+/// rather than keeping the last.
+struct ObjectVisitor;
+
+impl<'de> Visitor<'de> for ObjectVisitor {
+    type Value = serde_json::Map<String, serde_json::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: serde_json::Value = map.next_value()?;
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(format!("duplicate field `{key}`")));
+            }
+            object.insert(key, value);
+        }
+        Ok(object)
     }
 }
 

@@ -220,7 +220,14 @@ pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> 
         Some(at) => text[..at].to_owned(),
         None => text,
     };
-    let (keyword, limit, message) = classify(&text, &mut tokens);
+    // A failure inside a buffered value (a discriminated union's variant) says where below
+    // the path serde tracked: "at `/pet_type`: ...", possibly nested.
+    let mut text = text.as_str();
+    while let Some((pointer, rest)) = text.strip_prefix("at `").and_then(|rest| rest.split_once("`: ")) {
+        tokens.extend(pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")));
+        text = rest;
+    }
+    let (keyword, limit, message) = classify(text, &mut tokens);
     let pointer: String = tokens.iter().map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1"))).collect();
     ValidationError { pointer, keyword, limit, message }.into()
 }
@@ -236,6 +243,10 @@ fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value
     }
     if let Some(name) = quoted("duplicate field `") {
         return ("json", None, format!("property `{name}` appears twice"));
+    }
+    if let Some(rest) = text.split_once("discriminator property `").map(|(_, rest)| rest) {
+        let name = rest.split('`').next().unwrap_or_default();
+        return ("discriminator", Some(Value::String(name.to_owned())), text.to_owned());
     }
     if text.contains(" is not a valid ") {
         return ("format", None, text.to_owned());

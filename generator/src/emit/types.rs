@@ -29,7 +29,10 @@ fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
         TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants),
         TypeKind::IntegerEnum(variants) => integer_enum_item(&name, &doc, variants),
-        TypeKind::Union(variants) => union_item(model, &name, &doc, variants),
+        TypeKind::Union(variants) => match &def.discriminator {
+            Some(property) => tagged_union_item(model, &name, &doc, variants, property),
+            None => union_item(model, &name, &doc, variants),
+        },
         TypeKind::Alias(target) => {
             let target = type_tokens(model, target);
             quote! { #doc pub type #name = #target; }
@@ -294,6 +297,61 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
+        }
+    }
+}
+
+/// A union with a discriminator: written untagged (each variant's struct writes the
+/// discriminator property itself, once), read by the property's value, which selects exactly
+/// one variant (see `apigen_runtime::de::Tagged`).
+fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], property: &str) -> TokenStream {
+    let items = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = doc_attrs(&v.doc);
+        let ty = type_tokens(model, &v.ty);
+        quote! { #doc #variant(#ty), }
+    });
+    let values: Vec<&String> = variants.iter().flat_map(|v| &v.tags).collect();
+    let mut next = 0usize;
+    let arms = variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.rust_name);
+        let indices = (next..next + v.tags.len()).map(Literal::usize_unsuffixed);
+        next += v.tags.len();
+        // `Tagged::read` refuses values not listed, so the last variant takes what is left.
+        let pattern = if i + 1 == variants.len() { quote!(_) } else { quote!(#( #indices )|*) };
+        quote! { #pattern => tagged.variant().map(Self::#variant), }
+    });
+    let select = match variants {
+        [only] => {
+            let variant = ident(&only.rust_name);
+            quote!(tagged.variant().map(Self::#variant))
+        }
+        _ => quote!(match tagged.index() { #( #arms )* }),
+    };
+    let selection: Vec<String> = variants
+        .iter()
+        .map(|v| {
+            let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+            format!(" `{}` when it is {}.", v.rust_name, tags.join(" or "))
+        })
+        .collect();
+    let read_doc = format!(" Reading JSON reads the variant its `{property}` property selects:");
+    quote! {
+        #doc
+        ///
+        #[doc = #read_doc]
+        #( #[doc = #selection] )*
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #items )*
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let tagged = ::apigen_runtime::de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
+                #select
+            }
         }
     }
 }

@@ -142,6 +142,9 @@ impl Emitter<'_> {
     /// decides `oneOf` / `anyOf` over every alternative and not just the first that fits,
     /// the value as JSON against all of them.
     fn union_body(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant]) -> TokenStream {
+        if let Some(property) = &def.discriminator {
+            return self.tagged_union_body(def, variants, property);
+        }
         let arms: Vec<TokenStream> = variants
             .iter()
             .map(|variant| {
@@ -212,6 +215,36 @@ impl Emitter<'_> {
             }
             #rest
         }
+    }
+
+    /// A union with a discriminator is judged by the alternative its discriminator selects,
+    /// not by every alternative (two alternatives that both fit a value are not a `oneOf`
+    /// failure): the variant's own rules, and that its discriminator property holds one of the
+    /// values selecting it (a variant built in code may say otherwise).
+    fn tagged_union_body(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant], property: &str) -> TokenStream {
+        let arms: Vec<TokenStream> = variants
+            .iter()
+            .map(|variant| {
+                let name = ident(&variant.rust_name);
+                let check = self.check(&variant.ty, &variant.rules);
+                let tag = discriminator_check(self.model, &variant.ty, property, &variant.tags);
+                // The check may rebind `v` (to unbox it): in a block of its own.
+                let check = (!check.is_empty()).then(|| quote!({ #check }));
+                let binding = if uses(&tag, "v") || check.is_some() { quote!(v) } else { quote!(_) };
+                quote! { Self::#name(#binding) => { #check #tag } }
+            })
+            .collect();
+        // Every variant is a struct, so the value is an object.
+        let types = def.rules.types.clone().filter(|t| t != "object");
+        let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, types, ..def.rules.clone() };
+        let rest = self.dynamic(&rest);
+        let rest = if rest.is_empty() {
+            rest
+        } else {
+            let rest = bind(quote!(&json), rest);
+            quote! { let json = ::apigen_runtime::check::to_json(self); #rest }
+        };
+        quote! { match self { #( #arms )* } #rest }
     }
 
     /// Everything to check of a value `v` of type `ty` at a position with `rules`: the type's
@@ -697,6 +730,75 @@ impl Emitter<'_> {
             out.push(quote! { ::apigen_runtime::check::enumeration(cx, v, &[#( #literals ),*]); });
         }
         quote!(#( #out )*)
+    }
+}
+
+/// The check that `v`, a variant of a discriminated union of type `ty`, holds one of `tags` in
+/// its discriminator property. Lowering made sure the variant is a struct (through boxes,
+/// aliases and `nullable`) declaring the property as a string or a string enum.
+fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[String]) -> TokenStream {
+    let mut ty = ty;
+    let mut nullable = false;
+    let mut fields = None;
+    // Bounded, as aliases are followed: every step is a different type or a wrapper.
+    for _ in 0..=2 * model.types.len() {
+        match ty {
+            TypeRef::Nullable(inner) => {
+                nullable = true;
+                ty = inner;
+            }
+            TypeRef::Boxed(inner) => ty = inner,
+            TypeRef::Named(id) => match &model.type_def(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Struct(s) => {
+                    fields = Some(&s.fields);
+                    break;
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    let Some(fields) = fields else { return TokenStream::new() };
+    let Some(field) = fields.iter().find(|f| f.wire_name == property) else { return TokenStream::new() };
+    let name = ident(&field.rust_name);
+    // Through aliases: how many `Option`s the field's Rust type has (an optional field of an
+    // alias that is itself nullable has two), and whether it holds a `String` or a string enum.
+    let mut options = usize::from(!field.required);
+    let mut field_ty = if field.required { &field.ty } else { strip_nullable(&field.ty) };
+    let mut string = false;
+    for _ in 0..=2 * model.types.len() {
+        match field_ty {
+            TypeRef::Nullable(inner) => {
+                options += 1;
+                field_ty = inner;
+            }
+            TypeRef::Named(id) => match &model.type_def(*id).kind {
+                TypeKind::Alias(target) => field_ty = target,
+                // A present enum whose every value selects this variant needs no check.
+                TypeKind::StringEnum(values) if options == 0 && values.iter().all(|v| tags.contains(&v.value)) => {
+                    return TokenStream::new();
+                }
+                _ => break,
+            },
+            _ => {
+                string = true;
+                break;
+            }
+        }
+    }
+    let found = match (options, string) {
+        (0, _) => quote!(::std::option::Option::Some(v.#name.as_str())),
+        (1, true) => quote!(v.#name.as_deref()),
+        (_, true) => quote!(v.#name.as_ref().and_then(|tag| tag.as_deref())),
+        (1, false) => quote!(v.#name.as_ref().map(|tag| tag.as_str())),
+        (_, false) => quote!(v.#name.as_ref().and_then(|tag| tag.as_ref()).map(|tag| tag.as_str())),
+    };
+    let check = quote! { ::apigen_runtime::check::discriminator(cx, #property, #found, &[#( #tags ),*]); };
+    if nullable {
+        quote! { if let ::std::option::Option::Some(v) = v { #check } }
+    } else {
+        check
     }
 }
 

@@ -52,6 +52,10 @@ pub struct SchemaLowerer<'a> {
     order: Vec<TypeId>,
     schemas: Vec<(String, TypeRef)>,
     pub(super) operations: Vec<Operation>,
+    /// Unions given discriminator values, with the pointer of their schema: whether each
+    /// variant can carry its values is checked in [`Self::finish`], once every type is
+    /// defined (a variant may still be in the making when a union is lowered inside it).
+    tagged_unions: Vec<(TypeId, String)>,
 }
 
 /// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
@@ -110,6 +114,7 @@ impl<'a> SchemaLowerer<'a> {
             order: Vec::new(),
             schemas: Vec::new(),
             operations: Vec::new(),
+            tagged_unions: Vec::new(),
         }
     }
 
@@ -155,7 +160,8 @@ impl<'a> SchemaLowerer<'a> {
 
     /// Finishes the arena: puts the types in emission order and boxes the fields that make
     /// types recursive. Returns the types, the component schemas and the operations.
-    pub fn finish(self) -> (Vec<TypeDef>, Vec<(String, TypeRef)>, Vec<Operation>) {
+    pub fn finish(mut self) -> (Vec<TypeDef>, Vec<(String, TypeRef)>, Vec<Operation>) {
+        self.check_tagged_unions();
         let mut order = self.order;
         let listed: BTreeSet<TypeId> = order.iter().copied().collect();
         // Types hoisted outside any component (from operations) come last, as they were met.
@@ -239,6 +245,7 @@ impl<'a> SchemaLowerer<'a> {
             rules: Rules::default(),
             nullable: false,
             xml: None,
+            discriminator: None,
         });
         TypeId(self.types.len() - 1)
     }
@@ -351,7 +358,7 @@ impl<'a> SchemaLowerer<'a> {
                 if schema.schema_data.nullable {
                     self.nullable.insert(id);
                 }
-                let (kind, rules) = self.lower_def(shape, &flat, pointer, &name, depth);
+                let (kind, rules) = self.lower_def(id, shape, &flat, pointer, &name, depth);
                 self.fill(id, doc, kind, rules);
             }
         }
@@ -374,7 +381,7 @@ impl<'a> SchemaLowerer<'a> {
                 let id = self.reserve(hint);
                 self.by_pointer.insert(pointer.to_owned(), id);
                 let name = self.name_of(id);
-                let (kind, rules) = self.lower_def(shape, &flat, pointer, &name, depth);
+                let (kind, rules) = self.lower_def(id, shape, &flat, pointer, &name, depth);
                 self.fill(id, doc_of(schema, pointer), kind, rules);
                 TypeRef::Named(id)
             }
@@ -383,6 +390,24 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn shape<'s>(&mut self, flat: &Flat<'s>, pointer: &str, depth: usize) -> Shape<'s> {
+        let shape = self.shape_of(flat, pointer, depth);
+        if let Some(discriminator) = &flat.schema.schema_data.discriminator {
+            if !matches!(shape, Shape::Union(..)) {
+                // The polymorphism pattern (`Pet` with a discriminator, `Cat: allOf: [Pet,
+                // ...]`): nothing lists the subtypes here, so there is nothing to choose from.
+                self.diags.warning(
+                    pointer_join(pointer, "discriminator"),
+                    format!(
+                        "`discriminator` (`{}`) on a schema without `oneOf` / `anyOf` alternatives chooses no type: a value here is read as this schema alone; list the subtypes under `oneOf` with this discriminator to read them by it",
+                        discriminator.property_name
+                    ),
+                );
+            }
+        }
+        shape
+    }
+
+    fn shape_of<'s>(&mut self, flat: &Flat<'s>, pointer: &str, depth: usize) -> Shape<'s> {
         let typed_members = |members: &'s [ReferenceOr<Schema>], keyword: &str| -> Vec<(String, &'s ReferenceOr<Schema>)> {
             members
                 .iter()
@@ -444,7 +469,7 @@ impl<'a> SchemaLowerer<'a> {
         Shape::Value
     }
 
-    fn lower_def(&mut self, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> (TypeKind, Rules) {
+    fn lower_def(&mut self, id: TypeId, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> (TypeKind, Rules) {
         match shape {
             Shape::Struct => self.lower_struct(flat, pointer, name, depth),
             Shape::StringEnum => {
@@ -471,7 +496,17 @@ impl<'a> SchemaLowerer<'a> {
                 (TypeKind::IntegerEnum(variants), Rules::default())
             }
             Shape::Union(members, open) => {
-                let kind = self.lower_union(members, open, name, depth);
+                let discriminator = flat.schema.schema_data.discriminator.as_ref();
+                let plan = discriminator.map(|d| tag_plan(d, &members, open));
+                let (kind, tagged) = self.lower_union(members, open, name, plan, depth);
+                match (discriminator, tagged) {
+                    (Some(discriminator), Ok(())) => {
+                        self.types[id.0].discriminator = Some(discriminator.property_name.clone());
+                        self.tagged_unions.push((id, pointer.to_owned()));
+                    }
+                    (Some(discriminator), Err(reason)) => self.untagged(pointer, &discriminator.property_name, &reason),
+                    (None, _) => {}
+                }
                 (kind, self.rules_at(pointer, true, depth))
             }
             Shape::Passthrough(..) | Shape::Value => {
@@ -592,6 +627,10 @@ impl<'a> SchemaLowerer<'a> {
             if member_flat.one_of.iter().chain(member_flat.any_of).any(shapes_value) {
                 self.diags.warning(&member_pointer, "the `oneOf`/`anyOf` alternatives of an `allOf` member are not part of the struct's type; validation checks them");
             }
+            if matches!(member, ReferenceOr::Item(_)) && schema.schema_data.discriminator.is_some() {
+                // A referenced member is a type of its own, whose lowering reports it.
+                self.diags.warning(pointer_join(&member_pointer, "discriminator"), "`discriminator` on an `allOf` member chooses no type: its properties are merged into the struct");
+            }
             self.collect_object(&member_flat, &schema_pointer, parts, depth + 1);
         }
         let properties_pointer = pointer_join(pointer, "properties");
@@ -665,10 +704,26 @@ impl<'a> SchemaLowerer<'a> {
         None
     }
 
-    fn lower_union(&mut self, members: Vec<(String, &ReferenceOr<Schema>)>, open: bool, name: &str, depth: usize) -> TypeKind {
+    /// Lowers the alternatives of a union. With a discriminator `plan` (the values that select
+    /// each alternative, from [`tag_plan`]), the variants get their values; `Err` passes on why
+    /// there are none.
+    fn lower_union(
+        &mut self,
+        members: Vec<(String, &ReferenceOr<Schema>)>,
+        open: bool,
+        name: &str,
+        plan: Option<Result<Vec<Vec<String>>, String>>,
+        depth: usize,
+    ) -> (TypeKind, Result<(), String>) {
         let mut hints = Namespace::new();
         let mut variants: Vec<UnionVariant> = Vec::new();
-        for (member_pointer, member) in members {
+        let (mut plan, tagged) = match plan {
+            Some(Ok(plan)) => (Some(plan), Ok(())),
+            Some(Err(reason)) => (None, Err(reason)),
+            None => (None, Ok(())),
+        };
+        for (index, (member_pointer, member)) in members.into_iter().enumerate() {
+            let tags = plan.as_mut().map(|p| std::mem::take(&mut p[index])).unwrap_or_default();
             let base = match member {
                 ReferenceOr::Reference { reference } => hint_from_pointer(reference),
                 ReferenceOr::Item(schema) => match &schema.schema_data.title {
@@ -682,15 +737,17 @@ impl<'a> SchemaLowerer<'a> {
                 ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
             };
-            if let Some(twin) = variants.iter().find(|v| v.ty == ty) {
+            if let Some(twin) = variants.iter_mut().find(|v| v.ty == ty) {
                 // Two alternatives with the same Rust type (a date and a text, both strings
-                // here): one variant carries both; validation tells them apart.
+                // here): one variant carries both; validation tells them apart. Discriminator
+                // values of either select it.
+                twin.tags.extend(tags);
                 let twin = twin.rust_name.clone();
                 self.diags.warning(&member_pointer, format!("this alternative has the same Rust type as variant `{twin}` of `{name}`, which carries both"));
                 continue;
             }
             let rules = self.rules_at(&member_pointer, false, depth + 1);
-            variants.push(UnionVariant { rust_name: base, ty, doc, rules });
+            variants.push(UnionVariant { rust_name: base, ty, doc, rules, tags });
         }
         if open && !variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value)) {
             // An alternative that only constrains (`{minimum: 2}`) admits values of any shape:
@@ -703,13 +760,101 @@ impl<'a> SchemaLowerer<'a> {
                     ..Doc::default()
                 },
                 rules: Rules::default(),
+                tags: Vec::new(),
             });
         }
         // Untagged deserialization takes the first variant that fits, so the most specific
         // go first (an integer before a float, a date before any string); stable, so objects
         // keep the spec's order.
         variants.sort_by_key(|v| self.specificity(&v.ty));
-        TypeKind::Union(variants)
+        (TypeKind::Union(variants), tagged)
+    }
+
+    /// Reads by their discriminator only the unions whose every variant can carry its values;
+    /// the others become untagged, with a warning.
+    fn check_tagged_unions(&mut self) {
+        for (id, pointer) in std::mem::take(&mut self.tagged_unions) {
+            let def = &self.types[id.0];
+            let (TypeKind::Union(variants), Some(property)) = (&def.kind, &def.discriminator) else { continue };
+            if let Err(reason) = self.check_tagged(variants, property) {
+                let property = property.clone();
+                self.untagged(&pointer, &property, &reason);
+                let def = &mut self.types[id.0];
+                def.discriminator = None;
+                if let TypeKind::Union(variants) = &mut def.kind {
+                    variants.iter_mut().for_each(|v| v.tags.clear());
+                }
+            }
+        }
+    }
+
+    /// Reports a discriminator that the union at `pointer` cannot be read by.
+    fn untagged(&mut self, pointer: &str, property: &str, reason: &str) {
+        self.diags.warning(
+            pointer_join(pointer, "discriminator"),
+            format!("`discriminator` (`{property}`) cannot be honoured: {reason}; the union is read untagged (the first alternative that fits)"),
+        );
+    }
+
+    /// Whether every variant can be read by the discriminator: a struct that declares the
+    /// property (so that writing it writes the value back) as a string that may hold each of
+    /// the variant's values.
+    fn check_tagged(&self, variants: &[UnionVariant], property: &str) -> Result<(), String> {
+        for variant in variants {
+            let Some((type_name, fields)) = self.struct_of(&variant.ty) else {
+                return Err(format!("alternative `{}` is not an object", variant.rust_name));
+            };
+            let Some(field) = fields.iter().find(|f| f.wire_name == property) else {
+                return Err(format!("`{type_name}` does not declare the property `{property}`"));
+            };
+            match self.string_values(&field.ty, self.types.len()) {
+                None => return Err(format!("property `{property}` of `{type_name}` is not a string")),
+                Some(None) => {}
+                Some(Some(allowed)) => {
+                    if let Some(tag) = variant.tags.iter().find(|tag| !allowed.contains(tag)) {
+                        let allowed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+                        return Err(format!(
+                            "the value `{tag}` selects `{type_name}`, whose `{property}` allows only {}",
+                            allowed.join(", ")
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The struct a variant holds (through nullability, boxes and aliases), with its name.
+    fn struct_of(&self, ty: &TypeRef) -> Option<(&str, &[Field])> {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => ty = inner,
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Struct(s) => return Some((&self.types[id.0].name, &s.fields)),
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// For a string type: `Some(None)` for any string, `Some(Some(values))` for a string enum;
+    /// `None` for anything else. Follows at most `aliases` aliases (see
+    /// [`Self::specificity_within`]).
+    fn string_values(&self, ty: &TypeRef, aliases: usize) -> Option<Option<Vec<String>>> {
+        match ty {
+            TypeRef::Primitive(Primitive::String) => Some(None),
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => self.string_values(inner, aliases),
+            TypeRef::Named(id) => match &self.types[id.0].kind {
+                TypeKind::StringEnum(variants) => Some(Some(variants.iter().map(|v| v.value.clone()).collect())),
+                TypeKind::Alias(target) if aliases > 0 => self.string_values(target, aliases - 1),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Lower sorts first. See [`Self::lower_union`].
@@ -949,6 +1094,64 @@ fn shapes_value(schema: &ReferenceOr<Schema>) -> bool {
                 || flat.one_of.iter().chain(flat.any_of).chain(flat.all_of).any(shapes_value)
         }
     }
+}
+
+/// Which discriminator values select which alternative, from the `$ref` targets alone: each
+/// explicit `mapping` entry (a schema name or a reference) names its alternative, and an
+/// alternative no entry names is selected by its component schema's name, as OpenAPI 3.0 says.
+/// Returns the values of each alternative, in the spec's order; `Err` says why the union
+/// cannot be read by its discriminator.
+fn tag_plan(discriminator: &openapiv3::Discriminator, members: &[(String, &ReferenceOr<Schema>)], open: bool) -> Result<Vec<Vec<String>>, String> {
+    if open {
+        return Err("an alternative only constrains the value, so a value of any shape may match it".to_owned());
+    }
+    let mut targets = Vec::with_capacity(members.len());
+    for (pointer, member) in members {
+        match member {
+            ReferenceOr::Reference { reference } => targets.push(percent_decode(reference).unwrap_or_else(|| reference.clone())),
+            ReferenceOr::Item(_) => return Err(format!("alternative `{pointer}` is inline, not a `$ref`, so no value can name it")),
+        }
+    }
+    let mut tags = vec![Vec::new(); members.len()];
+    for (value, target) in &discriminator.mapping {
+        let target_pointer = if target.starts_with('#') {
+            percent_decode(target).unwrap_or_else(|| target.clone())
+        } else {
+            pointer_join("#/components/schemas", target)
+        };
+        let mut found = false;
+        for (i, _) in targets.iter().enumerate().filter(|(_, t)| **t == target_pointer) {
+            tags[i].push(value.clone());
+            found = true;
+        }
+        if !found {
+            return Err(format!("`mapping` gives `{value}` to `{target}`, which is not one of the alternatives"));
+        }
+    }
+    for (i, target) in targets.iter().enumerate() {
+        if !tags[i].is_empty() {
+            continue;
+        }
+        match target.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/')) {
+            Some(name) => tags[i].push(name.replace("~1", "/").replace("~0", "~")),
+            None => {
+                return Err(format!("`{target}` is not a component schema, so it has no implicit value; give it one in `mapping`"));
+            }
+        }
+    }
+    // A value selects one schema: the same value for two different ones is ambiguous.
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, values) in tags.iter().enumerate() {
+        for value in values {
+            match seen.insert(value, &targets[i]) {
+                Some(other) if other != targets[i] => {
+                    return Err(format!("the value `{value}` would select both `{other}` and `{}`", targets[i]));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(tags)
 }
 
 /// A variant name for an untitled inline union member, from what it is.
