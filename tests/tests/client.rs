@@ -563,7 +563,8 @@ async fn a_form_urlencoded_body_follows_its_encoding() {
 
 #[tokio::test]
 async fn query_parameters_in_every_style() {
-    let server = Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let ok = || Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO };
+    let server = Server::start(vec![ok(), ok()]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
     let options = forms::client::SearchOptions {
         filter: Some(serde_json::from_value(json!({"status": "open", "created": {"gte": 5}})).unwrap()),
@@ -577,6 +578,23 @@ async fn query_parameters_in_every_style() {
         server.requests()[0].target,
         "/search/books?filter%5Bstatus%5D=open&filter%5Bcreated%5D%5Bgte%5D=5&ids=1%2C2&words=tea+cake&flags=x%7Cy&limit=10"
     );
+    // A credential in the query goes last, and never into an error message.
+    let client = client.with_query_key("sk_secret");
+    client.search("books", Default::default()).await.unwrap();
+    assert_eq!(server.requests()[1].target, "/search/books?api_key=sk_secret");
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let unreachable = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut config = Config::new(unreachable);
+    config.max_retries = 0;
+    let offline = forms::client::Client::with_config(config).unwrap().with_query_key("sk_secret");
+    match offline.search("books", Default::default()).await {
+        Err(error @ Error::Transport(_)) => {
+            let shown = format!("{error} / {error:?}");
+            assert!(!shown.contains("sk_secret"), "{shown}");
+        }
+        other => panic!("expected a connection failure, got {other:?}"),
+    }
     // Rules of path and query parameters are checked before sending.
     let options = forms::client::SearchOptions { limit: Some(0), ..Default::default() };
     match client.search("Books!", options).await {
@@ -585,7 +603,7 @@ async fn query_parameters_in_every_style() {
         }
         other => panic!("expected the request to be refused, got {other:?}"),
     }
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]

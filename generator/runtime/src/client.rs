@@ -92,6 +92,9 @@ pub struct Request {
     pub path: String,
     /// Name and value of each query pair, in order, not yet percent-encoded.
     pub query: Vec<(Cow<'static, str>, String)>,
+    /// Credentials sent in the query, after the other pairs. While a request carries one, its
+    /// URL is a secret too: transport errors are reported without it.
+    pub secret_query: Vec<(&'static str, Secret)>,
     pub headers: HeaderMap,
     /// Content type and bytes.
     pub body: Option<(Cow<'static, str>, Vec<u8>)>,
@@ -99,11 +102,16 @@ pub struct Request {
 
 impl Request {
     pub fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Vec::new(), headers: HeaderMap::new(), body: None }
+        Self { method, path, query: Vec::new(), secret_query: Vec::new(), headers: HeaderMap::new(), body: None }
     }
 
     pub fn query(&mut self, name: &'static str, value: String) {
         self.query.push((Cow::Borrowed(name), value));
+    }
+
+    /// A credential in the query (an API key); see [`Request::secret_query`].
+    pub fn query_secret(&mut self, name: &'static str, secret: &Secret) {
+        self.secret_query.push((name, secret.clone()));
     }
 
     /// A parameter that is an object (or any JSON value), serialized as `style` says: see
@@ -473,6 +481,12 @@ impl Transport {
             if !request.query.is_empty() {
                 builder = builder.query(&request.query);
             }
+            if !request.secret_query.is_empty() {
+                let pairs: Vec<(&str, &str)> = request.secret_query.iter().map(|(name, secret)| (*name, secret.expose())).collect();
+                builder = builder.query(&pairs);
+            }
+            // Errors name the URL, which here holds a credential.
+            let hide_url = |error: reqwest::Error| if request.secret_query.is_empty() { error } else { error.without_url() };
             if let Some((content_type, body)) = &request.body {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
             }
@@ -482,7 +496,7 @@ impl Transport {
                 Err(error) if (error.is_connect() || idempotent) && retries_left => {
                     tokio::time::sleep(backoff(attempt)).await;
                 }
-                Err(error) => return Err(Error::Transport(error)),
+                Err(error) => return Err(Error::Transport(hide_url(error))),
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
@@ -505,7 +519,7 @@ impl Transport {
                             tokio::time::sleep(wait).await;
                         }
                         _ => {
-                            let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+                            let body = response.bytes().await.map_err(|e| Error::Transport(hide_url(e)))?.to_vec();
                             return Ok(Response { status, headers, body });
                         }
                     }

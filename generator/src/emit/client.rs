@@ -348,7 +348,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 request.secret_header("authorization", &::std::format!("Basic {}", ::apigen_runtime::client::base64(secret.expose())))?;
             },
             SecurityKind::ApiKeyHeader(name) => quote! { request.secret_header(#name, secret.expose())?; },
-            SecurityKind::ApiKeyQuery(name) => quote! { request.query(#name, secret.expose().to_owned()); },
+            SecurityKind::ApiKeyQuery(name) => quote! { request.query_secret(#name, secret); },
         };
         setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
     }
