@@ -659,3 +659,24 @@ async fn a_body_of_bytes_with_its_media_type() {
     }
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn parameters_named_like_the_methods_own_locals() {
+    let server = Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let client = forms::client::Client::new(&server.base).unwrap();
+    let options = forms::client::CollideOptions {
+        options2: Some("o".into()),
+        body2: Some("bb".into()),
+        cx2: Some("c".into()),
+        v2: Some("v".into()),
+        value2: Some("val".into()),
+        form2: Some(true),
+    };
+    let body = forms::types::CollideRequest { secret: Some("s".into()) };
+    client.collide("r q", 5, "ctx", &body, options).await.unwrap();
+    let request = &server.requests()[0];
+    assert_eq!(request.target, "/collide/r%20q?response=5&options=o&body=bb&cx=c&v=v&form=true");
+    assert_eq!(header(request, "context"), Some("ctx"));
+    assert_eq!(header(request, "value"), Some("val"));
+    assert_eq!(request.body, br#"{"secret":"s"}"#);
+}

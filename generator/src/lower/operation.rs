@@ -16,6 +16,11 @@ use crate::model::{
 };
 use crate::naming::{field_name, type_name, Namespace};
 
+/// Names a generated method uses for its own arguments and locals, which parameters must not
+/// take (a parameter named `request` would be shadowed by the request being built).
+const METHOD_LOCALS: &[&str] =
+    &["body", "options", "request", "response", "context", "cx", "v", "value", "form", "secret", "item", "files", "file", "i", "key"];
+
 /// Method names the client itself defines, which operations must not take.
 const CLIENT_METHODS: &[&str] = &["new", "with_config", "config", "idempotent"];
 
@@ -42,8 +47,8 @@ impl SchemaLowerer<'_> {
 
                 // Path-level parameters first, then the operation's, which win a name clash.
                 let mut names = Namespace::new();
-                names.reserve("body");
-                names.reserve("options");
+                // The method's own arguments and the locals of its body.
+                METHOD_LOCALS.iter().for_each(|name| names.reserve(name));
                 let mut parameters: Vec<Parameter> = Vec::new();
                 let sources = item
                     .parameters
@@ -109,6 +114,12 @@ impl SchemaLowerer<'_> {
                     None => (None, false, Vec::new(), false),
                 };
 
+                if !operation.callbacks.is_empty() {
+                    self.diags.warning(
+                        pointer_join(&op_pointer, "callbacks"),
+                        "callbacks are requests the server makes, not the client: nothing is generated for them",
+                    );
+                }
                 let responses = self.lower_responses(operation, &op_pointer, &type_stem);
                 let requirements = operation.security.as_ref().or(spec.openapi.security.as_ref());
                 let mut security: Vec<String> = Vec::new();
@@ -353,6 +364,12 @@ impl SchemaLowerer<'_> {
                 }
             };
             let body = self.lower_content(&response.content, &content_pointer, &hint).map(|b| b.ty);
+            if !response.links.is_empty() {
+                self.diags.warning(
+                    pointer_join(&content_pointer, "links"),
+                    "links describe how responses feed later requests; the client does not follow them (nothing is generated)",
+                );
+            }
             out.push(ResponseCase {
                 status,
                 variant: variants.unique(status_variant(status)),
