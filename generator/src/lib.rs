@@ -75,7 +75,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
     while let Some((path, first)) = rest.next() {
         let mut chunks = match first {
             Rendered::Text(contents) => {
-                files.push(GeneratedFile { path: path.to_owned(), contents: render::normalise(&contents) });
+                files.push(GeneratedFile { path, contents: render::normalise(&contents) });
                 continue;
             }
             Rendered::Rust(chunks) => chunks,
@@ -91,7 +91,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
             };
         }
         match chunks {
-            Ok(chunks) => files.push(GeneratedFile { path: path.to_owned(), contents: render::assemble(&header, &chunks) }),
+            Ok(chunks) => files.push(GeneratedFile { contents: render::assemble(&header, &chunks), path }),
             Err(message) => diags.error("#", format!("{path}: {message}")),
         }
     }

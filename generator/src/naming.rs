@@ -36,6 +36,22 @@ pub fn field_name(raw: &str, fallback: &str) -> String {
     finish(ascii_ident(&cased), fallback, "_")
 }
 
+/// A `snake_case` name for a module of the generated crate. Beyond [`field_name`], it is never
+/// the name of a primitive type: generated code names those unqualified (`bool`, `i64`), and a
+/// module of that name in scope would shadow them.
+pub fn module_name(raw: &str, fallback: &str) -> String {
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64",
+        "u128", "usize",
+    ];
+    let name = field_name(raw, fallback);
+    if PRIMITIVES.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
 /// Spells out a leading sign, so that the enum values `-1` and `1` stay apart.
 fn spell_signs(raw: &str) -> String {
     let trimmed = raw.trim();
@@ -108,6 +124,14 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_never_shadow_primitive_types() {
+        assert_eq!(module_name("Bool", "m"), "bool_");
+        assert_eq!(module_name("I64", "m"), "i64_");
+        assert_eq!(module_name("Type", "m"), "type_");
+        assert_eq!(module_name("BoolValue", "m"), "bool_value");
+    }
 
     #[test]
     fn keywords_are_suffixed() {

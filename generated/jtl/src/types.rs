@@ -12,8 +12,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Number",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub number: ::std::option::Option<::std::string::String>,
     /// The customer group ID.
@@ -31,32 +30,28 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Shipmentaddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipmentaddress: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomAddress`
     #[serde(
         rename = "CustomAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_address: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/OtherAddresses`
     #[serde(
         rename = "OtherAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_addresses: ::std::option::Option<CreateOtherAddresses>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/PaymentSettings`
     #[serde(
         rename = "PaymentSettings",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
     /// Date since they have been a customer.
@@ -98,8 +93,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "TaxIdentificationNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tax_identification_number: ::std::option::Option<::std::string::String>,
     /// The customer's accounts receivable number.
@@ -118,8 +112,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "CommercialRegisterNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub commercial_register_number: ::std::option::Option<::std::string::String>,
     /// The customer's website.
@@ -128,8 +121,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Website",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub website: ::std::option::Option<::std::string::String>,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
@@ -138,8 +130,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "InitialContact",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub initial_contact: ::std::option::Option<::std::string::String>,
     /// The customer's eBay username.
@@ -148,8 +139,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "EbayUsername",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ebay_username: ::std::option::Option<::std::string::String>,
     /// The customer's date of birth.
@@ -158,8 +148,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "Birthday",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub birthday: ::std::option::Option<::std::string::String>,
     /// The customer's locked status for online shop sales channels.
@@ -168,8 +157,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "IsLocked",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_locked: ::std::option::Option<bool>,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
@@ -178,8 +166,7 @@ pub struct CreateCustomer {
     #[serde(
         rename = "IsCashRegisterBased",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
@@ -197,7 +184,26 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CreateCustomer::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "Number",
+                    "Shipmentaddress",
+                    "CustomAddress",
+                    "OtherAddresses",
+                    "PaymentSettings",
+                    "TaxIdentificationNumber",
+                    "CommercialRegisterNumber",
+                    "Website",
+                    "InitialContact",
+                    "EbayUsername",
+                    "Birthday",
+                    "IsLocked",
+                    "IsCashRegisterBased",
+                ],
+            ),
+        )
     }
 }
 
@@ -211,8 +217,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Company",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company: ::std::option::Option<::std::string::String>,
     /// Additional company information
@@ -221,8 +226,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Company2",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub company2: ::std::option::Option<::std::string::String>,
     /// Customer form of address
@@ -231,8 +235,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "FormOfAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub form_of_address: ::std::option::Option<::std::string::String>,
     /// Official title
@@ -241,8 +244,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub title: ::std::option::Option<::std::string::String>,
     /// Customer first name
@@ -251,8 +253,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "FirstName",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Customer last name
@@ -261,8 +262,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "LastName",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Street name in the customer's address
@@ -271,8 +271,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Street",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub street: ::std::option::Option<::std::string::String>,
     /// Additional address information
@@ -281,8 +280,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Address2",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub address2: ::std::option::Option<::std::string::String>,
     /// Postal code of the customer's address
@@ -291,8 +289,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "PostalCode",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Name of city in the customer's address
@@ -306,8 +303,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "State",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub state: ::std::option::Option<::std::string::String>,
     /// Country ISO code
@@ -321,8 +317,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "VatID",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub vat_id: ::std::option::Option<::std::string::String>,
     /// Landline phone number
@@ -331,8 +326,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "PhoneNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Mobile phone number
@@ -341,8 +335,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "MobilePhoneNumber",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mobile_phone_number: ::std::option::Option<::std::string::String>,
     /// Email address
@@ -351,8 +344,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "EmailAddress",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Fax number
@@ -361,8 +353,7 @@ pub struct CreateAddress {
     #[serde(
         rename = "Fax",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub fax: ::std::option::Option<::std::string::String>,
 }
@@ -380,7 +371,28 @@ impl<'de> ::serde::Deserialize<'de> for CreateAddress {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateAddress::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CreateAddress::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "Company",
+                    "Company2",
+                    "FormOfAddress",
+                    "Title",
+                    "FirstName",
+                    "LastName",
+                    "Street",
+                    "Address2",
+                    "PostalCode",
+                    "State",
+                    "VatID",
+                    "PhoneNumber",
+                    "MobilePhoneNumber",
+                    "EmailAddress",
+                    "Fax",
+                ],
+            ),
+        )
     }
 }
 
@@ -394,8 +406,7 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherBillingAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_billing_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-default shipping addresses of the customer.
@@ -404,8 +415,7 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherShippingAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_shipping_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-billing and non-shipping addresses of the customer.
@@ -414,8 +424,7 @@ pub struct CreateOtherAddresses {
     #[serde(
         rename = "OtherCustomerAddresses",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
 }
@@ -433,7 +442,16 @@ impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateOtherAddresses::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CreateOtherAddresses::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "OtherBillingAddresses",
+                    "OtherShippingAddresses",
+                    "OtherCustomerAddresses",
+                ],
+            ),
+        )
     }
 }
 
@@ -457,8 +475,7 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "Discount",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub discount: ::std::option::Option<::serde_json::Number>,
     /// The payment target in days.
@@ -487,8 +504,7 @@ pub struct CreatePaymentSettings {
     #[serde(
         rename = "StopPaymentRequest",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stop_payment_request: ::std::option::Option<bool>,
 }
@@ -507,7 +523,10 @@ impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreatePaymentSettings::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["Discount", "StopPaymentRequest"],
+            ),
         )
     }
 }
@@ -638,7 +657,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Customer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        Customer::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
     }
 }
 
@@ -751,7 +770,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Address::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        Address::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
     }
 }
 
@@ -789,7 +808,9 @@ impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        OtherAddresses::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        OtherAddresses::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+        )
     }
 }
 
@@ -840,7 +861,9 @@ impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        PaymentSettings::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        PaymentSettings::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+        )
     }
 }
 
@@ -852,16 +875,14 @@ pub struct ErrorResponse {
     #[serde(
         rename = "ErrorCode",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ValidationErrors`
     #[serde(
         rename = "ValidationErrors",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub validation_errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -870,16 +891,14 @@ pub struct ErrorResponse {
     #[serde(
         rename = "ErrorMessage",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/Stacktrace`
     #[serde(
         rename = "Stacktrace",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }
@@ -897,6 +916,11 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ErrorResponse::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        ErrorResponse::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["ErrorCode", "ValidationErrors", "ErrorMessage", "Stacktrace"],
+            ),
+        )
     }
 }

@@ -29,110 +29,20 @@ pub fn validate_schema(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match name {
-        "CreateCustomer" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomer,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CreateAddress" => {
-            ::apigen_runtime::from_json_with::<
-                CreateAddress,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CreateOtherAddresses" => {
-            ::apigen_runtime::from_json_with::<
-                CreateOtherAddresses,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CreatePaymentSettings" => {
-            ::apigen_runtime::from_json_with::<
-                CreatePaymentSettings,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "Customer" => {
-            ::apigen_runtime::from_json_with::<
-                Customer,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "Address" => {
-            ::apigen_runtime::from_json_with::<
-                Address,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "OtherAddresses" => {
-            ::apigen_runtime::from_json_with::<
-                OtherAddresses,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "PaymentSettings" => {
-            ::apigen_runtime::from_json_with::<
-                PaymentSettings,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "ErrorResponse" => {
-            ::apigen_runtime::from_json_with::<
-                ErrorResponse,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
+
+static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CreateCustomer", ::apigen_runtime::json_validates::<CreateCustomer>),
+    ("CreateAddress", ::apigen_runtime::json_validates::<CreateAddress>),
+    ("CreateOtherAddresses", ::apigen_runtime::json_validates::<CreateOtherAddresses>),
+    ("CreatePaymentSettings", ::apigen_runtime::json_validates::<CreatePaymentSettings>),
+    ("Customer", ::apigen_runtime::json_validates::<Customer>),
+    ("Address", ::apigen_runtime::json_validates::<Address>),
+    ("OtherAddresses", ::apigen_runtime::json_validates::<OtherAddresses>),
+    ("PaymentSettings", ::apigen_runtime::json_validates::<PaymentSettings>),
+    ("ErrorResponse", ::apigen_runtime::json_validates::<ErrorResponse>),
+];
 
 /// Checks JSON against the JSON request body of an operation, by its `operationId`: every
 /// violation, or `None` if no operation of that id has a JSON body.
@@ -142,22 +52,15 @@ pub fn validate_request(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match operation_id {
-        "CustomerHeader_CreateCustomerAsync" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomer,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
+
+static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    (
+        "CustomerHeader_CreateCustomerAsync",
+        ::apigen_runtime::json_validates::<CreateCustomer>,
+    ),
+];
 
 impl ::apigen_runtime::Validate for CreateCustomer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {

@@ -19,33 +19,13 @@ pub fn validate_schema(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match name {
-        "CreateCustomerRequest" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CreateCustomerForm" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerForm,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
+
+static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CreateCustomerRequest", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+    ("CreateCustomerForm", ::apigen_runtime::json_validates::<CreateCustomerForm>),
+];
 
 /// Checks JSON against the JSON request body of an operation, by its `operationId`: every
 /// violation, or `None` if no operation of that id has a JSON body.
@@ -55,22 +35,12 @@ pub fn validate_request(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match operation_id {
-        "createCustomer" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
+
+static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("createCustomer", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+];
 
 static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
     "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",

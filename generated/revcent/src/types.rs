@@ -18,38 +18,22 @@ pub struct CreateCustomerRequest {
     /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_to: ::std::option::Option<CreateCustomerRequestBillTo>,
     /// If you wish to add a payment method with the customer upon creation.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment: ::std::option::Option<CreateCustomerRequestPayment>,
     /// An optional internal customer ID, i.e. a third party customer ID. For records purposes only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/internal_customer_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_customer_id: ::std::option::Option<::std::string::String>,
     /// An array of metadata objects, each metadata object being a name and value pair.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
     >,
@@ -69,7 +53,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["bill_to", "payment", "internal_customer_id", "metadata"],
+            ),
         )
     }
 }
@@ -92,65 +79,37 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_1`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The customer second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The customer city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/city`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The customer state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The customer ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/zip`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The customer country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The customer company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The customer email.
     ///
@@ -159,11 +118,7 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/phone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -181,7 +136,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestCustomer::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "address_line_1",
+                    "address_line_2",
+                    "city",
+                    "state",
+                    "zip",
+                    "country",
+                    "company",
+                    "phone",
+                ],
+            ),
         )
     }
 }
@@ -204,65 +171,37 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_1`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The bill to second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The bill to city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/city`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The bill to state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/state`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The bill to ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/zip`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The bill to country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The bill to company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/company`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The bill to email.
     ///
@@ -271,11 +210,7 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/phone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -293,7 +228,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestBillTo::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "address_line_1",
+                    "address_line_2",
+                    "city",
+                    "state",
+                    "zip",
+                    "country",
+                    "company",
+                    "phone",
+                ],
+            ),
         )
     }
 }
@@ -308,11 +255,7 @@ pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
@@ -330,7 +273,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPayment::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["credit_card"]),
         )
     }
 }
@@ -345,11 +288,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_number`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_number: ::std::option::Option<::std::string::String>,
     /// The credit card expiration month as a one or two digit integer, i.e. MM.
     ///
@@ -372,11 +311,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -394,7 +329,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPaymentCreditCard::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["card_number", "card_code"],
+            ),
         )
     }
 }
@@ -439,7 +377,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestMetadataItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
         )
     }
 }
@@ -452,11 +390,7 @@ pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
@@ -470,29 +404,17 @@ pub struct CreateCustomerSuccess {
     /// API call response code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<CreateCustomerSuccessCode>,
     /// Customer ID
     ///
     /// A 20 character customer ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -510,7 +432,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccess {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerSuccess::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["api_call_id", "code", "customer_id", "result"],
+            ),
         )
     }
 }
@@ -574,11 +499,7 @@ pub struct ApiStandardErrors {
     /// A 20 character API call ID.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
@@ -592,38 +513,22 @@ pub struct ApiStandardErrors {
     /// This value indicates that there is an error. Will always be 0.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ApiStandardErrorsCode>,
     /// The specific error code.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// A human readable description of the error.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// A description of the API call result.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -640,7 +545,12 @@ impl<'de> ::serde::Deserialize<'de> for ApiStandardErrors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ApiStandardErrors::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        ApiStandardErrors::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["api_call_id", "code", "error_code", "message", "result"],
+            ),
+        )
     }
 }
 

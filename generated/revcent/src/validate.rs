@@ -23,44 +23,14 @@ pub fn validate_schema(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match name {
-        "CreateCustomerRequest" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CreateCustomerSuccess" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerSuccess,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "ApiStandardErrors" => {
-            ::apigen_runtime::from_json_with::<
-                ApiStandardErrors,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
+
+static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CreateCustomerRequest", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+    ("CreateCustomerSuccess", ::apigen_runtime::json_validates::<CreateCustomerSuccess>),
+    ("ApiStandardErrors", ::apigen_runtime::json_validates::<ApiStandardErrors>),
+];
 
 /// Checks JSON against the JSON request body of an operation, by its `operationId`: every
 /// violation, or `None` if no operation of that id has a JSON body.
@@ -70,22 +40,12 @@ pub fn validate_request(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match operation_id {
-        "CreateCustomer" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
+
+static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CreateCustomer", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+];
 
 impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {

@@ -29,56 +29,32 @@ pub struct CreateCustomerRequest {
     )]
     pub category: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The numeric code of the country. To lookup a specific country numeric code, see the List Country API.
     ///
@@ -92,56 +68,32 @@ pub struct CreateCustomerRequest {
     /// The phone of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer. Max characters = 20.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer. Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
     ///
@@ -155,11 +107,7 @@ pub struct CreateCustomerRequest {
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
@@ -173,29 +121,17 @@ pub struct CreateCustomerRequest {
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer, by custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
@@ -213,7 +149,27 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "contact_person",
+                    "address_line_1",
+                    "address_line_2",
+                    "city",
+                    "state_province",
+                    "zip_postal_code",
+                    "phone",
+                    "mobile",
+                    "fax",
+                    "website",
+                    "general_description",
+                    "nda_signed",
+                    "msa_signed",
+                    "supplementary_description",
+                    "additional_description",
+                    "template",
+                ],
+            ),
         )
     }
 }
@@ -236,11 +192,7 @@ pub struct CreateCustomerRequestTemplate {
     /// Values of the template's custom fields.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
     >,
@@ -260,7 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplate::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"]),
         )
     }
 }
@@ -279,11 +231,7 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
@@ -301,7 +249,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplateFieldsItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly(deserializer),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["value"]),
         )
     }
 }
@@ -317,20 +265,12 @@ pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The type of the contact person.
     ///
@@ -338,8 +278,7 @@ pub struct ContactPerson {
     #[serde(
         rename = "type",
         default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<ContactPersonType>,
 }
@@ -357,7 +296,12 @@ impl<'de> ::serde::Deserialize<'de> for ContactPerson {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ContactPerson::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        ContactPerson::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["name", "email", "type"],
+            ),
+        )
     }
 }
 
@@ -468,135 +412,75 @@ pub struct Customer {
     /// The name of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<CustomerCategory>,
     /// JSON Pointer: `#/components/schemas/Customer/properties/contact_person`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_1`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_2`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/city`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/state_province`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/zip_postal_code`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The country of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The phone of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/phone`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/mobile`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/fax`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/website`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/general_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
@@ -610,11 +494,7 @@ pub struct Customer {
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
     ///
@@ -628,29 +508,17 @@ pub struct Customer {
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/additional_description`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
@@ -667,7 +535,32 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Customer::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        Customer::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "name",
+                    "category",
+                    "contact_person",
+                    "address_line_1",
+                    "address_line_2",
+                    "city",
+                    "state_province",
+                    "zip_postal_code",
+                    "country",
+                    "phone",
+                    "mobile",
+                    "fax",
+                    "website",
+                    "general_description",
+                    "nda_signed",
+                    "msa_signed",
+                    "supplementary_description",
+                    "additional_description",
+                    "template",
+                ],
+            ),
+        )
     }
 }
 
@@ -689,11 +582,7 @@ pub struct CustomerCategory {
     /// The name of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -710,7 +599,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CustomerCategory::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CustomerCategory::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"]),
+        )
     }
 }
 
@@ -732,11 +623,7 @@ pub struct CustomerTemplate {
     /// Custom field values as a map ({key: value, ...}).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/fields`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,
@@ -755,7 +642,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CustomerTemplate::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CustomerTemplate::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"]),
+        )
     }
 }
 
@@ -786,6 +675,8 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ErrorDetail::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        ErrorDetail::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+        )
     }
 }

@@ -25,66 +25,16 @@ pub fn validate_schema(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match name {
-        "CreateCustomerRequest" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "ContactPerson" => {
-            ::apigen_runtime::from_json_with::<
-                ContactPerson,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CustomFieldValue" => {
-            ::apigen_runtime::from_json_with::<
-                CustomFieldValue,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "Customer" => {
-            ::apigen_runtime::from_json_with::<
-                Customer,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "ErrorDetail" => {
-            ::apigen_runtime::from_json_with::<
-                ErrorDetail,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
+
+static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CreateCustomerRequest", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+    ("ContactPerson", ::apigen_runtime::json_validates::<ContactPerson>),
+    ("CustomFieldValue", ::apigen_runtime::json_validates::<CustomFieldValue>),
+    ("Customer", ::apigen_runtime::json_validates::<Customer>),
+    ("ErrorDetail", ::apigen_runtime::json_validates::<ErrorDetail>),
+];
 
 /// Checks JSON against the JSON request body of an operation, by its `operationId`: every
 /// violation, or `None` if no operation of that id has a JSON body.
@@ -94,22 +44,12 @@ pub fn validate_request(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match operation_id {
-        "createCustomer" => {
-            ::apigen_runtime::from_json_with::<
-                CreateCustomerRequest,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
+
+static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("createCustomer", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
+];
 
 impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {

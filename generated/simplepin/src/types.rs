@@ -13,50 +13,26 @@ pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/billing_addresses`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_addresses: ::std::option::Option<::std::vec::Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contract_email`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contracts`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// IDs of billing addresses to delete.
     ///
@@ -68,25 +44,13 @@ pub struct CcProfileApiV2Model {
     )]
     pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/mobile_number`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/phone_number`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
@@ -103,7 +67,22 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcProfileApiV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CcProfileApiV2Model::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "billing_addresses",
+                    "contract_email",
+                    "contracts",
+                    "customer_id",
+                    "customer_name",
+                    "customer_since",
+                    "main_address",
+                    "mobile_number",
+                    "phone_number",
+                ],
+            ),
+        )
     }
 }
 
@@ -125,52 +104,28 @@ pub struct CcProfileV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_models`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address_models: ::std::option::Option<
         ::std::vec::Vec<AddressApiV2Model>,
     >,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contract_email`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contracts`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/id`
     #[serde(
@@ -180,34 +135,18 @@ pub struct CcProfileV2Model {
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/mobile_number`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/phone_number`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Status of the customer profile.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/status`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/version`
     #[serde(
@@ -231,7 +170,23 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcProfileV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CcProfileV2Model::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &[
+                    "billing_address_models",
+                    "contract_email",
+                    "contracts",
+                    "customer_id",
+                    "customer_name",
+                    "customer_since",
+                    "main_address",
+                    "mobile_number",
+                    "phone_number",
+                    "status",
+                ],
+            ),
+        )
     }
 }
 
@@ -251,18 +206,10 @@ pub struct AddressApiV2Model {
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/city`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country id (see getCountries).
     ///
@@ -283,18 +230,10 @@ pub struct AddressApiV2Model {
     )]
     pub province: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/selected`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
 }
 
@@ -311,7 +250,12 @@ impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        AddressApiV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        AddressApiV2Model::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(
+                deserializer,
+                &["zip", "city", "address", "selected"],
+            ),
+        )
     }
 }
 
@@ -331,11 +275,7 @@ pub struct CcContractV2Model {
     )]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::present"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -352,6 +292,8 @@ impl<'de> ::serde::Deserialize<'de> for CcContractV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcContractV2Model::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+        CcContractV2Model::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"]),
+        )
     }
 }

@@ -24,55 +24,15 @@ pub fn validate_schema(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match name {
-        "CcProfileApiV2Model" => {
-            ::apigen_runtime::from_json_with::<
-                CcProfileApiV2Model,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CcProfileV2Model" => {
-            ::apigen_runtime::from_json_with::<
-                CcProfileV2Model,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "AddressApiV2Model" => {
-            ::apigen_runtime::from_json_with::<
-                AddressApiV2Model,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        "CcContractV2Model" => {
-            ::apigen_runtime::from_json_with::<
-                CcContractV2Model,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
+
+static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("CcProfileApiV2Model", ::apigen_runtime::json_validates::<CcProfileApiV2Model>),
+    ("CcProfileV2Model", ::apigen_runtime::json_validates::<CcProfileV2Model>),
+    ("AddressApiV2Model", ::apigen_runtime::json_validates::<AddressApiV2Model>),
+    ("CcContractV2Model", ::apigen_runtime::json_validates::<CcContractV2Model>),
+];
 
 /// Checks JSON against the JSON request body of an operation, by its `operationId`: every
 /// violation, or `None` if no operation of that id has a JSON body.
@@ -82,22 +42,12 @@ pub fn validate_request(
 ) -> ::std::option::Option<
     ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
 > {
-    let result = match operation_id {
-        "createCustomer" => {
-            ::apigen_runtime::from_json_with::<
-                CcProfileApiV2Model,
-            >(
-                    json,
-                    |v, cx| {
-                        ::apigen_runtime::Validate::validate_at(v, cx);
-                    },
-                )
-                .map(drop)
-        }
-        _ => return ::std::option::Option::None,
-    };
-    ::std::option::Option::Some(result)
+    ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
+
+static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
+    ("createCustomer", ::apigen_runtime::json_validates::<CcProfileApiV2Model>),
+];
 
 impl ::apigen_runtime::Validate for CcProfileApiV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use serde::de::{Deserializer, Error, Unexpected, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Unexpected, Visitor};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -27,13 +27,28 @@ where
 /// Reads a struct from a JSON object only. serde's derived `Deserialize` also reads a struct
 /// from an array of its fields in order, which a schema of `type: object` refuses; generated
 /// structs deserialize through this wrapper, which asks the format for a map.
-pub struct ObjectOnly<D>(pub D);
+///
+/// It also refuses `null` for the optional properties named in `non_null` (those whose schema
+/// is not `nullable`), as [`present`] does for one field: one list per struct costs the
+/// compiler far less than a `deserialize_with` per field, for which serde derives a wrapper
+/// type and its `Deserialize` impl twice (Stripe has thousands of such fields).
+pub struct ObjectOnly<D> {
+    deserializer: D,
+    non_null: &'static [&'static str],
+}
+
+impl<D> ObjectOnly<D> {
+    /// `non_null`: the wire names of the optional properties that refuse `null`.
+    pub fn new(deserializer: D, non_null: &'static [&'static str]) -> Self {
+        Self { deserializer, non_null }
+    }
+}
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_any(visitor)
+        self.deserializer.deserialize_any(visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -42,11 +57,198 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
+        self.deserialize_map(visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
+        if self.non_null.is_empty() {
+            self.deserializer.deserialize_map(visitor)
+        } else {
+            self.deserializer.deserialize_map(NonNullFields { visitor, non_null: self.non_null })
+        }
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.deserializer.is_human_readable()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+    }
+}
+
+/// The struct's visitor, given a map whose values under the `non_null` keys refuse `null`.
+struct NonNullFields<V> {
+    visitor: V,
+    non_null: &'static [&'static str],
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for NonNullFields<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(NonNullEntries { map, non_null: self.non_null, refuse_null: false })
+    }
+}
+
+/// Entries of a map: a value whose key is in `non_null` is read with [`NonNull`].
+struct NonNullEntries<A> {
+    map: A,
+    non_null: &'static [&'static str],
+    /// Whether the key just read is in `non_null`.
+    refuse_null: bool,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for NonNullEntries<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        self.refuse_null = false;
+        self.map.next_key_seed(KeySeed { seed, non_null: self.non_null, found: &mut self.refuse_null })
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        if std::mem::take(&mut self.refuse_null) {
+            self.map.next_value_seed(NonNullSeed(seed))
+        } else {
+            self.map.next_value_seed(seed)
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+/// Reads a key with `seed`, noting whether it is one of `non_null`.
+struct KeySeed<'a, S> {
+    seed: S,
+    non_null: &'static [&'static str],
+    found: &'a mut bool,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(Key { deserializer, non_null: self.non_null, found: self.found })
+    }
+}
+
+/// A key's deserializer that shows the key's text to [`KeyVisitor`].
+struct Key<'a, D> {
+    deserializer: D,
+    non_null: &'static [&'static str],
+    found: &'a mut bool,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Key<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.deserializer.deserialize_any(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.deserializer.deserialize_identifier(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.deserializer.deserialize_str(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.deserializer.deserialize_string(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.deserializer.is_human_readable()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum ignored_any
+    }
+}
+
+/// Passes a key on to the struct's field visitor, noting whether it is one of `non_null`.
+struct KeyVisitor<'a, V> {
+    visitor: V,
+    non_null: &'static [&'static str],
+    found: &'a mut bool,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<V::Value, E> {
+        *self.found = self.non_null.contains(&v);
+        self.visitor.visit_str(v)
+    }
+
+    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<V::Value, E> {
+        *self.found = self.non_null.contains(&v);
+        self.visitor.visit_borrowed_str(v)
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<V::Value, E> {
+        *self.found = self.non_null.contains(&v.as_str());
+        self.visitor.visit_string(v)
+    }
+
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<V::Value, E> {
+        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v);
+        self.visitor.visit_bytes(v)
+    }
+
+    fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<V::Value, E> {
+        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v);
+        self.visitor.visit_borrowed_bytes(v)
+    }
+
+    fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
+        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v.as_slice());
+        self.visitor.visit_byte_buf(v)
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<V::Value, E> {
+        self.visitor.visit_u64(v)
+    }
+}
+
+/// Reads a value with `seed` through [`NonNull`].
+struct NonNullSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for NonNullSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(NonNull(deserializer))
+    }
+}
+
+/// A deserializer on which an `Option` always reads `Some`: `null` goes on to the inner type,
+/// which refuses it with its own message, exactly as [`present`] does.
+struct NonNull<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for NonNull<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_some(self.0)
     }
 
     fn is_human_readable(&self) -> bool {
@@ -55,7 +257,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

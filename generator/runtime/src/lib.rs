@@ -141,6 +141,28 @@ pub fn from_json_with<T: DeserializeOwned>(
     Ok(value)
 }
 
+/// A check of JSON bytes against one type and its rules: an entry of the tables behind a
+/// generated crate's `validate_schema` and `validate_request`.
+///
+/// The tables hold plain function pointers, not one `match` with a closure per entry: a
+/// function of thousands of arms is costly for the compiler to check (Stripe's took minutes).
+pub type JsonCheck = fn(&[u8]) -> Result<(), ValidationErrors>;
+
+/// [`from_json`] as a [`JsonCheck`]: the value is dropped.
+pub fn json_validates<T: DeserializeOwned + Validate>(bytes: &[u8]) -> Result<(), ValidationErrors> {
+    from_json::<T>(bytes).map(drop)
+}
+
+/// [`parse_json`] as a [`JsonCheck`], for a type with no rules beyond its shape.
+pub fn json_parses<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), ValidationErrors> {
+    parse::<T>(bytes).map(drop)
+}
+
+/// Runs the check of `key` in `table` on `json`; `None` if the table has no such key.
+pub fn check_by_key(table: &[(&str, JsonCheck)], key: &str, json: &[u8]) -> Option<Result<(), ValidationErrors>> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, check)| check(json))
+}
+
 /// Like [`from_json`], from a JSON value already parsed.
 pub fn from_value<T: DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<T, ValidationErrors> {
     let value: T = match T::deserialize(value) {

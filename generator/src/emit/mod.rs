@@ -1,6 +1,7 @@
 //! Emit: the only phase that uses `quote!`. It turns the model into the files of a crate, as
 //! token streams for Rust files and text for `Cargo.toml`; [`crate::render`] formats them.
 
+pub mod areas;
 mod client;
 mod doc;
 mod manifest;
@@ -15,8 +16,8 @@ use crate::model::{ApiModel, Doc};
 
 /// One emitted file, before rendering.
 pub enum EmittedFile {
-    Rust { path: &'static str, tokens: TokenStream },
-    Text { path: &'static str, contents: String },
+    Rust { path: String, tokens: TokenStream },
+    Text { path: String, contents: String },
 }
 
 /// Every file of the crate, in a fixed order.
@@ -25,7 +26,7 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
     for part in makers(model).iter().map(|make| make(model, header)) {
         // Parts of one file are runs of its items: their tokens join into the file's.
         match (files.last_mut(), part) {
-            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more }) if *path == part_path => {
+            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more }) if *path == *part_path => {
                 tokens.extend(more);
             }
             (_, part) => files.push(part),
@@ -37,32 +38,54 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
 /// Makes one file of the crate, or a part of it, from the model and the generated-file header.
 pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
 
-/// How many types each part of `src/types.rs` holds.
-const TYPES_PER_PART: usize = 500;
-
 /// The files of [`emit`], in the same order, each as the function that makes it; a large file
 /// comes in parts (consecutive, with the same path), each a run of its top-level items. No file
 /// or part depends on another, so a caller may make them on several threads (`crate::generate`
 /// does: tokens cannot cross threads, but the rendered text can).
+///
+/// A crate with many types has its `types` and `validate` modules split into one file per
+/// area (see [`areas`]): `src/types/mod.rs` re-exports every area's types, so
+/// `crate::types::Foo` names a type wherever it is declared.
 pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     let mut files: Vec<FileMaker> = vec![
-        Box::new(|model, header| EmittedFile::Text { path: "Cargo.toml", contents: manifest::cargo_toml(model, header) }),
-        Box::new(|model, _| EmittedFile::Rust { path: "src/lib.rs", tokens: lib_module(model) }),
+        Box::new(|model, header| EmittedFile::Text { path: "Cargo.toml".to_owned(), contents: manifest::cargo_toml(model, header) }),
+        Box::new(|model, _| EmittedFile::Rust { path: "src/lib.rs".to_owned(), tokens: lib_module(model) }),
     ];
-    // `types.rs` is most of a large crate.
-    for start in (0..model.types.len().max(1)).step_by(TYPES_PER_PART) {
-        let end = model.types.len().min(start + TYPES_PER_PART);
-        files.push(Box::new(move |model, _| EmittedFile::Rust {
-            path: "src/types.rs",
-            tokens: types::types_module_part(model, start..end),
+    let areas = areas::areas(model);
+    if areas.is_empty() {
+        files.push(Box::new(|model, _| EmittedFile::Rust {
+            path: "src/types.rs".to_owned(),
+            tokens: types::types_module_part(model, 0..model.types.len()),
         }));
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs".to_owned(), tokens: validate::validate_module(model) }));
+    } else {
+        let modules: Vec<String> = areas.iter().map(|a| a.module.clone()).collect();
+        // An area of aliases only has no `Validate` impl, so no `validate` file.
+        let validated: Vec<String> =
+            areas.iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))).map(|a| a.module.clone()).collect();
+        files.push(Box::new(move |_, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(&modules) }));
+        for area in areas.clone() {
+            files.push(Box::new(move |model, _| EmittedFile::Rust {
+                path: format!("src/types/{}.rs", area.module),
+                tokens: types::types_area(model, &area),
+            }));
+        }
+        files.push(Box::new(move |model, _| EmittedFile::Rust {
+            path: "src/validate/mod.rs".to_owned(),
+            tokens: validate::validate_root(model, &validated),
+        }));
+        for area in areas.into_iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))) {
+            files.push(Box::new(move |model, _| EmittedFile::Rust {
+                path: format!("src/validate/{}.rs", area.module),
+                tokens: validate::validate_area(model, &area),
+            }));
+        }
     }
-    files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs", tokens: validate::validate_module(model) }));
     if xml::needed(model) {
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/xml.rs", tokens: xml::xml_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/xml.rs".to_owned(), tokens: xml::xml_module(model) }));
     }
     if !model.operations.is_empty() {
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs", tokens: client::client_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs".to_owned(), tokens: client::client_module(model) }));
     }
     files
 }

@@ -22,6 +22,35 @@ pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> Tok
     }
 }
 
+/// `src/types/mod.rs` of a crate split into areas: each area's module, its types re-exported.
+pub fn types_root(modules: &[String]) -> TokenStream {
+    let modules: Vec<Ident> = modules.iter().map(|m| ident(m)).collect();
+    quote! {
+        //! Types of every schema in the spec, mirroring what the wire carries.
+        //!
+        //! One file per area of the spec (types grouped by the first words of their names), all
+        //! re-exported here: `types::Foo` names a type wherever it is declared.
+        #( mod #modules; pub use #modules::*; )*
+    }
+}
+
+/// One area's file of a split `types` module.
+pub fn types_area(model: &ApiModel, area: &super::areas::Area) -> TokenStream {
+    let doc = format!(" Types whose names start with {}.", prefix_list(&area.prefixes));
+    let items = area.types.iter().map(|&id| type_item(model, model.type_def(id)));
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use super::*;
+        #( #items )*
+    }
+}
+
+/// `` `Account`, `Address` `` for a doc comment.
+pub fn prefix_list(prefixes: &[String]) -> String {
+    prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+}
+
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(&def.doc);
@@ -58,6 +87,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let debug = (!redacts).then(|| quote!(Debug,));
     let debug_impl = redacts.then(|| redacting_debug(name, s));
     let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let non_null = non_null_fields(model, s);
     // `remote = "Self"` makes the derives produce associated functions, which the impls
     // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
     // as the struct's fields in order.
@@ -79,12 +109,24 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #name::deserialize(::apigen_runtime::de::ObjectOnly(deserializer))
+                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #non_null ),*]))
             }
         }
 
         #debug_impl
     }
+}
+
+/// The wire names of the optional properties that refuse `null` (their schema is not
+/// `nullable`) and are not read through `apigen_runtime::de::Strict` (which refuses it
+/// itself): `ObjectOnly` refuses `null` for them. One list per struct, rather than a
+/// `deserialize_with` per field, for which serde would derive a wrapper type and its impl twice.
+fn non_null_fields<'s>(model: &ApiModel, s: &'s Struct) -> Vec<&'s str> {
+    s.fields
+        .iter()
+        .filter(|f| !f.required && !matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty))
+        .map(|f| f.wire_name.as_str())
+        .collect()
 }
 
 /// `Debug` that shows every field but the sensitive ones, which print as `[redacted]`
@@ -142,8 +184,8 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         let with = match (strict, nullable) {
             (true, true) => Some("::apigen_runtime::de::strict_nullable"),
             (true, false) => Some("::apigen_runtime::de::strict_present"),
-            (false, false) => Some("::apigen_runtime::de::present"),
-            (false, true) => None,
+            // Refused through the struct's list instead (see `non_null_fields`).
+            (false, _) => None,
         };
         if let Some(with) = with {
             serde.push(quote!(deserialize_with = #with));

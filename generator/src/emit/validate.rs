@@ -17,13 +17,48 @@ use serde_json::Value;
 use super::types::{ident, type_tokens};
 use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
+/// `src/validate.rs`: every `Validate` impl, and the registries.
 pub fn validate_module(model: &ApiModel) -> TokenStream {
+    let all: Vec<TypeId> = (0..model.types.len()).map(TypeId).collect();
+    validate_file(model, &all, &[])
+}
+
+/// `src/validate/mod.rs` of a crate split into areas: the registries, and the areas' modules
+/// (those that have a `Validate` impl), which hold the impls.
+pub fn validate_root(model: &ApiModel, modules: &[String]) -> TokenStream {
+    validate_file(model, &[], modules)
+}
+
+/// One area's file of a split `validate` module: the impls of its types, and the statics of
+/// the patterns they use (each file has its own, so that files can be emitted apart).
+pub fn validate_area(model: &ApiModel, area: &super::areas::Area) -> TokenStream {
     let mut emitter = Emitter { model, patterns: BTreeMap::new() };
-    let impls: Vec<TokenStream> = model.types.iter().enumerate().filter_map(|(i, def)| emitter.type_impl(TypeId(i), def)).collect();
+    let impls: Vec<TokenStream> = area.types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
+    let statics = pattern_statics(&emitter.patterns);
+    let doc = format!(" `Validate` for the types whose names start with {}.", super::types::prefix_list(&area.prefixes));
+    quote! {
+        #![doc = #doc]
+        #[allow(unused_imports)]
+        use super::*;
+        #statics
+        #( #impls )*
+    }
+}
+
+/// Whether a type has a `Validate` impl: all but aliases do.
+pub fn has_impl(def: &TypeDef) -> bool {
+    !matches!(def.kind, TypeKind::Alias(_))
+}
+
+fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) -> TokenStream {
+    let mut emitter = Emitter { model, patterns: BTreeMap::new() };
+    let impls: Vec<TokenStream> = impl_types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
+    let modules = modules.iter().map(|m| ident(m));
     let schemas: Vec<(String, TypeRef)> = model.schemas.clone();
     let schema_fn = emitter.registry(
         quote!(validate_schema),
         quote!(name),
+        "SCHEMA_CHECKS",
         "Checks JSON against a schema of `#/components/schemas`, by its name in the spec: every\n violation, or `None` if the spec has no schema of that name.",
         &schemas,
     );
@@ -32,6 +67,7 @@ pub fn validate_module(model: &ApiModel) -> TokenStream {
     let request_fn = emitter.registry(
         quote!(validate_request),
         quote!(operation_id),
+        "REQUEST_CHECKS",
         "Checks JSON against the JSON request body of an operation, by its `operationId`: every\n violation, or `None` if no operation of that id has a JSON body.",
         &bodies,
     );
@@ -49,6 +85,7 @@ pub fn validate_module(model: &ApiModel) -> TokenStream {
         #schema_fn
         #request_fn
         #statics
+        #( mod #modules; )*
         #( #impls )*
     }
 }
@@ -60,31 +97,48 @@ struct Emitter<'m> {
 }
 
 impl Emitter<'_> {
-    /// A function that checks JSON bytes against one of `entries`, by name.
-    fn registry(&mut self, function: TokenStream, argument: TokenStream, doc: &str, entries: &[(String, TypeRef)]) -> TokenStream {
+    /// A function that checks JSON bytes against one of `entries`, by name, through a table of
+    /// [`JsonCheck`](apigen_runtime) pointers; `checks` names the table. An entry whose rules are
+    /// its type's own `Validate` (or none) points at a runtime function; any other gets a small
+    /// function of its own, named after the entry. A `match` with a closure per entry would be
+    /// one huge function, which costs the compiler far more than many small ones.
+    fn registry(&mut self, function: TokenStream, argument: TokenStream, checks: &str, doc: &str, entries: &[(String, TypeRef)]) -> TokenStream {
         let doc: Vec<String> = doc.lines().map(|l| format!(" {}", l.trim_start())).collect();
-        let arms: Vec<TokenStream> = entries
+        let table = format_ident!("{}", checks);
+        // `SCHEMA_CHECKS` -> `schema_account`.
+        let prefix = checks.split('_').next().unwrap_or(checks).to_lowercase();
+        let own_rules = quote! { ::apigen_runtime::Validate::validate_at(v, cx); }.to_string();
+        let mut functions = Vec::new();
+        let mut names = crate::naming::Namespace::new();
+        let rows: Vec<TokenStream> = entries
             .iter()
             .map(|(name, ty)| {
                 let rust = type_tokens(self.model, ty);
                 let check = self.check(ty, &Rules::default());
-                let closure = if check.is_empty() { quote!(|_, _| {}) } else { quote!(|v, cx| { #check }) };
-                quote! { #name => ::apigen_runtime::from_json_with::<#rust>(json, #closure).map(drop), }
+                let pointer = if check.is_empty() {
+                    quote!(::apigen_runtime::json_parses::<#rust>)
+                } else if check.to_string() == own_rules {
+                    quote!(::apigen_runtime::json_validates::<#rust>)
+                } else {
+                    let helper = names.unique(format!("{prefix}_{}", crate::naming::field_name(name, "entry")));
+                    let helper = format_ident!("{}", helper);
+                    functions.push(quote! {
+                        fn #helper(json: &[u8]) -> ::std::result::Result<(), ::apigen_runtime::ValidationErrors> {
+                            ::apigen_runtime::from_json_with::<#rust>(json, |v, cx| { #check }).map(drop)
+                        }
+                    });
+                    quote!(#helper)
+                };
+                quote! { (#name, #pointer) }
             })
             .collect();
-        let body = if arms.is_empty() {
-            quote! { let _ = (#argument, json); ::std::option::Option::None }
-        } else {
-            quote! {
-                let result = match #argument { #( #arms )* _ => return ::std::option::Option::None };
-                ::std::option::Option::Some(result)
-            }
-        };
         quote! {
             #( #[doc = #doc] )*
             pub fn #function(#argument: &str, json: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::apigen_runtime::ValidationErrors>> {
-                #body
+                ::apigen_runtime::check_by_key(#table, #argument, json)
             }
+            static #table: &[(&str, ::apigen_runtime::JsonCheck)] = &[#( #rows ),*];
+            #( #functions )*
         }
     }
 
