@@ -38,9 +38,9 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
 /// Makes one file of the crate, or a part of it, from the model and the generated-file header.
 pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
 
-/// The files of [`emit`], in the same order, each as the function that makes it; a large file
-/// comes in parts (consecutive, with the same path), each a run of its top-level items. No file
-/// or part depends on another, so a caller may make them on several threads (`crate::generate`
+/// The files of [`emit`], in the same order, each as the function that makes it; a file may
+/// come in parts (consecutive, with the same path), each a run of its top-level items, though
+/// a large module is now split into files instead (below). No file or part depends on another, so a caller may make them on several threads (`crate::generate`
 /// does: tokens cannot cross threads, but the rendered text can).
 ///
 /// A crate with many types has its `types` and `validate` modules split into one file per
