@@ -134,7 +134,9 @@ fn bound(map: &Map<String, Value>, keyword: &str, exclusive: &str) -> Option<Bou
 
 /// ECMA-262 reads `\d` and `\w` as ASCII, where the `regex` crate reads them as Unicode:
 /// spell the ASCII classes out. ECMA-262's `\s` also matches U+FEFF, and `\cX` is the control
-/// character X - 64: spell those out too.
+/// character X - 64: spell those out too. A brace that does not make a quantifier (`{n}`,
+/// `{n,}`, `{n,m}`) is a literal in ECMA-262 (Annex B) and an error in the `regex` crate:
+/// escape it.
 pub fn ecma_to_rust(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars();
@@ -182,15 +184,49 @@ pub fn ecma_to_rust(pattern: &str) -> String {
                 in_class = false;
                 out.push(c);
             }
+            '{' if !in_class => match quantifier_len(chars.as_str()) {
+                Some(len) => {
+                    out.push('{');
+                    out.push_str(&chars.as_str()[..len]);
+                    chars.nth(len - 1);
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' if !in_class => out.push_str("\\}"),
             _ => out.push(c),
         }
     }
     out
 }
 
+/// The length of `n}`, `n,}` or `n,m}` at the start of `rest` (what follows a `{`), if it is
+/// one.
+fn quantifier_len(rest: &str) -> Option<usize> {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let low = digits(rest);
+    if low == 0 {
+        return None;
+    }
+    let mut at = low;
+    if rest[at..].starts_with(',') {
+        at += 1;
+        at += digits(&rest[at..]);
+    }
+    rest[at..].starts_with('}').then_some(at + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::ecma_to_rust;
+
+    #[test]
+    fn braces_that_are_not_quantifiers_are_literals() {
+        assert_eq!(ecma_to_rust(r"^a{2}b{1,}c{1,3}$"), r"^a{2}b{1,}c{1,3}$");
+        assert_eq!(ecma_to_rust(r"^{[0-9a-f]{4}}$"), r"^\{[0-9a-f]{4}\}$");
+        assert_eq!(ecma_to_rust(r"a{,3}"), r"a\{,3\}");
+        assert_eq!(ecma_to_rust(r"[{}]\{"), r"[{}]\{");
+        assert!(regex::Regex::new(&ecma_to_rust(r"^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|x)$")).is_ok());
+    }
 
     #[test]
     fn ascii_classes_are_spelled_out() {
