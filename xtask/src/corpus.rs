@@ -26,7 +26,7 @@ use apigen::{Diagnostic, Options, Severity, SpecSource};
 
 use crate::codegen::root;
 
-const USAGE: &str = "usage: cargo xtask corpus [DIR|FILE] [--no-check] [--only NAME] [--out DIR] [--gen-timeout SECS]";
+const USAGE: &str = "usage: cargo xtask corpus [DIR|FILE] [--no-check] [--clippy] [--only NAME] [--out DIR] [--gen-timeout SECS]";
 
 /// Generation of one spec is killed after this long (a hang is a bug to report, not to wait on).
 const DEFAULT_GEN_TIMEOUT: Duration = Duration::from_secs(600);
@@ -39,6 +39,8 @@ struct Args {
     out: PathBuf,
     only: Option<String>,
     check: bool,
+    /// `cargo clippy` rather than `cargo check`: its lints count as warnings.
+    clippy: bool,
     gen_timeout: Duration,
 }
 
@@ -47,12 +49,14 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
     let mut out = None;
     let mut only = None;
     let mut check = true;
+    let mut clippy = false;
     let mut gen_timeout = DEFAULT_GEN_TIMEOUT;
     let mut iter = args.iter();
     while let Some(&arg) = iter.next() {
         let mut value = |flag: &str| iter.next().copied().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
         match arg {
             "--no-check" => check = false,
+            "--clippy" => clippy = true,
             "--only" => only = Some(value("--only")?.to_owned()),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--gen-timeout" => {
@@ -79,6 +83,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
         },
         only,
         check,
+        clippy,
         gen_timeout,
     })
 }
@@ -475,7 +480,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         for outcome in outcomes.iter_mut() {
             if outcome.generation.produced_crate() {
                 eprintln!("  checking {} ...", outcome.spec.crate_name);
-                outcome.check = Some(cargo_check(&cargo, time_bin.as_deref(), scratch, &outcome.spec.crate_name));
+                outcome.check = Some(cargo_check(&cargo, time_bin.as_deref(), scratch, &outcome.spec.crate_name, args.clippy));
             }
             println!("{}", table_row(width, &outcome.spec, &outcome.generation, outcome.check.as_ref()));
         }
@@ -641,7 +646,7 @@ fn write_workspace(scratch: &Path, outcomes: &[Outcome]) -> Result<(), String> {
     Ok(())
 }
 
-fn cargo_check(cargo: &std::ffi::OsStr, time_bin: Option<&str>, scratch: &Path, crate_name: &str) -> Check {
+fn cargo_check(cargo: &std::ffi::OsStr, time_bin: Option<&str>, scratch: &Path, crate_name: &str, clippy: bool) -> Check {
     let time_file = scratch.join(format!("time-{crate_name}.txt"));
     let mut command = match time_bin {
         Some(time) => {
@@ -652,7 +657,7 @@ fn cargo_check(cargo: &std::ffi::OsStr, time_bin: Option<&str>, scratch: &Path, 
         None => Command::new(cargo),
     };
     command
-        .args(["check", "-p", crate_name, "--message-format", "short", "--color", "never"])
+        .args([if clippy { "clippy" } else { "check" }, "-p", crate_name, "--message-format", "short", "--color", "never"])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"));
     let captured = match run_captured(&mut command, None) {

@@ -29,10 +29,11 @@ const USAGE: &str = "usage: cargo xtask <task>
 tasks:
   generate [NAME]   regenerate generated/ from specs/ (all specs, or specs/NAME.*)
   check             fail if generated/ differs from what the generator produces now
-  corpus [DIR|FILE] [--no-check] [--only NAME] [--out DIR] [--gen-timeout SECS]
+  corpus [DIR|FILE] [--no-check] [--clippy] [--only NAME] [--out DIR] [--gen-timeout SECS]
                     generate and cargo-check every spec of DIR (default ../shared/corpus)
                     in target/corpus/, printing timings and peak memory; full report in
-                    target/corpus/report.txt; fails on a panic, load error or compile error
+                    target/corpus/report.txt; fails on a panic, load error or compile error;
+                    --clippy runs cargo clippy instead, its lints counted as warnings
   fuzz [--cases N] [--seconds S] [--seed S|random] [--timeout S]
                     mutated specs through load and generate (release): fails on a panic,
                     or on a case slower than the timeout (default 20 s); default 10,000 cases

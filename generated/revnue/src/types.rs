@@ -362,6 +362,7 @@ impl ::std::fmt::Display for ContactPersonType {
 /// JSON Pointer: `#/components/schemas/CustomFieldValue`
 ///
 /// Reading JSON takes the first variant, in declaration order, that the value fits.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum CustomFieldValue {

@@ -414,8 +414,11 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         }
     }
     let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
+    // As many arguments as the operation has required parameters: that is the API.
+    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #doc
+        #allow
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
             #validate
             let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
@@ -693,8 +696,15 @@ fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
 /// A parameter value as a `&str` expression: a string as it is, anything else through its
 /// wire text.
 fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    if matches!(resolve(model, ty), TypeRef::Primitive(Primitive::String)) {
+    let string_enum = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
+        _ => false,
+    };
+    let resolved = resolve(model, ty);
+    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
         value
+    } else if string_enum(resolved) {
+        quote!(#value.as_str())
     } else {
         let text = to_text(model, value, ty);
         quote!(&#text)

@@ -56,10 +56,14 @@ fn escape_controls(line: &str) -> String {
 
 /// Makes spec prose safe for rustdoc: fences become `text` blocks, no line is indented
 /// (indentation would start a code block), brackets and angle brackets are escaped, and bare
-/// URLs are wrapped in `<...>` so that they become links.
+/// URLs are wrapped in `<...>` so that they become links. A line that continues a list item
+/// without saying so (Markdown's lazy continuation) is indented under the item, which reads
+/// the same and is what clippy's `doc_lazy_continuation` asks for.
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The indentation that continues the current list item, if the previous line was in one.
+    let mut continuation: Option<String> = None;
     for raw_line in text.lines() {
         let line = raw_line.trim_end();
         let trimmed = line.trim_start();
@@ -70,14 +74,34 @@ pub fn sanitize(text: &str) -> String {
         }
         if in_fence {
             out.push(line.to_owned());
-        } else {
-            out.push(escape_inline(trimmed));
+            continue;
         }
+        let escaped = escape_inline(trimmed);
+        if trimmed.is_empty() {
+            continuation = None;
+        } else if let Some(marker) = block_marker(trimmed) {
+            continuation = Some(marker);
+        } else if let Some(prefix) = &continuation {
+            out.push(format!("{prefix}{escaped}"));
+            continue;
+        }
+        out.push(escaped);
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// What continues a line that starts a list item: its content's indentation (`- a` -> two
+/// spaces, `10. a` -> four). (Quotes need nothing: a leading `>` is escaped.)
+fn block_marker(line: &str) -> Option<String> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some("  ".to_owned());
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits <= 9 && (rest.starts_with(". ") || rest.starts_with(") "))).then(|| " ".repeat(digits + 2))
 }
 
 fn escape_inline(line: &str) -> String {
@@ -145,6 +169,13 @@ mod tests {
     fn indentation_and_fences_cannot_become_doctests() {
         assert_eq!(sanitize("a\n    indented\n```\nlet x;\n```"), "a\nindented\n```text\nlet x;\n```");
         assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn lazy_continuations_are_made_explicit() {
+        assert_eq!(sanitize("Test\n- one\n- two\n*italics*\n\nafter"), "Test\n- one\n- two\n  *italics*\n\nafter");
+        assert_eq!(sanitize("10. ten\nmore"), "10. ten\n    more");
+        assert_eq!(sanitize("a - b\nc"), "a - b\nc");
     }
 
     #[test]

@@ -463,6 +463,12 @@ impl<'a> SchemaLowerer<'a> {
                 return Shape::Value;
             }
             let open = members.len() < all.len();
+            if members.len() == 1 && !open && flat.schema.schema_data.discriminator.is_none() {
+                // `anyOf: [{$ref: X}]` (often beside `nullable: true`): a value is an X; a
+                // one-variant enum around it would only be a second type for the same values.
+                let (member_pointer, member) = members.into_iter().next().expect("one member");
+                return Shape::Passthrough(member, member_pointer);
+            }
             return Shape::Union(members, open);
         }
         let _ = depth;
