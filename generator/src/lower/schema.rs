@@ -169,6 +169,7 @@ impl<'a> SchemaLowerer<'a> {
         let new_id = new_ids(&order, self.types.len());
         let mut types = reorder(self.types, &order);
         box_recursive_fields(&mut types);
+        box_struct_variants(&mut types);
         let mut schemas = self.schemas;
         for (_, ty) in &mut schemas {
             renumber(ty, &new_id);
@@ -1324,6 +1325,20 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Boxes every union variant that holds a struct: an enum is as large as its largest variant,
+/// and a union of an id and an object (Stripe's expandable fields) would otherwise carry the
+/// whole object inline wherever the id is all there is, kilobytes per field.
+fn box_struct_variants(types: &mut [TypeDef]) {
+    let is_struct: Vec<bool> = types.iter().map(|t| matches!(t.kind, TypeKind::Struct(_))).collect();
+    for def in types.iter_mut() {
+        if let TypeKind::Union(variants) = &mut def.kind {
+            for variant in variants {
+                box_direct(&mut variant.ty, &|target| is_struct[target]);
+            }
         }
     }
 }
