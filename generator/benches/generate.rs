@@ -8,6 +8,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+// As `cargo xtask` runs the generator (see xtask/src/main.rs). The library chooses no
+// allocator; with the system's, Stripe takes about a quarter longer (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let Ok(path) = std::env::var("APIGEN_BENCH_SPEC") {
         return measure_one(Path::new(&path));
@@ -71,12 +76,13 @@ fn measure_one(path: &Path) {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned();
     let runs = if text.len() > 1_000_000 { 3 } else { 20 };
     let (best, output) = best_of(runs, || generate(&name, &text));
-    let types = output
+    // `src/types.rs`, or the area files of `src/types/` in a large crate.
+    let types: usize = output
         .files
         .iter()
-        .find(|f| f.path == "src/types.rs")
+        .filter(|f| f.path == "src/types.rs" || f.path.starts_with("src/types/"))
         .map(|f| f.contents.matches("\npub struct ").count() + f.contents.matches("\npub enum ").count())
-        .unwrap_or(0);
+        .sum();
     let peak_kb: u64 = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok())

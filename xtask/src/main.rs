@@ -46,6 +46,11 @@ tasks:
   conformance [--file NAME]
                     JSON Schema Test Suite (draft 4) through the generator (release)";
 
+// The generator allocates small token trees by the million; mimalloc is much faster at that
+// than the system allocator (see BENCHMARKS.md, generation speed).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
