@@ -475,6 +475,9 @@ impl Transport {
             }
         }
         let url = format!("{}{}", self.config.base_url, request.path);
+        let idempotent = request.is_idempotent();
+        // Shared, not copied, by every attempt.
+        let body = request.body.take().map(|(content_type, bytes)| (content_type, bytes::Bytes::from(bytes)));
         let mut attempt = 0;
         loop {
             let mut builder = self.http.request(request.method.clone(), &url).headers(request.headers.clone());
@@ -487,19 +490,18 @@ impl Transport {
             }
             // Errors name the URL, which here holds a credential.
             let hide_url = |error: reqwest::Error| if request.secret_query.is_empty() { error } else { error.without_url() };
-            if let Some((content_type, body)) = &request.body {
+            if let Some((content_type, body)) = &body {
                 builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
             }
             let retries_left = attempt < self.config.max_retries;
-            let idempotent = request.is_idempotent();
             match builder.send().await {
                 Err(error) if (error.is_connect() || idempotent) && retries_left => {
                     tokio::time::sleep(backoff(attempt)).await;
                 }
                 Err(error) => return Err(Error::Transport(hide_url(error))),
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
-                    let headers = response.headers().clone();
+                    let headers = std::mem::take(response.headers_mut());
                     let retryable = status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE
                         || (idempotent
@@ -519,8 +521,8 @@ impl Transport {
                             tokio::time::sleep(wait).await;
                         }
                         _ => {
-                            let body = response.bytes().await.map_err(|e| Error::Transport(hide_url(e)))?.to_vec();
-                            return Ok(Response { status, headers, body });
+                            let body = response.bytes().await.map_err(|e| Error::Transport(hide_url(e)))?;
+                            return Ok(Response { status, headers, body: body.into() });
                         }
                     }
                 }
