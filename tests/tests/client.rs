@@ -96,6 +96,31 @@ fn header<'a>(request: &'a Recorded, name: &str) -> Option<&'a str> {
     request.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
+/// An object of a JTL schema made of its properties' own examples, as the spec gives them.
+fn jtl_example(schema: &str) -> Value {
+    fn build(doc: &Value, schema: &Value) -> Value {
+        let resolve = |s: &Value| match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+            None => s.clone(),
+        };
+        let schema = resolve(schema);
+        let mut out = serde_json::Map::new();
+        for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+            let value = match property.get("example") {
+                Some(example) => example.clone(),
+                None if property.get("$ref").is_some() => build(doc, property),
+                None if property["type"] == "array" => Value::Array(vec![build(doc, &property["items"])]),
+                None => continue,
+            };
+            out.insert(name.clone(), value);
+        }
+        Value::Object(out)
+    }
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/jtl.yaml")).unwrap();
+    let doc: Value = serde_yaml::from_str(&text).unwrap();
+    build(&doc, &json!({"$ref": format!("#/components/schemas/{schema}")}))
+}
+
 fn revcent_request() -> revcent::types::CreateCustomerRequest {
     serde_json::from_value(json!({
         "campaign": "Summer",
@@ -143,6 +168,8 @@ async fn jtl_headers_query_and_every_documented_status() {
         reply(400, json!({"ErrorCode": "E1", "ErrorMessage": "bad"})),
         Reply { status: 402, headers: vec![], body: String::new(), delay: Duration::ZERO },
         reply(201, customer),
+        Reply { status: 401, headers: vec![], body: String::new(), delay: Duration::ZERO },
+        reply(201, jtl_example("Customer")),
     ])
     .await;
     let client = jtl::Client::new(&server.base).unwrap().with_bearer_auth("tok");
@@ -162,7 +189,7 @@ async fn jtl_headers_query_and_every_documented_status() {
     let second = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
     assert!(matches!(second.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired));
     // A 201 whose body is not a Customer: the error keeps everything the server sent.
-    match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await {
+    match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await {
         Err(Error::Decode { response, errors }) => {
             assert_eq!(response.status, 201);
             assert_eq!(response.body, br#"{"Id":1}"#);
@@ -170,8 +197,29 @@ async fn jtl_headers_query_and_every_documented_status() {
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
+    let fourth = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
+    assert!(matches!(fourth.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::Unauthorized));
+    let created = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await.unwrap();
+    assert_eq!(created.status, 201);
+    match created.value {
+        jtl::client::CustomerHeaderCreateCustomerAsyncResponse::Created(c) => {
+            // Every field as sent; the date-time is the same instant, written as chrono writes it.
+            assert_eq!(c.customer_since.to_rfc3339(), "2023-02-01T13:30:00+00:00");
+            let (mut got, mut sent) = (serde_json::to_value(&c).unwrap(), jtl_example("Customer"));
+            for value in [&mut got, &mut sent] {
+                value.as_object_mut().unwrap().remove("CustomerSince");
+            }
+            assert_eq!(got, sent);
+        }
+        other => panic!("expected Created, got {other:?}"),
+    }
 
     let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        String::from_utf8(request.body.clone()).unwrap(),
+        r#"{"CustomerGroupId":1,"BillingAddress":{"City":"Köln","CountryIso":"DE"},"LanguageIso":"DE","InternalCompanyId":1}"#
+    );
     assert_eq!(request.target, "/customers?disableAutomaticWorkflows=true");
     let sent: Vec<(&str, &str)> = request
         .headers
@@ -418,7 +466,10 @@ async fn revnue_every_documented_status() {
             (429, "status 429".to_owned()),
         ]
     );
-    assert_eq!(server.requests().len(), 6);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 6);
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("POST", "/api/v2/customer"));
+    assert_eq!(requests[0].body, br#"{"company":1,"name":"Acme"}"#);
 }
 
 #[tokio::test]
@@ -486,7 +537,11 @@ async fn pelcro_query_and_a_documented_status_without_a_body() {
     assert!(matches!(done.value, pelcro::client::CreateCustomerResponse::Ok));
     // The spec documents no body for 200, but what the server sent is kept.
     assert_eq!(done.body, b"{\"id\":1}");
-    assert_eq!(server.requests()[0].target, "/api/v1/core/customers?site_id=42");
+    let request = &server.requests()[0];
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/api/v1/core/customers?site_id=42"));
+    assert_eq!(header(request, "content-type"), Some("application/json"));
+    assert_eq!(header(request, "authorization"), Some("Bearer t"));
+    assert_eq!(request.body, br#"{"email":"a@b.co"}"#);
 }
 
 #[tokio::test]
