@@ -4,7 +4,7 @@
 //! alternative it is.
 
 use apigen_runtime::{from_json, from_value, Validate, ValidationError};
-use apigen_tests::fixtures::discriminator::types::{Cat, Dog, Lizard, Pet, PetByMapping, Snake, Terrarium, TerrariumResident};
+use apigen_tests::fixtures::discriminator::types::{Cat, Dog, Lizard, Pet, PetByMapping, Terrarium, TerrariumResident};
 use apigen_tests::fixtures::discriminator::validate::validate_schema;
 
 /// The one error a payload gives, as (pointer, keyword, message).
