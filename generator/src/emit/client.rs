@@ -57,7 +57,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
             methods.push(method(model, &mut checks, op, Sends::Json));
         }
-        if op.xml_body && op.json_body.as_ref().is_some_and(|b| has_xml_form(model, &b.ty)) {
+        if op.xml_body && op.json_body.as_ref().is_some_and(|b| matches!(xml_form(model, &b.ty), Some((_, false)))) {
             methods.push(method(model, &mut checks, op, Sends::Xml));
         }
         for form in &op.form_bodies {
@@ -377,11 +377,15 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let value = match &case.body {
             Some(ty) => {
                 // By the response's `Content-Type`: XML where the type has an XML form.
-                let decoded = if has_xml_form(model, ty) {
-                    let rust = type_tokens(model, ty);
+                let decoded = if let Some((rust, nullable)) = xml_form(model, ty) {
+                    let read = if nullable {
+                        quote!(|text| #rust::from_xml(text).map(::std::option::Option::Some))
+                    } else {
+                        quote!(#rust::from_xml)
+                    };
                     quote! {
                         if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(&response, #rust::from_xml)?
+                            ::apigen_runtime::client::xml(&response, #read)?
                         } else {
                             ::apigen_runtime::client::json(&response)?
                         }
@@ -574,15 +578,23 @@ fn style_tokens(style: Style) -> TokenStream {
     }
 }
 
-/// Whether a type has generated `from_xml` / `to_xml` (the crate's XML support).
-fn has_xml_form(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
-        TypeRef::Named(id) => {
-            let def = model.type_def(*id);
-            def.xml.is_some() && !matches!(def.kind, TypeKind::Alias(_))
+/// The type whose generated `from_xml` / `to_xml` (the crate's XML support) reads and writes
+/// values of `ty`, and whether `ty` is that type made nullable (an `Option` of it). Aliases
+/// are followed, but not through a nullable one: `Option` has no XML form of its own.
+fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
+    let (mut ty, nullable) = match ty {
+        TypeRef::Nullable(inner) => (&**inner, true),
+        other => (other, false),
+    };
+    for _ in 0..=model.types.len() {
+        let TypeRef::Named(id) = ty else { return None };
+        let def = model.type_def(*id);
+        match &def.kind {
+            TypeKind::Alias(target) => ty = target,
+            _ => return def.xml.is_some().then(|| type_tokens(model, &TypeRef::Named(*id))).map(|rust| (rust, nullable)),
         }
-        _ => false,
     }
+    None
 }
 
 /// Struct and union bodies are boxed in response enums, so that one large body does not make
