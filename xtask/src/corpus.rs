@@ -89,16 +89,16 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
 }
 
 /// A spec of the corpus and the crate generated from it.
-struct SpecFile {
-    path: PathBuf,
-    file_name: String,
+pub(crate) struct SpecFile {
+    pub(crate) path: PathBuf,
+    pub(crate) file_name: String,
     /// The file name without its extension.
     stem: String,
-    crate_name: String,
+    pub(crate) crate_name: String,
     size: u64,
 }
 
-fn spec_files(input: &Path) -> Result<Vec<SpecFile>, String> {
+pub(crate) fn spec_files(input: &Path) -> Result<Vec<SpecFile>, String> {
     let paths: Vec<PathBuf> = if input.is_dir() {
         let entries = fs::read_dir(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
         let mut paths = Vec::new();
@@ -510,7 +510,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 }
 
 /// `/usr/bin/time` when the shell finds it (GNU time, for `-v`'s maximum resident set size).
-fn gnu_time() -> Option<String> {
+pub(crate) fn gnu_time() -> Option<String> {
     let output = Command::new("sh").args(["-c", "command -v /usr/bin/time"]).output().ok()?;
     let path = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     (output.status.success() && !path.is_empty()).then_some(path)
@@ -576,17 +576,17 @@ fn describe_exit(status: ExitStatus) -> String {
     }
 }
 
-struct Captured {
+pub(crate) struct Captured {
     /// `None` when killed on timeout.
-    status: Option<ExitStatus>,
-    stdout: String,
-    stderr: String,
+    pub(crate) status: Option<ExitStatus>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
     elapsed: Duration,
 }
 
 /// Runs a command to completion (or until `timeout`, when it is killed), reading its output on
 /// threads so a chatty child never blocks on a full pipe.
-fn run_captured(command: &mut Command, timeout: Option<Duration>) -> Result<Captured, String> {
+pub(crate) fn run_captured(command: &mut Command, timeout: Option<Duration>) -> Result<Captured, String> {
     let start = Instant::now();
     let mut child = command
         .stdin(Stdio::null())

@@ -9,6 +9,7 @@
 //! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
 //!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
 //!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//! - `compare [DIR|FILE]`: apigen beside `cargo-progenitor` on the same specs. See `compare.rs`.
 //! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
 //!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
 //!
@@ -19,6 +20,7 @@
 //! This binary owns all file I/O; the generator (`apigen`) is a pure library.
 
 mod codegen;
+mod compare;
 mod corpus;
 mod fuzz;
 
@@ -34,6 +36,9 @@ tasks:
                     in target/corpus/, printing timings and peak memory; full report in
                     target/corpus/report.txt; fails on a panic, load error or compile error;
                     --clippy runs cargo clippy instead, its lints counted as warnings
+  compare [DIR|FILE]
+                    apigen beside cargo-progenitor (must be installed) on specs/, DIR
+                    (default ../shared/corpus) and JTL's full spec: time, peak memory, outcome
   fuzz [--cases N] [--seconds S] [--seed S|random] [--timeout S]
                     mutated specs through load and generate (release): fails on a panic,
                     or on a case slower than the timeout (default 20 s); default 10,000 cases
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         ["check"] => codegen::check(),
         ["corpus", rest @ ..] => corpus::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
+        ["compare", rest @ ..] => compare::run(rest),
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),
