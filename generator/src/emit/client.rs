@@ -12,7 +12,7 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, Struct, Style,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, Struct, Style,
     TypeKind, TypeRef,
 };
 
@@ -471,21 +471,26 @@ fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
         if !matches!(each, TypeRef::Primitive(Primitive::Binary)) {
             continue;
         }
-        let name = ident(&field.rust_name);
         let wire = &field.wire_name;
         let check = if is_list {
             quote! { for (i, file) in files.iter().enumerate() { cx.push_index(i); ::apigen_runtime::binary::check_content_type(cx, file, &[#( #allowed ),*]); cx.pop(); } }
         } else {
             quote! { ::apigen_runtime::binary::check_content_type(cx, files, &[#( #allowed ),*]); }
         };
-        let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
-        out.push(if optional {
-            quote! { if let ::std::option::Option::Some(files) = &v.#name { cx.push_key(#wire); #check cx.pop(); } }
-        } else {
-            quote! { { let files = &v.#name; cx.push_key(#wire); #check cx.pop(); } }
-        });
+        out.push(with_field(quote!(v), field, quote!(files), quote! { cx.push_key(#wire); #check cx.pop(); }));
     }
     quote!(#( #out )*)
+}
+
+/// `body` with `binding` bound to a reference to `owner`'s field, run only when the field has
+/// a value (it is an `Option` where it is not required, or where it is nullable).
+fn with_field(owner: TokenStream, field: &Field, binding: TokenStream, body: TokenStream) -> TokenStream {
+    let name = ident(&field.rust_name);
+    if !field.required || matches!(field.ty, TypeRef::Nullable(_)) {
+        quote! { if let ::std::option::Option::Some(#binding) = &#owner.#name { #body } }
+    } else {
+        quote! { { let #binding = &#owner.#name; #body } }
+    }
 }
 
 /// Puts a form body (`body`) on the request.
@@ -510,16 +515,10 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
             let Some(s) = form_struct(model, form) else { return quote!() };
             let mut parts = Vec::new();
             for field in &s.fields {
-                let name = ident(&field.rust_name);
                 let wire = &field.wire_name;
                 let default_type = allowed_types(form, wire).and_then(|t| t.first()).map_or("application/octet-stream", String::as_str);
                 let put = multipart_part(model, quote!(#wire), quote!(value), &field.ty, default_type);
-                let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
-                parts.push(if optional {
-                    quote! { if let ::std::option::Option::Some(value) = &body.#name { #put } }
-                } else {
-                    quote! { { let value = &body.#name; #put } }
-                });
+                parts.push(with_field(quote!(body), field, quote!(value), put));
             }
             if let Some((field, ty)) = &s.additional {
                 let name = ident(field);
