@@ -3,8 +3,8 @@
 //! regression fails. Raise the numbers here when `CONFORMANCE.md` records more (run
 //! `cargo run --release -p apigen-tests --bin conformance`).
 //!
-//! The suite is not part of the repository: it is read from `../shared/json-schema-test-suite`
-//! beside the repository, or from `$JSON_SCHEMA_TEST_SUITE`; without it the test fails.
+//! The suite is read from the copy in `tests/json-schema-test-suite` (or from
+//! `$JSON_SCHEMA_TEST_SUITE`), so the test needs nothing beside the repository.
 
 // The harness is shared with the `conformance` binary, which uses the parts this test does
 // not (the Markdown report).

@@ -20,7 +20,7 @@ use conformance::{report, Config};
 const USAGE: &str = "usage: conformance [--file NAME]... [--no-optional] [--suite DIR]\n\
   --file NAME    run only this suite file (`minLength`, `optional/bignum`); repeatable\n\
   --no-optional  leave out the suite's optional/ tests\n\
-  --suite DIR    the suite's draft4 directory (default: $JSON_SCHEMA_TEST_SUITE or ../shared/json-schema-test-suite)";
+  --suite DIR    the suite's draft4 directory (default: $JSON_SCHEMA_TEST_SUITE or tests/json-schema-test-suite)";
 
 const PREAMBLE: &str = "Every group of the suite whose schema is an OpenAPI 3.0 Schema Object (some after a rewrite that \
 keeps their meaning: see *Rewritten groups*) becomes a component `Case<File>_<n>` of one OpenAPI 3.0.3 spec per suite \

@@ -47,14 +47,14 @@ pub struct Config {
 }
 
 impl Config {
-    /// The layout of this repository: the suite in `../shared/json-schema-test-suite` beside
-    /// the repository (or at `$JSON_SCHEMA_TEST_SUITE`), scratch space under
+    /// The layout of this repository: the suite in `tests/json-schema-test-suite` (a copy
+    /// kept in the repository, or at `$JSON_SCHEMA_TEST_SUITE`), scratch space under
     /// `target/conformance/<name>`.
     pub fn for_repository(name: &str) -> Config {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf();
         let suite = std::env::var_os("JSON_SCHEMA_TEST_SUITE")
             .map(PathBuf::from)
-            .unwrap_or_else(|| repo.join("../shared/json-schema-test-suite"));
+            .unwrap_or_else(|| repo.join("tests/json-schema-test-suite"));
         let suite_dir = if suite.join("draft4").is_dir() { suite.join("draft4") } else { suite };
         Config {
             suite_dir,
