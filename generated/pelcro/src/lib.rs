@@ -16,8 +16,11 @@ pub use ::apigen_runtime::{
 
 pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
 
+#[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "client")]
 pub use client::Client;
 
+#[cfg(feature = "client")]
 pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};

@@ -16,12 +16,17 @@ pub use ::apigen_runtime::{
 
 pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
 
+#[cfg(feature = "xml")]
 mod xml;
 
+#[cfg(feature = "xml")]
 pub use ::apigen_runtime::xml::XmlError;
 
+#[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "client")]
 pub use client::Client;
 
+#[cfg(feature = "client")]
 pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};

@@ -64,16 +64,7 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
-    let features: Vec<&str> = [("client", !model.operations.is_empty()), ("xml", needs.xml)]
-        .into_iter()
-        .filter_map(|(feature, needed)| needed.then_some(feature))
-        .collect();
-    if features.is_empty() {
-        let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
-    } else {
-        let list: Vec<String> = features.iter().map(|f| quote(f)).collect();
-        let _ = writeln!(out, "apigen-runtime = {{ path = {}, features = [{}] }}", quote(&model.runtime_path), list.join(", "));
-    }
+    let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
     if needs.chrono {
         let _ = writeln!(out, "chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}");
     }
@@ -82,5 +73,29 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     if needs.uuid {
         let _ = writeln!(out, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     }
+    write_features(&mut out, !model.operations.is_empty(), needs.xml);
     out
+}
+
+/// The crate's features: `client` (the `Client`, on reqwest, tokio and rustls) where it has
+/// operations, `xml` where some type has an XML form; both on by default, so that
+/// `default-features = false` leaves the types and validators alone. In a crate with both,
+/// `client` turns `xml` on: its methods read the XML responses the spec documents, and a
+/// client that could not would answer differently depending on a feature.
+fn write_features(out: &mut String, client: bool, xml: bool) {
+    if !client && !xml {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[features]");
+    let _ = writeln!(out, "default = [{}]", if client { "\"client\"" } else { "\"xml\"" });
+    if client {
+        let _ = writeln!(out, "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls.");
+        let xml_too = if xml { ", \"xml\"" } else { "" };
+        let _ = writeln!(out, "client = [\"apigen-runtime/client\"{xml_too}]");
+    }
+    if xml {
+        let _ = writeln!(out, "# XML reading and writing (`from_xml`, `to_xml`), on quick-xml.");
+        let _ = writeln!(out, "xml = [\"apigen-runtime/xml\"]");
+    }
 }

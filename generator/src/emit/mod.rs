@@ -97,9 +97,14 @@ fn lib_module(model: &ApiModel) -> TokenStream {
     lines.push(format!(" Generated from `{}`.", model.source_name));
     let xml_items = xml::lib_items(model);
     let client_items = (!model.operations.is_empty()).then(|| {
+        // Behind the `client` feature (see `manifest`), as XML is behind `xml`: without them
+        // the crate is its types and validators, and builds no HTTP stack.
         quote! {
+            #[cfg(feature = "client")]
             pub mod client;
+            #[cfg(feature = "client")]
             pub use client::Client;
+            #[cfg(feature = "client")]
             pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};
         }
     });

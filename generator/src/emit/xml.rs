@@ -28,8 +28,10 @@ pub fn lib_items(model: &ApiModel) -> TokenStream {
         return TokenStream::new();
     }
     quote! {
+        #[cfg(feature = "xml")]
         mod xml;
 
+        #[cfg(feature = "xml")]
         pub use ::apigen_runtime::xml::XmlError;
     }
 }
