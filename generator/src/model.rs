@@ -165,6 +165,9 @@ pub struct Parameter {
     /// Rules of the parameter's schema, checked before the request is sent.
     pub rules: Rules,
     pub doc: Doc,
+    /// For an optional parameter: its setter on the options struct (`with_limit`), claimed
+    /// among that struct's methods.
+    pub setter: Option<String>,
 }
 
 /// A documented response.
@@ -281,7 +284,9 @@ pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
     pub ty: TypeRef,
-    /// Listed in the schema's `required`. A field that is not required is an `Option`.
+    /// Listed in the schema's `required`. A field that is not required is an `Option`, `None`
+    /// when absent; where its type is [`TypeRef::Nullable`] too, that is `Option<Option<T>>`,
+    /// `Some(None)` being an explicit `null`.
     pub required: bool,
     pub doc: Doc,
     /// Rules of the property's schema.
@@ -294,6 +299,9 @@ pub struct Field {
     pub xml: Option<Xml>,
     /// For an array in a type with an XML form: the element of each item.
     pub xml_items: Option<Xml>,
+    /// For a field that is not required: its chainable setter (`with_email`), claimed among
+    /// the struct's methods, so that it can collide neither with `new` nor with another.
+    pub setter: Option<String>,
 }
 
 #[derive(Debug, Clone)]

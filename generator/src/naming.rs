@@ -86,6 +86,26 @@ fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
     }
 }
 
+/// Methods every generated struct may have besides its setters: the constructor, serde's
+/// (`remote = "Self"` makes them inherent), XML's, and the traits' that method calls would
+/// otherwise find behind an inherent method of the same name.
+pub const STRUCT_METHODS: &[&str] =
+    &["new", "default", "serialize", "deserialize", "from_xml", "to_xml", "validate", "validate_at"];
+
+/// The chainable setter of a field (`email` -> `with_email`, `type_` -> `with_type`): `with_`
+/// and the field's name without the underscores that escape keywords or a leading digit. The
+/// caller claims it in the struct's method [`Namespace`], after [`STRUCT_METHODS`].
+pub fn setter_name(field: &str) -> String {
+    format!("with_{}", field.trim_matches('_'))
+}
+
+/// A [`Namespace`] for the methods of a generated struct, [`STRUCT_METHODS`] taken.
+pub fn struct_methods() -> Namespace {
+    let mut methods = Namespace::new();
+    STRUCT_METHODS.iter().for_each(|m| methods.reserve(m));
+    methods
+}
+
 /// One scope of identifiers (a module's types, a struct's fields, an enum's variants).
 ///
 /// `unique` hands out each identifier once: a second wire name that cleans to the same
@@ -172,6 +192,18 @@ mod tests {
         assert_eq!(field_name("X-SessionId", "field"), "x_session_id");
         assert_eq!(type_name("REQUIRES_ACTIVATION", "Value"), "RequiresActivation");
         assert_eq!(field_name("café_größe", "field"), "caf_gre");
+    }
+
+    #[test]
+    fn setters_are_with_and_the_field() {
+        assert_eq!(setter_name("email"), "with_email");
+        assert_eq!(setter_name("type_"), "with_type");
+        assert_eq!(setter_name("_2fa_enabled"), "with_2fa_enabled");
+        let mut methods = struct_methods();
+        assert_eq!(methods.unique(setter_name("type_")), "with_type");
+        // A field that cleans to the same setter gets a suffix, never another's name.
+        assert_eq!(methods.unique(setter_name("type")), "with_type2");
+        assert_eq!(methods.unique("new".to_owned()), "new2");
     }
 
     #[test]

@@ -179,11 +179,8 @@ async fn jtl_headers_query_and_every_documented_status() {
     }))
     .unwrap();
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions {
-        disable_automatic_workflows: Some(true),
-        api_version: Some("1.0".into()),
-        ..Default::default()
-    };
+    let options =
+        jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_disable_automatic_workflows(true).with_api_version("1.0");
     let first = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
     assert!(matches!(first.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::BadRequest(ref e) if e.error_code.as_deref() == Some("E1")));
     let second = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
@@ -267,7 +264,7 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
     let server = Server::start(vec![teapot]).await;
     let client = simplepin::Client::new(&server.base).unwrap();
     let body = simplepin::types::CcProfileApiV2Model::default();
-    let options = simplepin::client::CreateCustomerOptions { locale: Some("fr".into()) };
+    let options = simplepin::client::CreateCustomerOptions::default().with_locale("fr");
     match client.create_customer(&body, options).await {
         Err(Error::UnexpectedStatus(response)) => {
             assert_eq!(response.status, 418);
@@ -309,7 +306,7 @@ async fn parameters_and_body_are_checked_together_before_sending() {
         }))
         .unwrap();
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions { x_runas: Some("someone".into()), ..Default::default() };
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
     match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await {
         Err(Error::Invalid(errors)) => assert_eq!(
             violations(&errors),
@@ -322,7 +319,7 @@ async fn parameters_and_body_are_checked_together_before_sending() {
     let mut config = Config::new(&server.base);
     config.validate_requests = false;
     let client = jtl::Client::with_config(config).unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions { x_runas: Some("someone".into()), ..Default::default() };
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
     let _ = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await;
     let requests = server.requests();
     assert_eq!(requests.len(), 1);
@@ -380,11 +377,9 @@ async fn pelcro_multipart_sends_each_field_as_a_part_and_the_photo_as_a_file() {
 async fn pelcro_multipart_refuses_a_content_type_the_spec_does_not_allow() {
     let server = Server::start(vec![]).await;
     let client = pelcro::Client::new(&server.base).unwrap();
-    let body = pelcro::types::CreateCustomerForm {
-        email: Some("ada@example.com".into()),
-        profile_photo: Some(apigen_runtime::Binary::new(b"GIF89a".to_vec()).with_content_type("image/gif")),
-        ..Default::default()
-    };
+    let body = pelcro::types::CreateCustomerForm::new()
+        .with_email("ada@example.com")
+        .with_profile_photo(apigen_runtime::Binary::new(b"GIF89a".to_vec()).with_content_type("image/gif"));
     match client.create_customer_multipart(42, &body).await {
         Err(Error::Invalid(errors)) => {
             assert_eq!(violations(&errors), vec![("/body/profile_photo".to_owned(), "contentType")]);
@@ -565,11 +560,9 @@ async fn simplepin_sends_and_reads_xml() {
     let created = Reply { status: 201, headers: vec![("content-type", "application/xml")], body: document.into(), delay: Duration::ZERO };
     let server = Server::start(vec![created]).await;
     let client = simplepin::Client::new(&server.base).unwrap();
-    let body = simplepin::types::CcProfileApiV2Model {
-        customer_name: Some("Ada".into()),
-        main_address: Some(simplepin::types::AddressApiV2Model { selected: Some(true), ..Default::default() }),
-        ..Default::default()
-    };
+    let body = simplepin::types::CcProfileApiV2Model::new()
+        .with_customer_name("Ada")
+        .with_main_address(simplepin::types::AddressApiV2Model::new().with_selected(true));
     let done = client.create_customer_xml(&body, Default::default()).await.unwrap();
     match done.value {
         simplepin::client::CreateCustomerResponse::Created(profile) => {
@@ -621,13 +614,12 @@ async fn query_parameters_in_every_style() {
     let ok = || Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO };
     let server = Server::start(vec![ok(), ok()]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
-    let options = forms::client::SearchOptions {
-        filter: Some(serde_json::from_value(json!({"status": "open", "created": {"gte": 5}})).unwrap()),
-        ids: Some(vec![1, 2]),
-        words: Some(vec!["tea".into(), "cake".into()]),
-        flags: Some(vec!["x".into(), "y".into()]),
-        limit: Some(10),
-    };
+    let options = forms::client::SearchOptions::default()
+        .with_filter(serde_json::from_value(json!({"status": "open", "created": {"gte": 5}})).unwrap())
+        .with_ids(vec![1, 2])
+        .with_words(vec!["tea".into(), "cake".into()])
+        .with_flags(vec!["x".into(), "y".into()])
+        .with_limit(10);
     client.search("books", options).await.unwrap();
     assert_eq!(
         server.requests()[0].target,
@@ -651,7 +643,7 @@ async fn query_parameters_in_every_style() {
         other => panic!("expected a connection failure, got {other:?}"),
     }
     // Rules of path and query parameters are checked before sending.
-    let options = forms::client::SearchOptions { limit: Some(0), ..Default::default() };
+    let options = forms::client::SearchOptions::default().with_limit(0);
     match client.search("Books!", options).await {
         Err(Error::Invalid(errors)) => {
             assert_eq!(violations(&errors), vec![("/path/kind".to_owned(), "pattern"), ("/query/limit".to_owned(), "minimum")])
@@ -665,17 +657,15 @@ async fn query_parameters_in_every_style() {
 async fn a_multipart_body_with_files_arrays_and_objects() {
     let server = Server::start(vec![Reply { status: 201, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
-    let body = forms::types::UploadDocumentRequest {
-        file: apigen_runtime::Binary::new(b"%PDF-1.7".to_vec()).with_file_name("report \"final\".pdf"),
-        title: Some("Report".into()),
-        pages: Some(3),
-        attachments: Some(vec![
+    let body = forms::types::UploadDocumentRequest::new(apigen_runtime::Binary::new(b"%PDF-1.7".to_vec()).with_file_name("report \"final\".pdf"))
+        .with_title("Report")
+        .with_pages(3)
+        .with_attachments(vec![
             apigen_runtime::Binary::new(b"png".to_vec()).with_file_name("a.png"),
             apigen_runtime::Binary::new(b"jpg".to_vec()).with_file_name("b.jpg").with_content_type("image/jpeg"),
-        ]),
-        labels: Some(vec!["x".into(), "y".into()]),
-        owner: Some(serde_json::from_value(json!({"name": "Ada"})).unwrap()),
-    };
+        ])
+        .with_labels(vec!["x".into(), "y".into()])
+        .with_owner(serde_json::from_value(json!({"name": "Ada"})).unwrap());
     let done = client.upload_document(Some(&body)).await.unwrap();
     assert!(matches!(done.value, forms::client::UploadDocumentResponse::Created));
     assert_eq!(
@@ -719,15 +709,14 @@ async fn a_body_of_bytes_with_its_media_type() {
 async fn parameters_named_like_the_methods_own_locals() {
     let server = Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
-    let options = forms::client::CollideOptions {
-        options2: Some("o".into()),
-        body2: Some("bb".into()),
-        cx2: Some("c".into()),
-        v2: Some("v".into()),
-        value2: Some("val".into()),
-        form2: Some(true),
-    };
-    let body = forms::types::CollideRequest { secret: Some("s".into()) };
+    let options = forms::client::CollideOptions::default()
+        .with_options2("o")
+        .with_body2("bb")
+        .with_cx2("c")
+        .with_v2("v")
+        .with_value2("val")
+        .with_form2(true);
+    let body = forms::types::CollideRequest::new().with_secret("s");
     client.collide("r q", 5, "ctx", &body, options).await.unwrap();
     let request = &server.requests()[0];
     assert_eq!(request.target, "/collide/r%20q?response=5&options=o&body=bb&cx=c&v=v&form=true");

@@ -16,12 +16,12 @@ fn error_of<T: serde::de::DeserializeOwned + Validate + std::fmt::Debug>(json: &
 }
 
 fn cat(pet_type: &str) -> Cat {
-    Cat { pet_type: pet_type.to_owned(), lives: None }
+    Cat::new(pet_type)
 }
 
 #[test]
 fn the_implicit_value_is_the_schema_name() {
-    assert_eq!(from_json::<Pet>(br#"{"pet_type": "Cat", "lives": 3}"#), Ok(Pet::Cat(Box::new(Cat { pet_type: "Cat".into(), lives: Some(3) }))));
+    assert_eq!(from_json::<Pet>(br#"{"pet_type": "Cat", "lives": 3}"#), Ok(Pet::Cat(Box::new(Cat::new("Cat").with_lives(3)))));
     let dog = from_json::<Pet>(br#"{"pet_type": "Dog", "bark": true}"#).expect("a dog");
     assert!(matches!(&dog, Pet::Dog(dog) if dog.bark && dog.friend.is_none()), "{dog:?}");
 }
@@ -37,7 +37,7 @@ fn the_value_decides_even_where_another_variant_would_fit() {
     // And a value that fits both alternatives' schemas is the one it names, and valid: the
     // discriminator settles the `oneOf`.
     let cat = from_json::<Pet>(br#"{"pet_type": "Cat", "bark": true}"#).expect("a cat");
-    assert_eq!(cat, Pet::Cat(Box::new(Cat { pet_type: "Cat".into(), lives: None })));
+    assert_eq!(cat, Pet::Cat(Box::new(Cat::new("Cat"))));
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn a_mapping_to_an_enum_property() {
 
 #[test]
 fn writing_puts_the_property_out_once_and_reads_back() {
-    let pet = Pet::Cat(Box::new(Cat { pet_type: "Cat".into(), lives: Some(3) }));
+    let pet = Pet::Cat(Box::new(Cat::new("Cat").with_lives(3)));
     let json = serde_json::to_string(&pet).expect("serializes");
     assert_eq!(json, r#"{"pet_type":"Cat","lives":3}"#);
     assert_eq!(from_json::<Pet>(json.as_bytes()), Ok(pet));
@@ -165,10 +165,8 @@ fn validation_reports_a_variant_whose_property_names_another() {
         )
     );
     // Inside an array, with the variant's own rules checked as well.
-    let terrarium = Terrarium {
-        pets: vec![Pet::Cat(Box::new(cat("Cat"))), Pet::Cat(Box::new(Cat { pet_type: "Cat".into(), lives: Some(12) }))],
-        resident: Some(TerrariumResident::Lizard(Box::new(Lizard { kind: apigen_tests::fixtures::discriminator::types::LizardKind::Gecko, pet_type: None }))),
-    };
+    let terrarium = Terrarium::new(vec![Pet::Cat(Box::new(cat("Cat"))), Pet::Cat(Box::new(Cat::new("Cat").with_lives(12)))])
+        .with_resident(TerrariumResident::Lizard(Box::new(Lizard::new(apigen_tests::fixtures::discriminator::types::LizardKind::Gecko))));
     let errors = terrarium.validate().expect_err("too many lives").into_vec();
     let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer.as_str(), e.keyword)).collect();
     assert_eq!(found, [("/pets/1/lives", "maximum")]);
@@ -177,7 +175,7 @@ fn validation_reports_a_variant_whose_property_names_another() {
     let errors = mislabelled.validate().expect_err("mislabelled").into_vec();
     assert_eq!((errors[0].pointer.as_str(), errors[0].keyword), ("/pets/0/pet_type", "discriminator"));
     // Boxed variants too.
-    let dog = Pet::Dog(Box::new(Dog { pet_type: "Cat".into(), bark: true, friend: None }));
+    let dog = Pet::Dog(Box::new(Dog::new("Cat", true)));
     assert_eq!(dog.validate().expect_err("mislabelled").into_vec()[0].pointer, "/pet_type");
     assert_eq!(Pet::Cat(Box::new(cat("Cat"))).validate(), Ok(()));
 }

@@ -63,6 +63,13 @@ fn discriminated_unions() {
     assert_fixture("discriminator");
 }
 
+/// Optional `nullable` properties as `Option<Option<T>>`, and `nullable` parameters held as
+/// their value (issue 13's bug 6: their checks read an `Option` the field does not have).
+#[test]
+fn nullable_properties_and_parameters() {
+    assert_fixture("nullable");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

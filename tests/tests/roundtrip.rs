@@ -682,34 +682,30 @@ fn simplepin_request_example_round_trips() {
     let typed: simplepin::types::CcProfileApiV2Model =
         assert_round_trip("SimplePin request example (CcProfileApiV2Model)", &example);
 
-    let address = simplepin::types::AddressApiV2Model {
-        id: Some(0),
-        zip: Some("string".into()),
-        city: Some("string".into()),
-        country: Some(0),
-        province: Some(0),
-        address: Some("string".into()),
-        selected: Some(true),
-    };
+    // Every property set, so that none can have been read as absent.
+    let address = simplepin::types::AddressApiV2Model::new()
+        .with_id(0)
+        .with_zip("string")
+        .with_city("string")
+        .with_country(0)
+        .with_province(0)
+        .with_address("string")
+        .with_selected(true);
     assert_eq!(
         typed,
-        simplepin::types::CcProfileApiV2Model {
-            billing_addresses: Some(vec![address.clone()]),
-            contract_email: Some("string".into()),
-            contracts: Some(vec![simplepin::types::CcContractV2Model {
-                id: Some(0),
-                name: Some("string".into()),
-            }]),
-            customer_id: Some("string".into()),
-            customer_name: Some("string".into()),
+        simplepin::types::CcProfileApiV2Model::new()
+            .with_billing_addresses(vec![address.clone()])
+            .with_contract_email("string")
+            .with_contracts(vec![simplepin::types::CcContractV2Model::new().with_id(0).with_name("string")])
+            .with_customer_id("string")
+            .with_customer_name("string")
             // The mask is not a date-time, so the field is a String and keeps it verbatim.
-            customer_since: Some("yyyy-MM-dd'T'HH:mm:ss.SSSXXX".into()),
+            .with_customer_since("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
             // An empty array is a value, not an absent field: it must come back as [].
-            delete_billing_address_ids: Some(vec![]),
-            main_address: Some(address),
-            mobile_number: Some("string".into()),
-            phone_number: Some("string".into()),
-        }
+            .with_delete_billing_address_ids(vec![])
+            .with_main_address(address)
+            .with_mobile_number("string")
+            .with_phone_number("string")
     );
 }
 
@@ -1427,10 +1423,7 @@ fn revnue_customer_response_with_template_fields_map_round_trips() {
     assert_eq!(typed.country.as_deref(), Some("United States"));
     assert_eq!(
         typed.category,
-        Some(CustomerCategory {
-            id: Some(3),
-            name: Some("Wholesale".into())
-        })
+        Some(CustomerCategory::new().with_id(3).with_name("Wholesale"))
     );
     let fields = typed
         .template

@@ -162,19 +162,18 @@ fn spec_xml_example(where_: &str) -> String {
 }
 
 fn address() -> AddressApiV2Model {
-    AddressApiV2Model {
-        id: Some(0),
-        zip: Some("string".into()),
-        city: Some("string".into()),
-        country: Some(0),
-        province: Some(0),
-        address: Some("string".into()),
-        selected: Some(true),
-    }
+    AddressApiV2Model::new()
+        .with_id(0)
+        .with_zip("string")
+        .with_city("string")
+        .with_country(0)
+        .with_province(0)
+        .with_address("string")
+        .with_selected(true)
 }
 
 fn contract() -> CcContractV2Model {
-    CcContractV2Model { id: Some(0), name: Some("string".into()) }
+    CcContractV2Model::new().with_id(0).with_name("string")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -193,19 +192,18 @@ fn simplepin_request_example_round_trips_exactly() {
     let typed = CcProfileApiV2Model::from_xml(SEED_REQUEST).expect("the seed's request reads");
     assert_eq!(
         typed,
-        CcProfileApiV2Model {
-            billing_addresses: Some(vec![address(), address()]),
-            contract_email: Some("string".into()),
-            contracts: Some(vec![contract(), contract()]),
-            customer_id: Some("string".into()),
-            customer_name: Some("string".into()),
-            customer_since: Some("yyyy-MM-dd'T'HH:mm:ss.SSSXXX".into()),
+        CcProfileApiV2Model::new()
+            .with_billing_addresses(vec![address(), address()])
+            .with_contract_email("string")
+            .with_contracts(vec![contract(), contract()])
+            .with_customer_id("string")
+            .with_customer_name("string")
+            .with_customer_since("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
             // Empty elements are present, empty values (see `empty_elements_are_empty_values`).
-            delete_billing_address_ids: Some(vec![]),
-            main_address: Some(AddressApiV2Model::default()),
-            mobile_number: Some("string".into()),
-            phone_number: Some("string".into()),
-        }
+            .with_delete_billing_address_ids(vec![])
+            .with_main_address(AddressApiV2Model::default())
+            .with_mobile_number("string")
+            .with_phone_number("string")
     );
     let written = typed.to_xml();
     assert_same_document("SimplePin request", SEED_REQUEST, &written);
@@ -266,9 +264,9 @@ fn booleans_read_1_0_true_false_and_write_1_0() {
         selected("TRUE").unwrap_err().message(),
         "`<selected>`: expected a boolean (`1`, `0`, `true` or `false`), found `TRUE`"
     );
-    let on = AddressApiV2Model { selected: Some(true), ..Default::default() };
+    let on = AddressApiV2Model::new().with_selected(true);
     assert_eq!(on.to_xml(), "<AddressApiV2Model><selected>1</selected></AddressApiV2Model>");
-    let off = AddressApiV2Model { selected: Some(false), ..Default::default() };
+    let off = AddressApiV2Model::new().with_selected(false);
     assert_eq!(off.to_xml(), "<AddressApiV2Model><selected>0</selected></AddressApiV2Model>");
 }
 
@@ -293,7 +291,7 @@ fn empty_elements_are_empty_values() {
     assert_eq!(typed.delete_billing_address_ids, Some(vec![]));
 
     let contract = CcContractV2Model::from_xml("<CcContractV2Model><id/><name/></CcContractV2Model>").unwrap();
-    assert_eq!(contract, CcContractV2Model { id: None, name: Some(String::new()) });
+    assert_eq!(contract, CcContractV2Model::new().with_name(""));
     let address = AddressApiV2Model::from_xml("<AddressApiV2Model><selected> </selected></AddressApiV2Model>").unwrap();
     assert_eq!(address.selected, None);
 
@@ -329,34 +327,28 @@ fn simplepin_values_are_the_same_through_json_and_xml() {
 }
 
 fn book(title: &str) -> fx::Book {
-    fx::Book {
-        isbn: Some(format!("isbn-{title}")),
-        title: title.to_owned(),
-        published: chrono::NaiveDate::from_ymd_opt(2020, 2, 29),
-        available: Some(false),
-        authors: Some(vec!["Ann".into(), "Bo & Co <ltd>".into()]),
-    }
+    fx::Book::new(title)
+        .with_isbn(format!("isbn-{title}"))
+        .with_published(chrono::NaiveDate::from_ymd_opt(2020, 2, 29).unwrap())
+        .with_available(false)
+        .with_authors(vec!["Ann".into(), "Bo & Co <ltd>".into()])
 }
 
 fn library() -> fx::Library {
-    fx::Library {
-        id: 7,
-        version: Some("2".into()),
-        level: Some(fx::Level::V3),
-        name: "Main \"street\" library".into(),
-        subtitle: None,
-        open: Some(true),
-        tags: Some(vec!["a".into(), " spaced ".into()]),
-        ratings: Some(vec![5, -1]),
-        books: Some(vec![book("one"), book("two")]),
-        featured: Some(vec![book("three")]),
-        address: Some(fx::Address { street: Some("Elm".into()), city: None }),
-        kind: Some(fx::Kind::NonFiction),
-        grid: Some(vec![vec![1, 2], vec![], vec![3]]),
-        metadata: Some([("floor".to_owned(), "2".to_owned())].into_iter().collect()),
-        cover: Some(fx::LibraryCover { url: Some("https://example.com/c.png".into()) }),
-        note: Some("line\r\nbreak".into()),
-    }
+    fx::Library::new(7, "Main \"street\" library", None)
+        .with_version("2")
+        .with_level(fx::Level::V3)
+        .with_open(true)
+        .with_tags(vec!["a".into(), " spaced ".into()])
+        .with_ratings(vec![5, -1])
+        .with_books(vec![book("one"), book("two")])
+        .with_featured(vec![book("three")])
+        .with_address(fx::Address::new().with_street("Elm"))
+        .with_kind(fx::Kind::NonFiction)
+        .with_grid(vec![vec![1, 2], vec![], vec![3]])
+        .with_metadata([("floor".to_owned(), "2".to_owned())].into_iter().collect())
+        .with_cover(fx::LibraryCover::new().with_url("https://example.com/c.png"))
+        .with_note("line\r\nbreak")
 }
 
 /// What `fixtures/xml.yaml`'s `xml` objects make of a `Library`.
@@ -394,8 +386,8 @@ fn fixture_values_are_the_same_through_json_and_xml() {
     read.validate().expect("the library is valid");
 
     let receipts = [
-        fx::Receipt { ok: Some(false), count: Some(3), reference: Some(fx::ReceiptReference::Integer(12)) },
-        fx::Receipt { ok: None, count: None, reference: Some(fx::ReceiptReference::String("r-12".into())) },
+        fx::Receipt::new().with_ok(false).with_count(3).with_reference(fx::ReceiptReference::Integer(12)),
+        fx::Receipt::new().with_reference(fx::ReceiptReference::String("r-12".into())),
         fx::Receipt::default(),
     ];
     for receipt in receipts {

@@ -189,8 +189,9 @@ pub enum CustomerHeaderCreateCustomerAsyncResponse {
     PaymentRequired,
 }
 
-/// The optional parameters of `CustomerHeader_CreateCustomerAsync`.
+/// The optional parameters of `CustomerHeader_CreateCustomerAsync`, each left out unless set: `CustomerHeaderCreateCustomerAsyncOptions::default().with_disable_automatic_workflows(...)`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerHeaderCreateCustomerAsyncOptions {
     /// If true, the workflows do not trigger automatic.
     ///
@@ -208,6 +209,35 @@ pub struct CustomerHeaderCreateCustomerAsyncOptions {
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
     pub x_session_id: ::std::option::Option<::uuid::Uuid>,
+}
+
+impl CustomerHeaderCreateCustomerAsyncOptions {
+    /// Sets the `disableAutomaticWorkflows` query parameter.
+    pub fn with_disable_automatic_workflows(mut self, value: bool) -> Self {
+        self.disable_automatic_workflows = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets the `api-version` header.
+    pub fn with_api_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the `x-runas` header.
+    pub fn with_x_runas(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_runas = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets the `X-SessionId` header.
+    pub fn with_x_session_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.x_session_id = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(

@@ -5,6 +5,7 @@
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomer {
     /// The customer's number.
     ///
@@ -171,6 +172,143 @@ pub struct CreateCustomer {
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
 
+impl CreateCustomer {
+    /// A `CreateCustomer` with its required properties (`CustomerGroupId`, `BillingAddress`, `LanguageIso`, `InternalCompanyId`), the others absent.
+    pub fn new(
+        customer_group_id: i32,
+        billing_address: CreateAddress,
+        language_iso: impl ::std::convert::Into<::std::string::String>,
+        internal_company_id: i32,
+    ) -> Self {
+        Self {
+            number: ::std::option::Option::None,
+            customer_group_id,
+            billing_address,
+            shipmentaddress: ::std::option::Option::None,
+            custom_address: ::std::option::Option::None,
+            other_addresses: ::std::option::Option::None,
+            payment_settings: ::std::option::Option::None,
+            customer_since: ::std::option::Option::None,
+            language_iso: language_iso.into(),
+            internal_company_id,
+            customer_category_id: ::std::option::Option::None,
+            tax_identification_number: ::std::option::Option::None,
+            accounts_receivable_number: ::std::option::Option::None,
+            commercial_register_number: ::std::option::Option::None,
+            website: ::std::option::Option::None,
+            initial_contact: ::std::option::Option::None,
+            ebay_username: ::std::option::Option::None,
+            birthday: ::std::option::Option::None,
+            is_locked: ::std::option::Option::None,
+            is_cash_register_based: ::std::option::Option::None,
+        }
+    }
+    /// Sets `Number`.
+    pub fn with_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Shipmentaddress`.
+    pub fn with_shipmentaddress(mut self, value: CreateAddress) -> Self {
+        self.shipmentaddress = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `CustomAddress`.
+    pub fn with_custom_address(mut self, value: CreateAddress) -> Self {
+        self.custom_address = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `OtherAddresses`.
+    pub fn with_other_addresses(mut self, value: CreateOtherAddresses) -> Self {
+        self.other_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `PaymentSettings`.
+    pub fn with_payment_settings(mut self, value: CreatePaymentSettings) -> Self {
+        self.payment_settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `CustomerSince`.
+    pub fn with_customer_since(
+        mut self,
+        value: ::chrono::DateTime<::chrono::FixedOffset>,
+    ) -> Self {
+        self.customer_since = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `CustomerCategoryId`.
+    pub fn with_customer_category_id(mut self, value: i32) -> Self {
+        self.customer_category_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `TaxIdentificationNumber`.
+    pub fn with_tax_identification_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tax_identification_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `AccountsReceivableNumber`.
+    pub fn with_accounts_receivable_number(mut self, value: i32) -> Self {
+        self.accounts_receivable_number = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `CommercialRegisterNumber`.
+    pub fn with_commercial_register_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.commercial_register_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Website`.
+    pub fn with_website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `InitialContact`.
+    pub fn with_initial_contact(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.initial_contact = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EbayUsername`.
+    pub fn with_ebay_username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ebay_username = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Birthday`.
+    pub fn with_birthday(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.birthday = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `IsLocked`.
+    pub fn with_is_locked(mut self, value: bool) -> Self {
+        self.is_locked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `IsCashRegisterBased`.
+    pub fn with_is_cash_register_based(mut self, value: bool) -> Self {
+        self.is_cash_register_based = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -210,6 +348,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
 /// JSON Pointer: `#/components/schemas/CreateAddress`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateAddress {
     /// Description of the Company.
     ///
@@ -358,6 +497,154 @@ pub struct CreateAddress {
     pub fax: ::std::option::Option<::std::string::String>,
 }
 
+impl CreateAddress {
+    /// A `CreateAddress` with its required properties (`City`, `CountryIso`), the others absent.
+    pub fn new(
+        city: impl ::std::convert::Into<::std::string::String>,
+        country_iso: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            company: ::std::option::Option::None,
+            company2: ::std::option::Option::None,
+            form_of_address: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            street: ::std::option::Option::None,
+            address2: ::std::option::Option::None,
+            postal_code: ::std::option::Option::None,
+            city: city.into(),
+            state: ::std::option::Option::None,
+            country_iso: country_iso.into(),
+            vat_id: ::std::option::Option::None,
+            phone_number: ::std::option::Option::None,
+            mobile_phone_number: ::std::option::Option::None,
+            email_address: ::std::option::Option::None,
+            fax: ::std::option::Option::None,
+        }
+    }
+    /// Sets `Company`.
+    pub fn with_company(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Company2`.
+    pub fn with_company2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `FormOfAddress`.
+    pub fn with_form_of_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.form_of_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Title`.
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `FirstName`.
+    pub fn with_first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `LastName`.
+    pub fn with_last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Street`.
+    pub fn with_street(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.street = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Address2`.
+    pub fn with_address2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `PostalCode`.
+    pub fn with_postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.postal_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `State`.
+    pub fn with_state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `VatID`.
+    pub fn with_vat_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vat_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `PhoneNumber`.
+    pub fn with_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `MobilePhoneNumber`.
+    pub fn with_mobile_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_phone_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `EmailAddress`.
+    pub fn with_email_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Fax`.
+    pub fn with_fax(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fax = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateAddress {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -399,6 +686,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAddress {
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
@@ -427,6 +715,41 @@ pub struct CreateOtherAddresses {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
+}
+
+impl CreateOtherAddresses {
+    /// A `CreateOtherAddresses` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            other_billing_addresses: ::std::option::Option::None,
+            other_shipping_addresses: ::std::option::Option::None,
+            other_customer_addresses: ::std::option::Option::None,
+        }
+    }
+    /// Sets `OtherBillingAddresses`.
+    pub fn with_other_billing_addresses(
+        mut self,
+        value: ::std::vec::Vec<CreateAddress>,
+    ) -> Self {
+        self.other_billing_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `OtherShippingAddresses`.
+    pub fn with_other_shipping_addresses(
+        mut self,
+        value: ::std::vec::Vec<CreateAddress>,
+    ) -> Self {
+        self.other_shipping_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `OtherCustomerAddresses`.
+    pub fn with_other_customer_addresses(
+        mut self,
+        value: ::std::vec::Vec<CreateAddress>,
+    ) -> Self {
+        self.other_customer_addresses = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateOtherAddresses {
@@ -458,6 +781,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
     ///
@@ -509,6 +833,44 @@ pub struct CreatePaymentSettings {
     pub stop_payment_request: ::std::option::Option<bool>,
 }
 
+impl CreatePaymentSettings {
+    /// A `CreatePaymentSettings` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            payment_method_id: ::std::option::Option::None,
+            discount: ::std::option::Option::None,
+            payment_target: ::std::option::Option::None,
+            credit_limit: ::std::option::Option::None,
+            stop_payment_request: ::std::option::Option::None,
+        }
+    }
+    /// Sets `PaymentMethodId`.
+    pub fn with_payment_method_id(mut self, value: i32) -> Self {
+        self.payment_method_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `Discount`.
+    pub fn with_discount(mut self, value: ::serde_json::Number) -> Self {
+        self.discount = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `PaymentTarget`.
+    pub fn with_payment_target(mut self, value: i32) -> Self {
+        self.payment_target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `CreditLimit`.
+    pub fn with_credit_limit(mut self, value: i32) -> Self {
+        self.credit_limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `StopPaymentRequest`.
+    pub fn with_stop_payment_request(mut self, value: bool) -> Self {
+        self.stop_payment_request = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for CreatePaymentSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -534,6 +896,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
 /// JSON Pointer: `#/components/schemas/Customer`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct Customer {
     /// Unique ID to identify a customer.
     ///
@@ -644,6 +1007,58 @@ pub struct Customer {
     pub is_cash_register_based: bool,
 }
 
+impl Customer {
+    /// A `Customer` with its required properties (`Id`, `Number`, `CustomerGroupId`, `BillingAddress`, `Shipmentaddress`, `CustomAddress`, `OtherAddresses`, `PaymentSettings`, `CustomerSince`, `LanguageIso`, `InternalCompanyId`, `CustomerCategoryId`, `TaxIdentificationNumber`, `AccountsReceivableNumber`, `CommercialRegisterNumber`, `Website`, `InitialContact`, `EbayUsername`, `Birthday`, `IsLocked`, `IsCashRegisterBased`), the others absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i32,
+        number: impl ::std::convert::Into<::std::string::String>,
+        customer_group_id: i32,
+        billing_address: Address,
+        shipmentaddress: Address,
+        custom_address: Address,
+        other_addresses: OtherAddresses,
+        payment_settings: PaymentSettings,
+        customer_since: ::chrono::DateTime<::chrono::FixedOffset>,
+        language_iso: impl ::std::convert::Into<::std::string::String>,
+        internal_company_id: i32,
+        customer_category_id: i32,
+        tax_identification_number: impl ::std::convert::Into<::std::string::String>,
+        accounts_receivable_number: i32,
+        commercial_register_number: impl ::std::convert::Into<::std::string::String>,
+        website: impl ::std::convert::Into<::std::string::String>,
+        initial_contact: impl ::std::convert::Into<::std::string::String>,
+        ebay_username: impl ::std::convert::Into<::std::string::String>,
+        birthday: impl ::std::convert::Into<::std::string::String>,
+        is_locked: bool,
+        is_cash_register_based: bool,
+    ) -> Self {
+        Self {
+            id,
+            number: number.into(),
+            customer_group_id,
+            billing_address,
+            shipmentaddress,
+            custom_address,
+            other_addresses,
+            payment_settings,
+            customer_since,
+            language_iso: language_iso.into(),
+            internal_company_id,
+            customer_category_id,
+            tax_identification_number: tax_identification_number.into(),
+            accounts_receivable_number,
+            commercial_register_number: commercial_register_number.into(),
+            website: website.into(),
+            initial_contact: initial_contact.into(),
+            ebay_username: ebay_username.into(),
+            birthday: birthday.into(),
+            is_locked,
+            is_cash_register_based,
+        }
+    }
+}
+
 impl ::serde::Serialize for Customer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -664,6 +1079,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 /// JSON Pointer: `#/components/schemas/Address`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct Address {
     /// Unique ID to identify an address
     ///
@@ -757,6 +1173,52 @@ pub struct Address {
     pub fax: ::std::string::String,
 }
 
+impl Address {
+    /// A `Address` with its required properties (`Id`, `Company`, `Company2`, `FormOfAddress`, `Title`, `FirstName`, `LastName`, `Street`, `Address2`, `PostalCode`, `City`, `State`, `CountryIso`, `VatID`, `PhoneNumber`, `MobilePhoneNumber`, `EmailAddress`, `Fax`), the others absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i32,
+        company: impl ::std::convert::Into<::std::string::String>,
+        company2: impl ::std::convert::Into<::std::string::String>,
+        form_of_address: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        first_name: impl ::std::convert::Into<::std::string::String>,
+        last_name: impl ::std::convert::Into<::std::string::String>,
+        street: impl ::std::convert::Into<::std::string::String>,
+        address2: impl ::std::convert::Into<::std::string::String>,
+        postal_code: impl ::std::convert::Into<::std::string::String>,
+        city: impl ::std::convert::Into<::std::string::String>,
+        state: impl ::std::convert::Into<::std::string::String>,
+        country_iso: impl ::std::convert::Into<::std::string::String>,
+        vat_id: impl ::std::convert::Into<::std::string::String>,
+        phone_number: impl ::std::convert::Into<::std::string::String>,
+        mobile_phone_number: impl ::std::convert::Into<::std::string::String>,
+        email_address: impl ::std::convert::Into<::std::string::String>,
+        fax: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id,
+            company: company.into(),
+            company2: company2.into(),
+            form_of_address: form_of_address.into(),
+            title: title.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            street: street.into(),
+            address2: address2.into(),
+            postal_code: postal_code.into(),
+            city: city.into(),
+            state: state.into(),
+            country_iso: country_iso.into(),
+            vat_id: vat_id.into(),
+            phone_number: phone_number.into(),
+            mobile_phone_number: mobile_phone_number.into(),
+            email_address: email_address.into(),
+            fax: fax.into(),
+        }
+    }
+}
+
 impl ::serde::Serialize for Address {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -777,6 +1239,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
@@ -793,6 +1256,21 @@ pub struct OtherAddresses {
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherCustomerAddresses`
     #[serde(rename = "OtherCustomerAddresses")]
     pub other_customer_addresses: ::std::vec::Vec<Address>,
+}
+
+impl OtherAddresses {
+    /// A `OtherAddresses` with its required properties (`OtherBillingAddresses`, `OtherShippingAddresses`, `OtherCustomerAddresses`), the others absent.
+    pub fn new(
+        other_billing_addresses: ::std::vec::Vec<Address>,
+        other_shipping_addresses: ::std::vec::Vec<Address>,
+        other_customer_addresses: ::std::vec::Vec<Address>,
+    ) -> Self {
+        Self {
+            other_billing_addresses,
+            other_shipping_addresses,
+            other_customer_addresses,
+        }
+    }
 }
 
 impl ::serde::Serialize for OtherAddresses {
@@ -817,6 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
     ///
@@ -848,6 +1327,25 @@ pub struct PaymentSettings {
     pub stop_payment_request: bool,
 }
 
+impl PaymentSettings {
+    /// A `PaymentSettings` with its required properties (`PaymentMethodId`, `Discount`, `PaymentTarget`, `CreditLimit`, `StopPaymentRequest`), the others absent.
+    pub fn new(
+        payment_method_id: i32,
+        discount: ::serde_json::Number,
+        payment_target: i32,
+        credit_limit: i32,
+        stop_payment_request: bool,
+    ) -> Self {
+        Self {
+            payment_method_id,
+            discount,
+            payment_target,
+            credit_limit,
+            stop_payment_request,
+        }
+    }
+}
+
 impl ::serde::Serialize for PaymentSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -870,6 +1368,7 @@ impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
     #[serde(
@@ -901,6 +1400,50 @@ pub struct ErrorResponse {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
+}
+
+impl ErrorResponse {
+    /// A `ErrorResponse` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            error_code: ::std::option::Option::None,
+            validation_errors: ::std::option::Option::None,
+            error_message: ::std::option::Option::None,
+            stacktrace: ::std::option::Option::None,
+        }
+    }
+    /// Sets `ErrorCode`.
+    pub fn with_error_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ValidationErrors`.
+    pub fn with_validation_errors(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ) -> Self {
+        self.validation_errors = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ErrorMessage`.
+    pub fn with_error_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `Stacktrace`.
+    pub fn with_stacktrace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.stacktrace = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for ErrorResponse {

@@ -9,6 +9,7 @@
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
@@ -137,6 +138,215 @@ pub struct CreateCustomerRequest {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateCustomerRequest {
+    /// A `CreateCustomerRequest` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            skip_email_dns_validations: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            tele_marketing: ::std::option::Option::None,
+            mail_marketing: ::std::option::Option::None,
+            email_hardbounce: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            old_provider_id: ::std::option::Option::None,
+            display_name: ::std::option::Option::None,
+            organization: ::std::option::Option::None,
+            is_imported: ::std::option::Option::None,
+            tin: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            password_type: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            salutation: ::std::option::Option::None,
+            timezone: ::std::option::Option::None,
+            language: ::std::option::Option::None,
+            payment_gateway_id: ::std::option::Option::None,
+            import_payment_methods: ::std::option::Option::None,
+            email_confirm: ::std::option::Option::None,
+            billing_email: ::std::option::Option::None,
+        }
+    }
+    /// Sets `email`.
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `skip_email_dns_validations`.
+    pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
+        self.skip_email_dns_validations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `first_name`.
+    pub fn with_first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    pub fn with_last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tele_marketing`.
+    pub fn with_tele_marketing(mut self, value: bool) -> Self {
+        self.tele_marketing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mail_marketing`.
+    pub fn with_mail_marketing(mut self, value: bool) -> Self {
+        self.mail_marketing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_hardbounce`.
+    pub fn with_email_hardbounce(mut self, value: bool) -> Self {
+        self.email_hardbounce = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metadata`.
+    pub fn with_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `old_provider_id`.
+    pub fn with_old_provider_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_provider_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn with_organization(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_imported`.
+    pub fn with_is_imported(mut self, value: bool) -> Self {
+        self.is_imported = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tin`.
+    pub fn with_tin(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tin = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `password_type`.
+    pub fn with_password_type(
+        mut self,
+        value: CreateCustomerRequestPasswordType,
+    ) -> Self {
+        self.password_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.username = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `salutation`.
+    pub fn with_salutation(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.salutation = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timezone`.
+    pub fn with_timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
+        self.language = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `payment_gateway_id`.
+    pub fn with_payment_gateway_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.payment_gateway_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `import_payment_methods`.
+    pub fn with_import_payment_methods(mut self, value: bool) -> Self {
+        self.import_payment_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_confirm`.
+    pub fn with_email_confirm(mut self, value: bool) -> Self {
+        self.email_confirm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `billing_email`.
+    pub fn with_billing_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.billing_email = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequest {
@@ -323,6 +533,7 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
@@ -456,6 +667,221 @@ pub struct CreateCustomerForm {
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
+}
+
+impl CreateCustomerForm {
+    /// A `CreateCustomerForm` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            skip_email_dns_validations: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            tele_marketing: ::std::option::Option::None,
+            mail_marketing: ::std::option::Option::None,
+            email_hardbounce: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            old_provider_id: ::std::option::Option::None,
+            display_name: ::std::option::Option::None,
+            organization: ::std::option::Option::None,
+            is_imported: ::std::option::Option::None,
+            tin: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            password_type: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            salutation: ::std::option::Option::None,
+            timezone: ::std::option::Option::None,
+            language: ::std::option::Option::None,
+            payment_gateway_id: ::std::option::Option::None,
+            import_payment_methods: ::std::option::Option::None,
+            email_confirm: ::std::option::Option::None,
+            billing_email: ::std::option::Option::None,
+            profile_photo: ::std::option::Option::None,
+        }
+    }
+    /// Sets `email`.
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `skip_email_dns_validations`.
+    pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
+        self.skip_email_dns_validations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `first_name`.
+    pub fn with_first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `last_name`.
+    pub fn with_last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tele_marketing`.
+    pub fn with_tele_marketing(mut self, value: bool) -> Self {
+        self.tele_marketing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mail_marketing`.
+    pub fn with_mail_marketing(mut self, value: bool) -> Self {
+        self.mail_marketing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_hardbounce`.
+    pub fn with_email_hardbounce(mut self, value: bool) -> Self {
+        self.email_hardbounce = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metadata`.
+    pub fn with_metadata(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `old_provider_id`.
+    pub fn with_old_provider_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_provider_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `display_name`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `organization`.
+    pub fn with_organization(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `is_imported`.
+    pub fn with_is_imported(mut self, value: bool) -> Self {
+        self.is_imported = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tin`.
+    pub fn with_tin(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tin = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `password_type`.
+    pub fn with_password_type(
+        mut self,
+        value: CreateCustomerRequestPasswordType,
+    ) -> Self {
+        self.password_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.username = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `salutation`.
+    pub fn with_salutation(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.salutation = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `timezone`.
+    pub fn with_timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `language`.
+    pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
+        self.language = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `payment_gateway_id`.
+    pub fn with_payment_gateway_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.payment_gateway_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `import_payment_methods`.
+    pub fn with_import_payment_methods(mut self, value: bool) -> Self {
+        self.import_payment_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_confirm`.
+    pub fn with_email_confirm(mut self, value: bool) -> Self {
+        self.email_confirm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `billing_email`.
+    pub fn with_billing_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.billing_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `profile_photo`.
+    pub fn with_profile_photo(mut self, value: ::apigen_runtime::Binary) -> Self {
+        self.profile_photo = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerForm {

@@ -6,6 +6,7 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The previously created campaign the customer is to be associated with. This can be either the ID of the campaign or the name of the campaign within RevCent.
     ///
@@ -39,6 +40,49 @@ pub struct CreateCustomerRequest {
     >,
 }
 
+impl CreateCustomerRequest {
+    /// A `CreateCustomerRequest` with its required properties (`campaign`, `customer`), the others absent.
+    pub fn new(
+        campaign: impl ::std::convert::Into<::std::string::String>,
+        customer: CreateCustomerRequestCustomer,
+    ) -> Self {
+        Self {
+            campaign: campaign.into(),
+            customer,
+            bill_to: ::std::option::Option::None,
+            payment: ::std::option::Option::None,
+            internal_customer_id: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+        }
+    }
+    /// Sets `bill_to`.
+    pub fn with_bill_to(mut self, value: CreateCustomerRequestBillTo) -> Self {
+        self.bill_to = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `payment`.
+    pub fn with_payment(mut self, value: CreateCustomerRequestPayment) -> Self {
+        self.payment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `internal_customer_id`.
+    pub fn with_internal_customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.internal_customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn with_metadata(
+        mut self,
+        value: ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateCustomerRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,6 +111,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequestCustomer {
     /// The customer first name.
     ///
@@ -122,6 +167,93 @@ pub struct CreateCustomerRequestCustomer {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
+impl CreateCustomerRequestCustomer {
+    /// A `CreateCustomerRequestCustomer` with its required properties (`first_name`, `last_name`, `email`), the others absent.
+    pub fn new(
+        first_name: impl ::std::convert::Into<::std::string::String>,
+        last_name: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            address_line_1: ::std::option::Option::None,
+            address_line_2: ::std::option::Option::None,
+            city: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            zip: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            company: ::std::option::Option::None,
+            email: email.into(),
+            phone: ::std::option::Option::None,
+        }
+    }
+    /// Sets `address_line_1`.
+    pub fn with_address_line_1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `address_line_2`.
+    pub fn with_address_line_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn with_state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `zip`.
+    pub fn with_zip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zip = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn with_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `company`.
+    pub fn with_company(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateCustomerRequestCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -159,6 +291,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequestBillTo {
     /// The bill to first name.
     ///
@@ -214,6 +347,93 @@ pub struct CreateCustomerRequestBillTo {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
+impl CreateCustomerRequestBillTo {
+    /// A `CreateCustomerRequestBillTo` with its required properties (`first_name`, `last_name`, `email`), the others absent.
+    pub fn new(
+        first_name: impl ::std::convert::Into<::std::string::String>,
+        last_name: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            address_line_1: ::std::option::Option::None,
+            address_line_2: ::std::option::Option::None,
+            city: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            zip: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            company: ::std::option::Option::None,
+            email: email.into(),
+            phone: ::std::option::Option::None,
+        }
+    }
+    /// Sets `address_line_1`.
+    pub fn with_address_line_1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `address_line_2`.
+    pub fn with_address_line_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn with_state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `zip`.
+    pub fn with_zip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zip = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn with_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `company`.
+    pub fn with_company(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateCustomerRequestBillTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -251,12 +471,30 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
+}
+
+impl CreateCustomerRequestPayment {
+    /// A `CreateCustomerRequestPayment` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            credit_card: ::std::option::Option::None,
+        }
+    }
+    /// Sets `credit_card`.
+    pub fn with_credit_card(
+        mut self,
+        value: CreateCustomerRequestPaymentCreditCard,
+    ) -> Self {
+        self.credit_card = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequestPayment {
@@ -284,6 +522,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
@@ -313,6 +552,44 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_code: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateCustomerRequestPaymentCreditCard {
+    /// A `CreateCustomerRequestPaymentCreditCard` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            card_number: ::std::option::Option::None,
+            exp_month: ::std::option::Option::None,
+            exp_year: ::std::option::Option::None,
+            card_code: ::std::option::Option::None,
+        }
+    }
+    /// Sets `card_number`.
+    pub fn with_card_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.card_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `exp_month`.
+    pub fn with_exp_month(mut self, value: i64) -> Self {
+        self.exp_month = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exp_year`.
+    pub fn with_exp_year(mut self, value: i64) -> Self {
+        self.exp_year = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `card_code`.
+    pub fn with_card_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.card_code = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
@@ -352,6 +629,7 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerRequestMetadataItem {
     /// A name paired to the value for the metadata object. Limited to 100 characters in length.
     ///
@@ -361,6 +639,19 @@ pub struct CreateCustomerRequestMetadataItem {
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items/properties/value`
     pub value: ::std::string::String,
+}
+
+impl CreateCustomerRequestMetadataItem {
+    /// A `CreateCustomerRequestMetadataItem` with its required properties (`name`, `value`), the others absent.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
@@ -386,6 +677,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
     ///
@@ -416,6 +708,53 @@ pub struct CreateCustomerSuccess {
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateCustomerSuccess {
+    /// A `CreateCustomerSuccess` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            api_call_id: ::std::option::Option::None,
+            api_call_unix: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            customer_id: ::std::option::Option::None,
+            result: ::std::option::Option::None,
+        }
+    }
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_call_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `code`.
+    pub fn with_code(mut self, value: CreateCustomerSuccessCode) -> Self {
+        self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `customer_id`.
+    pub fn with_customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    pub fn with_result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerSuccess {
@@ -495,6 +834,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ApiStandardErrors {
     /// A 20 character API call ID.
     ///
@@ -530,6 +870,62 @@ pub struct ApiStandardErrors {
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
+}
+
+impl ApiStandardErrors {
+    /// A `ApiStandardErrors` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            api_call_id: ::std::option::Option::None,
+            api_call_unix: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            error_code: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            result: ::std::option::Option::None,
+        }
+    }
+    /// Sets `api_call_id`.
+    pub fn with_api_call_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_call_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `api_call_unix`.
+    pub fn with_api_call_unix(mut self, value: i64) -> Self {
+        self.api_call_unix = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `code`.
+    pub fn with_code(mut self, value: ApiStandardErrorsCode) -> Self {
+        self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `error_code`.
+    pub fn with_error_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `result`.
+    pub fn with_result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.result = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for ApiStandardErrors {

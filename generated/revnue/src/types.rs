@@ -9,6 +9,7 @@
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
     ///
@@ -135,6 +136,175 @@ pub struct CreateCustomerRequest {
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
+impl CreateCustomerRequest {
+    /// A `CreateCustomerRequest` with its required properties (`company`, `name`), the others absent.
+    pub fn new(
+        company: i64,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            company,
+            name: name.into(),
+            category: ::std::option::Option::None,
+            contact_person: ::std::option::Option::None,
+            address_line_1: ::std::option::Option::None,
+            address_line_2: ::std::option::Option::None,
+            city: ::std::option::Option::None,
+            state_province: ::std::option::Option::None,
+            zip_postal_code: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            mobile: ::std::option::Option::None,
+            fax: ::std::option::Option::None,
+            website: ::std::option::Option::None,
+            general_description: ::std::option::Option::None,
+            nda_signed: ::std::option::Option::None,
+            nda_signed_date: ::std::option::Option::None,
+            msa_signed: ::std::option::Option::None,
+            msa_signed_date: ::std::option::Option::None,
+            supplementary_description: ::std::option::Option::None,
+            additional_description: ::std::option::Option::None,
+            template: ::std::option::Option::None,
+        }
+    }
+    /// Sets `category`.
+    pub fn with_category(mut self, value: i64) -> Self {
+        self.category = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contact_person`.
+    pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
+        self.contact_person = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `address_line_1`.
+    pub fn with_address_line_1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `address_line_2`.
+    pub fn with_address_line_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `state_province`.
+    pub fn with_state_province(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state_province = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `zip_postal_code`.
+    pub fn with_zip_postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zip_postal_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn with_country(mut self, value: i64) -> Self {
+        self.country = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn with_mobile(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fax`.
+    pub fn with_fax(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fax = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `website`.
+    pub fn with_website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `general_description`.
+    pub fn with_general_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.general_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `nda_signed`.
+    pub fn with_nda_signed(mut self, value: bool) -> Self {
+        self.nda_signed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `nda_signed_date`.
+    pub fn with_nda_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+        self.nda_signed_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msa_signed`.
+    pub fn with_msa_signed(mut self, value: bool) -> Self {
+        self.msa_signed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msa_signed_date`.
+    pub fn with_msa_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+        self.msa_signed_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `supplementary_description`.
+    pub fn with_supplementary_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.supplementary_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `additional_description`.
+    pub fn with_additional_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.additional_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `template`.
+    pub fn with_template(mut self, value: CreateCustomerRequestTemplate) -> Self {
+        self.template = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for CreateCustomerRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -179,6 +349,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
@@ -196,6 +367,29 @@ pub struct CreateCustomerRequestTemplate {
     pub fields: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
     >,
+}
+
+impl CreateCustomerRequestTemplate {
+    /// A `CreateCustomerRequestTemplate` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            fields: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fields`.
+    pub fn with_fields(
+        mut self,
+        value: ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequestTemplate {
@@ -220,6 +414,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
@@ -233,6 +428,26 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<CustomFieldValue>,
+}
+
+impl CreateCustomerRequestTemplateFieldsItem {
+    /// A `CreateCustomerRequestTemplateFieldsItem` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: CustomFieldValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
@@ -261,6 +476,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem 
 /// JSON Pointer: `#/components/schemas/ContactPerson`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
     ///
@@ -281,6 +497,38 @@ pub struct ContactPerson {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub type_: ::std::option::Option<ContactPersonType>,
+}
+
+impl ContactPerson {
+    /// A `ContactPerson` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            name: ::std::option::Option::None,
+            email: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn with_type(mut self, value: ContactPersonType) -> Self {
+        self.type_ = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for ContactPerson {
@@ -400,6 +648,7 @@ pub enum CustomFieldValue {
 /// JSON Pointer: `#/components/schemas/Customer`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer.
     ///
@@ -523,6 +772,188 @@ pub struct Customer {
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
+impl Customer {
+    /// A `Customer` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            category: ::std::option::Option::None,
+            contact_person: ::std::option::Option::None,
+            address_line_1: ::std::option::Option::None,
+            address_line_2: ::std::option::Option::None,
+            city: ::std::option::Option::None,
+            state_province: ::std::option::Option::None,
+            zip_postal_code: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            mobile: ::std::option::Option::None,
+            fax: ::std::option::Option::None,
+            website: ::std::option::Option::None,
+            general_description: ::std::option::Option::None,
+            nda_signed: ::std::option::Option::None,
+            nda_signed_date: ::std::option::Option::None,
+            msa_signed: ::std::option::Option::None,
+            msa_signed_date: ::std::option::Option::None,
+            supplementary_description: ::std::option::Option::None,
+            additional_description: ::std::option::Option::None,
+            template: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `category`.
+    pub fn with_category(mut self, value: CustomerCategory) -> Self {
+        self.category = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contact_person`.
+    pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
+        self.contact_person = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `address_line_1`.
+    pub fn with_address_line_1(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `address_line_2`.
+    pub fn with_address_line_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `state_province`.
+    pub fn with_state_province(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state_province = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `zip_postal_code`.
+    pub fn with_zip_postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zip_postal_code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn with_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn with_mobile(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `fax`.
+    pub fn with_fax(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fax = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `website`.
+    pub fn with_website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `general_description`.
+    pub fn with_general_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.general_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `nda_signed`.
+    pub fn with_nda_signed(mut self, value: bool) -> Self {
+        self.nda_signed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `nda_signed_date`.
+    pub fn with_nda_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+        self.nda_signed_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msa_signed`.
+    pub fn with_msa_signed(mut self, value: bool) -> Self {
+        self.msa_signed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msa_signed_date`.
+    pub fn with_msa_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+        self.msa_signed_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `supplementary_description`.
+    pub fn with_supplementary_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.supplementary_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `additional_description`.
+    pub fn with_additional_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.additional_description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `template`.
+    pub fn with_template(mut self, value: CustomerTemplate) -> Self {
+        self.template = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for Customer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -570,6 +1001,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CustomerCategory {
     /// The ID of the category.
     ///
@@ -585,6 +1017,29 @@ pub struct CustomerCategory {
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl CustomerCategory {
+    /// A `CustomerCategory` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for CustomerCategory {
@@ -611,6 +1066,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
@@ -628,6 +1084,29 @@ pub struct CustomerTemplate {
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,
+}
+
+impl CustomerTemplate {
+    /// A `CustomerTemplate` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            fields: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fields`.
+    pub fn with_fields(
+        mut self,
+        value: ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(value);
+        self
+    }
 }
 
 impl ::serde::Serialize for CustomerTemplate {
@@ -656,11 +1135,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// Human readable error message.
     ///
     /// JSON Pointer: `#/components/schemas/ErrorDetail/properties/detail`
     pub detail: ::std::string::String,
+}
+
+impl ErrorDetail {
+    /// A `ErrorDetail` with its required properties (`detail`), the others absent.
+    pub fn new(detail: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { detail: detail.into() }
+    }
 }
 
 impl ::serde::Serialize for ErrorDetail {

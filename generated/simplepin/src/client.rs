@@ -272,11 +272,23 @@ pub enum CreateCustomerResponse {
     NotFound,
 }
 
-/// The optional parameters of `createCustomer`.
+/// The optional parameters of `createCustomer`, each left out unless set: `CreateCustomerOptions::default().with_locale(...)`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCustomerOptions {
     /// This field is used to retrieve the provinces, countries and names of users. It returns a customer profile based on his/her specific language settings. So if we create a customer and set his/her settings to French, then SimplePin's parameters will also be in French.
     ///
     /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/parameters/0`
     pub locale: ::std::option::Option<::std::string::String>,
+}
+
+impl CreateCustomerOptions {
+    /// Sets the `locale` query parameter.
+    pub fn with_locale(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.locale = ::std::option::Option::Some(value.into());
+        self
+    }
 }

@@ -9,6 +9,7 @@
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
@@ -54,6 +55,98 @@ pub struct CcProfileApiV2Model {
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
+impl CcProfileApiV2Model {
+    /// A `CcProfileApiV2Model` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            billing_addresses: ::std::option::Option::None,
+            contract_email: ::std::option::Option::None,
+            contracts: ::std::option::Option::None,
+            customer_id: ::std::option::Option::None,
+            customer_name: ::std::option::Option::None,
+            customer_since: ::std::option::Option::None,
+            delete_billing_address_ids: ::std::option::Option::None,
+            main_address: ::std::option::Option::None,
+            mobile_number: ::std::option::Option::None,
+            phone_number: ::std::option::Option::None,
+        }
+    }
+    /// Sets `billing_addresses`.
+    pub fn with_billing_addresses(
+        mut self,
+        value: ::std::vec::Vec<AddressApiV2Model>,
+    ) -> Self {
+        self.billing_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contract_email`.
+    pub fn with_contract_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contract_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `contracts`.
+    pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
+        self.contracts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `customer_id`.
+    pub fn with_customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_name`.
+    pub fn with_customer_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_since`.
+    pub fn with_customer_since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_since = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `delete_billing_address_ids`.
+    pub fn with_delete_billing_address_ids(
+        mut self,
+        value: ::std::vec::Vec<i64>,
+    ) -> Self {
+        self.delete_billing_address_ids = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `main_address`.
+    pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
+        self.main_address = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mobile_number`.
+    pub fn with_mobile_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    pub fn with_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 impl ::serde::Serialize for CcProfileApiV2Model {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -93,6 +186,7 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
     #[serde(
@@ -157,6 +251,116 @@ pub struct CcProfileV2Model {
     pub version: ::std::option::Option<i64>,
 }
 
+impl CcProfileV2Model {
+    /// A `CcProfileV2Model` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            billing_address_id: ::std::option::Option::None,
+            billing_address_models: ::std::option::Option::None,
+            contract_email: ::std::option::Option::None,
+            contracts: ::std::option::Option::None,
+            customer_id: ::std::option::Option::None,
+            customer_name: ::std::option::Option::None,
+            customer_since: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            main_address: ::std::option::Option::None,
+            mobile_number: ::std::option::Option::None,
+            phone_number: ::std::option::Option::None,
+            status: ::std::option::Option::None,
+            version: ::std::option::Option::None,
+        }
+    }
+    /// Sets `billing_address_id`.
+    pub fn with_billing_address_id(mut self, value: i64) -> Self {
+        self.billing_address_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `billing_address_models`.
+    pub fn with_billing_address_models(
+        mut self,
+        value: ::std::vec::Vec<AddressApiV2Model>,
+    ) -> Self {
+        self.billing_address_models = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contract_email`.
+    pub fn with_contract_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contract_email = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `contracts`.
+    pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
+        self.contracts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `customer_id`.
+    pub fn with_customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_name`.
+    pub fn with_customer_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `customer_since`.
+    pub fn with_customer_since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_since = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `main_address`.
+    pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
+        self.main_address = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mobile_number`.
+    pub fn with_mobile_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `phone_number`.
+    pub fn with_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: i64) -> Self {
+        self.version = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for CcProfileV2Model {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -197,6 +401,7 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
     #[serde(
@@ -237,6 +442,65 @@ pub struct AddressApiV2Model {
     pub selected: ::std::option::Option<bool>,
 }
 
+impl AddressApiV2Model {
+    /// A `AddressApiV2Model` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            zip: ::std::option::Option::None,
+            city: ::std::option::Option::None,
+            country: ::std::option::Option::None,
+            province: ::std::option::Option::None,
+            address: ::std::option::Option::None,
+            selected: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zip`.
+    pub fn with_zip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zip = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn with_country(mut self, value: i64) -> Self {
+        self.country = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `province`.
+    pub fn with_province(mut self, value: i64) -> Self {
+        self.province = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `address`.
+    pub fn with_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `selected`.
+    pub fn with_selected(mut self, value: bool) -> Self {
+        self.selected = ::std::option::Option::Some(value);
+        self
+    }
+}
+
 impl ::serde::Serialize for AddressApiV2Model {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -266,6 +530,7 @@ impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(remote = "Self")]
+#[non_exhaustive]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
     #[serde(
@@ -277,6 +542,29 @@ pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl CcContractV2Model {
+    /// A `CcContractV2Model` with every property absent.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl ::serde::Serialize for CcContractV2Model {

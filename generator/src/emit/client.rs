@@ -171,12 +171,46 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
         let ty = type_tokens(model, strip_nullable(&p.ty));
         quote! { #doc pub #field: ::std::option::Option<#ty>, }
     });
-    let doc = format!(" The optional parameters of `{}`.", op.id);
+    let setters: Vec<TokenStream> = op
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .filter_map(|p| {
+            let setter = ident(p.setter.as_deref()?);
+            let field = ident(&p.rust_name);
+            let argument = super::types::argument(model, strip_nullable(&p.ty));
+            let ty = &argument.ty;
+            let value = argument.value(quote!(value));
+            let location = match p.location {
+                ParamLocation::Path => "path parameter",
+                ParamLocation::Query => "query parameter",
+                ParamLocation::Header => "header",
+            };
+            let doc = format!(" Sets the `{}` {location}.", p.wire_name);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#field = ::std::option::Option::Some(#value);
+                    self
+                }
+            })
+        })
+        .collect();
+    let example = op.parameters.iter().find_map(|p| p.setter.as_deref()).unwrap_or_default();
+    let doc = format!(" The optional parameters of `{}`, each left out unless set: `{name}::default().{example}(...)`.", op.id);
+    // `non_exhaustive`, as generated structs are: a parameter the spec adds later breaks no
+    // code written today. A `nullable` parameter is held as its value: a query, a path or a
+    // header cannot carry `null`, so `None` leaves it out.
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
+        }
+
+        impl #name {
+            #( #setters )*
         }
     }
 }
@@ -272,7 +306,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // into the request as a whole (`/query/site_id`, `/body/email`).
     let mut validation: Vec<TokenStream> = Vec::new();
     for p in &op.parameters {
-        let check = checks.check(&p.ty, &p.rules);
+        // A parameter is never `null` (a query, a path or a header cannot say it), so it is
+        // held without the `Option` that `nullable` would add: checked as what it holds.
+        let check = checks.check(strip_nullable(&p.ty), &p.rules);
         if check.is_empty() {
             continue;
         }
@@ -483,10 +519,15 @@ fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
 }
 
 /// `body` with `binding` bound to a reference to `owner`'s field, run only when the field has
-/// a value (it is an `Option` where it is not required, or where it is nullable).
+/// a value (it is an `Option` where it is not required, and where it is nullable: both, an
+/// `Option<Option<T>>`, for an optional nullable one). A form cannot say `null`: it is left
+/// out, as an absent value is.
 fn with_field(owner: TokenStream, field: &Field, binding: TokenStream, body: TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
-    if !field.required || matches!(field.ty, TypeRef::Nullable(_)) {
+    let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    if !field.required && nullable {
+        quote! { if let ::std::option::Option::Some(::std::option::Option::Some(#binding)) = &#owner.#name { #body } }
+    } else if !field.required || nullable {
         quote! { if let ::std::option::Option::Some(#binding) = &#owner.#name { #body } }
     } else {
         quote! { { let #binding = &#owner.#name; #body } }

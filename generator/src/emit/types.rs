@@ -87,19 +87,26 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let debug = (!redacts).then(|| quote!(Debug,));
     let debug_impl = redacts.then(|| redacting_debug(name, s));
     let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
-    let non_null = non_null_fields(model, s);
+    let present = present_fields(model, s);
+    let builders = builders(model, name, s);
     // `remote = "Self"` makes the derives produce associated functions, which the impls
     // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
     // as the struct's fields in order.
+    //
+    // `non_exhaustive`: outside the crate a value is built by `new` and the setters, never by
+    // a struct literal, so a property the spec adds later breaks no code written today.
     quote! {
         #doc
         #[derive(#debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[serde(remote = "Self")]
         #deny
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
             #additional
         }
+
+        #builders
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -109,7 +116,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #non_null ),*]))
+                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #present ),*]))
             }
         }
 
@@ -117,16 +124,122 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     }
 }
 
-/// The wire names of the optional properties that refuse `null` (their schema is not
-/// `nullable`) and are not read through `apigen_runtime::de::Strict` (which refuses it
-/// itself): `ObjectOnly` refuses `null` for them. One list per struct, rather than a
-/// `deserialize_with` per field, for which serde would derive a wrapper type and its impl twice.
-fn non_null_fields<'s>(model: &ApiModel, s: &'s Struct) -> Vec<&'s str> {
-    s.fields
-        .iter()
-        .filter(|f| !f.required && !matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty))
-        .map(|f| f.wire_name.as_str())
-        .collect()
+/// The wire names of the optional properties not read through `apigen_runtime::de::Strict`
+/// (whose `strict_present` does the same itself): `ObjectOnly` reads a value that is there as
+/// `Some`, whatever it holds. So `null` is refused where the schema is not `nullable`, and is
+/// `Some(None)` where it is, apart from the `None` of an absent property. One list per struct,
+/// rather than a `deserialize_with` per field, for which serde would derive a wrapper type and
+/// its impl twice.
+fn present_fields<'s>(model: &ApiModel, s: &'s Struct) -> Vec<&'s str> {
+    s.fields.iter().filter(|f| !f.required && !is_strict(model, &f.ty)).map(|f| f.wire_name.as_str()).collect()
+}
+
+/// `new`, taking the required fields in the struct's order (every other field absent), and a
+/// chainable setter per optional field (`with_email`), with the names lowering claimed.
+fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let ty = argument(model, &f.ty).ty;
+        quote!(#field: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let argument = argument(model, &f.ty);
+        if !f.required {
+            quote!(#field: ::std::option::Option::None,)
+        } else if argument.into || argument.boxed {
+            let value = argument.value(quote!(#field));
+            quote!(#field: #value,)
+        } else {
+            quote!(#field,)
+        }
+    });
+    let additional = s.additional.as_ref().map(|(field, _)| {
+        let field = ident(field);
+        quote!(#field: ::std::collections::BTreeMap::new(),)
+    });
+    let new_doc = if required.is_empty() {
+        format!(" A `{name}` with every property absent.")
+    } else {
+        let listed: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire_name)).collect();
+        format!(" A `{name}` with its required properties ({}), the others absent.", listed.join(", "))
+    };
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let setters = s.fields.iter().filter_map(|f| {
+        let setter = ident(f.setter.as_deref()?);
+        let field = ident(&f.rust_name);
+        let argument = argument(model, &f.ty);
+        let ty = &argument.ty;
+        let value = argument.value(quote!(value));
+        let doc = match f.ty {
+            TypeRef::Nullable(_) => format!(" Sets `{}`: `None` sends it as `null`.", f.wire_name),
+            _ => format!(" Sets `{}`.", f.wire_name),
+        };
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #ty) -> Self {
+                self.#field = ::std::option::Option::Some(#value);
+                self
+            }
+        })
+    });
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #allow
+            pub fn new(#( #params ),*) -> Self {
+                Self {
+                    #( #inits )*
+                    #additional
+                }
+            }
+
+            #( #setters )*
+        }
+    }
+}
+
+/// How `new` and the setters take a value of a field's type. Strings are taken as
+/// `impl Into<String>`, so that a `&str` will do; a boxed (recursive) value is taken unboxed.
+/// Anything else is taken as it is: `impl Into` on a number would leave a literal's type to
+/// inference, which picks `i32` and fails for a `u32`.
+pub struct Argument {
+    /// The parameter's type.
+    pub ty: TokenStream,
+    into: bool,
+    boxed: bool,
+}
+
+impl Argument {
+    /// The field's value made from the parameter `value`.
+    pub fn value(&self, value: TokenStream) -> TokenStream {
+        let value = if self.into { quote!(#value.into()) } else { value };
+        if self.boxed { quote!(::std::boxed::Box::new(#value)) } else { value }
+    }
+}
+
+pub fn argument(model: &ApiModel, ty: &TypeRef) -> Argument {
+    let (ty, boxed) = match ty {
+        TypeRef::Boxed(inner) => (&**inner, true),
+        other => (other, false),
+    };
+    let mut resolved = ty;
+    // Bounded: lowering makes no cycle of aliases, and a bound keeps a bug from looping.
+    for _ in 0..=model.types.len() {
+        match resolved {
+            TypeRef::Named(id) => match &model.type_def(*id).kind {
+                TypeKind::Alias(target) => resolved = target,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
+        Argument { ty: quote!(impl ::std::convert::Into<::std::string::String>), into: true, boxed }
+    } else {
+        Argument { ty: type_tokens(model, ty), into: false, boxed }
+    }
 }
 
 /// `Debug` that shows every field but the sensitive ones, which print as `[redacted]`
@@ -179,19 +292,15 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         type_tokens(model, &field.ty)
     } else {
         serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-        // Absent reads as `None`. `null` reads as `None` too where the schema is nullable;
-        // where it is not, `null` is refused, as the schema refuses it.
-        let with = match (strict, nullable) {
-            (true, true) => Some("::apigen_runtime::de::strict_nullable"),
-            (true, false) => Some("::apigen_runtime::de::strict_present"),
-            // Refused through the struct's list instead (see `non_null_fields`).
-            (false, _) => None,
-        };
-        if let Some(with) = with {
-            serde.push(quote!(deserialize_with = #with));
+        // Absent reads as `None`, and a value that is there as `Some`: `null` is `Some(None)`
+        // where the schema is nullable (the field is `Option<Option<T>>`, and writes `null`
+        // back), and is refused where it is not, as the schema refuses it.
+        if strict {
+            serde.push(quote!(deserialize_with = "::apigen_runtime::de::strict_present"));
         }
-        let inner = type_tokens(model, inner);
-        quote!(::std::option::Option<#inner>)
+        // Otherwise through the struct's list (see `present_fields`).
+        let ty = type_tokens(model, &field.ty);
+        quote!(::std::option::Option<#ty>)
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {

@@ -172,7 +172,7 @@ impl Emitter<'_> {
                     out.push(quote! { cx.push_key(#wire); #check cx.pop(); });
                 }
             } else {
-                let check = self.check(strip_nullable(&field.ty), &field.rules);
+                let check = self.check(&field.ty, &field.rules);
                 if !check.is_empty() {
                     out.push(if_some(quote!(self.#name), true, quote! { cx.push_key(#wire); #check cx.pop(); }));
                 }
@@ -610,7 +610,7 @@ impl Emitter<'_> {
                             out.push(quote! { { cx.push_key(#name); let v = &v.#f; #check cx.pop(); } });
                         }
                     } else {
-                        let check = self.apply(strip_nullable(&field.ty), property);
+                        let check = self.apply(&field.ty, property);
                         if !check.is_empty() {
                             out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#name); #check cx.pop(); } });
                         }
@@ -643,7 +643,7 @@ impl Emitter<'_> {
                         }
                     }
                     (Some(extra), false) => {
-                        let check = self.apply(strip_nullable(&field.ty), extra);
+                        let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
                             out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
                         }
@@ -819,7 +819,7 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
     // Through aliases: how many `Option`s the field's Rust type has (an optional field of an
     // alias that is itself nullable has two), and whether it holds a `String` or a string enum.
     let mut options = usize::from(!field.required);
-    let mut field_ty = if field.required { &field.ty } else { strip_nullable(&field.ty) };
+    let mut field_ty = &field.ty;
     let mut string = false;
     for _ in 0..=2 * model.types.len() {
         match field_ty {
@@ -982,13 +982,6 @@ fn format_variant(format: &str) -> Ident {
         _ => "Uuid",
     };
     Ident::new(name, Span::call_site())
-}
-
-fn strip_nullable(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    }
 }
 
 fn named_id(ty: &TypeRef) -> Option<TypeId> {

@@ -134,12 +134,19 @@ fn shape(model: &ApiModel, ty: &TypeRef) -> Shape {
     Shape::Single
 }
 
-/// The field's type without the `Option` of an optional or nullable field.
+/// The field's type without the `Option` of an optional or nullable field, and whether it has
+/// one. XML has no `null`: a `null` is written as an absent element or attribute, as `None` is.
 fn value_type(field: &Field) -> (&TypeRef, bool) {
     match &field.ty {
         TypeRef::Nullable(inner) => (inner.as_ref(), true),
         other => (other, !field.required),
     }
+}
+
+/// An optional field that is also nullable: its `Option<Option<T>>` is read and written
+/// through the inner `Option`, the outer one `Some` where the XML has a value.
+fn doubly_optional(field: &Field) -> bool {
+    !field.required && matches!(field.ty, TypeRef::Nullable(_))
 }
 
 fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
@@ -152,12 +159,16 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
         let xml = field.xml.clone().unwrap_or_else(|| Xml { name: field.wire_name.clone(), ..Xml::default() });
         let name = name_tokens(&xml);
         let (ty, optional) = value_type(field);
+        let double = doubly_optional(field);
+        // Where the value is: the field, or for a doubly optional one the inner `Option`,
+        // bound by the `if let` around its write below.
+        let place = if double { quote!(value) } else { quote!(self.#member) };
         let (read, write) = if xml.attribute {
             let ty = type_tokens(model, ty);
             if optional {
                 (
                     quote!(fields.attribute::<#ty>(&#name)?),
-                    quote!(writer.attribute(&#name, self.#member.as_ref());),
+                    quote!(writer.attribute(&#name, #place.as_ref());),
                 )
             } else {
                 (
@@ -170,14 +181,14 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
                 Shape::List { item, boxed } => {
                     let items_xml = field.xml_items.clone().unwrap_or_else(|| xml.clone());
                     let item_name = name_tokens(&items_xml);
-                    list_field(&member, &name, &item_name, &item, xml.wrapped, optional, boxed)
+                    list_field(&place, &name, &item_name, &item, xml.wrapped, optional, boxed)
                 }
                 Shape::Single => {
                     let ty = type_tokens(model, ty);
                     if optional {
                         (
                             quote!(fields.element::<#ty>(&#name)?),
-                            quote!(writer.element(&#name, self.#member.as_ref());),
+                            quote!(writer.element(&#name, #place.as_ref());),
                         )
                     } else {
                         (
@@ -187,6 +198,11 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
                     }
                 }
             }
+        };
+        let (read, write) = if double {
+            (quote!(#read.map(::std::option::Option::Some)), quote! { if let ::std::option::Option::Some(value) = &self.#member { #write } })
+        } else {
+            (read, write)
         };
         reads.push(quote!(#member: #read,));
         if xml.attribute {
@@ -222,7 +238,7 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
 
 /// Reading and writing of a list field, wrapped or not.
 fn list_field(
-    member: &proc_macro2::Ident,
+    place: &TokenStream,
     name: &TokenStream,
     item_name: &TokenStream,
     item: &TokenStream,
@@ -236,9 +252,9 @@ fn list_field(
         (true, true) => quote!(#read.map(::std::boxed::Box::new)),
     };
     let slices = match (optional, boxed) {
-        (false, _) => quote!(::std::option::Option::Some(self.#member.as_slice())),
-        (true, false) => quote!(self.#member.as_deref()),
-        (true, true) => quote!(self.#member.as_deref().map(::std::vec::Vec::as_slice)),
+        (false, _) => quote!(::std::option::Option::Some(#place.as_slice())),
+        (true, false) => quote!(#place.as_deref()),
+        (true, true) => quote!(#place.as_deref().map(::std::vec::Vec::as_slice)),
     };
     match (wrapped, optional) {
         (true, true) => (
@@ -255,7 +271,7 @@ fn list_field(
         ),
         (false, false) => (
             boxing(quote!(fields.list::<#item>(&#item_name)?)),
-            quote!(writer.list(&#item_name, self.#member.as_slice());),
+            quote!(writer.list(&#item_name, #place.as_slice());),
         ),
     }
 }

@@ -72,6 +72,10 @@ impl SchemaLowerer<'_> {
                 }
                 // The rust names were claimed in the order met; an overridden parameter's name
                 // stays claimed, which only costs a suffix in a rare case.
+                let mut setters = crate::naming::struct_methods();
+                for parameter in parameters.iter_mut().filter(|p| !p.required) {
+                    parameter.setter = Some(setters.unique(crate::naming::setter_name(&parameter.rust_name)));
+                }
 
                 let (json_body, xml_body, form_bodies, body_required) = match &operation.request_body {
                     Some(body) => match self.resolve_body(body, &op_pointer) {
@@ -328,6 +332,7 @@ impl SchemaLowerer<'_> {
             style,
             rules,
             doc: Doc { title: None, description: data.description.clone(), pointer: pointer.to_owned() },
+            setter: None,
         })
     }
 

@@ -563,6 +563,7 @@ impl<'a> SchemaLowerer<'a> {
                 sensitive,
                 xml: None,
                 xml_items: None,
+                setter: None,
             });
         }
         // `required` may name a property that has no schema: it must be present, with any value.
@@ -582,8 +583,13 @@ impl<'a> SchemaLowerer<'a> {
                     sensitive: false,
                     xml: None,
                     xml_items: None,
+                    setter: None,
                 });
             }
+        }
+        let mut methods = crate::naming::struct_methods();
+        for field in fields.iter_mut().filter(|f| !f.required) {
+            field.setter = Some(methods.unique(crate::naming::setter_name(&field.rust_name)));
         }
         let additional_pointer = pointer_join(pointer, "additionalProperties");
         let (deny_unknown_fields, additional) = match flat.additional {
