@@ -72,6 +72,14 @@ fn null_is_refused_where_the_schema_is_not_nullable() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].pointer, "/name");
     assert_eq!(errors[0].message, "invalid type: null, expected a string");
+    // A required nullable property must still be there: absent is not `null`.
+    let errors = from_json::<Customer>(br#"{"id":1,"name":"Ada"}"#).expect_err("nickname is required").into_vec();
+    assert_eq!(
+        (errors[0].pointer.as_str(), errors[0].keyword, errors[0].message.as_str()),
+        ("", "required", "required property `nickname` is missing")
+    );
+    let customer: Customer = from_json(br#"{"id":1,"name":"Ada","nickname":null}"#).unwrap();
+    assert_eq!(customer.nickname, None);
 }
 
 #[test]

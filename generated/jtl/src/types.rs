@@ -340,6 +340,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
                     "IsLocked",
                     "IsCashRegisterBased",
                 ],
+                &[],
             ),
         )
     }
@@ -678,6 +679,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateAddress {
                     "EmailAddress",
                     "Fax",
                 ],
+                &[],
             ),
         )
     }
@@ -773,6 +775,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
                     "OtherShippingAddresses",
                     "OtherCustomerAddresses",
                 ],
+                &[],
             ),
         )
     }
@@ -888,6 +891,7 @@ impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["Discount", "StopPaymentRequest"],
+                &[],
             ),
         )
     }
@@ -1072,7 +1076,9 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Customer::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
+        Customer::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
+        )
     }
 }
 
@@ -1232,7 +1238,9 @@ impl<'de> ::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Address::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
+        Address::deserialize(
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
+        )
     }
 }
 
@@ -1287,7 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         OtherAddresses::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
         )
     }
 }
@@ -1360,7 +1368,7 @@ impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         PaymentSettings::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
         )
     }
 }
@@ -1463,6 +1471,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["ErrorCode", "ValidationErrors", "ErrorMessage", "Stacktrace"],
+                &[],
             ),
         )
     }

@@ -392,6 +392,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
                     "email_confirm",
                     "billing_email",
                 ],
+                &[],
             ),
         )
     }
@@ -928,6 +929,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerForm {
                     "billing_email",
                     "profile_photo",
                 ],
+                &[],
             ),
         )
     }

@@ -100,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["bill_to", "payment", "internal_customer_id", "metadata"],
+                &[],
             ),
         )
     }
@@ -280,6 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
                     "company",
                     "phone",
                 ],
+                &[],
             ),
         )
     }
@@ -460,6 +462,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
                     "company",
                     "phone",
                 ],
+                &[],
             ),
         )
     }
@@ -511,7 +514,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPayment::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["credit_card"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["credit_card"], &[]),
         )
     }
 }
@@ -609,6 +612,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["card_number", "card_code"],
+                &[],
             ),
         )
     }
@@ -668,7 +672,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestMetadataItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
         )
     }
 }
@@ -774,6 +778,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccess {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["api_call_id", "code", "customer_id", "result"],
+                &[],
             ),
         )
     }
@@ -945,6 +950,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiStandardErrors {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["api_call_id", "code", "error_code", "message", "result"],
+                &[],
             ),
         )
     }

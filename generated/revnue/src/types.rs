@@ -339,6 +339,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
                     "additional_description",
                     "template",
                 ],
+                &[],
             ),
         )
     }
@@ -406,7 +407,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplate::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"], &[]),
         )
     }
 }
@@ -464,7 +465,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplateFieldsItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["value"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["value"], &[]),
         )
     }
 }
@@ -548,6 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactPerson {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["name", "email", "type"],
+                &[],
             ),
         )
     }
@@ -991,6 +993,7 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                     "additional_description",
                     "template",
                 ],
+                &[],
             ),
         )
     }
@@ -1056,7 +1059,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerCategory::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"], &[]),
         )
     }
 }
@@ -1123,7 +1126,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerTemplate::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"], &[]),
         )
     }
 }
@@ -1164,7 +1167,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ErrorDetail::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
         )
     }
 }

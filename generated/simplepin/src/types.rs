@@ -174,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
                     "mobile_number",
                     "phone_number",
                 ],
+                &[],
             ),
         )
     }
@@ -389,6 +390,7 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
                     "phone_number",
                     "status",
                 ],
+                &[],
             ),
         )
     }
@@ -518,6 +520,7 @@ impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
             ::apigen_runtime::de::ObjectOnly::new(
                 deserializer,
                 &["zip", "city", "address", "selected"],
+                &[],
             ),
         )
     }
@@ -581,7 +584,7 @@ impl<'de> ::serde::Deserialize<'de> for CcContractV2Model {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcContractV2Model::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"]),
+            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"], &[]),
         )
     }
 }

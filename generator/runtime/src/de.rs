@@ -28,20 +28,32 @@ where
 /// from an array of its fields in order, which a schema of `type: object` refuses; generated
 /// structs deserialize through this wrapper, which asks the format for a map.
 ///
-/// It also refuses `null` for the optional properties named in `non_null` (those whose schema
-/// is not `nullable`), as [`present`] does for one field: one list per struct costs the
-/// compiler far less than a `deserialize_with` per field, for which serde derives a wrapper
-/// type and its `Deserialize` impl twice (Stripe has thousands of such fields).
+/// It also reads a value that is there as there, for the optional properties named in
+/// `present`: their `Option` is `Some` whatever the value, so `null` is refused where the
+/// schema is not `nullable` (the inner type refuses it, as [`present`] does for one field) and
+/// is `Some(None)` where it is. And it refuses an object without one of the `required`
+/// (required and `nullable`) properties, which serde would read as `None`, as if `null` had
+/// been written. Lists per struct cost the compiler far less than a `deserialize_with` per
+/// field, for which serde derives a wrapper type and its `Deserialize` impl twice (Stripe has
+/// thousands of such fields).
 pub struct ObjectOnly<D> {
     deserializer: D,
-    non_null: &'static [&'static str],
+    properties: Properties,
 }
 
 impl<D> ObjectOnly<D> {
-    /// `non_null`: the wire names of the optional properties that refuse `null`.
-    pub fn new(deserializer: D, non_null: &'static [&'static str]) -> Self {
-        Self { deserializer, non_null }
+    /// `present`: the wire names of the optional properties read as there when there;
+    /// `required`: those of the required, nullable ones.
+    pub fn new(deserializer: D, present: &'static [&'static str], required: &'static [&'static str]) -> Self {
+        Self { deserializer, properties: Properties { present, required } }
     }
+}
+
+/// The properties [`ObjectOnly`] reads with care, by wire name.
+#[derive(Clone, Copy)]
+struct Properties {
+    present: &'static [&'static str],
+    required: &'static [&'static str],
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
@@ -61,10 +73,10 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        if self.non_null.is_empty() {
+        if self.properties.present.is_empty() && self.properties.required.is_empty() {
             self.deserializer.deserialize_map(visitor)
         } else {
-            self.deserializer.deserialize_map(NonNullFields { visitor, non_null: self.non_null })
+            self.deserializer.deserialize_map(CarefulFields { visitor, properties: self.properties })
         }
     }
 
@@ -78,13 +90,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     }
 }
 
-/// The struct's visitor, given a map whose values under the `non_null` keys refuse `null`.
-struct NonNullFields<V> {
+/// The struct's visitor, given a map that reads with care (see [`ObjectOnly`]).
+struct CarefulFields<V> {
     visitor: V,
-    non_null: &'static [&'static str],
+    properties: Properties,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for NonNullFields<V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for CarefulFields<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,28 +104,52 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for NonNullFields<V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_map(NonNullEntries { map, non_null: self.non_null, refuse_null: false })
+        let seen = Seen { present: false, required: vec![false; self.properties.required.len()] };
+        self.visitor.visit_map(CarefulEntries { map, properties: self.properties, seen })
     }
 }
 
-/// Entries of a map: a value whose key is in `non_null` is read with [`NonNull`].
-struct NonNullEntries<A> {
-    map: A,
-    non_null: &'static [&'static str],
-    /// Whether the key just read is in `non_null`.
-    refuse_null: bool,
+/// What the keys read so far say.
+struct Seen {
+    /// The key just read is one of [`Properties::present`]: its value is read with [`NonNull`].
+    present: bool,
+    /// Which of [`Properties::required`] have been read.
+    required: Vec<bool>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for NonNullEntries<A> {
+impl Seen {
+    fn note(&mut self, properties: &Properties, key: &[u8]) {
+        self.present = properties.present.iter().any(|k| k.as_bytes() == key);
+        if let Some(i) = properties.required.iter().position(|k| k.as_bytes() == key) {
+            self.required[i] = true;
+        }
+    }
+}
+
+/// Entries of a map, read with care (see [`ObjectOnly`]).
+struct CarefulEntries<A> {
+    map: A,
+    properties: Properties,
+    seen: Seen,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for CarefulEntries<A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        self.refuse_null = false;
-        self.map.next_key_seed(KeySeed { seed, non_null: self.non_null, found: &mut self.refuse_null })
+        self.seen.present = false;
+        let key = self.map.next_key_seed(KeySeed { seed, properties: &self.properties, seen: &mut self.seen })?;
+        if key.is_none() {
+            // The object is over: every required nullable property must have been there.
+            if let Some(missing) = self.seen.required.iter().position(|seen| !seen) {
+                return Err(A::Error::missing_field(self.properties.required[missing]));
+            }
+        }
+        Ok(key)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        if std::mem::take(&mut self.refuse_null) {
+        if std::mem::take(&mut self.seen.present) {
             self.map.next_value_seed(NonNullSeed(seed))
         } else {
             self.map.next_value_seed(seed)
@@ -125,45 +161,45 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NonNullEntries<A> {
     }
 }
 
-/// Reads a key with `seed`, noting whether it is one of `non_null`.
+/// Reads a key with `seed`, noting it in `seen`.
 struct KeySeed<'a, S> {
     seed: S,
-    non_null: &'static [&'static str],
-    found: &'a mut bool,
+    properties: &'a Properties,
+    seen: &'a mut Seen,
 }
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Key { deserializer, non_null: self.non_null, found: self.found })
+        self.seed.deserialize(Key { deserializer, properties: self.properties, seen: self.seen })
     }
 }
 
 /// A key's deserializer that shows the key's text to [`KeyVisitor`].
 struct Key<'a, D> {
     deserializer: D,
-    non_null: &'static [&'static str],
-    found: &'a mut bool,
+    properties: &'a Properties,
+    seen: &'a mut Seen,
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Key<'_, D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_any(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+        self.deserializer.deserialize_any(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_identifier(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+        self.deserializer.deserialize_identifier(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_str(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+        self.deserializer.deserialize_str(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_string(KeyVisitor { visitor, non_null: self.non_null, found: self.found })
+        self.deserializer.deserialize_string(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
     }
 
     fn is_human_readable(&self) -> bool {
@@ -176,11 +212,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Key<'_, D> {
     }
 }
 
-/// Passes a key on to the struct's field visitor, noting whether it is one of `non_null`.
+/// Passes a key on to the struct's field visitor, noting it in `seen`.
 struct KeyVisitor<'a, V> {
     visitor: V,
-    non_null: &'static [&'static str],
-    found: &'a mut bool,
+    properties: &'a Properties,
+    seen: &'a mut Seen,
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
@@ -191,32 +227,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
     }
 
     fn visit_str<E: Error>(self, v: &str) -> Result<V::Value, E> {
-        *self.found = self.non_null.contains(&v);
+        self.seen.note(self.properties, v.as_bytes());
         self.visitor.visit_str(v)
     }
 
     fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<V::Value, E> {
-        *self.found = self.non_null.contains(&v);
+        self.seen.note(self.properties, v.as_bytes());
         self.visitor.visit_borrowed_str(v)
     }
 
     fn visit_string<E: Error>(self, v: String) -> Result<V::Value, E> {
-        *self.found = self.non_null.contains(&v.as_str());
+        self.seen.note(self.properties, v.as_bytes());
         self.visitor.visit_string(v)
     }
 
     fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<V::Value, E> {
-        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v);
+        self.seen.note(self.properties, v);
         self.visitor.visit_bytes(v)
     }
 
     fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<V::Value, E> {
-        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v);
+        self.seen.note(self.properties, v);
         self.visitor.visit_borrowed_bytes(v)
     }
 
     fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
-        *self.found = self.non_null.iter().any(|k| k.as_bytes() == v.as_slice());
+        self.seen.note(self.properties, &v);
         self.visitor.visit_byte_buf(v)
     }
 

@@ -88,6 +88,9 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let debug_impl = redacts.then(|| redacting_debug(name, s));
     let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
     let present = present_fields(model, s);
+    // Required and nullable: serde would read an absent one as `None`, as if `null` had been
+    // written; `ObjectOnly` refuses it. The strict ones refuse it themselves.
+    let required = s.fields.iter().filter(|f| f.required && matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty)).map(|f| f.wire_name.as_str());
     let builders = builders(model, name, s);
     // `remote = "Self"` makes the derives produce associated functions, which the impls
     // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
@@ -116,7 +119,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #present ),*]))
+                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #present ),*], &[#( #required ),*]))
             }
         }
 
