@@ -101,6 +101,22 @@ fn validation_checks_values_and_lets_null_through() {
     assert_eq!((errors[0].pointer.as_str(), errors[0].keyword), ("/nickname", "minLength"));
 }
 
+#[test]
+fn xml_has_no_null_so_null_is_left_out() {
+    let patch = CustomerPatch::from_xml("<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>").unwrap();
+    assert_eq!(patch.nickname, Some(Some("Al".to_owned())));
+    assert_eq!(patch.age, Some(Some(3)));
+    assert_eq!(patch.tags, Some(Some(vec!["a".to_owned(), "b".to_owned()])));
+    assert_eq!(patch.name, None);
+    assert_eq!(patch.birthday, None);
+    assert_eq!(patch.to_xml(), "<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>");
+    let cleared = CustomerPatch::new().with_name("Ada").with_nickname(None).with_tags(None).with_address(None);
+    assert_eq!(cleared.to_xml(), "<CustomerPatch><name>Ada</name></CustomerPatch>");
+    let address = CustomerPatch::new().with_address(Some(Address::new("Oslo")));
+    assert_eq!(address.to_xml(), "<CustomerPatch><address><city>Oslo</city></address></CustomerPatch>");
+    assert_eq!(CustomerPatch::from_xml(&address.to_xml()).unwrap(), address);
+}
+
 mod parameters {
     use apigen_tests::fixtures::nullable::client::{Client, ListCustomersOptions};
     use apigen_tests::fixtures::nullable::types::CustomerPatch;
