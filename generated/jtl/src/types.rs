@@ -722,11 +722,7 @@ pub struct CreateOtherAddresses {
 impl CreateOtherAddresses {
     /// A `CreateOtherAddresses` with every property absent.
     pub fn new() -> Self {
-        Self {
-            other_billing_addresses: ::std::option::Option::None,
-            other_shipping_addresses: ::std::option::Option::None,
-            other_customer_addresses: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `OtherBillingAddresses`.
     pub fn with_other_billing_addresses(
@@ -839,13 +835,7 @@ pub struct CreatePaymentSettings {
 impl CreatePaymentSettings {
     /// A `CreatePaymentSettings` with every property absent.
     pub fn new() -> Self {
-        Self {
-            payment_method_id: ::std::option::Option::None,
-            discount: ::std::option::Option::None,
-            payment_target: ::std::option::Option::None,
-            credit_limit: ::std::option::Option::None,
-            stop_payment_request: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `PaymentMethodId`.
     pub fn with_payment_method_id(mut self, value: i32) -> Self {
@@ -1413,12 +1403,7 @@ pub struct ErrorResponse {
 impl ErrorResponse {
     /// A `ErrorResponse` with every property absent.
     pub fn new() -> Self {
-        Self {
-            error_code: ::std::option::Option::None,
-            validation_errors: ::std::option::Option::None,
-            error_message: ::std::option::Option::None,
-            stacktrace: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `ErrorCode`.
     pub fn with_error_code(

@@ -143,33 +143,7 @@ pub struct CreateCustomerRequest {
 impl CreateCustomerRequest {
     /// A `CreateCustomerRequest` with every property absent.
     pub fn new() -> Self {
-        Self {
-            email: ::std::option::Option::None,
-            skip_email_dns_validations: ::std::option::Option::None,
-            first_name: ::std::option::Option::None,
-            last_name: ::std::option::Option::None,
-            phone: ::std::option::Option::None,
-            tele_marketing: ::std::option::Option::None,
-            mail_marketing: ::std::option::Option::None,
-            email_hardbounce: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
-            old_provider_id: ::std::option::Option::None,
-            display_name: ::std::option::Option::None,
-            organization: ::std::option::Option::None,
-            is_imported: ::std::option::Option::None,
-            tin: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            password_type: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            title: ::std::option::Option::None,
-            salutation: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            language: ::std::option::Option::None,
-            payment_gateway_id: ::std::option::Option::None,
-            import_payment_methods: ::std::option::Option::None,
-            email_confirm: ::std::option::Option::None,
-            billing_email: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `email`.
     pub fn with_email(
@@ -673,34 +647,7 @@ pub struct CreateCustomerForm {
 impl CreateCustomerForm {
     /// A `CreateCustomerForm` with every property absent.
     pub fn new() -> Self {
-        Self {
-            email: ::std::option::Option::None,
-            skip_email_dns_validations: ::std::option::Option::None,
-            first_name: ::std::option::Option::None,
-            last_name: ::std::option::Option::None,
-            phone: ::std::option::Option::None,
-            tele_marketing: ::std::option::Option::None,
-            mail_marketing: ::std::option::Option::None,
-            email_hardbounce: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
-            old_provider_id: ::std::option::Option::None,
-            display_name: ::std::option::Option::None,
-            organization: ::std::option::Option::None,
-            is_imported: ::std::option::Option::None,
-            tin: ::std::option::Option::None,
-            password: ::std::option::Option::None,
-            password_type: ::std::option::Option::None,
-            username: ::std::option::Option::None,
-            title: ::std::option::Option::None,
-            salutation: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            language: ::std::option::Option::None,
-            payment_gateway_id: ::std::option::Option::None,
-            import_payment_methods: ::std::option::Option::None,
-            email_confirm: ::std::option::Option::None,
-            billing_email: ::std::option::Option::None,
-            profile_photo: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `email`.
     pub fn with_email(

@@ -486,9 +486,7 @@ pub struct CreateCustomerRequestPayment {
 impl CreateCustomerRequestPayment {
     /// A `CreateCustomerRequestPayment` with every property absent.
     pub fn new() -> Self {
-        Self {
-            credit_card: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `credit_card`.
     pub fn with_credit_card(
@@ -560,12 +558,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
 impl CreateCustomerRequestPaymentCreditCard {
     /// A `CreateCustomerRequestPaymentCreditCard` with every property absent.
     pub fn new() -> Self {
-        Self {
-            card_number: ::std::option::Option::None,
-            exp_month: ::std::option::Option::None,
-            exp_year: ::std::option::Option::None,
-            card_code: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `card_number`.
     pub fn with_card_number(
@@ -717,13 +710,7 @@ pub struct CreateCustomerSuccess {
 impl CreateCustomerSuccess {
     /// A `CreateCustomerSuccess` with every property absent.
     pub fn new() -> Self {
-        Self {
-            api_call_id: ::std::option::Option::None,
-            api_call_unix: ::std::option::Option::None,
-            code: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            result: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `api_call_id`.
     pub fn with_api_call_id(
@@ -880,14 +867,7 @@ pub struct ApiStandardErrors {
 impl ApiStandardErrors {
     /// A `ApiStandardErrors` with every property absent.
     pub fn new() -> Self {
-        Self {
-            api_call_id: ::std::option::Option::None,
-            api_call_unix: ::std::option::Option::None,
-            code: ::std::option::Option::None,
-            error_code: ::std::option::Option::None,
-            message: ::std::option::Option::None,
-            result: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `api_call_id`.
     pub fn with_api_call_id(

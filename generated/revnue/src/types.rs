@@ -373,10 +373,7 @@ pub struct CreateCustomerRequestTemplate {
 impl CreateCustomerRequestTemplate {
     /// A `CreateCustomerRequestTemplate` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            fields: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -434,10 +431,7 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
 impl CreateCustomerRequestTemplateFieldsItem {
     /// A `CreateCustomerRequestTemplateFieldsItem` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -503,11 +497,7 @@ pub struct ContactPerson {
 impl ContactPerson {
     /// A `ContactPerson` with every property absent.
     pub fn new() -> Self {
-        Self {
-            name: ::std::option::Option::None,
-            email: ::std::option::Option::None,
-            type_: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `name`.
     pub fn with_name(
@@ -777,30 +767,7 @@ pub struct Customer {
 impl Customer {
     /// A `Customer` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            category: ::std::option::Option::None,
-            contact_person: ::std::option::Option::None,
-            address_line_1: ::std::option::Option::None,
-            address_line_2: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            state_province: ::std::option::Option::None,
-            zip_postal_code: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            phone: ::std::option::Option::None,
-            mobile: ::std::option::Option::None,
-            fax: ::std::option::Option::None,
-            website: ::std::option::Option::None,
-            general_description: ::std::option::Option::None,
-            nda_signed: ::std::option::Option::None,
-            nda_signed_date: ::std::option::Option::None,
-            msa_signed: ::std::option::Option::None,
-            msa_signed_date: ::std::option::Option::None,
-            supplementary_description: ::std::option::Option::None,
-            additional_description: ::std::option::Option::None,
-            template: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -1025,10 +992,7 @@ pub struct CustomerCategory {
 impl CustomerCategory {
     /// A `CustomerCategory` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -1092,10 +1056,7 @@ pub struct CustomerTemplate {
 impl CustomerTemplate {
     /// A `CustomerTemplate` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            fields: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {

@@ -58,18 +58,7 @@ pub struct CcProfileApiV2Model {
 impl CcProfileApiV2Model {
     /// A `CcProfileApiV2Model` with every property absent.
     pub fn new() -> Self {
-        Self {
-            billing_addresses: ::std::option::Option::None,
-            contract_email: ::std::option::Option::None,
-            contracts: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            customer_name: ::std::option::Option::None,
-            customer_since: ::std::option::Option::None,
-            delete_billing_address_ids: ::std::option::Option::None,
-            main_address: ::std::option::Option::None,
-            mobile_number: ::std::option::Option::None,
-            phone_number: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `billing_addresses`.
     pub fn with_billing_addresses(
@@ -255,21 +244,7 @@ pub struct CcProfileV2Model {
 impl CcProfileV2Model {
     /// A `CcProfileV2Model` with every property absent.
     pub fn new() -> Self {
-        Self {
-            billing_address_id: ::std::option::Option::None,
-            billing_address_models: ::std::option::Option::None,
-            contract_email: ::std::option::Option::None,
-            contracts: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            customer_name: ::std::option::Option::None,
-            customer_since: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            main_address: ::std::option::Option::None,
-            mobile_number: ::std::option::Option::None,
-            phone_number: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            version: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `billing_address_id`.
     pub fn with_billing_address_id(mut self, value: i64) -> Self {
@@ -447,15 +422,7 @@ pub struct AddressApiV2Model {
 impl AddressApiV2Model {
     /// A `AddressApiV2Model` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            zip: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            province: ::std::option::Option::None,
-            address: ::std::option::Option::None,
-            selected: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -550,10 +517,7 @@ pub struct CcContractV2Model {
 impl CcContractV2Model {
     /// A `CcContractV2Model` with every property absent.
     pub fn new() -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-        }
+        Self::default()
     }
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {

@@ -186,7 +186,7 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
                 ParamLocation::Query => "query parameter",
                 ParamLocation::Header => "header",
             };
-            let doc = format!(" Sets the `{}` {location}.", p.wire_name);
+            let doc = format!(" Sets the `{}` {location}.", super::doc::escape_controls(&p.wire_name));
             Some(quote! {
                 #[doc = #doc]
                 pub fn #setter(mut self, value: #ty) -> Self {

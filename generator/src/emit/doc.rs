@@ -45,7 +45,7 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
 
 /// Control characters (a lone CR in a property name, say) are not allowed in doc comments:
 /// they are written as escapes.
-fn escape_controls(line: &str) -> String {
+pub fn escape_controls(line: &str) -> String {
     if !line.contains(|c: char| c.is_control() && c != '\t') {
         return line.to_owned();
     }

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::doc::doc_attrs;
+use super::doc::{doc_attrs, escape_controls};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 /// The part of the `types` module that holds `model.types[range]`: the module's own docs come
@@ -165,7 +165,7 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
     let new_doc = if required.is_empty() {
         format!(" A `{name}` with every property absent.")
     } else {
-        let listed: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire_name)).collect();
+        let listed: Vec<String> = required.iter().map(|f| format!("`{}`", escape_controls(&f.wire_name))).collect();
         format!(" A `{name}` with its required properties ({}), the others absent.", listed.join(", "))
     };
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -175,9 +175,10 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         let argument = argument(model, &f.ty);
         let ty = &argument.ty;
         let value = argument.value(quote!(value));
+        let wire = escape_controls(&f.wire_name);
         let doc = match f.ty {
-            TypeRef::Nullable(_) => format!(" Sets `{}`: `None` sends it as `null`.", f.wire_name),
-            _ => format!(" Sets `{}`.", f.wire_name),
+            TypeRef::Nullable(_) => format!(" Sets `{wire}`: `None` sends it as `null`."),
+            _ => format!(" Sets `{wire}`."),
         };
         Some(quote! {
             #[doc = #doc]
@@ -187,15 +188,18 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
             }
         })
     });
+    // With nothing required the struct derives `Default`, which says the same.
+    let body = if required.is_empty() {
+        quote!(Self::default())
+    } else {
+        quote!(Self { #( #inits )* #additional })
+    };
     quote! {
         impl #name {
             #[doc = #new_doc]
             #allow
             pub fn new(#( #params ),*) -> Self {
-                Self {
-                    #( #inits )*
-                    #additional
-                }
+                #body
             }
 
             #( #setters )*
