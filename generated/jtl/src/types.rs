@@ -173,7 +173,7 @@ pub struct CreateCustomer {
 }
 
 impl CreateCustomer {
-    /// A `CreateCustomer` with its required properties (`CustomerGroupId`, `BillingAddress`, `LanguageIso`, `InternalCompanyId`), the others absent.
+    /// A new `CreateCustomer` with its required properties (`CustomerGroupId`, `BillingAddress`, `LanguageIso`, `InternalCompanyId`), the others absent.
     pub fn new(
         customer_group_id: i32,
         billing_address: CreateAddress,
@@ -499,7 +499,7 @@ pub struct CreateAddress {
 }
 
 impl CreateAddress {
-    /// A `CreateAddress` with its required properties (`City`, `CountryIso`), the others absent.
+    /// A new `CreateAddress` with its required properties (`City`, `CountryIso`), the others absent.
     pub fn new(
         city: impl ::std::convert::Into<::std::string::String>,
         country_iso: impl ::std::convert::Into<::std::string::String>,
@@ -720,7 +720,7 @@ pub struct CreateOtherAddresses {
 }
 
 impl CreateOtherAddresses {
-    /// A `CreateOtherAddresses` with every property absent.
+    /// A new `CreateOtherAddresses` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -833,7 +833,7 @@ pub struct CreatePaymentSettings {
 }
 
 impl CreatePaymentSettings {
-    /// A `CreatePaymentSettings` with every property absent.
+    /// A new `CreatePaymentSettings` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1002,7 +1002,7 @@ pub struct Customer {
 }
 
 impl Customer {
-    /// A `Customer` with its required properties (`Id`, `Number`, `CustomerGroupId`, `BillingAddress`, `Shipmentaddress`, `CustomAddress`, `OtherAddresses`, `PaymentSettings`, `CustomerSince`, `LanguageIso`, `InternalCompanyId`, `CustomerCategoryId`, `TaxIdentificationNumber`, `AccountsReceivableNumber`, `CommercialRegisterNumber`, `Website`, `InitialContact`, `EbayUsername`, `Birthday`, `IsLocked`, `IsCashRegisterBased`), the others absent.
+    /// A new `Customer` with its required properties (`Id`, `Number`, `CustomerGroupId`, `BillingAddress`, `Shipmentaddress`, `CustomAddress`, `OtherAddresses`, `PaymentSettings`, `CustomerSince`, `LanguageIso`, `InternalCompanyId`, `CustomerCategoryId`, `TaxIdentificationNumber`, `AccountsReceivableNumber`, `CommercialRegisterNumber`, `Website`, `InitialContact`, `EbayUsername`, `Birthday`, `IsLocked`, `IsCashRegisterBased`), the others absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: i32,
@@ -1170,7 +1170,7 @@ pub struct Address {
 }
 
 impl Address {
-    /// A `Address` with its required properties (`Id`, `Company`, `Company2`, `FormOfAddress`, `Title`, `FirstName`, `LastName`, `Street`, `Address2`, `PostalCode`, `City`, `State`, `CountryIso`, `VatID`, `PhoneNumber`, `MobilePhoneNumber`, `EmailAddress`, `Fax`), the others absent.
+    /// A new `Address` with its required properties (`Id`, `Company`, `Company2`, `FormOfAddress`, `Title`, `FirstName`, `LastName`, `Street`, `Address2`, `PostalCode`, `City`, `State`, `CountryIso`, `VatID`, `PhoneNumber`, `MobilePhoneNumber`, `EmailAddress`, `Fax`), the others absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: i32,
@@ -1257,7 +1257,7 @@ pub struct OtherAddresses {
 }
 
 impl OtherAddresses {
-    /// A `OtherAddresses` with its required properties (`OtherBillingAddresses`, `OtherShippingAddresses`, `OtherCustomerAddresses`), the others absent.
+    /// A new `OtherAddresses` with its required properties (`OtherBillingAddresses`, `OtherShippingAddresses`, `OtherCustomerAddresses`), the others absent.
     pub fn new(
         other_billing_addresses: ::std::vec::Vec<Address>,
         other_shipping_addresses: ::std::vec::Vec<Address>,
@@ -1326,7 +1326,7 @@ pub struct PaymentSettings {
 }
 
 impl PaymentSettings {
-    /// A `PaymentSettings` with its required properties (`PaymentMethodId`, `Discount`, `PaymentTarget`, `CreditLimit`, `StopPaymentRequest`), the others absent.
+    /// A new `PaymentSettings` with its required properties (`PaymentMethodId`, `Discount`, `PaymentTarget`, `CreditLimit`, `StopPaymentRequest`), the others absent.
     pub fn new(
         payment_method_id: i32,
         discount: ::serde_json::Number,
@@ -1401,7 +1401,7 @@ pub struct ErrorResponse {
 }
 
 impl ErrorResponse {
-    /// A `ErrorResponse` with every property absent.
+    /// A new `ErrorResponse` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }

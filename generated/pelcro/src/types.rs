@@ -141,7 +141,7 @@ pub struct CreateCustomerRequest {
 }
 
 impl CreateCustomerRequest {
-    /// A `CreateCustomerRequest` with every property absent.
+    /// A new `CreateCustomerRequest` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -645,7 +645,7 @@ pub struct CreateCustomerForm {
 }
 
 impl CreateCustomerForm {
-    /// A `CreateCustomerForm` with every property absent.
+    /// A new `CreateCustomerForm` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }

@@ -41,7 +41,7 @@ pub struct CreateCustomerRequest {
 }
 
 impl CreateCustomerRequest {
-    /// A `CreateCustomerRequest` with its required properties (`campaign`, `customer`), the others absent.
+    /// A new `CreateCustomerRequest` with its required properties (`campaign`, `customer`), the others absent.
     pub fn new(
         campaign: impl ::std::convert::Into<::std::string::String>,
         customer: CreateCustomerRequestCustomer,
@@ -169,7 +169,7 @@ pub struct CreateCustomerRequestCustomer {
 }
 
 impl CreateCustomerRequestCustomer {
-    /// A `CreateCustomerRequestCustomer` with its required properties (`first_name`, `last_name`, `email`), the others absent.
+    /// A new `CreateCustomerRequestCustomer` with its required properties (`first_name`, `last_name`, `email`), the others absent.
     pub fn new(
         first_name: impl ::std::convert::Into<::std::string::String>,
         last_name: impl ::std::convert::Into<::std::string::String>,
@@ -350,7 +350,7 @@ pub struct CreateCustomerRequestBillTo {
 }
 
 impl CreateCustomerRequestBillTo {
-    /// A `CreateCustomerRequestBillTo` with its required properties (`first_name`, `last_name`, `email`), the others absent.
+    /// A new `CreateCustomerRequestBillTo` with its required properties (`first_name`, `last_name`, `email`), the others absent.
     pub fn new(
         first_name: impl ::std::convert::Into<::std::string::String>,
         last_name: impl ::std::convert::Into<::std::string::String>,
@@ -484,7 +484,7 @@ pub struct CreateCustomerRequestPayment {
 }
 
 impl CreateCustomerRequestPayment {
-    /// A `CreateCustomerRequestPayment` with every property absent.
+    /// A new `CreateCustomerRequestPayment` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -556,7 +556,7 @@ pub struct CreateCustomerRequestPaymentCreditCard {
 }
 
 impl CreateCustomerRequestPaymentCreditCard {
-    /// A `CreateCustomerRequestPaymentCreditCard` with every property absent.
+    /// A new `CreateCustomerRequestPaymentCreditCard` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -639,7 +639,7 @@ pub struct CreateCustomerRequestMetadataItem {
 }
 
 impl CreateCustomerRequestMetadataItem {
-    /// A `CreateCustomerRequestMetadataItem` with its required properties (`name`, `value`), the others absent.
+    /// A new `CreateCustomerRequestMetadataItem` with its required properties (`name`, `value`), the others absent.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -708,7 +708,7 @@ pub struct CreateCustomerSuccess {
 }
 
 impl CreateCustomerSuccess {
-    /// A `CreateCustomerSuccess` with every property absent.
+    /// A new `CreateCustomerSuccess` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -865,7 +865,7 @@ pub struct ApiStandardErrors {
 }
 
 impl ApiStandardErrors {
-    /// A `ApiStandardErrors` with every property absent.
+    /// A new `ApiStandardErrors` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }

@@ -137,7 +137,7 @@ pub struct CreateCustomerRequest {
 }
 
 impl CreateCustomerRequest {
-    /// A `CreateCustomerRequest` with its required properties (`company`, `name`), the others absent.
+    /// A new `CreateCustomerRequest` with its required properties (`company`, `name`), the others absent.
     pub fn new(
         company: i64,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -371,7 +371,7 @@ pub struct CreateCustomerRequestTemplate {
 }
 
 impl CreateCustomerRequestTemplate {
-    /// A `CreateCustomerRequestTemplate` with every property absent.
+    /// A new `CreateCustomerRequestTemplate` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -429,7 +429,7 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
 }
 
 impl CreateCustomerRequestTemplateFieldsItem {
-    /// A `CreateCustomerRequestTemplateFieldsItem` with every property absent.
+    /// A new `CreateCustomerRequestTemplateFieldsItem` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -495,7 +495,7 @@ pub struct ContactPerson {
 }
 
 impl ContactPerson {
-    /// A `ContactPerson` with every property absent.
+    /// A new `ContactPerson` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -765,7 +765,7 @@ pub struct Customer {
 }
 
 impl Customer {
-    /// A `Customer` with every property absent.
+    /// A new `Customer` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -990,7 +990,7 @@ pub struct CustomerCategory {
 }
 
 impl CustomerCategory {
-    /// A `CustomerCategory` with every property absent.
+    /// A new `CustomerCategory` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1054,7 +1054,7 @@ pub struct CustomerTemplate {
 }
 
 impl CustomerTemplate {
-    /// A `CustomerTemplate` with every property absent.
+    /// A new `CustomerTemplate` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -1108,7 +1108,7 @@ pub struct ErrorDetail {
 }
 
 impl ErrorDetail {
-    /// A `ErrorDetail` with its required properties (`detail`), the others absent.
+    /// A new `ErrorDetail` with its required properties (`detail`), the others absent.
     pub fn new(detail: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { detail: detail.into() }
     }

@@ -56,7 +56,7 @@ pub struct CcProfileApiV2Model {
 }
 
 impl CcProfileApiV2Model {
-    /// A `CcProfileApiV2Model` with every property absent.
+    /// A new `CcProfileApiV2Model` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -242,7 +242,7 @@ pub struct CcProfileV2Model {
 }
 
 impl CcProfileV2Model {
-    /// A `CcProfileV2Model` with every property absent.
+    /// A new `CcProfileV2Model` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -420,7 +420,7 @@ pub struct AddressApiV2Model {
 }
 
 impl AddressApiV2Model {
-    /// A `AddressApiV2Model` with every property absent.
+    /// A new `AddressApiV2Model` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }
@@ -515,7 +515,7 @@ pub struct CcContractV2Model {
 }
 
 impl CcContractV2Model {
-    /// A `CcContractV2Model` with every property absent.
+    /// A new `CcContractV2Model` with every property absent.
     pub fn new() -> Self {
         Self::default()
     }

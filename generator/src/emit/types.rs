@@ -163,10 +163,10 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         quote!(#field: ::std::collections::BTreeMap::new(),)
     });
     let new_doc = if required.is_empty() {
-        format!(" A `{name}` with every property absent.")
+        format!(" A new `{name}` with every property absent.")
     } else {
         let listed: Vec<String> = required.iter().map(|f| format!("`{}`", escape_controls(&f.wire_name))).collect();
-        format!(" A `{name}` with its required properties ({}), the others absent.", listed.join(", "))
+        format!(" A new `{name}` with its required properties ({}), the others absent.", listed.join(", "))
     };
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let setters = s.fields.iter().filter_map(|f| {
