@@ -73,7 +73,7 @@ impl Client {
         &self,
         x_appid: &str,
         x_appversion: &str,
-        x_tenant_id: ::uuid::Uuid,
+        x_tenant_id: ::apigen_runtime::uuid::Uuid,
         body: &CreateCustomer,
         options: CustomerHeaderCreateCustomerAsyncOptions,
     ) -> ::std::result::Result<
@@ -207,7 +207,7 @@ pub struct CustomerHeaderCreateCustomerAsyncOptions {
     /// The id of a session in which the call will be executed.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
-    pub x_session_id: ::std::option::Option<::uuid::Uuid>,
+    pub x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid>,
 }
 
 static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(

@@ -3,7 +3,14 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomer {
     /// The customer's number.
@@ -63,7 +70,9 @@ pub struct CreateCustomer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub customer_since: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+    pub customer_since: ::std::option::Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
+    >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/LanguageIso`
@@ -171,8 +180,8 @@ pub struct CreateCustomer {
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
 
-impl ::serde::Serialize for CreateCustomer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -180,8 +189,8 @@ impl ::serde::Serialize for CreateCustomer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomer::deserialize(
@@ -208,7 +217,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateAddress`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateAddress {
     /// Description of the Company.
@@ -358,8 +374,8 @@ pub struct CreateAddress {
     pub fax: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateAddress {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateAddress {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -367,8 +383,8 @@ impl ::serde::Serialize for CreateAddress {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateAddress::deserialize(
@@ -397,7 +413,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateAddress {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
@@ -429,8 +453,8 @@ pub struct CreateOtherAddresses {
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
 }
 
-impl ::serde::Serialize for CreateOtherAddresses {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -438,8 +462,8 @@ impl ::serde::Serialize for CreateOtherAddresses {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateOtherAddresses {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateOtherAddresses::deserialize(
@@ -456,7 +480,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
@@ -477,7 +509,7 @@ pub struct CreatePaymentSettings {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub discount: ::std::option::Option<::serde_json::Number>,
+    pub discount: ::std::option::Option<::apigen_runtime::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
@@ -509,8 +541,8 @@ pub struct CreatePaymentSettings {
     pub stop_payment_request: ::std::option::Option<bool>,
 }
 
-impl ::serde::Serialize for CreatePaymentSettings {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -518,8 +550,8 @@ impl ::serde::Serialize for CreatePaymentSettings {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreatePaymentSettings {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreatePaymentSettings::deserialize(
@@ -532,7 +564,14 @@ impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct Customer {
     /// Unique ID to identify a customer.
@@ -572,7 +611,9 @@ pub struct Customer {
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
     #[serde(rename = "CustomerSince", deserialize_with = "::apigen_runtime::de::strict")]
-    pub customer_since: ::chrono::DateTime<::chrono::FixedOffset>,
+    pub customer_since: ::apigen_runtime::chrono::DateTime<
+        ::apigen_runtime::chrono::FixedOffset,
+    >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/LanguageIso`
@@ -644,8 +685,8 @@ pub struct Customer {
     pub is_cash_register_based: bool,
 }
 
-impl ::serde::Serialize for Customer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -653,8 +694,8 @@ impl ::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Customer::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
@@ -662,7 +703,14 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 }
 
 /// JSON Pointer: `#/components/schemas/Address`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct Address {
     /// Unique ID to identify an address
@@ -757,8 +805,8 @@ pub struct Address {
     pub fax: ::std::string::String,
 }
 
-impl ::serde::Serialize for Address {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Address {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -766,8 +814,8 @@ impl ::serde::Serialize for Address {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Address::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[]))
@@ -775,7 +823,14 @@ impl<'de> ::serde::Deserialize<'de> for Address {
 }
 
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
@@ -795,8 +850,8 @@ pub struct OtherAddresses {
     pub other_customer_addresses: ::std::vec::Vec<Address>,
 }
 
-impl ::serde::Serialize for OtherAddresses {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for OtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -804,8 +859,8 @@ impl ::serde::Serialize for OtherAddresses {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for OtherAddresses {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         OtherAddresses::deserialize(
@@ -815,7 +870,14 @@ impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
@@ -830,7 +892,7 @@ pub struct PaymentSettings {
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/Discount`
     #[serde(rename = "Discount")]
-    pub discount: ::serde_json::Number,
+    pub discount: ::apigen_runtime::serde_json::Number,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`
@@ -848,8 +910,8 @@ pub struct PaymentSettings {
     pub stop_payment_request: bool,
 }
 
-impl ::serde::Serialize for PaymentSettings {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for PaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -857,8 +919,8 @@ impl ::serde::Serialize for PaymentSettings {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for PaymentSettings {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         PaymentSettings::deserialize(
@@ -868,7 +930,15 @@ impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
@@ -903,8 +973,8 @@ pub struct ErrorResponse {
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for ErrorResponse {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -912,8 +982,8 @@ impl ::serde::Serialize for ErrorResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ErrorResponse::deserialize(

@@ -7,7 +7,14 @@
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -55,7 +62,10 @@ pub struct CreateCustomerRequest {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
@@ -139,8 +149,8 @@ pub struct CreateCustomerRequest {
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -148,8 +158,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -231,9 +241,10 @@ impl ::std::fmt::Debug for CreateCustomerRequest {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum CreateCustomerRequestPasswordType {
     #[serde(rename = "plain_text")]
     PlainText,
@@ -281,9 +292,10 @@ impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum CreateCustomerRequestLanguage {
     #[serde(rename = "en")]
     En,
@@ -321,7 +333,14 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -369,7 +388,10 @@ pub struct CreateCustomerForm {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
@@ -458,8 +480,8 @@ pub struct CreateCustomerForm {
     pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
 }
 
-impl ::serde::Serialize for CreateCustomerForm {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -467,8 +489,8 @@ impl ::serde::Serialize for CreateCustomerForm {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerForm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerForm {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerForm::deserialize(

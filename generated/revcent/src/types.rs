@@ -3,7 +3,14 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequest {
@@ -39,8 +46,8 @@ pub struct CreateCustomerRequest {
     >,
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -48,8 +55,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -64,7 +71,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestCustomer {
@@ -122,8 +136,8 @@ pub struct CreateCustomerRequestCustomer {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestCustomer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -131,8 +145,8 @@ impl ::serde::Serialize for CreateCustomerRequestCustomer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestCustomer::deserialize(
@@ -156,7 +170,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
 /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestBillTo {
@@ -214,8 +235,8 @@ pub struct CreateCustomerRequestBillTo {
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestBillTo {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -223,8 +244,8 @@ impl ::serde::Serialize for CreateCustomerRequestBillTo {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestBillTo::deserialize(
@@ -248,7 +269,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
 /// If you wish to add a payment method with the customer upon creation.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestPayment {
@@ -259,8 +288,8 @@ pub struct CreateCustomerRequestPayment {
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestPayment {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -268,8 +297,8 @@ impl ::serde::Serialize for CreateCustomerRequestPayment {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestPayment {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPayment::deserialize(
@@ -281,7 +310,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestPaymentCreditCard {
@@ -315,8 +351,8 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -324,8 +360,9 @@ impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestPaymentCreditCard {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPaymentCreditCard::deserialize(
@@ -349,7 +386,14 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerRequestMetadataItem {
@@ -363,8 +407,8 @@ pub struct CreateCustomerRequestMetadataItem {
     pub value: ::std::string::String,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -372,8 +416,9 @@ impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestMetadataItem {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestMetadataItem::deserialize(
@@ -383,7 +428,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerSuccess {
@@ -418,8 +471,8 @@ pub struct CreateCustomerSuccess {
     pub result: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CreateCustomerSuccess {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -427,8 +480,8 @@ impl ::serde::Serialize for CreateCustomerSuccess {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccess {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerSuccess::deserialize(
@@ -456,8 +509,8 @@ impl CreateCustomerSuccessCode {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerSuccessCode {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccessCode {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -465,8 +518,8 @@ impl ::serde::Serialize for CreateCustomerSuccessCode {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCode {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
@@ -478,7 +531,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
             1 => ::std::result::Result::Ok(Self::V1),
             other => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`1`"
                         ),
@@ -492,7 +545,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
 /// APIStandardErrors
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct ApiStandardErrors {
@@ -532,8 +593,8 @@ pub struct ApiStandardErrors {
     pub result: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for ApiStandardErrors {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -541,8 +602,8 @@ impl ::serde::Serialize for ApiStandardErrors {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiStandardErrors {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrors {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ApiStandardErrors::deserialize(
@@ -570,8 +631,8 @@ impl ApiStandardErrorsCode {
     }
 }
 
-impl ::serde::Serialize for ApiStandardErrorsCode {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ApiStandardErrorsCode {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -579,8 +640,8 @@ impl ::serde::Serialize for ApiStandardErrorsCode {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiStandardErrorsCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrorsCode {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
@@ -592,7 +653,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiStandardErrorsCode {
             0 => ::std::result::Result::Ok(Self::V0),
             other => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`0`"
                         ),

@@ -7,7 +7,14 @@
 /// Body of the create-customer call.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
@@ -103,7 +110,7 @@ pub struct CreateCustomerRequest {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
@@ -117,7 +124,7 @@ pub struct CreateCustomerRequest {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
@@ -135,8 +142,8 @@ pub struct CreateCustomerRequest {
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -144,8 +151,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -177,7 +184,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 /// Custom field values of the customer, by custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
@@ -198,8 +213,8 @@ pub struct CreateCustomerRequestTemplate {
     >,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestTemplate {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -207,8 +222,8 @@ impl ::serde::Serialize for CreateCustomerRequestTemplate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplate::deserialize(
@@ -218,7 +233,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
@@ -235,8 +258,8 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
-impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -244,8 +267,9 @@ impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestTemplateFieldsItem {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplateFieldsItem::deserialize(
@@ -259,7 +283,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem 
 /// Contact person of the customer. name and email are required together: either both or neither.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
@@ -283,8 +315,8 @@ pub struct ContactPerson {
     pub type_: ::std::option::Option<ContactPersonType>,
 }
 
-impl ::serde::Serialize for ContactPerson {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ContactPerson {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -292,8 +324,8 @@ impl ::serde::Serialize for ContactPerson {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ContactPerson {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ContactPerson::deserialize(
@@ -317,9 +349,10 @@ impl<'de> ::serde::Deserialize<'de> for ContactPerson {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum ContactPersonType {
     #[serde(rename = "account_management")]
     AccountManagement,
@@ -363,7 +396,14 @@ impl ::std::fmt::Display for ContactPersonType {
 ///
 /// Reading JSON takes the first variant, in declaration order, that the value fits.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(untagged)]
 pub enum CustomFieldValue {
     /// number
@@ -384,7 +424,7 @@ pub enum CustomFieldValue {
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/2`
     #[serde(deserialize_with = "::apigen_runtime::de::strict")]
-    Date(::chrono::NaiveDate),
+    Date(::apigen_runtime::chrono::NaiveDate),
     /// text
     ///
     /// Data type text (string). Max characters = 50.
@@ -398,7 +438,15 @@ pub enum CustomFieldValue {
 /// The created customer as returned by the API. Differs from the request: no company, category is an {id, name} object, country is a string and template.fields is a map.
 ///
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct Customer {
     /// The ID of the customer.
@@ -491,7 +539,7 @@ pub struct Customer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
@@ -505,7 +553,7 @@ pub struct Customer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
@@ -523,8 +571,8 @@ pub struct Customer {
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
-impl ::serde::Serialize for Customer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -532,8 +580,8 @@ impl ::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Customer::deserialize(
@@ -568,7 +616,15 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CustomerCategory {
     /// The ID of the category.
@@ -587,8 +643,8 @@ pub struct CustomerCategory {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CustomerCategory {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CustomerCategory {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -596,8 +652,8 @@ impl ::serde::Serialize for CustomerCategory {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerCategory {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerCategory::deserialize(
@@ -609,7 +665,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
 /// Custom field values of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CustomerTemplate {
     /// The ID of the custom field template.
@@ -630,8 +694,8 @@ pub struct CustomerTemplate {
     >,
 }
 
-impl ::serde::Serialize for CustomerTemplate {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -639,8 +703,8 @@ impl ::serde::Serialize for CustomerTemplate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerTemplate::deserialize(
@@ -654,7 +718,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
 /// Error body used by every Revnue error status.
 ///
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct ErrorDetail {
     /// Human readable error message.
@@ -663,8 +734,8 @@ pub struct ErrorDetail {
     pub detail: ::std::string::String,
 }
 
-impl ::serde::Serialize for ErrorDetail {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ErrorDetail {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -672,8 +743,8 @@ impl ::serde::Serialize for ErrorDetail {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ErrorDetail::deserialize(

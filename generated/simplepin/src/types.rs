@@ -7,7 +7,15 @@
 /// Customer profile to add (the seed's CCProfileApiV2Model). XML root element add_update_cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
@@ -54,8 +62,8 @@ pub struct CcProfileApiV2Model {
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CcProfileApiV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -63,8 +71,8 @@ impl ::serde::Serialize for CcProfileApiV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcProfileApiV2Model::deserialize(
@@ -91,7 +99,15 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
 /// Customer profile returned after adding (the seed's CCProfileV2Model). XML root element cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
@@ -157,8 +173,8 @@ pub struct CcProfileV2Model {
     pub version: ::std::option::Option<i64>,
 }
 
-impl ::serde::Serialize for CcProfileV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -166,8 +182,8 @@ impl ::serde::Serialize for CcProfileV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcProfileV2Model::deserialize(
@@ -195,7 +211,15 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
 /// An address of the customer. Used for main_address and the billing address lists; the XML element name comes from where it is used.
 ///
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
@@ -237,8 +261,8 @@ pub struct AddressApiV2Model {
     pub selected: ::std::option::Option<bool>,
 }
 
-impl ::serde::Serialize for AddressApiV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -246,8 +270,8 @@ impl ::serde::Serialize for AddressApiV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         AddressApiV2Model::deserialize(
@@ -264,7 +288,15 @@ impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
 /// A contract of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
@@ -279,8 +311,8 @@ pub struct CcContractV2Model {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl ::serde::Serialize for CcContractV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -288,8 +320,8 @@ impl ::serde::Serialize for CcContractV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcContractV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcContractV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcContractV2Model::deserialize(

@@ -93,7 +93,8 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     // as the struct's fields in order.
     quote! {
         #doc
-        #[derive(#debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(remote = "Self")]
         #deny
         pub struct #name {
@@ -101,14 +102,14 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
             #additional
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #name::serialize(self, serializer)
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #non_null ),*]))
             }
         }
@@ -245,7 +246,8 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         pub enum #name {
             #( #items )*
         }
@@ -295,18 +297,18 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 // Read as JSON Schema reads integers (`1.0` is 1), then matched.
                 match ::apigen_runtime::de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
                     #( #arms )*
-                    other => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                    other => ::std::result::Result::Err(<D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!("unknown variant `{other}`, expected one of {}", #expected),
                     )),
                 }
@@ -338,7 +340,8 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
         // The variants mirror the spec's alternatives, a struct beside a string as often as
         // not: boxing them would only move the cost to every use.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
@@ -387,14 +390,15 @@ fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants
         #[doc = #read_doc]
         #( #[doc = #selection] )*
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let tagged = ::apigen_runtime::de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
                 #select
             }
@@ -439,12 +443,12 @@ fn primitive_tokens(p: Primitive) -> TokenStream {
         Primitive::U64 => quote!(u64),
         Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
-        Primitive::Decimal => quote!(::serde_json::Number),
-        Primitive::Date => quote!(::chrono::NaiveDate),
-        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
-        Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::Decimal => quote!(::apigen_runtime::serde_json::Number),
+        Primitive::Date => quote!(::apigen_runtime::chrono::NaiveDate),
+        Primitive::DateTime => quote!(::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>),
+        Primitive::Uuid => quote!(::apigen_runtime::uuid::Uuid),
         Primitive::Binary => quote!(::apigen_runtime::Binary),
-        Primitive::Value => quote!(::serde_json::Value),
+        Primitive::Value => quote!(::apigen_runtime::serde_json::Value),
     }
 }
 
