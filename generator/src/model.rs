@@ -6,7 +6,7 @@
 //! keeps the JSON Pointer it came from, for doc comments and diagnostics.
 
 /// Everything one generated crate is made from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ApiModel {
     /// The crate's package name (`pelcro`).
     pub crate_name: String,
@@ -17,8 +17,8 @@ pub struct ApiModel {
     pub description: Option<String>,
     /// The spec file the crate was generated from, as given to the generator.
     pub source_name: String,
-    /// Path to `apigen-runtime` from the generated crate's directory.
-    pub runtime_path: String,
+    /// Where the generated crate finds `apigen-runtime`.
+    pub runtime: crate::Runtime,
     /// Named types, in the order they are emitted.
     pub types: Vec<TypeDef>,
     /// `#/components/schemas`, by their keys in the spec, in the spec's order.

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 
 use crate::model::ApiModel;
+use crate::Runtime;
 
 pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let quote = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
@@ -26,11 +27,15 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
         .into_iter()
         .filter_map(|(feature, needed)| needed.then_some(feature))
         .collect();
+    let source = match &model.runtime {
+        Runtime::Version(version) => format!("version = {}", quote(version)),
+        Runtime::Path(path) => format!("path = {}", quote(path)),
+    };
     if features.is_empty() {
-        let _ = writeln!(out, "apigen-runtime = {{ path = {} }}", quote(&model.runtime_path));
+        let _ = writeln!(out, "apigen-runtime = {{ {source} }}");
     } else {
         let list: Vec<String> = features.iter().map(|f| quote(f)).collect();
-        let _ = writeln!(out, "apigen-runtime = {{ path = {}, features = [{}] }}", quote(&model.runtime_path), list.join(", "));
+        let _ = writeln!(out, "apigen-runtime = {{ {source}, features = [{}] }}", list.join(", "));
     }
     out
 }

@@ -23,12 +23,9 @@ fn has_form(def: &TypeDef) -> bool {
 }
 
 /// Items for `lib.rs`: the module and the error type, where the crate has an XML form.
-pub fn lib_items(model: &ApiModel) -> TokenStream {
-    if !needed(model) {
-        return TokenStream::new();
-    }
+pub fn lib_items(module: TokenStream) -> TokenStream {
     quote! {
-        mod xml;
+        #module
 
         pub use ::apigen_runtime::xml::XmlError;
     }

@@ -30,11 +30,14 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     cycles::break_alias_cycles(&mut types, diags);
     let mut model = ApiModel {
         crate_name: options.crate_name.clone(),
-        crate_version: crate_version(&info.version, diags),
+        crate_version: match &options.crate_version {
+            Some(version) => version.clone(),
+            None => crate_version(&info.version, diags),
+        },
         title: info.title.clone(),
         description: info.description.clone(),
         source_name: spec.name.clone(),
-        runtime_path: options.runtime_path.clone(),
+        runtime: options.runtime.clone(),
         types,
         schemas,
         operations,
