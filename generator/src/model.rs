@@ -5,6 +5,8 @@
 //! [`TypeId`], so references between types (including cycles) are plain indices. Every node
 //! keeps the JSON Pointer it came from, for doc comments and diagnostics.
 
+use std::collections::BTreeMap;
+
 /// Everything one generated crate is made from.
 #[derive(Debug, Clone)]
 pub struct ApiModel {
@@ -31,6 +33,10 @@ pub struct ApiModel {
     /// Every body under an XML media type (`application/xml`, `text/xml`, `+xml`), request
     /// bodies and responses, in the spec's order.
     pub xml_bodies: Vec<XmlBody>,
+    /// Types replaced by existing Rust types (an alias of the path given), by type name.
+    pub replaced: BTreeMap<String, String>,
+    /// Extra derives (paths) by type name, the configuration's for all types and its own.
+    pub derives: BTreeMap<String, Vec<String>>,
 }
 
 /// A request or response body under an XML media type.

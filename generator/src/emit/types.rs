@@ -53,7 +53,16 @@ pub fn prefix_list(prefixes: &[String]) -> String {
 
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = doc_attrs(&def.doc);
+    let mut doc = doc_attrs(&def.doc);
+    // The configuration's extra derives ride with the docs, ahead of the item's own. Lowering
+    // reported those that are not paths.
+    let extra: Vec<syn::Path> = model.derives.get(&def.name).into_iter().flatten().filter_map(|d| syn::parse_str(d).ok()).collect();
+    if !extra.is_empty() {
+        doc.extend(quote!(#[derive(#( #extra ),*)]));
+    }
+    if let Some(path) = model.replaced.get(&def.name).and_then(|p| syn::parse_str::<syn::Type>(p).ok()) {
+        return quote! { #doc pub type #name = #path; };
+    }
     match &def.kind {
         TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
         TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants),
