@@ -54,9 +54,22 @@ pub fn prefix_list(prefixes: &[String]) -> String {
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let mut doc = doc_attrs(&def.doc);
-    // The configuration's extra derives ride with the docs, ahead of the item's own. Lowering
-    // reported those that are not paths.
-    let extra: Vec<syn::Path> = model.derives.get(&def.name).into_iter().flatten().filter_map(|d| syn::parse_str(d).ok()).collect();
+    // The configuration's extra derives ride with the docs, ahead of the item's own, less those
+    // the item derives anyway (a second `Eq` would conflict). Lowering reported those that are
+    // not paths.
+    let own: &[&str] = match &def.kind {
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
+        TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required) => &["Debug", "Clone", "PartialEq", "Default"],
+        _ => &["Debug", "Clone", "PartialEq"],
+    };
+    let extra: Vec<syn::Path> = model
+        .derives
+        .get(&def.name)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
+        .filter(|path| !path.segments.last().is_some_and(|last| own.iter().any(|o| last.ident == o)))
+        .collect();
     if !extra.is_empty() {
         doc.extend(quote!(#[derive(#( #extra ),*)]));
     }
