@@ -56,6 +56,7 @@ pub fn select(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> Option
         let pointer = pointer_join("#/components/schemas", key);
         if syn::parse_str::<syn::Type>(path).is_err() {
             diags.error(&pointer, format!("replace: `{path}` is not a Rust type"));
+            continue;
         }
         match raw.pointer_mut(&pointer[1..]) {
             Some(schema) => *schema = Value::Object(Map::new()),

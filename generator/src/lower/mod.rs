@@ -57,10 +57,15 @@ fn customise(model: &mut ApiModel, options: &Options, diags: &mut Diagnostics) {
     for (key, path) in &options.replace {
         // A schema no kept operation uses has been left out (see `select`): nothing to replace.
         let Some((_, TypeRef::Named(id))) = model.schemas.iter().find(|(k, _)| k == key) else { continue };
+        if syn::parse_str::<syn::Type>(path).is_err() {
+            continue; // reported by `select`
+        }
         let def = model.type_def(*id);
         if def.xml.is_some() {
-            diags.error(&def.doc.pointer, format!("replace: `{key}` has an XML form, which a replacement type cannot provide"));
-            continue;
+            diags.warning(
+                &def.doc.pointer,
+                format!("replace: `{key}` is used in an XML body: `{path}` must implement `apigen_runtime::xml::XmlValue` too"),
+            );
         }
         model.replaced.insert(def.name.clone(), path.clone());
     }
