@@ -96,3 +96,28 @@ fn generator_errors_name_file_line_and_column() {
     );
     assert!(!out.exists(), "nothing is written when the spec has errors");
 }
+
+#[test]
+fn name_config_and_runtime_path_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("apigen.toml");
+    std::fs::write(&config, "[revcent]\nname = \"from-config\"\nversion = \"9.9.9\"\n").unwrap();
+    let out = dir.path().join("out");
+    let (out_arg, config_arg) = (out.to_str().unwrap(), config.to_str().unwrap());
+    let args = ["generate", "specs/revcent.yaml", "--out", out_arg, "--config", config_arg, "--runtime-path", "../rt"];
+    let (code, _, stderr) = run(&args, "");
+    assert_eq!(code, 0, "{stderr}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("\nname = \"from-config\"\nversion = \"9.9.9\"\n"), "{manifest}");
+    assert!(manifest.ends_with("\napigen-runtime = { path = \"../rt\", features = [\"client\"] }\n"), "{manifest}");
+    // --name wins over the configuration; the check must be given the same options.
+    let (code, _, _) = run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt"], "");
+    assert_eq!(code, 0);
+    let (code, _, stderr) = run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt", "--name", "other"], "");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("-name = \"from-config\"\n+name = \"other\"\n"), "{stderr}");
+    // A configuration without a table for the spec is an error, not silently nothing.
+    std::fs::write(&config, "[pelcro]\n").unwrap();
+    let (code, _, stderr) = run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg], "");
+    assert_eq!((code, stderr), (2, format!("{config_arg}: error: no `[revcent]` table for specs/revcent.yaml\n")));
+}
