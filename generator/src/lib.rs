@@ -225,7 +225,7 @@ fn in_parallel<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 
 /// The model of the crate `generate` would make, and what the generator had to say: for tools
 /// that work from the model itself (the CLI's validator interprets its rules).
-pub fn model(spec: &Spec, options: &Options) -> (model::ApiModel, Vec<Diagnostic>) {
+pub fn model_of(spec: &Spec, options: &Options) -> (model::ApiModel, Vec<Diagnostic>) {
     let mut diags = diag::Diagnostics::default();
     let selected = select::select(spec, options, &mut diags);
     let model = lower::lower(selected.as_ref().unwrap_or(spec), options, &mut diags);

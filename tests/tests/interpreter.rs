@@ -29,7 +29,7 @@ fn interpreter_agrees_with_the_generated_validators() {
         let text = std::fs::read_to_string(spec::spec_path(api)).expect("the spec reads");
         let source = apigen::SpecSource { name: format!("specs/{api}.yaml"), text };
         let loaded = apigen::load(&source).expect("the spec loads");
-        let (model, _) = apigen::model(&loaded, &apigen::Options::new(api));
+        let (model, _) = apigen::model_of(&loaded, &apigen::Options::new(api));
         let interpreter = Interpreter::new(&model);
         let reference_spec = spec::load(api);
         let entries = differential::registry::for_api(api);

@@ -179,7 +179,7 @@ fn validate(spec_path: &Path, target: &Target, file: &str) -> Result<(), Failure
     let shown = spec_path.display().to_string();
     let source = spec::read(spec_path, &shown).map_err(Failure::Usage)?;
     let loaded = apigen::load(&source).map_err(|e| Failure::Usage(spec::render(&source, &e.diagnostics).join("\n")))?;
-    let (model, _) = apigen::model(&loaded, &apigen::Options::new(spec::stem(spec_path)));
+    let (model, _) = apigen::model_of(&loaded, &apigen::Options::new(spec::stem(spec_path)));
     let interpreter = Interpreter::new(&model);
     let Some(ty) = interpreter.target(target) else {
         let (what, name, known) = match target {
