@@ -48,11 +48,24 @@ impl SourceMap {
     /// `file:line:column: severity: pointer: message`, or without the position where the
     /// pointer cannot be placed.
     pub fn render(&self, file: &str, diagnostic: &Diagnostic) -> String {
-        match self.locate(&diagnostic.pointer) {
+        // A syntax error stands at the document's root, and its parser's message says where.
+        let syntax = (diagnostic.pointer == "#").then(|| syntax_position(&diagnostic.message)).flatten();
+        match syntax.or_else(|| self.locate(&diagnostic.pointer)) {
             Some((line, column)) => format!("{file}:{line}:{column}: {diagnostic}"),
             None => format!("{file}: {diagnostic}"),
         }
     }
+}
+
+/// The position `serde_yaml` and `serde_json` give in their messages (`... at line 3 column
+/// 8`), the last one if there are several.
+fn syntax_position(message: &str) -> Option<(usize, usize)> {
+    let at = message.rfind(" at line ")?;
+    let mut words = message[at..].split_whitespace().skip(2);
+    let line = words.next()?.parse().ok()?;
+    let column = words.next().filter(|w| *w == "column").and(words.next())?;
+    let column = column.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    Some((line, column))
 }
 
 /// The line and column (both from 1, the column in characters) of a byte offset in `text`.
@@ -184,6 +197,21 @@ tags: [a, {name: b}]
         let map = SourceMap::new("{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {\"/a\": {\"get\": {}}}\n}\n");
         assert_eq!(map.locate("#/openapi"), Some((2, 3)));
         assert_eq!(map.locate("#/paths/~1a/get"), Some((3, 20)));
+    }
+
+    #[test]
+    fn syntax_errors_take_the_parsers_position() {
+        let text = "openapi: 3.0.3\ninfo: [\n";
+        let source = crate::SpecSource { name: "x.yaml".into(), text: text.into() };
+        let err = crate::load(&source).unwrap_err();
+        let map = SourceMap::new(text);
+        let shown = map.render("x.yaml", &err.diagnostics[0]);
+        assert!(shown.starts_with("x.yaml:3:1: error: #: invalid YAML: "), "{shown}");
+        let json = "{\n  \"openapi\": 3.0.3,\n}";
+        let source = crate::SpecSource { name: "x.json".into(), text: json.into() };
+        let err = crate::load(&source).unwrap_err();
+        let shown = SourceMap::new(json).render("x.json", &err.diagnostics[0]);
+        assert_eq!(shown, "x.json:2:17: error: #: invalid JSON: expected `,` or `}` at line 2 column 17");
     }
 
     #[test]
