@@ -6,35 +6,113 @@
 //! [`render`] (tokens to formatted text). Writing files is the caller's business (see
 //! `xtask`), so the same library serves a build script or a CLI.
 
+pub mod config;
 pub mod diag;
 pub mod emit;
 pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod position;
 pub mod render;
+pub mod select;
+
+use std::collections::BTreeMap;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{load, LoadError, Spec, SpecSource};
+
+/// The version requirement generated crates put on `apigen-runtime`: the runtime released with
+/// this generator (they are versioned together).
+pub const RUNTIME_VERSION: &str = "0.1";
 
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Package name of the generated crate (`pelcro`).
     pub crate_name: String,
-    /// Where the generated crate finds `apigen-runtime`, as a path relative to the generated
-    /// crate's directory (or absolute). The default suits this repository's layout,
-    /// `generated/<name>/` beside `generator/runtime/`.
-    pub runtime_path: String,
+    /// The crate's version; `None` takes the spec's `info.version` (made a valid semver).
+    pub crate_version: Option<String>,
+    /// Where the generated crate finds `apigen-runtime`.
+    pub runtime: Runtime,
+    /// A crate, or one module for a build script.
+    pub layout: Layout,
+    /// The command that regenerates the output, named in every generated file's header.
+    pub regenerate: String,
+    /// Extra derives on every generated type (paths: `Eq`, `schemars::JsonSchema`).
+    pub derive: Vec<String>,
+    /// Extra derives on the types named (their Rust names).
+    pub derive_for: BTreeMap<String, Vec<String>>,
+    /// Generate only the operations chosen here (all when `None`) ...
+    pub include: Option<config::Selector>,
+    /// ... less those chosen here. With either, components no kept operation uses are left
+    /// out (see [`select`]).
+    pub exclude: Option<config::Selector>,
+    /// Component schemas replaced by existing Rust types: schema key -> type path. The type
+    /// must implement what the generated types derive (`Debug`, `Clone`, `PartialEq`, serde's
+    /// `Serialize` and `Deserialize`); the generated validators do not check its values.
+    pub replace: BTreeMap<String, String>,
+}
+
+/// What the output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A crate: `Cargo.toml` and `src/`.
+    Crate,
+    /// One file, `<crate name>.rs`, holding the crate's items as one module's, for a build
+    /// script to write to `OUT_DIR` and a crate to `include!` inside `mod name { ... }` (see
+    /// [`emit::single_module`]). The crate that includes it depends on `apigen-runtime`.
+    Module,
+}
+
+/// Where a generated crate finds `apigen-runtime`: the dependency line of its `Cargo.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runtime {
+    /// From a registry, by version requirement (`apigen-runtime = { version = "0.1" }`): a
+    /// generated crate then builds anywhere. A workspace that builds the runtime from source
+    /// (this one) overrides it with `[patch.crates-io]`.
+    Version(String),
+    /// A path dependency, relative to the generated crate's directory or absolute.
+    Path(String),
 }
 
 impl Options {
     pub fn new(crate_name: impl Into<String>) -> Self {
-        Self { crate_name: crate_name.into(), runtime_path: "../../generator/runtime".to_owned() }
+        Self {
+            crate_name: crate_name.into(),
+            crate_version: None,
+            runtime: Runtime::Version(RUNTIME_VERSION.to_owned()),
+            layout: Layout::Crate,
+            regenerate: "cargo xtask generate".to_owned(),
+            derive: Vec::new(),
+            derive_for: BTreeMap::new(),
+            include: None,
+            exclude: None,
+            replace: BTreeMap::new(),
+        }
     }
 
+    /// One module's file for a build script instead of a crate.
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// Names `command` as the way to regenerate, in every generated file's header.
+    pub fn regenerate(mut self, command: impl Into<String>) -> Self {
+        self.regenerate = command.into();
+        self
+    }
+
+    /// Depends on the runtime by path instead of by version.
     pub fn runtime_path(mut self, path: impl Into<String>) -> Self {
-        self.runtime_path = path.into();
+        self.runtime = Runtime::Path(path.into());
+        self
+    }
+
+    /// Versions the crate `version` instead of the spec's `info.version`.
+    pub fn crate_version(mut self, version: impl Into<String>) -> Self {
+        self.crate_version = Some(version.into());
         self
     }
 }
@@ -58,11 +136,17 @@ pub struct Output {
 /// diagnostic, and generation carries on with the rest.
 pub fn generate(spec: &Spec, options: &Options) -> Output {
     let mut diags = diag::Diagnostics::default();
-    let model = lower::lower(spec, options, &mut diags);
-    let header = format!(
-        "Generated by apigen from `{}`. Do not edit by hand: run `cargo xtask generate`.",
-        spec.name
-    );
+    let selected = select::select(spec, options, &mut diags);
+    let model = lower::lower(selected.as_ref().unwrap_or(spec), options, &mut diags);
+    let header = format!("Generated by apigen from `{}`. Do not edit by hand: run `{}`.", spec.name, options.regenerate);
+    if options.layout == Layout::Module {
+        let mut files = Vec::new();
+        match render::render_rust(emit::single_module(&model), &header) {
+            Ok(contents) => files.push(GeneratedFile { path: format!("{}.rs", options.crate_name), contents }),
+            Err(message) => diags.error("#", format!("{}.rs: {message}", options.crate_name)),
+        }
+        return Output { files, diagnostics: diags.into_vec() };
+    }
     // Each file, or part of a file, is emitted and formatted on its own (formatting is most of
     // the time on a large spec), several at once; the results are joined in the files' order,
     // so the output does not depend on the number of threads.
@@ -137,6 +221,15 @@ fn in_parallel<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
         .into_iter()
         .map(|r| r.into_inner().unwrap_or_else(|e| e.into_inner()).expect("every task was run"))
         .collect()
+}
+
+/// The model of the crate `generate` would make, and what the generator had to say: for tools
+/// that work from the model itself (the CLI's validator interprets its rules).
+pub fn model_of(spec: &Spec, options: &Options) -> (model::ApiModel, Vec<Diagnostic>) {
+    let mut diags = diag::Diagnostics::default();
+    let selected = select::select(spec, options, &mut diags);
+    let model = lower::lower(selected.as_ref().unwrap_or(spec), options, &mut diags);
+    (model, diags.into_vec())
 }
 
 /// Loads and generates in one call.

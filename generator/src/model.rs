@@ -5,8 +5,10 @@
 //! [`TypeId`], so references between types (including cycles) are plain indices. Every node
 //! keeps the JSON Pointer it came from, for doc comments and diagnostics.
 
+use std::collections::BTreeMap;
+
 /// Everything one generated crate is made from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ApiModel {
     /// The crate's package name (`pelcro`).
     pub crate_name: String,
@@ -17,8 +19,8 @@ pub struct ApiModel {
     pub description: Option<String>,
     /// The spec file the crate was generated from, as given to the generator.
     pub source_name: String,
-    /// Path to `apigen-runtime` from the generated crate's directory.
-    pub runtime_path: String,
+    /// Where the generated crate finds `apigen-runtime`.
+    pub runtime: crate::Runtime,
     /// Named types, in the order they are emitted.
     pub types: Vec<TypeDef>,
     /// `#/components/schemas`, by their keys in the spec, in the spec's order.
@@ -31,6 +33,10 @@ pub struct ApiModel {
     /// Every body under an XML media type (`application/xml`, `text/xml`, `+xml`), request
     /// bodies and responses, in the spec's order.
     pub xml_bodies: Vec<XmlBody>,
+    /// Types replaced by existing Rust types (an alias of the path given), by type name.
+    pub replaced: BTreeMap<String, String>,
+    /// Extra derives (paths) by type name, the configuration's for all types and its own.
+    pub derives: BTreeMap<String, Vec<String>>,
 }
 
 /// A request or response body under an XML media type.

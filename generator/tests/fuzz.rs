@@ -941,10 +941,10 @@ fn regression_alias_cycles_are_cut() {
         "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n    Me:\n      allOf: [{{$ref: '#/components/schemas/Me'}}]\n    Either:\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{type: string}}]\n    Holder:\n      type: object\n      properties:\n        loop: {{$ref: '#/components/schemas/Holder/properties/loop'}}\n"
     );
     let output = load_and_generate(&text, 20).expect("loads");
-    assert_eq!(type_item(&output, "B"), "pub type B = ::serde_json::Value;");
+    assert_eq!(type_item(&output, "B"), "pub type B = ::apigen_runtime::serde_json::Value;");
     assert_eq!(type_item(&output, "A"), "pub type A = B;");
-    assert_eq!(type_item(&output, "Me"), "pub type Me = ::serde_json::Value;");
-    assert_eq!(type_item(&output, "HolderLoop"), "pub type HolderLoop = ::serde_json::Value;");
+    assert_eq!(type_item(&output, "Me"), "pub type Me = ::apigen_runtime::serde_json::Value;");
+    assert_eq!(type_item(&output, "HolderLoop"), "pub type HolderLoop = ::apigen_runtime::serde_json::Value;");
     assert_eq!(
         messages(&output),
         [
@@ -965,10 +965,11 @@ fn regression_recursive_array_and_map_aliases() {
         "{HEAD}components:\n  schemas:\n    Nested:\n      type: array\n      maxItems: 3\n      items: {{$ref: '#/components/schemas/Nested'}}\n    Tree:\n      type: object\n      additionalProperties: {{$ref: '#/components/schemas/Tree'}}\n"
     );
     let output = load_and_generate(&text, 20).expect("loads");
-    assert_eq!(type_item(&output, "Nested"), "pub type Nested = ::std::vec::Vec<::serde_json::Value>;");
-    assert_eq!(
-        type_item(&output, "Tree"),
-        "pub type Tree = ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>;"
+    assert_eq!(type_item(&output, "Nested"), "pub type Nested = ::std::vec::Vec<::apigen_runtime::serde_json::Value>;");
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("a types.rs").contents;
+    assert!(
+        types.contains("pub type Tree = ::std::collections::BTreeMap<\n    ::std::string::String,\n    ::apigen_runtime::serde_json::Value,\n>;\n"),
+        "{types}"
     );
     assert_eq!(
         messages(&output),

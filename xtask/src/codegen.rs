@@ -1,10 +1,14 @@
 //! `generate` and `check`: the generator's output for every spec, against `generated/`.
+//!
+//! Reading specs, reporting diagnostics, writing and the drift check are `apigen_cli`'s, the
+//! same code the `apigen` command runs; this module knows only this repository's layout.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use apigen::{Options, Severity, SpecSource};
+use apigen::Options;
+use apigen_cli::tree::Tree;
 
 /// The workspace root (the parent of this crate's directory).
 pub fn root() -> PathBuf {
@@ -36,144 +40,72 @@ fn spec_files() -> Result<Vec<SpecFile>, String> {
 }
 
 /// Generates one spec's crate in memory: crate-relative path -> contents. Prints the
-/// generator's diagnostics; fails on a spec that does not load or has errors.
+/// generator's diagnostics with their line and column; fails on a spec that does not load or
+/// has errors. `specs/apigen.toml`, where it exists, configures the spec.
 fn generate_crate(spec: &SpecFile) -> Result<BTreeMap<String, String>, String> {
     let path = root().join(&spec.relative);
-    let text = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", spec.relative))?;
-    let source = SpecSource { name: spec.relative.clone(), text };
-    let output = apigen::generate_from_source(&source, &Options::new(&spec.name)).map_err(|e| e.to_string())?;
-    for diagnostic in &output.diagnostics {
-        eprintln!("{}: {diagnostic}", spec.relative);
+    let source = apigen_cli::spec::read(&path, &spec.relative)?;
+    let mut options = Options::new(&spec.name);
+    if let Some(config) = apigen_cli::spec::optional_config(&root().join("specs/apigen.toml"), &spec.name)? {
+        options = config.apply(options);
     }
-    if output.diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(format!("{}: the generator reported errors (above)", spec.relative));
-    }
-    Ok(output.files.into_iter().map(|f| (f.path, f.contents)).collect())
+    let files = apigen_cli::spec::generate(&source, &options)?;
+    Ok(files.into_iter().map(|f| (f.path, f.contents)).collect())
 }
 
-/// Every file generated for the specs, by path relative to the workspace root.
-fn expected_files(only: Option<&str>) -> Result<(BTreeMap<PathBuf, String>, Vec<String>), String> {
+/// Every file generated for the specs, as a tree under the workspace root that owns
+/// `generated/` (all of it, or the one crate's directory when `only` names a spec).
+fn expected_tree(only: Option<&str>) -> Result<(Tree, Vec<String>), String> {
     let specs = spec_files()?;
     if let Some(name) = only {
         if !specs.iter().any(|s| s.name == name) {
             return Err(format!("no spec named `{name}` under specs/"));
         }
     }
-    let mut files = BTreeMap::new();
+    let mut tree = Tree { base: root(), files: BTreeMap::new(), owned: Vec::new() };
     let mut names = Vec::new();
     let mut failures = Vec::new();
     for spec in specs.iter().filter(|s| only.is_none_or(|n| n == s.name)) {
         match generate_crate(spec) {
             Ok(crate_files) => {
                 for (path, contents) in crate_files {
-                    files.insert(Path::new("generated").join(&spec.name).join(path), contents);
+                    tree.files.insert(Path::new("generated").join(&spec.name).join(path), contents);
                 }
             }
             Err(message) => failures.push(message),
         }
         names.push(spec.name.clone());
     }
+    // Regenerating everything also removes the crates of deleted specs.
+    tree.owned = match only {
+        Some(name) => vec![Path::new("generated").join(name)],
+        None => vec![PathBuf::from("generated")],
+    };
     if failures.is_empty() {
-        Ok((files, names))
+        Ok((tree, names))
     } else {
         Err(failures.join("\n"))
     }
 }
 
-/// Files currently under `generated/<name>/` for the given crates, or under all of
-/// `generated/` when regenerating everything (so crates of deleted specs count as extra).
-fn existing_files(crates: Option<&[String]>) -> Result<Vec<PathBuf>, String> {
-    let root = root();
-    let dirs: Vec<PathBuf> = match crates {
-        Some(names) => names.iter().map(|n| Path::new("generated").join(n)).collect(),
-        None => vec![PathBuf::from("generated")],
-    };
-    let mut out = Vec::new();
-    for dir in dirs {
-        walk(&root, &dir, &mut out)?;
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn walk(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let full = root.join(relative);
-    if !full.exists() {
-        return Ok(());
-    }
-    for entry in fs::read_dir(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))? {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", full.display()))?;
-        let rel = relative.join(entry.file_name());
-        if entry.path().is_dir() {
-            walk(root, &rel, out)?;
-        } else {
-            out.push(rel);
-        }
-    }
-    Ok(())
-}
-
 pub fn generate(only: Option<&str>) -> Result<(), String> {
-    let (expected, names) = expected_files(only)?;
-    let root = root();
-    let mut written = 0;
-    for (path, contents) in &expected {
-        let full = root.join(path);
-        if fs::read(&full).ok().as_deref() == Some(contents.as_bytes()) {
-            continue;
-        }
-        if let Some(parent) = full.parent() {
-            fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        fs::write(&full, contents).map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+    let (tree, names) = expected_tree(only)?;
+    let report = tree.write()?;
+    for path in &report.written {
         eprintln!("wrote {}", path.display());
-        written += 1;
     }
-    let scope = only.map(|_| names.as_slice());
-    for stale in existing_files(scope)?.into_iter().filter(|p| !expected.contains_key(p)) {
-        fs::remove_file(root.join(&stale)).map_err(|e| format!("cannot remove {}: {e}", stale.display()))?;
-        eprintln!("removed {}", stale.display());
+    for path in &report.removed {
+        eprintln!("removed {}", path.display());
     }
-    remove_empty_dirs(&root.join("generated"));
-    eprintln!("{} crate(s) generated, {written} file(s) changed", names.len());
+    eprintln!("{} crate(s) generated, {} file(s) changed", names.len(), report.written.len());
     Ok(())
-}
-
-fn remove_empty_dirs(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            remove_empty_dirs(&path);
-            // Fails, as intended, when the directory is not empty.
-            let _ = fs::remove_dir(&path);
-        }
-    }
 }
 
 pub fn check() -> Result<(), String> {
-    let (expected, _) = expected_files(None)?;
-    let root = root();
-    let mut problems = Vec::new();
-    for (path, contents) in &expected {
-        match fs::read_to_string(root.join(path)) {
-            Err(_) => problems.push(format!("missing: {}", path.display())),
-            Ok(actual) if actual != *contents => {
-                let diff = similar::TextDiff::from_lines(actual.as_str(), contents.as_str())
-                    .unified_diff()
-                    .context_radius(2)
-                    .header(&format!("{} (committed)", path.display()), &format!("{} (generated now)", path.display()))
-                    .to_string();
-                problems.push(format!("stale: {}\n{diff}", path.display()));
-            }
-            Ok(_) => {}
-        }
-    }
-    for extra in existing_files(None)?.into_iter().filter(|p| !expected.contains_key(p)) {
-        problems.push(format!("extra: {} (no spec generates it)", extra.display()));
-    }
+    let (tree, _) = expected_tree(None)?;
+    let problems = tree.check(Path::new(""))?;
     if problems.is_empty() {
-        eprintln!("generated/ is up to date ({} files)", expected.len());
+        eprintln!("generated/ is up to date ({} files)", tree.files.len());
         return Ok(());
     }
     Err(format!(

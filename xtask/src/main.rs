@@ -17,7 +17,8 @@
 //!   `apigen-tests` crate, which depends on the generated crates (xtask itself must not, or a
 //!   broken generated crate would stop it from regenerating them).
 //!
-//! This binary owns all file I/O; the generator (`apigen`) is a pure library.
+//! The generator (`apigen`) is a pure library; reading specs, writing `generated/` and the
+//! drift check are `apigen_cli`'s, the same code the `apigen` command runs.
 
 mod codegen;
 mod compare;

@@ -73,7 +73,7 @@ impl Client {
         &self,
         x_appid: &str,
         x_appversion: &str,
-        x_tenant_id: ::uuid::Uuid,
+        x_tenant_id: ::apigen_runtime::uuid::Uuid,
         body: &CreateCustomer,
         options: CustomerHeaderCreateCustomerAsyncOptions,
     ) -> ::std::result::Result<
@@ -208,7 +208,7 @@ pub struct CustomerHeaderCreateCustomerAsyncOptions {
     /// The id of a session in which the call will be executed.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
-    pub x_session_id: ::std::option::Option<::uuid::Uuid>,
+    pub x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid>,
 }
 
 impl CustomerHeaderCreateCustomerAsyncOptions {
@@ -234,7 +234,7 @@ impl CustomerHeaderCreateCustomerAsyncOptions {
         self
     }
     /// Sets the `X-SessionId` header.
-    pub fn with_x_session_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn with_x_session_id(mut self, value: ::apigen_runtime::uuid::Uuid) -> Self {
         self.x_session_id = ::std::option::Option::Some(value);
         self
     }

@@ -3,7 +3,14 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomer {
@@ -64,7 +71,9 @@ pub struct CreateCustomer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub customer_since: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
+    pub customer_since: ::std::option::Option<
+        ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
+    >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/LanguageIso`
@@ -234,7 +243,7 @@ impl CreateCustomer {
     /// Sets `CustomerSince`.
     pub fn with_customer_since(
         mut self,
-        value: ::chrono::DateTime<::chrono::FixedOffset>,
+        value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
     ) -> Self {
         self.customer_since = ::std::option::Option::Some(value);
         self
@@ -309,8 +318,8 @@ impl CreateCustomer {
     }
 }
 
-impl ::serde::Serialize for CreateCustomer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -318,8 +327,8 @@ impl ::serde::Serialize for CreateCustomer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomer::deserialize(
@@ -347,7 +356,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomer {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateAddress`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateAddress {
@@ -646,8 +662,8 @@ impl CreateAddress {
     }
 }
 
-impl ::serde::Serialize for CreateAddress {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateAddress {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -655,8 +671,8 @@ impl ::serde::Serialize for CreateAddress {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateAddress {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateAddress::deserialize(
@@ -686,7 +702,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateAddress {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateOtherAddresses {
@@ -750,8 +774,8 @@ impl CreateOtherAddresses {
     }
 }
 
-impl ::serde::Serialize for CreateOtherAddresses {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -759,8 +783,8 @@ impl ::serde::Serialize for CreateOtherAddresses {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateOtherAddresses {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateOtherAddresses::deserialize(
@@ -778,7 +802,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateOtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreatePaymentSettings {
@@ -800,7 +832,7 @@ pub struct CreatePaymentSettings {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub discount: ::std::option::Option<::serde_json::Number>,
+    pub discount: ::std::option::Option<::apigen_runtime::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
@@ -843,7 +875,7 @@ impl CreatePaymentSettings {
         self
     }
     /// Sets `Discount`.
-    pub fn with_discount(mut self, value: ::serde_json::Number) -> Self {
+    pub fn with_discount(mut self, value: ::apigen_runtime::serde_json::Number) -> Self {
         self.discount = ::std::option::Option::Some(value);
         self
     }
@@ -864,8 +896,8 @@ impl CreatePaymentSettings {
     }
 }
 
-impl ::serde::Serialize for CreatePaymentSettings {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -873,8 +905,8 @@ impl ::serde::Serialize for CreatePaymentSettings {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreatePaymentSettings {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreatePaymentSettings::deserialize(
@@ -888,7 +920,14 @@ impl<'de> ::serde::Deserialize<'de> for CreatePaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Customer {
@@ -929,7 +968,9 @@ pub struct Customer {
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
     #[serde(rename = "CustomerSince", deserialize_with = "::apigen_runtime::de::strict")]
-    pub customer_since: ::chrono::DateTime<::chrono::FixedOffset>,
+    pub customer_since: ::apigen_runtime::chrono::DateTime<
+        ::apigen_runtime::chrono::FixedOffset,
+    >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/LanguageIso`
@@ -1013,7 +1054,9 @@ impl Customer {
         custom_address: Address,
         other_addresses: OtherAddresses,
         payment_settings: PaymentSettings,
-        customer_since: ::chrono::DateTime<::chrono::FixedOffset>,
+        customer_since: ::apigen_runtime::chrono::DateTime<
+            ::apigen_runtime::chrono::FixedOffset,
+        >,
         language_iso: impl ::std::convert::Into<::std::string::String>,
         internal_company_id: i32,
         customer_category_id: i32,
@@ -1053,8 +1096,8 @@ impl Customer {
     }
 }
 
-impl ::serde::Serialize for Customer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1062,8 +1105,8 @@ impl ::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Customer::deserialize(
@@ -1073,7 +1116,14 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 }
 
 /// JSON Pointer: `#/components/schemas/Address`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Address {
@@ -1215,8 +1265,8 @@ impl Address {
     }
 }
 
-impl ::serde::Serialize for Address {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Address {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1224,8 +1274,8 @@ impl ::serde::Serialize for Address {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Address::deserialize(
@@ -1235,7 +1285,14 @@ impl<'de> ::serde::Deserialize<'de> for Address {
 }
 
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct OtherAddresses {
@@ -1271,8 +1328,8 @@ impl OtherAddresses {
     }
 }
 
-impl ::serde::Serialize for OtherAddresses {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for OtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1280,8 +1337,8 @@ impl ::serde::Serialize for OtherAddresses {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for OtherAddresses {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         OtherAddresses::deserialize(
@@ -1291,7 +1348,14 @@ impl<'de> ::serde::Deserialize<'de> for OtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PaymentSettings {
@@ -1307,7 +1371,7 @@ pub struct PaymentSettings {
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/Discount`
     #[serde(rename = "Discount")]
-    pub discount: ::serde_json::Number,
+    pub discount: ::apigen_runtime::serde_json::Number,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`
@@ -1329,7 +1393,7 @@ impl PaymentSettings {
     /// A new `PaymentSettings` with its required properties (`PaymentMethodId`, `Discount`, `PaymentTarget`, `CreditLimit`, `StopPaymentRequest`), the others absent.
     pub fn new(
         payment_method_id: i32,
-        discount: ::serde_json::Number,
+        discount: ::apigen_runtime::serde_json::Number,
         payment_target: i32,
         credit_limit: i32,
         stop_payment_request: bool,
@@ -1344,8 +1408,8 @@ impl PaymentSettings {
     }
 }
 
-impl ::serde::Serialize for PaymentSettings {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for PaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1353,8 +1417,8 @@ impl ::serde::Serialize for PaymentSettings {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for PaymentSettings {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         PaymentSettings::deserialize(
@@ -1364,7 +1428,15 @@ impl<'de> ::serde::Deserialize<'de> for PaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ErrorResponse {
@@ -1439,8 +1511,8 @@ impl ErrorResponse {
     }
 }
 
-impl ::serde::Serialize for ErrorResponse {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1448,8 +1520,8 @@ impl ::serde::Serialize for ErrorResponse {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ErrorResponse::deserialize(

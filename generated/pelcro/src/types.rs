@@ -7,7 +7,14 @@
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
@@ -56,7 +63,10 @@ pub struct CreateCustomerRequest {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
@@ -200,7 +210,10 @@ impl CreateCustomerRequest {
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        value: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value);
         self
@@ -323,8 +336,8 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -332,8 +345,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -416,9 +429,10 @@ impl ::std::fmt::Debug for CreateCustomerRequest {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum CreateCustomerRequestPasswordType {
     #[serde(rename = "plain_text")]
     PlainText,
@@ -466,9 +480,10 @@ impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum CreateCustomerRequestLanguage {
     #[serde(rename = "en")]
     En,
@@ -506,7 +521,14 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerForm {
@@ -555,7 +577,10 @@ pub struct CreateCustomerForm {
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
@@ -704,7 +729,10 @@ impl CreateCustomerForm {
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        value: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::apigen_runtime::serde_json::Value,
+        >,
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value);
         self
@@ -832,8 +860,8 @@ impl CreateCustomerForm {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerForm {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -841,8 +869,8 @@ impl ::serde::Serialize for CreateCustomerForm {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerForm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerForm {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerForm::deserialize(

@@ -159,7 +159,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
                                 ::apigen_runtime::check::enumeration(
                                     cx,
                                     v,
-                                    &[::serde_json::Value::Bool(true)],
+                                    &[::apigen_runtime::serde_json::Value::Bool(true)],
                                 );
                             }
                             cx.pop();
@@ -294,7 +294,7 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
                                 ::apigen_runtime::check::enumeration(
                                     cx,
                                     v,
-                                    &[::serde_json::Value::Bool(true)],
+                                    &[::apigen_runtime::serde_json::Value::Bool(true)],
                                 );
                             }
                             cx.pop();

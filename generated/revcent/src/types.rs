@@ -3,7 +3,14 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -83,8 +90,8 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -92,8 +99,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -109,7 +116,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -255,8 +269,8 @@ impl CreateCustomerRequestCustomer {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestCustomer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -264,8 +278,8 @@ impl ::serde::Serialize for CreateCustomerRequestCustomer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestCustomer::deserialize(
@@ -290,7 +304,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
 /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -436,8 +457,8 @@ impl CreateCustomerRequestBillTo {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestBillTo {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -445,8 +466,8 @@ impl ::serde::Serialize for CreateCustomerRequestBillTo {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestBillTo::deserialize(
@@ -471,7 +492,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
 /// If you wish to add a payment method with the customer upon creation.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -498,8 +527,8 @@ impl CreateCustomerRequestPayment {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestPayment {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -507,8 +536,8 @@ impl ::serde::Serialize for CreateCustomerRequestPayment {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestPayment {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPayment::deserialize(
@@ -520,7 +549,14 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPayment {
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -588,8 +624,8 @@ impl CreateCustomerRequestPaymentCreditCard {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -597,8 +633,9 @@ impl ::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestPaymentCreditCard {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestPaymentCreditCard::deserialize(
@@ -623,7 +660,14 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -651,8 +695,8 @@ impl CreateCustomerRequestMetadataItem {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -660,8 +704,9 @@ impl ::serde::Serialize for CreateCustomerRequestMetadataItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestMetadataItem {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestMetadataItem::deserialize(
@@ -671,7 +716,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -748,8 +801,8 @@ impl CreateCustomerSuccess {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerSuccess {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -757,8 +810,8 @@ impl ::serde::Serialize for CreateCustomerSuccess {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccess {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccess {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerSuccess::deserialize(
@@ -787,8 +840,8 @@ impl CreateCustomerSuccessCode {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerSuccessCode {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccessCode {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -796,8 +849,8 @@ impl ::serde::Serialize for CreateCustomerSuccessCode {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCode {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
@@ -809,7 +862,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
             1 => ::std::result::Result::Ok(Self::V1),
             other => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`1`"
                         ),
@@ -823,7 +876,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerSuccessCode {
 /// APIStandardErrors
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -913,8 +974,8 @@ impl ApiStandardErrors {
     }
 }
 
-impl ::serde::Serialize for ApiStandardErrors {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -922,8 +983,8 @@ impl ::serde::Serialize for ApiStandardErrors {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiStandardErrors {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrors {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ApiStandardErrors::deserialize(
@@ -952,8 +1013,8 @@ impl ApiStandardErrorsCode {
     }
 }
 
-impl ::serde::Serialize for ApiStandardErrorsCode {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ApiStandardErrorsCode {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -961,8 +1022,8 @@ impl ::serde::Serialize for ApiStandardErrorsCode {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiStandardErrorsCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrorsCode {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
@@ -974,7 +1035,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiStandardErrorsCode {
             0 => ::std::result::Result::Ok(Self::V0),
             other => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`0`"
                         ),

@@ -7,7 +7,14 @@
 /// Body of the create-customer call.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
@@ -104,7 +111,7 @@ pub struct CreateCustomerRequest {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
@@ -118,7 +125,7 @@ pub struct CreateCustomerRequest {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
@@ -268,7 +275,10 @@ impl CreateCustomerRequest {
         self
     }
     /// Sets `nda_signed_date`.
-    pub fn with_nda_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+    pub fn with_nda_signed_date(
+        mut self,
+        value: ::apigen_runtime::chrono::NaiveDate,
+    ) -> Self {
         self.nda_signed_date = ::std::option::Option::Some(value);
         self
     }
@@ -278,7 +288,10 @@ impl CreateCustomerRequest {
         self
     }
     /// Sets `msa_signed_date`.
-    pub fn with_msa_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+    pub fn with_msa_signed_date(
+        mut self,
+        value: ::apigen_runtime::chrono::NaiveDate,
+    ) -> Self {
         self.msa_signed_date = ::std::option::Option::Some(value);
         self
     }
@@ -305,8 +318,8 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -314,8 +327,8 @@ impl ::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequest::deserialize(
@@ -348,7 +361,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequest {
 /// Custom field values of the customer, by custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplate {
@@ -390,8 +411,8 @@ impl CreateCustomerRequestTemplate {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestTemplate {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -399,8 +420,8 @@ impl ::serde::Serialize for CreateCustomerRequestTemplate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplate::deserialize(
@@ -410,7 +431,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplateFieldsItem {
@@ -445,8 +474,8 @@ impl CreateCustomerRequestTemplateFieldsItem {
     }
 }
 
-impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -454,8 +483,9 @@ impl ::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestTemplateFieldsItem {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CreateCustomerRequestTemplateFieldsItem::deserialize(
@@ -469,7 +499,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem 
 /// Contact person of the customer. name and email are required together: either both or neither.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ContactPerson {
@@ -522,8 +560,8 @@ impl ContactPerson {
     }
 }
 
-impl ::serde::Serialize for ContactPerson {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ContactPerson {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -531,8 +569,8 @@ impl ::serde::Serialize for ContactPerson {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ContactPerson {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ContactPerson::deserialize(
@@ -557,9 +595,10 @@ impl<'de> ::serde::Deserialize<'de> for ContactPerson {
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
 )]
+#[serde(crate = "::apigen_runtime::serde")]
 pub enum ContactPersonType {
     #[serde(rename = "account_management")]
     AccountManagement,
@@ -603,7 +642,14 @@ impl ::std::fmt::Display for ContactPersonType {
 ///
 /// Reading JSON takes the first variant, in declaration order, that the value fits.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(untagged)]
 pub enum CustomFieldValue {
     /// number
@@ -624,7 +670,7 @@ pub enum CustomFieldValue {
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/2`
     #[serde(deserialize_with = "::apigen_runtime::de::strict")]
-    Date(::chrono::NaiveDate),
+    Date(::apigen_runtime::chrono::NaiveDate),
     /// text
     ///
     /// Data type text (string). Max characters = 50.
@@ -638,7 +684,15 @@ pub enum CustomFieldValue {
 /// The created customer as returned by the API. Differs from the request: no company, category is an {id, name} object, country is a string and template.fields is a map.
 ///
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Customer {
@@ -732,7 +786,7 @@ pub struct Customer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub nda_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
@@ -746,7 +800,7 @@ pub struct Customer {
         skip_serializing_if = "::std::option::Option::is_none",
         deserialize_with = "::apigen_runtime::de::strict_present"
     )]
-    pub msa_signed_date: ::std::option::Option<::chrono::NaiveDate>,
+    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
@@ -886,7 +940,10 @@ impl Customer {
         self
     }
     /// Sets `nda_signed_date`.
-    pub fn with_nda_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+    pub fn with_nda_signed_date(
+        mut self,
+        value: ::apigen_runtime::chrono::NaiveDate,
+    ) -> Self {
         self.nda_signed_date = ::std::option::Option::Some(value);
         self
     }
@@ -896,7 +953,10 @@ impl Customer {
         self
     }
     /// Sets `msa_signed_date`.
-    pub fn with_msa_signed_date(mut self, value: ::chrono::NaiveDate) -> Self {
+    pub fn with_msa_signed_date(
+        mut self,
+        value: ::apigen_runtime::chrono::NaiveDate,
+    ) -> Self {
         self.msa_signed_date = ::std::option::Option::Some(value);
         self
     }
@@ -923,8 +983,8 @@ impl Customer {
     }
 }
 
-impl ::serde::Serialize for Customer {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -932,8 +992,8 @@ impl ::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         Customer::deserialize(
@@ -969,7 +1029,15 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CustomerCategory {
@@ -1009,8 +1077,8 @@ impl CustomerCategory {
     }
 }
 
-impl ::serde::Serialize for CustomerCategory {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CustomerCategory {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1018,8 +1086,8 @@ impl ::serde::Serialize for CustomerCategory {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerCategory {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerCategory::deserialize(
@@ -1031,7 +1099,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCategory {
 /// Custom field values of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CustomerTemplate {
@@ -1073,8 +1149,8 @@ impl CustomerTemplate {
     }
 }
 
-impl ::serde::Serialize for CustomerTemplate {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1082,8 +1158,8 @@ impl ::serde::Serialize for CustomerTemplate {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CustomerTemplate::deserialize(
@@ -1097,7 +1173,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTemplate {
 /// Error body used by every Revnue error status.
 ///
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ErrorDetail {
@@ -1114,8 +1197,8 @@ impl ErrorDetail {
     }
 }
 
-impl ::serde::Serialize for ErrorDetail {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for ErrorDetail {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -1123,8 +1206,8 @@ impl ::serde::Serialize for ErrorDetail {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         ErrorDetail::deserialize(

@@ -7,7 +7,15 @@
 /// Customer profile to add (the seed's CCProfileApiV2Model). XML root element add_update_cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcProfileApiV2Model {
@@ -136,8 +144,8 @@ impl CcProfileApiV2Model {
     }
 }
 
-impl ::serde::Serialize for CcProfileApiV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -145,8 +153,8 @@ impl ::serde::Serialize for CcProfileApiV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcProfileApiV2Model::deserialize(
@@ -174,7 +182,15 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileApiV2Model {
 /// Customer profile returned after adding (the seed's CCProfileV2Model). XML root element cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcProfileV2Model {
@@ -337,8 +353,8 @@ impl CcProfileV2Model {
     }
 }
 
-impl ::serde::Serialize for CcProfileV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -346,8 +362,8 @@ impl ::serde::Serialize for CcProfileV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcProfileV2Model::deserialize(
@@ -376,7 +392,15 @@ impl<'de> ::serde::Deserialize<'de> for CcProfileV2Model {
 /// An address of the customer. Used for main_address and the billing address lists; the XML element name comes from where it is used.
 ///
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct AddressApiV2Model {
@@ -470,8 +494,8 @@ impl AddressApiV2Model {
     }
 }
 
-impl ::serde::Serialize for AddressApiV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -479,8 +503,8 @@ impl ::serde::Serialize for AddressApiV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         AddressApiV2Model::deserialize(
@@ -498,7 +522,15 @@ impl<'de> ::serde::Deserialize<'de> for AddressApiV2Model {
 /// A contract of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    ::apigen_runtime::serde::Serialize,
+    ::apigen_runtime::serde::Deserialize
+)]
+#[serde(crate = "::apigen_runtime::serde")]
 #[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcContractV2Model {
@@ -534,8 +566,8 @@ impl CcContractV2Model {
     }
 }
 
-impl ::serde::Serialize for CcContractV2Model {
-    fn serialize<S: ::serde::Serializer>(
+impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
@@ -543,8 +575,8 @@ impl ::serde::Serialize for CcContractV2Model {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for CcContractV2Model {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcContractV2Model {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         CcContractV2Model::deserialize(

@@ -20,6 +20,14 @@ pub mod format;
 #[cfg(feature = "xml")]
 pub mod xml;
 
+// The crates generated code names, re-exported so that a crate using a generated one adds one
+// dependency, not six, and always gets the versions the runtime was built with. Generated
+// derives say `#[serde(crate = "::apigen_runtime::serde")]` for the same reason.
+pub use chrono;
+pub use serde;
+pub use serde_json;
+pub use uuid;
+
 pub use error::{Context, ValidationError, ValidationErrors};
 pub use binary::Binary;
 pub use format::Format;

@@ -90,29 +90,63 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     files
 }
 
+/// The whole crate as the items of one module, for a build script's `include!` inside
+/// `mod name { ... }`: every module inline, and no inner attributes at the top (`include!`
+/// refuses them, E0753), so the crate's own docs are left out. The generated code refers to
+/// its own items only by `super::`-relative paths, so the module may be nested anywhere. The
+/// `types` and `validate` modules are never split into areas here: there are no files to
+/// split them into.
+pub fn single_module(model: &ApiModel) -> TokenStream {
+    lib_items(model, true)
+}
+
 fn lib_module(model: &ApiModel) -> TokenStream {
-    let crate_doc = Doc { title: Some(model.title.clone()), description: model.description.clone(), pointer: String::new() };
-    let mut lines = doc::doc_lines(&crate_doc);
-    lines.push(String::new());
-    lines.push(format!(" Generated from `{}`.", model.source_name));
-    let xml_items = xml::lib_items(model);
+    lib_items(model, false)
+}
+
+/// The crate root's items: with `inline`, each module's body in place of its file.
+fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
+    let module = |name: &str, public: bool, body: &dyn Fn(&ApiModel) -> TokenStream| {
+        let name = types::ident(name);
+        let vis = public.then(|| quote!(pub));
+        if inline {
+            let body = body(model);
+            quote!(#vis mod #name { #body })
+        } else {
+            quote!(#vis mod #name;)
+        }
+    };
+    let docs = (!inline).then(|| {
+        let crate_doc = Doc { title: Some(model.title.clone()), description: model.description.clone(), pointer: String::new() };
+        let mut lines = doc::doc_lines(&crate_doc);
+        lines.push(String::new());
+        lines.push(format!(" Generated from `{}`.", model.source_name));
+        quote!( #( #![doc = #lines] )* )
+    });
+    let types = module("types", true, &|model| types::types_module_part(model, 0..model.types.len()));
+    let validate = module("validate", false, &validate::validate_module);
+    // Behind the crate's features (see `manifest`): without `client` and `xml` the crate is its
+    // types and validators, and builds no HTTP stack. A crate included as one module has no
+    // features of its own: what it uses is what its includer depends on.
+    let gate = |feature: &str| if inline { TokenStream::new() } else { quote!(#[cfg(feature = #feature)]) };
+    let xml_items = xml::needed(model).then(|| xml::lib_items(module("xml", false, &xml::xml_module), &gate("xml")));
     let client_items = (!model.operations.is_empty()).then(|| {
-        // Behind the `client` feature (see `manifest`), as XML is behind `xml`: without them
-        // the crate is its types and validators, and builds no HTTP stack.
+        let client = module("client", true, &client::client_module);
+        let gate = gate("client");
         quote! {
-            #[cfg(feature = "client")]
-            pub mod client;
-            #[cfg(feature = "client")]
+            #gate
+            #client
+            #gate
             pub use client::Client;
-            #[cfg(feature = "client")]
+            #gate
             pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};
         }
     });
     quote! {
-        #( #![doc = #lines] )*
+        #docs
 
-        pub mod types;
-        mod validate;
+        #types
+        #validate
 
         pub use ::apigen_runtime::{from_json, from_value, Validate, ValidationError, ValidationErrors};
         pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};

@@ -53,7 +53,29 @@ pub fn prefix_list(prefixes: &[String]) -> String {
 
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = doc_attrs(&def.doc);
+    let mut doc = doc_attrs(&def.doc);
+    // The configuration's extra derives ride with the docs, ahead of the item's own, less those
+    // the item derives anyway (a second `Eq` would conflict). Lowering reported those that are
+    // not paths.
+    let own: &[&str] = match &def.kind {
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
+        TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required) => &["Debug", "Clone", "PartialEq", "Default"],
+        _ => &["Debug", "Clone", "PartialEq"],
+    };
+    let extra: Vec<syn::Path> = model
+        .derives
+        .get(&def.name)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
+        .filter(|path| !path.segments.last().is_some_and(|last| own.iter().any(|o| last.ident == o)))
+        .collect();
+    if !extra.is_empty() {
+        doc.extend(quote!(#[derive(#( #extra ),*)]));
+    }
+    if let Some(path) = model.replaced.get(&def.name).and_then(|p| syn::parse_str::<syn::Type>(p).ok()) {
+        return quote! { #doc pub type #name = #path; };
+    }
     match &def.kind {
         TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
         TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants),
@@ -100,7 +122,8 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     // a struct literal, so a property the spec adds later breaks no code written today.
     quote! {
         #doc
-        #[derive(#debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(remote = "Self")]
         #deny
         #[non_exhaustive]
@@ -111,14 +134,14 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         #builders
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 #name::serialize(self, serializer)
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #present ),*], &[#( #required ),*]))
             }
         }
@@ -361,7 +384,8 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         pub enum #name {
             #( #items )*
         }
@@ -411,18 +435,18 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 // Read as JSON Schema reads integers (`1.0` is 1), then matched.
                 match ::apigen_runtime::de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
                     #( #arms )*
-                    other => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                    other => ::std::result::Result::Err(<D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!("unknown variant `{other}`, expected one of {}", #expected),
                     )),
                 }
@@ -454,7 +478,8 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
         // The variants mirror the spec's alternatives, a struct beside a string as often as
         // not: boxing them would only move the cost to every use.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
@@ -503,14 +528,15 @@ fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants
         #[doc = #read_doc]
         #( #[doc = #selection] )*
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
+        #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let tagged = ::apigen_runtime::de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
                 #select
             }
@@ -555,12 +581,12 @@ fn primitive_tokens(p: Primitive) -> TokenStream {
         Primitive::U64 => quote!(u64),
         Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
-        Primitive::Decimal => quote!(::serde_json::Number),
-        Primitive::Date => quote!(::chrono::NaiveDate),
-        Primitive::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
-        Primitive::Uuid => quote!(::uuid::Uuid),
+        Primitive::Decimal => quote!(::apigen_runtime::serde_json::Number),
+        Primitive::Date => quote!(::apigen_runtime::chrono::NaiveDate),
+        Primitive::DateTime => quote!(::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>),
+        Primitive::Uuid => quote!(::apigen_runtime::uuid::Uuid),
         Primitive::Binary => quote!(::apigen_runtime::Binary),
-        Primitive::Value => quote!(::serde_json::Value),
+        Primitive::Value => quote!(::apigen_runtime::serde_json::Value),
     }
 }
 

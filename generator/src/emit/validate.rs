@@ -940,31 +940,31 @@ fn num_literal(n: &serde_json::Number) -> TokenStream {
 /// Tokens that build a JSON value at run time.
 fn json_literal(value: &Value) -> TokenStream {
     match value {
-        Value::Null => quote!(::serde_json::Value::Null),
-        Value::Bool(b) => quote!(::serde_json::Value::Bool(#b)),
+        Value::Null => quote!(::apigen_runtime::serde_json::Value::Null),
+        Value::Bool(b) => quote!(::apigen_runtime::serde_json::Value::Bool(#b)),
         Value::Number(n) => {
             if let Some(i) = n.as_i64() {
                 let lit = Literal::i64_suffixed(i);
-                quote!(::serde_json::Value::from(#lit))
+                quote!(::apigen_runtime::serde_json::Value::from(#lit))
             } else if let Some(u) = n.as_u64() {
                 let lit = Literal::u64_suffixed(u);
-                quote!(::serde_json::Value::from(#lit))
+                quote!(::apigen_runtime::serde_json::Value::from(#lit))
             } else {
                 let lit = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
-                quote!(::serde_json::Value::from(#lit))
+                quote!(::apigen_runtime::serde_json::Value::from(#lit))
             }
         }
-        Value::String(s) => quote!(::serde_json::Value::from(#s)),
+        Value::String(s) => quote!(::apigen_runtime::serde_json::Value::from(#s)),
         Value::Array(items) => {
             let items = items.iter().map(json_literal);
-            quote!(::serde_json::Value::Array(::std::vec![#( #items ),*]))
+            quote!(::apigen_runtime::serde_json::Value::Array(::std::vec![#( #items ),*]))
         }
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = json_literal(v);
                 quote!((::std::string::String::from(#k), #v))
             });
-            quote!(::serde_json::Value::Object(::serde_json::Map::from_iter([#( #entries ),*])))
+            quote!(::apigen_runtime::serde_json::Value::Object(::apigen_runtime::serde_json::Map::from_iter([#( #entries ),*])))
         }
     }
 }

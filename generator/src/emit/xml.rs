@@ -22,16 +22,14 @@ fn has_form(def: &TypeDef) -> bool {
     def.xml.is_some() && !matches!(def.kind, TypeKind::Alias(_))
 }
 
-/// Items for `lib.rs`: the module and the error type, where the crate has an XML form.
-pub fn lib_items(model: &ApiModel) -> TokenStream {
-    if !needed(model) {
-        return TokenStream::new();
-    }
+/// Items for `lib.rs`: the module and the error type, where the crate has an XML form, each
+/// behind `gate` (the crate's `xml` feature, or nothing where the crate is one module).
+pub fn lib_items(module: TokenStream, gate: &TokenStream) -> TokenStream {
     quote! {
-        #[cfg(feature = "xml")]
-        mod xml;
+        #gate
+        #module
 
-        #[cfg(feature = "xml")]
+        #gate
         pub use ::apigen_runtime::xml::XmlError;
     }
 }

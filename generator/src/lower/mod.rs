@@ -13,7 +13,7 @@ mod xml;
 
 use crate::diag::Diagnostics;
 use crate::load::Spec;
-use crate::model::ApiModel;
+use crate::model::{ApiModel, TypeRef};
 use crate::Options;
 
 pub use schema::SchemaLowerer;
@@ -30,20 +30,68 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     cycles::break_alias_cycles(&mut types, diags);
     let mut model = ApiModel {
         crate_name: options.crate_name.clone(),
-        crate_version: crate_version(&info.version, diags),
+        crate_version: match &options.crate_version {
+            Some(version) => version.clone(),
+            None => crate_version(&info.version, diags),
+        },
         title: info.title.clone(),
         description: info.description.clone(),
         source_name: spec.name.clone(),
-        runtime_path: options.runtime_path.clone(),
+        runtime: options.runtime.clone(),
         types,
         schemas,
         operations,
         security_schemes,
         default_base_url,
         xml_bodies: Vec::new(),
+        replaced: Default::default(),
+        derives: Default::default(),
     };
     xml::lower_xml(spec, &mut model, diags);
+    customise(&mut model, options, diags);
     model
+}
+
+/// Applies the configuration's replaced schemas and extra derives to the model's types.
+fn customise(model: &mut ApiModel, options: &Options, diags: &mut Diagnostics) {
+    for (key, path) in &options.replace {
+        // A schema no kept operation uses has been left out (see `select`): nothing to replace.
+        let Some((_, TypeRef::Named(id))) = model.schemas.iter().find(|(k, _)| k == key) else { continue };
+        if syn::parse_str::<syn::Type>(path).is_err() {
+            continue; // reported by `select`
+        }
+        let def = model.type_def(*id);
+        if def.xml.is_some() {
+            diags.warning(
+                &def.doc.pointer,
+                format!("replace: `{key}` is used in an XML body: `{path}` must implement `apigen_runtime::xml::XmlValue` too"),
+            );
+        }
+        model.replaced.insert(def.name.clone(), path.clone());
+    }
+    for (name, _) in options.derive_for.iter().filter(|(name, _)| !model.types.iter().any(|t| t.name == **name)) {
+        diags.error("#", format!("derive_for: no generated type is named `{name}`"));
+    }
+    for derive in options.derive.iter().chain(options.derive_for.values().flatten()) {
+        if syn::parse_str::<syn::Path>(derive).is_err() {
+            diags.error("#", format!("derive: `{derive}` is not a path"));
+        }
+    }
+    for def in &model.types {
+        let own = options.derive_for.get(&def.name);
+        let derives: Vec<String> = options.derive.iter().chain(own.into_iter().flatten()).cloned().collect();
+        if derives.is_empty() {
+            continue;
+        }
+        if matches!(def.kind, crate::model::TypeKind::Alias(_)) {
+            // A derive cannot stand on a type alias; asked for by name, that is an error.
+            if own.is_some() {
+                diags.error(&def.doc.pointer, format!("derive_for: `{}` is a type alias, which takes no derives", def.name));
+            }
+            continue;
+        }
+        model.derives.insert(def.name.clone(), derives);
+    }
 }
 
 /// Turns `info.version` into a valid crate version: up to three numeric components, padded

@@ -57,6 +57,8 @@ pub fn runner_source(crate_name: &str, schema_fn: Option<&str>, groups: &[Runner
     out.push_str(
         r#"
 use std::marker::PhantomData;
+// The generated crate depends on the runtime alone, which re-exports these.
+use apigen_runtime::{serde, serde_json};
 
 type Checked = (&'static str, Result<(), Vec<String>>);
 
