@@ -239,6 +239,11 @@ pub struct TypeDef {
     /// whose value names the variant. Every variant is then a struct with that property and
     /// lists its values in [`UnionVariant::tags`].
     pub discriminator: Option<String>,
+    /// For a string enum, and a union that has no variant holding any JSON: the name of the
+    /// variant that keeps a value the spec does not list (an enum value or an alternative added
+    /// to the API since), so that one new value does not fail a whole response. Validation
+    /// refuses it.
+    pub unknown: Option<String>,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.

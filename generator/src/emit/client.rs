@@ -681,7 +681,8 @@ fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
         TypeRef::Primitive(_) => false,
-        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
+        // String enums hold their unknown variant's text, so only integer enums are `Copy`.
+        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::IntegerEnum(_)),
         _ => true,
     }
 }
