@@ -63,6 +63,11 @@ fn discriminated_unions() {
     assert_fixture("discriminator");
 }
 
+#[test]
+fn streamed_responses() {
+    assert_fixture("streams");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

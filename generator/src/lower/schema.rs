@@ -180,7 +180,8 @@ impl<'a> SchemaLowerer<'a> {
             let forms = operation.form_bodies.iter_mut().map(|f| &mut f.ty);
             let parameters = operation.parameters.iter_mut().map(|p| &mut p.ty);
             let responses = operation.responses.iter_mut().filter_map(|r| r.body.as_mut());
-            for ty in bodies.chain(forms).chain(parameters).chain(responses) {
+            let stream = operation.stream.iter_mut().filter_map(|s| s.item.as_mut());
+            for ty in bodies.chain(forms).chain(parameters).chain(responses).chain(stream) {
                 renumber(ty, &new_id);
             }
             for parameter in &mut operation.parameters {
