@@ -64,6 +64,11 @@ fn discriminated_unions() {
 }
 
 #[test]
+fn forward_compatible_types() {
+    assert_fixture("forward");
+}
+
+#[test]
 fn streamed_responses() {
     assert_fixture("streams");
 }
