@@ -219,7 +219,7 @@ impl Emitter<'_> {
             } else {
                 quote!(::apigen_runtime::check::one_of(cx, 0))
             };
-            (quote! { if let Self::#unknown(_) = self { #error; return; } }, quote! { Self::#unknown(_) => {} })
+            ((quote! { if let Self::#unknown(_) = self { #error; } }, quote! { if let Self::#unknown(_) = self { #error; return; } }), quote! { Self::#unknown(_) => {} })
         });
         let (unknown_first, unknown_arm) = unknown.unzip();
         let mut arms: Vec<TokenStream> = variants
@@ -238,6 +238,8 @@ impl Emitter<'_> {
         let typed_checks = variants.iter().any(|variant| !self.check(&variant.ty, &variant.rules).is_empty());
         let typed = if typed_checks { quote! { match self { #( #arms )* } } } else { TokenStream::new() };
         let body = self.union_rules(def, variants, typed);
+        // Nothing after it to skip: no `return` (clippy's `needless_return`).
+        let unknown_first = unknown_first.map(|(alone, first)| if body.is_empty() { alone } else { first });
         quote!(#unknown_first #body)
     }
 
