@@ -96,6 +96,29 @@ pub struct Operation {
     /// Names of the security schemes the operation may use (any that has a credential set is
     /// sent).
     pub security: Vec<String>,
+    /// A success response that is a stream of events, read by a method of its own.
+    pub stream: Option<StreamResponse>,
+}
+
+/// A success response under a streaming media type: `text/event-stream`, or JSON Lines
+/// (`application/jsonl`, `application/x-ndjson`, `application/json-seq`).
+#[derive(Debug, Clone)]
+pub struct StreamResponse {
+    /// The method that returns the stream (`create_completion_stream`).
+    pub method_name: String,
+    pub media_type: String,
+    /// The type of each event's data (each line's value): the media type's schema. `None`
+    /// where the spec gives none, or a string (the data is then kept as sent).
+    pub item: Option<TypeRef>,
+    /// JSON Pointer of the media type.
+    pub pointer: String,
+}
+
+impl StreamResponse {
+    /// Server-sent events, rather than JSON Lines.
+    pub fn is_event_stream(&self) -> bool {
+        self.media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
+    }
 }
 
 /// Where a parameter goes.
@@ -248,6 +271,11 @@ pub struct TypeDef {
     /// whose value names the variant. Every variant is then a struct with that property and
     /// lists its values in [`UnionVariant::tags`].
     pub discriminator: Option<String>,
+    /// For a string enum, and a union that has no variant holding any JSON: the name of the
+    /// variant that keeps a value the spec does not list (an enum value or an alternative added
+    /// to the API since), so that one new value does not fail a whole response. Validation
+    /// refuses it.
+    pub unknown: Option<String>,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.

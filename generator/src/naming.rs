@@ -22,6 +22,17 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// The variant of every string enum that keeps a value the spec does not list
+/// (`Status::UnknownValue("archived")`). Reserved in the enum's scope before the spec's values
+/// are named, so a value that cleans to it gets a suffix instead; `Other` and `Unknown` are
+/// common enum values, this is not.
+pub const UNKNOWN_VALUE: &str = "UnknownValue";
+
+/// The variant of every union that keeps, as JSON, a value no alternative reads (an
+/// alternative or a discriminator value added to the API since). Reserved in the union's scope
+/// before its alternatives are named.
+pub const UNKNOWN_ALTERNATIVE: &str = "Unknown";
+
 /// A `PascalCase` name for a type or an enum variant.
 ///
 /// `fallback` is used when nothing usable is left of `raw` (an empty or all-punctuation name).
@@ -204,6 +215,17 @@ mod tests {
         // A field that cleans to the same setter gets a suffix, never another's name.
         assert_eq!(methods.unique(setter_name("type")), "with_type2");
         assert_eq!(methods.unique("new".to_owned()), "new2");
+    }
+
+    #[test]
+    fn reserved_fallback_variants_push_spec_values_aside() {
+        let mut ns = Namespace::new();
+        ns.reserve(UNKNOWN_VALUE);
+        assert_eq!(ns.unique(type_name("unknown_value", "V")), "UnknownValue2");
+        assert_eq!(ns.unique(type_name("unknown", "V")), "Unknown");
+        let mut ns = Namespace::new();
+        ns.reserve(UNKNOWN_ALTERNATIVE);
+        assert_eq!(ns.unique(type_name("Unknown", "V")), "Unknown2");
     }
 
     #[test]

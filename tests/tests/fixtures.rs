@@ -70,6 +70,16 @@ fn nullable_properties_and_parameters() {
     assert_fixture("nullable");
 }
 
+#[test]
+fn forward_compatible_types() {
+    assert_fixture("forward");
+}
+
+#[test]
+fn streamed_responses() {
+    assert_fixture("streams");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]

@@ -183,6 +183,22 @@ fn assert_refused<T: DeserializeOwned + std::fmt::Debug>(
     }
 }
 
+/// Asserts that `input` is read (a value the spec does not list goes into the type's unknown
+/// variant rather than failing the body), written back unchanged, and refused by validation
+/// with exactly `expected` (pointer, keyword, message).
+#[track_caller]
+fn assert_kept_but_invalid<T: DeserializeOwned + Serialize + apigen_runtime::Validate>(
+    what: &str,
+    input: &Value,
+    expected: &[(&str, &str, &str)],
+) -> T {
+    let typed: T = assert_round_trip(what, input);
+    let errors = typed.validate().expect_err(what).into_vec();
+    let got: Vec<(&str, &str, &str)> = errors.iter().map(|e| (e.pointer.as_str(), e.keyword, e.message.as_str())).collect();
+    assert_eq!(got, expected, "{what}");
+    typed
+}
+
 // ---------------------------------------------------------------------------------------
 // Specs
 // ---------------------------------------------------------------------------------------
@@ -1339,7 +1355,7 @@ fn revnue_request_with_every_field_round_trips() {
     assert_eq!(typed.nda_signed_date, NaiveDate::from_ymd_opt(2024, 1, 15));
     assert_eq!(typed.msa_signed_date, NaiveDate::from_ymd_opt(2024, 2, 29));
     assert_eq!(
-        typed.contact_person.as_ref().and_then(|c| c.type_),
+        typed.contact_person.as_ref().and_then(|c| c.type_.clone()),
         Some(ContactPersonType::Billing)
     );
     let template = typed.template.expect("template");
@@ -1483,12 +1499,14 @@ fn revnue_custom_field_value_variant_follows_the_json_shape() {
         let typed: V = assert_round_trip(&format!("Revnue CustomFieldValue {input}"), &input);
         assert_eq!(typed, expected, "variant chosen for {input}");
     }
-    for refused in ["true", "null", "[]", "{}"] {
-        assert_refused::<V>(
+    // A value of a shape no alternative has is kept as JSON, and refused by validation.
+    for other in [json!(true), json!(null), json!([]), json!({})] {
+        let typed = assert_kept_but_invalid::<V>(
             "Revnue CustomFieldValue of another JSON type",
-            refused,
-            &["did not match any variant"],
+            &other,
+            &[("", "anyOf", "must match at least one of the alternatives")],
         );
+        assert_eq!(typed, V::Unknown(other));
     }
 }
 
@@ -1505,14 +1523,20 @@ fn revnue_contact_person_types_round_trip() {
     ] {
         let body = json!({"name": "N", "email": "n@example.com", "type": wire});
         let typed: ContactPerson = assert_round_trip("Revnue ContactPerson", &body);
-        assert_eq!(typed.type_, Some(variant));
         assert_eq!(variant.as_str(), wire);
+        assert_eq!(typed.type_, Some(variant));
     }
-    assert_refused::<ContactPerson>(
+    // A type the API added since is kept, and refused only by validation.
+    let typed = assert_kept_but_invalid::<ContactPerson>(
         "Revnue ContactPerson with an unknown type",
-        r#"{"type": "marketing"}"#,
-        &["unknown variant `marketing`"],
+        &json!({"name": "N", "email": "n@example.com", "type": "marketing"}),
+        &[(
+            "/type",
+            "enum",
+            r#"must be one of ["account_management","billing","executive","sales","support","technical"]"#,
+        )],
     );
+    assert_eq!(typed.type_, Some(T::UnknownValue("marketing".to_owned())));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1624,8 +1648,8 @@ fn pelcro_enum_values_land_in_their_variants() {
     ] {
         let body = json!({"email": "a@example.com", "password": "x", "password_type": wire});
         let typed: CreateCustomerRequest = assert_round_trip("Pelcro password_type", &body);
-        assert_eq!(typed.password_type, Some(variant));
         assert_eq!(variant.as_str(), wire);
+        assert_eq!(typed.password_type, Some(variant));
     }
     for (wire, variant) in [
         ("en", L::En),
@@ -1636,17 +1660,22 @@ fn pelcro_enum_values_land_in_their_variants() {
     ] {
         let body = json!({"display_name": "d", "language": wire});
         let typed: CreateCustomerRequest = assert_round_trip("Pelcro language", &body);
-        assert_eq!(typed.language, Some(variant));
         assert_eq!(variant.as_str(), wire);
+        assert_eq!(typed.language, Some(variant));
     }
-    assert_refused::<CreateCustomerRequest>(
+    let typed = assert_kept_but_invalid::<CreateCustomerRequest>(
         "Pelcro language outside the enum",
-        r#"{"email": "a@example.com", "language": "de"}"#,
-        &["unknown variant `de`"],
+        &json!({"email": "a@example.com", "language": "de"}),
+        &[("/language", "enum", r#"must be one of ["en","fr","it","ko","es"]"#)],
     );
-    assert_refused::<CreateCustomerRequest>(
+    assert_eq!(typed.language, Some(L::UnknownValue("de".to_owned())));
+    assert_kept_but_invalid::<CreateCustomerRequest>(
         "Pelcro password_type in the wrong case",
-        r#"{"email": "a@example.com", "password": "x", "password_type": "MD5"}"#,
-        &["unknown variant `MD5`"],
+        &json!({"email": "a@example.com", "password": "x", "password_type": "MD5"}),
+        &[(
+            "/password_type",
+            "enum",
+            r#"must be one of ["plain_text","password_bcrypt","md5","drupal_v8.2.x","bcrypt_wordpress","crypt"]"#,
+        )],
     );
 }

@@ -420,37 +420,22 @@ impl ::std::fmt::Debug for CreateCustomerRequest {
 /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateCustomerRequestPasswordType {
-    #[serde(rename = "plain_text")]
     PlainText,
-    #[serde(rename = "password_bcrypt")]
     PasswordBcrypt,
-    #[serde(rename = "md5")]
     Md5,
-    #[serde(rename = "drupal_v8.2.x")]
     DrupalV82X,
-    #[serde(rename = "bcrypt_wordpress")]
     BcryptWordpress,
-    #[serde(rename = "crypt")]
     Crypt,
+    /// A value the spec does not list (the API may have added it since), kept as sent.
+    /// Validation refuses it, so a request never carries one.
+    UnknownValue(::std::string::String),
 }
 
 impl CreateCustomerRequestPasswordType {
     /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::PlainText => "plain_text",
             Self::PasswordBcrypt => "password_bcrypt",
@@ -458,6 +443,7 @@ impl CreateCustomerRequestPasswordType {
             Self::DrupalV82X => "drupal_v8.2.x",
             Self::BcryptWordpress => "bcrypt_wordpress",
             Self::Crypt => "crypt",
+            Self::UnknownValue(value) => value,
         }
     }
 }
@@ -468,44 +454,69 @@ impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPasswordType {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::apigen_runtime::serde::Deserialize<'de>
+for CreateCustomerRequestPasswordType {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::apigen_runtime::de::string_enum(
+            deserializer,
+            &[
+                "plain_text",
+                "password_bcrypt",
+                "md5",
+                "drupal_v8.2.x",
+                "bcrypt_wordpress",
+                "crypt",
+            ],
+            |value| match value {
+                "plain_text" => ::std::option::Option::Some(Self::PlainText),
+                "password_bcrypt" => ::std::option::Option::Some(Self::PasswordBcrypt),
+                "md5" => ::std::option::Option::Some(Self::Md5),
+                "drupal_v8.2.x" => ::std::option::Option::Some(Self::DrupalV82X),
+                "bcrypt_wordpress" => ::std::option::Option::Some(Self::BcryptWordpress),
+                "crypt" => ::std::option::Option::Some(Self::Crypt),
+                _ => ::std::option::Option::None,
+            },
+            Self::UnknownValue,
+        )
+    }
+}
+
 /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateCustomerRequestLanguage {
-    #[serde(rename = "en")]
     En,
-    #[serde(rename = "fr")]
     Fr,
-    #[serde(rename = "it")]
     It,
-    #[serde(rename = "ko")]
     Ko,
-    #[serde(rename = "es")]
     Es,
+    /// A value the spec does not list (the API may have added it since), kept as sent.
+    /// Validation refuses it, so a request never carries one.
+    UnknownValue(::std::string::String),
 }
 
 impl CreateCustomerRequestLanguage {
     /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::En => "en",
             Self::Fr => "fr",
             Self::It => "it",
             Self::Ko => "ko",
             Self::Es => "es",
+            Self::UnknownValue(value) => value,
         }
     }
 }
@@ -513,6 +524,35 @@ impl CreateCustomerRequestLanguage {
 impl ::std::fmt::Display for CreateCustomerRequestLanguage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestLanguage {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLanguage {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::apigen_runtime::de::string_enum(
+            deserializer,
+            &["en", "fr", "it", "ko", "es"],
+            |value| match value {
+                "en" => ::std::option::Option::Some(Self::En),
+                "fr" => ::std::option::Option::Some(Self::Fr),
+                "it" => ::std::option::Option::Some(Self::It),
+                "ko" => ::std::option::Option::Some(Self::Ko),
+                "es" => ::std::option::Option::Some(Self::Es),
+                _ => ::std::option::Option::None,
+            },
+            Self::UnknownValue,
+        )
     }
 }
 

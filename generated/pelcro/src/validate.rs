@@ -82,6 +82,11 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
+        if let ::std::option::Option::Some(v) = &self.password_type {
+            cx.push_key("password_type");
+            ::apigen_runtime::Validate::validate_at(v, cx);
+            cx.pop();
+        }
         if let ::std::option::Option::Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
@@ -96,6 +101,11 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
         if let ::std::option::Option::Some(v) = &self.salutation {
             cx.push_key("salutation");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
+            cx.pop();
+        }
+        if let ::std::option::Option::Some(v) = &self.language {
+            cx.push_key("language");
+            ::apigen_runtime::Validate::validate_at(v, cx);
             cx.pop();
         }
         if let ::std::option::Option::Some(v) = &self.billing_email {
@@ -178,11 +188,34 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestPasswordType {
-    fn validate_at(&self, _cx: &mut ::apigen_runtime::Context) {}
+    fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
+        if let Self::UnknownValue(value) = self {
+            ::apigen_runtime::check::enumeration_str(
+                cx,
+                value,
+                &[
+                    "plain_text",
+                    "password_bcrypt",
+                    "md5",
+                    "drupal_v8.2.x",
+                    "bcrypt_wordpress",
+                    "crypt",
+                ],
+            );
+        }
+    }
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestLanguage {
-    fn validate_at(&self, _cx: &mut ::apigen_runtime::Context) {}
+    fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
+        if let Self::UnknownValue(value) = self {
+            ::apigen_runtime::check::enumeration_str(
+                cx,
+                value,
+                &["en", "fr", "it", "ko", "es"],
+            );
+        }
+    }
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerForm {
@@ -217,6 +250,11 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
+        if let ::std::option::Option::Some(v) = &self.password_type {
+            cx.push_key("password_type");
+            ::apigen_runtime::Validate::validate_at(v, cx);
+            cx.pop();
+        }
         if let ::std::option::Option::Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
@@ -231,6 +269,11 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
         if let ::std::option::Option::Some(v) = &self.salutation {
             cx.push_key("salutation");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
+            cx.pop();
+        }
+        if let ::std::option::Option::Some(v) = &self.language {
+            cx.push_key("language");
+            ::apigen_runtime::Validate::validate_at(v, cx);
             cx.pop();
         }
         if let ::std::option::Option::Some(v) = &self.billing_email {

@@ -586,37 +586,22 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
 /// The type of the contact person.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContactPersonType {
-    #[serde(rename = "account_management")]
     AccountManagement,
-    #[serde(rename = "billing")]
     Billing,
-    #[serde(rename = "executive")]
     Executive,
-    #[serde(rename = "sales")]
     Sales,
-    #[serde(rename = "support")]
     Support,
-    #[serde(rename = "technical")]
     Technical,
+    /// A value the spec does not list (the API may have added it since), kept as sent.
+    /// Validation refuses it, so a request never carries one.
+    UnknownValue(::std::string::String),
 }
 
 impl ContactPersonType {
     /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Self::AccountManagement => "account_management",
             Self::Billing => "billing",
@@ -624,6 +609,7 @@ impl ContactPersonType {
             Self::Sales => "sales",
             Self::Support => "support",
             Self::Technical => "technical",
+            Self::UnknownValue(value) => value,
         }
     }
 }
@@ -634,13 +620,53 @@ impl ::std::fmt::Display for ContactPersonType {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for ContactPersonType {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::apigen_runtime::de::string_enum(
+            deserializer,
+            &[
+                "account_management",
+                "billing",
+                "executive",
+                "sales",
+                "support",
+                "technical",
+            ],
+            |value| match value {
+                "account_management" => {
+                    ::std::option::Option::Some(Self::AccountManagement)
+                }
+                "billing" => ::std::option::Option::Some(Self::Billing),
+                "executive" => ::std::option::Option::Some(Self::Executive),
+                "sales" => ::std::option::Option::Some(Self::Sales),
+                "support" => ::std::option::Option::Some(Self::Support),
+                "technical" => ::std::option::Option::Some(Self::Technical),
+                _ => ::std::option::Option::None,
+            },
+            Self::UnknownValue,
+        )
+    }
+}
+
 /// CustomFieldValue
 ///
 /// The value of a custom field; its type is the field's data type (money, number, date or text), defined by the custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CustomFieldValue`
 ///
-/// Reading JSON takes the first variant, in declaration order, that the value fits.
+/// Reading JSON takes the first variant, in declaration order, that the value fits; a
+/// value that none fits is kept as JSON in `Unknown`.
 #[allow(clippy::large_enum_variant)]
 #[derive(
     Debug,
@@ -650,7 +676,7 @@ impl ::std::fmt::Display for ContactPersonType {
     ::apigen_runtime::serde::Deserialize
 )]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(untagged)]
+#[serde(remote = "Self", untagged)]
 pub enum CustomFieldValue {
     /// number
     ///
@@ -677,6 +703,32 @@ pub enum CustomFieldValue {
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/3`
     Text(::std::string::String),
+    /// A value no alternative reads (the API may have added one since), kept as JSON.
+    /// Validation refuses it, so a request never carries one.
+    #[serde(skip_deserializing)]
+    Unknown(::apigen_runtime::serde_json::Value),
+}
+
+impl ::apigen_runtime::serde::Serialize for CustomFieldValue {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        CustomFieldValue::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
+    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::apigen_runtime::de::untagged(
+            deserializer,
+            "CustomFieldValue",
+            |value| CustomFieldValue::deserialize(value),
+            Self::Unknown,
+        )
+    }
 }
 
 /// Customer

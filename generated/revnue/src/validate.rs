@@ -166,6 +166,11 @@ impl ::apigen_runtime::Validate for ContactPerson {
             ::apigen_runtime::check::max_length(cx, v, 254u64);
             cx.pop();
         }
+        if let ::std::option::Option::Some(v) = &self.type_ {
+            cx.push_key("type");
+            ::apigen_runtime::Validate::validate_at(v, cx);
+            cx.pop();
+        }
         let v = self;
         let matched = cx
             .probe(|cx| {
@@ -201,11 +206,30 @@ impl ::apigen_runtime::Validate for ContactPerson {
 }
 
 impl ::apigen_runtime::Validate for ContactPersonType {
-    fn validate_at(&self, _cx: &mut ::apigen_runtime::Context) {}
+    fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
+        if let Self::UnknownValue(value) = self {
+            ::apigen_runtime::check::enumeration_str(
+                cx,
+                value,
+                &[
+                    "account_management",
+                    "billing",
+                    "executive",
+                    "sales",
+                    "support",
+                    "technical",
+                ],
+            );
+        }
+    }
 }
 
 impl ::apigen_runtime::Validate for CustomFieldValue {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
+        if let Self::Unknown(_) = self {
+            ::apigen_runtime::check::any_of(cx, false);
+            return;
+        }
         if !cx
             .probe(|cx| match self {
                 Self::Number(v) => {
@@ -240,6 +264,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                 Self::Text(v) => {
                     ::apigen_runtime::check::max_length(cx, v, 50u64);
                 }
+                Self::Unknown(_) => {}
             })
         {
             let json = ::apigen_runtime::check::to_json(self);
@@ -337,6 +362,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                     Self::Text(v) => {
                         ::apigen_runtime::check::max_length(cx, v, 50u64);
                     }
+                    Self::Unknown(_) => {}
                 }
                 ::apigen_runtime::check::any_of(cx, false);
             }

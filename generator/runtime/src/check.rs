@@ -272,6 +272,14 @@ pub fn discriminator(cx: &mut Context, property: &'static str, found: Option<&st
     cx.pop();
 }
 
+/// The unknown variant of a discriminated union: an object whose discriminator property holds
+/// a value the union does not know. The error reading it would have given, at the property.
+pub fn unknown_discriminator(cx: &mut Context, property: &'static str, object: &Value, values: &[&str]) {
+    cx.push_key(property);
+    cx.error("discriminator", Some(property.into()), crate::de::discriminator_message(property, object.get(property), values));
+    cx.pop();
+}
+
 /// `additionalProperties: false` on a value whose properties are not known in advance.
 pub fn additional_property(cx: &mut Context, name: &str) {
     cx.error("additionalProperties", Some(false.into()), format!("property `{name}` is not allowed here"));

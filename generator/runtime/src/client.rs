@@ -467,6 +467,12 @@ impl Transport {
         &self.config
     }
 
+    /// The HTTP client, for streamed responses ([`crate::stream`]), which are read as they
+    /// arrive rather than by [`Transport::send`].
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Sends `request`, retrying where that is safe (see the module docs).
     pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
         if let Some(key) = &self.idempotency_key {

@@ -4,7 +4,13 @@
 //! does: an integer may be written `12.0` or `1e1`; a date, date-time or UUID must be in the
 //! exact RFC 3339 / hyphenated form (the chrono and uuid parsers alone accept more); an
 //! optional property that is not `nullable` refuses `null`.
+//!
+//! It also keeps responses readable when the API grows: a string enum value or a union
+//! alternative the crate does not know is read into the type's explicit unknown variant
+//! (`UnknownValue(String)`, `Unknown(serde_json::Value)`) rather than failing the whole body,
+//! and validation refuses that variant (see [`string_enum`], [`untagged`], [`Tagged`]).
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Unexpected, Visitor};
@@ -304,34 +310,46 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for NonNull<D> {
 /// ```ignore
 /// let tagged = Tagged::read(deserializer, "pet_type", &["Cat", "Dog"])?;
 /// match tagged.index() {
-///     0 => tagged.variant().map(Self::Cat),
-///     _ => tagged.variant().map(Self::Dog),
+///     Some(0) => tagged.variant().map(Self::Cat),
+///     Some(_) => tagged.variant().map(Self::Dog),
+///     None => Ok(Self::Unknown(tagged.into_object())),
 /// }
 /// ```
 ///
-/// so exactly one variant is tried, and the last arm is reached only by the last value(s),
-/// since [`Tagged::read`] refuses any value not listed.
+/// so exactly one variant is tried, and the `Some(_)` arm is reached only by the last
+/// value(s), since [`Tagged::read`] gives no index for a value not listed.
 pub struct Tagged {
-    index: usize,
+    index: Option<usize>,
     object: serde_json::Value,
 }
 
 impl Tagged {
-    /// Reads a JSON object and finds `property` among `values`. A missing property, or a
-    /// value that is not one of `values`, is an error at the property (see
-    /// [`discriminator_message`]).
+    /// Reads a JSON object and finds `property` among `values`. A missing property, or one
+    /// that is not a string, is an error at the property (see [`discriminator_message`]). A
+    /// string that is not one of `values` (a value the API added since) has no index: the
+    /// caller keeps the object as its unknown variant, except while an enclosing untagged
+    /// union tries its variants as the spec has them (see [`untagged`]), where it is the same
+    /// error.
     pub fn read<'de, D: Deserializer<'de>>(deserializer: D, property: &'static str, values: &'static [&'static str]) -> Result<Self, D::Error> {
         let object = deserializer.deserialize_map(ObjectVisitor)?;
         let found = object.get(property);
-        match found.and_then(serde_json::Value::as_str).and_then(|tag| values.iter().position(|v| *v == tag)) {
-            Some(index) => Ok(Self { index, object: serde_json::Value::Object(object) }),
-            None => Err(D::Error::custom(at(&[property], &discriminator_message(property, found, values)))),
+        let tag = found.and_then(serde_json::Value::as_str);
+        match tag.map(|tag| values.iter().position(|v| *v == tag)) {
+            Some(Some(index)) => Ok(Self { index: Some(index), object: serde_json::Value::Object(object) }),
+            Some(None) if !known_only() => Ok(Self { index: None, object: serde_json::Value::Object(object) }),
+            _ => Err(D::Error::custom(at(&[property], &discriminator_message(property, found, values)))),
         }
     }
 
-    /// Which of the values given to [`Tagged::read`] the object carries.
-    pub fn index(&self) -> usize {
+    /// Which of the values given to [`Tagged::read`] the object carries; `None` for a string
+    /// the union does not know.
+    pub fn index(&self) -> Option<usize> {
         self.index
+    }
+
+    /// The object, for the unknown variant.
+    pub fn into_object(self) -> serde_json::Value {
+        self.object
     }
 
     /// Reads the variant from the buffered object. A failure names where inside the object it
@@ -391,7 +409,7 @@ fn segment_token(segment: &serde_path_to_error::Segment) -> Option<String> {
 }
 
 /// Reads a JSON object into a map, refusing a property written twice (as derived structs do)
-/// rather than keeping the last.
+/// rather than keeping the last, at any depth.
 struct ObjectVisitor;
 
 impl<'de> Visitor<'de> for ObjectVisitor {
@@ -402,13 +420,169 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value: serde_json::Value = map.next_value()?;
+            let value = map.next_value_seed(JsonSeed)?;
             if object.contains_key(&key) {
                 return Err(A::Error::custom(format!("duplicate field `{key}`")));
             }
             object.insert(key, value);
         }
         Ok(object)
+    }
+}
+
+/// Reads any JSON value as [`ObjectVisitor`] reads objects: `serde_json::Value`'s own
+/// `Deserialize` keeps the last of two equal keys, where generated structs refuse them.
+struct JsonSeed;
+
+impl<'de> DeserializeSeed<'de> for JsonSeed {
+    type Value = serde_json::Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<serde_json::Value, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: Error>(self, v: bool) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E: Error>(self, v: i64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E: Error>(self, v: u64) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E: Error>(self, v: f64) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+    fn visit_str<E: Error>(self, v: &str) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E: Error>(self, v: String) -> Result<serde_json::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E: Error>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E: Error>(self) -> Result<serde_json::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<serde_json::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<serde_json::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(JsonSeed)? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<serde_json::Value, A::Error> {
+        ObjectVisitor.visit_map(map).map(serde_json::Value::Object)
+    }
+}
+
+thread_local! {
+    /// How many untagged unions up this thread's stack are trying their variants as the spec
+    /// has them, unknown values refused (see [`untagged`]). A thread-local rather than state
+    /// carried by the deserializer: the derived code between a union and an enum deep inside
+    /// it cannot pass anything down, and deserialization never suspends, so the count always
+    /// belongs to the one value being read.
+    static KNOWN_ONLY: Cell<u32> = const { Cell::new(0) };
+}
+
+fn known_only() -> bool {
+    KNOWN_ONLY.with(Cell::get) > 0
+}
+
+/// Runs `read` with unknown enum values and discriminator values refused.
+fn with_known_only<T>(read: impl FnOnce() -> T) -> T {
+    /// Restores the count however `read` ends.
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            KNOWN_ONLY.with(|count| count.set(count.get().saturating_sub(1)));
+        }
+    }
+    KNOWN_ONLY.with(|count| count.set(count.get() + 1));
+    let _leave = Leave;
+    read()
+}
+
+/// Reads a string enum: `known` maps a listed value to its variant; any other string becomes
+/// `unknown(text)`, the variant that keeps it (validation refuses it), so that a value the API
+/// added since does not fail the whole body. While an enclosing untagged union tries its
+/// variants as the spec has them, an unlisted value is serde's `unknown variant` error, so
+/// the union picks the variant it always picked.
+pub fn string_enum<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    values: &'static [&'static str],
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+) -> Result<T, D::Error> {
+    struct Text<T> {
+        values: &'static [&'static str],
+        known: fn(&str) -> Option<T>,
+        unknown: fn(String) -> T,
+    }
+    impl<T> Text<T> {
+        /// `None` for an unlisted value that is to be kept.
+        fn known<E: Error>(&self, text: &str) -> Result<Option<T>, E> {
+            match (self.known)(text) {
+                Some(value) => Ok(Some(value)),
+                None if known_only() => Err(E::unknown_variant(text, self.values)),
+                None => Ok(None),
+            }
+        }
+    }
+    impl<'de, T> Visitor<'de> for Text<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<T, E> {
+            Ok(self.known(v)?.unwrap_or_else(|| (self.unknown)(v.to_owned())))
+        }
+        fn visit_string<E: Error>(self, v: String) -> Result<T, E> {
+            // Moved into the unknown variant rather than copied.
+            match self.known(&v)? {
+                Some(value) => Ok(value),
+                None => Ok((self.unknown)(v)),
+            }
+        }
+    }
+    deserializer.deserialize_str(Text { values, known, unknown })
+}
+
+/// Reads an untagged union: `read` is the union's derived untagged reading (each variant in
+/// declaration order, the first that fits), tried first with unknown enum and discriminator
+/// values refused, so that a value is read into exactly the variant it always was. Only if no
+/// variant fits that way is it read again allowing them (a known alternative holding a new
+/// enum value); if none fits even so, the value is kept as JSON in `unknown(value)`, which
+/// validation refuses. Inside another union's first try, no fit is the usual untagged error.
+///
+/// A property written twice is refused, at any depth, as generated structs refuse it.
+pub fn untagged<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    name: &'static str,
+    read: fn(&serde_json::Value) -> Result<T, serde_json::Error>,
+    unknown: fn(serde_json::Value) -> T,
+) -> Result<T, D::Error> {
+    let value = JsonSeed.deserialize(deserializer)?;
+    if let Ok(typed) = with_known_only(|| read(&value)) {
+        return Ok(typed);
+    }
+    if known_only() {
+        return Err(D::Error::custom(format!("data did not match any variant of untagged enum {name}")));
+    }
+    match read(&value) {
+        Ok(typed) => Ok(typed),
+        Err(_) => Ok(unknown(value)),
     }
 }
 

@@ -17,6 +17,8 @@ pub mod client;
 pub mod de;
 mod error;
 pub mod format;
+#[cfg(feature = "client")]
+pub mod stream;
 #[cfg(feature = "xml")]
 pub mod xml;
 

@@ -12,8 +12,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, Struct, Style,
-    TypeKind, TypeRef,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, StreamResponse, Struct,
+    Style, TypeKind, TypeRef,
 };
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
@@ -62,6 +62,10 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
         for form in &op.form_bodies {
             methods.push(method(model, &mut checks, op, Sends::Form(form)));
+        }
+        if let Some(stream) = &op.stream {
+            // With the JSON body, or none (the body of a streamed call is a request to stream).
+            methods.push(method(model, &mut checks, op, Sends::JsonForStream(stream)));
         }
     }
     let statics = checks.statics();
@@ -224,6 +228,8 @@ enum Sends<'a> {
     Xml,
     /// A form of the body (`<name>_multipart`, `<name>_form`, or the plain name).
     Form(&'a FormBody),
+    /// The JSON body, or none, with the response read as a stream of events (`<name>_stream`).
+    JsonForStream(&'a StreamResponse),
 }
 
 /// One method of an operation: see [`Sends`].
@@ -232,11 +238,25 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         Sends::Json => ident(&op.method_name),
         Sends::Xml => format_ident!("{}_xml", op.method_name),
         Sends::Form(form) => ident(&form.method_name),
+        Sends::JsonForStream(stream) => ident(&stream.method_name),
     };
     let mut doc = op.doc.clone();
     let line = match sends {
         Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
         Sends::Xml => format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path),
+        Sends::JsonForStream(stream) => {
+            let reconnects = if stream.is_event_stream() && op.method == "get" {
+                "A connection that fails is opened again with `Last-Event-ID`"
+            } else {
+                "A connection that fails ends the stream (it is not resent)"
+            };
+            format!(
+                "`{} {}`, the response read as a stream of events (`{}`) as they arrive; the request is sent when the stream is first polled. {reconnects}; see `apigen_runtime::stream`.",
+                op.method.to_uppercase(),
+                op.path,
+                stream.media_type
+            )
+        }
         Sends::Form(form) => format!(
             "`{} {}`, with the body as {}.",
             op.method.to_uppercase(),
@@ -257,7 +277,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     });
     let doc = doc_attrs(&doc);
     let body_ty: Option<&TypeRef> = match sends {
-        Sends::Json | Sends::Xml => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
         Sends::Form(form) => Some(&form.ty),
     };
 
@@ -388,12 +408,13 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         };
         setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
     }
-    if op.responses.iter().any(|r| r.body.is_some()) {
+    // A stream asks for its own media type (`apigen_runtime::stream`).
+    if op.responses.iter().any(|r| r.body.is_some()) && !matches!(sends, Sends::JsonForStream(_)) {
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
         setup.push(quote! { request.header("accept", #accept)?; });
     }
     let put_body = match sends {
-        Sends::Json => quote!(request.json_body(body)?;),
+        Sends::Json | Sends::JsonForStream(_) => quote!(request.json_body(body)?;),
         Sends::Xml => quote!(request.xml_body(body.to_xml());),
         Sends::Form(form) => form_body(model, form),
     };
@@ -405,6 +426,22 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         }
     });
 
+    if let Sends::JsonForStream(stream) = sends {
+        let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
+        let (item, open) = stream_reading(model, stream);
+        let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        return quote! {
+            #doc
+            #allow
+            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
+                #validate
+                let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+                #( #setup )*
+                #send_body
+                ::std::result::Result::Ok(#open)
+            }
+        };
+    }
     let response = response_name(op);
     let mut arms = Vec::new();
     let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(::std::boxed::Box::new(response))));
@@ -470,6 +507,27 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 _ => #fallback,
             }
         }
+    }
+}
+
+/// The item type of a stream method's `EventStream`, and the expression that makes the stream
+/// of `request`: each event's data read as the schema's type, or kept as text (server-sent
+/// events) or JSON (JSON Lines) where the spec gives no type.
+fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, TokenStream) {
+    let (data, decode) = match (&stream.item, stream.is_event_stream()) {
+        (Some(ty), _) => {
+            let ty = type_tokens(model, ty);
+            (ty.clone(), quote!(::apigen_runtime::stream::json::<#ty>))
+        }
+        (None, true) => (quote!(::std::string::String), quote!(::apigen_runtime::stream::text)),
+        (None, false) => (quote!(::apigen_runtime::serde_json::Value), quote!(::apigen_runtime::stream::json::<::apigen_runtime::serde_json::Value>)),
+    };
+    if stream.is_event_stream() {
+        let item = quote!(::apigen_runtime::stream::Event<#data>);
+        (item, quote!(::apigen_runtime::stream::EventStream::server_sent_events(self.transport.clone(), request, #decode)))
+    } else {
+        let media_type = &stream.media_type;
+        (data, quote!(::apigen_runtime::stream::EventStream::json_lines(self.transport.clone(), request, #media_type, #decode)))
     }
 }
 
@@ -722,7 +780,8 @@ fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
         TypeRef::Primitive(_) => false,
-        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
+        // String enums hold their unknown variant's text, so only integer enums are `Copy`.
+        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::IntegerEnum(_)),
         _ => true,
     }
 }

@@ -78,11 +78,13 @@ fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     }
     match &def.kind {
         TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
-        TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants),
+        TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants, unknown_variant(def)),
         TypeKind::IntegerEnum(variants) => integer_enum_item(&name, &doc, variants),
         TypeKind::Union(variants) => match &def.discriminator {
-            Some(property) => tagged_union_item(model, &name, &doc, variants, property),
-            None => union_item(model, &name, &doc, variants),
+            Some(property) => {
+                tagged_union_item(model, &name, &doc, variants, property, unknown_alternative(def).unwrap_or_default())
+            }
+            None => union_item(model, &name, &doc, variants, unknown_alternative(def)),
         },
         TypeKind::Alias(target) => {
             let target = type_tokens(model, target);
@@ -370,31 +372,42 @@ fn is_strict(model: &ApiModel, ty: &TypeRef) -> bool {
     }
 }
 
-fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<String>]) -> TokenStream {
+/// A string enum. A value the spec does not list reads into the `unknown` variant and writes
+/// back as the same text, so that one value the API added does not fail a whole response;
+/// validation refuses it.
+fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<String>], unknown: &str) -> TokenStream {
+    let unknown = ident(unknown);
     let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let wire = &v.value;
-        let rename = (v.rust_name != v.value).then(|| quote!(#[serde(rename = #wire)]));
-        quote! { #rename #variant, }
+        quote! { #variant, }
     });
-    let arms = variants.iter().map(|v| {
+    let as_str = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.value;
         quote! { Self::#variant => #wire, }
     });
+    let reads = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.value;
+        quote! { #wire => ::std::option::Option::Some(Self::#variant), }
+    });
+    let values = variants.iter().map(|v| &v.value);
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
-        #[serde(crate = "::apigen_runtime::serde")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #items )*
+            /// A value the spec does not list (the API may have added it since), kept as sent.
+            /// Validation refuses it, so a request never carries one.
+            #unknown(::std::string::String),
         }
 
         impl #name {
             /// The value as it is written on the wire.
-            pub fn as_str(&self) -> &'static str {
+            pub fn as_str(&self) -> &str {
                 match self {
-                    #( #arms )*
+                    #( #as_str )*
+                    Self::#unknown(value) => value,
                 }
             }
         }
@@ -402,6 +415,26 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::apigen_runtime::de::string_enum(
+                    deserializer,
+                    &[#( #values ),*],
+                    |value| match value {
+                        #( #reads )*
+                        _ => ::std::option::Option::None,
+                    },
+                    Self::#unknown,
+                )
             }
         }
     }
@@ -455,7 +488,7 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
     }
 }
 
-fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant]) -> TokenStream {
+fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], unknown: Option<&str>) -> TokenStream {
     let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = doc_attrs(&v.doc);
@@ -471,18 +504,53 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
         let with = with.map(|with| quote!(#[serde(deserialize_with = #with)]));
         quote! { #doc #with #variant(#ty), }
     });
+    let Some(unknown) = unknown.map(ident) else {
+        return quote! {
+            #doc
+            ///
+            /// Reading JSON takes the first variant, in declaration order, that the value fits.
+            // The variants mirror the spec's alternatives, a struct beside a string as often as
+            // not: boxing them would only move the cost to every use.
+            #[allow(clippy::large_enum_variant)]
+            #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #( #items )*
+            }
+        };
+    };
+    let type_name = name.to_string();
+    let unknown_doc = format!(" value that none fits is kept as JSON in `{unknown}`.");
+    // `remote = "Self"`: the derives become associated functions, which the impls below call;
+    // reading goes through `apigen_runtime::de::untagged`, which falls back to the unknown
+    // variant.
     quote! {
         #doc
         ///
-        /// Reading JSON takes the first variant, in declaration order, that the value fits.
-        // The variants mirror the spec's alternatives, a struct beside a string as often as
-        // not: boxing them would only move the cost to every use.
+        /// Reading JSON takes the first variant, in declaration order, that the value fits; a
+        #[doc = #unknown_doc]
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
         #[serde(crate = "::apigen_runtime::serde")]
-        #[serde(untagged)]
+        #[serde(remote = "Self", untagged)]
         pub enum #name {
             #( #items )*
+            /// A value no alternative reads (the API may have added one since), kept as JSON.
+            /// Validation refuses it, so a request never carries one.
+            #[serde(skip_deserializing)]
+            #unknown(::apigen_runtime::serde_json::Value),
+        }
+
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #name::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::apigen_runtime::de::untagged(deserializer, #type_name, |value| #name::deserialize(value), Self::#unknown)
+            }
         }
     }
 }
@@ -490,29 +558,30 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
 /// A union with a discriminator: written untagged (each variant's struct writes the
 /// discriminator property itself, once), read by the property's value, which selects exactly
 /// one variant (see `apigen_runtime::de::Tagged`).
-fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], property: &str) -> TokenStream {
+fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], property: &str, unknown: &str) -> TokenStream {
     let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = doc_attrs(&v.doc);
         let ty = type_tokens(model, &v.ty);
         quote! { #doc #variant(#ty), }
     });
+    let unknown = ident(unknown);
     let values: Vec<&String> = variants.iter().flat_map(|v| &v.tags).collect();
     let mut next = 0usize;
     let arms = variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.rust_name);
         let indices = (next..next + v.tags.len()).map(Literal::usize_unsuffixed);
         next += v.tags.len();
-        // `Tagged::read` refuses values not listed, so the last variant takes what is left.
+        // `Tagged::read` gives only indices of values listed, so the last variant takes what
+        // is left.
         let pattern = if i + 1 == variants.len() { quote!(_) } else { quote!(#( #indices )|*) };
-        quote! { #pattern => tagged.variant().map(Self::#variant), }
+        quote! { ::std::option::Option::Some(#pattern) => tagged.variant().map(Self::#variant), }
     });
-    let select = match variants {
-        [only] => {
-            let variant = ident(&only.rust_name);
-            quote!(tagged.variant().map(Self::#variant))
+    let select = quote! {
+        match tagged.index() {
+            #( #arms )*
+            ::std::option::Option::None => ::std::result::Result::Ok(Self::#unknown(tagged.into_object())),
         }
-        _ => quote!(match tagged.index() { #( #arms )* }),
     };
     let selection: Vec<String> = variants
         .iter()
@@ -522,17 +591,23 @@ fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants
         })
         .collect();
     let read_doc = format!(" Reading JSON reads the variant its `{property}` property selects:");
+    let unknown_doc = format!(" `{unknown}` when it is another string.");
     quote! {
         #doc
         ///
         #[doc = #read_doc]
         #( #[doc = #selection] )*
+        #[doc = #unknown_doc]
         #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
         #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
             #( #items )*
+            /// An object whose discriminator value this crate does not know (the API may have
+            /// added an alternative since), kept as JSON. Validation refuses it, so a request
+            /// never carries one.
+            #unknown(::apigen_runtime::serde_json::Value),
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
@@ -542,6 +617,18 @@ fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants
             }
         }
     }
+}
+
+/// The name of a string enum's variant for values the spec does not list: lowering names it in
+/// every string enum.
+pub fn unknown_variant(def: &TypeDef) -> &str {
+    def.unknown.as_deref().unwrap_or(crate::naming::UNKNOWN_VALUE)
+}
+
+/// The name of a union's variant for values no alternative reads: lowering names it in every
+/// union without a variant of any JSON, discriminated unions included.
+pub fn unknown_alternative(def: &TypeDef) -> Option<&str> {
+    def.unknown.as_deref().or(def.discriminator.is_some().then_some(crate::naming::UNKNOWN_ALTERNATIVE))
 }
 
 /// The Rust type of a type reference.

@@ -146,7 +146,18 @@ impl Emitter<'_> {
         let name = ident(&def.name);
         let body = match &def.kind {
             TypeKind::Alias(_) => return None,
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => TokenStream::new(),
+            TypeKind::StringEnum(variants) => {
+                // The variant that keeps a value the spec does not list is refused as any
+                // value outside the `enum` is.
+                let unknown = ident(super::types::unknown_variant(def));
+                let values = variants.iter().map(|v| &v.value);
+                quote! {
+                    if let Self::#unknown(value) = self {
+                        ::apigen_runtime::check::enumeration_str(cx, value, &[#( #values ),*]);
+                    }
+                }
+            }
+            TypeKind::IntegerEnum(_) => TokenStream::new(),
             TypeKind::Struct(s) => self.struct_body(id, s, &def.rules),
             TypeKind::Union(variants) => self.union_body(def, variants),
         };
@@ -199,7 +210,19 @@ impl Emitter<'_> {
         if let Some(property) = &def.discriminator {
             return self.tagged_union_body(def, variants, property);
         }
-        let arms: Vec<TokenStream> = variants
+        // A value no alternative reads matches none of them: the one error, and nothing else
+        // to judge.
+        let unknown = super::types::unknown_alternative(def).map(|unknown| {
+            let unknown = ident(unknown);
+            let error = if def.rules.one_of.is_empty() {
+                quote!(::apigen_runtime::check::any_of(cx, false))
+            } else {
+                quote!(::apigen_runtime::check::one_of(cx, 0))
+            };
+            ((quote! { if let Self::#unknown(_) = self { #error; } }, quote! { if let Self::#unknown(_) = self { #error; return; } }), quote! { Self::#unknown(_) => {} })
+        });
+        let (unknown_first, unknown_arm) = unknown.unzip();
+        let mut arms: Vec<TokenStream> = variants
             .iter()
             .map(|variant| {
                 let name = ident(&variant.rust_name);
@@ -211,8 +234,18 @@ impl Emitter<'_> {
                 }
             })
             .collect();
+        arms.extend(unknown_arm);
         let typed_checks = variants.iter().any(|variant| !self.check(&variant.ty, &variant.rules).is_empty());
         let typed = if typed_checks { quote! { match self { #( #arms )* } } } else { TokenStream::new() };
+        let body = self.union_rules(def, variants, typed);
+        // Nothing after it to skip: no `return` (clippy's `needless_return`).
+        let unknown_first = unknown_first.map(|(alone, first)| if body.is_empty() { alone } else { first });
+        quote!(#unknown_first #body)
+    }
+
+    /// The rest of [`Self::union_body`]: `typed` checks the variant against its alternative's
+    /// rules; then the value as JSON against every alternative.
+    fn union_rules(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant], typed: TokenStream) -> TokenStream {
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, ..def.rules.clone() };
         let rest = self.dynamic(&rest);
         let rest = if rest.is_empty() { rest } else { bind(quote!(&json), rest) };
@@ -288,6 +321,17 @@ impl Emitter<'_> {
                 quote! { Self::#name(#binding) => { #check #tag } }
             })
             .collect();
+        // An object whose discriminator value no alternative has: the error reading it would
+        // have given, and nothing else to judge.
+        let unknown = ident(super::types::unknown_alternative(def).unwrap_or_default());
+        let values: Vec<&String> = variants.iter().flat_map(|v| &v.tags).collect();
+        let unknown_first = quote! {
+            if let Self::#unknown(object) = self {
+                ::apigen_runtime::check::unknown_discriminator(cx, #property, object, &[#( #values ),*]);
+                return;
+            }
+        };
+        let arms: Vec<TokenStream> = arms.into_iter().chain([quote! { Self::#unknown(_) => {} }]).collect();
         // Every variant is a struct, so the value is an object.
         let types = def.rules.types.clone().filter(|t| t != "object");
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, types, ..def.rules.clone() };
@@ -298,7 +342,7 @@ impl Emitter<'_> {
             let rest = bind(quote!(&json), rest);
             quote! { let json = ::apigen_runtime::check::to_json(self); #rest }
         };
-        quote! { match self { #( #arms )* } #rest }
+        quote! { #unknown_first match self { #( #arms )* } #rest }
     }
 
     /// Everything to check of a value `v` of type `ty` at a position with `rules`: the type's
@@ -327,8 +371,8 @@ impl Emitter<'_> {
                         let here = self.apply(target, &without_reference(rules, *id));
                         quote!(#own #here)
                     }
-                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => self.apply(ty, rules),
-                    TypeKind::Struct(_) | TypeKind::Union(_) => {
+                    TypeKind::IntegerEnum(_) => self.apply(ty, rules),
+                    TypeKind::StringEnum(_) | TypeKind::Struct(_) | TypeKind::Union(_) => {
                         let here = self.apply(ty, &without_reference(rules, *id));
                         quote! { ::apigen_runtime::Validate::validate_at(v, cx); #here }
                     }
@@ -482,12 +526,16 @@ impl Emitter<'_> {
             }
             TypeRef::Named(id) => match &self.model.type_def(id).kind {
                 TypeKind::Struct(s) => out.push(self.struct_keywords(s, rules)),
-                TypeKind::StringEnum(_) => {
+                TypeKind::StringEnum(variants) => {
                     let strings = self.string_keywords(rules, quote!(v.as_str()));
                     out.push(strings);
                     if let Some(values) = &rules.enumeration {
                         let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-                        out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v.as_str(), &[#( #strings ),*]); });
+                        // An `enum` here that allows every value of the type's own would only
+                        // repeat the type's refusal of its unknown variant.
+                        if !variants.iter().all(|v| strings.contains(&v.value.as_str())) {
+                            out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v.as_str(), &[#( #strings ),*]); });
+                        }
                     }
                 }
                 TypeKind::IntegerEnum(_) => {

@@ -59,9 +59,9 @@ fn type_impls(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let root_doc = format!(" The root element of a document holding a `{}`.", def.name);
     let (value_impl, text_impl) = match &def.kind {
         TypeKind::Struct(s) => (struct_impl(model, s), TokenStream::new()),
-        TypeKind::StringEnum(variants) => string_enum_impl(&name, variants),
+        TypeKind::StringEnum(variants) => string_enum_impl(&name, variants, super::types::unknown_variant(def)),
         TypeKind::IntegerEnum(variants) => integer_enum_impl(&name, variants),
-        TypeKind::Union(variants) => (union_impl(model, &def.name, variants), TokenStream::new()),
+        TypeKind::Union(variants) => (union_impl(model, def, variants), TokenStream::new()),
         TypeKind::Alias(_) => return TokenStream::new(),
     };
     quote! {
@@ -294,20 +294,21 @@ fn expected_one_of(values: &[String]) -> String {
     format!("expected one of {}", listed.join(", "))
 }
 
-fn string_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<String>]) -> (TokenStream, TokenStream) {
+/// A value the spec does not list reads into the enum's unknown variant, as in JSON.
+fn string_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<String>], unknown: &str) -> (TokenStream, TokenStream) {
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.value;
-        quote!(#wire => ::std::result::Result::Ok(Self::#variant),)
+        quote!(#wire => Self::#variant,)
     });
-    let expected = expected_one_of(&variants.iter().map(|v| v.value.clone()).collect::<Vec<_>>());
+    let unknown = ident(unknown);
     let text_impl = quote! {
         impl ::apigen_runtime::xml::XmlText for #name {
             fn from_xml_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                match text.trim() {
+                ::std::result::Result::Ok(match text.trim() {
                     #( #arms )*
-                    _ => ::std::result::Result::Err(::std::string::String::from(#expected)),
-                }
+                    other => Self::#unknown(other.to_owned()),
+                })
             }
 
             fn to_xml_text(&self) -> ::std::borrow::Cow<'_, str> {
@@ -342,7 +343,10 @@ fn integer_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<i64>]) -
     (text_value_impl(), text_impl)
 }
 
-fn union_impl(model: &ApiModel, type_name: &str, variants: &[UnionVariant]) -> TokenStream {
+/// XML has no form for a value no alternative reads: reading stays an error, and the unknown
+/// variant (read from JSON) writes its JSON as `serde_json::Value` does.
+fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
+    let type_name = &def.name;
     let tries = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let ty = type_tokens(model, &v.ty);
@@ -352,8 +356,8 @@ fn union_impl(model: &ApiModel, type_name: &str, variants: &[UnionVariant]) -> T
             }
         }
     });
-    let arms = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
+    let arms = variants.iter().map(|v| v.rust_name.as_str()).chain(super::types::unknown_alternative(def)).map(|variant| {
+        let variant = ident(variant);
         quote!(Self::#variant(value) => ::apigen_runtime::xml::XmlValue::write_xml(value, writer, name),)
     });
     quote! {

@@ -11,7 +11,7 @@ use super::xml::is_xml;
 use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::model::{
-    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, ResponseCase, Rules, SecurityKind,
+    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, ResponseCase, Rules, SecurityKind, StreamResponse,
     Primitive, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
@@ -124,7 +124,8 @@ impl SchemaLowerer<'_> {
                         "callbacks are requests the server makes, not the client: nothing is generated for them",
                     );
                 }
-                let responses = self.lower_responses(operation, &op_pointer, &type_stem);
+                let (responses, stream) = self.lower_responses(operation, &op_pointer, &type_stem);
+                let stream = stream.map(|stream| StreamResponse { method_name: methods.unique(format!("{method_name}_stream")), ..stream });
                 let requirements = operation.security.as_ref().or(spec.openapi.security.as_ref());
                 let mut security: Vec<String> = Vec::new();
                 for requirement in requirements.into_iter().flatten() {
@@ -157,6 +158,7 @@ impl SchemaLowerer<'_> {
                     body_required,
                     responses,
                     security,
+                    stream,
                 });
             }
         }
@@ -336,7 +338,9 @@ impl SchemaLowerer<'_> {
         })
     }
 
-    fn lower_responses(&mut self, operation: &openapiv3::Operation, op_pointer: &str, type_stem: &str) -> Vec<ResponseCase> {
+    /// The documented responses, and the first success response with a streaming media type
+    /// (its method name left to the caller).
+    fn lower_responses(&mut self, operation: &openapiv3::Operation, op_pointer: &str, type_stem: &str) -> (Vec<ResponseCase>, Option<StreamResponse>) {
         let responses = &operation.responses;
         let cases = responses
             .responses
@@ -352,6 +356,7 @@ impl SchemaLowerer<'_> {
             .collect::<Vec<_>>();
         let mut variants = Namespace::new();
         let mut out = Vec::new();
+        let mut stream = None;
         for (key, status, response) in cases {
             let pointer = pointer_join(&pointer_join(op_pointer, "responses"), &key);
             let hint = type_name(&format!("{type_stem} response {key}"), "Response");
@@ -368,7 +373,18 @@ impl SchemaLowerer<'_> {
                     }
                 }
             };
-            let body = self.lower_content(&response.content, &content_pointer, &hint).map(|b| b.ty);
+            let bodies = self.lower_content_all(&response.content, &content_pointer, &hint);
+            let body = bodies.iter().find(|b| is_json(&b.media_type)).map(|b| b.ty.clone());
+            let success = matches!(status, Status::Code(200..=299) | Status::Range(2));
+            if let Some(media) = response.content.keys().find(|m| success && stream.is_none() && is_stream(m)) {
+                let item = bodies.iter().find(|b| &b.media_type == media).map(|b| b.ty.clone());
+                stream = Some(StreamResponse {
+                    method_name: String::new(),
+                    media_type: media.clone(),
+                    item: item.filter(|ty| *ty != TypeRef::Primitive(Primitive::String)),
+                    pointer: pointer_join(&pointer_join(&content_pointer, "content"), media),
+                });
+            }
             if !response.links.is_empty() {
                 self.diags.warning(
                     pointer_join(&content_pointer, "links"),
@@ -382,7 +398,7 @@ impl SchemaLowerer<'_> {
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
-        out
+        (out, stream)
     }
 
     /// `components/securitySchemes`, in the spec's order.
@@ -437,6 +453,12 @@ impl SchemaLowerer<'_> {
         }
         (url.starts_with("http://") || url.starts_with("https://")).then(|| url.trim_end_matches('/').to_owned())
     }
+}
+
+/// Whether a response under `media` is a stream of events.
+fn is_stream(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    matches!(essence.as_str(), "text/event-stream" | "application/jsonl" | "application/x-ndjson" | "application/json-seq")
 }
 
 /// The form a media type names, if it is one.

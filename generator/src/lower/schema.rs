@@ -20,7 +20,7 @@ use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
 use crate::model::{
     Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
-use crate::naming::{field_name, type_name, Namespace};
+use crate::naming::{self, field_name, type_name, Namespace};
 
 /// Keywords a Schema Object may hold in OpenAPI 3.0. Anything else (other than `x-`
 /// extensions) is reported, since it would otherwise be dropped without a word.
@@ -180,7 +180,8 @@ impl<'a> SchemaLowerer<'a> {
             let forms = operation.form_bodies.iter_mut().map(|f| &mut f.ty);
             let parameters = operation.parameters.iter_mut().map(|p| &mut p.ty);
             let responses = operation.responses.iter_mut().filter_map(|r| r.body.as_mut());
-            for ty in bodies.chain(forms).chain(parameters).chain(responses) {
+            let stream = operation.stream.iter_mut().filter_map(|s| s.item.as_mut());
+            for ty in bodies.chain(forms).chain(parameters).chain(responses).chain(stream) {
                 renumber(ty, &new_id);
             }
             for parameter in &mut operation.parameters {
@@ -247,6 +248,7 @@ impl<'a> SchemaLowerer<'a> {
             nullable: false,
             xml: None,
             discriminator: None,
+            unknown: None,
         });
         TypeId(self.types.len() - 1)
     }
@@ -481,6 +483,8 @@ impl<'a> SchemaLowerer<'a> {
             Shape::Struct => self.lower_struct(flat, pointer, name, depth),
             Shape::StringEnum => {
                 let mut ns = Namespace::new();
+                ns.reserve(naming::UNKNOWN_VALUE);
+                self.types[id.0].unknown = Some(naming::UNKNOWN_VALUE.to_owned());
                 let variants = flat
                     .enumeration
                     .iter()
@@ -506,6 +510,12 @@ impl<'a> SchemaLowerer<'a> {
                 let discriminator = flat.schema.schema_data.discriminator.as_ref();
                 let plan = discriminator.map(|d| tag_plan(d, &members, open));
                 let (kind, tagged) = self.lower_union(members, open, name, plan, depth);
+                if let TypeKind::Union(variants) = &kind {
+                    // A union with a variant of any JSON reads every value already.
+                    if !variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value)) {
+                        self.types[id.0].unknown = Some(naming::UNKNOWN_ALTERNATIVE.to_owned());
+                    }
+                }
                 match (discriminator, tagged) {
                     (Some(discriminator), Ok(())) => {
                         self.types[id.0].discriminator = Some(discriminator.property_name.clone());
@@ -729,6 +739,9 @@ impl<'a> SchemaLowerer<'a> {
         depth: usize,
     ) -> (TypeKind, Result<(), String>) {
         let mut hints = Namespace::new();
+        // Claimed first, so that the fallback variant has the same name in every union and an
+        // alternative named the same gets the suffix.
+        hints.reserve(naming::UNKNOWN_ALTERNATIVE);
         let mut variants: Vec<UnionVariant> = Vec::new();
         let (mut plan, tagged) = match plan {
             Some(Ok(plan)) => (Some(plan), Ok(())),
