@@ -368,7 +368,11 @@ impl SchemaLowerer<'_> {
                     }
                 }
             };
-            let body = self.lower_content(&response.content, &content_pointer, &hint).map(|b| b.ty);
+            // JSON where the response has it; else XML, which the client then reads first.
+            let bodies = self.lower_content_all(&response.content, &content_pointer, &hint);
+            let json = bodies.iter().find(|b| is_json(&b.media_type));
+            let xml_only = json.is_none() && bodies.iter().any(|b| is_xml(&b.media_type));
+            let body = json.or_else(|| bodies.iter().find(|b| is_xml(&b.media_type))).map(|b| b.ty.clone());
             if !response.links.is_empty() {
                 self.diags.warning(
                     pointer_join(&content_pointer, "links"),
@@ -379,6 +383,7 @@ impl SchemaLowerer<'_> {
                 status,
                 variant: variants.unique(status_variant(status)),
                 body,
+                xml_only,
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
@@ -408,6 +413,9 @@ impl SchemaLowerer<'_> {
                 }
                 SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, description, .. } => {
                     (SecurityKind::ApiKeyQuery(name.clone()), description)
+                }
+                SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, name, description, .. } => {
+                    (SecurityKind::ApiKeyCookie(name.clone()), description)
                 }
                 SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => {
                     // The client does not run the flow; it sends the token the caller got.
