@@ -77,7 +77,8 @@ pub struct Config {
     /// `redirect(reqwest::redirect::Policy::none())` too: one that follows redirects itself
     /// does so with its own rules before this runtime sees the response (reqwest's default
     /// follows 10 to any host, removes `Authorization` but keeps other credential headers,
-    /// and sends the body again on `307`/`308`).
+    /// and sends the body again on `307`/`308`). With such a client a failure to connect may
+    /// come after a redirect it followed, so it is not retried without an idempotency key.
     pub max_redirects: u32,
     /// The `User-Agent` header. `None` (the default) sends `<crate>/<version> apigen/<version>`,
     /// naming the generated crate; a request that sets its own (from a hook) keeps it.

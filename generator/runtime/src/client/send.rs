@@ -30,6 +30,9 @@ pub struct Transport {
     idempotency_key: Option<String>,
     hooks: Option<Arc<dyn Hooks>>,
     credentials: Option<Arc<dyn CredentialProvider>>,
+    /// Whether `http` is this runtime's own client, which follows no redirects: only then does
+    /// a failure to connect prove that nothing was sent.
+    own_http: bool,
 }
 
 impl fmt::Debug for Transport {
@@ -74,7 +77,7 @@ impl Transport {
             .referer(false)
             .build()
             .map_err(|e| Error::Request(format!("the HTTP client cannot be built: {e}")))?;
-        Self::with_http(config, product, http)
+        Ok(Self { own_http: true, ..Self::with_http(config, product, http)? })
     }
 
     /// A transport over the caller's `reqwest::Client` (see [`Config`] for what still applies).
@@ -85,7 +88,7 @@ impl Transport {
         };
         let user_agent =
             HeaderValue::from_str(&user_agent).map_err(|_| Error::Request("the User-Agent cannot be sent in a header".to_owned()))?;
-        Ok(Self { http, config, user_agent, idempotency_key: None, hooks: None, credentials: None })
+        Ok(Self { http, config, user_agent, idempotency_key: None, hooks: None, credentials: None, own_http: false })
     }
 
     /// A copy that sends `Idempotency-Key: <key>` with its requests, and may therefore send
@@ -309,9 +312,9 @@ impl Transport {
                 Ok(response) => response,
                 Err(error) => {
                     // Nothing left the process only if the first connection failed: after a
-                    // redirect, or where the caller's client followed one itself (its error
-                    // names another URL), the request has been seen.
-                    let sent = legs > 0 || !error.is_connect() || error.url() != Some(&url);
+                    // redirect the request has been seen. A caller's client may have followed
+                    // one itself before failing to connect, and its error would not say so.
+                    let sent = legs > 0 || !error.is_connect() || !self.own_http;
                     let kind = if error.is_timeout() {
                         TransportErrorKind::Timeout(self.config.timeout)
                     } else if error.is_connect() {
