@@ -186,6 +186,9 @@ pub struct ResponseCase {
     pub body: Option<TypeRef>,
     /// The response is documented only as XML: it is read as XML unless it says it is JSON.
     pub xml_only: bool,
+    /// The response may be bytes (`application/octet-stream`, an image): the operation gets
+    /// a method that streams the body instead of reading it whole.
+    pub binary: bool,
     pub doc: Doc,
 }
 

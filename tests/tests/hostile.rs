@@ -318,12 +318,12 @@ async fn a_failure_after_a_redirect_counts_as_sent() {
 const MIB: u64 = 1024 * 1024;
 
 /// An error for a body beyond the limit: its status and a header, from the response's head.
-fn assert_too_large(result: Result<impl std::fmt::Debug, Error>, status: u16) {
+fn assert_too_large(result: Result<impl std::fmt::Debug, Error>, status: u16, path: &str) {
     match result {
         Err(Error::TooLarge { status: got, headers, limit, url }) => {
             assert_eq!((got.as_u16(), limit), (status, MIB));
             assert_eq!(headers.get("x-marker").unwrap(), "kept");
-            assert!(url.ends_with("/things/1?api_key=%5Bredacted%5D"), "{url}");
+            assert!(url.ends_with(path), "{url}");
         }
         other => panic!("expected TooLarge, got {other:?}"),
     }
@@ -338,7 +338,7 @@ async fn bodies_beyond_the_limit_are_not_read() {
     })
     .await;
     let start = Instant::now();
-    assert_too_large(security_client(&declared.url(""), limited).get_thing("1").await, 200);
+    assert_too_large(security_client(&declared.url(""), limited).get_thing("1").await, 200, "/things/1?api_key=%5Bredacted%5D");
     assert!(start.elapsed() < Duration::from_millis(900), "{:?}", start.elapsed());
     // No length, delimited by the connection's end, without end; and chunked, without end.
     for (head, chunked) in [
@@ -346,12 +346,12 @@ async fn bodies_beyond_the_limit_are_not_read() {
         ("HTTP/1.1 200 OK\r\nx-marker: kept\r\ntransfer-encoding: chunked\r\n\r\n", true),
     ] {
         let endless = Host::start(move |_, _| Answer::Endless(head.to_owned(), chunked)).await;
-        assert_too_large(security_client(&endless.url(""), limited).get_thing("1").await, 200);
+        assert_too_large(security_client(&endless.url(""), limited).get_thing("1").await, 200, "/things/1?api_key=%5Bredacted%5D");
         assert_eq!(endless.seen().len(), 1);
     }
     // An undocumented status (the error path) is read within the limit too.
     let error = Host::start(|_, _| Answer::Endless("HTTP/1.1 500 Oops\r\nx-marker: kept\r\n\r\n".to_owned(), false)).await;
-    assert_too_large(security_client(&error.url(""), limited).get_thing("1").await, 500);
+    assert_too_large(security_client(&error.url(""), limited).get_thing("1").await, 500, "/things/1?api_key=%5Bredacted%5D");
     // The body of a 429 before a retry is not read at all; the retry gets its answer.
     let retried = Host::start(|n, _| match n {
         0 => Answer::Endless("HTTP/1.1 429 Slow Down\r\nretry-after: 0\r\n\r\n".to_owned(), false),
@@ -359,7 +359,7 @@ async fn bodies_beyond_the_limit_are_not_read() {
     })
     .await;
     let done = security_client(&retried.url(""), limited).get_thing("1").await.unwrap();
-    assert_eq!(done.status, 200);
+    assert_eq!(done.status, 200, "/things/1?api_key=%5Bredacted%5D");
     assert_eq!(retried.seen().len(), 2);
 }
 
@@ -425,7 +425,7 @@ async fn retry_after_as_seconds_and_as_a_date_within_the_deadline() {
     let date = http_date_in(2);
     let host = Host::start(move |n, _| if n == 0 { answer(503, &[("retry-after", &date)], "") } else { json_answer(200, json!({})) }).await;
     let start = Instant::now();
-    assert_eq!(security_client(&host.url(""), |_| {}).get_thing("1").await.unwrap().status, 200);
+    assert_eq!(security_client(&host.url(""), |_| {}).get_thing("1").await.unwrap().status, 200, "/things/1?api_key=%5Bredacted%5D");
     assert!(start.elapsed() >= Duration::from_millis(900), "{:?}", start.elapsed());
     assert_eq!(host.seen().len(), 2);
 
@@ -474,7 +474,7 @@ async fn a_timeout_while_the_body_arrives_says_timeout_and_keeps_what_arrived() 
         Err(Error::Transport(error)) => {
             assert_eq!(error.kind, TransportErrorKind::Timeout(Duration::from_millis(500)));
             let partial = error.partial.as_ref().expect("what arrived");
-            assert_eq!(partial.status, 200);
+            assert_eq!(partial.status, 200, "/things/1?api_key=%5Bredacted%5D");
             assert!((3..=10).contains(&partial.body.len()), "{} bytes", partial.body.len());
             let text = error.to_string();
             let expected = format!("timeout after 500ms while the body arrived from {} (status 200 OK, ", host.url("/things/1?api_key=%5Bredacted%5D"));
@@ -568,7 +568,7 @@ async fn hooks_providers_user_agent_and_a_callers_http_client() {
         .with_hooks(Tracing(responses.clone()))
         .with_credential_provider(Shared(tokens.clone()));
     let done = client.get_thing("1").await.unwrap();
-    assert_eq!(done.status, 200);
+    assert_eq!(done.status, 200, "/things/1?api_key=%5Bredacted%5D");
     let seen = host.seen();
     assert_eq!(seen.len(), 2, "one more request after the 401, with a fresh token");
     assert_eq!(seen.iter().map(|s| s.header("authorization").unwrap()).collect::<Vec<_>>(), ["Bearer stale", "Bearer fresh"]);
@@ -609,27 +609,42 @@ async fn into_result_makes_a_documented_error_status_an_error() {
     assert_eq!(error.to_string(), "status 404 Not Found");
     assert!(matches!(error.0.value, security::client::GetThingResponse::NotFound(ref p) if p.detail.as_deref() == Some("gone")));
     let ok = client.get_thing("1").await.unwrap().into_result().unwrap();
-    assert_eq!(ok.status, 200);
+    assert_eq!(ok.status, 200, "/things/1?api_key=%5Bredacted%5D");
 }
 
 #[tokio::test]
 async fn a_download_streams_to_the_callers_writer() {
     let size = 3 * MIB as usize;
     let host = Host::start(move |_, _| {
-        let mut bytes = format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {size}\r\n\r\n").into_bytes();
+        let mut bytes = format!("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\nx-marker: kept\r\ncontent-length: {size}\r\n\r\n").into_bytes();
         bytes.extend((0..size).map(|i| (i % 251) as u8));
         Answer::Bytes(bytes)
     })
     .await;
     // Beyond the body limit, which a download does not have.
-    let mut config = Config::new(host.url(""));
-    config.max_response_bytes = MIB;
-    let transport = Transport::new(config, "test/1").unwrap();
-    let download = transport.send_streaming(Request::new("download", Method::GET, "/file".to_owned())).await.unwrap();
-    assert_eq!(download.status, 200);
+    let client = security_client(&host.url(""), |c| c.max_response_bytes = MIB);
+    let download = client.get_file_download("a b").await.unwrap();
+    assert_eq!(download.status, 200, "/things/1?api_key=%5Bredacted%5D");
+    assert_eq!(download.headers.get("content-type").unwrap(), "application/octet-stream");
     let mut written = Vec::new();
     assert_eq!(download.write_to(&mut written).await.unwrap(), size as u64);
     assert_eq!(written.len(), size);
     assert!(written.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8));
-    assert_eq!(host.seen()[0].header("user-agent"), Some("test/1 apigen/0.1.0"));
+    // The plain method reads within the limit.
+    assert_too_large(client.get_file("a b").await, 200, "/files/a%20b");
+    let seen = host.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].target, "/files/a%20b");
+
+    // The runtime's transport underneath, as generated code calls it.
+    let transport = Transport::new(Config::new(host.url("")), "test/1").unwrap();
+    let mut download = transport.send_streaming(Request::new("getFile", Method::GET, "/files/x".to_owned())).await.unwrap();
+    let mut total = 0;
+    while let Some(chunk) = download.chunk().await.unwrap() {
+        total += chunk.len();
+    }
+    assert_eq!(total, size);
+    assert_eq!(host.seen()[2].header("user-agent"), Some("test/1 apigen/0.1.0"));
+    // The fixture's code is compiled into this crate, whose name and version it sends.
+    assert_eq!(seen[0].header("user-agent"), Some("apigen-tests/0.1.0 apigen/0.1.0"));
 }

@@ -414,6 +414,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 
 /// A leaf type read the way JSON Schema reads its values.
 pub trait Strict: Sized {
+    /// Reads a value, refusing what the lenient reading would coerce.
     fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
 }
 

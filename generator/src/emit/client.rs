@@ -60,13 +60,16 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     for op in &model.operations {
         // The plain method sends JSON, or no body, unless a form has taken its name.
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
-            methods.push(method(model, &mut checks, op, Sends::Json));
+            methods.push(method(model, &mut checks, op, Sends::Json, false));
+            if op.responses.iter().any(|r| r.binary) {
+                methods.push(method(model, &mut checks, op, Sends::Json, true));
+            }
         }
         if op.xml_body && op.json_body.as_ref().is_some_and(|b| matches!(xml_form(model, &b.ty), Some((_, false)))) {
-            methods.push(method(model, &mut checks, op, Sends::Xml));
+            methods.push(method(model, &mut checks, op, Sends::Xml, false));
         }
         for form in &op.form_bodies {
-            methods.push(method(model, &mut checks, op, Sends::Form(form)));
+            methods.push(method(model, &mut checks, op, Sends::Form(form), false));
         }
     }
     let statics = checks.statics();
@@ -272,9 +275,11 @@ enum Sends<'a> {
     Form(&'a FormBody),
 }
 
-/// One method of an operation: see [`Sends`].
-fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>) -> TokenStream {
+/// One method of an operation: see [`Sends`]. With `download`, `<name>_download`, which
+/// returns the response unread, for the caller to stream (large binary bodies).
+fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let name = match sends {
+        Sends::Json if download => format_ident!("{}_download", op.method_name),
         Sends::Json => ident(&op.method_name),
         Sends::Xml => format_ident!("{}_xml", op.method_name),
         Sends::Form(form) => ident(&form.method_name),
@@ -296,6 +301,11 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 }
             }
         ),
+    };
+    let line = if download {
+        format!("{line}\n\nThe body is not read: it streams from the `Download`, whatever the status, with no size limit.")
+    } else {
+        line
     };
     doc.description = Some(match doc.description.take() {
         Some(text) => format!("{text}\n\n{line}"),
@@ -435,7 +445,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let key = &scheme.key;
         setup.push(quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, self.#field.as_ref()); });
     }
-    if op.responses.iter().any(|r| r.body.is_some()) {
+    if op.responses.iter().any(|r| r.body.is_some()) && !download {
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
         setup.push(quote! { request.header("accept", #accept)?; });
     }
@@ -503,6 +513,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
     // As many arguments as the operation has required parameters: that is the API.
     let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    if download {
+        return quote! {
+            #doc
+            #allow
+            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+                #validate
+                let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
+                #( #setup )*
+                #send_body
+                self.transport.send_streaming(request).await
+            }
+        };
+    }
     quote! {
         #doc
         #allow

@@ -373,6 +373,7 @@ impl SchemaLowerer<'_> {
             let json = bodies.iter().find(|b| is_json(&b.media_type));
             let xml_only = json.is_none() && bodies.iter().any(|b| is_xml(&b.media_type));
             let body = json.or_else(|| bodies.iter().find(|b| is_xml(&b.media_type))).map(|b| b.ty.clone());
+            let binary = response.content.keys().any(|m| is_binary(m));
             if !response.links.is_empty() {
                 self.diags.warning(
                     pointer_join(&content_pointer, "links"),
@@ -384,6 +385,7 @@ impl SchemaLowerer<'_> {
                 variant: variants.unique(status_variant(status)),
                 body,
                 xml_only,
+                binary,
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
@@ -490,4 +492,11 @@ fn status_variant(status: Status) -> String {
         }
         .to_owned(),
     }
+}
+
+/// A media type whose body is bytes rather than a document (`application/octet-stream`, an
+/// image, a PDF): anything but JSON, XML, text and forms.
+fn is_binary(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
 }
