@@ -11,16 +11,17 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::error::{Error, TransportError, TransportErrorKind};
+use super::send::At;
 use super::{HeaderMap, Response, StatusCode};
 
 /// The whole body of `response`, at most `limit` bytes of it.
-pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, url: String, timeout: Duration) -> Result<Response, Error> {
+pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, at: At, timeout: Duration) -> Result<Response, Error> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let too_large = |url: String, headers: HeaderMap| Error::TooLarge { url, status, headers: Box::new(headers), limit };
+    let too_large = |at: At, headers: HeaderMap| Error::TooLarge { url: at.shown(), status, headers: Box::new(headers), limit };
     let declared = response.content_length();
     if declared.is_some_and(|length| length > limit) {
-        return Err(too_large(url, headers));
+        return Err(too_large(at, headers));
     }
     // usize holds the limit here: it holds the declared length, which is at most the limit.
     let mut body = Vec::with_capacity(declared.unwrap_or(0) as usize);
@@ -29,7 +30,7 @@ pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, ur
             Ok(Some(chunk)) => {
                 let needed = body.len() + chunk.len();
                 if needed as u64 > limit {
-                    return Err(too_large(url, headers));
+                    return Err(too_large(at, headers));
                 }
                 if needed > body.capacity() {
                     // Doubling, but never past the limit.
@@ -39,7 +40,7 @@ pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, ur
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(Response { status, headers, body }),
-            Err(error) => return Err(broken(url, error, Response { status, headers, body }, timeout)),
+            Err(error) => return Err(broken(at.shown(), error, Response { status, headers, body }, timeout)),
         }
     }
 }

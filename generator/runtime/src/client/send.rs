@@ -55,6 +55,32 @@ struct Call {
     headers: HeaderMap,
     body: Option<(Cow<'static, str>, Bytes)>,
     credentials: Vec<super::request::Credential>,
+    /// The names of the query pairs that are credentials, redacted in errors.
+    secret_query: Vec<&'static str>,
+}
+
+impl Call {
+    /// The URL with a pair for each query credential (whose value an error redacts anyway).
+    fn url_with_secrets(&self) -> Url {
+        let mut url = self.url.clone();
+        if !self.secret_query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.secret_query.iter().map(|name| (*name, "")));
+        }
+        url
+    }
+}
+
+/// Where a response came from: its URL, shown in errors with its query credentials redacted.
+/// Formatted only when an error needs it.
+pub(super) struct At {
+    url: Url,
+    secret_query: Vec<&'static str>,
+}
+
+impl At {
+    pub(super) fn shown(&self) -> String {
+        redirect::shown(&self.url, &self.secret_query)
+    }
 }
 
 /// A [`Call`] with its credentials in place.
@@ -118,32 +144,33 @@ impl Transport {
     /// [`Config::deadline`].
     pub async fn send(&self, request: Request) -> Result<Response, Error> {
         let limit = self.config.max_response_bytes;
-        self.within_deadline(request, |response, url| read_limited(response, limit, url, self.config.timeout)).await
+        self.within_deadline(request, |response, at| read_limited(response, limit, at, self.config.timeout)).await
     }
 
     /// Like [`Transport::send`], but the body is not read: the caller streams it from the
     /// [`Download`], with no size limit (the per-attempt timeout still covers it).
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let timeout = self.config.timeout;
-        self.within_deadline(request, |response, url| async move { Ok(Download::new(response, url, timeout)) }).await
+        self.within_deadline(request, |response, at| async move { Ok(Download::new(response, at.shown(), timeout)) }).await
     }
 
     async fn within_deadline<T, F, Fut>(&self, request: Request, finish: F) -> Result<T, Error>
     where
-        F: FnOnce(reqwest::Response, String) -> Fut,
+        F: FnOnce(reqwest::Response, At) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         let deadline = Instant::now() + self.config.deadline;
-        let mut call = self.prepare(request)?;
-        let mut last_url = redirect::shown(&call.url, &[]);
+        let call = self.prepare(request)?;
+        // The target of the redirect being followed, if one is.
+        let mut redirected = None;
         let run = async {
-            let (response, url) = self.run(&mut call, &mut last_url, deadline).await?;
-            finish(response, url).await
+            let (response, at) = self.run(&call, &mut redirected, deadline).await?;
+            finish(response, at).await
         };
         match tokio::time::timeout_at(deadline, run).await {
             Ok(result) => result,
             Err(_) => Err(Error::Transport(Box::new(TransportError {
-                url: last_url,
+                url: redirect::shown(&redirected.unwrap_or_else(|| call.url_with_secrets()), &call.secret_query),
                 kind: TransportErrorKind::Deadline(self.config.deadline),
                 partial: None,
                 source: None,
@@ -173,26 +200,43 @@ impl Transport {
                 .map_err(|_| Error::Request(format!("the content type `{}` cannot be sent in a header", content_type.escape_debug())))?;
             request.headers.insert(CONTENT_TYPE, value);
         }
-        Ok(Call { operation: request.operation, method: request.method, url, headers: request.headers, body, credentials: request.credentials })
+        let secret_query = request
+            .credentials
+            .iter()
+            .filter_map(|c| match c.placement {
+                Placement::Query(name) => Some(name),
+                _ => None,
+            })
+            .collect();
+        Ok(Call {
+            operation: request.operation,
+            method: request.method,
+            url,
+            headers: request.headers,
+            body,
+            credentials: request.credentials,
+            secret_query,
+        })
     }
 
     /// The attempts, and one more after a `401` to a provided credential, refreshed.
-    async fn run(&self, call: &mut Call, last_url: &mut String, deadline: Instant) -> Result<(reqwest::Response, String), Error> {
+    async fn run(&self, call: &Call, redirected: &mut Option<Url>, deadline: Instant) -> Result<(reqwest::Response, At), Error> {
         let mut refresh = false;
         loop {
             let sendable = self.with_credentials(call, refresh).await?;
-            let (response, url) = self.attempts(call, &sendable, last_url, deadline).await?;
+            let (response, url) = self.attempts(call, &sendable, redirected, deadline).await?;
             if response.status() == StatusCode::UNAUTHORIZED && sendable.provided && !refresh {
                 refresh = true;
                 continue;
             }
-            return Ok((response, redirect::shown(&url, &sendable.secret_query)));
+            return Ok((response, At { url, secret_query: sendable.secret_query }));
         }
     }
 
     /// Puts each credential where it goes: the fixed secret, else the provider's.
     async fn with_credentials(&self, call: &Call, refresh: bool) -> Result<Sendable, Error> {
-        let mut sendable = Sendable { url: call.url.clone(), headers: call.headers.clone(), secret_query: Vec::new(), provided: false };
+        let mut sendable =
+            Sendable { url: call.url.clone(), headers: call.headers.clone(), secret_query: call.secret_query.clone(), provided: false };
         let mut query = Vec::new();
         let mut cookies = Vec::new();
         for credential in &call.credentials {
@@ -223,7 +267,6 @@ impl Transport {
                 Placement::Header(name) => header(HeaderName::from_static(name), secret.expose().to_owned())?,
                 Placement::Query(name) => {
                     query.push((name, secret.expose().to_owned()));
-                    sendable.secret_query.push(name);
                     continue;
                 }
                 Placement::Cookie(name) => {
@@ -247,12 +290,18 @@ impl Transport {
     }
 
     /// Sends the request, and again where that is safe (see the module docs of `client`).
-    async fn attempts(&self, call: &Call, sendable: &Sendable, last_url: &mut String, deadline: Instant) -> Result<(reqwest::Response, Url), Error> {
+    async fn attempts(
+        &self,
+        call: &Call,
+        sendable: &Sendable,
+        redirected: &mut Option<Url>,
+        deadline: Instant,
+    ) -> Result<(reqwest::Response, Url), Error> {
         let idempotent = sendable.headers.contains_key("idempotency-key");
         let mut attempt = 0;
         loop {
             let retries_left = attempt < self.config.max_retries;
-            match self.exchange(call, sendable, last_url).await {
+            match self.exchange(call, sendable, redirected).await {
                 Err(Failure { error, sent }) => {
                     let wait = backoff(attempt);
                     let retry = matches!(error, Error::Transport(_)) && (!sent || idempotent);
@@ -289,12 +338,12 @@ impl Transport {
     }
 
     /// One attempt: the request, and the same-origin redirects this runtime follows.
-    async fn exchange(&self, call: &Call, sendable: &Sendable, last_url: &mut String) -> Result<(reqwest::Response, Url), Failure> {
+    async fn exchange(&self, call: &Call, sendable: &Sendable, redirected: &mut Option<Url>) -> Result<(reqwest::Response, Url), Failure> {
         let mut url = sendable.url.clone();
         let mut method = call.method.clone();
         let mut legs = 0;
+        *redirected = None;
         loop {
-            *last_url = redirect::shown(&url, &sendable.secret_query);
             let mut request = reqwest::Request::new(method.clone(), url.clone());
             *request.headers_mut() = sendable.headers.clone();
             *request.timeout_mut() = Some(self.config.timeout);
@@ -322,7 +371,8 @@ impl Transport {
                     } else {
                         TransportErrorKind::Broken
                     };
-                    let error = TransportError { url: last_url.clone(), kind, partial: None, source: Some(error.without_url()) };
+                    let url = redirect::shown(&url, &sendable.secret_query);
+                    let error = TransportError { url, kind, partial: None, source: Some(error.without_url()) };
                     return Err(Failure { error: Error::Transport(Box::new(error)), sent });
                 }
             };
@@ -342,6 +392,7 @@ impl Transport {
                         }
                     }
                     drop(response);
+                    *redirected = Some(next.clone());
                     url = next;
                     method = next_method;
                     legs += 1;
