@@ -148,12 +148,16 @@ impl Transport {
     }
 
     /// Like [`Transport::send`], but the body is not read: the caller streams it from the
-    /// [`Download`], with no size limit (the per-attempt timeout still covers it).
+    /// [`Download`], with no size limit. The per-attempt timeout still covers the download
+    /// (reqwest's timeout runs to the body's last byte): raise [`Config::timeout`] for large
+    /// ones.
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let timeout = self.config.timeout;
         self.within_deadline(request, |response, at| async move { Ok(Download::new(response, at.shown(), timeout)) }).await
     }
 
+    /// The call (attempts, redirects, waits), then `finish` on its response, all within the
+    /// deadline.
     async fn within_deadline<T, F, Fut>(&self, request: Request, finish: F) -> Result<T, Error>
     where
         F: FnOnce(reqwest::Response, At) -> Fut,
