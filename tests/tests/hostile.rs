@@ -648,3 +648,15 @@ async fn a_download_streams_to_the_callers_writer() {
     // The fixture's code is compiled into this crate, whose name and version it sends.
     assert_eq!(seen[0].header("user-agent"), Some("apigen-tests/0.1.0 apigen/0.1.0"));
 }
+
+#[test]
+fn a_base_url_that_is_not_one_is_refused_when_the_client_is_made() {
+    for base in ["127.0.0.1:8080", "mailto:a@b.c", "http://h/v2?key=1"] {
+        match security::client::Client::new(base) {
+            Err(Error::Request(message)) => {
+                assert_eq!(message, format!("the base URL `{base}` is not an absolute URL without query"))
+            }
+            other => panic!("{base}: expected a refusal, got {other:?}"),
+        }
+    }
+}
