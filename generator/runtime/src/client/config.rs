@@ -68,8 +68,8 @@ pub struct Config {
     /// The largest response body that is read, in bytes (default 32 MiB). A larger one is
     /// [`Error::TooLarge`](super::Error::TooLarge), found out as soon as the `Content-Length`
     /// says so or, where it is absent or wrong, as soon as that many bytes have arrived; so
-    /// reading takes at most about this much memory. Large downloads go through a method that
-    /// streams instead (`Transport::send_streaming`).
+    /// reading takes at most about this much memory. Large downloads go through an
+    /// operation's `<name>_download` method, which streams instead.
     pub max_response_bytes: u64,
     /// How many same-origin redirects are followed (default 5; see the module docs for
     /// which). The runtime follows them itself: the `reqwest::Client` it builds follows none.

@@ -27,8 +27,8 @@
 //!   the deadline is not begun.
 //! - **Memory.** A body is read up to [`Config::max_response_bytes`] and no further, also on
 //!   error paths; the body of a response that is retried is not read at all. An error holds
-//!   the one copy of the response there is. `Transport::send_streaming` hands a large body to
-//!   the caller piece by piece ([`Download`]).
+//!   the one copy of the response there is. An operation's `<name>_download` method hands a
+//!   large body to the caller piece by piece ([`Download`]).
 //! - **Errors** name the URL that failed (credentials in its query redacted), say what failed
 //!   (connect, timeout, deadline, a broken response) and keep what arrived.
 
