@@ -205,8 +205,13 @@ pub struct ResponseCase {
     pub status: Status,
     /// The variant of the operation's response enum (`Created`, `TooManyRequests`).
     pub variant: String,
-    /// The JSON body's type, if the response documents one.
+    /// The JSON body's type, if the response documents one; else the XML body's.
     pub body: Option<TypeRef>,
+    /// The response is documented only as XML: it is read as XML unless it says it is JSON.
+    pub xml_only: bool,
+    /// The response may be bytes (`application/octet-stream`, an image): the operation gets
+    /// a method that streams the body instead of reading it whole.
+    pub binary: bool,
     pub doc: Doc,
 }
 
@@ -239,6 +244,8 @@ pub enum SecurityKind {
     ApiKeyHeader(String),
     /// An API key in the query.
     ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
 }
 
 #[derive(Debug, Clone)]

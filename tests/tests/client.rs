@@ -231,6 +231,8 @@ async fn jtl_headers_query_and_every_documented_status() {
             ("x-appid", "MyApp/1.0.0"),
             ("x-appversion", "1.0.0"),
             ("x-tenant-id", "123e4567-e89b-12d3-a456-426614174000"),
+            // The generated crate and apigen, by default.
+            ("user-agent", "jtl/1.0.0 apigen/0.1.0"),
             ("authorization", "Bearer tok"),
         ]
     );

@@ -206,7 +206,7 @@ async fn reconnection_stops_after_max_retries_failures_in_a_row() {
     assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
     assert_eq!(items.len(), 1, "{items:?}");
     let Err((1, 1, text)) = &items[0] else { panic!("{items:?} after {} requests", server.requests().len()) };
-    assert!(text.starts_with("event 1 (line 1): no response: "), "{text}");
+    assert!(text.starts_with("event 1 (line 1): a broken response from /ticks: "), "{text}");
     // The first connection and `Config::max_retries` (2) more.
     assert_eq!(server.requests().len(), 3);
 }
@@ -230,7 +230,7 @@ async fn a_post_is_never_resent_and_json_lines_are_read_line_by_line() {
     );
     assert_eq!(items[3], chunk("!"));
     let Err((5, 6, text)) = &items[4] else { panic!("{items:?}") };
-    assert!(text.starts_with("event 5 (line 6): no response: "), "{text}");
+    assert!(text.starts_with("event 5 (line 6): a broken response from /completions: "), "{text}");
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "a POST is not sent again");
     assert_eq!(requests[0].method, "POST");

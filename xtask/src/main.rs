@@ -47,6 +47,7 @@ tasks:
                     check JSON Lines payloads with the generated validators
   bench-validation  validation throughput against jsonschema (release build)
   bench-client      requests per second: generated client against hand-written reqwest (release)
+  peak-memory       peak memory of a client sent 500 MB beyond its body limit, alone (release)
   differential [--per-api N] [--seed S] [--api NAME]
                     generated validators against jsonschema on generated payloads (release)
   conformance [--file NAME]
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),
+        ["peak-memory"] => peak_memory(),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),
         // Internal: one spec's generation, in its own process (see corpus.rs).
@@ -81,6 +83,23 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The ignored test that measures a client's peak memory against an endless body, run alone
+/// in its own process (a test beside others would count their memory too).
+fn peak_memory() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let test = "peak_memory_stays_within_the_limit";
+    let status = std::process::Command::new(cargo)
+        .current_dir(codegen::root())
+        .args(["test", "--release", "-p", "apigen-tests", "--test", "hostile", "--", "--ignored", "--exact", test, "--nocapture"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{test} failed ({status})"))
     }
 }
 

@@ -5,6 +5,11 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// This crate as the first word of the default `User-Agent`.
+const PRODUCT: &str = ::std::concat!(
+    ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+);
+
 /// The first server the spec names, with its variables' defaults.
 pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
 
@@ -22,24 +27,67 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client of the server at `base_url`, with the default configuration: a 30 s
-    /// timeout, requests validated before sending, and up to 2 retries where they are
-    /// safe.
+    /// A client of the server at `base_url`, with the default configuration (see
+    /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
+    /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
         base_url: impl ::std::convert::Into<::std::string::String>,
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
+    /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
         ::std::result::Result::Ok(Self {
-            transport: ::apigen_runtime::client::Transport::new(config)?,
+            transport,
             bearer_auth: ::std::option::Option::None,
         })
     }
+    /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
+    /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
+    /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
+    /// before this client sees them (see `Config::max_redirects`).
+    pub fn with_http(
+        config: ::apigen_runtime::client::Config,
+        http: ::apigen_runtime::client::reqwest::Client,
+    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        let transport = ::apigen_runtime::client::Transport::with_http(
+            config,
+            PRODUCT,
+            http,
+        )?;
+        ::std::result::Result::Ok(Self {
+            transport,
+            bearer_auth: ::std::option::Option::None,
+        })
+    }
+    /// The configuration.
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
+    }
+    /// A copy of the client that calls `hooks` before sending each request and after
+    /// receiving each response (for tracing, extra headers, request signing), given the
+    /// operation's id.
+    pub fn with_hooks(
+        mut self,
+        hooks: impl ::apigen_runtime::client::Hooks + 'static,
+    ) -> Self {
+        self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
+        self
+    }
+    /// A copy of the client that asks `provider` for every credential it was not given
+    /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
+    /// once more.
+    pub fn with_credential_provider(
+        mut self,
+        provider: impl ::apigen_runtime::client::CredentialProvider + 'static,
+    ) -> Self {
+        self.transport = self
+            .transport
+            .with_credential_provider(::std::sync::Arc::new(provider));
+        self
     }
     /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
     /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
@@ -99,6 +147,7 @@ impl Client {
             context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
         }
         let mut request = ::apigen_runtime::client::Request::new(
+            "CustomerHeader_CreateCustomerAsync",
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/customers"),
         );
@@ -118,43 +167,50 @@ impl Client {
             request.header("x-sessionid", &value.to_string())?;
         }
         request.header("x-tenant-id", &x_tenant_id.to_string())?;
-        if let ::std::option::Option::Some(secret) = &self.bearer_auth {
-            request
-                .secret_header(
-                    "authorization",
-                    &::std::format!("Bearer {}", secret.expose()),
-                )?;
-        }
+        request
+            .credential(
+                "bearerAuth",
+                ::apigen_runtime::client::Placement::Bearer,
+                self.bearer_auth.as_ref(),
+            );
         request.header("accept", "application/json")?;
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             201 => {
-                let value = CustomerHeaderCreateCustomerAsyncResponse::Created(
-                    ::std::boxed::Box::new(::apigen_runtime::client::json(&response)?),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CustomerHeaderCreateCustomerAsyncResponse::Created(
+                            ::std::boxed::Box::new(
+                                ::apigen_runtime::client::json(response)?,
+                            ),
+                        ),
+                    ))
             }
             400 => {
-                let value = CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                    ::std::boxed::Box::new(::apigen_runtime::client::json(&response)?),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
+                            ::std::boxed::Box::new(
+                                ::apigen_runtime::client::json(response)?,
+                            ),
+                        ),
+                    ))
             }
             401 => {
-                let value = CustomerHeaderCreateCustomerAsyncResponse::Unauthorized;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
+                    ),
                 )
             }
             402 => {
-                let value = CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
+                    ),
                 )
             }
             _ => {

@@ -5,6 +5,11 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// This crate as the first word of the default `User-Agent`.
+const PRODUCT: &str = ::std::concat!(
+    ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
+);
+
 /// The first server the spec names, with its variables' defaults.
 pub const DEFAULT_BASE_URL: &str = "https://simplepin.example";
 
@@ -18,23 +23,61 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client of the server at `base_url`, with the default configuration: a 30 s
-    /// timeout, requests validated before sending, and up to 2 retries where they are
-    /// safe.
+    /// A client of the server at `base_url`, with the default configuration (see
+    /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
+    /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
         base_url: impl ::std::convert::Into<::std::string::String>,
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
+    /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
-        ::std::result::Result::Ok(Self {
-            transport: ::apigen_runtime::client::Transport::new(config)?,
-        })
+        let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+        ::std::result::Result::Ok(Self { transport })
     }
+    /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
+    /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
+    /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
+    /// before this client sees them (see `Config::max_redirects`).
+    pub fn with_http(
+        config: ::apigen_runtime::client::Config,
+        http: ::apigen_runtime::client::reqwest::Client,
+    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        let transport = ::apigen_runtime::client::Transport::with_http(
+            config,
+            PRODUCT,
+            http,
+        )?;
+        ::std::result::Result::Ok(Self { transport })
+    }
+    /// The configuration.
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
+    }
+    /// A copy of the client that calls `hooks` before sending each request and after
+    /// receiving each response (for tracing, extra headers, request signing), given the
+    /// operation's id.
+    pub fn with_hooks(
+        mut self,
+        hooks: impl ::apigen_runtime::client::Hooks + 'static,
+    ) -> Self {
+        self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
+        self
+    }
+    /// A copy of the client that asks `provider` for every credential it was not given
+    /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
+    /// once more.
+    pub fn with_credential_provider(
+        mut self,
+        provider: impl ::apigen_runtime::client::CredentialProvider + 'static,
+    ) -> Self {
+        self.transport = self
+            .transport
+            .with_credential_provider(::std::sync::Arc::new(provider));
+        self
     }
     /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
     /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
@@ -76,6 +119,7 @@ impl Client {
             context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
         }
         let mut request = ::apigen_runtime::client::Request::new(
+            "createCustomer",
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/v2/customer/add"),
         );
@@ -87,55 +131,61 @@ impl Client {
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => {
-                let value = CreateCustomerResponse::Ok(
-                    ::std::boxed::Box::new(
-                        if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(
-                                &response,
-                                CcProfileV2Model::from_xml,
-                            )?
-                        } else {
-                            ::apigen_runtime::client::json(&response)?
-                        },
-                    ),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CreateCustomerResponse::Ok(
+                            ::std::boxed::Box::new(
+                                if ::apigen_runtime::client::is_xml(response) {
+                                    ::apigen_runtime::client::xml(
+                                        response,
+                                        CcProfileV2Model::from_xml,
+                                    )?
+                                } else {
+                                    ::apigen_runtime::client::json(response)?
+                                },
+                            ),
+                        ),
+                    ))
             }
             201 => {
-                let value = CreateCustomerResponse::Created(
-                    ::std::boxed::Box::new(
-                        if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(
-                                &response,
-                                CcProfileV2Model::from_xml,
-                            )?
-                        } else {
-                            ::apigen_runtime::client::json(&response)?
-                        },
-                    ),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CreateCustomerResponse::Created(
+                            ::std::boxed::Box::new(
+                                if ::apigen_runtime::client::is_xml(response) {
+                                    ::apigen_runtime::client::xml(
+                                        response,
+                                        CcProfileV2Model::from_xml,
+                                    )?
+                                } else {
+                                    ::apigen_runtime::client::json(response)?
+                                },
+                            ),
+                        ),
+                    ))
             }
             401 => {
-                let value = CreateCustomerResponse::Unauthorized;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::Unauthorized,
+                    ),
                 )
             }
             403 => {
-                let value = CreateCustomerResponse::Forbidden;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::Forbidden,
+                    ),
                 )
             }
             404 => {
-                let value = CreateCustomerResponse::NotFound;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::NotFound,
+                    ),
                 )
             }
             _ => {
@@ -174,6 +224,7 @@ impl Client {
             context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
         }
         let mut request = ::apigen_runtime::client::Request::new(
+            "createCustomer",
             ::apigen_runtime::client::Method::POST,
             ::std::string::String::from("/v2/customer/add"),
         );
@@ -185,55 +236,61 @@ impl Client {
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => {
-                let value = CreateCustomerResponse::Ok(
-                    ::std::boxed::Box::new(
-                        if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(
-                                &response,
-                                CcProfileV2Model::from_xml,
-                            )?
-                        } else {
-                            ::apigen_runtime::client::json(&response)?
-                        },
-                    ),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CreateCustomerResponse::Ok(
+                            ::std::boxed::Box::new(
+                                if ::apigen_runtime::client::is_xml(response) {
+                                    ::apigen_runtime::client::xml(
+                                        response,
+                                        CcProfileV2Model::from_xml,
+                                    )?
+                                } else {
+                                    ::apigen_runtime::client::json(response)?
+                                },
+                            ),
+                        ),
+                    ))
             }
             201 => {
-                let value = CreateCustomerResponse::Created(
-                    ::std::boxed::Box::new(
-                        if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(
-                                &response,
-                                CcProfileV2Model::from_xml,
-                            )?
-                        } else {
-                            ::apigen_runtime::client::json(&response)?
-                        },
-                    ),
-                );
-                ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
-                )
+                response
+                    .decode(|response| ::std::result::Result::Ok(
+                        CreateCustomerResponse::Created(
+                            ::std::boxed::Box::new(
+                                if ::apigen_runtime::client::is_xml(response) {
+                                    ::apigen_runtime::client::xml(
+                                        response,
+                                        CcProfileV2Model::from_xml,
+                                    )?
+                                } else {
+                                    ::apigen_runtime::client::json(response)?
+                                },
+                            ),
+                        ),
+                    ))
             }
             401 => {
-                let value = CreateCustomerResponse::Unauthorized;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::Unauthorized,
+                    ),
                 )
             }
             403 => {
-                let value = CreateCustomerResponse::Forbidden;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::Forbidden,
+                    ),
                 )
             }
             404 => {
-                let value = CreateCustomerResponse::NotFound;
                 ::std::result::Result::Ok(
-                    ::apigen_runtime::client::Responded::new(response, value),
+                    ::apigen_runtime::client::Responded::new(
+                        response,
+                        CreateCustomerResponse::NotFound,
+                    ),
                 )
             }
             _ => {

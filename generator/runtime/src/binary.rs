@@ -38,6 +38,7 @@ impl Binary {
         Ok(Self { bytes, file_name, content_type: None })
     }
 
+    /// The same bytes, with a file name (sent in a multipart part's `Content-Disposition`).
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
         self.file_name = Some(file_name.into());
         self
@@ -49,26 +50,32 @@ impl Binary {
         self
     }
 
+    /// The bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
 
+    /// The bytes, taken out.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
 
+    /// The file name, if one was given.
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_deref()
     }
 
+    /// The content type, if one was given.
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
     }
 
+    /// How many bytes there are.
     pub fn len(&self) -> usize {
         self.bytes.len()
     }
 
+    /// Whether there are no bytes.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
     }

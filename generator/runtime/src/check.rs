@@ -18,7 +18,9 @@ use crate::{Context, Validate};
 /// A number as JSON Schema compares it: integers exactly, anything else as a float.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Num {
+    /// An integer, exactly.
     Int(i128),
+    /// Any other number.
     Float(f64),
 }
 
@@ -88,6 +90,7 @@ fn limit_json(limit: Num) -> Value {
     }
 }
 
+/// `minLength`: at least `limit` characters (Unicode scalar values, as JSON Schema counts them).
 pub fn min_length(cx: &mut Context, s: &str, limit: u64) {
     // A UTF-8 character is at most four bytes: enough bytes settle it without counting.
     if (s.len() as u64) >= limit.saturating_mul(4) {
@@ -99,6 +102,7 @@ pub fn min_length(cx: &mut Context, s: &str, limit: u64) {
     }
 }
 
+/// `maxLength`: at most `limit` characters.
 pub fn max_length(cx: &mut Context, s: &str, limit: u64) {
     // Counting stops early: the byte length bounds the character count from above.
     if (s.len() as u64) <= limit {
@@ -121,14 +125,18 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern from its ECMA-262 source; compiled on first use.
     pub const fn new(source: &'static str) -> Self {
         Self { source, compiled: OnceLock::new() }
     }
 
+    /// The pattern's source, as the spec wrote it.
     pub fn source(&self) -> &'static str {
         self.source
     }
 
+    /// Whether `s` matches (anywhere, as JSON Schema's `pattern` does); `Err` with the reason
+    /// if the pattern does not compile.
     pub fn is_match(&self, s: &str) -> Result<bool, &str> {
         match self.compiled.get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string())) {
             Ok(regex) => Ok(regex.is_match(s)),
@@ -137,6 +145,7 @@ impl Pattern {
     }
 }
 
+/// `pattern`: `s` matches the regular expression.
 pub fn pattern(cx: &mut Context, s: &str, pattern: &Pattern) {
     match pattern.is_match(s) {
         Ok(true) => {}
@@ -153,12 +162,14 @@ pub fn pattern(cx: &mut Context, s: &str, pattern: &Pattern) {
     }
 }
 
+/// `format`: `s` is a valid value of the format.
 pub fn format(cx: &mut Context, s: &str, format: Format) {
     if !format.is_valid(s) {
         cx.error("format", Some(format.name().into()), format!("is not a valid {}", format.name()));
     }
 }
 
+/// `minimum` (or `exclusiveMinimum` where `exclusive`).
 pub fn minimum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: bool) {
     let value = value.into();
     let ok = match value.cmp(limit) {
@@ -172,6 +183,7 @@ pub fn minimum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: b
     }
 }
 
+/// `maximum` (or `exclusiveMaximum` where `exclusive`).
 pub fn maximum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: bool) {
     let value = value.into();
     let ok = match value.cmp(limit) {
@@ -185,6 +197,7 @@ pub fn maximum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: b
     }
 }
 
+/// `multipleOf`: `value` is a whole multiple of `divisor`.
 pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
     let value = value.into();
     let ok = match (value, divisor) {
@@ -207,24 +220,28 @@ pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
     }
 }
 
+/// `minItems`.
 pub fn min_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) < limit {
         cx.error("minItems", Some(limit.into()), format!("must have at least {limit} items, has {len}"));
     }
 }
 
+/// `maxItems`.
 pub fn max_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) > limit {
         cx.error("maxItems", Some(limit.into()), format!("must have at most {limit} items, has {len}"));
     }
 }
 
+/// `minProperties`.
 pub fn min_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) < limit {
         cx.error("minProperties", Some(limit.into()), format!("must have at least {limit} properties, has {count}"));
     }
 }
 
+/// `maxProperties`.
 pub fn max_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) > limit {
         cx.error("maxProperties", Some(limit.into()), format!("must have at most {limit} properties, has {count}"));
@@ -237,6 +254,7 @@ pub fn unique_items<T: Serialize>(cx: &mut Context, items: &[T]) {
     unique_values(cx, &values);
 }
 
+/// `uniqueItems`: no two values are equal.
 pub fn unique_values(cx: &mut Context, values: &[Value]) {
     for (i, a) in values.iter().enumerate() {
         if let Some(j) = values[..i].iter().position(|b| json_equal(a, b)) {
@@ -246,6 +264,7 @@ pub fn unique_values(cx: &mut Context, values: &[Value]) {
     }
 }
 
+/// `required`: the property `name` is missing (called only when it is).
 pub fn required(cx: &mut Context, name: &str) {
     cx.error("required", Some(name.into()), format!("required property `{name}` is missing"));
 }
@@ -316,6 +335,7 @@ pub fn has_type(value: &Value, expected: &str) -> bool {
     }
 }
 
+/// `type`: `value` is of the JSON type `expected`.
 pub fn json_type(cx: &mut Context, value: &Value, expected: &'static str) {
     if !has_type(value, expected) {
         cx.error("type", Some(expected.into()), format!("must be of type {expected}"));
@@ -328,18 +348,21 @@ pub fn wrong_type(cx: &mut Context, expected: &'static str) {
     cx.error("type", Some(expected.into()), format!("must be of type {expected}"));
 }
 
+/// `anyOf`: at least one alternative matched.
 pub fn any_of(cx: &mut Context, matched: bool) {
     if !matched {
         cx.error("anyOf", None, "must match at least one of the alternatives".to_owned());
     }
 }
 
+/// `oneOf`: exactly one alternative matched (`matches` is how many did).
 pub fn one_of(cx: &mut Context, matches: usize) {
     if matches != 1 {
         cx.error("oneOf", None, format!("must match exactly one of the alternatives, matches {matches}"));
     }
 }
 
+/// `not`: the schema must not match.
 pub fn not(cx: &mut Context, matched: bool) {
     if matched {
         cx.error("not", None, "must not match the subschema".to_owned());

@@ -588,6 +588,7 @@ pub fn untagged<'de, D: Deserializer<'de>, T>(
 
 /// A leaf type read the way JSON Schema reads its values.
 pub trait Strict: Sized {
+    /// Reads a value, refusing what the lenient reading would coerce.
     fn deserialize_strict<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
 }
 

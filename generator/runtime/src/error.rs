@@ -16,6 +16,7 @@ pub struct ValidationError {
     /// The keyword's value in the schema (`50`, `"email"`, the missing property's name), when
     /// it has one.
     pub limit: Option<Value>,
+    /// What is wrong, in words.
     pub message: String,
 }
 
@@ -33,10 +34,12 @@ pub struct ValidationErrors {
 }
 
 impl ValidationErrors {
+    /// Each violation, in the order found.
     pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
         self.errors.iter()
     }
 
+    /// How many violations there are.
     pub fn len(&self) -> usize {
         self.errors.len()
     }
@@ -46,6 +49,7 @@ impl ValidationErrors {
         self.errors.is_empty()
     }
 
+    /// The violations, taken out.
     pub fn into_vec(self) -> Vec<ValidationError> {
         self.errors
     }
@@ -106,6 +110,7 @@ enum Segment {
 }
 
 impl Context {
+    /// A context at the root of the value (pointer `""`).
     pub fn new() -> Self {
         Self::default()
     }
@@ -169,6 +174,7 @@ impl Context {
         matched
     }
 
+    /// Whether no violation has been reported.
     pub fn is_clean(&self) -> bool {
         self.errors.is_empty()
     }

@@ -7,18 +7,28 @@ use std::str::FromStr;
 /// A checked format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// `date`: `2024-02-29` (RFC 3339 full-date).
     Date,
+    /// `date-time`: RFC 3339, with an offset.
     DateTime,
+    /// `time`: RFC 3339 full-time.
     Time,
+    /// `email`.
     Email,
+    /// `hostname` (RFC 1123).
     Hostname,
+    /// `ipv4`.
     Ipv4,
+    /// `ipv6`.
     Ipv6,
+    /// `uri`: an absolute URI (RFC 3986).
     Uri,
+    /// `uuid`.
     Uuid,
 }
 
 impl Format {
+    /// The format of that name, if it is one of these.
     pub fn from_name(name: &str) -> Option<Format> {
         Some(match name {
             "date" => Format::Date,
@@ -34,6 +44,7 @@ impl Format {
         })
     }
 
+    /// The format's name, as specs write it.
     pub fn name(self) -> &'static str {
         match self {
             Format::Date => "date",
@@ -48,6 +59,7 @@ impl Format {
         }
     }
 
+    /// Whether `s` is a valid value of the format.
     pub fn is_valid(self, s: &str) -> bool {
         match self {
             Format::Date => is_date(s),

@@ -10,6 +10,8 @@
 //!
 //! With the `xml` feature, [`xml`] reads and writes the XML form of generated types.
 
+#![warn(missing_docs)]
+
 pub mod binary;
 pub mod check;
 #[cfg(feature = "client")]
@@ -43,6 +45,7 @@ pub struct Redacted {
 }
 
 impl Redacted {
+    /// How `value` is shown.
     pub fn of<T: RedactedValue + ?Sized>(value: &T) -> Self {
         Self { present: value.presence() }
     }
@@ -60,6 +63,7 @@ impl std::fmt::Debug for Redacted {
 
 /// Whether a possibly optional value is there (`None` for a value that always is).
 pub trait RedactedValue {
+    /// `Some(present)` for an optional value, `None` for one that is always there.
     fn presence(&self) -> Option<bool>;
 }
 

@@ -36,7 +36,7 @@ use std::time::Duration;
 pub use futures_core::Stream;
 use futures_util::StreamExt;
 
-use crate::client::{Error, Request, Response, Transport};
+use crate::client::{Error, Request, Response, Transport, TransportError, TransportErrorKind};
 use crate::ValidationErrors;
 
 /// The default of [`EventStream::max_event_bytes`]: 1 MiB.
@@ -156,15 +156,20 @@ pub struct StreamError {
     pub event: u64,
     /// The line of the response (of the connection it came in) where that event began, from 1.
     pub line: u64,
+    /// What went wrong.
     pub kind: StreamErrorKind,
 }
 
+/// What went wrong with an item of an [`EventStream`].
 #[derive(Debug)]
 pub enum StreamErrorKind {
     /// The event's data is not what the spec documents; the stream goes on.
     Decode(ValidationErrors),
     /// One event is longer than [`EventStream::max_event_bytes`]; the stream ends.
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The bound, in bytes.
+        limit: usize,
+    },
     /// The server did not answer with a success status: everything it sent (the body up to
     /// the event size bound); the stream ends.
     Status(Box<Response>),
@@ -360,10 +365,6 @@ impl Parser {
     }
 }
 
-/// Long enough for any stream: reqwest's timeout covers the whole body, and a stream's body
-/// may last for hours. Connecting and each read have bounds of their own (`Config::timeout`).
-const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-
 /// The state of one stream: the connection, what was parsed and not yet handed out, and what
 /// a reconnection needs.
 struct Reader<D> {
@@ -456,7 +457,16 @@ impl<D> Reader<D> {
                     self.response = None;
                     self.done = true;
                 }
-                Ok(Err(error)) => self.failed(StreamErrorKind::Transport(Error::Transport(self.hide_url(error)))).await,
+                Ok(Err(error)) => {
+                    // The response's URL may hold a query credential: the error names the path.
+                    let error = TransportError {
+                        url: self.request.path.clone(),
+                        kind: TransportErrorKind::Broken,
+                        partial: None,
+                        source: Some(error.without_url()),
+                    };
+                    self.failed(StreamErrorKind::Transport(Error::Transport(Box::new(error)))).await
+                }
                 Err(_) => self.failed(StreamErrorKind::Idle(idle)).await,
             }
         }
@@ -476,46 +486,22 @@ impl<D> Reader<D> {
         tokio::time::sleep(wait).await;
     }
 
-    fn hide_url(&self, error: reqwest::Error) -> reqwest::Error {
-        // Errors name the URL, which then holds a credential.
-        if self.request.secret_query.is_empty() {
-            error
-        } else {
-            error.without_url()
-        }
-    }
-
-    /// Sends the request (with `Last-Event-ID` when reconnecting after ids), and waits for
-    /// the response's head, within `Config::timeout`.
+    /// Sends the request (with `Last-Event-ID` when reconnecting after ids) through the
+    /// client's transport, so that it carries the client's credentials, `User-Agent` and
+    /// hooks and follows only the redirects the client follows, and waits for the response's
+    /// head within `Config::timeout`.
     async fn connect(&mut self) -> Result<reqwest::Response, StreamErrorKind> {
         let config = self.transport.config();
-        let request = &self.request;
-        let url = format!("{}{}", config.base_url, request.path);
-        let mut builder = self
-            .transport
-            .http()
-            .request(request.method.clone(), &url)
-            .headers(request.headers.clone())
-            .header(reqwest::header::ACCEPT, self.parser.framing.accept())
-            .timeout(NO_TOTAL_TIMEOUT);
-        if !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
-        if !request.secret_query.is_empty() {
-            let pairs: Vec<(&str, &str)> = request.secret_query.iter().map(|(name, secret)| (*name, secret.expose())).collect();
-            builder = builder.query(&pairs);
-        }
-        if let Some((content_type, body)) = &request.body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
-        }
+        let mut request = self.request.clone();
+        request.header("accept", self.parser.framing.accept()).map_err(StreamErrorKind::Transport)?;
         if self.failures > 0 {
             if let Some(id) = &self.parser.last_id {
-                builder = builder.header("last-event-id", id);
+                request.header("last-event-id", id).map_err(StreamErrorKind::Transport)?;
             }
         }
-        let response = match tokio::time::timeout(config.timeout, builder.send()).await {
+        let response = match tokio::time::timeout(config.timeout, self.transport.open(request)).await {
             Ok(Ok(response)) => response,
-            Ok(Err(error)) => return Err(StreamErrorKind::Transport(Error::Transport(self.hide_url(error)))),
+            Ok(Err(error)) => return Err(StreamErrorKind::Transport(error)),
             Err(_) => return Err(StreamErrorKind::Idle(config.timeout)),
         };
         if response.status().is_success() {

@@ -136,8 +136,11 @@ impl std::error::Error for XmlError {}
 /// a namespace and the prefix to write it with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct XmlName<'n> {
+    /// The name without its prefix.
     pub local: &'n str,
+    /// The namespace the name is in, if any.
     pub namespace: Option<&'n str>,
+    /// The prefix the document used, if any.
     pub prefix: Option<&'n str>,
 }
 
@@ -208,10 +211,12 @@ impl<'a> Element<'a> {
         self.namespace.as_deref()
     }
 
+    /// The element's attributes, in document order.
     pub fn attributes(&self) -> &[Attribute<'a>] {
         &self.attributes
     }
 
+    /// The element's child elements, in document order.
     pub fn children(&self) -> &[Element<'a>] {
         &self.children
     }
@@ -254,18 +259,22 @@ impl<'a> Element<'a> {
 }
 
 impl Attribute<'_> {
+    /// The name as written, prefix included.
     pub fn qualified_name(&self) -> &str {
         &self.qname
     }
 
+    /// The name without its prefix.
     pub fn local_name(&self) -> &str {
         local_part(&self.qname)
     }
 
+    /// The namespace, if any.
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_deref()
     }
 
+    /// The value, with references resolved.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -581,6 +590,7 @@ pub trait XmlText: Sized {
     /// Parses the text; the error says what was expected (`expected a 64-bit integer`).
     fn from_xml_text(text: &str) -> Result<Self, String>;
 
+    /// The value as XML text (not yet escaped).
     fn to_xml_text(&self) -> Cow<'_, str>;
 }
 
@@ -1118,6 +1128,7 @@ impl Default for XmlWriter {
 }
 
 impl XmlWriter {
+    /// An empty document.
     pub fn new() -> Self {
         Self { writer: quick_xml::Writer::new(Vec::new()), pending: None, open: Vec::new() }
     }

@@ -12,8 +12,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, StreamResponse, Struct,
-    Style, TypeKind, TypeRef,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, ResponseCase, Rules, SecurityKind, Status,
+    StreamResponse, Struct, Style, TypeKind, TypeRef,
 };
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
@@ -22,10 +22,14 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         let doc = doc_attrs(&scheme.doc);
         quote! { #doc #field: ::std::option::Option<::apigen_runtime::client::Secret>, }
     });
-    let unset = model.security_schemes.iter().map(|scheme| {
-        let field = ident(&scheme.rust_name);
-        quote! { #field: ::std::option::Option::None, }
-    });
+    let unset: Vec<TokenStream> = model
+        .security_schemes
+        .iter()
+        .map(|scheme| {
+            let field = ident(&scheme.rust_name);
+            quote! { #field: ::std::option::Option::None, }
+        })
+        .collect();
     let setters = model.security_schemes.iter().map(|scheme| {
         let field = ident(&scheme.rust_name);
         let setter = format_ident!("with_{}", scheme.rust_name);
@@ -34,6 +38,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             SecurityKind::Basic => "`user:password`, sent as `Authorization: Basic ...`".to_owned(),
             SecurityKind::ApiKeyHeader(name) => format!("an API key sent in the `{name}` header"),
             SecurityKind::ApiKeyQuery(name) => format!("an API key sent as the `{name}` query parameter"),
+            SecurityKind::ApiKeyCookie(name) => format!("an API key sent as the `{name}` cookie"),
         };
         let doc = format!(" Sets the credential of `{}`: {what}. It never appears in `Debug` output.", scheme.key);
         quote! {
@@ -55,17 +60,20 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     for op in &model.operations {
         // The plain method sends JSON, or no body, unless a form has taken its name.
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
-            methods.push(method(model, &mut checks, op, Sends::Json));
+            methods.push(method(model, &mut checks, op, Sends::Json, false));
+            if op.responses.iter().any(|r| r.binary) {
+                methods.push(method(model, &mut checks, op, Sends::Json, true));
+            }
         }
         if op.xml_body && op.json_body.as_ref().is_some_and(|b| matches!(xml_form(model, &b.ty), Some((_, false)))) {
-            methods.push(method(model, &mut checks, op, Sends::Xml));
+            methods.push(method(model, &mut checks, op, Sends::Xml, false));
         }
         for form in &op.form_bodies {
-            methods.push(method(model, &mut checks, op, Sends::Form(form)));
+            methods.push(method(model, &mut checks, op, Sends::Form(form), false));
         }
         if let Some(stream) = &op.stream {
             // With the JSON body, or none (the body of a streamed call is a request to stream).
-            methods.push(method(model, &mut checks, op, Sends::JsonForStream(stream)));
+            methods.push(method(model, &mut checks, op, Sends::JsonForStream(stream), false));
         }
     }
     let statics = checks.statics();
@@ -75,6 +83,9 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         //! The client: one async method per operation of the spec.
         #[allow(unused_imports)]
         use super::types::*;
+
+        /// This crate as the first word of the default `User-Agent`.
+        const PRODUCT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
 
         #default_url
 
@@ -89,19 +100,51 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
 
         impl Client {
-            /// A client of the server at `base_url`, with the default configuration: a 30 s
-            /// timeout, requests validated before sending, and up to 2 retries where they are
-            /// safe.
+            /// A client of the server at `base_url`, with the default configuration (see
+            /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
+            /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
             pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
                 Self::with_config(::apigen_runtime::client::Config::new(base_url))
             }
 
+            /// A client with the given configuration.
             pub fn with_config(config: ::apigen_runtime::client::Config) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
-                ::std::result::Result::Ok(Self { transport: ::apigen_runtime::client::Transport::new(config)?, #( #unset )* })
+                let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+                ::std::result::Result::Ok(Self { transport, #( #unset )* })
             }
+
+            /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
+            /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
+            /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
+            /// before this client sees them (see `Config::max_redirects`).
+            pub fn with_http(
+                config: ::apigen_runtime::client::Config,
+                http: ::apigen_runtime::client::reqwest::Client,
+            ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+                let transport = ::apigen_runtime::client::Transport::with_http(config, PRODUCT, http)?;
+                ::std::result::Result::Ok(Self { transport, #( #unset )* })
+            }
+
+            /// The configuration.
 
             pub fn config(&self) -> &::apigen_runtime::client::Config {
                 self.transport.config()
+            }
+
+            /// A copy of the client that calls `hooks` before sending each request and after
+            /// receiving each response (for tracing, extra headers, request signing), given the
+            /// operation's id.
+            pub fn with_hooks(mut self, hooks: impl ::apigen_runtime::client::Hooks + 'static) -> Self {
+                self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
+                self
+            }
+
+            /// A copy of the client that asks `provider` for every credential it was not given
+            /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
+            /// once more.
+            pub fn with_credential_provider(mut self, provider: impl ::apigen_runtime::client::CredentialProvider + 'static) -> Self {
+                self.transport = self.transport.with_credential_provider(::std::sync::Arc::new(provider));
+                self
             }
 
             /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
@@ -142,7 +185,7 @@ fn response_enum(model: &ApiModel, op: &Operation) -> TokenStream {
     let variants = op.responses.iter().map(|case| {
         let variant = ident(&case.variant);
         let doc = doc_attrs(&case.doc);
-        match &case.body {
+        match response_body(model, case) {
             Some(ty) if boxed(model, ty) => {
                 let ty = type_tokens(model, ty);
                 quote! { #doc #variant(::std::boxed::Box<#ty>), }
@@ -162,6 +205,12 @@ fn response_enum(model: &ApiModel, op: &Operation) -> TokenStream {
             #( #variants )*
         }
     }
+}
+
+/// The type a response's body is read into: its JSON body's, or its XML body's where the type
+/// has an XML form (an XML body without one is kept as bytes only).
+fn response_body<'m>(model: &'m ApiModel, case: &'m ResponseCase) -> Option<&'m TypeRef> {
+    case.body.as_ref().filter(|ty| !case.xml_only || xml_form(model, ty).is_some())
 }
 
 fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
@@ -232,9 +281,11 @@ enum Sends<'a> {
     JsonForStream(&'a StreamResponse),
 }
 
-/// One method of an operation: see [`Sends`].
-fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>) -> TokenStream {
+/// One method of an operation: see [`Sends`]. With `download`, `<name>_download`, which
+/// returns the response unread, for the caller to stream (large binary bodies).
+fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let name = match sends {
+        Sends::Json if download => format_ident!("{}_download", op.method_name),
         Sends::Json => ident(&op.method_name),
         Sends::Xml => format_ident!("{}_xml", op.method_name),
         Sends::Form(form) => ident(&form.method_name),
@@ -270,6 +321,11 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 }
             }
         ),
+    };
+    let line = if download {
+        format!("{line}\n\nThe body is not read: it streams from the `Download`, whatever the status, with no size limit.")
+    } else {
+        line
     };
     doc.description = Some(match doc.description.take() {
         Some(text) => format!("{text}\n\n{line}"),
@@ -321,6 +377,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     }
     let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
     let method = format_ident!("{}", op.method.to_uppercase());
+    let operation = &op.id;
 
     // Validation: the parameters and the body, into one list of violations, each pointer
     // into the request as a whole (`/query/site_id`, `/body/email`).
@@ -398,18 +455,18 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     for key in &op.security {
         let Some(scheme) = model.security_schemes.iter().find(|s| &s.key == key) else { continue };
         let field = ident(&scheme.rust_name);
-        let send = match &scheme.kind {
-            SecurityKind::Bearer => quote! { request.secret_header("authorization", &::std::format!("Bearer {}", secret.expose()))?; },
-            SecurityKind::Basic => quote! {
-                request.secret_header("authorization", &::std::format!("Basic {}", ::apigen_runtime::client::base64(secret.expose())))?;
-            },
-            SecurityKind::ApiKeyHeader(name) => quote! { request.secret_header(#name, secret.expose())?; },
-            SecurityKind::ApiKeyQuery(name) => quote! { request.query_secret(#name, secret); },
+        let placement = match &scheme.kind {
+            SecurityKind::Bearer => quote!(Bearer),
+            SecurityKind::Basic => quote!(Basic),
+            SecurityKind::ApiKeyHeader(name) => quote!(Header(#name)),
+            SecurityKind::ApiKeyQuery(name) => quote!(Query(#name)),
+            SecurityKind::ApiKeyCookie(name) => quote!(Cookie(#name)),
         };
-        setup.push(quote! { if let ::std::option::Option::Some(secret) = &self.#field { #send } });
+        let key = &scheme.key;
+        setup.push(quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, self.#field.as_ref()); });
     }
-    // A stream asks for its own media type (`apigen_runtime::stream`).
-    if op.responses.iter().any(|r| r.body.is_some()) && !matches!(sends, Sends::JsonForStream(_)) {
+    // A stream asks for its own media type (`apigen_runtime::stream`), a download for anything.
+    if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
         setup.push(quote! { request.header("accept", #accept)?; });
     }
@@ -435,7 +492,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             #allow
             pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
                 #validate
-                let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+                let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
                 #( #setup )*
                 #send_body
                 ::std::result::Result::Ok(#open)
@@ -447,37 +504,37 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(::std::boxed::Box::new(response))));
     for case in &op.responses {
         let variant = ident(&case.variant);
-        let value = match &case.body {
+        let result = match response_body(model, case) {
             Some(ty) => {
-                // By the response's `Content-Type`: XML where the type has an XML form.
+                // By the response's `Content-Type`: XML where the type has an XML form (first,
+                // unless it says JSON, where the operation answers only in XML).
                 let decoded = if let Some((rust, nullable)) = xml_form(model, ty) {
                     let read = if nullable {
                         quote!(|text| #rust::from_xml(text).map(::std::option::Option::Some))
                     } else {
                         quote!(#rust::from_xml)
                     };
+                    let (test, first, second) = if case.xml_only {
+                        (quote!(is_json), quote!(json(response)), quote!(xml(response, #read)))
+                    } else {
+                        (quote!(is_xml), quote!(xml(response, #read)), quote!(json(response)))
+                    };
                     quote! {
-                        if ::apigen_runtime::client::is_xml(&response) {
-                            ::apigen_runtime::client::xml(&response, #read)?
+                        if ::apigen_runtime::client::#test(response) {
+                            ::apigen_runtime::client::#first?
                         } else {
-                            ::apigen_runtime::client::json(&response)?
+                            ::apigen_runtime::client::#second?
                         }
                     }
                 } else {
-                    quote!(::apigen_runtime::client::json(&response)?)
+                    quote!(::apigen_runtime::client::json(response)?)
                 };
-                if boxed(model, ty) {
-                    quote!(#response::#variant(::std::boxed::Box::new(#decoded)))
-                } else {
-                    quote!(#response::#variant(#decoded))
-                }
+                let value = if boxed(model, ty) { quote!(::std::boxed::Box::new(#decoded)) } else { decoded };
+                // The response moves into the result or the error: its body is never copied.
+                quote!(response.decode(|response| ::std::result::Result::Ok(#response::#variant(#value))))
             }
-            None => quote!(#response::#variant),
+            None => quote!(::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, #response::#variant))),
         };
-        let result = quote! {{
-            let value = #value;
-            ::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, value))
-        }};
         match case.status {
             Status::Code(code) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
@@ -493,12 +550,25 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
     // As many arguments as the operation has required parameters: that is the API.
     let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    if download {
+        return quote! {
+            #doc
+            #allow
+            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+                #validate
+                let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
+                #( #setup )*
+                #send_body
+                self.transport.send_streaming(request).await
+            }
+        };
+    }
     quote! {
         #doc
         #allow
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
             #validate
-            let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+            let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
             #( #setup )*
             #send_body
             let response = self.transport.send(request).await?;

@@ -373,8 +373,12 @@ impl SchemaLowerer<'_> {
                     }
                 }
             };
+            // JSON where the response has it; else XML, which the client then reads first.
             let bodies = self.lower_content_all(&response.content, &content_pointer, &hint);
-            let body = bodies.iter().find(|b| is_json(&b.media_type)).map(|b| b.ty.clone());
+            let json = bodies.iter().find(|b| is_json(&b.media_type));
+            let xml_only = json.is_none() && bodies.iter().any(|b| is_xml(&b.media_type));
+            let body = json.or_else(|| bodies.iter().find(|b| is_xml(&b.media_type))).map(|b| b.ty.clone());
+            let binary = response.content.keys().any(|m| is_binary(m));
             let success = matches!(status, Status::Code(200..=299) | Status::Range(2));
             if let Some(media) = response.content.keys().find(|m| success && stream.is_none() && is_stream(m)) {
                 let item = bodies.iter().find(|b| &b.media_type == media).map(|b| b.ty.clone());
@@ -395,6 +399,8 @@ impl SchemaLowerer<'_> {
                 status,
                 variant: variants.unique(status_variant(status)),
                 body,
+                xml_only,
+                binary,
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
@@ -424,6 +430,9 @@ impl SchemaLowerer<'_> {
                 }
                 SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, description, .. } => {
                     (SecurityKind::ApiKeyQuery(name.clone()), description)
+                }
+                SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Cookie, name, description, .. } => {
+                    (SecurityKind::ApiKeyCookie(name.clone()), description)
                 }
                 SpecScheme::OAuth2 { description, .. } | SpecScheme::OpenIDConnect { description, .. } => {
                     // The client does not run the flow; it sends the token the caller got.
@@ -504,4 +513,11 @@ fn status_variant(status: Status) -> String {
         }
         .to_owned(),
     }
+}
+
+/// A media type whose body is bytes rather than a document (`application/octet-stream`, an
+/// image, a PDF): anything but JSON, XML, text and forms.
+fn is_binary(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
 }

@@ -2,6 +2,11 @@
 //! does the same work (JSON body, API key header, status check, typed JSON response), both
 //! against one loopback server. Modes are interleaved round by round, in a rotated order.
 //!
+//! Besides requests per second (the best round of each mode), it reports the CPU time of the
+//! whole run per mode: client and server share one thread, so that figure is the work each
+//! mode costs, and it holds when other processes take the machine's cores (wall-clock rounds
+//! then measure mostly who was scheduled).
+//!
 //! Run in release: `cargo xtask bench-client`.
 
 use std::time::{Duration, Instant};
@@ -38,12 +43,14 @@ async fn run() {
     let url = format!("{base}/v2/customers");
 
     let mut best = [Duration::MAX; 3];
+    let mut cpu = [0u64; 3];
     for round in 0..=ROUNDS {
         // Each round runs the three modes in a rotated order, so that none is always the one
         // after (or before) another.
         for k in 0..3 {
             let mode = (round + k) % 3;
             let start = Instant::now();
+            let cpu_start = thread_cpu_ticks();
             for _ in 0..REQUESTS {
                 match mode {
                     0 => assert_eq!(generated.create_customer(&body).await.expect("a response").status, 200),
@@ -68,6 +75,9 @@ async fn run() {
             // Round 0 warms up connections and caches.
             if round > 0 {
                 best[mode] = best[mode].min(start.elapsed());
+                if let (Some(before), Some(after)) = (cpu_start, thread_cpu_ticks()) {
+                    cpu[mode] += after - before;
+                }
             }
         }
     }
@@ -80,6 +90,24 @@ async fn run() {
     println!();
     println!("generated (validation on) / hand-written, goal at least 0.95: {:.3}", rate(best[0]) / rate(best[2]));
     println!("generated (validation off) / hand-written:                   {:.3}", rate(best[1]) / rate(best[2]));
+    if cpu.iter().all(|&ticks| ticks > 0) {
+        println!();
+        println!("CPU time of all rounds (clock ticks): generated {} / {} (validation on / off), hand-written {}", cpu[0], cpu[1], cpu[2]);
+        println!("by CPU time, generated (validation on) / hand-written:        {:.3}", cpu[2] as f64 / cpu[0] as f64);
+        println!("by CPU time, generated (validation off) / hand-written:       {:.3}", cpu[2] as f64 / cpu[1] as f64);
+    }
+}
+
+/// User and system CPU time of this thread so far, in clock ticks (`/proc/thread-self/stat`;
+/// `None` where there is no such file). Client and server run on this one thread.
+fn thread_cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are the 14th and 15th fields; the 3rd is the first after the name.
+    let user: u64 = fields.get(11)?.parse().ok()?;
+    let system: u64 = fields.get(12)?.parse().ok()?;
+    Some(user + system)
 }
 
 /// A loopback server that answers every request with a RevCent success body.
