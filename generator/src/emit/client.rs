@@ -12,7 +12,7 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, Rules, SecurityKind, Status, Struct, Style,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, Rules, SecurityKind, Status, Struct, Style,
     TypeKind, TypeRef,
 };
 
@@ -28,7 +28,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     });
     let setters = model.security_schemes.iter().map(|scheme| {
         let field = ident(&scheme.rust_name);
-        let setter = format_ident!("with_{}", scheme.rust_name);
+        let setter = ident(&scheme.setter);
         let what = match &scheme.kind {
             SecurityKind::Bearer => "a token sent as `Authorization: Bearer <token>`".to_owned(),
             SecurityKind::Basic => "`user:password`, sent as `Authorization: Basic ...`".to_owned(),
@@ -57,7 +57,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
             methods.push(method(model, &mut checks, op, Sends::Json));
         }
-        if op.xml_body && op.json_body.as_ref().is_some_and(|b| matches!(xml_form(model, &b.ty), Some((_, false)))) {
+        if op.xml_method_name.is_some() {
             methods.push(method(model, &mut checks, op, Sends::Xml));
         }
         for form in &op.form_bodies {
@@ -230,7 +230,7 @@ enum Sends<'a> {
 fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>) -> TokenStream {
     let name = match sends {
         Sends::Json => ident(&op.method_name),
-        Sends::Xml => format_ident!("{}_xml", op.method_name),
+        Sends::Xml => ident(op.xml_method_name.as_deref().unwrap_or_default()),
         Sends::Form(form) => ident(&form.method_name),
     };
     let mut doc = op.doc.clone();
@@ -282,20 +282,16 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // The path, with its parameters encoded.
     let mut format = String::new();
     let mut values = Vec::new();
-    for part in split_template(&op.path) {
+    for part in &op.template {
         match part {
-            Part::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            Part::Param(name) => {
+            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            // Lowering gave every placeholder a parameter.
+            PathPart::Param(name) => {
+                let Some(p) = path_param(op, name) else { continue };
                 format.push_str("{}");
-                match op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-                    Some(p) => {
-                        let arg = ident(&p.rust_name);
-                        let text = str_arg(model, quote!(#arg), &p.ty);
-                        values.push(quote!(::apigen_runtime::client::path_segment(#text)));
-                    }
-                    // A template name with no parameter: sent as written.
-                    None => values.push(quote!(#name)),
-                }
+                let arg = ident(&p.rust_name);
+                let text = str_arg(model, quote!(#arg), &p.ty);
+                values.push(quote!(::apigen_runtime::client::path_segment(#text)));
             }
         }
     }
@@ -646,46 +642,22 @@ fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
     }
 }
 
-/// Path parameters in the order the template names them.
+/// Path parameters in the order the template names them (each once).
 fn path_order(op: &Operation) -> Vec<&Parameter> {
-    let mut out = Vec::new();
-    for part in split_template(&op.path) {
-        if let Part::Param(name) = part {
-            if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-                out.push(p);
+    let mut out: Vec<&Parameter> = Vec::new();
+    for part in &op.template {
+        if let PathPart::Param(name) = part {
+            match path_param(op, name) {
+                Some(p) if !out.iter().any(|q| q.wire_name == p.wire_name) => out.push(p),
+                _ => {}
             }
-        }
-    }
-    // Path parameters the template does not name are still arguments, after the others.
-    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !out.iter().any(|q| q.wire_name == p.wire_name) {
-            out.push(p);
         }
     }
     out
 }
 
-enum Part {
-    Literal(String),
-    Param(String),
-}
-
-/// Parses a path template (`/things/{id}/parts`) once.
-fn split_template(path: &str) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        if open > 0 {
-            parts.push(Part::Literal(rest[..open].to_owned()));
-        }
-        parts.push(Part::Param(rest[open + 1..open + close].to_owned()));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Literal(rest.to_owned()));
-    }
-    parts
+fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parameter> {
+    op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
 }
 
 fn strip_nullable(ty: &TypeRef) -> &TypeRef {
