@@ -90,3 +90,13 @@ fn generation_is_deterministic() {
         }
     }
 }
+
+#[test]
+fn hostile_names() {
+    assert_fixture("names");
+}
+
+#[test]
+fn path_templates_and_response_order() {
+    assert_fixture("paths");
+}

@@ -295,7 +295,13 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             }
         }
     }
-    let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
+    let path = if values.is_empty() {
+        // No placeholder: the path is its text, unescaped.
+        let text: String = op.template.iter().map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" }).collect();
+        quote!(::std::string::String::from(#text))
+    } else {
+        quote!(::std::format!(#format, #( #values ),*))
+    };
     let method = format_ident!("{}", op.method.to_uppercase());
 
     // Validation: the parameters and the body, into one list of violations, each pointer

@@ -512,8 +512,9 @@ impl SchemaLowerer<'_> {
                     continue;
                 }
             };
-            let rust_name = client.fields.unique(field_name(key, "auth"));
-            let setter = client.methods.unique(format!("with_{rust_name}"));
+            let stem = field_name(key, "auth");
+            let rust_name = client.fields.unique(stem.clone());
+            let setter = client.methods.unique(format!("with_{stem}"));
             out.push(SecurityScheme {
                 key: key.clone(),
                 rust_name,
