@@ -108,7 +108,7 @@ impl SchemaLowerer<'_> {
                         Some((body, pointer)) => {
                             let hint = match &operation.request_body {
                                 Some(ReferenceOr::Reference { .. }) => hint_from_pointer(&pointer),
-                                _ => format!("{type_stem}Request"),
+                                _ => type_name(&format!("{type_stem} request"), "Request"),
                             };
                             let lowered = self.lower_content_all(&body.content, &pointer, &hint);
                             let json = lowered.iter().find(|b| is_json(&b.media_type)).cloned();
@@ -163,8 +163,8 @@ impl SchemaLowerer<'_> {
                         }
                     }
                 }
-                let response_type = self.claim_type_name(&format!("{type_stem}Response"));
-                let options_type = self.claim_type_name(&format!("{type_stem}Options"));
+                let response_type = self.claim_type_name(&type_name(&format!("{type_stem} response"), "Response"));
+                let options_type = self.claim_type_name(&type_name(&format!("{type_stem} options"), "Options"));
                 self.operations.push(Operation {
                     id,
                     method_name,

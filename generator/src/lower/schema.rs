@@ -598,7 +598,7 @@ impl<'a> SchemaLowerer<'a> {
                 (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
             }
             Some(AdditionalProperties::Schema(schema)) => {
-                let hint = format!("{name}Value");
+                let hint = type_name(&format!("{name} value"), "Value");
                 let ty = self.lower_schema(schema, &additional_pointer, &hint, depth + 1);
                 (false, Some((ns.unique("additional_properties".into()), ty)))
             }
@@ -745,7 +745,7 @@ impl<'a> SchemaLowerer<'a> {
                 },
             };
             let base = hints.unique(base);
-            let ty = self.lower_schema(member, &member_pointer, &format!("{name}{base}"), depth + 1);
+            let ty = self.lower_schema(member, &member_pointer, &type_name(&format!("{name} {base}"), "Variant"), depth + 1);
             let doc = match member {
                 ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
@@ -930,7 +930,7 @@ impl<'a> SchemaLowerer<'a> {
             Some("array") => {
                 let item = match flat.items {
                     Some(items) => {
-                        self.lower_schema(items, &pointer_join(pointer, "items"), &format!("{hint}Item"), depth + 1)
+                        self.lower_schema(items, &pointer_join(pointer, "items"), &type_name(&format!("{hint} item"), "Item"), depth + 1)
                     }
                     None => TypeRef::Primitive(Primitive::Value),
                 };
@@ -941,7 +941,7 @@ impl<'a> SchemaLowerer<'a> {
                     Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
                         schema,
                         &pointer_join(pointer, "additionalProperties"),
-                        &format!("{hint}Value"),
+                        &type_name(&format!("{hint} value"), "Value"),
                         depth + 1,
                     ),
                     _ => TypeRef::Primitive(Primitive::Value),
