@@ -100,3 +100,8 @@ fn hostile_names() {
 fn path_templates_and_response_order() {
     assert_fixture("paths");
 }
+
+#[test]
+fn patterns_beyond_the_regex_crate() {
+    assert_fixture("patterns");
+}

@@ -51,33 +51,49 @@ fn generate_crate(spec: &SpecFile) -> Result<BTreeMap<String, String>, String> {
     Ok(output.files.into_iter().map(|f| (f.path, f.contents)).collect())
 }
 
-/// Every file generated for the specs, by path relative to the workspace root.
-fn expected_files(only: Option<&str>) -> Result<(BTreeMap<PathBuf, String>, Vec<String>), String> {
+/// What generating the specs gave.
+struct Generated {
+    /// Every file of the crates that generated, by path relative to the workspace root.
+    files: BTreeMap<PathBuf, String>,
+    /// The crates that generated.
+    names: Vec<String>,
+    /// The specs that did not, each with why: (crate name, message).
+    failures: Vec<(String, String)>,
+}
+
+impl Generated {
+    /// `Err` naming every spec that did not generate, if any did not.
+    fn failed(&self) -> Result<(), String> {
+        if self.failures.is_empty() {
+            return Ok(());
+        }
+        let messages: Vec<&str> = self.failures.iter().map(|(_, m)| m.as_str()).collect();
+        let names: Vec<String> = self.failures.iter().map(|(n, _)| format!("`{n}`")).collect();
+        Err(format!("{}\n{} spec(s) did not generate: {}", messages.join("\n"), names.len(), names.join(", ")))
+    }
+}
+
+/// Generates every spec (or the one named), carrying on past those that fail.
+fn expected_files(only: Option<&str>) -> Result<Generated, String> {
     let specs = spec_files()?;
     if let Some(name) = only {
         if !specs.iter().any(|s| s.name == name) {
             return Err(format!("no spec named `{name}` under specs/"));
         }
     }
-    let mut files = BTreeMap::new();
-    let mut names = Vec::new();
-    let mut failures = Vec::new();
+    let mut generated = Generated { files: BTreeMap::new(), names: Vec::new(), failures: Vec::new() };
     for spec in specs.iter().filter(|s| only.is_none_or(|n| n == s.name)) {
         match generate_crate(spec) {
             Ok(crate_files) => {
                 for (path, contents) in crate_files {
-                    files.insert(Path::new("generated").join(&spec.name).join(path), contents);
+                    generated.files.insert(Path::new("generated").join(&spec.name).join(path), contents);
                 }
+                generated.names.push(spec.name.clone());
             }
-            Err(message) => failures.push(message),
+            Err(message) => generated.failures.push((spec.name.clone(), message)),
         }
-        names.push(spec.name.clone());
     }
-    if failures.is_empty() {
-        Ok((files, names))
-    } else {
-        Err(failures.join("\n"))
-    }
+    Ok(generated)
 }
 
 /// Files currently under `generated/<name>/` for the given crates, or under all of
@@ -113,11 +129,14 @@ fn walk(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<(), Stri
     Ok(())
 }
 
+/// Writes the crate of every spec that generates, and then fails naming those that did not
+/// (whose crates are left as they were), so that one broken spec does not hold back the rest.
 pub fn generate(only: Option<&str>) -> Result<(), String> {
-    let (expected, names) = expected_files(only)?;
+    let generated = expected_files(only)?;
+    let (expected, names) = (&generated.files, &generated.names);
     let root = root();
     let mut written = 0;
-    for (path, contents) in &expected {
+    for (path, contents) in expected {
         let full = root.join(path);
         if fs::read(&full).ok().as_deref() == Some(contents.as_bytes()) {
             continue;
@@ -130,13 +149,14 @@ pub fn generate(only: Option<&str>) -> Result<(), String> {
         written += 1;
     }
     let scope = only.map(|_| names.as_slice());
-    for stale in existing_files(scope)?.into_iter().filter(|p| !expected.contains_key(p)) {
+    let failed = |path: &Path| generated.failures.iter().any(|(name, _)| path.starts_with(Path::new("generated").join(name)));
+    for stale in existing_files(scope)?.into_iter().filter(|p| !expected.contains_key(p) && !failed(p)) {
         fs::remove_file(root.join(&stale)).map_err(|e| format!("cannot remove {}: {e}", stale.display()))?;
         eprintln!("removed {}", stale.display());
     }
     remove_empty_dirs(&root.join("generated"));
     eprintln!("{} crate(s) generated, {written} file(s) changed", names.len());
-    Ok(())
+    generated.failed()
 }
 
 fn remove_empty_dirs(dir: &Path) {
@@ -152,7 +172,9 @@ fn remove_empty_dirs(dir: &Path) {
 }
 
 pub fn check() -> Result<(), String> {
-    let (expected, _) = expected_files(None)?;
+    let generated = expected_files(None)?;
+    generated.failed()?;
+    let expected = generated.files;
     let root = root();
     let mut problems = Vec::new();
     for (path, contents) in &expected {

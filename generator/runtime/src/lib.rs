@@ -21,6 +21,9 @@ pub mod format;
 pub mod xml;
 
 pub use error::{Context, ValidationError, ValidationErrors};
+/// The regular-expression engine of [`check::Pattern`], for code that checks patterns the way
+/// generated validators do.
+pub use fancy_regex;
 pub use binary::Binary;
 pub use format::Format;
 

@@ -20,7 +20,7 @@ use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
 use crate::model::{
     Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
-use crate::naming::{field_name, type_name, Namespace};
+use crate::naming::{self, field_name, type_name, Namespace};
 
 /// Keywords a Schema Object may hold in OpenAPI 3.0. Anything else (other than `x-`
 /// extensions) is reported, since it would otherwise be dropped without a word.
@@ -948,11 +948,8 @@ impl<'a> SchemaLowerer<'a> {
                 };
                 TypeRef::Map(Box::new(value))
             }
-            Some(other) => {
-                self.diags.warning(pointer, format!("`type: {other}` is not an OpenAPI 3.0 type; typed as any JSON value"));
-                TypeRef::Primitive(Primitive::Value)
-            }
-            None => TypeRef::Primitive(Primitive::Value),
+            // Reported by `check_type`, which every schema lowered here has been through.
+            Some(_) | None => TypeRef::Primitive(Primitive::Value),
         }
     }
 
@@ -984,9 +981,11 @@ impl<'a> SchemaLowerer<'a> {
         TypeRef::Primitive(primitive)
     }
 
-    /// Reports keywords that OpenAPI 3.0 schemas do not have, which would otherwise vanish.
+    /// Reports keywords that OpenAPI 3.0 schemas do not have, which would otherwise vanish,
+    /// and a `type` that is none of OpenAPI 3.0's.
     fn check_keywords(&mut self, pointer: &str) {
         let Some(Value::Object(map)) = resolve_pointer(&self.spec.raw, pointer) else { return };
+        self.check_type(map, pointer);
         for key in map.keys() {
             if !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
                 self.diags.warning(
@@ -997,6 +996,28 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 }
+
+impl SchemaLowerer<'_> {
+    /// Reports a `type` that is none of OpenAPI 3.0's (`type: strng`): an error, since the
+    /// value's type is then unknown (it is typed as any JSON value, so the rest can be read).
+    pub(super) fn check_type(&mut self, schema: &serde_json::Map<String, Value>, pointer: &str) {
+        let Some(Value::String(typ)) = schema.get("type") else { return };
+        if TYPES.contains(&typ.as_str()) {
+            return;
+        }
+        let then = match naming::nearest(typ, TYPES.iter().copied()) {
+            Some(near) => format!("; did you mean `{near}`? The value is typed as any JSON value"),
+            None => "; the value is typed as any JSON value".to_owned(),
+        };
+        self.diags.error(
+            pointer_join(pointer, "type"),
+            format!("`type: {typ}` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`){then}"),
+        );
+    }
+}
+
+/// The values of `type` in OpenAPI 3.0.
+const TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
 
 /// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
 trait AsSchema {
