@@ -42,6 +42,11 @@ fn every_violation_has_its_pointer() {
         check("Tags", json!({"slugs": ["ok", "123"], "handle": "root"})),
         Err("1 validation error\n  /slugs/1: does not match the pattern `^(?![0-9]+$)[a-z0-9_\\-]+$` (pattern)".to_owned())
     );
+    // ECMA-262's `\w` is ASCII, in a pattern with look-around too.
+    assert_eq!(
+        check("Tags", json!({"handle": "日本語"})),
+        Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)".to_owned())
+    );
     assert_eq!(
         check("Tags", json!({"handle": "admin"})),
         Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)".to_owned())
