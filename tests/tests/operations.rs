@@ -53,12 +53,11 @@ async fn credentials_named_like_the_clients_own_members_are_distinct() {
 async fn parameters_named_like_keywords_and_locals_are_sent_by_their_wire_names() {
     let server = Server::start(vec![Reply::json(200, json!({"id": "c1"}))]).await;
     let client = names::Client::new(&server.base).unwrap();
-    let options = names::client::NewOptions2 {
-        request2: Some("r".into()),
-        options2: Some("o".into()),
-        options3: Some("header".into()),
-        x_request: Some("x".into()),
-    };
+    let options = names::client::NewOptions2::default()
+        .with_request2("r")
+        .with_options2("o")
+        .with_options3("header")
+        .with_x_request("x");
     let done = client.new2("a b", 7, "f", options).await.unwrap();
     assert!(matches!(done.value, names::client::NewResponse::Ok(ref c) if c.id.as_deref() == Some("c1")));
     let request = &server.requests()[0];

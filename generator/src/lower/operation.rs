@@ -218,6 +218,8 @@ impl SchemaLowerer<'_> {
             parameters.push(Parameter {
                 wire_name: name.clone(),
                 rust_name,
+                // Required: no setter on the options struct.
+                setter: None,
                 location: ParamLocation::Path,
                 required: true,
                 ty: TypeRef::Primitive(Primitive::String),
