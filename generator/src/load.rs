@@ -65,6 +65,7 @@ pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
     }
     check_refs(&raw, "#", &raw, false, &mut diags);
     find_schemas(&raw, "#", false, &mut diags);
+    check_operations(&raw, &mut diags);
 
     if diags.has_errors() {
         return Err(fail(diags.into_vec()));
@@ -189,7 +190,8 @@ fn check_refs(node: &Value, pointer: &str, root: &Value, keys_are_names: bool, d
                 if !target.starts_with('#') {
                     diags.error(at, format!("external reference `{target}` is not supported; only references within the document (`#/...`) are"));
                 } else if resolve_pointer(root, target).is_none() {
-                    diags.error(at, format!("reference `{target}` does not resolve to anything in the document"));
+                    let hint = nearest_pointer(root, target).map(|p| format!("; did you mean `{p}`?")).unwrap_or_default();
+                    diags.error(at, format!("reference `{target}` does not resolve to anything in the document{hint}"));
                 }
             }
             for (key, value) in map {
@@ -397,6 +399,28 @@ pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value
     Some(node)
 }
 
+/// For a reference that does not resolve: the same pointer with its first token that names
+/// nothing replaced by the nearest name there (`#/components/schemas/Custmer` ->
+/// `#/components/schemas/Customer`), if one is near enough and the result resolves.
+fn nearest_pointer(root: &Value, reference: &str) -> Option<String> {
+    let tokens: Vec<&str> = reference.strip_prefix("#/")?.split('/').collect();
+    for i in 0..tokens.len() {
+        let parent = format!("#/{}", tokens[..i].join("/"));
+        let parent = parent.trim_end_matches('/');
+        let Some(Value::Object(map)) = resolve_pointer(root, parent) else { return None };
+        let token = tokens[i].replace("~1", "/").replace("~0", "~");
+        if map.contains_key(&token) {
+            continue;
+        }
+        let near = crate::naming::nearest(&token, map.keys().map(String::as_str))?;
+        let mut fixed = tokens.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>();
+        fixed[i] = near.replace('~', "~0").replace('/', "~1");
+        let fixed = format!("#/{}", fixed.join("/"));
+        return resolve_pointer(root, &fixed).is_some().then_some(fixed);
+    }
+    None
+}
+
 pub(crate) fn percent_decode(s: &str) -> Option<String> {
     if !s.contains('%') {
         return Some(s.to_owned());
@@ -430,6 +454,26 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     pointer
+}
+
+/// Reports an operation without `responses` at the operation: `openapiv3` would refuse the
+/// whole path item, at the path.
+fn check_operations(raw: &Value, diags: &mut Diagnostics) {
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let Some(Value::Object(paths)) = raw.get("paths") else { return };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for method in METHODS {
+            if let Some(Value::Object(operation)) = item.get(*method) {
+                if !operation.contains_key("responses") {
+                    diags.error(
+                        pointer_join(&pointer_join("#/paths", path), method),
+                        "missing `responses`: an operation must document at least one response (`responses: {'200': {description: OK}}`)",
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn check_operation_ids(openapi: &openapiv3::OpenAPI, diags: &mut Diagnostics) {

@@ -78,7 +78,10 @@ pub struct Operation {
     pub options_type: String,
     /// Lower-case HTTP method.
     pub method: String,
+    /// The path as the spec writes it (`/things/{id}`), for docs.
     pub path: String,
+    /// The path, parsed once: what the client sends.
+    pub template: Vec<PathPart>,
     pub pointer: String,
     pub doc: Doc,
     /// Path-level and operation-level parameters; the operation's win on a name clash.
@@ -87,11 +90,16 @@ pub struct Operation {
     pub json_body: Option<Body>,
     /// The body may also be sent as XML (an XML media type beside the JSON one).
     pub xml_body: bool,
+    /// The method that sends the body as XML (`create_customer_xml`), where the JSON body's
+    /// type has an XML form; claimed with the client's other method names.
+    pub xml_method_name: Option<String>,
     /// `multipart/form-data` and `application/x-www-form-urlencoded` forms of the body, each
     /// sent by a method of its own.
     pub form_bodies: Vec<FormBody>,
     pub body_required: bool,
-    /// Every documented response, in the spec's order (`default` last).
+    /// Every documented response, most specific first: explicit codes, then ranges (`4XX`),
+    /// then `default`, each group in the spec's order. OpenAPI gives an explicit code
+    /// precedence over a range, so a client matches them in this order.
     pub responses: Vec<ResponseCase>,
     /// Names of the security schemes the operation may use (any that has a credential set is
     /// sent).
@@ -119,6 +127,15 @@ impl StreamResponse {
     pub fn is_event_stream(&self) -> bool {
         self.media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
     }
+}
+
+/// A piece of a path template: text sent as it is, or a path parameter's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Literal(String),
+    /// The wire name of a path parameter of the operation (each placeholder has one: lowering
+    /// gives a placeholder that the spec does not declare a parameter of its own).
+    Param(String),
 }
 
 /// Where a parameter goes.
@@ -228,8 +245,10 @@ pub enum Status {
 pub struct SecurityScheme {
     /// The key in `securitySchemes`.
     pub key: String,
-    /// Field and method stem in the client (`bearer_auth`).
+    /// The client's field holding the credential (`bearer_auth`), unique among its fields.
     pub rust_name: String,
+    /// The client's method setting it (`with_bearer_auth`), unique among its methods.
+    pub setter: String,
     pub kind: SecurityKind,
     pub doc: Doc,
 }

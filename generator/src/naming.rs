@@ -117,6 +117,22 @@ pub fn struct_methods() -> Namespace {
     methods
 }
 
+/// The candidate nearest to `word`, for a "did you mean" in a diagnostic: the one fewest edits
+/// away (insertions, deletions, substitutions and swaps of neighbours, as `strsim` counts them),
+/// if that is at most a third of the word's length (and at least one edit); the first in
+/// `candidates`' order on a tie, so the answer is deterministic.
+pub fn nearest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let allowed = (word.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = strsim::damerau_levenshtein(word, candidate);
+        if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate)
+}
+
 /// One scope of identifiers (a module's types, a struct's fields, an enum's variants).
 ///
 /// `unique` hands out each identifier once: a second wire name that cleans to the same
@@ -226,6 +242,17 @@ mod tests {
         let mut ns = Namespace::new();
         ns.reserve(UNKNOWN_ALTERNATIVE);
         assert_eq!(ns.unique(type_name("Unknown", "V")), "Unknown2");
+    }
+
+    #[test]
+    fn nearest_names() {
+        let names = ["Customer", "Customers", "Order", "string"];
+        assert_eq!(nearest("Custmer", names), Some("Customer"));
+        assert_eq!(nearest("Customers", names), Some("Customers"));
+        assert_eq!(nearest("Ordre", names), Some("Order"));
+        assert_eq!(nearest("strng", names), Some("string"));
+        assert_eq!(nearest("Invoice", names), None);
+        assert_eq!(nearest("", names), None);
     }
 
     #[test]

@@ -126,3 +126,46 @@ fn a_format_whose_documented_value_does_not_parse_is_a_string_with_a_warning() {
         vec!["warning: #/components/schemas/A: `format: date-time`, but the spec's own value `1985-01-01T` does not parse as one; typed as `String` so that such values are not refused (validation still checks the format)"]
     );
 }
+
+fn errors(text: &str) -> Vec<String> {
+    let source = SpecSource { name: "err.yaml".to_owned(), text: text.to_owned() };
+    let output = apigen::generate_from_source(&source, &apigen::Options::new("err")).unwrap_or_else(|e| panic!("{e}"));
+    output.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(ToString::to_string).collect()
+}
+
+#[test]
+fn an_unknown_type_is_an_error_with_the_nearest_type() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        name: {{type: strng}}\n        any: {{type: widget}}\n    B:\n      type: obect\n      properties:\n        n: {{type: integer}}\n"
+    );
+    assert_eq!(
+        errors(&text),
+        [
+            "error: #/components/schemas/A/properties/name/type: `type: strng` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`); did you mean `string`? The value is typed as any JSON value",
+            "error: #/components/schemas/A/properties/any/type: `type: widget` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`); the value is typed as any JSON value",
+            "error: #/components/schemas/B/type: `type: obect` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`); did you mean `object`? The value is typed as any JSON value",
+        ]
+    );
+}
+
+#[test]
+fn a_dangling_ref_suggests_the_nearest_name() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Customer: {{type: string}}\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Custmer'}}\n        c: {{$ref: '#/component/schemas/Customer'}}\n        d: {{$ref: '#/components/schemas/Invoice'}}\n"
+    );
+    assert_eq!(
+        load_error("refs.yaml", &text),
+        "refs.yaml: error: #/components/schemas/A/properties/b/$ref: reference `#/components/schemas/Custmer` does not resolve to anything in the document; did you mean `#/components/schemas/Customer`?\n\
+         refs.yaml: error: #/components/schemas/A/properties/c/$ref: reference `#/component/schemas/Customer` does not resolve to anything in the document; did you mean `#/components/schemas/Customer`?\n\
+         refs.yaml: error: #/components/schemas/A/properties/d/$ref: reference `#/components/schemas/Invoice` does not resolve to anything in the document"
+    );
+}
+
+#[test]
+fn missing_responses_are_reported_at_the_operation() {
+    let text = format!("{HEAD}paths:\n  /a:\n    get:\n      operationId: a\n    post:\n      responses: {{'200': {{description: ok}}}}\n");
+    assert_eq!(
+        load_error("responses.yaml", &text),
+        "responses.yaml: error: #/paths/~1a/get: missing `responses`: an operation must document at least one response (`responses: {'200': {description: OK}}`)"
+    );
+}

@@ -5,7 +5,7 @@
 
 use apigen_runtime::{from_json, from_value, Validate, ValidationError};
 use apigen_tests::fixtures::discriminator::types::{Cat, Dog, Lizard, Pet, PetByMapping, Terrarium, TerrariumResident};
-use apigen_tests::fixtures::discriminator::validate::validate_schema;
+use apigen_tests::fixtures::discriminator::validate_schema;
 
 /// The one error a payload gives, as (pointer, keyword, message).
 fn error_of<T: serde::de::DeserializeOwned + Validate + std::fmt::Debug>(json: &str) -> (String, &'static str, String) {

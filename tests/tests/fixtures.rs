@@ -100,3 +100,18 @@ fn generation_is_deterministic() {
         }
     }
 }
+
+#[test]
+fn hostile_names() {
+    assert_fixture("names");
+}
+
+#[test]
+fn path_templates_and_response_order() {
+    assert_fixture("paths");
+}
+
+#[test]
+fn patterns_beyond_the_regex_crate() {
+    assert_fixture("patterns");
+}

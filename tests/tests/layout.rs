@@ -3,21 +3,8 @@
 //! bytes on every run. (The corpus, `cargo xtask corpus`, compiles such crates.)
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
-/// A spec of 300 object schemas, `Account0`..`Account149` and `Payment0`..`Payment149`, each
-/// payment referring to an account (so areas refer to each other).
-fn large_spec() -> String {
-    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: Large, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n");
-    for i in 0..150 {
-        let _ = writeln!(spec, "    Account{i}:\n      type: object\n      properties:\n        id: {{type: string, maxLength: 8}}");
-        let _ = writeln!(
-            spec,
-            "    Payment{i}:\n      type: object\n      required: [account]\n      properties:\n        account: {{$ref: '#/components/schemas/Account{i}'}}"
-        );
-    }
-    spec
-}
+include!("../src/large_spec.rs");
 
 fn generate() -> apigen::Output {
     let source = apigen::SpecSource { name: "large.yaml".to_owned(), text: large_spec() };

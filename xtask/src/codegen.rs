@@ -53,9 +53,29 @@ fn generate_crate(spec: &SpecFile) -> Result<BTreeMap<String, String>, String> {
     Ok(files.into_iter().map(|f| (f.path, f.contents)).collect())
 }
 
-/// Every file generated for the specs, as a tree under the workspace root that owns
-/// `generated/` (all of it, or the one crate's directory when `only` names a spec).
-fn expected_tree(only: Option<&str>) -> Result<(Tree, Vec<String>), String> {
+/// What generating the specs gave: every file of the crates that generated, as a tree under
+/// the workspace root that owns `generated/`, their names, and the specs that did not
+/// generate, each with why.
+struct Generated {
+    tree: Tree,
+    names: Vec<String>,
+    failures: Vec<String>,
+}
+
+impl Generated {
+    /// `Err` naming every spec that did not generate, if any did not.
+    fn failed(&self) -> Result<(), String> {
+        if self.failures.is_empty() {
+            return Ok(());
+        }
+        Err(format!("{}\n{} spec(s) did not generate", self.failures.join("\n"), self.failures.len()))
+    }
+}
+
+/// Generates every spec (or the one named), carrying on past those that fail. The tree owns
+/// all of `generated/` (so the crates of deleted specs are removed) when every spec generated,
+/// else only the crates that did: a broken spec's crate is left as it was.
+fn expected_tree(only: Option<&str>) -> Result<Generated, String> {
     let specs = spec_files()?;
     if let Some(name) = only {
         if !specs.iter().any(|s| s.name == name) {
@@ -71,38 +91,37 @@ fn expected_tree(only: Option<&str>) -> Result<(Tree, Vec<String>), String> {
                 for (path, contents) in crate_files {
                     tree.files.insert(Path::new("generated").join(&spec.name).join(path), contents);
                 }
+                names.push(spec.name.clone());
             }
-            Err(message) => failures.push(message),
+            Err(message) => failures.push(format!("{message} (crate `{}` left as it was)", spec.name)),
         }
-        names.push(spec.name.clone());
     }
-    // Regenerating everything also removes the crates of deleted specs.
     tree.owned = match only {
-        Some(name) => vec![Path::new("generated").join(name)],
-        None => vec![PathBuf::from("generated")],
+        None if failures.is_empty() => vec![PathBuf::from("generated")],
+        _ => names.iter().map(|name| Path::new("generated").join(name)).collect(),
     };
-    if failures.is_empty() {
-        Ok((tree, names))
-    } else {
-        Err(failures.join("\n"))
-    }
+    Ok(Generated { tree, names, failures })
 }
 
+/// Writes the crate of every spec that generates, and then fails naming those that did not,
+/// so that one broken spec does not hold back the rest.
 pub fn generate(only: Option<&str>) -> Result<(), String> {
-    let (tree, names) = expected_tree(only)?;
-    let report = tree.write()?;
+    let generated = expected_tree(only)?;
+    let report = generated.tree.write()?;
     for path in &report.written {
         eprintln!("wrote {}", path.display());
     }
     for path in &report.removed {
         eprintln!("removed {}", path.display());
     }
-    eprintln!("{} crate(s) generated, {} file(s) changed", names.len(), report.written.len());
-    Ok(())
+    eprintln!("{} crate(s) generated, {} file(s) changed", generated.names.len(), report.written.len());
+    generated.failed()
 }
 
 pub fn check() -> Result<(), String> {
-    let (tree, _) = expected_tree(None)?;
+    let generated = expected_tree(None)?;
+    generated.failed()?;
+    let tree = generated.tree;
     let problems = tree.check(Path::new(""))?;
     if problems.is_empty() {
         eprintln!("generated/ is up to date ({} files)", tree.files.len());

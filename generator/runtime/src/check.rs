@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use fancy_regex::{Regex, RegexBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -98,8 +98,13 @@ pub fn min_length(cx: &mut Context, s: &str, limit: u64) {
     }
     let length = s.chars().count() as u64;
     if length < limit {
-        cx.error("minLength", Some(limit.into()), format!("must be at least {limit} characters long, is {length}"));
+        cx.error("minLength", Some(limit.into()), format!("must be at least {} long, is {length}", counted(limit, "character", "characters")));
     }
+}
+
+/// `1 character`, `2 characters`: a count with its noun in the right number.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `maxLength`: at most `limit` characters.
@@ -110,18 +115,36 @@ pub fn max_length(cx: &mut Context, s: &str, limit: u64) {
     }
     let length = s.chars().count() as u64;
     if length > limit {
-        cx.error("maxLength", Some(limit.into()), format!("must be at most {limit} characters long, is {length}"));
+        cx.error("maxLength", Some(limit.into()), format!("must be at most {} long, is {length}", counted(limit, "character", "characters")));
     }
 }
 
+/// How many backtracking steps matching one value against one pattern may take. Patterns
+/// without look-around or backreferences run on the `regex` crate, in time linear in the value,
+/// and never count a step; the others backtrack, and a value built for it (or a careless
+/// pattern) could take exponential time. 100,000 steps take a few milliseconds; a value that
+/// needs more is refused with a violation that says so, since it could not be shown to match.
+pub const BACKTRACK_LIMIT: usize = 100_000;
+
 /// A regular expression from the spec, compiled on first use and then shared.
 ///
-/// The generator checks at generation time that every pattern compiles, so `Err` here means
-/// the `regex` crate in use differs from the generator's; it is reported as a violation rather
-/// than a panic.
+/// It is compiled by `fancy-regex`, which reads look-around (`(?!...)`, `(?<=...)`) and
+/// backreferences and hands every part without them to the `regex` crate. The generator checks
+/// at generation time that every pattern compiles, so a compile error here means the
+/// `fancy-regex` in use differs from the generator's; it is reported as a violation rather than
+/// a panic.
 pub struct Pattern {
     source: &'static str,
     compiled: OnceLock<Result<Regex, String>>,
+}
+
+/// Why a value could not be checked against a [`Pattern`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unchecked {
+    /// The pattern does not compile (the message says why).
+    Compile(String),
+    /// Matching took more than [`BACKTRACK_LIMIT`] steps.
+    TooComplex,
 }
 
 impl Pattern {
@@ -135,31 +158,34 @@ impl Pattern {
         self.source
     }
 
-    /// Whether `s` matches (anywhere, as JSON Schema's `pattern` does); `Err` with the reason
-    /// if the pattern does not compile.
-    pub fn is_match(&self, s: &str) -> Result<bool, &str> {
-        match self.compiled.get_or_init(|| Regex::new(self.source).map_err(|e| e.to_string())) {
-            Ok(regex) => Ok(regex.is_match(s)),
-            Err(message) => Err(message),
+    /// Whether `s` matches (anywhere, as JSON Schema's `pattern` does); `Err` when the
+    /// pattern does not compile or the match needs more than [`BACKTRACK_LIMIT`] steps.
+    pub fn is_match(&self, s: &str) -> Result<bool, Unchecked> {
+        let compiled = self.compiled.get_or_init(|| {
+            RegexBuilder::new(self.source).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| e.to_string())
+        });
+        match compiled {
+            Ok(regex) => regex.is_match(s).map_err(|e| match e {
+                fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => Unchecked::TooComplex,
+                other => Unchecked::Compile(other.to_string()),
+            }),
+            Err(message) => Err(Unchecked::Compile(message.clone())),
         }
     }
 }
 
 /// `pattern`: `s` matches the regular expression.
 pub fn pattern(cx: &mut Context, s: &str, pattern: &Pattern) {
-    match pattern.is_match(s) {
-        Ok(true) => {}
-        Ok(false) => cx.error(
-            "pattern",
-            Some(pattern.source().into()),
-            format!("does not match the pattern `{}`", pattern.source()),
+    let source = pattern.source();
+    let message = match pattern.is_match(s) {
+        Ok(true) => return,
+        Ok(false) => format!("does not match the pattern `{source}`"),
+        Err(Unchecked::TooComplex) => format!(
+            "could not be matched against the pattern `{source}` within {BACKTRACK_LIMIT} backtracking steps, so it is refused"
         ),
-        Err(message) => cx.error(
-            "pattern",
-            Some(pattern.source().into()),
-            format!("the pattern `{}` does not compile: {message}", pattern.source()),
-        ),
-    }
+        Err(Unchecked::Compile(message)) => format!("the pattern `{source}` does not compile: {message}"),
+    };
+    cx.error("pattern", Some(source.into()), message);
 }
 
 /// `format`: `s` is a valid value of the format.
@@ -223,28 +249,28 @@ pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
 /// `minItems`.
 pub fn min_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) < limit {
-        cx.error("minItems", Some(limit.into()), format!("must have at least {limit} items, has {len}"));
+        cx.error("minItems", Some(limit.into()), format!("must have at least {}, has {len}", counted(limit, "item", "items")));
     }
 }
 
 /// `maxItems`.
 pub fn max_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) > limit {
-        cx.error("maxItems", Some(limit.into()), format!("must have at most {limit} items, has {len}"));
+        cx.error("maxItems", Some(limit.into()), format!("must have at most {}, has {len}", counted(limit, "item", "items")));
     }
 }
 
 /// `minProperties`.
 pub fn min_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) < limit {
-        cx.error("minProperties", Some(limit.into()), format!("must have at least {limit} properties, has {count}"));
+        cx.error("minProperties", Some(limit.into()), format!("must have at least {}, has {count}", counted(limit, "property", "properties")));
     }
 }
 
 /// `maxProperties`.
 pub fn max_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) > limit {
-        cx.error("maxProperties", Some(limit.into()), format!("must have at most {limit} properties, has {count}"));
+        cx.error("maxProperties", Some(limit.into()), format!("must have at most {}, has {count}", counted(limit, "property", "properties")));
     }
 }
 
@@ -392,5 +418,38 @@ pub fn as_type<T: DeserializeOwned + Validate>(cx: &mut Context, value: &Value) 
                 cx.error_below(&error.pointer, error.keyword, error.limit, error.message);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages of the violations `check` finds.
+    fn messages(check: impl FnOnce(&mut Context)) -> Vec<String> {
+        let mut cx = Context::new();
+        check(&mut cx);
+        cx.finish().err().map(|e| e.iter().map(|e| e.message.clone()).collect()).unwrap_or_default()
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(messages(|cx| min_length(cx, "", 1)), ["must be at least 1 character long, is 0"]);
+        assert_eq!(messages(|cx| min_length(cx, "a", 2)), ["must be at least 2 characters long, is 1"]);
+        assert_eq!(messages(|cx| max_length(cx, "ab", 1)), ["must be at most 1 character long, is 2"]);
+        assert_eq!(messages(|cx| min_items(cx, 0, 1)), ["must have at least 1 item, has 0"]);
+        assert_eq!(messages(|cx| max_items(cx, 3, 1)), ["must have at most 1 item, has 3"]);
+        assert_eq!(messages(|cx| max_items(cx, 3, 2)), ["must have at most 2 items, has 3"]);
+        assert_eq!(messages(|cx| min_properties(cx, 0, 1)), ["must have at least 1 property, has 0"]);
+        assert_eq!(messages(|cx| max_properties(cx, 2, 1)), ["must have at most 1 property, has 2"]);
+    }
+
+    #[test]
+    fn patterns_with_look_around_are_checked() {
+        static SLUG: Pattern = Pattern::new(r"^(?![0-9]+$)[a-z0-9_\-]+$");
+        assert_eq!(SLUG.is_match("a-1"), Ok(true));
+        assert_eq!(SLUG.is_match("123"), Ok(false));
+        static NESTED: Pattern = Pattern::new("^((?=a)a+)+$");
+        assert_eq!(NESTED.is_match(&format!("{}b", "a".repeat(40))), Err(Unchecked::TooComplex));
     }
 }

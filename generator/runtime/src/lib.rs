@@ -33,6 +33,9 @@ pub use serde_json;
 pub use uuid;
 
 pub use error::{Context, ValidationError, ValidationErrors};
+/// The regular-expression engine of [`check::Pattern`], for code that checks patterns the way
+/// generated validators do.
+pub use fancy_regex;
 pub use binary::Binary;
 pub use format::Format;
 

@@ -12,8 +12,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, Primitive, ResponseCase, Rules, SecurityKind, Status,
-    StreamResponse, Struct, Style, TypeKind, TypeRef,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, Rules, SecurityKind,
+    Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
 };
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
@@ -32,7 +32,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         .collect();
     let setters = model.security_schemes.iter().map(|scheme| {
         let field = ident(&scheme.rust_name);
-        let setter = format_ident!("with_{}", scheme.rust_name);
+        let setter = ident(&scheme.setter);
         let what = match &scheme.kind {
             SecurityKind::Bearer => "a token sent as `Authorization: Bearer <token>`".to_owned(),
             SecurityKind::Basic => "`user:password`, sent as `Authorization: Basic ...`".to_owned(),
@@ -65,7 +65,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
                 methods.push(method(model, &mut checks, op, Sends::Json, true));
             }
         }
-        if op.xml_body && op.json_body.as_ref().is_some_and(|b| matches!(xml_form(model, &b.ty), Some((_, false)))) {
+        if op.xml_method_name.is_some() {
             methods.push(method(model, &mut checks, op, Sends::Xml, false));
         }
         for form in &op.form_bodies {
@@ -287,7 +287,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let name = match sends {
         Sends::Json if download => format_ident!("{}_download", op.method_name),
         Sends::Json => ident(&op.method_name),
-        Sends::Xml => format_ident!("{}_xml", op.method_name),
+        Sends::Xml => ident(op.xml_method_name.as_deref().unwrap_or_default()),
         Sends::Form(form) => ident(&form.method_name),
         Sends::JsonForStream(stream) => ident(&stream.method_name),
     };
@@ -358,24 +358,26 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // The path, with its parameters encoded.
     let mut format = String::new();
     let mut values = Vec::new();
-    for part in split_template(&op.path) {
+    for part in &op.template {
         match part {
-            Part::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            Part::Param(name) => {
+            PathPart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            // Lowering gave every placeholder a parameter.
+            PathPart::Param(name) => {
+                let Some(p) = path_param(op, name) else { continue };
                 format.push_str("{}");
-                match op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-                    Some(p) => {
-                        let arg = ident(&p.rust_name);
-                        let text = str_arg(model, quote!(#arg), &p.ty);
-                        values.push(quote!(::apigen_runtime::client::path_segment(#text)));
-                    }
-                    // A template name with no parameter: sent as written.
-                    None => values.push(quote!(#name)),
-                }
+                let arg = ident(&p.rust_name);
+                let text = str_arg(model, quote!(#arg), &p.ty);
+                values.push(quote!(::apigen_runtime::client::path_segment(#text)));
             }
         }
     }
-    let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
+    let path = if values.is_empty() {
+        // No placeholder: the path is its text, unescaped.
+        let text: String = op.template.iter().map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" }).collect();
+        quote!(::std::string::String::from(#text))
+    } else {
+        quote!(::std::format!(#format, #( #values ),*))
+    };
     let method = format_ident!("{}", op.method.to_uppercase());
     let operation = &op.id;
 
@@ -774,46 +776,22 @@ fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
     }
 }
 
-/// Path parameters in the order the template names them.
+/// Path parameters in the order the template names them (each once).
 fn path_order(op: &Operation) -> Vec<&Parameter> {
-    let mut out = Vec::new();
-    for part in split_template(&op.path) {
-        if let Part::Param(name) = part {
-            if let Some(p) = op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name) {
-                out.push(p);
+    let mut out: Vec<&Parameter> = Vec::new();
+    for part in &op.template {
+        if let PathPart::Param(name) = part {
+            match path_param(op, name) {
+                Some(p) if !out.iter().any(|q| q.wire_name == p.wire_name) => out.push(p),
+                _ => {}
             }
-        }
-    }
-    // Path parameters the template does not name are still arguments, after the others.
-    for p in op.parameters.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !out.iter().any(|q| q.wire_name == p.wire_name) {
-            out.push(p);
         }
     }
     out
 }
 
-enum Part {
-    Literal(String),
-    Param(String),
-}
-
-/// Parses a path template (`/things/{id}/parts`) once.
-fn split_template(path: &str) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        if open > 0 {
-            parts.push(Part::Literal(rest[..open].to_owned()));
-        }
-        parts.push(Part::Param(rest[open + 1..open + close].to_owned()));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Literal(rest.to_owned()));
-    }
-    parts
+fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parameter> {
+    op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
 }
 
 fn strip_nullable(ty: &TypeRef) -> &TypeRef {

@@ -11,9 +11,9 @@ mod rules;
 mod schema;
 mod xml;
 
-use crate::diag::Diagnostics;
+use crate::diag::{pointer_join, Diagnostics};
 use crate::load::Spec;
-use crate::model::{ApiModel, TypeRef};
+use crate::model::{ApiModel, TypeKind, TypeRef};
 use crate::Options;
 
 pub use schema::SchemaLowerer;
@@ -22,9 +22,15 @@ pub use schema::SchemaLowerer;
 pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiModel {
     let info = &spec.openapi.info;
     let mut lowerer = SchemaLowerer::new(spec, diags);
+    if !spec.openapi.paths.paths.is_empty() {
+        // The client module defines `Client` beside its glob import of the types: a schema of
+        // that name would be shadowed there.
+        lowerer.claim_type_name("Client");
+    }
     lowerer.lower_components();
-    lowerer.lower_operations();
-    let security_schemes = lowerer.lower_security_schemes();
+    let mut client = operation::ClientNames::new();
+    let security_schemes = lowerer.lower_security_schemes(&mut client);
+    lowerer.lower_operations(&mut client);
     let default_base_url = lowerer.default_base_url();
     let (mut types, schemas, operations) = lowerer.finish();
     cycles::break_alias_cycles(&mut types, diags);
@@ -48,6 +54,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         derives: Default::default(),
     };
     xml::lower_xml(spec, &mut model, diags);
+    drop_xml_methods_without_xml(&mut model, diags);
     customise(&mut model, options, diags);
     model
 }
@@ -92,6 +99,44 @@ fn customise(model: &mut ApiModel, options: &Options, diags: &mut Diagnostics) {
         }
         model.derives.insert(def.name.clone(), derives);
     }
+}
+
+/// An operation's `_xml` method writes the body with its type's `to_xml`: where the type has
+/// no XML form (the XML lowering said why), or the body may be `null`, which XML cannot
+/// write, there is no such method.
+fn drop_xml_methods_without_xml(model: &mut ApiModel, diags: &mut Diagnostics) {
+    for i in 0..model.operations.len() {
+        let op = &model.operations[i];
+        let (Some(name), Some(body)) = (&op.xml_method_name, &op.json_body) else { continue };
+        let (nullable, inner) = match &body.ty {
+            TypeRef::Nullable(inner) => (true, &**inner),
+            other => (false, other),
+        };
+        if nullable && has_xml_form(model, inner) {
+            diags.warning(
+                pointer_join(&op.pointer, "requestBody"),
+                format!("the body may be `null`, which has no XML form; there is no `{name}` method"),
+            );
+        }
+        if nullable || !has_xml_form(model, &body.ty) {
+            model.operations[i].xml_method_name = None;
+        }
+    }
+}
+
+/// Whether the named type `ty` stands for (through aliases) has an XML form.
+fn has_xml_form(model: &ApiModel, ty: &TypeRef) -> bool {
+    let mut ty = ty;
+    for _ in 0..=model.types.len() {
+        match ty {
+            TypeRef::Named(id) => match &model.type_def(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => return model.type_def(*id).xml.is_some(),
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Turns `info.version` into a valid crate version: up to three numeric components, padded

@@ -3,6 +3,12 @@
 //! Parameter order is a written rule (path parameters in template order, then required query
 //! parameters, then required headers, then the body; optional parameters go into an options
 //! struct), applied by the emitter to the lists built here in the spec's order.
+//!
+//! Every name the client module defines is claimed here, before anything is emitted: the
+//! client's methods (constructors, credential setters, one method per operation and one per
+//! other form of its body: `_xml`, `_form`, `_multipart`, `_bytes`) in one namespace, its
+//! fields in another, each method's arguments in a third. The path template is parsed here
+//! too, once, and checked against the path parameters.
 
 use openapiv3::{ReferenceOr, SecurityScheme as SpecScheme};
 
@@ -11,8 +17,8 @@ use super::xml::is_xml;
 use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::model::{
-    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, ResponseCase, Rules, SecurityKind, StreamResponse,
-    Primitive, SecurityScheme, Status, Style, TypeRef,
+    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive, ResponseCase, Rules,
+    SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
@@ -21,18 +27,36 @@ use crate::naming::{field_name, type_name, Namespace};
 const METHOD_LOCALS: &[&str] =
     &["body", "options", "request", "response", "context", "cx", "v", "value", "form", "secret", "item", "files", "file", "i", "key"];
 
-/// Method names the client itself defines, which operations must not take.
+/// Method names the client itself defines, which operations and credential setters must not
+/// take.
 const CLIENT_METHODS: &[&str] = &["new", "with_config", "config", "idempotent"];
+
+/// Fields the client itself has, which credentials must not take.
+const CLIENT_FIELDS: &[&str] = &["transport"];
+
+/// The two scopes of names of the generated `Client`: its methods and its fields.
+#[derive(Debug, Clone)]
+pub struct ClientNames {
+    methods: Namespace,
+    fields: Namespace,
+}
+
+impl ClientNames {
+    pub fn new() -> Self {
+        let mut names = Self { methods: Namespace::new(), fields: Namespace::new() };
+        CLIENT_METHODS.iter().for_each(|m| names.methods.reserve(m));
+        CLIENT_FIELDS.iter().for_each(|f| names.fields.reserve(f));
+        names
+    }
+}
 
 impl SchemaLowerer<'_> {
     /// Lowers every operation: its parameters, body, responses and security.
-    pub fn lower_operations(&mut self) {
+    /// Credential setters must have been claimed first ([`Self::lower_security_schemes`]), so
+    /// that they keep their names.
+    pub fn lower_operations(&mut self, client: &mut ClientNames) {
         let spec = self.spec;
-        let mut methods = Namespace::new();
-        CLIENT_METHODS.iter().for_each(|m| methods.reserve(m));
-        for scheme in spec.openapi.components.iter().flat_map(|c| c.security_schemes.keys()) {
-            methods.reserve(&format!("with_{}", field_name(scheme, "auth")));
-        }
+        let methods = &mut client.methods;
         for (path, item) in spec.openapi.paths.iter() {
             let item_pointer = pointer_join("#/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -77,17 +101,22 @@ impl SchemaLowerer<'_> {
                     parameter.setter = Some(setters.unique(crate::naming::setter_name(&parameter.rust_name)));
                 }
 
+                let template = self.path_template(path, &op_pointer, &mut parameters, &mut names);
+                let mut xml_method_name = None;
                 let (json_body, xml_body, form_bodies, body_required) = match &operation.request_body {
                     Some(body) => match self.resolve_body(body, &op_pointer) {
                         Some((body, pointer)) => {
                             let hint = match &operation.request_body {
                                 Some(ReferenceOr::Reference { .. }) => hint_from_pointer(&pointer),
-                                _ => format!("{type_stem}Request"),
+                                _ => type_name(&format!("{type_stem} request"), "Request"),
                             };
                             let lowered = self.lower_content_all(&body.content, &pointer, &hint);
                             let json = lowered.iter().find(|b| is_json(&b.media_type)).cloned();
-                            let mut forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, &mut methods);
                             let xml = json.is_some() && body.content.keys().any(|m| is_xml(m));
+                            // Claimed now, in the order the methods are emitted; dropped in
+                            // `lower` if the body's type turns out to have no XML form.
+                            xml_method_name = xml.then(|| methods.unique(format!("{method_name}_xml")));
+                            let mut forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, methods);
                             // Every other media type (an image, `application/octet-stream`, text,
                             // XML without a JSON form) is sent as bytes, by one method.
                             let raw: Vec<String> = body
@@ -135,8 +164,8 @@ impl SchemaLowerer<'_> {
                         }
                     }
                 }
-                let response_type = self.claim_type_name(&format!("{type_stem}Response"));
-                let options_type = self.claim_type_name(&format!("{type_stem}Options"));
+                let response_type = self.claim_type_name(&type_name(&format!("{type_stem} response"), "Response"));
+                let options_type = self.claim_type_name(&type_name(&format!("{type_stem} options"), "Options"));
                 self.operations.push(Operation {
                     id,
                     method_name,
@@ -145,6 +174,7 @@ impl SchemaLowerer<'_> {
                     options_type,
                     method: method.to_owned(),
                     path: path.clone(),
+                    template,
                     pointer: op_pointer.clone(),
                     doc: Doc {
                         title: operation.summary.clone(),
@@ -153,6 +183,7 @@ impl SchemaLowerer<'_> {
                     },
                     parameters,
                     xml_body,
+                    xml_method_name,
                     json_body,
                     form_bodies,
                     body_required,
@@ -162,6 +193,62 @@ impl SchemaLowerer<'_> {
                 });
             }
         }
+    }
+
+    /// Parses the path template once, and checks it against the path parameters (OpenAPI:
+    /// each placeholder must have one, and each path parameter a placeholder). A placeholder
+    /// without a parameter becomes a required string parameter of its own, since the template
+    /// says the path needs a value there; a path parameter without a placeholder is dropped,
+    /// since there is nowhere to send it. Both are warnings that say so.
+    fn path_template(&mut self, path: &str, op_pointer: &str, parameters: &mut Vec<Parameter>, names: &mut Namespace) -> Vec<PathPart> {
+        let (template, malformed) = parse_template(path);
+        if let Some(problem) = malformed {
+            self.diags.warning(op_pointer, format!("the path `{path}` has {problem}; it is sent as written there"));
+        }
+        for part in &template {
+            let PathPart::Param(name) = part else { continue };
+            if parameters.iter().any(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+                continue;
+            }
+            let rust_name = names.unique(field_name(name, "param"));
+            self.diags.warning(
+                op_pointer,
+                format!(
+                    "the path `{path}` has a placeholder `{{{name}}}`, but the operation declares no path parameter `{name}`; the method takes it as a required string argument `{rust_name}`"
+                ),
+            );
+            parameters.push(Parameter {
+                wire_name: name.clone(),
+                rust_name,
+                // Required: no setter on the options struct.
+                setter: None,
+                location: ParamLocation::Path,
+                required: true,
+                ty: TypeRef::Primitive(Primitive::String),
+                explode: false,
+                style: Style::Simple,
+                rules: Rules::default(),
+                doc: Doc {
+                    title: None,
+                    description: Some("Named by the path template; the spec declares no parameter for it.".to_owned()),
+                    pointer: op_pointer.to_owned(),
+                },
+            });
+        }
+        parameters.retain(|p| {
+            let placed = template.iter().any(|part| matches!(part, PathPart::Param(name) if *name == p.wire_name));
+            if p.location == ParamLocation::Path && !placed {
+                self.diags.warning(
+                    &p.doc.pointer,
+                    format!(
+                        "path parameter `{}` has no placeholder in the path `{path}`; it cannot be sent, so the method does not take it",
+                        p.wire_name
+                    ),
+                );
+            }
+            p.location != ParamLocation::Path || placed
+        });
+        template
     }
 
     /// A request body or a `$ref` to one, resolved, with its pointer.
@@ -404,13 +491,22 @@ impl SchemaLowerer<'_> {
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
+        // Explicit codes take precedence over ranges, and both over `default` (OpenAPI 3.0,
+        // Responses Object); a stable sort keeps the spec's order within each group.
+        out.sort_by_key(|case| match case.status {
+            Status::Code(_) => 0,
+            Status::Range(_) => 1,
+            Status::Default => 2,
+        });
         (out, stream)
     }
 
     /// `components/securitySchemes`, in the spec's order.
-    pub fn lower_security_schemes(&mut self) -> Vec<SecurityScheme> {
+    /// Their fields and setters are claimed among the client's own (a scheme keyed `config`
+    /// must not take the `with_config` constructor's name, nor one keyed `transport` the
+    /// transport's field).
+    pub fn lower_security_schemes(&mut self, client: &mut ClientNames) -> Vec<SecurityScheme> {
         let spec = self.spec;
-        let mut names = Namespace::new();
         let mut out = Vec::new();
         for (key, scheme) in spec.openapi.components.iter().flat_map(|c| c.security_schemes.iter()) {
             let pointer = pointer_join("#/components/securitySchemes", key);
@@ -443,9 +539,13 @@ impl SchemaLowerer<'_> {
                     continue;
                 }
             };
+            let stem = field_name(key, "auth");
+            let rust_name = client.fields.unique(stem.clone());
+            let setter = client.methods.unique(format!("with_{stem}"));
             out.push(SecurityScheme {
                 key: key.clone(),
-                rust_name: names.unique(field_name(key, "auth")),
+                rust_name,
+                setter,
                 kind,
                 doc: Doc { title: None, description: description.clone(), pointer },
             });
@@ -480,6 +580,44 @@ fn form_kind(media: &str) -> Option<FormKind> {
     }
 }
 
+
+/// A path template (`/things/{id}/parts`) as literal text and placeholders, and what is wrong
+/// with it, if anything: a `{` with no `}` after it, or a placeholder with no name, is text.
+fn parse_template(path: &str) -> (Vec<PathPart>, Option<String>) {
+    let mut parts = Vec::new();
+    let mut problem = None;
+    let mut literal = String::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        literal.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find(['}', '{']).filter(|&close| after[close..].starts_with('}'));
+        match close {
+            Some(close) if close > 0 => {
+                if !literal.is_empty() {
+                    parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(PathPart::Param(after[..close].to_owned()));
+                rest = &after[close + 1..];
+            }
+            Some(_) => {
+                problem.get_or_insert_with(|| "an empty placeholder `{}`".to_owned());
+                literal.push_str("{}");
+                rest = &after[1..];
+            }
+            None => {
+                problem.get_or_insert_with(|| "a `{` that no `}` closes".to_owned());
+                literal.push('{');
+                rest = after;
+            }
+        }
+    }
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        parts.push(PathPart::Literal(literal));
+    }
+    (parts, problem)
+}
 
 /// The response enum's variant for a status: the reason phrase where there is a common one.
 fn status_variant(status: Status) -> String {
@@ -520,4 +658,34 @@ fn status_variant(status: Status) -> String {
 fn is_binary(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(text: &str) -> PathPart {
+        PathPart::Literal(text.to_owned())
+    }
+
+    fn param(name: &str) -> PathPart {
+        PathPart::Param(name.to_owned())
+    }
+
+    #[test]
+    fn templates_parse_into_text_and_placeholders() {
+        assert_eq!(parse_template("/things/{id}/parts"), (vec![lit("/things/"), param("id"), lit("/parts")], None));
+        assert_eq!(parse_template("/{a}{b}"), (vec![lit("/"), param("a"), param("b")], None));
+        assert_eq!(parse_template("/plain"), (vec![lit("/plain")], None));
+    }
+
+    #[test]
+    fn malformed_templates_are_text_and_say_why() {
+        assert_eq!(parse_template("/a/{id"), (vec![lit("/a/{id")], Some("a `{` that no `}` closes".to_owned())));
+        assert_eq!(parse_template("/a/{}/b"), (vec![lit("/a/{}/b")], Some("an empty placeholder `{}`".to_owned())));
+        assert_eq!(
+            parse_template("/a/{x{id}"),
+            (vec![lit("/a/{x"), param("id")], Some("a `{` that no `}` closes".to_owned()))
+        );
+    }
 }

@@ -33,6 +33,7 @@ impl SchemaLowerer<'_> {
                 None => Rules::default(),
             };
         }
+        self.check_type(map, pointer);
         if depth > super::schema::MAX_DEPTH {
             self.diag_error(pointer, "subschemas nest too deeply; the deeper rules are not checked");
             return Rules::default();
@@ -108,18 +109,19 @@ impl SchemaLowerer<'_> {
         }
     }
 
-    /// `pattern`, translated to the `regex` crate's dialect and checked to compile now, so a
+    /// `pattern`, translated to the `regex` crate's dialect (which `fancy-regex`, the runtime's
+    /// engine, extends with look-around and backreferences) and checked to compile now, so a
     /// pattern that cannot be checked is a generation-time diagnostic, not a runtime surprise.
     fn pattern(&mut self, map: &Map<String, Value>, pointer: &str) -> Option<String> {
         let source = map.get("pattern")?.as_str()?;
         let translated = ecma_to_rust(source);
-        match regex::Regex::new(&translated) {
+        match fancy_regex::Regex::new(&translated) {
             Ok(_) => Some(translated),
             Err(err) => {
                 let reason = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
                 self.diag_error(
                     &pointer_join(pointer, "pattern"),
-                    &format!("pattern `{source}` cannot be compiled by the `regex` crate ({reason}); it is not checked"),
+                    &format!("pattern `{source}` cannot be compiled by the `fancy-regex` crate ({reason}); it is not checked"),
                 );
                 None
             }
@@ -225,7 +227,7 @@ mod tests {
         assert_eq!(ecma_to_rust(r"^{[0-9a-f]{4}}$"), r"^\{[0-9a-f]{4}\}$");
         assert_eq!(ecma_to_rust(r"a{,3}"), r"a\{,3\}");
         assert_eq!(ecma_to_rust(r"[{}]\{"), r"[{}]\{");
-        assert!(regex::Regex::new(&ecma_to_rust(r"^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|x)$")).is_ok());
+        assert!(fancy_regex::Regex::new(&ecma_to_rust(r"^(?:{[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}}|x)$")).is_ok());
     }
 
     #[test]

@@ -608,7 +608,7 @@ impl<'a> SchemaLowerer<'a> {
                 (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
             }
             Some(AdditionalProperties::Schema(schema)) => {
-                let hint = format!("{name}Value");
+                let hint = type_name(&format!("{name} value"), "Value");
                 let ty = self.lower_schema(schema, &additional_pointer, &hint, depth + 1);
                 (false, Some((ns.unique("additional_properties".into()), ty)))
             }
@@ -758,7 +758,7 @@ impl<'a> SchemaLowerer<'a> {
                 },
             };
             let base = hints.unique(base);
-            let ty = self.lower_schema(member, &member_pointer, &format!("{name}{base}"), depth + 1);
+            let ty = self.lower_schema(member, &member_pointer, &type_name(&format!("{name} {base}"), "Variant"), depth + 1);
             let doc = match member {
                 ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
@@ -943,7 +943,7 @@ impl<'a> SchemaLowerer<'a> {
             Some("array") => {
                 let item = match flat.items {
                     Some(items) => {
-                        self.lower_schema(items, &pointer_join(pointer, "items"), &format!("{hint}Item"), depth + 1)
+                        self.lower_schema(items, &pointer_join(pointer, "items"), &type_name(&format!("{hint} item"), "Item"), depth + 1)
                     }
                     None => TypeRef::Primitive(Primitive::Value),
                 };
@@ -954,18 +954,15 @@ impl<'a> SchemaLowerer<'a> {
                     Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
                         schema,
                         &pointer_join(pointer, "additionalProperties"),
-                        &format!("{hint}Value"),
+                        &type_name(&format!("{hint} value"), "Value"),
                         depth + 1,
                     ),
                     _ => TypeRef::Primitive(Primitive::Value),
                 };
                 TypeRef::Map(Box::new(value))
             }
-            Some(other) => {
-                self.diags.warning(pointer, format!("`type: {other}` is not an OpenAPI 3.0 type; typed as any JSON value"));
-                TypeRef::Primitive(Primitive::Value)
-            }
-            None => TypeRef::Primitive(Primitive::Value),
+            // Reported by `check_type`, which every schema lowered here has been through.
+            Some(_) | None => TypeRef::Primitive(Primitive::Value),
         }
     }
 
@@ -997,9 +994,11 @@ impl<'a> SchemaLowerer<'a> {
         TypeRef::Primitive(primitive)
     }
 
-    /// Reports keywords that OpenAPI 3.0 schemas do not have, which would otherwise vanish.
+    /// Reports keywords that OpenAPI 3.0 schemas do not have, which would otherwise vanish,
+    /// and a `type` that is none of OpenAPI 3.0's.
     fn check_keywords(&mut self, pointer: &str) {
         let Some(Value::Object(map)) = resolve_pointer(&self.spec.raw, pointer) else { return };
+        self.check_type(map, pointer);
         for key in map.keys() {
             if !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
                 self.diags.warning(
@@ -1010,6 +1009,28 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 }
+
+impl SchemaLowerer<'_> {
+    /// Reports a `type` that is none of OpenAPI 3.0's (`type: strng`): an error, since the
+    /// value's type is then unknown (it is typed as any JSON value, so the rest can be read).
+    pub(super) fn check_type(&mut self, schema: &serde_json::Map<String, Value>, pointer: &str) {
+        let Some(Value::String(typ)) = schema.get("type") else { return };
+        if TYPES.contains(&typ.as_str()) {
+            return;
+        }
+        let then = match naming::nearest(typ, TYPES.iter().copied()) {
+            Some(near) => format!("; did you mean `{near}`? The value is typed as any JSON value"),
+            None => "; the value is typed as any JSON value".to_owned(),
+        };
+        self.diags.error(
+            pointer_join(pointer, "type"),
+            format!("`type: {typ}` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`){then}"),
+        );
+    }
+}
+
+/// The values of `type` in OpenAPI 3.0.
+const TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
 
 /// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
 trait AsSchema {

@@ -1,6 +1,8 @@
-//! Every body schema of the five specs, with the generated type that reads it.
+//! Every body schema of the five specs and of the patterns fixture, with the generated type
+//! that reads it.
 
 use apigen_runtime::ValidationErrors;
+use apigen_tests::fixtures::patterns;
 
 /// One body schema: the API, the component name, and the generated reader.
 pub struct Entry {
@@ -39,6 +41,7 @@ pub fn entries() -> Vec<Entry> {
         entry!("jtl", jtl::CreateCustomer),
         entry!("jtl", jtl::Customer),
         entry!("jtl", jtl::ErrorResponse),
+        entry!("patterns", patterns::Tags),
     ]
 }
 
