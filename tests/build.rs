@@ -13,19 +13,25 @@ fn main() {
     let out = Path::new(&out_dir).join("fixtures");
     fs::create_dir_all(&out).expect("OUT_DIR is writable");
 
+    // `name.yaml`, and `name/openapi.yaml` for a spec over several files.
     let mut names: Vec<String> = fs::read_dir(fixtures)
         .expect("tests/fixtures exists")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter_map(|n| match n.ends_with(".yaml") {
+            true => Some(n),
+            false => fixtures.join(&n).join("openapi.yaml").is_file().then(|| format!("{n}/openapi.yaml")),
+        })
         .collect();
     names.sort();
 
     let mut modules = String::new();
     for file in names {
-        let stem = file.trim_end_matches(".yaml");
+        let stem = file.trim_end_matches("/openapi.yaml").trim_end_matches(".yaml");
         let text = fs::read_to_string(fixtures.join(&file)).expect("fixture is readable");
         let source = apigen::SpecSource { name: format!("tests/fixtures/{file}"), text };
-        let output = apigen::generate_from_source(&source, &apigen::Options::new(stem))
+        // Locations are relative to the workspace; this script runs in `tests/`.
+        let resolve = |location: &str| fs::read_to_string(location.trim_start_matches("tests/")).map_err(|e| e.to_string());
+        let output = apigen::generate_with(&source, &resolve, &apigen::Options::new(stem))
             .unwrap_or_else(|e| panic!("fixture {file} does not load:\n{e}"));
         let mut inner = String::new();
         for generated in output.files.iter().filter(|f| f.path.ends_with(".rs") && f.path != "src/lib.rs") {

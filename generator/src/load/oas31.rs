@@ -519,10 +519,8 @@ impl Schemas {
                 map.insert("format".into(), json!("byte"));
                 self.map.insert(pointer_join(at, "format"), pointer_join(at, "contentEncoding"));
             }
-            (Some(other), _) => self.warnings.push((
-                pointer_join(at, "contentEncoding"),
-                format!("`contentEncoding: {other}` is not decoded: the value is read as the string it is"),
-            )),
+            // Another encoding stays, and lowering reports it as a keyword it does not express.
+            (Some(_), _) => {}
             (None, true) => {
                 map.remove("contentMediaType");
                 map.insert("format".into(), json!("binary"));
