@@ -21,7 +21,7 @@ pub mod select;
 use std::collections::BTreeMap;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{load, load_with, LoadError, Resolver, Spec, SpecSource};
+pub use load::{load, load_with, LoadError, MoreOperation, Resolver, Spec, SpecSource};
 
 /// The version requirement generated crates put on `apigen-runtime`: the runtime released with
 /// this generator (they are versioned together).

@@ -186,12 +186,13 @@ const OAS31: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
 #[test]
 fn what_3_1_says_and_3_0_cannot_is_a_warning() {
     let text = format!(
-        "{OAS31}jsonSchemaDialect: https://example.com/my-dialect\nwebhooks:\n  petAdded:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{id: {{type: integer}}}}}}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  securitySchemes:\n    tls: {{type: mutualTLS}}\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {{type: string, nullable: true}}\n        b: {{type: integer, minimum: 1, exclusiveMinimum: true}}\n        c: {{type: string, nullable: true}}\n        d: {{type: string, contentEncoding: base32}}\n        e: {{type: [string, integer], anyOf: [{{minLength: 1}}, {{minimum: 1}}]}}\n        f: {{type: array, prefixItems: [{{type: string}}]}}\n"
+        "{OAS31}jsonSchemaDialect: https://example.com/my-dialect\npaths:\n  /a:\n    get: {{operationId: a}}\nwebhooks:\n  petAdded:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{id: {{type: integer}}}}}}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  securitySchemes:\n    tls: {{type: mutualTLS}}\n  schemas:\n    A:\n      type: object\n      properties:\n        a: {{type: string, nullable: true}}\n        b: {{type: integer, minimum: 1, exclusiveMinimum: true}}\n        c: {{type: string, nullable: true}}\n        d: {{type: string, contentEncoding: base32}}\n        e: {{type: [string, integer], anyOf: [{{minLength: 1}}, {{minimum: 1}}]}}\n        f: {{type: array, prefixItems: [{{type: string}}]}}\n"
     );
     assert_eq!(
         warnings(&text),
         [
             "warning: #/jsonSchemaDialect: schemas are read as OpenAPI's JSON Schema 2020-12 dialect, not as `https://example.com/my-dialect`",
+            "warning: #/paths/~1a/get: the operation documents no responses: any status is read as its `default` response, with no body",
             "warning: #/components/securitySchemes/tls: a `mutualTLS` scheme is not set up by the client: give the client certificate to its HTTP client yourself",
             "warning: #/webhooks/petAdded: webhook `petAdded`: no client method is made (the API calls the receiver); its payload types are generated",
             "warning: #/components/schemas/A/properties/e/type: a list of types beside `anyOf` is not expressed: the value's type is left to the `anyOf`",
@@ -223,4 +224,27 @@ fn json_schema_2020_12_reads_as_3_0_says_it() {
     assert_eq!(spec.original_pointer("#/components/schemas/A/properties/size/minimum"), "#/components/schemas/A/properties/size/exclusiveMinimum");
     assert_eq!(spec.original_pointer("#/components/schemas/A/properties/owner/allOf/0"), "#/components/schemas/A/properties/owner");
     assert_eq!(spec.original_pointer("#/components/schemas/Owner/properties/name"), "#/$defs/Owner/properties/name");
+}
+
+#[test]
+fn query_and_additional_operations_of_3_2_get_client_methods() {
+    let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.example'}]\npaths:\n  /pets:\n    query:\n      operationId: searchPets\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {name: {type: string}}}\n      responses:\n        '200': {description: ok}\n    additionalOperations:\n      COPY:\n        operationId: copyPets\n        responses:\n          '204': {description: copied}\n";
+    let source = SpecSource { name: "spec.yaml".into(), text: text.into() };
+    let output = apigen::generate_from_source(&source, &Options::new("q")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(messages(&output), Vec::<String>::new());
+    let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    for wanted in [
+        "pub async fn search_pets(",
+        "::apigen_runtime::client::Method::from_bytes(b\"QUERY\")",
+        "pub async fn copy_pets(",
+        "::apigen_runtime::client::Method::from_bytes(b\"COPY\")",
+        "JSON Pointer: `#/paths/~1pets/additionalOperations/COPY`",
+    ] {
+        assert!(client.contains(wanted), "no `{wanted}` in:\n{client}");
+    }
+    let bad = text.replace("COPY:", "'CO PY':");
+    assert_eq!(
+        load_error(&bad),
+        "spec.yaml: error: #/paths/~1pets/additionalOperations/CO PY: `CO PY` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"
+    );
 }

@@ -320,7 +320,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         }
     }
     let path = if values.is_empty() { quote!(::std::string::String::from(#format)) } else { quote!(::std::format!(#format, #( #values ),*)) };
-    let method = format_ident!("{}", op.method.to_uppercase());
+    let method = match op.method.as_str() {
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+            let method = format_ident!("{}", op.method.to_uppercase());
+            quote!(::apigen_runtime::client::Method::#method)
+        }
+        // A method `http` has no constant for (OpenAPI 3.2's `QUERY`, `additionalOperations`):
+        // loading checked that it is a token, which `from_bytes` accepts.
+        other => {
+            let token = proc_macro2::Literal::byte_string(other.to_uppercase().as_bytes());
+            let expect = format!("`{}` is a valid method token", other.to_uppercase());
+            quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
+        }
+    };
 
     // Validation: the parameters and the body, into one list of violations, each pointer
     // into the request as a whole (`/query/site_id`, `/body/email`).
@@ -498,7 +510,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         #allow
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
             #validate
-            let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+            let #request = ::apigen_runtime::client::Request::new(#method, #path);
             #( #setup )*
             #send_body
             let response = self.transport.send(request).await?;

@@ -51,6 +51,9 @@ pub struct Spec {
     pub openapi: openapiv3::OpenAPI,
     /// Where each node of [`Spec::raw`] was in the files as written.
     pub origins: Origins,
+    /// Operations under methods `openapiv3` has no field for: OpenAPI 3.2's `query` and
+    /// `additionalOperations`, in the document's order.
+    pub more_operations: Vec<MoreOperation>,
     /// What loading had to say that is no error: what the version as written says that the
     /// generator does not express, each at its pointer in the file as written.
     pub warnings: Vec<Diagnostic>,
@@ -61,6 +64,19 @@ impl Spec {
     pub fn original_pointer(&self, pointer: &str) -> String {
         self.origins.original(pointer)
     }
+}
+
+/// An operation under a method that `openapiv3`'s Path Item has no field for.
+#[derive(Debug, Clone)]
+pub struct MoreOperation {
+    /// The path, as a key of `paths`.
+    pub path: String,
+    /// The method, lower-case (`query`, `copy`).
+    pub method: String,
+    /// JSON Pointer of the operation (`#/paths/~1pets/query`, or
+    /// `#/paths/~1pets/additionalOperations/COPY`).
+    pub pointer: String,
+    pub operation: openapiv3::Operation,
 }
 
 /// Why a spec could not be loaded: every problem found, each with its JSON Pointer.
@@ -144,14 +160,17 @@ pub fn load_with(source: &SpecSource, resolve: &Resolver<'_>) -> Result<Spec, Lo
             None
         }
     };
+    let more_operations = more_operations(&raw, &mut diags);
     if let Some(openapi) = &openapi {
-        check_operation_ids(openapi, &mut diags);
+        check_operation_ids(openapi, &more_operations, &mut diags);
     }
     let failed = diags.has_errors() || early.iter().any(|d| d.severity == Severity::Error);
     let diagnostics = finish(diags);
     match openapi {
         // Warnings are reported by `generate`, with those of the later phases.
-        Some(openapi) if !failed => Ok(Spec { name: source.name.clone(), raw, openapi, origins, warnings: diagnostics }),
+        Some(openapi) if !failed => {
+            Ok(Spec { name: source.name.clone(), raw, openapi, origins, more_operations, warnings: diagnostics })
+        },
         _ => Err(fail(diagnostics)),
     }
 }
@@ -597,11 +616,44 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     pointer
 }
 
-fn check_operation_ids(openapi: &openapiv3::OpenAPI, diags: &mut Diagnostics) {
+/// OpenAPI 3.2's `query` operations and `additionalOperations`, read as `openapiv3`
+/// operations. A method must be an HTTP token (RFC 9110), since it is sent as written.
+fn more_operations(raw: &Value, diags: &mut Diagnostics) -> Vec<MoreOperation> {
+    let mut more = Vec::new();
+    let Some(Value::Object(paths)) = raw.get("paths") else { return more };
+    for (path, item) in paths {
+        let item_pointer = pointer_join("#/paths", path);
+        let mut found: Vec<(String, String, &Value)> = Vec::new();
+        if let Some(query) = item.get("query") {
+            found.push(("query".to_owned(), pointer_join(&item_pointer, "query"), query));
+        }
+        if let Some(Value::Object(additional)) = item.get("additionalOperations") {
+            for (method, operation) in additional {
+                let pointer = pointer_join(&pointer_join(&item_pointer, "additionalOperations"), method);
+                let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if !token {
+                    diags.error(&pointer, format!("`{method}` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"));
+                    continue;
+                }
+                found.push((method.to_ascii_lowercase(), pointer, operation));
+            }
+        }
+        for (method, pointer, operation) in found {
+            match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
+                Ok(operation) => more.push(MoreOperation { path: path.clone(), method, pointer, operation }),
+                Err(e) => diags.error(&pointer, format!("not a valid Operation Object: {e}")),
+            }
+        }
+    }
+    more
+}
+
+fn check_operation_ids(openapi: &openapiv3::OpenAPI, more: &[MoreOperation], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    for (path, method, operation) in openapi.operations() {
+    let fixed = openapi.operations().map(|(path, method, operation)| (pointer_join(&pointer_join("#/paths", path), method), operation));
+    let more = more.iter().map(|m| (m.pointer.clone(), &m.operation));
+    for (here, operation) in fixed.chain(more) {
         let Some(id) = operation.operation_id.as_deref() else { continue };
-        let here = pointer_join(&pointer_join("#/paths", path), method);
         if let Some(first) = seen.get(id) {
             diags.error(
                 pointer_join(&here, "operationId"),

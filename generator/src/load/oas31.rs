@@ -35,8 +35,8 @@ const ANNOTATIONS: [&str; 12] = [
     "default", "externalDocs", "$schema",
 ];
 
-/// The methods of a Path Item Object that `openapiv3` reads.
-const OPERATIONS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// The methods of a Path Item Object (3.2's `query` among them).
+const OPERATIONS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
 
 /// Keywords whose value is one subschema.
 const ONE_SCHEMA: [&str; 9] =
@@ -108,13 +108,31 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
         }
     }
     map.insert("openapi".into(), json!("3.0.3"));
-    // 3.1 documents may have webhooks or components only, and operations without responses.
+    // 3.1 documents may have webhooks or components only, and operations without responses:
+    // with none documented, any status is the operation's `default`, with no body.
     let paths = map.entry("paths").or_insert_with(|| json!({}));
     if let Value::Object(paths) = paths {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            let item_at = pointer_join("#/paths", path);
+            let mut operations: Vec<(String, &mut Value)> = Vec::new();
+            let mut additional = None;
             for (method, operation) in item.iter_mut() {
-                if let (true, Value::Object(operation)) = (OPERATIONS.contains(&method.as_str()), operation) {
-                    operation.entry("responses").or_insert_with(|| json!({}));
+                if OPERATIONS.contains(&method.as_str()) {
+                    operations.push((pointer_join(&item_at, method), operation));
+                } else if method == "additionalOperations" {
+                    additional = Some(operation);
+                }
+            }
+            if let Some(Value::Object(more)) = additional {
+                let more_at = pointer_join(&item_at, "additionalOperations");
+                operations.extend(more.iter_mut().map(|(m, op)| (pointer_join(&more_at, m), op)));
+            }
+            for (at, operation) in operations {
+                let Value::Object(operation) = operation else { continue };
+                if !operation.contains_key("responses") {
+                    operation.insert("responses".into(), json!({ "default": { "description": "" } }));
+                    diags.warning(at, "the operation documents no responses: any status is read as its `default` response, with no body");
                 }
             }
         }
@@ -186,6 +204,8 @@ fn webhooks(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
                 }
                 let name = free_name(doc, &format!("{stem}Payload"));
                 let from = pointer_join(&pointer_join(&pointer_join(&body_at, "content"), media_type), "schema");
+                // The webhook may itself be a path item copied from `components/pathItems`.
+                let from = moves.before(&from).unwrap_or(from);
                 let now = pointer_join("#/components/schemas", &name);
                 schemas_mut(doc).insert(name, schema.clone());
                 moves.insert(now, from);

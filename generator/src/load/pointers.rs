@@ -25,7 +25,7 @@ impl PointerMap {
 
     /// Where `pointer` was before this step: the longest recorded prefix (at a token
     /// boundary) replaced by its origin, or `None` if nothing above it moved.
-    fn before(&self, pointer: &str) -> Option<String> {
+    pub(crate) fn before(&self, pointer: &str) -> Option<String> {
         if self.moved.is_empty() {
             return None;
         }
