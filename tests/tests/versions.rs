@@ -120,7 +120,7 @@ fn files_a_spec_cannot_read_are_errors_that_say_what_to_do() {
          spec.yaml: error: #/components/schemas/A/properties/c/$ref: remote reference `https://example.com/c.yaml` was not fetched (no resolver was given to read `https://example.com/c.yaml` (the spec refers to other files)): download the file and refer to it by a local path"
     );
     let source = SpecSource { name: "tests/fixtures/spec.yaml".into(), text: text.replace("other.yaml#/B", "multifile/schemas/pet.json#/Nope") };
-    let err = apigen::load_with(&source, &resolve).err().expect("a broken reference").to_string();
+    let err = apigen::load_with(&source, &resolve).expect_err("a broken reference").to_string();
     assert!(
         err.starts_with("tests/fixtures/spec.yaml: error: #/components/schemas/A/properties/b/$ref: `#/Nope` does not resolve to anything in `tests/fixtures/multifile/schemas/pet.json`\n"),
         "{err}"
@@ -247,4 +247,18 @@ fn query_and_additional_operations_of_3_2_get_client_methods() {
         load_error(&bad),
         "spec.yaml: error: #/paths/~1pets/additionalOperations/CO PY: `CO PY` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"
     );
+}
+
+#[test]
+fn item_schemas_of_3_2_streams_are_types() {
+    let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /events:\n    get:\n      operationId: streamEvents\n      responses:\n        '200':\n          description: events\n          content:\n            text/event-stream:\n              itemSchema: {type: object, required: [id], properties: {id: {type: integer}}}\n";
+    let source = SpecSource { name: "spec.yaml".into(), text: text.into() };
+    let output = apigen::generate_from_source(&source, &Options::new("s")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        messages(&output),
+        ["warning: #/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema: each item of this stream is typed (`StreamEventsItem`), but the client reads the body as bytes: read the items with that type yourself"]
+    );
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub struct StreamEventsItem {"), "{types}");
+    assert!(types.contains("JSON Pointer: `#/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema`"), "{types}");
 }

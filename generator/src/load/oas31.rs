@@ -48,6 +48,7 @@ pub(super) fn to_oas30(doc: &mut Value, origins: &mut Origins, diags: &mut Diagn
     document(doc, diags);
     path_items(doc, &mut moves);
     webhooks(doc, &mut moves, diags);
+    item_schemas(doc, &mut moves, diags);
     hoist_defs(doc, &mut moves);
     origins.push(moves);
 
@@ -211,6 +212,54 @@ fn webhooks(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
                 moves.insert(now, from);
             }
         }
+    }
+}
+
+/// OpenAPI 3.2's `itemSchema`, the schema of each item of a streamed body (server-sent
+/// events, JSON Lines), becomes a component schema named after the operation (`StreamEventsItem`),
+/// so its type is generated; the body itself is read as bytes, which is said.
+fn item_schemas(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
+    let mut found = Vec::new();
+    let Some(Value::Object(paths)) = doc.get("paths") else { return };
+    for (path, item) in paths {
+        let Value::Object(item) = item else { continue };
+        for (method, operation) in item.iter().filter(|(m, _)| OPERATIONS.contains(&m.as_str())) {
+            let op_at = pointer_join(&pointer_join("#/paths", path), method);
+            let stem = operation.get("operationId").and_then(Value::as_str).map_or_else(|| format!("{method} {path}"), str::to_owned);
+            let mut bodies: Vec<(String, &Value)> = Vec::new();
+            if let Some(body) = operation.get("requestBody") {
+                bodies.push((pointer_join(&op_at, "requestBody"), body));
+            }
+            if let Some(Value::Object(responses)) = operation.get("responses") {
+                for (code, response) in responses {
+                    bodies.push((pointer_join(&pointer_join(&op_at, "responses"), code), response));
+                }
+            }
+            for (body_at, body) in bodies {
+                let Some(Value::Object(content)) = body.get("content") else { continue };
+                for (media_type, media) in content {
+                    if let Some(schema) = media.get("itemSchema") {
+                        let at = pointer_join(&pointer_join(&pointer_join(&body_at, "content"), media_type), "itemSchema");
+                        found.push((stem.clone(), at, schema.clone()));
+                    }
+                }
+            }
+        }
+    }
+    for (stem, at, schema) in found {
+        let name = match schema.get("$ref").and_then(Value::as_str) {
+            Some(target) => target.rsplit('/').next().unwrap_or("").to_owned(),
+            None => {
+                let name = free_name(doc, &format!("{stem} item"));
+                schemas_mut(doc).insert(name.clone(), schema);
+                moves.insert(pointer_join("#/components/schemas", &name), &at);
+                name
+            }
+        };
+        diags.warning(
+            &at,
+            format!("each item of this stream is typed (`{}`), but the client reads the body as bytes: read the items with that type yourself", crate::naming::type_name(&name, "Schema")),
+        );
     }
 }
 
