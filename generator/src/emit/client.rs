@@ -505,19 +505,31 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
     // As many arguments as the operation has required parameters: that is the API.
     let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
+    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
+    // With only a `default` response, every status is it: no match.
+    let decide = if arms.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match response.status.as_u16() {
+                #( #arms )*
+                _ => #fallback,
+            }
+        }
+    };
     quote! {
         #doc
         #allow
+        #allow_list
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
             #validate
             let #request = ::apigen_runtime::client::Request::new(#method, #path);
             #( #setup )*
             #send_body
             let response = self.transport.send(request).await?;
-            match response.status.as_u16() {
-                #( #arms )*
-                _ => #fallback,
-            }
+            #decide
         }
     }
 }
