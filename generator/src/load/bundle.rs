@@ -27,6 +27,7 @@ pub(super) fn bundle(root: &mut Value, name: &str, swagger2: bool, resolve: &Res
         resolve,
         files: HashMap::new(),
         placed: HashMap::new(),
+        in_place: HashMap::new(),
         queue: Vec::new(),
         map: PointerMap::default(),
     };
@@ -51,6 +52,9 @@ pub(super) fn bundle(root: &mut Value, name: &str, swagger2: bool, resolve: &Res
     bundler.map
 }
 
+/// How many copies of one path item (or callback) are made before a cycle is suspected.
+const IN_PLACE_LIMIT: usize = 1000;
+
 struct Bundler<'r, 'a> {
     /// The spec's own location, normalised, so that a file referring back to it is not read
     /// as another file.
@@ -61,6 +65,8 @@ struct Bundler<'r, 'a> {
     files: HashMap<String, Result<Value, String>>,
     /// Every target copied (`file#fragment`), and where its copy is.
     placed: HashMap<String, String>,
+    /// How many times each target was copied in place of a reference.
+    in_place: HashMap<String, usize>,
     /// Copies whose references are still to be followed, with the file each came from.
     queue: Vec<(String, String)>,
     map: PointerMap,
@@ -121,6 +127,13 @@ impl Bundler<'_, '_> {
         // Swagger 2.0 has no section for these: they stand where they are used.
         let kind = if self.swagger2 && matches!(kind, Kind::Header | Kind::Example | Kind::RequestBody) { Kind::InPlace } else { kind };
         if kind == Kind::InPlace {
+            // A path item is copied anew at each use; one that holds a reference to itself
+            // (through a callback) would be copied forever.
+            let uses = self.in_place.entry(key.clone()).or_insert(0);
+            *uses += 1;
+            if *uses > IN_PLACE_LIMIT {
+                return Err(format!("`{key}` is copied in place of its references more than {IN_PLACE_LIMIT} times: does it refer to itself?"));
+            }
             if let Some(node) = pointer_mut(root, at) {
                 *node = target;
             }
