@@ -262,3 +262,14 @@ fn item_schemas_of_3_2_streams_are_types() {
     assert!(types.contains("pub struct StreamEventsItem {"), "{types}");
     assert!(types.contains("JSON Pointer: `#/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema`"), "{types}");
 }
+
+#[test]
+fn a_nullable_alias_in_a_multipart_body_sends_no_part_for_null() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /images:\n    post:\n      operationId: edit\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                partial: {$ref: '#/components/schemas/Partial'}\n      responses:\n        '204': {description: done}\ncomponents:\n  schemas:\n    Partial:\n      anyOf: [{type: integer}, {type: 'null'}]\n";
+    let source = SpecSource { name: "spec.yaml".into(), text: text.into() };
+    let output = apigen::generate_from_source(&source, &Options::new("m")).unwrap_or_else(|e| panic!("{e}"));
+    let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub type Partial = ::std::option::Option<i64>;"), "{types}");
+    assert!(client.contains("if let ::std::option::Option::Some(value) = value {"), "{client}");
+}

@@ -661,6 +661,12 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
 /// says: a file for a binary value, text for a scalar, one part per item for an array of
 /// those, JSON for anything else.
 fn multipart_part(model: &ApiModel, name: TokenStream, value: TokenStream, ty: &TypeRef, default_type: &str) -> TokenStream {
+    // A name for a nullable type (OpenAI's `PartialImages`, `anyOf: [integer, null]`) is an
+    // `Option`: a null value sends no part.
+    if let Some(inner) = alias_of_nullable(model, ty) {
+        let put = multipart_part(model, name, quote!(value), inner, default_type);
+        return quote! { if let ::std::option::Option::Some(value) = #value { #put } };
+    }
     let resolved = resolve(model, ty);
     if let TypeRef::Vec(item) = resolved {
         if is_scalar(model, item) {
@@ -774,6 +780,16 @@ fn strip_nullable(ty: &TypeRef) -> &TypeRef {
     match ty {
         TypeRef::Nullable(inner) => inner,
         other => other,
+    }
+}
+
+/// The inner type of a named alias (through aliases) of a nullable type.
+fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
+    let TypeRef::Named(id) = ty else { return None };
+    match &model.type_def(*id).kind {
+        TypeKind::Alias(TypeRef::Nullable(inner)) => Some(inner),
+        TypeKind::Alias(target) => alias_of_nullable(model, target),
+        _ => None,
     }
 }
 
