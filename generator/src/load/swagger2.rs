@@ -212,7 +212,11 @@ impl Converter<'_> {
             }
         }
         copy_extensions_of(operation, &mut out);
-        if operation.contains_key("schemes") {
+        // The client sends to the first server, whose scheme is the document's first (https
+        // where it names none): only an operation that does not allow it is reported.
+        let default_scheme = self.doc.get("schemes").and_then(|s| s.get(0)).and_then(Value::as_str).unwrap_or("https");
+        let allowed = |schemes: &Value| schemes.as_array().is_some_and(|list| list.iter().any(|s| s == default_scheme));
+        if operation.get("schemes").is_some_and(|schemes| !allowed(schemes)) {
             self.diags.warning(
                 pointer_join(at, "schemes"),
                 "the operation's own `schemes` are not kept: the client sends every operation to the same base URL",
