@@ -273,3 +273,33 @@ fn a_nullable_alias_in_a_multipart_body_sends_no_part_for_null() {
     assert!(types.contains("pub type Partial = ::std::option::Option<i64>;"), "{types}");
     assert!(client.contains("if let ::std::option::Option::Some(value) = value {"), "{client}");
 }
+
+#[test]
+fn swagger_2_form_parameters_and_discriminators_read_as_3_0_says_them() {
+    let text = format!(
+        "{SWAGGER}consumes: [application/x-www-form-urlencoded]\npaths:\n  /a:\n    post:\n      operationId: a\n      parameters:\n        - {{name: ids, in: formData, required: true, type: array, items: {{type: integer}}, collectionFormat: multi}}\n        - {{name: note, in: formData, type: string, description: A note.}}\n      responses:\n        '204': {{description: done}}\ndefinitions:\n  Pet:\n    type: object\n    discriminator: kind\n    required: [kind]\n    properties:\n      kind: {{type: string}}\n"
+    );
+    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text }).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        spec.raw["paths"]["/a"]["post"]["requestBody"],
+        serde_json::json!({
+            "required": true,
+            "content": { "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "ids": { "type": "array", "items": { "type": "integer" } },
+                        "note": { "type": "string", "description": "A note." },
+                    },
+                    "required": ["ids"],
+                },
+                "encoding": { "ids": { "style": "form", "explode": true } },
+            } },
+        })
+    );
+    assert_eq!(spec.raw["components"]["schemas"]["Pet"]["discriminator"], serde_json::json!({ "propertyName": "kind" }));
+    assert_eq!(
+        spec.original_pointer("#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/note"),
+        "#/paths/~1a/post/parameters/1"
+    );
+}
