@@ -575,8 +575,8 @@ impl Schemas {
         }
     }
 
-    /// `contentEncoding: base64` is 3.0's `format: byte`; a `contentMediaType` without an
-    /// encoding, raw bytes, is `format: binary`.
+    /// `contentEncoding: base64` is 3.0's `format: byte`; `contentEncoding: binary`, or a
+    /// `contentMediaType` without an encoding, raw bytes, is `format: binary`.
     fn content(&mut self, map: &mut Map<String, Value>, at: &str) {
         if map.contains_key("format") || map.get("type").and_then(Value::as_str) != Some("string") {
             return;
@@ -586,6 +586,13 @@ impl Schemas {
                 map.remove("contentEncoding");
                 map.remove("contentMediaType");
                 map.insert("format".into(), json!("byte"));
+                self.map.insert(pointer_join(at, "format"), pointer_join(at, "contentEncoding"));
+            }
+            // Not an encoding JSON Schema names, but what Discord writes for a file part: the
+            // bytes as they are.
+            (Some("binary"), _) => {
+                map.remove("contentEncoding");
+                map.insert("format".into(), json!("binary"));
                 self.map.insert(pointer_join(at, "format"), pointer_join(at, "contentEncoding"));
             }
             // Another encoding stays, and lowering reports it as a keyword it does not express.
