@@ -271,7 +271,8 @@ fn a_nullable_alias_in_a_multipart_body_sends_no_part_for_null() {
     let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
     assert!(types.contains("pub type Partial = ::std::option::Option<i64>;"), "{types}");
-    assert!(client.contains("if let ::std::option::Option::Some(value) = value {"), "{client}");
+    assert!(client.contains("if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(\n"), "{client}");
+    assert!(client.contains("form.text(\"partial\", value.to_string());"), "{client}");
 }
 
 #[test]
