@@ -447,7 +447,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             #allow
             pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
                 #validate
-                let #request = ::apigen_runtime::client::Request::new(::apigen_runtime::client::Method::#method, #path);
+                let #request = ::apigen_runtime::client::Request::new(#method, #path);
                 #( #setup )*
                 #send_body
                 ::std::result::Result::Ok(#open)
