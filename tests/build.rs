@@ -25,17 +25,21 @@ fn main() {
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out).expect("OUT_DIR is writable");
 
+    // `name.yaml`, and `name/openapi.yaml` for a spec over several files.
     let mut names: Vec<String> = fs::read_dir(fixtures)
         .expect("tests/fixtures exists")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter_map(|n| match n.ends_with(".yaml") {
+            true => Some(n),
+            false => fixtures.join(&n).join("openapi.yaml").is_file().then(|| format!("{n}/openapi.yaml")),
+        })
         .collect();
     names.sort();
     let mut specs: Vec<(String, String, String)> = names
         .into_iter()
         .map(|file| {
             let text = fs::read_to_string(fixtures.join(&file)).expect("fixture is readable");
-            (file.trim_end_matches(".yaml").to_owned(), format!("tests/fixtures/{file}"), text)
+            (file.trim_end_matches("/openapi.yaml").trim_end_matches(".yaml").to_owned(), format!("tests/fixtures/{file}"), text)
         })
         .collect();
     specs.push(("large".to_owned(), "tests/src/large_spec.rs".to_owned(), large_spec()));
@@ -43,7 +47,9 @@ fn main() {
     let mut modules = String::new();
     for (stem, name, text) in specs {
         let source = apigen::SpecSource { name: name.clone(), text };
-        let output = apigen::generate_from_source(&source, &apigen::Options::new(stem.as_str()))
+        // Locations are relative to the workspace; this script runs in `tests/`.
+        let resolve = |location: &str| fs::read_to_string(location.trim_start_matches("tests/")).map_err(|e| e.to_string());
+        let output = apigen::generate_with(&source, &resolve, &apigen::Options::new(stem.as_str()))
             .unwrap_or_else(|e| panic!("fixture {name} does not load:\n{e}"));
         let root = out.join(&stem);
         for generated in output.files.iter().filter(|f| f.path.ends_with(".rs")) {

@@ -64,7 +64,16 @@ pub fn render(source: &SpecSource, diagnostics: &[Diagnostic]) -> Vec<String> {
 /// Loads and generates. Prints every diagnostic (with its position) to stderr; fails on a spec
 /// that does not load or on generator errors, saying so.
 pub fn generate(source: &SpecSource, options: &Options) -> Result<Vec<GeneratedFile>, String> {
-    let output = apigen::generate_from_source(source, options).map_err(|e| render(source, &e.diagnostics).join("\n"))?;
+    // Files the spec refers to are read by their location relative to the working directory
+    // (the spec's own name joined with the reference); remote ones are not fetched.
+    let resolve = |location: &str| {
+        if location.starts_with("http://") || location.starts_with("https://") {
+            return Err("remote files are not fetched".to_owned());
+        }
+        std::fs::read_to_string(location).map_err(|e| e.to_string())
+    };
+    let output =
+        apigen::generate_with(source, &resolve, options).map_err(|e| render(source, &e.diagnostics).join("\n"))?;
     for line in render(source, &output.diagnostics) {
         eprintln!("{line}");
     }

@@ -1,4 +1,5 @@
-//! apigen: generates Rust crates (types, validators, clients) from OpenAPI 3.0 specs.
+//! apigen: generates Rust crates (types, validators, clients) from OpenAPI 3.0, 3.1 and 3.2
+//! and Swagger 2.0 specs.
 //!
 //! A pure library: a spec and options in, files and diagnostics out. The pipeline is
 //! [`load`](mod@load) (text to checked document) -> [`lower`](mod@lower) (document to [`model`], the only phase that
@@ -20,7 +21,7 @@ pub mod select;
 use std::collections::BTreeMap;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{load, LoadError, Spec, SpecSource};
+pub use load::{load, load_with, LoadError, MoreOperation, Resolver, Spec, SpecSource};
 
 /// The version requirement generated crates put on `apigen-runtime`: the runtime released with
 /// this generator (they are versioned together).
@@ -179,7 +180,9 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
             Err(message) => diags.error("#", format!("{path}: {message}")),
         }
     }
-    Output { files, diagnostics: diags.into_vec() }
+    let mut diagnostics = spec.warnings.clone();
+    diagnostics.extend(load::relocate(diags.into_vec(), &spec.origins));
+    Output { files, diagnostics }
 }
 
 /// A file or a part of one, formatted.
@@ -232,8 +235,14 @@ pub fn model_of(spec: &Spec, options: &Options) -> (model::ApiModel, Vec<Diagnos
     (model, diags.into_vec())
 }
 
-/// Loads and generates in one call.
+/// Loads and generates in one call, for a spec that refers to no other file.
 pub fn generate_from_source(source: &SpecSource, options: &Options) -> Result<Output, LoadError> {
     let spec = load(source)?;
+    Ok(generate(&spec, options))
+}
+
+/// Loads and generates in one call, reading the files the spec refers to through `resolve`.
+pub fn generate_with(source: &SpecSource, resolve: &Resolver<'_>, options: &Options) -> Result<Output, LoadError> {
+    let spec = load_with(source, resolve)?;
     Ok(generate(&spec, options))
 }

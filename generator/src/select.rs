@@ -67,7 +67,7 @@ pub fn select(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> Option
         prune(&mut raw);
     }
     match serde_json::from_value(raw.clone()) {
-        Ok(openapi) => Some(Spec { name: spec.name.clone(), raw, openapi }),
+        Ok(openapi) => Some(Spec { name: spec.name.clone(), raw, openapi, origins: spec.origins.clone(), more_operations: spec.more_operations.clone(), warnings: spec.warnings.clone() }),
         // Only entries were removed from a document that read before; should it not read
         // now, the whole spec is generated and the reason said.
         Err(e) => {

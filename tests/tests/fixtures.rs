@@ -58,6 +58,12 @@ fn forms_and_parameter_styles() {
     assert_fixture("forms");
 }
 
+/// The petstore that `versions.rs` also reads in Swagger 2.0 and OpenAPI 3.1.
+#[test]
+fn petstore() {
+    assert_fixture("petstore_v30");
+}
+
 #[test]
 fn discriminated_unions() {
     assert_fixture("discriminator");

@@ -23,14 +23,33 @@ struct SpecFile {
     relative: String,
 }
 
+/// Reads a file a spec refers to (`$ref: ./common.yaml#/...`), by its location relative to
+/// the working directory. Remote files are not fetched: the generator's error then says to
+/// download the file and refer to it by its local path.
+pub fn read_referenced(location: &str) -> Result<String, String> {
+    if location.starts_with("http://") || location.starts_with("https://") {
+        return Err("xtask reads local files only".to_owned());
+    }
+    fs::read_to_string(location).map_err(|e| e.to_string())
+}
+
+/// The specs under `specs/`: each `specs/<name>.yaml` (or `.yml`, `.json`), and each
+/// `specs/<name>/openapi.yaml` (or `.yml`, `.json`) whose directory holds the other files it
+/// refers to. Those files are read only through the spec's references: they are no crates.
 fn spec_files() -> Result<Vec<SpecFile>, String> {
     let dir = root().join("specs");
     let entries = fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs = Vec::new();
+    let is_spec = |path: &Path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"));
     for entry in entries {
         let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        let is_spec = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"));
-        if let (true, Some(stem)) = (is_spec, path.file_stem().and_then(|s| s.to_str())) {
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        if path.is_dir() {
+            let main = ["openapi.yaml", "openapi.yml", "openapi.json"].into_iter().find(|f| path.join(f).is_file());
+            if let Some(main) = main {
+                specs.push(SpecFile { name: stem.to_owned(), relative: format!("specs/{stem}/{main}") });
+            }
+        } else if is_spec(&path) {
             let file_name = path.file_name().and_then(|f| f.to_str()).unwrap_or(stem);
             specs.push(SpecFile { name: stem.to_owned(), relative: format!("specs/{file_name}") });
         }

@@ -265,7 +265,9 @@ pub fn run_one(spec: &str, dir: &str, crate_name: &str) -> Result<(), String> {
     // Absolute: the crate is not where the default (`generated/<name>/`) assumes.
     let options = Options::new(crate_name).runtime_path(root().join("generator/runtime").display().to_string());
     let start = Instant::now();
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| apigen::generate_from_source(&source, &options)));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        apigen::generate_with(&source, &crate::codegen::read_referenced, &options)
+    }));
     let elapsed = start.elapsed();
     drop(source);
 

@@ -378,7 +378,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     } else {
         quote!(::std::format!(#format, #( #values ),*))
     };
-    let method = format_ident!("{}", op.method.to_uppercase());
+    let method = match op.method.as_str() {
+        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+            let method = format_ident!("{}", op.method.to_uppercase());
+            quote!(::apigen_runtime::client::Method::#method)
+        }
+        // A method `http` has no constant for (OpenAPI 3.2's `QUERY`, `additionalOperations`):
+        // loading checked that it is a token, which `from_bytes` accepts.
+        other => {
+            let token = proc_macro2::Literal::byte_string(other.to_uppercase().as_bytes());
+            let expect = format!("`{}` is a valid method token", other.to_uppercase());
+            quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
+        }
+    };
     let operation = &op.id;
 
     // Validation: the parameters and the body, into one list of violations, each pointer
@@ -485,6 +497,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         }
     });
 
+    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
+    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
     if let Sends::JsonForStream(stream) = sends {
         let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
         let (item, open) = stream_reading(model, stream);
@@ -492,9 +507,10 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         return quote! {
             #doc
             #allow
+            #allow_list
             pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
                 #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
+                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
                 #( #setup )*
                 #send_body
                 ::std::result::Result::Ok(#open)
@@ -556,28 +572,38 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         return quote! {
             #doc
             #allow
+            #allow_list
             pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
                 #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
+                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
                 #( #setup )*
                 #send_body
                 self.transport.send_streaming(request).await
             }
         };
     }
-    quote! {
-        #doc
-        #allow
-        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
-            #validate
-            let #request = ::apigen_runtime::client::Request::new(#operation, ::apigen_runtime::client::Method::#method, #path);
-            #( #setup )*
-            #send_body
-            let response = self.transport.send(request).await?;
+    // With only a `default` response, every status is it: no match.
+    let decide = if arms.is_empty() {
+        fallback
+    } else {
+        quote! {
             match response.status.as_u16() {
                 #( #arms )*
                 _ => #fallback,
             }
+        }
+    };
+    quote! {
+        #doc
+        #allow
+        #allow_list
+        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+            #validate
+            let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
+            #( #setup )*
+            #send_body
+            let response = self.transport.send(request).await?;
+            #decide
         }
     }
 }
@@ -709,6 +735,13 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
 /// says: a file for a binary value, text for a scalar, one part per item for an array of
 /// those, JSON for anything else.
 fn multipart_part(model: &ApiModel, name: TokenStream, value: TokenStream, ty: &TypeRef, default_type: &str) -> TokenStream {
+    // A name for a nullable type (OpenAI's `PartialImages`, `anyOf: [integer, null]`) is an
+    // `Option`: a null value sends no part.
+    if let Some(inner) = alias_of_nullable(model, ty) {
+        let put = multipart_part(model, name, quote!(value), inner, default_type);
+        // Through `as_ref`, which clippy does not ask to fold into the field's own `if let`.
+        return quote! { if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(#value) { #put } };
+    }
     let resolved = resolve(model, ty);
     if let TypeRef::Vec(item) = resolved {
         if is_scalar(model, item) {
@@ -798,6 +831,16 @@ fn strip_nullable(ty: &TypeRef) -> &TypeRef {
     match ty {
         TypeRef::Nullable(inner) => inner,
         other => other,
+    }
+}
+
+/// The inner type of a named alias (through aliases) of a nullable type.
+fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
+    let TypeRef::Named(id) = ty else { return None };
+    match &model.type_def(*id).kind {
+        TypeKind::Alias(TypeRef::Nullable(inner)) => Some(inner),
+        TypeKind::Alias(target) => alias_of_nullable(model, target),
+        _ => None,
     }
 }
 

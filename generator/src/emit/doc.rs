@@ -39,7 +39,8 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
     }
     lines
         .into_iter()
-        .map(|line| if line.is_empty() { line } else { format!(" {}", escape_controls(&line)) })
+        // Tabs are spaces in docs: clippy's `tabs_in_doc_comments` (AutoRest's `?q=a\tb`).
+        .map(|line| if line.is_empty() { line } else { format!(" {}", escape_controls(&line).replace('\t', "    ")) })
         .collect()
 }
 

@@ -56,6 +56,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     xml::lower_xml(spec, &mut model, diags);
     drop_xml_methods_without_xml(&mut model, diags);
     customise(&mut model, options, diags);
+    point_into_files_as_written(&mut model, spec);
     model
 }
 
@@ -137,6 +138,33 @@ fn has_xml_form(model: &ApiModel, ty: &TypeRef) -> bool {
         }
     }
     false
+}
+
+/// Points every doc comment into the files as written, not into the normalised document
+/// (`#/definitions/Pet` of a Swagger 2.0 spec, not `#/components/schemas/Pet`).
+fn point_into_files_as_written(model: &mut ApiModel, spec: &Spec) {
+    let relocate = |pointer: &mut String| {
+        if !pointer.is_empty() {
+            *pointer = spec.original_pointer(pointer);
+        }
+    };
+    for ty in &mut model.types {
+        relocate(&mut ty.doc.pointer);
+        match &mut ty.kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| relocate(&mut f.doc.pointer)),
+            TypeKind::Union(variants) => variants.iter_mut().for_each(|v| relocate(&mut v.doc.pointer)),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Alias(_) => {}
+        }
+    }
+    for op in &mut model.operations {
+        relocate(&mut op.pointer);
+        relocate(&mut op.doc.pointer);
+        op.parameters.iter_mut().for_each(|p| relocate(&mut p.doc.pointer));
+        op.responses.iter_mut().for_each(|r| relocate(&mut r.doc.pointer));
+        op.form_bodies.iter_mut().for_each(|f| relocate(&mut f.pointer));
+    }
+    model.security_schemes.iter_mut().for_each(|s| relocate(&mut s.doc.pointer));
+    model.xml_bodies.iter_mut().for_each(|b| relocate(&mut b.pointer));
 }
 
 /// Turns `info.version` into a valid crate version: up to three numeric components, padded

@@ -63,8 +63,12 @@ impl SchemaLowerer<'_> {
                 self.diags.error(&item_pointer, "a `$ref` path item is not supported; its operations are not generated");
                 continue;
             };
-            for (method, operation) in item.iter() {
-                let op_pointer = pointer_join(&item_pointer, method);
+            // OpenAPI 3.2's `query` and `additionalOperations`, which `openapiv3` has no field
+            // for, follow the fixed methods.
+            let fixed = item.iter().map(|(method, operation)| (method.to_owned(), pointer_join(&item_pointer, method), operation));
+            let more = spec.more_operations.iter().filter(|m| m.path == *path).map(|m| (m.method.clone(), m.pointer.clone(), &m.operation));
+            for (method, op_pointer, operation) in fixed.chain(more).collect::<Vec<_>>() {
+                let method = method.as_str();
                 let type_stem = operation_type_name(operation, method, path);
                 let id = operation.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
                 let method_name = methods.unique(field_name(&type_stem, "call"));

@@ -104,11 +104,15 @@ struct ObjectParts {
 
 impl<'a> SchemaLowerer<'a> {
     pub fn new(spec: &'a Spec, diags: &'a mut Diagnostics) -> Self {
+        let mut names = Namespace::new();
+        // `client.rs` declares `Client` beside its glob import of the types, and its own item
+        // would shadow a schema type of that name (gotify's `Client`).
+        names.reserve("Client");
         Self {
             spec,
             diags,
             types: Vec::new(),
-            names: Namespace::new(),
+            names,
             by_pointer: BTreeMap::new(),
             nullable: BTreeSet::new(),
             order: Vec::new(),

@@ -1,11 +1,23 @@
-//! Load: spec text in, a checked document out.
+//! Load: spec text in, a checked OpenAPI 3.0 document out, whatever version was written.
 //!
 //! The text (YAML or JSON) is first read into a plain JSON value, so every later phase can
 //! follow a JSON Pointer anywhere in the document, including `$ref`s into arrays
-//! (`#/components/schemas/X/allOf/0`) that `openapiv3` alone cannot follow. The whole document
-//! is checked here, before any code is generated: version, shape (through `openapiv3`, with the
-//! path of the first mismatch), dangling or external `$ref`s, and duplicate operation ids.
-//! Every problem found is reported, not just the first.
+//! (`#/components/schemas/X/allOf/0`) that `openapiv3` alone cannot follow. Then, one step per
+//! module: references to other files are bundled into the document ([`bundle`], through the
+//! caller's [`Resolver`]: the library reads no files), and a Swagger 2.0 ([`swagger2`]) or
+//! OpenAPI 3.1 / 3.2 ([`oas31`]) document is rewritten as the OpenAPI 3.0 document that says
+//! the same, so that `lower` reads one form only. Each step records where it moved nodes
+//! ([`pointers`]), and every diagnostic, here and in later phases, points into the file as
+//! written. What a version says that 3.0 cannot is a warning at its own pointer.
+//!
+//! The whole document is then checked, before any code is generated: shape (through
+//! `openapiv3`, with the path of the first mismatch), dangling `$ref`s, and duplicate
+//! operation ids. Every problem found is reported, not just the first.
+
+mod bundle;
+mod oas31;
+pub mod pointers;
+mod swagger2;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -14,22 +26,57 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::diag::{pointer_join, Diagnostic, Diagnostics, Severity};
+pub use pointers::Origins;
 
 /// A spec as read from disk (or anywhere else): a name for messages, and its text.
 #[derive(Debug, Clone)]
 pub struct SpecSource {
-    /// How to name the spec in messages, usually its path (`specs/pelcro.yaml`).
+    /// How to name the spec in messages, usually its path (`specs/pelcro.yaml`). Relative
+    /// references to other files are resolved against it.
     pub name: String,
     pub text: String,
 }
 
-/// A loaded and checked OpenAPI 3.0 document.
+/// Reads a file that a spec refers to (`$ref: './common.yaml#/Error'`): given its location
+/// (the reference's path joined to the referring file's name, `specs/pets/common.yaml`, or an
+/// `http(s)` URL as written), its text, or why it cannot be read.
+pub type Resolver<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
+
+/// A loaded and checked document, as OpenAPI 3.0.
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub name: String,
-    /// The document as plain JSON, for following pointers.
+    /// The normalised document as plain JSON, for following pointers.
     pub raw: Value,
     pub openapi: openapiv3::OpenAPI,
+    /// Where each node of [`Spec::raw`] was in the files as written.
+    pub origins: Origins,
+    /// Operations under methods `openapiv3` has no field for: OpenAPI 3.2's `query` and
+    /// `additionalOperations`, in the document's order.
+    pub more_operations: Vec<MoreOperation>,
+    /// What loading had to say that is no error: what the version as written says that the
+    /// generator does not express, each at its pointer in the file as written.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Spec {
+    /// Where a pointer into the normalised document is in the files as written.
+    pub fn original_pointer(&self, pointer: &str) -> String {
+        self.origins.original(pointer)
+    }
+}
+
+/// An operation under a method that `openapiv3`'s Path Item has no field for.
+#[derive(Debug, Clone)]
+pub struct MoreOperation {
+    /// The path, as a key of `paths`.
+    pub path: String,
+    /// The method, lower-case (`query`, `copy`).
+    pub method: String,
+    /// JSON Pointer of the operation (`#/paths/~1pets/query`, or
+    /// `#/paths/~1pets/additionalOperations/COPY`).
+    pub pointer: String,
+    pub operation: openapiv3::Operation,
 }
 
 /// Why a spec could not be loaded: every problem found, each with its JSON Pointer.
@@ -53,22 +100,55 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Reads and checks a spec.
+/// The versions read, each normalised to OpenAPI 3.0 by its own module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    Swagger2,
+    Oas30,
+    /// 3.1 and 3.2: JSON Schema 2020-12 schemas.
+    Oas31,
+}
+
+/// Reads and checks a spec that refers to no other file (a reference to one is an error that
+/// says so). See [`load_with`].
 pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
+    load_with(source, &|location: &str| {
+        Err(format!("no resolver was given to read `{location}` (the spec refers to other files)"))
+    })
+}
+
+/// Reads and checks a spec, reading the files it refers to through `resolve`.
+pub fn load_with(source: &SpecSource, resolve: &Resolver<'_>) -> Result<Spec, LoadError> {
     let fail = |diagnostics: Vec<Diagnostic>| LoadError { file: source.name.clone(), diagnostics };
-    let raw = parse_text(&source.text).map_err(|d| fail(vec![d]))?;
+    let mut raw = parse_text(&source.text).map_err(|d| fail(vec![d]))?;
 
     let mut diags = Diagnostics::default();
-    check_version(&raw, &mut diags);
-    if diags.has_errors() {
+    let Some(version) = check_version(&raw, &mut diags) else {
         return Err(fail(diags.into_vec()));
+    };
+    let mut origins = Origins::default();
+    // A reference bundling could not follow stays as written, and is reported once, by it.
+    origins.push(bundle::bundle(&mut raw, &source.name, version == Version::Swagger2, resolve, &mut diags));
+    match version {
+        Version::Swagger2 => raw = swagger2::to_oas30(&raw, &mut origins, &mut diags),
+        Version::Oas31 => oas31::to_oas30(&mut raw, &mut origins, &mut diags),
+        Version::Oas30 => {}
     }
+    // The steps above report at pointers of the files as written; the checks below at
+    // pointers of the normalised document, translated back when they are reported.
+    let early = diags.into_vec();
+    let mut diags = Diagnostics::default();
     check_refs(&raw, "#", &raw, false, &mut diags);
     find_schemas(&raw, "#", false, &mut diags);
     check_operations(&raw, &mut diags);
 
+    let finish = |diags: Diagnostics| {
+        let mut all = early.clone();
+        all.extend(relocate(diags.into_vec(), &origins));
+        all
+    };
     if diags.has_errors() {
-        return Err(fail(diags.into_vec()));
+        return Err(fail(finish(diags)));
     }
     // Tracking the path costs as much again as reading: it is done only to report a failure.
     let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -77,107 +157,215 @@ pub fn load(source: &SpecSource) -> Result<Spec, LoadError> {
         Ok(openapi) => Some(openapi),
         Err(err) => {
             let pointer = path_to_pointer(err.path());
-            diags.error(pointer, format!("not a valid OpenAPI 3.0 document: {}", err.inner()));
+            diags.error(pointer, format!("not a valid OpenAPI document: {}", err.inner()));
             None
         }
     };
+    let more_operations = more_operations(&raw, &mut diags);
     if let Some(openapi) = &openapi {
-        check_operation_ids(openapi, &mut diags);
+        check_operation_ids(openapi, &more_operations, &mut diags);
     }
+    let failed = diags.has_errors() || early.iter().any(|d| d.severity == Severity::Error);
+    let diagnostics = finish(diags);
     match openapi {
-        Some(openapi) if !diags.has_errors() => {
-            Ok(Spec { name: source.name.clone(), raw, openapi })
-        }
-        _ => Err(fail(diags.into_vec())),
+        // Warnings are reported by `generate`, with those of the later phases.
+        Some(openapi) if !failed => {
+            Ok(Spec { name: source.name.clone(), raw, openapi, origins, more_operations, warnings: diagnostics })
+        },
+        _ => Err(fail(diagnostics)),
     }
 }
 
+/// Points each diagnostic into the files as written.
+pub(crate) fn relocate(diagnostics: Vec<Diagnostic>, origins: &Origins) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for mut d in diagnostics {
+        d.pointer = origins.original(&d.pointer);
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
 /// Parses YAML or JSON (JSON is YAML, but a JSON parser gives better positions for it).
-fn parse_text(text: &str) -> Result<Value, Diagnostic> {
+pub(crate) fn parse_text(text: &str) -> Result<Value, Diagnostic> {
+    // A byte-order mark is not JSON, but editors on Windows write one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let syntax = |message: String| Diagnostic { severity: Severity::Error, pointer: "#".into(), message };
     if text.trim_start().starts_with('{') {
         return serde_json::from_str(text).map_err(|e| syntax(format!("invalid JSON: {e}")));
     }
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| syntax(format!("invalid YAML: {e}")))?;
-    yaml_to_json(yaml, "#")
+    serde_yaml::from_str::<Json>(text).map(|j| j.0).map_err(|e| syntax(format!("invalid YAML: {e}")))
 }
 
-/// Converts YAML to JSON. Scalar keys become strings, since YAML writes status codes as
-/// integer keys (`200:`) where JSON has `"200"`.
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value, Diagnostic> {
-    use serde_yaml::Value as Y;
-    let unsupported = |what: &str| Diagnostic {
-        severity: Severity::Error,
-        pointer: pointer.to_owned(),
-        message: format!("{what} cannot be represented in JSON"),
-    };
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| unsupported("a non-finite number"))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &pointer_join(pointer, &i.to_string())))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => return Err(unsupported("a mapping key that is not a scalar")),
-                };
-                let value = yaml_to_json(value, &pointer_join(pointer, &key))?;
-                out.insert(key, value);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
+/// A JSON value read from YAML. Scalar keys become strings, since YAML writes status codes as
+/// integer keys (`200:`) where JSON has `"200"`; integers beyond 64 bits (OpenAI's `minimum:
+/// -9223372036854776000`) are read as the nearest float, as a JSON reader would, where
+/// `serde_yaml::Value` refuses them; a tag (`!foo value`) is its value.
+struct Json(Value);
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(Json)
+    }
 }
 
-fn check_version(raw: &Value, diags: &mut Diagnostics) {
-    match raw.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => diags.error("#/openapi", format!("OpenAPI version {v} is not supported; this generator reads 3.0.x")),
-        None if raw.get("swagger").is_some() => {
-            diags.error("#/swagger", "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 first")
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::from(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::from(u))
+    }
+    fn visit_i128<E: serde::de::Error>(self, i: i128) -> Result<Value, E> {
+        self.visit_f64(i as f64)
+    }
+    fn visit_u128<E: serde::de::Error>(self, u: u128) -> Result<Value, E> {
+        self.visit_f64(u as f64)
+    }
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a non-finite number cannot be represented in JSON"))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
         }
-        None => diags.error("#", "missing the `openapi` version field; is this an OpenAPI 3.0 document?"),
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(Json(key)) = map.next_key()? {
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_owned(),
+                Value::Bool(_) | Value::Number(_) => key.to_string(),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(serde::de::Error::custom("a mapping key that is not a scalar cannot be represented in JSON"))
+                }
+            };
+            let Json(value) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant) = data.variant::<serde::de::IgnoredAny>()?;
+        variant.newtype_variant::<Json>().map(|j| j.0)
+    }
+}
+
+fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
+    match (raw.get("openapi"), raw.get("swagger")) {
+        (Some(Value::String(v)), _) if v.starts_with("3.0.") => Some(Version::Oas30),
+        (Some(Value::String(v)), _) if v.starts_with("3.1.") || v.starts_with("3.2.") => Some(Version::Oas31),
+        (Some(Value::String(v)), _) => {
+            diags.error("#/openapi", format!("OpenAPI version {v} is not supported; this generator reads 3.0, 3.1 and 3.2, and Swagger 2.0"));
+            None
+        }
+        (None, Some(Value::String(v))) if v == "2.0" => Some(Version::Swagger2),
+        (None, Some(v)) => {
+            diags.error("#/swagger", format!("Swagger version {} is not supported; this generator reads Swagger 2.0, and OpenAPI 3.0, 3.1 and 3.2", json_type(v)));
+            None
+        }
+        (Some(v), _) => {
+            diags.error("#/openapi", format!("`openapi` must be a version string such as `3.1.0`, found {}", json_type(v)));
+            None
+        }
+        (None, None) => {
+            diags.error("#", "missing the `openapi` (or `swagger`) version field; is this an OpenAPI document?");
+            None
+        }
     }
 }
 
 /// Keys whose values are data, not schema or document structure: a `$ref` key inside them is
 /// an ordinary property of the example, not a reference.
 fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+    matches!(key, "example" | "examples" | "default" | "enum" | "const") || key.starts_with("x-")
+}
+
+/// Whether the value under `key`, in the node at `pointer` (which is not a map of names),
+/// is data. `#/components/examples` holds Example objects, which may be references, and whose
+/// `value` (`dataValue`, `serializedValue` in 3.2) is data; everywhere else `examples` is data.
+pub(crate) fn is_data(pointer: &str, key: &str) -> bool {
+    if matches!(key, "value" | "dataValue" | "serializedValue") && pointer.rsplit('/').nth(1) == Some("examples") {
+        return true;
+    }
+    is_data_key(key) && !(key == "examples" && pointer == "#/components")
 }
 
 /// Maps whose keys are names chosen by the spec's author (a property called `default` or
 /// `example` is a schema, not data), not keywords.
-fn holds_names(key: &str) -> bool {
+pub(crate) fn holds_names(key: &str) -> bool {
     matches!(
         key,
         "properties" | "schemas" | "responses" | "parameters" | "requestBodies" | "headers"
             | "securitySchemes" | "links" | "callbacks" | "content" | "encoding" | "variables"
-            | "paths"
+            | "paths" | "definitions" | "securityDefinitions" | "$defs" | "patternProperties"
+            | "dependentSchemas" | "webhooks" | "pathItems" | "additionalOperations"
     )
+}
+
+/// Calls `f` with the pointer of the object holding each `$ref` string found in structure
+/// (not data) under `node`, and the reference.
+pub(crate) fn for_each_ref(node: &Value, pointer: &str, keys_are_names: bool, f: &mut impl FnMut(&str, &str)) {
+    match node {
+        Value::Object(map) => {
+            if let (false, Some(Value::String(target))) = (keys_are_names, map.get("$ref")) {
+                f(pointer, target);
+            }
+            for (key, value) in map {
+                if keys_are_names || !is_data(pointer, key) {
+                    let names = !keys_are_names && holds_names(key);
+                    for_each_ref(value, &pointer_join(pointer, key), names, f);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                for_each_ref(item, &pointer_join(pointer, &i.to_string()), false, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The node at a `#/...` pointer, to change it.
+pub(crate) fn pointer_mut<'a>(root: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    root.pointer_mut(pointer.strip_prefix('#')?)
 }
 
 /// Reports every `$ref` that is external or does not resolve, with the pointer of the `$ref`.
@@ -187,18 +375,14 @@ fn check_refs(node: &Value, pointer: &str, root: &Value, keys_are_names: bool, d
         Value::Object(map) => {
             if let (false, Some(Value::String(target))) = (keys_are_names, map.get("$ref")) {
                 let at = pointer_join(pointer, "$ref");
-                if !target.starts_with('#') {
-                    diags.error(at, format!("external reference `{target}` is not supported; only references within the document (`#/...`) are"));
-                } else if resolve_pointer(root, target).is_none() {
+                // References to other files were bundled, or reported, before.
+                if target.starts_with('#') && resolve_pointer(root, target).is_none() {
                     let hint = nearest_pointer(root, target).map(|p| format!("; did you mean `{p}`?")).unwrap_or_default();
                     diags.error(at, format!("reference `{target}` does not resolve to anything in the document{hint}"));
                 }
             }
             for (key, value) in map {
-                // `#/components/examples` holds Example objects, which may be references;
-                // everywhere else `examples` is data.
-                let is_data = is_data_key(key) && !(key == "examples" && pointer == "#/components");
-                if keys_are_names || !is_data {
+                if keys_are_names || !is_data(pointer, key) {
                     let names = !keys_are_names && holds_names(key);
                     check_refs(value, &pointer_join(pointer, key), root, names, diags);
                 }
@@ -224,7 +408,7 @@ fn find_schemas(node: &Value, pointer: &str, keys_are_names: bool, diags: &mut D
                     check_schema(value, &here, diags);
                 } else if pointer == "#/components" && key == "schemas" {
                     find_schemas(value, &here, false, diags);
-                } else if keys_are_names || !is_data_key(key) {
+                } else if keys_are_names || !is_data(pointer, key) {
                     find_schemas(value, &here, !keys_are_names && holds_names(key), diags);
                 }
             }
@@ -476,11 +660,44 @@ fn check_operations(raw: &Value, diags: &mut Diagnostics) {
     }
 }
 
-fn check_operation_ids(openapi: &openapiv3::OpenAPI, diags: &mut Diagnostics) {
+/// OpenAPI 3.2's `query` operations and `additionalOperations`, read as `openapiv3`
+/// operations. A method must be an HTTP token (RFC 9110), since it is sent as written.
+fn more_operations(raw: &Value, diags: &mut Diagnostics) -> Vec<MoreOperation> {
+    let mut more = Vec::new();
+    let Some(Value::Object(paths)) = raw.get("paths") else { return more };
+    for (path, item) in paths {
+        let item_pointer = pointer_join("#/paths", path);
+        let mut found: Vec<(String, String, &Value)> = Vec::new();
+        if let Some(query) = item.get("query") {
+            found.push(("query".to_owned(), pointer_join(&item_pointer, "query"), query));
+        }
+        if let Some(Value::Object(additional)) = item.get("additionalOperations") {
+            for (method, operation) in additional {
+                let pointer = pointer_join(&pointer_join(&item_pointer, "additionalOperations"), method);
+                let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if !token {
+                    diags.error(&pointer, format!("`{method}` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"));
+                    continue;
+                }
+                found.push((method.to_ascii_lowercase(), pointer, operation));
+            }
+        }
+        for (method, pointer, operation) in found {
+            match serde_json::from_value::<openapiv3::Operation>(operation.clone()) {
+                Ok(operation) => more.push(MoreOperation { path: path.clone(), method, pointer, operation }),
+                Err(e) => diags.error(&pointer, format!("not a valid Operation Object: {e}")),
+            }
+        }
+    }
+    more
+}
+
+fn check_operation_ids(openapi: &openapiv3::OpenAPI, more: &[MoreOperation], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    for (path, method, operation) in openapi.operations() {
+    let fixed = openapi.operations().map(|(path, method, operation)| (pointer_join(&pointer_join("#/paths", path), method), operation));
+    let more = more.iter().map(|m| (m.pointer.clone(), &m.operation));
+    for (here, operation) in fixed.chain(more) {
         let Some(id) = operation.operation_id.as_deref() else { continue };
-        let here = pointer_join(&pointer_join("#/paths", path), method);
         if let Some(first) = seen.get(id) {
             diags.error(
                 pointer_join(&here, "operationId"),
