@@ -1,8 +1,11 @@
 //! Project tasks, run as `cargo xtask <task>`.
 //!
-//! - `generate [NAME]`: regenerates `generated/<name>/` from `specs/<name>.{yaml,yml,json}`,
-//!   for every spec or the one named. Files are rewritten only when their bytes change, and
-//!   files the generator no longer produces are removed.
+//! - `help`: the list of tasks (also printed, with a failure, for a task it does not know).
+//! - `generate [NAME]`: regenerates `generated/<name>/` from `specs/<name>.{yaml,yml,json}`
+//!   (or `specs/<name>/openapi.yaml` for a spec over several files), for every spec or the one
+//!   named. Files are rewritten only when their bytes change, and files the generator no longer
+//!   produces are removed. A spec that does not generate is named, and its crate left alone;
+//!   the others are still written.
 //! - `check`: generates in memory and compares with `generated/`, writing nothing. Exits
 //!   non-zero listing every stale (with a diff), missing or extra file, and the command that
 //!   fixes it.
@@ -13,7 +16,9 @@
 //! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
 //!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
 //!
-//! - `validate`, `bench-validation`, `differential`, `conformance`: run the binaries of the
+//! - `peak-memory`: the peak memory of a client sent a body far beyond its size limit, in a
+//!   process of its own (release).
+//! - `validate`, `bench-validation`, `bench-client`, `differential`, `conformance`: run the binaries of the
 //!   `apigen-tests` crate, which depends on the generated crates (xtask itself must not, or a
 //!   broken generated crate would stop it from regenerating them).
 //!
@@ -30,7 +35,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  generate [NAME]   regenerate generated/ from specs/ (all specs, or specs/NAME.*)
+  help              this list
+  generate [NAME]   regenerate generated/ from specs/ (all specs, or specs/NAME.*); a spec
+                    that fails is named and its crate left alone, the others are written
   check             fail if generated/ differs from what the generator produces now
   corpus [DIR|FILE] [--no-check] [--clippy] [--only NAME] [--out DIR] [--gen-timeout SECS]
                     generate and cargo-check every spec of DIR (default ../shared/corpus)
@@ -61,6 +68,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
         ["generate"] => codegen::generate(None),
         ["generate", name] => codegen::generate(Some(name)),
         ["check"] => codegen::check(),

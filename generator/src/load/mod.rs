@@ -3,9 +3,9 @@
 //! The text (YAML or JSON) is first read into a plain JSON value, so every later phase can
 //! follow a JSON Pointer anywhere in the document, including `$ref`s into arrays
 //! (`#/components/schemas/X/allOf/0`) that `openapiv3` alone cannot follow. Then, one step per
-//! module: references to other files are bundled into the document ([`bundle`], through the
-//! caller's [`Resolver`]: the library reads no files), and a Swagger 2.0 ([`swagger2`]) or
-//! OpenAPI 3.1 / 3.2 ([`oas31`]) document is rewritten as the OpenAPI 3.0 document that says
+//! module: references to other files are bundled into the document (`bundle.rs`, through the
+//! caller's [`Resolver`]: the library reads no files), and a Swagger 2.0 (`swagger2.rs`) or
+//! OpenAPI 3.1 / 3.2 (`oas31.rs`) document is rewritten as the OpenAPI 3.0 document that says
 //! the same, so that `lower` reads one form only. Each step records where it moved nodes
 //! ([`pointers`]), and every diagnostic, here and in later phases, points into the file as
 //! written. What a version says that 3.0 cannot is a warning at its own pointer.
