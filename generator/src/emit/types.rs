@@ -513,6 +513,7 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
             // not: boxing them would only move the cost to every use.
             #[allow(clippy::large_enum_variant)]
             #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+            #[serde(crate = "::apigen_runtime::serde")]
             #[serde(untagged)]
             pub enum #name {
                 #( #items )*
