@@ -230,13 +230,9 @@ impl<'m> Interpreter<'m> {
                 check::max_length(cx, s, limit);
             }
             if let Some(pattern) = &rules.pattern {
-                // The runtime's `Pattern` holds its source for the program's life, as
-                // generated code's statics do; here the pattern comes from the spec at run time.
-                match regex::Regex::new(pattern) {
-                    Ok(regex) if regex.is_match(s) => {}
-                    Ok(_) => cx.error("pattern", Some(pattern.as_str().into()), format!("does not match the pattern `{pattern}`")),
-                    Err(e) => cx.error("pattern", Some(pattern.as_str().into()), format!("the pattern `{pattern}` does not compile: {e}")),
-                }
+                // The runtime's `Pattern` holds its source for the program's life, as generated
+                // code's statics do; here the pattern comes from the spec at run time.
+                check::pattern_of(cx, s, pattern);
             }
             if let Some(format) = rules.format.as_deref().and_then(Format::from_name) {
                 check::format(cx, s, format);

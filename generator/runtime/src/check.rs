@@ -161,23 +161,39 @@ impl Pattern {
     /// Whether `s` matches (anywhere, as JSON Schema's `pattern` does); `Err` when the
     /// pattern does not compile or the match needs more than [`BACKTRACK_LIMIT`] steps.
     pub fn is_match(&self, s: &str) -> Result<bool, Unchecked> {
-        let compiled = self.compiled.get_or_init(|| {
-            RegexBuilder::new(self.source).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| e.to_string())
-        });
-        match compiled {
-            Ok(regex) => regex.is_match(s).map_err(|e| match e {
-                fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => Unchecked::TooComplex,
-                other => Unchecked::Compile(other.to_string()),
-            }),
-            Err(message) => Err(Unchecked::Compile(message.clone())),
-        }
+        matches(self.compiled.get_or_init(|| compile(self.source)), s)
+    }
+}
+
+/// The engine every pattern check uses: fancy-regex (look-around and backreferences, the rest
+/// delegated to the regex crate) with its backtracking bounded.
+fn compile(source: &str) -> Result<Regex, String> {
+    RegexBuilder::new(source).backtrack_limit(BACKTRACK_LIMIT).build().map_err(|e| e.to_string())
+}
+
+fn matches(compiled: &Result<Regex, String>, s: &str) -> Result<bool, Unchecked> {
+    match compiled {
+        Ok(regex) => regex.is_match(s).map_err(|e| match e {
+            fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => Unchecked::TooComplex,
+            other => Unchecked::Compile(other.to_string()),
+        }),
+        Err(message) => Err(Unchecked::Compile(message.clone())),
     }
 }
 
 /// `pattern`: `s` matches the regular expression.
 pub fn pattern(cx: &mut Context, s: &str, pattern: &Pattern) {
-    let source = pattern.source();
-    let message = match pattern.is_match(s) {
+    report_pattern(cx, pattern.source(), pattern.is_match(s));
+}
+
+/// `pattern` for a pattern known only at run time (an interpreter of a spec's rules): the same
+/// engine, bound and messages as [`pattern`], compiled on each call.
+pub fn pattern_of(cx: &mut Context, s: &str, source: &str) {
+    report_pattern(cx, source, matches(&compile(source), s));
+}
+
+fn report_pattern(cx: &mut Context, source: &str, outcome: Result<bool, Unchecked>) {
+    let message = match outcome {
         Ok(true) => return,
         Ok(false) => format!("does not match the pattern `{source}`"),
         Err(Unchecked::TooComplex) => format!(
