@@ -93,6 +93,9 @@ pub struct Operation {
     /// The method that sends the body as XML (`create_customer_xml`), where the JSON body's
     /// type has an XML form; claimed with the client's other method names.
     pub xml_method_name: Option<String>,
+    /// The name of the method that hands the response over unread (`<name>_download`), where
+    /// a response is bytes (a file, an image); claimed with the other names.
+    pub download_method_name: Option<String>,
     /// `multipart/form-data` and `application/x-www-form-urlencoded` forms of the body, each
     /// sent by a method of its own.
     pub form_bodies: Vec<FormBody>,

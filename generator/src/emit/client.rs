@@ -61,7 +61,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         // The plain method sends JSON, or no body, unless a form has taken its name.
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
             methods.push(method(model, &mut checks, op, Sends::Json, false));
-            if op.responses.iter().any(|r| r.binary) {
+            if op.download_method_name.is_some() {
                 methods.push(method(model, &mut checks, op, Sends::Json, true));
             }
         }
@@ -285,7 +285,7 @@ enum Sends<'a> {
 /// returns the response unread, for the caller to stream (large binary bodies).
 fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let name = match sends {
-        Sends::Json if download => format_ident!("{}_download", op.method_name),
+        Sends::Json if download => ident(op.download_method_name.as_deref().unwrap_or_default()),
         Sends::Json => ident(&op.method_name),
         Sends::Xml => ident(op.xml_method_name.as_deref().unwrap_or_default()),
         Sends::Form(form) => ident(&form.method_name),

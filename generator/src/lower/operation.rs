@@ -6,7 +6,8 @@
 //!
 //! Every name the client module defines is claimed here, before anything is emitted: the
 //! client's methods (constructors, credential setters, one method per operation and one per
-//! other form of its body: `_xml`, `_form`, `_multipart`, `_bytes`) in one namespace, its
+//! other form of its body or response: `_xml`, `_form`, `_multipart`, `_bytes`, `_stream`,
+//! `_download`) in one namespace, its
 //! fields in another, each method's arguments in a third. The path template is parsed here
 //! too, once, and checked against the path parameters.
 
@@ -159,6 +160,7 @@ impl SchemaLowerer<'_> {
                 }
                 let (responses, stream) = self.lower_responses(operation, &op_pointer, &type_stem);
                 let stream = stream.map(|stream| StreamResponse { method_name: methods.unique(format!("{method_name}_stream")), ..stream });
+                let download_method_name = responses.iter().any(|r| r.binary).then(|| methods.unique(format!("{method_name}_download")));
                 let requirements = operation.security.as_ref().or(spec.openapi.security.as_ref());
                 let mut security: Vec<String> = Vec::new();
                 for requirement in requirements.into_iter().flatten() {
@@ -188,6 +190,7 @@ impl SchemaLowerer<'_> {
                     parameters,
                     xml_body,
                     xml_method_name,
+                    download_method_name,
                     json_body,
                     form_bodies,
                     body_required,
