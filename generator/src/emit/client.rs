@@ -500,10 +500,11 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // A required array parameter is a `&Vec` like the options' fields, which the checks read.
     let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
     let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
+    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
+    // As many arguments as the operation has required parameters: that is the API.
+    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     if let Sends::JsonForStream(stream) = sends {
-        let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
         let (item, open) = stream_reading(model, stream);
-        let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         return quote! {
             #doc
             #allow
@@ -565,9 +566,6 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             Status::Default => fallback = result,
         }
     }
-    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
-    // As many arguments as the operation has required parameters: that is the API.
-    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     if download {
         return quote! {
             #doc
