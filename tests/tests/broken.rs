@@ -165,3 +165,18 @@ fn missing_responses_are_reported_at_the_operation() {
         "responses.yaml: error: #/paths/~1a/get: missing `responses`: an operation must document at least one response (`responses: {'200': {description: OK}}`)"
     );
 }
+
+#[test]
+fn header_names_http_cannot_carry_are_reported_and_not_sent() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: 'X Trace', in: header, schema: {{type: string}}}}\n        - {{name: X-Ok, in: header, schema: {{type: string}}}}\n      responses: {{'204': {{description: none}}}}\n\
+         components:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: 'api key'}}\n"
+    );
+    assert_eq!(
+        warnings(&text),
+        [
+            "warning: #/components/securitySchemes/key: security scheme `key`: `api key` is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only); the scheme is left out",
+            "warning: #/paths/~1a/get/parameters/0: header parameter `X Trace` is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only); it is not sent",
+        ]
+    );
+}

@@ -404,7 +404,16 @@ impl SchemaLowerer<'_> {
                     openapiv3::QueryStyle::DeepObject => Style::DeepObject,
                 },
             ),
-            openapiv3::Parameter::Header { .. } => (ParamLocation::Header, Style::Simple),
+            openapiv3::Parameter::Header { .. } => {
+                if !is_header_name(&data.name) {
+                    self.diags.warning(
+                        pointer,
+                        format!("header parameter `{}` is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only); it is not sent", data.name.escape_debug()),
+                    );
+                    return None;
+                }
+                (ParamLocation::Header, Style::Simple)
+            }
             openapiv3::Parameter::Cookie { .. } => {
                 self.diags.warning(pointer, format!("cookie parameter `{}` is not supported; it is not sent", data.name));
                 return None;
@@ -529,6 +538,13 @@ impl SchemaLowerer<'_> {
                     (SecurityKind::Basic, description)
                 }
                 SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, description, .. } => {
+                    if !is_header_name(name) {
+                        self.diags.warning(
+                            &pointer,
+                            format!("security scheme `{key}`: `{}` is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only); the scheme is left out", name.escape_debug()),
+                        );
+                        continue;
+                    }
                     (SecurityKind::ApiKeyHeader(name.to_ascii_lowercase()), description)
                 }
                 SpecScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, description, .. } => {
@@ -572,6 +588,12 @@ impl SchemaLowerer<'_> {
 }
 
 /// Whether a response under `media` is a stream of events.
+/// Whether `name` can be a header's name: an RFC 9110 token (section 5.6.2). Anything else
+/// cannot be sent at all, so the runtime would refuse every request that carried it.
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
 fn is_stream(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     matches!(essence.as_str(), "text/event-stream" | "application/jsonl" | "application/x-ndjson" | "application/json-seq")

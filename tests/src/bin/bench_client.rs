@@ -42,6 +42,9 @@ async fn run() {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("a reqwest client");
     let url = format!("{base}/v2/customers");
 
+    // For profiling one mode alone (`APIGEN_BENCH_MODE=0|1|2`: generated with validation,
+    // without, hand-written), as `perf diff` of two runs wants.
+    let only: Option<usize> = std::env::var("APIGEN_BENCH_MODE").ok().and_then(|mode| mode.parse().ok());
     let mut best = [Duration::MAX; 3];
     let mut cpu = [0u64; 3];
     for round in 0..=ROUNDS {
@@ -49,6 +52,9 @@ async fn run() {
         // after (or before) another.
         for k in 0..3 {
             let mode = (round + k) % 3;
+            if only.is_some_and(|only| only != mode) {
+                continue;
+            }
             let start = Instant::now();
             let cpu_start = thread_cpu_ticks();
             for _ in 0..REQUESTS {
@@ -90,7 +96,7 @@ async fn run() {
     println!();
     println!("generated (validation on) / hand-written, goal at least 0.95: {:.3}", rate(best[0]) / rate(best[2]));
     println!("generated (validation off) / hand-written:                   {:.3}", rate(best[1]) / rate(best[2]));
-    if cpu.iter().all(|&ticks| ticks > 0) {
+    if only.is_none() && cpu.iter().all(|&ticks| ticks > 0) {
         println!();
         println!("CPU time of all rounds (clock ticks): generated {} / {} (validation on / off), hand-written {}", cpu[0], cpu[1], cpu[2]);
         println!("by CPU time, generated (validation on) / hand-written:        {:.3}", cpu[2] as f64 / cpu[0] as f64);

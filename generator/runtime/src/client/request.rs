@@ -55,7 +55,7 @@ impl Request {
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
         let value = HeaderValue::from_str(value)
             .map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
-        self.headers.append(HeaderName::from_static(name), value);
+        self.headers.append(header_name(name)?, value);
         Ok(())
     }
 
@@ -333,6 +333,13 @@ fn random_boundary() -> String {
     format!("apigen-{:016x}{:016x}", high.finish(), low.finish())
 }
 
+/// A header's name as given by generated code: lower case and an RFC 9110 token when the
+/// generator wrote it, but an error rather than a panic (as `HeaderName::from_static` would
+/// give) if it is not.
+pub(super) fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Request(format!("`{}` cannot be sent as a header's name", name.escape_debug())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,6 +372,17 @@ mod tests {
     }
 
     #[test]
+    fn header_names_that_cannot_be_sent_are_errors() {
+        let mut request = Request::new("op", Method::GET, "/".to_owned());
+        request.header("x-trace-id", "1").unwrap();
+        assert_eq!(request.headers["x-trace-id"], "1");
+        for name in ["x trace", "x-tr\u{e4}ce", ""] {
+            let error = request.header(name, "1").unwrap_err();
+            assert_eq!(error.to_string(), format!("the request was not sent: `{}` cannot be sent as a header's name", name.escape_debug()));
+        }
+    }
+
+    #[test]
     fn multipart_bytes() {
         let mut form = Multipart::new();
         form.text("email", "a@b.c".to_owned());
@@ -387,3 +405,4 @@ mod tests {
         assert_ne!(again, content_type);
     }
 }
+

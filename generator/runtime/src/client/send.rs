@@ -293,7 +293,7 @@ impl Transport {
             let (name, value) = match credential.placement {
                 Placement::Bearer => header(AUTHORIZATION, format!("Bearer {}", secret.expose()))?,
                 Placement::Basic => header(AUTHORIZATION, format!("Basic {}", super::base64(secret.expose())))?,
-                Placement::Header(name) => header(HeaderName::from_static(name), secret.expose().to_owned())?,
+                Placement::Header(name) => header(super::request::header_name(name)?, secret.expose().to_owned())?,
                 Placement::Query(name) => {
                     query.push((name, secret.expose().to_owned()));
                     continue;
