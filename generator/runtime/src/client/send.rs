@@ -85,14 +85,24 @@ impl At {
     }
 }
 
-/// A [`Call`] with its credentials in place.
+/// A [`Call`] with its credentials: the headers they add, and the URL with their query pairs.
+/// Kept beside the call rather than merged into a copy of it: the call's headers are copied
+/// once per exchange anyway, into the request that reqwest consumes.
 struct Sendable {
-    url: Url,
-    headers: HeaderMap,
+    /// The credentials' headers, appended to the call's.
+    headers: Vec<(HeaderName, HeaderValue)>,
+    /// The call's URL with the query credentials, if there are any.
+    url: Option<Url>,
     /// The names of the query pairs that are credentials, redacted in errors.
     secret_query: Vec<&'static str>,
     /// Whether a credential came from the provider (so a `401` may be worth a refresh).
     provided: bool,
+}
+
+impl Sendable {
+    fn url<'a>(&'a self, call: &'a Call) -> &'a Url {
+        self.url.as_ref().unwrap_or(&call.url)
+    }
 }
 
 impl Transport {
@@ -264,8 +274,7 @@ impl Transport {
 
     /// Puts each credential where it goes: the fixed secret, else the provider's.
     async fn with_credentials(&self, call: &Call, refresh: bool) -> Result<Sendable, Error> {
-        let mut sendable =
-            Sendable { url: call.url.clone(), headers: call.headers.clone(), secret_query: call.secret_query.clone(), provided: false };
+        let mut sendable = Sendable { headers: Vec::new(), url: None, secret_query: call.secret_query.clone(), provided: false };
         let mut query = Vec::new();
         let mut cookies = Vec::new();
         for credential in &call.credentials {
@@ -284,18 +293,18 @@ impl Transport {
                 }
                 (None, None) => continue,
             };
-            let header = |name: HeaderName, value: String| -> Result<(HeaderName, HeaderValue), Error> {
-                let mut value = HeaderValue::from_str(&value)
+            let header = |name: HeaderName, value: &str| -> Result<(HeaderName, HeaderValue), Error> {
+                let mut value = HeaderValue::from_str(value)
                     .map_err(|_| Error::Request(format!("the credential for `{}` cannot be sent in a header", credential.scheme)))?;
                 value.set_sensitive(true);
                 Ok((name, value))
             };
-            let (name, value) = match credential.placement {
-                Placement::Bearer => header(AUTHORIZATION, format!("Bearer {}", secret.expose()))?,
-                Placement::Basic => header(AUTHORIZATION, format!("Basic {}", super::base64(secret.expose())))?,
-                Placement::Header(name) => header(super::request::header_name(name)?, secret.expose().to_owned())?,
+            let pair = match credential.placement {
+                Placement::Bearer => header(AUTHORIZATION, &format!("Bearer {}", secret.expose()))?,
+                Placement::Basic => header(AUTHORIZATION, &format!("Basic {}", super::base64(secret.expose())))?,
+                Placement::Header(name) => header(super::request::header_name(name)?, secret.expose())?,
                 Placement::Query(name) => {
-                    query.push((name, secret.expose().to_owned()));
+                    query.push((name, secret.clone()));
                     continue;
                 }
                 Placement::Cookie(name) => {
@@ -303,17 +312,19 @@ impl Transport {
                     continue;
                 }
             };
-            sendable.headers.append(name, value);
+            sendable.headers.push(pair);
         }
         if !cookies.is_empty() {
             let (name, value) = (COOKIE, cookies.join("; "));
             let mut value =
                 HeaderValue::from_str(&value).map_err(|_| Error::Request("a credential cannot be sent in a cookie".to_owned()))?;
             value.set_sensitive(true);
-            sendable.headers.append(name, value);
+            sendable.headers.push((name, value));
         }
         if !query.is_empty() {
-            sendable.url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (*name, value.as_str())));
+            let mut url = call.url.clone();
+            url.query_pairs_mut().extend_pairs(query.iter().map(|(name, value)| (*name, value.expose())));
+            sendable.url = Some(url);
         }
         Ok(sendable)
     }
@@ -326,7 +337,7 @@ impl Transport {
         redirected: &mut Option<Url>,
         deadline: Instant,
     ) -> Result<(reqwest::Response, Url), Error> {
-        let idempotent = sendable.headers.contains_key("idempotency-key");
+        let idempotent = call.headers.contains_key("idempotency-key");
         let mut attempt = 0;
         loop {
             let retries_left = attempt < self.config.max_retries;
@@ -345,13 +356,14 @@ impl Transport {
                         || status == StatusCode::SERVICE_UNAVAILABLE
                         || (idempotent
                             && matches!(status, StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT));
-                    let wait = match retry_after(response.headers(), SystemTime::now()) {
+                    let wait = || match retry_after(response.headers(), SystemTime::now()) {
                         Some(wait) if wait <= self.config.max_retry_after => Some(wait),
                         Some(_) => None,
                         None => Some(backoff(attempt)),
                     };
                     // A wait that would end after the deadline is not begun.
-                    match wait.filter(|wait| retryable && retries_left && Instant::now() + *wait < deadline) {
+                    let wait = if retryable && retries_left { wait() } else { None };
+                    match wait.filter(|wait| Instant::now() + *wait < deadline) {
                         Some(wait) => {
                             // The body is not read: the connection is closed rather than
                             // drained, whatever its size.
@@ -375,13 +387,17 @@ impl Transport {
         redirected: &mut Option<Url>,
         timeout: Option<Duration>,
     ) -> Result<(reqwest::Response, Url), Failure> {
-        let mut url = sendable.url.clone();
+        let mut url = Cow::Borrowed(sendable.url(call));
         let mut method = call.method.clone();
         let mut legs = 0;
         *redirected = None;
         loop {
-            let mut request = reqwest::Request::new(method.clone(), url.clone());
-            *request.headers_mut() = sendable.headers.clone();
+            let mut request = reqwest::Request::new(method.clone(), url.clone().into_owned());
+            let headers = request.headers_mut();
+            *headers = call.headers.clone();
+            for (name, value) in &sendable.headers {
+                headers.append(name, value.clone());
+            }
             *request.timeout_mut() = timeout;
             match &call.body {
                 Some((_, bytes)) if legs == 0 => *request.body_mut() = Some(bytes.clone().into()),
@@ -422,20 +438,20 @@ impl Transport {
                     // The same origin is owed the query credentials, as it is the headers.
                     for name in &sendable.secret_query {
                         if !next.query_pairs().any(|(n, _)| n == *name) {
-                            if let Some((_, value)) = sendable.url.query_pairs().find(|(n, _)| n == *name) {
+                            if let Some((_, value)) = sendable.url(call).query_pairs().find(|(n, _)| n == *name) {
                                 next.query_pairs_mut().append_pair(name, &value);
                             }
                         }
                     }
                     drop(response);
                     *redirected = Some(next.clone());
-                    url = next;
+                    url = Cow::Owned(next);
                     method = next_method;
                     legs += 1;
                     continue;
                 }
             }
-            return Ok((response, url));
+            return Ok((response, url.into_owned()));
         }
     }
 }
