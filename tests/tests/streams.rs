@@ -182,6 +182,19 @@ async fn server_sent_events_are_read_exactly_and_a_bad_one_is_reported_where_it_
 }
 
 #[tokio::test]
+async fn a_done_marker_is_passed_over_and_nothing_after_it_is_lost() {
+    let server = Server::start(vec![events(vec![
+        Piece::Bytes("data: {\"seq\": 1}\n\n"),
+        // OpenAI's last event; the stream still reads to the end of the body.
+        Piece::Bytes("data: [DONE]\n\n"),
+        Piece::Bytes("data: {\"seq\": 2}\n\n"),
+    ])])
+    .await;
+    let items = collect(server.client().watch_ticks_stream("ACME").expect("a valid request")).await;
+    assert_eq!(items, [Ok(tick(None, "message", 1, None)), Ok(tick(None, "message", 2, None))]);
+}
+
+#[tokio::test]
 async fn a_get_reconnects_with_last_event_id_after_the_servers_retry_time() {
     let server = Server::start(vec![
         events(vec![Piece::Bytes("retry: 20\nid: 7\ndata: {\"seq\": 7}\n\ndata: {\"seq\": 8}\n"), Piece::Cut]),

@@ -10,6 +10,12 @@
 //! parse is an `Err` item that says which event it was and on which line of the response it
 //! began, and the stream goes on with the next event.
 //!
+//! A server-sent event whose data is `[DONE]` and does not parse as the schema's type is the
+//! end-of-stream marker that OpenAI's API and the many compatible with it send last: it is
+//! passed over, not reported as an error, and the stream ends when the server closes it, as it
+//! always does (nothing after it is dropped). Where the data is read as raw text, `[DONE]` is
+//! an event like any other.
+//!
 //! Memory is bounded per event, not per stream (a stream may rightly run for hours): one event
 //! (or line) longer than [`EventStream::max_event_bytes`] ends the stream with an error, however
 //! the server sends it, an endless line included.
@@ -415,10 +421,11 @@ impl<D> Reader<D> {
             if let Some(record) = self.ready.pop_front() {
                 self.events += 1;
                 let Record { event, id, data, line } = record;
-                return Some(match (self.decode)(&data) {
-                    Ok(data) => Ok(Event { event, id, data }),
-                    Err(errors) => Err(StreamError { event: self.events, line, kind: StreamErrorKind::Decode(errors) }),
-                });
+                match (self.decode)(&data) {
+                    Ok(data) => return Some(Ok(Event { event, id, data })),
+                    Err(_) if self.parser.framing == Framing::EventStream && data == "[DONE]" => continue,
+                    Err(errors) => return Some(Err(StreamError { event: self.events, line, kind: StreamErrorKind::Decode(errors) })),
+                }
             }
             if let Some(ending) = self.ending.take() {
                 self.done = true;
