@@ -86,6 +86,11 @@ fn streamed_responses() {
     assert_fixture("streams");
 }
 
+#[test]
+fn credentials_in_every_placement() {
+    assert_fixture("security");
+}
+
 /// prost-build's test, in spirit: generate ten times, compare bytes. Covers every fixture
 /// and every spec under `specs/`.
 #[test]
