@@ -607,7 +607,7 @@ pub fn scalar(text: &str, kind: Kind) -> Value {
 pub fn parameter(values: Vec<String>, shape: Shape, explode: bool) -> Option<Value> {
     let first = values.first()?;
     Some(match shape {
-        Shape::List(kind, separator) if explode && values.len() > 1 || separator == '\0' => {
+        Shape::List(kind, _) if explode => {
             Value::Array(values.iter().map(|v| scalar(v, kind)).collect())
         }
         Shape::List(kind, separator) => {
@@ -909,6 +909,7 @@ mod tests {
         assert_eq!(parameter(vec!["5".into()], Shape::Scalar(Kind::Json), true), Some(serde_json::json!(5)));
         assert_eq!(parameter(vec!["5".into()], Shape::Scalar(Kind::Text), true), Some(serde_json::json!("5")));
         assert_eq!(parameter(vec!["x".into()], Shape::Scalar(Kind::Json), true), Some(serde_json::json!("x")));
+        assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), true), Some(serde_json::json!(["1,2"])));
         assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), false), Some(serde_json::json!([1, 2])));
         assert_eq!(parameter(vec!["a".into(), "b".into()], Shape::List(Kind::Text, ','), true), Some(serde_json::json!(["a", "b"])));
         assert_eq!(parameter(vec!["a|b".into()], Shape::List(Kind::Text, '|'), false), Some(serde_json::json!(["a", "b"])));
