@@ -48,6 +48,8 @@ struct State {
     faults: Mutex<VecDeque<Fault>>,
     /// Header, query and cookie names that carry credentials: their values never print.
     secrets: &'static [&'static str],
+    /// The id of the next request recorded.
+    next_id: std::sync::atomic::AtomicU64,
 }
 
 impl MockServer {
@@ -58,7 +60,7 @@ impl MockServer {
     pub async fn start(api: Arc<dyn Api>, secrets: &'static [&'static str]) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let state = Arc::new(State { api, recorded: Mutex::default(), faults: Mutex::default(), secrets });
+        let state = Arc::new(State { api, recorded: Mutex::default(), faults: Mutex::default(), secrets, next_id: Default::default() });
         let serving = Arc::clone(&state);
         let accept = tokio::spawn(async move {
             loop {
@@ -164,12 +166,15 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body's bytes.
     pub body: Vec<u8>,
-    /// The status answered; `None` where a fault reset the connection.
+    /// The status answered; `None` where no answer was sent (a reset fault, or a client that
+    /// gave up during a delay; the operation is then not known either).
     pub status: Option<u16>,
     /// The violations the answer listed (the request's for a `400`, the answer's own for a
     /// `500`); empty for a valid exchange.
     pub violations: Vec<ValidationError>,
     secrets: &'static [&'static str],
+    /// Which request of the server's this is, counting from 0.
+    id: u64,
 }
 
 impl Recorded {
@@ -343,7 +348,8 @@ impl Answer {
     /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
     /// sends an answer the spec does not allow.
     pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {
-        let detail = format!("the mock's answer breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+        let detail =
+            format!("the mock's answer breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
         Self::problem(500, "Invalid answer", &detail, violations)
     }
 
@@ -459,6 +465,21 @@ async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Res
         headers,
         body,
     };
+    // Recorded on arrival, so that a request whose client gives up during a delay is there too;
+    // what was answered is filled in below.
+    let id = state.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state.recorded.lock().unwrap_or_else(PoisonError::into_inner).push(Recorded {
+        operation: None,
+        method: incoming.method.clone(),
+        path: incoming.path.clone(),
+        query: incoming.query.clone(),
+        headers: incoming.headers.clone(),
+        body: incoming.body.clone(),
+        status: None,
+        violations: Vec::new(),
+        secrets: state.secrets,
+        id,
+    });
     let fault = state.faults.lock().unwrap_or_else(PoisonError::into_inner).pop_front().unwrap_or_default();
     if let Some(delay) = fault.delay {
         tokio::time::sleep(delay).await;
@@ -480,23 +501,19 @@ async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Res
         }
         Some(answer)
     };
-    state.recorded.lock().unwrap_or_else(PoisonError::into_inner).push(Recorded {
-        operation: answer.as_ref().and_then(|a| a.operation),
-        method: incoming.method,
-        path: incoming.path,
-        query: incoming.query,
-        headers: incoming.headers,
-        body: incoming.body,
-        status: answer.as_ref().map(|a| a.status),
-        violations: answer.as_ref().map(|a| a.violations.clone()).unwrap_or_default(),
-        secrets: state.secrets,
-    });
+    // Found by its id: the list may have been cleared since.
+    let mut recorded = state.recorded.lock().unwrap_or_else(PoisonError::into_inner);
+    if let (Some(answer), Some(record)) = (&answer, recorded.iter_mut().rev().find(|r| r.id == id)) {
+        record.operation = answer.operation;
+        record.status = Some(answer.status);
+        record.violations = answer.violations.clone();
+    }
+    drop(recorded);
     let Some(answer) = answer else { return Err(Reset) };
     let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
     *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in &answer.headers {
-        if let (Ok(name), Ok(value)) =
-            (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
+        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
         {
             response.headers_mut().append(name, value);
         }
@@ -607,9 +624,7 @@ pub fn scalar(text: &str, kind: Kind) -> Value {
 pub fn parameter(values: Vec<String>, shape: Shape, explode: bool) -> Option<Value> {
     let first = values.first()?;
     Some(match shape {
-        Shape::List(kind, _) if explode => {
-            Value::Array(values.iter().map(|v| scalar(v, kind)).collect())
-        }
+        Shape::List(kind, _) if explode => Value::Array(values.iter().map(|v| scalar(v, kind)).collect()),
         Shape::List(kind, separator) => {
             if first.is_empty() {
                 Value::Array(Vec::new())
@@ -787,9 +802,8 @@ fn read_part(raw: &[u8], index: usize) -> Result<Part, String> {
         Ok(httparse::Status::Partial) => return Err(format!("part {index}'s headers do not end")),
         Err(e) => return Err(format!("part {index}'s headers do not read: {e}")),
     };
-    let header = |name: &str| {
-        headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| String::from_utf8_lossy(h.value).into_owned())
-    };
+    let header =
+        |name: &str| headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| String::from_utf8_lossy(h.value).into_owned());
     let disposition = header("content-disposition").ok_or(format!("part {index} has no Content-Disposition"))?;
     let parameter = |wanted: &str| {
         disposition.split(';').skip(1).find_map(|p| {
@@ -895,7 +909,8 @@ mod tests {
 
     #[test]
     fn paths_match_templates() {
-        let template = [Segment::Literal("/users/"), Segment::Param, Segment::Literal("/files/"), Segment::Param, Segment::Literal(".json")];
+        let template =
+            [Segment::Literal("/users/"), Segment::Param, Segment::Literal("/files/"), Segment::Param, Segment::Literal(".json")];
         assert_eq!(match_path(&template, "/users/a%20b/files/x.y.json"), Some(vec!["a b".to_owned(), "x.y".to_owned()]));
         assert_eq!(match_path(&template, "/users/a/b/files/x.json"), None);
         assert_eq!(match_path(&template, "/users//files/x.json"), None);
@@ -931,7 +946,10 @@ mod tests {
         assert_eq!(parts[2].file_name.as_deref(), Some("p.png"));
         assert_eq!(parts[2].content_type.as_deref(), Some("image/png"));
         assert_eq!(parts[2].bytes, b"\x89PNG\r\n");
-        assert_eq!(split_parts(b"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", "B").unwrap_err(), "the body does not end with its closing delimiter");
+        assert_eq!(
+            split_parts(b"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", "B").unwrap_err(),
+            "the body does not end with its closing delimiter"
+        );
         assert_eq!(split_parts(b"--B\r\n\r\nx\r\n--B--", "B").unwrap_err(), "part 0 has no Content-Disposition");
     }
 
@@ -947,6 +965,7 @@ mod tests {
             status: Some(200),
             violations: Vec::new(),
             secrets: &["x-api-key", "api_key"],
+            id: 0,
         };
         let shown = format!("{recorded:?}");
         assert!(!shown.contains("hunter2"), "{shown}");

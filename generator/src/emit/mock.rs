@@ -13,15 +13,13 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{
-    boxed, content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form,
-};
+use super::client::{boxed, content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status,
-    Style, TypeKind, TypeRef,
+    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status, Style,
+    TypeKind, TypeRef,
 };
 
 pub fn mock_module(model: &ApiModel) -> TokenStream {
@@ -293,7 +291,12 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
             quote!(#[doc = " The body, where the request has one."] pub body: ::std::option::Option<#ty>,)
         });
     }
-    let call_doc = format!(" A `{}` request (`{} {}`) as the mock received it: read into the spec's types, and valid.", op.id, op.method.to_uppercase(), op.path);
+    let call_doc = format!(
+        " A `{}` request (`{} {}`) as the mock received it: read into the spec's types, and valid.",
+        op.id,
+        op.method.to_uppercase(),
+        op.path
+    );
     let body_enum_item = body_enum.then(|| {
         let variants = forms.iter().map(|f| {
             let variant = ident(f.variant);
@@ -388,8 +391,12 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let schemes: Vec<_> = op.security.iter().filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key)).collect();
     let security = schemes.first().map(|first| {
         let present = schemes.iter().map(|scheme| match &scheme.kind {
-            SecurityKind::Bearer => quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
-            SecurityKind::Basic => quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
+            SecurityKind::Bearer => {
+                quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer ")))
+            }
+            SecurityKind::Basic => {
+                quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic ")))
+            }
             SecurityKind::ApiKeyHeader(name) => {
                 let lower = name.to_ascii_lowercase();
                 quote!(request.header(#lower).is_some())
@@ -626,7 +633,16 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let send = ident(&format!("send_{}", op.method_name));
     let path_arg = has_params(op).then(|| quote!(path: &[::std::string::String],));
     let fallback = fallback_reply(model, op);
-    let uses_xml = op.responses.iter().any(|case| response_body(model, case).is_some_and(|ty| matches!(xml_form(model, ty), Some((_, false)))));
+    // Whether some answer may be XML or JSON, as the request asks (see `arm`).
+    let uses_xml = op.responses.iter().any(|case| {
+        !case.xml_only
+            && response_body(model, case).is_some_and(|ty| {
+                !matches!(resolve(model, ty), TypeRef::Primitive(Primitive::Binary)) && matches!(xml_form(model, ty), Some((_, false)))
+            })
+    });
+    // An operation with nothing to read but its path, answered the same way whatever it asks.
+    let uses_request = params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some() || uses_xml;
+    let request_arg = if uses_request { quote!(request) } else { quote!(_request) };
     let prefers_xml = if uses_xml { quote!(request.prefers_xml()) } else { quote!(false) };
     let send_fn = send_function(model, checks, op, uses_xml);
     let doc = format!(" Reads, checks and answers a `{}` request.", op.id);
@@ -642,7 +658,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
 
         #[doc = #doc]
         pub(super) fn #function(
-            request: &::apigen_runtime::mock::Incoming,
+            #request_arg: &::apigen_runtime::mock::Incoming,
             #path_arg
             handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
         ) -> ::apigen_runtime::mock::Answer {
@@ -687,7 +703,9 @@ fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
             };
             quote!(::apigen_runtime::mock::Shape::List(#kind, #separator))
         }
-        resolved if style != Style::DeepObject && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) => {
+        resolved
+            if style != Style::DeepObject && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) =>
+        {
             let kind = kind(resolved);
             quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
         }
@@ -769,7 +787,14 @@ fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
         TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
         TypeRef::Primitive(p) => matches!(
             p,
-            Primitive::String | Primitive::Bool | Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::F32 | Primitive::F64
+            Primitive::String
+                | Primitive::Bool
+                | Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
         ),
         TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
     }
@@ -783,7 +808,10 @@ fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses
     let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
     let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
     let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
-    let doc = format!(" Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.", op.id);
+    let doc = format!(
+        " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
+        op.id
+    );
     quote! {
         #[doc = #doc]
         fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
@@ -814,7 +842,14 @@ fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses
 }
 
 /// One variant of the response enum: its status, its body checked and written.
-fn arm(model: &ApiModel, checks: &mut Checks<'_>, case: &ResponseCase, codes: &[u16], ranges: &[u16], response: &proc_macro2::Ident) -> TokenStream {
+fn arm(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    case: &ResponseCase,
+    codes: &[u16],
+    ranges: &[u16],
+    response: &proc_macro2::Ident,
+) -> TokenStream {
     let variant = ident(&case.variant);
     let name = &case.variant;
     let (status, documented) = match case.status {
@@ -833,10 +868,13 @@ fn arm(model: &ApiModel, checks: &mut Checks<'_>, case: &ResponseCase, codes: &[
             (quote!(#low), documented)
         }
         Status::Default => {
-            let mut taken: Vec<TokenStream> = codes.iter().map(|c| {
-                let c = Literal::u16_unsuffixed(*c);
-                quote!(#c)
-            }).collect();
+            let mut taken: Vec<TokenStream> = codes
+                .iter()
+                .map(|c| {
+                    let c = Literal::u16_unsuffixed(*c);
+                    quote!(#c)
+                })
+                .collect();
             taken.extend(ranges.iter().map(|n| {
                 let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
                 quote!(#low..=#high)
