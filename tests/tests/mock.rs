@@ -509,3 +509,88 @@ async fn problem_bodies_reach_callers_of_undocumented_statuses() {
     assert_eq!(status, 500);
     assert_eq!(problem["violations"][0]["message"], "the client reads status 200 as another response than `NotFound`");
 }
+
+// The `mocked` fixture (tests/fixtures/mocked.yaml): parameters, a form body, examples.
+use apigen_tests::fixtures::mocked;
+
+#[tokio::test]
+async fn parameters_are_read_as_their_style_says_and_examples_answer() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let client = mocked::client::Client::with_config(config(server.url())).unwrap().with_api_key("k");
+    let options = mocked::client::GetThingOptions::default().with_tags(vec!["a".to_owned(), "b".to_owned()]).with_limit(5);
+    // No handler: the 200's `examples` entry, through its `$ref`.
+    let done = client.get_thing(3, options.clone()).await.unwrap();
+    assert_eq!(done.body, br#"{"id":7,"name":"seven"}"#);
+    let recorded = &server.requests()[0];
+    assert_eq!(recorded.query.as_deref(), Some("tags=a%2Cb&limit=5&api_key=k"));
+    assert_eq!(recorded.status, Some(200));
+    // A concrete path wins over the template that also matches it; its answer is the
+    // schema's own example.
+    let mine = client.get_mine().await.unwrap();
+    assert_eq!(mine.body, br#"{"id":1,"name":"mine"}"#);
+    assert_eq!(server.requests()[1].operation, Some("getMine"));
+
+    // The handler gets the parameters typed; a range answers with the status it is given.
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    {
+        let calls = calls.clone();
+        server.on_get_thing(move |call| {
+            calls.lock().unwrap().push((call.id, call.tags.clone(), call.limit, call.x_trace.clone()));
+            let problem: mocked::types::Problem = serde_json::from_value(json!({"detail": "teapot"})).unwrap();
+            mocked::mock::Reply::new(mocked::client::GetThingResponse::Status4xx(Box::new(problem))).with_status(418)
+        });
+    }
+    let done = client.get_thing(3, options.with_x_trace("beef")).await.unwrap();
+    assert_eq!(done.status, 418);
+    assert_eq!(*calls.lock().unwrap(), vec![(3, Some(vec!["a".to_owned(), "b".to_owned()]), Some(5), Some("beef".to_owned()))]);
+
+    // Every rule of every parameter, and the missing key, at once.
+    let http = reqwest::Client::new();
+    let answer = http.get(format!("{}/things/0?tags=a,b,c&limit=500", server.url())).header("x-trace", "XYZ").send().await.unwrap();
+    assert_eq!(answer.status(), 400);
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    let pointers: Vec<(&str, &str)> = problem["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["pointer"].as_str().unwrap(), v["keyword"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        pointers,
+        vec![
+            ("/query/api_key", "security"),
+            ("/path/id", "minimum"),
+            ("/query/tags", "maxItems"),
+            ("/query/limit", "maximum"),
+            ("/header/x-trace", "pattern"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_form_urlencoded_body_is_read_into_its_type() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    {
+        let bodies = bodies.clone();
+        server.on_create_thing(move |call| {
+            bodies.lock().unwrap().push(call.body.clone());
+            mocked::client::CreateThingResponse::Created
+        });
+    }
+    let client = mocked::client::Client::new(server.url()).unwrap();
+    let body: mocked::types::CreateThingRequest = serde_json::from_value(json!({"name": "tea", "count": 2, "tags": ["x", "y"]})).unwrap();
+    assert_eq!(client.create_thing(&body).await.unwrap().status, 201);
+    assert_eq!(*bodies.lock().unwrap(), vec![body]);
+    let http = reqwest::Client::new();
+    let answer = http
+        .post(format!("{}/things", server.url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=teapots&count=-1")
+        .send()
+        .await
+        .unwrap();
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(problem["violations"][0]["pointer"], "/body/name");
+    assert_eq!(problem["violations"][1]["pointer"], "/body/count");
+}

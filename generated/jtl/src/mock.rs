@@ -197,13 +197,13 @@ mod ops {
         let disable_automatic_workflows: ::std::option::Option<bool> = {
             cx.push_key("query");
             cx.push_key("disableAutomaticWorkflows");
-            let read = (::apigen_runtime::mock::parameter(
-                request.query_values("disableAutomaticWorkflows"),
-                ::apigen_runtime::mock::Shape::Scalar(
-                    ::apigen_runtime::mock::Kind::Json,
-                ),
-                true,
-            ))
+            let read = ::apigen_runtime::mock::parameter(
+                    request.query_values("disableAutomaticWorkflows"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Json,
+                    ),
+                    true,
+                )
                 .and_then(|value| ::apigen_runtime::mock::read_value::<
                     bool,
                 >(cx, &value));
@@ -214,16 +214,16 @@ mod ops {
         let api_version: ::std::option::Option<::std::string::String> = {
             cx.push_key("header");
             cx.push_key("api-version");
-            let read = (::apigen_runtime::mock::parameter(
-                request
-                    .header("api-version")
-                    .map(|v| ::std::vec![v.to_owned()])
-                    .unwrap_or_default(),
-                ::apigen_runtime::mock::Shape::Scalar(
-                    ::apigen_runtime::mock::Kind::Text,
-                ),
-                false,
-            ))
+            let read = ::apigen_runtime::mock::parameter(
+                    request
+                        .header("api-version")
+                        .map(|v| ::std::vec![v.to_owned()])
+                        .unwrap_or_default(),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                )
                 .and_then(|value| ::apigen_runtime::mock::read_value::<
                     ::std::string::String,
                 >(cx, &value));
@@ -288,16 +288,16 @@ mod ops {
         let x_runas: ::std::option::Option<::std::string::String> = {
             cx.push_key("header");
             cx.push_key("x-runas");
-            let read = (::apigen_runtime::mock::parameter(
-                request
-                    .header("x-runas")
-                    .map(|v| ::std::vec![v.to_owned()])
-                    .unwrap_or_default(),
-                ::apigen_runtime::mock::Shape::Scalar(
-                    ::apigen_runtime::mock::Kind::Text,
-                ),
-                false,
-            ))
+            let read = ::apigen_runtime::mock::parameter(
+                    request
+                        .header("x-runas")
+                        .map(|v| ::std::vec![v.to_owned()])
+                        .unwrap_or_default(),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                )
                 .and_then(|value| ::apigen_runtime::mock::read_value::<
                     ::std::string::String,
                 >(cx, &value));
@@ -308,16 +308,16 @@ mod ops {
         let x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = {
             cx.push_key("header");
             cx.push_key("X-SessionId");
-            let read = (::apigen_runtime::mock::parameter(
-                request
-                    .header("x-sessionid")
-                    .map(|v| ::std::vec![v.to_owned()])
-                    .unwrap_or_default(),
-                ::apigen_runtime::mock::Shape::Scalar(
-                    ::apigen_runtime::mock::Kind::Text,
-                ),
-                false,
-            ))
+            let read = ::apigen_runtime::mock::parameter(
+                    request
+                        .header("x-sessionid")
+                        .map(|v| ::std::vec![v.to_owned()])
+                        .unwrap_or_default(),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                )
                 .and_then(|value| ::apigen_runtime::mock::read_value::<
                     ::apigen_runtime::uuid::Uuid,
                 >(cx, &value));

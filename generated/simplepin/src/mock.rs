@@ -162,13 +162,13 @@ mod ops {
         let locale: ::std::option::Option<::std::string::String> = {
             cx.push_key("query");
             cx.push_key("locale");
-            let read = (::apigen_runtime::mock::parameter(
-                request.query_values("locale"),
-                ::apigen_runtime::mock::Shape::Scalar(
-                    ::apigen_runtime::mock::Kind::Text,
-                ),
-                true,
-            ))
+            let read = ::apigen_runtime::mock::parameter(
+                    request.query_values("locale"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    true,
+                )
                 .and_then(|value| ::apigen_runtime::mock::read_value::<
                     ::std::string::String,
                 >(cx, &value));

@@ -335,8 +335,13 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         let values = match p.location {
             ParamLocation::Path => {
                 let index = path_order(op).iter().position(|q| q.wire_name == p.wire_name).unwrap_or_default();
-                let index = Literal::usize_unsuffixed(index);
-                quote!(path.get(#index).and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
+                let get = if index == 0 {
+                    quote!(first())
+                } else {
+                    let index = Literal::usize_unsuffixed(index);
+                    quote!(get(#index))
+                };
+                quote!(path.#get.and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
             }
             ParamLocation::Query if p.style == Style::DeepObject => {
                 quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire))
@@ -358,7 +363,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                 }
             }
         } else {
-            quote!((#values).and_then(|value| ::apigen_runtime::mock::read_value::<#ty>(cx, &value)))
+            quote!(#values.and_then(|value| ::apigen_runtime::mock::read_value::<#ty>(cx, &value)))
         };
         // Wire names are pointers' tokens as they are: `Context` escapes them.
         let wire_key = wire.clone();
