@@ -418,7 +418,7 @@ async fn an_answer_that_breaks_the_spec_is_a_500() {
         // A customer id is 20 characters.
         0 => revcent::mock::Reply::new(R::Ok(Box::new(serde_json::from_value(json!({"customer_id": "short"})).unwrap()))),
         // 200 is the `Ok` response: `default` cannot be sent with it.
-        _ => revcent::mock::Reply::new(R::Default(Box::new(Default::default()))).with_status(200),
+        _ => revcent::mock::Reply::new(R::Default(Box::default())).with_status(200),
     });
     let client = revcent::Client::with_config(config(server.url())).unwrap().with_api_key_auth("k");
     for expected in [("/body/customer_id", "minLength"), ("/status", "status")] {

@@ -484,7 +484,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                     let fields = s.fields.iter().map(|field| {
                         let wire = &field.wire_name;
                         let style = encoding(wire).map_or(Style::Form, |e| e.style);
-                        let explode = encoding(wire).map_or(true, |e| e.explode);
+                        let explode = encoding(wire).is_none_or(|e| e.explode);
                         let shape = shape(model, strip_nullable(&field.ty), style);
                         quote!((#wire, #shape, #explode))
                     });

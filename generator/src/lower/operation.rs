@@ -705,6 +705,30 @@ fn is_binary(media: &str) -> bool {
     !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
 }
 
+/// The spec's example of a response's body under `media_type`: the media type's `example`,
+/// else its first `examples` entry's `value` (through a `$ref` to `components/examples`), else
+/// the schema's own `example` (through a `$ref`). The mock answers with it, after reading and
+/// validating it as the response's type.
+fn example(content: &openapiv3::Content, media_type: &str, raw: &serde_json::Value) -> Option<serde_json::Value> {
+    let media = content.get(media_type)?;
+    if let Some(example) = &media.example {
+        return Some(example.clone());
+    }
+    if let Some((_, first)) = media.examples.first() {
+        let value = match first {
+            ReferenceOr::Item(example) => example.value.clone(),
+            ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|e| e.get("value")).cloned(),
+        };
+        if value.is_some() {
+            return value;
+        }
+    }
+    match media.schema.as_ref()? {
+        ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
+        ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|s| s.get("example")).cloned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -735,26 +759,3 @@ mod tests {
     }
 }
 
-/// The spec's example of a response's body under `media_type`: the media type's `example`,
-/// else its first `examples` entry's `value` (through a `$ref` to `components/examples`), else
-/// the schema's own `example` (through a `$ref`). The mock answers with it, after reading and
-/// validating it as the response's type.
-fn example(content: &openapiv3::Content, media_type: &str, raw: &serde_json::Value) -> Option<serde_json::Value> {
-    let media = content.get(media_type)?;
-    if let Some(example) = &media.example {
-        return Some(example.clone());
-    }
-    if let Some((_, first)) = media.examples.first() {
-        let value = match first {
-            ReferenceOr::Item(example) => example.value.clone(),
-            ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|e| e.get("value")).cloned(),
-        };
-        if value.is_some() {
-            return value;
-        }
-    }
-    match media.schema.as_ref()? {
-        ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
-        ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|s| s.get("example")).cloned(),
-    }
-}
