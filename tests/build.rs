@@ -55,13 +55,14 @@ fn main() {
         for generated in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
             let path = root.join(&generated.path);
             fs::create_dir_all(path.parent().expect("a file has a directory")).expect("OUT_DIR is writable");
-            // A generated crate gates its client and XML modules behind cargo features, which
-            // this crate does not have: each crate is compiled whole, as with every feature on,
-            // so the gates (`#[cfg(feature = "client")]` lines) are taken out.
+            // A generated crate gates its client, XML and mock modules behind cargo features,
+            // which this crate does not have: each crate is compiled whole, as with every
+            // feature on, so the gates (`#[cfg(feature = "client")]` lines) are taken out. The
+            // mock's `arbitrary` gates stay: this crate has that feature, off.
             let contents: String = generated
                 .contents
                 .lines()
-                .filter(|l| !l.trim_start().starts_with("#[cfg(feature = "))
+                .filter(|l| !l.trim_start().starts_with("#[cfg(feature = ") || l.contains("\"arbitrary\""))
                 .map(|l| format!("{l}\n"))
                 .collect();
             fs::write(&path, contents).expect("OUT_DIR is writable");

@@ -109,6 +109,21 @@ pub struct Operation {
     pub security: Vec<String>,
     /// A success response that is a stream of events, read by a method of its own.
     pub stream: Option<StreamResponse>,
+    /// The names of the operation's items in the mock module (`mock` feature): its types claimed
+    /// with the schema types, its handler's registration among the mock server's methods.
+    pub mock: MockNames,
+}
+
+/// What an operation is called in the generated mock: the struct its handler receives, the
+/// enum of its body's forms, and the method that registers its handler.
+#[derive(Debug, Clone, Default)]
+pub struct MockNames {
+    /// The parsed request (`CreateCustomerCall`).
+    pub call: String,
+    /// The body, where it comes in forms of different types (`CreateCustomerBody`).
+    pub body: String,
+    /// The server's method that registers a handler (`on_create_customer`).
+    pub handler: String,
 }
 
 /// A success response under a streaming media type: `text/event-stream`, or JSON Lines
@@ -232,6 +247,9 @@ pub struct ResponseCase {
     /// The response may be bytes (`application/octet-stream`, an image): the operation gets
     /// a method that streams the body instead of reading it whole.
     pub binary: bool,
+    /// The spec's example of the JSON body (the media type's `example`, its first `examples`
+    /// entry, or the schema's own `example`), which the mock answers with.
+    pub example: Option<serde_json::Value>,
     pub doc: Doc,
 }
 

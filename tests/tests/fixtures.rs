@@ -58,6 +58,11 @@ fn forms_and_parameter_styles() {
     assert_fixture("forms");
 }
 
+#[test]
+fn what_the_mock_reads_and_answers() {
+    assert_fixture("mocked");
+}
+
 /// The petstore that `versions.rs` also reads in Swagger 2.0 and OpenAPI 3.1.
 #[test]
 fn petstore() {

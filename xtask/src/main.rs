@@ -18,7 +18,7 @@
 //!
 //! - `peak-memory`: the peak memory of a client sent a body far beyond its size limit, in a
 //!   process of its own (release).
-//! - `validate`, `bench-validation`, `bench-client`, `differential`, `conformance`: run the binaries of the
+//! - `validate`, `bench-validation`, `bench-client`, `bench-mock`, `differential`, `conformance`: run the binaries of the
 //!   `apigen-tests` crate, which depends on the generated crates (xtask itself must not, or a
 //!   broken generated crate would stop it from regenerating them).
 //!
@@ -54,6 +54,7 @@ tasks:
                     check JSON Lines payloads with the generated validators
   bench-validation  validation throughput against jsonschema (release build)
   bench-client      requests per second: generated client against hand-written reqwest (release)
+  bench-mock        requests per second: a generated client through its generated mock (release)
   peak-memory       peak memory of a client sent 500 MB beyond its body limit, alone (release)
   differential [--per-api N] [--seed S] [--api NAME]
                     generated validators against jsonschema on generated payloads (release)
@@ -81,6 +82,7 @@ fn main() -> ExitCode {
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),
+        ["bench-mock"] => run_tests_bin("bench_mock", true, &[]),
         ["peak-memory"] => peak_memory(),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),

@@ -30,3 +30,6 @@ pub use client::Client;
 
 #[cfg(feature = "client")]
 pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};
+
+#[cfg(feature = "mock")]
+pub mod mock;

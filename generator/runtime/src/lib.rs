@@ -8,7 +8,8 @@
 //! The checks themselves ([`check`], [`format`](mod@format)) are small functions the generated code calls;
 //! nothing here knows any particular API.
 //!
-//! With the `xml` feature, [`xml`] reads and writes the XML form of generated types.
+//! With the `xml` feature, [`xml`] reads and writes the XML form of generated types; with
+//! `mock`, [`mock`] serves a generated crate's mock server.
 
 #![warn(missing_docs)]
 
@@ -19,6 +20,8 @@ pub mod client;
 pub mod de;
 mod error;
 pub mod format;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "client")]
 pub mod stream;
 #[cfg(feature = "xml")]

@@ -209,7 +209,7 @@ fn response_enum(model: &ApiModel, op: &Operation) -> TokenStream {
 
 /// The type a response's body is read into: its JSON body's, or its XML body's where the type
 /// has an XML form (an XML body without one is kept as bytes only).
-fn response_body<'m>(model: &'m ApiModel, case: &'m ResponseCase) -> Option<&'m TypeRef> {
+pub(super) fn response_body<'m>(model: &'m ApiModel, case: &'m ResponseCase) -> Option<&'m TypeRef> {
     case.body.as_ref().filter(|ty| !case.xml_only || xml_form(model, ty).is_some())
 }
 
@@ -628,7 +628,7 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
 }
 
 /// The struct a form body is made from, through aliases.
-fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
+pub(super) fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
     match resolve(model, &form.ty) {
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::Struct(s) => Some(s),
@@ -645,7 +645,7 @@ fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
 
 /// Checks of the file parts' content types against the form's `encoding`, on `v` (the body);
 /// for bytes, of the body's content type against the body's media types.
-fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
+pub(super) fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
     if form.kind == FormKind::Raw {
         let allowed = &form.media_types;
         return quote! { ::apigen_runtime::binary::check_content_type(cx, v, &[#( #allowed ),*]); };
@@ -761,7 +761,7 @@ fn multipart_part(model: &ApiModel, name: TokenStream, value: TokenStream, ty: &
 }
 
 /// Strings, numbers, booleans, dates, UUIDs, enums and files: what a part holds as itself.
-fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
+pub(super) fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::Value) => false,
         TypeRef::Primitive(_) => true,
@@ -782,7 +782,7 @@ fn style_tokens(style: Style) -> TokenStream {
 /// The type whose generated `from_xml` / `to_xml` (the crate's XML support) reads and writes
 /// values of `ty`, and whether `ty` is that type made nullable (an `Option` of it). Aliases
 /// are followed, but not through a nullable one: `Option` has no XML form of its own.
-fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
+pub(super) fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
     let (mut ty, nullable) = match ty {
         TypeRef::Nullable(inner) => (&**inner, true),
         other => (other, false),
@@ -800,7 +800,7 @@ fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
 
 /// Struct and union bodies are boxed in response enums, so that one large body does not make
 /// every variant as large.
-fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
+pub(super) fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
     match resolve(model, ty) {
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
         _ => false,
@@ -808,7 +808,7 @@ fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
 }
 
 /// Path parameters in the order the template names them (each once).
-fn path_order(op: &Operation) -> Vec<&Parameter> {
+pub(super) fn path_order(op: &Operation) -> Vec<&Parameter> {
     let mut out: Vec<&Parameter> = Vec::new();
     for part in &op.template {
         if let PathPart::Param(name) = part {
@@ -821,11 +821,11 @@ fn path_order(op: &Operation) -> Vec<&Parameter> {
     out
 }
 
-fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parameter> {
+pub(super) fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parameter> {
     op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
 }
 
-fn strip_nullable(ty: &TypeRef) -> &TypeRef {
+pub(super) fn strip_nullable(ty: &TypeRef) -> &TypeRef {
     match ty {
         TypeRef::Nullable(inner) => inner,
         other => other,
@@ -833,7 +833,7 @@ fn strip_nullable(ty: &TypeRef) -> &TypeRef {
 }
 
 /// The inner type of a named alias (through aliases) of a nullable type.
-fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
+pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
     let TypeRef::Named(id) = ty else { return None };
     match &model.type_def(*id).kind {
         TypeKind::Alias(TypeRef::Nullable(inner)) => Some(inner),
@@ -842,7 +842,7 @@ fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m Typ
     }
 }
 
-fn resolve<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
+pub(super) fn resolve<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
     match ty {
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::Alias(target) => resolve(model, target),

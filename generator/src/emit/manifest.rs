@@ -37,7 +37,9 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
 /// operations, `xml` where some type has an XML form; both on by default, so that
 /// `default-features = false` leaves the types and validators alone. In a crate with both,
 /// `client` turns `xml` on: its methods read the XML responses the spec documents, and a
-/// client that could not would answer differently depending on a feature.
+/// client that could not would answer differently depending on a feature. A crate with
+/// operations also has `mock` (the mock server, which answers with the client's response
+/// enums, so it turns `client` on), off by default.
 fn write_features(out: &mut String, client: bool, xml: bool) {
     if !client && !xml {
         return;
@@ -53,5 +55,13 @@ fn write_features(out: &mut String, client: bool, xml: bool) {
     if xml {
         let _ = writeln!(out, "# XML reading and writing (`from_xml`, `to_xml`), on quick-xml.");
         let _ = writeln!(out, "xml = [\"apigen-runtime/xml\"]");
+    }
+    if client {
+        let _ = writeln!(out, "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec.");
+        let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"]");
+        // The mock answers with generated values where the crate can make them; the feature
+        // is declared here so that the mock's `cfg(feature = "arbitrary")` is a known one.
+        let _ = writeln!(out, "# Generated valid values (proptest's `Arbitrary`), which the mock answers with where the spec has no example.");
+        let _ = writeln!(out, "arbitrary = []");
     }
 }

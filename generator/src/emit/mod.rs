@@ -5,6 +5,7 @@ pub mod areas;
 mod client;
 mod doc;
 mod manifest;
+mod mock;
 mod types;
 mod validate;
 mod xml;
@@ -86,6 +87,7 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     }
     if !model.operations.is_empty() {
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs".to_owned(), tokens: client::client_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/mock.rs".to_owned(), tokens: mock::mock_module(model) }));
     }
     files
 }
@@ -142,6 +144,14 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
             pub use ::apigen_runtime::client::{Config, Error, Responded, Secret};
         }
     });
+    // The mock server needs the crate's features (it serves on hyper, behind `mock`): a crate
+    // included as one module has none, so it has no mock.
+    let mock_items = (!model.operations.is_empty() && !inline).then(|| {
+        quote! {
+            #[cfg(feature = "mock")]
+            pub mod mock;
+        }
+    });
     quote! {
         #docs
 
@@ -152,5 +162,6 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};
         #xml_items
         #client_items
+        #mock_items
     }
 }

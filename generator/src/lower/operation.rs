@@ -18,7 +18,7 @@ use super::xml::is_xml;
 use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::model::{
-    Body, Doc, FormBody, FormKind, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive, ResponseCase, Rules,
+    Body, Doc, FormBody, FormKind, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive, ResponseCase, Rules,
     SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
@@ -35,18 +35,25 @@ const CLIENT_METHODS: &[&str] = &["new", "with_config", "config", "idempotent"];
 /// Fields the client itself has, which credentials must not take.
 const CLIENT_FIELDS: &[&str] = &["transport"];
 
-/// The two scopes of names of the generated `Client`: its methods and its fields.
+/// Methods of the mock's `Server`, which handler registrations must not take.
+const MOCK_METHODS: &[&str] = &["start", "url", "requests", "clear_requests", "fault"];
+
+/// The scopes of names of the generated `Client` (its methods and its fields) and of the mock's
+/// `Server` (its methods).
 #[derive(Debug, Clone)]
 pub struct ClientNames {
     methods: Namespace,
     fields: Namespace,
+    mock_methods: Namespace,
 }
 
 impl ClientNames {
     pub fn new() -> Self {
-        let mut names = Self { methods: Namespace::new(), fields: Namespace::new() };
+        let mut names =
+            Self { methods: Namespace::new(), fields: Namespace::new(), mock_methods: Namespace::new() };
         CLIENT_METHODS.iter().for_each(|m| names.methods.reserve(m));
         CLIENT_FIELDS.iter().for_each(|f| names.fields.reserve(f));
+        MOCK_METHODS.iter().for_each(|m| names.mock_methods.reserve(m));
         names
     }
 }
@@ -57,7 +64,7 @@ impl SchemaLowerer<'_> {
     /// that they keep their names.
     pub fn lower_operations(&mut self, client: &mut ClientNames) {
         let spec = self.spec;
-        let methods = &mut client.methods;
+        let ClientNames { methods, mock_methods, .. } = client;
         for (path, item) in spec.openapi.paths.iter() {
             let item_pointer = pointer_join("#/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -172,6 +179,13 @@ impl SchemaLowerer<'_> {
                 }
                 let response_type = self.claim_type_name(&type_name(&format!("{type_stem} response"), "Response"));
                 let options_type = self.claim_type_name(&type_name(&format!("{type_stem} options"), "Options"));
+                // The mock's own types sit beside a glob import of the schema types, as the
+                // client's do: claimed in the same namespace, so neither shadows the other.
+                let mock = MockNames {
+                    call: self.claim_type_name(&type_name(&format!("{type_stem} call"), "Call")),
+                    body: self.claim_type_name(&type_name(&format!("{type_stem} body"), "Body")),
+                    handler: mock_methods.unique(format!("on_{method_name}")),
+                };
                 self.operations.push(Operation {
                     id,
                     method_name,
@@ -197,6 +211,7 @@ impl SchemaLowerer<'_> {
                     responses,
                     security,
                     stream,
+                    mock,
                 });
             }
         }
@@ -504,6 +519,7 @@ impl SchemaLowerer<'_> {
                 body,
                 xml_only,
                 binary,
+                example: json.and_then(|b| example(&response.content, &b.media_type, &self.spec.raw)),
                 doc: Doc { title: None, description: Some(response.description.clone()), pointer },
             });
         }
@@ -689,6 +705,30 @@ fn is_binary(media: &str) -> bool {
     !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
 }
 
+/// The spec's example of a response's body under `media_type`: the media type's `example`,
+/// else its first `examples` entry's `value` (through a `$ref` to `components/examples`), else
+/// the schema's own `example` (through a `$ref`). The mock answers with it, after reading and
+/// validating it as the response's type.
+fn example(content: &openapiv3::Content, media_type: &str, raw: &serde_json::Value) -> Option<serde_json::Value> {
+    let media = content.get(media_type)?;
+    if let Some(example) = &media.example {
+        return Some(example.clone());
+    }
+    if let Some((_, first)) = media.examples.first() {
+        let value = match first {
+            ReferenceOr::Item(example) => example.value.clone(),
+            ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|e| e.get("value")).cloned(),
+        };
+        if value.is_some() {
+            return value;
+        }
+    }
+    match media.schema.as_ref()? {
+        ReferenceOr::Item(schema) => schema.schema_data.example.clone(),
+        ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|s| s.get("example")).cloned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,3 +758,4 @@ mod tests {
         );
     }
 }
+

@@ -1,0 +1,974 @@
+//! The mock server behind a generated crate's `mock` feature: an HTTP/1 server on hyper, in
+//! the test's own process, on a loopback port the system picks.
+//!
+//! This module owns what no API decides: the socket, reading bodies (bounded), recording every
+//! request, injecting faults (a status, a delay, a reset connection, a `Retry-After`), and the
+//! `application/problem+json` answers (RFC 9457) that list violations with their JSON
+//! Pointers. Everything the spec decides (routing, reading parameters and bodies into the
+//! generated types, validating them, answering with a documented response) is generated code
+//! behind the [`Api`] trait, which calls the small helpers at the end of this module.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming as IncomingBody;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{Binary, Context, ValidationError};
+
+/// The largest request body the mock reads (32 MiB, the client's own limit on responses); a
+/// larger one is answered `413`.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// What a generated crate's mock does with a request: route it to its operation, check it
+/// against the spec, and answer. Implemented by generated code.
+pub trait Api: Send + Sync + 'static {
+    /// The answer to `request`, which the server records and sends.
+    fn answer(&self, request: &Incoming) -> Answer;
+}
+
+/// A running mock server. It stops accepting connections when dropped.
+pub struct MockServer {
+    url: String,
+    state: Arc<State>,
+    accept: tokio::task::JoinHandle<()>,
+}
+
+struct State {
+    api: Arc<dyn Api>,
+    recorded: Mutex<Vec<Recorded>>,
+    faults: Mutex<VecDeque<Fault>>,
+    /// Header, query and cookie names that carry credentials: their values never print.
+    secrets: &'static [&'static str],
+    /// The id of the next request recorded.
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl MockServer {
+    /// Binds `127.0.0.1` on a port the system picks and serves `api` from a task of the
+    /// current tokio runtime. `secrets` names the headers, query parameters and cookies whose
+    /// values [`Recorded`]'s `Debug` hides (credentials); `authorization`, `cookie` and
+    /// `proxy-authorization` always are.
+    pub async fn start(api: Arc<dyn Api>, secrets: &'static [&'static str]) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let state = Arc::new(State { api, recorded: Mutex::default(), faults: Mutex::default(), secrets, next_id: Default::default() });
+        let serving = Arc::clone(&state);
+        let accept = tokio::spawn(async move {
+            loop {
+                // A failed accept (too many open files, say) ends this connection only.
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = Arc::clone(&serving);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| handle(Arc::clone(&state), request));
+                    // A connection that ends badly (a reset fault, a client gone) concerns that
+                    // connection alone.
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        Ok(Self { url, state, accept })
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:<port>`, without a trailing slash.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Every request received so far, in order, with what the mock answered.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.recorded.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Forgets the requests recorded so far.
+    pub fn clear_requests(&self) {
+        self.state.recorded.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    /// Queues a fault: each request takes the first fault queued, if any, instead of (or, for
+    /// a delay alone, before) its normal answer.
+    pub fn fault(&self, fault: Fault) {
+        self.state.faults.lock().unwrap_or_else(PoisonError::into_inner).push_back(fault);
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.accept.abort();
+    }
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer").field("url", &self.url).finish_non_exhaustive()
+    }
+}
+
+/// A fault to inject into one request's answer (see [`MockServer::fault`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fault {
+    status: Option<u16>,
+    delay: Option<Duration>,
+    reset: bool,
+    retry_after: Option<u64>,
+}
+
+impl Fault {
+    /// Answer with `status` and a problem body, whatever the spec documents: a fault is a lie
+    /// on purpose, so it is not validated.
+    pub fn status(status: u16) -> Self {
+        Self { status: Some(status), ..Self::default() }
+    }
+
+    /// Wait `delay` before answering (normally, unless the fault says otherwise).
+    pub fn delay(delay: Duration) -> Self {
+        Self { delay: Some(delay), ..Self::default() }
+    }
+
+    /// Close the connection without answering.
+    pub fn reset() -> Self {
+        Self { reset: true, ..Self::default() }
+    }
+
+    /// Also wait `delay` first.
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Also send `Retry-After: <seconds>`.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+}
+
+/// A request the mock received, and what it answered.
+#[derive(Clone)]
+pub struct Recorded {
+    /// The operation the request was routed to (its `operationId`), if any.
+    pub operation: Option<&'static str>,
+    /// The method, upper case (`POST`).
+    pub method: String,
+    /// The path, as sent (percent-encoded).
+    pub path: String,
+    /// The query string, as sent, without the `?`.
+    pub query: Option<String>,
+    /// The headers, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body's bytes.
+    pub body: Vec<u8>,
+    /// The status answered; `None` where no answer was sent (a reset fault, or a client that
+    /// gave up during a delay; the operation is then not known either).
+    pub status: Option<u16>,
+    /// The violations the answer listed (the request's for a `400`, the answer's own for a
+    /// `500`); empty for a valid exchange.
+    pub violations: Vec<ValidationError>,
+    secrets: &'static [&'static str],
+    /// Which request of the server's this is, counting from 0.
+    id: u64,
+}
+
+impl Recorded {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for Recorded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secret = |name: &str| {
+            ["authorization", "proxy-authorization", "cookie"].iter().chain(self.secrets).any(|s| s.eq_ignore_ascii_case(name))
+        };
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(n, v)| (n.as_str(), if secret(n) { "[redacted]" } else { v.as_str() })).collect();
+        // A credential sent in the query is hidden with the whole query.
+        let query = match &self.query {
+            Some(query) if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| secret(&name)) => Some("[redacted]"),
+            other => other.as_deref(),
+        };
+        f.debug_struct("Recorded")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("status", &self.status)
+            .field("violations", &self.violations)
+            .finish()
+    }
+}
+
+/// A request as the generated routing reads it: the whole body is read before it is routed.
+#[derive(Debug)]
+pub struct Incoming {
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Incoming {
+    /// A request made by hand, for routing code under test.
+    pub fn new(method: &str, target: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+            None => (target.to_owned(), None),
+        };
+        let headers = headers.into_iter().map(|(n, v)| (n.to_ascii_lowercase(), v)).collect();
+        Self { method: method.to_ascii_uppercase(), path, query, headers, body }
+    }
+
+    /// The method, upper case.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path, percent-encoded as sent.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The first value of header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of query parameter `name`, decoded, in order.
+    pub fn query_values(&self, name: &str) -> Vec<String> {
+        self.query_pairs().into_iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect()
+    }
+
+    /// Every query pair, decoded, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        let query = self.query.as_deref().unwrap_or_default();
+        form_urlencoded::parse(query.as_bytes()).map(|(n, v)| (n.into_owned(), v.into_owned())).collect()
+    }
+
+    /// The value of cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == "cookie")
+            .flat_map(|(_, v)| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// The body's bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The `Content-Type`'s media type, lower case, without parameters.
+    pub fn media_type(&self) -> Option<String> {
+        let value = self.header("content-type")?;
+        Some(value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+    }
+
+    /// Whether the request asks for XML first (`Accept: application/xml`, `text/xml` or
+    /// `+xml`, before any JSON type).
+    pub fn prefers_xml(&self) -> bool {
+        let accept = self.header("accept").unwrap_or_default();
+        for range in accept.split(',') {
+            let essence = range.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            if is_xml(&essence) {
+                return true;
+            }
+            if is_json(&essence) {
+                return false;
+            }
+        }
+        false
+    }
+}
+
+/// What the mock answers to one request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    operation: Option<&'static str>,
+    violations: Vec<ValidationError>,
+}
+
+impl Answer {
+    /// `status` with no body.
+    pub fn empty(status: u16) -> Self {
+        Self { status, headers: Vec::new(), body: Vec::new(), operation: None, violations: Vec::new() }
+    }
+
+    /// `status` with `body` of `content_type`.
+    pub fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Self { headers: vec![("content-type".to_owned(), content_type.to_owned())], body, ..Self::empty(status) }
+    }
+
+    /// An `application/problem+json` body (RFC 9457): `title`, `detail`, and the violations
+    /// with their pointers, keywords, limits and messages.
+    pub fn problem(status: u16, title: &str, detail: &str, violations: Vec<ValidationError>) -> Self {
+        let listed: Vec<Value> = violations
+            .iter()
+            .map(|v| {
+                let mut entry = serde_json::json!({"pointer": v.pointer, "keyword": v.keyword, "message": v.message});
+                if let (Some(limit), Some(map)) = (&v.limit, entry.as_object_mut()) {
+                    map.insert("limit".to_owned(), limit.clone());
+                }
+                entry
+            })
+            .collect();
+        let body = serde_json::json!({
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "violations": listed,
+        });
+        Self { violations, ..Self::with_body(status, "application/problem+json", body.to_string().into_bytes()) }
+    }
+
+    /// A `400` listing what is wrong with the request.
+    pub fn invalid_request(violations: Vec<ValidationError>) -> Self {
+        let detail = format!("the request breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+        Self::problem(400, "Invalid request", &detail, violations)
+    }
+
+    /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
+    /// sends an answer the spec does not allow.
+    pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {
+        let detail =
+            format!("the mock's answer breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+        Self::problem(500, "Invalid answer", &detail, violations)
+    }
+
+    /// A `404`: no operation has this path.
+    pub fn no_route(request: &Incoming) -> Self {
+        Self::problem(404, "No such path", &format!("no operation of the spec has the path `{}`", request.path()), Vec::new())
+    }
+
+    /// A `405`: the path's operations have other methods.
+    pub fn wrong_method(request: &Incoming, allowed: &[&str]) -> Self {
+        let detail = format!("`{}` has no `{}` operation; it has {}", request.path(), request.method(), allowed.join(", "));
+        let mut answer = Self::problem(405, "Method not allowed", &detail, Vec::new());
+        answer.headers.push(("allow".to_owned(), allowed.join(", ")));
+        answer
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// Marks the answer as one of `operation`, for the record.
+    pub fn operation(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// The status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+/// A typed answer of a handler: a variant of the operation's response enum, with the status
+/// to send where the variant stands for several (a range, `default`) and extra headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply<R> {
+    /// The response.
+    pub value: R,
+    status: Option<u16>,
+    headers: Vec<(String, String)>,
+}
+
+impl<R> Reply<R> {
+    /// `value`, sent with its variant's own status.
+    pub fn new(value: R) -> Self {
+        Self { value, status: None, headers: Vec::new() }
+    }
+
+    /// Sends `status`, which must be one the client reads as this variant (else the mock
+    /// answers `500`).
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_ascii_lowercase(), value.to_owned()));
+        self
+    }
+
+    /// The status given with [`Reply::with_status`].
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The extra headers.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+}
+
+impl<R> From<R> for Reply<R> {
+    fn from(value: R) -> Self {
+        Self::new(value)
+    }
+}
+
+/// The connection is closed without an answer: a reset fault.
+#[derive(Debug)]
+struct Reset;
+
+impl fmt::Display for Reset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection reset on purpose (a mock fault)")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Result<hyper::Response<Full<Bytes>>, Reset> {
+    let (parts, body) = request.into_parts();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
+    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => (collected.to_bytes().to_vec(), false),
+        Err(_) => (Vec::new(), true),
+    };
+    let incoming = Incoming {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers,
+        body,
+    };
+    // Recorded on arrival, so that a request whose client gives up during a delay is there too;
+    // what was answered is filled in below.
+    let id = state.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state.recorded.lock().unwrap_or_else(PoisonError::into_inner).push(Recorded {
+        operation: None,
+        method: incoming.method.clone(),
+        path: incoming.path.clone(),
+        query: incoming.query.clone(),
+        headers: incoming.headers.clone(),
+        body: incoming.body.clone(),
+        status: None,
+        violations: Vec::new(),
+        secrets: state.secrets,
+        id,
+    });
+    let fault = state.faults.lock().unwrap_or_else(PoisonError::into_inner).pop_front().unwrap_or_default();
+    if let Some(delay) = fault.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let answer = if fault.reset {
+        None
+    } else if let Some(status) = fault.status {
+        let mut answer = Answer::problem(status, "Injected fault", &format!("a fault queued on the mock answered {status}"), Vec::new());
+        if let Some(seconds) = fault.retry_after {
+            answer = answer.header("retry-after", &seconds.to_string());
+        }
+        Some(answer)
+    } else if too_large {
+        Some(Answer::problem(413, "Body too large", &format!("the mock reads bodies of up to {MAX_BODY_BYTES} bytes"), Vec::new()))
+    } else {
+        let mut answer = state.api.answer(&incoming);
+        if let Some(seconds) = fault.retry_after {
+            answer = answer.header("retry-after", &seconds.to_string());
+        }
+        Some(answer)
+    };
+    // Found by its id: the list may have been cleared since.
+    let mut recorded = state.recorded.lock().unwrap_or_else(PoisonError::into_inner);
+    if let (Some(answer), Some(record)) = (&answer, recorded.iter_mut().rev().find(|r| r.id == id)) {
+        record.operation = answer.operation;
+        record.status = Some(answer.status);
+        record.violations = answer.violations.clone();
+    }
+    drop(recorded);
+    let Some(answer) = answer else { return Err(Reset) };
+    let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
+    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in &answer.headers {
+        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
+        {
+            response.headers_mut().append(name, value);
+        }
+    }
+    Ok(response)
+}
+
+// What follows is called by generated code: reading parameters and bodies into JSON values
+// shaped as the spec's types, then into the types themselves, reporting every failure into a
+// `Context` at the pointer the client's own validation would use.
+
+/// How a scalar written as text (a parameter, a form field, a part) reads as JSON.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string (also dates, UUIDs, string enums): the text itself.
+    Text,
+    /// A number, a boolean or any JSON: the text read as JSON where it parses, else as a string
+    /// (which the type then refuses, saying what it expected).
+    Json,
+}
+
+/// How a parameter or form field is shaped.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Scalar(Kind),
+    /// An array of scalars: repeated (`explode`), or joined by the separator.
+    List(Kind, char),
+    /// An object or other JSON: a `deepObject` (`name[key]=value`) in a query or a form, a JSON
+    /// document in a multipart part.
+    Json,
+    /// A file (`format: binary`): read from the part itself, with its name and type.
+    Binary,
+    /// An array of files.
+    BinaryList,
+}
+
+/// A piece of a path template.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Segment {
+    Literal(&'static str),
+    Param,
+}
+
+/// The path parameters' values (percent-decoded), in template order, if `path` matches the
+/// template. A parameter matches up to the next literal text and never across a `/`.
+#[doc(hidden)]
+pub fn match_path(template: &[Segment], path: &str) -> Option<Vec<String>> {
+    let mut rest = path;
+    let mut values = Vec::new();
+    for (i, segment) in template.iter().enumerate() {
+        match segment {
+            Segment::Literal(text) => rest = rest.strip_prefix(text)?,
+            Segment::Param => {
+                let end = match template.get(i + 1) {
+                    Some(Segment::Literal(next)) => {
+                        let within = rest.find('/').unwrap_or(rest.len());
+                        rest[..within].find(next).or_else(|| next.starts_with('/').then_some(within))?
+                    }
+                    _ => rest.find('/').unwrap_or(rest.len()),
+                };
+                if end == 0 {
+                    return None;
+                }
+                values.push(percent_decode(&rest[..end]));
+                rest = &rest[end..];
+            }
+        }
+    }
+    rest.is_empty().then_some(values)
+}
+
+fn percent_decode(text: &str) -> String {
+    // `form_urlencoded` would also read `+` as a space, which a path does not.
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A scalar written as text, as JSON.
+#[doc(hidden)]
+pub fn scalar(text: &str, kind: Kind) -> Value {
+    match kind {
+        Kind::Text => Value::String(text.to_owned()),
+        Kind::Json => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())),
+    }
+}
+
+/// A parameter's values (all the query's values of its name, or a header's) as JSON of its
+/// shape; `None` where there are none.
+#[doc(hidden)]
+pub fn parameter(values: Vec<String>, shape: Shape, explode: bool) -> Option<Value> {
+    let first = values.first()?;
+    Some(match shape {
+        Shape::List(kind, _) if explode => Value::Array(values.iter().map(|v| scalar(v, kind)).collect()),
+        Shape::List(kind, separator) => {
+            if first.is_empty() {
+                Value::Array(Vec::new())
+            } else {
+                Value::Array(first.split(separator).map(|v| scalar(v, kind)).collect())
+            }
+        }
+        Shape::Scalar(kind) => scalar(first, kind),
+        Shape::Json | Shape::Binary | Shape::BinaryList => scalar(first, Kind::Json),
+    })
+}
+
+/// A `deepObject` parameter (`name[key][inner]=value`) from the query's pairs, as a JSON
+/// object; `None` where no pair has that name. Leaves read as [`Kind::Json`]: the text says
+/// nothing of the type.
+#[doc(hidden)]
+pub fn deep_object(pairs: &[(String, String)], name: &str) -> Option<Value> {
+    let mut object = Value::Object(serde_json::Map::new());
+    let mut found = false;
+    for (key, value) in pairs {
+        let Some(rest) = key.strip_prefix(name).and_then(|r| r.strip_prefix('[')) else { continue };
+        found = true;
+        let path: Vec<&str> = rest.trim_end_matches(']').split("][").collect();
+        insert_path(&mut object, &path, scalar(value, Kind::Json));
+    }
+    found.then_some(object)
+}
+
+fn insert_path(target: &mut Value, path: &[&str], value: Value) {
+    let Some((first, rest)) = path.split_first() else { return };
+    let Value::Object(map) = target else { return };
+    if rest.is_empty() {
+        map.insert((*first).to_owned(), value);
+    } else {
+        let entry = map.entry((*first).to_owned()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+        insert_path(entry, rest, value);
+    }
+}
+
+/// Reads `value` into `T`, reporting a failure at the context's location (and below it, where
+/// serde says).
+#[doc(hidden)]
+pub fn read_value<T: DeserializeOwned>(cx: &mut Context, value: &Value) -> Option<T> {
+    match T::deserialize(value) {
+        Ok(read) => Some(read),
+        Err(_) => match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(read) => Some(read),
+            Err(err) => {
+                report(cx, crate::error::from_serde(err).into_vec());
+                None
+            }
+        },
+    }
+}
+
+/// Reads a JSON body into `T`, reporting a failure (not JSON, a wrong type) at the context's
+/// location.
+#[doc(hidden)]
+pub fn read_json<T: DeserializeOwned>(cx: &mut Context, bytes: &[u8]) -> Option<T> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match crate::parse_json::<T>(bytes) {
+        Ok(read) => Some(read),
+        Err(errors) => {
+            report(cx, errors.into_vec());
+            None
+        }
+    }
+}
+
+/// Reads an XML body with the type's generated reader, reporting a failure at the context's
+/// location with keyword `xml`.
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+pub fn read_xml<T>(cx: &mut Context, bytes: &[u8], read: fn(&str) -> Result<T, crate::xml::XmlError>) -> Option<T> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            cx.error("xml", None, format!("the body is not UTF-8: {e}"));
+            return None;
+        }
+    };
+    match read(text) {
+        Ok(read) => Some(read),
+        Err(e) => {
+            cx.error("xml", None, e.to_string());
+            None
+        }
+    }
+}
+
+fn report(cx: &mut Context, errors: Vec<ValidationError>) {
+    for error in errors {
+        cx.error_below(&error.pointer, error.keyword, error.limit, error.message);
+    }
+}
+
+/// One part of a `multipart/form-data` body.
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Part {
+    /// The part as a file, with its file name and content type.
+    pub fn to_binary(&self) -> Binary {
+        let mut file = Binary::new(self.bytes.clone());
+        if let Some(name) = &self.file_name {
+            file = file.with_file_name(name.clone());
+        }
+        if let Some(content_type) = &self.content_type {
+            file = file.with_content_type(content_type.clone());
+        }
+        file
+    }
+}
+
+/// The parts of a `multipart/form-data` body (RFC 7578), or a failure reported at the
+/// context's location with keyword `multipart`.
+///
+/// Written here rather than with `multer`, which reads a stream asynchronously and brings
+/// `encoding_rs` and `mime`: the mock holds the whole body already, and each part's headers
+/// are read by `httparse`, which hyper builds anyway.
+#[doc(hidden)]
+pub fn multipart(cx: &mut Context, request: &Incoming) -> Option<Vec<Part>> {
+    let result = request
+        .header("content-type")
+        .and_then(|value| {
+            value.split(';').skip(1).find_map(|p| {
+                let (name, value) = p.trim().split_once('=')?;
+                name.trim().eq_ignore_ascii_case("boundary").then(|| value.trim().trim_matches('"').to_owned())
+            })
+        })
+        .ok_or_else(|| "the Content-Type names no boundary".to_owned())
+        .and_then(|boundary| split_parts(request.body(), &boundary));
+    match result {
+        Ok(parts) => Some(parts),
+        Err(message) => {
+            cx.error("multipart", None, message);
+            None
+        }
+    }
+}
+
+fn split_parts(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
+    let delimiter = format!("--{boundary}");
+    let find = |haystack: &[u8], from: usize| -> Option<usize> {
+        haystack.get(from..)?.windows(delimiter.len()).position(|w| w == delimiter.as_bytes()).map(|p| p + from)
+    };
+    let mut at = find(body, 0).ok_or("the body has no part delimiter")?;
+    let mut parts = Vec::new();
+    loop {
+        let after = at + delimiter.len();
+        if body.get(after..after + 2) == Some(b"--") {
+            return Ok(parts);
+        }
+        let start = after + body.get(after..).map_or(0, |rest| if rest.starts_with(b"\r\n") { 2 } else { 0 });
+        let next = find(body, start).ok_or("the body does not end with its closing delimiter")?;
+        // The part ends with the line break before the delimiter.
+        let end = if body[..next].ends_with(b"\r\n") { next - 2 } else { next };
+        let raw = body.get(start..end).ok_or("a part ends before it begins")?;
+        parts.push(read_part(raw, parts.len())?);
+        at = next;
+    }
+}
+
+fn read_part(raw: &[u8], index: usize) -> Result<Part, String> {
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let (length, headers) = match httparse::parse_headers(raw, &mut headers) {
+        Ok(httparse::Status::Complete((length, headers))) => (length, headers),
+        Ok(httparse::Status::Partial) => return Err(format!("part {index}'s headers do not end")),
+        Err(e) => return Err(format!("part {index}'s headers do not read: {e}")),
+    };
+    let header =
+        |name: &str| headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| String::from_utf8_lossy(h.value).into_owned());
+    let disposition = header("content-disposition").ok_or(format!("part {index} has no Content-Disposition"))?;
+    let parameter = |wanted: &str| {
+        disposition.split(';').skip(1).find_map(|p| {
+            let (name, value) = p.trim().split_once('=')?;
+            name.trim().eq_ignore_ascii_case(wanted).then(|| {
+                let value = value.trim().trim_matches('"');
+                // The escapes browsers (and the client) write in a quoted name (WHATWG).
+                value.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n")
+            })
+        })
+    };
+    let name = parameter("name").ok_or(format!("part {index}'s Content-Disposition has no name"))?;
+    Ok(Part { name, file_name: parameter("filename"), content_type: header("content-type"), bytes: raw[length..].to_vec() })
+}
+
+/// A form's fields (multipart parts, or form-urlencoded pairs as text parts) as a JSON object,
+/// each known field read by its shape; other fields are kept as text, for the type to accept
+/// or refuse. A file's place holds its bytes as text: the generated code sets the file itself.
+#[doc(hidden)]
+pub fn form_document(parts: &[Part], fields: &[(&str, Shape, bool)]) -> Value {
+    let mut object = serde_json::Map::new();
+    let text = |part: &Part| String::from_utf8_lossy(&part.bytes).into_owned();
+    for part in parts {
+        if object.contains_key(&part.name) {
+            continue;
+        }
+        let same: Vec<&Part> = parts.iter().filter(|p| p.name == part.name).collect();
+        let values: Vec<String> = same.iter().map(|p| text(p)).collect();
+        let value = match fields.iter().find(|(name, _, _)| *name == part.name) {
+            Some((_, Shape::BinaryList, _)) => Value::Array(values.into_iter().map(Value::String).collect()),
+            Some((_, Shape::Binary, _)) => Value::String(text(part)),
+            Some((_, shape, explode)) => parameter(values, *shape, *explode).unwrap_or(Value::Null),
+            None => Value::String(text(part)),
+        };
+        object.insert(part.name.clone(), value);
+    }
+    // `deepObject` fields of a form-urlencoded body (`card[city]=Berlin`).
+    for (name, shape, _) in fields {
+        if *shape == Shape::Json && !object.contains_key(*name) {
+            let pairs: Vec<(String, String)> = parts.iter().map(|p| (p.name.clone(), text(p))).collect();
+            if let Some(value) = deep_object(&pairs, name) {
+                object.retain(|key, _| !key.starts_with(&format!("{name}[")));
+                object.insert((*name).to_owned(), value);
+            }
+        }
+    }
+    Value::Object(object)
+}
+
+/// A form-urlencoded body's pairs as text parts, for [`form_document`].
+#[doc(hidden)]
+pub fn form_pairs(request: &Incoming) -> Vec<Part> {
+    form_urlencoded::parse(request.body())
+        .map(|(name, value)| Part { name: name.into_owned(), file_name: None, content_type: None, bytes: value.into_owned().into_bytes() })
+        .collect()
+}
+
+/// Reports a missing required value at the context's location.
+#[doc(hidden)]
+pub fn missing(cx: &mut Context, what: &str) {
+    cx.error("required", None, format!("the required {what} is missing"));
+}
+
+/// Whether the media type is JSON (`application/json`, `text/json`, `+json`).
+#[doc(hidden)]
+pub fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// Whether the media type is XML (`application/xml`, `text/xml`, `+xml`).
+#[doc(hidden)]
+pub fn is_xml(essence: &str) -> bool {
+    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
+}
+
+/// Whether `media_type` (a request's) is one of `accepted` (the spec's, which may be ranges
+/// such as `image/*`).
+#[doc(hidden)]
+pub fn accepts(accepted: &[&str], media_type: &str) -> bool {
+    accepted.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == media_type || a == "*/*" || a.strip_suffix("/*").is_some_and(|range| media_type.split('/').next() == Some(range))
+    })
+}
+
+/// The answer of a documented response: its body, validated already, as JSON.
+#[doc(hidden)]
+pub fn json_answer<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Answer {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => Answer::with_body(status, "application/json", bytes),
+        Err(e) => Answer::invalid_answer(vec![ValidationError {
+            pointer: "/body".to_owned(),
+            keyword: "json",
+            limit: None,
+            message: format!("the body cannot be written as JSON: {e}"),
+        }]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_templates() {
+        let template =
+            [Segment::Literal("/users/"), Segment::Param, Segment::Literal("/files/"), Segment::Param, Segment::Literal(".json")];
+        assert_eq!(match_path(&template, "/users/a%20b/files/x.y.json"), Some(vec!["a b".to_owned(), "x.y".to_owned()]));
+        assert_eq!(match_path(&template, "/users/a/b/files/x.json"), None);
+        assert_eq!(match_path(&template, "/users//files/x.json"), None);
+        assert_eq!(match_path(&[Segment::Literal("/customers")], "/customers"), Some(vec![]));
+        assert_eq!(match_path(&[Segment::Literal("/customers")], "/customers/1"), None);
+        assert_eq!(match_path(&[Segment::Literal("/c/"), Segment::Param], "/c/1+2"), Some(vec!["1+2".to_owned()]));
+    }
+
+    #[test]
+    fn parameters_read_by_shape() {
+        assert_eq!(parameter(vec!["5".into()], Shape::Scalar(Kind::Json), true), Some(serde_json::json!(5)));
+        assert_eq!(parameter(vec!["5".into()], Shape::Scalar(Kind::Text), true), Some(serde_json::json!("5")));
+        assert_eq!(parameter(vec!["x".into()], Shape::Scalar(Kind::Json), true), Some(serde_json::json!("x")));
+        assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), true), Some(serde_json::json!(["1,2"])));
+        assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), false), Some(serde_json::json!([1, 2])));
+        assert_eq!(parameter(vec!["a".into(), "b".into()], Shape::List(Kind::Text, ','), true), Some(serde_json::json!(["a", "b"])));
+        assert_eq!(parameter(vec!["a|b".into()], Shape::List(Kind::Text, '|'), false), Some(serde_json::json!(["a", "b"])));
+        assert_eq!(parameter(vec![], Shape::Scalar(Kind::Text), true), None);
+        let pairs = vec![("f[created][gte]".to_owned(), "5".to_owned()), ("f[name]".to_owned(), "x".to_owned())];
+        assert_eq!(deep_object(&pairs, "f"), Some(serde_json::json!({"created": {"gte": 5}, "name": "x"})));
+    }
+
+    #[test]
+    fn multipart_reads_what_the_client_writes() {
+        let body = b"--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\na@b.c\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"we%22ird\"\r\n\r\nx\r\n\
+            --B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\r\n\
+            --B--\r\n";
+        let parts = split_parts(body, "B").unwrap();
+        assert_eq!(parts.len(), 3);
+        assert_eq!((parts[0].name.as_str(), parts[0].bytes.as_slice()), ("email", &b"a@b.c"[..]));
+        assert_eq!(parts[1].name, "we\"ird");
+        assert_eq!(parts[2].file_name.as_deref(), Some("p.png"));
+        assert_eq!(parts[2].content_type.as_deref(), Some("image/png"));
+        assert_eq!(parts[2].bytes, b"\x89PNG\r\n");
+        assert_eq!(
+            split_parts(b"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", "B").unwrap_err(),
+            "the body does not end with its closing delimiter"
+        );
+        assert_eq!(split_parts(b"--B\r\n\r\nx\r\n--B--", "B").unwrap_err(), "part 0 has no Content-Disposition");
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let recorded = Recorded {
+            operation: Some("op"),
+            method: "GET".into(),
+            path: "/".into(),
+            query: Some("api_key=hunter2&x=1".into()),
+            headers: vec![("authorization".into(), "Bearer hunter2".into()), ("x-api-key".into(), "hunter2".into())],
+            body: Vec::new(),
+            status: Some(200),
+            violations: Vec::new(),
+            secrets: &["x-api-key", "api_key"],
+            id: 0,
+        };
+        let shown = format!("{recorded:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("(\"authorization\", \"[redacted]\")"), "{shown}");
+    }
+}

@@ -1,0 +1,926 @@
+//! Emit of `src/mock.rs`, the crate's mock server (its `mock` feature): routing each request to
+//! its operation, reading the parameters and the body into the spec's types, checking them
+//! with the same checks the client runs before sending (so violations carry the same
+//! pointers: `/query/limit`, `/body/customer/email`), and answering from a registered handler,
+//! the spec's example, or a generated value, each answer checked before it is sent.
+//!
+//! The socket, recording and faults are the runtime's (`apigen_runtime::mock`); what is
+//! emitted here is what the spec decides. The code that names schema types sits in a private
+//! module `ops` beside a glob import of the types, as the client's does; its own types are
+//! claimed in lowering with the schema types, so neither shadows the other. The module root,
+//! which defines `Server`, names no schema type.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::client::{boxed, content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
+use super::doc::doc_attrs;
+use super::types::{ident, type_tokens};
+use super::validate::Checks;
+use crate::model::{
+    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status, Style,
+    TypeKind, TypeRef,
+};
+
+pub fn mock_module(model: &ApiModel) -> TokenStream {
+    let mut checks = Checks::new(model);
+    let ops: Vec<TokenStream> = model.operations.iter().map(|op| operation_items(model, &mut checks, op)).collect();
+    let statics = checks.statics();
+    let exported: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let call = ident(&op.mock.call);
+            let body = needs_body_enum(op).then(|| ident(&op.mock.body));
+            std::iter::once(quote!(#call)).chain(body.map(|b| quote!(#b)))
+        })
+        .collect();
+    let fields = model.operations.iter().map(|op| {
+        let field = ident(&op.method_name);
+        let call = ident(&op.mock.call);
+        let response = ident(&op.response_type);
+        quote! { #field: ::std::sync::RwLock<::std::option::Option<::std::boxed::Box<Handler<ops::#call, super::client::#response>>>>, }
+    });
+    let registrations = model.operations.iter().map(|op| {
+        let name = ident(&op.mock.handler);
+        let field = ident(&op.method_name);
+        let call = ident(&op.mock.call);
+        let response = ident(&op.response_type);
+        let doc = format!(
+            " Answers `{}` with `handler` from now on: it receives the request, read into the spec's types and valid, and returns one of `{}`'s variants (or a `Reply` of one, with a status or headers), which is checked against the spec before it is sent.",
+            op.id, op.response_type
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #name<F, R>(&self, handler: F)
+            where
+                F: ::std::ops::Fn(&#call) -> R + ::std::marker::Send + ::std::marker::Sync + 'static,
+                R: ::std::convert::Into<Reply<super::client::#response>>,
+            {
+                let handler: ::std::boxed::Box<Handler<#call, super::client::#response>> =
+                    ::std::boxed::Box::new(move |call| handler(call).into());
+                *self.handlers.#field.write().unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(handler);
+            }
+        }
+    });
+    let routes = routes(model);
+    let secrets = secrets(model);
+    let title = format!(" A mock server of {}, in this process, on a loopback port.", model.title.trim());
+    quote! {
+        //! The mock server (feature `mock`): every request checked against the spec, every
+        //! answer too. See `Server`.
+
+        pub use ::apigen_runtime::mock::{Fault, Recorded, Reply};
+        pub use ops::{ #( #exported ),* };
+
+        /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
+        /// `Debug`.
+        const SECRETS: &[&str] = &[ #( #secrets ),* ];
+
+        /// A handler of one operation.
+        type Handler<C, R> = dyn ::std::ops::Fn(&C) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
+
+        #[doc = #title]
+        ///
+        /// Each request is routed to its operation (`404` for an unknown path, `405` for a
+        /// known path with another method) and read and checked as the spec says: path,
+        /// query and header parameters, a credential of a scheme the operation accepts, and
+        /// the body in each media type the client sends. A request that breaks the spec is
+        /// answered `400` with an `application/problem+json` body listing every violation, at
+        /// the pointers the client's own validation reports (`/body/...`, `/query/...`).
+        ///
+        /// A valid request is answered by the operation's handler (`on_<method>`), else with
+        /// the spec's example of its first success response, else (feature `arbitrary`) with a
+        /// value generated for it; with none of these it is answered `501`. Every answer is
+        /// checked against its response's schema and status first: one that breaks the spec
+        /// is answered `500` with the violations instead, so the mock never lies about the API.
+        /// Faults (`Server::fault`) are sent as they are.
+        pub struct Server {
+            inner: ::apigen_runtime::mock::MockServer,
+            handlers: ::std::sync::Arc<Handlers>,
+        }
+
+        impl Server {
+            /// Starts a mock server on `127.0.0.1`, on a port the system picks, served by the
+            /// current tokio runtime; it stops when dropped.
+            pub async fn start() -> ::std::io::Result<Self> {
+                let handlers = ::std::sync::Arc::new(Handlers::default());
+                let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS).await?;
+                ::std::result::Result::Ok(Self { inner, handlers })
+            }
+
+            /// The base URL to give the client (`http://127.0.0.1:<port>`).
+            pub fn url(&self) -> &str {
+                self.inner.url()
+            }
+
+            /// Every request received so far, in order, with the status answered and the
+            /// violations found.
+            pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+                self.inner.requests()
+            }
+
+            /// Forgets the requests recorded so far.
+            pub fn clear_requests(&self) {
+                self.inner.clear_requests()
+            }
+
+            /// Queues a fault for the next request that has none: a status, a delay, a reset
+            /// connection, a `Retry-After`.
+            pub fn fault(&self, fault: Fault) {
+                self.inner.fault(fault)
+            }
+
+            #( #registrations )*
+        }
+
+        impl ::std::fmt::Debug for Server {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Server").field("url", &self.inner.url()).finish_non_exhaustive()
+            }
+        }
+
+        /// The registered handlers, one per operation.
+        #[derive(Default)]
+        struct Handlers {
+            #( #fields )*
+        }
+
+        impl ::apigen_runtime::mock::Api for Handlers {
+            fn answer(&self, request: &::apigen_runtime::mock::Incoming) -> ::apigen_runtime::mock::Answer {
+                let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+                #routes
+                if allowed.is_empty() {
+                    ::apigen_runtime::mock::Answer::no_route(request)
+                } else {
+                    ::apigen_runtime::mock::Answer::wrong_method(request, &allowed)
+                }
+            }
+        }
+
+        /// What names the spec's types: reading, checking and answering each operation.
+        mod ops {
+            #[allow(unused_imports)]
+            use super::super::types::*;
+            use super::Reply;
+
+            #( #ops )*
+            #statics
+        }
+    }
+}
+
+/// The routing: templates without parameters first (OpenAPI: a concrete path wins over a
+/// templated one that also matches), each in the spec's order.
+fn routes(model: &ApiModel) -> TokenStream {
+    let mut ordered: Vec<&Operation> = model.operations.iter().filter(|op| !has_params(op)).collect();
+    ordered.extend(model.operations.iter().filter(|op| has_params(op)));
+    let arms = ordered.iter().map(|op| {
+        let segments = op.template.iter().map(|part| match part {
+            PathPart::Literal(text) => quote!(::apigen_runtime::mock::Segment::Literal(#text)),
+            PathPart::Param(_) => quote!(::apigen_runtime::mock::Segment::Param),
+        });
+        let method = op.method.to_uppercase();
+        let field = ident(&op.method_name);
+        let function = ident(&op.method_name);
+        let id = &op.id;
+        let matched = quote!(::apigen_runtime::mock::match_path(&[ #( #segments ),* ], request.path()));
+        let (test, path) = if has_params(op) {
+            (quote!(let ::std::option::Option::Some(path) = #matched), quote!(&path,))
+        } else {
+            (quote!(#matched.is_some()), quote!())
+        };
+        quote! {
+            if #test {
+                if request.method() == #method {
+                    let handler = self.#field.read().unwrap_or_else(::std::sync::PoisonError::into_inner);
+                    return ops::#function(request, #path handler.as_deref()).operation(#id);
+                }
+                allowed.push(#method);
+            }
+        }
+    });
+    quote!(#( #arms )*)
+}
+
+fn has_params(op: &Operation) -> bool {
+    op.template.iter().any(|part| matches!(part, PathPart::Param(_)))
+}
+
+/// The names whose values carry credentials, lower case for headers, each once.
+fn secrets(model: &ApiModel) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for scheme in &model.security_schemes {
+        let name = match &scheme.kind {
+            SecurityKind::ApiKeyHeader(name) => name.to_ascii_lowercase(),
+            SecurityKind::ApiKeyQuery(name) | SecurityKind::ApiKeyCookie(name) => name.clone(),
+            SecurityKind::Bearer | SecurityKind::Basic => continue,
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The forms a body may come in, each with the type it is read into.
+struct BodyForm<'o> {
+    /// The variant of the body enum.
+    variant: &'static str,
+    ty: TypeRef,
+    /// `None` for the JSON body (read as JSON, and as XML where the operation takes it).
+    form: Option<&'o FormBody>,
+}
+
+fn body_forms(op: &Operation) -> Vec<BodyForm<'_>> {
+    let mut out = Vec::new();
+    if let Some(body) = &op.json_body {
+        out.push(BodyForm { variant: "Json", ty: body.ty.clone(), form: None });
+    }
+    for form in &op.form_bodies {
+        let variant = match form.kind {
+            FormKind::Multipart => "Multipart",
+            FormKind::UrlEncoded => "Form",
+            FormKind::Raw => "Bytes",
+        };
+        out.push(BodyForm { variant, ty: form.ty.clone(), form: Some(form) });
+    }
+    out
+}
+
+/// A body whose forms are read into different types is an enum of them.
+fn needs_body_enum(op: &Operation) -> bool {
+    let forms = body_forms(op);
+    forms.iter().any(|f| f.ty != forms[0].ty)
+}
+
+/// The items of one operation: its call struct, its body enum where it needs one, the function
+/// that reads, checks and answers a request, and the one that checks and writes an answer.
+fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> TokenStream {
+    let call = ident(&op.mock.call);
+    let body_name = ident(&op.mock.body);
+    let response = ident(&op.response_type);
+    let forms = body_forms(op);
+    let body_enum = needs_body_enum(op);
+
+    // The call struct.
+    let params: Vec<&Parameter> = {
+        let path = path_order(op);
+        let mut all = path.clone();
+        all.extend(op.parameters.iter().filter(|p| p.location != ParamLocation::Path));
+        all
+    };
+    let mut fields = Vec::new();
+    for p in &params {
+        let name = ident(&p.rust_name);
+        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let doc = doc_attrs(&p.doc);
+        fields.push(if p.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: ::std::option::Option<#ty>,) });
+    }
+    let body_ty = if forms.is_empty() {
+        None
+    } else if body_enum {
+        Some(quote!(#body_name))
+    } else {
+        Some(type_tokens(model, &forms[0].ty))
+    };
+    if let Some(ty) = &body_ty {
+        fields.push(if op.body_required {
+            quote!(#[doc = " The body."] pub body: #ty,)
+        } else {
+            quote!(#[doc = " The body, where the request has one."] pub body: ::std::option::Option<#ty>,)
+        });
+    }
+    let call_doc = format!(
+        " A `{}` request (`{} {}`) as the mock received it: read into the spec's types, and valid.",
+        op.id,
+        op.method.to_uppercase(),
+        op.path
+    );
+    let body_enum_item = body_enum.then(|| {
+        let variants = forms.iter().map(|f| {
+            let variant = ident(f.variant);
+            let ty = type_tokens(model, &f.ty);
+            let doc = match f.form {
+                None if op.xml_body => " The body sent as JSON or XML.".to_owned(),
+                None => " The body sent as JSON.".to_owned(),
+                Some(form) => format!(" The body sent as {}.", form.media_types.join(", ")),
+            };
+            quote!(#[doc = #doc] #variant(::std::boxed::Box<#ty>),)
+        });
+        let doc = format!(" The body of a `{}` request, in the form it came in.", op.id);
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #body_name {
+                #( #variants )*
+            }
+        }
+    });
+
+    // Reading the parameters.
+    let mut reads = Vec::new();
+    let mut validation = Vec::new();
+    for p in &params {
+        let arg = ident(&p.rust_name);
+        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let wire = &p.wire_name;
+        let (location, what) = match p.location {
+            ParamLocation::Path => ("path", format!("path parameter `{wire}`")),
+            ParamLocation::Query => ("query", format!("query parameter `{wire}`")),
+            ParamLocation::Header => ("header", format!("header `{wire}`")),
+        };
+        let shape = shape(model, strip_nullable(&p.ty), p.style);
+        let explode = p.explode;
+        let values = match p.location {
+            ParamLocation::Path => {
+                let index = path_order(op).iter().position(|q| q.wire_name == p.wire_name).unwrap_or_default();
+                let get = if index == 0 {
+                    quote!(first())
+                } else {
+                    let index = Literal::usize_unsuffixed(index);
+                    quote!(get(#index))
+                };
+                quote!(path.#get.and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
+            }
+            ParamLocation::Query if p.style == Style::DeepObject => {
+                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire))
+            }
+            ParamLocation::Query => quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode)),
+            ParamLocation::Header => {
+                let lower = wire.to_ascii_lowercase();
+                quote!(::apigen_runtime::mock::parameter(request.header(#lower).map(|v| ::std::vec![v.to_owned()]).unwrap_or_default(), #shape, false))
+            }
+        };
+        let read = if p.required {
+            quote! {
+                match #values {
+                    ::std::option::Option::Some(value) => ::apigen_runtime::mock::read_value::<#ty>(cx, &value),
+                    ::std::option::Option::None => {
+                        ::apigen_runtime::mock::missing(cx, #what);
+                        ::std::option::Option::None
+                    }
+                }
+            }
+        } else {
+            quote!(#values.and_then(|value| ::apigen_runtime::mock::read_value::<#ty>(cx, &value)))
+        };
+        // Wire names are pointers' tokens as they are: `Context` escapes them.
+        let wire_key = wire.clone();
+        reads.push(quote! {
+            let #arg: ::std::option::Option<#ty> = {
+                cx.push_key(#location);
+                cx.push_key(#wire_key);
+                let read = #read;
+                cx.pop();
+                cx.pop();
+                read
+            };
+        });
+        // The same checks as the client's, at the same pointers.
+        let check = checks.check(strip_nullable(&p.ty), &p.rules);
+        if !check.is_empty() {
+            validation.push(quote! {
+                if let ::std::option::Option::Some(v) = &#arg {
+                    cx.push_key(#location);
+                    cx.push_key(#wire_key);
+                    #check
+                    cx.pop();
+                    cx.pop();
+                }
+            });
+        }
+    }
+
+    // A credential of a scheme the operation accepts.
+    let schemes: Vec<_> = op.security.iter().filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key)).collect();
+    let security = schemes.first().map(|first| {
+        let present = schemes.iter().map(|scheme| match &scheme.kind {
+            SecurityKind::Bearer => {
+                quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer ")))
+            }
+            SecurityKind::Basic => {
+                quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic ")))
+            }
+            SecurityKind::ApiKeyHeader(name) => {
+                let lower = name.to_ascii_lowercase();
+                quote!(request.header(#lower).is_some())
+            }
+            SecurityKind::ApiKeyQuery(name) => quote!(!request.query_values(#name).is_empty()),
+            SecurityKind::ApiKeyCookie(name) => quote!(request.cookie(#name).is_some()),
+        });
+        let (location, name) = match &first.kind {
+            SecurityKind::Bearer | SecurityKind::Basic => ("header", "authorization".to_owned()),
+            SecurityKind::ApiKeyHeader(name) => ("header", name.to_ascii_lowercase()),
+            SecurityKind::ApiKeyQuery(name) => ("query", name.clone()),
+            SecurityKind::ApiKeyCookie(name) => ("cookie", name.clone()),
+        };
+        let keys: Vec<String> = schemes.iter().map(|s| format!("`{}`", s.key)).collect();
+        let message = format!("the request carries no credential of a scheme the operation accepts ({})", keys.join(", "));
+        quote! {
+            let authenticated = #( #present )||*;
+            if !authenticated {
+                cx.push_key(#location);
+                cx.push_key(#name);
+                cx.error("security", ::std::option::Option::None, ::std::string::String::from(#message));
+                cx.pop();
+                cx.pop();
+            }
+        }
+    });
+
+    // Reading and checking the body.
+    let body_read = body_ty.as_ref().map(|ty| {
+        let mut arms = Vec::new();
+        let mut accepted: Vec<String> = Vec::new();
+        for form in &forms {
+            let rust = type_tokens(model, &form.ty);
+            let wrap = |value: TokenStream| {
+                if body_enum {
+                    let variant = ident(form.variant);
+                    quote!(#body_name::#variant(::std::boxed::Box::new(#value)))
+                } else {
+                    value
+                }
+            };
+            match form.form {
+                None => {
+                    accepted.push("application/json".to_owned());
+                    let json = body_enum.then(|| {
+                        let value = wrap(quote!(body));
+                        quote!(.map(|body| #value))
+                    });
+                    arms.push(quote! {
+                        ::std::option::Option::Some(media) if ::apigen_runtime::mock::is_json(media) => {
+                            ::apigen_runtime::mock::read_json::<#rust>(cx, request.body()) #json
+                        }
+                    });
+                    if op.xml_method_name.is_some() {
+                        if let Some((reader, false)) = xml_form(model, &form.ty) {
+                            accepted.push("application/xml".to_owned());
+                            arms.push(quote! {
+                                ::std::option::Option::Some(media) if ::apigen_runtime::mock::is_xml(media) => {
+                                    ::apigen_runtime::mock::read_xml(cx, request.body(), #reader::from_xml) #json
+                                }
+                            });
+                        }
+                    }
+                }
+                Some(body) if body.kind == FormKind::Raw => {
+                    accepted.extend(body.media_types.iter().cloned());
+                    let types = &body.media_types;
+                    let value = wrap(quote!(::apigen_runtime::Binary::new(request.body().to_vec()).with_content_type(media)));
+                    arms.push(quote! {
+                        ::std::option::Option::Some(media) if ::apigen_runtime::mock::accepts(&[ #( #types ),* ], media) => {
+                            ::std::option::Option::Some(#value)
+                        }
+                    });
+                }
+                Some(body) => {
+                    let media = if body.kind == FormKind::Multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+                    accepted.push(media.to_owned());
+                    let Some(s) = form_struct(model, body) else { continue };
+                    let encoding = |wire: &str| body.encoding.iter().find(|(name, _)| name == wire).map(|(_, e)| e);
+                    let fields = s.fields.iter().map(|field| {
+                        let wire = &field.wire_name;
+                        let style = encoding(wire).map_or(Style::Form, |e| e.style);
+                        let explode = encoding(wire).is_none_or(|e| e.explode);
+                        let shape = shape(model, strip_nullable(&field.ty), style);
+                        quote!((#wire, #shape, #explode))
+                    });
+                    let mut files = Vec::new();
+                    for field in &s.fields {
+                        let name = ident(&field.rust_name);
+                        let wire = &field.wire_name;
+                        let nullable = matches!(field.ty, TypeRef::Nullable(_));
+                        let set = |value: TokenStream| match (field.required, nullable) {
+                            (true, false) => value,
+                            (false, true) => quote!(::std::option::Option::Some(::std::option::Option::Some(#value))),
+                            _ => quote!(::std::option::Option::Some(#value)),
+                        };
+                        match strip_nullable(&field.ty) {
+                            TypeRef::Primitive(Primitive::Binary) => {
+                                let value = set(quote!(part.to_binary()));
+                                files.push(quote! {
+                                    if let ::std::option::Option::Some(part) = parts.iter().find(|p| p.name == #wire) {
+                                        body.#name = #value;
+                                    }
+                                });
+                            }
+                            TypeRef::Vec(item) if matches!(**item, TypeRef::Primitive(Primitive::Binary)) => {
+                                let value = set(quote!(files));
+                                files.push(quote! {
+                                    let files: ::std::vec::Vec<::apigen_runtime::Binary> =
+                                        parts.iter().filter(|p| p.name == #wire).map(::apigen_runtime::mock::Part::to_binary).collect();
+                                    if !files.is_empty() {
+                                        body.#name = #value;
+                                    }
+                                });
+                            }
+                            _ => {}
+                        }
+                    }
+                    let binding = if files.is_empty() { quote!(body) } else { quote!(mut body) };
+                    let parts = if body.kind == FormKind::Multipart {
+                        quote!(::apigen_runtime::mock::multipart(cx, request))
+                    } else {
+                        quote!(::std::option::Option::Some(::apigen_runtime::mock::form_pairs(request)))
+                    };
+                    let value = wrap(quote!(body));
+                    arms.push(quote! {
+                        ::std::option::Option::Some(#media) => #parts.and_then(|parts| {
+                            let document = ::apigen_runtime::mock::form_document(&parts, &[ #( #fields ),* ]);
+                            let #binding = ::apigen_runtime::mock::read_value::<#rust>(cx, &document)?;
+                            #( #files )*
+                            ::std::option::Option::Some(#value)
+                        }),
+                    });
+                }
+            }
+        }
+        let required = op.body_required.then(|| quote!(::apigen_runtime::mock::missing(cx, "body");));
+        let accepted = accepted.join(", ");
+        quote! {
+            let body: ::std::option::Option<#ty> = {
+                cx.push_key("body");
+                let media_type = request.media_type();
+                let read = match media_type.as_deref() {
+                    #( #arms )*
+                    _ if request.body().is_empty() => {
+                        #required
+                        ::std::option::Option::None
+                    }
+                    other => {
+                        cx.error(
+                            "contentType",
+                            ::std::option::Option::None,
+                            ::std::format!("the body's media type `{}` is not one the operation takes ({})", other.unwrap_or("none"), #accepted),
+                        );
+                        ::std::option::Option::None
+                    }
+                };
+                cx.pop();
+                read
+            };
+        }
+    });
+    if body_ty.is_some() {
+        let mut arms = Vec::new();
+        for form in &forms {
+            let mut check = checks.check(&form.ty, &crate::model::Rules::default());
+            if let Some(body) = form.form {
+                check.extend(content_type_checks(model, body));
+            }
+            if body_enum {
+                let variant = ident(form.variant);
+                arms.push(quote!(#body_name::#variant(v) => { let v = &**v; #check }));
+            } else if !check.is_empty() {
+                arms.push(check);
+            }
+        }
+        if body_enum {
+            validation.push(quote! {
+                if let ::std::option::Option::Some(v) = &body {
+                    cx.push_key("body");
+                    match v { #( #arms )* }
+                    cx.pop();
+                }
+            });
+        } else if let Some(check) = arms.first() {
+            validation.push(quote! {
+                if let ::std::option::Option::Some(v) = &body {
+                    cx.push_key("body");
+                    #check
+                    cx.pop();
+                }
+            });
+        }
+    }
+
+    // The call, once everything read is valid.
+    let mut required: Vec<proc_macro2::Ident> = params.iter().filter(|p| p.required).map(|p| ident(&p.rust_name)).collect();
+    if body_ty.is_some() && op.body_required {
+        required.push(ident("body"));
+    }
+    let unwrap = match required.len() {
+        0 => TokenStream::new(),
+        1 => {
+            let one = &required[0];
+            quote!(let ::std::option::Option::Some(#one) = #one else { return ::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new()); };)
+        }
+        _ => quote! {
+            let ( #( ::std::option::Option::Some(#required) ),* ) = ( #( #required ),* ) else {
+                return ::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new());
+            };
+        },
+    };
+    let mut field_names: Vec<proc_macro2::Ident> = params.iter().map(|p| ident(&p.rust_name)).collect();
+    if body_ty.is_some() {
+        field_names.push(ident("body"));
+    }
+    let reads_anything = !reads.is_empty() || security.is_some() || body_read.is_some();
+    let checked = reads_anything.then(|| {
+        quote! {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            #( #reads )*
+            #security
+            #body_read
+            #( #validation )*
+            if let ::std::result::Result::Err(errors) = context.finish() {
+                return ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec());
+            }
+            #unwrap
+        }
+    });
+
+    let function = ident(&op.method_name);
+    let send = ident(&format!("send_{}", op.method_name));
+    let path_arg = has_params(op).then(|| quote!(path: &[::std::string::String],));
+    let fallback = fallback_reply(model, op);
+    // Whether some answer may be XML or JSON, as the request asks (see `arm`).
+    let uses_xml = op.responses.iter().any(|case| {
+        !case.xml_only
+            && response_body(model, case).is_some_and(|ty| {
+                !matches!(resolve(model, ty), TypeRef::Primitive(Primitive::Binary)) && matches!(xml_form(model, ty), Some((_, false)))
+            })
+    });
+    // An operation with nothing to read but its path, answered the same way whatever it asks.
+    let uses_request = params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some() || uses_xml;
+    let request_arg = if uses_request { quote!(request) } else { quote!(_request) };
+    let prefers_xml = if uses_xml { quote!(request.prefers_xml()) } else { quote!(false) };
+    let send_fn = send_function(model, checks, op, uses_xml);
+    let doc = format!(" Reads, checks and answers a `{}` request.", op.id);
+    quote! {
+        #[doc = #call_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #call {
+            #( #fields )*
+        }
+
+        #body_enum_item
+
+        #[doc = #doc]
+        pub(super) fn #function(
+            #request_arg: &::apigen_runtime::mock::Incoming,
+            #path_arg
+            handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
+        ) -> ::apigen_runtime::mock::Answer {
+            #checked
+            let call = #call { #( #field_names ),* };
+            let reply = match handler {
+                ::std::option::Option::Some(handler) => handler(&call),
+                ::std::option::Option::None => #fallback,
+            };
+            #send(reply, #prefers_xml)
+        }
+
+        #send_fn
+    }
+}
+
+/// How a parameter or form field of type `ty` is written as text.
+fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
+    let kind = |ty: &TypeRef| {
+        let text = match resolve(model, ty) {
+            TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
+            TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
+            _ => false,
+        };
+        if text {
+            quote!(::apigen_runtime::mock::Kind::Text)
+        } else {
+            quote!(::apigen_runtime::mock::Kind::Json)
+        }
+    };
+    match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::Binary) => quote!(::apigen_runtime::mock::Shape::Binary),
+        TypeRef::Vec(item) if matches!(resolve(model, item), TypeRef::Primitive(Primitive::Binary)) => {
+            quote!(::apigen_runtime::mock::Shape::BinaryList)
+        }
+        TypeRef::Vec(item) if style != Style::DeepObject && is_scalar(model, item) => {
+            let kind = kind(item);
+            let separator = match style {
+                Style::SpaceDelimited => ' ',
+                Style::PipeDelimited => '|',
+                _ => ',',
+            };
+            quote!(::apigen_runtime::mock::Shape::List(#kind, #separator))
+        }
+        resolved
+            if style != Style::DeepObject && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) =>
+        {
+            let kind = kind(resolved);
+            quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
+        }
+        _ => quote!(::apigen_runtime::mock::Shape::Json),
+    }
+}
+
+/// The response a request is answered with when no handler is registered: the first success
+/// response (else the first documented), with no body, or the spec's example, or a generated
+/// value (feature `arbitrary`), or else `501` saying there is none.
+fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
+    let response = ident(&op.response_type);
+    let response = quote!(super::super::client::#response);
+    let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
+    let Some(case) = success.or(op.responses.first()) else {
+        return no_answer(op);
+    };
+    let variant = ident(&case.variant);
+    let Some(ty) = response_body(model, case) else {
+        return quote!(Reply::new(#response::#variant));
+    };
+    let rust = type_tokens(model, ty);
+    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(::std::boxed::Box::new(#value)) } else { value };
+    if let Some(example) = &case.example {
+        let text = example.to_string();
+        let value = wrap(quote!(value));
+        return quote! {
+            {
+                let mut context = ::apigen_runtime::Context::new();
+                let cx = &mut context;
+                cx.push_key("body");
+                match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
+                    ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
+                    ::std::option::Option::None => {
+                        return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
+                    }
+                }
+            }
+        };
+    }
+    let no_answer = no_answer(op);
+    if !generable(model, ty) {
+        return no_answer;
+    }
+    let value = wrap(quote!(value));
+    // Gated by the crate's `arbitrary` feature, whose types implement proptest's `Arbitrary`;
+    // a deterministic runner, so that the mock answers the same every time.
+    quote! {
+        {
+            #[cfg(not(feature = "arbitrary"))]
+            let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
+            #[cfg(feature = "arbitrary")]
+            let generated: ::std::option::Option<#rust> = {
+                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+                let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
+                ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
+            };
+            match generated {
+                ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
+                ::std::option::Option::None => #no_answer,
+            }
+        }
+    }
+}
+
+/// `501`: no handler, no example and no generated value.
+fn no_answer(op: &Operation) -> TokenStream {
+    let detail = format!(
+        "`{}` has no handler (register one with `Server::{}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
+        op.id, op.mock.handler
+    );
+    quote!(return ::apigen_runtime::mock::Answer::problem(501, "No answer", #detail, ::std::vec::Vec::new()))
+}
+
+/// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
+/// primitives and collections proptest itself knows.
+fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
+        TypeRef::Primitive(p) => matches!(
+            p,
+            Primitive::String
+                | Primitive::Bool
+                | Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
+        ),
+        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
+    }
+}
+
+/// The function that checks a reply against its response (body and status) and writes it.
+fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses_xml: bool) -> TokenStream {
+    let send = ident(&format!("send_{}", op.method_name));
+    let response = ident(&op.response_type);
+    let codes: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
+    let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
+    let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
+    let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
+    let doc = format!(
+        " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
+        op.id
+    );
+    quote! {
+        #[doc = #doc]
+        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            let given = reply.status();
+            let (mut answer, documented, variant) = match &reply.value {
+                #( #arms )*
+            };
+            if !documented {
+                cx.push_key("status");
+                cx.error(
+                    "status",
+                    ::std::option::Option::None,
+                    ::std::format!("the client reads status {} as another response than `{}`", answer.status(), variant),
+                );
+                cx.pop();
+            }
+            if let ::std::result::Result::Err(errors) = context.finish() {
+                return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
+            }
+            for (name, value) in reply.headers() {
+                answer = answer.header(name, value);
+            }
+            answer
+        }
+    }
+}
+
+/// One variant of the response enum: its status, its body checked and written.
+fn arm(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    case: &ResponseCase,
+    codes: &[u16],
+    ranges: &[u16],
+    response: &proc_macro2::Ident,
+) -> TokenStream {
+    let variant = ident(&case.variant);
+    let name = &case.variant;
+    let (status, documented) = match case.status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            (quote!(#code), quote!(status == #code))
+        }
+        Status::Range(n) => {
+            let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+            let inside: Vec<Literal> = codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
+            let documented = if inside.is_empty() {
+                quote!((#low..=#high).contains(&status))
+            } else {
+                quote!((#low..=#high).contains(&status) && !::std::matches!(status, #( #inside )|*))
+            };
+            (quote!(#low), documented)
+        }
+        Status::Default => {
+            let mut taken: Vec<TokenStream> = codes
+                .iter()
+                .map(|c| {
+                    let c = Literal::u16_unsuffixed(*c);
+                    quote!(#c)
+                })
+                .collect();
+            taken.extend(ranges.iter().map(|n| {
+                let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+                quote!(#low..=#high)
+            }));
+            let documented = if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
+            (quote!(500), documented)
+        }
+    };
+    let Some(ty) = response_body(model, case) else {
+        return quote! {
+            super::super::client::#response::#variant => {
+                let status = given.unwrap_or(#status);
+                (::apigen_runtime::mock::Answer::empty(status), #documented, #name)
+            }
+        };
+    };
+    let check = checks.check(ty, &crate::model::Rules::default());
+    let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
+    let written = match (resolve(model, ty), xml_form(model, ty)) {
+        (TypeRef::Primitive(Primitive::Binary), _) => quote! {
+            ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
+        },
+        (_, Some((rust, false))) if case.xml_only => quote! {
+            ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+        },
+        (_, Some((rust, false))) => quote! {
+            if xml {
+                ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+            } else {
+                ::apigen_runtime::mock::json_answer(status, v)
+            }
+        },
+        _ => quote!(::apigen_runtime::mock::json_answer(status, v)),
+    };
+    let checked = (!check.is_empty()).then(|| quote! { cx.push_key("body"); #check cx.pop(); });
+    quote! {
+        super::super::client::#response::#variant(v) => {
+            #deref
+            let status = given.unwrap_or(#status);
+            #checked
+            (#written, #documented, #name)
+        }
+    }
+}
