@@ -10,7 +10,9 @@ mod types;
 mod validate;
 mod xml;
 
-use proc_macro2::TokenStream;
+use std::collections::BTreeSet;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::model::{ApiModel, Doc};
@@ -163,5 +165,96 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         #xml_items
         #client_items
         #mock_items
+    }
+}
+
+/// `#[cfg(feature = "...")]` for an item of one group's cargo feature (see
+/// `lower::groups`); nothing for an item always compiled.
+pub(crate) fn feature_gate(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The gate of an item that several items use (a pattern's static): compiled where any of
+/// their features is on, and always if one of them is always compiled (`None`).
+pub(crate) fn any_feature_gate(users: &BTreeSet<Option<String>>) -> TokenStream {
+    if users.is_empty() || users.contains(&None) {
+        return TokenStream::new();
+    }
+    let features: Vec<&str> = users.iter().flatten().map(String::as_str).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#( feature = #many ),*))]),
+    }
+}
+
+/// `items` with `gate` before each of its top-level items. An emitter returns one concept's
+/// items as one stream (a struct, its impls); rather than have every emitter return a list,
+/// the stream is cut here where items end: after a `;`, or after a `{ ... }` body not followed
+/// by `;` (which ends the item with it, as in `const _: () = { ... };`). Attributes, whose
+/// groups are brackets, never end an item.
+pub(crate) fn gated(gate: &TokenStream, items: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut trees = items.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let ends = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';'),
+            _ => false,
+        };
+        item.push(tree);
+        if ends {
+            out.extend(gate.clone());
+            out.extend(item.drain(..));
+        }
+    }
+    if !item.is_empty() {
+        out.extend(gate.clone());
+        out.extend(item);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_top_level_item_is_gated() {
+        let items = quote! {
+            #[doc = " A pet."]
+            pub struct Pet { name: String }
+            impl Pet { pub fn new() -> Self { todo!() } }
+            pub struct Unit;
+            const _: () = { let _ = 1; };
+            pub type Name = ::std::string::String;
+            fn f(x: [u8; 2]) {}
+        };
+        let gate = feature_gate(Some("pets"));
+        let expected = quote! {
+            #[cfg(feature = "pets")] #[doc = " A pet."] pub struct Pet { name: String }
+            #[cfg(feature = "pets")] impl Pet { pub fn new() -> Self { todo!() } }
+            #[cfg(feature = "pets")] pub struct Unit;
+            #[cfg(feature = "pets")] const _: () = { let _ = 1; };
+            #[cfg(feature = "pets")] pub type Name = ::std::string::String;
+            #[cfg(feature = "pets")] fn f(x: [u8; 2]) {}
+        };
+        assert_eq!(gated(&gate, items).to_string(), expected.to_string());
+        assert_eq!(gated(&feature_gate(None), quote!(struct A;)).to_string(), quote!(struct A;).to_string());
+    }
+
+    #[test]
+    fn shared_items_are_gated_by_any_user() {
+        let users = |names: &[Option<&str>]| names.iter().map(|n| n.map(str::to_owned)).collect::<BTreeSet<_>>();
+        assert_eq!(any_feature_gate(&users(&[Some("b"), Some("a")])).to_string(), quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string());
+        assert_eq!(any_feature_gate(&users(&[Some("a")])).to_string(), quote!(#[cfg(feature = "a")]).to_string());
+        assert!(any_feature_gate(&users(&[Some("a"), None])).is_empty());
+        assert!(any_feature_gate(&users(&[])).is_empty());
     }
 }

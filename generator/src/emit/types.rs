@@ -51,7 +51,12 @@ pub fn prefix_list(prefixes: &[String]) -> String {
     prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// A type's items, behind its group's feature where it has one.
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
+    super::gated(&super::feature_gate(def.feature.as_deref()), ungated_type_item(model, def))
+}
+
+fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let mut doc = doc_attrs(&def.doc);
     // The configuration's extra derives ride with the docs, ahead of the item's own, less those
