@@ -58,8 +58,10 @@ pub struct Options {
 }
 
 /// Whether a crate's operations, and the types only they use, are split into cargo features,
-/// one per group (a tag, or a first path segment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// one per group (a tag, or a first path segment). In `apigen.toml`, `features = "auto"`,
+/// `"always"` or `"never"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Grouping {
     /// Split where the spec has at least [`lower::groups::MIN_OPERATIONS`] operations in two
     /// groups or more: below that, a crate compiles in seconds whole, and features would only
