@@ -125,6 +125,24 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         let mut lines = doc::doc_lines(&crate_doc);
         lines.push(String::new());
         lines.push(format!(" Generated from `{}`.", model.source_name));
+        if !model.features.is_empty() {
+            // A split crate says how to compile a part of it, where a user of docs.rs looks.
+            let features: Vec<String> = model.features.iter().map(|f| format!("`{}`", f.name)).collect();
+            lines.push(String::new());
+            lines.push(" Each group of operations is a cargo feature, all on by default, compiling its client".to_owned());
+            lines.push(" methods and the types only it uses (the generated `Cargo.toml` counts them):".to_owned());
+            // Wrapped as a hand-written comment would be.
+            let mut line = String::new();
+            for (i, feature) in features.iter().enumerate() {
+                let piece = if i + 1 == features.len() { format!("{feature}.") } else { format!("{feature},") };
+                if !line.is_empty() && line.len() + piece.len() > 90 {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push(' ');
+                line.push_str(&piece);
+            }
+            lines.push(line);
+        }
         quote!( #( #![doc = #lines] )* )
     });
     let types = module("types", true, &|model| types::types_module_part(model, 0..model.types.len()));
