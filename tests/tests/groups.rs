@@ -1,7 +1,8 @@
 //! Features per tag (issue 14): the groups and the types each compiles, pinned on the
 //! `groups` fixture; and the generated crate compiled with every feature, with none, and with
 //! one tag's (with and without the client), warnings denied, so that no set of features
-//! leaves a type without what it uses or an unused item behind.
+//! leaves a type without what it uses or an unused item behind; likewise a crate large
+//! enough for its types to be split into one file per area.
 //!
 //! The crate is built in a scratch workspace under Cargo's temporary directory for tests with
 //! `cargo --offline` (only crates this workspace already uses, at its `Cargo.lock`'s versions),
@@ -119,12 +120,56 @@ fn a_build_script_module_has_no_gates() {
     assert!(module.contains("pub struct Pet {") && !module.contains("cfg(feature"), "{module}");
 }
 
+/// Two tags of 110 types each, every type of a tag used by that tag alone: above the 200
+/// types at which `types/` is split into one file per area, each area (`account`, `payment`)
+/// wholly behind one feature.
+fn areas_spec() -> String {
+    use std::fmt::Write as _;
+    let mut spec = String::from("openapi: 3.0.3\ninfo: {title: Areas, version: '1'}\npaths:\n");
+    for (tag, name) in [("accounts", "AccountItem"), ("payments", "PaymentItem")] {
+        let _ = write!(
+            spec,
+            "  /{tag}:\n    get:\n      operationId: get{name}\n      tags: [{tag}]\n      responses:\n        '200':\n          \
+             description: ok\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/{name}0'}}}}}}\n"
+        );
+    }
+    spec.push_str("components:\n  schemas:\n");
+    // The first type of each tag holds all the others.
+    for name in ["AccountItem", "PaymentItem"] {
+        let others: String = (1..110).map(|i| format!(", item{i}: {{$ref: '#/components/schemas/{name}{i}'}}")).collect();
+        let _ = writeln!(spec, "    {name}0: {{type: object, properties: {{id: {{type: string}}{others}}}}}");
+        for i in 1..110 {
+            let _ = writeln!(spec, "    {name}{i}: {{type: object, properties: {{id: {{type: string, pattern: '^[a-z]+$'}}}}}}");
+        }
+    }
+    spec
+}
+
+#[test]
+fn an_area_behind_one_feature_is_declared_behind_it() {
+    let source = apigen::SpecSource { name: "areas.yaml".into(), text: areas_spec() };
+    let output = apigen::generate_from_source(&source, &apigen::Options::new("areas").grouping(apigen::Grouping::Always)).unwrap();
+    let root = output.files.iter().find(|f| f.path == "src/types/mod.rs").expect("types are split into areas");
+    let expected = "\n#[cfg(feature = \"accounts\")]\nmod account;\n\n#[cfg(feature = \"accounts\")]\npub use account::*;\n\n\
+                    #[cfg(feature = \"payments\")]\nmod payment;\n\n#[cfg(feature = \"payments\")]\npub use payment::*;\n";
+    assert!(root.contents.ends_with(expected), "{}", root.contents);
+}
+
 /// Every set of features CI tries compiles without a warning: all (the default), none, one
-/// tag's types alone, one tag with the client, and two tags that share a type.
+/// tag's types alone, one tag with the client, and two tags that share a type; and a crate
+/// split into areas with one tag's.
 #[test]
 fn the_crate_compiles_with_every_set_of_features() {
     let scratch = scratch();
-    let sets: [&[&str]; 5] = [&["default"], &[], &["pets"], &["client", "store"], &["client", "store", "users"]];
+    let sets: [&[&str]; 7] = [
+        &["default"],
+        &[],
+        &["pets"],
+        &["client", "store"],
+        &["client", "store", "users"],
+        &["areas/client", "areas/payments"],
+        &["areas/default"],
+    ];
     let clippy = Command::new(cargo()).args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success());
     if !clippy {
         eprintln!("cargo clippy is not installed: the feature sets are compiled with `cargo check` instead");
@@ -133,6 +178,9 @@ fn the_crate_compiles_with_every_set_of_features() {
         let mut command = Command::new(cargo());
         command.arg(if clippy { "clippy" } else { "check" });
         command.args(["--offline", "--quiet", "--all-targets", "--manifest-path"]).arg(scratch.join("Cargo.toml"));
+        let package = if features.iter().any(|f| f.starts_with("areas/")) { "areas" } else { "groups" };
+        command.args(["-p", package]);
+        let features: Vec<&str> = features.iter().map(|f| f.trim_start_matches("areas/")).collect();
         if features != ["default"] {
             command.args(["--no-default-features", "--features", &features.join(",")]);
         }
@@ -150,22 +198,28 @@ fn the_crate_compiles_with_every_set_of_features() {
     }
 }
 
-/// The generated crate, written into a scratch workspace of its own.
+/// The generated crates (`groups`, `areas`), written into a scratch workspace of their own.
 fn scratch() -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("groups");
-    let _ = fs::remove_dir_all(root.join("groups"));
     fs::create_dir_all(&root).unwrap();
     // Its own workspace, or Cargo would take it for a stray member of this one.
-    fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"groups\"]\n").unwrap();
+    fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"groups\", \"areas\"]\n").unwrap();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     fs::copy(workspace.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
-    let runtime = workspace.join("generator/runtime").canonicalize().unwrap();
-    let output = apigen::generate(&spec(), &options().runtime_path(runtime.display().to_string()));
-    assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
-    for file in &output.files {
-        let path = root.join("groups").join(&file.path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, &file.contents).unwrap();
+    let runtime = workspace.join("generator/runtime").canonicalize().unwrap().display().to_string();
+    let areas = apigen::load(&apigen::SpecSource { name: "areas.yaml".into(), text: areas_spec() }).unwrap();
+    let crates = [
+        ("groups", apigen::generate(&spec(), &options().runtime_path(runtime.as_str()))),
+        ("areas", apigen::generate(&areas, &apigen::Options::new("areas").grouping(apigen::Grouping::Always).runtime_path(runtime.as_str()))),
+    ];
+    for (name, output) in crates {
+        assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+        let _ = fs::remove_dir_all(root.join(name));
+        for file in &output.files {
+            let path = root.join(name).join(&file.path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, &file.contents).unwrap();
+        }
     }
     root
 }

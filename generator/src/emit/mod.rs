@@ -62,11 +62,11 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
         }));
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs".to_owned(), tokens: validate::validate_module(model) }));
     } else {
-        let modules: Vec<String> = areas.iter().map(|a| a.module.clone()).collect();
         // An area of aliases only has no `Validate` impl, so no `validate` file.
         let validated: Vec<String> =
             areas.iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))).map(|a| a.module.clone()).collect();
-        files.push(Box::new(move |_, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(&modules) }));
+        let all = areas.clone();
+        files.push(Box::new(move |model, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(model, &all) }));
         for area in areas.clone() {
             files.push(Box::new(move |model, _| EmittedFile::Rust {
                 path: format!("src/types/{}.rs", area.module),
