@@ -69,7 +69,10 @@ fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature])
     }
     if client {
         let _ = writeln!(out, "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec.");
-        let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"]");
+        // The mock serves every operation, so in a crate split into groups it turns them all on
+        // (its handlers are not gated per group).
+        let all_groups: String = groups.iter().map(|g| format!(", \"{}\"", g.name)).collect();
+        let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"{all_groups}]");
         // The mock answers with generated values where the crate can make them; the feature
         // is declared here so that the mock's `cfg(feature = "arbitrary")` is a known one.
         let _ = writeln!(out, "# Generated valid values (proptest's `Arbitrary`), which the mock answers with where the spec has no example.");
