@@ -49,26 +49,59 @@ fn main() {
         let source = apigen::SpecSource { name: name.clone(), text };
         // Locations are relative to the workspace; this script runs in `tests/`.
         let resolve = |location: &str| fs::read_to_string(location.trim_start_matches("tests/")).map_err(|e| e.to_string());
-        let output = apigen::generate_with(&source, &resolve, &apigen::Options::new(stem.as_str()))
+        let output = apigen::generate_with(&source, &resolve, &options(&stem))
             .unwrap_or_else(|e| panic!("fixture {name} does not load:\n{e}"));
         let root = out.join(&stem);
         for generated in output.files.iter().filter(|f| f.path.ends_with(".rs")) {
             let path = root.join(&generated.path);
             fs::create_dir_all(path.parent().expect("a file has a directory")).expect("OUT_DIR is writable");
-            // A generated crate gates its client, XML and mock modules behind cargo features,
-            // which this crate does not have: each crate is compiled whole, as with every
-            // feature on, so the gates (`#[cfg(feature = "client")]` lines) are taken out. The
-            // mock's `arbitrary` gates stay: this crate has that feature, off.
-            let contents: String = generated
-                .contents
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("#[cfg(feature = ") || l.contains("\"arbitrary\""))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            fs::write(&path, contents).expect("OUT_DIR is writable");
+            // A generated crate gates its client and XML modules, and a split crate its groups,
+            // behind cargo features, which this crate does not have: each crate is compiled
+            // whole, as with every feature on, so the gates are taken out. The mock's
+            // `arbitrary` gates stay: this crate has that feature, off.
+            fs::write(&path, without_feature_gates(&generated.contents)).expect("OUT_DIR is writable");
         }
         let lib = root.join("src").join("lib.rs");
         let _ = writeln!(modules, "#[path = {:?}]\npub mod {stem};", lib.display().to_string());
     }
     fs::write(out.join("mod.rs"), modules).expect("OUT_DIR is writable");
+}
+
+/// The options of a fixture: `groups` is split into features whatever its size.
+fn options(stem: &str) -> apigen::Options {
+    let options = apigen::Options::new(stem);
+    if stem == "groups" {
+        options.grouping(apigen::Grouping::Always)
+    } else {
+        options
+    }
+}
+
+/// `text` without its `#[cfg(feature = "...")]` and `#[cfg(any(feature = "...", ...))]`
+/// attributes, wherever they stand (before an item, or an array's element on the same line).
+fn without_feature_gates(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = ["#[cfg(feature = ", "#[cfg(any(feature = "].iter().filter_map(|open| Some((rest.find(open)?, *open))).min();
+        let Some((start, open)) = next else { break };
+        let close = if open.contains("any(") { "))]" } else { ")]" };
+        let Some(length) = rest[start..].find(close) else { break };
+        let end = start + length + close.len();
+        if rest[start..end].contains("\"arbitrary\"") {
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        out.push_str(rest[..start].trim_end_matches([' ', '\t']));
+        rest = rest[start + length + close.len()..].trim_start_matches(' ');
+        // A gate on a line of its own leaves no empty line behind.
+        if out.ends_with('\n') || out.is_empty() {
+            rest = rest.strip_prefix('\n').unwrap_or(rest);
+        } else {
+            out.push(' ');
+        }
+    }
+    out.push_str(rest);
+    out
 }

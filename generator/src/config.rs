@@ -25,6 +25,9 @@
 //! Error = "::my_crate::ApiError"
 //! ```
 //!
+//! and `features = "auto"` (the default), `"always"` or `"never"`: whether the crate has a
+//! cargo feature per tag (see [`crate::Grouping`]).
+//!
 //! With `include` or `exclude`, components that no kept operation uses are left out. Parsing
 //! uses `toml` and serde with unknown keys refused, so a misspelt option is an error with
 //! its line and column rather than silently ignored.
@@ -50,6 +53,8 @@ pub struct SpecConfig {
     pub exclude: Option<Selector>,
     #[serde(default)]
     pub replace: BTreeMap<String, String>,
+    /// A cargo feature per group of operations: `auto`, `always` or `never`.
+    pub features: Option<crate::Grouping>,
 }
 
 /// `runtime = { version = "0.1" }` or `runtime = { path = "..." }`.
@@ -120,6 +125,7 @@ impl SpecConfig {
         options.include = self.include.clone().or(options.include);
         options.exclude = self.exclude.clone().or(options.exclude);
         options.replace.extend(self.replace.iter().map(|(k, v)| (k.clone(), v.clone())));
+        options.grouping = self.features.unwrap_or(options.grouping);
         options
     }
 }
@@ -140,6 +146,7 @@ derive_for = { Pet = ["Hash"] }
 include = { tags = ["pets"], paths = ["/pets/*"], operations = ["listPets"] }
 exclude = { operations = ["deletePet"] }
 replace = { Error = "::my::Error" }
+features = "always"
 "#;
         let config = Config::parse("apigen.toml", text).unwrap();
         let options = config.spec("petstore").unwrap().apply(Options::new("petstore"));
@@ -152,7 +159,10 @@ replace = { Error = "::my::Error" }
         assert_eq!((include.tags, include.paths, include.operations), (vec!["pets".into()], vec!["/pets/*".into()], vec!["listPets".into()]));
         assert_eq!(options.exclude.unwrap().operations, ["deletePet"]);
         assert_eq!(options.replace["Error"], "::my::Error");
+        assert_eq!(options.grouping, crate::Grouping::Always);
         assert!(config.spec("other").is_none());
+        let err = Config::parse("apigen.toml", "[petstore]\nfeatures = \"tags\"\n").unwrap_err();
+        assert_eq!(err, "apigen.toml:2:12: error: unknown variant `tags`, expected one of `auto`, `always`, `never`");
     }
 
     #[test]

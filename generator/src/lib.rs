@@ -53,6 +53,24 @@ pub struct Options {
     /// must implement what the generated types derive (`Debug`, `Clone`, `PartialEq`, serde's
     /// `Serialize` and `Deserialize`); the generated validators do not check its values.
     pub replace: BTreeMap<String, String>,
+    /// Whether the crate's operations are split into cargo features (see [`lower::groups`]).
+    pub grouping: Grouping,
+}
+
+/// Whether a crate's operations, and the types only they use, are split into cargo features,
+/// one per group (a tag, or a first path segment). In `apigen.toml`, `features = "auto"`,
+/// `"always"` or `"never"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grouping {
+    /// Split where the spec has at least [`lower::groups::MIN_OPERATIONS`] operations in two
+    /// groups or more: below that, a crate compiles in seconds whole, and features would only
+    /// add `cfg` lines.
+    Auto,
+    /// Split wherever the spec's operations make two groups or more, whatever their number.
+    Always,
+    /// One group: no features beyond `client` and `xml`.
+    Never,
 }
 
 /// What the output is.
@@ -90,7 +108,14 @@ impl Options {
             include: None,
             exclude: None,
             replace: BTreeMap::new(),
+            grouping: Grouping::Auto,
         }
+    }
+
+    /// Splits the crate into features by [`Grouping`] (the default is [`Grouping::Auto`]).
+    pub fn grouping(mut self, grouping: Grouping) -> Self {
+        self.grouping = grouping;
+        self
     }
 
     /// One module's file for a build script instead of a crate.

@@ -37,6 +37,35 @@ pub struct ApiModel {
     pub replaced: BTreeMap<String, String>,
     /// Extra derives (paths) by type name, the configuration's for all types and its own.
     pub derives: BTreeMap<String, Vec<String>>,
+    /// The crate's cargo features that each compile one group of operations and the types only
+    /// they use (see `lower::groups`), by name; empty where the crate is one group.
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature of the generated crate: one group of operations (a tag, or a first path
+/// segment), with the types that no other group and nothing outside the groups uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name in `Cargo.toml` (`payment_intents`), never one the crate's other
+    /// features use.
+    pub name: String,
+    /// What the operations have in common, as the spec writes it: their first tag, or
+    /// their first path segment.
+    pub labels: Vec<String>,
+    pub by: GroupedBy,
+    /// How many operations, and how many types of their own, the feature compiles.
+    pub operations: usize,
+    pub types: usize,
+}
+
+/// What a spec's operations are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupedBy {
+    /// Their first tag.
+    Tag,
+    /// The first segment of their path that is neither a version (`v1`, `2010-04-01`) nor a
+    /// parameter, for a spec whose tags make fewer than two groups.
+    PathSegment,
 }
 
 /// A request or response body under an XML media type.
@@ -112,6 +141,11 @@ pub struct Operation {
     /// The names of the operation's items in the mock module (`mock` feature): its types claimed
     /// with the schema types, its handler's registration among the mock server's methods.
     pub mock: MockNames,
+    /// The operation's tags, in the spec's order.
+    pub tags: Vec<String>,
+    /// The cargo feature that compiles the operation's client method and its response and
+    /// options types; `None` where it is always compiled.
+    pub feature: Option<String>,
 }
 
 /// What an operation is called in the generated mock: the struct its handler receives, the
@@ -323,6 +357,9 @@ pub struct TypeDef {
     /// to the API since), so that one new value does not fail a whole response. Validation
     /// refuses it.
     pub unknown: Option<String>,
+    /// The cargo feature that compiles the type (and its validator and XML form): that of the
+    /// one group of operations that uses it. `None` where it is always compiled.
+    pub feature: Option<String>,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
@@ -453,6 +490,20 @@ impl Rules {
         *self == Rules::default()
     }
 
+    /// The rules of the subschemas, each once: items, properties, additional properties, the
+    /// combinators' members, `not`.
+    pub fn subschemas(&self) -> impl Iterator<Item = &Rules> {
+        self.items
+            .as_deref()
+            .into_iter()
+            .chain(self.properties.iter().map(|(_, r)| r))
+            .chain(self.additional.iter().flatten().map(|r| &**r))
+            .chain(&self.all_of)
+            .chain(&self.any_of)
+            .chain(&self.one_of)
+            .chain(self.not.as_deref())
+    }
+
     /// The rules that concern a whole object rather than its properties one by one.
     pub fn object_level(&self) -> Rules {
         Rules {
@@ -510,5 +561,14 @@ pub enum Primitive {
 impl ApiModel {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// The cargo feature a value of type `ty` needs: that of the named type inside it, if any.
+    pub fn feature_of(&self, ty: &TypeRef) -> Option<&str> {
+        match ty {
+            TypeRef::Named(id) => self.type_def(*id).feature.as_deref(),
+            TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => self.feature_of(inner),
+            TypeRef::Primitive(_) => None,
+        }
     }
 }

@@ -63,6 +63,15 @@ pub fn module_name(raw: &str, fallback: &str) -> String {
     }
 }
 
+/// A cargo feature's name for a group of operations (a tag, a path segment): `snake_case`
+/// ASCII letters, digits and underscores, which every Cargo and crates.io accept (a feature
+/// name is no identifier, so keywords and leading digits are fine as they are).
+pub fn feature_name(raw: &str, fallback: &str) -> String {
+    let cased = ascii_ident(&raw.to_snake_case());
+    let name = cased.trim_matches('_');
+    if name.is_empty() { fallback.to_owned() } else { name.to_owned() }
+}
+
 /// Spells out a leading sign, so that the enum values `-1` and `1` stay apart.
 fn spell_signs(raw: &str) -> String {
     let trimmed = raw.trim();
@@ -178,6 +187,18 @@ mod tests {
         assert_eq!(module_name("I64", "m"), "i64_");
         assert_eq!(module_name("Type", "m"), "type_");
         assert_eq!(module_name("BoolValue", "m"), "bool_value");
+    }
+
+    #[test]
+    fn feature_names_are_snake_case_ascii() {
+        assert_eq!(feature_name("Tax Rates", "group"), "tax_rates");
+        assert_eq!(feature_name("payment_intents", "group"), "payment_intents");
+        assert_eq!(feature_name("Api20100401Call", "group"), "api20100401_call");
+        assert_eq!(feature_name("type", "group"), "type");
+        assert_eq!(feature_name("3ds", "group"), "3ds");
+        assert_eq!(feature_name("Zahlungen (neu)", "group"), "zahlungen_neu");
+        assert_eq!(feature_name("---", "group"), "group");
+        assert_eq!(feature_name("ünïcode", "group"), "ncode");
     }
 
     #[test]

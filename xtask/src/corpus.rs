@@ -583,7 +583,7 @@ pub(crate) struct Captured {
     pub(crate) status: Option<ExitStatus>,
     pub(crate) stdout: String,
     pub(crate) stderr: String,
-    elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 /// Runs a command to completion (or until `timeout`, when it is killed), reading its output on

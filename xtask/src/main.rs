@@ -12,6 +12,9 @@
 //! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
 //!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
 //!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//! - `bench-compile [SPEC...]`: `cargo check` and `cargo build` of a generated crate, whole
+//!   and one feature, with time and peak memory (default: Stripe and Plaid from
+//!   `../shared/corpus`, skipped when absent). See `bench_compile.rs`.
 //! - `compare [DIR|FILE]`: apigen beside `cargo-progenitor` on the same specs. See `compare.rs`.
 //! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
 //!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
@@ -25,6 +28,7 @@
 //! The generator (`apigen`) is a pure library; reading specs, writing `generated/` and the
 //! drift check are `apigen_cli`'s, the same code the `apigen` command runs.
 
+mod bench_compile;
 mod codegen;
 mod compare;
 mod corpus;
@@ -44,6 +48,11 @@ tasks:
                     in target/corpus/, printing timings and peak memory; full report in
                     target/corpus/report.txt; fails on a panic, load error or compile error;
                     --clippy runs cargo clippy instead, its lints counted as warnings
+  bench-compile [SPEC...] [--feature NAME] [--no-build] [--out DIR]
+                    cargo check and build of each spec's crate (default: stripe and plaid
+                    from ../shared/corpus, skipped when absent), whole, with the client and
+                    one group, and with no group: time and peak memory, in
+                    target/bench-compile/ (delete it afterwards)
   compare [DIR|FILE]
                     apigen beside cargo-progenitor (must be installed) on specs/, DIR
                     (default ../shared/corpus) and JTL's full spec: time, peak memory, outcome
@@ -79,6 +88,7 @@ fn main() -> ExitCode {
         ["corpus", rest @ ..] => corpus::run(rest),
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["compare", rest @ ..] => compare::run(rest),
+        ["bench-compile", rest @ ..] => bench_compile::run(rest),
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),

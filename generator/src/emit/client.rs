@@ -58,6 +58,8 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
     let mut methods: Vec<TokenStream> = Vec::new();
     for op in &model.operations {
+        checks.set_feature(op.feature.as_deref());
+        let first = methods.len();
         // The plain method sends JSON, or no body, unless a form has taken its name.
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
             methods.push(method(model, &mut checks, op, Sends::Json, false));
@@ -75,9 +77,21 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             // With the JSON body, or none (the body of a streamed call is a request to stream).
             methods.push(method(model, &mut checks, op, Sends::JsonForStream(stream), false));
         }
+        // The operation's methods and types are compiled with its group's feature.
+        let gate = super::feature_gate(op.feature.as_deref());
+        for method in &mut methods[first..] {
+            *method = super::gated(&gate, std::mem::take(method));
+        }
     }
     let statics = checks.statics();
-    let items: Vec<TokenStream> = model.operations.iter().flat_map(|op| [response_enum(model, op), options_struct(model, op)]).collect();
+    let items: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let gate = super::feature_gate(op.feature.as_deref());
+            [response_enum(model, op), options_struct(model, op)].map(|items| super::gated(&gate, items))
+        })
+        .collect();
     let title = format!(" A client of {}.", model.title.trim());
     quote! {
         //! The client: one async method per operation of the spec.

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::model::ApiModel;
+use crate::model::{ApiModel, Feature, GroupedBy};
 use crate::Runtime;
 
 pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
@@ -29,7 +29,7 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     };
     // The runtime's features follow the crate's own (see `write_features`).
     let _ = writeln!(out, "apigen-runtime = {{ {source} }}");
-    write_features(&mut out, !model.operations.is_empty(), super::xml::needed(model));
+    write_features(&mut out, !model.operations.is_empty(), super::xml::needed(model), &model.features);
     out
 }
 
@@ -40,13 +40,24 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
 /// client that could not would answer differently depending on a feature. A crate with
 /// operations also has `mock` (the mock server, which answers with the client's response
 /// enums, so it turns `client` on), off by default.
-fn write_features(out: &mut String, client: bool, xml: bool) {
+///
+/// A crate split into groups (see `lower::groups`) has a feature per group too, all on by
+/// default: with `default-features = false`, `client` and one group, a user compiles that
+/// corner of the API alone. A group's feature turns on nothing else: which code (types,
+/// client, XML) and which part of the API are separate choices.
+fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature]) {
     if !client && !xml {
         return;
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let _ = writeln!(out, "default = [{}]", if client { "\"client\"" } else { "\"xml\"" });
+    let defaults: Vec<String> = [client.then_some("client"), (!client).then_some("xml")]
+        .into_iter()
+        .flatten()
+        .chain(groups.iter().map(|g| g.name.as_str()))
+        .map(|name| format!("\"{name}\""))
+        .collect();
+    let _ = writeln!(out, "default = [{}]", defaults.join(", "));
     if client {
         let _ = writeln!(out, "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls.");
         let xml_too = if xml { ", \"xml\"" } else { "" };
@@ -58,10 +69,29 @@ fn write_features(out: &mut String, client: bool, xml: bool) {
     }
     if client {
         let _ = writeln!(out, "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec.");
-        let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"]");
+        // The mock serves every operation, so in a crate split into groups it turns them all on
+        // (its handlers are not gated per group).
+        let all_groups: String = groups.iter().map(|g| format!(", \"{}\"", g.name)).collect();
+        let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"{all_groups}]");
         // The mock answers with generated values where the crate can make them; the feature
         // is declared here so that the mock's `cfg(feature = "arbitrary")` is a known one.
         let _ = writeln!(out, "# Generated valid values (proptest's `Arbitrary`), which the mock answers with where the spec has no example.");
         let _ = writeln!(out, "arbitrary = []");
+    }
+    for group in groups {
+        let labels: Vec<String> = group.labels.iter().map(|l| format!("`{l}`")).collect();
+        let what = match group.by {
+            GroupedBy::Tag => "tagged",
+            GroupedBy::PathSegment => "under the path segment",
+        };
+        let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+        let _ = writeln!(
+            out,
+            "# The operations {what} {} ({}), and the {} only they use.",
+            labels.join(" or "),
+            plural(group.operations, "operation"),
+            plural(group.types, "type"),
+        );
+        let _ = writeln!(out, "{} = []", group.name);
     }
 }

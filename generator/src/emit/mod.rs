@@ -10,7 +10,9 @@ mod types;
 mod validate;
 mod xml;
 
-use proc_macro2::TokenStream;
+use std::collections::BTreeSet;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::model::{ApiModel, Doc};
@@ -60,11 +62,11 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
         }));
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs".to_owned(), tokens: validate::validate_module(model) }));
     } else {
-        let modules: Vec<String> = areas.iter().map(|a| a.module.clone()).collect();
         // An area of aliases only has no `Validate` impl, so no `validate` file.
         let validated: Vec<String> =
             areas.iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))).map(|a| a.module.clone()).collect();
-        files.push(Box::new(move |_, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(&modules) }));
+        let all = areas.clone();
+        files.push(Box::new(move |model, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(model, &all) }));
         for area in areas.clone() {
             files.push(Box::new(move |model, _| EmittedFile::Rust {
                 path: format!("src/types/{}.rs", area.module),
@@ -123,6 +125,24 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         let mut lines = doc::doc_lines(&crate_doc);
         lines.push(String::new());
         lines.push(format!(" Generated from `{}`.", model.source_name));
+        if !model.features.is_empty() {
+            // A split crate says how to compile a part of it, where a user of docs.rs looks.
+            let features: Vec<String> = model.features.iter().map(|f| format!("`{}`", f.name)).collect();
+            lines.push(String::new());
+            lines.push(" Each group of operations is a cargo feature, all on by default, compiling its client".to_owned());
+            lines.push(" methods and the types only it uses (the generated `Cargo.toml` counts them):".to_owned());
+            // Wrapped as a hand-written comment would be.
+            let mut line = String::new();
+            for (i, feature) in features.iter().enumerate() {
+                let piece = if i + 1 == features.len() { format!("{feature}.") } else { format!("{feature},") };
+                if !line.is_empty() && line.len() + piece.len() > 90 {
+                    lines.push(std::mem::take(&mut line));
+                }
+                line.push(' ');
+                line.push_str(&piece);
+            }
+            lines.push(line);
+        }
         quote!( #( #![doc = #lines] )* )
     });
     let types = module("types", true, &|model| types::types_module_part(model, 0..model.types.len()));
@@ -163,5 +183,96 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         #xml_items
         #client_items
         #mock_items
+    }
+}
+
+/// `#[cfg(feature = "...")]` for an item of one group's cargo feature (see
+/// `lower::groups`); nothing for an item always compiled.
+pub(crate) fn feature_gate(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => TokenStream::new(),
+    }
+}
+
+/// The gate of an item that several items use (a pattern's static): compiled where any of
+/// their features is on, and always if one of them is always compiled (`None`).
+pub(crate) fn any_feature_gate(users: &BTreeSet<Option<String>>) -> TokenStream {
+    if users.is_empty() || users.contains(&None) {
+        return TokenStream::new();
+    }
+    let features: Vec<&str> = users.iter().flatten().map(String::as_str).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#( feature = #many ),*))]),
+    }
+}
+
+/// `items` with `gate` before each of its top-level items. An emitter returns one concept's
+/// items as one stream (a struct, its impls); rather than have every emitter return a list,
+/// the stream is cut here where items end: after a `;`, or after a `{ ... }` body not followed
+/// by `;` (which ends the item with it, as in `const _: () = { ... };`). Attributes, whose
+/// groups are brackets, never end an item.
+pub(crate) fn gated(gate: &TokenStream, items: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return items;
+    }
+    let mut out = TokenStream::new();
+    let mut item: Vec<TokenTree> = Vec::new();
+    let mut trees = items.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        let ends = match &tree {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';'),
+            _ => false,
+        };
+        item.push(tree);
+        if ends {
+            out.extend(gate.clone());
+            out.extend(item.drain(..));
+        }
+    }
+    if !item.is_empty() {
+        out.extend(gate.clone());
+        out.extend(item);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_top_level_item_is_gated() {
+        let items = quote! {
+            #[doc = " A pet."]
+            pub struct Pet { name: String }
+            impl Pet { pub fn new() -> Self { todo!() } }
+            pub struct Unit;
+            const _: () = { let _ = 1; };
+            pub type Name = ::std::string::String;
+            fn f(x: [u8; 2]) {}
+        };
+        let gate = feature_gate(Some("pets"));
+        let expected = quote! {
+            #[cfg(feature = "pets")] #[doc = " A pet."] pub struct Pet { name: String }
+            #[cfg(feature = "pets")] impl Pet { pub fn new() -> Self { todo!() } }
+            #[cfg(feature = "pets")] pub struct Unit;
+            #[cfg(feature = "pets")] const _: () = { let _ = 1; };
+            #[cfg(feature = "pets")] pub type Name = ::std::string::String;
+            #[cfg(feature = "pets")] fn f(x: [u8; 2]) {}
+        };
+        assert_eq!(gated(&gate, items).to_string(), expected.to_string());
+        assert_eq!(gated(&feature_gate(None), quote!(struct A;)).to_string(), quote!(struct A;).to_string());
+    }
+
+    #[test]
+    fn shared_items_are_gated_by_any_user() {
+        let users = |names: &[Option<&str>]| names.iter().map(|n| n.map(str::to_owned)).collect::<BTreeSet<_>>();
+        assert_eq!(any_feature_gate(&users(&[Some("b"), Some("a")])).to_string(), quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string());
+        assert_eq!(any_feature_gate(&users(&[Some("a")])).to_string(), quote!(#[cfg(feature = "a")]).to_string());
+        assert!(any_feature_gate(&users(&[Some("a"), None])).is_empty());
+        assert!(any_feature_gate(&users(&[])).is_empty());
     }
 }

@@ -23,14 +23,21 @@ pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> Tok
 }
 
 /// `src/types/mod.rs` of a crate split into areas: each area's module, its types re-exported.
-pub fn types_root(modules: &[String]) -> TokenStream {
-    let modules: Vec<Ident> = modules.iter().map(|m| ident(m)).collect();
+/// An area whose every type is behind a group's feature is compiled only with one of them: a
+/// glob re-export of an empty module would be an unused import.
+pub fn types_root(model: &ApiModel, areas: &[super::areas::Area]) -> TokenStream {
+    let modules = areas.iter().map(|area| {
+        let module = ident(&area.module);
+        let users: std::collections::BTreeSet<Option<String>> = area.types.iter().map(|&id| model.type_def(id).feature.clone()).collect();
+        let gate = super::any_feature_gate(&users);
+        quote!(#gate mod #module; #gate pub use #module::*;)
+    });
     quote! {
         //! Types of every schema in the spec, mirroring what the wire carries.
         //!
         //! One file per area of the spec (types grouped by the first words of their names), all
         //! re-exported here: `types::Foo` names a type wherever it is declared.
-        #( mod #modules; pub use #modules::*; )*
+        #( #modules )*
     }
 }
 
@@ -51,7 +58,12 @@ pub fn prefix_list(prefixes: &[String]) -> String {
     prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// A type's items, behind its group's feature where it has one.
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
+    super::gated(&super::feature_gate(def.feature.as_deref()), ungated_type_item(model, def))
+}
+
+fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let mut doc = doc_attrs(&def.doc);
     // The configuration's extra derives ride with the docs, ahead of the item's own, less those

@@ -8,7 +8,7 @@
 //!
 //! Every check works on a binding named `v` (a reference) and reports into `cx`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -32,9 +32,9 @@ pub fn validate_root(model: &ApiModel, modules: &[String]) -> TokenStream {
 /// One area's file of a split `validate` module: the impls of its types, and the statics of
 /// the patterns they use (each file has its own, so that files can be emitted apart).
 pub fn validate_area(model: &ApiModel, area: &super::areas::Area) -> TokenStream {
-    let mut emitter = Emitter { model, patterns: BTreeMap::new() };
+    let mut emitter = Emitter::new(model);
     let impls: Vec<TokenStream> = area.types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
-    let statics = pattern_statics(&emitter.patterns);
+    let statics = emitter.statics();
     let doc = format!(" `Validate` for the types whose names start with {}.", super::types::prefix_list(&area.prefixes));
     quote! {
         #![doc = #doc]
@@ -51,7 +51,7 @@ pub fn has_impl(def: &TypeDef) -> bool {
 }
 
 fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) -> TokenStream {
-    let mut emitter = Emitter { model, patterns: BTreeMap::new() };
+    let mut emitter = Emitter::new(model);
     let impls: Vec<TokenStream> = impl_types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
     let modules = modules.iter().map(|m| ident(m));
     let schemas: Vec<(String, TypeRef)> = model.schemas.clone();
@@ -71,9 +71,19 @@ fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) ->
         "Checks JSON against the JSON request body of an operation, by its `operationId`: every\n violation, or `None` if no operation of that id has a JSON body.",
         &bodies,
     );
-    let names: Vec<&String> = schemas.iter().map(|(n, _)| n).collect();
-    let ids: Vec<&String> = bodies.iter().map(|(n, _)| n).collect();
-    let statics = pattern_statics(&emitter.patterns);
+    // Each name is there where its type is (the registries' rows are gated the same way).
+    let listed = |entries: &[(String, TypeRef)]| -> Vec<TokenStream> {
+        entries
+            .iter()
+            .map(|(name, ty)| {
+                let gate = super::feature_gate(model.feature_of(ty));
+                quote!(#gate #name)
+            })
+            .collect()
+    };
+    let names = listed(&schemas);
+    let ids = listed(&bodies);
+    let statics = emitter.statics();
     quote! {
         //! `Validate` for every type: the rules of the spec that the types do not enforce.
         #[allow(unused_imports)]
@@ -94,6 +104,21 @@ struct Emitter<'m> {
     model: &'m ApiModel,
     /// Patterns met so far, each compiled once in a static.
     patterns: BTreeMap<String, Ident>,
+    /// The features of the items that use each pattern, for its static's gate.
+    pattern_users: BTreeMap<String, BTreeSet<Option<String>>>,
+    /// The feature of the item being emitted.
+    feature: Option<String>,
+}
+
+impl<'m> Emitter<'m> {
+    fn new(model: &'m ApiModel) -> Self {
+        Self { model, patterns: BTreeMap::new(), pattern_users: BTreeMap::new(), feature: None }
+    }
+
+    /// One static per pattern met, each behind the features of the items that use it.
+    fn statics(&self) -> TokenStream {
+        pattern_statics(&self.patterns, &self.pattern_users)
+    }
 }
 
 impl Emitter<'_> {
@@ -113,6 +138,8 @@ impl Emitter<'_> {
         let rows: Vec<TokenStream> = entries
             .iter()
             .map(|(name, ty)| {
+                self.feature = self.model.feature_of(ty).map(str::to_owned);
+                let gate = super::feature_gate(self.feature.as_deref());
                 let rust = type_tokens(self.model, ty);
                 let check = self.check(ty, &Rules::default());
                 let pointer = if check.is_empty() {
@@ -123,15 +150,17 @@ impl Emitter<'_> {
                     let helper = names.unique(format!("{prefix}_{}", crate::naming::field_name(name, "entry")));
                     let helper = format_ident!("{}", helper);
                     functions.push(quote! {
+                        #gate
                         fn #helper(json: &[u8]) -> ::std::result::Result<(), ::apigen_runtime::ValidationErrors> {
                             ::apigen_runtime::from_json_with::<#rust>(json, |v, cx| { #check }).map(drop)
                         }
                     });
                     quote!(#helper)
                 };
-                quote! { (#name, #pointer) }
+                quote! { #gate (#name, #pointer) }
             })
             .collect();
+        self.feature = None;
         quote! {
             #( #[doc = #doc] )*
             pub fn #function(#argument: &str, json: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::apigen_runtime::ValidationErrors>> {
@@ -143,6 +172,8 @@ impl Emitter<'_> {
     }
 
     fn type_impl(&mut self, id: TypeId, def: &TypeDef) -> Option<TokenStream> {
+        self.feature = def.feature.clone();
+        let gate = super::feature_gate(def.feature.as_deref());
         let name = ident(&def.name);
         let body = match &def.kind {
             TypeKind::Alias(_) => return None,
@@ -163,6 +194,7 @@ impl Emitter<'_> {
         };
         let cx = if body.is_empty() { quote!(_cx) } else { quote!(cx) };
         Some(quote! {
+            #gate
             impl ::apigen_runtime::Validate for #name {
                 fn validate_at(&self, #cx: &mut ::apigen_runtime::Context) {
                     #body
@@ -625,6 +657,7 @@ impl Emitter<'_> {
     }
 
     fn pattern_static(&mut self, pattern: &str) -> Ident {
+        self.pattern_users.entry(pattern.to_owned()).or_default().insert(self.feature.clone());
         let next = self.patterns.len();
         self.patterns.entry(pattern.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", next)).clone()
     }
@@ -1092,7 +1125,7 @@ pub struct Checks<'m>(Emitter<'m>);
 
 impl<'m> Checks<'m> {
     pub fn new(model: &'m ApiModel) -> Self {
-        Self(Emitter { model, patterns: BTreeMap::new() })
+        Self(Emitter::new(model))
     }
 
     /// Every rule of a value of type `ty` at a position with `rules`, checked on a reference
@@ -1101,18 +1134,24 @@ impl<'m> Checks<'m> {
         self.0.check(ty, rules)
     }
 
-    /// The statics of the patterns the checks use.
+    /// Checks made from now on are for an item behind `feature` (see [`Self::statics`]).
+    pub fn set_feature(&mut self, feature: Option<&str>) {
+        self.0.feature = feature.map(str::to_owned);
+    }
+
+    /// The statics of the patterns the checks use, each behind the features of its users.
     pub fn statics(&self) -> TokenStream {
-        pattern_statics(&self.0.patterns)
+        self.0.statics()
     }
 }
 
-/// One static per pattern, compiled on first use.
-fn pattern_statics(patterns: &BTreeMap<String, Ident>) -> TokenStream {
+/// One static per pattern, compiled on first use, and only where an item that uses it is.
+fn pattern_statics(patterns: &BTreeMap<String, Ident>, users: &BTreeMap<String, BTreeSet<Option<String>>>) -> TokenStream {
     let mut patterns: Vec<(&String, &Ident)> = patterns.iter().collect();
     patterns.sort_by_key(|(_, ident)| ident.to_string());
     let statics = patterns.iter().map(|(source, name)| {
-        quote! { static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+        let gate = users.get(*source).map(super::any_feature_gate).unwrap_or_default();
+        quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
     });
     quote!(#( #statics )*)
 }

@@ -36,7 +36,11 @@ pub fn lib_items(module: TokenStream, gate: &TokenStream) -> TokenStream {
 
 /// The whole `xml` module.
 pub fn xml_module(model: &ApiModel) -> TokenStream {
-    let items = model.types.iter().filter(|def| has_form(def)).map(|def| type_impls(model, def));
+    let items = model
+        .types
+        .iter()
+        .filter(|def| has_form(def))
+        .map(|def| super::gated(&super::feature_gate(def.feature.as_deref()), type_impls(model, def)));
     quote! {
         //! XML reading and writing of the types used under an XML media type, and the types
         //! they contain, as the spec's `xml` objects say. See `apigen_runtime::xml` for how

@@ -6,6 +6,7 @@
 //! met, walking components and then operations in the spec's order.
 
 mod cycles;
+pub mod groups;
 mod operation;
 mod rules;
 mod schema;
@@ -52,10 +53,14 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
         xml_bodies: Vec::new(),
         replaced: Default::default(),
         derives: Default::default(),
+        features: Vec::new(),
     };
     xml::lower_xml(spec, &mut model, diags);
     drop_xml_methods_without_xml(&mut model, diags);
     customise(&mut model, options, diags);
+    // One module for a build script has no `Cargo.toml` to declare features in.
+    let grouping = if options.layout == crate::Layout::Module { crate::Grouping::Never } else { options.grouping };
+    groups::assign(&mut model, grouping);
     point_into_files_as_written(&mut model, spec);
     model
 }

@@ -212,6 +212,8 @@ impl SchemaLowerer<'_> {
                     security,
                     stream,
                     mock,
+                    tags: operation.tags.clone(),
+                    feature: None,
                 });
             }
         }

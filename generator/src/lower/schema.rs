@@ -253,6 +253,7 @@ impl<'a> SchemaLowerer<'a> {
             xml: None,
             discriminator: None,
             unknown: None,
+            feature: None,
         });
         TypeId(self.types.len() - 1)
     }
