@@ -131,3 +131,8 @@ fn path_templates_and_response_order() {
 fn patterns_beyond_the_regex_crate() {
     assert_fixture("patterns");
 }
+
+#[test]
+fn json_schema_2020_12_keywords() {
+    assert_fixture("keywords31");
+}

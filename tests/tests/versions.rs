@@ -199,7 +199,6 @@ fn what_3_1_says_and_3_0_cannot_is_a_warning() {
             "warning: #/components/schemas/A/properties/a/nullable: `nullable` is OpenAPI 3.0, not 3.1 (which writes `type: [..., \"null\"]`); read as meant: null is allowed (2 places in this document, the first here)",
             "warning: #/components/schemas/A/properties/b/exclusiveMinimum: a boolean `exclusiveMinimum` / `exclusiveMaximum` is OpenAPI 3.0, not 3.1 (which writes the bound itself); read as meant: the bound beside it is excluded (1 place in this document, the first here)",
             "warning: #/components/schemas/A/properties/d/contentEncoding: `contentEncoding` is not an OpenAPI 3.0 schema keyword; it is ignored",
-            "warning: #/components/schemas/A/properties/f/prefixItems: `prefixItems` is not an OpenAPI 3.0 schema keyword; it is ignored",
         ]
     );
 }

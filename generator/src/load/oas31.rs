@@ -11,7 +11,8 @@
 //! `exclusiveMinimum` a `minimum` that excludes, a `$ref` with keywords beside it an `allOf`
 //! of the reference and the keywords (they apply in 3.1), `contentEncoding: base64` and
 //! `contentMediaType` the formats `byte` and `binary`. JSON Schema 2020-12 keywords that have
-//! no 3.0 form stay in the document for the rules, and each is a warning at its pointer.
+//! no 3.0 form stay in the document for the rules (in a 3.0 document that uses them too, each
+//! is a warning at its pointer).
 //! 3.0's own `nullable` and boolean exclusive bounds, which many 3.1 documents still carry,
 //! are read as their authors meant, with one warning that counts them.
 
@@ -41,6 +42,47 @@ const OPERATIONS: [&str; 9] = ["get", "put", "post", "delete", "options", "head"
 /// Keywords whose value is one subschema.
 const ONE_SCHEMA: [&str; 9] =
     ["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames", "unevaluatedItems"];
+
+/// JSON Schema 2020-12's applicators, which have no OpenAPI 3.0 form: they stay where the
+/// document writes them, and lowering reads them into rules.
+const KEYWORDS_2020_12: [&str; 13] = [
+    "prefixItems", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "if", "then", "else",
+    "patternProperties", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
+];
+
+/// An OpenAPI 3.0 document that uses JSON Schema 2020-12's applicators (some do, as 3.1
+/// would): each is a warning at its pointer, since 3.0 does not have it, and is checked as
+/// 2020-12 defines it, as its author meant.
+pub(super) fn keywords_in_oas30(doc: &Value, diags: &mut Diagnostics) {
+    fn visit(schema: &Value, at: &str, diags: &mut Diagnostics) {
+        let Value::Object(map) = schema else { return };
+        for (key, value) in map {
+            let here = pointer_join(at, key);
+            if KEYWORDS_2020_12.contains(&key.as_str()) {
+                diags.warning(&here, format!("`{key}` is JSON Schema 2020-12 (OpenAPI 3.1), not OpenAPI 3.0; it is checked as 2020-12 defines it"));
+            }
+            match (key.as_str(), value) {
+                ("properties" | "patternProperties" | "dependentSchemas", Value::Object(schemas)) => {
+                    for (name, schema) in schemas {
+                        visit(schema, &pointer_join(&here, name), diags);
+                    }
+                }
+                ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(schemas)) => {
+                    for (i, schema) in schemas.iter().enumerate() {
+                        visit(schema, &pointer_join(&here, &i.to_string()), diags);
+                    }
+                }
+                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => visit(schema, &here, diags),
+                _ => {}
+            }
+        }
+    }
+    for root in schema_roots(doc) {
+        if let Some(schema) = resolve_pointer(doc, &root) {
+            visit(schema, &root, diags);
+        }
+    }
+}
 
 /// Rewrites a 3.1 or 3.2 document as 3.0; records what moved in `origins`.
 pub(super) fn to_oas30(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
