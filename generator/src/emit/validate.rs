@@ -722,7 +722,8 @@ impl Emitter<'_> {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
                             let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
-                            out.push(quote! { for (k, v) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                            let value = entry_binding(&check);
+                            out.push(quote! { for (k, #value) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                         }
                     }
                 }
@@ -834,7 +835,8 @@ impl Emitter<'_> {
                     let check = self.dynamic(extra);
                     if !check.is_empty() {
                         let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
-                        object.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                        let value = entry_binding(&check);
+                        object.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                     }
                 }
             }
@@ -962,7 +964,8 @@ impl Emitter<'_> {
                     let check = self.dynamic(rest);
                     if !check.is_empty() {
                         let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
-                        out.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                        let value = entry_binding(&check);
+                        out.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                     }
                 }
             }
@@ -1101,6 +1104,16 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
         quote! { if let ::std::option::Option::Some(v) = v { #check } }
     } else {
         check
+    }
+}
+
+/// The binding of an entry's value in a loop over an object's entries: `v`, or `_` where the
+/// check does not read it (a refusal that names only the key).
+fn entry_binding(check: &TokenStream) -> TokenStream {
+    if uses(check, "v") {
+        quote!(v)
+    } else {
+        quote!(_)
     }
 }
 

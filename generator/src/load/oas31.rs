@@ -348,10 +348,17 @@ fn hoist_defs(doc: &mut Value, moves: &mut PointerMap) {
         }
         let mut rewrites = Vec::new();
         for_each_ref(doc, "#", false, &mut |at, target| {
+            // A reference is a URI fragment (`#/$defs/percent%25field`); the pointers compared
+            // are not encoded.
+            let target = match target.contains('%') {
+                true => super::percent_decode(target).unwrap_or_else(|| target.to_owned()),
+                false => target.to_owned(),
+            };
             for (old, now) in &renamed {
                 if let Some(rest) = target.strip_prefix(old.as_str()) {
                     if rest.is_empty() || rest.starts_with('/') {
-                        rewrites.push((at.to_owned(), format!("{now}{rest}")));
+                        // Written back as a fragment: a `%` in a name is `%25` there.
+                        rewrites.push((at.to_owned(), format!("{now}{rest}").replace('%', "%25")));
                     }
                 }
             }
@@ -486,6 +493,15 @@ impl Schemas {
                 self.map.insert(pointer_join(at, "example"), pointer_join(&pointer_join(at, "examples"), "0"));
             }
         }
+        // A count written as a number with a zero fraction (`maxLength: 2.0`) is that integer
+        // in 2020-12; 3.0 (and its parser) want an integer.
+        for count in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"] {
+            if let Some(Value::Number(n)) = map.get(count) {
+                if let Some(f) = n.as_f64().filter(|f| !n.is_u64() && *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15) {
+                    map.insert(count.into(), json!(f as u64));
+                }
+            }
+        }
         self.bound(map, at, "exclusiveMinimum", "minimum", |bound, exclusive| bound <= exclusive);
         self.bound(map, at, "exclusiveMaximum", "maximum", |bound, exclusive| bound >= exclusive);
         self.content(map, at);
@@ -504,6 +520,8 @@ impl Schemas {
                         self.schema(schema, &pointer_join(&here, &i.to_string()));
                     }
                 }
+                // 3.0 has `additionalProperties: false` (and `true`) itself.
+                ("additionalProperties", Value::Bool(_)) => {}
                 (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => self.schema(schema, &here),
                 _ => {}
             }
@@ -541,8 +559,13 @@ impl Schemas {
             map.insert("nullable".into(), json!(true));
         }
         match rest.as_slice() {
+            // `type: "null"` alone: only null, which 3.0 says as a nullable `enum: [null]`.
             [] => {
                 map.remove("type");
+                if !map.contains_key("enum") {
+                    map.insert("enum".into(), json!([null]));
+                    self.map.insert(pointer_join(at, "enum"), pointer_join(at, "type"));
+                }
             }
             [one] => {
                 map.insert("type".into(), json!(one));

@@ -195,7 +195,9 @@ impl SchemaLowerer<'_> {
         if depth > super::schema::MAX_DEPTH {
             return Err("its `allOf` members nest too deeply to follow".to_owned());
         }
-        if map.contains_key("additionalProperties") {
+        // An `unevaluatedProperties` of an `allOf` member evaluates whatever that member left
+        // (and a value that satisfies the member has nothing else).
+        if map.contains_key("additionalProperties") || depth > 0 && map.contains_key("unevaluatedProperties") {
             return Ok(None);
         }
         if let Some(keyword) = ["anyOf", "oneOf", "if", "dependentSchemas"].into_iter().find(|k| map.contains_key(*k)) {
@@ -235,7 +237,7 @@ impl SchemaLowerer<'_> {
         if depth > super::schema::MAX_DEPTH {
             return Err("its `allOf` members nest too deeply to follow".to_owned());
         }
-        if map.contains_key("items") {
+        if map.contains_key("items") || depth > 0 && map.contains_key("unevaluatedItems") {
             return Ok(None);
         }
         if let Some(keyword) = ["contains", "anyOf", "oneOf", "if"].into_iter().find(|k| map.contains_key(*k)) {
