@@ -71,7 +71,7 @@ pub fn stale_diagnoses(report: &Report) -> Vec<String> {
             let Some(f) = report.files.iter().find(|f| format!("{prefix}{}", f.name) == *file) else { return false };
             !f.groups
                 .iter()
-                .filter(|g| g.applicable() && g.description == *group)
+                .filter(|g| g.applicable() && (*group == "*" || g.description == *group))
                 .flat_map(|g| g.cases.iter())
                 .any(|c| (*test == "*" || c.description == *test) && !c.passed())
         })

@@ -433,6 +433,9 @@ pub fn translate_2020_12(schema: &Value, root_key: &str) -> Result<Translated, S
         }
     }
     for reference in &refs {
+        if let Some(keyword) = reference.strip_prefix("#/").and_then(data_keyword) {
+            cx.reason(format!("`$ref: {reference}` points into `{keyword}`, which holds no subschema OpenAPI 3.1 reads"));
+        }
         if reference != "#" && !reference.starts_with("#/") {
             if reference.starts_with('#') {
                 cx.reason(format!("`$ref: {reference}` names an anchor, which one OpenAPI document's components cannot hold"));
@@ -448,6 +451,9 @@ pub fn translate_2020_12(schema: &Value, root_key: &str) -> Result<Translated, S
         Err(cx.reasons.join("; "))
     }
 }
+
+/// The meta-schemas whose keywords mean what OpenAPI 3.1's dialect says.
+const DIALECTS_2020_12: &[&str] = &["https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base"];
 
 /// Keywords whose value is a map of subschemas, in 2020-12.
 const MAPS_2020_12: &[&str] = &["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"];
@@ -466,6 +472,21 @@ const UNSUPPORTED_2020_12: &[(&str, &str)] = &[
     ("$recursiveRef", "a draft 2019-09 recursive reference"),
     ("$vocabulary", "a meta-schema's vocabularies, which describe a dialect, not values"),
 ];
+
+/// The first keyword on a pointer's way (`examples/0`, `$defs/a/foo/0`) that is not one whose
+/// value is (or holds) subschemas, if any: what it points at is data, not a schema.
+fn data_keyword(pointer: &str) -> Option<String> {
+    let mut tokens = pointer.split('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
+    while let Some(keyword) = tokens.next() {
+        if MAPS_2020_12.contains(&keyword.as_str()) || LISTS_2020_12.contains(&keyword.as_str()) {
+            // The member's name or index.
+            tokens.next()?;
+        } else if !ONE_2020_12.contains(&keyword.as_str()) {
+            return Some(keyword);
+        }
+    }
+    None
+}
 
 /// Each subschema of a 2020-12 schema object, with the pointer tokens that lead to it.
 fn children_2020_12(map: &Map<String, Value>) -> Vec<(Vec<String>, &Value)> {
@@ -529,6 +550,9 @@ fn rewrite_2020_12(schema: &Value, at: &mut Vec<String>, cx: &mut Cx) -> Value {
                     }
                     out.insert(key.clone(), Value::String(rewritten));
                 }
+            }
+            "$schema" if at.is_empty() && !DIALECTS_2020_12.contains(&value.as_str().unwrap_or_default().trim_end_matches('#')) => {
+                cx.reason(format!("`$schema: {value}`, a meta-schema of its own, whose vocabularies change what the keywords mean"));
             }
             "$id" | "$schema" if at.is_empty() => {
                 cx.adapt(format!("the root `{key}` ({value}) is dropped"));
