@@ -303,3 +303,24 @@ fn swagger_2_form_parameters_and_discriminators_read_as_3_0_says_them() {
         "#/paths/~1a/post/parameters/1"
     );
 }
+
+#[test]
+fn a_description_beside_a_ref_documents_the_field() {
+    let text = format!(
+        "{OAS31}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        owner: {{$ref: '#/components/schemas/Owner', description: Who feeds the pet.}}\n        vet: {{$ref: '#/components/schemas/Owner'}}\n    Owner:\n      description: A person.\n      type: object\n      properties:\n        name: {{type: string}}\n"
+    );
+    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text }).unwrap_or_else(|e| panic!("{e}"));
+    let output = apigen::generate(&spec, &Options::new("w"));
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    let field = |name: &str| {
+        let at = types.find(&format!("pub {name}:")).unwrap_or_else(|| panic!("no field {name} in:\n{types}"));
+        let before = &types[..at];
+        before[before.rfind("pub struct Pet").expect("the struct")..].rsplit("pub ").next().expect("a field").to_owned()
+    };
+    // The sibling describes this use of the type, and wins over the type's own description.
+    assert!(field("owner").contains("/// Who feeds the pet.\n"), "{}", field("owner"));
+    assert!(!field("owner").contains("A person."), "{}", field("owner"));
+    // Without one, the field says only where it is; the type's doc stays on the type.
+    assert!(!field("vet").contains("A person."), "{}", field("vet"));
+    assert!(field("vet").contains("/// JSON Pointer: `#/components/schemas/Pet/properties/vet`"), "{}", field("vet"));
+}

@@ -571,7 +571,7 @@ impl<'a> SchemaLowerer<'a> {
             let ty = self.lower_schema(schema, prop_pointer, &hint, depth + 1);
             let doc = match schema {
                 ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
-                ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
+                ReferenceOr::Reference { .. } => self.sibling_doc(prop_pointer),
             };
             let rules = self.rules_at(prop_pointer, false, depth + 1);
             let sensitive = self.is_sensitive(prop_pointer);
@@ -694,6 +694,17 @@ impl<'a> SchemaLowerer<'a> {
         parts.required.extend(flat.required.iter().cloned());
         let conditionals = self.object_conditionals(flat, pointer, depth);
         parts.conditionals.push(conditionals);
+    }
+
+    /// The doc of a property that is a `$ref`: the `title` and `description` beside it, which
+    /// describe this use of the type (OpenAPI 3.1 lets them stand there, and they win over
+    /// the target's own, which documents the type); none where there are none.
+    fn sibling_doc(&self, pointer: &str) -> Doc {
+        let text = |key: &str| match resolve_pointer(&self.spec.raw, pointer) {
+            Some(Value::Object(map)) => map.get(key).and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
+        Doc { title: text("title"), description: text("description"), pointer: pointer.to_owned() }
     }
 
     /// Whether the schema at `pointer` (or the one its `$ref` names) marks a secret:

@@ -83,6 +83,7 @@ fn main() -> ExitCode {
         let mut config = Config { draft: *draft, ..config.clone() };
         let defaults = Config::for_draft("all", *draft);
         config.work_dir = defaults.work_dir;
+        config.target_dir = defaults.target_dir;
         config.suite_dir = match &suite {
             Some(dir) => conformance::suite_dir(dir, *draft),
             None => defaults.suite_dir,

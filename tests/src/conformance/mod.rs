@@ -107,9 +107,11 @@ impl Config {
             .map(PathBuf::from)
             .unwrap_or_else(|| repo.join("tests/json-schema-test-suite"));
         let suite_dir = suite_dir(&suite, draft);
-        let work = match draft {
-            Draft::Draft4 => name.to_owned(),
-            Draft::Draft2020_12 => format!("{name}-{}", draft.dir_name()),
+        // Each draft builds in a target directory of its own: the drafts' crates have the
+        // same names (`cf_format`), and one's runner binaries would overwrite the other's.
+        let (work, target) = match draft {
+            Draft::Draft4 => (name.to_owned(), "target".to_owned()),
+            Draft::Draft2020_12 => (format!("{name}-{}", draft.dir_name()), format!("target-{}", draft.dir_name())),
         };
         Config {
             draft,
@@ -117,7 +119,7 @@ impl Config {
             files: Vec::new(),
             optional: false,
             work_dir: repo.join("target/conformance").join(work),
-            target_dir: repo.join("target/conformance/target"),
+            target_dir: repo.join("target/conformance").join(target),
             runtime_path: repo.join("generator/runtime"),
             lock_file: repo.join("Cargo.lock"),
             cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
