@@ -324,3 +324,22 @@ fn a_description_beside_a_ref_documents_the_field() {
     assert!(!field("vet").contains("A person."), "{}", field("vet"));
     assert!(field("vet").contains("/// JSON Pointer: `#/components/schemas/Pet/properties/vet`"), "{}", field("vet"));
 }
+
+#[test]
+fn a_querystring_parameter_is_a_warning_and_a_list_of_types_a_union() {
+    let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /search:\n    get:\n      operationId: search\n      parameters:\n        - {name: filter, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}\n        - {name: page, in: query, schema: {type: integer, minimum: 1}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Id:\n      type: [string, integer]\n";
+    assert_eq!(
+        warnings(text),
+        ["warning: #/paths/~1search/get/parameters/0: `in: querystring` parameter `filter` (the whole query string) is not sent by the client: build the query string yourself (a request hook can set it)"]
+    );
+    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text: text.to_owned() }).unwrap_or_else(|e| panic!("{e}"));
+    // The parameter after the one taken out still points where the document has it.
+    assert_eq!(spec.original_pointer("#/paths/~1search/get/parameters/0/schema"), "#/paths/~1search/get/parameters/1/schema");
+    let output = apigen::generate(&spec, &Options::new("w"));
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    // Several non-null types: an untagged union, the integer tried before the string.
+    let union = &types[types.find("pub enum Id {").expect("a union")..];
+    let integer = union.find("Integer(i64),").expect("an integer variant");
+    let string = union.find("String(::std::string::String),").expect("a string variant");
+    assert!(integer < string, "{union}");
+}

@@ -87,7 +87,7 @@ pub(super) fn keywords_in_oas30(doc: &Value, diags: &mut Diagnostics) {
 /// Rewrites a 3.1 or 3.2 document as 3.0; records what moved in `origins`.
 pub(super) fn to_oas30(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
     let mut moves = PointerMap::default();
-    document(doc, diags);
+    document(doc, &mut moves, diags);
     path_items(doc, &mut moves);
     webhooks(doc, &mut moves, diags);
     item_schemas(doc, &mut moves, diags);
@@ -140,7 +140,7 @@ fn count(n: usize, what: &str) -> String {
 }
 
 /// The document's own fields: version, dialect, paths, security schemes 3.0 lacks.
-fn document(doc: &mut Value, diags: &mut Diagnostics) {
+fn document(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
     let Value::Object(map) = doc else { return };
     if let Some(Value::String(dialect)) = map.get("jsonSchemaDialect") {
         if !DIALECTS.contains(&dialect.trim_end_matches('#')) {
@@ -158,6 +158,9 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
         for (path, item) in paths.iter_mut() {
             let Value::Object(item) = item else { continue };
             let item_at = pointer_join("#/paths", path);
+            if let Some(parameters) = item.get_mut("parameters") {
+                querystring_parameters(parameters, &pointer_join(&item_at, "parameters"), moves, diags);
+            }
             let mut operations: Vec<(String, &mut Value)> = Vec::new();
             let mut additional = None;
             for (method, operation) in item.iter_mut() {
@@ -173,6 +176,9 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
             }
             for (at, operation) in operations {
                 let Value::Object(operation) = operation else { continue };
+                if let Some(parameters) = operation.get_mut("parameters") {
+                    querystring_parameters(parameters, &pointer_join(&at, "parameters"), moves, diags);
+                }
                 if !operation.contains_key("responses") {
                     operation.insert("responses".into(), json!({ "default": { "description": "" } }));
                     diags.warning(at, "the operation documents no responses: any status is read as its `default` response, with no body");
@@ -191,6 +197,31 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// OpenAPI 3.2's `in: querystring` parameters (the whole query string as one value, serialised
+/// as its `content` says): the client does not send them yet, so each is taken out of the
+/// operation with a warning that says so, rather than failing the whole document.
+fn querystring_parameters(parameters: &mut Value, at: &str, moves: &mut PointerMap, diags: &mut Diagnostics) {
+    let Value::Array(list) = parameters else { return };
+    let mut kept = Vec::new();
+    for (index, parameter) in std::mem::take(list).into_iter().enumerate() {
+        let here = pointer_join(at, &index.to_string());
+        if parameter.get("in").and_then(Value::as_str) != Some("querystring") {
+            // The parameters after a removed one move up: their pointers lead back.
+            if kept.len() != index {
+                moves.insert(pointer_join(at, &kept.len().to_string()), here);
+            }
+            kept.push(parameter);
+            continue;
+        }
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+        diags.warning(
+            here,
+            format!("`in: querystring` parameter `{name}` (the whole query string) is not sent by the client: build the query string yourself (a request hook can set it)"),
+        );
+    }
+    *list = kept;
 }
 
 /// Path items (and webhooks) that refer to `components/pathItems`: the item copied in place,
