@@ -361,6 +361,18 @@ pub fn ecma_to_rust(pattern: &str) -> String {
                     (false, false) => out.push_str("[\\s\\x{FEFF}]"),
                     (false, true) => out.push_str("[^\\s\\x{FEFF}]"),
                 },
+                // A Unicode property escape (`\p{Letter}`): its braces are no quantifier, and
+                // the `regex` crate reads it as ECMA-262's `u` mode does.
+                Some(e @ ('p' | 'P')) if chars.clone().next() == Some('{') => {
+                    out.push('\\');
+                    out.push(e);
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                }
                 Some('c') if chars.clone().next().is_some_and(|c| c.is_ascii_alphabetic()) => {
                     let letter = chars.next().unwrap_or('@');
                     out.push_str(&format!("\\x{:02X}", (letter.to_ascii_uppercase() as u8) - b'@'));
@@ -433,5 +445,14 @@ mod tests {
         assert_eq!(ecma_to_rust(r"^\s$"), r"^[\s\x{FEFF}]$");
         assert_eq!(ecma_to_rust(r"^\cC$"), r"^\x03$");
         assert_eq!(ecma_to_rust(r"[^\s]"), r"[^\s\x{FEFF}]");
+    }
+
+    #[test]
+    fn unicode_property_escapes_keep_their_braces() {
+        assert_eq!(ecma_to_rust(r"^\p{Letter}+$"), r"^\p{Letter}+$");
+        assert_eq!(ecma_to_rust(r"\P{digit}{2}"), r"\P{digit}{2}");
+        let letters = fancy_regex::Regex::new(&ecma_to_rust(r"^\p{Letter}+$")).expect("compiles");
+        assert_eq!(letters.is_match("école").ok(), Some(true));
+        assert_eq!(letters.is_match("123").ok(), Some(false));
     }
 }
