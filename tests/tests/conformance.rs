@@ -82,7 +82,7 @@ const RECORDED_2020_12: &[(&str, usize)] = &[
     ("multipleOf", 11), // of 11
     ("not", 39), // of 40
     ("oneOf", 25), // of 27
-    ("pattern", 11), // of 12
+    ("pattern", 12), // of 12
     ("patternProperties", 25), // of 25
     ("prefixItems", 11), // of 11
     ("properties", 24), // of 28

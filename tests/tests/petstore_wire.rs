@@ -7,9 +7,11 @@
 use apigen_tests::loopback::{Recorded, Reply, Server};
 use serde_json::json;
 
-/// What one client did: the requests as the server saw them (method, target, headers, body as
-/// text) and the decoded responses (`Debug` of each typed value).
-type Exchange = (Vec<(String, String, Vec<(String, String)>, String)>, Vec<String>);
+/// A request as the server saw it: method, target, headers, body as text.
+type Request = (String, String, Vec<(String, String)>, String);
+
+/// What one client did: its requests, and the decoded responses (`Debug` of each typed value).
+type Exchange = (Vec<Request>, Vec<String>);
 
 fn script() -> Vec<Reply> {
     vec![
@@ -19,7 +21,7 @@ fn script() -> Vec<Reply> {
     ]
 }
 
-fn recorded(requests: Vec<Recorded>) -> Vec<(String, String, Vec<(String, String)>, String)> {
+fn recorded(requests: Vec<Recorded>) -> Vec<Request> {
     requests
         .into_iter()
         .map(|r| {

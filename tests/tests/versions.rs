@@ -343,3 +343,20 @@ fn a_querystring_parameter_is_a_warning_and_a_list_of_types_a_union() {
     let string = union.find("String(::std::string::String),").expect("a string variant");
     assert!(integer < string, "{union}");
 }
+
+#[test]
+fn what_2020_12_keywords_cannot_decide_is_said() {
+    let text = format!(
+        "{OAS31}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: array\n      contains: {{type: string}}\n      unevaluatedItems: false\n    B:\n      type: object\n      then: {{required: [a]}}\n      patternProperties:\n        '(': {{type: string}}\n"
+    );
+    let source = SpecSource { name: "spec.yaml".into(), text };
+    let output = apigen::generate_from_source(&source, &Options::new("w")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        messages(&output),
+        [
+            "warning: #/components/schemas/A/unevaluatedItems: `unevaluatedItems` is not checked: which items it leaves depends on which items or subschemas of `contains` the value satisfies, which is not decided when the code is generated",
+            "error: #/components/schemas/B/patternProperties/(: pattern `(` cannot be compiled by the `fancy-regex` crate (Parsing error at position 1: Opening parenthesis without closing parenthesis); the properties it names are not checked",
+            "warning: #/components/schemas/B/then: `then` without `if` has no effect (JSON Schema ignores it)",
+        ]
+    );
+}

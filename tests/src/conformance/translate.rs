@@ -385,31 +385,6 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
     Value::Object(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn definitions_and_root_refs_become_components() {
-        let t = translate(
-            &json!({"definitions": {"a": {"type": "integer"}}, "properties": {"x": {"$ref": "#/definitions/a"}, "y": {"$ref": "#"}}}),
-            "C",
-        )
-        .unwrap();
-        assert_eq!(t.components[0].1, json!({"properties": {"x": {"$ref": "#/components/schemas/C_def0"}, "y": {"$ref": "#/components/schemas/C"}}}));
-        assert_eq!(t.components[1], ("C_def0".to_owned(), json!({"type": "integer"})));
-    }
-
-    #[test]
-    fn what_oas_lacks_is_left_out() {
-        assert!(translate(&json!({"type": ["string", "null"]}), "C").is_err());
-        assert!(translate(&json!({"items": [{}]}), "C").is_err());
-        assert!(translate(&json!({"$ref": "http://example.com/x.json"}), "C").is_err());
-        assert!(translate(&json!({"properties": {"a": {"type": "null"}}}), "C").is_err());
-    }
-}
-
 /// The 2020-12 suite's schemas as OpenAPI 3.1 components: a 3.1 Schema Object is a JSON
 /// Schema 2020-12 schema (in OpenAPI's dialect), so a schema is taken as it is, but for what
 /// a component of one document cannot say. References within the schema (`#`, `#/$defs/a`,
@@ -596,4 +571,29 @@ fn rewrite_2020_12(schema: &Value, at: &mut Vec<String>, cx: &mut Cx) -> Value {
         }
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn definitions_and_root_refs_become_components() {
+        let t = translate(
+            &json!({"definitions": {"a": {"type": "integer"}}, "properties": {"x": {"$ref": "#/definitions/a"}, "y": {"$ref": "#"}}}),
+            "C",
+        )
+        .unwrap();
+        assert_eq!(t.components[0].1, json!({"properties": {"x": {"$ref": "#/components/schemas/C_def0"}, "y": {"$ref": "#/components/schemas/C"}}}));
+        assert_eq!(t.components[1], ("C_def0".to_owned(), json!({"type": "integer"})));
+    }
+
+    #[test]
+    fn what_oas_lacks_is_left_out() {
+        assert!(translate(&json!({"type": ["string", "null"]}), "C").is_err());
+        assert!(translate(&json!({"items": [{}]}), "C").is_err());
+        assert!(translate(&json!({"$ref": "http://example.com/x.json"}), "C").is_err());
+        assert!(translate(&json!({"properties": {"a": {"type": "null"}}}), "C").is_err());
+    }
 }
