@@ -261,12 +261,14 @@ impl<'m> Interpreter<'m> {
                 check::unique_values(cx, items);
             }
             if let Some(item_rules) = &rules.items {
-                for (i, item) in items.iter().enumerate() {
+                // After `prefixItems`, `items` concerns only the items past the prefix.
+                for (i, item) in items.iter().enumerate().skip(rules.prefix_items.len()) {
                     cx.push_index(i);
                     self.check_rules(cx, item, item_rules, None);
                     cx.pop();
                 }
             }
+            self.check_array_2020_12(cx, items, rules);
         }
         if let Value::Object(object) = value {
             if let Some(limit) = rules.min_properties {
@@ -286,7 +288,10 @@ impl<'m> Interpreter<'m> {
                 }
             }
             if let Some(additional) = &rules.additional {
-                let known = |key: &str| rules.properties.iter().any(|(name, _)| name == key);
+                let known = |key: &str| {
+                    rules.properties.iter().any(|(name, _)| name == key)
+                        || rules.pattern_properties.iter().any(|(pattern, _)| check::matches_name_of(key, pattern))
+                };
                 for (key, item) in object.iter().filter(|(k, _)| !known(k)) {
                     match additional {
                         None => check::additional_property(cx, key),
@@ -298,9 +303,21 @@ impl<'m> Interpreter<'m> {
                     }
                 }
             }
+            self.check_object_2020_12(cx, value, object, rules);
         }
         if let Some(allowed) = &rules.enumeration {
             check::enumeration(cx, value, allowed);
+        }
+        if let Some(conditional) = &rules.conditional {
+            // The condition's own violations are not the value's.
+            let branch = if cx.probe(|cx| self.check_rules(cx, value, &conditional.condition, None)) {
+                &conditional.then
+            } else {
+                &conditional.otherwise
+            };
+            if let Some(branch) = branch {
+                self.check_rules(cx, value, branch, None);
+            }
         }
         for sub in &rules.all_of {
             self.check_rules(cx, value, sub, None);
@@ -316,6 +333,82 @@ impl<'m> Interpreter<'m> {
         if let Some(sub) = &rules.not {
             let matched = cx.probe(|cx| self.check_rules(cx, value, sub, None));
             check::not(cx, matched);
+        }
+    }
+}
+
+impl Interpreter<'_> {
+    /// `prefixItems`, `contains` and `unevaluatedItems`.
+    fn check_array_2020_12(&self, cx: &mut Context, items: &[Value], rules: &Rules) {
+        for (i, (item, position)) in items.iter().zip(&rules.prefix_items).enumerate() {
+            cx.push_index(i);
+            self.check_rules(cx, item, position, None);
+            cx.pop();
+        }
+        if let Some(contains) = &rules.contains {
+            let matches = items.iter().filter(|item| cx.probe(|cx| self.check_rules(cx, item, &contains.rules, None))).count();
+            check::contains(cx, matches, contains.min, contains.max);
+        }
+        if let Some(unevaluated) = &rules.unevaluated_items {
+            match &unevaluated.rules {
+                None if items.len() > unevaluated.evaluated => check::unevaluated_items(cx, items.len(), unevaluated.evaluated),
+                None => {}
+                Some(rest) => {
+                    for (i, item) in items.iter().enumerate().skip(unevaluated.evaluated) {
+                        cx.push_index(i);
+                        self.check_rules(cx, item, rest, None);
+                        cx.pop();
+                    }
+                }
+            }
+        }
+    }
+
+    /// `dependentRequired`, `dependentSchemas`, `patternProperties`, `propertyNames` and
+    /// `unevaluatedProperties`.
+    fn check_object_2020_12(&self, cx: &mut Context, value: &Value, object: &serde_json::Map<String, Value>, rules: &Rules) {
+        for (name, required) in rules.dependent_required.iter().filter(|(name, _)| object.contains_key(name)) {
+            for missing in required.iter().filter(|m| !object.contains_key(*m)) {
+                check::dependent_required(cx, name, missing);
+            }
+        }
+        for (_, dependent) in rules.dependent_schemas.iter().filter(|(name, _)| object.contains_key(name)) {
+            self.check_rules(cx, value, dependent, None);
+        }
+        for (pattern, property) in &rules.pattern_properties {
+            if property.is_empty() {
+                continue;
+            }
+            for (key, item) in object {
+                if check::name_matches_of(cx, key, pattern) {
+                    cx.push_entry(key);
+                    self.check_rules(cx, item, property, None);
+                    cx.pop();
+                }
+            }
+        }
+        if let Some(names) = &rules.property_names {
+            for key in object.keys() {
+                let name = Value::String(key.clone());
+                if !cx.probe(|cx| self.check_rules(cx, &name, names, None)) {
+                    check::property_name(cx, key);
+                }
+            }
+        }
+        if let Some(unevaluated) = &rules.unevaluated_properties {
+            let evaluated = |key: &str| {
+                unevaluated.names.iter().any(|n| n == key) || unevaluated.patterns.iter().any(|p| check::matches_name_of(key, p))
+            };
+            for (key, item) in object.iter().filter(|(k, _)| !evaluated(k)) {
+                match &unevaluated.rules {
+                    None => check::unevaluated_property(cx, key),
+                    Some(rest) => {
+                        cx.push_entry(key);
+                        self.check_rules(cx, item, rest, None);
+                        cx.pop();
+                    }
+                }
+            }
         }
     }
 }

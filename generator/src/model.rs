@@ -476,6 +476,68 @@ pub struct Rules {
     pub any_of: Vec<Rules>,
     pub one_of: Vec<Rules>,
     pub not: Option<Box<Rules>>,
+    /// JSON Schema 2020-12's `prefixItems`: the rules of the first items, one each. `items`
+    /// then applies to the items after them only.
+    pub prefix_items: Vec<Rules>,
+    /// `contains`, with `minContains` / `maxContains`.
+    pub contains: Option<Box<Contains>>,
+    /// `dependentRequired`: when the property is present, each name listed must be too.
+    pub dependent_required: Vec<(String, Vec<String>)>,
+    /// `dependentSchemas`: when the property is present, the whole value must satisfy the rules.
+    pub dependent_schemas: Vec<(String, Rules)>,
+    /// `if` / `then` / `else`.
+    pub conditional: Option<Box<Conditional>>,
+    /// `patternProperties`: each property whose name matches the pattern (translated as
+    /// [`Rules::pattern`] is) satisfies the rules; `additional` then applies only to the
+    /// properties neither named in `properties` nor matched here.
+    pub pattern_properties: Vec<(String, Rules)>,
+    /// `propertyNames`: every property name, as a JSON string, satisfies the rules.
+    pub property_names: Option<Box<Rules>>,
+    /// `unevaluatedProperties`, where lowering could decide statically which properties the
+    /// schema's other keywords evaluate.
+    pub unevaluated_properties: Option<Box<UnevaluatedProperties>>,
+    /// `unevaluatedItems`, likewise.
+    pub unevaluated_items: Option<Box<UnevaluatedItems>>,
+}
+
+/// `contains` with its counts: at least `min` (1 unless `minContains` says otherwise) and at
+/// most `max` items satisfy `rules`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contains {
+    pub rules: Rules,
+    /// `minContains`, as written (`None` is JSON Schema's default of 1).
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+}
+
+/// `if` / `then` / `else`: a value that satisfies `condition` must satisfy `then`, any other
+/// `otherwise`. The condition's own violations are never reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conditional {
+    pub condition: Rules,
+    pub then: Option<Rules>,
+    pub otherwise: Option<Rules>,
+}
+
+/// `unevaluatedProperties`, decided when the schema is lowered: the properties that its other
+/// keywords (and those of its `allOf` members, through references) evaluate are those named
+/// in `names` or matching a pattern in `patterns`; every other property must satisfy `rules`,
+/// or is refused where `rules` is `None` (`unevaluatedProperties: false`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnevaluatedProperties {
+    pub names: Vec<String>,
+    /// Translated as [`Rules::pattern`] is.
+    pub patterns: Vec<String>,
+    pub rules: Option<Rules>,
+}
+
+/// `unevaluatedItems`, decided when the schema is lowered: the first `evaluated` items are
+/// evaluated by `prefixItems` (its own or an `allOf` member's); every later item must satisfy
+/// `rules`, or is refused where `rules` is `None` (`unevaluatedItems: false`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnevaluatedItems {
+    pub evaluated: usize,
+    pub rules: Option<Rules>,
 }
 
 /// `minimum` / `maximum`, with OpenAPI 3.0's boolean `exclusiveMinimum` / `exclusiveMaximum`.
@@ -490,22 +552,16 @@ impl Rules {
         *self == Rules::default()
     }
 
-    /// The rules of the subschemas, each once: items, properties, additional properties, the
-    /// combinators' members, `not`.
-    pub fn subschemas(&self) -> impl Iterator<Item = &Rules> {
-        self.items
-            .as_deref()
-            .into_iter()
-            .chain(self.properties.iter().map(|(_, r)| r))
-            .chain(self.additional.iter().flatten().map(|r| &**r))
-            .chain(&self.all_of)
-            .chain(&self.any_of)
-            .chain(&self.one_of)
-            .chain(self.not.as_deref())
-    }
-
-    /// The rules that concern a whole object rather than its properties one by one.
+    /// The rules that concern a whole object rather than its properties one by one. With a
+    /// 2020-12 keyword about property names, the struct keeps the properties it does not
+    /// declare (rather than refusing them as it reads), so `additionalProperties` is kept here
+    /// too, with the names `properties` lists (their rules are left to the fields).
     pub fn object_level(&self) -> Rules {
+        let (properties, additional) = if !self.has_2020_12() {
+            (Vec::new(), None)
+        } else {
+            (self.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect(), self.additional.clone())
+        };
         Rules {
             min_properties: self.min_properties,
             max_properties: self.max_properties,
@@ -514,8 +570,85 @@ impl Rules {
             any_of: self.any_of.clone(),
             one_of: self.one_of.clone(),
             not: self.not.clone(),
+            properties,
+            additional,
+            prefix_items: self.prefix_items.clone(),
+            contains: self.contains.clone(),
+            dependent_required: self.dependent_required.clone(),
+            dependent_schemas: self.dependent_schemas.clone(),
+            conditional: self.conditional.clone(),
+            pattern_properties: self.pattern_properties.clone(),
+            property_names: self.property_names.clone(),
+            unevaluated_properties: self.unevaluated_properties.clone(),
+            unevaluated_items: self.unevaluated_items.clone(),
             ..Rules::default()
         }
+    }
+
+    /// Whether any JSON Schema 2020-12 applicator is set (those after [`Rules::not`]).
+    pub fn has_2020_12(&self) -> bool {
+        !self.prefix_items.is_empty()
+            || self.contains.is_some()
+            || !self.dependent_required.is_empty()
+            || !self.dependent_schemas.is_empty()
+            || self.conditional.is_some()
+            || !self.pattern_properties.is_empty()
+            || self.property_names.is_some()
+            || self.unevaluated_properties.is_some()
+            || self.unevaluated_items.is_some()
+    }
+
+    /// Every subschema's rules, in a fixed order: `items`, `properties`,
+    /// `additionalProperties`, `allOf`, `anyOf`, `oneOf`, `not`, then the 2020-12 applicators
+    /// in their declaration order. Walks over the rules (renumbering, cycle cuts) use this, so
+    /// none misses a subschema.
+    pub fn children(&self) -> Vec<&Rules> {
+        let mut out: Vec<&Rules> = Vec::new();
+        out.extend(self.items.as_deref());
+        out.extend(self.properties.iter().map(|(_, r)| r));
+        out.extend(self.additional.iter().flatten().map(|r| &**r));
+        out.extend(&self.all_of);
+        out.extend(&self.any_of);
+        out.extend(&self.one_of);
+        out.extend(self.not.as_deref());
+        out.extend(&self.prefix_items);
+        out.extend(self.contains.as_deref().map(|c| &c.rules));
+        out.extend(self.dependent_schemas.iter().map(|(_, r)| r));
+        if let Some(c) = self.conditional.as_deref() {
+            out.push(&c.condition);
+            out.extend(c.then.as_ref());
+            out.extend(c.otherwise.as_ref());
+        }
+        out.extend(self.pattern_properties.iter().map(|(_, r)| r));
+        out.extend(self.property_names.as_deref());
+        out.extend(self.unevaluated_properties.as_deref().and_then(|u| u.rules.as_ref()));
+        out.extend(self.unevaluated_items.as_deref().and_then(|u| u.rules.as_ref()));
+        out
+    }
+
+    /// [`Rules::children`], mutably, in the same order.
+    pub fn children_mut(&mut self) -> Vec<&mut Rules> {
+        let mut out: Vec<&mut Rules> = Vec::new();
+        out.extend(self.items.as_deref_mut());
+        out.extend(self.properties.iter_mut().map(|(_, r)| r));
+        out.extend(self.additional.iter_mut().flatten().map(|r| &mut **r));
+        out.extend(&mut self.all_of);
+        out.extend(&mut self.any_of);
+        out.extend(&mut self.one_of);
+        out.extend(self.not.as_deref_mut());
+        out.extend(&mut self.prefix_items);
+        out.extend(self.contains.as_deref_mut().map(|c| &mut c.rules));
+        out.extend(self.dependent_schemas.iter_mut().map(|(_, r)| r));
+        if let Some(c) = self.conditional.as_deref_mut() {
+            out.push(&mut c.condition);
+            out.extend(c.then.as_mut());
+            out.extend(c.otherwise.as_mut());
+        }
+        out.extend(self.pattern_properties.iter_mut().map(|(_, r)| r));
+        out.extend(self.property_names.as_deref_mut());
+        out.extend(self.unevaluated_properties.as_deref_mut().and_then(|u| u.rules.as_mut()));
+        out.extend(self.unevaluated_items.as_deref_mut().and_then(|u| u.rules.as_mut()));
+        out
     }
 }
 

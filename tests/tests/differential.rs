@@ -35,6 +35,20 @@ fn generated_validators_agree_with_jsonschema() {
     }
 }
 
+/// The OpenAPI 3.1 mode, shortly: JSON Schema 2020-12's applicators against `jsonschema` in
+/// its 2020-12 mode, with both verdicts well represented.
+#[test]
+fn oas31_validators_agree_with_jsonschema_2020_12() {
+    let report = differential::oas31::run(7_000, 7, 3);
+    let text = differential::oas31::render(&report);
+    println!("{text}");
+    assert_eq!(report.payloads(), 7_000);
+    assert_eq!(report.failures(), 0, "verdict disagreements:\n{text}");
+    for (schema, payloads, valid, _) in &report.schemas {
+        assert!(*valid >= payloads / 50 && payloads - valid >= payloads / 50, "{schema}: {valid} of {payloads} valid; both verdicts need cases");
+    }
+}
+
 #[test]
 fn reference_conversion() {
     use serde_json::json;

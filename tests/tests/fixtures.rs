@@ -140,3 +140,8 @@ fn features_per_tag() {
 fn patterns_beyond_the_regex_crate() {
     assert_fixture("patterns");
 }
+
+#[test]
+fn json_schema_2020_12_keywords() {
+    assert_fixture("keywords31");
+}

@@ -199,7 +199,6 @@ fn what_3_1_says_and_3_0_cannot_is_a_warning() {
             "warning: #/components/schemas/A/properties/a/nullable: `nullable` is OpenAPI 3.0, not 3.1 (which writes `type: [..., \"null\"]`); read as meant: null is allowed (2 places in this document, the first here)",
             "warning: #/components/schemas/A/properties/b/exclusiveMinimum: a boolean `exclusiveMinimum` / `exclusiveMaximum` is OpenAPI 3.0, not 3.1 (which writes the bound itself); read as meant: the bound beside it is excluded (1 place in this document, the first here)",
             "warning: #/components/schemas/A/properties/d/contentEncoding: `contentEncoding` is not an OpenAPI 3.0 schema keyword; it is ignored",
-            "warning: #/components/schemas/A/properties/f/prefixItems: `prefixItems` is not an OpenAPI 3.0 schema keyword; it is ignored",
         ]
     );
 }
@@ -302,5 +301,62 @@ fn swagger_2_form_parameters_and_discriminators_read_as_3_0_says_them() {
     assert_eq!(
         spec.original_pointer("#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/note"),
         "#/paths/~1a/post/parameters/1"
+    );
+}
+
+#[test]
+fn a_description_beside_a_ref_documents_the_field() {
+    let text = format!(
+        "{OAS31}paths: {{}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        owner: {{$ref: '#/components/schemas/Owner', description: Who feeds the pet.}}\n        vet: {{$ref: '#/components/schemas/Owner'}}\n    Owner:\n      description: A person.\n      type: object\n      properties:\n        name: {{type: string}}\n"
+    );
+    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text }).unwrap_or_else(|e| panic!("{e}"));
+    let output = apigen::generate(&spec, &Options::new("w"));
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    let field = |name: &str| {
+        let at = types.find(&format!("pub {name}:")).unwrap_or_else(|| panic!("no field {name} in:\n{types}"));
+        let before = &types[..at];
+        before[before.rfind("pub struct Pet").expect("the struct")..].rsplit("pub ").next().expect("a field").to_owned()
+    };
+    // The sibling describes this use of the type, and wins over the type's own description.
+    assert!(field("owner").contains("/// Who feeds the pet.\n"), "{}", field("owner"));
+    assert!(!field("owner").contains("A person."), "{}", field("owner"));
+    // Without one, the field says only where it is; the type's doc stays on the type.
+    assert!(!field("vet").contains("A person."), "{}", field("vet"));
+    assert!(field("vet").contains("/// JSON Pointer: `#/components/schemas/Pet/properties/vet`"), "{}", field("vet"));
+}
+
+#[test]
+fn a_querystring_parameter_is_a_warning_and_a_list_of_types_a_union() {
+    let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /search:\n    get:\n      operationId: search\n      parameters:\n        - {name: filter, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}\n        - {name: page, in: query, schema: {type: integer, minimum: 1}}\n      responses:\n        '200': {description: ok}\ncomponents:\n  schemas:\n    Id:\n      type: [string, integer]\n";
+    assert_eq!(
+        warnings(text),
+        ["warning: #/paths/~1search/get/parameters/0: `in: querystring` parameter `filter` (the whole query string) is not sent by the client: build the query string yourself (a request hook can set it)"]
+    );
+    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text: text.to_owned() }).unwrap_or_else(|e| panic!("{e}"));
+    // The parameter after the one taken out still points where the document has it.
+    assert_eq!(spec.original_pointer("#/paths/~1search/get/parameters/0/schema"), "#/paths/~1search/get/parameters/1/schema");
+    let output = apigen::generate(&spec, &Options::new("w"));
+    let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
+    // Several non-null types: an untagged union, the integer tried before the string.
+    let union = &types[types.find("pub enum Id {").expect("a union")..];
+    let integer = union.find("Integer(i64),").expect("an integer variant");
+    let string = union.find("String(::std::string::String),").expect("a string variant");
+    assert!(integer < string, "{union}");
+}
+
+#[test]
+fn what_2020_12_keywords_cannot_decide_is_said() {
+    let text = format!(
+        "{OAS31}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: array\n      contains: {{type: string}}\n      unevaluatedItems: false\n    B:\n      type: object\n      then: {{required: [a]}}\n      patternProperties:\n        '(': {{type: string}}\n"
+    );
+    let source = SpecSource { name: "spec.yaml".into(), text };
+    let output = apigen::generate_from_source(&source, &Options::new("w")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        messages(&output),
+        [
+            "warning: #/components/schemas/A/unevaluatedItems: `unevaluatedItems` is not checked: which items it leaves depends on which items or subschemas of `contains` the value satisfies, which is not decided when the code is generated",
+            "error: #/components/schemas/B/patternProperties/(: pattern `(` cannot be compiled by the `fancy-regex` crate (Parsing error at position 1: Opening parenthesis without closing parenthesis); the properties it names are not checked",
+            "warning: #/components/schemas/B/then: `then` without `if` has no effect (JSON Schema ignores it)",
+        ]
     );
 }

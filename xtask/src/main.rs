@@ -65,10 +65,10 @@ tasks:
   bench-client      requests per second: generated client against hand-written reqwest (release)
   bench-mock        requests per second: a generated client through its generated mock (release)
   peak-memory       peak memory of a client sent 500 MB beyond its body limit, alone (release)
-  differential [--per-api N] [--seed S] [--api NAME]
+  differential [--per-api N] [--seed S] [--api NAME] [--oas31]
                     generated validators against jsonschema on generated payloads (release)
-  conformance [--file NAME]
-                    JSON Schema Test Suite (draft 4) through the generator (release)";
+  conformance [--draft 4|2020-12] [--file NAME]
+                    JSON Schema Test Suite (draft 4, draft 2020-12) through the generator (release)";
 
 // The generator allocates small token trees by the million; mimalloc is much faster at that
 // than the system allocator (see BENCHMARKS.md, generation speed).

@@ -204,6 +204,101 @@ fn report_pattern(cx: &mut Context, source: &str, outcome: Result<bool, Unchecke
     cx.error("pattern", Some(source.into()), message);
 }
 
+/// Whether the property name `name` matches a `patternProperties` (or evaluated-property)
+/// pattern. A name that cannot be matched within the backtracking bound is refused, at the
+/// object, with keyword `patternProperties`, and counts as not matching.
+pub fn name_matches(cx: &mut Context, name: &str, pattern: &Pattern) -> bool {
+    report_name_match(cx, name, pattern.source(), pattern.is_match(name))
+}
+
+/// Whether the property name `name` matches `pattern`, for telling which properties
+/// `additionalProperties` or `unevaluatedProperties` concern. A name that cannot be matched
+/// counts as not matching; [`name_matches`], called for the same pattern's own
+/// `patternProperties` entry, reports it.
+pub fn matches_name(name: &str, pattern: &Pattern) -> bool {
+    pattern.is_match(name).unwrap_or(false)
+}
+
+/// [`matches_name`] for a pattern known only at run time.
+pub fn matches_name_of(name: &str, source: &str) -> bool {
+    matches(&compile(source), name).unwrap_or(false)
+}
+
+/// [`name_matches`] for a pattern known only at run time (an interpreter of a spec's rules).
+pub fn name_matches_of(cx: &mut Context, name: &str, source: &str) -> bool {
+    report_name_match(cx, name, source, matches(&compile(source), name))
+}
+
+fn report_name_match(cx: &mut Context, name: &str, source: &str, outcome: Result<bool, Unchecked>) -> bool {
+    let message = match outcome {
+        Ok(matched) => return matched,
+        Err(Unchecked::TooComplex) => format!(
+            "property name `{name}` could not be matched against the pattern `{source}` within {BACKTRACK_LIMIT} backtracking steps, so it is refused"
+        ),
+        Err(Unchecked::Compile(message)) => format!("the pattern `{source}` does not compile: {message}"),
+    };
+    cx.error("patternProperties", Some(source.into()), message);
+    false
+}
+
+/// `contains`, with `minContains` / `maxContains`: `matches` items satisfy the subschema; at
+/// least `min` (1 where `minContains` is absent) and at most `max` must.
+pub fn contains(cx: &mut Context, matches: usize, min: Option<u64>, max: Option<u64>) {
+    let found = matches as u64;
+    match min {
+        None if found == 0 => cx.error("contains", None, "must contain an item that matches the `contains` subschema".to_owned()),
+        Some(min) if found < min => cx.error(
+            "minContains",
+            Some(min.into()),
+            format!("must contain at least {} matching the `contains` subschema, contains {found}", counted(min, "item", "items")),
+        ),
+        _ => {}
+    }
+    if let Some(max) = max.filter(|max| found > *max) {
+        cx.error(
+            "maxContains",
+            Some(max.into()),
+            format!("must contain at most {} matching the `contains` subschema, contains {found}", counted(max, "item", "items")),
+        );
+    }
+}
+
+/// `if` / `then` / `else`: where `condition` finds nothing, `then` is checked, else
+/// `otherwise`. The condition's own violations are never reported: they only choose.
+pub fn conditional(cx: &mut Context, condition: impl FnOnce(&mut Context), then: impl FnOnce(&mut Context), otherwise: impl FnOnce(&mut Context)) {
+    if cx.probe(condition) {
+        then(cx);
+    } else {
+        otherwise(cx);
+    }
+}
+
+/// `dependentRequired`: `name` is present, and `missing`, which it requires, is not (called
+/// only then).
+pub fn dependent_required(cx: &mut Context, name: &str, missing: &str) {
+    cx.error("dependentRequired", Some(missing.into()), format!("property `{missing}` is required when `{name}` is present"));
+}
+
+/// `propertyNames`: the property name `name` does not satisfy the subschema (called only then).
+pub fn property_name(cx: &mut Context, name: &str) {
+    cx.error("propertyNames", None, format!("property name `{name}` does not match the `propertyNames` subschema"));
+}
+
+/// `unevaluatedProperties: false`: no other keyword evaluates the property `name`.
+pub fn unevaluated_property(cx: &mut Context, name: &str) {
+    cx.error("unevaluatedProperties", Some(false.into()), format!("property `{name}` is not allowed here (no keyword of the schema evaluates it)"));
+}
+
+/// `unevaluatedItems: false`: the array has items beyond the `evaluated` that other keywords
+/// evaluate (called only then).
+pub fn unevaluated_items(cx: &mut Context, len: usize, evaluated: usize) {
+    cx.error(
+        "unevaluatedItems",
+        Some(false.into()),
+        format!("must have at most {} (those the schema evaluates), has {len}", counted(evaluated as u64, "item", "items")),
+    );
+}
+
 /// `format`: `s` is a valid value of the format.
 pub fn format(cx: &mut Context, s: &str, format: Format) {
     if !format.is_valid(s) {

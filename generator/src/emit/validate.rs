@@ -414,8 +414,10 @@ impl Emitter<'_> {
                 let here = self.apply(ty, rules);
                 let item_rules = rules.items.as_deref().cloned().unwrap_or_default();
                 let item = self.check(inner, &item_rules);
+                // After `prefixItems`, `items` concerns only the items past the prefix.
+                let skip = after_prefix(rules);
                 let items = (!item.is_empty()).then(|| {
-                    quote! { for (i, v) in v.iter().enumerate() { cx.push_index(i); #item cx.pop(); } }
+                    quote! { for (i, v) in v.iter().enumerate() #skip { cx.push_index(i); #item cx.pop(); } }
                 });
                 quote!(#here #items)
             }
@@ -459,8 +461,18 @@ impl Emitter<'_> {
                         out.push(quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } });
                     }
                 }
-                out.push(self.keywords(ty, rules));
-                out.push(self.combinators(rules, |this, member| this.apply(ty, member)));
+                // The 2020-12 applicators cut across the Rust type (a pattern over property
+                // names, a condition over the whole value, positions of a tuple): they are
+                // checked on the value's JSON form, which is what the wire carries. A value of
+                // any JSON is that form already.
+                let (typed, json) = if resolve(self.model, ty) == TypeRef::Primitive(Primitive::Value) {
+                    (rules.clone(), Rules::default())
+                } else {
+                    split_2020_12(rules)
+                };
+                out.push(self.keywords(ty, &typed));
+                out.push(self.combinators(&typed, |this, member| this.apply(ty, member)));
+                out.push(self.as_json(&json));
                 quote!(#( #out )*)
             }
         }
@@ -743,7 +755,8 @@ impl Emitter<'_> {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
                             let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
-                            out.push(quote! { for (k, v) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                            let value = entry_binding(&check);
+                            out.push(quote! { for (k, #value) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                         }
                     }
                 }
@@ -823,9 +836,11 @@ impl Emitter<'_> {
         if let Some(items) = &rules.items {
             let check = self.dynamic(items);
             if !check.is_empty() {
-                array.push(quote! { for (i, v) in a.iter().enumerate() { cx.push_index(i); #check cx.pop(); } });
+                let skip = after_prefix(rules);
+                array.push(quote! { for (i, v) in a.iter().enumerate() #skip { cx.push_index(i); #check cx.pop(); } });
             }
         }
+        array.push(self.array_2020_12(rules));
         let array = quote!(#( #array )*);
         if !array.is_empty() {
             out.push(quote! { if let ::std::option::Option::Some(a) = v.as_array() { #array } });
@@ -842,20 +857,24 @@ impl Emitter<'_> {
         }
         if let Some(additional) = &rules.additional {
             let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
+            let patterns: Vec<&String> = rules.pattern_properties.iter().map(|(p, _)| p).collect();
+            let unlisted = self.unlisted(&names, &patterns);
             match additional {
                 None => {
-                    let unlisted = (!names.is_empty()).then(|| quote!(.filter(|k| !matches!(k.as_str(), #( #names )|*))));
+                    let unlisted = unlisted.map(|test| quote!(.filter(|k| !(#test))));
                     object.push(quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } });
                 }
                 Some(extra) => {
                     let check = self.dynamic(extra);
                     if !check.is_empty() {
-                        let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
-                        object.push(quote! { for (k, v) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                        let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
+                        let value = entry_binding(&check);
+                        object.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                     }
                 }
             }
         }
+        object.push(self.object_2020_12(rules));
         let object = quote!(#( #object )*);
         if !object.is_empty() {
             out.push(quote! { if let ::std::option::Option::Some(o) = v.as_object() { #object } });
@@ -864,8 +883,192 @@ impl Emitter<'_> {
             let literals = values.iter().map(json_literal);
             out.push(quote! { ::apigen_runtime::check::enumeration(cx, v, &[#( #literals ),*]); });
         }
+        if let Some(conditional) = &rules.conditional {
+            out.push(self.conditional(conditional));
+        }
         quote!(#( #out )*)
     }
+
+    /// A test of whether a property name `k` (a `&String`) is listed in `names` or matches one
+    /// of `patterns`; `None` when there are neither.
+    fn unlisted(&mut self, names: &[&String], patterns: &[&String]) -> Option<TokenStream> {
+        let mut tests = Vec::new();
+        if !names.is_empty() {
+            tests.push(quote!(matches!(k.as_str(), #( #names )|*)));
+        }
+        for pattern in patterns {
+            let name = self.pattern_static(pattern);
+            tests.push(quote!(::apigen_runtime::check::matches_name(k, &#name)));
+        }
+        (!tests.is_empty()).then(|| quote!(#( #tests )||*))
+    }
+
+    /// `prefixItems`, `contains` and `unevaluatedItems` against an array `a`.
+    fn array_2020_12(&mut self, rules: &Rules) -> TokenStream {
+        let mut out = Vec::new();
+        for (i, position) in rules.prefix_items.iter().enumerate() {
+            let check = self.dynamic(position);
+            if !check.is_empty() {
+                // `a.get(0)` is clippy's `get_first`.
+                let item = if i == 0 { quote!(a.first()) } else { quote!(a.get(#i)) };
+                out.push(quote! { if let ::std::option::Option::Some(v) = #item { cx.push_index(#i); #check cx.pop(); } });
+            }
+        }
+        if let Some(contains) = &rules.contains {
+            let check = self.dynamic(&contains.rules);
+            let count = if check.is_empty() {
+                quote!(a.len())
+            } else {
+                quote!(a.iter().filter(|v| { let v: &::apigen_runtime::serde_json::Value = v; cx.probe(|cx| { #check }) }).count())
+            };
+            let min = option_u64(contains.min);
+            let max = option_u64(contains.max);
+            out.push(quote! { let matched = #count; ::apigen_runtime::check::contains(cx, matched, #min, #max); });
+        }
+        if let Some(unevaluated) = &rules.unevaluated_items {
+            let evaluated = unevaluated.evaluated;
+            match &unevaluated.rules {
+                None => out.push(quote! {
+                    if a.len() > #evaluated { ::apigen_runtime::check::unevaluated_items(cx, a.len(), #evaluated); }
+                }),
+                Some(rest) => {
+                    let check = self.dynamic(rest);
+                    if !check.is_empty() {
+                        out.push(quote! { for (i, v) in a.iter().enumerate().skip(#evaluated) { cx.push_index(i); #check cx.pop(); } });
+                    }
+                }
+            }
+        }
+        quote!(#( #out )*)
+    }
+
+    /// `dependentRequired`, `dependentSchemas`, `patternProperties`, `propertyNames` and
+    /// `unevaluatedProperties` against an object `o` (which is `v`).
+    fn object_2020_12(&mut self, rules: &Rules) -> TokenStream {
+        let mut out = Vec::new();
+        for (name, required) in &rules.dependent_required {
+            for missing in required {
+                out.push(quote! {
+                    if o.contains_key(#name) && !o.contains_key(#missing) { ::apigen_runtime::check::dependent_required(cx, #name, #missing); }
+                });
+            }
+        }
+        for (name, dependent) in &rules.dependent_schemas {
+            let check = self.dynamic(dependent);
+            if !check.is_empty() {
+                // In a block of its own: a check that is one `if` would read to clippy as a
+                // collapsible `if`.
+                out.push(quote! { if o.contains_key(#name) { { #check } } });
+            }
+        }
+        for (pattern, property) in &rules.pattern_properties {
+            let check = self.dynamic(property);
+            if !check.is_empty() {
+                let name = self.pattern_static(pattern);
+                out.push(quote! {
+                    for (k, v) in o.iter() {
+                        if ::apigen_runtime::check::name_matches(cx, k, &#name) { cx.push_entry(k); #check cx.pop(); }
+                    }
+                });
+            }
+        }
+        if let Some(names) = &rules.property_names {
+            let check = self.dynamic(names);
+            if !check.is_empty() {
+                out.push(quote! {
+                    for k in o.keys() {
+                        let name = ::apigen_runtime::serde_json::Value::String(k.clone());
+                        let v = &name;
+                        if !cx.probe(|cx| { #check }) { ::apigen_runtime::check::property_name(cx, k); }
+                    }
+                });
+            }
+        }
+        if let Some(unevaluated) = &rules.unevaluated_properties {
+            let names: Vec<&String> = unevaluated.names.iter().collect();
+            let patterns: Vec<&String> = unevaluated.patterns.iter().collect();
+            let unlisted = self.unlisted(&names, &patterns);
+            match &unevaluated.rules {
+                None => {
+                    let unlisted = unlisted.map(|test| quote!(.filter(|k| !(#test))));
+                    out.push(quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::unevaluated_property(cx, k); } });
+                }
+                Some(rest) => {
+                    let check = self.dynamic(rest);
+                    if !check.is_empty() {
+                        let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
+                        let value = entry_binding(&check);
+                        out.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                    }
+                }
+            }
+        }
+        quote!(#( #out )*)
+    }
+
+    /// `if` / `then` / `else` against `v`: the condition is probed (its violations are not
+    /// the value's), then the branch it selects is checked and reports as its own keywords do.
+    fn conditional(&mut self, conditional: &crate::model::Conditional) -> TokenStream {
+        let condition = self.dynamic(&conditional.condition);
+        let then = conditional.then.as_ref().map(|r| self.dynamic(r)).unwrap_or_default();
+        let otherwise = conditional.otherwise.as_ref().map(|r| self.dynamic(r)).unwrap_or_default();
+        if condition.is_empty() {
+            // An empty condition holds for every value.
+            return then;
+        }
+        if then.is_empty() && otherwise.is_empty() {
+            return TokenStream::new();
+        }
+        // Each part a closure of its own: written as nested `if`s, a branch that is one `if`
+        // itself would read to clippy as a collapsible `if`.
+        let closure = |check: TokenStream| if check.is_empty() { quote!(|_| {}) } else { quote!(|cx| { #check }) };
+        let (condition, then, otherwise) = (closure(condition), closure(then), closure(otherwise));
+        quote! { ::apigen_runtime::check::conditional(cx, #condition, #then, #otherwise); }
+    }
+}
+
+/// `.skip(n)` after `enumerate()`, where `prefixItems` has `n` positions: the items `items`
+/// concerns.
+fn after_prefix(rules: &Rules) -> Option<TokenStream> {
+    let n = rules.prefix_items.len();
+    (n > 0).then(|| quote!(.skip(#n)))
+}
+
+fn option_u64(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => quote!(::std::option::Option::Some(#n)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// Rules split in two: those checked on the typed value, and the 2020-12 applicators, checked
+/// on its JSON form. With `patternProperties`, `additionalProperties` goes with them, since
+/// which properties it concerns depends on the patterns; the names of `properties` go too
+/// (without their rules, which stay with the typed value) so that it knows them.
+fn split_2020_12(rules: &Rules) -> (Rules, Rules) {
+    if !rules.has_2020_12() {
+        return (rules.clone(), Rules::default());
+    }
+    let mut typed = rules.clone();
+    let json = Rules {
+        prefix_items: std::mem::take(&mut typed.prefix_items),
+        contains: typed.contains.take(),
+        dependent_required: std::mem::take(&mut typed.dependent_required),
+        dependent_schemas: std::mem::take(&mut typed.dependent_schemas),
+        conditional: typed.conditional.take(),
+        pattern_properties: std::mem::take(&mut typed.pattern_properties),
+        property_names: typed.property_names.take(),
+        unevaluated_properties: typed.unevaluated_properties.take(),
+        unevaluated_items: typed.unevaluated_items.take(),
+        ..Rules::default()
+    };
+    let json = if json.pattern_properties.is_empty() {
+        json
+    } else {
+        let names = rules.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect();
+        Rules { additional: typed.additional.take(), properties: names, ..json }
+    };
+    (typed, json)
 }
 
 /// The check that `v`, a variant of a discriminated union of type `ty`, holds one of `tags` in
@@ -934,6 +1137,16 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
         quote! { if let ::std::option::Option::Some(v) = v { #check } }
     } else {
         check
+    }
+}
+
+/// The binding of an entry's value in a loop over an object's entries: `v`, or `_` where the
+/// check does not read it (a refusal that names only the key).
+fn entry_binding(check: &TokenStream) -> TokenStream {
+    if uses(check, "v") {
+        quote!(v)
+    } else {
+        quote!(_)
     }
 }
 

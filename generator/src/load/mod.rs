@@ -132,7 +132,7 @@ pub fn load_with(source: &SpecSource, resolve: &Resolver<'_>) -> Result<Spec, Lo
     match version {
         Version::Swagger2 => raw = swagger2::to_oas30(&raw, &mut origins, &mut diags),
         Version::Oas31 => oas31::to_oas30(&mut raw, &mut origins, &mut diags),
-        Version::Oas30 => {}
+        Version::Oas30 => oas31::keywords_in_oas30(&raw, &mut diags),
     }
     // The steps above report at pointers of the files as written; the checks below at
     // pointers of the normalised document, translated back when they are reported.

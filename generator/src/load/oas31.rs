@@ -11,7 +11,8 @@
 //! `exclusiveMinimum` a `minimum` that excludes, a `$ref` with keywords beside it an `allOf`
 //! of the reference and the keywords (they apply in 3.1), `contentEncoding: base64` and
 //! `contentMediaType` the formats `byte` and `binary`. JSON Schema 2020-12 keywords that have
-//! no 3.0 form stay in the document for the rules, and each is a warning at its pointer.
+//! no 3.0 form stay in the document for the rules (in a 3.0 document that uses them too, each
+//! is a warning at its pointer).
 //! 3.0's own `nullable` and boolean exclusive bounds, which many 3.1 documents still carry,
 //! are read as their authors meant, with one warning that counts them.
 
@@ -42,10 +43,51 @@ const OPERATIONS: [&str; 9] = ["get", "put", "post", "delete", "options", "head"
 const ONE_SCHEMA: [&str; 9] =
     ["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames", "unevaluatedItems"];
 
+/// JSON Schema 2020-12's applicators, which have no OpenAPI 3.0 form: they stay where the
+/// document writes them, and lowering reads them into rules.
+const KEYWORDS_2020_12: [&str; 13] = [
+    "prefixItems", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "if", "then", "else",
+    "patternProperties", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
+];
+
+/// An OpenAPI 3.0 document that uses JSON Schema 2020-12's applicators (some do, as 3.1
+/// would): each is a warning at its pointer, since 3.0 does not have it, and is checked as
+/// 2020-12 defines it, as its author meant.
+pub(super) fn keywords_in_oas30(doc: &Value, diags: &mut Diagnostics) {
+    fn visit(schema: &Value, at: &str, diags: &mut Diagnostics) {
+        let Value::Object(map) = schema else { return };
+        for (key, value) in map {
+            let here = pointer_join(at, key);
+            if KEYWORDS_2020_12.contains(&key.as_str()) {
+                diags.warning(&here, format!("`{key}` is JSON Schema 2020-12 (OpenAPI 3.1), not OpenAPI 3.0; it is checked as 2020-12 defines it"));
+            }
+            match (key.as_str(), value) {
+                ("properties" | "patternProperties" | "dependentSchemas", Value::Object(schemas)) => {
+                    for (name, schema) in schemas {
+                        visit(schema, &pointer_join(&here, name), diags);
+                    }
+                }
+                ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(schemas)) => {
+                    for (i, schema) in schemas.iter().enumerate() {
+                        visit(schema, &pointer_join(&here, &i.to_string()), diags);
+                    }
+                }
+                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => visit(schema, &here, diags),
+                _ => {}
+            }
+        }
+    }
+    for root in schema_roots(doc) {
+        if let Some(schema) = resolve_pointer(doc, &root) {
+            visit(schema, &root, diags);
+        }
+    }
+}
+
 /// Rewrites a 3.1 or 3.2 document as 3.0; records what moved in `origins`.
 pub(super) fn to_oas30(doc: &mut Value, origins: &mut Origins, diags: &mut Diagnostics) {
     let mut moves = PointerMap::default();
-    document(doc, diags);
+    document(doc, &mut moves, diags);
     path_items(doc, &mut moves);
     webhooks(doc, &mut moves, diags);
     item_schemas(doc, &mut moves, diags);
@@ -98,7 +140,7 @@ fn count(n: usize, what: &str) -> String {
 }
 
 /// The document's own fields: version, dialect, paths, security schemes 3.0 lacks.
-fn document(doc: &mut Value, diags: &mut Diagnostics) {
+fn document(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
     let Value::Object(map) = doc else { return };
     if let Some(Value::String(dialect)) = map.get("jsonSchemaDialect") {
         if !DIALECTS.contains(&dialect.trim_end_matches('#')) {
@@ -116,6 +158,9 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
         for (path, item) in paths.iter_mut() {
             let Value::Object(item) = item else { continue };
             let item_at = pointer_join("#/paths", path);
+            if let Some(parameters) = item.get_mut("parameters") {
+                querystring_parameters(parameters, &pointer_join(&item_at, "parameters"), moves, diags);
+            }
             let mut operations: Vec<(String, &mut Value)> = Vec::new();
             let mut additional = None;
             for (method, operation) in item.iter_mut() {
@@ -131,6 +176,9 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
             }
             for (at, operation) in operations {
                 let Value::Object(operation) = operation else { continue };
+                if let Some(parameters) = operation.get_mut("parameters") {
+                    querystring_parameters(parameters, &pointer_join(&at, "parameters"), moves, diags);
+                }
                 if !operation.contains_key("responses") {
                     operation.insert("responses".into(), json!({ "default": { "description": "" } }));
                     diags.warning(at, "the operation documents no responses: any status is read as its `default` response, with no body");
@@ -149,6 +197,31 @@ fn document(doc: &mut Value, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// OpenAPI 3.2's `in: querystring` parameters (the whole query string as one value, serialised
+/// as its `content` says): the client does not send them yet, so each is taken out of the
+/// operation with a warning that says so, rather than failing the whole document.
+fn querystring_parameters(parameters: &mut Value, at: &str, moves: &mut PointerMap, diags: &mut Diagnostics) {
+    let Value::Array(list) = parameters else { return };
+    let mut kept = Vec::new();
+    for (index, parameter) in std::mem::take(list).into_iter().enumerate() {
+        let here = pointer_join(at, &index.to_string());
+        if parameter.get("in").and_then(Value::as_str) != Some("querystring") {
+            // The parameters after a removed one move up: their pointers lead back.
+            if kept.len() != index {
+                moves.insert(pointer_join(at, &kept.len().to_string()), here);
+            }
+            kept.push(parameter);
+            continue;
+        }
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+        diags.warning(
+            here,
+            format!("`in: querystring` parameter `{name}` (the whole query string) is not sent by the client: build the query string yourself (a request hook can set it)"),
+        );
+    }
+    *list = kept;
 }
 
 /// Path items (and webhooks) that refer to `components/pathItems`: the item copied in place,
@@ -306,10 +379,17 @@ fn hoist_defs(doc: &mut Value, moves: &mut PointerMap) {
         }
         let mut rewrites = Vec::new();
         for_each_ref(doc, "#", false, &mut |at, target| {
+            // A reference is a URI fragment (`#/$defs/percent%25field`); the pointers compared
+            // are not encoded.
+            let target = match target.contains('%') {
+                true => super::percent_decode(target).unwrap_or_else(|| target.to_owned()),
+                false => target.to_owned(),
+            };
             for (old, now) in &renamed {
                 if let Some(rest) = target.strip_prefix(old.as_str()) {
                     if rest.is_empty() || rest.starts_with('/') {
-                        rewrites.push((at.to_owned(), format!("{now}{rest}")));
+                        // Written back as a fragment: a `%` in a name is `%25` there.
+                        rewrites.push((at.to_owned(), format!("{now}{rest}").replace('%', "%25")));
                     }
                 }
             }
@@ -444,6 +524,15 @@ impl Schemas {
                 self.map.insert(pointer_join(at, "example"), pointer_join(&pointer_join(at, "examples"), "0"));
             }
         }
+        // A count written as a number with a zero fraction (`maxLength: 2.0`) is that integer
+        // in 2020-12; 3.0 (and its parser) want an integer.
+        for count in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"] {
+            if let Some(Value::Number(n)) = map.get(count) {
+                if let Some(f) = n.as_f64().filter(|f| !n.is_u64() && *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15) {
+                    map.insert(count.into(), json!(f as u64));
+                }
+            }
+        }
         self.bound(map, at, "exclusiveMinimum", "minimum", |bound, exclusive| bound <= exclusive);
         self.bound(map, at, "exclusiveMaximum", "maximum", |bound, exclusive| bound >= exclusive);
         self.content(map, at);
@@ -462,6 +551,8 @@ impl Schemas {
                         self.schema(schema, &pointer_join(&here, &i.to_string()));
                     }
                 }
+                // 3.0 has `additionalProperties: false` (and `true`) itself.
+                ("additionalProperties", Value::Bool(_)) => {}
                 (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => self.schema(schema, &here),
                 _ => {}
             }
@@ -499,8 +590,13 @@ impl Schemas {
             map.insert("nullable".into(), json!(true));
         }
         match rest.as_slice() {
+            // `type: "null"` alone: only null, which 3.0 says as a nullable `enum: [null]`.
             [] => {
                 map.remove("type");
+                if !map.contains_key("enum") {
+                    map.insert("enum".into(), json!([null]));
+                    self.map.insert(pointer_join(at, "enum"), pointer_join(at, "type"));
+                }
             }
             [one] => {
                 map.insert("type".into(), json!(one));

@@ -141,25 +141,12 @@ fn cut_type_ref(ty: &mut TypeRef, index: &mut usize) -> bool {
 }
 
 /// The types the rules refer to, in walking order: a node's own reference, then its
-/// subschemas' in the order of [`children`].
+/// subschemas' in the order of [`Rules::children`].
 fn rule_refs(rules: &Rules, out: &mut Vec<usize>) {
     out.extend(rules.reference.map(|id| id.0));
-    for child in children(rules) {
+    for child in rules.children() {
         rule_refs(child, out);
     }
-}
-
-fn children(rules: &Rules) -> impl Iterator<Item = &Rules> {
-    rules
-        .items
-        .as_deref()
-        .into_iter()
-        .chain(rules.properties.iter().map(|(_, r)| r))
-        .chain(rules.additional.iter().flatten().map(|r| &**r))
-        .chain(&rules.all_of)
-        .chain(&rules.any_of)
-        .chain(&rules.one_of)
-        .chain(rules.not.as_deref())
 }
 
 /// Drops the `index`-th reference of [`rule_refs`]; true once it is dropped.
@@ -171,17 +158,7 @@ fn cut_rule_ref(rules: &mut Rules, index: &mut usize) -> bool {
         }
         *index -= 1;
     }
-    let children = rules
-        .items
-        .as_deref_mut()
-        .into_iter()
-        .chain(rules.properties.iter_mut().map(|(_, r)| r))
-        .chain(rules.additional.iter_mut().flatten().map(|r| &mut **r))
-        .chain(&mut rules.all_of)
-        .chain(&mut rules.any_of)
-        .chain(&mut rules.one_of)
-        .chain(rules.not.as_deref_mut());
-    for child in children {
+    for child in rules.children_mut() {
         if cut_rule_ref(child, index) {
             return true;
         }

@@ -195,7 +195,7 @@ fn ref_types(ty: &TypeRef, out: &mut Vec<TypeId>) {
 
 fn rule_types(rules: &Rules, out: &mut Vec<TypeId>) {
     out.extend(rules.reference);
-    for child in rules.subschemas() {
+    for child in rules.children() {
         rule_types(child, out);
     }
 }

@@ -30,7 +30,15 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "minProperties", "required", "enum", "type", "allOf", "oneOf", "anyOf", "not", "items",
     "properties", "additionalProperties", "description", "format", "default", "nullable",
     "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated",
+    // JSON Schema 2020-12's, which the rules express (see `rules.rs`).
+    "prefixItems", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "if", "then",
+    "else", "patternProperties", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
 ];
+
+/// Keywords about property names that a struct cannot judge unless it keeps the properties it
+/// does not declare: a struct with any of them keeps them in a map, for its validator.
+/// `if` and the dependent keywords may name properties the struct does not declare.
+const NAME_KEYWORDS: &[&str] = &["patternProperties", "propertyNames", "unevaluatedProperties", "dependentRequired", "dependentSchemas", "if"];
 
 /// How deep `$ref` chains and nested `allOf`s are followed before giving up with a diagnostic.
 pub(super) const MAX_DEPTH: usize = 64;
@@ -564,7 +572,7 @@ impl<'a> SchemaLowerer<'a> {
             let ty = self.lower_schema(schema, prop_pointer, &hint, depth + 1);
             let doc = match schema {
                 ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
-                ReferenceOr::Reference { .. } => Doc { pointer: prop_pointer.clone(), ..Doc::default() },
+                ReferenceOr::Reference { .. } => self.sibling_doc(prop_pointer),
             };
             let rules = self.rules_at(prop_pointer, false, depth + 1);
             let sensitive = self.is_sensitive(prop_pointer);
@@ -607,9 +615,22 @@ impl<'a> SchemaLowerer<'a> {
             field.setter = Some(methods.unique(crate::naming::setter_name(&field.rust_name)));
         }
         let additional_pointer = pointer_join(pointer, "additionalProperties");
+        let spec = self.spec;
+        let keeps_unknown = parts.merged.iter().any(|at| {
+            matches!(resolve_pointer(&spec.raw, at), Some(Value::Object(map)) if NAME_KEYWORDS.iter().any(|k| map.contains_key(*k)))
+        });
         let (deny_unknown_fields, additional) = match flat.additional {
+            // The validator refuses what `additionalProperties: false` refuses, knowing the
+            // patterns and names the type cannot (see `Rules::object_level`).
+            Some(AdditionalProperties::Any(false)) | None if keeps_unknown => {
+                (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
+            }
             Some(AdditionalProperties::Any(false)) => (true, None),
             Some(AdditionalProperties::Any(true)) => {
+                (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
+            }
+            // Properties that match a pattern may have another type than the others.
+            Some(AdditionalProperties::Schema(_)) if has_pattern_properties(spec, &parts.merged) => {
                 (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
             }
             Some(AdditionalProperties::Schema(schema)) => {
@@ -674,6 +695,17 @@ impl<'a> SchemaLowerer<'a> {
         parts.required.extend(flat.required.iter().cloned());
         let conditionals = self.object_conditionals(flat, pointer, depth);
         parts.conditionals.push(conditionals);
+    }
+
+    /// The doc of a property that is a `$ref`: the `title` and `description` beside it, which
+    /// describe this use of the type (OpenAPI 3.1 lets them stand there, and they win over
+    /// the target's own, which documents the type); none where there are none.
+    fn sibling_doc(&self, pointer: &str) -> Doc {
+        let text = |key: &str| match resolve_pointer(&self.spec.raw, pointer) {
+            Some(Value::Object(map)) => map.get(key).and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
+        Doc { title: text("title"), description: text("description"), pointer: pointer.to_owned() }
     }
 
     /// Whether the schema at `pointer` (or the one its `$ref` names) marks a secret:
@@ -946,7 +978,11 @@ impl<'a> SchemaLowerer<'a> {
             }),
             Some("boolean") => TypeRef::Primitive(Primitive::Bool),
             Some("array") => {
+                // Items before and after `prefixItems` may each have a type of their own: the
+                // array is of any JSON values, and its validator checks each position's rules.
+                let tuple = matches!(resolve_pointer(&self.spec.raw, pointer), Some(Value::Object(map)) if map.contains_key("prefixItems"));
                 let item = match flat.items {
+                    _ if tuple => TypeRef::Primitive(Primitive::Value),
                     Some(items) => {
                         self.lower_schema(items, &pointer_join(pointer, "items"), &type_name(&format!("{hint} item"), "Item"), depth + 1)
                     }
@@ -956,6 +992,10 @@ impl<'a> SchemaLowerer<'a> {
             }
             Some("object") => {
                 let value = match flat.additional {
+                    // Properties that match a pattern may have another type than the others.
+                    Some(AdditionalProperties::Schema(_)) if has_pattern_properties(self.spec, &BTreeSet::from([pointer.to_owned()])) => {
+                        TypeRef::Primitive(Primitive::Value)
+                    }
                     Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
                         schema,
                         &pointer_join(pointer, "additionalProperties"),
@@ -1121,6 +1161,11 @@ impl<'s> Flat<'s> {
 }
 
 /// The wire spelling of an `openapiv3` format (`date-time`), if any.
+/// Whether any of the schemas at `pointers` has `patternProperties`.
+fn has_pattern_properties(spec: &Spec, pointers: &BTreeSet<String>) -> bool {
+    pointers.iter().any(|at| matches!(resolve_pointer(&spec.raw, at), Some(Value::Object(map)) if map.contains_key("patternProperties")))
+}
+
 fn format_name<T: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
     match format {
         openapiv3::VariantOrUnknownOrEmpty::Item(item) => {
@@ -1316,17 +1361,7 @@ fn renumber_rules(rules: &mut Rules, new_id: &[usize]) {
     if let Some(id) = &mut rules.reference {
         id.0 = new_id[id.0];
     }
-    let nested = rules
-        .items
-        .iter_mut()
-        .map(|r| &mut **r)
-        .chain(rules.properties.iter_mut().map(|(_, r)| r))
-        .chain(rules.additional.iter_mut().flatten().map(|r| &mut **r))
-        .chain(rules.all_of.iter_mut())
-        .chain(rules.any_of.iter_mut())
-        .chain(rules.one_of.iter_mut())
-        .chain(rules.not.iter_mut().map(|r| &mut **r));
-    for sub in nested {
+    for sub in rules.children_mut() {
         renumber_rules(sub, new_id);
     }
 }

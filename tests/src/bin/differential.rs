@@ -4,7 +4,11 @@
 //! cargo run --release -p apigen-tests --bin differential -- [--per-api N] [--seed S] [--api NAME]
 //!     [--examples K] [--include-known-gaps]
 //! cargo run --release -p apigen-tests --bin differential -- --check API SCHEMA 'JSON'
+//! cargo run --release -p apigen-tests --bin differential -- --oas31 [--per-api N] [--seed S]
 //! ```
+//!
+//! `--oas31` runs the OpenAPI 3.1 mode instead: `tests/fixtures/keywords31.yaml` (JSON Schema
+//! 2020-12's applicators) against `jsonschema` in its 2020-12 mode, N payloads in all.
 //!
 //! Prints per API and per schema the payloads, valid/invalid counts (by the reference), verdict
 //! and pointer disagreements and time; exits non-zero on any verdict disagreement.
@@ -21,6 +25,7 @@ fn usage() -> ExitCode {
     eprintln!(
         "usage: differential [--per-api N] [--seed S] [--api NAME]... [--examples K] [--include-known-gaps]\n\
          or:    differential --check API SCHEMA JSON   (both verdicts on one payload)\n\
+         or:    differential --oas31 [--per-api N] [--seed S]   (the OpenAPI 3.1 fixture, N payloads)\n\
          APIs: {}",
         APIS.join(", ")
     );
@@ -30,6 +35,7 @@ fn usage() -> ExitCode {
 fn main() -> ExitCode {
     let mut options = Options::default();
     let mut apis: Vec<&'static str> = Vec::new();
+    let mut oas31 = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next();
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             "--include-known-gaps" => options.include_known_gaps = true,
+            "--oas31" => oas31 = true,
             "--check" => {
                 let (Some(api), Some(schema), Some(payload)) = (value(), value(), value()) else { return usage() };
                 let Some(api) = APIS.iter().find(|a| **a == api) else { return usage() };
@@ -71,6 +78,12 @@ fn main() -> ExitCode {
             }
             _ => return usage(),
         }
+    }
+    if oas31 {
+        let report = differential::oas31::run(options.per_api, options.seed, options.examples);
+        print!("{}", differential::oas31::render(&report));
+        println!("differential --oas31: {} payloads, {} verdict disagreements", report.payloads(), report.failures());
+        return if report.failures() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
     if apis.is_empty() {
         apis = APIS.to_vec();

@@ -1,8 +1,9 @@
-//! The conformance run of apigen's validators against JSON Schema's official test suite
-//! (draft 4, the dialect OpenAPI 3.0's Schema Object extends).
+//! The conformance run of apigen's validators against JSON Schema's official test suite:
+//! draft 4, the dialect OpenAPI 3.0's Schema Object extends, through OpenAPI 3.0 specs, and
+//! draft 2020-12, OpenAPI 3.1's dialect, through OpenAPI 3.1 specs ([`Draft`]).
 //!
-//! For each suite file: every group whose schema is an OpenAPI 3.0 Schema Object (see
-//! [`translate`]) becomes a component of one OpenAPI 3.0.3 spec; the crate generated from it
+//! For each suite file: every group whose schema a Schema Object of that OpenAPI version can
+//! hold (see [`translate`]) becomes a component of one spec; the crate generated from it
 //! gets a runner binary that reads each case's data with
 //! `apigen_runtime::from_json::<Case..>` and compares `is_ok()` with the suite's `valid`.
 //! The crates live in a scratch workspace under `target/conformance/`, built with cargo.
@@ -26,10 +27,54 @@ use serde_json::{json, Value};
 
 use scratch::{RunnerCase, RunnerGroup};
 
+/// A draft of the suite, and the OpenAPI version whose Schema Object is in its dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draft {
+    /// Draft 4, through OpenAPI 3.0.3 specs.
+    Draft4,
+    /// Draft 2020-12, through OpenAPI 3.1.0 specs.
+    Draft2020_12,
+}
+
+impl Draft {
+    /// The suite's directory of the draft.
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Draft::Draft4 => "draft4",
+            Draft::Draft2020_12 => "draft2020-12",
+        }
+    }
+
+    /// The draft's name in reports (`draft 4`).
+    pub fn title(self) -> &'static str {
+        match self {
+            Draft::Draft4 => "draft 4",
+            Draft::Draft2020_12 => "draft 2020-12",
+        }
+    }
+
+    /// The `openapi` version of the specs the draft's schemas go through.
+    pub fn openapi(self) -> &'static str {
+        match self {
+            Draft::Draft4 => "3.0.3",
+            Draft::Draft2020_12 => "3.1.0",
+        }
+    }
+
+    /// The prefix of the draft's entries in `diagnosis.rs` (draft 4's have none).
+    pub fn diagnosis_prefix(self) -> &'static str {
+        match self {
+            Draft::Draft4 => "",
+            Draft::Draft2020_12 => "draft2020-12/",
+        }
+    }
+}
+
 /// Where things are, and what to run.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The suite's `draft4` directory.
+    pub draft: Draft,
+    /// The suite's directory of the draft (`draft4`).
     pub suite_dir: PathBuf,
     /// Files to run, by name (`minLength`, `optional/bignum`); empty for every file.
     pub files: Vec<String>,
@@ -51,17 +96,30 @@ impl Config {
     /// kept in the repository, or at `$JSON_SCHEMA_TEST_SUITE`), scratch space under
     /// `target/conformance/<name>`.
     pub fn for_repository(name: &str) -> Config {
+        Config::for_draft(name, Draft::Draft4)
+    }
+
+    /// [`Config::for_repository`] for a draft: its suite directory, and scratch space of its
+    /// own (`target/conformance/<name>-draft2020-12`) beside draft 4's.
+    pub fn for_draft(name: &str, draft: Draft) -> Config {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf();
         let suite = std::env::var_os("JSON_SCHEMA_TEST_SUITE")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo.join("tests/json-schema-test-suite"));
-        let suite_dir = if suite.join("draft4").is_dir() { suite.join("draft4") } else { suite };
+        let suite_dir = suite_dir(&suite, draft);
+        // Each draft builds in a target directory of its own: the drafts' crates have the
+        // same names (`cf_format`), and one's runner binaries would overwrite the other's.
+        let (work, target) = match draft {
+            Draft::Draft4 => (name.to_owned(), "target".to_owned()),
+            Draft::Draft2020_12 => (format!("{name}-{}", draft.dir_name()), format!("target-{}", draft.dir_name())),
+        };
         Config {
+            draft,
             suite_dir,
             files: Vec::new(),
             optional: false,
-            work_dir: repo.join("target/conformance").join(name),
-            target_dir: repo.join("target/conformance/target"),
+            work_dir: repo.join("target/conformance").join(work),
+            target_dir: repo.join("target/conformance").join(target),
             runtime_path: repo.join("generator/runtime"),
             lock_file: repo.join("Cargo.lock"),
             cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
@@ -69,9 +127,21 @@ impl Config {
     }
 }
 
+/// The draft's directory in a suite: `suite/draft4` where `suite` holds the drafts, else
+/// `suite` itself (given as the draft's directory).
+pub fn suite_dir(suite: &Path, draft: Draft) -> PathBuf {
+    let dir = suite.join(draft.dir_name());
+    if dir.is_dir() {
+        dir
+    } else {
+        suite.to_path_buf()
+    }
+}
+
 /// The outcome of the whole run.
 #[derive(Debug, Clone)]
 pub struct Report {
+    pub draft: Draft,
     pub files: Vec<FileReport>,
 }
 
@@ -265,6 +335,7 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String>
     for name in &names {
         files.push(load_file(config, name)?);
     }
+    let draft = config.draft;
 
     // Generate one crate per file; a file the generator fails on is retried group by group.
     let mut units: Vec<Unit> = Vec::new();
@@ -366,7 +437,7 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String>
         }
     }
 
-    Ok(Report { files: files.into_iter().map(|f| FileReport { name: f.name, groups: f.groups }).collect() })
+    Ok(Report { draft, files: files.into_iter().map(|f| FileReport { name: f.name, groups: f.groups }).collect() })
 }
 
 fn load_file(config: &Config, name: &str) -> Result<FileWork, String> {
@@ -399,7 +470,12 @@ fn load_file(config: &Config, name: &str) -> Result<FileWork, String> {
                     .collect()
             })
             .unwrap_or_default();
-        let (status, adaptations) = match translate::translate(&schema, &component_key(name, index)) {
+        let key = component_key(name, index);
+        let translated_group = match config.draft {
+            Draft::Draft4 => translate::translate(&schema, &key),
+            Draft::Draft2020_12 => translate::translate_2020_12(&schema, &key),
+        };
+        let (status, adaptations) = match translated_group {
             Ok(t) => {
                 let adaptations = t.adaptations.clone();
                 translated.insert(index, t);
@@ -429,7 +505,7 @@ fn compile_failure(errors: &[String]) -> String {
 }
 
 /// The OpenAPI document holding the given groups' components.
-pub fn spec_text(file: &str, groups: &[&translate::Translated]) -> String {
+pub fn spec_text(draft: Draft, file: &str, groups: &[&translate::Translated]) -> String {
     let mut schemas = serde_json::Map::new();
     for t in groups {
         for (key, schema) in &t.components {
@@ -437,10 +513,10 @@ pub fn spec_text(file: &str, groups: &[&translate::Translated]) -> String {
         }
     }
     let spec = json!({
-        "openapi": "3.0.3",
+        "openapi": draft.openapi(),
         "info": {
-            "title": format!("JSON Schema Test Suite, draft 4, {file}"),
-            "description": "The suite's schemas that are OpenAPI 3.0 Schema Objects, one component per test group (generated by tests/src/conformance).",
+            "title": format!("JSON Schema Test Suite, {}, {file}", draft.title()),
+            "description": format!("The suite's schemas that are OpenAPI {} Schema Objects, one component per test group (generated by tests/src/conformance).", draft.openapi()),
             "version": "1.0.0",
         },
         "paths": {},
@@ -496,7 +572,8 @@ fn write_json(value: &Value, indent: usize, out: &mut String) {
 /// generator's diagnostics on each group. `Err` when the generator fails or panics.
 fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_name: &str, groups: &[usize]) -> Result<Unit, String> {
     let members: Vec<&translate::Translated> = groups.iter().map(|g| &file.translated[g]).collect();
-    let source = apigen::SpecSource { name: format!("draft4/{}.json", file.name), text: spec_text(&file.name, &members) };
+    let source =
+        apigen::SpecSource { name: format!("{}/{}.json", config.draft.dir_name(), file.name), text: spec_text(config.draft, &file.name, &members) };
     let options = apigen::Options::new(crate_name).runtime_path(config.runtime_path.to_string_lossy().into_owned());
     let output = match catch_unwind(AssertUnwindSafe(|| apigen::generate_from_source(&source, &options))) {
         Ok(Ok(output)) => output,

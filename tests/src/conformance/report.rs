@@ -40,6 +40,7 @@ fn got_text(case: &CaseReport) -> String {
     }
 }
 
+/// `file` is the name `diagnosis.rs` knows it by: with its draft's prefix.
 fn diagnosis_text(file: &str, group: &GroupReport, case: &CaseReport) -> String {
     match diagnosis::diagnose(file, &group.description, &case.description) {
         Some(d) => format!("{}: {}", d.class.name(), d.cause),
@@ -58,13 +59,19 @@ fn disagreements(file: &FileReport) -> Vec<(&GroupReport, &CaseReport)> {
 
 /// Diagnoses whose cases all pass now (or no longer exist): the table needs pruning.
 pub fn stale_diagnoses(report: &Report) -> Vec<String> {
+    let prefix = report.draft.diagnosis_prefix();
+    let others = [super::Draft::Draft4, super::Draft::Draft2020_12].map(super::Draft::diagnosis_prefix);
     diagnosis::ENTRIES
         .iter()
+        // The entries of this draft: with its prefix, and no other draft's longer one.
+        .filter(|(file, ..)| {
+            file.starts_with(prefix) && !others.iter().any(|o| o.len() > prefix.len() && file.starts_with(o))
+        })
         .filter(|(file, group, test, _)| {
-            let Some(f) = report.files.iter().find(|f| f.name == *file) else { return false };
+            let Some(f) = report.files.iter().find(|f| format!("{prefix}{}", f.name) == *file) else { return false };
             !f.groups
                 .iter()
-                .filter(|g| g.applicable() && g.description == *group)
+                .filter(|g| g.applicable() && (*group == "*" || g.description == *group))
                 .flat_map(|g| g.cases.iter())
                 .any(|c| (*test == "*" || c.description == *test) && !c.passed())
         })
@@ -73,7 +80,7 @@ pub fn stale_diagnoses(report: &Report) -> Vec<String> {
 }
 
 /// The console report of one file.
-pub fn print_file(file: &FileReport) {
+pub fn print_file(draft: super::Draft, file: &FileReport) {
     let t = file.totals();
     println!(
         "== {}: {} groups ({} applicable, {} left out); cases {}/{} passed, {} failed",
@@ -109,7 +116,7 @@ pub fn print_file(file: &FileReport) {
                 validity(c.expected),
                 got_text(c)
             );
-            println!("        diagnosis: {}", diagnosis_text(&file.name, g, c));
+            println!("        diagnosis: {}", diagnosis_text(&format!("{}{}", draft.diagnosis_prefix(), file.name), g, c));
         }
     }
     for (g, c) in disagreements(file) {
@@ -208,7 +215,7 @@ fn totals_table(out: &mut String, files: &[&FileReport], label: &str) {
 /// `CONFORMANCE.md`.
 pub fn markdown(report: &Report, preamble: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Conformance: JSON Schema Test Suite, draft 4\n");
+    let _ = writeln!(out, "# Conformance: JSON Schema Test Suite, {}\n", report.draft.title());
     let _ = writeln!(out, "Produced by:\n\n```sh\n{COMMAND}\n```\n");
     out.push_str(preamble);
     let required: Vec<&FileReport> = report.files.iter().filter(|f| !f.is_optional()).collect();
@@ -261,7 +268,7 @@ pub fn markdown(report: &Report, preamble: &str) -> String {
                 md_escape(&c.description),
                 code(&compact(&c.raw)),
                 validity(c.expected),
-                md_escape(&diagnosis_text(&f.name, g, c))
+                md_escape(&diagnosis_text(&format!("{}{}", report.draft.diagnosis_prefix(), f.name), g, c))
             );
         }
         let _ = writeln!(out);
@@ -320,7 +327,7 @@ pub fn markdown(report: &Report, preamble: &str) -> String {
     }
 
     let _ = writeln!(out, "## Left-out groups\n");
-    let _ = writeln!(out, "Schemas that are not OpenAPI 3.0 Schema Objects, with the reason.\n");
+    let _ = writeln!(out, "Schemas that are not OpenAPI {} Schema Objects, with the reason.\n", &report.draft.openapi()[..3]);
     let _ = writeln!(out, "| file | group | cases | reason |");
     let _ = writeln!(out, "|---|---|---:|---|");
     for f in &report.files {
@@ -332,7 +339,7 @@ pub fn markdown(report: &Report, preamble: &str) -> String {
     }
 
     let _ = writeln!(out, "\n## Rewritten groups\n");
-    let _ = writeln!(out, "Applicable groups whose schema was rewritten, keeping its meaning, to be an OpenAPI 3.0 component.\n");
+    let _ = writeln!(out, "Applicable groups whose schema was rewritten, keeping its meaning, to be an OpenAPI {} component.\n", &report.draft.openapi()[..3]);
     let _ = writeln!(out, "| file | group | rewrite |");
     let _ = writeln!(out, "|---|---|---|");
     for f in &report.files {

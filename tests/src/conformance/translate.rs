@@ -385,6 +385,194 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
     Value::Object(out)
 }
 
+/// The 2020-12 suite's schemas as OpenAPI 3.1 components: a 3.1 Schema Object is a JSON
+/// Schema 2020-12 schema (in OpenAPI's dialect), so a schema is taken as it is, but for what
+/// a component of one document cannot say. References within the schema (`#`, `#/$defs/a`,
+/// `#/properties/b`) become references into its component; a root `$id` and `$schema` are
+/// dropped where nothing resolves against them. Left out: base-URI changes (`$id` below the
+/// root), anchors and dynamic references (`$anchor`, `$dynamicRef`, `$dynamicAnchor`),
+/// `$vocabulary`, and references to other documents, none of which one OpenAPI document's
+/// components can hold.
+pub fn translate_2020_12(schema: &Value, root_key: &str) -> Result<Translated, String> {
+    let mut cx = Cx { root_key: root_key.to_owned(), hoisted: Vec::new(), reasons: Vec::new(), adaptations: Vec::new(), refs: Vec::new() };
+    let mut refs = Vec::new();
+    let mut ids = Vec::new();
+    scan_2020_12(schema, &mut Vec::new(), &mut ids, &mut refs, &mut cx);
+    if ids.iter().any(|p| !p.is_empty()) {
+        cx.reason("`$id` in a subschema (a base-URI change, which references within one OpenAPI document cannot follow)".to_owned());
+    } else if !ids.is_empty() {
+        if refs.iter().all(|r| r == "#" || r.starts_with("#/")) {
+            cx.adaptations.push("the root `$id` is dropped: every `$ref` is a `#/...` pointer, which a base URI does not affect".to_owned());
+        } else {
+            cx.reason("a root `$id` that `$ref`s resolve against".to_owned());
+        }
+    }
+    for reference in &refs {
+        if let Some(keyword) = reference.strip_prefix("#/").and_then(data_keyword) {
+            cx.reason(format!("`$ref: {reference}` points into `{keyword}`, which holds no subschema OpenAPI 3.1 reads"));
+        }
+        if reference != "#" && !reference.starts_with("#/") {
+            if reference.starts_with('#') {
+                cx.reason(format!("`$ref: {reference}` names an anchor, which one OpenAPI document's components cannot hold"));
+            } else {
+                cx.reason(format!("`$ref: {reference}` refers to another document"));
+            }
+        }
+    }
+    let translated = rewrite_2020_12(schema, &mut Vec::new(), &mut cx);
+    if cx.reasons.is_empty() {
+        Ok(Translated { root_key: root_key.to_owned(), components: vec![(root_key.to_owned(), translated)], adaptations: cx.adaptations })
+    } else {
+        Err(cx.reasons.join("; "))
+    }
+}
+
+/// The meta-schemas whose keywords mean what OpenAPI 3.1's dialect says.
+const DIALECTS_2020_12: &[&str] = &["https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base"];
+
+/// Keywords whose value is a map of subschemas, in 2020-12.
+const MAPS_2020_12: &[&str] = &["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"];
+/// Keywords whose value is a list of subschemas.
+const LISTS_2020_12: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value is one subschema.
+const ONE_2020_12: &[&str] = &[
+    "items", "contains", "not", "if", "then", "else", "additionalProperties", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties",
+];
+/// Keywords a component cannot carry, with why.
+const UNSUPPORTED_2020_12: &[(&str, &str)] = &[
+    ("$anchor", "an anchor, which one OpenAPI document's components cannot hold"),
+    ("$dynamicAnchor", "dynamic references, which apigen does not resolve"),
+    ("$dynamicRef", "dynamic references, which apigen does not resolve"),
+    ("$recursiveRef", "a draft 2019-09 recursive reference"),
+    ("$vocabulary", "a meta-schema's vocabularies, which describe a dialect, not values"),
+];
+
+/// The first keyword on a pointer's way (`examples/0`, `$defs/a/foo/0`) that is not one whose
+/// value is (or holds) subschemas, if any: what it points at is data, not a schema.
+fn data_keyword(pointer: &str) -> Option<String> {
+    let mut tokens = pointer.split('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
+    while let Some(keyword) = tokens.next() {
+        if MAPS_2020_12.contains(&keyword.as_str()) || LISTS_2020_12.contains(&keyword.as_str()) {
+            // The member's name or index.
+            tokens.next()?;
+        } else if !ONE_2020_12.contains(&keyword.as_str()) {
+            return Some(keyword);
+        }
+    }
+    None
+}
+
+/// Each subschema of a 2020-12 schema object, with the pointer tokens that lead to it.
+fn children_2020_12(map: &Map<String, Value>) -> Vec<(Vec<String>, &Value)> {
+    let mut out = Vec::new();
+    for (key, value) in map {
+        match value {
+            Value::Object(members) if MAPS_2020_12.contains(&key.as_str()) => {
+                out.extend(members.iter().map(|(name, member)| (vec![key.clone(), name.clone()], member)));
+            }
+            Value::Array(members) if LISTS_2020_12.contains(&key.as_str()) => {
+                out.extend(members.iter().enumerate().map(|(i, member)| (vec![key.clone(), i.to_string()], member)));
+            }
+            _ if ONE_2020_12.contains(&key.as_str()) => out.push((vec![key.clone()], value)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn scan_2020_12(schema: &Value, at: &mut Vec<String>, ids: &mut Vec<Vec<String>>, refs: &mut Vec<String>, cx: &mut Cx) {
+    let Value::Object(map) = schema else { return };
+    if map.contains_key("$id") {
+        ids.push(at.clone());
+    }
+    if !at.is_empty() && map.contains_key("$schema") {
+        cx.reason("`$schema` in a subschema (a change of dialect within the schema)".to_owned());
+    }
+    for (keyword, why) in UNSUPPORTED_2020_12 {
+        if map.contains_key(*keyword) {
+            cx.reason(format!("`{keyword}`: {why}"));
+        }
+    }
+    if let Some(Value::String(r)) = map.get("$ref") {
+        refs.push(r.clone());
+    }
+    for (tokens, child) in children_2020_12(map) {
+        let len = at.len();
+        at.extend(tokens);
+        scan_2020_12(child, at, ids, refs, cx);
+        at.truncate(len);
+    }
+}
+
+fn rewrite_2020_12(schema: &Value, at: &mut Vec<String>, cx: &mut Cx) -> Value {
+    // Boolean schemas stay: OpenAPI 3.1 has them, and load reads them.
+    let Value::Object(map) = schema else { return schema.clone() };
+    let mut out = Map::new();
+    for (key, value) in map {
+        match key.as_str() {
+            "$ref" => {
+                let Value::String(reference) = value else {
+                    cx.reason("a `$ref` that is not a string".to_owned());
+                    continue;
+                };
+                if reference == "#" || reference.starts_with("#/") {
+                    let rewritten = format!("#/components/schemas/{}{}", cx.root_key, &reference[1..]);
+                    if reference == "#" {
+                        cx.adapt("`$ref: #` (the root) becomes a reference to the component itself".to_owned());
+                    } else {
+                        cx.adapt(format!("`$ref: {reference}` becomes `{rewritten}`"));
+                    }
+                    out.insert(key.clone(), Value::String(rewritten));
+                }
+            }
+            "$schema" if at.is_empty() && !DIALECTS_2020_12.contains(&value.as_str().unwrap_or_default().trim_end_matches('#')) => {
+                cx.reason(format!("`$schema: {value}`, a meta-schema of its own, whose vocabularies change what the keywords mean"));
+            }
+            "$id" | "$schema" if at.is_empty() => {
+                cx.adapt(format!("the root `{key}` ({value}) is dropped"));
+            }
+            "$comment" => cx.adapt("`$comment` (an annotation) is dropped".to_owned()),
+            _ => {
+                let rewritten = match value {
+                    Value::Object(members) if MAPS_2020_12.contains(&key.as_str()) => Value::Object(
+                        members
+                            .iter()
+                            .map(|(name, member)| {
+                                at.extend([key.clone(), name.clone()]);
+                                let member = rewrite_2020_12(member, at, cx);
+                                at.truncate(at.len() - 2);
+                                (name.clone(), member)
+                            })
+                            .collect(),
+                    ),
+                    Value::Array(members) if LISTS_2020_12.contains(&key.as_str()) => Value::Array(
+                        members
+                            .iter()
+                            .enumerate()
+                            .map(|(i, member)| {
+                                at.extend([key.clone(), i.to_string()]);
+                                let member = rewrite_2020_12(member, at, cx);
+                                at.truncate(at.len() - 2);
+                                member
+                            })
+                            .collect(),
+                    ),
+                    _ if ONE_2020_12.contains(&key.as_str()) => {
+                        at.push(key.clone());
+                        let member = rewrite_2020_12(value, at, cx);
+                        at.pop();
+                        member
+                    }
+                    _ => value.clone(),
+                };
+                out.insert(key.clone(), rewritten);
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
