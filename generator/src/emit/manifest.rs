@@ -39,14 +39,17 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
 /// `client` turns `xml` on: its methods read the XML responses the spec documents, and a
 /// client that could not would answer differently depending on a feature. A crate with
 /// operations also has `mock` (the mock server, which answers with the client's response
-/// enums, so it turns `client` on), off by default.
+/// enums, so it turns `client` on), off by default. Every crate has an `arbitrary` feature,
+/// off by default: `proptest` strategies for its types (the mock answers with their values
+/// where the spec has no example).
 fn write_features(out: &mut String, client: bool, xml: bool) {
-    if !client && !xml {
-        return;
-    }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let _ = writeln!(out, "default = [{}]", if client { "\"client\"" } else { "\"xml\"" });
+    if client || xml {
+        let _ = writeln!(out, "default = [{}]", if client { "\"client\"" } else { "\"xml\"" });
+    }
+    let _ = writeln!(out, "# Value generators (`arbitrary`: a proptest `Arbitrary` for every type), on proptest.");
+    let _ = writeln!(out, "arbitrary = [\"apigen-runtime/arbitrary\"]");
     if client {
         let _ = writeln!(out, "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls.");
         let xml_too = if xml { ", \"xml\"" } else { "" };
@@ -59,9 +62,5 @@ fn write_features(out: &mut String, client: bool, xml: bool) {
     if client {
         let _ = writeln!(out, "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec.");
         let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"]");
-        // The mock answers with generated values where the crate can make them; the feature
-        // is declared here so that the mock's `cfg(feature = "arbitrary")` is a known one.
-        let _ = writeln!(out, "# Generated valid values (proptest's `Arbitrary`), which the mock answers with where the spec has no example.");
-        let _ = writeln!(out, "arbitrary = []");
     }
 }
