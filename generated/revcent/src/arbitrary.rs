@@ -10,6 +10,113 @@ use super::types::*;
 
 use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
 
+/// Every type by name, with a function that generates that many values of it (the
+/// same ones on every run) and checks each: the validator finds nothing, and its
+/// JSON reads back as the same value. The crate's own proof that its strategies
+/// hold; the `Report` counts the values the strategy's filters rejected.
+pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomerRequest",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestCustomer",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_customer,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestBillTo",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_bill_to,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestPayment",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_payment,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestPaymentCreditCard",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_payment_credit_card,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestMetadataItem",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_metadata_item,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerSuccess",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_success,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerSuccessCode",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_success_code,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "ApiStandardErrors",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            api_standard_errors,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "ApiStandardErrorsCode",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            api_standard_errors_code,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;

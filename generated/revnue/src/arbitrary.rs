@@ -10,6 +10,113 @@ use super::types::*;
 
 use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
 
+/// Every type by name, with a function that generates that many values of it (the
+/// same ones on every run) and checks each: the validator finds nothing, and its
+/// JSON reads back as the same value. The crate's own proof that its strategies
+/// hold; the `Report` counts the values the strategy's filters rejected.
+pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomerRequest",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestTemplate",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_template,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestTemplateFieldsItem",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            create_customer_request_template_fields_item,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "ContactPerson",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            contact_person,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "ContactPersonType",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            contact_person_type,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CustomFieldValue",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            custom_field_value,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "Customer",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            customer,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CustomerCategory",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            customer_category,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CustomerTemplate",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            customer_template,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "ErrorDetail",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            error_detail,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;

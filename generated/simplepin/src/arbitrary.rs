@@ -10,6 +10,95 @@ use super::types::*;
 
 use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
 
+/// Every type by name, with a function that generates that many values of it (the
+/// same ones on every run) and checks each: the validator finds nothing, and its
+/// JSON reads back as the same value. The crate's own proof that its strategies
+/// hold; the `Report` counts the values the strategy's filters rejected.
+pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CcProfileApiV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            cc_profile_api_v2_model,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CcProfileV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            cc_profile_v2_model,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "AddressApiV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            address_api_v2_model,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+    (
+        "CcContractV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise(
+            cc_contract_v2_model,
+            |v, cx| {
+                ::apigen_runtime::Validate::validate_at(v, cx);
+            },
+            count,
+        ),
+    ),
+];
+
+/// Like [`CHECKS`], for the XML form of the types that have one: each value's
+/// document reads back as the same value.
+#[cfg(feature = "xml")]
+pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CcProfileApiV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_xml(
+            cc_profile_api_v2_model,
+            CcProfileApiV2Model::to_xml,
+            CcProfileApiV2Model::from_xml,
+            count,
+        ),
+    ),
+    (
+        "CcProfileV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_xml(
+            cc_profile_v2_model,
+            CcProfileV2Model::to_xml,
+            CcProfileV2Model::from_xml,
+            count,
+        ),
+    ),
+    (
+        "AddressApiV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_xml(
+            address_api_v2_model,
+            AddressApiV2Model::to_xml,
+            AddressApiV2Model::from_xml,
+            count,
+        ),
+    ),
+    (
+        "CcContractV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_xml(
+            cc_contract_v2_model,
+            CcContractV2Model::to_xml,
+            CcContractV2Model::from_xml,
+            count,
+        ),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;

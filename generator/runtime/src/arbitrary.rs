@@ -384,9 +384,11 @@ pub fn uuid() -> BoxedStrategy<uuid::Uuid> {
     any::<u128>().prop_map(uuid::Uuid::from_u128).boxed()
 }
 
-/// A file's bytes: up to 64 of them, named or not.
+/// A file's bytes: up to 64 characters of text, since the JSON form of a binary value is a
+/// string and bytes that are not UTF-8 have none (a multipart body carries any bytes, but the
+/// same value must serialize as JSON too).
 pub fn binary() -> BoxedStrategy<Binary> {
-    proptest::collection::vec(any::<u8>(), 0..=64).prop_map(Binary::new).boxed()
+    string(0, Some(64)).prop_map(|text| Binary::new(text.into_bytes())).boxed()
 }
 
 /// An integer from `min` to `max` (inclusive), a multiple of `multiple` where given, as `T`: the
@@ -416,6 +418,16 @@ where
 pub fn number(min: Option<(f64, bool)>, max: Option<(f64, bool)>, multiple: Option<f64>, integral: bool) -> BoxedStrategy<f64> {
     let (low, low_excluded) = min.unwrap_or((-1e6, false));
     let (high, high_excluded) = max.unwrap_or((1e6, false));
+    // Values serde_json reads back exactly: it parses numbers of more than 15 significant
+    // digits by a fast method that may miss the last bit (unless its `float_roundtrip` feature
+    // is on), so values are rounded to `decimals` places, and to 15 significant digits.
+    let decimals = multiple.map_or(6, decimals_of);
+    let round = move |x: f64| {
+        let whole_digits = if x.abs() >= 1.0 { x.abs().log10().floor() as i32 + 1 } else { 0 };
+        let scale = 10f64.powi(decimals.min(15 - whole_digits));
+        let rounded = (x * scale).round() / scale;
+        if rounded.is_finite() { rounded } else { x }
+    };
     let inside = move |x: &f64| (x > &low || (!low_excluded && *x == low)) && (x < &high || (!high_excluded && *x == high));
     let step = match (multiple, integral) {
         (Some(m), _) if m != 0.0 && m.is_finite() => Some(if integral && m.fract() != 0.0 { f64::NAN } else { m.abs() }),
@@ -426,15 +438,22 @@ pub fn number(min: Option<(f64, bool)>, max: Option<(f64, bool)>, multiple: Opti
         Some(m) if m.is_nan() => impossible("an integral multiple of a fraction"),
         Some(m) => {
             let (first, last) = ((low / m).ceil(), (high / m).floor());
-            if !(first <= last) || (last - first) > 9e15 {
+            // NaN bounds compare as unordered: no multiple then either.
+            if first.partial_cmp(&last).is_none_or(|order| order.is_gt()) || (last - first) > 9e15 {
                 return impossible("no multiple within the bounds");
             }
             // Whole multiples, as integers: exact, so `multipleOf` holds within its tolerance.
-            (first as i64..=last as i64).prop_map(move |k| k as f64 * m).prop_filter("an excluded bound", inside).boxed()
+            (first as i64..=last as i64).prop_map(move |k| round(k as f64 * m)).prop_filter("an excluded bound", inside).boxed()
         }
         None if low > high => impossible("no number meets the bounds"),
-        None => prop_oneof![1 => Just(low), 1 => Just(high), 8 => low..=high].prop_filter("an excluded bound", inside).boxed(),
+        None => prop_oneof![1 => Just(low), 1 => Just(high), 8 => (low..=high).prop_map(round)].prop_filter("an excluded bound", inside).boxed(),
     }
+}
+
+/// How many decimal places `m` has, as Rust writes it shortest (`0.05` has 2).
+fn decimals_of(m: f64) -> i32 {
+    let shown = format!("{m}");
+    shown.split_once('.').map_or(0, |(_, fraction)| i32::try_from(fraction.len()).unwrap_or(15)).min(15)
 }
 
 /// Any JSON value: `null`, booleans, integers, short numbers and strings, and arrays and objects
@@ -444,7 +463,7 @@ pub fn json_value(depth: u32) -> BoxedStrategy<Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        (-1e6f64..1e6).prop_map(Value::from),
+        (-1_000_000_000i64..1_000_000_000).prop_map(|n| Value::from(n as f64 / 1000.0)),
         string(0, Some(12)).prop_map(Value::from),
     ];
     leaf.prop_recursive(depth, 16, 4, |inner| {
@@ -511,6 +530,101 @@ pub fn map<T: std::fmt::Debug + Clone + 'static>(
     let max = if depth == 0 { min } else { max };
     let key = string(1, Some(12)).prop_filter("a property the struct has", move |k| !taken.contains(&k.as_str()));
     proptest::collection::btree_map(key, value, min..=max).boxed()
+}
+
+/// How a type's strategy fared in [`exercise`]: values made, and values its filters rejected on
+/// the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    /// Values generated and checked.
+    pub values: usize,
+    /// Values the strategy's filters rejected before it gave those.
+    pub rejected: u64,
+}
+
+/// An entry of a generated crate's `arbitrary::CHECKS`: checks `count` values of one type.
+pub type Exercise = fn(usize) -> Result<Report, String>;
+
+/// A runner that makes the same values on every run (a fixed seed), and allows a thousand
+/// rejections per value asked for before it gives up.
+fn runner(count: usize) -> proptest::test_runner::TestRunner {
+    let config = proptest::test_runner::Config {
+        max_local_rejects: u32::try_from(count.saturating_mul(1000)).unwrap_or(u32::MAX),
+        ..proptest::test_runner::Config::default()
+    };
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    proptest::test_runner::TestRunner::new_with_rng(config, rng)
+}
+
+/// The rejections so far: proptest counts them but shows the count only in the runner's
+/// `Debug` output (`local_rejects: N`, beside its configuration's `max_local_rejects: M`).
+fn rejections(runner: &proptest::test_runner::TestRunner) -> u64 {
+    let shown = format!("{runner:?}");
+    let key = "local_rejects: ";
+    shown
+        .match_indices(key)
+        .find(|(at, _)| !shown[..*at].ends_with('_'))
+        .and_then(|(at, _)| shown[at + key.len()..].split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Generates `count` values from `strategy` (at [`DEPTH`]) and checks each: `check` (the
+/// type's validator) finds nothing, and its JSON reads back as the same value. The first value
+/// that fails is the error, with why.
+pub fn exercise<T>(strategy: fn(u32) -> BoxedStrategy<T>, check: fn(&T, &mut Context), count: usize) -> Result<Report, String>
+where
+    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    each_value(strategy, count, |value| {
+        let mut cx = Context::new();
+        check(value, &mut cx);
+        if let Err(errors) = cx.finish() {
+            return Err(format!("does not validate: {errors}"));
+        }
+        let json = serde_json::to_string(value).map_err(|e| format!("does not serialize: {e}"))?;
+        let back: T = serde_json::from_str(&json).map_err(|e| format!("its JSON {json} does not read back: {e}"))?;
+        if back != *value {
+            return Err(format!("its JSON {json} reads back as {back:?}"));
+        }
+        Ok(())
+    })
+}
+
+/// Like [`exercise`], for the XML form: each value's document reads back as the same value.
+#[cfg(feature = "xml")]
+pub fn exercise_xml<T>(
+    strategy: fn(u32) -> BoxedStrategy<T>,
+    to_xml: fn(&T) -> String,
+    from_xml: fn(&str) -> Result<T, crate::xml::XmlError>,
+    count: usize,
+) -> Result<Report, String>
+where
+    T: PartialEq + std::fmt::Debug,
+{
+    each_value(strategy, count, |value| {
+        let xml = to_xml(value);
+        let back = from_xml(&xml).map_err(|e| format!("its XML {xml} does not read back: {e}"))?;
+        if back != *value {
+            return Err(format!("its XML {xml} reads back as {back:?}"));
+        }
+        Ok(())
+    })
+}
+
+fn each_value<T: std::fmt::Debug>(
+    strategy: fn(u32) -> BoxedStrategy<T>,
+    count: usize,
+    mut check: impl FnMut(&T) -> Result<(), String>,
+) -> Result<Report, String> {
+    use proptest::strategy::ValueTree;
+    let mut runner = runner(count);
+    let strategy = strategy(DEPTH);
+    for i in 0..count {
+        let value = strategy.new_tree(&mut runner).map_err(|e| format!("value {i} could not be generated: {e}"))?.current();
+        check(&value).map_err(|why| format!("value {i}, {value:?}, {why}"))?;
+    }
+    Ok(Report { values: count, rejected: rejections(&runner) })
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, T
 pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
     let mut emitter = Emitter::new(model);
     let items: Vec<TokenStream> = (0..model.types.len()).map(|i| emitter.type_items(TypeId(i))).collect();
+    let table = emitter.checks_table();
     let checks = emitter.checks.statics();
     let regexes = emitter.regex_statics();
     quote! {
@@ -39,6 +40,7 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
         use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
         #checks
         #regexes
+        #table
         #( #items )*
     }
 }
@@ -100,6 +102,48 @@ impl<'m> Emitter<'m> {
             quote! { static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
         });
         quote!(#( #statics )*)
+    }
+
+    /// `CHECKS`, every type by name with the function that generates values of it and checks
+    /// each (it validates, its JSON reads back as itself), and `XML_CHECKS` the same for the XML
+    /// form of the types that have one: the crate's own proof that its strategies hold, which
+    /// its tests (and any user's) can run.
+    fn checks_table(&mut self) -> TokenStream {
+        let mut rows = Vec::new();
+        let mut xml_rows = Vec::new();
+        for (i, def) in self.model.types.iter().enumerate() {
+            if self.model.replaced.contains_key(&def.name) {
+                continue;
+            }
+            let name = &def.name;
+            let function = &self.names[i].0;
+            let check = match def.kind {
+                TypeKind::Alias(_) => self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default()),
+                _ => quote!(::apigen_runtime::Validate::validate_at(v, cx);),
+            };
+            let (v, cx) = (if uses(&check, "v") { quote!(v) } else { quote!(_) }, if uses(&check, "cx") { quote!(cx) } else { quote!(_) });
+            rows.push(quote! { (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
+            if super::xml::has_form(def) {
+                let ty = ident(name);
+                xml_rows.push(quote! { (#name, |count| ::apigen_runtime::arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
+            }
+        }
+        let xml = (!xml_rows.is_empty()).then(|| {
+            quote! {
+                /// Like [`CHECKS`], for the XML form of the types that have one: each value's
+                /// document reads back as the same value.
+                #[cfg(feature = "xml")]
+                pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #xml_rows ),*];
+            }
+        });
+        quote! {
+            /// Every type by name, with a function that generates that many values of it (the
+            /// same ones on every run) and checks each: the validator finds nothing, and its
+            /// JSON reads back as the same value. The crate's own proof that its strategies
+            /// hold; the `Report` counts the values the strategy's filters rejected.
+            pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #rows ),*];
+            #xml
+        }
     }
 
     /// The function of a type, its `Arbitrary` impl where it is a type of its own, and its

@@ -1,0 +1,58 @@
+//! The value generators of the five APIs' crates (their `arbitrary` feature): for every type,
+//! 1,000 values, each of which passes the generated validator and reads back from its JSON as
+//! itself, and for SimplePin's types with an XML form, from its XML too. The rejection rate of
+//! every strategy that filters is printed (`cargo test --test arbitrary -- --nocapture`).
+
+use apigen_runtime::arbitrary::{Exercise, Report};
+
+const VALUES: usize = 1_000;
+
+/// Runs every check of one crate's table, failing with the type's name and the first bad value;
+/// the reports, by type.
+fn prove(api: &str, checks: &[(&str, Exercise)]) -> Vec<(String, Report)> {
+    checks
+        .iter()
+        .map(|(name, exercise)| {
+            let report = exercise(VALUES).unwrap_or_else(|why| panic!("{api}::{name}: {why}"));
+            assert_eq!(report.values, VALUES, "{api}::{name}");
+            (format!("{api}::{name}"), report)
+        })
+        .collect()
+}
+
+fn print(reports: &[(String, Report)]) {
+    let values: usize = reports.iter().map(|(_, r)| r.values).sum();
+    println!("{} types, {values} values", reports.len());
+    for (name, report) in reports.iter().filter(|(_, r)| r.rejected > 0) {
+        let rate = report.rejected as f64 / (report.rejected as f64 + report.values as f64);
+        println!("  {name}: {} rejected ({:.1}% of those generated)", report.rejected, rate * 100.0);
+    }
+}
+
+#[test]
+fn every_type_of_the_five_apis_gives_valid_values_that_round_trip_through_json() {
+    let mut reports = Vec::new();
+    reports.extend(prove("jtl", jtl::arbitrary::CHECKS));
+    reports.extend(prove("pelcro", pelcro::arbitrary::CHECKS));
+    reports.extend(prove("revcent", revcent::arbitrary::CHECKS));
+    reports.extend(prove("revnue", revnue::arbitrary::CHECKS));
+    reports.extend(prove("simplepin", simplepin::arbitrary::CHECKS));
+    print(&reports);
+    // Every schema of every spec is in the tables, by the name of its type.
+    for (api, names, checks) in [
+        ("jtl", jtl::SCHEMA_NAMES, jtl::arbitrary::CHECKS),
+        ("pelcro", pelcro::SCHEMA_NAMES, pelcro::arbitrary::CHECKS),
+        ("revcent", revcent::SCHEMA_NAMES, revcent::arbitrary::CHECKS),
+        ("revnue", revnue::SCHEMA_NAMES, revnue::arbitrary::CHECKS),
+        ("simplepin", simplepin::SCHEMA_NAMES, simplepin::arbitrary::CHECKS),
+    ] {
+        assert!(checks.len() >= names.len(), "{api}: {} checks for {} schemas", checks.len(), names.len());
+    }
+}
+
+#[test]
+fn simplepins_types_round_trip_through_xml() {
+    let reports = prove("simplepin (XML)", simplepin::arbitrary::XML_CHECKS);
+    print(&reports);
+    assert!(reports.len() >= 4, "{} types with an XML form", reports.len());
+}
