@@ -56,3 +56,43 @@ fn simplepins_types_round_trip_through_xml() {
     print(&reports);
     assert!(reports.len() >= 4, "{} types with an XML form", reports.len());
 }
+
+/// Each `<type>_invalid` value breaks one rule on purpose: the validator reports exactly that
+/// rule (one violation, the pointer and keyword the strategy names), on the value as it is and
+/// on the value read back from its JSON. A generator that broke two rules, or one the
+/// validator does not see, fails here.
+#[test]
+fn invalid_values_break_exactly_the_one_rule_they_name() {
+    let mut reports = Vec::new();
+    for (api, checks) in [
+        ("jtl", jtl::arbitrary::INVALID_CHECKS),
+        ("pelcro", pelcro::arbitrary::INVALID_CHECKS),
+        ("revcent", revcent::arbitrary::INVALID_CHECKS),
+        ("revnue", revnue::arbitrary::INVALID_CHECKS),
+        ("simplepin", simplepin::arbitrary::INVALID_CHECKS),
+    ] {
+        assert!(!checks.is_empty(), "{api} has rules to break");
+        reports.extend(prove(api, checks));
+    }
+    print(&reports);
+}
+
+/// The faults the strategies name, for one type: every kind the five specs allow (lengths,
+/// formats, patterns, ranges, enums, item counts, one property deep).
+#[test]
+fn invalid_values_name_their_pointer_and_keyword() {
+    use apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+    use apigen_runtime::proptest::test_runner::TestRunner;
+    let strategy = revnue::arbitrary::create_customer_request_invalid();
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..2_000 {
+        let invalid = strategy.new_tree(&mut runner).expect("a value").current();
+        seen.insert(format!("{} {}", invalid.pointer, invalid.keyword));
+    }
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    assert!(seen.contains(&"/name maxLength"), "{seen:?}");
+    assert!(seen.contains(&"/contact_person/type enum"), "{seen:?}");
+    assert!(seen.contains(&"/contact_person/name maxLength"), "{seen:?}");
+    println!("{seen:#?}");
+}

@@ -107,6 +107,31 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
+/// The types with rules a value can break alone, by name, with a function that
+/// generates that many values of `<type>_invalid` and checks that the validator
+/// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+/// value is validated as it is or read from its JSON.
+pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomer",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateAddress",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_address_invalid,
+            count,
+        ),
+    ),
+    (
+        "Customer",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -258,6 +283,310 @@ pub fn create_customer(depth: u32) -> BoxedStrategy<CreateCustomer> {
         .boxed()
 }
 
+/// Values of [`CreateCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomer>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            inner.city = bad;
+                            v.billing_address = inner;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            inner.city = bad;
+                            v.billing_address = inner;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            inner.country_iso = bad;
+                            v.billing_address = inner;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            inner.country_iso = bad;
+                            v.billing_address = inner;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.shipmentaddress.as_ref()?;
+                            inner.city = bad;
+                            v.shipmentaddress = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.shipmentaddress.as_ref()?;
+                            inner.city = bad;
+                            v.shipmentaddress = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.shipmentaddress.as_ref()?;
+                            inner.country_iso = bad;
+                            v.shipmentaddress = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.shipmentaddress.as_ref()?;
+                            inner.country_iso = bad;
+                            v.shipmentaddress = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.custom_address.as_ref()?;
+                            inner.city = bad;
+                            v.custom_address = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.custom_address.as_ref()?;
+                            inner.city = bad;
+                            v.custom_address = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.custom_address.as_ref()?;
+                            inner.country_iso = bad;
+                            v.custom_address = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.custom_address.as_ref()?;
+                            inner.country_iso = bad;
+                            v.custom_address = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("2024-13-45T00:00:00Z"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.birthday.as_ref()?;
+                            v.birthday = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/Birthday"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -375,6 +704,91 @@ pub fn create_address(depth: u32) -> BoxedStrategy<CreateAddress> {
             email_address: f15,
             fax: f16,
         })
+        .boxed()
+}
+
+/// Values of [`CreateAddress`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_address_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateAddress>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_address(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/City"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_address(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/City"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_address(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CountryIso"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_address(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CountryIso"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 
@@ -584,6 +998,35 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
             is_locked: f19,
             is_cash_register_based: f20,
         })
+        .boxed()
+}
+
+/// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn customer_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<Customer>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("2024-13-45T00:00:00Z"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.birthday = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/Birthday"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 

@@ -65,6 +65,27 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
+/// The types with rules a value can break alone, by name, with a function that
+/// generates that many values of `<type>_invalid` and checks that the validator
+/// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+/// value is validated as it is or read from its JSON.
+pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomerRequest",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerForm",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_form_invalid,
+            count,
+        ),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -269,6 +290,261 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.email.as_ref()?;
+                            v.email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.first_name.as_ref()?;
+                            v.first_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/first_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.last_name.as_ref()?;
+                            v.last_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/last_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.phone.as_ref()?;
+                            v.phone = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/phone"),
+                                keyword: "pattern",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.display_name.as_ref()?;
+                            v.display_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/display_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.organization.as_ref()?;
+                            v.organization = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/organization"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        CreateCustomerRequestPasswordType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.password_type.as_ref()?;
+                            v.password_type = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/password_type"),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("!"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.username.as_ref()?;
+                            v.username = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/username"),
+                                keyword: "pattern",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.title.as_ref()?;
+                            v.title = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/title"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.salutation.as_ref()?;
+                            v.salutation = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/salutation"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        CreateCustomerRequestLanguage::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.language.as_ref()?;
+                            v.language = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/language"),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.billing_email.as_ref()?;
+                            v.billing_email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/billing_email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPasswordType {
     type Parameters = ();
@@ -283,14 +559,14 @@ pub fn create_customer_request_password_type(
     _depth: u32,
 ) -> BoxedStrategy<CreateCustomerRequestPasswordType> {
     ::apigen_runtime::proptest::sample::select(
-            ::std::vec![
+            ::std::vec::Vec::from([
                 CreateCustomerRequestPasswordType::PlainText,
                 CreateCustomerRequestPasswordType::PasswordBcrypt,
                 CreateCustomerRequestPasswordType::Md5,
                 CreateCustomerRequestPasswordType::DrupalV82X,
                 CreateCustomerRequestPasswordType::BcryptWordpress,
-                CreateCustomerRequestPasswordType::Crypt
-            ],
+                CreateCustomerRequestPasswordType::Crypt,
+            ]),
         )
         .boxed()
 }
@@ -308,11 +584,13 @@ pub fn create_customer_request_language(
     _depth: u32,
 ) -> BoxedStrategy<CreateCustomerRequestLanguage> {
     ::apigen_runtime::proptest::sample::select(
-            ::std::vec![
-                CreateCustomerRequestLanguage::En, CreateCustomerRequestLanguage::Fr,
-                CreateCustomerRequestLanguage::It, CreateCustomerRequestLanguage::Ko,
-                CreateCustomerRequestLanguage::Es
-            ],
+            ::std::vec::Vec::from([
+                CreateCustomerRequestLanguage::En,
+                CreateCustomerRequestLanguage::Fr,
+                CreateCustomerRequestLanguage::It,
+                CreateCustomerRequestLanguage::Ko,
+                CreateCustomerRequestLanguage::Es,
+            ]),
         )
         .boxed()
 }
@@ -522,6 +800,261 @@ pub fn create_customer_form(depth: u32) -> BoxedStrategy<CreateCustomerForm> {
         .prop_filter(
             "breaks a rule of the object as a whole",
             |v| ::apigen_runtime::Validate::validate(v).is_ok(),
+        )
+        .boxed()
+}
+
+/// Values of [`CreateCustomerForm`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_form_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerForm>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.email.as_ref()?;
+                            v.email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.first_name.as_ref()?;
+                            v.first_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/first_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.last_name.as_ref()?;
+                            v.last_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/last_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.phone.as_ref()?;
+                            v.phone = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/phone"),
+                                keyword: "pattern",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.display_name.as_ref()?;
+                            v.display_name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/display_name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.organization.as_ref()?;
+                            v.organization = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/organization"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        CreateCustomerRequestPasswordType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.password_type.as_ref()?;
+                            v.password_type = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/password_type"),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("!"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.username.as_ref()?;
+                            v.username = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/username"),
+                                keyword: "pattern",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.title.as_ref()?;
+                            v.title = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/title"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.salutation.as_ref()?;
+                            v.salutation = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/salutation"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        CreateCustomerRequestLanguage::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.language.as_ref()?;
+                            v.language = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/language"),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.billing_email.as_ref()?;
+                            v.billing_email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/billing_email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
         )
         .boxed()
 }

@@ -117,6 +117,55 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
+/// The types with rules a value can break alone, by name, with a function that
+/// generates that many values of `<type>_invalid` and checks that the validator
+/// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+/// value is validated as it is or read from its JSON.
+pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomerRequest",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestCustomer",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_customer_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestBillTo",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_bill_to_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestMetadataItem",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_metadata_item_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerSuccess",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_success_invalid,
+            count,
+        ),
+    ),
+    (
+        "ApiStandardErrors",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            api_standard_errors_invalid,
+            count,
+        ),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -177,6 +226,62 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
             internal_customer_id: f4,
             metadata: f5,
         })
+        .boxed()
+}
+
+/// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    create_customer_request_customer(
+                        ::apigen_runtime::arbitrary::DEPTH - 1,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            inner.email = bad;
+                            v.customer = inner;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/customer/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    create_customer_request_bill_to(
+                        ::apigen_runtime::arbitrary::DEPTH - 1,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.bill_to.as_ref()?;
+                            inner.email = bad;
+                            v.bill_to = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/bill_to/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 
@@ -261,6 +366,35 @@ pub fn create_customer_request_customer(
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequestCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestCustomer>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.email = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -339,6 +473,35 @@ pub fn create_customer_request_bill_to(
             email: f9,
             phone: f10,
         })
+        .boxed()
+}
+
+/// Values of [`CreateCustomerRequestBillTo`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestBillTo>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("no-at-sign"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.email = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/email"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 
@@ -438,6 +601,101 @@ pub fn create_customer_request_metadata_item(
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequestMetadataItem`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request_metadata_item(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request_metadata_item(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/name"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request_metadata_item(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/value"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request_metadata_item(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    ),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/value"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -489,6 +747,93 @@ pub fn create_customer_success(depth: u32) -> BoxedStrategy<CreateCustomerSucces
         .boxed()
 }
 
+/// Values of [`CreateCustomerSuccess`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_success_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerSuccess>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.api_call_id.as_ref()?;
+                            v.api_call_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/api_call_id"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.api_call_id.as_ref()?;
+                            v.api_call_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/api_call_id"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.customer_id.as_ref()?;
+                            v.customer_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/customer_id"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.customer_id.as_ref()?;
+                            v.customer_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/customer_id"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -502,7 +847,7 @@ pub fn create_customer_success_code(
     _depth: u32,
 ) -> BoxedStrategy<CreateCustomerSuccessCode> {
     ::apigen_runtime::proptest::sample::select(
-            ::std::vec![CreateCustomerSuccessCode::V1],
+            ::std::vec::Vec::from([CreateCustomerSuccessCode::V1]),
         )
         .boxed()
 }
@@ -562,6 +907,55 @@ pub fn api_standard_errors(depth: u32) -> BoxedStrategy<ApiStandardErrors> {
         .boxed()
 }
 
+/// Values of [`ApiStandardErrors`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn api_standard_errors_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<ApiStandardErrors>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.api_call_id.as_ref()?;
+                            v.api_call_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/api_call_id"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.api_call_id.as_ref()?;
+                            v.api_call_id = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/api_call_id"),
+                                keyword: "minLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -572,6 +966,8 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode 
 
 /// Values of [`ApiStandardErrorsCode`] that pass its validator, nested at most `depth` deep.
 pub fn api_standard_errors_code(_depth: u32) -> BoxedStrategy<ApiStandardErrorsCode> {
-    ::apigen_runtime::proptest::sample::select(::std::vec![ApiStandardErrorsCode::V0])
+    ::apigen_runtime::proptest::sample::select(
+            ::std::vec::Vec::from([ApiStandardErrorsCode::V0]),
+        )
         .boxed()
 }

@@ -117,6 +117,31 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
+/// The types with rules a value can break alone, by name, with a function that
+/// generates that many values of `<type>_invalid` and checks that the validator
+/// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+/// value is validated as it is or read from its JSON.
+pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CreateCustomerRequest",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_invalid,
+            count,
+        ),
+    ),
+    (
+        "ContactPerson",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            contact_person_invalid,
+            count,
+        ),
+    ),
+    (
+        "Customer",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
+    ),
+];
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -278,6 +303,367 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.name.as_ref()?;
+                            inner.name = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/name",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.email.as_ref()?;
+                            inner.email = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/email",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ContactPersonType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.type_.as_ref()?;
+                            inner.type_ = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/type",
+                                ),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.address_line_1.as_ref()?;
+                            v.address_line_1 = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/address_line_1"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.address_line_2.as_ref()?;
+                            v.address_line_2 = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/address_line_2"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.city.as_ref()?;
+                            v.city = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/city"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.state_province.as_ref()?;
+                            v.state_province = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/state_province"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.zip_postal_code.as_ref()?;
+                            v.zip_postal_code = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/zip_postal_code"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.phone.as_ref()?;
+                            v.phone = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/phone"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.mobile.as_ref()?;
+                            v.mobile = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/mobile"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.fax.as_ref()?;
+                            v.fax = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/fax"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.website.as_ref()?;
+                            v.website = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/website"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.general_description.as_ref()?;
+                            v.general_description = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/general_description",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.supplementary_description.as_ref()?;
+                            v.supplementary_description = ::std::option::Option::Some(
+                                bad,
+                            );
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/supplementary_description",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.additional_description.as_ref()?;
+                            v.additional_description = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/additional_description",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -400,6 +786,80 @@ pub fn contact_person(depth: u32) -> BoxedStrategy<ContactPerson> {
         .boxed()
 }
 
+/// Values of [`ContactPerson`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn contact_person_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<ContactPerson>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    contact_person(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.name.as_ref()?;
+                            v.name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/name"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    contact_person(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.email.as_ref()?;
+                            v.email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/email"),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    contact_person(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ContactPersonType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.type_.as_ref()?;
+                            v.type_ = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/type"),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -411,11 +871,14 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
 /// Values of [`ContactPersonType`] that pass its validator, nested at most `depth` deep.
 pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
     ::apigen_runtime::proptest::sample::select(
-            ::std::vec![
-                ContactPersonType::AccountManagement, ContactPersonType::Billing,
-                ContactPersonType::Executive, ContactPersonType::Sales,
-                ContactPersonType::Support, ContactPersonType::Technical
-            ],
+            ::std::vec::Vec::from([
+                ContactPersonType::AccountManagement,
+                ContactPersonType::Billing,
+                ContactPersonType::Executive,
+                ContactPersonType::Sales,
+                ContactPersonType::Support,
+                ContactPersonType::Technical,
+            ]),
         )
         .boxed()
 }
@@ -431,18 +894,27 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
 pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
     ::apigen_runtime::proptest::strategy::Union::new(
-            ::std::vec![
-                ::apigen_runtime::arbitrary::integer:: < i64 > (- 999999999999999,
-                999999999999999, ::std::option::Option::None)
-                .prop_map(CustomFieldValue::Number).boxed(),
-                ::apigen_runtime::arbitrary::number(::std::option::Option::Some((0.0,
-                false)), ::std::option::Option::Some((999999999999999.0, false)),
-                ::std::option::Option::None, false).prop_map(CustomFieldValue::Money)
-                .boxed(), ::apigen_runtime::arbitrary::date()
-                .prop_map(CustomFieldValue::Date).boxed(),
+            ::std::vec::Vec::from([
+                ::apigen_runtime::arbitrary::integer::<
+                    i64,
+                >(-999999999999999, 999999999999999, ::std::option::Option::None)
+                    .prop_map(CustomFieldValue::Number)
+                    .boxed(),
+                ::apigen_runtime::arbitrary::number(
+                        ::std::option::Option::Some((0.0, false)),
+                        ::std::option::Option::Some((999999999999999.0, false)),
+                        ::std::option::Option::None,
+                        false,
+                    )
+                    .prop_map(CustomFieldValue::Money)
+                    .boxed(),
+                ::apigen_runtime::arbitrary::date()
+                    .prop_map(CustomFieldValue::Date)
+                    .boxed(),
                 ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                .prop_map(CustomFieldValue::Text).boxed()
-            ],
+                    .prop_map(CustomFieldValue::Text)
+                    .boxed(),
+            ]),
         )
         .prop_filter(
             "reads back as another variant",
@@ -616,6 +1088,95 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
             additional_description: f20,
             template: f21,
         })
+        .boxed()
+}
+
+/// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn customer_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<Customer>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    customer(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.name.as_ref()?;
+                            inner.name = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/name",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    customer(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.email.as_ref()?;
+                            inner.email = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/email",
+                                ),
+                                keyword: "maxLength",
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    customer(::apigen_runtime::arbitrary::DEPTH),
+                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ContactPersonType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, mut inner, bad)| {
+                            v.contact_person.as_ref()?;
+                            inner.type_.as_ref()?;
+                            inner.type_ = ::std::option::Option::Some(bad);
+                            v.contact_person = ::std::option::Option::Some(inner);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/type",
+                                ),
+                                keyword: "enum",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 

@@ -57,6 +57,27 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
+/// The types with rules a value can break alone, by name, with a function that
+/// generates that many values of `<type>_invalid` and checks that the validator
+/// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+/// value is validated as it is or read from its JSON.
+pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+    (
+        "CcProfileApiV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            cc_profile_api_v2_model_invalid,
+            count,
+        ),
+    ),
+    (
+        "CcProfileV2Model",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            cc_profile_v2_model_invalid,
+            count,
+        ),
+    ),
+];
+
 /// Like [`CHECKS`], for the XML form of the types that have one: each value's
 /// document reads back as the same value.
 #[cfg(feature = "xml")]
@@ -211,6 +232,36 @@ pub fn cc_profile_api_v2_model(depth: u32) -> BoxedStrategy<CcProfileApiV2Model>
         .boxed()
 }
 
+/// Values of [`CcProfileApiV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn cc_profile_api_v2_model_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CcProfileApiV2Model>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    cc_profile_api_v2_model(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("2024-13-45T00:00:00Z"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.customer_since.as_ref()?;
+                            v.customer_since = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/customer_since"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileV2Model {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
@@ -340,6 +391,36 @@ pub fn cc_profile_v2_model(depth: u32) -> BoxedStrategy<CcProfileV2Model> {
             status: f11,
             version: f12,
         })
+        .boxed()
+}
+
+/// Values of [`CcProfileV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn cc_profile_v2_model_invalid() -> BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CcProfileV2Model>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    cc_profile_v2_model(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("2024-13-45T00:00:00Z"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the property to break is absent",
+                        |(mut v, bad)| {
+                            v.customer_since.as_ref()?;
+                            v.customer_since = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/customer_since"),
+                                keyword: "format",
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 

@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::check::{json_equal, Pattern};
-use crate::{Binary, Context, Format};
+use crate::{Binary, Context, Format, Validate};
 
 /// How deep generated values nest: a type's strategy hands `depth - 1` to the types it
 /// contains, and at depth 0 optional and nullable values are absent and arrays and maps hold
@@ -576,7 +576,7 @@ pub fn exercise<T>(strategy: fn(u32) -> BoxedStrategy<T>, check: fn(&T, &mut Con
 where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
-    each_value(strategy, count, |value| {
+    each_value(strategy(DEPTH), count, |value| {
         let mut cx = Context::new();
         check(value, &mut cx);
         if let Err(errors) = cx.finish() {
@@ -602,7 +602,7 @@ pub fn exercise_xml<T>(
 where
     T: PartialEq + std::fmt::Debug,
 {
-    each_value(strategy, count, |value| {
+    each_value(strategy(DEPTH), count, |value| {
         let xml = to_xml(value);
         let back = from_xml(&xml).map_err(|e| format!("its XML {xml} does not read back: {e}"))?;
         if back != *value {
@@ -612,14 +612,36 @@ where
     })
 }
 
+/// Generates `count` values from `strategy`, each breaking one rule (see [`Invalid`]), and
+/// checks that the validator reports exactly that: one violation, at its pointer, of its
+/// keyword; and the same when the value is read from its JSON by [`from_json`](crate::from_json).
+pub fn exercise_invalid<T>(strategy: fn() -> BoxedStrategy<Invalid<T>>, count: usize) -> Result<Report, String>
+where
+    T: Validate + Serialize + DeserializeOwned + std::fmt::Debug,
+{
+    each_value(strategy(), count, |invalid| {
+        let expected = format!("{} at `{}`", invalid.keyword, invalid.pointer);
+        let judge = |outcome: Result<(), crate::ValidationErrors>, how: &str| {
+            let errors = outcome.err().ok_or_else(|| format!("{how}: passes, but should break {expected}"))?;
+            let found: Vec<String> = errors.iter().map(|e| format!("{} at `{}`", e.keyword, e.pointer)).collect();
+            if found != [expected.clone()] {
+                return Err(format!("{how}: reports {}, not just {expected}", found.join(", ")));
+            }
+            Ok(())
+        };
+        judge(invalid.value.validate(), "validated")?;
+        let json = serde_json::to_vec(&invalid.value).map_err(|e| format!("does not serialize: {e}"))?;
+        judge(crate::from_json::<T>(&json).map(drop), "read from its JSON")
+    })
+}
+
 fn each_value<T: std::fmt::Debug>(
-    strategy: fn(u32) -> BoxedStrategy<T>,
+    strategy: BoxedStrategy<T>,
     count: usize,
     mut check: impl FnMut(&T) -> Result<(), String>,
 ) -> Result<Report, String> {
     use proptest::strategy::ValueTree;
     let mut runner = runner(count);
-    let strategy = strategy(DEPTH);
     for i in 0..count {
         let value = strategy.new_tree(&mut runner).map_err(|e| format!("value {i} could not be generated: {e}"))?.current();
         check(&value).map_err(|why| format!("value {i}, {value:?}, {why}"))?;
