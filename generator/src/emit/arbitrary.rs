@@ -244,7 +244,7 @@ impl<'m> Emitter<'m> {
                 quote!(#tuple.prop_map(|#pattern| #name { #( #fields: #bindings ),* }))
             }
         };
-        let whole = Rules { types: None, reference: None, ..def.rules.clone() };
+        let whole = Rules { types: None, nullable: false, reference: None, ..def.rules.clone() };
         if whole.is_empty() {
             return built;
         }
@@ -284,7 +284,10 @@ impl<'m> Emitter<'m> {
         } else {
             union
         };
-        let rest = Rules { types: None, reference: None, any_of: Vec::new(), ..def.rules.clone() };
+        // A discriminated union is judged by the variant its tag selects, not by `oneOf` over
+        // every alternative; an untagged one must fit exactly one alternative of a `oneOf`.
+        let one_of = if def.discriminator.is_some() { Vec::new() } else { def.rules.one_of.clone() };
+        let rest = Rules { types: None, nullable: false, reference: None, any_of: Vec::new(), one_of, ..def.rules.clone() };
         let any_json = variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value));
         if rest.is_empty() && !any_json {
             return union;
@@ -327,7 +330,8 @@ impl<'m> Emitter<'m> {
     /// A strategy for `ty` (not nullable, not boxed) that meets what it can of `rules`, and the
     /// rules it leaves to a filter.
     fn construct(&mut self, ty: &TypeRef, rules: &Rules, pointer: &str) -> (TokenStream, Rules) {
-        let mut rest = Rules { types: None, ..rules.clone() };
+        // `type` and `nullable` are the Rust type's, which the strategy makes.
+        let mut rest = Rules { types: None, nullable: false, ..rules.clone() };
         let strategy = match ty {
             TypeRef::Named(id) => {
                 if rest.reference == Some(*id) {
