@@ -96,3 +96,26 @@ fn invalid_values_name_their_pointer_and_keyword() {
     assert!(seen.contains(&"/contact_person/name maxLength"), "{seen:?}");
     println!("{seen:#?}");
 }
+
+/// Values per second of a large type's strategy (JTL's `CreateCustomer`: 26 properties, three
+/// nested addresses and arrays of them), generation alone. Ignored by default; BENCHMARKS.md
+/// records its figures:
+/// `cargo test --release -p apigen-tests --test arbitrary -- --ignored --nocapture generation_speed`.
+#[test]
+#[ignore = "a measurement: run it in release"]
+fn generation_speed() {
+    use apigen_runtime::proptest::arbitrary::any;
+    use apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+    use apigen_runtime::proptest::test_runner::TestRunner;
+    const N: usize = 20_000;
+    let strategy = any::<jtl::types::CreateCustomer>();
+    let mut runner = TestRunner::deterministic();
+    let start = std::time::Instant::now();
+    let mut bytes = 0usize;
+    for _ in 0..N {
+        let value = strategy.new_tree(&mut runner).expect("a value").current();
+        bytes += std::hint::black_box(&value).number.as_ref().map_or(0, String::len);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!("jtl::CreateCustomer: {N} values in {seconds:.3} s, {:.0} values/s ({bytes})", N as f64 / seconds);
+}
