@@ -721,6 +721,26 @@ mod tests {
         }
     }
 
+    /// The proof a generated crate runs fails on a value its check refuses, and on one that
+    /// does not read back as itself.
+    #[test]
+    fn exercise_reports_the_first_bad_value() {
+        fn short(_: u32) -> BoxedStrategy<String> {
+            string(0, Some(3))
+        }
+        fn refuse(_: &String, cx: &mut Context) {
+            cx.error("maxLength", None, "refused".to_owned());
+        }
+        let refused = exercise(short, refuse, 10).unwrap_err();
+        assert!(refused.starts_with("value 0, ") && refused.contains("does not validate: 1 validation error"), "{refused}");
+        fn nan(_: u32) -> BoxedStrategy<f64> {
+            Just(f64::NAN).boxed()
+        }
+        let unread = exercise(nan, |_, _| {}, 10).unwrap_err();
+        assert!(unread.starts_with("value 0, NaN, its JSON null does not read back"), "{unread}");
+        assert_eq!(exercise(short, |_, _| {}, 10), Ok(Report { values: 10, rejected: 0 }));
+    }
+
     #[test]
     fn unique_arrays_hold_no_repeats() {
         let items = sample(&array(prop_oneof![Just(1u8), Just(2u8), Just(3u8)].boxed(), 3, 2, Some(3), true), 100);
