@@ -661,25 +661,32 @@ impl<'m> Emitter<'m> {
                 }
             }
             TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64)) if rules.enumeration.is_none() && rules.multiple_of.is_none() => {
-                let (low, high, rust): (i128, i128, TokenStream) = match p {
-                    Primitive::I32 => (i32::MIN.into(), i32::MAX.into(), quote!(i32)),
-                    Primitive::I64 => (i64::MIN.into(), i64::MAX.into(), quote!(i64)),
-                    Primitive::U32 => (0, u32::MAX.into(), quote!(u32)),
-                    _ => (0, u64::MAX.into(), quote!(u64)),
+                let (low, high): (i128, i128) = match p {
+                    Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
+                    Primitive::I64 => (i64::MIN.into(), i64::MAX.into()),
+                    Primitive::U32 => (0, u32::MAX.into()),
+                    _ => (0, u64::MAX.into()),
+                };
+                // A literal of the field's own type (`-1i64`); `bad` is within its range.
+                let typed = |bad: i128| match p {
+                    Primitive::I32 => Literal::i32_suffixed(bad as i32),
+                    Primitive::I64 => Literal::i64_suffixed(bad as i64),
+                    Primitive::U32 => Literal::u32_suffixed(bad as u32),
+                    _ => Literal::u64_suffixed(bad as u64),
                 };
                 let value = |b: &Bound| b.value.as_i64().map(i128::from);
                 if let Some((m, exclusive)) = rules.minimum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
                     let bad = if exclusive { m } else { m - 1 };
                     if (low..=high).contains(&bad) {
-                        let lit = Literal::i128_unsuffixed(bad);
-                        out.push((just(quote!(#lit as #rust)), if exclusive { "exclusiveMinimum" } else { "minimum" }));
+                        let lit = typed(bad);
+                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMinimum" } else { "minimum" }));
                     }
                 }
                 if let Some((m, exclusive)) = rules.maximum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
                     let bad = if exclusive { m } else { m + 1 };
                     if (low..=high).contains(&bad) {
-                        let lit = Literal::i128_unsuffixed(bad);
-                        out.push((just(quote!(#lit as #rust)), if exclusive { "exclusiveMaximum" } else { "maximum" }));
+                        let lit = typed(bad);
+                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMaximum" } else { "maximum" }));
                     }
                 }
             }
