@@ -118,6 +118,8 @@ impl Config {
         for diagnostic in &output.diagnostics {
             let line = map.render(&source.name, diagnostic);
             match diagnostic.severity {
+                // Notes are about the value generators, which a module for `include!` leaves out.
+                Severity::Note => {}
                 Severity::Warning => println!("cargo:warning={line}"),
                 Severity::Error => errors.push(line),
             }

@@ -9,6 +9,9 @@ use std::fmt;
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Nothing is wrong, and the output is faithful; how it meets the spec is worth knowing
+    /// (a value generator that filters with the validator where it cannot construct).
+    Note,
     /// Generation carried on and the output is faithful, but a decision was made that the
     /// user should know about (for example a `format` typed as `String` because the spec's
     /// own example does not parse).
@@ -30,6 +33,7 @@ pub struct Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
@@ -44,6 +48,10 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    pub fn note(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Severity::Note, pointer.into(), message.into());
+    }
+
     pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Warning, pointer.into(), message.into());
     }

@@ -173,6 +173,11 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
         }
         return Output { files, diagnostics: diags.into_vec() };
     }
+    // The value generators' notes: where they filter with the validator (a crate only; the
+    // module for `include!` has no generators).
+    for note in emit::arbitrary::notes(&model) {
+        diags.note(note.pointer, note.message);
+    }
     // Each file, or part of a file, is emitted and formatted on its own (formatting is most of
     // the time on a large spec), several at once; the results are joined in the files' order,
     // so the output does not depend on the number of threads.

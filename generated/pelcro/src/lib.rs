@@ -10,6 +10,9 @@ pub mod types;
 
 mod validate;
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
+
 pub use ::apigen_runtime::{
     from_json, from_value, Validate, ValidationError, ValidationErrors,
 };

@@ -9,10 +9,13 @@
 //! nothing here knows any particular API.
 //!
 //! With the `xml` feature, [`xml`] reads and writes the XML form of generated types; with
-//! `mock`, [`mock`] serves a generated crate's mock server.
+//! `mock`, [`mock`] serves a generated crate's mock server; with `arbitrary`,
+//! [`arbitrary`](mod@arbitrary) holds the value generators of their `proptest` strategies.
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 pub mod binary;
 pub mod check;
 #[cfg(feature = "client")]
@@ -34,6 +37,10 @@ pub use chrono;
 pub use serde;
 pub use serde_json;
 pub use uuid;
+/// The property-testing crate generated `Arbitrary` impls are written against (feature
+/// `arbitrary`).
+#[cfg(feature = "arbitrary")]
+pub use proptest;
 
 pub use error::{Context, ValidationError, ValidationErrors};
 /// The regular-expression engine of [`check::Pattern`], for code that checks patterns the way

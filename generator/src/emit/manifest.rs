@@ -39,25 +39,27 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
 /// `client` turns `xml` on: its methods read the XML responses the spec documents, and a
 /// client that could not would answer differently depending on a feature. A crate with
 /// operations also has `mock` (the mock server, which answers with the client's response
-/// enums, so it turns `client` on), off by default.
+/// enums, so it turns `client` on), off by default. Every crate has an `arbitrary` feature,
+/// off by default: `proptest` strategies for its types (the mock answers with their values
+/// where the spec has no example).
 ///
 /// A crate split into groups (see `lower::groups`) has a feature per group too, all on by
 /// default: with `default-features = false`, `client` and one group, a user compiles that
 /// corner of the API alone. A group's feature turns on nothing else: which code (types,
 /// client, XML) and which part of the API are separate choices.
 fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature]) {
-    if !client && !xml {
-        return;
-    }
     let _ = writeln!(out);
     let _ = writeln!(out, "[features]");
-    let defaults: Vec<String> = [client.then_some("client"), (!client).then_some("xml")]
-        .into_iter()
-        .flatten()
-        .chain(groups.iter().map(|g| g.name.as_str()))
-        .map(|name| format!("\"{name}\""))
-        .collect();
-    let _ = writeln!(out, "default = [{}]", defaults.join(", "));
+    if client || xml {
+        let defaults: Vec<String> = [if client { "client" } else { "xml" }]
+            .into_iter()
+            .chain(groups.iter().map(|g| g.name.as_str()))
+            .map(|name| format!("\"{name}\""))
+            .collect();
+        let _ = writeln!(out, "default = [{}]", defaults.join(", "));
+    }
+    let _ = writeln!(out, "# Value generators (`arbitrary`: a proptest `Arbitrary` for every type), on proptest.");
+    let _ = writeln!(out, "arbitrary = [\"apigen-runtime/arbitrary\"]");
     if client {
         let _ = writeln!(out, "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls.");
         let xml_too = if xml { ", \"xml\"" } else { "" };
@@ -73,10 +75,6 @@ fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature])
         // (its handlers are not gated per group).
         let all_groups: String = groups.iter().map(|g| format!(", \"{}\"", g.name)).collect();
         let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"{all_groups}]");
-        // The mock answers with generated values where the crate can make them; the feature
-        // is declared here so that the mock's `cfg(feature = "arbitrary")` is a known one.
-        let _ = writeln!(out, "# Generated valid values (proptest's `Arbitrary`), which the mock answers with where the spec has no example.");
-        let _ = writeln!(out, "arbitrary = []");
     }
     for group in groups {
         let labels: Vec<String> = group.labels.iter().map(|l| format!("`{l}`")).collect();

@@ -1,6 +1,7 @@
 //! Emit: the only phase that uses `quote!`. It turns the model into the files of a crate, as
 //! token streams for Rust files and text for `Cargo.toml`; [`crate::render`] formats them.
 
+pub mod arbitrary;
 pub mod areas;
 mod client;
 mod doc;
@@ -87,6 +88,7 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     if xml::needed(model) {
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/xml.rs".to_owned(), tokens: xml::xml_module(model) }));
     }
+    files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/arbitrary.rs".to_owned(), tokens: arbitrary::arbitrary_module(model) }));
     if !model.operations.is_empty() {
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs".to_owned(), tokens: client::client_module(model) }));
         files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/mock.rs".to_owned(), tokens: mock::mock_module(model) }));
@@ -172,11 +174,20 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
             pub mod mock;
         }
     });
+    // The value generators, behind the crate's `arbitrary` feature; left out of a crate
+    // included as one module, which has no feature to put them behind.
+    let arbitrary = (!inline).then(|| {
+        quote! {
+            #[cfg(feature = "arbitrary")]
+            pub mod arbitrary;
+        }
+    });
     quote! {
         #docs
 
         #types
         #validate
+        #arbitrary
 
         pub use ::apigen_runtime::{from_json, from_value, Validate, ValidationError, ValidationErrors};
         pub use validate::{validate_request, validate_schema, OPERATION_IDS, SCHEMA_NAMES};

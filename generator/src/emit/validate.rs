@@ -1232,7 +1232,7 @@ fn num_literal(n: &serde_json::Number) -> TokenStream {
 }
 
 /// Tokens that build a JSON value at run time.
-fn json_literal(value: &Value) -> TokenStream {
+pub(super) fn json_literal(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(::apigen_runtime::serde_json::Value::Null),
         Value::Bool(b) => quote!(::apigen_runtime::serde_json::Value::Bool(#b)),
@@ -1263,7 +1263,7 @@ fn json_literal(value: &Value) -> TokenStream {
     }
 }
 
-fn format_variant(format: &str) -> Ident {
+pub(super) fn format_variant(format: &str) -> Ident {
     let name = match format {
         "date" => "Date",
         "date-time" => "DateTime",

@@ -18,7 +18,7 @@ pub fn needed(model: &ApiModel) -> bool {
     model.types.iter().any(has_form)
 }
 
-fn has_form(def: &TypeDef) -> bool {
+pub(super) fn has_form(def: &TypeDef) -> bool {
     def.xml.is_some() && !matches!(def.kind, TypeKind::Alias(_))
 }
 

@@ -1,0 +1,1033 @@
+//! Emit of `src/arbitrary.rs` (the crate's `arbitrary` feature): a `proptest` strategy for every
+//! type, whose values pass the type's validator, and for the types with rules, strategies of
+//! values that break exactly one of them.
+//!
+//! Strategies are built from the model's [`Rules`], by construction wherever the runtime has a
+//! generator for the rule (`apigen_runtime::arbitrary`: lengths, patterns, formats, ranges,
+//! `multipleOf`, `enum`, item and property counts, `uniqueItems`). A rule that cannot be met by
+//! construction (rules of an object as a whole, `anyOf` / `oneOf` / `not`, a pattern with
+//! look-around) is met by filtering with the generated validator's own check of that position,
+//! and [`notes`] reports each such place with its pointer, so a user knows where values are
+//! rejected on the way. Every struct, enum and union implements
+//! `proptest::arbitrary::Arbitrary`; every type, aliases included, has a function of the
+//! module (`customer(depth)`) that the impls and the other strategies call.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::types::ident;
+use super::validate::{format_variant, json_literal, Checks};
+use crate::diag::Diagnostic;
+use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant};
+
+/// The `arbitrary` module.
+pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
+    let mut emitter = Emitter::new(model);
+    // In a crate split into groups (`lower::groups`), a type's generators are behind its
+    // group's feature, as the type is; the statics they use behind their users' features.
+    let items: Vec<TokenStream> = (0..model.types.len())
+        .map(|i| {
+            let feature = model.types[i].feature.as_deref();
+            emitter.set_feature(feature);
+            let items = emitter.type_items(TypeId(i));
+            super::gated(&super::feature_gate(feature), items)
+        })
+        .collect();
+    emitter.set_feature(None);
+    let table = emitter.checks_table();
+    let checks = emitter.checks.statics();
+    let regexes = emitter.regex_statics();
+    quote! {
+        //! Value generators: a `proptest` strategy for every type, whose values pass its
+        //! validator (`Arbitrary` for structs, enums and unions, a function per type for all,
+        //! aliases included), and for every type with rules, a strategy of values that break
+        //! exactly one of them (`<type>_invalid`).
+        #[allow(unused_imports)]
+        use super::types::*;
+        use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+        #checks
+        #regexes
+        #table
+        #( #items )*
+    }
+}
+
+/// The places where a strategy filters with the validator, as notes: what the generator could
+/// not meet by construction, with the pointer of the schema it stands in.
+pub fn notes(model: &ApiModel) -> Vec<Diagnostic> {
+    let mut emitter = Emitter::new(model);
+    for i in 0..model.types.len() {
+        emitter.type_items(TypeId(i));
+    }
+    emitter.notes.into_iter().map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message }).collect()
+}
+
+/// The name of the module's function for a type, and of its invalid values' (`customer`,
+/// `customer_invalid`): claimed in one namespace in the types' order, so they are unique and
+/// stable.
+fn function_names(model: &ApiModel) -> Vec<(Ident, Ident)> {
+    let mut names = crate::naming::Namespace::new();
+    model
+        .types
+        .iter()
+        .map(|def| {
+            let base = crate::naming::field_name(&def.name, "value");
+            let valid = names.unique(base.clone());
+            let invalid = names.unique(format!("{valid}_invalid"));
+            (format_ident!("{}", valid), format_ident!("{}", invalid))
+        })
+        .collect()
+}
+
+struct Emitter<'m> {
+    model: &'m ApiModel,
+    names: Vec<(Ident, Ident)>,
+    /// The validator's checks of positions filtered on, with the patterns they use.
+    checks: Checks<'m>,
+    /// Patterns strings are generated from, each in a static of its own.
+    regexes: BTreeMap<String, Ident>,
+    /// The features of the items that use each of `regexes`, for its static's gate.
+    regex_users: BTreeMap<String, BTreeSet<Option<String>>>,
+    /// The feature of the type being emitted.
+    feature: Option<String>,
+    /// (pointer, message) of every filter, in the types' order, each once.
+    notes: Vec<(String, String)>,
+}
+
+impl<'m> Emitter<'m> {
+    fn new(model: &'m ApiModel) -> Self {
+        Self {
+            model,
+            names: function_names(model),
+            checks: Checks::new(model),
+            regexes: BTreeMap::new(),
+            regex_users: BTreeMap::new(),
+            feature: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Items emitted from now on are behind `feature` (see [`super::feature_gate`]).
+    fn set_feature(&mut self, feature: Option<&str>) {
+        self.feature = feature.map(str::to_owned);
+        self.checks.set_feature(feature);
+    }
+
+    fn note(&mut self, pointer: &str, message: String) {
+        let note = (pointer.to_owned(), message);
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    fn regex_statics(&self) -> TokenStream {
+        let mut regexes: Vec<(&String, &Ident)> = self.regexes.iter().collect();
+        regexes.sort_by_key(|(_, name)| name.to_string());
+        let statics = regexes.iter().map(|(source, name)| {
+            let gate = self.regex_users.get(*source).map(super::any_feature_gate).unwrap_or_default();
+            quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+        });
+        quote!(#( #statics )*)
+    }
+
+    /// `CHECKS`, every type by name with the function that generates values of it and checks
+    /// each (it validates, its JSON reads back as itself), and `XML_CHECKS` the same for the XML
+    /// form of the types that have one: the crate's own proof that its strategies hold, which
+    /// its tests (and any user's) can run.
+    fn checks_table(&mut self) -> TokenStream {
+        let mut rows = Vec::new();
+        let mut xml_rows = Vec::new();
+        let mut invalid_rows = Vec::new();
+        for (i, def) in self.model.types.iter().enumerate() {
+            if self.model.replaced.contains_key(&def.name) {
+                continue;
+            }
+            let name = &def.name;
+            let function = self.names[i].0.clone();
+            let gate = super::feature_gate(def.feature.as_deref());
+            self.set_feature(def.feature.as_deref());
+            let check = match def.kind {
+                TypeKind::Alias(_) => self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default()),
+                _ => quote!(::apigen_runtime::Validate::validate_at(v, cx);),
+            };
+            let (v, cx) = (if uses(&check, "v") { quote!(v) } else { quote!(_) }, if uses(&check, "cx") { quote!(cx) } else { quote!(_) });
+            rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
+            if self.has_faults(TypeId(i)) {
+                let invalid = self.names[i].1.clone();
+                invalid_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) });
+            }
+            if super::xml::has_form(def) {
+                let ty = ident(name);
+                xml_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
+            }
+        }
+        self.set_feature(None);
+        let xml = (!xml_rows.is_empty()).then(|| {
+            quote! {
+                /// Like [`CHECKS`], for the XML form of the types that have one: each value's
+                /// document reads back as the same value.
+                #[cfg(feature = "xml")]
+                pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #xml_rows ),*];
+            }
+        });
+        quote! {
+            /// Every type by name, with a function that generates that many values of it (the
+            /// same ones on every run) and checks each: the validator finds nothing, and its
+            /// JSON reads back as the same value. The crate's own proof that its strategies
+            /// hold; the `Report` counts the values the strategy's filters rejected.
+            pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #rows ),*];
+            /// The types with rules a value can break alone, by name, with a function that
+            /// generates that many values of `<type>_invalid` and checks that the validator
+            /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
+            /// value is validated as it is or read from its JSON.
+            pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #invalid_rows ),*];
+            #xml
+        }
+    }
+
+    /// Whether a type has a `<type>_invalid` function.
+    fn has_faults(&mut self, id: TypeId) -> bool {
+        let def = self.model.type_def(id);
+        match &def.kind {
+            TypeKind::Struct(s) if !self.model.replaced.contains_key(&def.name) => !self.struct_faults(id, s, true).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The function of a type, its `Arbitrary` impl where it is a type of its own, and its
+    /// invalid values' function.
+    fn type_items(&mut self, id: TypeId) -> TokenStream {
+        let def = self.model.type_def(id);
+        let name = ident(&def.name);
+        let (function, invalid_function) = self.names[id.0].clone();
+        let replaced = self.model.replaced.contains_key(&def.name);
+        let body = if replaced {
+            self.note(&def.doc.pointer, format!("replaced by `{}`: its strategy gives no value", self.model.replaced[&def.name]));
+            quote!(::apigen_runtime::arbitrary::impossible("a type replaced by one of the user's"))
+        } else {
+            match &def.kind {
+                TypeKind::Struct(s) => self.struct_strategy(def, s),
+                TypeKind::StringEnum(variants) => {
+                    let variants = variants.iter().map(|v| ident(&v.rust_name));
+                    select(quote!(::std::vec::Vec::from([#( #name::#variants ),*])))
+                }
+                TypeKind::IntegerEnum(variants) => {
+                    let variants = variants.iter().map(|v| ident(&v.rust_name));
+                    select(quote!(::std::vec::Vec::from([#( #name::#variants ),*])))
+                }
+                TypeKind::Union(variants) => self.union_strategy(def, variants),
+                TypeKind::Alias(target) => self.position(target, &def.rules, &def.doc.pointer),
+            }
+        };
+        let depth = if uses(&body, "depth") { quote!(depth) } else { quote!(_depth) };
+        let doc = format!(" Values of [`{}`] that pass its validator, nested at most `depth` deep.", def.name);
+        let own_type = !replaced && !matches!(def.kind, TypeKind::Alias(_));
+        let arbitrary = own_type.then(|| {
+            quote! {
+                impl ::apigen_runtime::proptest::arbitrary::Arbitrary for #name {
+                    type Parameters = ();
+                    type Strategy = BoxedStrategy<Self>;
+
+                    fn arbitrary_with((): ()) -> Self::Strategy {
+                        #function(::apigen_runtime::arbitrary::DEPTH)
+                    }
+                }
+            }
+        });
+        let invalid = if replaced { None } else { self.invalid_function(id, &invalid_function) };
+        quote! {
+            #arbitrary
+            #[doc = #doc]
+            pub fn #function(#depth: u32) -> BoxedStrategy<#name> {
+                #body.boxed()
+            }
+            #invalid
+        }
+    }
+
+    fn struct_strategy(&mut self, def: &TypeDef, s: &Struct) -> TokenStream {
+        let name = ident(&def.name);
+        let mut strategies = Vec::new();
+        let mut fields = Vec::new();
+        for field in &s.fields {
+            let value = self.position(&field.ty, &field.rules, &field.doc.pointer);
+            strategies.push(if field.required { value } else { quote!(::apigen_runtime::arbitrary::optional(depth, #value.boxed())) });
+            fields.push(ident(&field.rust_name));
+        }
+        if let Some((field, ty)) = &s.additional {
+            let value = self.position(ty, &Rules::default(), &def.doc.pointer);
+            let taken = s.fields.iter().map(|f| &f.wire_name);
+            strategies.push(quote!(::apigen_runtime::arbitrary::map(#value.boxed(), depth, 0, ::std::option::Option::None, &[#( #taken ),*])));
+            fields.push(ident(field));
+        }
+        let bindings: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{}", i)).collect();
+        let built = match strategies.len() {
+            0 => quote!(::apigen_runtime::proptest::strategy::Just(#name {})),
+            1 => {
+                let (strategy, binding, field) = (&strategies[0], &bindings[0], &fields[0]);
+                quote!(#strategy.prop_map(|#binding| #name { #field: #binding }))
+            }
+            _ => {
+                let tuple = nest(&strategies);
+                let pattern = nest(&bindings.iter().map(|b| quote!(#b)).collect::<Vec<_>>());
+                quote!(#tuple.prop_map(|#pattern| #name { #( #fields: #bindings ),* }))
+            }
+        };
+        let whole = Rules { types: None, nullable: false, reference: None, ..def.rules.clone() };
+        if whole.is_empty() {
+            return built;
+        }
+        self.note(&def.doc.pointer, format!("{} of the object as a whole: values are filtered with the validator", describe(&whole)));
+        quote!(#built.prop_filter("breaks a rule of the object as a whole", |v| ::apigen_runtime::Validate::validate(v).is_ok()))
+    }
+
+    /// A union: one of its alternatives' values. Untagged, a value must also read back as the
+    /// variant it is (the wire cannot tell a date from a string that holds one); tagged, its
+    /// discriminator property holds a value that selects its variant.
+    fn union_strategy(&mut self, def: &TypeDef, variants: &[UnionVariant]) -> TokenStream {
+        let name = ident(&def.name);
+        let mut options = Vec::new();
+        for variant in variants {
+            let variant_name = ident(&variant.rust_name);
+            let value = self.position(&variant.ty, &variant.rules, &variant.doc.pointer);
+            options.push(match &def.discriminator {
+                Some(property) => {
+                    let tags = &variant.tags;
+                    quote! {
+                        (#value, ::apigen_runtime::proptest::sample::select(&[#( #tags ),*][..]))
+                            .prop_filter_map("does not read with its tag", |(v, tag)| ::apigen_runtime::arbitrary::with_tag(&v, #property, tag))
+                            .prop_map(#name::#variant_name)
+                            .boxed()
+                    }
+                }
+                None => quote!(#value.prop_map(#name::#variant_name).boxed()),
+            });
+        }
+        let union = if options.is_empty() {
+            quote!(::apigen_runtime::arbitrary::impossible::<#name>("a union without alternatives"))
+        } else {
+            quote!(::apigen_runtime::proptest::strategy::Union::new(::std::vec::Vec::from([#( #options ),*])))
+        };
+        let union = if def.discriminator.is_none() {
+            quote!(#union.prop_filter("reads back as another variant", ::apigen_runtime::arbitrary::round_trips))
+        } else {
+            union
+        };
+        // A discriminated union is judged by the variant its tag selects, not by `oneOf` over
+        // every alternative; an untagged one must fit exactly one alternative of a `oneOf`.
+        let one_of = if def.discriminator.is_some() { Vec::new() } else { def.rules.one_of.clone() };
+        let rest = Rules { types: None, nullable: false, reference: None, any_of: Vec::new(), one_of, ..def.rules.clone() };
+        let any_json = variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value));
+        if rest.is_empty() && !any_json {
+            return union;
+        }
+        let why = if any_json { "an alternative of any JSON value".to_owned() } else { describe(&rest) };
+        self.note(&def.doc.pointer, format!("{why}: values are filtered with the validator"));
+        quote!(#union.prop_filter("breaks a rule of the union", |v| ::apigen_runtime::Validate::validate(v).is_ok()))
+    }
+
+    /// A strategy of values of `ty` that meet `rules` (those of the position: a field, an item,
+    /// an alias), as an expression that may refer to `depth`.
+    fn position(&mut self, ty: &TypeRef, rules: &Rules, pointer: &str) -> TokenStream {
+        match ty {
+            TypeRef::Nullable(inner) => {
+                let inner = self.position(inner, rules, pointer);
+                quote!(::apigen_runtime::arbitrary::optional(depth, #inner.boxed()))
+            }
+            TypeRef::Boxed(inner) => {
+                let inner = self.position(inner, rules, pointer);
+                quote!(#inner.prop_map(::std::boxed::Box::new))
+            }
+            _ => {
+                let (strategy, rest) = self.construct(ty, rules, pointer);
+                if rest.is_empty() {
+                    return strategy;
+                }
+                self.note(pointer, format!("{}: values are filtered with the validator", describe(&rest)));
+                let check = self.checks.check(ty, rules);
+                if check.is_empty() {
+                    return strategy;
+                }
+                let (v, cx) = (if uses(&check, "v") { quote!(v) } else { quote!(_) }, if uses(&check, "cx") { quote!(cx) } else { quote!(_) });
+                quote! {
+                    #strategy.prop_filter("breaks a rule", |v| ::apigen_runtime::arbitrary::passes(v, |#v, #cx| { #check }))
+                }
+            }
+        }
+    }
+
+    /// A strategy for `ty` (not nullable, not boxed) that meets what it can of `rules`, and the
+    /// rules it leaves to a filter.
+    fn construct(&mut self, ty: &TypeRef, rules: &Rules, pointer: &str) -> (TokenStream, Rules) {
+        // `type` and `nullable` are the Rust type's, which the strategy makes.
+        let mut rest = Rules { types: None, nullable: false, ..rules.clone() };
+        let strategy = match ty {
+            TypeRef::Named(id) => {
+                if rest.reference == Some(*id) {
+                    rest.reference = None;
+                }
+                // `allOf: [{$ref: X}]` on a value of type `X` (OpenAPI 3.0's way of putting
+                // keywords beside a `$ref`) asks nothing the type does not.
+                rest.all_of.retain(|member| *member != Rules { reference: Some(*id), ..Rules::default() });
+                let def = self.model.type_def(*id);
+                let function = &self.names[id.0].0;
+                match def.kind {
+                    // An alias's own rules are its function's; nothing refers back to itself
+                    // through aliases alone, so it is called as it is.
+                    TypeKind::Alias(_) => quote!(#function(depth)),
+                    _ => quote!(::apigen_runtime::arbitrary::lazy(#function, depth.saturating_sub(1))),
+                }
+            }
+            TypeRef::Vec(inner) => {
+                let items = rules.items.as_deref().cloned().unwrap_or_default();
+                let item = self.position(inner, &items, &format!("{pointer}/items"));
+                let min = Literal::u64_unsuffixed(rules.min_items.unwrap_or(0));
+                let max = option_u64(rules.max_items);
+                let unique = rules.unique_items;
+                rest.items = None;
+                rest.min_items = None;
+                rest.max_items = None;
+                rest.unique_items = false;
+                quote!(::apigen_runtime::arbitrary::array(#item.boxed(), depth, #min, #max, #unique))
+            }
+            TypeRef::Map(inner) => {
+                // `additionalProperties` with a schema: every entry's value meets it.
+                let entries = match &rules.additional {
+                    Some(Some(entries)) if rules.properties.is_empty() => {
+                        rest.additional = None;
+                        (**entries).clone()
+                    }
+                    _ => Rules::default(),
+                };
+                let value = self.position(inner, &entries, &format!("{pointer}/additionalProperties"));
+                let min = Literal::u64_unsuffixed(rules.min_properties.unwrap_or(0));
+                let max = option_u64(rules.max_properties);
+                rest.min_properties = None;
+                rest.max_properties = None;
+                quote!(::apigen_runtime::arbitrary::map(#value.boxed(), depth, #min, #max, &[]))
+            }
+            TypeRef::Primitive(p) => self.primitive(*p, rules, &mut rest, pointer),
+            TypeRef::Nullable(_) | TypeRef::Boxed(_) => {
+                let strategy = self.position(ty, rules, pointer);
+                return (strategy, Rules::default());
+            }
+        };
+        (strategy, rest)
+    }
+
+    fn primitive(&mut self, p: Primitive, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
+        if let Some(values) = &rules.enumeration {
+            rest.enumeration = None;
+            return match p {
+                Primitive::String => {
+                    let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+                    quote!(::apigen_runtime::arbitrary::one_of_str(&[#( #strings ),*]))
+                }
+                _ => {
+                    let values = values.iter().map(json_literal);
+                    quote!(::apigen_runtime::arbitrary::one_of_json(::std::vec::Vec::from([#( #values ),*])))
+                }
+            };
+        }
+        match p {
+            Primitive::String => self.string(rules, rest, pointer),
+            Primitive::Bool => quote!(::apigen_runtime::proptest::arbitrary::any::<bool>()),
+            Primitive::I32 => integer(quote!(i32), i32::MIN.into(), i32::MAX.into(), rules, rest),
+            Primitive::I64 => integer(quote!(i64), i64::MIN.into(), i64::MAX.into(), rules, rest),
+            Primitive::U32 => integer(quote!(u32), 0, u32::MAX.into(), rules, rest),
+            Primitive::U64 => integer(quote!(u64), 0, u64::MAX.into(), rules, rest),
+            Primitive::F64 => number(rules, rest),
+            Primitive::F32 => {
+                // Rounding to `f32` may cross a bound: the value is checked as `f32`.
+                let number = number(rules, rest);
+                *rest = Rules { minimum: rules.minimum.clone(), maximum: rules.maximum.clone(), multiple_of: rules.multiple_of.clone(), ..rest.clone() };
+                let check = numeric_check(rules);
+                if check.is_empty() {
+                    quote!(#number.prop_map(|x| x as f32))
+                } else {
+                    *rest = Rules { minimum: None, maximum: None, multiple_of: None, ..rest.clone() };
+                    quote!(#number.prop_map(|x| x as f32).prop_filter("crosses a bound as f32", |x| ::apigen_runtime::arbitrary::passes(x, |v, cx| { let v = *v; #check })))
+                }
+            }
+            Primitive::Decimal => {
+                let number = number(rules, rest);
+                quote!(#number.prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
+            }
+            // The type is the format.
+            Primitive::Date | Primitive::DateTime | Primitive::Uuid if rules.format.is_some() => {
+                rest.format = None;
+                self.primitive(p, &Rules { format: None, ..rules.clone() }, rest, pointer)
+            }
+            Primitive::Date => quote!(::apigen_runtime::arbitrary::date()),
+            Primitive::DateTime => quote!(::apigen_runtime::arbitrary::date_time()),
+            Primitive::Uuid => quote!(::apigen_runtime::arbitrary::uuid()),
+            Primitive::Binary => quote!(::apigen_runtime::arbitrary::binary()),
+            Primitive::Value => self.any_json(rules, rest, pointer),
+        }
+    }
+
+    /// Any JSON value; of the JSON type the rules name, when they name one, made as that type's
+    /// value is.
+    fn any_json(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
+        let as_type = |p: Primitive| TypeRef::Primitive(p);
+        let typed = match rules.types.as_deref() {
+            Some("string") => Some(as_type(Primitive::String)),
+            Some("integer") => Some(as_type(Primitive::I64)),
+            Some("number") => Some(as_type(Primitive::F64)),
+            Some("boolean") => Some(as_type(Primitive::Bool)),
+            Some("array") => Some(TypeRef::Vec(Box::new(as_type(Primitive::Value)))),
+            Some("object") => Some(TypeRef::Map(Box::new(as_type(Primitive::Value)))),
+            _ => None,
+        };
+        let Some(typed) = typed else {
+            return quote!(::apigen_runtime::arbitrary::json_value(depth));
+        };
+        let (strategy, left) = self.construct(&typed, rules, pointer);
+        *rest = left;
+        let value = if rules.nullable {
+            quote!(::apigen_runtime::arbitrary::optional(depth, #strategy.prop_map(::apigen_runtime::serde_json::Value::from).boxed()).prop_map(|v| v.unwrap_or_default()))
+        } else {
+            quote!(#strategy.prop_map(::apigen_runtime::serde_json::Value::from))
+        };
+        match typed {
+            TypeRef::Map(_) => quote!(#strategy.prop_map(|m| ::apigen_runtime::serde_json::Value::Object(m.into_iter().collect()))),
+            _ => value,
+        }
+    }
+
+    fn string(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
+        let min = Literal::u64_unsuffixed(rules.min_length.unwrap_or(0));
+        let max = option_u64(rules.max_length);
+        rest.min_length = None;
+        rest.max_length = None;
+        if let Some(format) = &rules.format {
+            rest.format = None;
+            let variant = format_variant(format);
+            return quote!(::apigen_runtime::arbitrary::format(::apigen_runtime::Format::#variant, #min, #max));
+        }
+        if let Some(pattern) = &rules.pattern {
+            rest.pattern = None;
+            if !exact_inverse(pattern) {
+                self.note(
+                    pointer,
+                    format!("`pattern` `{pattern}` has look-around, a backreference or an anchor within: strings are generated from the rest of it and filtered with the pattern"),
+                );
+            }
+            let next = self.regexes.len();
+            let name = self.regexes.entry(pattern.clone()).or_insert_with(|| format_ident!("REGEX_{}", next)).clone();
+            self.regex_users.entry(pattern.clone()).or_default().insert(self.feature.clone());
+            return quote!(::apigen_runtime::arbitrary::pattern(&#name, #min, #max));
+        }
+        quote!(::apigen_runtime::arbitrary::string(#min, #max))
+    }
+
+    /// `<type>_invalid`: values that break exactly one rule, for a type with rules it can break
+    /// (see [`Self::faults`]); `None` for a type without.
+    fn invalid_function(&mut self, id: TypeId, name: &Ident) -> Option<TokenStream> {
+        let def = self.model.type_def(id);
+        let TypeKind::Struct(s) = &def.kind else { return None };
+        let ty = ident(&def.name);
+        let function = self.names[id.0].0.clone();
+        let mut options = Vec::new();
+        for Fault { path, bad, keyword } in self.struct_faults(id, s, true) {
+            let pointer: String = path.iter().map(|step| crate::diag::pointer_join("", &step.wire)).collect();
+            options.push(match path.as_slice() {
+                [field] => {
+                    let present = field.presence(quote!(v));
+                    let assign = field.assign(quote!(v), quote!(bad));
+                    quote! {
+                        (#function(::apigen_runtime::arbitrary::DEPTH), #bad)
+                            .prop_filter_map("the property to break is absent", |(mut v, bad)| {
+                                #present
+                                #assign
+                                ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword })
+                            })
+                            .boxed()
+                    }
+                }
+                [outer, field] => {
+                    let inner_function = &self.names[outer.holds.unwrap_or(id).0].0;
+                    let (outer_present, present) = (outer.presence(quote!(v)), field.presence(quote!(inner)));
+                    let assign = field.assign(quote!(inner), quote!(bad));
+                    let assign_outer = outer.assign(quote!(v), quote!(inner));
+                    quote! {
+                        (#function(::apigen_runtime::arbitrary::DEPTH), #inner_function(::apigen_runtime::arbitrary::DEPTH - 1), #bad)
+                            .prop_filter_map("the property to break is absent", |(mut v, mut inner, bad)| {
+                                #outer_present
+                                #present
+                                #assign
+                                #assign_outer
+                                ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword })
+                            })
+                            .boxed()
+                    }
+                }
+                _ => continue,
+            });
+        }
+        if options.is_empty() {
+            return None;
+        }
+        let options = quote!(::std::vec::Vec::from([#( #options ),*]));
+        let depth = uses(&options, "depth").then(|| quote!(let depth = ::apigen_runtime::arbitrary::DEPTH - 1;));
+        let doc = format!(" Values of [`{}`] that break exactly one rule, each with the pointer and keyword its validator reports.", def.name);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #name() -> BoxedStrategy<::apigen_runtime::arbitrary::Invalid<#ty>> {
+                #depth
+                ::apigen_runtime::proptest::strategy::Union::new(#options).boxed()
+            }
+        })
+    }
+
+    /// The rules of a struct's fields that a value can break alone: for each, where, a strategy
+    /// of bad values, and the keyword. With `nest`, also those of the structs its fields hold
+    /// (one level). Fields that a rule of the object as a whole looks into are left alone, so
+    /// that breaking one breaks nothing else.
+    fn struct_faults(&mut self, id: TypeId, s: &Struct, nest: bool) -> Vec<Fault> {
+        let whole = &self.model.type_def(id).rules;
+        if whole.enumeration.is_some() {
+            return Vec::new();
+        }
+        let mut faults = Vec::new();
+        for field in &s.fields {
+            if mentions(whole, &field.wire_name) {
+                continue;
+            }
+            let ty = through_aliases(self.model, &field.ty);
+            let step = Step { rust: field.rust_name.clone(), wire: field.wire_name.clone(), required: field.required, ty, holds: None };
+            let core = unwrap(&field.ty);
+            // The rules at the field: its own, or, for a field that only names an alias, the alias's.
+            let (core, rules) = match core {
+                TypeRef::Named(id) => match &self.model.type_def(*id).kind {
+                    TypeKind::Alias(target) if Rules { reference: None, ..field.rules.clone() }.is_empty() => {
+                        (unwrap(target).clone(), self.model.type_def(*id).rules.clone())
+                    }
+                    _ => (core.clone(), field.rules.clone()),
+                },
+                _ => (core.clone(), field.rules.clone()),
+            };
+            if matches!(core, TypeRef::Named(named) if self.model.replaced.contains_key(&self.model.type_def(named).name)) {
+                continue;
+            }
+            for (bad, keyword) in self.value_faults(&core, &rules) {
+                faults.push(Fault { path: vec![step.clone()], bad, keyword });
+            }
+            if let (true, TypeRef::Named(inner_id)) = (nest, &core) {
+                let inner = self.model.type_def(*inner_id);
+                if let TypeKind::Struct(inner_struct) = &inner.kind {
+                    if *inner_id != id && !self.model.replaced.contains_key(&inner.name) {
+                        let holds = Step { holds: Some(*inner_id), ..step.clone() };
+                        for fault in self.struct_faults(*inner_id, inner_struct, false) {
+                            let mut path = vec![holds.clone()];
+                            path.extend(fault.path);
+                            faults.push(Fault { path, ..fault });
+                        }
+                    }
+                }
+            }
+        }
+        faults
+    }
+
+    /// Bad values of a type (not nullable, not boxed) at a position with `rules`, each with the
+    /// one keyword it breaks: only where the value can break that keyword and no other.
+    fn value_faults(&mut self, core: &TypeRef, rules: &Rules) -> Vec<(TokenStream, &'static str)> {
+        let combined = !rules.all_of.is_empty() || !rules.any_of.is_empty() || !rules.one_of.is_empty() || rules.not.is_some();
+        if combined {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let just = |value: TokenStream| quote!(::apigen_runtime::proptest::strategy::Just(#value));
+        match core {
+            TypeRef::Primitive(Primitive::String) => {
+                let min = rules.min_length.unwrap_or(0);
+                let max = rules.max_length.unwrap_or(u64::MAX);
+                let fits = |s: &str| (min..=max).contains(&(s.chars().count() as u64));
+                let text = |s: &str| just(quote!(::std::string::String::from(#s)));
+                if let Some(values) = &rules.enumeration {
+                    let bad = "not-a-listed-value";
+                    if rules.pattern.is_none() && rules.format.is_none() && fits(bad) && !values.iter().any(|v| v == bad) {
+                        out.push((text(bad), "enum"));
+                    }
+                    return out;
+                }
+                let (pattern, format) = (rules.pattern.as_deref(), rules.format.as_deref());
+                if pattern.is_none() && format.is_none() {
+                    if let Some(n) = rules.max_length.filter(|n| *n < 4096) {
+                        out.push((text(&"x".repeat(n as usize + 1)), "maxLength"));
+                    }
+                    if let Some(n) = rules.min_length.filter(|n| (1..4096).contains(n)) {
+                        out.push((text(&"x".repeat(n as usize - 1)), "minLength"));
+                    }
+                }
+                if let (Some(format), None) = (format, pattern) {
+                    let bad = match format {
+                        "date" => "2024-13-45",
+                        "date-time" => "2024-13-45T00:00:00Z",
+                        "time" => "25:61:00Z",
+                        "email" => "no-at-sign",
+                        "hostname" => "-bad-host-",
+                        "ipv4" => "256.1.1.1",
+                        "ipv6" => "1:::2",
+                        "uri" => "no scheme",
+                        _ => "not-a-uuid",
+                    };
+                    if fits(bad) {
+                        out.push((text(bad), "format"));
+                    }
+                }
+                if let (Some(pattern), None) = (pattern, format) {
+                    if let Ok(regex) = fancy_regex::Regex::new(pattern) {
+                        let reps = 1..=(min.min(64) as usize + 1);
+                        let candidate = ["", "!", "x", "~", "0", "A", " ", "x!", "ab12"]
+                            .iter()
+                            .flat_map(|c| reps.clone().map(move |r| c.repeat(r)))
+                            .find(|s| fits(s) && regex.is_match(s).ok() == Some(false));
+                        if let Some(bad) = candidate {
+                            out.push((text(&bad), "pattern"));
+                        }
+                    }
+                }
+            }
+            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64)) if rules.enumeration.is_none() && rules.multiple_of.is_none() => {
+                let (low, high): (i128, i128) = match p {
+                    Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
+                    Primitive::I64 => (i64::MIN.into(), i64::MAX.into()),
+                    Primitive::U32 => (0, u32::MAX.into()),
+                    _ => (0, u64::MAX.into()),
+                };
+                // A literal of the field's own type (`-1i64`); `bad` is within its range.
+                let typed = |bad: i128| match p {
+                    Primitive::I32 => Literal::i32_suffixed(bad as i32),
+                    Primitive::I64 => Literal::i64_suffixed(bad as i64),
+                    Primitive::U32 => Literal::u32_suffixed(bad as u32),
+                    _ => Literal::u64_suffixed(bad as u64),
+                };
+                let value = |b: &Bound| b.value.as_i64().map(i128::from);
+                if let Some((m, exclusive)) = rules.minimum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
+                    let bad = if exclusive { m } else { m - 1 };
+                    if (low..=high).contains(&bad) {
+                        let lit = typed(bad);
+                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMinimum" } else { "minimum" }));
+                    }
+                }
+                if let Some((m, exclusive)) = rules.maximum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
+                    let bad = if exclusive { m } else { m + 1 };
+                    if (low..=high).contains(&bad) {
+                        let lit = typed(bad);
+                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMaximum" } else { "maximum" }));
+                    }
+                }
+            }
+            TypeRef::Primitive(Primitive::F64) if rules.enumeration.is_none() && rules.multiple_of.is_none() && rules.types.as_deref() != Some("integer") => {
+                if let Some(Bound { value, exclusive }) = &rules.minimum {
+                    let m = value.as_f64().unwrap_or(0.0);
+                    let lit = Literal::f64_unsuffixed(if *exclusive { m } else { m - 1.0 });
+                    out.push((just(quote!(#lit)), if *exclusive { "exclusiveMinimum" } else { "minimum" }));
+                }
+                if let Some(Bound { value, exclusive }) = &rules.maximum {
+                    let m = value.as_f64().unwrap_or(0.0);
+                    let lit = Literal::f64_unsuffixed(if *exclusive { m } else { m + 1.0 });
+                    out.push((just(quote!(#lit)), if *exclusive { "exclusiveMaximum" } else { "maximum" }));
+                }
+            }
+            TypeRef::Named(id) => {
+                let def = self.model.type_def(*id);
+                if let (TypeKind::StringEnum(values), None) = (&def.kind, &rules.enumeration) {
+                    let bad = "not-a-listed-value";
+                    if !values.iter().any(|v| v.value == bad) {
+                        let name = ident(&def.name);
+                        let unknown = ident(super::types::unknown_variant(def));
+                        out.push((just(quote!(#name::#unknown(::std::string::String::from(#bad)))), "enum"));
+                    }
+                }
+            }
+            TypeRef::Vec(item) if rules.enumeration.is_none() => {
+                let items = rules.items.as_deref().cloned().unwrap_or_default();
+                let unique = rules.unique_items;
+                let sized = |this: &mut Self, n: u64| {
+                    let strategy = this.position(item, &items, "");
+                    let n = Literal::u64_unsuffixed(n);
+                    quote!(::apigen_runtime::arbitrary::array(#strategy.boxed(), 1, #n, ::std::option::Option::Some(#n), #unique))
+                };
+                if let Some(n) = rules.max_items.filter(|n| *n < 64) {
+                    out.push((sized(self, n + 1), "maxItems"));
+                }
+                if let Some(n) = rules.min_items.filter(|n| (1..64).contains(n)) {
+                    out.push((sized(self, n - 1), "minItems"));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// One rule broken on purpose: the fields leading to it, from the struct down, bad values, and
+/// the keyword.
+struct Fault {
+    path: Vec<Step>,
+    bad: TokenStream,
+    keyword: &'static str,
+}
+
+/// A field on the way to a [`Fault`].
+#[derive(Clone)]
+struct Step {
+    rust: String,
+    wire: String,
+    required: bool,
+    ty: TypeRef,
+    /// The struct the field holds, where the fault is further in.
+    holds: Option<TypeId>,
+}
+
+impl Step {
+    /// `return None` when the field is optional and absent in `owner`.
+    fn presence(&self, owner: TokenStream) -> TokenStream {
+        let field = ident(&self.rust);
+        if self.required {
+            TokenStream::new()
+        } else {
+            quote!(#owner.#field.as_ref()?;)
+        }
+    }
+
+    /// `owner.field = value`, wrapped as the field's type needs.
+    fn assign(&self, owner: TokenStream, value: TokenStream) -> TokenStream {
+        let field = ident(&self.rust);
+        let value = wrap(&self.ty, value);
+        let value = if self.required { value } else { quote!(::std::option::Option::Some(#value)) };
+        quote!(#owner.#field = #value;)
+    }
+}
+
+/// `value` of the core type made into a value of `ty` (through `Option` and `Box`).
+fn wrap(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Nullable(inner) => {
+            let inner = wrap(inner, value);
+            quote!(::std::option::Option::Some(#inner))
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = wrap(inner, value);
+            quote!(::std::boxed::Box::new(#inner))
+        }
+        _ => value,
+    }
+}
+
+/// `ty` with the aliases in its wrappers (`Option`, `Box`) replaced by what they name, so
+/// that [`wrap`] sees every `Option` the Rust type has.
+fn through_aliases(model: &ApiModel, ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(through_aliases(model, inner))),
+        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(through_aliases(model, inner))),
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
+            TypeKind::Alias(target) if matches!(target, TypeRef::Nullable(_) | TypeRef::Boxed(_) | TypeRef::Named(_)) => through_aliases(model, target),
+            _ => ty.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+/// The type inside any `Option` and `Box`.
+fn unwrap(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => unwrap(inner),
+        other => other,
+    }
+}
+
+/// Whether a rule of `rules` (or of a subschema of them) looks at the value of the property
+/// `wire`.
+fn mentions(rules: &Rules, wire: &str) -> bool {
+    rules.properties.iter().any(|(name, _)| name == wire)
+        || rules.all_of.iter().chain(&rules.any_of).chain(&rules.one_of).chain(rules.not.as_deref()).any(|sub| mentions(sub, wire))
+}
+
+/// Strategies (or patterns) grouped into nested tuples of at most ten, which proptest knows
+/// as strategies (up to twelve).
+fn nest(items: &[TokenStream]) -> TokenStream {
+    if items.len() <= 10 {
+        return quote!(( #( #items ),* ));
+    }
+    let groups: Vec<TokenStream> = items.chunks(10).map(|chunk| if chunk.len() == 1 { let only = &chunk[0]; quote!((#only,)) } else { quote!(( #( #chunk ),* )) }).collect();
+    nest(&groups)
+}
+
+fn select(values: TokenStream) -> TokenStream {
+    quote!(::apigen_runtime::proptest::sample::select(#values))
+}
+
+fn option_u64(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// An integer strategy of the Rust type `rust` (whose range is `low..=high`) within the rules'
+/// bounds, a multiple of their `multipleOf` where that is a whole number.
+fn integer(rust: TokenStream, low: i128, high: i128, rules: &Rules, rest: &mut Rules) -> TokenStream {
+    // The first (`up`) or last integer within a bound.
+    let bound = |b: &Bound, up: bool| -> i128 {
+        let step = if up { 1 } else { -1 };
+        match (b.value.as_i64().map(i128::from).or_else(|| b.value.as_u64().map(i128::from)), b.value.as_f64()) {
+            (Some(n), _) => n + if b.exclusive { step } else { 0 },
+            (None, Some(f)) => {
+                let whole = if up { f.ceil() } else { f.floor() };
+                let n = whole.clamp(-1e38, 1e38) as i128;
+                n + if b.exclusive && whole == f { step } else { 0 }
+            }
+            (None, None) => if up { low } else { high },
+        }
+    };
+    let min = rules.minimum.as_ref().map_or(low, |b| bound(b, true).max(low));
+    let max = rules.maximum.as_ref().map_or(high, |b| bound(b, false).min(high));
+    rest.minimum = None;
+    rest.maximum = None;
+    let multiple = match rules.multiple_of.as_ref().map(|m| (m.as_i64(), m)) {
+        Some((Some(m), _)) => {
+            rest.multiple_of = None;
+            let m = Literal::i128_unsuffixed(m.into());
+            quote!(::std::option::Option::Some(#m))
+        }
+        // A fractional divisor of an integer is left to the filter.
+        _ => quote!(::std::option::Option::None),
+    };
+    let (min, max) = (Literal::i128_unsuffixed(min), Literal::i128_unsuffixed(max));
+    quote!(::apigen_runtime::arbitrary::integer::<#rust>(#min, #max, #multiple))
+}
+
+/// A float strategy within the rules' bounds, a multiple of their `multipleOf`, integral where
+/// they say `type: integer`.
+fn number(rules: &Rules, rest: &mut Rules) -> TokenStream {
+    let bound = |b: &Option<Bound>| match b {
+        Some(Bound { value, exclusive }) => {
+            let value = Literal::f64_unsuffixed(value.as_f64().unwrap_or(0.0));
+            quote!(::std::option::Option::Some((#value, #exclusive)))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let (min, max) = (bound(&rules.minimum), bound(&rules.maximum));
+    let multiple = match &rules.multiple_of {
+        Some(m) => {
+            let m = Literal::f64_unsuffixed(m.as_f64().unwrap_or(0.0));
+            quote!(::std::option::Option::Some(#m))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let integral = rules.types.as_deref() == Some("integer");
+    rest.minimum = None;
+    rest.maximum = None;
+    rest.multiple_of = None;
+    quote!(::apigen_runtime::arbitrary::number(#min, #max, #multiple, #integral))
+}
+
+/// The numeric checks of `rules` on a number `v`, as the validator makes them.
+fn numeric_check(rules: &Rules) -> TokenStream {
+    let mut out = Vec::new();
+    let literal = |n: &serde_json::Number| {
+        let f = Literal::f64_unsuffixed(n.as_f64().unwrap_or(0.0));
+        quote!(::apigen_runtime::check::Num::Float(#f))
+    };
+    if let Some(Bound { value, exclusive }) = &rules.minimum {
+        let limit = literal(value);
+        out.push(quote! { ::apigen_runtime::check::minimum(cx, v, #limit, #exclusive); });
+    }
+    if let Some(Bound { value, exclusive }) = &rules.maximum {
+        let limit = literal(value);
+        out.push(quote! { ::apigen_runtime::check::maximum(cx, v, #limit, #exclusive); });
+    }
+    if let Some(divisor) = &rules.multiple_of {
+        let limit = literal(divisor);
+        out.push(quote! { ::apigen_runtime::check::multiple_of(cx, v, #limit); });
+    }
+    quote!(#( #out )*)
+}
+
+/// The keywords a set of rules holds, for a note: `anyOf, not`.
+fn describe(rules: &Rules) -> String {
+    let mut keywords = Vec::new();
+    let mut add = |present: bool, keyword: &str| {
+        if present {
+            keywords.push(format!("`{keyword}`"));
+        }
+    };
+    add(rules.reference.is_some(), "$ref");
+    add(rules.types.is_some(), "type");
+    add(rules.min_length.is_some(), "minLength");
+    add(rules.max_length.is_some(), "maxLength");
+    add(rules.pattern.is_some(), "pattern");
+    add(rules.format.is_some(), "format");
+    add(rules.minimum.is_some(), "minimum");
+    add(rules.maximum.is_some(), "maximum");
+    add(rules.multiple_of.is_some(), "multipleOf");
+    add(rules.min_items.is_some(), "minItems");
+    add(rules.max_items.is_some(), "maxItems");
+    add(rules.unique_items, "uniqueItems");
+    add(rules.items.is_some(), "items");
+    add(rules.min_properties.is_some(), "minProperties");
+    add(rules.max_properties.is_some(), "maxProperties");
+    add(!rules.required.is_empty(), "required");
+    add(!rules.properties.is_empty(), "properties");
+    add(rules.additional.is_some(), "additionalProperties");
+    add(rules.enumeration.is_some(), "enum");
+    add(!rules.all_of.is_empty(), "allOf");
+    add(!rules.any_of.is_empty(), "anyOf");
+    add(!rules.one_of.is_empty(), "oneOf");
+    add(rules.not.is_some(), "not");
+    add(!rules.prefix_items.is_empty(), "prefixItems");
+    add(rules.contains.is_some(), "contains");
+    add(!rules.dependent_required.is_empty(), "dependentRequired");
+    add(!rules.dependent_schemas.is_empty(), "dependentSchemas");
+    add(rules.conditional.is_some(), "if");
+    add(!rules.pattern_properties.is_empty(), "patternProperties");
+    add(rules.property_names.is_some(), "propertyNames");
+    add(rules.unevaluated_properties.is_some(), "unevaluatedProperties");
+    add(rules.unevaluated_items.is_some(), "unevaluatedItems");
+    keywords.join(", ")
+}
+
+/// Whether `tokens` mention the identifier `name`.
+fn uses(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => uses(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// Whether strings generated from `pattern` by `apigen_runtime::arbitrary::pattern` always match
+/// it: the same test as the runtime's `invertible` (regex-syntax reads it, and its only anchors
+/// are a `^` at the very start and a `$` at the very end), made here to report the others.
+fn exact_inverse(pattern: &str) -> bool {
+    fn anchors_only_at_ends(hir: &regex_syntax::hir::Hir, first: bool, last: bool) -> bool {
+        use regex_syntax::hir::{HirKind, Look};
+        match hir.kind() {
+            HirKind::Look(Look::Start) => first,
+            HirKind::Look(Look::End) => last,
+            HirKind::Look(_) => false,
+            HirKind::Concat(subs) => {
+                let n = subs.len();
+                subs.iter().enumerate().all(|(i, sub)| anchors_only_at_ends(sub, first && i == 0, last && i + 1 == n))
+            }
+            HirKind::Alternation(subs) => subs.iter().all(|sub| anchors_only_at_ends(sub, first, last)),
+            HirKind::Capture(capture) => anchors_only_at_ends(&capture.sub, first, last),
+            HirKind::Repetition(repetition) => anchors_only_at_ends(&repetition.sub, false, false),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => true,
+        }
+    }
+    match regex_syntax::ParserBuilder::new().build().parse(pattern) {
+        Ok(hir) => anchors_only_at_ends(&hir, true, true),
+        Err(_) => false,
+    }
+}
