@@ -95,14 +95,22 @@ pub fn sanitize(text: &str) -> String {
 }
 
 /// What continues a line that starts a list item: its content's indentation (`- a` -> two
-/// spaces, `10. a` -> four). (Quotes need nothing: a leading `>` is escaped.)
+/// spaces, `10. a` -> four, `2.  a` -> four: the marker and the spaces after it, as Markdown
+/// counts them). (Quotes need nothing: a leading `>` is escaped.)
 fn block_marker(line: &str) -> Option<String> {
-    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
-        return Some("  ".to_owned());
-    }
     let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits <= 9 && (rest.starts_with(". ") || rest.starts_with(") "))).then(|| " ".repeat(digits + 2))
+    let marker = if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        1
+    } else if digits > 0 && digits <= 9 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") ")) {
+        digits + 1
+    } else {
+        return None;
+    };
+    // One to four spaces after the marker; with more, the content starts after the first
+    // (the rest indents a code block), as CommonMark says.
+    let spaces = line[marker..].bytes().take_while(|&b| b == b' ').count();
+    let spaces = if spaces > 4 { 1 } else { spaces };
+    Some(" ".repeat(marker + spaces))
 }
 
 fn escape_inline(line: &str) -> String {
@@ -176,6 +184,7 @@ mod tests {
     fn lazy_continuations_are_made_explicit() {
         assert_eq!(sanitize("Test\n- one\n- two\n*italics*\n\nafter"), "Test\n- one\n- two\n  *italics*\n\nafter");
         assert_eq!(sanitize("10. ten\nmore"), "10. ten\n    more");
+        assert_eq!(sanitize("2.  two spaces\nmore"), "2.  two spaces\n    more");
         assert_eq!(sanitize("a - b\nc"), "a - b\nc");
     }
 

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -934,7 +934,9 @@ impl Emitter<'_> {
                 Some(rest) => {
                     let check = self.dynamic(rest);
                     if !check.is_empty() {
-                        out.push(quote! { for (i, v) in a.iter().enumerate().skip(#evaluated) { cx.push_index(i); #check cx.pop(); } });
+                        // No `.skip(0)` (clippy's `iter_skip_zero`) where nothing is evaluated before.
+                        let skip = (evaluated > 0).then(|| quote!(.skip(#evaluated)));
+                        out.push(quote! { for (i, v) in a.iter().enumerate() #skip { cx.push_index(i); #check cx.pop(); } });
                     }
                 }
             }
@@ -1171,7 +1173,26 @@ fn if_some(place: TokenStream, borrow: bool, check: TokenStream) -> TokenStream 
         return quote! { if #place.is_some() { #check } };
     }
     let place = if borrow { quote!(&#place) } else { place };
+    // `Option<Option<T>>` (an optional nullable property, a nullable alias of a nullable type):
+    // one pattern, `Some(Some(v))`, rather than an `if let` directly inside another, which
+    // clippy's `collapsible_match` refuses.
+    if let Some((pattern, inner)) = if_let_some_of_v(&check) {
+        return quote! { if let ::std::option::Option::Some(#pattern) = #place { #inner } };
+    }
     quote! { if let ::std::option::Option::Some(v) = #place { #check } }
+}
+
+/// The pattern and body of `check` when it is exactly `if let Some(...) = v { body }`.
+fn if_let_some_of_v(check: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    let trees: Vec<TokenTree> = check.clone().into_iter().collect();
+    let (TokenTree::Group(body), head) = trees.split_last()? else { return None };
+    let [TokenTree::Ident(if_), TokenTree::Ident(let_), pattern @ .., TokenTree::Punct(eq), TokenTree::Ident(v)] = head else {
+        return None;
+    };
+    let pattern: TokenStream = pattern.iter().cloned().collect();
+    let is_some = pattern.to_string().starts_with(&quote!(::std::option::Option::Some).to_string());
+    (body.delimiter() == Delimiter::Brace && if_ == "if" && let_ == "let" && eq.as_char() == '=' && v == "v" && is_some)
+        .then(|| (pattern, body.stream()))
 }
 
 /// `let v = <value>; check`, without the binding when the check does not use it.
