@@ -1189,8 +1189,15 @@ fn if_let_some_of_v(check: &TokenStream) -> Option<(TokenStream, TokenStream)> {
     let [TokenTree::Ident(if_), TokenTree::Ident(let_), pattern @ .., TokenTree::Punct(eq), TokenTree::Ident(v)] = head else {
         return None;
     };
+    // One statement only: a pattern holds no `=` and no block (`if let .. = v { .. } if let ..`
+    // is two statements, whose first must stay as it is).
+    let one_statement = pattern.iter().all(|tree| match tree {
+        TokenTree::Punct(p) => p.as_char() != '=',
+        TokenTree::Group(g) => g.delimiter() != Delimiter::Brace,
+        _ => true,
+    });
     let pattern: TokenStream = pattern.iter().cloned().collect();
-    let is_some = pattern.to_string().starts_with(&quote!(::std::option::Option::Some).to_string());
+    let is_some = one_statement && pattern.to_string().starts_with(&quote!(::std::option::Option::Some).to_string());
     (body.delimiter() == Delimiter::Brace && if_ == "if" && let_ == "let" && eq.as_char() == '=' && v == "v" && is_some)
         .then(|| (pattern, body.stream()))
 }
@@ -1388,4 +1395,23 @@ fn pattern_statics(patterns: &BTreeMap<String, Ident>, users: &BTreeMap<String, 
         quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
     });
     quote!(#( #statics )*)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_option_of_an_option_is_one_pattern_and_two_statements_stay_two() {
+        let one = quote! { if let ::std::option::Option::Some(v) = v { f(v); } };
+        assert_eq!(
+            if_some(quote!(v), false, one).to_string(),
+            quote! { if let ::std::option::Option::Some(::std::option::Option::Some(v)) = v { f(v); } }.to_string()
+        );
+        let two = quote! { if let ::std::option::Option::Some(v) = v { a(v); } if let ::std::option::Option::Some(v) = v { b(v); } };
+        assert_eq!(
+            if_some(quote!(self.x), true, two.clone()).to_string(),
+            quote! { if let ::std::option::Option::Some(v) = &self.x { #two } }.to_string()
+        );
+    }
 }
