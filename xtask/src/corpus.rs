@@ -274,7 +274,11 @@ pub fn run_one(spec: &str, dir: &str, crate_name: &str) -> Result<(), String> {
     let mut report = String::new();
     let _ = writeln!(report, "gen_us\t{}", elapsed.as_micros());
     let diag_line = |report: &mut String, d: &Diagnostic| {
-        let level = if d.severity == Severity::Error { "E" } else { "W" };
+        let level = match d.severity {
+            Severity::Error => "E",
+            Severity::Warning => "W",
+            Severity::Note => "N",
+        };
         let _ = writeln!(report, "diag\t{level}\t{}\t{}", escape(&d.pointer), escape(&d.message));
     };
     match result {
@@ -543,7 +547,11 @@ fn generate_in_child(exe: &Path, spec: &SpecFile, dir: &Path, timeout: Duration)
             (Some("peak_kb"), Some(kb), _, _) => generation.peak_kb = kb.parse().ok(),
             (Some("files"), Some(n), _, _) => generation.files = n.parse().unwrap_or(0),
             (Some("diag"), Some(level), Some(pointer), Some(message)) => generation.diagnostics.push(Diagnostic {
-                severity: if level == "E" { Severity::Error } else { Severity::Warning },
+                severity: match level {
+                    "E" => Severity::Error,
+                    "N" => Severity::Note,
+                    _ => Severity::Warning,
+                },
                 pointer: unescape(pointer),
                 message: unescape(message),
             }),
