@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
+use crate::media::is_json;
 use crate::model::{
     Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
@@ -1310,12 +1311,6 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
     }
-}
-
-/// `application/json`, `application/problem+json`, `text/json` and the like.
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
 /// For each old id, its position in `order`.
