@@ -1060,23 +1060,11 @@ impl SchemaLowerer<'_> {
     /// Reports a `type` that is none of OpenAPI 3.0's (`type: strng`): an error, since the
     /// value's type is then unknown (it is typed as any JSON value, so the rest can be read).
     pub(super) fn check_type(&mut self, schema: &serde_json::Map<String, Value>, pointer: &str) {
-        let Some(Value::String(typ)) = schema.get("type") else { return };
-        if TYPES.contains(&typ.as_str()) {
-            return;
+        if let Some(message) = schema.get("type").and_then(Value::as_str).and_then(crate::load::unknown_type) {
+            self.diags.error(pointer_join(pointer, "type"), message);
         }
-        let then = match naming::nearest(typ, TYPES.iter().copied()) {
-            Some(near) => format!("; did you mean `{near}`? The value is typed as any JSON value"),
-            None => "; the value is typed as any JSON value".to_owned(),
-        };
-        self.diags.error(
-            pointer_join(pointer, "type"),
-            format!("`type: {typ}` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`){then}"),
-        );
     }
 }
-
-/// The values of `type` in OpenAPI 3.0.
-const TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
 
 /// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
 trait AsSchema {
