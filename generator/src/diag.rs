@@ -45,6 +45,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Errors a later phase finds and reports itself (see [`Diagnostics::deferred_error`]).
+    deferred: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
@@ -74,6 +76,23 @@ impl Diagnostics {
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// An error that a later phase finds again and reports itself, noted now because this
+    /// phase may fail for another reason and stop the run: a failed phase reports it with its
+    /// own errors ([`Diagnostics::into_vec_with_deferred`]), so a user fixes the file in one
+    /// go rather than once per phase. It does not make this phase fail.
+    pub fn deferred_error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        let diagnostic = Diagnostic { severity: Severity::Error, pointer: pointer.into(), message: message.into() };
+        if !self.deferred.contains(&diagnostic) {
+            self.deferred.push(diagnostic);
+        }
+    }
+
+    /// The diagnostics, then the deferred errors: what a failed phase reports.
+    pub fn into_vec_with_deferred(mut self) -> Vec<Diagnostic> {
+        self.items.append(&mut self.deferred);
         self.items
     }
 }

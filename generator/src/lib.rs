@@ -12,6 +12,7 @@ pub mod diag;
 pub mod emit;
 pub mod load;
 pub mod lower;
+pub mod media;
 pub mod model;
 pub mod naming;
 pub mod position;

@@ -177,7 +177,7 @@ pub struct StreamResponse {
 impl StreamResponse {
     /// Server-sent events, rather than JSON Lines.
     pub fn is_event_stream(&self) -> bool {
-        self.media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
+        crate::media::is_event_stream(&self.media_type)
     }
 }
 

@@ -27,10 +27,76 @@ pub fn format_chunks(tokens: TokenStream) -> Result<Vec<String>, String> {
 }
 
 /// A Rust file from its formatted chunks, in order: the header, then the chunks with a blank
-/// line between them.
+/// line between them, and between the members of each `impl`, `trait` and `mod` in them.
 pub fn assemble(header: &str, chunks: &[String]) -> String {
-    let body: Vec<&str> = chunks.iter().map(|c| c.trim_end()).collect();
+    let body: Vec<String> = chunks.iter().map(|c| space_members(c.trim_end())).collect();
     normalise(&format!("// {header}\n\n{}", body.join("\n\n")))
+}
+
+/// `chunk` (one item, as prettyplease formats it) with a blank line between the members of
+/// every `impl`, `trait` and `mod` block in it, nested ones included: prettyplease sets them
+/// flush against each other, which reads poorly once each has its doc comment.
+///
+/// This works on prettyplease's layout, which is regular: a block's members start at its
+/// indentation plus four spaces, and each ends with a line at that indentation that ends in
+/// `}` or `;` (a body's closing brace, `type X = Y;`); anything longer is at a deeper
+/// indentation. Function bodies are left alone: their statements are not members.
+fn space_members(chunk: &str) -> String {
+    let lines: Vec<&str> = chunk.lines().collect();
+    let mut out = Vec::with_capacity(lines.len() + lines.len() / 4);
+    space_block(&lines, 0, &mut out);
+    out.join("\n")
+}
+
+/// Copies `lines`, the items of a block at `indent`, to `out`, with a blank line between
+/// them and the members of the containers among them spaced the same way.
+fn space_block<'a>(lines: &[&'a str], indent: usize, out: &mut Vec<&'a str>) {
+    let mut at = 0;
+    while at < lines.len() {
+        // One item: from its first line (attributes and docs included) to the line at this
+        // indentation that ends it.
+        let start = at;
+        while at + 1 < lines.len() && !ends_item(lines[at], indent) {
+            at += 1;
+        }
+        let item = &lines[start..=at];
+        // A container's block opens at the first line at this indentation that ends in `{`
+        // from its keyword on (a `where` clause may come between), and closes at its last.
+        let open = item
+            .iter()
+            .position(|line| at_indent(line, indent).is_some_and(is_container))
+            .and_then(|keyword| (keyword..item.len()).find(|&k| at_indent(item[k], indent).is_some_and(|t| t.ends_with('{'))));
+        match open {
+            Some(open) if open + 1 < item.len() => {
+                out.extend_from_slice(&item[..=open]);
+                space_block(&item[open + 1..item.len() - 1], indent + 4, out);
+                out.push(item[item.len() - 1]);
+            }
+            _ => out.extend_from_slice(item),
+        }
+        at += 1;
+        if at < lines.len() {
+            out.push("");
+        }
+    }
+}
+
+/// The text of `line` if it is at exactly `indent`.
+fn at_indent(line: &str, indent: usize) -> Option<&str> {
+    let text = line.trim_start_matches(' ');
+    (line.len() - text.len() == indent).then_some(text)
+}
+
+/// Whether `line`, at exactly `indent`, ends an item there: a closing brace or a semicolon
+/// (a comment that happens to end in one does not).
+fn ends_item(line: &str, indent: usize) -> bool {
+    at_indent(line, indent).is_some_and(|text| !text.starts_with("//") && (text.ends_with('}') || text.ends_with(';')))
+}
+
+/// Whether `text` begins an `impl`, `trait` or `mod` (after its visibility and `unsafe`).
+fn is_container(text: &str) -> bool {
+    let mut words = text.split_whitespace().skip_while(|w| w.starts_with("pub") || *w == "unsafe");
+    matches!(words.next(), Some(word) if word == "impl" || word.starts_with("impl<") || word == "trait" || word == "mod")
 }
 
 /// Parses and formats the inner attributes (`head`) and each item. `None` if some item does not
@@ -141,4 +207,61 @@ pub fn normalise(text: &str) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_of_impls_traits_and_mods_are_spaced_and_bodies_are_not() {
+        let chunk = "\
+/// A thing.
+impl<T> Thing<T>
+where
+    T: Clone,
+{
+    /// New; with a semicolon.
+    pub fn new() -> Self {
+        let a = 1;
+        let b = 2;
+        Self {}
+    }
+    type Alias = Vec<
+        T,
+    >;
+    #[inline]
+    fn empty() {}
+}";
+        let expected = "\
+/// A thing.
+impl<T> Thing<T>
+where
+    T: Clone,
+{
+    /// New; with a semicolon.
+    pub fn new() -> Self {
+        let a = 1;
+        let b = 2;
+        Self {}
+    }
+
+    type Alias = Vec<
+        T,
+    >;
+
+    #[inline]
+    fn empty() {}
+}";
+        assert_eq!(space_members(chunk), expected);
+        let module = "pub mod inner {\n    use super::*;\n    pub trait T {\n        fn a();\n        fn b();\n    }\n    impl T for X {}\n}";
+        assert_eq!(
+            space_members(module),
+            "pub mod inner {\n    use super::*;\n\n    pub trait T {\n        fn a();\n\n        fn b();\n    }\n\n    impl T for X {}\n}"
+        );
+        // Not containers: their lines stay as they are.
+        for flush in ["fn f() {\n    a();\n    b();\n}", "pub struct S {\n    pub a: u8,\n}", "mod declared;", "impl X for Y {}"] {
+            assert_eq!(space_members(flush), flush);
+        }
+    }
 }

@@ -181,3 +181,17 @@ fn header_names_http_cannot_carry_are_reported_and_not_sent() {
         ]
     );
 }
+
+#[test]
+fn a_document_that_fails_to_load_also_reports_what_lowering_would() {
+    // A mistyped keyword stops loading; the unknown `type` beside it, which lowering would
+    // report next, is reported in the same run.
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {{type: integer, maxLength: -1}}\n        s: {{type: strng}}\n"
+    );
+    assert_eq!(
+        load_error("once.yaml", &text),
+        "once.yaml: error: #/components/schemas/A/properties/n/maxLength: `maxLength` must be a non-negative integer, found the number -1\n\
+         once.yaml: error: #/components/schemas/A/properties/s/type: `type: strng` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`); did you mean `string`? The value is typed as any JSON value"
+    );
+}

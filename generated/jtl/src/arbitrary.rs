@@ -134,7 +134,9 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -589,7 +591,9 @@ pub fn create_customer_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_address(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -794,7 +798,9 @@ pub fn create_address_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_other_addresses(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -859,7 +865,9 @@ pub fn create_other_addresses(depth: u32) -> BoxedStrategy<CreateOtherAddresses>
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_payment_settings(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -920,7 +928,9 @@ pub fn create_payment_settings(depth: u32) -> BoxedStrategy<CreatePaymentSetting
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1032,7 +1042,9 @@ pub fn customer_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         address(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1096,7 +1108,9 @@ pub fn address(_depth: u32) -> BoxedStrategy<Address> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         other_addresses(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1137,7 +1151,9 @@ pub fn other_addresses(depth: u32) -> BoxedStrategy<OtherAddresses> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         payment_settings(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1179,7 +1195,9 @@ pub fn payment_settings(_depth: u32) -> BoxedStrategy<PaymentSettings> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_response(::apigen_runtime::arbitrary::DEPTH)
     }

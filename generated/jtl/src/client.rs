@@ -35,6 +35,7 @@ impl Client {
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
+
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
@@ -45,6 +46,7 @@ impl Client {
             bearer_auth: ::std::option::Option::None,
         })
     }
+
     /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
     /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
@@ -63,10 +65,12 @@ impl Client {
             bearer_auth: ::std::option::Option::None,
         })
     }
+
     /// The configuration.
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
@@ -77,6 +81,7 @@ impl Client {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
+
     /// A copy of the client that asks `provider` for every credential it was not given
     /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
     /// once more.
@@ -89,6 +94,7 @@ impl Client {
             .with_credential_provider(::std::sync::Arc::new(provider));
         self
     }
+
     /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
     /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
     /// key performs the request once however often it arrives, so such a request is
@@ -102,6 +108,7 @@ impl Client {
         client.transport = client.transport.with_idempotency_key(key.into());
         client
     }
+
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
@@ -110,6 +117,7 @@ impl Client {
         self.bearer_auth = ::std::option::Option::Some(credential.into());
         self
     }
+
     /// Create Customer
     ///
     /// Create a new customer
@@ -273,6 +281,7 @@ impl CustomerHeaderCreateCustomerAsyncOptions {
         self.disable_automatic_workflows = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets the `api-version` header.
     pub fn with_api_version(
         mut self,
@@ -281,6 +290,7 @@ impl CustomerHeaderCreateCustomerAsyncOptions {
         self.api_version = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets the `x-runas` header.
     pub fn with_x_runas(
         mut self,
@@ -289,6 +299,7 @@ impl CustomerHeaderCreateCustomerAsyncOptions {
         self.x_runas = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets the `X-SessionId` header.
     pub fn with_x_session_id(mut self, value: ::apigen_runtime::uuid::Uuid) -> Self {
         self.x_session_id = ::std::option::Option::Some(value);

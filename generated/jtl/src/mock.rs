@@ -45,24 +45,29 @@ impl Server {
             .await?;
         ::std::result::Result::Ok(Self { inner, handlers })
     }
+
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> &str {
         self.inner.url()
     }
+
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
     pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
         self.inner.requests()
     }
+
     /// Forgets the requests recorded so far.
     pub fn clear_requests(&self) {
         self.inner.clear_requests()
     }
+
     /// Queues a fault for the next request that has none: a status, a delay, a reset
     /// connection, a `Retry-After`.
     pub fn fault(&self, fault: Fault) {
         self.inner.fault(fault)
     }
+
     /// Answers `CustomerHeader_CreateCustomerAsync` with `handler` from now on: it receives the request, read into the spec's types and valid, and returns one of `CustomerHeaderCreateCustomerAsyncResponse`'s variants (or a `Reply` of one, with a status or headers), which is checked against the spec before it is sent.
     pub fn on_customer_header_create_customer_async<F, R>(&self, handler: F)
     where
@@ -146,7 +151,9 @@ impl ::apigen_runtime::mock::Api for Handlers {
 mod ops {
     #[allow(unused_imports)]
     use super::super::types::*;
+
     use super::Reply;
+
     /// A `CustomerHeader_CreateCustomerAsync` request (`POST /customers`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -182,6 +189,7 @@ mod ops {
         /// The body.
         pub body: CreateCustomer,
     }
+
     /// Reads, checks and answers a `CustomerHeader_CreateCustomerAsync` request.
     pub(super) fn customer_header_create_customer_async(
         request: &::apigen_runtime::mock::Incoming,
@@ -469,6 +477,7 @@ mod ops {
         };
         send_customer_header_create_customer_async(reply, false)
     }
+
     /// Checks a reply to `CustomerHeader_CreateCustomerAsync` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.
     fn send_customer_header_create_customer_async(
         reply: Reply<super::super::client::CustomerHeaderCreateCustomerAsyncResponse>,
@@ -543,6 +552,7 @@ mod ops {
         }
         answer
     }
+
     static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
         "^(?:[0-9]+|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$",
     );

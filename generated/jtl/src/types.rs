@@ -64,6 +64,8 @@ pub struct CreateCustomer {
     pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
     /// Date since they have been a customer.
     ///
+    /// Rules: format `date-time`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerSince`
     #[serde(
         rename = "CustomerSince",
@@ -154,6 +156,8 @@ pub struct CreateCustomer {
     pub ebay_username: ::std::option::Option<::std::string::String>,
     /// The customer's date of birth.
     ///
+    /// Rules: format `date-time`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Birthday`
     #[serde(
         rename = "Birthday",
@@ -212,6 +216,7 @@ impl CreateCustomer {
             is_cash_register_based: ::std::option::Option::None,
         }
     }
+
     /// Sets `Number`.
     pub fn with_number(
         mut self,
@@ -220,26 +225,31 @@ impl CreateCustomer {
         self.number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Shipmentaddress`.
     pub fn with_shipmentaddress(mut self, value: CreateAddress) -> Self {
         self.shipmentaddress = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `CustomAddress`.
     pub fn with_custom_address(mut self, value: CreateAddress) -> Self {
         self.custom_address = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `OtherAddresses`.
     pub fn with_other_addresses(mut self, value: CreateOtherAddresses) -> Self {
         self.other_addresses = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `PaymentSettings`.
     pub fn with_payment_settings(mut self, value: CreatePaymentSettings) -> Self {
         self.payment_settings = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `CustomerSince`.
     pub fn with_customer_since(
         mut self,
@@ -248,11 +258,13 @@ impl CreateCustomer {
         self.customer_since = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `CustomerCategoryId`.
     pub fn with_customer_category_id(mut self, value: i32) -> Self {
         self.customer_category_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `TaxIdentificationNumber`.
     pub fn with_tax_identification_number(
         mut self,
@@ -261,11 +273,13 @@ impl CreateCustomer {
         self.tax_identification_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `AccountsReceivableNumber`.
     pub fn with_accounts_receivable_number(mut self, value: i32) -> Self {
         self.accounts_receivable_number = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `CommercialRegisterNumber`.
     pub fn with_commercial_register_number(
         mut self,
@@ -274,6 +288,7 @@ impl CreateCustomer {
         self.commercial_register_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Website`.
     pub fn with_website(
         mut self,
@@ -282,6 +297,7 @@ impl CreateCustomer {
         self.website = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `InitialContact`.
     pub fn with_initial_contact(
         mut self,
@@ -290,6 +306,7 @@ impl CreateCustomer {
         self.initial_contact = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `EbayUsername`.
     pub fn with_ebay_username(
         mut self,
@@ -298,6 +315,7 @@ impl CreateCustomer {
         self.ebay_username = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Birthday`.
     pub fn with_birthday(
         mut self,
@@ -306,11 +324,13 @@ impl CreateCustomer {
         self.birthday = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `IsLocked`.
     pub fn with_is_locked(mut self, value: bool) -> Self {
         self.is_locked = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `IsCashRegisterBased`.
     pub fn with_is_cash_register_based(mut self, value: bool) -> Self {
         self.is_cash_register_based = ::std::option::Option::Some(value);
@@ -450,6 +470,8 @@ pub struct CreateAddress {
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Name of city in the customer's address
     ///
+    /// Rules: 1 to 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/City`
     #[serde(rename = "City")]
     pub city: ::std::string::String,
@@ -463,6 +485,8 @@ pub struct CreateAddress {
     )]
     pub state: ::std::option::Option<::std::string::String>,
     /// Country ISO code
+    ///
+    /// Rules: 1 to 5 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/CountryIso`
     #[serde(rename = "CountryIso")]
@@ -540,6 +564,7 @@ impl CreateAddress {
             fax: ::std::option::Option::None,
         }
     }
+
     /// Sets `Company`.
     pub fn with_company(
         mut self,
@@ -548,6 +573,7 @@ impl CreateAddress {
         self.company = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Company2`.
     pub fn with_company2(
         mut self,
@@ -556,6 +582,7 @@ impl CreateAddress {
         self.company2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `FormOfAddress`.
     pub fn with_form_of_address(
         mut self,
@@ -564,6 +591,7 @@ impl CreateAddress {
         self.form_of_address = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Title`.
     pub fn with_title(
         mut self,
@@ -572,6 +600,7 @@ impl CreateAddress {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `FirstName`.
     pub fn with_first_name(
         mut self,
@@ -580,6 +609,7 @@ impl CreateAddress {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `LastName`.
     pub fn with_last_name(
         mut self,
@@ -588,6 +618,7 @@ impl CreateAddress {
         self.last_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Street`.
     pub fn with_street(
         mut self,
@@ -596,6 +627,7 @@ impl CreateAddress {
         self.street = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Address2`.
     pub fn with_address2(
         mut self,
@@ -604,6 +636,7 @@ impl CreateAddress {
         self.address2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `PostalCode`.
     pub fn with_postal_code(
         mut self,
@@ -612,6 +645,7 @@ impl CreateAddress {
         self.postal_code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `State`.
     pub fn with_state(
         mut self,
@@ -620,6 +654,7 @@ impl CreateAddress {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `VatID`.
     pub fn with_vat_id(
         mut self,
@@ -628,6 +663,7 @@ impl CreateAddress {
         self.vat_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `PhoneNumber`.
     pub fn with_phone_number(
         mut self,
@@ -636,6 +672,7 @@ impl CreateAddress {
         self.phone_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `MobilePhoneNumber`.
     pub fn with_mobile_phone_number(
         mut self,
@@ -644,6 +681,7 @@ impl CreateAddress {
         self.mobile_phone_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `EmailAddress`.
     pub fn with_email_address(
         mut self,
@@ -652,6 +690,7 @@ impl CreateAddress {
         self.email_address = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Fax`.
     pub fn with_fax(
         mut self,
@@ -748,6 +787,7 @@ impl CreateOtherAddresses {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `OtherBillingAddresses`.
     pub fn with_other_billing_addresses(
         mut self,
@@ -756,6 +796,7 @@ impl CreateOtherAddresses {
         self.other_billing_addresses = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `OtherShippingAddresses`.
     pub fn with_other_shipping_addresses(
         mut self,
@@ -764,6 +805,7 @@ impl CreateOtherAddresses {
         self.other_shipping_addresses = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `OtherCustomerAddresses`.
     pub fn with_other_customer_addresses(
         mut self,
@@ -869,26 +911,31 @@ impl CreatePaymentSettings {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `PaymentMethodId`.
     pub fn with_payment_method_id(mut self, value: i32) -> Self {
         self.payment_method_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `Discount`.
     pub fn with_discount(mut self, value: ::apigen_runtime::serde_json::Number) -> Self {
         self.discount = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `PaymentTarget`.
     pub fn with_payment_target(mut self, value: i32) -> Self {
         self.payment_target = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `CreditLimit`.
     pub fn with_credit_limit(mut self, value: i32) -> Self {
         self.credit_limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `StopPaymentRequest`.
     pub fn with_stop_payment_request(mut self, value: bool) -> Self {
         self.stop_payment_request = ::std::option::Option::Some(value);
@@ -966,6 +1013,8 @@ pub struct Customer {
     pub payment_settings: PaymentSettings,
     /// Date since they have been a customer.
     ///
+    /// Rules: format `date-time`.
+    ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
     #[serde(rename = "CustomerSince", deserialize_with = "::apigen_runtime::de::strict")]
     pub customer_since: ::apigen_runtime::chrono::DateTime<
@@ -1026,6 +1075,8 @@ pub struct Customer {
     #[serde(rename = "EbayUsername")]
     pub ebay_username: ::std::string::String,
     /// The customer's date of birth.
+    ///
+    /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Birthday`
     #[serde(rename = "Birthday")]
@@ -1477,6 +1528,7 @@ impl ErrorResponse {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `ErrorCode`.
     pub fn with_error_code(
         mut self,
@@ -1485,6 +1537,7 @@ impl ErrorResponse {
         self.error_code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ValidationErrors`.
     pub fn with_validation_errors(
         mut self,
@@ -1493,6 +1546,7 @@ impl ErrorResponse {
         self.validation_errors = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `ErrorMessage`.
     pub fn with_error_message(
         mut self,
@@ -1501,6 +1555,7 @@ impl ErrorResponse {
         self.error_message = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Stacktrace`.
     pub fn with_stacktrace(
         mut self,

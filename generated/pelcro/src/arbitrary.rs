@@ -88,7 +88,9 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -548,7 +550,9 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPasswordType {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_password_type(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -573,7 +577,9 @@ pub fn create_customer_request_password_type(
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_language(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -597,7 +603,9 @@ pub fn create_customer_request_language(
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_form(::apigen_runtime::arbitrary::DEPTH)
     }

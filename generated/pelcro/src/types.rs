@@ -20,6 +20,8 @@
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -30,15 +32,21 @@ pub struct CreateCustomerRequest {
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
+    ///
+    /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,10 +83,14 @@ pub struct CreateCustomerRequest {
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
+    /// Rules: at most 100 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
+    ///
+    /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -105,15 +117,21 @@ pub struct CreateCustomerRequest {
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
+    /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
+    ///
+    /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,6 +163,8 @@ pub struct CreateCustomerRequest {
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
@@ -155,6 +175,7 @@ impl CreateCustomerRequest {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `email`.
     pub fn with_email(
         mut self,
@@ -163,11 +184,13 @@ impl CreateCustomerRequest {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `skip_email_dns_validations`.
     pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
         self.skip_email_dns_validations = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `first_name`.
     pub fn with_first_name(
         mut self,
@@ -176,6 +199,7 @@ impl CreateCustomerRequest {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `last_name`.
     pub fn with_last_name(
         mut self,
@@ -184,6 +208,7 @@ impl CreateCustomerRequest {
         self.last_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -192,21 +217,25 @@ impl CreateCustomerRequest {
         self.phone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tele_marketing`.
     pub fn with_tele_marketing(mut self, value: bool) -> Self {
         self.tele_marketing = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mail_marketing`.
     pub fn with_mail_marketing(mut self, value: bool) -> Self {
         self.mail_marketing = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `email_hardbounce`.
     pub fn with_email_hardbounce(mut self, value: bool) -> Self {
         self.email_hardbounce = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
@@ -218,6 +247,7 @@ impl CreateCustomerRequest {
         self.metadata = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `old_provider_id`.
     pub fn with_old_provider_id(
         mut self,
@@ -226,6 +256,7 @@ impl CreateCustomerRequest {
         self.old_provider_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `display_name`.
     pub fn with_display_name(
         mut self,
@@ -234,6 +265,7 @@ impl CreateCustomerRequest {
         self.display_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `organization`.
     pub fn with_organization(
         mut self,
@@ -242,11 +274,13 @@ impl CreateCustomerRequest {
         self.organization = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `is_imported`.
     pub fn with_is_imported(mut self, value: bool) -> Self {
         self.is_imported = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `tin`.
     pub fn with_tin(
         mut self,
@@ -255,6 +289,7 @@ impl CreateCustomerRequest {
         self.tin = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password`.
     pub fn with_password(
         mut self,
@@ -263,6 +298,7 @@ impl CreateCustomerRequest {
         self.password = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password_type`.
     pub fn with_password_type(
         mut self,
@@ -271,6 +307,7 @@ impl CreateCustomerRequest {
         self.password_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `username`.
     pub fn with_username(
         mut self,
@@ -279,6 +316,7 @@ impl CreateCustomerRequest {
         self.username = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn with_title(
         mut self,
@@ -287,6 +325,7 @@ impl CreateCustomerRequest {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `salutation`.
     pub fn with_salutation(
         mut self,
@@ -295,6 +334,7 @@ impl CreateCustomerRequest {
         self.salutation = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `timezone`.
     pub fn with_timezone(
         mut self,
@@ -303,11 +343,13 @@ impl CreateCustomerRequest {
         self.timezone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `language`.
     pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
         self.language = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `payment_gateway_id`.
     pub fn with_payment_gateway_id(
         mut self,
@@ -316,16 +358,19 @@ impl CreateCustomerRequest {
         self.payment_gateway_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `import_payment_methods`.
     pub fn with_import_payment_methods(mut self, value: bool) -> Self {
         self.import_payment_methods = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `email_confirm`.
     pub fn with_email_confirm(mut self, value: bool) -> Self {
         self.email_confirm = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `billing_email`.
     pub fn with_billing_email(
         mut self,
@@ -574,6 +619,8 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLan
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -584,15 +631,21 @@ pub struct CreateCustomerForm {
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
+    ///
+    /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -629,10 +682,14 @@ pub struct CreateCustomerForm {
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
+    /// Rules: at most 100 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
+    ///
+    /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -659,15 +716,21 @@ pub struct CreateCustomerForm {
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
+    /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
+    /// Rules: at most 255 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
+    ///
+    /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -699,6 +762,8 @@ pub struct CreateCustomerForm {
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
@@ -714,6 +779,7 @@ impl CreateCustomerForm {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `email`.
     pub fn with_email(
         mut self,
@@ -722,11 +788,13 @@ impl CreateCustomerForm {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `skip_email_dns_validations`.
     pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
         self.skip_email_dns_validations = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `first_name`.
     pub fn with_first_name(
         mut self,
@@ -735,6 +803,7 @@ impl CreateCustomerForm {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `last_name`.
     pub fn with_last_name(
         mut self,
@@ -743,6 +812,7 @@ impl CreateCustomerForm {
         self.last_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -751,21 +821,25 @@ impl CreateCustomerForm {
         self.phone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tele_marketing`.
     pub fn with_tele_marketing(mut self, value: bool) -> Self {
         self.tele_marketing = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mail_marketing`.
     pub fn with_mail_marketing(mut self, value: bool) -> Self {
         self.mail_marketing = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `email_hardbounce`.
     pub fn with_email_hardbounce(mut self, value: bool) -> Self {
         self.email_hardbounce = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
@@ -777,6 +851,7 @@ impl CreateCustomerForm {
         self.metadata = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `old_provider_id`.
     pub fn with_old_provider_id(
         mut self,
@@ -785,6 +860,7 @@ impl CreateCustomerForm {
         self.old_provider_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `display_name`.
     pub fn with_display_name(
         mut self,
@@ -793,6 +869,7 @@ impl CreateCustomerForm {
         self.display_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `organization`.
     pub fn with_organization(
         mut self,
@@ -801,11 +878,13 @@ impl CreateCustomerForm {
         self.organization = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `is_imported`.
     pub fn with_is_imported(mut self, value: bool) -> Self {
         self.is_imported = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `tin`.
     pub fn with_tin(
         mut self,
@@ -814,6 +893,7 @@ impl CreateCustomerForm {
         self.tin = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password`.
     pub fn with_password(
         mut self,
@@ -822,6 +902,7 @@ impl CreateCustomerForm {
         self.password = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password_type`.
     pub fn with_password_type(
         mut self,
@@ -830,6 +911,7 @@ impl CreateCustomerForm {
         self.password_type = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `username`.
     pub fn with_username(
         mut self,
@@ -838,6 +920,7 @@ impl CreateCustomerForm {
         self.username = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn with_title(
         mut self,
@@ -846,6 +929,7 @@ impl CreateCustomerForm {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `salutation`.
     pub fn with_salutation(
         mut self,
@@ -854,6 +938,7 @@ impl CreateCustomerForm {
         self.salutation = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `timezone`.
     pub fn with_timezone(
         mut self,
@@ -862,11 +947,13 @@ impl CreateCustomerForm {
         self.timezone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `language`.
     pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
         self.language = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `payment_gateway_id`.
     pub fn with_payment_gateway_id(
         mut self,
@@ -875,16 +962,19 @@ impl CreateCustomerForm {
         self.payment_gateway_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `import_payment_methods`.
     pub fn with_import_payment_methods(mut self, value: bool) -> Self {
         self.import_payment_methods = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `email_confirm`.
     pub fn with_email_confirm(mut self, value: bool) -> Self {
         self.email_confirm = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `billing_email`.
     pub fn with_billing_email(
         mut self,
@@ -893,6 +983,7 @@ impl CreateCustomerForm {
         self.billing_email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `profile_photo`.
     pub fn with_profile_photo(mut self, value: ::apigen_runtime::Binary) -> Self {
         self.profile_photo = ::std::option::Option::Some(value);

@@ -168,7 +168,9 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -287,7 +289,9 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -397,7 +401,9 @@ pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -507,7 +513,9 @@ pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -534,7 +542,9 @@ pub fn create_customer_request_payment(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPaymentCreditCard {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment_credit_card(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -580,7 +590,9 @@ pub fn create_customer_request_payment_credit_card(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestMetadataItem {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -698,7 +710,9 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -836,7 +850,9 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success_code(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -854,7 +870,9 @@ pub fn create_customer_success_code(
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -958,7 +976,9 @@ pub fn api_standard_errors_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors_code(::apigen_runtime::arbitrary::DEPTH)
     }

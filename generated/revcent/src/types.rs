@@ -62,16 +62,19 @@ impl CreateCustomerRequest {
             metadata: ::std::option::Option::None,
         }
     }
+
     /// Sets `bill_to`.
     pub fn with_bill_to(mut self, value: CreateCustomerRequestBillTo) -> Self {
         self.bill_to = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `payment`.
     pub fn with_payment(mut self, value: CreateCustomerRequestPayment) -> Self {
         self.payment = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `internal_customer_id`.
     pub fn with_internal_customer_id(
         mut self,
@@ -80,6 +83,7 @@ impl CreateCustomerRequest {
         self.internal_customer_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
@@ -173,6 +177,8 @@ pub struct CreateCustomerRequestCustomer {
     pub company: ::std::option::Option<::std::string::String>,
     /// The customer email.
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/email`
     pub email: ::std::string::String,
     /// The customer phone.
@@ -203,6 +209,7 @@ impl CreateCustomerRequestCustomer {
             phone: ::std::option::Option::None,
         }
     }
+
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
@@ -211,6 +218,7 @@ impl CreateCustomerRequestCustomer {
         self.address_line_1 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
@@ -219,6 +227,7 @@ impl CreateCustomerRequestCustomer {
         self.address_line_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `city`.
     pub fn with_city(
         mut self,
@@ -227,6 +236,7 @@ impl CreateCustomerRequestCustomer {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn with_state(
         mut self,
@@ -235,6 +245,7 @@ impl CreateCustomerRequestCustomer {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `zip`.
     pub fn with_zip(
         mut self,
@@ -243,6 +254,7 @@ impl CreateCustomerRequestCustomer {
         self.zip = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `country`.
     pub fn with_country(
         mut self,
@@ -251,6 +263,7 @@ impl CreateCustomerRequestCustomer {
         self.country = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `company`.
     pub fn with_company(
         mut self,
@@ -259,6 +272,7 @@ impl CreateCustomerRequestCustomer {
         self.company = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -361,6 +375,8 @@ pub struct CreateCustomerRequestBillTo {
     pub company: ::std::option::Option<::std::string::String>,
     /// The bill to email.
     ///
+    /// Rules: format `email`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/email`
     pub email: ::std::string::String,
     /// The bill to phone.
@@ -391,6 +407,7 @@ impl CreateCustomerRequestBillTo {
             phone: ::std::option::Option::None,
         }
     }
+
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
@@ -399,6 +416,7 @@ impl CreateCustomerRequestBillTo {
         self.address_line_1 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
@@ -407,6 +425,7 @@ impl CreateCustomerRequestBillTo {
         self.address_line_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `city`.
     pub fn with_city(
         mut self,
@@ -415,6 +434,7 @@ impl CreateCustomerRequestBillTo {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn with_state(
         mut self,
@@ -423,6 +443,7 @@ impl CreateCustomerRequestBillTo {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `zip`.
     pub fn with_zip(
         mut self,
@@ -431,6 +452,7 @@ impl CreateCustomerRequestBillTo {
         self.zip = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `country`.
     pub fn with_country(
         mut self,
@@ -439,6 +461,7 @@ impl CreateCustomerRequestBillTo {
         self.country = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `company`.
     pub fn with_company(
         mut self,
@@ -447,6 +470,7 @@ impl CreateCustomerRequestBillTo {
         self.company = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -517,6 +541,7 @@ impl CreateCustomerRequestPayment {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `credit_card`.
     pub fn with_credit_card(
         mut self,
@@ -596,6 +621,7 @@ impl CreateCustomerRequestPaymentCreditCard {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `card_number`.
     pub fn with_card_number(
         mut self,
@@ -604,16 +630,19 @@ impl CreateCustomerRequestPaymentCreditCard {
         self.card_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `exp_month`.
     pub fn with_exp_month(mut self, value: i64) -> Self {
         self.exp_month = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `exp_year`.
     pub fn with_exp_year(mut self, value: i64) -> Self {
         self.exp_year = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `card_code`.
     pub fn with_card_code(
         mut self,
@@ -674,9 +703,13 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 pub struct CreateCustomerRequestMetadataItem {
     /// A name paired to the value for the metadata object. Limited to 100 characters in length.
     ///
+    /// Rules: 1 to 100 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items/properties/name`
     pub name: ::std::string::String,
     /// A value paired to the name for the metadata object. Limited to 255 characters in length.
+    ///
+    /// Rules: 1 to 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items/properties/value`
     pub value: ::std::string::String,
@@ -731,6 +764,8 @@ for CreateCustomerRequestMetadataItem {
 pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
     ///
+    /// Rules: exactly 20 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
@@ -752,6 +787,8 @@ pub struct CreateCustomerSuccess {
     ///
     /// A 20 character customer ID.
     ///
+    /// Rules: exactly 20 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
@@ -765,6 +802,7 @@ impl CreateCustomerSuccess {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `api_call_id`.
     pub fn with_api_call_id(
         mut self,
@@ -773,16 +811,19 @@ impl CreateCustomerSuccess {
         self.api_call_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `api_call_unix`.
     pub fn with_api_call_unix(mut self, value: i64) -> Self {
         self.api_call_unix = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `code`.
     pub fn with_code(mut self, value: CreateCustomerSuccessCode) -> Self {
         self.code = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `customer_id`.
     pub fn with_customer_id(
         mut self,
@@ -791,6 +832,7 @@ impl CreateCustomerSuccess {
         self.customer_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `result`.
     pub fn with_result(
         mut self,
@@ -891,6 +933,8 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCod
 pub struct ApiStandardErrors {
     /// A 20 character API call ID.
     ///
+    /// Rules: exactly 20 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
@@ -930,6 +974,7 @@ impl ApiStandardErrors {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `api_call_id`.
     pub fn with_api_call_id(
         mut self,
@@ -938,16 +983,19 @@ impl ApiStandardErrors {
         self.api_call_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `api_call_unix`.
     pub fn with_api_call_unix(mut self, value: i64) -> Self {
         self.api_call_unix = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `code`.
     pub fn with_code(mut self, value: ApiStandardErrorsCode) -> Self {
         self.code = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `error_code`.
     pub fn with_error_code(
         mut self,
@@ -956,6 +1004,7 @@ impl ApiStandardErrors {
         self.error_code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `message`.
     pub fn with_message(
         mut self,
@@ -964,6 +1013,7 @@ impl ApiStandardErrors {
         self.message = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `result`.
     pub fn with_result(
         mut self,

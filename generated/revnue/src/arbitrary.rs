@@ -144,7 +144,9 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -666,7 +668,9 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -710,7 +714,9 @@ pub fn create_customer_request_template(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestTemplateFieldsItem {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template_fields_item(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -746,7 +752,9 @@ pub fn create_customer_request_template_fields_item(
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -862,7 +870,9 @@ pub fn contact_person_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person_type(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -885,7 +895,9 @@ pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         custom_field_value(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -925,7 +937,9 @@ pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1182,7 +1196,9 @@ pub fn customer_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_category(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1212,7 +1228,9 @@ pub fn customer_category(depth: u32) -> BoxedStrategy<CustomerCategory> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_template(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -1253,7 +1271,9 @@ pub fn customer_template(depth: u32) -> BoxedStrategy<CustomerTemplate> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_detail(::apigen_runtime::arbitrary::DEPTH)
     }

@@ -35,6 +35,7 @@ impl Client {
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
+
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
@@ -45,6 +46,7 @@ impl Client {
             bearer_auth: ::std::option::Option::None,
         })
     }
+
     /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
     /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
@@ -63,10 +65,12 @@ impl Client {
             bearer_auth: ::std::option::Option::None,
         })
     }
+
     /// The configuration.
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
@@ -77,6 +81,7 @@ impl Client {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
+
     /// A copy of the client that asks `provider` for every credential it was not given
     /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
     /// once more.
@@ -89,6 +94,7 @@ impl Client {
             .with_credential_provider(::std::sync::Arc::new(provider));
         self
     }
+
     /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
     /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
     /// key performs the request once however often it arrives, so such a request is
@@ -102,6 +108,7 @@ impl Client {
         client.transport = client.transport.with_idempotency_key(key.into());
         client
     }
+
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
@@ -110,6 +117,7 @@ impl Client {
         self.bearer_auth = ::std::option::Option::Some(credential.into());
         self
     }
+
     /// Creates a customer
     ///
     /// Creates a customer. Authenticated with an OAuth 2.0 Bearer token. Requests are rate-limited per account (20 or 100 requests a minute, depending on the API page version); over the limit the API answers 429 with a Retry-After header.

@@ -25,6 +25,8 @@ pub struct CreateCustomerRequest {
     pub company: i64,
     /// The name of the customer. Max characters = 50. The name of the customer must be unique per account (checked by the server).
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/name`
     pub name: ::std::string::String,
     /// The ID of the category. To lookup a specific category ID, see the List Category API.
@@ -41,25 +43,35 @@ pub struct CreateCustomerRequest {
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer. Max characters = 50.
+    ///
+    /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer. Max characters = 50.
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
+    ///
+    /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,25 +87,35 @@ pub struct CreateCustomerRequest {
     pub country: ::std::option::Option<i64>,
     /// The phone of the customer. Max characters = 20.
     ///
+    /// Rules: at most 20 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer. Max characters = 20.
+    ///
+    /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer. Max characters = 20.
     ///
+    /// Rules: at most 20 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer. Max characters = 50.
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer. Max characters = 1000.
+    ///
+    /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,6 +126,8 @@ pub struct CreateCustomerRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
+    ///
+    /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed_date`
     #[serde(
@@ -119,6 +143,8 @@ pub struct CreateCustomerRequest {
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
+    /// Rules: format `date`.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed_date`
     #[serde(
         default,
@@ -128,10 +154,14 @@ pub struct CreateCustomerRequest {
     pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
+    /// Rules: at most 1000 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer. Max characters = 1000.
+    ///
+    /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -174,16 +204,19 @@ impl CreateCustomerRequest {
             template: ::std::option::Option::None,
         }
     }
+
     /// Sets `category`.
     pub fn with_category(mut self, value: i64) -> Self {
         self.category = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `contact_person`.
     pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
         self.contact_person = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
@@ -192,6 +225,7 @@ impl CreateCustomerRequest {
         self.address_line_1 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
@@ -200,6 +234,7 @@ impl CreateCustomerRequest {
         self.address_line_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `city`.
     pub fn with_city(
         mut self,
@@ -208,6 +243,7 @@ impl CreateCustomerRequest {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state_province`.
     pub fn with_state_province(
         mut self,
@@ -216,6 +252,7 @@ impl CreateCustomerRequest {
         self.state_province = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `zip_postal_code`.
     pub fn with_zip_postal_code(
         mut self,
@@ -224,11 +261,13 @@ impl CreateCustomerRequest {
         self.zip_postal_code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `country`.
     pub fn with_country(mut self, value: i64) -> Self {
         self.country = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -237,6 +276,7 @@ impl CreateCustomerRequest {
         self.phone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `mobile`.
     pub fn with_mobile(
         mut self,
@@ -245,6 +285,7 @@ impl CreateCustomerRequest {
         self.mobile = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `fax`.
     pub fn with_fax(
         mut self,
@@ -253,6 +294,7 @@ impl CreateCustomerRequest {
         self.fax = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `website`.
     pub fn with_website(
         mut self,
@@ -261,6 +303,7 @@ impl CreateCustomerRequest {
         self.website = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `general_description`.
     pub fn with_general_description(
         mut self,
@@ -269,11 +312,13 @@ impl CreateCustomerRequest {
         self.general_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `nda_signed`.
     pub fn with_nda_signed(mut self, value: bool) -> Self {
         self.nda_signed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nda_signed_date`.
     pub fn with_nda_signed_date(
         mut self,
@@ -282,11 +327,13 @@ impl CreateCustomerRequest {
         self.nda_signed_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `msa_signed`.
     pub fn with_msa_signed(mut self, value: bool) -> Self {
         self.msa_signed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `msa_signed_date`.
     pub fn with_msa_signed_date(
         mut self,
@@ -295,6 +342,7 @@ impl CreateCustomerRequest {
         self.msa_signed_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `supplementary_description`.
     pub fn with_supplementary_description(
         mut self,
@@ -303,6 +351,7 @@ impl CreateCustomerRequest {
         self.supplementary_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `additional_description`.
     pub fn with_additional_description(
         mut self,
@@ -311,6 +360,7 @@ impl CreateCustomerRequest {
         self.additional_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `template`.
     pub fn with_template(mut self, value: CreateCustomerRequestTemplate) -> Self {
         self.template = ::std::option::Option::Some(value);
@@ -396,11 +446,13 @@ impl CreateCustomerRequestTemplate {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `fields`.
     pub fn with_fields(
         mut self,
@@ -462,11 +514,13 @@ impl CreateCustomerRequestTemplateFieldsItem {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `value`.
     pub fn with_value(mut self, value: CustomFieldValue) -> Self {
         self.value = ::std::option::Option::Some(value);
@@ -513,10 +567,14 @@ for CreateCustomerRequestTemplateFieldsItem {
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
     ///
+    /// Rules: at most 50 characters.
+    ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
+    ///
+    /// Rules: at most 254 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -537,6 +595,7 @@ impl ContactPerson {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `name`.
     pub fn with_name(
         mut self,
@@ -545,6 +604,7 @@ impl ContactPerson {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `email`.
     pub fn with_email(
         mut self,
@@ -553,6 +613,7 @@ impl ContactPerson {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `type`.
     pub fn with_type(mut self, value: ContactPersonType) -> Self {
         self.type_ = ::std::option::Option::Some(value);
@@ -832,6 +893,8 @@ pub struct Customer {
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
+    /// Rules: format `date`.
+    ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed_date`
     #[serde(
         default,
@@ -845,6 +908,8 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
+    ///
+    /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed_date`
     #[serde(
@@ -875,11 +940,13 @@ impl Customer {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(
         mut self,
@@ -888,16 +955,19 @@ impl Customer {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `category`.
     pub fn with_category(mut self, value: CustomerCategory) -> Self {
         self.category = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `contact_person`.
     pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
         self.contact_person = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
@@ -906,6 +976,7 @@ impl Customer {
         self.address_line_1 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
@@ -914,6 +985,7 @@ impl Customer {
         self.address_line_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `city`.
     pub fn with_city(
         mut self,
@@ -922,6 +994,7 @@ impl Customer {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state_province`.
     pub fn with_state_province(
         mut self,
@@ -930,6 +1003,7 @@ impl Customer {
         self.state_province = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `zip_postal_code`.
     pub fn with_zip_postal_code(
         mut self,
@@ -938,6 +1012,7 @@ impl Customer {
         self.zip_postal_code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `country`.
     pub fn with_country(
         mut self,
@@ -946,6 +1021,7 @@ impl Customer {
         self.country = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone`.
     pub fn with_phone(
         mut self,
@@ -954,6 +1030,7 @@ impl Customer {
         self.phone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `mobile`.
     pub fn with_mobile(
         mut self,
@@ -962,6 +1039,7 @@ impl Customer {
         self.mobile = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `fax`.
     pub fn with_fax(
         mut self,
@@ -970,6 +1048,7 @@ impl Customer {
         self.fax = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `website`.
     pub fn with_website(
         mut self,
@@ -978,6 +1057,7 @@ impl Customer {
         self.website = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `general_description`.
     pub fn with_general_description(
         mut self,
@@ -986,11 +1066,13 @@ impl Customer {
         self.general_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `nda_signed`.
     pub fn with_nda_signed(mut self, value: bool) -> Self {
         self.nda_signed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nda_signed_date`.
     pub fn with_nda_signed_date(
         mut self,
@@ -999,11 +1081,13 @@ impl Customer {
         self.nda_signed_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `msa_signed`.
     pub fn with_msa_signed(mut self, value: bool) -> Self {
         self.msa_signed = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `msa_signed_date`.
     pub fn with_msa_signed_date(
         mut self,
@@ -1012,6 +1096,7 @@ impl Customer {
         self.msa_signed_date = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `supplementary_description`.
     pub fn with_supplementary_description(
         mut self,
@@ -1020,6 +1105,7 @@ impl Customer {
         self.supplementary_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `additional_description`.
     pub fn with_additional_description(
         mut self,
@@ -1028,6 +1114,7 @@ impl Customer {
         self.additional_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `template`.
     pub fn with_template(mut self, value: CustomerTemplate) -> Self {
         self.template = ::std::option::Option::Some(value);
@@ -1114,11 +1201,13 @@ impl CustomerCategory {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(
         mut self,
@@ -1186,11 +1275,13 @@ impl CustomerTemplate {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `fields`.
     pub fn with_fields(
         mut self,

@@ -122,7 +122,9 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_profile_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -264,7 +266,9 @@ pub fn cc_profile_api_v2_model_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileV2Model {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_profile_v2_model(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -426,7 +430,9 @@ pub fn cc_profile_v2_model_invalid() -> BoxedStrategy<
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for AddressApiV2Model {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         address_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
     }
@@ -487,7 +493,9 @@ pub fn address_api_v2_model(depth: u32) -> BoxedStrategy<AddressApiV2Model> {
 
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcContractV2Model {
     type Parameters = ();
+
     type Strategy = BoxedStrategy<Self>;
+
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_contract_v2_model(::apigen_runtime::arbitrary::DEPTH)
     }

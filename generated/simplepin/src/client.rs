@@ -31,6 +31,7 @@ impl Client {
     ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
+
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
@@ -38,6 +39,7 @@ impl Client {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
         ::std::result::Result::Ok(Self { transport })
     }
+
     /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
     /// TLS roots, a shared connection pool). Every `Config` setting still applies; build
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
@@ -53,10 +55,12 @@ impl Client {
         )?;
         ::std::result::Result::Ok(Self { transport })
     }
+
     /// The configuration.
     pub fn config(&self) -> &::apigen_runtime::client::Config {
         self.transport.config()
     }
+
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
@@ -67,6 +71,7 @@ impl Client {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
+
     /// A copy of the client that asks `provider` for every credential it was not given
     /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
     /// once more.
@@ -79,6 +84,7 @@ impl Client {
             .with_credential_provider(::std::sync::Arc::new(provider));
         self
     }
+
     /// A copy of the client whose requests carry `Idempotency-Key: <key>`, for one
     /// call: `client.idempotent(key).create_customer(...)`. A server that honours the
     /// key performs the request once however often it arrives, so such a request is
@@ -92,6 +98,7 @@ impl Client {
         client.transport = client.transport.with_idempotency_key(key.into());
         client
     }
+
     /// Add a customer
     ///
     /// This endpoint allows the developer to create a customer within SimplePin's database. Please note, that before creating a new customer, you need to call the endpoint getCustomer to validate if such customer even exists in SimplePin's database. When creating a customer, please pay attention to the country and province of the customer. For this reason, make sure to use getCountries and getProvinces endpoints.
@@ -197,6 +204,7 @@ impl Client {
             }
         }
     }
+
     /// Add a customer
     ///
     /// This endpoint allows the developer to create a customer within SimplePin's database. Please note, that before creating a new customer, you need to call the endpoint getCustomer to validate if such customer even exists in SimplePin's database. When creating a customer, please pay attention to the country and province of the customer. For this reason, make sure to use getCountries and getProvinces endpoints.

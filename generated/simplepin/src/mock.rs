@@ -45,24 +45,29 @@ impl Server {
             .await?;
         ::std::result::Result::Ok(Self { inner, handlers })
     }
+
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> &str {
         self.inner.url()
     }
+
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
     pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
         self.inner.requests()
     }
+
     /// Forgets the requests recorded so far.
     pub fn clear_requests(&self) {
         self.inner.clear_requests()
     }
+
     /// Queues a fault for the next request that has none: a status, a delay, a reset
     /// connection, a `Retry-After`.
     pub fn fault(&self, fault: Fault) {
         self.inner.fault(fault)
     }
+
     /// Answers `createCustomer` with `handler` from now on: it receives the request, read into the spec's types and valid, and returns one of `CreateCustomerResponse`'s variants (or a `Reply` of one, with a status or headers), which is checked against the spec before it is sent.
     pub fn on_create_customer<F, R>(&self, handler: F)
     where
@@ -135,7 +140,9 @@ impl ::apigen_runtime::mock::Api for Handlers {
 mod ops {
     #[allow(unused_imports)]
     use super::super::types::*;
+
     use super::Reply;
+
     /// A `createCustomer` request (`POST /v2/customer/add`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -147,6 +154,7 @@ mod ops {
         /// The body.
         pub body: CcProfileApiV2Model,
     }
+
     /// Reads, checks and answers a `createCustomer` request.
     pub(super) fn create_customer(
         request: &::apigen_runtime::mock::Incoming,
@@ -263,6 +271,7 @@ mod ops {
         };
         send_create_customer(reply, request.prefers_xml())
     }
+
     /// Checks a reply to `createCustomer` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.
     fn send_create_customer(
         reply: Reply<super::super::client::CreateCustomerResponse>,

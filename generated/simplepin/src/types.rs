@@ -40,6 +40,8 @@ pub struct CcProfileApiV2Model {
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
+    /// Rules: format `date-time`.
+    ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
@@ -68,6 +70,7 @@ impl CcProfileApiV2Model {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `billing_addresses`.
     pub fn with_billing_addresses(
         mut self,
@@ -76,6 +79,7 @@ impl CcProfileApiV2Model {
         self.billing_addresses = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `contract_email`.
     pub fn with_contract_email(
         mut self,
@@ -84,11 +88,13 @@ impl CcProfileApiV2Model {
         self.contract_email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `contracts`.
     pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
         self.contracts = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `customer_id`.
     pub fn with_customer_id(
         mut self,
@@ -97,6 +103,7 @@ impl CcProfileApiV2Model {
         self.customer_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `customer_name`.
     pub fn with_customer_name(
         mut self,
@@ -105,6 +112,7 @@ impl CcProfileApiV2Model {
         self.customer_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `customer_since`.
     pub fn with_customer_since(
         mut self,
@@ -113,6 +121,7 @@ impl CcProfileApiV2Model {
         self.customer_since = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `delete_billing_address_ids`.
     pub fn with_delete_billing_address_ids(
         mut self,
@@ -121,11 +130,13 @@ impl CcProfileApiV2Model {
         self.delete_billing_address_ids = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `main_address`.
     pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
         self.main_address = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mobile_number`.
     pub fn with_mobile_number(
         mut self,
@@ -134,6 +145,7 @@ impl CcProfileApiV2Model {
         self.mobile_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone_number`.
     pub fn with_phone_number(
         mut self,
@@ -224,6 +236,8 @@ pub struct CcProfileV2Model {
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
+    /// Rules: format `date-time`.
+    ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
@@ -262,11 +276,13 @@ impl CcProfileV2Model {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `billing_address_id`.
     pub fn with_billing_address_id(mut self, value: i64) -> Self {
         self.billing_address_id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `billing_address_models`.
     pub fn with_billing_address_models(
         mut self,
@@ -275,6 +291,7 @@ impl CcProfileV2Model {
         self.billing_address_models = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `contract_email`.
     pub fn with_contract_email(
         mut self,
@@ -283,11 +300,13 @@ impl CcProfileV2Model {
         self.contract_email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `contracts`.
     pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
         self.contracts = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `customer_id`.
     pub fn with_customer_id(
         mut self,
@@ -296,6 +315,7 @@ impl CcProfileV2Model {
         self.customer_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `customer_name`.
     pub fn with_customer_name(
         mut self,
@@ -304,6 +324,7 @@ impl CcProfileV2Model {
         self.customer_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `customer_since`.
     pub fn with_customer_since(
         mut self,
@@ -312,16 +333,19 @@ impl CcProfileV2Model {
         self.customer_since = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `main_address`.
     pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
         self.main_address = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `mobile_number`.
     pub fn with_mobile_number(
         mut self,
@@ -330,6 +354,7 @@ impl CcProfileV2Model {
         self.mobile_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `phone_number`.
     pub fn with_phone_number(
         mut self,
@@ -338,6 +363,7 @@ impl CcProfileV2Model {
         self.phone_number = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `status`.
     pub fn with_status(
         mut self,
@@ -346,6 +372,7 @@ impl CcProfileV2Model {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `version`.
     pub fn with_version(mut self, value: i64) -> Self {
         self.version = ::std::option::Option::Some(value);
@@ -448,11 +475,13 @@ impl AddressApiV2Model {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `zip`.
     pub fn with_zip(
         mut self,
@@ -461,6 +490,7 @@ impl AddressApiV2Model {
         self.zip = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `city`.
     pub fn with_city(
         mut self,
@@ -469,16 +499,19 @@ impl AddressApiV2Model {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `country`.
     pub fn with_country(mut self, value: i64) -> Self {
         self.country = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `province`.
     pub fn with_province(mut self, value: i64) -> Self {
         self.province = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `address`.
     pub fn with_address(
         mut self,
@@ -487,6 +520,7 @@ impl AddressApiV2Model {
         self.address = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `selected`.
     pub fn with_selected(mut self, value: bool) -> Self {
         self.selected = ::std::option::Option::Some(value);
@@ -551,11 +585,13 @@ impl CcContractV2Model {
     pub fn new() -> Self {
         Self::default()
     }
+
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `name`.
     pub fn with_name(
         mut self,

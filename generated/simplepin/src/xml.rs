@@ -12,6 +12,7 @@ impl CcProfileApiV2Model {
     pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
         "add_update_cc_profile_model",
     );
+
     /// Reads a whole XML document whose root element is `<add_update_cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
@@ -20,6 +21,7 @@ impl CcProfileApiV2Model {
     ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
+
     /// Writes the value as a whole XML document, with the root element `<add_update_cc_profile_model>`.
     pub fn to_xml(&self) -> ::std::string::String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
@@ -85,6 +87,7 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
         fields.finish()?;
         ::std::result::Result::Ok(value)
     }
+
     fn write_xml(
         &self,
         writer: &mut ::apigen_runtime::xml::XmlWriter,
@@ -153,6 +156,7 @@ impl CcProfileV2Model {
     pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
         "cc_profile_model",
     );
+
     /// Reads a whole XML document whose root element is `<cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
@@ -161,6 +165,7 @@ impl CcProfileV2Model {
     ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
+
     /// Writes the value as a whole XML document, with the root element `<cc_profile_model>`.
     pub fn to_xml(&self) -> ::std::string::String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
@@ -230,6 +235,7 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
         fields.finish()?;
         ::std::result::Result::Ok(value)
     }
+
     fn write_xml(
         &self,
         writer: &mut ::apigen_runtime::xml::XmlWriter,
@@ -308,6 +314,7 @@ impl AddressApiV2Model {
     pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
         "AddressApiV2Model",
     );
+
     /// Reads a whole XML document whose root element is `<AddressApiV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
@@ -316,6 +323,7 @@ impl AddressApiV2Model {
     ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
+
     /// Writes the value as a whole XML document, with the root element `<AddressApiV2Model>`.
     pub fn to_xml(&self) -> ::std::string::String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
@@ -351,6 +359,7 @@ impl ::apigen_runtime::xml::XmlValue for AddressApiV2Model {
         fields.finish()?;
         ::std::result::Result::Ok(value)
     }
+
     fn write_xml(
         &self,
         writer: &mut ::apigen_runtime::xml::XmlWriter,
@@ -389,6 +398,7 @@ impl CcContractV2Model {
     pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
         "CcContractV2Model",
     );
+
     /// Reads a whole XML document whose root element is `<CcContractV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
@@ -397,6 +407,7 @@ impl CcContractV2Model {
     ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
+
     /// Writes the value as a whole XML document, with the root element `<CcContractV2Model>`.
     pub fn to_xml(&self) -> ::std::string::String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
@@ -418,6 +429,7 @@ impl ::apigen_runtime::xml::XmlValue for CcContractV2Model {
         fields.finish()?;
         ::std::result::Result::Ok(value)
     }
+
     fn write_xml(
         &self,
         writer: &mut ::apigen_runtime::xml::XmlWriter,

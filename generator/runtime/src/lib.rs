@@ -25,6 +25,7 @@ mod error;
 pub mod format;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod names;
 #[cfg(feature = "client")]
 pub mod stream;
 #[cfg(feature = "xml")]

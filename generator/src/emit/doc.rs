@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::Doc;
+use crate::model::{Bound, Doc, Rules};
 
 /// `#[doc]` attributes for an item: title, description, then where it came from in the spec.
 pub fn doc_attrs(doc: &Doc) -> TokenStream {
@@ -16,8 +16,21 @@ pub fn doc_attrs(doc: &Doc) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#[doc]` attributes for a property: as [`doc_attrs`], with what its validator demands in
+/// words before the pointer, so that rustdoc shows a user the rules a value must meet.
+/// (Whether it is required, its type says: `Option` or not.)
+pub fn field_doc_attrs(doc: &Doc, rules: &Rules) -> TokenStream {
+    let lines = doc_lines_with(doc, rules_in_words(rules));
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// The doc text of an item, one entry per line, each starting with a space as `///` does.
 pub fn doc_lines(doc: &Doc) -> Vec<String> {
+    doc_lines_with(doc, None)
+}
+
+/// [`doc_lines`], with a paragraph of rules before the pointer.
+fn doc_lines_with(doc: &Doc, rules: Option<String>) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(title) = doc.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         paragraphs.push(sanitize(title));
@@ -27,6 +40,7 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
             paragraphs.push(sanitize(description));
         }
     }
+    paragraphs.extend(rules);
     if !doc.pointer.is_empty() {
         paragraphs.push(format!("JSON Pointer: `{}`", doc.pointer.replace('`', "'")));
     }
@@ -42,6 +56,96 @@ pub fn doc_lines(doc: &Doc) -> Vec<String> {
         // Tabs are spaces in docs: clippy's `tabs_in_doc_comments` (AutoRest's `?q=a\tb`).
         .map(|line| if line.is_empty() { line } else { format!(" {}", escape_controls(&line).replace('\t', "    ")) })
         .collect()
+}
+
+/// The rules of a value in words (`Rules: 1 to 100 characters; format `email`.`), or `None`
+/// where it has none. Rules a named type carries itself are documented on that type.
+pub fn rules_in_words(rules: &Rules) -> Option<String> {
+    let parts = value_rules(rules);
+    if parts.is_empty() {
+        return None;
+    }
+    Some(escape_controls(&format!("Rules: {}.", parts.join("; "))))
+}
+
+/// The rules of one value, in words, one entry per rule.
+fn value_rules(rules: &Rules) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(range) = count_range(rules.min_length, rules.max_length, "character") {
+        parts.push(range);
+    }
+    if let Some(format) = &rules.format {
+        parts.push(format!("format {}", code(format)));
+    }
+    if let Some(pattern) = &rules.pattern {
+        parts.push(format!("matches {}", code(pattern)));
+    }
+    match (&rules.minimum, &rules.maximum) {
+        (Some(min), Some(max)) => parts.push(format!("{} and {}", lower(min), upper(max))),
+        (Some(min), None) => parts.push(lower(min)),
+        (None, Some(max)) => parts.push(upper(max)),
+        (None, None) => {}
+    }
+    if let Some(step) = &rules.multiple_of {
+        parts.push(format!("a multiple of {step}"));
+    }
+    if let Some(values) = &rules.enumeration {
+        const LISTED: usize = 12;
+        if values.len() <= LISTED {
+            let listed: Vec<String> = values.iter().map(|v| code(&v.to_string())).collect();
+            parts.push(format!("one of {}", listed.join(", ")));
+        } else {
+            parts.push(format!("one of {} values", values.len()));
+        }
+    }
+    if let Some(range) = count_range(rules.min_items, rules.max_items, "item") {
+        parts.push(range);
+    }
+    if rules.unique_items {
+        parts.push("items all different".to_owned());
+    }
+    if let Some(items) = &rules.items {
+        let each = value_rules(items);
+        if !each.is_empty() {
+            parts.push(format!("each item: {}", each.join(", ")));
+        }
+    }
+    if let Some(range) = count_range(rules.min_properties, rules.max_properties, "property") {
+        parts.push(range);
+    }
+    parts
+}
+
+/// `1 to 100 characters`, `at least 1 item`, `at most 5 properties`, `exactly 2 characters`.
+fn count_range(min: Option<u64>, max: Option<u64>, noun: &str) -> Option<String> {
+    let counted = |n: u64| match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "property") => format!("{n} properties"),
+        _ => format!("{n} {noun}s"),
+    };
+    match (min.filter(|&n| n > 0), max) {
+        (Some(min), Some(max)) if min == max => Some(format!("exactly {}", counted(min))),
+        (Some(min), Some(max)) => Some(format!("{min} to {}", counted(max))),
+        (Some(min), None) => Some(format!("at least {}", counted(min))),
+        (None, Some(max)) => Some(format!("at most {}", counted(max))),
+        (None, None) => None,
+    }
+}
+
+fn lower(bound: &Bound) -> String {
+    if bound.exclusive { format!("greater than {}", bound.value) } else { format!("at least {}", bound.value) }
+}
+
+fn upper(bound: &Bound) -> String {
+    if bound.exclusive { format!("less than {}", bound.value) } else { format!("at most {}", bound.value) }
+}
+
+/// `text` as a Markdown code span, whatever backticks it holds.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// Control characters (a lone CR in a property name, say) are not allowed in doc comments:
@@ -192,6 +296,40 @@ mod tests {
     fn control_characters_are_escaped() {
         let doc = Doc { title: None, description: None, pointer: "#/properties/foo\rbar".into() };
         assert_eq!(doc_lines(&doc), vec![" JSON Pointer: `#/properties/foo\\rbar`"]);
+    }
+
+    #[test]
+    fn rules_read_as_words() {
+        let number = |n: i64| serde_json::Number::from(n);
+        let rules = Rules {
+            min_length: Some(1),
+            max_length: Some(100),
+            format: Some("email".into()),
+            pattern: Some("^a`b$".into()),
+            ..Rules::default()
+        };
+        assert_eq!(rules_in_words(&rules).unwrap(), "Rules: 1 to 100 characters; format `email`; matches ``^a`b$``.");
+        let rules = Rules {
+            minimum: Some(Bound { value: number(0), exclusive: true }),
+            maximum: Some(Bound { value: number(10), exclusive: false }),
+            multiple_of: Some(number(5)),
+            enumeration: Some(vec![serde_json::json!("a"), serde_json::json!(1)]),
+            ..Rules::default()
+        };
+        assert_eq!(rules_in_words(&rules).unwrap(), "Rules: greater than 0 and at most 10; a multiple of 5; one of `\"a\"`, `1`.");
+        let rules = Rules {
+            min_items: Some(1),
+            unique_items: true,
+            items: Some(Box::new(Rules { max_length: Some(1), ..Rules::default() })),
+            min_properties: Some(2),
+            max_properties: Some(2),
+            ..Rules::default()
+        };
+        assert_eq!(
+            rules_in_words(&rules).unwrap(),
+            "Rules: at least 1 item; items all different; each item: at most 1 character; exactly 2 properties."
+        );
+        assert_eq!(rules_in_words(&Rules::default()), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::doc::{doc_attrs, escape_controls};
+use super::doc::{doc_attrs, escape_controls, field_doc_attrs};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 /// The part of the `types` module that holds `model.types[range]`: the module's own docs come
@@ -317,7 +317,7 @@ fn redacting_debug(name: &Ident, s: &Struct) -> TokenStream {
 
 fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
-    let doc = doc_attrs(&field.doc);
+    let doc = field_doc_attrs(&field.doc, &field.rules);
     let mut serde = Vec::new();
     if field.rust_name != field.wire_name {
         let wire = &field.wire_name;

@@ -147,8 +147,14 @@ pub fn load_with(source: &SpecSource, resolve: &Resolver<'_>) -> Result<Spec, Lo
         all.extend(relocate(diags.into_vec(), &origins));
         all
     };
+    // A failed load also reports what lowering would have found in the schemas.
+    let finish_failed = |diags: Diagnostics| {
+        let mut all = early.clone();
+        all.extend(relocate(diags.into_vec_with_deferred(), &origins));
+        all
+    };
     if diags.has_errors() {
-        return Err(fail(finish(diags)));
+        return Err(fail(finish_failed(diags)));
     }
     // Tracking the path costs as much again as reading: it is done only to report a failure.
     let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw)
@@ -166,14 +172,12 @@ pub fn load_with(source: &SpecSource, resolve: &Resolver<'_>) -> Result<Spec, Lo
         check_operation_ids(openapi, &more_operations, &mut diags);
     }
     let failed = diags.has_errors() || early.iter().any(|d| d.severity == Severity::Error);
-    let diagnostics = finish(diags);
-    match openapi {
-        // Warnings are reported by `generate`, with those of the later phases.
-        Some(openapi) if !failed => {
-            Ok(Spec { name: source.name.clone(), raw, openapi, origins, more_operations, warnings: diagnostics })
-        },
-        _ => Err(fail(diagnostics)),
-    }
+    let (Some(openapi), false) = (openapi, failed) else {
+        return Err(fail(finish_failed(diags)));
+    };
+    // Warnings are reported by `generate`, with those of the later phases.
+    let warnings = finish(diags);
+    Ok(Spec { name: source.name.clone(), raw, openapi, origins, more_operations, warnings })
 }
 
 /// Points each diagnostic into the files as written.
@@ -459,6 +463,11 @@ fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
             "discriminator" | "externalDocs" => "object",
             _ => continue,
         };
+        if let ("type", Value::String(typ)) = (key.as_str(), value) {
+            if let Some(message) = unknown_type(typ) {
+                diags.deferred_error(&here, message);
+            }
+        }
         let fits = match expected {
             "string" => value.is_string(),
             "number" => value.is_number(),
@@ -505,6 +514,21 @@ fn check_schema(schema: &Value, pointer: &str, diags: &mut Diagnostics) {
             _ => {}
         }
     }
+}
+
+/// The error for a `type` that is none of OpenAPI 3.0's (`type: strng`), if it is one.
+/// Lowering reports it, and types the value as any JSON value; load reports it too when the
+/// document fails to load for another reason.
+pub(crate) fn unknown_type(typ: &str) -> Option<String> {
+    const TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
+    if TYPES.contains(&typ) {
+        return None;
+    }
+    let then = match crate::naming::nearest(typ, TYPES.iter().copied()) {
+        Some(near) => format!("; did you mean `{near}`? The value is typed as any JSON value"),
+        None => "; the value is typed as any JSON value".to_owned(),
+    };
+    Some(format!("`type: {typ}` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`){then}"))
 }
 
 /// Checks one field of a small object inside a schema (a Discriminator or an External

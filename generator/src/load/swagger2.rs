@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use super::pointers::{Origins, PointerMap};
 use super::{for_each_ref, pointer_mut, resolve_pointer};
 use crate::diag::{pointer_join, Diagnostics};
+use crate::media::essence;
 
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
@@ -384,7 +385,7 @@ impl Converter<'_> {
             return None;
         }
         let has_file = form.iter().any(|p| p.value.get("type").and_then(Value::as_str) == Some("file"));
-        let mut media: Vec<&str> = consumes.iter().map(String::as_str).filter(|m| base(m) == MULTIPART || base(m) == URLENCODED).collect();
+        let mut media: Vec<&str> = consumes.iter().map(String::as_str).filter(|m| essence(m) == MULTIPART || essence(m) == URLENCODED).collect();
         if media.is_empty() {
             media.push(if has_file { MULTIPART } else { URLENCODED });
         }
@@ -418,7 +419,7 @@ impl Converter<'_> {
                 schema["required"] = Value::Array(required.clone());
             }
             let mut entry = json!({ "schema": schema });
-            if base(media_type) == URLENCODED && !encoding.is_empty() {
+            if essence(media_type) == URLENCODED && !encoding.is_empty() {
                 entry["encoding"] = Value::Object(encoding.clone());
             }
             // The object stands for the operation's form parameters as a whole.
@@ -603,11 +604,6 @@ fn one_string(schema: &Value) -> Value {
         out["description"] = description.clone();
     }
     out
-}
-
-/// A media type without its parameters (`multipart/form-data; boundary=x`).
-fn base(media_type: &str) -> &str {
-    media_type.split(';').next().unwrap_or(media_type).trim()
 }
 
 fn copy_extensions(from: &Value, to: &mut Map<String, Value>) {

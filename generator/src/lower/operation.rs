@@ -13,10 +13,10 @@
 
 use openapiv3::{ReferenceOr, SecurityScheme as SpecScheme};
 
-use super::schema::{hint_from_pointer, is_json, operation_type_name, SchemaLowerer};
-use super::xml::is_xml;
+use super::schema::{hint_from_pointer, operation_type_name, SchemaLowerer};
 use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
+use crate::media::{form_kind, is_binary, is_json, is_stream, is_xml};
 use crate::model::{
     Body, Doc, FormBody, FormKind, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive, ResponseCase, Rules,
     SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
@@ -612,20 +612,6 @@ fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn is_stream(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    matches!(essence.as_str(), "text/event-stream" | "application/jsonl" | "application/x-ndjson" | "application/json-seq")
-}
-
-/// The form a media type names, if it is one.
-fn form_kind(media: &str) -> Option<FormKind> {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    match essence.as_str() {
-        "multipart/form-data" => Some(FormKind::Multipart),
-        "application/x-www-form-urlencoded" => Some(FormKind::UrlEncoded),
-        _ => None,
-    }
-}
 
 
 /// A path template (`/things/{id}/parts`) as literal text and placeholders, and what is wrong
@@ -698,13 +684,6 @@ fn status_variant(status: Status) -> String {
         }
         .to_owned(),
     }
-}
-
-/// A media type whose body is bytes rather than a document (`application/octet-stream`, an
-/// image, a PDF): anything but JSON, XML, text and forms.
-fn is_binary(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
 }
 
 /// The spec's example of a response's body under `media_type`: the media type's `example`,

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
+use crate::media::is_json;
 use crate::model::{
     Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
@@ -1059,23 +1060,11 @@ impl SchemaLowerer<'_> {
     /// Reports a `type` that is none of OpenAPI 3.0's (`type: strng`): an error, since the
     /// value's type is then unknown (it is typed as any JSON value, so the rest can be read).
     pub(super) fn check_type(&mut self, schema: &serde_json::Map<String, Value>, pointer: &str) {
-        let Some(Value::String(typ)) = schema.get("type") else { return };
-        if TYPES.contains(&typ.as_str()) {
-            return;
+        if let Some(message) = schema.get("type").and_then(Value::as_str).and_then(crate::load::unknown_type) {
+            self.diags.error(pointer_join(pointer, "type"), message);
         }
-        let then = match naming::nearest(typ, TYPES.iter().copied()) {
-            Some(near) => format!("; did you mean `{near}`? The value is typed as any JSON value"),
-            None => "; the value is typed as any JSON value".to_owned(),
-        };
-        self.diags.error(
-            pointer_join(pointer, "type"),
-            format!("`type: {typ}` is not an OpenAPI 3.0 type (`array`, `boolean`, `integer`, `number`, `object` or `string`){then}"),
-        );
     }
 }
-
-/// The values of `type` in OpenAPI 3.0.
-const TYPES: &[&str] = &["array", "boolean", "integer", "number", "object", "string"];
 
 /// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
 trait AsSchema {
@@ -1310,12 +1299,6 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
     }
-}
-
-/// `application/json`, `application/problem+json`, `text/json` and the like.
-pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
 /// For each old id, its position in `order`.

@@ -23,11 +23,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use apigen_runtime::names::is_xml_name;
 use serde_json::Value;
 
 use super::schema::MAX_DEPTH;
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, resolve_pointer, Spec};
+use crate::media::is_xml;
 use crate::model::{ApiModel, Primitive, TypeId, TypeKind, TypeRef, Xml, XmlBody};
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -426,17 +428,6 @@ fn element(merged: &Merged, default: &str, pointer: &str, diags: &mut Diagnostic
     Xml { name, namespace, prefix, attribute: false, wrapped: false }
 }
 
-/// Whether `name` is an XML name without a colon (an `NCName`, approximately: letters,
-/// digits, `_`, `-` and `.`, starting with a letter or `_`). Same rule as the runtime's.
-fn is_xml_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) if first.is_alphabetic() || first == '_' => {}
-        _ => return false,
-    }
-    chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
 /// An XML name made from `name`: other characters become `_`, and a leading `_` is added
 /// where it does not start as a name does.
 fn clean_name(name: &str) -> String {
@@ -466,12 +457,6 @@ fn shapes_value(schema: &Value) -> bool {
         .any(|key| schema.get(*key).is_some())
 }
 
-/// `application/xml`, `text/xml`, `application/atom+xml` and the like.
-pub(super) fn is_xml(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml")
-}
-
 /// What a field's type is, through nullability, boxes and aliases.
 fn kind_of(model: &ApiModel, ty: &TypeRef) -> Kind {
     let mut ty = ty;
@@ -497,25 +482,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn xml_names() {
-        assert!(is_xml_name("billing_address"));
-        assert!(is_xml_name("Pet.Category-2"));
-        assert!(is_xml_name("é"));
-        assert!(!is_xml_name("##default"));
-        assert!(!is_xml_name("p:name"));
-        assert!(!is_xml_name("2fa"));
-        assert!(!is_xml_name(""));
+    fn clean_names() {
         assert_eq!(clean_name("##default"), "__default");
         assert_eq!(clean_name("2fa"), "_2fa");
         assert_eq!(clean_name("a b"), "a_b");
-    }
-
-    #[test]
-    fn media_types() {
-        assert!(is_xml("application/xml"));
-        assert!(is_xml("text/xml; charset=utf-8"));
-        assert!(is_xml("application/vnd.openstack.compute+xml;version=2"));
-        assert!(!is_xml("application/json"));
-        assert!(!is_xml("application/xml-dtd"));
     }
 }

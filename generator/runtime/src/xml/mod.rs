@@ -172,6 +172,7 @@ impl<'n> XmlName<'n> {
         self.local == local && (self.namespace.is_none() || self.namespace == namespace)
     }
 }
+
 /// Parses a document into its root element, with the default [`Limits`].
 pub fn parse(input: &str) -> Result<Element<'_>, XmlError> {
     parse_with(input, Limits::default())
@@ -210,16 +211,9 @@ pub fn to_document<T: XmlValue>(value: &T, root: &XmlName<'_>) -> String {
     value.write_xml(&mut writer, root);
     writer.finish()
 }
-/// Whether `name` can be an element's local name (an XML `NCName`, approximately: letters,
-/// digits, `_`, `-` and `.`, not starting with a digit, `-` or `.`).
-pub fn is_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) if first.is_alphabetic() || first == '_' => {}
-        _ => return false,
-    }
-    chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
+
+/// Whether `name` can be an element's local name (see [`crate::names::is_xml_name`]).
+pub use crate::names::is_xml_name as is_name;
 
 #[cfg(test)]
 mod tests {
