@@ -2,7 +2,9 @@
 //! through the generated client. Its tests (below) run against `revcent::mock::Server`, the
 //! generated mock, instead of the real API or hand-written stubs: a request the spec refuses
 //! fails there as it would at RevCent, and a canned answer that breaks the spec fails the test
-//! instead of passing silently.
+//! instead of passing silently. The last test also draws its customers from the generated
+//! value generators (`arbitrary`), so it covers whatever the spec allows, not one hand-picked
+//! example, and lets the mock answer with a generated, valid success.
 
 use revcent::client::CreateCustomerResponse;
 use revcent::types::{CreateCustomerRequest, CreateCustomerRequestCustomer};
@@ -91,5 +93,24 @@ mod tests {
         server.fault(Fault::reset());
         let client = revcent::Client::new(server.url()).unwrap().with_api_key_auth("test-key");
         assert!(matches!(sign_up(&client, "spring", "Ada", "Lovelace", "ada@example.com").await, Err(SignupError::Call(_))));
+    }
+
+    /// Every customer the spec allows signs up, and the mock, given no handler and no example,
+    /// answers with a generated success that the spec allows too.
+    #[test]
+    fn every_valid_customer_signs_up() {
+        use apigen_runtime::proptest::prelude::*;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let server = runtime.block_on(Server::start()).unwrap();
+        let client = revcent::Client::new(server.url()).unwrap().with_api_key_auth("test-key");
+        let mut runner = apigen_runtime::proptest::test_runner::TestRunner::new(ProptestConfig { cases: 32, ..ProptestConfig::default() });
+        runner
+            .run(&any::<CreateCustomerRequestCustomer>(), |customer| {
+                let signed_up = runtime.block_on(sign_up(&client, "spring", &customer.first_name, &customer.last_name, &customer.email));
+                prop_assert!(signed_up.is_ok(), "{customer:?}: {signed_up:?}");
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(server.requests().len(), 32);
     }
 }
