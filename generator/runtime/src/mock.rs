@@ -345,6 +345,17 @@ impl Answer {
         Self::problem(400, "Invalid request", &detail, violations)
     }
 
+    /// A `401`: the request meets none of the operation's security requirements. Its
+    /// violations name, for each requirement, the credential missing first.
+    pub fn unauthorized(violations: Vec<ValidationError>) -> Self {
+        let detail = if violations.len() == 1 {
+            "the request does not meet the operation's security requirement".to_owned()
+        } else {
+            format!("the request meets none of the operation's {} security requirements", violations.len())
+        };
+        Self::problem(401, "Unauthorized", &detail, violations)
+    }
+
     /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
     /// sends an answer the spec does not allow.
     pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {
@@ -859,6 +870,55 @@ pub fn form_pairs(request: &Incoming) -> Vec<Part> {
     form_urlencoded::parse(request.body())
         .map(|(name, value)| Part { name: name.into_owned(), file_name: None, content_type: None, bytes: value.into_owned().into_bytes() })
         .collect()
+}
+
+/// Whether a request carries the credential of one security scheme, and where it would.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Credential {
+    /// The scheme's key in `components/securitySchemes`.
+    pub scheme: &'static str,
+    /// Whether the request carries it.
+    pub present: bool,
+    /// Where it would be (`/header/authorization`, `/query/api_key`).
+    pub pointer: &'static str,
+}
+
+/// The `401` for a request that meets none of `requirements`, or `None` when it meets one.
+///
+/// OpenAPI's security requirements are alternatives, any one of which suffices, and each
+/// alternative needs every scheme it names. An empty alternative lets anyone in, and no
+/// alternatives at all ask for nothing. Each unmet requirement is reported once, at its first
+/// missing credential, with every credential it misses named.
+#[doc(hidden)]
+pub fn check_security(requirements: &[&[Credential]]) -> Option<Answer> {
+    if requirements.is_empty() || requirements.iter().any(|all| all.iter().all(|c| c.present)) {
+        return None;
+    }
+    let violations = requirements
+        .iter()
+        .map(|all| {
+            let missing: Vec<&Credential> = all.iter().filter(|c| !c.present).collect();
+            let message = if all.len() == 1 {
+                format!("the request carries no credential of the security scheme {}", schemes(all.iter()))
+            } else {
+                format!(
+                    "the security requirement {} is not met: the request carries no credential of {}",
+                    schemes(all.iter()),
+                    schemes(missing.iter().copied())
+                )
+            };
+            // Every requirement here misses something, or the request would have met it.
+            let pointer = missing.first().map_or("", |c| c.pointer).to_owned();
+            ValidationError { pointer, keyword: "security", limit: None, message }
+        })
+        .collect();
+    Some(Answer::unauthorized(violations))
+}
+
+/// Scheme keys as a message names them: `` `a` and `b` ``.
+fn schemes<'c>(credentials: impl Iterator<Item = &'c Credential>) -> String {
+    credentials.map(|c| format!("`{}`", c.scheme)).collect::<Vec<_>>().join(" and ")
 }
 
 /// Reports a missing required value at the context's location.

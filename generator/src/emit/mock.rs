@@ -17,6 +17,7 @@ use super::client::{boxed, content_type_checks, form_struct, is_scalar, path_ord
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
+use crate::diag::pointer_join;
 use crate::model::{
     ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status, Style,
     TypeKind, TypeRef,
@@ -83,9 +84,10 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         #[doc = #title]
         ///
         /// Each request is routed to its operation (`404` for an unknown path, `405` for a
-        /// known path with another method) and read and checked as the spec says: path,
-        /// query and header parameters, a credential of a scheme the operation accepts, and
-        /// the body in each media type the client sends. A request that breaks the spec is
+        /// known path with another method). One that meets none of the operation's security
+        /// requirements (alternatives, each of schemes all needed together) is answered `401`
+        /// with what it misses. The rest is read and checked as the spec says: path, query and
+        /// header parameters, and the body in each media type the client sends. A request that breaks the spec is
         /// answered `400` with an `application/problem+json` body listing every violation, at
         /// the pointers the client's own validation reports (`/body/...`, `/query/...`).
         ///
@@ -221,6 +223,59 @@ fn secrets(model: &ApiModel) -> Vec<String> {
         }
     }
     out
+}
+
+/// The check of an operation's security requirements (see [`Operation::security_requirements`]),
+/// or `None` where every request meets them.
+///
+/// A scheme the model left out (one apigen does not support, or a key no scheme has) cannot be
+/// checked, so it counts as present: the mock must never refuse a request the spec allows. An
+/// alternative that needs nothing else then lets every request in, and no check is emitted.
+fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
+    let mut alternatives: Vec<TokenStream> = Vec::new();
+    for requirement in &op.security_requirements {
+        let credentials: Vec<TokenStream> = requirement
+            .iter()
+            .filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key))
+            .map(|scheme| {
+                let (present, pointer) = match &scheme.kind {
+                    SecurityKind::Bearer => (
+                        quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
+                        "/header/authorization".to_owned(),
+                    ),
+                    SecurityKind::Basic => (
+                        quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
+                        "/header/authorization".to_owned(),
+                    ),
+                    SecurityKind::ApiKeyHeader(name) => {
+                        let lower = name.to_ascii_lowercase();
+                        let pointer = pointer_join("/header", &lower);
+                        (quote!(request.header(#lower).is_some()), pointer)
+                    }
+                    SecurityKind::ApiKeyQuery(name) => {
+                        (quote!(!request.query_values(#name).is_empty()), pointer_join("/query", name))
+                    }
+                    SecurityKind::ApiKeyCookie(name) => {
+                        (quote!(request.cookie(#name).is_some()), pointer_join("/cookie", name))
+                    }
+                };
+                let key = &scheme.key;
+                quote!(::apigen_runtime::mock::Credential { scheme: #key, present: #present, pointer: #pointer })
+            })
+            .collect();
+        if credentials.is_empty() {
+            return None;
+        }
+        alternatives.push(quote!(&[ #( #credentials ),* ]));
+    }
+    if alternatives.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(&[ #( #alternatives ),* ]) {
+            return refused;
+        }
+    })
 }
 
 /// The forms a body may come in, each with the type it is read into.
@@ -392,42 +447,9 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         }
     }
 
-    // A credential of a scheme the operation accepts.
-    let schemes: Vec<_> = op.security.iter().filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key)).collect();
-    let security = schemes.first().map(|first| {
-        let present = schemes.iter().map(|scheme| match &scheme.kind {
-            SecurityKind::Bearer => {
-                quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer ")))
-            }
-            SecurityKind::Basic => {
-                quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic ")))
-            }
-            SecurityKind::ApiKeyHeader(name) => {
-                let lower = name.to_ascii_lowercase();
-                quote!(request.header(#lower).is_some())
-            }
-            SecurityKind::ApiKeyQuery(name) => quote!(!request.query_values(#name).is_empty()),
-            SecurityKind::ApiKeyCookie(name) => quote!(request.cookie(#name).is_some()),
-        });
-        let (location, name) = match &first.kind {
-            SecurityKind::Bearer | SecurityKind::Basic => ("header", "authorization".to_owned()),
-            SecurityKind::ApiKeyHeader(name) => ("header", name.to_ascii_lowercase()),
-            SecurityKind::ApiKeyQuery(name) => ("query", name.clone()),
-            SecurityKind::ApiKeyCookie(name) => ("cookie", name.clone()),
-        };
-        let keys: Vec<String> = schemes.iter().map(|s| format!("`{}`", s.key)).collect();
-        let message = format!("the request carries no credential of a scheme the operation accepts ({})", keys.join(", "));
-        quote! {
-            let authenticated = #( #present )||*;
-            if !authenticated {
-                cx.push_key(#location);
-                cx.push_key(#name);
-                cx.error("security", ::std::option::Option::None, ::std::string::String::from(#message));
-                cx.pop();
-                cx.pop();
-            }
-        }
-    });
+    // The security requirements, checked before anything else: a request that meets none is
+    // answered `401`, as a server asks for credentials before it reads what they guard.
+    let security = security_check(model, op);
 
     // Reading and checking the body.
     let body_read = body_ty.as_ref().map(|ty| {
@@ -618,13 +640,12 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     if body_ty.is_some() {
         field_names.push(ident("body"));
     }
-    let reads_anything = !reads.is_empty() || security.is_some() || body_read.is_some();
+    let reads_anything = !reads.is_empty() || body_read.is_some();
     let checked = reads_anything.then(|| {
         quote! {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
             #( #reads )*
-            #security
             #body_read
             #( #validation )*
             if let ::std::result::Result::Err(errors) = context.finish() {
@@ -667,6 +688,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
             #path_arg
             handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
         ) -> ::apigen_runtime::mock::Answer {
+            #security
             #checked
             let call = #call { #( #field_names ),* };
             let reply = match handler {
