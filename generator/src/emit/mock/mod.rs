@@ -8,20 +8,24 @@
 //! emitted here is what the spec decides. The code that names schema types sits in a private
 //! module `ops` beside a glob import of the types, as the client's does; its own types are
 //! claimed in lowering with the schema types, so neither shadows the other. The module root,
-//! which defines `Server`, names no schema type.
+//! which defines `Server`, names no schema type. What a request is answered with, and the
+//! check of every answer before it is sent, are `answer`'s.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{boxed, content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
+use super::client::{content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
+use answer::{fallback_reply, send_function};
 use crate::diag::pointer_join;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status, Style,
+    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, SecurityKind, Style,
     TypeKind, TypeRef,
 };
+
+mod answer;
 
 pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
@@ -737,212 +741,5 @@ fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
             quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
         }
         _ => quote!(::apigen_runtime::mock::Shape::Json),
-    }
-}
-
-/// The response a request is answered with when no handler is registered: the first success
-/// response (else the first documented), with no body, or the spec's example, or a generated
-/// value (feature `arbitrary`), or else `501` saying there is none.
-fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
-    let response = ident(&op.response_type);
-    let response = quote!(super::super::client::#response);
-    let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
-    let Some(case) = success.or(op.responses.first()) else {
-        return no_answer(op);
-    };
-    let variant = ident(&case.variant);
-    let Some(ty) = response_body(model, case) else {
-        return quote!(Reply::new(#response::#variant));
-    };
-    let rust = type_tokens(model, ty);
-    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(::std::boxed::Box::new(#value)) } else { value };
-    if let Some(example) = &case.example {
-        let text = example.to_string();
-        let value = wrap(quote!(value));
-        return quote! {
-            {
-                let mut context = ::apigen_runtime::Context::new();
-                let cx = &mut context;
-                cx.push_key("body");
-                match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
-                    ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                    ::std::option::Option::None => {
-                        return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
-                    }
-                }
-            }
-        };
-    }
-    let no_answer = no_answer(op);
-    if !generable(model, ty) {
-        return no_answer;
-    }
-    let value = wrap(quote!(value));
-    // Gated by the crate's `arbitrary` feature, whose types implement proptest's `Arbitrary`;
-    // a deterministic runner, so that the mock answers the same every time.
-    quote! {
-        {
-            #[cfg(not(feature = "arbitrary"))]
-            let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
-            #[cfg(feature = "arbitrary")]
-            let generated: ::std::option::Option<#rust> = {
-                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
-                let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
-                ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
-            };
-            match generated {
-                ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                ::std::option::Option::None => #no_answer,
-            }
-        }
-    }
-}
-
-/// `501`: no handler, no example and no generated value.
-fn no_answer(op: &Operation) -> TokenStream {
-    let detail = format!(
-        "`{}` has no handler (register one with `Server::{}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
-        op.id, op.mock.handler
-    );
-    quote!(return ::apigen_runtime::mock::Answer::problem(501, "No answer", #detail, ::std::vec::Vec::new()))
-}
-
-/// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
-/// primitives and collections proptest itself knows.
-fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
-        TypeRef::Primitive(p) => matches!(
-            p,
-            Primitive::String
-                | Primitive::Bool
-                | Primitive::I32
-                | Primitive::I64
-                | Primitive::U32
-                | Primitive::U64
-                | Primitive::F32
-                | Primitive::F64
-        ),
-        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
-    }
-}
-
-/// The function that checks a reply against its response (body and status) and writes it.
-fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses_xml: bool) -> TokenStream {
-    let send = ident(&format!("send_{}", op.method_name));
-    let response = ident(&op.response_type);
-    let codes: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
-    let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
-    let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
-    let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
-    let doc = format!(
-        " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
-        op.id
-    );
-    quote! {
-        #[doc = #doc]
-        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
-            let mut context = ::apigen_runtime::Context::new();
-            let cx = &mut context;
-            let given = reply.status();
-            let (mut answer, documented, variant) = match &reply.value {
-                #( #arms )*
-            };
-            if !documented {
-                cx.push_key("status");
-                cx.error(
-                    "status",
-                    ::std::option::Option::None,
-                    ::std::format!("the client reads status {} as another response than `{}`", answer.status(), variant),
-                );
-                cx.pop();
-            }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
-            }
-            for (name, value) in reply.headers() {
-                answer = answer.header(name, value);
-            }
-            answer
-        }
-    }
-}
-
-/// One variant of the response enum: its status, its body checked and written.
-fn arm(
-    model: &ApiModel,
-    checks: &mut Checks<'_>,
-    case: &ResponseCase,
-    codes: &[u16],
-    ranges: &[u16],
-    response: &proc_macro2::Ident,
-) -> TokenStream {
-    let variant = ident(&case.variant);
-    let name = &case.variant;
-    let (status, documented) = match case.status {
-        Status::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            (quote!(#code), quote!(status == #code))
-        }
-        Status::Range(n) => {
-            let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
-            let inside: Vec<Literal> = codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
-            let documented = if inside.is_empty() {
-                quote!((#low..=#high).contains(&status))
-            } else {
-                quote!((#low..=#high).contains(&status) && !::std::matches!(status, #( #inside )|*))
-            };
-            (quote!(#low), documented)
-        }
-        Status::Default => {
-            let mut taken: Vec<TokenStream> = codes
-                .iter()
-                .map(|c| {
-                    let c = Literal::u16_unsuffixed(*c);
-                    quote!(#c)
-                })
-                .collect();
-            taken.extend(ranges.iter().map(|n| {
-                let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
-                quote!(#low..=#high)
-            }));
-            let documented = if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
-            (quote!(500), documented)
-        }
-    };
-    let Some(ty) = response_body(model, case) else {
-        return quote! {
-            super::super::client::#response::#variant => {
-                let status = given.unwrap_or(#status);
-                (::apigen_runtime::mock::Answer::empty(status), #documented, #name)
-            }
-        };
-    };
-    let check = checks.check(ty, &crate::model::Rules::default());
-    let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
-    let written = match (resolve(model, ty), xml_form(model, ty)) {
-        (TypeRef::Primitive(Primitive::Binary), _) => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
-        },
-        (_, Some((rust, false))) if case.xml_only => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
-        },
-        (_, Some((rust, false))) => quote! {
-            if xml {
-                ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
-            } else {
-                ::apigen_runtime::mock::json_answer(status, v)
-            }
-        },
-        _ => quote!(::apigen_runtime::mock::json_answer(status, v)),
-    };
-    let checked = (!check.is_empty()).then(|| quote! { cx.push_key("body"); #check cx.pop(); });
-    quote! {
-        super::super::client::#response::#variant(v) => {
-            #deref
-            let status = given.unwrap_or(#status);
-            #checked
-            (#written, #documented, #name)
-        }
     }
 }
