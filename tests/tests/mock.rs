@@ -672,3 +672,26 @@ async fn security_requirements_are_alternatives_of_schemes_all_needed() {
         other => panic!("expected the mock to refuse the call with 401, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn deep_object_leaves_are_read_by_the_parameters_schema() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    {
+        let seen = seen.clone();
+        server.on_search(move |call| {
+            seen.lock().unwrap().push(serde_json::to_value(&call.filter).unwrap());
+            mocked::mock::Reply::new(mocked::client::SearchResponse::NoContent)
+        });
+    }
+    let http = reqwest::Client::new();
+    // A name of digits stays a string; the count and the flag are read as the schema says.
+    let url = format!("{}/search?filter[name]=5&filter[count]=3&filter[exact]=true", server.url());
+    assert_eq!(http.get(url).send().await.unwrap().status(), 204);
+    assert_eq!(*seen.lock().unwrap(), vec![json!({"name": "5", "count": 3, "exact": true})]);
+    // A count that is not a number is refused at its pointer.
+    let answer = http.get(format!("{}/search?filter[count]=many", server.url())).send().await.unwrap();
+    assert_eq!(answer.status(), 400);
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(problem["violations"][0]["pointer"], "/query/filter/count");
+}

@@ -123,18 +123,44 @@ pub fn parameter(values: Vec<String>, shape: Shape, explode: bool) -> Option<Val
     })
 }
 
-/// A `deepObject` parameter (`name[key][inner]=value`) from the query's pairs, as a JSON
-/// object; `None` where no pair has that name. Leaves read as [`Kind::Json`]: the text says
-/// nothing of the type.
+/// How the leaves of a `deepObject` parameter read, as its schema says: a property's own
+/// kind, and the kind of the keys the schema does not name (its `additionalProperties`, else
+/// text, which a type that refuses unknown properties refuses).
 #[doc(hidden)]
-pub fn deep_object(pairs: &[(String, String)], name: &str) -> Option<Value> {
+#[derive(Debug, Clone, Copy)]
+pub enum Leaves {
+    /// A value, and anything below it, read as this kind.
+    Leaf(Kind),
+    /// An object: its named properties, and the other keys.
+    Object(&'static [(&'static str, Leaves)], &'static Leaves),
+}
+
+impl Leaves {
+    /// How the value at `path` below this one reads.
+    fn kind(&self, path: &[&str]) -> Kind {
+        match (self, path.split_first()) {
+            (Self::Leaf(kind), _) => *kind,
+            // A value where the schema has an object: text, which the type then refuses.
+            (Self::Object(..), None) => Kind::Text,
+            (Self::Object(named, other), Some((first, rest))) => {
+                named.iter().find(|(name, _)| name == first).map_or(*other, |(_, leaves)| leaves).kind(rest)
+            }
+        }
+    }
+}
+
+/// A `deepObject` parameter (`name[key][inner]=value`) from the query's pairs, as a JSON
+/// object; `None` where no pair has that name. Each leaf reads as `leaves` says: the text
+/// alone cannot tell the string `5` from the number.
+#[doc(hidden)]
+pub fn deep_object(pairs: &[(String, String)], name: &str, leaves: &Leaves) -> Option<Value> {
     let mut object = Value::Object(serde_json::Map::new());
     let mut found = false;
     for (key, value) in pairs {
         let Some(rest) = key.strip_prefix(name).and_then(|r| r.strip_prefix('[')) else { continue };
         found = true;
         let path: Vec<&str> = rest.trim_end_matches(']').split("][").collect();
-        insert_path(&mut object, &path, scalar(value, Kind::Json));
+        insert_path(&mut object, &path, scalar(value, leaves.kind(&path)));
     }
     found.then_some(object)
 }
@@ -330,7 +356,9 @@ pub fn form_document(parts: &[Part], fields: &[(&str, Shape, bool)]) -> Value {
     for (name, shape, _) in fields {
         if *shape == Shape::Json && !object.contains_key(*name) {
             let pairs: Vec<(String, String)> = parts.iter().map(|p| (p.name.clone(), text(p))).collect();
-            if let Some(value) = deep_object(&pairs, name) {
+            // The form's fields carry no schema here yet, so the leaves are read as JSON where
+            // they parse (unlike a query's `deepObject`, read by its schema).
+            if let Some(value) = deep_object(&pairs, name, &Leaves::Leaf(Kind::Json)) {
                 object.retain(|key, _| !key.starts_with(&format!("{name}[")));
                 object.insert((*name).to_owned(), value);
             }
@@ -465,8 +493,29 @@ mod tests {
         assert_eq!(parameter(vec!["a".into(), "b".into()], Shape::List(Kind::Text, ','), true), Some(serde_json::json!(["a", "b"])));
         assert_eq!(parameter(vec!["a|b".into()], Shape::List(Kind::Text, '|'), false), Some(serde_json::json!(["a", "b"])));
         assert_eq!(parameter(vec![], Shape::Scalar(Kind::Text), true), None);
-        let pairs = vec![("f[created][gte]".to_owned(), "5".to_owned()), ("f[name]".to_owned(), "x".to_owned())];
-        assert_eq!(deep_object(&pairs, "f"), Some(serde_json::json!({"created": {"gte": 5}, "name": "x"})));
+    }
+
+    #[test]
+    fn deep_object_leaves_read_by_their_schema() {
+        let pairs: Vec<(String, String)> = [("f[created][gte]", "5"), ("f[name]", "5"), ("f[on]", "true"), ("f[extra]", "7"), ("g[x]", "1")]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        const CREATED: Leaves = Leaves::Object(&[("gte", Leaves::Leaf(Kind::Json))], &Leaves::Leaf(Kind::Text));
+        let leaves = Leaves::Object(
+            &[("created", CREATED), ("name", Leaves::Leaf(Kind::Text)), ("on", Leaves::Leaf(Kind::Json))],
+            &Leaves::Leaf(Kind::Text),
+        );
+        assert_eq!(
+            deep_object(&pairs, "f", &leaves),
+            Some(serde_json::json!({"created": {"gte": 5}, "name": "5", "on": true, "extra": "7"}))
+        );
+        // Without a schema (a form's field), what parses as JSON is JSON.
+        assert_eq!(
+            deep_object(&pairs, "f", &Leaves::Leaf(Kind::Json)),
+            Some(serde_json::json!({"created": {"gte": 5}, "name": 5, "on": true, "extra": 7}))
+        );
+        assert_eq!(deep_object(&pairs, "h", &leaves), None);
     }
 
     #[test]

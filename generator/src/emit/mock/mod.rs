@@ -403,7 +403,8 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                 quote!(path.#get.and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
             }
             ParamLocation::Query if p.style == Style::DeepObject => {
-                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire))
+                let leaves = deep_leaves(model, &p.ty, 0);
+                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire, &#leaves))
             }
             ParamLocation::Query => quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode)),
             ParamLocation::Header => {
@@ -706,20 +707,51 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     }
 }
 
+/// How a scalar of type `ty` is written as text: as itself (strings, dates, string enums), or
+/// as JSON (numbers, booleans, anything else).
+fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
+    let text = match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
+        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
+        _ => false,
+    };
+    if text {
+        quote!(::apigen_runtime::mock::Kind::Text)
+    } else {
+        quote!(::apigen_runtime::mock::Kind::Json)
+    }
+}
+
+/// How the leaves of a `deepObject` parameter of type `ty` read (`apigen_runtime::mock::Leaves`):
+/// an object's properties each by its own type, an array's items by theirs. Past a few levels
+/// (a type that contains itself) a leaf reads as JSON, as it did before the schema was asked.
+fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
+    const DEEPEST: usize = 4;
+    let leaf = |kind: TokenStream| quote!(::apigen_runtime::mock::Leaves::Leaf(#kind));
+    match resolve(model, ty) {
+        TypeRef::Vec(item) => deep_leaves(model, item, depth),
+        TypeRef::Named(id) if depth < DEEPEST => match &model.type_def(*id).kind {
+            TypeKind::Struct(object) => {
+                let named = object.fields.iter().map(|field| {
+                    let wire = &field.wire_name;
+                    let leaves = deep_leaves(model, &field.ty, depth + 1);
+                    quote!((#wire, #leaves))
+                });
+                let other = match &object.additional {
+                    Some((_, ty)) => deep_leaves(model, ty, depth + 1),
+                    None => leaf(quote!(::apigen_runtime::mock::Kind::Text)),
+                };
+                quote!(::apigen_runtime::mock::Leaves::Object(&[ #( #named ),* ], &#other))
+            }
+            _ => leaf(kind(model, ty)),
+        },
+        other => leaf(kind(model, other)),
+    }
+}
+
 /// How a parameter or form field of type `ty` is written as text.
 fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
-    let kind = |ty: &TypeRef| {
-        let text = match resolve(model, ty) {
-            TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
-            TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
-            _ => false,
-        };
-        if text {
-            quote!(::apigen_runtime::mock::Kind::Text)
-        } else {
-            quote!(::apigen_runtime::mock::Kind::Json)
-        }
-    };
+    let kind = |ty: &TypeRef| kind(model, ty);
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::Binary) => quote!(::apigen_runtime::mock::Shape::Binary),
         TypeRef::Vec(item) if matches!(resolve(model, item), TypeRef::Primitive(Primitive::Binary)) => {
