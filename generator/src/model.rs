@@ -136,6 +136,12 @@ pub struct Operation {
     /// Names of the security schemes the operation may use (any that has a credential set is
     /// sent).
     pub security: Vec<String>,
+    /// The operation's security requirements as the spec states them (the operation's own, or
+    /// else the root's): alternatives, any one of which suffices, each the keys of schemes that
+    /// are all needed together. An empty alternative lets a request in with no credential, and
+    /// no alternatives at all (`security: []`, or none stated) means none is asked for. The
+    /// mock checks requests by this; the client only needs [`Self::security`].
+    pub security_requirements: Vec<Vec<String>>,
     /// A success response that is a stream of events, read by a method of its own.
     pub stream: Option<StreamResponse>,
     /// The names of the operation's items in the mock module (`mock` feature): its types claimed

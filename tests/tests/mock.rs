@@ -381,7 +381,25 @@ async fn missing_credentials_parameters_and_unparsable_bodies() {
     let server = pelcro::mock::Server::start().await.unwrap();
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/core/customers", server.url());
+    // No credential: refused before anything else is read.
     let answer = http.post(&url).header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
+    assert_eq!(answer.status(), 401);
+    assert_eq!(answer.headers()["content-type"], "application/problem+json");
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        problem,
+        json!({
+            "type": "about:blank",
+            "title": "Unauthorized",
+            "status": 401,
+            "detail": "the request does not meet the operation's security requirement",
+            "violations": [
+                {"pointer": "/header/authorization", "keyword": "security", "message": "the request carries no credential of the security scheme `bearerAuth`"},
+            ],
+        })
+    );
+    let answer =
+        http.post(&url).bearer_auth("t").header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
     assert_eq!(answer.status(), 400);
     assert_eq!(answer.headers()["content-type"], "application/problem+json");
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
@@ -389,7 +407,6 @@ async fn missing_credentials_parameters_and_unparsable_bodies() {
         problem["violations"],
         json!([
             {"pointer": "/query/site_id", "keyword": "required", "message": "the required query parameter `site_id` is missing"},
-            {"pointer": "/header/authorization", "keyword": "security", "message": "the request carries no credential of a scheme the operation accepts (`bearerAuth`)"},
             {"pointer": "/body/email", "keyword": "type", "message": "invalid type: integer `5`, expected a string"},
         ])
     );
@@ -540,9 +557,10 @@ async fn parameters_are_read_as_their_style_says_and_examples_answer() {
     assert_eq!(done.status, 418);
     assert_eq!(*calls.lock().unwrap(), vec![(3, Some(vec!["a".to_owned(), "b".to_owned()]), Some(5), Some("beef".to_owned()))]);
 
-    // Every rule of every parameter, and the missing key, at once.
+    // Every rule of every parameter at once (a missing key is a 401 of its own).
     let http = reqwest::Client::new();
-    let answer = http.get(format!("{}/things/0?tags=a,b,c&limit=500", server.url())).header("x-trace", "XYZ").send().await.unwrap();
+    let answer =
+        http.get(format!("{}/things/0?tags=a,b,c&limit=500&api_key=k", server.url())).header("x-trace", "XYZ").send().await.unwrap();
     assert_eq!(answer.status(), 400);
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
     let pointers: Vec<(&str, &str)> = problem["violations"]
@@ -554,7 +572,6 @@ async fn parameters_are_read_as_their_style_says_and_examples_answer() {
     assert_eq!(
         pointers,
         vec![
-            ("/query/api_key", "security"),
             ("/path/id", "minimum"),
             ("/query/tags", "maxItems"),
             ("/query/limit", "maximum"),
@@ -589,4 +606,92 @@ async fn a_form_urlencoded_body_is_read_into_its_type() {
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
     assert_eq!(problem["violations"][0]["pointer"], "/body/name");
     assert_eq!(problem["violations"][1]["pointer"], "/body/count");
+}
+
+/// Sends `GET path` to the mock with the credentials asked for, and returns the status and,
+/// for a refusal, the problem's detail and violations.
+async fn secured(server: &mocked::mock::Server, path: &str, key: bool, session: bool, bearer: bool) -> (u16, Value) {
+    let mut url = format!("{}{path}", server.url());
+    if key {
+        url.push_str("?api_key=k");
+    }
+    let mut request = reqwest::Client::new().get(url);
+    if session {
+        request = request.header("cookie", "theme=dark; session=s");
+    }
+    if bearer {
+        request = request.bearer_auth("t");
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    let bytes = answer.bytes().await.unwrap();
+    if bytes.is_empty() {
+        return (status, Value::Null);
+    }
+    let problem: Value = serde_json::from_slice(&bytes).unwrap();
+    (status, json!([problem["detail"], problem["violations"]]))
+}
+
+#[tokio::test]
+async fn security_requirements_are_alternatives_of_schemes_all_needed() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let no_key = json!({"pointer": "/query/api_key", "keyword": "security", "message": "the security requirement `apiKey` and `session` is not met: the request carries no credential of `apiKey`"});
+    let no_session = json!({"pointer": "/cookie/session", "keyword": "security", "message": "the security requirement `apiKey` and `session` is not met: the request carries no credential of `session`"});
+    let neither = json!({"pointer": "/query/api_key", "keyword": "security", "message": "the security requirement `apiKey` and `session` is not met: the request carries no credential of `apiKey` and `session`"});
+    let no_bearer = json!({"pointer": "/header/authorization", "keyword": "security", "message": "the request carries no credential of the security scheme `bearer`"});
+    let one = "the request does not meet the operation's security requirement";
+    let two = "the request meets none of the operation's 2 security requirements";
+
+    // AND: the key and the session, both.
+    assert_eq!(secured(&server, "/secure/both", true, true, false).await, (204, Value::Null));
+    assert_eq!(secured(&server, "/secure/both", true, false, true).await, (401, json!([one, [no_session]])));
+    assert_eq!(secured(&server, "/secure/both", false, true, false).await, (401, json!([one, [no_key]])));
+    assert_eq!(secured(&server, "/secure/both", false, false, false).await, (401, json!([one, [neither]])));
+
+    // OR: the key and the session, or a bearer token.
+    assert_eq!(secured(&server, "/secure/either", true, true, false).await, (204, Value::Null));
+    assert_eq!(secured(&server, "/secure/either", false, false, true).await, (204, Value::Null));
+    assert_eq!(secured(&server, "/secure/either", true, false, false).await, (401, json!([two, [no_session, no_bearer]])));
+    assert_eq!(secured(&server, "/secure/either", false, false, false).await, (401, json!([two, [neither, no_bearer]])));
+
+    // `{}`: a token if the caller has one, anyone otherwise.
+    assert_eq!(secured(&server, "/secure/optional", false, false, false).await, (204, Value::Null));
+    assert_eq!(secured(&server, "/secure/optional", false, false, true).await, (204, Value::Null));
+
+    // The root's requirement, inherited; and replaced by `security: []`.
+    assert_eq!(secured(&server, "/secure/root", false, false, true).await, (204, Value::Null));
+    assert_eq!(secured(&server, "/secure/root", true, true, false).await, (401, json!([one, [no_bearer]])));
+    assert_eq!(secured(&server, "/things/mine", false, false, false).await.0, 200);
+
+    // The generated client sends what it was given; the mock lets the call through.
+    let client = mocked::client::Client::with_config(config(server.url())).unwrap().with_bearer("t");
+    assert_eq!(client.get_either().await.unwrap().status, 204);
+    let refused = mocked::client::Client::with_config(config(server.url())).unwrap().with_api_key("k");
+    match refused.get_either().await {
+        Err(Error::UnexpectedStatus(answer)) => assert_eq!(answer.status, 401),
+        other => panic!("expected the mock to refuse the call with 401, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn deep_object_leaves_are_read_by_the_parameters_schema() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    {
+        let seen = seen.clone();
+        server.on_search(move |call| {
+            seen.lock().unwrap().push(serde_json::to_value(&call.filter).unwrap());
+            mocked::mock::Reply::new(mocked::client::SearchResponse::NoContent)
+        });
+    }
+    let http = reqwest::Client::new();
+    // A name of digits stays a string; the count and the flag are read as the schema says.
+    let url = format!("{}/search?filter[name]=5&filter[count]=3&filter[exact]=true", server.url());
+    assert_eq!(http.get(url).send().await.unwrap().status(), 204);
+    assert_eq!(*seen.lock().unwrap(), vec![json!({"name": "5", "count": 3, "exact": true})]);
+    // A count that is not a number is refused at its pointer.
+    let answer = http.get(format!("{}/search?filter[count]=many", server.url())).send().await.unwrap();
+    assert_eq!(answer.status(), 400);
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(problem["violations"][0]["pointer"], "/query/filter/count");
 }

@@ -19,9 +19,10 @@ type Handler<C, R> = dyn ::std::ops::Fn(
 /// A mock server of Revnue API - Create customer, in this process, on a loopback port.
 ///
 /// Each request is routed to its operation (`404` for an unknown path, `405` for a
-/// known path with another method) and read and checked as the spec says: path,
-/// query and header parameters, a credential of a scheme the operation accepts, and
-/// the body in each media type the client sends. A request that breaks the spec is
+/// known path with another method). One that meets none of the operation's security
+/// requirements (alternatives, each of schemes all needed together) is answered `401`
+/// with what it misses. The rest is read and checked as the spec says: path, query and
+/// header parameters, and the body in each media type the client sends. A request that breaks the spec is
 /// answered `400` with an `application/problem+json` body listing every violation, at
 /// the pointers the client's own validation reports (`/body/...`, `/query/...`).
 ///
@@ -161,25 +162,24 @@ mod ops {
             >,
         >,
     ) -> ::apigen_runtime::mock::Answer {
+        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
+            &[
+                &[
+                    ::apigen_runtime::mock::Credential {
+                        scheme: "bearerAuth",
+                        present: request
+                            .header("authorization")
+                            .and_then(|v| v.get(..7))
+                            .is_some_and(|v| v.eq_ignore_ascii_case("bearer ")),
+                        pointer: "/header/authorization",
+                    },
+                ],
+            ],
+        ) {
+            return refused;
+        }
         let mut context = ::apigen_runtime::Context::new();
         let cx = &mut context;
-        let authenticated = request
-            .header("authorization")
-            .and_then(|v| v.get(..7))
-            .is_some_and(|v| v.eq_ignore_ascii_case("bearer "));
-        if !authenticated {
-            cx.push_key("header");
-            cx.push_key("authorization");
-            cx.error(
-                "security",
-                ::std::option::Option::None,
-                ::std::string::String::from(
-                    "the request carries no credential of a scheme the operation accepts (`bearerAuth`)",
-                ),
-            );
-            cx.pop();
-            cx.pop();
-        }
         let body: ::std::option::Option<CreateCustomerRequest> = {
             cx.push_key("body");
             let media_type = request.media_type();

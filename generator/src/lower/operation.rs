@@ -170,12 +170,14 @@ impl SchemaLowerer<'_> {
                 let download_method_name = responses.iter().any(|r| r.binary).then(|| methods.unique(format!("{method_name}_download")));
                 let requirements = operation.security.as_ref().or(spec.openapi.security.as_ref());
                 let mut security: Vec<String> = Vec::new();
+                let mut security_requirements: Vec<Vec<String>> = Vec::new();
                 for requirement in requirements.into_iter().flatten() {
                     for scheme in requirement.keys() {
                         if !security.contains(scheme) {
                             security.push(scheme.clone());
                         }
                     }
+                    security_requirements.push(requirement.keys().cloned().collect());
                 }
                 let response_type = self.claim_type_name(&type_name(&format!("{type_stem} response"), "Response"));
                 let options_type = self.claim_type_name(&type_name(&format!("{type_stem} options"), "Options"));
@@ -210,6 +212,7 @@ impl SchemaLowerer<'_> {
                     body_required,
                     responses,
                     security,
+                    security_requirements,
                     stream,
                     mock,
                     tags: operation.tags.clone(),

@@ -8,19 +8,24 @@
 //! emitted here is what the spec decides. The code that names schema types sits in a private
 //! module `ops` beside a glob import of the types, as the client's does; its own types are
 //! claimed in lowering with the schema types, so neither shadows the other. The module root,
-//! which defines `Server`, names no schema type.
+//! which defines `Server`, names no schema type. What a request is answered with, and the
+//! check of every answer before it is sent, are `answer`'s.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{boxed, content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
+use super::client::{content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
+use answer::{fallback_reply, send_function};
+use crate::diag::pointer_join;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, SecurityKind, Status, Style,
+    ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, SecurityKind, Style,
     TypeKind, TypeRef,
 };
+
+mod answer;
 
 pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
@@ -83,9 +88,10 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         #[doc = #title]
         ///
         /// Each request is routed to its operation (`404` for an unknown path, `405` for a
-        /// known path with another method) and read and checked as the spec says: path,
-        /// query and header parameters, a credential of a scheme the operation accepts, and
-        /// the body in each media type the client sends. A request that breaks the spec is
+        /// known path with another method). One that meets none of the operation's security
+        /// requirements (alternatives, each of schemes all needed together) is answered `401`
+        /// with what it misses. The rest is read and checked as the spec says: path, query and
+        /// header parameters, and the body in each media type the client sends. A request that breaks the spec is
         /// answered `400` with an `application/problem+json` body listing every violation, at
         /// the pointers the client's own validation reports (`/body/...`, `/query/...`).
         ///
@@ -223,6 +229,59 @@ fn secrets(model: &ApiModel) -> Vec<String> {
     out
 }
 
+/// The check of an operation's security requirements (see [`Operation::security_requirements`]),
+/// or `None` where every request meets them.
+///
+/// A scheme the model left out (one apigen does not support, or a key no scheme has) cannot be
+/// checked, so it counts as present: the mock must never refuse a request the spec allows. An
+/// alternative that needs nothing else then lets every request in, and no check is emitted.
+fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
+    let mut alternatives: Vec<TokenStream> = Vec::new();
+    for requirement in &op.security_requirements {
+        let credentials: Vec<TokenStream> = requirement
+            .iter()
+            .filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key))
+            .map(|scheme| {
+                let (present, pointer) = match &scheme.kind {
+                    SecurityKind::Bearer => (
+                        quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
+                        "/header/authorization".to_owned(),
+                    ),
+                    SecurityKind::Basic => (
+                        quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
+                        "/header/authorization".to_owned(),
+                    ),
+                    SecurityKind::ApiKeyHeader(name) => {
+                        let lower = name.to_ascii_lowercase();
+                        let pointer = pointer_join("/header", &lower);
+                        (quote!(request.header(#lower).is_some()), pointer)
+                    }
+                    SecurityKind::ApiKeyQuery(name) => {
+                        (quote!(!request.query_values(#name).is_empty()), pointer_join("/query", name))
+                    }
+                    SecurityKind::ApiKeyCookie(name) => {
+                        (quote!(request.cookie(#name).is_some()), pointer_join("/cookie", name))
+                    }
+                };
+                let key = &scheme.key;
+                quote!(::apigen_runtime::mock::Credential { scheme: #key, present: #present, pointer: #pointer })
+            })
+            .collect();
+        if credentials.is_empty() {
+            return None;
+        }
+        alternatives.push(quote!(&[ #( #credentials ),* ]));
+    }
+    if alternatives.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(&[ #( #alternatives ),* ]) {
+            return refused;
+        }
+    })
+}
+
 /// The forms a body may come in, each with the type it is read into.
 struct BodyForm<'o> {
     /// The variant of the body enum.
@@ -344,7 +403,8 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                 quote!(path.#get.and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
             }
             ParamLocation::Query if p.style == Style::DeepObject => {
-                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire))
+                let leaves = deep_leaves(model, &p.ty, 0);
+                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire, &#leaves))
             }
             ParamLocation::Query => quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode)),
             ParamLocation::Header => {
@@ -392,42 +452,9 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         }
     }
 
-    // A credential of a scheme the operation accepts.
-    let schemes: Vec<_> = op.security.iter().filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key)).collect();
-    let security = schemes.first().map(|first| {
-        let present = schemes.iter().map(|scheme| match &scheme.kind {
-            SecurityKind::Bearer => {
-                quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer ")))
-            }
-            SecurityKind::Basic => {
-                quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic ")))
-            }
-            SecurityKind::ApiKeyHeader(name) => {
-                let lower = name.to_ascii_lowercase();
-                quote!(request.header(#lower).is_some())
-            }
-            SecurityKind::ApiKeyQuery(name) => quote!(!request.query_values(#name).is_empty()),
-            SecurityKind::ApiKeyCookie(name) => quote!(request.cookie(#name).is_some()),
-        });
-        let (location, name) = match &first.kind {
-            SecurityKind::Bearer | SecurityKind::Basic => ("header", "authorization".to_owned()),
-            SecurityKind::ApiKeyHeader(name) => ("header", name.to_ascii_lowercase()),
-            SecurityKind::ApiKeyQuery(name) => ("query", name.clone()),
-            SecurityKind::ApiKeyCookie(name) => ("cookie", name.clone()),
-        };
-        let keys: Vec<String> = schemes.iter().map(|s| format!("`{}`", s.key)).collect();
-        let message = format!("the request carries no credential of a scheme the operation accepts ({})", keys.join(", "));
-        quote! {
-            let authenticated = #( #present )||*;
-            if !authenticated {
-                cx.push_key(#location);
-                cx.push_key(#name);
-                cx.error("security", ::std::option::Option::None, ::std::string::String::from(#message));
-                cx.pop();
-                cx.pop();
-            }
-        }
-    });
+    // The security requirements, checked before anything else: a request that meets none is
+    // answered `401`, as a server asks for credentials before it reads what they guard.
+    let security = security_check(model, op);
 
     // Reading and checking the body.
     let body_read = body_ty.as_ref().map(|ty| {
@@ -618,13 +645,12 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     if body_ty.is_some() {
         field_names.push(ident("body"));
     }
-    let reads_anything = !reads.is_empty() || security.is_some() || body_read.is_some();
+    let reads_anything = !reads.is_empty() || body_read.is_some();
     let checked = reads_anything.then(|| {
         quote! {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
             #( #reads )*
-            #security
             #body_read
             #( #validation )*
             if let ::std::result::Result::Err(errors) = context.finish() {
@@ -667,6 +693,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
             #path_arg
             handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
         ) -> ::apigen_runtime::mock::Answer {
+            #security
             #checked
             let call = #call { #( #field_names ),* };
             let reply = match handler {
@@ -680,20 +707,51 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     }
 }
 
+/// How a scalar of type `ty` is written as text: as itself (strings, dates, string enums), or
+/// as JSON (numbers, booleans, anything else).
+fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
+    let text = match resolve(model, ty) {
+        TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
+        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
+        _ => false,
+    };
+    if text {
+        quote!(::apigen_runtime::mock::Kind::Text)
+    } else {
+        quote!(::apigen_runtime::mock::Kind::Json)
+    }
+}
+
+/// How the leaves of a `deepObject` parameter of type `ty` read (`apigen_runtime::mock::Leaves`):
+/// an object's properties each by its own type, an array's items by theirs. Past a few levels
+/// (a type that contains itself) a leaf reads as JSON, as it did before the schema was asked.
+fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
+    const DEEPEST: usize = 4;
+    let leaf = |kind: TokenStream| quote!(::apigen_runtime::mock::Leaves::Leaf(#kind));
+    match resolve(model, ty) {
+        TypeRef::Vec(item) => deep_leaves(model, item, depth),
+        TypeRef::Named(id) if depth < DEEPEST => match &model.type_def(*id).kind {
+            TypeKind::Struct(object) => {
+                let named = object.fields.iter().map(|field| {
+                    let wire = &field.wire_name;
+                    let leaves = deep_leaves(model, &field.ty, depth + 1);
+                    quote!((#wire, #leaves))
+                });
+                let other = match &object.additional {
+                    Some((_, ty)) => deep_leaves(model, ty, depth + 1),
+                    None => leaf(quote!(::apigen_runtime::mock::Kind::Text)),
+                };
+                quote!(::apigen_runtime::mock::Leaves::Object(&[ #( #named ),* ], &#other))
+            }
+            _ => leaf(kind(model, ty)),
+        },
+        other => leaf(kind(model, other)),
+    }
+}
+
 /// How a parameter or form field of type `ty` is written as text.
 fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
-    let kind = |ty: &TypeRef| {
-        let text = match resolve(model, ty) {
-            TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
-            TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
-            _ => false,
-        };
-        if text {
-            quote!(::apigen_runtime::mock::Kind::Text)
-        } else {
-            quote!(::apigen_runtime::mock::Kind::Json)
-        }
-    };
+    let kind = |ty: &TypeRef| kind(model, ty);
     match resolve(model, ty) {
         TypeRef::Primitive(Primitive::Binary) => quote!(::apigen_runtime::mock::Shape::Binary),
         TypeRef::Vec(item) if matches!(resolve(model, item), TypeRef::Primitive(Primitive::Binary)) => {
@@ -715,212 +773,5 @@ fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
             quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
         }
         _ => quote!(::apigen_runtime::mock::Shape::Json),
-    }
-}
-
-/// The response a request is answered with when no handler is registered: the first success
-/// response (else the first documented), with no body, or the spec's example, or a generated
-/// value (feature `arbitrary`), or else `501` saying there is none.
-fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
-    let response = ident(&op.response_type);
-    let response = quote!(super::super::client::#response);
-    let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
-    let Some(case) = success.or(op.responses.first()) else {
-        return no_answer(op);
-    };
-    let variant = ident(&case.variant);
-    let Some(ty) = response_body(model, case) else {
-        return quote!(Reply::new(#response::#variant));
-    };
-    let rust = type_tokens(model, ty);
-    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(::std::boxed::Box::new(#value)) } else { value };
-    if let Some(example) = &case.example {
-        let text = example.to_string();
-        let value = wrap(quote!(value));
-        return quote! {
-            {
-                let mut context = ::apigen_runtime::Context::new();
-                let cx = &mut context;
-                cx.push_key("body");
-                match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
-                    ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                    ::std::option::Option::None => {
-                        return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
-                    }
-                }
-            }
-        };
-    }
-    let no_answer = no_answer(op);
-    if !generable(model, ty) {
-        return no_answer;
-    }
-    let value = wrap(quote!(value));
-    // Gated by the crate's `arbitrary` feature, whose types implement proptest's `Arbitrary`;
-    // a deterministic runner, so that the mock answers the same every time.
-    quote! {
-        {
-            #[cfg(not(feature = "arbitrary"))]
-            let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
-            #[cfg(feature = "arbitrary")]
-            let generated: ::std::option::Option<#rust> = {
-                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
-                let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
-                ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
-            };
-            match generated {
-                ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                ::std::option::Option::None => #no_answer,
-            }
-        }
-    }
-}
-
-/// `501`: no handler, no example and no generated value.
-fn no_answer(op: &Operation) -> TokenStream {
-    let detail = format!(
-        "`{}` has no handler (register one with `Server::{}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
-        op.id, op.mock.handler
-    );
-    quote!(return ::apigen_runtime::mock::Answer::problem(501, "No answer", #detail, ::std::vec::Vec::new()))
-}
-
-/// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
-/// primitives and collections proptest itself knows.
-fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
-        TypeRef::Primitive(p) => matches!(
-            p,
-            Primitive::String
-                | Primitive::Bool
-                | Primitive::I32
-                | Primitive::I64
-                | Primitive::U32
-                | Primitive::U64
-                | Primitive::F32
-                | Primitive::F64
-        ),
-        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
-    }
-}
-
-/// The function that checks a reply against its response (body and status) and writes it.
-fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses_xml: bool) -> TokenStream {
-    let send = ident(&format!("send_{}", op.method_name));
-    let response = ident(&op.response_type);
-    let codes: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
-    let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
-    let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
-    let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
-    let doc = format!(
-        " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
-        op.id
-    );
-    quote! {
-        #[doc = #doc]
-        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
-            let mut context = ::apigen_runtime::Context::new();
-            let cx = &mut context;
-            let given = reply.status();
-            let (mut answer, documented, variant) = match &reply.value {
-                #( #arms )*
-            };
-            if !documented {
-                cx.push_key("status");
-                cx.error(
-                    "status",
-                    ::std::option::Option::None,
-                    ::std::format!("the client reads status {} as another response than `{}`", answer.status(), variant),
-                );
-                cx.pop();
-            }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
-            }
-            for (name, value) in reply.headers() {
-                answer = answer.header(name, value);
-            }
-            answer
-        }
-    }
-}
-
-/// One variant of the response enum: its status, its body checked and written.
-fn arm(
-    model: &ApiModel,
-    checks: &mut Checks<'_>,
-    case: &ResponseCase,
-    codes: &[u16],
-    ranges: &[u16],
-    response: &proc_macro2::Ident,
-) -> TokenStream {
-    let variant = ident(&case.variant);
-    let name = &case.variant;
-    let (status, documented) = match case.status {
-        Status::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            (quote!(#code), quote!(status == #code))
-        }
-        Status::Range(n) => {
-            let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
-            let inside: Vec<Literal> = codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
-            let documented = if inside.is_empty() {
-                quote!((#low..=#high).contains(&status))
-            } else {
-                quote!((#low..=#high).contains(&status) && !::std::matches!(status, #( #inside )|*))
-            };
-            (quote!(#low), documented)
-        }
-        Status::Default => {
-            let mut taken: Vec<TokenStream> = codes
-                .iter()
-                .map(|c| {
-                    let c = Literal::u16_unsuffixed(*c);
-                    quote!(#c)
-                })
-                .collect();
-            taken.extend(ranges.iter().map(|n| {
-                let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
-                quote!(#low..=#high)
-            }));
-            let documented = if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
-            (quote!(500), documented)
-        }
-    };
-    let Some(ty) = response_body(model, case) else {
-        return quote! {
-            super::super::client::#response::#variant => {
-                let status = given.unwrap_or(#status);
-                (::apigen_runtime::mock::Answer::empty(status), #documented, #name)
-            }
-        };
-    };
-    let check = checks.check(ty, &crate::model::Rules::default());
-    let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
-    let written = match (resolve(model, ty), xml_form(model, ty)) {
-        (TypeRef::Primitive(Primitive::Binary), _) => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
-        },
-        (_, Some((rust, false))) if case.xml_only => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
-        },
-        (_, Some((rust, false))) => quote! {
-            if xml {
-                ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
-            } else {
-                ::apigen_runtime::mock::json_answer(status, v)
-            }
-        },
-        _ => quote!(::apigen_runtime::mock::json_answer(status, v)),
-    };
-    let checked = (!check.is_empty()).then(|| quote! { cx.push_key("body"); #check cx.pop(); });
-    quote! {
-        super::super::client::#response::#variant(v) => {
-            #deref
-            let status = given.unwrap_or(#status);
-            #checked
-            (#written, #documented, #name)
-        }
     }
 }

@@ -1,0 +1,220 @@
+//! Emit of the mock's answers (`src/mock.rs`, feature `mock`): what a valid request is
+//! answered with when no handler is registered (the spec's example, a generated value, or a
+//! `501` saying there is none), and the `send_<operation>` function that checks every answer
+//! against its response's schema and status before it is sent, as JSON or XML as the request
+//! asks.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::emit::client::{boxed, resolve, response_body, xml_form};
+use crate::emit::types::{ident, type_tokens};
+use crate::emit::validate::Checks;
+use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeRef};
+
+/// The response a request is answered with when no handler is registered: the first success
+/// response (else the first documented), with no body, or the spec's example, or a generated
+/// value (feature `arbitrary`), or else `501` saying there is none.
+pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
+    let response = ident(&op.response_type);
+    let response = quote!(super::super::client::#response);
+    let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
+    let Some(case) = success.or(op.responses.first()) else {
+        return no_answer(op);
+    };
+    let variant = ident(&case.variant);
+    let Some(ty) = response_body(model, case) else {
+        return quote!(Reply::new(#response::#variant));
+    };
+    let rust = type_tokens(model, ty);
+    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(::std::boxed::Box::new(#value)) } else { value };
+    if let Some(example) = &case.example {
+        let text = example.to_string();
+        let value = wrap(quote!(value));
+        return quote! {
+            {
+                let mut context = ::apigen_runtime::Context::new();
+                let cx = &mut context;
+                cx.push_key("body");
+                match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
+                    ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
+                    ::std::option::Option::None => {
+                        return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
+                    }
+                }
+            }
+        };
+    }
+    let no_answer = no_answer(op);
+    if !generable(model, ty) {
+        return no_answer;
+    }
+    let value = wrap(quote!(value));
+    // Gated by the crate's `arbitrary` feature, whose types implement proptest's `Arbitrary`;
+    // a deterministic runner, so that the mock answers the same every time.
+    quote! {
+        {
+            #[cfg(not(feature = "arbitrary"))]
+            let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
+            #[cfg(feature = "arbitrary")]
+            let generated: ::std::option::Option<#rust> = {
+                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+                let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
+                ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
+            };
+            match generated {
+                ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
+                ::std::option::Option::None => #no_answer,
+            }
+        }
+    }
+}
+
+/// `501`: no handler, no example and no generated value.
+fn no_answer(op: &Operation) -> TokenStream {
+    let detail = format!(
+        "`{}` has no handler (register one with `Server::{}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
+        op.id, op.mock.handler
+    );
+    quote!(return ::apigen_runtime::mock::Answer::problem(501, "No answer", #detail, ::std::vec::Vec::new()))
+}
+
+/// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
+/// primitives and collections proptest itself knows.
+fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
+        TypeRef::Primitive(p) => matches!(
+            p,
+            Primitive::String
+                | Primitive::Bool
+                | Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
+        ),
+        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
+    }
+}
+
+/// The function that checks a reply against its response (body and status) and writes it.
+pub(super) fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses_xml: bool) -> TokenStream {
+    let send = ident(&format!("send_{}", op.method_name));
+    let response = ident(&op.response_type);
+    let codes: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
+    let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
+    let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
+    let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
+    let doc = format!(
+        " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
+        op.id
+    );
+    quote! {
+        #[doc = #doc]
+        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
+            let mut context = ::apigen_runtime::Context::new();
+            let cx = &mut context;
+            let given = reply.status();
+            let (mut answer, documented, variant) = match &reply.value {
+                #( #arms )*
+            };
+            if !documented {
+                cx.push_key("status");
+                cx.error(
+                    "status",
+                    ::std::option::Option::None,
+                    ::std::format!("the client reads status {} as another response than `{}`", answer.status(), variant),
+                );
+                cx.pop();
+            }
+            if let ::std::result::Result::Err(errors) = context.finish() {
+                return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
+            }
+            for (name, value) in reply.headers() {
+                answer = answer.header(name, value);
+            }
+            answer
+        }
+    }
+}
+
+/// One variant of the response enum: its status, its body checked and written.
+fn arm(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    case: &ResponseCase,
+    codes: &[u16],
+    ranges: &[u16],
+    response: &proc_macro2::Ident,
+) -> TokenStream {
+    let variant = ident(&case.variant);
+    let name = &case.variant;
+    let (status, documented) = match case.status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            (quote!(#code), quote!(status == #code))
+        }
+        Status::Range(n) => {
+            let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+            let inside: Vec<Literal> = codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
+            let documented = if inside.is_empty() {
+                quote!((#low..=#high).contains(&status))
+            } else {
+                quote!((#low..=#high).contains(&status) && !::std::matches!(status, #( #inside )|*))
+            };
+            (quote!(#low), documented)
+        }
+        Status::Default => {
+            let mut taken: Vec<TokenStream> = codes
+                .iter()
+                .map(|c| {
+                    let c = Literal::u16_unsuffixed(*c);
+                    quote!(#c)
+                })
+                .collect();
+            taken.extend(ranges.iter().map(|n| {
+                let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
+                quote!(#low..=#high)
+            }));
+            let documented = if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
+            (quote!(500), documented)
+        }
+    };
+    let Some(ty) = response_body(model, case) else {
+        return quote! {
+            super::super::client::#response::#variant => {
+                let status = given.unwrap_or(#status);
+                (::apigen_runtime::mock::Answer::empty(status), #documented, #name)
+            }
+        };
+    };
+    let check = checks.check(ty, &crate::model::Rules::default());
+    let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
+    let written = match (resolve(model, ty), xml_form(model, ty)) {
+        (TypeRef::Primitive(Primitive::Binary), _) => quote! {
+            ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
+        },
+        (_, Some((rust, false))) if case.xml_only => quote! {
+            ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+        },
+        (_, Some((rust, false))) => quote! {
+            if xml {
+                ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+            } else {
+                ::apigen_runtime::mock::json_answer(status, v)
+            }
+        },
+        _ => quote!(::apigen_runtime::mock::json_answer(status, v)),
+    };
+    let checked = (!check.is_empty()).then(|| quote! { cx.push_key("body"); #check cx.pop(); });
+    quote! {
+        super::super::client::#response::#variant(v) => {
+            #deref
+            let status = given.unwrap_or(#status);
+            #checked
+            (#written, #documented, #name)
+        }
+    }
+}
