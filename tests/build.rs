@@ -39,7 +39,11 @@ fn main() {
         .into_iter()
         .map(|file| {
             let text = fs::read_to_string(fixtures.join(&file)).expect("fixture is readable");
-            (file.trim_end_matches("/openapi.yaml").trim_end_matches(".yaml").to_owned(), format!("tests/fixtures/{file}"), text)
+            (
+                file.trim_end_matches("/openapi.yaml").trim_end_matches(".yaml").to_owned(),
+                format!("tests/fixtures/{file}"),
+                text,
+            )
         })
         .collect();
     specs.push(("large".to_owned(), "tests/src/large_spec.rs".to_owned(), large_spec()));
@@ -48,7 +52,8 @@ fn main() {
     for (stem, name, text) in specs {
         let source = apigen::SpecSource { name: name.clone(), text };
         // Locations are relative to the workspace; this script runs in `tests/`.
-        let resolve = |location: &str| fs::read_to_string(location.trim_start_matches("tests/")).map_err(|e| e.to_string());
+        let resolve =
+            |location: &str| fs::read_to_string(location.trim_start_matches("tests/")).map_err(|e| e.to_string());
         let output = apigen::generate_with(&source, &resolve, &options(&stem))
             .unwrap_or_else(|e| panic!("fixture {name} does not load:\n{e}"));
         let root = out.join(&stem);
@@ -83,7 +88,10 @@ fn without_feature_gates(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     loop {
-        let next = ["#[cfg(feature = ", "#[cfg(any(feature = "].iter().filter_map(|open| Some((rest.find(open)?, *open))).min();
+        let next = ["#[cfg(feature = ", "#[cfg(any(feature = "]
+            .iter()
+            .filter_map(|open| Some((rest.find(open)?, *open)))
+            .min();
         let Some((start, open)) = next else { break };
         let close = if open.contains("any(") { "))]" } else { ")]" };
         let Some(length) = rest[start..].find(close) else { break };

@@ -95,12 +95,14 @@ impl Config {
         let fail = |message: String| Error { message };
         let shown = self.spec.display().to_string();
         println!("cargo:rerun-if-changed={shown}");
-        let text = std::fs::read_to_string(&self.spec).map_err(|e| fail(format!("{shown}: error: cannot read the spec: {e}")))?;
+        let text = std::fs::read_to_string(&self.spec)
+            .map_err(|e| fail(format!("{shown}: error: cannot read the spec: {e}")))?;
         let mut options = self.options.clone();
         if let Some(path) = &self.config_file {
             let config_shown = path.display().to_string();
             println!("cargo:rerun-if-changed={config_shown}");
-            let config_text = std::fs::read_to_string(path).map_err(|e| fail(format!("{config_shown}: error: cannot read: {e}")))?;
+            let config_text =
+                std::fs::read_to_string(path).map_err(|e| fail(format!("{config_shown}: error: cannot read: {e}")))?;
             let stem = self.spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             if let Some(spec) = FileConfig::parse(&config_shown, &config_text).map_err(fail)?.spec(&stem) {
                 let module = options.crate_name.clone();
@@ -127,16 +129,20 @@ impl Config {
         if !errors.is_empty() {
             return Err(fail(errors.join("\n")));
         }
-        let dir = match &self.out_dir {
-            Some(dir) => dir.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| fail("OUT_DIR is not set: call this from a build script, or set out_dir".to_owned()))?),
-        };
+        let dir =
+            match &self.out_dir {
+                Some(dir) => dir.clone(),
+                None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
+                    fail("OUT_DIR is not set: call this from a build script, or set out_dir".to_owned())
+                })?),
+            };
         let mut written = dir.clone();
         for file in output.files {
             let path = dir.join(&file.path);
             if std::fs::read(&path).ok().as_deref() != Some(file.contents.as_bytes()) {
                 std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
-                std::fs::write(&path, &file.contents).map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+                std::fs::write(&path, &file.contents)
+                    .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
             }
             written = path;
         }

@@ -22,14 +22,22 @@ pub fn stem(path: &Path) -> String {
 /// The options for the spec at `spec_path`: `name` (default: the spec's stem), then the
 /// spec's table in the configuration file, if one is given (it must have one), then the
 /// runtime path, if one is given.
-pub fn options(spec_path: &Path, name: Option<&str>, config: Option<&Path>, runtime_path: Option<&str>) -> Result<Options, String> {
+pub fn options(
+    spec_path: &Path,
+    name: Option<&str>,
+    config: Option<&Path>,
+    runtime_path: Option<&str>,
+) -> Result<Options, String> {
     let stem = stem(spec_path);
     let mut options = Options::new(name.unwrap_or(&stem));
     if let Some(config_path) = config {
         let shown = config_path.display().to_string();
-        let text = std::fs::read_to_string(config_path).map_err(|e| format!("{shown}: error: cannot read the configuration: {e}"))?;
+        let text = std::fs::read_to_string(config_path)
+            .map_err(|e| format!("{shown}: error: cannot read the configuration: {e}"))?;
         let config = Config::parse(&shown, &text)?;
-        let spec = config.spec(&stem).ok_or_else(|| format!("{shown}: error: no `[{stem}]` table for {}", spec_path.display()))?;
+        let spec = config
+            .spec(&stem)
+            .ok_or_else(|| format!("{shown}: error: no `[{stem}]` table for {}", spec_path.display()))?;
         options = spec.apply(options);
         if let Some(name) = name {
             options.crate_name = name.to_owned();

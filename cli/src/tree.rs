@@ -69,7 +69,10 @@ impl Tree {
                     let diff = similar::TextDiff::from_lines(actual.as_ref(), contents.as_str())
                         .unified_diff()
                         .context_radius(2)
-                        .header(&format!("{} (on disk)", name.display()), &format!("{} (generated now)", name.display()))
+                        .header(
+                            &format!("{} (on disk)", name.display()),
+                            &format!("{} (generated now)", name.display()),
+                        )
                         .to_string();
                     problems.push(format!("stale: {}\n{diff}", name.display()));
                 }

@@ -48,7 +48,9 @@ impl<'m> Interpreter<'m> {
     pub fn target(&self, target: &Target) -> Option<&'m TypeRef> {
         match target {
             Target::Schema(name) => self.model.schemas.iter().find(|(n, _)| n == name).map(|(_, ty)| ty),
-            Target::Operation(id) => self.model.operations.iter().find(|o| o.id == *id)?.json_body.as_ref().map(|b| &b.ty),
+            Target::Operation(id) => {
+                self.model.operations.iter().find(|o| o.id == *id)?.json_body.as_ref().map(|b| &b.ty)
+            }
         }
     }
 
@@ -64,7 +66,10 @@ impl<'m> Interpreter<'m> {
         // refers to both say `minLength`); it is one violation.
         let mut errors: Vec<ValidationError> = Vec::new();
         for error in cx.finish().err().into_iter().flatten() {
-            if !errors.iter().any(|e| e.pointer == error.pointer && e.keyword == error.keyword && e.message == error.message) {
+            if !errors
+                .iter()
+                .any(|e| e.pointer == error.pointer && e.keyword == error.keyword && e.message == error.message)
+            {
                 errors.push(error);
             }
         }
@@ -120,7 +125,11 @@ impl<'m> Interpreter<'m> {
                     match object.get(&field.wire_name) {
                         None if field.required => check::required(cx, &field.wire_name),
                         None => {}
-                        Some(Value::Null) if !field.required && !matches!(field.ty, TypeRef::Nullable(_)) && !self.is_nullable(&field.ty) => {
+                        Some(Value::Null)
+                            if !field.required
+                                && !matches!(field.ty, TypeRef::Nullable(_))
+                                && !self.is_nullable(&field.ty) =>
+                        {
                             cx.push_entry(&field.wire_name);
                             check::wrong_type(cx, json_type_of(self.model, &field.ty));
                             cx.pop();
@@ -169,7 +178,8 @@ impl<'m> Interpreter<'m> {
                             self.check_rules(cx, value, &variant.rules, named(&variant.ty));
                         }
                         None if value.is_object() => {
-                            let values: Vec<&str> = variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect();
+                            let values: Vec<&str> =
+                                variants.iter().flat_map(|v| v.tags.iter().map(String::as_str)).collect();
                             // The runtime's check takes the property's name for the life of the
                             // program, as generated code has it; this reports the same.
                             cx.push_entry(property);
@@ -327,7 +337,8 @@ impl<'m> Interpreter<'m> {
             check::any_of(cx, matched);
         }
         if !rules.one_of.is_empty() {
-            let matches = rules.one_of.iter().filter(|sub| cx.probe(|cx| self.check_rules(cx, value, sub, None))).count();
+            let matches =
+                rules.one_of.iter().filter(|sub| cx.probe(|cx| self.check_rules(cx, value, sub, None))).count();
             check::one_of(cx, matches);
         }
         if let Some(sub) = &rules.not {
@@ -346,12 +357,15 @@ impl Interpreter<'_> {
             cx.pop();
         }
         if let Some(contains) = &rules.contains {
-            let matches = items.iter().filter(|item| cx.probe(|cx| self.check_rules(cx, item, &contains.rules, None))).count();
+            let matches =
+                items.iter().filter(|item| cx.probe(|cx| self.check_rules(cx, item, &contains.rules, None))).count();
             check::contains(cx, matches, contains.min, contains.max);
         }
         if let Some(unevaluated) = &rules.unevaluated_items {
             match &unevaluated.rules {
-                None if items.len() > unevaluated.evaluated => check::unevaluated_items(cx, items.len(), unevaluated.evaluated),
+                None if items.len() > unevaluated.evaluated => {
+                    check::unevaluated_items(cx, items.len(), unevaluated.evaluated)
+                }
                 None => {}
                 Some(rest) => {
                     for (i, item) in items.iter().enumerate().skip(unevaluated.evaluated) {
@@ -366,7 +380,13 @@ impl Interpreter<'_> {
 
     /// `dependentRequired`, `dependentSchemas`, `patternProperties`, `propertyNames` and
     /// `unevaluatedProperties`.
-    fn check_object_2020_12(&self, cx: &mut Context, value: &Value, object: &serde_json::Map<String, Value>, rules: &Rules) {
+    fn check_object_2020_12(
+        &self,
+        cx: &mut Context,
+        value: &Value,
+        object: &serde_json::Map<String, Value>,
+        rules: &Rules,
+    ) {
         for (name, required) in rules.dependent_required.iter().filter(|(name, _)| object.contains_key(name)) {
             for missing in required.iter().filter(|m| !object.contains_key(*m)) {
                 check::dependent_required(cx, name, missing);
@@ -397,7 +417,8 @@ impl Interpreter<'_> {
         }
         if let Some(unevaluated) = &rules.unevaluated_properties {
             let evaluated = |key: &str| {
-                unevaluated.names.iter().any(|n| n == key) || unevaluated.patterns.iter().any(|p| check::matches_name_of(key, p))
+                unevaluated.names.iter().any(|n| n == key)
+                    || unevaluated.patterns.iter().any(|p| check::matches_name_of(key, p))
             };
             for (key, item) in object.iter().filter(|(k, _)| !evaluated(k)) {
                 match &unevaluated.rules {
@@ -470,7 +491,12 @@ fn primitive_json_type(primitive: Primitive) -> &'static str {
         Primitive::Bool => "boolean",
         Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => "integer",
         Primitive::F32 | Primitive::F64 | Primitive::Decimal => "number",
-        Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary | Primitive::Value => "string",
+        Primitive::String
+        | Primitive::Date
+        | Primitive::DateTime
+        | Primitive::Uuid
+        | Primitive::Binary
+        | Primitive::Value => "string",
     }
 }
 

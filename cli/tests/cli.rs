@@ -33,10 +33,13 @@ fn validate_reports_pointer_keyword_and_message_per_payload() {
     // The payloads of tests/tests/validate_cli.rs, whose verdicts come from the generated
     // validators: the interpreter gives the same.
     let input = concat!(
-        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"a@b.co"}}"#, "\n",
-        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"bad"},"metadata":[{"name":"","value":"v"}]}"#, "\n",
+        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"a@b.co"}}"#,
         "\n",
-        r#"{"campaign":"c"}"#, "\n",
+        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"bad"},"metadata":[{"name":"","value":"v"}]}"#,
+        "\n",
+        "\n",
+        r#"{"campaign":"c"}"#,
+        "\n",
         "not json\n",
     );
     let (code, stdout, stderr) = run(&["validate", "specs/revcent.yaml", "--operation", "CreateCustomer", "-"], input);
@@ -60,7 +63,8 @@ fn validate_all_valid_exits_zero_and_reads_files() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("payloads.jsonl");
     std::fs::write(&file, "{\"detail\":\"x\"}\n").unwrap();
-    let (code, stdout, _) = run(&["validate", "specs/revnue.yaml", "--schema", "ErrorDetail", file.to_str().unwrap()], "");
+    let (code, stdout, _) =
+        run(&["validate", "specs/revnue.yaml", "--schema", "ErrorDetail", file.to_str().unwrap()], "");
     assert_eq!((code, stdout.as_str()), (0, "1: valid\n"));
 }
 
@@ -112,9 +116,13 @@ fn name_config_and_runtime_path_options() {
     assert!(manifest.contains("\napigen-runtime = { path = \"../rt\" }\n"), "{manifest}");
     assert!(manifest.contains("\n[features]\ndefault = [\"client\"]\n"), "{manifest}");
     // --name wins over the configuration; the check must be given the same options.
-    let (code, _, _) = run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt"], "");
+    let (code, _, _) =
+        run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt"], "");
     assert_eq!(code, 0);
-    let (code, _, stderr) = run(&["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt", "--name", "other"], "");
+    let (code, _, stderr) = run(
+        &["check", "specs/revcent.yaml", out_arg, "--config", config_arg, "--runtime-path", "../rt", "--name", "other"],
+        "",
+    );
     assert_eq!(code, 1);
     assert!(stderr.contains("-name = \"from-config\"\n+name = \"other\"\n"), "{stderr}");
     // A configuration without a table for the spec is an error, not silently nothing.

@@ -66,7 +66,10 @@ fn include_by_tag_prunes_unused_schemas() {
     // 19 operations; bodies offered as XML or a form too have a method each for those.
     assert_eq!(operations(&all).len(), 29);
     let output = generate("[petstore3]\ninclude = { tags = [\"store\"] }\n");
-    assert_eq!(operations(&output), ["get_inventory", "place_order", "place_order_xml", "place_order_form", "get_order_by_id", "delete_order"]);
+    assert_eq!(
+        operations(&output),
+        ["get_inventory", "place_order", "place_order_xml", "place_order_form", "get_order_by_id", "delete_order"]
+    );
     assert_eq!(types(&output), ["Order", "OrderStatus"]);
     assert_eq!(diagnostics(&output), Vec::<String>::new());
 }
@@ -75,10 +78,25 @@ fn include_by_tag_prunes_unused_schemas() {
 fn include_by_path_glob() {
     let output = generate("[petstore3]\ninclude = { paths = [\"/user/*\"] }\n");
     // `*` stays within a segment: `/user` itself is not matched.
-    assert_eq!(operations(&output), ["create_users_with_list_input", "login_user", "logout_user", "get_user_by_name", "update_user", "update_user_xml", "update_user_form", "delete_user"]);
+    assert_eq!(
+        operations(&output),
+        [
+            "create_users_with_list_input",
+            "login_user",
+            "logout_user",
+            "get_user_by_name",
+            "update_user",
+            "update_user_xml",
+            "update_user_form",
+            "delete_user"
+        ]
+    );
     assert_eq!(types(&output), ["User"]);
     let output = generate("[petstore3]\ninclude = { paths = [\"/store/**\"] }\n");
-    assert_eq!(operations(&output), ["get_inventory", "place_order", "place_order_xml", "place_order_form", "get_order_by_id", "delete_order"]);
+    assert_eq!(
+        operations(&output),
+        ["get_inventory", "place_order", "place_order_xml", "place_order_form", "get_order_by_id", "delete_order"]
+    );
 }
 
 #[test]
@@ -87,14 +105,28 @@ fn include_by_operation_id_and_exclude() {
     assert_eq!(operations(&output), ["get_pet_by_id", "delete_pet"]);
     assert_eq!(types(&output), ["Category", "Tag", "Pet", "PetStatus"]);
     let output = generate("[petstore3]\ninclude = { tags = [\"pet\"] }\nexclude = { operations = [\"uploadFile\"], paths = [\"/pet/findBy*\"] }\n");
-    assert_eq!(operations(&output), ["update_pet", "update_pet_xml", "update_pet_form", "add_pet", "add_pet_xml", "add_pet_form", "get_pet_by_id", "update_pet_with_form", "delete_pet"]);
+    assert_eq!(
+        operations(&output),
+        [
+            "update_pet",
+            "update_pet_xml",
+            "update_pet_form",
+            "add_pet",
+            "add_pet_xml",
+            "add_pet_form",
+            "get_pet_by_id",
+            "update_pet_with_form",
+            "delete_pet"
+        ]
+    );
     // `ApiResponse` was `uploadFile`'s alone.
     assert_eq!(types(&output), ["Category", "Tag", "Pet", "PetStatus"]);
 }
 
 #[test]
 fn selectors_that_match_nothing_are_warnings() {
-    let output = generate("[petstore3]\ninclude = { tags = [\"pets\"], operations = [\"getPet\"], paths = [\"/pets/*\"] }\n");
+    let output =
+        generate("[petstore3]\ninclude = { tags = [\"pets\"], operations = [\"getPet\"], paths = [\"/pets/*\"] }\n");
     assert_eq!(
         diagnostics(&output),
         [
@@ -116,19 +148,32 @@ fn replace_a_schema_by_a_rust_type() {
     let output = generate("[petstore3]\nreplace = { Nope = \"crate::X\", User = \"not a type!\" }\n");
     assert_eq!(
         diagnostics(&output),
-        ["error: #/components/schemas: replace: the spec has no schema `Nope`", "error: #/components/schemas/User: replace: `not a type!` is not a Rust type"]
+        [
+            "error: #/components/schemas: replace: the spec has no schema `Nope`",
+            "error: #/components/schemas/User: replace: `not a type!` is not a Rust type"
+        ]
     );
     // Pet is read and written as XML too, which the replacement must then do.
     let output = generate("[petstore3]\nreplace = { Pet = \"crate::MyPet\" }\n");
-    let xml: Vec<String> = output.diagnostics.iter().map(ToString::to_string).filter(|d| d.starts_with("warning") && d.contains("replace")).collect();
+    let xml: Vec<String> = output
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .filter(|d| d.starts_with("warning") && d.contains("replace"))
+        .collect();
     assert_eq!(xml, ["warning: #/components/schemas/Pet: replace: `Pet` is used in an XML body: `crate::MyPet` must implement `apigen_runtime::xml::XmlValue` too"]);
     // The value generators have none for a type of the user's, and say so.
-    assert!(output.diagnostics.iter().any(|d| d.to_string() == "note: #/components/schemas/Pet: replaced by `crate::MyPet`: its strategy gives no value"));
+    assert!(output
+        .diagnostics
+        .iter()
+        .any(|d| d.to_string()
+            == "note: #/components/schemas/Pet: replaced by `crate::MyPet`: its strategy gives no value"));
 }
 
 #[test]
 fn extra_derives_on_all_and_named_types() {
-    let output = generate("[petstore3]\nderive = [\"Eq\"]\nderive_for = { Pet = [\"Hash\", \"serde_with::SomeDerive\"] }\n");
+    let output =
+        generate("[petstore3]\nderive = [\"Eq\"]\nderive_for = { Pet = [\"Hash\", \"serde_with::SomeDerive\"] }\n");
     let types_rs = file(&output, "src/types.rs");
     let pet = types_rs.split("pub struct Pet {").next().unwrap_or_default();
     assert!(pet.ends_with("#[derive(Eq, Hash, serde_with::SomeDerive)]\n#[derive(\n    Debug,\n    Clone,\n    PartialEq,\n    ::apigen_runtime::serde::Serialize,\n    ::apigen_runtime::serde::Deserialize\n)]\n#[serde(crate = \"::apigen_runtime::serde\")]\n#[serde(remote = \"Self\")]\n#[non_exhaustive]\n"), "{}", &pet[pet.len() - 400..]);

@@ -42,7 +42,8 @@ fn main() {
     for path in &specs {
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_owned();
-        let child = std::process::Command::new(&exe).env("APIGEN_BENCH_SPEC", path).output().expect("the bench runs itself");
+        let child =
+            std::process::Command::new(&exe).env("APIGEN_BENCH_SPEC", path).output().expect("the bench runs itself");
         let line = String::from_utf8_lossy(&child.stdout);
         let fields: Vec<&str> = line.trim().split('\t').collect();
         match fields.as_slice() {

@@ -156,7 +156,10 @@ features = "always"
         assert_eq!(options.derive, ["Eq"]);
         assert_eq!(options.derive_for["Pet"], ["Hash"]);
         let include = options.include.unwrap();
-        assert_eq!((include.tags, include.paths, include.operations), (vec!["pets".into()], vec!["/pets/*".into()], vec!["listPets".into()]));
+        assert_eq!(
+            (include.tags, include.paths, include.operations),
+            (vec!["pets".into()], vec!["/pets/*".into()], vec!["listPets".into()])
+        );
         assert_eq!(options.exclude.unwrap().operations, ["deletePet"]);
         assert_eq!(options.replace["Error"], "::my::Error");
         assert_eq!(options.grouping, crate::Grouping::Always);

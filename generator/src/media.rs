@@ -22,7 +22,10 @@ pub fn is_xml(media: &str) -> bool {
 
 /// Server-sent events or a JSON Lines flavour: a body read as a stream of items.
 pub fn is_stream(media: &str) -> bool {
-    matches!(essence(media).as_str(), "text/event-stream" | "application/jsonl" | "application/x-ndjson" | "application/json-seq")
+    matches!(
+        essence(media).as_str(),
+        "text/event-stream" | "application/jsonl" | "application/x-ndjson" | "application/json-seq"
+    )
 }
 
 /// Server-sent events (of the streamed media types, the one with event names and ids).
@@ -43,7 +46,11 @@ pub fn form_kind(media: &str) -> Option<FormKind> {
 /// image, a PDF): anything but JSON, XML, text and forms.
 pub fn is_binary(media: &str) -> bool {
     let essence = essence(media);
-    !(is_json(&essence) || is_xml(&essence) || essence.starts_with("text/") || form_kind(&essence).is_some() || essence == "*/*")
+    !(is_json(&essence)
+        || is_xml(&essence)
+        || essence.starts_with("text/")
+        || form_kind(&essence).is_some()
+        || essence == "*/*")
 }
 
 #[cfg(test)]
@@ -54,7 +61,11 @@ mod tests {
     fn media_types_by_kind() {
         assert_eq!(essence(" Application/JSON ; charset=utf-8"), "application/json");
         assert!(is_json("application/problem+json") && is_json("text/json; x=y") && !is_json("application/jsonl"));
-        assert!(is_xml("application/xml") && is_xml("text/xml; charset=utf-8") && is_xml("application/vnd.openstack.compute+xml;version=2"));
+        assert!(
+            is_xml("application/xml")
+                && is_xml("text/xml; charset=utf-8")
+                && is_xml("application/vnd.openstack.compute+xml;version=2")
+        );
         assert!(!is_xml("application/json") && !is_xml("application/xml-dtd"));
         assert!(is_stream("text/event-stream") && is_stream("application/x-ndjson") && !is_stream("application/json"));
         assert!(is_event_stream("Text/Event-Stream") && !is_event_stream("application/jsonl"));

@@ -566,7 +566,10 @@ impl Rules {
         let (properties, additional) = if !self.has_2020_12() {
             (Vec::new(), None)
         } else {
-            (self.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect(), self.additional.clone())
+            (
+                self.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect(),
+                self.additional.clone(),
+            )
         };
         Rules {
             min_properties: self.min_properties,
@@ -706,7 +709,9 @@ impl ApiModel {
     pub fn feature_of(&self, ty: &TypeRef) -> Option<&str> {
         match ty {
             TypeRef::Named(id) => self.type_def(*id).feature.as_deref(),
-            TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => self.feature_of(inner),
+            TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                self.feature_of(inner)
+            }
             TypeRef::Primitive(_) => None,
         }
     }

@@ -15,11 +15,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Raw identifiers (`r#type`) are not used: `self`, `Self`, `super` and `crate` cannot be raw,
 /// and one rule for all keywords reads better.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// The variant of every string enum that keeps a value the spec does not list
@@ -69,7 +68,11 @@ pub fn module_name(raw: &str, fallback: &str) -> String {
 pub fn feature_name(raw: &str, fallback: &str) -> String {
     let cased = ascii_ident(&raw.to_snake_case());
     let name = cased.trim_matches('_');
-    if name.is_empty() { fallback.to_owned() } else { name.to_owned() }
+    if name.is_empty() {
+        fallback.to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 /// Spells out a leading sign, so that the enum values `-1` and `1` stay apart.
@@ -94,11 +97,7 @@ fn ascii_ident(cased: &str) -> String {
 fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
     let ident = ident.trim_matches('_').to_owned();
     let ident = if ident.is_empty() { fallback.to_owned() } else { ident };
-    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{digit_prefix}{ident}")
-    } else {
-        ident
-    };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{ident}") } else { ident };
     if KEYWORDS.contains(&ident.as_str()) {
         format!("{ident}_")
     } else {

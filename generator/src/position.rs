@@ -97,8 +97,14 @@ const COLUMN_BASE: usize = 1;
 /// A collection being read, with its pointer.
 enum Frame {
     /// A mapping, and the key just read whose value comes next.
-    Map { pointer: String, key: Option<String> },
-    Seq { pointer: String, next: usize },
+    Map {
+        pointer: String,
+        key: Option<String>,
+    },
+    Seq {
+        pointer: String,
+        next: usize,
+    },
 }
 
 struct Indexer {

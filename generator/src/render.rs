@@ -62,10 +62,9 @@ fn space_block<'a>(lines: &[&'a str], indent: usize, out: &mut Vec<&'a str>) {
         let item = &lines[start..=at];
         // A container's block opens at the first line at this indentation that ends in `{`
         // from its keyword on (a `where` clause may come between), and closes at its last.
-        let open = item
-            .iter()
-            .position(|line| at_indent(line, indent).is_some_and(is_container))
-            .and_then(|keyword| (keyword..item.len()).find(|&k| at_indent(item[k], indent).is_some_and(|t| t.ends_with('{'))));
+        let open = item.iter().position(|line| at_indent(line, indent).is_some_and(is_container)).and_then(|keyword| {
+            (keyword..item.len()).find(|&k| at_indent(item[k], indent).is_some_and(|t| t.ends_with('{')))
+        });
         match open {
             Some(open) if open + 1 < item.len() => {
                 out.extend_from_slice(&item[..=open]);
@@ -184,7 +183,8 @@ fn item_keyword(trees: &[TokenTree]) -> Option<String> {
 
 /// The plain path: the whole file parsed at once, then formatted item by item.
 fn format_file(tokens: TokenStream) -> Result<Vec<String>, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated tokens are not valid Rust ({e}); this is a bug in the generator"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("generated tokens are not valid Rust ({e}); this is a bug in the generator"))?;
     // prettyplease sets items flush against each other; a blank line between top-level items
     // reads better, so each is formatted on its own.
     let mut chunks = Vec::with_capacity(file.items.len() + 1);
@@ -260,7 +260,9 @@ where
             "pub mod inner {\n    use super::*;\n\n    pub trait T {\n        fn a();\n\n        fn b();\n    }\n\n    impl T for X {}\n}"
         );
         // Not containers: their lines stay as they are.
-        for flush in ["fn f() {\n    a();\n    b();\n}", "pub struct S {\n    pub a: u8,\n}", "mod declared;", "impl X for Y {}"] {
+        for flush in
+            ["fn f() {\n    a();\n    b();\n}", "pub struct S {\n    pub a: u8,\n}", "mod declared;", "impl X for Y {}"]
+        {
             assert_eq!(space_members(flush), flush);
         }
     }

@@ -67,7 +67,14 @@ pub fn select(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> Option
         prune(&mut raw);
     }
     match serde_json::from_value(raw.clone()) {
-        Ok(openapi) => Some(Spec { name: spec.name.clone(), raw, openapi, origins: spec.origins.clone(), more_operations: spec.more_operations.clone(), warnings: spec.warnings.clone() }),
+        Ok(openapi) => Some(Spec {
+            name: spec.name.clone(),
+            raw,
+            openapi,
+            origins: spec.origins.clone(),
+            more_operations: spec.more_operations.clone(),
+            warnings: spec.warnings.clone(),
+        }),
         // Only entries were removed from a document that read before; should it not read
         // now, the whole spec is generated and the reason said.
         Err(e) => {
@@ -103,7 +110,9 @@ impl<'s> Compiled<'s> {
         let id = operation.get("operationId").and_then(Value::as_str);
         let tags = operation.get("tags").and_then(Value::as_array);
         id.is_some_and(|id| self.selector.operations.iter().any(|o| o == id))
-            || tags.is_some_and(|tags| tags.iter().any(|t| t.as_str().is_some_and(|t| self.selector.tags.iter().any(|s| s == t))))
+            || tags.is_some_and(|tags| {
+                tags.iter().any(|t| t.as_str().is_some_and(|t| self.selector.tags.iter().any(|s| s == t)))
+            })
             || self.globs.iter().any(|g| g.is_match(path))
     }
 
@@ -117,7 +126,9 @@ impl<'s> Compiled<'s> {
             paths.push(path.as_str());
             for operation in METHODS.iter().filter_map(|m| item.get(m)) {
                 ids.extend(operation.get("operationId").and_then(Value::as_str));
-                tags.extend(operation.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
+                tags.extend(
+                    operation.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str),
+                );
             }
         }
         for id in self.selector.operations.iter().filter(|id| !ids.contains(id.as_str())) {

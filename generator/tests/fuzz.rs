@@ -436,14 +436,99 @@ fn apply(doc: &mut Value, op: &Op) {
 /// Names that are hard to turn into Rust: empty, keywords, digits, signs, collisions once
 /// cased, non-ASCII, punctuation, names the generated code itself uses.
 const NAMES: &[&str] = &[
-    "", " ", "_", "__", "-", "+", "0", "1", "-1", "+1", "1.5", "type", "Type", "self", "Self", "crate", "super",
-    "r#type", "gen", "$ref", "default", "example", "enum", "x-foo", "FooBar", "foo_bar", "foo-bar", "FOO_BAR",
-    "fooBar", "é", "日本", "🦀", "a/b", "a~b", "~1", "%", "%20", "{id}", "a b", "\"", "\\", "\n", "'", "`", "*/",
-    "additional_properties", "Validate", "ValidationErrors", "String", "Option", "Vec", "Box", "Result", "Some",
-    "None", "Ok", "std", "core", "serde", "apigen_runtime", "validate_schema", "types", "Other", "Value", "Empty",
-    "V1", "v1", "properties", "allOf", "schemas", "content", "application/json", "application/xml",
-    "text/xml", "application/problem+json", "multipart/form-data", "200", "default", "4XX", "get", "post",
-    "HEAD", "trace", "/", "//", "/a/{b}/{b}", "Pet", "Pet2", "pet", "Item", "Map", "Request", "Response",
+    "",
+    " ",
+    "_",
+    "__",
+    "-",
+    "+",
+    "0",
+    "1",
+    "-1",
+    "+1",
+    "1.5",
+    "type",
+    "Type",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "r#type",
+    "gen",
+    "$ref",
+    "default",
+    "example",
+    "enum",
+    "x-foo",
+    "FooBar",
+    "foo_bar",
+    "foo-bar",
+    "FOO_BAR",
+    "fooBar",
+    "é",
+    "日本",
+    "🦀",
+    "a/b",
+    "a~b",
+    "~1",
+    "%",
+    "%20",
+    "{id}",
+    "a b",
+    "\"",
+    "\\",
+    "\n",
+    "'",
+    "`",
+    "*/",
+    "additional_properties",
+    "Validate",
+    "ValidationErrors",
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "Result",
+    "Some",
+    "None",
+    "Ok",
+    "std",
+    "core",
+    "serde",
+    "apigen_runtime",
+    "validate_schema",
+    "types",
+    "Other",
+    "Value",
+    "Empty",
+    "V1",
+    "v1",
+    "properties",
+    "allOf",
+    "schemas",
+    "content",
+    "application/json",
+    "application/xml",
+    "text/xml",
+    "application/problem+json",
+    "multipart/form-data",
+    "200",
+    "default",
+    "4XX",
+    "get",
+    "post",
+    "HEAD",
+    "trace",
+    "/",
+    "//",
+    "/a/{b}/{b}",
+    "Pet",
+    "Pet2",
+    "pet",
+    "Item",
+    "Map",
+    "Request",
+    "Response",
 ];
 
 fn name() -> impl Strategy<Value = String> {
@@ -458,10 +543,50 @@ fn name() -> impl Strategy<Value = String> {
 /// Odd scalar and container values.
 fn odd_value() -> impl Strategy<Value = Value> {
     let strings: &[&str] = &[
-        "", " ", "\0", "\u{feff}", "🦀", "é", "-", "+", "1", "1.0", "true", "null", "self", "r#type", "\"}{",
-        "#/", "/", "~", "%zz", "\n", "\r\n", "\\", "*/", "/*", "//", "///", "```", "#[doc]", "date-time",
-        "date", "uuid", "2020-13-45", "1985-01-01T", "0000-00-00", "application/json", "object", "array",
-        "string", "integer", "number", "boolean", "null", "file", "any",
+        "",
+        " ",
+        "\0",
+        "\u{feff}",
+        "🦀",
+        "é",
+        "-",
+        "+",
+        "1",
+        "1.0",
+        "true",
+        "null",
+        "self",
+        "r#type",
+        "\"}{",
+        "#/",
+        "/",
+        "~",
+        "%zz",
+        "\n",
+        "\r\n",
+        "\\",
+        "*/",
+        "/*",
+        "//",
+        "///",
+        "```",
+        "#[doc]",
+        "date-time",
+        "date",
+        "uuid",
+        "2020-13-45",
+        "1985-01-01T",
+        "0000-00-00",
+        "application/json",
+        "object",
+        "array",
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "null",
+        "file",
+        "any",
     ];
     prop_oneof![
         select(strings).prop_map(|s| json!(s)),
@@ -500,7 +625,17 @@ fn string_list() -> impl Strategy<Value = Value> {
 
 fn number() -> impl Strategy<Value = Value> {
     prop_oneof![
-        select(vec![json!(0), json!(1), json!(-1), json!(0.5), json!(1e-300), json!(1e300), json!(u64::MAX), json!(i64::MIN), json!(2.5)]),
+        select(vec![
+            json!(0),
+            json!(1),
+            json!(-1),
+            json!(0.5),
+            json!(1e-300),
+            json!(1e300),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(2.5)
+        ]),
         any::<i32>().prop_map(|n| json!(n)),
     ]
 }
@@ -577,9 +712,27 @@ fn pick() -> impl Strategy<Value = Pick> {
 
 fn ref_to() -> impl Strategy<Value = RefTo> {
     let odd: &[&'static str] = &[
-        "#", "#/", "#//", "#/components", "#/components/schemas", "#/components/schemas/", "#/paths",
-        "#/~2", "#/~", "#/%", "#/%zz", "#/%C3", "#/%FF", "other.yaml#/x", "", "#/info", "#/openapi",
-        "#/components/schemas/Missing", "http://example.com/schema.json", "#a", "##/x",
+        "#",
+        "#/",
+        "#//",
+        "#/components",
+        "#/components/schemas",
+        "#/components/schemas/",
+        "#/paths",
+        "#/~2",
+        "#/~",
+        "#/%",
+        "#/%zz",
+        "#/%C3",
+        "#/%FF",
+        "other.yaml#/x",
+        "",
+        "#/info",
+        "#/openapi",
+        "#/components/schemas/Missing",
+        "http://example.com/schema.json",
+        "#a",
+        "##/x",
     ];
     prop_oneof![
         4 => (pick(), any::<bool>()).prop_map(|(p, pct)| RefTo::Node(p, pct)),
@@ -643,12 +796,7 @@ struct Case {
 }
 
 fn case(seeds: usize) -> impl Strategy<Value = Case> {
-    (
-        0..seeds,
-        vec(op(), 1..5),
-        prop_oneof![Just(Format::Json), Just(Format::Pretty), Just(Format::Yaml)],
-        mangle(),
-    )
+    (0..seeds, vec(op(), 1..5), prop_oneof![Just(Format::Json), Just(Format::Pretty), Just(Format::Yaml)], mangle())
         .prop_map(|(seed, ops, format, mangle)| Case { seed, ops, format, mangle })
 }
 
@@ -752,10 +900,7 @@ fn run_input(name: &str, text: &str, timeout: Duration) -> Result<(Outcome, Dura
         Err(_) => {
             let saved = input_file.with_file_name(format!("fuzz-hang-{name}"));
             let _ = std::fs::write(&saved, text);
-            eprintln!(
-                "HANG: load + generate ran longer than {timeout:?}; the input is saved in {}",
-                saved.display()
-            );
+            eprintln!("HANG: load + generate ran longer than {timeout:?}; the input is saved in {}", saved.display());
             std::process::exit(2);
         }
     }
@@ -797,9 +942,9 @@ fn mutated_specs_never_panic_or_hang() {
     let budget = env_number("APIGEN_FUZZ_SECONDS").map(Duration::from_secs);
     let timeout = Duration::from_secs(env_number("APIGEN_FUZZ_TIMEOUT").unwrap_or(20));
     let first_seed = match std::env::var("APIGEN_FUZZ_SEED").as_deref() {
-        Ok("random") => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64),
+        Ok("random") => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+        }
         Ok(seed) => seed.parse().unwrap_or_else(|_| panic!("APIGEN_FUZZ_SEED={seed}: not a number")),
         Err(_) => 0x5eed_a919,
     };
@@ -867,7 +1012,8 @@ fn mutated_specs_never_panic_or_hang() {
         ran - generated,
         slowest_us.into_inner() as f64 / 1000.0
     );
-    let mut refusals: Vec<(String, usize)> = refusals.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect();
+    let mut refusals: Vec<(String, usize)> =
+        refusals.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect();
     refusals.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     for (kind, count) in refusals.iter().take(8) {
         eprintln!("  {count:>6} refused: {kind}");
@@ -909,7 +1055,8 @@ fn load_and_generate(text: &str, seconds: u64) -> Result<apigen::Output, apigen:
     std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || {
-            let _ = tx.send(apigen::load(&source).map(|spec| apigen::generate(&spec, &apigen::Options::new("regression"))));
+            let _ =
+                tx.send(apigen::load(&source).map(|spec| apigen::generate(&spec, &apigen::Options::new("regression"))));
         })
         .expect("a thread starts");
     match rx.recv_timeout(Duration::from_secs(seconds)) {

@@ -76,15 +76,24 @@ impl Server {
                                 .filter(|(name, _)| !matches!(name.as_str(), "host" | "content-length"))
                                 .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("?").to_owned()))
                                 .collect();
-                            let body = request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-                            recorded.lock().unwrap_or_else(|e| e.into_inner()).push(Recorded { method, target, headers, body });
+                            let body =
+                                request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                            recorded.lock().unwrap_or_else(|e| e.into_inner()).push(Recorded {
+                                method,
+                                target,
+                                headers,
+                                body,
+                            });
                             let next = script.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
-                            let next = next.unwrap_or_else(|| Reply::json(500, serde_json::json!({"detail": "script exhausted"})));
+                            let next = next
+                                .unwrap_or_else(|| Reply::json(500, serde_json::json!({"detail": "script exhausted"})));
                             let mut response = hyper::Response::builder().status(next.status);
                             if !next.content_type.is_empty() {
                                 response = response.header("content-type", next.content_type);
                             }
-                            Ok::<_, std::convert::Infallible>(response.body(Full::new(Bytes::from(next.body))).expect("a response"))
+                            Ok::<_, std::convert::Infallible>(
+                                response.body(Full::new(Bytes::from(next.body))).expect("a response"),
+                            )
                         }
                     });
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;

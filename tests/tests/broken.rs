@@ -21,10 +21,7 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
 #[test]
 fn invalid_yaml_names_file_and_position() {
     let err = load_error("specs/bad.yaml", "openapi: 3.0.3\ninfo: [unclosed\n");
-    assert!(
-        err.starts_with("specs/bad.yaml: error: #: invalid YAML: "),
-        "unexpected message: {err}"
-    );
+    assert!(err.starts_with("specs/bad.yaml: error: #: invalid YAML: "), "unexpected message: {err}");
     assert!(err.contains("line 3"), "the YAML position is missing: {err}");
 }
 

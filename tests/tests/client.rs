@@ -68,7 +68,8 @@ impl Server {
                                 .filter(|(name, _)| !matches!(name.as_str(), "host" | "content-length"))
                                 .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("?").to_owned()))
                                 .collect();
-                            let body = request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                            let body =
+                                request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
                             recorded.lock().unwrap().push(Recorded { method, target, headers, body });
                             let next = script.lock().unwrap().pop_front();
                             let next = next.unwrap_or_else(|| reply(500, json!({"detail": "script exhausted"})));
@@ -77,7 +78,9 @@ impl Server {
                             for (name, value) in &next.headers {
                                 response = response.header(*name, *value);
                             }
-                            Ok::<_, std::convert::Infallible>(response.body(Full::new(Bytes::from(next.body))).expect("a response"))
+                            Ok::<_, std::convert::Infallible>(
+                                response.body(Full::new(Bytes::from(next.body))).expect("a response"),
+                            )
                         }
                     });
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
@@ -141,12 +144,16 @@ async fn revcent_sends_the_exact_request_and_reads_success_and_default() {
     let ok = client.create_customer(&body).await.expect("a documented response");
     assert_eq!(ok.status, 200);
     match ok.value {
-        revcent::client::CreateCustomerResponse::Ok(success) => assert_eq!(success.customer_id.as_deref(), Some("cccccccccccccccccccc")),
+        revcent::client::CreateCustomerResponse::Ok(success) => {
+            assert_eq!(success.customer_id.as_deref(), Some("cccccccccccccccccccc"))
+        }
         other => panic!("expected Ok, got {other:?}"),
     }
     let error = client.create_customer(&body).await.expect("default is documented");
     assert_eq!(error.status, 400);
-    assert!(matches!(error.value, revcent::client::CreateCustomerResponse::Default(ref e) if e.error_code.as_deref() == Some("invalid_email")));
+    assert!(
+        matches!(error.value, revcent::client::CreateCustomerResponse::Default(ref e) if e.error_code.as_deref() == Some("invalid_email"))
+    );
 
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -179,11 +186,20 @@ async fn jtl_headers_query_and_every_documented_status() {
     }))
     .unwrap();
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options =
-        jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_disable_automatic_workflows(true).with_api_version("1.0");
-    let first = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
-    assert!(matches!(first.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::BadRequest(ref e) if e.error_code.as_deref() == Some("E1")));
-    let second = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default()
+        .with_disable_automatic_workflows(true)
+        .with_api_version("1.0");
+    let first = client
+        .customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone())
+        .await
+        .unwrap();
+    assert!(
+        matches!(first.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::BadRequest(ref e) if e.error_code.as_deref() == Some("E1"))
+    );
+    let second = client
+        .customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone())
+        .await
+        .unwrap();
     assert!(matches!(second.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired));
     // A 201 whose body is not a Customer: the error keeps everything the server sent.
     match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await {
@@ -194,9 +210,13 @@ async fn jtl_headers_query_and_every_documented_status() {
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
-    let fourth = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap();
+    let fourth = client
+        .customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone())
+        .await
+        .unwrap();
     assert!(matches!(fourth.value, jtl::client::CustomerHeaderCreateCustomerAsyncResponse::Unauthorized));
-    let created = client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await.unwrap();
+    let created =
+        client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await.unwrap();
     assert_eq!(created.status, 201);
     match created.value {
         jtl::client::CustomerHeaderCreateCustomerAsyncResponse::Created(c) => {
@@ -249,7 +269,8 @@ async fn revnue_429_then_created_is_retried_after_retry_after() {
     };
     let server = Server::start(vec![throttled, reply(201, created)]).await;
     let client = revnue::Client::new(&server.base).unwrap().with_bearer_auth("secret-token");
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     let created = client.create_customer(&body).await.unwrap();
     assert!(matches!(created.value, revnue::client::CreateCustomerResponse::Created(ref c) if c.id == Some(7)));
     let requests = server.requests();
@@ -262,7 +283,12 @@ async fn revnue_429_then_created_is_retried_after_retry_after() {
 
 #[tokio::test]
 async fn an_undocumented_status_keeps_status_headers_and_body() {
-    let teapot = Reply { status: 418, headers: vec![("x-reason", "teapot")], body: "short and stout".into(), delay: Duration::ZERO };
+    let teapot = Reply {
+        status: 418,
+        headers: vec![("x-reason", "teapot")],
+        body: "short and stout".into(),
+        delay: Duration::ZERO,
+    };
     let server = Server::start(vec![teapot]).await;
     let client = simplepin::Client::new(&server.base).unwrap();
     let body = simplepin::types::CcProfileApiV2Model::default();
@@ -301,18 +327,20 @@ async fn parameters_and_body_are_checked_together_before_sending() {
     let server = Server::start(vec![]).await;
     let client = jtl::Client::new(&server.base).unwrap();
     // A country code is at most 5 characters; `x-runas` is a number or a UUID.
-    let body: jtl::types::CreateCustomer =
-        serde_json::from_value(json!({
-            "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
-            "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
-        }))
-        .unwrap();
+    let body: jtl::types::CreateCustomer = serde_json::from_value(json!({
+        "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
+        "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
+    }))
+    .unwrap();
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
     let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
     match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await {
         Err(Error::Invalid(errors)) => assert_eq!(
             violations(&errors),
-            vec![("/header/x-runas".to_owned(), "pattern"), ("/body/BillingAddress/CountryIso".to_owned(), "maxLength")]
+            vec![
+                ("/header/x-runas".to_owned(), "pattern"),
+                ("/body/BillingAddress/CountryIso".to_owned(), "maxLength")
+            ]
         ),
         other => panic!("expected the request to be refused, got {other:?}"),
     }
@@ -342,9 +370,10 @@ async fn pelcro_multipart_sends_each_field_as_a_part_and_the_photo_as_a_file() {
     let client = pelcro::Client::new(&server.base).unwrap().with_bearer_auth("t");
     let photo = std::env::temp_dir().join(format!("apigen-photo-{}.png", std::process::id()));
     std::fs::write(&photo, b"\x89PNG\r\n").unwrap();
-    let mut body: pelcro::types::CreateCustomerForm =
-        serde_json::from_value(json!({"email": "ada@example.com", "first_name": "Ada", "metadata": {"plan": "gold"}, "tele_marketing": true}))
-            .unwrap();
+    let mut body: pelcro::types::CreateCustomerForm = serde_json::from_value(
+        json!({"email": "ada@example.com", "first_name": "Ada", "metadata": {"plan": "gold"}, "tele_marketing": true}),
+    )
+    .unwrap();
     body.profile_photo = Some(apigen_runtime::Binary::from_file(&photo).unwrap().with_content_type("image/png"));
     let done = client.create_customer_multipart(42, &body).await.unwrap();
     assert!(matches!(done.value, pelcro::client::CreateCustomerResponse::Ok));
@@ -355,7 +384,10 @@ async fn pelcro_multipart_sends_each_field_as_a_part_and_the_photo_as_a_file() {
     std::fs::remove_file(&photo).unwrap();
 
     let requests = server.requests();
-    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("POST", "/api/v1/core/customers?site_id=42"));
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].target.as_str()),
+        ("POST", "/api/v1/core/customers?site_id=42")
+    );
     assert_eq!(header(&requests[0], "authorization"), Some("Bearer t"));
     let file_name = photo.file_name().unwrap().to_str().unwrap();
     // Bytes that are not UTF-8 read as U+FFFD in the text compared.
@@ -385,7 +417,10 @@ async fn pelcro_multipart_refuses_a_content_type_the_spec_does_not_allow() {
     match client.create_customer_multipart(42, &body).await {
         Err(Error::Invalid(errors)) => {
             assert_eq!(violations(&errors), vec![("/body/profile_photo".to_owned(), "contentType")]);
-            assert_eq!(errors.iter().next().unwrap().message, "content type `image/gif` is not one of image/jpeg, image/png");
+            assert_eq!(
+                errors.iter().next().unwrap().message,
+                "content type `image/gif` is not one of image/jpeg, image/png"
+            );
         }
         other => panic!("expected the request to be refused, got {other:?}"),
     }
@@ -401,7 +436,8 @@ async fn an_idempotency_key_makes_resending_safe() {
     let mut config = Config::new(&server.base);
     config.timeout = Duration::from_millis(300);
     let client = revnue::Client::with_config(config).unwrap();
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     let done = client.idempotent("key-1").create_customer(&body).await.unwrap();
     assert!(matches!(done.value, revnue::client::CreateCustomerResponse::Created(ref c) if c.id == Some(7)));
     let requests = server.requests();
@@ -421,7 +457,9 @@ async fn an_idempotency_key_makes_resending_safe() {
     assert_eq!(header(&server.requests()[0], "idempotency-key"), None);
     // A key that cannot be a header is refused before anything is sent.
     match client.idempotent("a\nb").create_customer(&body).await {
-        Err(Error::Request(message)) => assert_eq!(message, "the value of header `idempotency-key` cannot be sent in a header"),
+        Err(Error::Request(message)) => {
+            assert_eq!(message, "the value of header `idempotency-key` cannot be sent in a header")
+        }
         other => panic!("expected the key to be refused, got {other:?}"),
     }
     assert_eq!(server.requests().len(), 1);
@@ -436,18 +474,26 @@ async fn revnue_every_documented_status() {
         detail(401),
         detail(404),
         detail(405),
-        Reply { status: 429, headers: vec![("content-type", "application/json"), ("retry-after", "3600")], body: json!({"detail": "status 429"}).to_string(), delay: Duration::ZERO },
+        Reply {
+            status: 429,
+            headers: vec![("content-type", "application/json"), ("retry-after", "3600")],
+            body: json!({"detail": "status 429"}).to_string(),
+            delay: Duration::ZERO,
+        },
     ])
     .await;
     let client = revnue::Client::new(&server.base).unwrap();
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     use revnue::client::CreateCustomerResponse as R;
     let mut seen = Vec::new();
     for _ in 0..6 {
         let done = client.create_customer(&body).await.unwrap();
         let detail = match &done.value {
             R::Created(c) => c.name.clone().unwrap_or_default(),
-            R::BadRequest(e) | R::Unauthorized(e) | R::NotFound(e) | R::MethodNotAllowed(e) | R::TooManyRequests(e) => e.detail.clone(),
+            R::BadRequest(e) | R::Unauthorized(e) | R::NotFound(e) | R::MethodNotAllowed(e) | R::TooManyRequests(e) => {
+                e.detail.clone()
+            }
         };
         seen.push((done.status.as_u16(), detail));
     }
@@ -473,7 +519,8 @@ async fn revnue_every_documented_status() {
 async fn simplepin_every_documented_status() {
     let profile = json!({"id": 5, "customer_name": "Ada"});
     let bare = |status: u16| Reply { status, headers: vec![], body: String::new(), delay: Duration::ZERO };
-    let server = Server::start(vec![reply(200, profile.clone()), reply(201, profile), bare(401), bare(403), bare(404)]).await;
+    let server =
+        Server::start(vec![reply(200, profile.clone()), reply(201, profile), bare(401), bare(403), bare(404)]).await;
     let client = simplepin::Client::new(&server.base).unwrap();
     let body = simplepin::types::CcProfileApiV2Model::default();
     use simplepin::client::CreateCustomerResponse as R;
@@ -521,13 +568,17 @@ async fn pelcro_and_revcent_every_documented_status() {
     for status in [401, 503] {
         let done = client.create_customer(&revcent_request()).await.unwrap();
         assert_eq!(done.status, status);
-        assert!(matches!(done.value, revcent::client::CreateCustomerResponse::Default(ref e) if e.error_code.as_deref() == Some("unauthorized")));
+        assert!(
+            matches!(done.value, revcent::client::CreateCustomerResponse::Default(ref e) if e.error_code.as_deref() == Some("unauthorized"))
+        );
     }
 }
 
 #[tokio::test]
 async fn pelcro_query_and_a_documented_status_without_a_body() {
-    let server = Server::start(vec![Reply { status: 200, headers: vec![], body: "{\"id\":1}".into(), delay: Duration::ZERO }]).await;
+    let server =
+        Server::start(vec![Reply { status: 200, headers: vec![], body: "{\"id\":1}".into(), delay: Duration::ZERO }])
+            .await;
     let client = pelcro::Client::new(&server.base).unwrap().with_bearer_auth("t");
     let body: pelcro::types::CreateCustomerRequest = serde_json::from_value(json!({"email": "a@b.co"})).unwrap();
     let done = client.create_customer(42, &body).await.unwrap();
@@ -548,7 +599,8 @@ async fn a_slow_server_times_out() {
     let mut config = Config::new(&server.base);
     config.timeout = Duration::from_millis(200);
     let client = revnue::Client::with_config(config).unwrap();
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     match client.create_customer(&body).await {
         Err(Error::Transport(error)) => assert!(error.is_timeout(), "{error}"),
         other => panic!("expected a timeout, got {other:?}"),
@@ -559,7 +611,12 @@ async fn a_slow_server_times_out() {
 #[tokio::test]
 async fn simplepin_sends_and_reads_xml() {
     let document = "<cc_profile_model><id>5</id><customer_name>Ada</customer_name><main_address><selected>1</selected></main_address><status>REQUIRES_ACTIVATION</status></cc_profile_model>";
-    let created = Reply { status: 201, headers: vec![("content-type", "application/xml")], body: document.into(), delay: Duration::ZERO };
+    let created = Reply {
+        status: 201,
+        headers: vec![("content-type", "application/xml")],
+        body: document.into(),
+        delay: Duration::ZERO,
+    };
     let server = Server::start(vec![created]).await;
     let client = simplepin::Client::new(&server.base).unwrap();
     let body = simplepin::types::CcProfileApiV2Model::new()
@@ -648,7 +705,10 @@ async fn query_parameters_in_every_style() {
     let options = forms::client::SearchOptions::default().with_limit(0);
     match client.search("Books!", options).await {
         Err(Error::Invalid(errors)) => {
-            assert_eq!(violations(&errors), vec![("/path/kind".to_owned(), "pattern"), ("/query/limit".to_owned(), "minimum")])
+            assert_eq!(
+                violations(&errors),
+                vec![("/path/kind".to_owned(), "pattern"), ("/query/limit".to_owned(), "minimum")]
+            )
         }
         other => panic!("expected the request to be refused, got {other:?}"),
     }
@@ -657,17 +717,20 @@ async fn query_parameters_in_every_style() {
 
 #[tokio::test]
 async fn a_multipart_body_with_files_arrays_and_objects() {
-    let server = Server::start(vec![Reply { status: 201, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let server =
+        Server::start(vec![Reply { status: 201, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
-    let body = forms::types::UploadDocumentRequest::new(apigen_runtime::Binary::new(b"%PDF-1.7".to_vec()).with_file_name("report \"final\".pdf"))
-        .with_title("Report")
-        .with_pages(3)
-        .with_attachments(vec![
-            apigen_runtime::Binary::new(b"png".to_vec()).with_file_name("a.png"),
-            apigen_runtime::Binary::new(b"jpg".to_vec()).with_file_name("b.jpg").with_content_type("image/jpeg"),
-        ])
-        .with_labels(vec!["x".into(), "y".into()])
-        .with_owner(serde_json::from_value(json!({"name": "Ada"})).unwrap());
+    let body = forms::types::UploadDocumentRequest::new(
+        apigen_runtime::Binary::new(b"%PDF-1.7".to_vec()).with_file_name("report \"final\".pdf"),
+    )
+    .with_title("Report")
+    .with_pages(3)
+    .with_attachments(vec![
+        apigen_runtime::Binary::new(b"png".to_vec()).with_file_name("a.png"),
+        apigen_runtime::Binary::new(b"jpg".to_vec()).with_file_name("b.jpg").with_content_type("image/jpeg"),
+    ])
+    .with_labels(vec!["x".into(), "y".into()])
+    .with_owner(serde_json::from_value(json!({"name": "Ada"})).unwrap());
     let done = client.upload_document(Some(&body)).await.unwrap();
     assert!(matches!(done.value, forms::client::UploadDocumentResponse::Created));
     assert_eq!(
@@ -692,7 +755,10 @@ async fn a_body_of_bytes_with_its_media_type() {
     // Without a content type of its own: the first media type the spec names.
     let done = client.set_avatar(7, &apigen_runtime::Binary::new(b"\x89PNG".to_vec())).await.unwrap();
     assert!(matches!(done.value, forms::client::SetAvatarResponse::NoContent));
-    client.set_avatar(7, &apigen_runtime::Binary::new(b"\xff\xd8".to_vec()).with_content_type("image/jpeg")).await.unwrap();
+    client
+        .set_avatar(7, &apigen_runtime::Binary::new(b"\xff\xd8".to_vec()).with_content_type("image/jpeg"))
+        .await
+        .unwrap();
     let requests = server.requests();
     assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("PUT", "/avatars/7"));
     assert_eq!(header(&requests[0], "content-type"), Some("image/png"));
@@ -709,7 +775,8 @@ async fn a_body_of_bytes_with_its_media_type() {
 
 #[tokio::test]
 async fn parameters_named_like_the_methods_own_locals() {
-    let server = Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
+    let server =
+        Server::start(vec![Reply { status: 200, headers: vec![], body: String::new(), delay: Duration::ZERO }]).await;
     let client = forms::client::Client::new(&server.base).unwrap();
     let options = forms::client::CollideOptions::default()
         .with_options2("o")

@@ -49,52 +49,52 @@ const RECORDED: &[(&str, usize)] = &[
 
 /// Cases passed per file of draft 2020-12, as recorded in `CONFORMANCE.md`.
 const RECORDED_2020_12: &[(&str, usize)] = &[
-    ("additionalProperties", 17), // of 21
-    ("allOf", 30), // of 30
-    ("anchor", 0), // of 0
-    ("anyOf", 18), // of 18
-    ("boolean_schema", 18), // of 18
-    ("const", 54), // of 54
-    ("contains", 21), // of 21
-    ("content", 18), // of 18
-    ("default", 7), // of 7
-    ("defs", 0), // of 0
-    ("dependentRequired", 20), // of 20
-    ("dependentSchemas", 20), // of 20
-    ("dynamicRef", 0), // of 0
-    ("enum", 51), // of 51
-    ("exclusiveMaximum", 4), // of 4
-    ("exclusiveMinimum", 4), // of 4
-    ("format", 124), // of 133
-    ("if-then-else", 30), // of 30
+    ("additionalProperties", 17),   // of 21
+    ("allOf", 30),                  // of 30
+    ("anchor", 0),                  // of 0
+    ("anyOf", 18),                  // of 18
+    ("boolean_schema", 18),         // of 18
+    ("const", 54),                  // of 54
+    ("contains", 21),               // of 21
+    ("content", 18),                // of 18
+    ("default", 7),                 // of 7
+    ("defs", 0),                    // of 0
+    ("dependentRequired", 20),      // of 20
+    ("dependentSchemas", 20),       // of 20
+    ("dynamicRef", 0),              // of 0
+    ("enum", 51),                   // of 51
+    ("exclusiveMaximum", 4),        // of 4
+    ("exclusiveMinimum", 4),        // of 4
+    ("format", 124),                // of 133
+    ("if-then-else", 30),           // of 30
     ("infinite-loop-detection", 2), // of 2
-    ("items", 27), // of 29
-    ("maxContains", 14), // of 14
-    ("maximum", 8), // of 8
-    ("maxItems", 6), // of 6
-    ("maxLength", 7), // of 7
-    ("maxProperties", 10), // of 10
-    ("minContains", 28), // of 28
-    ("minimum", 11), // of 11
-    ("minItems", 6), // of 6
-    ("minLength", 7), // of 7
-    ("minProperties", 10), // of 10
-    ("multipleOf", 11), // of 11
-    ("not", 39), // of 40
-    ("oneOf", 25), // of 27
-    ("pattern", 12), // of 12
-    ("patternProperties", 25), // of 25
-    ("prefixItems", 11), // of 11
-    ("properties", 24), // of 28
-    ("propertyNames", 22), // of 22
-    ("ref", 43), // of 45
-    ("refRemote", 0), // of 0
-    ("required", 13), // of 18
-    ("type", 78), // of 80
-    ("unevaluatedItems", 54), // of 69
-    ("unevaluatedProperties", 97), // of 127
-    ("uniqueItems", 69), // of 69
-    ("vocabulary", 0), // of 0
+    ("items", 27),                  // of 29
+    ("maxContains", 14),            // of 14
+    ("maximum", 8),                 // of 8
+    ("maxItems", 6),                // of 6
+    ("maxLength", 7),               // of 7
+    ("maxProperties", 10),          // of 10
+    ("minContains", 28),            // of 28
+    ("minimum", 11),                // of 11
+    ("minItems", 6),                // of 6
+    ("minLength", 7),               // of 7
+    ("minProperties", 10),          // of 10
+    ("multipleOf", 11),             // of 11
+    ("not", 39),                    // of 40
+    ("oneOf", 25),                  // of 27
+    ("pattern", 12),                // of 12
+    ("patternProperties", 25),      // of 25
+    ("prefixItems", 11),            // of 11
+    ("properties", 24),             // of 28
+    ("propertyNames", 22),          // of 22
+    ("ref", 43),                    // of 45
+    ("refRemote", 0),               // of 0
+    ("required", 13),               // of 18
+    ("type", 78),                   // of 80
+    ("unevaluatedItems", 54),       // of 69
+    ("unevaluatedProperties", 97),  // of 127
+    ("uniqueItems", 69),            // of 69
+    ("vocabulary", 0),              // of 0
 ];
 
 #[test]
@@ -114,7 +114,8 @@ fn pass_counts_do_not_regress(draft: conformance::Draft, recorded: &[(&str, usiz
         "the JSON Schema Test Suite is not at {}; set JSON_SCHEMA_TEST_SUITE to its directory",
         config.suite_dir.display()
     );
-    let report = conformance::run(&config, &mut |line| eprintln!("conformance: {line}")).expect("the conformance harness runs");
+    let report =
+        conformance::run(&config, &mut |line| eprintln!("conformance: {line}")).expect("the conformance harness runs");
 
     let mut regressions = Vec::new();
     for (name, recorded) in recorded {

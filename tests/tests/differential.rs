@@ -45,7 +45,10 @@ fn oas31_validators_agree_with_jsonschema_2020_12() {
     assert_eq!(report.payloads(), 7_000);
     assert_eq!(report.failures(), 0, "verdict disagreements:\n{text}");
     for (schema, payloads, valid, _) in &report.schemas {
-        assert!(*valid >= payloads / 50 && payloads - valid >= payloads / 50, "{schema}: {valid} of {payloads} valid; both verdicts need cases");
+        assert!(
+            *valid >= payloads / 50 && payloads - valid >= payloads / 50,
+            "{schema}: {valid} of {payloads} valid; both verdicts need cases"
+        );
     }
 }
 

@@ -21,7 +21,10 @@ fn cat(pet_type: &str) -> Cat {
 
 #[test]
 fn the_implicit_value_is_the_schema_name() {
-    assert_eq!(from_json::<Pet>(br#"{"pet_type": "Cat", "lives": 3}"#), Ok(Pet::Cat(Box::new(Cat::new("Cat").with_lives(3)))));
+    assert_eq!(
+        from_json::<Pet>(br#"{"pet_type": "Cat", "lives": 3}"#),
+        Ok(Pet::Cat(Box::new(Cat::new("Cat").with_lives(3))))
+    );
     let dog = from_json::<Pet>(br#"{"pet_type": "Dog", "bark": true}"#).expect("a dog");
     assert!(matches!(&dog, Pet::Dog(dog) if dog.bark && dog.friend.is_none()), "{dog:?}");
 }
@@ -86,18 +89,12 @@ fn other_failures_keep_their_kind() {
 fn failures_inside_the_variant_and_nested_unions_have_their_full_pointer() {
     assert_eq!(
         error_of::<Terrarium>(r#"{"pets": [{"pet_type": "Cat"}, {"pet_type": "Dog", "bark": "loud"}]}"#),
-        (
-            "/pets/1/bark".to_owned(),
-            "type",
-            "invalid type: string \"loud\", expected a boolean".to_owned()
-        )
+        ("/pets/1/bark".to_owned(), "type", "invalid type: string \"loud\", expected a boolean".to_owned())
     );
-    assert_eq!(
-        error_of::<Terrarium>(r#"{"pets": [{"pet_type": "Emu"}]}"#).0,
-        "/pets/0/pet_type"
-    );
+    assert_eq!(error_of::<Terrarium>(r#"{"pets": [{"pet_type": "Emu"}]}"#).0, "/pets/0/pet_type");
     // A dog's friend is a pet: a union inside a variant of a union.
-    let json = r#"{"pet_type": "Dog", "bark": true, "friend": {"pet_type": "Dog", "bark": false, "friend": {"bark": true}}}"#;
+    let json =
+        r#"{"pet_type": "Dog", "bark": true, "friend": {"pet_type": "Dog", "bark": false, "friend": {"bark": true}}}"#;
     assert_eq!(
         error_of::<Pet>(json),
         (
@@ -112,7 +109,9 @@ fn failures_inside_the_variant_and_nested_unions_have_their_full_pointer() {
     let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
     let errors = from_value::<Pet>(&value).expect_err("invalid").into_vec();
     assert_eq!(errors[0].pointer, "/friend/lives");
-    let errors = validate_schema("Terrarium", br#"{"pets": [{"pet_type": "Emu"}]}"#).expect("known schema").expect_err("invalid");
+    let errors = validate_schema("Terrarium", br#"{"pets": [{"pet_type": "Emu"}]}"#)
+        .expect("known schema")
+        .expect_err("invalid");
     let errors = errors.into_vec();
     assert_eq!((errors[0].pointer.as_str(), errors[0].keyword), ("/pets/0/pet_type", "discriminator"));
 }
@@ -134,7 +133,9 @@ fn a_mapping_to_an_enum_property() {
     let resident = |json: &str| from_json::<TerrariumResident>(json.as_bytes());
     assert!(matches!(resident(r#"{"kind": "gecko"}"#), Ok(TerrariumResident::Lizard(_))));
     assert!(matches!(resident(r#"{"kind": "lizard", "pet_type": "x"}"#), Ok(TerrariumResident::Lizard(_))));
-    assert!(matches!(resident(r#"{"kind": "snake", "length": 1.5}"#), Ok(TerrariumResident::Snake(ref snake)) if snake.length == Some(1.5)));
+    assert!(
+        matches!(resident(r#"{"kind": "snake", "length": 1.5}"#), Ok(TerrariumResident::Snake(ref snake)) if snake.length == Some(1.5))
+    );
     assert_eq!(error_of::<TerrariumResident>(r#"{"kind": "Lizard"}"#).0, "/kind");
 }
 
@@ -165,8 +166,11 @@ fn validation_reports_a_variant_whose_property_names_another() {
         )
     );
     // Inside an array, with the variant's own rules checked as well.
-    let terrarium = Terrarium::new(vec![Pet::Cat(Box::new(cat("Cat"))), Pet::Cat(Box::new(Cat::new("Cat").with_lives(12)))])
-        .with_resident(TerrariumResident::Lizard(Box::new(Lizard::new(apigen_tests::fixtures::discriminator::types::LizardKind::Gecko))));
+    let terrarium =
+        Terrarium::new(vec![Pet::Cat(Box::new(cat("Cat"))), Pet::Cat(Box::new(Cat::new("Cat").with_lives(12)))])
+            .with_resident(TerrariumResident::Lizard(Box::new(Lizard::new(
+                apigen_tests::fixtures::discriminator::types::LizardKind::Gecko,
+            ))));
     let errors = terrarium.validate().expect_err("too many lives").into_vec();
     let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.pointer.as_str(), e.keyword)).collect();
     assert_eq!(found, [("/pets/1/lives", "maximum")]);

@@ -28,10 +28,15 @@ fn violations(errors: &ValidationErrors) -> Vec<(&str, &str, &str)> {
 
 /// Reads `json` as `T`, checks it writes back unchanged, and returns the violations
 /// validation finds.
-fn kept<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(json: Value) -> (T, Vec<(String, String, String)>) {
+fn kept<T: serde::de::DeserializeOwned + serde::Serialize + Validate>(
+    json: Value,
+) -> (T, Vec<(String, String, String)>) {
     let value: T = read(&json);
     assert_eq!(serde_json::to_value(&value).expect("writes"), json, "written back as read");
-    let errors = value.validate().err().map(|e| violations(&e).into_iter().map(|(p, k, m)| (p.to_owned(), k.to_owned(), m.to_owned())).collect());
+    let errors = value
+        .validate()
+        .err()
+        .map(|e| violations(&e).into_iter().map(|(p, k, m)| (p.to_owned(), k.to_owned(), m.to_owned())).collect());
     (value, errors.unwrap_or_default())
 }
 
@@ -59,7 +64,9 @@ fn from_json_still_refuses_what_the_spec_does_not_list() {
     // unknown values, `Transfer` does (its `kind` unknown, `last4` not its property). Both
     // faults are reported at once, where the first used to stop reading; the verdict is the
     // same, but the payment's fault is told through the alternative that read it.
-    let errors = from_json::<Account>(br#"{"id": "a1", "status": "frozen", "payment": {"kind": "card", "last4": 4242}}"#).expect_err("two faults");
+    let errors =
+        from_json::<Account>(br#"{"id": "a1", "status": "frozen", "payment": {"kind": "card", "last4": 4242}}"#)
+            .expect_err("two faults");
     assert_eq!(
         violations(&errors),
         [
@@ -67,7 +74,8 @@ fn from_json_still_refuses_what_the_spec_does_not_list() {
             ("/payment/kind", "enum", r#"must be one of ["transfer","sepa"]"#),
         ]
     );
-    let errors = from_json::<Account>(br#"{"id": "a1", "status": "frozen", "payment": {"kind": "card"}}"#).expect_err("an unknown status");
+    let errors = from_json::<Account>(br#"{"id": "a1", "status": "frozen", "payment": {"kind": "card"}}"#)
+        .expect_err("an unknown status");
     assert_eq!(violations(&errors), [("/status", "enum", r#"must be one of ["active","closed","unknown_value"]"#)]);
 }
 
@@ -113,7 +121,11 @@ fn an_unknown_discriminator_value_is_kept_and_refused_at_the_property() {
     assert_eq!(shape, Shape::Unknown(json!({"shape": "Triangle", "sides": 3})));
     assert_eq!(
         errors,
-        owned(&[("/shape", "discriminator", "`Triangle` is not a value of discriminator property `shape`; expected one of `Circle`, `Square`")])
+        owned(&[(
+            "/shape",
+            "discriminator",
+            "`Triangle` is not a value of discriminator property `shape`; expected one of `Circle`, `Square`"
+        )])
     );
     // A missing discriminator is malformed, not new: still an error when reading.
     let errors = from_json::<Shape>(br#"{"side": 3}"#).expect_err("no shape");
@@ -139,8 +151,11 @@ async fn server(body: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
                     async move {
                         recorded.lock().unwrap().push(format!("{} {}", request.method(), request.uri()));
                         let _ = request.into_body().collect().await;
-                        let response = hyper::Response::builder().status(200).header("content-type", "application/json");
-                        Ok::<_, std::convert::Infallible>(response.body(Full::new(Bytes::from_static(body.as_bytes()))).expect("a response"))
+                        let response =
+                            hyper::Response::builder().status(200).header("content-type", "application/json");
+                        Ok::<_, std::convert::Infallible>(
+                            response.body(Full::new(Bytes::from_static(body.as_bytes()))).expect("a response"),
+                        )
                     }
                 });
                 let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
@@ -163,11 +178,20 @@ async fn a_response_with_a_new_value_is_read_and_checked_on_demand_and_never_sen
         violations(&errors),
         [
             ("/status", "enum", r#"must be one of ["active","closed","unknown_value"]"#),
-            ("/shape/shape", "discriminator", "`Hexagon` is not a value of discriminator property `shape`; expected one of `Circle`, `Square`"),
+            (
+                "/shape/shape",
+                "discriminator",
+                "`Hexagon` is not a value of discriminator property `shape`; expected one of `Circle`, `Square`"
+            ),
         ]
     );
     // Sending it back is refused before anything leaves the process.
-    let Err(Error::Invalid(errors)) = client.put_account("a1", &account).await else { panic!("an unknown value was sent") };
-    assert_eq!(violations(&errors)[0], ("/body/status", "enum", r#"must be one of ["active","closed","unknown_value"]"#));
+    let Err(Error::Invalid(errors)) = client.put_account("a1", &account).await else {
+        panic!("an unknown value was sent")
+    };
+    assert_eq!(
+        violations(&errors)[0],
+        ("/body/status", "enum", r#"must be one of ["active","closed","unknown_value"]"#)
+    );
     assert_eq!(*seen.lock().unwrap(), ["GET /accounts/a1"]);
 }

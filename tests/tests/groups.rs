@@ -20,7 +20,8 @@ use apigen::model::{ApiModel, TypeId};
 fn spec() -> apigen::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/groups.yaml");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    apigen::load(&apigen::SpecSource { name: "tests/fixtures/groups.yaml".into(), text }).unwrap_or_else(|e| panic!("{e}"))
+    apigen::load(&apigen::SpecSource { name: "tests/fixtures/groups.yaml".into(), text })
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn options() -> apigen::Options {
@@ -42,8 +43,11 @@ fn names(model: &ApiModel, ids: impl IntoIterator<Item = TypeId>) -> Vec<String>
 #[test]
 fn groups_and_what_each_compiles() {
     let model = model();
-    let features: Vec<(&str, Vec<&str>, usize, usize)> =
-        model.features.iter().map(|f| (f.name.as_str(), f.labels.iter().map(String::as_str).collect(), f.operations, f.types)).collect();
+    let features: Vec<(&str, Vec<&str>, usize, usize)> = model
+        .features
+        .iter()
+        .map(|f| (f.name.as_str(), f.labels.iter().map(String::as_str).collect(), f.operations, f.types))
+        .collect();
     assert_eq!(
         features,
         [
@@ -54,7 +58,8 @@ fn groups_and_what_each_compiles() {
             ("users", vec!["Users"], 1, 1),
         ]
     );
-    let operations: Vec<(&str, Option<&str>)> = model.operations.iter().map(|o| (o.id.as_str(), o.feature.as_deref())).collect();
+    let operations: Vec<(&str, Option<&str>)> =
+        model.operations.iter().map(|o| (o.id.as_str(), o.feature.as_deref())).collect();
     assert_eq!(
         operations,
         [
@@ -67,7 +72,8 @@ fn groups_and_what_each_compiles() {
             ("clientInfo", Some("client_ops")),
         ]
     );
-    let types: Vec<(&str, Option<&str>)> = model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
+    let types: Vec<(&str, Option<&str>)> =
+        model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
     assert_eq!(
         types,
         [
@@ -136,10 +142,14 @@ fn areas_spec() -> String {
     spec.push_str("components:\n  schemas:\n");
     // The first type of each tag holds all the others.
     for name in ["AccountItem", "PaymentItem"] {
-        let others: String = (1..110).map(|i| format!(", item{i}: {{$ref: '#/components/schemas/{name}{i}'}}")).collect();
+        let others: String =
+            (1..110).map(|i| format!(", item{i}: {{$ref: '#/components/schemas/{name}{i}'}}")).collect();
         let _ = writeln!(spec, "    {name}0: {{type: object, properties: {{id: {{type: string}}{others}}}}}");
         for i in 1..110 {
-            let _ = writeln!(spec, "    {name}{i}: {{type: object, properties: {{id: {{type: string, pattern: '^[a-z]+$'}}}}}}");
+            let _ = writeln!(
+                spec,
+                "    {name}{i}: {{type: object, properties: {{id: {{type: string, pattern: '^[a-z]+$'}}}}}}"
+            );
         }
     }
     spec
@@ -148,7 +158,9 @@ fn areas_spec() -> String {
 #[test]
 fn an_area_behind_one_feature_is_declared_behind_it() {
     let source = apigen::SpecSource { name: "areas.yaml".into(), text: areas_spec() };
-    let output = apigen::generate_from_source(&source, &apigen::Options::new("areas").grouping(apigen::Grouping::Always)).unwrap();
+    let output =
+        apigen::generate_from_source(&source, &apigen::Options::new("areas").grouping(apigen::Grouping::Always))
+            .unwrap();
     let root = output.files.iter().find(|f| f.path == "src/types/mod.rs").expect("types are split into areas");
     let expected = "\n#[cfg(feature = \"accounts\")]\nmod account;\n\n#[cfg(feature = \"accounts\")]\npub use account::*;\n\n\
                     #[cfg(feature = \"payments\")]\nmod payment;\n\n#[cfg(feature = \"payments\")]\npub use payment::*;\n";
@@ -215,7 +227,13 @@ fn scratch() -> PathBuf {
     let areas = apigen::load(&apigen::SpecSource { name: "areas.yaml".into(), text: areas_spec() }).unwrap();
     let crates = [
         ("groups", apigen::generate(&spec(), &options().runtime_path(runtime.as_str()))),
-        ("areas", apigen::generate(&areas, &apigen::Options::new("areas").grouping(apigen::Grouping::Always).runtime_path(runtime.as_str()))),
+        (
+            "areas",
+            apigen::generate(
+                &areas,
+                &apigen::Options::new("areas").grouping(apigen::Grouping::Always).runtime_path(runtime.as_str()),
+            ),
+        ),
     ];
     for (name, output) in crates {
         // Notes say where value generators filter; nothing else is reported.

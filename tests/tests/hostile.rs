@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use apigen_runtime::client::{
-    BoxError, BoxFuture, Config, CredentialProvider, Error, Hooks, Method, Request, Secret, Transport, TransportErrorKind,
+    BoxError, BoxFuture, Config, CredentialProvider, Error, Hooks, Method, Request, Secret, Transport,
+    TransportErrorKind,
 };
 use apigen_tests::fixtures::security;
 use serde_json::json;
@@ -116,7 +117,8 @@ async fn serve(mut stream: TcpStream, recorded: Arc<Mutex<Vec<Seen>>>, handler: 
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
-    let length: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let length: usize =
+        headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = data[head_end + 4..].to_vec();
     while body.len() < length {
         match stream.read(&mut buffer).await {
@@ -194,7 +196,11 @@ async fn no_credential_or_body_follows_a_redirect_to_another_origin() {
             let port = Arc::new(std::sync::OnceLock::<u16>::new());
             let (own, other_url) = (port.clone(), other.url("/things/1"));
             let first = Host::start(move |_, _| {
-                let location = if to_other_port { other_url.clone() } else { format!("http://localhost:{}/things/1", own.get().unwrap()) };
+                let location = if to_other_port {
+                    other_url.clone()
+                } else {
+                    format!("http://localhost:{}/things/1", own.get().unwrap())
+                };
                 answer(status, &[("location", &location)], "")
             })
             .await;
@@ -288,7 +294,11 @@ async fn same_origin_redirects_without_a_body_are_followed_within_the_bound() {
 async fn a_failure_after_a_redirect_counts_as_sent() {
     // The redirect's target (same origin) drops the connection without an answer: the request
     // has been seen, so it is not sent again; the error names the failing URL, key redacted.
-    let host = Host::start(|n, _| if n == 0 { answer(302, &[("location", "/things/2")], "") } else { Answer::Bytes(Vec::new()) }).await;
+    let host =
+        Host::start(
+            |n, _| if n == 0 { answer(302, &[("location", "/things/2")], "") } else { Answer::Bytes(Vec::new()) },
+        )
+        .await;
     let client = security_client(&host.url(""), |_| {});
     match client.get_thing("1").await {
         Err(Error::Transport(error)) => {
@@ -334,11 +344,18 @@ async fn bodies_beyond_the_limit_are_not_read() {
     let limited = |config: &mut Config| config.max_response_bytes = MIB;
     // A declared length beyond the limit: refused before reading (the body never comes).
     let declared = Host::start(|_, _| {
-        Answer::Drip(format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nx-marker: kept\r\n\r\n", 2 * MIB), Duration::from_secs(1))
+        Answer::Drip(
+            format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\nx-marker: kept\r\n\r\n", 2 * MIB),
+            Duration::from_secs(1),
+        )
     })
     .await;
     let start = Instant::now();
-    assert_too_large(security_client(&declared.url(""), limited).get_thing("1").await, 200, "/things/1?api_key=%5Bredacted%5D");
+    assert_too_large(
+        security_client(&declared.url(""), limited).get_thing("1").await,
+        200,
+        "/things/1?api_key=%5Bredacted%5D",
+    );
     assert!(start.elapsed() < Duration::from_millis(900), "{:?}", start.elapsed());
     // No length, delimited by the connection's end, without end; and chunked, without end.
     for (head, chunked) in [
@@ -346,12 +363,21 @@ async fn bodies_beyond_the_limit_are_not_read() {
         ("HTTP/1.1 200 OK\r\nx-marker: kept\r\ntransfer-encoding: chunked\r\n\r\n", true),
     ] {
         let endless = Host::start(move |_, _| Answer::Endless(head.to_owned(), chunked)).await;
-        assert_too_large(security_client(&endless.url(""), limited).get_thing("1").await, 200, "/things/1?api_key=%5Bredacted%5D");
+        assert_too_large(
+            security_client(&endless.url(""), limited).get_thing("1").await,
+            200,
+            "/things/1?api_key=%5Bredacted%5D",
+        );
         assert_eq!(endless.seen().len(), 1);
     }
     // An undocumented status (the error path) is read within the limit too.
-    let error = Host::start(|_, _| Answer::Endless("HTTP/1.1 500 Oops\r\nx-marker: kept\r\n\r\n".to_owned(), false)).await;
-    assert_too_large(security_client(&error.url(""), limited).get_thing("1").await, 500, "/things/1?api_key=%5Bredacted%5D");
+    let error =
+        Host::start(|_, _| Answer::Endless("HTTP/1.1 500 Oops\r\nx-marker: kept\r\n\r\n".to_owned(), false)).await;
+    assert_too_large(
+        security_client(&error.url(""), limited).get_thing("1").await,
+        500,
+        "/things/1?api_key=%5Bredacted%5D",
+    );
     // The body of a 429 before a retry is not read at all; the retry gets its answer.
     let retried = Host::start(|n, _| match n {
         0 => Answer::Endless("HTTP/1.1 429 Slow Down\r\nretry-after: 0\r\n\r\n".to_owned(), false),
@@ -402,8 +428,19 @@ async fn peak_memory_stays_within_the_limit() {
     }
     let after = peak_memory().unwrap();
     let grown = after.saturating_sub(before);
-    println!("peak resident memory: {} MiB before, {} MiB after ({} MiB more); limit {} MiB", before / MIB, after / MIB, grown / MIB, limit / MIB);
-    assert!(grown < limit + 16 * MIB, "peak memory grew by {} MiB, beyond the limit of {} MiB and 16 MiB", grown / MIB, limit / MIB);
+    println!(
+        "peak resident memory: {} MiB before, {} MiB after ({} MiB more); limit {} MiB",
+        before / MIB,
+        after / MIB,
+        grown / MIB,
+        limit / MIB
+    );
+    assert!(
+        grown < limit + 16 * MIB,
+        "peak memory grew by {} MiB, beyond the limit of {} MiB and 16 MiB",
+        grown / MIB,
+        limit / MIB
+    );
 }
 
 /// An HTTP date `seconds` from now.
@@ -417,15 +454,25 @@ async fn retry_after_as_seconds_and_as_a_date_within_the_deadline() {
     let date = http_date_in(3600);
     let host = Host::start(move |_, _| answer(429, &[("retry-after", &date)], "")).await;
     let start = Instant::now();
-    assert!(matches!(security_client(&host.url(""), |_| {}).get_thing("1").await, Err(Error::UnexpectedStatus(r)) if r.status == 429));
+    assert!(
+        matches!(security_client(&host.url(""), |_| {}).get_thing("1").await, Err(Error::UnexpectedStatus(r)) if r.status == 429)
+    );
     assert!(start.elapsed() < Duration::from_millis(500), "{:?}", start.elapsed());
     assert_eq!(host.seen().len(), 1);
 
     // A date two seconds away is waited for (one to two seconds: dates have whole seconds).
     let date = http_date_in(2);
-    let host = Host::start(move |n, _| if n == 0 { answer(503, &[("retry-after", &date)], "") } else { json_answer(200, json!({})) }).await;
+    let host =
+        Host::start(
+            move |n, _| if n == 0 { answer(503, &[("retry-after", &date)], "") } else { json_answer(200, json!({})) },
+        )
+        .await;
     let start = Instant::now();
-    assert_eq!(security_client(&host.url(""), |_| {}).get_thing("1").await.unwrap().status, 200, "/things/1?api_key=%5Bredacted%5D");
+    assert_eq!(
+        security_client(&host.url(""), |_| {}).get_thing("1").await.unwrap().status,
+        200,
+        "/things/1?api_key=%5Bredacted%5D"
+    );
     assert!(start.elapsed() >= Duration::from_millis(900), "{:?}", start.elapsed());
     assert_eq!(host.seen().len(), 2);
 
@@ -453,7 +500,10 @@ async fn the_deadline_covers_every_attempt_and_wait() {
             assert_eq!(error.kind, TransportErrorKind::Deadline(Duration::from_millis(1500)));
             assert_eq!(
                 error.to_string(),
-                format!("the call's deadline of 1.5s passed before the response from {}", host.url("/things/1?api_key=%5Bredacted%5D"))
+                format!(
+                    "the call's deadline of 1.5s passed before the response from {}",
+                    host.url("/things/1?api_key=%5Bredacted%5D")
+                )
             );
         }
         other => panic!("expected the deadline, got {other:?}"),
@@ -466,7 +516,10 @@ async fn the_deadline_covers_every_attempt_and_wait() {
 #[tokio::test]
 async fn a_timeout_while_the_body_arrives_says_timeout_and_keeps_what_arrived() {
     let host = Host::start(|_, _| {
-        Answer::Drip("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n".to_owned(), Duration::from_millis(50))
+        Answer::Drip(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n".to_owned(),
+            Duration::from_millis(50),
+        )
     })
     .await;
     let client = security_client(&host.url(""), |c| c.timeout = Duration::from_millis(500));
@@ -477,7 +530,10 @@ async fn a_timeout_while_the_body_arrives_says_timeout_and_keeps_what_arrived() 
             assert_eq!(partial.status, 200, "/things/1?api_key=%5Bredacted%5D");
             assert!((3..=10).contains(&partial.body.len()), "{} bytes", partial.body.len());
             let text = error.to_string();
-            let expected = format!("timeout after 500ms while the body arrived from {} (status 200 OK, ", host.url("/things/1?api_key=%5Bredacted%5D"));
+            let expected = format!(
+                "timeout after 500ms while the body arrived from {} (status 200 OK, ",
+                host.url("/things/1?api_key=%5Bredacted%5D")
+            );
             assert!(text.starts_with(&expected), "{text}");
             assert!(std::error::Error::source(&error).is_some());
         }
@@ -489,7 +545,10 @@ async fn a_timeout_while_the_body_arrives_says_timeout_and_keeps_what_arrived() 
 #[tokio::test]
 async fn malformed_responses_keep_what_arrived() {
     // A body shorter than its length: status, headers and the bytes that came.
-    let short = Host::start(|_, _| Answer::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nx-marker: kept\r\n\r\n{\"id\":".to_vec())).await;
+    let short = Host::start(|_, _| {
+        Answer::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nx-marker: kept\r\n\r\n{\"id\":".to_vec())
+    })
+    .await;
     match security_client(&short.url(""), |_| {}).get_thing("1").await {
         Err(Error::Transport(error)) => {
             assert_eq!(error.kind, TransportErrorKind::Broken);
@@ -504,7 +563,13 @@ async fn malformed_responses_keep_what_arrived() {
     match security_client(&broken.url(""), |_| {}).get_thing("1").await {
         Err(Error::Transport(error)) => {
             assert_eq!(error.kind, TransportErrorKind::Broken);
-            assert!(error.to_string().starts_with(&format!("a broken response from {}: ", broken.url("/things/1?api_key=%5Bredacted%5D"))), "{error}");
+            assert!(
+                error.to_string().starts_with(&format!(
+                    "a broken response from {}: ",
+                    broken.url("/things/1?api_key=%5Bredacted%5D")
+                )),
+                "{error}"
+            );
         }
         other => panic!("expected a broken response, got {other:?}"),
     }
@@ -571,7 +636,10 @@ async fn hooks_providers_user_agent_and_a_callers_http_client() {
     assert_eq!(done.status, 200, "/things/1?api_key=%5Bredacted%5D");
     let seen = host.seen();
     assert_eq!(seen.len(), 2, "one more request after the 401, with a fresh token");
-    assert_eq!(seen.iter().map(|s| s.header("authorization").unwrap()).collect::<Vec<_>>(), ["Bearer stale", "Bearer fresh"]);
+    assert_eq!(
+        seen.iter().map(|s| s.header("authorization").unwrap()).collect::<Vec<_>>(),
+        ["Bearer stale", "Bearer fresh"]
+    );
     for request in &seen {
         assert_eq!(request.header("x-trace"), Some("getThing"));
         assert_eq!(request.header("user-agent"), Some("my-app/2.0"));
@@ -595,7 +663,9 @@ async fn hooks_providers_user_agent_and_a_callers_http_client() {
     }
     let client = security::client::Client::new(host.url("")).unwrap().with_credential_provider(Refusing);
     match client.get_thing("1").await {
-        Err(error @ Error::Refused(_)) => assert_eq!(error.to_string(), "the request was not sent: the vault is sealed"),
+        Err(error @ Error::Refused(_)) => {
+            assert_eq!(error.to_string(), "the request was not sent: the vault is sealed")
+        }
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(host.seen().len(), 2);
@@ -603,11 +673,20 @@ async fn hooks_providers_user_agent_and_a_callers_http_client() {
 
 #[tokio::test]
 async fn into_result_makes_a_documented_error_status_an_error() {
-    let host = Host::start(|n, _| if n == 0 { json_answer(404, json!({"detail": "gone"})) } else { json_answer(200, json!({"id": "1"})) }).await;
+    let host = Host::start(|n, _| {
+        if n == 0 {
+            json_answer(404, json!({"detail": "gone"}))
+        } else {
+            json_answer(200, json!({"id": "1"}))
+        }
+    })
+    .await;
     let client = security_client(&host.url(""), |_| {});
     let error = client.get_thing("1").await.unwrap().into_result().unwrap_err();
     assert_eq!(error.to_string(), "status 404 Not Found");
-    assert!(matches!(error.0.value, security::client::GetThingResponse::NotFound(ref p) if p.detail.as_deref() == Some("gone")));
+    assert!(
+        matches!(error.0.value, security::client::GetThingResponse::NotFound(ref p) if p.detail.as_deref() == Some("gone"))
+    );
     let ok = client.get_thing("1").await.unwrap().into_result().unwrap();
     assert_eq!(ok.status, 200, "/things/1?api_key=%5Bredacted%5D");
 }
@@ -638,7 +717,8 @@ async fn a_download_streams_to_the_callers_writer() {
 
     // The runtime's transport underneath, as generated code calls it.
     let transport = Transport::new(Config::new(host.url("")), "test/1").unwrap();
-    let mut download = transport.send_streaming(Request::new("getFile", Method::GET, "/files/x".to_owned())).await.unwrap();
+    let mut download =
+        transport.send_streaming(Request::new("getFile", Method::GET, "/files/x".to_owned())).await.unwrap();
     let mut total = 0;
     while let Some(chunk) = download.chunk().await.unwrap() {
         total += chunk.len();

@@ -33,7 +33,8 @@ fn interpreter_agrees_with_the_generated_validators() {
         let interpreter = Interpreter::new(&model);
         let reference_spec = spec::load(api);
         let entries = differential::registry::for_api(api);
-        let validators: Vec<jsonschema::Validator> = entries.iter().map(|e| reference_spec.reference_validator(e.schema)).collect();
+        let validators: Vec<jsonschema::Validator> =
+            entries.iter().map(|e| reference_spec.reference_validator(e.schema)).collect();
         let mut generator = Generator::new(Schemas::new(reference_spec.components), StdRng::seed_from_u64(11));
         for i in 0..PER_API {
             let which = i % entries.len();
@@ -60,7 +61,8 @@ fn interpreter_agrees_with_the_generated_validators() {
             let interpreted = interpreter.validate(ty, &bytes);
             compared += 1;
             rejected += usize::from(generated.is_err());
-            let generated_pointers: BTreeSet<String> = generated.as_ref().err().into_iter().flatten().map(|e| e.pointer.clone()).collect();
+            let generated_pointers: BTreeSet<String> =
+                generated.as_ref().err().into_iter().flatten().map(|e| e.pointer.clone()).collect();
             let interpreted_pointers: BTreeSet<String> = interpreted.iter().map(|e| e.pointer.clone()).collect();
             // Reading into the generated type stops at its first failure, where the interpreter
             // goes on: then the generated pointers need only be among the interpreter's.
@@ -73,7 +75,9 @@ fn interpreter_agrees_with_the_generated_validators() {
                 disagreements.push(format!(
                     "{api} {} ({label}): generated {:?}, interpreted {:?}\n  {}",
                     entry.schema,
-                    generated.err().map(|e| e.iter().map(|e| format!("{} {}", e.pointer, e.keyword)).collect::<Vec<_>>()),
+                    generated
+                        .err()
+                        .map(|e| e.iter().map(|e| format!("{} {}", e.pointer, e.keyword)).collect::<Vec<_>>()),
                     interpreted.iter().map(|e| format!("{} {}", e.pointer, e.keyword)).collect::<Vec<_>>(),
                     String::from_utf8_lossy(&bytes)
                 ));
@@ -85,5 +89,10 @@ fn interpreter_agrees_with_the_generated_validators() {
     assert!(rejected > compared / 5 && rejected < compared * 4 / 5, "{rejected} of {compared} rejected");
     println!("{compared} payloads, {rejected} rejected by both, {} disagreements", disagreements.len());
     let shown: Vec<&String> = disagreements.iter().take(15).collect();
-    assert!(disagreements.is_empty(), "{} of {compared} payloads disagree:\n{}", disagreements.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} of {compared} payloads disagree:\n{}",
+        disagreements.len(),
+        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
 }

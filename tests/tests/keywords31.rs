@@ -10,17 +10,22 @@ use serde_json::{json, Value};
 /// after checking that the interpreter reports the same set.
 fn violations(schema: &str, payload: Value) -> Vec<String> {
     let bytes = payload.to_string();
-    let generated: Vec<String> = match validate_schema(schema, bytes.as_bytes()).expect("the schema is in the fixture") {
+    let generated: Vec<String> = match validate_schema(schema, bytes.as_bytes()).expect("the schema is in the fixture")
+    {
         Ok(()) => Vec::new(),
         Err(errors) => errors.iter().map(|e| format!("{} {}: {}", e.pointer, e.keyword, e.message)).collect(),
     };
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keywords31.yaml")).expect("the fixture reads");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keywords31.yaml"))
+        .expect("the fixture reads");
     let spec = apigen::load(&apigen::SpecSource { name: "keywords31.yaml".into(), text }).expect("the fixture loads");
     let (model, _) = apigen::model_of(&spec, &apigen::Options::new("keywords31"));
     let interpreter = Interpreter::new(&model);
     let ty = interpreter.target(&Target::Schema(schema.to_owned())).expect("the schema is in the model");
-    let mut interpreted: Vec<String> =
-        interpreter.validate(ty, bytes.as_bytes()).iter().map(|e| format!("{} {}: {}", e.pointer, e.keyword, e.message)).collect();
+    let mut interpreted: Vec<String> = interpreter
+        .validate(ty, bytes.as_bytes())
+        .iter()
+        .map(|e| format!("{} {}: {}", e.pointer, e.keyword, e.message))
+        .collect();
     let mut sorted = generated.clone();
     sorted.sort();
     interpreted.sort();
@@ -46,7 +51,10 @@ fn prefix_items_check_each_position_and_items_the_rest() {
 #[test]
 fn contains_counts_the_matching_items() {
     assert!(violations("Tags", json!(["a", "primary"])).is_empty());
-    assert_eq!(violations("Tags", json!(["a", "b"])), [" contains: must contain an item that matches the `contains` subschema"]);
+    assert_eq!(
+        violations("Tags", json!(["a", "b"])),
+        [" contains: must contain an item that matches the `contains` subschema"]
+    );
     assert_eq!(
         violations("Tags", json!(["primary", "primary"])),
         [" maxContains: must contain at most 1 item matching the `contains` subschema, contains 2"]
@@ -79,7 +87,10 @@ fn dependent_keywords_and_conditionals() {
     // `if` holds (a parcel): `then` requires the weight.
     assert_eq!(violations("Shipment", json!({"kind": "parcel"})), [" required: required property `weight` is missing"]);
     // `if` fails (a letter): `else` bounds the weight.
-    assert_eq!(violations("Shipment", json!({"kind": "letter", "weight": 2})), ["/weight maximum: must be at most 0.1, is 2"]);
+    assert_eq!(
+        violations("Shipment", json!({"kind": "letter", "weight": 2})),
+        ["/weight maximum: must be at most 0.1, is 2"]
+    );
     assert_eq!(
         violations("Shipment", json!({"kind": "letter", "insured_value": 10})),
         [" dependentRequired: property `currency` is required when `insured_value` is present"]
@@ -111,7 +122,8 @@ fn unevaluated_keywords_decided_statically() {
 
 #[test]
 fn what_cannot_be_decided_is_a_warning() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keywords31.yaml")).expect("the fixture reads");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/keywords31.yaml"))
+        .expect("the fixture reads");
     let spec = apigen::load(&apigen::SpecSource { name: "keywords31.yaml".into(), text }).expect("the fixture loads");
     let output = apigen::generate(&spec, &apigen::Options::new("keywords31"));
     // Notes (where value generators filter) are pinned by the fixture's snapshot.

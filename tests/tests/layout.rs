@@ -13,10 +13,7 @@ fn generate() -> apigen::Output {
 
 /// The modules a `mod.rs` declares.
 fn declared(mod_rs: &str) -> BTreeSet<String> {
-    mod_rs
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned))
-        .collect()
+    mod_rs.lines().filter_map(|l| l.trim().strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned)).collect()
 }
 
 #[test]
@@ -42,7 +39,8 @@ fn a_large_crate_has_one_file_per_area() {
     }
     for i in 0..150 {
         for name in [format!("Account{i}"), format!("Payment{i}")] {
-            let declaring = output.files.iter().filter(|f| f.contents.contains(&format!("pub struct {name} {{"))).count();
+            let declaring =
+                output.files.iter().filter(|f| f.contents.contains(&format!("pub struct {name} {{"))).count();
             assert_eq!(declaring, 1, "{name} is declared in exactly one file");
         }
     }

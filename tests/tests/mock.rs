@@ -88,8 +88,10 @@ fn revcent_request() -> revcent::types::CreateCustomerRequest {
 async fn revcent_code_1_and_code_0_round_trip() {
     use revcent::client::CreateCustomerResponse as R;
     let server = revcent::mock::Server::start().await.unwrap();
-    let success: revcent::types::CreateCustomerSuccess =
-        serde_json::from_value(json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"})).unwrap();
+    let success: revcent::types::CreateCustomerSuccess = serde_json::from_value(
+        json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}),
+    )
+    .unwrap();
     let failure: revcent::types::ApiStandardErrors =
         serde_json::from_value(json!({"code": 0, "error_code": "invalid_email", "message": "bad"})).unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
@@ -111,7 +113,8 @@ async fn revcent_code_1_and_code_0_round_trip() {
     assert_eq!(ok.value, R::Ok(Box::new(success)));
     assert_eq!(
         ok.body,
-        format!(r#"{{"api_call_id":"{}","code":1,"customer_id":"{}","result":"ok"}}"#, "a".repeat(20), "c".repeat(20)).as_bytes()
+        format!(r#"{{"api_call_id":"{}","code":1,"customer_id":"{}","result":"ok"}}"#, "a".repeat(20), "c".repeat(20))
+            .as_bytes()
     );
     let error = client.create_customer(&revcent_request()).await.unwrap();
     assert_eq!(error.status, 422);
@@ -136,7 +139,8 @@ async fn revcent_code_1_and_code_0_round_trip() {
 async fn revnue_every_documented_status() {
     use revnue::client::CreateCustomerResponse as R;
     let server = revnue::mock::Server::start().await.unwrap();
-    let detail = |text: &str| Box::new(serde_json::from_value::<revnue::types::ErrorDetail>(json!({"detail": text})).unwrap());
+    let detail =
+        |text: &str| Box::new(serde_json::from_value::<revnue::types::ErrorDetail>(json!({"detail": text})).unwrap());
     let customer: revnue::types::Customer = serde_json::from_value(json!({"id": 7, "name": "Acme"})).unwrap();
     let answers = vec![
         R::Created(Box::new(customer)),
@@ -149,7 +153,8 @@ async fn revnue_every_documented_status() {
     let next = Arc::new(Mutex::new(answers.clone()));
     server.on_create_customer(move |_| next.lock().unwrap().remove(0));
     let client = revnue::Client::with_config(config(server.url())).unwrap().with_bearer_auth("tok");
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     let mut got = Vec::new();
     for _ in 0..answers.len() {
         let done = client.create_customer(&body).await.unwrap();
@@ -169,8 +174,10 @@ async fn jtl_every_documented_status_with_headers_and_query() {
     let mut example = jtl_example("Customer");
     example["Birthday"] = json!("1985-01-01T00:00:00Z");
     let customer: jtl::types::Customer = serde_json::from_value(example).unwrap();
-    let error: jtl::types::ErrorResponse = serde_json::from_value(json!({"ErrorCode": "E1", "ErrorMessage": "bad"})).unwrap();
-    let answers = vec![R::Created(Box::new(customer)), R::BadRequest(Box::new(error)), R::Unauthorized, R::PaymentRequired];
+    let error: jtl::types::ErrorResponse =
+        serde_json::from_value(json!({"ErrorCode": "E1", "ErrorMessage": "bad"})).unwrap();
+    let answers =
+        vec![R::Created(Box::new(customer)), R::BadRequest(Box::new(error)), R::Unauthorized, R::PaymentRequired];
     let next = Arc::new(Mutex::new(answers.clone()));
     let calls = Arc::new(Mutex::new(Vec::new()));
     {
@@ -187,11 +194,18 @@ async fn jtl_every_documented_status_with_headers_and_query() {
     }))
     .unwrap();
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options =
-        jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_disable_automatic_workflows(true).with_api_version("1.0");
+    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default()
+        .with_disable_automatic_workflows(true)
+        .with_api_version("1.0");
     let mut got = Vec::new();
     for _ in 0..answers.len() {
-        got.push(client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone()).await.unwrap().value);
+        got.push(
+            client
+                .customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options.clone())
+                .await
+                .unwrap()
+                .value,
+        );
     }
     assert_eq!(got, answers);
     // The parameters, read into their types.
@@ -233,8 +247,11 @@ async fn pelcro_every_documented_status_and_a_multipart_round_trip() {
         "email": "ada@example.com", "first_name": "Ada", "metadata": {"plan": "gold"}, "tele_marketing": true,
     }))
     .unwrap();
-    form.profile_photo =
-        Some(apigen_runtime::Binary::new(b"\x89PNG\r\n\x00\xff".to_vec()).with_file_name("me.png").with_content_type("image/png"));
+    form.profile_photo = Some(
+        apigen_runtime::Binary::new(b"\x89PNG\r\n\x00\xff".to_vec())
+            .with_file_name("me.png")
+            .with_content_type("image/png"),
+    );
     let done = client.create_customer_multipart(42, &form).await.unwrap();
     assert_eq!(done.value, R::Ok);
     let bodies = bodies.lock().unwrap();
@@ -250,7 +267,13 @@ async fn simplepin_xml_round_trips_and_every_documented_status() {
         json!({"id": 5, "customer_name": "Ada", "main_address": {"selected": true}, "status": "REQUIRES_ACTIVATION"}),
     )
     .unwrap();
-    let answers = vec![R::Created(Box::new(profile.clone())), R::Ok(Box::new(profile)), R::Unauthorized, R::Forbidden, R::NotFound];
+    let answers = vec![
+        R::Created(Box::new(profile.clone())),
+        R::Ok(Box::new(profile)),
+        R::Unauthorized,
+        R::Forbidden,
+        R::NotFound,
+    ];
     let next = Arc::new(Mutex::new(answers.clone()));
     let bodies = Arc::new(Mutex::new(Vec::new()));
     {
@@ -265,7 +288,10 @@ async fn simplepin_xml_round_trips_and_every_documented_status() {
         .with_customer_name("Ada")
         .with_main_address(simplepin::types::AddressApiV2Model::new().with_selected(true));
     // XML out, XML back: the client asks for XML, and the mock answers in it.
-    let created = client.create_customer_xml(&body, simplepin::client::CreateCustomerOptions::default().with_locale("fr")).await.unwrap();
+    let created = client
+        .create_customer_xml(&body, simplepin::client::CreateCustomerOptions::default().with_locale("fr"))
+        .await
+        .unwrap();
     assert_eq!(created.headers.get("content-type").unwrap(), "application/xml");
     assert_eq!(created.value, answers[0]);
     assert_eq!(
@@ -289,7 +315,8 @@ async fn the_spec_example_is_checked_too() {
     // like any answer: its `customer_since` is a mask, not a date-time, so the mock refuses it.
     let server = simplepin::mock::Server::start().await.unwrap();
     let client = simplepin::Client::new(server.url()).unwrap();
-    let (status, problem) = answered(client.create_customer(&simplepin::types::CcProfileApiV2Model::default(), Default::default()).await);
+    let (status, problem) =
+        answered(client.create_customer(&simplepin::types::CcProfileApiV2Model::default(), Default::default()).await);
     assert_eq!(status, 500);
     assert_eq!(
         problem["violations"],
@@ -307,7 +334,9 @@ async fn without_a_handler_or_an_example_the_mock_answers_with_a_generated_value
     let client = revcent::Client::with_config(config(server.url())).unwrap().with_api_key_auth("k");
     match client.create_customer(&revcent_request()).await {
         Ok(responded) => match responded.value {
-            revcent::client::CreateCustomerResponse::Ok(success) => assert_eq!(revcent::Validate::validate(&*success), Ok(())),
+            revcent::client::CreateCustomerResponse::Ok(success) => {
+                assert_eq!(revcent::Validate::validate(&*success), Ok(()))
+            }
             other => panic!("not the 200 answer: {other:?}"),
         },
         Err(e) => panic!("{e}"),
@@ -326,11 +355,15 @@ async fn an_invalid_request_is_refused_with_the_clients_own_pointers() {
     let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
     let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
     let checking = jtl::Client::new(server.url()).unwrap().with_bearer_auth("t");
-    let client_side = match checking.customer_header_create_customer_async("a", "1", tenant, &body, options.clone()).await {
-        Err(Error::Invalid(errors)) => violations(&errors),
-        other => panic!("expected the client to refuse the request, got {other:?}"),
-    };
-    assert_eq!(client_side, vec![("/header/x-runas".to_owned(), "pattern"), ("/body/BillingAddress/CountryIso".to_owned(), "maxLength")]);
+    let client_side =
+        match checking.customer_header_create_customer_async("a", "1", tenant, &body, options.clone()).await {
+            Err(Error::Invalid(errors)) => violations(&errors),
+            other => panic!("expected the client to refuse the request, got {other:?}"),
+        };
+    assert_eq!(
+        client_side,
+        vec![("/header/x-runas".to_owned(), "pattern"), ("/body/BillingAddress/CountryIso".to_owned(), "maxLength")]
+    );
     assert!(server.requests().is_empty());
 
     let mut unchecked = config(server.url());
@@ -360,7 +393,10 @@ async fn pelcro_conditional_rules_and_file_types_are_checked_at_the_mock() {
         Err(Error::Invalid(errors)) => violations(&errors),
         other => panic!("expected the client to refuse the request, got {other:?}"),
     };
-    assert_eq!(client.create_customer(1, &empty).await.unwrap().value, pelcro::client::CreateCustomerResponse::BadRequest);
+    assert_eq!(
+        client.create_customer(1, &empty).await.unwrap().value,
+        pelcro::client::CreateCustomerResponse::BadRequest
+    );
     assert_eq!(listed(&server.requests()[0]), client_side);
     assert_eq!(client_side, vec![("/body".to_owned(), "anyOf")]);
 
@@ -382,7 +418,8 @@ async fn missing_credentials_parameters_and_unparsable_bodies() {
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/core/customers", server.url());
     // No credential: refused before anything else is read.
-    let answer = http.post(&url).header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
+    let answer =
+        http.post(&url).header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
     assert_eq!(answer.status(), 401);
     assert_eq!(answer.headers()["content-type"], "application/problem+json");
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
@@ -398,8 +435,14 @@ async fn missing_credentials_parameters_and_unparsable_bodies() {
             ],
         })
     );
-    let answer =
-        http.post(&url).bearer_auth("t").header("content-type", "application/json").body(r#"{"email": 5}"#).send().await.unwrap();
+    let answer = http
+        .post(&url)
+        .bearer_auth("t")
+        .header("content-type", "application/json")
+        .body(r#"{"email": 5}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 400);
     assert_eq!(answer.headers()["content-type"], "application/problem+json");
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
@@ -410,8 +453,14 @@ async fn missing_credentials_parameters_and_unparsable_bodies() {
             {"pointer": "/body/email", "keyword": "type", "message": "invalid type: integer `5`, expected a string"},
         ])
     );
-    let answer =
-        http.post(format!("{url}?site_id=x")).bearer_auth("t").header("content-type", "text/plain").body("hi").send().await.unwrap();
+    let answer = http
+        .post(format!("{url}?site_id=x"))
+        .bearer_auth("t")
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
     assert_eq!(
         problem["violations"],
@@ -429,7 +478,9 @@ async fn an_answer_that_breaks_the_spec_is_a_500() {
     let calls = Arc::new(AtomicUsize::new(0));
     server.on_create_customer(move |_| match calls.fetch_add(1, Ordering::SeqCst) {
         // A customer id is 20 characters.
-        0 => revcent::mock::Reply::new(R::Ok(Box::new(serde_json::from_value(json!({"customer_id": "short"})).unwrap()))),
+        0 => {
+            revcent::mock::Reply::new(R::Ok(Box::new(serde_json::from_value(json!({"customer_id": "short"})).unwrap())))
+        }
         // 200 is the `Ok` response: `default` cannot be sent with it.
         _ => revcent::mock::Reply::new(R::Default(Box::default())).with_status(200),
     });
@@ -457,16 +508,22 @@ async fn unknown_paths_and_methods() {
     let answer = http.post(format!("{}/api/v2/nothing", server.url())).send().await.unwrap();
     assert_eq!(answer.status(), 404);
     let recorded = server.requests();
-    assert_eq!(recorded.iter().map(|r| (r.operation, r.status)).collect::<Vec<_>>(), vec![(None, Some(405)), (None, Some(404))]);
+    assert_eq!(
+        recorded.iter().map(|r| (r.operation, r.status)).collect::<Vec<_>>(),
+        vec![(None, Some(405)), (None, Some(404))]
+    );
 }
 
 #[tokio::test]
 async fn faults_on_demand() {
     let server = revnue::mock::Server::start().await.unwrap();
     server.on_create_customer(|call| {
-        revnue::client::CreateCustomerResponse::Created(Box::new(serde_json::from_value(json!({"id": 1, "name": call.body.name})).unwrap()))
+        revnue::client::CreateCustomerResponse::Created(Box::new(
+            serde_json::from_value(json!({"id": 1, "name": call.body.name})).unwrap(),
+        ))
     });
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
 
     // A status with Retry-After, sent as it is (a fault is not checked against the spec).
     server.fault(revnue::mock::Fault::status(503).with_retry_after(7));
@@ -517,7 +574,8 @@ async fn problem_bodies_reach_callers_of_undocumented_statuses() {
         .with_status(200)
     });
     let client = revnue::Client::with_config(config(server.url())).unwrap().with_bearer_auth("t");
-    let body: revnue::types::CreateCustomerRequest = serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
+    let body: revnue::types::CreateCustomerRequest =
+        serde_json::from_value(json!({"company": 1, "name": "Acme"})).unwrap();
     let (status, problem) = problem(client.create_customer(&body).await.unwrap_err());
     assert_eq!(status, 500);
     assert_eq!(problem["violations"][0]["message"], "the client reads status 200 as another response than `NotFound`");
@@ -530,7 +588,8 @@ use apigen_tests::fixtures::mocked;
 async fn parameters_are_read_as_their_style_says_and_examples_answer() {
     let server = mocked::mock::Server::start().await.unwrap();
     let client = mocked::client::Client::with_config(config(server.url())).unwrap().with_api_key("k");
-    let options = mocked::client::GetThingOptions::default().with_tags(vec!["a".to_owned(), "b".to_owned()]).with_limit(5);
+    let options =
+        mocked::client::GetThingOptions::default().with_tags(vec!["a".to_owned(), "b".to_owned()]).with_limit(5);
     // No handler: the 200's `examples` entry, through its `$ref`.
     let done = client.get_thing(3, options.clone()).await.unwrap();
     assert_eq!(done.body, br#"{"id":7,"name":"seven"}"#);
@@ -555,12 +614,19 @@ async fn parameters_are_read_as_their_style_says_and_examples_answer() {
     }
     let done = client.get_thing(3, options.with_x_trace("beef")).await.unwrap();
     assert_eq!(done.status, 418);
-    assert_eq!(*calls.lock().unwrap(), vec![(3, Some(vec!["a".to_owned(), "b".to_owned()]), Some(5), Some("beef".to_owned()))]);
+    assert_eq!(
+        *calls.lock().unwrap(),
+        vec![(3, Some(vec!["a".to_owned(), "b".to_owned()]), Some(5), Some("beef".to_owned()))]
+    );
 
     // Every rule of every parameter at once (a missing key is a 401 of its own).
     let http = reqwest::Client::new();
-    let answer =
-        http.get(format!("{}/things/0?tags=a,b,c&limit=500&api_key=k", server.url())).header("x-trace", "XYZ").send().await.unwrap();
+    let answer = http
+        .get(format!("{}/things/0?tags=a,b,c&limit=500&api_key=k", server.url()))
+        .header("x-trace", "XYZ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 400);
     let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
     let pointers: Vec<(&str, &str)> = problem["violations"]
@@ -592,7 +658,8 @@ async fn a_form_urlencoded_body_is_read_into_its_type() {
         });
     }
     let client = mocked::client::Client::new(server.url()).unwrap();
-    let body: mocked::types::CreateThingRequest = serde_json::from_value(json!({"name": "tea", "count": 2, "tags": ["x", "y"]})).unwrap();
+    let body: mocked::types::CreateThingRequest =
+        serde_json::from_value(json!({"name": "tea", "count": 2, "tags": ["x", "y"]})).unwrap();
     assert_eq!(client.create_thing(&body).await.unwrap().status, 201);
     assert_eq!(*bodies.lock().unwrap(), vec![body]);
     let http = reqwest::Client::new();
@@ -651,8 +718,14 @@ async fn security_requirements_are_alternatives_of_schemes_all_needed() {
     // OR: the key and the session, or a bearer token.
     assert_eq!(secured(&server, "/secure/either", true, true, false).await, (204, Value::Null));
     assert_eq!(secured(&server, "/secure/either", false, false, true).await, (204, Value::Null));
-    assert_eq!(secured(&server, "/secure/either", true, false, false).await, (401, json!([two, [no_session, no_bearer]])));
-    assert_eq!(secured(&server, "/secure/either", false, false, false).await, (401, json!([two, [neither, no_bearer]])));
+    assert_eq!(
+        secured(&server, "/secure/either", true, false, false).await,
+        (401, json!([two, [no_session, no_bearer]]))
+    );
+    assert_eq!(
+        secured(&server, "/secure/either", false, false, false).await,
+        (401, json!([two, [neither, no_bearer]]))
+    );
 
     // `{}`: a token if the caller has one, anyone otherwise.
     assert_eq!(secured(&server, "/secure/optional", false, false, false).await, (204, Value::Null));

@@ -54,7 +54,10 @@ fn read_with_age(age: &str) -> CustomerPatch {
 #[test]
 fn setters_build_each_state() {
     let patch = CustomerPatch::new().with_name("Ada").with_nickname(None).with_age(Some(36)).with_tags(None);
-    assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"name": "Ada", "nickname": null, "age": 36, "tags": null}));
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"name": "Ada", "nickname": null, "age": 36, "tags": null})
+    );
     assert_eq!(patch.validate(), Ok(()));
     // Required and nullable: always written, `null` included.
     let customer = Customer::new(1, "Ada", None);
@@ -90,10 +93,10 @@ fn validation_checks_values_and_lets_null_through() {
     assert_eq!(violations(r#"{"address":{"city":""}}"#), vec![("/address/city".to_owned(), "minLength")]);
     assert_eq!(violations(r#"{"address":{"city":"Oslo","zip":"x"}}"#), vec![("/address/zip".to_owned(), "pattern")]);
     assert_eq!(violations(r#"{"note":"far too long"}"#), vec![("/note".to_owned(), "maxLength")]);
-    assert_eq!(violations(r#"{"name":"Ada","nickname":"A","age":-1}"#), vec![
-        ("/nickname".to_owned(), "minLength"),
-        ("/age".to_owned(), "minimum")
-    ]);
+    assert_eq!(
+        violations(r#"{"name":"Ada","nickname":"A","age":-1}"#),
+        vec![("/nickname".to_owned(), "minLength"), ("/age".to_owned(), "minimum")]
+    );
     let nulls = r#"{"nickname":null,"age":null,"birthday":null,"address":null,"tags":null,"note":null}"#;
     assert_eq!(from_json::<CustomerPatch>(nulls.as_bytes()).map(|_| ()), Ok(()));
     // A value built in code is judged the same way.
@@ -103,13 +106,19 @@ fn validation_checks_values_and_lets_null_through() {
 
 #[test]
 fn xml_has_no_null_so_null_is_left_out() {
-    let patch = CustomerPatch::from_xml("<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>").unwrap();
+    let patch = CustomerPatch::from_xml(
+        "<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>",
+    )
+    .unwrap();
     assert_eq!(patch.nickname, Some(Some("Al".to_owned())));
     assert_eq!(patch.age, Some(Some(3)));
     assert_eq!(patch.tags, Some(Some(vec!["a".to_owned(), "b".to_owned()])));
     assert_eq!(patch.name, None);
     assert_eq!(patch.birthday, None);
-    assert_eq!(patch.to_xml(), "<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>");
+    assert_eq!(
+        patch.to_xml(),
+        "<CustomerPatch><nickname>Al</nickname><age>3</age><tags>a</tags><tags>b</tags></CustomerPatch>"
+    );
     let cleared = CustomerPatch::new().with_name("Ada").with_nickname(None).with_tags(None).with_address(None);
     assert_eq!(cleared.to_xml(), "<CustomerPatch><name>Ada</name></CustomerPatch>");
     let address = CustomerPatch::new().with_address(Some(Address::new("Oslo")));
@@ -135,18 +144,23 @@ mod parameters {
         assert_eq!(limit, Some(0));
         match client().list_customers("", options).await {
             Err(apigen_runtime::client::Error::Invalid(errors)) => {
-                let found: Vec<(String, &str)> = errors.into_vec().into_iter().map(|e| (e.pointer, e.keyword)).collect();
-                assert_eq!(found, vec![
-                    ("/query/limit".to_owned(), "minimum"),
-                    ("/query/cursor".to_owned(), "minLength"),
-                    ("/header/X-Trace".to_owned(), "maxLength"),
-                ]);
+                let found: Vec<(String, &str)> =
+                    errors.into_vec().into_iter().map(|e| (e.pointer, e.keyword)).collect();
+                assert_eq!(
+                    found,
+                    vec![
+                        ("/query/limit".to_owned(), "minimum"),
+                        ("/query/cursor".to_owned(), "minLength"),
+                        ("/header/X-Trace".to_owned(), "maxLength"),
+                    ]
+                );
             }
             other => panic!("expected the request to be refused, got {other:?}"),
         }
         match client().update_customer(0, &CustomerPatch::new().with_nickname(Some("A".into()))).await {
             Err(apigen_runtime::client::Error::Invalid(errors)) => {
-                let found: Vec<(String, &str)> = errors.into_vec().into_iter().map(|e| (e.pointer, e.keyword)).collect();
+                let found: Vec<(String, &str)> =
+                    errors.into_vec().into_iter().map(|e| (e.pointer, e.keyword)).collect();
                 assert_eq!(found, vec![("/path/id".to_owned(), "minimum"), ("/body/nickname".to_owned(), "minLength")]);
             }
             other => panic!("expected the request to be refused, got {other:?}"),

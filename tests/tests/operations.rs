@@ -107,7 +107,11 @@ async fn explicit_codes_win_over_ranges_and_ranges_over_default() {
         got.push(client.get_thing("t").await.unwrap().value);
     }
     assert!(matches!(got[0], GetThingResponse::NotFound), "{:?}", got[0]);
-    assert!(matches!(got[1], GetThingResponse::Status4xx(ref e) if e.message.as_deref() == Some("teapot")), "{:?}", got[1]);
+    assert!(
+        matches!(got[1], GetThingResponse::Status4xx(ref e) if e.message.as_deref() == Some("teapot")),
+        "{:?}",
+        got[1]
+    );
     assert!(matches!(got[2], GetThingResponse::Ok(ref t) if t.id.as_deref() == Some("t")), "{:?}", got[2]);
     assert!(matches!(got[3], GetThingResponse::Default), "{:?}", got[3]);
 }

@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 
 /// Validates `value` against the fixture's schema `schema`: `Ok`, or the errors as text.
 fn check(schema: &str, value: Value) -> Result<(), String> {
-    validate_schema(schema, value.to_string().as_bytes()).expect("the fixture has the schema").map_err(|e| e.to_string())
+    validate_schema(schema, value.to_string().as_bytes())
+        .expect("the fixture has the schema")
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -19,7 +21,8 @@ fn negative_look_ahead() {
     assert_eq!(check("Slug", json!("42-x")), Ok(()));
     assert_eq!(
         check("Slug", json!("42")),
-        Err("1 validation error\n  (root): does not match the pattern `^(?![0-9]+$)[a-z0-9_\\-]+$` (pattern)".to_owned())
+        Err("1 validation error\n  (root): does not match the pattern `^(?![0-9]+$)[a-z0-9_\\-]+$` (pattern)"
+            .to_owned())
     );
     assert!(check("Slug", json!("Order")).is_err(), "upper case is refused by the class, not the look-ahead");
 }
@@ -40,16 +43,19 @@ fn every_violation_has_its_pointer() {
     assert_eq!(check("Tags", json!({"slugs": ["ok"], "handle": "root"})), Ok(()));
     assert_eq!(
         check("Tags", json!({"slugs": ["ok", "123"], "handle": "root"})),
-        Err("1 validation error\n  /slugs/1: does not match the pattern `^(?![0-9]+$)[a-z0-9_\\-]+$` (pattern)".to_owned())
+        Err("1 validation error\n  /slugs/1: does not match the pattern `^(?![0-9]+$)[a-z0-9_\\-]+$` (pattern)"
+            .to_owned())
     );
     // ECMA-262's `\w` is ASCII, in a pattern with look-around too.
     assert_eq!(
         check("Tags", json!({"handle": "日本語"})),
-        Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)".to_owned())
+        Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)"
+            .to_owned())
     );
     assert_eq!(
         check("Tags", json!({"handle": "admin"})),
-        Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)".to_owned())
+        Err("1 validation error\n  /handle: does not match the pattern `^(?!admin$)[0-9A-Za-z_]{3,}$` (pattern)"
+            .to_owned())
     );
 }
 

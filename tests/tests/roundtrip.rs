@@ -60,31 +60,19 @@ fn diff_at(expected: &Value, actual: &Value, path: &str) -> Option<String> {
                     }
                 }
             }
-            a.keys()
-                .find(|k| !e.contains_key(*k))
-                .map(|k| format!("{path}/{k}: added by the round trip"))
+            a.keys().find(|k| !e.contains_key(*k)).map(|k| format!("{path}/{k}: added by the round trip"))
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Some(format!(
-                    "{here}: array length {} became {}",
-                    e.len(),
-                    a.len()
-                ));
+                return Some(format!("{here}: array length {} became {}", e.len(), a.len()));
             }
-            e.iter()
-                .zip(a)
-                .enumerate()
-                .find_map(|(i, (ev, av))| diff_at(ev, av, &format!("{path}/{i}")))
+            e.iter().zip(a).enumerate().find_map(|(i, (ev, av))| diff_at(ev, av, &format!("{path}/{i}")))
         }
         (Value::String(e), Value::String(a)) => {
             if e == a {
                 return None;
             }
-            match (
-                DateTime::parse_from_rfc3339(e),
-                DateTime::parse_from_rfc3339(a),
-            ) {
+            match (DateTime::parse_from_rfc3339(e), DateTime::parse_from_rfc3339(a)) {
                 (Ok(de), Ok(da)) if de == da && de.offset() == da.offset() => None,
                 _ => Some(format!("{here}: string {e:?} became {a:?}")),
             }
@@ -128,23 +116,15 @@ fn round_trip_raw<T: DeserializeOwned + Serialize>(what: &str, input: &Value) ->
             pretty(input)
         )
     });
-    let written = serde_json::to_string(&typed).unwrap_or_else(|e| {
-        panic!(
-            "{what}: {} does not serialize: {e}",
-            std::any::type_name::<T>()
-        )
-    });
+    let written = serde_json::to_string(&typed)
+        .unwrap_or_else(|e| panic!("{what}: {} does not serialize: {e}", std::any::type_name::<T>()));
     let back: Value = serde_json::from_str(&written).expect("serde_json writes valid JSON");
     (typed, back)
 }
 
 /// Round-trips `input` through `T` and asserts the result is `expected`.
 #[track_caller]
-fn assert_round_trip_to<T: DeserializeOwned + Serialize>(
-    what: &str,
-    input: &Value,
-    expected: &Value,
-) -> T {
+fn assert_round_trip_to<T: DeserializeOwned + Serialize>(what: &str, input: &Value, expected: &Value) -> T {
     let (typed, back) = round_trip_raw::<T>(what, input);
     assert_same_json(what, expected, &back);
     typed
@@ -159,11 +139,7 @@ fn assert_round_trip<T: DeserializeOwned + Serialize>(what: &str, input: &Value)
 /// Asserts that `text` is refused by `T`'s deserializer with a message containing every
 /// one of `needles`; returns the message.
 #[track_caller]
-fn assert_refused<T: DeserializeOwned + std::fmt::Debug>(
-    what: &str,
-    text: &str,
-    needles: &[&str],
-) -> String {
+fn assert_refused<T: DeserializeOwned + std::fmt::Debug>(what: &str, text: &str, needles: &[&str]) -> String {
     match serde_json::from_str::<T>(text) {
         Ok(v) => panic!(
             "{what}: {} accepted a body it must refuse\n--- input ---\n{text}\n--- got ---\n{v:#?}",
@@ -194,7 +170,8 @@ fn assert_kept_but_invalid<T: DeserializeOwned + Serialize + apigen_runtime::Val
 ) -> T {
     let typed: T = assert_round_trip(what, input);
     let errors = typed.validate().expect_err(what).into_vec();
-    let got: Vec<(&str, &str, &str)> = errors.iter().map(|e| (e.pointer.as_str(), e.keyword, e.message.as_str())).collect();
+    let got: Vec<(&str, &str, &str)> =
+        errors.iter().map(|e| (e.pointer.as_str(), e.keyword, e.message.as_str())).collect();
     assert_eq!(got, expected, "{what}");
     typed
 }
@@ -206,34 +183,26 @@ fn assert_kept_but_invalid<T: DeserializeOwned + Serialize + apigen_runtime::Val
 const APIS: [&str; 5] = ["pelcro", "revnue", "simplepin", "revcent", "jtl"];
 
 fn spec_path(api: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("specs")
-        .join(format!("{api}.yaml"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("specs").join(format!("{api}.yaml"))
 }
 
 /// `specs/<api>.yaml`, parsed with serde_yaml into a `serde_json::Value`.
 fn spec(api: &str) -> Value {
     let path = spec_path(api);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()))
 }
 
 /// The value at a JSON Pointer, or a panic naming it.
 #[track_caller]
 fn at<'a>(doc: &'a Value, pointer: &str) -> &'a Value {
-    doc.pointer(pointer)
-        .unwrap_or_else(|| panic!("no value at {pointer} in the spec"))
+    doc.pointer(pointer).unwrap_or_else(|| panic!("no value at {pointer} in the spec"))
 }
 
 /// `#/components/schemas/X` → `/components/schemas/X`.
 fn ref_pointer(schema: &Value) -> Option<&str> {
     let r = schema.get("$ref")?.as_str()?;
-    Some(
-        r.strip_prefix('#')
-            .unwrap_or_else(|| panic!("only local $refs are expected, got {r}")),
-    )
+    Some(r.strip_prefix('#').unwrap_or_else(|| panic!("only local $refs are expected, got {r}")))
 }
 
 /// Follows a `$ref` or a one-element `allOf: [{$ref}]` (the SimplePin item wrapper) to
@@ -263,12 +232,8 @@ fn property_names(doc: &Value, schema_pointer: &str) -> Vec<String> {
 #[track_caller]
 fn assert_uses_every_property(what: &str, doc: &Value, schema_pointer: &str, payload: &Value) {
     let declared: BTreeSet<String> = property_names(doc, schema_pointer).into_iter().collect();
-    let used: BTreeSet<String> = payload
-        .as_object()
-        .unwrap_or_else(|| panic!("{what}: payload is not an object"))
-        .keys()
-        .cloned()
-        .collect();
+    let used: BTreeSet<String> =
+        payload.as_object().unwrap_or_else(|| panic!("{what}: payload is not an object")).keys().cloned().collect();
     assert_eq!(
         declared, used,
         "{what}: the payload must use exactly the properties of {schema_pointer}\n\
@@ -289,10 +254,7 @@ fn example_object(doc: &Value, schema_pointer: &str) -> (Value, Value) {
     let schema = at(doc, schema_pointer);
     let mut input = serde_json::Map::new();
     let mut expected = serde_json::Map::new();
-    let props = schema["properties"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let props = schema["properties"].as_object().cloned().unwrap_or_default();
     for (name, prop) in &props {
         if let Some(example) = prop.get("example") {
             input.insert(name.clone(), example.clone());
@@ -316,8 +278,6 @@ fn parse(json_text: &str) -> Value {
     serde_json::from_str(json_text).unwrap_or_else(|e| panic!("bad JSON literal {json_text}: {e}"))
 }
 
-
-
 /// Round-trips `input` through `T`, comparing with `expected`; for tables of schemas.
 type Check = fn(&str, &Value, &Value);
 
@@ -331,34 +291,14 @@ fn property_example_schemas() -> Vec<(&'static str, &'static str, Check)> {
     vec![
         ("jtl", "CreateCustomer", check::<jtl::types::CreateCustomer>),
         ("jtl", "CreateAddress", check::<jtl::types::CreateAddress>),
-        (
-            "jtl",
-            "CreateOtherAddresses",
-            check::<jtl::types::CreateOtherAddresses>,
-        ),
-        (
-            "jtl",
-            "CreatePaymentSettings",
-            check::<jtl::types::CreatePaymentSettings>,
-        ),
+        ("jtl", "CreateOtherAddresses", check::<jtl::types::CreateOtherAddresses>),
+        ("jtl", "CreatePaymentSettings", check::<jtl::types::CreatePaymentSettings>),
         ("jtl", "Customer", check::<jtl::types::Customer>),
         ("jtl", "Address", check::<jtl::types::Address>),
         ("jtl", "OtherAddresses", check::<jtl::types::OtherAddresses>),
-        (
-            "jtl",
-            "PaymentSettings",
-            check::<jtl::types::PaymentSettings>,
-        ),
-        (
-            "simplepin",
-            "CcProfileApiV2Model",
-            check::<simplepin::types::CcProfileApiV2Model>,
-        ),
-        (
-            "simplepin",
-            "CcProfileV2Model",
-            check::<simplepin::types::CcProfileV2Model>,
-        ),
+        ("jtl", "PaymentSettings", check::<jtl::types::PaymentSettings>),
+        ("simplepin", "CcProfileApiV2Model", check::<simplepin::types::CcProfileApiV2Model>),
+        ("simplepin", "CcProfileV2Model", check::<simplepin::types::CcProfileV2Model>),
         ("revnue", "ErrorDetail", check::<revnue::types::ErrorDetail>),
     ]
 }
@@ -373,28 +313,13 @@ fn comparator_allows_only_key_order_and_equal_date_times() {
 
     // Allowed: key order; a date-time written differently with the same instant and offset.
     assert!(same(json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1})));
-    assert!(same(
-        json!("2023-02-01T13:30:00.0000000+00:00"),
-        json!("2023-02-01T13:30:00Z")
-    ));
-    assert!(same(
-        json!("2023-02-01T13:30:00.0000000+00:00"),
-        json!("2023-02-01T13:30:00+00:00")
-    ));
-    assert!(same(
-        json!("2023-02-01T15:30:00.500+02:00"),
-        json!("2023-02-01T15:30:00.5+02:00")
-    ));
+    assert!(same(json!("2023-02-01T13:30:00.0000000+00:00"), json!("2023-02-01T13:30:00Z")));
+    assert!(same(json!("2023-02-01T13:30:00.0000000+00:00"), json!("2023-02-01T13:30:00+00:00")));
+    assert!(same(json!("2023-02-01T15:30:00.500+02:00"), json!("2023-02-01T15:30:00.5+02:00")));
 
     // Not allowed: same instant, other offset; other instant; one side not a date-time.
-    assert!(!same(
-        json!("2023-02-01T13:30:00+00:00"),
-        json!("2023-02-01T15:30:00+02:00")
-    ));
-    assert!(!same(
-        json!("2023-02-01T13:30:00+00:00"),
-        json!("2023-02-01T13:30:00.001+00:00")
-    ));
+    assert!(!same(json!("2023-02-01T13:30:00+00:00"), json!("2023-02-01T15:30:00+02:00")));
+    assert!(!same(json!("2023-02-01T13:30:00+00:00"), json!("2023-02-01T13:30:00.001+00:00")));
     assert!(!same(json!("1985-01-01T"), json!("1985-01-01T00:00:00Z")));
     assert!(!same(json!("2024-01-31"), json!("2024-01-31T00:00:00Z")));
 
@@ -411,10 +336,7 @@ fn comparator_allows_only_key_order_and_equal_date_times() {
     assert!(!same(json!({"a": []}), json!({})));
 
     // The difference is located.
-    assert_eq!(
-        json_diff(&json!({"a": [{"b": 1}]}), &json!({"a": [{"b": 2}]})).as_deref(),
-        Some("/a/0/b: 1 became 2")
-    );
+    assert_eq!(json_diff(&json!({"a": [{"b": 1}]}), &json!({"a": [{"b": 2}]})).as_deref(), Some("/a/0/b: 1 became 2"));
     assert_eq!(
         json_diff(&json!({"a": 1}), &json!({"a": 1, "x/y": 2})).as_deref(),
         Some("/x/y: added by the round trip")
@@ -433,22 +355,10 @@ fn a_failed_comparison_shows_both_values() {
 
 /// Media-type examples that are round-tripped by a test in this file.
 const MEDIA_EXAMPLES_ROUND_TRIPPED: &[(&str, &str)] = &[
-    (
-        "simplepin",
-        "/paths/~1v2~1customer~1add/post/requestBody/content/application~1json/example",
-    ),
-    (
-        "simplepin",
-        "/paths/~1v2~1customer~1add/post/responses/200/content/application~1json/example",
-    ),
-    (
-        "simplepin",
-        "/paths/~1v2~1customer~1add/post/responses/201/content/application~1json/example",
-    ),
-    (
-        "revnue",
-        "/paths/~1api~1v2~1customer/post/responses/429/content/application~1json/example",
-    ),
+    ("simplepin", "/paths/~1v2~1customer~1add/post/requestBody/content/application~1json/example"),
+    ("simplepin", "/paths/~1v2~1customer~1add/post/responses/200/content/application~1json/example"),
+    ("simplepin", "/paths/~1v2~1customer~1add/post/responses/201/content/application~1json/example"),
+    ("revnue", "/paths/~1api~1v2~1customer/post/responses/429/content/application~1json/example"),
 ];
 
 /// Examples this file deliberately does not round-trip, with the reason.
@@ -468,21 +378,9 @@ const EXAMPLES_OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
         "/paths/~1v2~1customer~1add/post/responses/201/content/application~1xml/example",
         "XML body: round-tripped in tests/xml.rs",
     ),
-    (
-        "jtl",
-        "/paths/~1customers/post/parameters/1/schema/example",
-        "header api-version: no generated body type",
-    ),
-    (
-        "jtl",
-        "/paths/~1customers/post/parameters/2/schema/example",
-        "header x-appid: no generated body type",
-    ),
-    (
-        "jtl",
-        "/paths/~1customers/post/parameters/3/schema/example",
-        "header x-appversion: no generated body type",
-    ),
+    ("jtl", "/paths/~1customers/post/parameters/1/schema/example", "header api-version: no generated body type"),
+    ("jtl", "/paths/~1customers/post/parameters/2/schema/example", "header x-appid: no generated body type"),
+    ("jtl", "/paths/~1customers/post/parameters/3/schema/example", "header x-appversion: no generated body type"),
 ];
 
 fn collect_example_pointers(v: &Value, path: &str, out: &mut Vec<String>) {
@@ -518,16 +416,10 @@ fn every_example_in_the_specs_is_exercised() {
             let by_property_walk = schemas.iter().any(|(a, name, _)| {
                 *a == api
                     && p.strip_prefix(&format!("/components/schemas/{name}/properties/"))
-                        .is_some_and(|rest| {
-                            rest.ends_with("/example") && rest.matches('/').count() == 1
-                        })
+                        .is_some_and(|rest| rest.ends_with("/example") && rest.matches('/').count() == 1)
             });
-            let listed = MEDIA_EXAMPLES_ROUND_TRIPPED
-                .iter()
-                .any(|(a, q)| *a == api && q == p)
-                || EXAMPLES_OUT_OF_SCOPE
-                    .iter()
-                    .any(|(a, q, _)| *a == api && q == p);
+            let listed = MEDIA_EXAMPLES_ROUND_TRIPPED.iter().any(|(a, q)| *a == api && q == p)
+                || EXAMPLES_OUT_OF_SCOPE.iter().any(|(a, q, _)| *a == api && q == p);
             if !by_property_walk && !listed {
                 unaccounted.push(format!("{api}: {p}"));
             }
@@ -570,11 +462,7 @@ fn every_property_example_round_trips() {
     for (api, name, check) in property_example_schemas() {
         let doc = spec(api);
         let (input, expected) = example_object(&doc, &format!("/components/schemas/{name}"));
-        check(
-            &format!("{api} {name} (from its property examples)"),
-            &input,
-            &expected,
-        );
+        check(&format!("{api} {name} (from its property examples)"), &input, &expected);
     }
 }
 
@@ -662,11 +550,7 @@ const SIMPLEPIN_SEED_RESPONSE: &str = r#"{
 const SIMPLEPIN_OP: &str = "/paths/~1v2~1customer~1add/post";
 
 fn simplepin_example(doc: &Value, where_: &str) -> Value {
-    at(
-        doc,
-        &format!("{SIMPLEPIN_OP}/{where_}/content/application~1json/example"),
-    )
-    .clone()
+    at(doc, &format!("{SIMPLEPIN_OP}/{where_}/content/application~1json/example")).clone()
 }
 
 #[test]
@@ -674,11 +558,9 @@ fn simplepin_spec_json_examples_are_the_seed_json() {
     let doc = spec("simplepin");
     let seed_request = parse(SIMPLEPIN_SEED_REQUEST);
     let seed_response = parse(SIMPLEPIN_SEED_RESPONSE);
-    for (where_, seed) in [
-        ("requestBody", &seed_request),
-        ("responses/200", &seed_response),
-        ("responses/201", &seed_response),
-    ] {
+    for (where_, seed) in
+        [("requestBody", &seed_request), ("responses/200", &seed_response), ("responses/201", &seed_response)]
+    {
         let in_spec = simplepin_example(&doc, where_);
         // Exact: same value, same key order (serde_json is built with preserve_order).
         assert_eq!(
@@ -730,26 +612,16 @@ fn simplepin_response_examples_round_trip() {
     let doc = spec("simplepin");
     for status in ["200", "201"] {
         let example = simplepin_example(&doc, &format!("responses/{status}"));
-        let typed: simplepin::types::CcProfileV2Model = assert_round_trip(
-            &format!("SimplePin {status} response example (CcProfileV2Model)"),
-            &example,
-        );
+        let typed: simplepin::types::CcProfileV2Model =
+            assert_round_trip(&format!("SimplePin {status} response example (CcProfileV2Model)"), &example);
         assert_eq!(typed.status.as_deref(), Some("REQUIRES_ACTIVATION"));
         assert_eq!(typed.version, Some(0));
         assert_eq!(typed.billing_address_id, Some(0));
-        assert_eq!(
-            typed.customer_since.as_deref(),
-            Some("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
-        );
-        let models = typed
-            .billing_address_models
-            .expect("billing_address_models");
+        assert_eq!(typed.customer_since.as_deref(), Some("yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
+        let models = typed.billing_address_models.expect("billing_address_models");
         assert_eq!(models.len(), 1);
         assert_eq!(models[0].selected, Some(true));
-        assert_eq!(
-            typed.contracts.expect("contracts")[0].name.as_deref(),
-            Some("string")
-        );
+        assert_eq!(typed.contracts.expect("contracts")[0].name.as_deref(), Some("string"));
     }
 }
 
@@ -782,11 +654,7 @@ fn jtl_objects_built_from_the_property_examples_are_complete_and_round_trip() {
             .iter()
             .find(|(a, n, _)| *a == "jtl" && *n == name)
             .expect("every JTL schema with examples is in property_example_schemas()");
-        check(
-            &format!("JTL {name} (from its property examples)"),
-            &input,
-            &expected,
-        );
+        check(&format!("JTL {name} (from its property examples)"), &input, &expected);
     }
 }
 
@@ -801,10 +669,7 @@ fn jtl_create_customer_from_examples_has_the_documented_values() {
     assert_eq!(typed.customer_since, Some(since));
     assert_eq!(typed.customer_since.unwrap().offset().local_minus_utc(), 0);
     // The seven zero fractional digits are not kept; chrono writes a zero offset as Z.
-    assert_eq!(
-        input["CustomerSince"],
-        json!("2023-02-01T13:30:00.0000000+00:00")
-    );
+    assert_eq!(input["CustomerSince"], json!("2023-02-01T13:30:00.0000000+00:00"));
     assert_eq!(back["CustomerSince"], json!("2023-02-01T13:30:00Z"));
     // Birthday's published example is not a date-time; the field is a String.
     assert_eq!(typed.birthday.as_deref(), Some("1985-01-01T"));
@@ -814,14 +679,8 @@ fn jtl_create_customer_from_examples_has_the_documented_values() {
     assert_eq!(typed.internal_company_id, 1);
     assert_eq!(typed.customer_category_id, Some(12));
     assert_eq!(typed.accounts_receivable_number, Some(10000));
-    assert_eq!(
-        typed.tax_identification_number.as_deref(),
-        Some("123/123/12345")
-    );
-    assert_eq!(
-        typed.commercial_register_number.as_deref(),
-        Some("HRB 1234")
-    );
+    assert_eq!(typed.tax_identification_number.as_deref(), Some("123/123/12345"));
+    assert_eq!(typed.commercial_register_number.as_deref(), Some("HRB 1234"));
     assert_eq!(typed.website.as_deref(), Some("https://mywebsite.com"));
     assert_eq!(typed.initial_contact.as_deref(), Some("Amazon"));
     assert_eq!(typed.ebay_username.as_deref(), Some("eBaybuyer123"));
@@ -842,12 +701,10 @@ fn jtl_create_customer_from_examples_has_the_documented_values() {
 fn jtl_discount_keeps_the_number_exactly_as_written() {
     // `format: decimal` is a `serde_json::Number`: `5` stays `5`, `5.10` stays `5.1` in value
     // and `5.0` stays a float, where an `f64` would have rewritten `5` as `5.0`.
-    let create: jtl::types::CreatePaymentSettings =
-        serde_json::from_str(r#"{"Discount": 5}"#).unwrap();
+    let create: jtl::types::CreatePaymentSettings = serde_json::from_str(r#"{"Discount": 5}"#).unwrap();
     assert_eq!(create.discount, Some(serde_json::Number::from(5)));
     assert_eq!(serde_json::to_string(&create).unwrap(), r#"{"Discount":5}"#);
-    let create: jtl::types::CreatePaymentSettings =
-        serde_json::from_str(r#"{"Discount": 5.0}"#).unwrap();
+    let create: jtl::types::CreatePaymentSettings = serde_json::from_str(r#"{"Discount": 5.0}"#).unwrap();
     assert_eq!(serde_json::to_string(&create).unwrap(), r#"{"Discount":5.0}"#);
 
     let response: jtl::types::PaymentSettings = serde_json::from_str(
@@ -925,18 +782,8 @@ fn jtl_seed_customer() -> Value {
 fn jtl_seed_customer_response_round_trips() {
     let doc = spec("jtl");
     let body = jtl_seed_customer();
-    assert_uses_every_property(
-        "JTL Customer body",
-        &doc,
-        "/components/schemas/Customer",
-        &body,
-    );
-    assert_uses_every_property(
-        "JTL Address body",
-        &doc,
-        "/components/schemas/Address",
-        &body["BillingAddress"],
-    );
+    assert_uses_every_property("JTL Customer body", &doc, "/components/schemas/Customer", &body);
+    assert_uses_every_property("JTL Address body", &doc, "/components/schemas/Address", &body["BillingAddress"]);
     assert_uses_every_property(
         "JTL OtherAddresses body",
         &doc,
@@ -952,10 +799,7 @@ fn jtl_seed_customer_response_round_trips() {
 
     let typed: jtl::types::Customer = assert_round_trip("JTL Customer (seed 004 values)", &body);
     assert_eq!(typed.number, "C1005486");
-    assert_eq!(
-        typed.customer_since,
-        DateTime::parse_from_rfc3339("2023-02-01T13:30:00Z").unwrap()
-    );
+    assert_eq!(typed.customer_since, DateTime::parse_from_rfc3339("2023-02-01T13:30:00Z").unwrap());
     assert_eq!(typed.language_iso, "DE");
     assert_eq!(typed.tax_identification_number, "123/123/12345");
     assert_eq!(typed.accounts_receivable_number, 10000);
@@ -982,12 +826,7 @@ fn jtl_error_response_round_trips() {
         "ErrorMessage": "The sent data is invalid.",
         "Stacktrace": "at Customers.Create()"
     });
-    assert_uses_every_property(
-        "JTL ErrorResponse body",
-        &spec("jtl"),
-        "/components/schemas/ErrorResponse",
-        &body,
-    );
+    assert_uses_every_property("JTL ErrorResponse body", &spec("jtl"), "/components/schemas/ErrorResponse", &body);
     let typed: jtl::types::ErrorResponse = assert_round_trip("JTL ErrorResponse", &body);
     let errors = typed.validation_errors.expect("ValidationErrors");
     assert_eq!(errors["LanguageIso"], "Unknown language.");
@@ -1042,56 +881,30 @@ fn revcent_full_request_round_trips() {
     let body = revcent_full_request();
     for (what, pointer, part) in [
         ("request", REVCENT_REQUEST.to_owned(), &body),
-        (
-            "customer",
-            format!("{REVCENT_REQUEST}/properties/customer"),
-            &body["customer"],
-        ),
-        (
-            "bill_to",
-            format!("{REVCENT_REQUEST}/properties/bill_to"),
-            &body["bill_to"],
-        ),
-        (
-            "payment",
-            format!("{REVCENT_REQUEST}/properties/payment"),
-            &body["payment"],
-        ),
+        ("customer", format!("{REVCENT_REQUEST}/properties/customer"), &body["customer"]),
+        ("bill_to", format!("{REVCENT_REQUEST}/properties/bill_to"), &body["bill_to"]),
+        ("payment", format!("{REVCENT_REQUEST}/properties/payment"), &body["payment"]),
         (
             "credit_card",
             format!("{REVCENT_REQUEST}/properties/payment/properties/credit_card"),
             &body["payment"]["credit_card"],
         ),
-        (
-            "metadata item",
-            format!("{REVCENT_REQUEST}/properties/metadata/items"),
-            &body["metadata"][0],
-        ),
+        ("metadata item", format!("{REVCENT_REQUEST}/properties/metadata/items"), &body["metadata"][0]),
     ] {
         assert_uses_every_property(&format!("RevCent {what}"), &doc, &pointer, part);
     }
 
-    let typed: revcent::types::CreateCustomerRequest =
-        assert_round_trip("RevCent full CreateCustomerRequest", &body);
+    let typed: revcent::types::CreateCustomerRequest = assert_round_trip("RevCent full CreateCustomerRequest", &body);
     assert_eq!(typed.campaign, "Spring Campaign");
     assert_eq!(typed.customer.email, "jane@example.com");
-    assert_eq!(
-        typed.bill_to.as_ref().map(|b| b.first_name.as_str()),
-        Some("BillJane")
-    );
-    let card = typed
-        .payment
-        .and_then(|p| p.credit_card)
-        .expect("credit_card");
+    assert_eq!(typed.bill_to.as_ref().map(|b| b.first_name.as_str()), Some("BillJane"));
+    let card = typed.payment.and_then(|p| p.credit_card).expect("credit_card");
     assert_eq!(card.card_number.as_deref(), Some("4111111111111111"));
     assert_eq!((card.exp_month, card.exp_year), (Some(12), Some(29)));
     assert_eq!(card.card_code.as_deref(), Some("123"));
     let metadata = typed.metadata.expect("metadata");
     assert_eq!(metadata.len(), 2);
-    assert_eq!(
-        (metadata[0].name.as_str(), metadata[0].value.as_str()),
-        ("source", "landing-page")
-    );
+    assert_eq!((metadata[0].name.as_str(), metadata[0].value.as_str()), ("source", "landing-page"));
 }
 
 #[test]
@@ -1134,8 +947,7 @@ fn revcent_partial_shapes_round_trip() {
             }),
         ),
     ] {
-        let typed: revcent::types::CreateCustomerRequest =
-            assert_round_trip(&format!("RevCent {what}"), &body);
+        let typed: revcent::types::CreateCustomerRequest = assert_round_trip(&format!("RevCent {what}"), &body);
         assert!(typed.payment.is_some(), "{what}: payment must be kept");
     }
 }
@@ -1150,25 +962,15 @@ fn revcent_success_body_round_trips() {
         "customer_id": "ZyXwVuTsRqPoNmLkJiHg",
         "result": "Customer created"
     });
-    assert_uses_every_property(
-        "RevCent success",
-        &doc,
-        "/components/schemas/CreateCustomerSuccess",
-        &body,
-    );
-    let typed: revcent::types::CreateCustomerSuccess =
-        assert_round_trip("RevCent CreateCustomerSuccess", &body);
-    assert_eq!(
-        typed.code,
-        Some(revcent::types::CreateCustomerSuccessCode::V1)
-    );
+    assert_uses_every_property("RevCent success", &doc, "/components/schemas/CreateCustomerSuccess", &body);
+    let typed: revcent::types::CreateCustomerSuccess = assert_round_trip("RevCent CreateCustomerSuccess", &body);
+    assert_eq!(typed.code, Some(revcent::types::CreateCustomerSuccessCode::V1));
     assert_eq!(typed.code.unwrap().value(), 1);
     assert_eq!(typed.api_call_unix, Some(1706794200));
     assert_eq!(typed.customer_id.as_deref(), Some("ZyXwVuTsRqPoNmLkJiHg"));
 
     // Every property is optional.
-    let empty: revcent::types::CreateCustomerSuccess =
-        assert_round_trip("RevCent empty success body", &json!({}));
+    let empty: revcent::types::CreateCustomerSuccess = assert_round_trip("RevCent empty success body", &json!({}));
     assert_eq!(empty, revcent::types::CreateCustomerSuccess::default());
 }
 
@@ -1183,14 +985,8 @@ fn revcent_error_body_round_trips() {
         "message": "The customer email is invalid.",
         "result": "Error"
     });
-    assert_uses_every_property(
-        "RevCent error",
-        &doc,
-        "/components/schemas/ApiStandardErrors",
-        &body,
-    );
-    let typed: revcent::types::ApiStandardErrors =
-        assert_round_trip("RevCent ApiStandardErrors", &body);
+    assert_uses_every_property("RevCent error", &doc, "/components/schemas/ApiStandardErrors", &body);
+    let typed: revcent::types::ApiStandardErrors = assert_round_trip("RevCent ApiStandardErrors", &body);
     assert_eq!(typed.code, Some(revcent::types::ApiStandardErrorsCode::V0));
     assert_eq!(typed.code.unwrap().value(), 0);
     assert_eq!(typed.error_code.as_deref(), Some("invalid_email"));
@@ -1335,12 +1131,7 @@ fn revnue_request_with_every_field_round_trips() {
         "/components/schemas/ContactPerson",
         &body["contact_person"],
     );
-    assert_uses_every_property(
-        "Revnue template",
-        &doc,
-        &format!("{request}/properties/template"),
-        &body["template"],
-    );
+    assert_uses_every_property("Revnue template", &doc, &format!("{request}/properties/template"), &body["template"]);
     assert_uses_every_property(
         "Revnue template field",
         &doc,
@@ -1348,36 +1139,23 @@ fn revnue_request_with_every_field_round_trips() {
         &body["template"]["fields"][0],
     );
 
-    let typed: revnue::types::CreateCustomerRequest =
-        assert_round_trip("Revnue CreateCustomerRequest", &body);
+    let typed: revnue::types::CreateCustomerRequest = assert_round_trip("Revnue CreateCustomerRequest", &body);
     assert_eq!(typed.company, 1);
     assert_eq!(typed.country, Some(840));
     assert_eq!(typed.nda_signed_date, NaiveDate::from_ymd_opt(2024, 1, 15));
     assert_eq!(typed.msa_signed_date, NaiveDate::from_ymd_opt(2024, 2, 29));
-    assert_eq!(
-        typed.contact_person.as_ref().and_then(|c| c.type_.clone()),
-        Some(ContactPersonType::Billing)
-    );
+    assert_eq!(typed.contact_person.as_ref().and_then(|c| c.type_.clone()), Some(ContactPersonType::Billing));
     let template = typed.template.expect("template");
     assert_eq!(template.id, Some(7));
-    let values: Vec<(Option<i64>, Option<CustomFieldValue>)> = template
-        .fields
-        .expect("fields")
-        .into_iter()
-        .map(|f| (f.id, f.value))
-        .collect();
+    let values: Vec<(Option<i64>, Option<CustomFieldValue>)> =
+        template.fields.expect("fields").into_iter().map(|f| (f.id, f.value)).collect();
     assert_eq!(
         values,
         vec![
             (Some(1), Some(CustomFieldValue::Money(12.5))),
             // An integer lands in the integer variant, not the float one.
             (Some(2), Some(CustomFieldValue::Number(42))),
-            (
-                Some(3),
-                Some(CustomFieldValue::Date(
-                    NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()
-                ))
-            ),
+            (Some(3), Some(CustomFieldValue::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()))),
             (Some(4), Some(CustomFieldValue::Text("abc".into()))),
         ]
     );
@@ -1437,37 +1215,21 @@ fn revnue_customer_response_with_template_fields_map_round_trips() {
     // The map is a BTreeMap: keys come back sorted, which the comparison allows.
     let typed: revnue::types::Customer = assert_round_trip("Revnue Customer", &body);
     assert_eq!(typed.country.as_deref(), Some("United States"));
-    assert_eq!(
-        typed.category,
-        Some(CustomerCategory::new().with_id(3).with_name("Wholesale"))
-    );
-    let fields = typed
-        .template
-        .and_then(|t| t.fields)
-        .expect("template.fields");
+    assert_eq!(typed.category, Some(CustomerCategory::new().with_id(3).with_name("Wholesale")));
+    let fields = typed.template.and_then(|t| t.fields).expect("template.fields");
     assert_eq!(fields.len(), 4);
     assert_eq!(fields["money_field"], CustomFieldValue::Money(12.5));
     assert_eq!(fields["number_field"], CustomFieldValue::Number(42));
-    assert_eq!(
-        fields["date_field"],
-        CustomFieldValue::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap())
-    );
+    assert_eq!(fields["date_field"], CustomFieldValue::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()));
     assert_eq!(fields["text_field"], CustomFieldValue::Text("abc".into()));
 }
 
 #[test]
 fn revnue_error_detail_example_round_trips() {
     let doc = spec("revnue");
-    let example = at(
-        &doc,
-        "/paths/~1api~1v2~1customer/post/responses/429/content/application~1json/example",
-    );
-    let typed: revnue::types::ErrorDetail =
-        assert_round_trip("Revnue 429 example (ErrorDetail)", example);
-    assert_eq!(
-        typed.detail,
-        "Request was throttled. Expected available in 40 seconds."
-    );
+    let example = at(&doc, "/paths/~1api~1v2~1customer/post/responses/429/content/application~1json/example");
+    let typed: revnue::types::ErrorDetail = assert_round_trip("Revnue 429 example (ErrorDetail)", example);
+    assert_eq!(typed.detail, "Request was throttled. Expected available in 40 seconds.");
 }
 
 /// `CustomFieldValue` is untagged: the variant is chosen by the JSON shape alone (the
@@ -1585,18 +1347,9 @@ fn pelcro_full_request() -> Value {
 fn pelcro_request_with_every_field_round_trips() {
     use pelcro::types::{CreateCustomerRequestLanguage, CreateCustomerRequestPasswordType};
     let body = pelcro_full_request();
-    assert_uses_every_property(
-        "Pelcro request",
-        &spec("pelcro"),
-        "/components/schemas/CreateCustomerRequest",
-        &body,
-    );
-    let typed: pelcro::types::CreateCustomerRequest =
-        assert_round_trip("Pelcro CreateCustomerRequest", &body);
-    assert_eq!(
-        typed.password_type,
-        Some(CreateCustomerRequestPasswordType::PlainText)
-    );
+    assert_uses_every_property("Pelcro request", &spec("pelcro"), "/components/schemas/CreateCustomerRequest", &body);
+    let typed: pelcro::types::CreateCustomerRequest = assert_round_trip("Pelcro CreateCustomerRequest", &body);
+    assert_eq!(typed.password_type, Some(CreateCustomerRequestPasswordType::PlainText));
     assert_eq!(typed.language, Some(CreateCustomerRequestLanguage::Fr));
     assert_eq!(typed.import_payment_methods, Some(true));
     assert_eq!(typed.payment_gateway_id.as_deref(), Some("cus_123"));
@@ -1614,19 +1367,12 @@ fn pelcro_form_with_every_field_round_trips() {
     let mut body = pelcro_full_request();
     body["profile_photo"] = json!("photo.png");
     let mut declared = property_names(&doc, "/components/schemas/CreateCustomerRequest");
-    declared.extend(property_names(
-        &doc,
-        "/components/schemas/CreateCustomerForm/allOf/1",
-    ));
+    declared.extend(property_names(&doc, "/components/schemas/CreateCustomerForm/allOf/1"));
     let declared: BTreeSet<String> = declared.into_iter().collect();
     let used: BTreeSet<String> = body.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(
-        declared, used,
-        "Pelcro form payload must use every property (left: spec)"
-    );
+    assert_eq!(declared, used, "Pelcro form payload must use every property (left: spec)");
 
-    let typed: pelcro::types::CreateCustomerForm =
-        assert_round_trip("Pelcro CreateCustomerForm", &body);
+    let typed: pelcro::types::CreateCustomerForm = assert_round_trip("Pelcro CreateCustomerForm", &body);
     // `format: binary`: in JSON a string, read as its bytes.
     assert_eq!(typed.profile_photo.as_ref().map(|p| p.bytes()), Some(&b"photo.png"[..]));
     assert_eq!(typed.username.as_deref(), Some("jane_doe-1"));
@@ -1635,8 +1381,7 @@ fn pelcro_form_with_every_field_round_trips() {
 #[test]
 fn pelcro_enum_values_land_in_their_variants() {
     use pelcro::types::{
-        CreateCustomerRequest, CreateCustomerRequestLanguage as L,
-        CreateCustomerRequestPasswordType as P,
+        CreateCustomerRequest, CreateCustomerRequestLanguage as L, CreateCustomerRequestPasswordType as P,
     };
     for (wire, variant) in [
         ("plain_text", P::PlainText),
@@ -1651,13 +1396,7 @@ fn pelcro_enum_values_land_in_their_variants() {
         assert_eq!(variant.as_str(), wire);
         assert_eq!(typed.password_type, Some(variant));
     }
-    for (wire, variant) in [
-        ("en", L::En),
-        ("fr", L::Fr),
-        ("it", L::It),
-        ("ko", L::Ko),
-        ("es", L::Es),
-    ] {
+    for (wire, variant) in [("en", L::En), ("fr", L::Fr), ("it", L::It), ("ko", L::Ko), ("es", L::Es)] {
         let body = json!({"display_name": "d", "language": wire});
         let typed: CreateCustomerRequest = assert_round_trip("Pelcro language", &body);
         assert_eq!(variant.as_str(), wire);

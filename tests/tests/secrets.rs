@@ -17,7 +17,8 @@ fn card_data_and_passwords_print_redacted() {
     assert!(debug.contains("exp_month: Some(12)"), "the rest stays visible: {debug}");
 
     let pelcro: pelcro::types::CreateCustomerRequest =
-        serde_json::from_value(json!({"email": "a@b.co", "password": "hunter2", "password_type": "plain_text"})).unwrap();
+        serde_json::from_value(json!({"email": "a@b.co", "password": "hunter2", "password_type": "plain_text"}))
+            .unwrap();
     let debug = format!("{pelcro:?}");
     assert!(!debug.contains("hunter2") && debug.contains("password: Some([redacted])"), "{debug}");
 }

@@ -94,13 +94,20 @@ impl Server {
                             let target = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
                             let headers = ["accept", "authorization", "last-event-id"]
                                 .iter()
-                                .filter_map(|name| Some((name.to_string(), request.headers().get(*name)?.to_str().ok()?.to_owned())))
+                                .filter_map(|name| {
+                                    Some((name.to_string(), request.headers().get(*name)?.to_str().ok()?.to_owned()))
+                                })
                                 .collect();
-                            let body = request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                            let body =
+                                request.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
                             let body = String::from_utf8(body).expect("UTF-8");
                             recorded.lock().unwrap().push(Recorded { method, target, headers, body });
                             let next = script.lock().unwrap().pop_front();
-                            let next = next.unwrap_or(Reply { status: 500, content_type: "text/plain", body: vec![Piece::Bytes("script exhausted")] });
+                            let next = next.unwrap_or(Reply {
+                                status: 500,
+                                content_type: "text/plain",
+                                body: vec![Piece::Bytes("script exhausted")],
+                            });
                             let response = hyper::Response::builder()
                                 .status(next.status)
                                 .header("content-type", next.content_type)
@@ -128,7 +135,10 @@ impl Server {
 }
 
 fn get(target: &str, last_event_id: Option<&str>) -> Recorded {
-    let mut headers = vec![("accept".to_owned(), "text/event-stream".to_owned()), ("authorization".to_owned(), "Bearer t0ken".to_owned())];
+    let mut headers = vec![
+        ("accept".to_owned(), "text/event-stream".to_owned()),
+        ("authorization".to_owned(), "Bearer t0ken".to_owned()),
+    ];
     if let Some(id) = last_event_id {
         headers.push(("last-event-id".to_owned(), id.to_owned()));
     }
@@ -142,7 +152,9 @@ fn tick(id: Option<&str>, event: &str, seq: i64, kind: Option<TickKind>) -> Even
 }
 
 /// The stream's items, with errors as (event, line, text).
-async fn collect<T>(stream: impl futures_util::Stream<Item = Result<T, StreamError>>) -> Vec<Result<T, (u64, u64, String)>> {
+async fn collect<T>(
+    stream: impl futures_util::Stream<Item = Result<T, StreamError>>,
+) -> Vec<Result<T, (u64, u64, String)>> {
     stream.map(|item| item.map_err(|e| (e.event, e.line, e.to_string()))).collect().await
 }
 
@@ -229,7 +241,11 @@ async fn a_post_is_never_resent_and_json_lines_are_read_line_by_line() {
     let server = Server::start(vec![Reply {
         status: 200,
         content_type: "application/x-ndjson",
-        body: vec![Piece::Bytes("{\"text\": \"Hel\"}\n\n{\"te"), Piece::Bytes("xt\": \"lo\"}\r\n{\"text\": 3}\n{\"text\": \"!\"}\n"), Piece::Cut],
+        body: vec![
+            Piece::Bytes("{\"text\": \"Hel\"}\n\n{\"te"),
+            Piece::Bytes("xt\": \"lo\"}\r\n{\"text\": 3}\n{\"text\": \"!\"}\n"),
+            Piece::Cut,
+        ],
     }])
     .await;
     let request = CompletionRequest::new("Say hello");
@@ -262,7 +278,12 @@ async fn an_invalid_request_is_refused_before_any_stream() {
 
 #[tokio::test]
 async fn a_refused_status_is_the_one_item_and_is_not_retried() {
-    let server = Server::start(vec![Reply { status: 404, content_type: "application/json", body: vec![Piece::Bytes("{\"detail\": \"no such symbol\"}")] }]).await;
+    let server = Server::start(vec![Reply {
+        status: 404,
+        content_type: "application/json",
+        body: vec![Piece::Bytes("{\"detail\": \"no such symbol\"}")],
+    }])
+    .await;
     let mut stream = server.client().watch_ticks_stream("NOPE").expect("a valid request");
     let error = stream.next().await.expect("one item").expect_err("a 404");
     let StreamErrorKind::Status(response) = &error.kind else { panic!("{error}") };
@@ -284,7 +305,10 @@ async fn an_endless_line_ends_the_stream_at_the_event_size_bound() {
     let items = collect(stream).await;
     assert_eq!(
         items,
-        [Ok(tick(None, "message", 1, None)), Err((2, 3, "event 2 (line 3): the event is longer than 4096 bytes".to_owned()))]
+        [
+            Ok(tick(None, "message", 1, None)),
+            Err((2, 3, "event 2 (line 3): the event is longer than 4096 bytes".to_owned()))
+        ]
     );
     // Not a failed connection: the stream is over, and nothing is sent again.
     assert_eq!(server.requests().len(), 1);

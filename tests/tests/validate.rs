@@ -39,7 +39,10 @@ fn pelcro_password_type_requires_password_and_import_requires_gateway() {
     assert!(check::<Request>(json!({"email": "a@b.co", "password_type": "md5", "password": "x"})).is_empty());
     assert_eq!(check::<Request>(json!({"email": "a@b.co", "import_payment_methods": true})), vec![" anyOf"]);
     assert!(check::<Request>(json!({"email": "a@b.co", "import_payment_methods": false})).is_empty());
-    assert!(check::<Request>(json!({"email": "a@b.co", "import_payment_methods": true, "payment_gateway_id": "cus_1"})).is_empty());
+    assert!(check::<Request>(
+        json!({"email": "a@b.co", "import_payment_methods": true, "payment_gateway_id": "cus_1"})
+    )
+    .is_empty());
 }
 
 #[test]
@@ -98,24 +101,26 @@ fn revnue_contact_person_name_and_email_together() {
 fn revnue_custom_field_values_by_data_type() {
     type Request = revnue::types::CreateCustomerRequest;
     let value = |v: Value| {
-        check::<Request>(json!({"company": 1, "name": "Acme", "template": {"id": 1, "fields": [{"id": 1, "value": 1}, {"id": 2, "value": v}]}}))
+        check::<Request>(
+            json!({"company": 1, "name": "Acme", "template": {"id": 1, "fields": [{"id": 1, "value": 1}, {"id": 2, "value": v}]}}),
+        )
     };
     assert!(value(json!(12.5)).is_empty(), "money");
     assert!(value(json!(-42)).is_empty(), "number may be negative");
     assert!(value(json!("2024-01-31")).is_empty(), "date");
     assert!(value(json!("fifty characters at most")).is_empty(), "text");
     // Money may not be negative, and -5.5 is no integer: no data type admits it.
-    assert_eq!(
-        value(json!(-5.5)),
-        vec!["/template/fields/1/value minimum 0", "/template/fields/1/value anyOf"]
-    );
+    assert_eq!(value(json!(-5.5)), vec!["/template/fields/1/value minimum 0", "/template/fields/1/value anyOf"]);
     // Beyond both the money and the number ranges.
     assert_eq!(
         value(json!(1_000_000_000_000_000_i64)),
         vec!["/template/fields/1/value maximum 999999999999999", "/template/fields/1/value anyOf"]
     );
     // A 51-character string is neither a date nor a text.
-    assert_eq!(value(json!("x".repeat(51))), vec!["/template/fields/1/value maxLength 50", "/template/fields/1/value anyOf"]);
+    assert_eq!(
+        value(json!("x".repeat(51))),
+        vec!["/template/fields/1/value maxLength 50", "/template/fields/1/value anyOf"]
+    );
 }
 
 #[test]
@@ -131,10 +136,7 @@ fn revcent_nested_rules_and_deep_pointers() {
             {"name": "", "value": "x".repeat(256)},
         ],
     });
-    assert_eq!(
-        check::<Request>(base),
-        vec!["/metadata/3/name minLength 1", "/metadata/3/value maxLength 255"]
-    );
+    assert_eq!(check::<Request>(base), vec!["/metadata/3/name minLength 1", "/metadata/3/value maxLength 255"]);
     let bad_email = json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "@"}});
     assert_eq!(check::<Request>(bad_email), vec!["/customer/email format \"email\""]);
 }
@@ -142,14 +144,16 @@ fn revcent_nested_rules_and_deep_pointers() {
 #[test]
 fn revcent_deserialization_failures_have_pointers_and_keywords() {
     type Request = revcent::types::CreateCustomerRequest;
-    let unknown = json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "a@b.co", "age": 3}});
+    let unknown =
+        json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "a@b.co", "age": 3}});
     assert_eq!(check::<Request>(unknown), vec!["/customer additionalProperties false"]);
     let missing = json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B"}});
     assert_eq!(check::<Request>(missing), vec!["/customer required \"email\""]);
     let wrong_type = json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "a@b.co"}, "payment": {"credit_card": {"exp_month": "12"}}});
     assert_eq!(check::<Request>(wrong_type), vec!["/payment/credit_card/exp_month type"]);
     // `null` where the schema is not nullable is refused, not read as absent.
-    let null = json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "a@b.co", "phone": null}});
+    let null =
+        json!({"campaign": "c", "customer": {"first_name": "A", "last_name": "B", "email": "a@b.co", "phone": null}});
     assert_eq!(check::<Request>(null), vec!["/customer/phone type"]);
     let malformed = apigen_runtime::from_json::<Request>(b"{\"campaign\": ").unwrap_err();
     assert_eq!(violations(&malformed), vec![" json"]);
@@ -158,9 +162,7 @@ fn revcent_deserialization_failures_have_pointers_and_keywords() {
 #[test]
 fn jtl_address_lengths_and_formats() {
     type Request = jtl::types::CreateCustomer;
-    let customer = |address: Value| {
-        json!({"CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1, "BillingAddress": address})
-    };
+    let customer = |address: Value| json!({"CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1, "BillingAddress": address});
     assert!(check::<Request>(customer(json!({"City": "Köln", "CountryIso": "DE"}))).is_empty());
     assert_eq!(
         check::<Request>(customer(json!({"City": "", "CountryIso": "DEUTSC"}))),
@@ -197,10 +199,15 @@ fn values_are_read_as_json_schema_reads_them() {
     assert!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1.0, "name": "x"})).is_empty());
     assert!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1e1, "name": "x"})).is_empty());
     assert!(check::<revcent::types::CreateCustomerSuccess>(json!({"code": 1.0})).is_empty());
-    assert_eq!(check::<revnue::types::CreateCustomerRequest>(json!({"company": 1.5, "name": "x"})), vec!["/company type"]);
+    assert_eq!(
+        check::<revnue::types::CreateCustomerRequest>(json!({"company": 1.5, "name": "x"})),
+        vec!["/company type"]
+    );
     // Dates only in RFC 3339's form, which chrono alone would loosen.
     assert_eq!(
-        check::<revnue::types::CreateCustomerRequest>(json!({"company": 1, "name": "x", "nda_signed_date": "2024-1-05"})),
+        check::<revnue::types::CreateCustomerRequest>(
+            json!({"company": 1, "name": "x", "nda_signed_date": "2024-1-05"})
+        ),
         vec!["/nda_signed_date format"]
     );
     let customer = |since: &str| {
@@ -216,7 +223,8 @@ fn a_wrong_kind_of_value_for_an_enum_keeps_its_pointer() {
     let errors = check::<pelcro::types::CreateCustomerRequest>(json!({"email": "a@b.co", "language": null}));
     assert_eq!(errors.len(), 1);
     assert!(errors[0].starts_with("/language "), "{errors:?}");
-    let duplicate = apigen_runtime::from_json::<revcent::types::CreateCustomerSuccess>(br#"{"code":1,"code":1}"#).unwrap_err();
+    let duplicate =
+        apigen_runtime::from_json::<revcent::types::CreateCustomerSuccess>(br#"{"code":1,"code":1}"#).unwrap_err();
     assert_eq!(violations(&duplicate), vec![" json"]);
 }
 

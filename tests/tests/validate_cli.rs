@@ -23,10 +23,13 @@ fn run(args: &[&str], input: &str) -> (i32, String, String) {
 #[test]
 fn one_line_per_payload_with_pointers_and_keywords() {
     let input = concat!(
-        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"a@b.co"}}"#, "\n",
-        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"bad"},"metadata":[{"name":"","value":"v"}]}"#, "\n",
+        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"a@b.co"}}"#,
         "\n",
-        r#"{"campaign":"c"}"#, "\n",
+        r#"{"campaign":"c","customer":{"first_name":"A","last_name":"B","email":"bad"},"metadata":[{"name":"","value":"v"}]}"#,
+        "\n",
+        "\n",
+        r#"{"campaign":"c"}"#,
+        "\n",
         "not json\n",
     );
     let (code, stdout, stderr) = run(&["revcent", "--operation", "CreateCustomer", "-"], input);
@@ -48,7 +51,10 @@ fn all_valid_exits_zero() {
 fn unknown_names_are_usage_errors_that_list_the_choices() {
     let (code, _, stderr) = run(&["revcent", "--schema", "Nope", "-"], "");
     assert_eq!(code, 2);
-    assert_eq!(stderr, "revcent has no schema named `Nope`; it has: CreateCustomerRequest, CreateCustomerSuccess, ApiStandardErrors\n");
+    assert_eq!(
+        stderr,
+        "revcent has no schema named `Nope`; it has: CreateCustomerRequest, CreateCustomerSuccess, ApiStandardErrors\n"
+    );
     let (code, _, stderr) = run(&["stripe", "--schema", "X", "-"], "");
     assert_eq!(code, 2);
     assert_eq!(stderr, "no API named `stripe`; the APIs are: jtl, pelcro, revcent, revnue, simplepin\n");

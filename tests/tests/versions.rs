@@ -13,7 +13,8 @@ fn fixtures() -> &'static Path {
 
 /// Reads a file the way xtask does, relative to the workspace root.
 fn resolve(location: &str) -> Result<String, String> {
-    let relative = location.strip_prefix("tests/fixtures/").ok_or_else(|| format!("outside the fixtures: {location}"))?;
+    let relative =
+        location.strip_prefix("tests/fixtures/").ok_or_else(|| format!("outside the fixtures: {location}"))?;
     fs::read_to_string(fixtures().join(relative)).map_err(|e| e.to_string())
 }
 
@@ -119,7 +120,10 @@ fn files_a_spec_cannot_read_are_errors_that_say_what_to_do() {
         "spec.yaml: error: #/components/schemas/A/properties/b/$ref: cannot read `other.yaml`: no resolver was given to read `other.yaml` (the spec refers to other files)\n\
          spec.yaml: error: #/components/schemas/A/properties/c/$ref: remote reference `https://example.com/c.yaml` was not fetched (no resolver was given to read `https://example.com/c.yaml` (the spec refers to other files)): download the file and refer to it by a local path"
     );
-    let source = SpecSource { name: "tests/fixtures/spec.yaml".into(), text: text.replace("other.yaml#/B", "multifile/schemas/pet.json#/Nope") };
+    let source = SpecSource {
+        name: "tests/fixtures/spec.yaml".into(),
+        text: text.replace("other.yaml#/B", "multifile/schemas/pet.json#/Nope"),
+    };
     let err = apigen::load_with(&source, &resolve).expect_err("a broken reference").to_string();
     assert!(
         err.starts_with("tests/fixtures/spec.yaml: error: #/components/schemas/A/properties/b/$ref: `#/Nope` does not resolve to anything in `tests/fixtures/multifile/schemas/pet.json`\n"),
@@ -215,13 +219,22 @@ fn json_schema_2020_12_reads_as_3_0_says_it() {
         a["size"],
         serde_json::json!({ "type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 10, "exclusiveMaximum": true })
     );
-    assert_eq!(a["owner"], serde_json::json!({ "minProperties": 1, "allOf": [{ "$ref": "#/components/schemas/Owner" }] }));
+    assert_eq!(
+        a["owner"],
+        serde_json::json!({ "minProperties": 1, "allOf": [{ "$ref": "#/components/schemas/Owner" }] })
+    );
     assert_eq!(a["note"], serde_json::json!({ "anyOf": [{ "$ref": "#/components/schemas/B" }], "nullable": true }));
     assert_eq!(a["maybe"], serde_json::json!({ "type": "integer", "nullable": true, "example": 3 }));
     assert_eq!(a["blob"], serde_json::json!({ "type": "string", "format": "byte" }));
     // Pointers into the normalised document lead back to the 3.1 document.
-    assert_eq!(spec.original_pointer("#/components/schemas/A/properties/size/minimum"), "#/components/schemas/A/properties/size/exclusiveMinimum");
-    assert_eq!(spec.original_pointer("#/components/schemas/A/properties/owner/allOf/0"), "#/components/schemas/A/properties/owner");
+    assert_eq!(
+        spec.original_pointer("#/components/schemas/A/properties/size/minimum"),
+        "#/components/schemas/A/properties/size/exclusiveMinimum"
+    );
+    assert_eq!(
+        spec.original_pointer("#/components/schemas/A/properties/owner/allOf/0"),
+        "#/components/schemas/A/properties/owner"
+    );
     assert_eq!(spec.original_pointer("#/components/schemas/Owner/properties/name"), "#/$defs/Owner/properties/name");
 }
 
@@ -259,7 +272,10 @@ fn item_schemas_of_3_2_streams_are_types() {
     );
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
     assert!(types.contains("pub struct StreamEventsItem {"), "{types}");
-    assert!(types.contains("JSON Pointer: `#/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema`"), "{types}");
+    assert!(
+        types.contains("JSON Pointer: `#/paths/~1events/get/responses/200/content/text~1event-stream/itemSchema`"),
+        "{types}"
+    );
 }
 
 #[test]
@@ -270,7 +286,10 @@ fn a_nullable_alias_in_a_multipart_body_sends_no_part_for_null() {
     let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
     assert!(types.contains("pub type Partial = ::std::option::Option<i64>;"), "{types}");
-    assert!(client.contains("if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(\n"), "{client}");
+    assert!(
+        client.contains("if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(\n"),
+        "{client}"
+    );
     assert!(client.contains("form.text(\"partial\", value.to_string());"), "{client}");
 }
 
@@ -297,9 +316,14 @@ fn swagger_2_form_parameters_and_discriminators_read_as_3_0_says_them() {
             } },
         })
     );
-    assert_eq!(spec.raw["components"]["schemas"]["Pet"]["discriminator"], serde_json::json!({ "propertyName": "kind" }));
     assert_eq!(
-        spec.original_pointer("#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/note"),
+        spec.raw["components"]["schemas"]["Pet"]["discriminator"],
+        serde_json::json!({ "propertyName": "kind" })
+    );
+    assert_eq!(
+        spec.original_pointer(
+            "#/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/note"
+        ),
         "#/paths/~1a/post/parameters/1"
     );
 }
@@ -332,9 +356,13 @@ fn a_querystring_parameter_is_a_warning_and_a_list_of_types_a_union() {
         warnings(text),
         ["warning: #/paths/~1search/get/parameters/0: `in: querystring` parameter `filter` (the whole query string) is not sent by the client: build the query string yourself (a request hook can set it)"]
     );
-    let spec = apigen::load(&SpecSource { name: "spec.yaml".into(), text: text.to_owned() }).unwrap_or_else(|e| panic!("{e}"));
+    let spec =
+        apigen::load(&SpecSource { name: "spec.yaml".into(), text: text.to_owned() }).unwrap_or_else(|e| panic!("{e}"));
     // The parameter after the one taken out still points where the document has it.
-    assert_eq!(spec.original_pointer("#/paths/~1search/get/parameters/0/schema"), "#/paths/~1search/get/parameters/1/schema");
+    assert_eq!(
+        spec.original_pointer("#/paths/~1search/get/parameters/0/schema"),
+        "#/paths/~1search/get/parameters/1/schema"
+    );
     let output = apigen::generate(&spec, &Options::new("w"));
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
     // Several non-null types: an untagged union, the integer tried before the string.

@@ -145,7 +145,11 @@ fn normalize(xml: &str) -> Vec<String> {
 }
 
 fn assert_same_document(what: &str, expected: &str, actual: &str) {
-    assert_eq!(normalize(actual), normalize(expected), "{what}: documents differ\n--- expected ---\n{expected}\n--- actual ---\n{actual}");
+    assert_eq!(
+        normalize(actual),
+        normalize(expected),
+        "{what}: documents differ\n--- expected ---\n{expected}\n--- actual ---\n{actual}"
+    );
 }
 
 fn simplepin_spec() -> serde_json::Value {
@@ -158,7 +162,11 @@ const OP: &str = "/paths/~1v2~1customer~1add/post";
 
 fn spec_xml_example(where_: &str) -> String {
     let pointer = format!("{OP}/{where_}/content/application~1xml/example");
-    simplepin_spec().pointer(&pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("no string at {pointer}")).to_owned()
+    simplepin_spec()
+        .pointer(&pointer)
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("no string at {pointer}"))
+        .to_owned()
 }
 
 fn address() -> AddressApiV2Model {
@@ -300,8 +308,14 @@ fn empty_elements_are_empty_values() {
     assert_eq!(CcContractV2Model::from_xml(nil).unwrap(), CcContractV2Model::default());
 
     // A required number has no empty value: an empty element is an error.
-    let err = fx::Library::from_xml(r#"<lib:library xmlns:lib="https://example.com/library" id=""><lib:name/></lib:library>"#).unwrap_err();
-    assert_eq!(err.to_string(), "line 1, column 54: attribute `id` of `<lib:library>`: expected a 64-bit integer, found nothing");
+    let err = fx::Library::from_xml(
+        r#"<lib:library xmlns:lib="https://example.com/library" id=""><lib:name/></lib:library>"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1, column 54: attribute `id` of `<lib:library>`: expected a 64-bit integer, found nothing"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -314,7 +328,8 @@ fn through_json<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) ->
 
 #[test]
 fn simplepin_values_are_the_same_through_json_and_xml() {
-    let json_example = simplepin_spec().pointer(&format!("{OP}/requestBody/content/application~1json/example")).unwrap().clone();
+    let json_example =
+        simplepin_spec().pointer(&format!("{OP}/requestBody/content/application~1json/example")).unwrap().clone();
     let from_json: CcProfileApiV2Model = serde_json::from_value(json_example).unwrap();
     let from_xml = CcProfileApiV2Model::from_xml(SEED_REQUEST).unwrap();
     for value in [from_json, from_xml] {
@@ -414,14 +429,17 @@ fn namespaces_are_matched_by_name_not_by_prefix() {
     assert_eq!(read.level, Some(fx::Level::V3));
 
     // An element in another namespace than the schema's is not that element.
-    let err = fx::Library::from_xml(r#"<lib:library xmlns:lib="urn:other" id="1"><lib:name>n</lib:name></lib:library>"#).unwrap_err();
+    let err =
+        fx::Library::from_xml(r#"<lib:library xmlns:lib="urn:other" id="1"><lib:name>n</lib:name></lib:library>"#)
+            .unwrap_err();
     assert_eq!(
         err.to_string(),
         "line 1, column 1: expected the root element `<library>` in namespace `https://example.com/library`, found `<lib:library>` in namespace `urn:other`"
     );
-    let err =
-        fx::Library::from_xml(r#"<lib:library xmlns:lib="https://example.com/library" id="1"><name>n</name></lib:library>"#)
-            .unwrap_err();
+    let err = fx::Library::from_xml(
+        r#"<lib:library xmlns:lib="https://example.com/library" id="1"><name>n</name></lib:library>"#,
+    )
+    .unwrap_err();
     assert_eq!(err.to_string(), "line 1, column 1: `<lib:library>` is missing the required element `<name>`");
 }
 
@@ -500,24 +518,32 @@ fn values_of_the_wrong_kind_are_refused_with_their_position() {
         "line 1, column 58: element `<customer_id>` appears more than once in `<add_update_cc_profile_model>`"
     );
     let doc = "<add_update_cc_profile_model><delete_billing_address_ids><delete_billing_address_ids>9999999999999999999999</delete_billing_address_ids></delete_billing_address_ids></add_update_cc_profile_model>";
-    assert_eq!(request_error(doc), "line 1, column 86: `<delete_billing_address_ids>`: expected a 64-bit integer, found `9999999999999999999999`");
+    assert_eq!(
+        request_error(doc),
+        "line 1, column 86: `<delete_billing_address_ids>`: expected a 64-bit integer, found `9999999999999999999999`"
+    );
     assert_eq!(
         fx::Book::from_xml("<book><title>t</title><published>29.02.2020</published></book>").unwrap_err().to_string(),
         "line 1, column 34: `<published>`: expected a date (`YYYY-MM-DD`), found `29.02.2020`"
     );
     // A string enum value the spec does not list is kept, as in JSON, and refused by
     // validation.
-    let library = fx::Library::from_xml(r#"<lib:library xmlns:lib="https://example.com/library" id="1"><lib:name/><kind>poetry</kind></lib:library>"#)
-        .expect("an unlisted kind is read");
+    let library = fx::Library::from_xml(
+        r#"<lib:library xmlns:lib="https://example.com/library" id="1"><lib:name/><kind>poetry</kind></lib:library>"#,
+    )
+    .expect("an unlisted kind is read");
     assert_eq!(library.kind, Some(fx::Kind::UnknownValue("poetry".to_owned())));
     assert!(library.to_xml().contains("<kind>poetry</kind>"), "{}", library.to_xml());
     let errors = library.validate().expect_err("poetry is not listed").into_vec();
-    let errors: Vec<(&str, &str, &str)> = errors.iter().map(|e| (e.pointer.as_str(), e.keyword, e.message.as_str())).collect();
+    let errors: Vec<(&str, &str, &str)> =
+        errors.iter().map(|e| (e.pointer.as_str(), e.keyword, e.message.as_str())).collect();
     assert_eq!(errors, [("/kind", "enum", r#"must be one of ["fiction","non-fiction"]"#)]);
     assert_eq!(
-        fx::Library::from_xml(r#"<lib:library xmlns:lib="https://example.com/library" id="1" level="4"><lib:name/></lib:library>"#)
-            .unwrap_err()
-            .to_string(),
+        fx::Library::from_xml(
+            r#"<lib:library xmlns:lib="https://example.com/library" id="1" level="4"><lib:name/></lib:library>"#
+        )
+        .unwrap_err()
+        .to_string(),
         "line 1, column 61: attribute `level` of `<lib:library>`: expected one of `1`, `2`, `3`, found `4`"
     );
 }
@@ -538,7 +564,9 @@ fn unknown_elements_are_refused_only_where_the_schema_forbids_them() {
         "line 1, column 23: unexpected text `stray` in `<book>`, which holds elements"
     );
     assert_eq!(
-        fx::Book::from_xml("<book><title>t</title><authors><writer>w</writer></authors></book>").unwrap_err().to_string(),
+        fx::Book::from_xml("<book><title>t</title><authors><writer>w</writer></authors></book>")
+            .unwrap_err()
+            .to_string(),
         "line 1, column 32: unknown element `<writer>` in `<authors>`, which holds `<author>` items"
     );
     assert_eq!(
@@ -553,14 +581,22 @@ fn unknown_elements_are_refused_only_where_the_schema_forbids_them() {
 #[test]
 fn a_deep_nesting_bomb_is_refused_quickly() {
     let depth = 1_000_000;
-    let bomb = format!("<add_update_cc_profile_model>{}{}</add_update_cc_profile_model>", "<a>".repeat(depth), "</a>".repeat(depth));
+    let bomb = format!(
+        "<add_update_cc_profile_model>{}{}</add_update_cc_profile_model>",
+        "<a>".repeat(depth),
+        "</a>".repeat(depth)
+    );
     let started = Instant::now();
     let err = CcProfileApiV2Model::from_xml(&bomb).unwrap_err();
     assert_eq!(err.to_string(), "line 1, column 411: elements are nested deeper than 128 levels");
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
 
     // Within the bound, deep documents read (and unknown subtrees are skipped).
-    let deep = format!("<add_update_cc_profile_model>{}{}</add_update_cc_profile_model>", "<a>".repeat(127), "</a>".repeat(127));
+    let deep = format!(
+        "<add_update_cc_profile_model>{}{}</add_update_cc_profile_model>",
+        "<a>".repeat(127),
+        "</a>".repeat(127)
+    );
     assert_eq!(CcProfileApiV2Model::from_xml(&deep).unwrap(), CcProfileApiV2Model::default());
     // Unclosed, it is still refused at the bound.
     let unclosed = format!("<add_update_cc_profile_model>{}", "<a>".repeat(depth));
@@ -576,7 +612,8 @@ fn an_entity_bomb_is_refused_quickly() {
         dtd.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{previous};").repeat(10)));
     }
     dtd.push_str("]>\n");
-    let bomb = format!("{dtd}<add_update_cc_profile_model><customer_id>&lol9;</customer_id></add_update_cc_profile_model>");
+    let bomb =
+        format!("{dtd}<add_update_cc_profile_model><customer_id>&lol9;</customer_id></add_update_cc_profile_model>");
     let started = Instant::now();
     let err = CcProfileApiV2Model::from_xml(&bomb).unwrap_err();
     assert_eq!((err.line(), err.column()), (1, 1));
@@ -584,7 +621,10 @@ fn an_entity_bomb_is_refused_quickly() {
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
 
     // Without the DTD, a flood of references to an undeclared entity stops at the first.
-    let flood = format!("<add_update_cc_profile_model><customer_id>{}</customer_id></add_update_cc_profile_model>", "&lol9;".repeat(200_000));
+    let flood = format!(
+        "<add_update_cc_profile_model><customer_id>{}</customer_id></add_update_cc_profile_model>",
+        "&lol9;".repeat(200_000)
+    );
     let err = CcProfileApiV2Model::from_xml(&flood).unwrap_err();
     assert_eq!((err.line(), err.column()), (1, 43));
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());

@@ -53,7 +53,9 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
         match arg {
             "--feature" => feature = Some(value("--feature")?.to_owned()),
             "--no-build" => build = false,
-            "--out" => out = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?.join(value("--out")?),
+            "--out" => {
+                out = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?.join(value("--out")?)
+            }
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}\n{USAGE}")),
             spec => specs.push(PathBuf::from(spec)),
         }
@@ -69,7 +71,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             if spec.is_file() {
                 present.push(spec);
             } else {
-                println!("skipped {}: not found (the corpus lives in ../shared, beside the repository)", spec.display());
+                println!(
+                    "skipped {}: not found (the corpus lives in ../shared, beside the repository)",
+                    spec.display()
+                );
             }
         }
         present
@@ -98,7 +103,8 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
     let name = format!("bench_{}", apigen::naming::field_name(stem, "spec"));
     let source = SpecSource { name: spec.display().to_string(), text };
     let options = Options::new(name.as_str()).runtime_path(root().join("generator/runtime").display().to_string());
-    let loaded = apigen::load_with(&source, &crate::codegen::read_referenced).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let loaded =
+        apigen::load_with(&source, &crate::codegen::read_referenced).map_err(|e| format!("{}: {e}", spec.display()))?;
     let (model, _) = apigen::model_of(&loaded, &options);
     let output = apigen::generate(&loaded, &options);
     let dir = args.out.join("crates").join(&name);
@@ -106,7 +112,8 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
     let mut lines = 0;
     for file in &output.files {
         let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        fs::create_dir_all(path.parent().unwrap_or(&dir))
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         fs::write(&path, &file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         if file.path.ends_with(".rs") {
             lines += file.contents.lines().count();
@@ -121,8 +128,10 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
         None => model.features.iter().rev().max_by_key(|f| f.operations),
     };
     // The types every feature set compiles, by why: shared by groups, or used by none.
-    let reached: std::collections::BTreeSet<apigen::model::TypeId> =
-        apigen::lower::groups::closure(&model, model.operations.iter().flat_map(apigen::lower::groups::operation_roots));
+    let reached: std::collections::BTreeSet<apigen::model::TypeId> = apigen::lower::groups::closure(
+        &model,
+        model.operations.iter().flat_map(apigen::lower::groups::operation_roots),
+    );
     let always = model.types.iter().filter(|t| t.feature.is_none()).count();
     let unused = model.types.len() - reached.len();
     println!(
@@ -139,7 +148,10 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
     }
     let mut runs: Vec<(&str, Vec<String>)> = vec![("whole", Vec::new())];
     if let Some(group) = group {
-        runs.push(("one group", vec!["--no-default-features".into(), "--features".into(), format!("client,{}", group.name)]));
+        runs.push((
+            "one group",
+            vec!["--no-default-features".into(), "--features".into(), format!("client,{}", group.name)],
+        ));
         runs.push(("no group", vec!["--no-default-features".into(), "--features".into(), "client".into()]));
     }
     let commands: &[&str] = if args.build { &["check", "build"] } else { &["check"] };
@@ -155,7 +167,8 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
             cargo_args.extend(features.iter().map(String::as_str));
             let run = cargo_run(cargo, time, &args.out, &cargo_args)?;
             let peak = run.peak_kb.map(|kb| format!(", peak {:.2} GB", kb as f64 / 1e6)).unwrap_or_default();
-            let warnings = run.output.lines().filter(|l| l.starts_with("warning:") && !l.contains(" generated ")).count();
+            let warnings =
+                run.output.lines().filter(|l| l.starts_with("warning:") && !l.contains(" generated ")).count();
             let outcome = match (run.ok, warnings) {
                 (false, _) => format!(" FAILED:\n{}", run.output),
                 (true, 0) => String::new(),
@@ -173,7 +186,8 @@ fn write_workspace(out: &Path, name: &str, xml: bool) -> Result<(), String> {
     let manifest = format!(
         "# Written by `cargo xtask bench-compile`.\n[workspace]\nresolver = \"2\"\nmembers = [\"crates/{name}\", \"warm\"]\n"
     );
-    let write = |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
+    let write =
+        |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()));
     write(out.join("Cargo.toml"), &manifest)?;
     let _ = fs::copy(root().join("Cargo.lock"), out.join("Cargo.lock"));
     fs::create_dir_all(out.join("warm/src")).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
@@ -223,6 +237,7 @@ fn cargo_run(cargo: &std::ffi::OsStr, time: Option<&str>, dir: &Path, args: &[&s
 
 /// Sets the file's modification time to now, so that cargo compiles its crate again.
 fn touch(path: &Path) -> Result<(), String> {
-    let file = fs::File::options().append(true).open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let file =
+        fs::File::options().append(true).open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     file.set_modified(std::time::SystemTime::now()).map_err(|e| format!("cannot touch {}: {e}", path.display()))
 }

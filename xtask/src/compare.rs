@@ -116,7 +116,8 @@ fn measure(mut command: Command, time_file: &Path) -> Result<Measured, String> {
     command.env("RUST_BACKTRACE", "0");
     let captured = run_captured(&mut command, Some(TIMEOUT))?;
     let report = std::fs::read_to_string(time_file).unwrap_or_default();
-    let field = |label: &str| report.lines().find_map(|l| l.trim().strip_prefix(label).map(str::trim).map(str::to_owned));
+    let field =
+        |label: &str| report.lines().find_map(|l| l.trim().strip_prefix(label).map(str::trim).map(str::to_owned));
     // `m:ss.cc` or `h:mm:ss`.
     let seconds = field("Elapsed (wall clock) time (h:mm:ss or m:ss):")
         .map(|t| t.split(':').fold(0.0, |total, part| total * 60.0 + part.parse::<f64>().unwrap_or(0.0)))
@@ -136,7 +137,8 @@ fn measure(mut command: Command, time_file: &Path) -> Result<Measured, String> {
 
 /// A failure in one line: a panic's message, else the first line of output.
 fn summary(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Command ")).collect();
+    let lines: Vec<&str> =
+        stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("Command ")).collect();
     let text = match lines.iter().position(|l| l.contains("panicked at")) {
         Some(i) => format!("panic: {}", lines.get(i + 1).copied().unwrap_or_default()),
         None => lines.first().map_or_else(|| "failed".to_owned(), |l| format!("error: {l}")),

@@ -26,7 +26,8 @@ use apigen::{Diagnostic, Options, Severity, SpecSource};
 
 use crate::codegen::root;
 
-const USAGE: &str = "usage: cargo xtask corpus [DIR|FILE] [--no-check] [--clippy] [--only NAME] [--out DIR] [--gen-timeout SECS]";
+const USAGE: &str =
+    "usage: cargo xtask corpus [DIR|FILE] [--no-check] [--clippy] [--only NAME] [--out DIR] [--gen-timeout SECS]";
 
 /// Generation of one spec is killed after this long (a hang is a bug to report, not to wait on).
 const DEFAULT_GEN_TIMEOUT: Duration = Duration::from_secs(600);
@@ -486,7 +487,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         for outcome in outcomes.iter_mut() {
             if outcome.generation.produced_crate() {
                 eprintln!("  checking {} ...", outcome.spec.crate_name);
-                outcome.check = Some(cargo_check(&cargo, time_bin.as_deref(), scratch, &outcome.spec.crate_name, args.clippy));
+                outcome.check =
+                    Some(cargo_check(&cargo, time_bin.as_deref(), scratch, &outcome.spec.crate_name, args.clippy));
             }
             println!("{}", table_row(width, &outcome.spec, &outcome.generation, outcome.check.as_ref()));
         }
@@ -656,7 +658,13 @@ fn write_workspace(scratch: &Path, outcomes: &[Outcome]) -> Result<(), String> {
     Ok(())
 }
 
-fn cargo_check(cargo: &std::ffi::OsStr, time_bin: Option<&str>, scratch: &Path, crate_name: &str, clippy: bool) -> Check {
+fn cargo_check(
+    cargo: &std::ffi::OsStr,
+    time_bin: Option<&str>,
+    scratch: &Path,
+    crate_name: &str,
+    clippy: bool,
+) -> Check {
     let time_file = scratch.join(format!("time-{crate_name}.txt"));
     let mut command = match time_bin {
         Some(time) => {
@@ -667,7 +675,15 @@ fn cargo_check(cargo: &std::ffi::OsStr, time_bin: Option<&str>, scratch: &Path, 
         None => Command::new(cargo),
     };
     command
-        .args([if clippy { "clippy" } else { "check" }, "-p", crate_name, "--message-format", "short", "--color", "never"])
+        .args([
+            if clippy { "clippy" } else { "check" },
+            "-p",
+            crate_name,
+            "--message-format",
+            "short",
+            "--color",
+            "never",
+        ])
         .current_dir(scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"));
     let captured = match run_captured(&mut command, None) {

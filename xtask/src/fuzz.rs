@@ -21,7 +21,8 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let mut iter = args.iter();
     while let Some(&arg) = iter.next() {
         let mut value = |flag: &str| iter.next().copied().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
-        let number = |flag: &str, text: &str| text.parse::<u64>().map_err(|_| format!("{flag}: not a number: {text}\n{USAGE}"));
+        let number =
+            |flag: &str, text: &str| text.parse::<u64>().map_err(|_| format!("{flag}: not a number: {text}\n{USAGE}"));
         match arg {
             "--cases" => cases = Some(number(arg, value(arg)?)?),
             "--seconds" => seconds = Some(number(arg, value(arg)?)?),
@@ -46,7 +47,18 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let mut command = Command::new(cargo);
     command
         .current_dir(root())
-        .args(["test", "--release", "-p", "apigen", "--test", "fuzz", "--", "--exact", "mutated_specs_never_panic_or_hang", "--nocapture"])
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "apigen",
+            "--test",
+            "fuzz",
+            "--",
+            "--exact",
+            "mutated_specs_never_panic_or_hang",
+            "--nocapture",
+        ])
         .env("APIGEN_FUZZ_CASES", cases.to_string())
         .env("APIGEN_FUZZ_SEED", &seed);
     if let Some(seconds) = seconds {

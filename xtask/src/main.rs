@@ -116,7 +116,19 @@ fn peak_memory() -> Result<(), String> {
     let test = "peak_memory_stays_within_the_limit";
     let status = std::process::Command::new(cargo)
         .current_dir(codegen::root())
-        .args(["test", "--release", "-p", "apigen-tests", "--test", "hostile", "--", "--ignored", "--exact", test, "--nocapture"])
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "apigen-tests",
+            "--test",
+            "hostile",
+            "--",
+            "--ignored",
+            "--exact",
+            test,
+            "--nocapture",
+        ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {

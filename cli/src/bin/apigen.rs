@@ -128,9 +128,10 @@ fn crate_tree(spec_path: &Path, dir: &Path, options: &GenerateOptions) -> Result
     let generate = format!("apigen generate {} --out {}{}", quoted(&shown_spec), quoted(&shown_dir), options.as_args());
     let check = format!("apigen check {} {}{}", quoted(&shown_spec), quoted(&shown_dir), options.as_args());
     let source = spec::read(spec_path, &shown_spec).map_err(Failure::Usage)?;
-    let settings = spec::options(spec_path, options.name.as_deref(), options.config.as_deref(), options.runtime_path.as_deref())
-        .map_err(Failure::Usage)?
-        .regenerate(generate.clone());
+    let settings =
+        spec::options(spec_path, options.name.as_deref(), options.config.as_deref(), options.runtime_path.as_deref())
+            .map_err(Failure::Usage)?
+            .regenerate(generate.clone());
     let crate_name = settings.crate_name.clone();
     let files = spec::generate(&source, &settings).map_err(Failure::Found)?;
     let mut tree = Tree { base: dir.to_owned(), files: Default::default(), owned: vec![PathBuf::from("src")] };
@@ -150,7 +151,12 @@ fn generate(spec_path: &Path, out: &Path, options: &GenerateOptions) -> Result<(
     for path in &report.removed {
         eprintln!("removed {}", out.join(path).display());
     }
-    eprintln!("{}: {} file(s), {} changed", out.display(), tree.files.len(), report.written.len() + report.removed.len());
+    eprintln!(
+        "{}: {} file(s), {} changed",
+        out.display(),
+        tree.files.len(),
+        report.written.len() + report.removed.len()
+    );
     Ok(())
 }
 

@@ -19,13 +19,21 @@ pub enum SignupError {
 }
 
 /// Creates the customer for a sign-up in `campaign`, and returns RevCent's customer id.
-pub async fn sign_up(client: &revcent::Client, campaign: &str, first: &str, last: &str, email: &str) -> Result<String, SignupError> {
+pub async fn sign_up(
+    client: &revcent::Client,
+    campaign: &str,
+    first: &str,
+    last: &str,
+    email: &str,
+) -> Result<String, SignupError> {
     let customer = CreateCustomerRequestCustomer::new(first, last, email);
     let request = CreateCustomerRequest::new(campaign, customer);
     let response = client.create_customer(&request).await.map_err(SignupError::Call)?;
     match response.value {
         CreateCustomerResponse::Ok(success) => Ok(success.customer_id.unwrap_or_default()),
-        CreateCustomerResponse::Default(error) => Err(SignupError::Refused { code: error.error_code, message: error.message }),
+        CreateCustomerResponse::Default(error) => {
+            Err(SignupError::Refused { code: error.error_code, message: error.message })
+        }
     }
 }
 
@@ -61,7 +69,10 @@ mod tests {
     async fn a_refusal_is_an_error_with_its_code() {
         let server = Server::start().await.unwrap();
         server.on_create_customer(|_| {
-            let error = ApiStandardErrors::new().with_code(ApiStandardErrorsCode::V0).with_error_code("duplicate").with_message("exists");
+            let error = ApiStandardErrors::new()
+                .with_code(ApiStandardErrorsCode::V0)
+                .with_error_code("duplicate")
+                .with_message("exists");
             Reply::new(CreateCustomerResponse::Default(Box::new(error))).with_status(409)
         });
         let client = revcent::Client::new(server.url()).unwrap().with_api_key_auth("test-key");
@@ -92,7 +103,10 @@ mod tests {
         let server = Server::start().await.unwrap();
         server.fault(Fault::reset());
         let client = revcent::Client::new(server.url()).unwrap().with_api_key_auth("test-key");
-        assert!(matches!(sign_up(&client, "spring", "Ada", "Lovelace", "ada@example.com").await, Err(SignupError::Call(_))));
+        assert!(matches!(
+            sign_up(&client, "spring", "Ada", "Lovelace", "ada@example.com").await,
+            Err(SignupError::Call(_))
+        ));
     }
 
     /// Every customer the spec allows signs up, and the mock, given no handler and no example,
@@ -103,10 +117,19 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let server = runtime.block_on(Server::start()).unwrap();
         let client = revcent::Client::new(server.url()).unwrap().with_api_key_auth("test-key");
-        let mut runner = apigen_runtime::proptest::test_runner::TestRunner::new(ProptestConfig { cases: 32, ..ProptestConfig::default() });
+        let mut runner = apigen_runtime::proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 32,
+            ..ProptestConfig::default()
+        });
         runner
             .run(&any::<CreateCustomerRequestCustomer>(), |customer| {
-                let signed_up = runtime.block_on(sign_up(&client, "spring", &customer.first_name, &customer.last_name, &customer.email));
+                let signed_up = runtime.block_on(sign_up(
+                    &client,
+                    "spring",
+                    &customer.first_name,
+                    &customer.last_name,
+                    &customer.email,
+                ));
                 prop_assert!(signed_up.is_ok(), "{customer:?}: {signed_up:?}");
                 Ok(())
             })

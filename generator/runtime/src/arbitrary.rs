@@ -85,7 +85,10 @@ pub fn passes<T>(value: &T, check: impl FnOnce(&T, &mut Context)) -> bool {
 /// wire (a date is also a string), and reading takes the first that fits: a union's strategy
 /// keeps only the values that reading gives back, since no others can come from the wire.
 pub fn round_trips<T: Serialize + DeserializeOwned + PartialEq>(value: &T) -> bool {
-    serde_json::to_value(value).ok().and_then(|json| serde_json::from_value::<T>(json).ok()).is_some_and(|back| back == *value)
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|json| serde_json::from_value::<T>(json).ok())
+        .is_some_and(|back| back == *value)
 }
 
 /// `value` with its `property` set to `tag` (through its JSON form): a discriminated union's
@@ -132,7 +135,9 @@ pub fn one_of_json<T: DeserializeOwned + std::fmt::Debug + 'static>(set: Vec<Val
     if set.is_empty() {
         return impossible("an empty enum");
     }
-    proptest::sample::select(set).prop_filter_map("a value of the enum that does not read as the type", |v| serde_json::from_value(v).ok()).boxed()
+    proptest::sample::select(set)
+        .prop_filter_map("a value of the enum that does not read as the type", |v| serde_json::from_value(v).ok())
+        .boxed()
 }
 
 /// A string matching `pattern` (a [`Pattern`]'s source), of `min` to `max` code points.
@@ -149,11 +154,15 @@ pub fn pattern(pattern: &'static Pattern, min: u64, max: Option<u64>) -> BoxedSt
         None => {
             // Not a regular expression proptest can read (a backreference): any string, which
             // the filter below will mostly refuse.
-            return string(min, max).prop_filter("does not match the pattern", move |s| pattern.is_match(s) == Ok(true)).boxed();
+            return string(min, max)
+                .prop_filter("does not match the pattern", move |s| pattern.is_match(s) == Ok(true))
+                .boxed();
         }
     };
     let Ok(strategy) = proptest::string::string_regex_parsed(&hir) else {
-        return string(min, max).prop_filter("does not match the pattern", move |s| pattern.is_match(s) == Ok(true)).boxed();
+        return string(min, max)
+            .prop_filter("does not match the pattern", move |s| pattern.is_match(s) == Ok(true))
+            .boxed();
     };
     strategy
         .prop_filter("does not match the pattern, or has the wrong length", move |s| {
@@ -208,7 +217,12 @@ fn strip_look_around(source: &str) -> (String, bool) {
             continue;
         }
         let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
-        if c == '(' && (rest.starts_with("(?=") || rest.starts_with("(?!") || rest.starts_with("(?<=") || rest.starts_with("(?<!")) {
+        if c == '('
+            && (rest.starts_with("(?=")
+                || rest.starts_with("(?!")
+                || rest.starts_with("(?<=")
+                || rest.starts_with("(?<!"))
+        {
             found = true;
             i = skip_group(&chars, i);
             continue;
@@ -326,7 +340,13 @@ pub fn format(format: Format, min: u64, max: Option<u64>) -> BoxedStrategy<Strin
         Format::Date => date().prop_map(|d| d.format("%Y-%m-%d").to_string()).boxed(),
         Format::DateTime => date_time().prop_map(|d| d.to_rfc3339()).boxed(),
         Format::Time => (date_time(), any::<bool>())
-            .prop_map(|(d, utc)| if utc { d.naive_utc().format("%H:%M:%S%.fZ").to_string() } else { d.format("%H:%M:%S%.f%:z").to_string() })
+            .prop_map(|(d, utc)| {
+                if utc {
+                    d.naive_utc().format("%H:%M:%S%.fZ").to_string()
+                } else {
+                    d.format("%H:%M:%S%.f%:z").to_string()
+                }
+            })
             .boxed(),
         Format::Email => {
             let local = regex("[a-z0-9]{1,10}(\\.[a-z0-9+_-]{1,8})?");
@@ -415,7 +435,12 @@ where
 /// A number from `min` to `max` (either end excluded where its flag says so), a multiple of
 /// `multiple` where given, and integral where `integral` (a schema that says `type: integer`
 /// of a float). Unbounded ends are ±10^6.
-pub fn number(min: Option<(f64, bool)>, max: Option<(f64, bool)>, multiple: Option<f64>, integral: bool) -> BoxedStrategy<f64> {
+pub fn number(
+    min: Option<(f64, bool)>,
+    max: Option<(f64, bool)>,
+    multiple: Option<f64>,
+    integral: bool,
+) -> BoxedStrategy<f64> {
     let (low, low_excluded) = min.unwrap_or((-1e6, false));
     let (high, high_excluded) = max.unwrap_or((1e6, false));
     // Values serde_json reads back exactly: it parses numbers of more than 15 significant
@@ -426,11 +451,18 @@ pub fn number(min: Option<(f64, bool)>, max: Option<(f64, bool)>, multiple: Opti
         let whole_digits = if x.abs() >= 1.0 { x.abs().log10().floor() as i32 + 1 } else { 0 };
         let scale = 10f64.powi(decimals.min(15 - whole_digits));
         let rounded = (x * scale).round() / scale;
-        if rounded.is_finite() { rounded } else { x }
+        if rounded.is_finite() {
+            rounded
+        } else {
+            x
+        }
     };
-    let inside = move |x: &f64| (x > &low || (!low_excluded && *x == low)) && (x < &high || (!high_excluded && *x == high));
+    let inside =
+        move |x: &f64| (x > &low || (!low_excluded && *x == low)) && (x < &high || (!high_excluded && *x == high));
     let step = match (multiple, integral) {
-        (Some(m), _) if m != 0.0 && m.is_finite() => Some(if integral && m.fract() != 0.0 { f64::NAN } else { m.abs() }),
+        (Some(m), _) if m != 0.0 && m.is_finite() => {
+            Some(if integral && m.fract() != 0.0 { f64::NAN } else { m.abs() })
+        }
         (_, true) => Some(1.0),
         _ => None,
     };
@@ -443,10 +475,15 @@ pub fn number(min: Option<(f64, bool)>, max: Option<(f64, bool)>, multiple: Opti
                 return impossible("no multiple within the bounds");
             }
             // Whole multiples, as integers: exact, so `multipleOf` holds within its tolerance.
-            (first as i64..=last as i64).prop_map(move |k| round(k as f64 * m)).prop_filter("an excluded bound", inside).boxed()
+            (first as i64..=last as i64)
+                .prop_map(move |k| round(k as f64 * m))
+                .prop_filter("an excluded bound", inside)
+                .boxed()
         }
         None if low > high => impossible("no number meets the bounds"),
-        None => prop_oneof![1 => Just(low), 1 => Just(high), 8 => (low..=high).prop_map(round)].prop_filter("an excluded bound", inside).boxed(),
+        None => prop_oneof![1 => Just(low), 1 => Just(high), 8 => (low..=high).prop_map(round)]
+            .prop_filter("an excluded bound", inside)
+            .boxed(),
     }
 }
 
@@ -469,7 +506,8 @@ pub fn json_value(depth: u32) -> BoxedStrategy<Value> {
     leaf.prop_recursive(depth, 16, 4, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::btree_map(string(0, Some(8)), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map(string(0, Some(8)), inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
     .boxed()
@@ -500,7 +538,8 @@ pub fn array<T: Serialize + std::fmt::Debug + Clone + 'static>(
     unique_items: bool,
 ) -> BoxedStrategy<Vec<T>> {
     let min = usize::try_from(min).unwrap_or(usize::MAX);
-    let max = max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));
+    let max =
+        max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));
     if max < min {
         return impossible("minItems above maxItems");
     }
@@ -523,7 +562,8 @@ pub fn map<T: std::fmt::Debug + Clone + 'static>(
     taken: &'static [&'static str],
 ) -> BoxedStrategy<std::collections::BTreeMap<String, T>> {
     let min = usize::try_from(min).unwrap_or(usize::MAX);
-    let max = max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));
+    let max =
+        max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));
     if max < min {
         return impossible("minProperties above maxProperties");
     }
@@ -572,7 +612,11 @@ fn rejections(runner: &proptest::test_runner::TestRunner) -> u64 {
 /// Generates `count` values from `strategy` (at [`DEPTH`]) and checks each: `check` (the
 /// type's validator) finds nothing, and its JSON reads back as the same value. The first value
 /// that fails is the error, with why.
-pub fn exercise<T>(strategy: fn(u32) -> BoxedStrategy<T>, check: fn(&T, &mut Context), count: usize) -> Result<Report, String>
+pub fn exercise<T>(
+    strategy: fn(u32) -> BoxedStrategy<T>,
+    check: fn(&T, &mut Context),
+    count: usize,
+) -> Result<Report, String>
 where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
@@ -643,7 +687,8 @@ fn each_value<T: std::fmt::Debug>(
     use proptest::strategy::ValueTree;
     let mut runner = runner(count);
     for i in 0..count {
-        let value = strategy.new_tree(&mut runner).map_err(|e| format!("value {i} could not be generated: {e}"))?.current();
+        let value =
+            strategy.new_tree(&mut runner).map_err(|e| format!("value {i} could not be generated: {e}"))?.current();
         check(&value).map_err(|why| format!("value {i}, {value:?}, {why}"))?;
     }
     Ok(Report { values: count, rejected: rejections(&runner) })
@@ -683,8 +728,15 @@ mod tests {
     #[test]
     fn every_format_passes_its_check() {
         let formats = [
-            Format::Date, Format::DateTime, Format::Time, Format::Email, Format::Hostname,
-            Format::Ipv4, Format::Ipv6, Format::Uri, Format::Uuid,
+            Format::Date,
+            Format::DateTime,
+            Format::Time,
+            Format::Email,
+            Format::Hostname,
+            Format::Ipv4,
+            Format::Ipv6,
+            Format::Uri,
+            Format::Uuid,
         ];
         for f in formats {
             for s in sample(&format(f, 0, None), 300) {
@@ -732,7 +784,10 @@ mod tests {
             cx.error("maxLength", None, "refused".to_owned());
         }
         let refused = exercise(short, refuse, 10).unwrap_err();
-        assert!(refused.starts_with("value 0, ") && refused.contains("does not validate: 1 validation error"), "{refused}");
+        assert!(
+            refused.starts_with("value 0, ") && refused.contains("does not validate: 1 validation error"),
+            "{refused}"
+        );
         fn nan(_: u32) -> BoxedStrategy<f64> {
             Just(f64::NAN).boxed()
         }

@@ -107,7 +107,9 @@ impl serde::Serialize for Binary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match std::str::from_utf8(&self.bytes) {
             Ok(text) => serializer.serialize_str(text),
-            Err(_) => Err(serde::ser::Error::custom("binary content that is not UTF-8 cannot be written as a JSON string")),
+            Err(_) => {
+                Err(serde::ser::Error::custom("binary content that is not UTF-8 cannot be written as a JSON string"))
+            }
         }
     }
 }
@@ -151,7 +153,10 @@ mod tests {
     #[test]
     fn debug_shows_no_bytes() {
         let file = Binary::new(b"secret bytes".to_vec()).with_file_name("a.png").with_content_type("image/png");
-        assert_eq!(format!("{file:?}"), r#"Binary { len: 12, file_name: Some("a.png"), content_type: Some("image/png") }"#);
+        assert_eq!(
+            format!("{file:?}"),
+            r#"Binary { len: 12, file_name: Some("a.png"), content_type: Some("image/png") }"#
+        );
     }
 
     #[test]

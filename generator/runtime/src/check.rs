@@ -98,7 +98,11 @@ pub fn min_length(cx: &mut Context, s: &str, limit: u64) {
     }
     let length = s.chars().count() as u64;
     if length < limit {
-        cx.error("minLength", Some(limit.into()), format!("must be at least {} long, is {length}", counted(limit, "character", "characters")));
+        cx.error(
+            "minLength",
+            Some(limit.into()),
+            format!("must be at least {} long, is {length}", counted(limit, "character", "characters")),
+        );
     }
 }
 
@@ -115,7 +119,11 @@ pub fn max_length(cx: &mut Context, s: &str, limit: u64) {
     }
     let length = s.chars().count() as u64;
     if length > limit {
-        cx.error("maxLength", Some(limit.into()), format!("must be at most {} long, is {length}", counted(limit, "character", "characters")));
+        cx.error(
+            "maxLength",
+            Some(limit.into()),
+            format!("must be at most {} long, is {length}", counted(limit, "character", "characters")),
+        );
     }
 }
 
@@ -174,7 +182,9 @@ fn compile(source: &str) -> Result<Regex, String> {
 fn matches(compiled: &Result<Regex, String>, s: &str) -> Result<bool, Unchecked> {
     match compiled {
         Ok(regex) => regex.is_match(s).map_err(|e| match e {
-            fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => Unchecked::TooComplex,
+            fancy_regex::Error::RuntimeError(fancy_regex::RuntimeError::BacktrackLimitExceeded) => {
+                Unchecked::TooComplex
+            }
             other => Unchecked::Compile(other.to_string()),
         }),
         Err(message) => Err(Unchecked::Compile(message.clone())),
@@ -246,11 +256,16 @@ fn report_name_match(cx: &mut Context, name: &str, source: &str, outcome: Result
 pub fn contains(cx: &mut Context, matches: usize, min: Option<u64>, max: Option<u64>) {
     let found = matches as u64;
     match min {
-        None if found == 0 => cx.error("contains", None, "must contain an item that matches the `contains` subschema".to_owned()),
+        None if found == 0 => {
+            cx.error("contains", None, "must contain an item that matches the `contains` subschema".to_owned())
+        }
         Some(min) if found < min => cx.error(
             "minContains",
             Some(min.into()),
-            format!("must contain at least {} matching the `contains` subschema, contains {found}", counted(min, "item", "items")),
+            format!(
+                "must contain at least {} matching the `contains` subschema, contains {found}",
+                counted(min, "item", "items")
+            ),
         ),
         _ => {}
     }
@@ -258,14 +273,22 @@ pub fn contains(cx: &mut Context, matches: usize, min: Option<u64>, max: Option<
         cx.error(
             "maxContains",
             Some(max.into()),
-            format!("must contain at most {} matching the `contains` subschema, contains {found}", counted(max, "item", "items")),
+            format!(
+                "must contain at most {} matching the `contains` subschema, contains {found}",
+                counted(max, "item", "items")
+            ),
         );
     }
 }
 
 /// `if` / `then` / `else`: where `condition` finds nothing, `then` is checked, else
 /// `otherwise`. The condition's own violations are never reported: they only choose.
-pub fn conditional(cx: &mut Context, condition: impl FnOnce(&mut Context), then: impl FnOnce(&mut Context), otherwise: impl FnOnce(&mut Context)) {
+pub fn conditional(
+    cx: &mut Context,
+    condition: impl FnOnce(&mut Context),
+    then: impl FnOnce(&mut Context),
+    otherwise: impl FnOnce(&mut Context),
+) {
     if cx.probe(condition) {
         then(cx);
     } else {
@@ -276,7 +299,11 @@ pub fn conditional(cx: &mut Context, condition: impl FnOnce(&mut Context), then:
 /// `dependentRequired`: `name` is present, and `missing`, which it requires, is not (called
 /// only then).
 pub fn dependent_required(cx: &mut Context, name: &str, missing: &str) {
-    cx.error("dependentRequired", Some(missing.into()), format!("property `{missing}` is required when `{name}` is present"));
+    cx.error(
+        "dependentRequired",
+        Some(missing.into()),
+        format!("property `{missing}` is required when `{name}` is present"),
+    );
 }
 
 /// `propertyNames`: the property name `name` does not satisfy the subschema (called only then).
@@ -286,7 +313,11 @@ pub fn property_name(cx: &mut Context, name: &str) {
 
 /// `unevaluatedProperties: false`: no other keyword evaluates the property `name`.
 pub fn unevaluated_property(cx: &mut Context, name: &str) {
-    cx.error("unevaluatedProperties", Some(false.into()), format!("property `{name}` is not allowed here (no keyword of the schema evaluates it)"));
+    cx.error(
+        "unevaluatedProperties",
+        Some(false.into()),
+        format!("property `{name}` is not allowed here (no keyword of the schema evaluates it)"),
+    );
 }
 
 /// `unevaluatedItems: false`: the array has items beyond the `evaluated` that other keywords
@@ -295,7 +326,10 @@ pub fn unevaluated_items(cx: &mut Context, len: usize, evaluated: usize) {
     cx.error(
         "unevaluatedItems",
         Some(false.into()),
-        format!("must have at most {} (those the schema evaluates), has {len}", counted(evaluated as u64, "item", "items")),
+        format!(
+            "must have at most {} (those the schema evaluates), has {len}",
+            counted(evaluated as u64, "item", "items")
+        ),
     );
 }
 
@@ -315,7 +349,8 @@ pub fn minimum(cx: &mut Context, value: impl Into<Num>, limit: Num, exclusive: b
         _ => false,
     };
     if !ok {
-        let (keyword, relation) = if exclusive { ("exclusiveMinimum", "greater than") } else { ("minimum", "at least") };
+        let (keyword, relation) =
+            if exclusive { ("exclusiveMinimum", "greater than") } else { ("minimum", "at least") };
         cx.error(keyword, Some(limit_json(limit)), format!("must be {relation} {limit}, is {value}"));
     }
 }
@@ -360,28 +395,44 @@ pub fn multiple_of(cx: &mut Context, value: impl Into<Num>, divisor: Num) {
 /// `minItems`.
 pub fn min_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) < limit {
-        cx.error("minItems", Some(limit.into()), format!("must have at least {}, has {len}", counted(limit, "item", "items")));
+        cx.error(
+            "minItems",
+            Some(limit.into()),
+            format!("must have at least {}, has {len}", counted(limit, "item", "items")),
+        );
     }
 }
 
 /// `maxItems`.
 pub fn max_items(cx: &mut Context, len: usize, limit: u64) {
     if (len as u64) > limit {
-        cx.error("maxItems", Some(limit.into()), format!("must have at most {}, has {len}", counted(limit, "item", "items")));
+        cx.error(
+            "maxItems",
+            Some(limit.into()),
+            format!("must have at most {}, has {len}", counted(limit, "item", "items")),
+        );
     }
 }
 
 /// `minProperties`.
 pub fn min_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) < limit {
-        cx.error("minProperties", Some(limit.into()), format!("must have at least {}, has {count}", counted(limit, "property", "properties")));
+        cx.error(
+            "minProperties",
+            Some(limit.into()),
+            format!("must have at least {}, has {count}", counted(limit, "property", "properties")),
+        );
     }
 }
 
 /// `maxProperties`.
 pub fn max_properties(cx: &mut Context, count: usize, limit: u64) {
     if (count as u64) > limit {
-        cx.error("maxProperties", Some(limit.into()), format!("must have at most {}, has {count}", counted(limit, "property", "properties")));
+        cx.error(
+            "maxProperties",
+            Some(limit.into()),
+            format!("must have at most {}, has {count}", counted(limit, "property", "properties")),
+        );
     }
 }
 
@@ -432,7 +483,11 @@ pub fn discriminator(cx: &mut Context, property: &'static str, found: Option<&st
 /// a value the union does not know. The error reading it would have given, at the property.
 pub fn unknown_discriminator(cx: &mut Context, property: &'static str, object: &Value, values: &[&str]) {
     cx.push_key(property);
-    cx.error("discriminator", Some(property.into()), crate::de::discriminator_message(property, object.get(property), values));
+    cx.error(
+        "discriminator",
+        Some(property.into()),
+        crate::de::discriminator_message(property, object.get(property), values),
+    );
     cx.pop();
 }
 
@@ -444,7 +499,11 @@ pub fn additional_property(cx: &mut Context, name: &str) {
 /// `enum`, for values whose type does not already restrict them.
 pub fn enumeration(cx: &mut Context, value: &Value, allowed: &[Value]) {
     if !allowed.iter().any(|a| json_equal(a, value)) {
-        cx.error("enum", Some(Value::Array(allowed.to_vec())), format!("must be one of {}", Value::Array(allowed.to_vec())));
+        cx.error(
+            "enum",
+            Some(Value::Array(allowed.to_vec())),
+            format!("must be one of {}", Value::Array(allowed.to_vec())),
+        );
     }
 }
 
@@ -510,7 +569,9 @@ pub fn not(cx: &mut Context, matched: bool) {
 /// their key order.
 pub fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Num::from_json(x).cmp(Num::from_json(y)) == Some(std::cmp::Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => {
+            Num::from_json(x).cmp(Num::from_json(y)) == Some(std::cmp::Ordering::Equal)
+        }
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))

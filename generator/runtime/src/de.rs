@@ -13,8 +13,8 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Unexpected, Visitor};
 use serde::de::DeserializeOwned;
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Unexpected, Visitor};
 use serde::Deserialize;
 
 use crate::format::Format;
@@ -330,7 +330,11 @@ impl Tagged {
     /// caller keeps the object as its unknown variant, except while an enclosing untagged
     /// union tries its variants as the spec has them (see [`untagged`]), where it is the same
     /// error.
-    pub fn read<'de, D: Deserializer<'de>>(deserializer: D, property: &'static str, values: &'static [&'static str]) -> Result<Self, D::Error> {
+    pub fn read<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        property: &'static str,
+        values: &'static [&'static str],
+    ) -> Result<Self, D::Error> {
         let object = deserializer.deserialize_map(ObjectVisitor)?;
         let found = object.get(property);
         let tag = found.and_then(serde_json::Value::as_str);
@@ -380,7 +384,9 @@ pub fn discriminator_message(property: &str, found: Option<&serde_json::Value>, 
         Some(serde_json::Value::String(tag)) => {
             format!("`{tag}` is not a value of discriminator property `{property}`; expected one of {expected}")
         }
-        Some(other) => format!("`{other}` is not a value of discriminator property `{property}`; expected one of {expected}"),
+        Some(other) => {
+            format!("`{other}` is not a value of discriminator property `{property}`; expected one of {expected}")
+        }
     }
 }
 
@@ -790,7 +796,8 @@ mod tests {
         let mut de = serde_json::Deserializer::from_str("[1, 2.5]");
         assert!(Vec::<i64>::deserialize_strict(&mut de).is_err());
         let mut de = serde_json::Deserializer::from_str(r#"{"a": 1.0, "b": null}"#);
-        let map = std::collections::BTreeMap::<String, Option<i32>>::deserialize_strict(&mut de).map_err(|e| e.to_string());
+        let map =
+            std::collections::BTreeMap::<String, Option<i32>>::deserialize_strict(&mut de).map_err(|e| e.to_string());
         assert_eq!(map, Ok([("a".to_owned(), Some(1)), ("b".to_owned(), None)].into_iter().collect()));
     }
 

@@ -241,9 +241,7 @@ pub(crate) fn from_serde(err: serde_path_to_error::Error<serde_json::Error>) -> 
 /// Names the keyword a serde message is about. A missing or unknown property is reported at
 /// the object that holds it, as JSON Schema does.
 fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value>, String) {
-    let quoted = |prefix: &str| {
-        text.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned)
-    };
+    let quoted = |prefix: &str| text.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned);
     if let Some(name) = quoted("missing field `") {
         return ("required", Some(Value::String(name.clone())), format!("required property `{name}` is missing"));
     }
@@ -261,13 +259,11 @@ fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value
         if tokens.last() == Some(&name) {
             tokens.pop();
         }
-        return (
-            "additionalProperties",
-            Some(Value::Bool(false)),
-            format!("property `{name}` is not allowed here"),
-        );
+        return ("additionalProperties", Some(Value::Bool(false)), format!("property `{name}` is not allowed here"));
     }
-    if text.starts_with("unknown variant") || text.starts_with("invalid value: integer") && text.contains("expected one of") {
+    if text.starts_with("unknown variant")
+        || text.starts_with("invalid value: integer") && text.contains("expected one of")
+    {
         return ("enum", None, text.to_owned());
     }
     if text.starts_with("data did not match any variant") {

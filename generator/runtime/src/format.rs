@@ -137,7 +137,11 @@ fn is_time(s: &str) -> bool {
                 return false;
             }
             let minutes = i64::from(oh * 60 + om);
-            if *sign == b'+' { minutes } else { -minutes }
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
         }
         _ => return false,
     };
@@ -230,9 +234,26 @@ mod tests {
     #[test]
     fn plain_emails_are_a_subset_of_full_emails() {
         let samples = [
-            "jane@example.com", "a.b@c.d", "x@localhost", "weird!#$%&'*+-/=?^_`{|}~@ex.com",
-            ".a@b.c", "a.@b.c", "a..b@c.d", "a@b..c", "a@-b.c", "a@b-.c", "\"quoted\"@ex.com",
-            "a@[127.0.0.1]", "a b@c.d", "é@c.d", "a@é.d", "a@b@c.d", "", "@", "a@", "@b.c",
+            "jane@example.com",
+            "a.b@c.d",
+            "x@localhost",
+            "weird!#$%&'*+-/=?^_`{|}~@ex.com",
+            ".a@b.c",
+            "a.@b.c",
+            "a..b@c.d",
+            "a@b..c",
+            "a@-b.c",
+            "a@b-.c",
+            "\"quoted\"@ex.com",
+            "a@[127.0.0.1]",
+            "a b@c.d",
+            "é@c.d",
+            "a@é.d",
+            "a@b@c.d",
+            "",
+            "@",
+            "a@",
+            "@b.c",
         ];
         for sample in samples {
             if plain_email(sample) {

@@ -35,19 +35,19 @@ pub mod xml;
 // dependency, not six, and always gets the versions the runtime was built with. Generated
 // derives say `#[serde(crate = "::apigen_runtime::serde")]` for the same reason.
 pub use chrono;
-pub use serde;
-pub use serde_json;
-pub use uuid;
 /// The property-testing crate generated `Arbitrary` impls are written against (feature
 /// `arbitrary`).
 #[cfg(feature = "arbitrary")]
 pub use proptest;
+pub use serde;
+pub use serde_json;
+pub use uuid;
 
+pub use binary::Binary;
 pub use error::{Context, ValidationError, ValidationErrors};
 /// The regular-expression engine of [`check::Pattern`], for code that checks patterns the way
 /// generated validators do.
 pub use fancy_regex;
-pub use binary::Binary;
 pub use format::Format;
 
 use serde::de::DeserializeOwned;

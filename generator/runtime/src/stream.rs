@@ -76,7 +76,11 @@ type Start<T> = dyn FnOnce(usize) -> Items<T> + Send;
 impl<D: Send + 'static> EventStream<Event<D>> {
     /// Server-sent events of `request`, each event's data read by `decode`. Generated code
     /// calls it.
-    pub fn server_sent_events(transport: Transport, request: Request, decode: fn(&str) -> Result<D, ValidationErrors>) -> Self {
+    pub fn server_sent_events(
+        transport: Transport,
+        request: Request,
+        decode: fn(&str) -> Result<D, ValidationErrors>,
+    ) -> Self {
         events(transport, request, Framing::EventStream, decode)
     }
 }
@@ -84,9 +88,18 @@ impl<D: Send + 'static> EventStream<Event<D>> {
 impl<D: Send + 'static> EventStream<D> {
     /// JSON Lines (one value a line) or a JSON text sequence of `request`, as `media_type`
     /// says, each value read by `decode`. Generated code calls it.
-    pub fn json_lines(transport: Transport, request: Request, media_type: &'static str, decode: fn(&str) -> Result<D, ValidationErrors>) -> Self {
+    pub fn json_lines(
+        transport: Transport,
+        request: Request,
+        media_type: &'static str,
+        decode: fn(&str) -> Result<D, ValidationErrors>,
+    ) -> Self {
         let essence = media_type.split(';').next().unwrap_or_default().trim();
-        let framing = if essence.eq_ignore_ascii_case("application/json-seq") { Framing::JsonSeq } else { Framing::JsonLines(media_type) };
+        let framing = if essence.eq_ignore_ascii_case("application/json-seq") {
+            Framing::JsonSeq
+        } else {
+            Framing::JsonLines(media_type)
+        };
         let stream = events(transport, request, framing, decode);
         EventStream {
             max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
@@ -125,12 +138,20 @@ impl<T> Stream for EventStream<T> {
 
 impl<T> fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventStream").field("max_event_bytes", &self.max_event_bytes).field("started", &self.inner.is_some()).finish()
+        f.debug_struct("EventStream")
+            .field("max_event_bytes", &self.max_event_bytes)
+            .field("started", &self.inner.is_some())
+            .finish()
     }
 }
 
 /// The events of `request`, cut by `framing`, read when first polled.
-fn events<D: Send + 'static>(transport: Transport, request: Request, framing: Framing, decode: fn(&str) -> Result<D, ValidationErrors>) -> EventStream<Event<D>> {
+fn events<D: Send + 'static>(
+    transport: Transport,
+    request: Request,
+    framing: Framing,
+    decode: fn(&str) -> Result<D, ValidationErrors>,
+) -> EventStream<Event<D>> {
     EventStream {
         max_event_bytes: DEFAULT_MAX_EVENT_BYTES,
         start: Some(Box::new(move |max| {
@@ -390,7 +411,13 @@ struct Reader<D> {
 }
 
 impl<D> Reader<D> {
-    fn new(transport: Transport, request: Request, framing: Framing, decode: fn(&str) -> Result<D, ValidationErrors>, max: usize) -> Self {
+    fn new(
+        transport: Transport,
+        request: Request,
+        framing: Framing,
+        decode: fn(&str) -> Result<D, ValidationErrors>,
+        max: usize,
+    ) -> Self {
         Self {
             transport,
             request,
@@ -424,7 +451,13 @@ impl<D> Reader<D> {
                 match (self.decode)(&data) {
                     Ok(data) => return Some(Ok(Event { event, id, data })),
                     Err(_) if self.parser.framing == Framing::EventStream && data == "[DONE]" => continue,
-                    Err(errors) => return Some(Err(StreamError { event: self.events, line, kind: StreamErrorKind::Decode(errors) })),
+                    Err(errors) => {
+                        return Some(Err(StreamError {
+                            event: self.events,
+                            line,
+                            kind: StreamErrorKind::Decode(errors),
+                        }))
+                    }
                 }
             }
             if let Some(ending) = self.ending.take() {
@@ -455,7 +488,11 @@ impl<D> Reader<D> {
                     }
                     if let Err(line) = result {
                         let limit = self.parser.max;
-                        self.ending = Some(StreamError { event: self.events + self.ready.len() as u64 + 1, line, kind: StreamErrorKind::TooLarge { limit } });
+                        self.ending = Some(StreamError {
+                            event: self.events + self.ready.len() as u64 + 1,
+                            line,
+                            kind: StreamErrorKind::TooLarge { limit },
+                        });
                         self.response = None;
                     }
                 }
@@ -488,7 +525,11 @@ impl<D> Reader<D> {
             return;
         }
         let config = self.transport.config();
-        let wait = self.parser.retry.unwrap_or_else(|| Duration::from_millis(100u64 << self.failures.min(6))).min(config.max_retry_after);
+        let wait = self
+            .parser
+            .retry
+            .unwrap_or_else(|| Duration::from_millis(100u64 << self.failures.min(6)))
+            .min(config.max_retry_after);
         self.failures += 1;
         tokio::time::sleep(wait).await;
     }
@@ -560,7 +601,11 @@ mod tests {
         let body: &[u8] = b"\xEF\xBB\xBF: comment\n\ndata: YHOO\ndata: +2\r\ndata: 10\r\rid: 7\nevent: add\ndata:  two spaces\n\ndata\n\ndata:last, unterminated";
         assert_eq!(
             records(Framing::EventStream, &[body]),
-            [record("message", None, "YHOO\n+2\n10", 3), record("add", Some("7"), " two spaces", 7), record("message", Some("7"), "", 11)]
+            [
+                record("message", None, "YHOO\n+2\n10", 3),
+                record("add", Some("7"), " two spaces", 7),
+                record("message", Some("7"), "", 11)
+            ]
         );
         // The same bytes cut anywhere give the same events, a CRLF split included.
         let cut: Vec<&[u8]> = body.chunks(1).collect();
@@ -573,7 +618,10 @@ mod tests {
             records(Framing::JsonLines("application/jsonl"), &[b"{\"a\":1}\r\n\n  \n{\"a\"", b":2}"]),
             [record("", None, "{\"a\":1}", 1), record("", None, "{\"a\":2}", 4)]
         );
-        assert_eq!(records(Framing::JsonSeq, &[b"\x1e1\n\x1e\"two\"\n"]), [record("", None, "1", 1), record("", None, "\"two\"", 2)]);
+        assert_eq!(
+            records(Framing::JsonSeq, &[b"\x1e1\n\x1e\"two\"\n"]),
+            [record("", None, "1", 1), record("", None, "\"two\"", 2)]
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn notes(model: &ApiModel) -> Vec<Diagnostic> {
     for i in 0..model.types.len() {
         emitter.type_items(TypeId(i));
     }
-    emitter.notes.into_iter().map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message }).collect()
+    emitter
+        .notes
+        .into_iter()
+        .map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message })
+        .collect()
 }
 
 /// The name of the module's function for a type, and of its invalid values' (`customer`,
@@ -153,11 +157,16 @@ impl<'m> Emitter<'m> {
                 TypeKind::Alias(_) => self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default()),
                 _ => quote!(::apigen_runtime::Validate::validate_at(v, cx);),
             };
-            let (v, cx) = (if uses(&check, "v") { quote!(v) } else { quote!(_) }, if uses(&check, "cx") { quote!(cx) } else { quote!(_) });
+            let (v, cx) = (
+                if uses(&check, "v") { quote!(v) } else { quote!(_) },
+                if uses(&check, "cx") { quote!(cx) } else { quote!(_) },
+            );
             rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
             if self.has_faults(TypeId(i)) {
                 let invalid = self.names[i].1.clone();
-                invalid_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) });
+                invalid_rows.push(
+                    quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) },
+                );
             }
             if super::xml::has_form(def) {
                 let ty = ident(name);
@@ -192,7 +201,9 @@ impl<'m> Emitter<'m> {
     fn has_faults(&mut self, id: TypeId) -> bool {
         let def = self.model.type_def(id);
         match &def.kind {
-            TypeKind::Struct(s) if !self.model.replaced.contains_key(&def.name) => !self.struct_faults(id, s, true).is_empty(),
+            TypeKind::Struct(s) if !self.model.replaced.contains_key(&def.name) => {
+                !self.struct_faults(id, s, true).is_empty()
+            }
             _ => false,
         }
     }
@@ -205,7 +216,10 @@ impl<'m> Emitter<'m> {
         let (function, invalid_function) = self.names[id.0].clone();
         let replaced = self.model.replaced.contains_key(&def.name);
         let body = if replaced {
-            self.note(&def.doc.pointer, format!("replaced by `{}`: its strategy gives no value", self.model.replaced[&def.name]));
+            self.note(
+                &def.doc.pointer,
+                format!("replaced by `{}`: its strategy gives no value", self.model.replaced[&def.name]),
+            );
             quote!(::apigen_runtime::arbitrary::impossible("a type replaced by one of the user's"))
         } else {
             match &def.kind {
@@ -254,7 +268,11 @@ impl<'m> Emitter<'m> {
         let mut fields = Vec::new();
         for field in &s.fields {
             let value = self.position(&field.ty, &field.rules, &field.doc.pointer);
-            strategies.push(if field.required { value } else { quote!(::apigen_runtime::arbitrary::optional(depth, #value.boxed())) });
+            strategies.push(if field.required {
+                value
+            } else {
+                quote!(::apigen_runtime::arbitrary::optional(depth, #value.boxed()))
+            });
             fields.push(ident(&field.rust_name));
         }
         if let Some((field, ty)) = &s.additional {
@@ -280,7 +298,10 @@ impl<'m> Emitter<'m> {
         if whole.is_empty() {
             return built;
         }
-        self.note(&def.doc.pointer, format!("{} of the object as a whole: values are filtered with the validator", describe(&whole)));
+        self.note(
+            &def.doc.pointer,
+            format!("{} of the object as a whole: values are filtered with the validator", describe(&whole)),
+        );
         quote!(#built.prop_filter("breaks a rule of the object as a whole", |v| ::apigen_runtime::Validate::validate(v).is_ok()))
     }
 
@@ -319,7 +340,8 @@ impl<'m> Emitter<'m> {
         // A discriminated union is judged by the variant its tag selects, not by `oneOf` over
         // every alternative; an untagged one must fit exactly one alternative of a `oneOf`.
         let one_of = if def.discriminator.is_some() { Vec::new() } else { def.rules.one_of.clone() };
-        let rest = Rules { types: None, nullable: false, reference: None, any_of: Vec::new(), one_of, ..def.rules.clone() };
+        let rest =
+            Rules { types: None, nullable: false, reference: None, any_of: Vec::new(), one_of, ..def.rules.clone() };
         let any_json = variants.iter().any(|v| v.ty == TypeRef::Primitive(Primitive::Value));
         if rest.is_empty() && !any_json {
             return union;
@@ -351,7 +373,10 @@ impl<'m> Emitter<'m> {
                 if check.is_empty() {
                     return strategy;
                 }
-                let (v, cx) = (if uses(&check, "v") { quote!(v) } else { quote!(_) }, if uses(&check, "cx") { quote!(cx) } else { quote!(_) });
+                let (v, cx) = (
+                    if uses(&check, "v") { quote!(v) } else { quote!(_) },
+                    if uses(&check, "cx") { quote!(cx) } else { quote!(_) },
+                );
                 quote! {
                     #strategy.prop_filter("breaks a rule", |v| ::apigen_runtime::arbitrary::passes(v, |#v, #cx| { #check }))
                 }
@@ -443,7 +468,12 @@ impl<'m> Emitter<'m> {
             Primitive::F32 => {
                 // Rounding to `f32` may cross a bound: the value is checked as `f32`.
                 let number = number(rules, rest);
-                *rest = Rules { minimum: rules.minimum.clone(), maximum: rules.maximum.clone(), multiple_of: rules.multiple_of.clone(), ..rest.clone() };
+                *rest = Rules {
+                    minimum: rules.minimum.clone(),
+                    maximum: rules.maximum.clone(),
+                    multiple_of: rules.multiple_of.clone(),
+                    ..rest.clone()
+                };
                 let check = numeric_check(rules);
                 if check.is_empty() {
                     quote!(#number.prop_map(|x| x as f32))
@@ -493,7 +523,9 @@ impl<'m> Emitter<'m> {
             quote!(#strategy.prop_map(::apigen_runtime::serde_json::Value::from))
         };
         match typed {
-            TypeRef::Map(_) => quote!(#strategy.prop_map(|m| ::apigen_runtime::serde_json::Value::Object(m.into_iter().collect()))),
+            TypeRef::Map(_) => {
+                quote!(#strategy.prop_map(|m| ::apigen_runtime::serde_json::Value::Object(m.into_iter().collect())))
+            }
             _ => value,
         }
     }
@@ -573,7 +605,10 @@ impl<'m> Emitter<'m> {
         }
         let options = quote!(::std::vec::Vec::from([#( #options ),*]));
         let depth = uses(&options, "depth").then(|| quote!(let depth = ::apigen_runtime::arbitrary::DEPTH - 1;));
-        let doc = format!(" Values of [`{}`] that break exactly one rule, each with the pointer and keyword its validator reports.", def.name);
+        let doc = format!(
+            " Values of [`{}`] that break exactly one rule, each with the pointer and keyword its validator reports.",
+            def.name
+        );
         Some(quote! {
             #[doc = #doc]
             pub fn #name() -> BoxedStrategy<::apigen_runtime::arbitrary::Invalid<#ty>> {
@@ -598,7 +633,13 @@ impl<'m> Emitter<'m> {
                 continue;
             }
             let ty = through_aliases(self.model, &field.ty);
-            let step = Step { rust: field.rust_name.clone(), wire: field.wire_name.clone(), required: field.required, ty, holds: None };
+            let step = Step {
+                rust: field.rust_name.clone(),
+                wire: field.wire_name.clone(),
+                required: field.required,
+                ty,
+                holds: None,
+            };
             let core = unwrap(&field.ty);
             // The rules at the field: its own, or, for a field that only names an alias, the alias's.
             let (core, rules) = match core {
@@ -610,7 +651,8 @@ impl<'m> Emitter<'m> {
                 },
                 _ => (core.clone(), field.rules.clone()),
             };
-            if matches!(core, TypeRef::Named(named) if self.model.replaced.contains_key(&self.model.type_def(named).name)) {
+            if matches!(core, TypeRef::Named(named) if self.model.replaced.contains_key(&self.model.type_def(named).name))
+            {
                 continue;
             }
             for (bad, keyword) in self.value_faults(&core, &rules) {
@@ -636,7 +678,8 @@ impl<'m> Emitter<'m> {
     /// Bad values of a type (not nullable, not boxed) at a position with `rules`, each with the
     /// one keyword it breaks: only where the value can break that keyword and no other.
     fn value_faults(&mut self, core: &TypeRef, rules: &Rules) -> Vec<(TokenStream, &'static str)> {
-        let combined = !rules.all_of.is_empty() || !rules.any_of.is_empty() || !rules.one_of.is_empty() || rules.not.is_some();
+        let combined =
+            !rules.all_of.is_empty() || !rules.any_of.is_empty() || !rules.one_of.is_empty() || rules.not.is_some();
         if combined {
             return Vec::new();
         }
@@ -650,7 +693,11 @@ impl<'m> Emitter<'m> {
                 let text = |s: &str| just(quote!(::std::string::String::from(#s)));
                 if let Some(values) = &rules.enumeration {
                     let bad = "not-a-listed-value";
-                    if rules.pattern.is_none() && rules.format.is_none() && fits(bad) && !values.iter().any(|v| v == bad) {
+                    if rules.pattern.is_none()
+                        && rules.format.is_none()
+                        && fits(bad)
+                        && !values.iter().any(|v| v == bad)
+                    {
                         out.push((text(bad), "enum"));
                     }
                     return out;
@@ -693,7 +740,9 @@ impl<'m> Emitter<'m> {
                     }
                 }
             }
-            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64)) if rules.enumeration.is_none() && rules.multiple_of.is_none() => {
+            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64))
+                if rules.enumeration.is_none() && rules.multiple_of.is_none() =>
+            {
                 let (low, high): (i128, i128) = match p {
                     Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
                     Primitive::I64 => (i64::MIN.into(), i64::MAX.into()),
@@ -723,7 +772,11 @@ impl<'m> Emitter<'m> {
                     }
                 }
             }
-            TypeRef::Primitive(Primitive::F64) if rules.enumeration.is_none() && rules.multiple_of.is_none() && rules.types.as_deref() != Some("integer") => {
+            TypeRef::Primitive(Primitive::F64)
+                if rules.enumeration.is_none()
+                    && rules.multiple_of.is_none()
+                    && rules.types.as_deref() != Some("integer") =>
+            {
                 if let Some(Bound { value, exclusive }) = &rules.minimum {
                     let m = value.as_f64().unwrap_or(0.0);
                     let lit = Literal::f64_unsuffixed(if *exclusive { m } else { m - 1.0 });
@@ -828,7 +881,11 @@ fn through_aliases(model: &ApiModel, ty: &TypeRef) -> TypeRef {
         TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(through_aliases(model, inner))),
         TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(through_aliases(model, inner))),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Alias(target) if matches!(target, TypeRef::Nullable(_) | TypeRef::Boxed(_) | TypeRef::Named(_)) => through_aliases(model, target),
+            TypeKind::Alias(target)
+                if matches!(target, TypeRef::Nullable(_) | TypeRef::Boxed(_) | TypeRef::Named(_)) =>
+            {
+                through_aliases(model, target)
+            }
             _ => ty.clone(),
         },
         other => other.clone(),
@@ -847,7 +904,13 @@ fn unwrap(ty: &TypeRef) -> &TypeRef {
 /// `wire`.
 fn mentions(rules: &Rules, wire: &str) -> bool {
     rules.properties.iter().any(|(name, _)| name == wire)
-        || rules.all_of.iter().chain(&rules.any_of).chain(&rules.one_of).chain(rules.not.as_deref()).any(|sub| mentions(sub, wire))
+        || rules
+            .all_of
+            .iter()
+            .chain(&rules.any_of)
+            .chain(&rules.one_of)
+            .chain(rules.not.as_deref())
+            .any(|sub| mentions(sub, wire))
 }
 
 /// Strategies (or patterns) grouped into nested tuples of at most ten, which proptest knows
@@ -856,7 +919,17 @@ fn nest(items: &[TokenStream]) -> TokenStream {
     if items.len() <= 10 {
         return quote!(( #( #items ),* ));
     }
-    let groups: Vec<TokenStream> = items.chunks(10).map(|chunk| if chunk.len() == 1 { let only = &chunk[0]; quote!((#only,)) } else { quote!(( #( #chunk ),* )) }).collect();
+    let groups: Vec<TokenStream> = items
+        .chunks(10)
+        .map(|chunk| {
+            if chunk.len() == 1 {
+                let only = &chunk[0];
+                quote!((#only,))
+            } else {
+                quote!(( #( #chunk ),* ))
+            }
+        })
+        .collect();
     nest(&groups)
 }
 
@@ -887,7 +960,13 @@ fn integer(rust: TokenStream, low: i128, high: i128, rules: &Rules, rest: &mut R
                 let n = whole.clamp(-1e38, 1e38) as i128;
                 n + if b.exclusive && whole == f { step } else { 0 }
             }
-            (None, None) => if up { low } else { high },
+            (None, None) => {
+                if up {
+                    low
+                } else {
+                    high
+                }
+            }
         }
     };
     let min = rules.minimum.as_ref().map_or(low, |b| bound(b, true).max(low));

@@ -46,7 +46,8 @@ pub fn areas(model: &ApiModel) -> Vec<Area> {
 /// Groups `names` (indices into it) into areas of at most `max` names where the prefixes
 /// allow: (module name, prefixes, indices in order).
 fn group(names: &[&str], max: usize) -> Vec<(String, Vec<String>, Vec<usize>)> {
-    let words: Vec<Vec<String>> = names.iter().map(|n| n.to_snake_case().split('_').map(str::to_owned).collect()).collect();
+    let words: Vec<Vec<String>> =
+        names.iter().map(|n| n.to_snake_case().split('_').map(str::to_owned).collect()).collect();
     let mut leaves = Vec::new();
     partition(&words, (0..names.len()).collect(), 1, max, &mut leaves);
     // Neighbouring groups merged while they fit together.
@@ -73,7 +74,13 @@ fn group(names: &[&str], max: usize) -> Vec<(String, Vec<String>, Vec<usize>)> {
 
 /// Splits `members` by their first `depth` words, recursing into a group larger than `max`
 /// while some of its names have more words. Leaves come out in the order of their words.
-fn partition(words: &[Vec<String>], members: Vec<usize>, depth: usize, max: usize, out: &mut Vec<(Vec<String>, Vec<usize>)>) {
+fn partition(
+    words: &[Vec<String>],
+    members: Vec<usize>,
+    depth: usize,
+    max: usize,
+    out: &mut Vec<(Vec<String>, Vec<usize>)>,
+) {
     let mut groups: BTreeMap<&[String], Vec<usize>> = BTreeMap::new();
     for i in members {
         let w = &words[i];
@@ -96,8 +103,10 @@ mod tests {
     fn grouped_by_first_words_then_merged() {
         let names = ["Account", "AccountLink", "AccountSettings", "Address", "Balance", "BalanceAmount", "Zebra"];
         let groups = group(&names, 3);
-        let summary: Vec<(&str, Vec<&str>, Vec<usize>)> =
-            groups.iter().map(|(m, p, ids)| (m.as_str(), p.iter().map(String::as_str).collect(), ids.clone())).collect();
+        let summary: Vec<(&str, Vec<&str>, Vec<usize>)> = groups
+            .iter()
+            .map(|(m, p, ids)| (m.as_str(), p.iter().map(String::as_str).collect(), ids.clone()))
+            .collect();
         assert_eq!(
             summary,
             vec![

@@ -12,8 +12,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, Rules, SecurityKind,
-    Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
+    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, Rules,
+    SecurityKind, Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
 };
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
@@ -264,7 +264,10 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
         })
         .collect();
     let example = op.parameters.iter().find_map(|p| p.setter.as_deref()).unwrap_or_default();
-    let doc = format!(" The optional parameters of `{}`, each left out unless set: `{name}::default().{example}(...)`.", op.id);
+    let doc = format!(
+        " The optional parameters of `{}`, each left out unless set: `{name}::default().{example}(...)`.",
+        op.id
+    );
     // `non_exhaustive`, as generated structs are: a parameter the spec adds later breaks no
     // code written today. A `nullable` parameter is held as its value: a query, a path or a
     // header cannot carry `null`, so `None` leaves it out.
@@ -308,7 +311,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let mut doc = op.doc.clone();
     let line = match sends {
         Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
-        Sends::Xml => format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path),
+        Sends::Xml => {
+            format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path)
+        }
         Sends::JsonForStream(stream) => {
             let reconnects = if stream.is_event_stream() && op.method == "get" {
                 "A connection that fails is opened again with `Last-Event-ID`"
@@ -337,7 +342,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         ),
     };
     let line = if download {
-        format!("{line}\n\nThe body is not read: it streams from the `Download`, whatever the status, with no size limit.")
+        format!(
+            "{line}\n\nThe body is not read: it streams from the `Download`, whatever the status, with no size limit."
+        )
     } else {
         line
     };
@@ -387,7 +394,11 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     }
     let path = if values.is_empty() {
         // No placeholder: the path is its text, unescaped.
-        let text: String = op.template.iter().map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" }).collect();
+        let text: String = op
+            .template
+            .iter()
+            .map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" })
+            .collect();
         quote!(::std::string::String::from(#text))
     } else {
         quote!(::std::format!(#format, #( #values ),*))
@@ -491,7 +502,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             SecurityKind::ApiKeyCookie(name) => quote!(Cookie(#name)),
         };
         let key = &scheme.key;
-        setup.push(quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, self.#field.as_ref()); });
+        setup.push(
+            quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, self.#field.as_ref()); },
+        );
     }
     // A stream asks for its own media type (`apigen_runtime::stream`), a download for anything.
     if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
@@ -534,7 +547,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     }
     let response = response_name(op);
     let mut arms = Vec::new();
-    let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(::std::boxed::Box::new(response))));
+    let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(
+        ::std::boxed::Box::new(response)
+    )));
     for case in &op.responses {
         let variant = ident(&case.variant);
         let result = match response_body(model, case) {
@@ -566,7 +581,9 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 // The response moves into the result or the error: its body is never copied.
                 quote!(response.decode(|response| ::std::result::Result::Ok(#response::#variant(#value))))
             }
-            None => quote!(::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, #response::#variant))),
+            None => {
+                quote!(::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, #response::#variant)))
+            }
         };
         match case.status {
             Status::Code(code) => {
@@ -574,7 +591,8 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 arms.push(quote!(#code => #result,));
             }
             Status::Range(n) => {
-                let (low, high) = (proc_macro2::Literal::u16_unsuffixed(n * 100), proc_macro2::Literal::u16_unsuffixed(n * 100 + 99));
+                let (low, high) =
+                    (proc_macro2::Literal::u16_unsuffixed(n * 100), proc_macro2::Literal::u16_unsuffixed(n * 100 + 99));
                 arms.push(quote!(#low..=#high => #result,));
             }
             Status::Default => fallback = result,
@@ -630,14 +648,23 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
             (ty.clone(), quote!(::apigen_runtime::stream::json::<#ty>))
         }
         (None, true) => (quote!(::std::string::String), quote!(::apigen_runtime::stream::text)),
-        (None, false) => (quote!(::apigen_runtime::serde_json::Value), quote!(::apigen_runtime::stream::json::<::apigen_runtime::serde_json::Value>)),
+        (None, false) => (
+            quote!(::apigen_runtime::serde_json::Value),
+            quote!(::apigen_runtime::stream::json::<::apigen_runtime::serde_json::Value>),
+        ),
     };
     if stream.is_event_stream() {
         let item = quote!(::apigen_runtime::stream::Event<#data>);
-        (item, quote!(::apigen_runtime::stream::EventStream::server_sent_events(self.transport.clone(), request, #decode)))
+        (
+            item,
+            quote!(::apigen_runtime::stream::EventStream::server_sent_events(self.transport.clone(), request, #decode)),
+        )
     } else {
         let media_type = &stream.media_type;
-        (data, quote!(::apigen_runtime::stream::EventStream::json_lines(self.transport.clone(), request, #media_type, #decode)))
+        (
+            data,
+            quote!(::apigen_runtime::stream::EventStream::json_lines(self.transport.clone(), request, #media_type, #decode)),
+        )
     }
 }
 
@@ -654,7 +681,11 @@ pub(super) fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'
 
 /// The content types the form's `encoding` allows for a property, if it lists any.
 fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
-    form.encoding.iter().find(|(name, _)| name == wire).map(|(_, e)| e.content_types.as_slice()).filter(|t| !t.is_empty())
+    form.encoding
+        .iter()
+        .find(|(name, _)| name == wire)
+        .map(|(_, e)| e.content_types.as_slice())
+        .filter(|t| !t.is_empty())
 }
 
 /// Checks of the file parts' content types against the form's `encoding`, on `v` (the body);
@@ -707,7 +738,8 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
     match form.kind {
         FormKind::Raw => {
             // The first media type that names one type, else the generic one.
-            let default = form.media_types.iter().find(|m| !m.contains('*')).map_or("application/octet-stream", String::as_str);
+            let default =
+                form.media_types.iter().find(|m| !m.contains('*')).map_or("application/octet-stream", String::as_str);
             quote! { request.binary_body(body, #default)?; }
         }
         FormKind::UrlEncoded => {
@@ -725,7 +757,9 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
             let mut parts = Vec::new();
             for field in &s.fields {
                 let wire = &field.wire_name;
-                let default_type = allowed_types(form, wire).and_then(|t| t.first()).map_or("application/octet-stream", String::as_str);
+                let default_type = allowed_types(form, wire)
+                    .and_then(|t| t.first())
+                    .map_or("application/octet-stream", String::as_str);
                 let put = multipart_part(model, quote!(#wire), quote!(value), &field.ty, default_type);
                 parts.push(with_field(quote!(body), field, quote!(value), put));
             }
@@ -746,7 +780,13 @@ fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
 /// The part(s) of one property of a multipart body (`value`, a reference), as OpenAPI 3.0
 /// says: a file for a binary value, text for a scalar, one part per item for an array of
 /// those, JSON for anything else.
-fn multipart_part(model: &ApiModel, name: TokenStream, value: TokenStream, ty: &TypeRef, default_type: &str) -> TokenStream {
+fn multipart_part(
+    model: &ApiModel,
+    name: TokenStream,
+    value: TokenStream,
+    ty: &TypeRef,
+    default_type: &str,
+) -> TokenStream {
     // A name for a nullable type (OpenAI's `PartialImages`, `anyOf: [integer, null]`) is an
     // `Option`: a null value sends no part.
     if let Some(inner) = alias_of_nullable(model, ty) {
@@ -806,7 +846,9 @@ pub(super) fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, b
         let def = model.type_def(*id);
         match &def.kind {
             TypeKind::Alias(target) => ty = target,
-            _ => return def.xml.is_some().then(|| type_tokens(model, &TypeRef::Named(*id))).map(|rust| (rust, nullable)),
+            _ => {
+                return def.xml.is_some().then(|| type_tokens(model, &TypeRef::Named(*id))).map(|rust| (rust, nullable))
+            }
         }
     }
     None
@@ -896,7 +938,9 @@ fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
         TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
         TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
         TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
-        TypeRef::Primitive(Primitive::Binary) => quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned()),
+        TypeRef::Primitive(Primitive::Binary) => {
+            quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned())
+        }
         TypeRef::Primitive(_) => quote!(#value.to_string()),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
@@ -948,7 +992,9 @@ fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Parameter) ->
             quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(#separator)); }
         };
     }
-    if p.style == Style::DeepObject || !is_scalar(model, ty) && !matches!(resolved, TypeRef::Primitive(Primitive::Value)) {
+    if p.style == Style::DeepObject
+        || !is_scalar(model, ty) && !matches!(resolved, TypeRef::Primitive(Primitive::Value))
+    {
         let style = style_tokens(p.style);
         let explode = p.explode;
         return quote! { request.query_value(#wire, &::apigen_runtime::check::to_json(#value), #style, #explode); };

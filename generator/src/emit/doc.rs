@@ -133,11 +133,19 @@ fn count_range(min: Option<u64>, max: Option<u64>, noun: &str) -> Option<String>
 }
 
 fn lower(bound: &Bound) -> String {
-    if bound.exclusive { format!("greater than {}", bound.value) } else { format!("at least {}", bound.value) }
+    if bound.exclusive {
+        format!("greater than {}", bound.value)
+    } else {
+        format!("at least {}", bound.value)
+    }
 }
 
 fn upper(bound: &Bound) -> String {
-    if bound.exclusive { format!("less than {}", bound.value) } else { format!("at most {}", bound.value) }
+    if bound.exclusive {
+        format!("less than {}", bound.value)
+    } else {
+        format!("at most {}", bound.value)
+    }
 }
 
 /// `text` as a Markdown code span, whatever backticks it holds.
@@ -258,9 +266,8 @@ fn url_at(text: &str) -> Option<usize> {
     if !(text.starts_with("http://") || text.starts_with("https://")) {
         return None;
     }
-    let end = text
-        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
-        .unwrap_or(text.len());
+    let end =
+        text.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']')).unwrap_or(text.len());
     // A sentence's closing punctuation is not part of the URL.
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
     Some(url.len())
@@ -316,7 +323,10 @@ mod tests {
             enumeration: Some(vec![serde_json::json!("a"), serde_json::json!(1)]),
             ..Rules::default()
         };
-        assert_eq!(rules_in_words(&rules).unwrap(), "Rules: greater than 0 and at most 10; a multiple of 5; one of `\"a\"`, `1`.");
+        assert_eq!(
+            rules_in_words(&rules).unwrap(),
+            "Rules: greater than 0 and at most 10; a multiple of 5; one of `\"a\"`, `1`."
+        );
         let rules = Rules {
             min_items: Some(1),
             unique_items: true,

@@ -19,7 +19,11 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
     let _ = writeln!(out, "name = {}", quote(&model.crate_name));
     let _ = writeln!(out, "version = {}", quote(&model.crate_version));
     let _ = writeln!(out, "edition = \"2021\"");
-    let _ = writeln!(out, "description = {}", quote(&format!("Types for {}, generated from its OpenAPI spec", model.title.trim())));
+    let _ = writeln!(
+        out,
+        "description = {}",
+        quote(&format!("Types for {}, generated from its OpenAPI spec", model.title.trim()))
+    );
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
@@ -61,7 +65,10 @@ fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature])
     let _ = writeln!(out, "# Value generators (`arbitrary`: a proptest `Arbitrary` for every type), on proptest.");
     let _ = writeln!(out, "arbitrary = [\"apigen-runtime/arbitrary\"]");
     if client {
-        let _ = writeln!(out, "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls.");
+        let _ = writeln!(
+            out,
+            "# The async HTTP client (`Client`, one method per operation), on reqwest, tokio and rustls."
+        );
         let xml_too = if xml { ", \"xml\"" } else { "" };
         let _ = writeln!(out, "client = [\"apigen-runtime/client\"{xml_too}]");
     }
@@ -70,7 +77,10 @@ fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature])
         let _ = writeln!(out, "xml = [\"apigen-runtime/xml\"]");
     }
     if client {
-        let _ = writeln!(out, "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec.");
+        let _ = writeln!(
+            out,
+            "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec."
+        );
         // The mock serves every operation, so in a crate split into groups it turns them all on
         // (its handlers are not gated per group).
         let all_groups: String = groups.iter().map(|g| format!(", \"{}\"", g.name)).collect();

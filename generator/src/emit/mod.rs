@@ -30,7 +30,9 @@ pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
     for part in makers(model).iter().map(|make| make(model, header)) {
         // Parts of one file are runs of its items: their tokens join into the file's.
         match (files.last_mut(), part) {
-            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more }) if *path == *part_path => {
+            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more })
+                if *path == *part_path =>
+            {
                 tokens.extend(more);
             }
             (_, part) => files.push(part),
@@ -52,7 +54,10 @@ pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
 /// `crate::types::Foo` names a type wherever it is declared.
 pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     let mut files: Vec<FileMaker> = vec![
-        Box::new(|model, header| EmittedFile::Text { path: "Cargo.toml".to_owned(), contents: manifest::cargo_toml(model, header) }),
+        Box::new(|model, header| EmittedFile::Text {
+            path: "Cargo.toml".to_owned(),
+            contents: manifest::cargo_toml(model, header),
+        }),
         Box::new(|model, _| EmittedFile::Rust { path: "src/lib.rs".to_owned(), tokens: lib_module(model) }),
     ];
     let areas = areas::areas(model);
@@ -61,13 +66,22 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
             path: "src/types.rs".to_owned(),
             tokens: types::types_module_part(model, 0..model.types.len()),
         }));
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/validate.rs".to_owned(), tokens: validate::validate_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust {
+            path: "src/validate.rs".to_owned(),
+            tokens: validate::validate_module(model),
+        }));
     } else {
         // An area of aliases only has no `Validate` impl, so no `validate` file.
-        let validated: Vec<String> =
-            areas.iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))).map(|a| a.module.clone()).collect();
+        let validated: Vec<String> = areas
+            .iter()
+            .filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id))))
+            .map(|a| a.module.clone())
+            .collect();
         let all = areas.clone();
-        files.push(Box::new(move |model, _| EmittedFile::Rust { path: "src/types/mod.rs".to_owned(), tokens: types::types_root(model, &all) }));
+        files.push(Box::new(move |model, _| EmittedFile::Rust {
+            path: "src/types/mod.rs".to_owned(),
+            tokens: types::types_root(model, &all),
+        }));
         for area in areas.clone() {
             files.push(Box::new(move |model, _| EmittedFile::Rust {
                 path: format!("src/types/{}.rs", area.module),
@@ -86,12 +100,24 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
         }
     }
     if xml::needed(model) {
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/xml.rs".to_owned(), tokens: xml::xml_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust {
+            path: "src/xml.rs".to_owned(),
+            tokens: xml::xml_module(model),
+        }));
     }
-    files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/arbitrary.rs".to_owned(), tokens: arbitrary::arbitrary_module(model) }));
+    files.push(Box::new(|model, _| EmittedFile::Rust {
+        path: "src/arbitrary.rs".to_owned(),
+        tokens: arbitrary::arbitrary_module(model),
+    }));
     if !model.operations.is_empty() {
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/client.rs".to_owned(), tokens: client::client_module(model) }));
-        files.push(Box::new(|model, _| EmittedFile::Rust { path: "src/mock.rs".to_owned(), tokens: mock::mock_module(model) }));
+        files.push(Box::new(|model, _| EmittedFile::Rust {
+            path: "src/client.rs".to_owned(),
+            tokens: client::client_module(model),
+        }));
+        files.push(Box::new(|model, _| EmittedFile::Rust {
+            path: "src/mock.rs".to_owned(),
+            tokens: mock::mock_module(model),
+        }));
     }
     files
 }
@@ -123,7 +149,8 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         }
     };
     let docs = (!inline).then(|| {
-        let crate_doc = Doc { title: Some(model.title.clone()), description: model.description.clone(), pointer: String::new() };
+        let crate_doc =
+            Doc { title: Some(model.title.clone()), description: model.description.clone(), pointer: String::new() };
         let mut lines = doc::doc_lines(&crate_doc);
         lines.push(String::new());
         lines.push(format!(" Generated from `{}`.", model.source_name));
@@ -131,7 +158,9 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
             // A split crate says how to compile a part of it, where a user of docs.rs looks.
             let features: Vec<String> = model.features.iter().map(|f| format!("`{}`", f.name)).collect();
             lines.push(String::new());
-            lines.push(" Each group of operations is a cargo feature, all on by default, compiling its client".to_owned());
+            lines.push(
+                " Each group of operations is a cargo feature, all on by default, compiling its client".to_owned(),
+            );
             lines.push(" methods and the types only it uses (the generated `Cargo.toml` counts them):".to_owned());
             // Wrapped as a hand-written comment would be.
             let mut line = String::new();
@@ -234,7 +263,10 @@ pub(crate) fn gated(gate: &TokenStream, items: TokenStream) -> TokenStream {
     while let Some(tree) = trees.next() {
         let ends = match &tree {
             TokenTree::Punct(p) => p.as_char() == ';',
-            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';'),
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(trees.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
             _ => false,
         };
         item.push(tree);
@@ -275,13 +307,28 @@ mod tests {
             #[cfg(feature = "pets")] fn f(x: [u8; 2]) {}
         };
         assert_eq!(gated(&gate, items).to_string(), expected.to_string());
-        assert_eq!(gated(&feature_gate(None), quote!(struct A;)).to_string(), quote!(struct A;).to_string());
+        assert_eq!(
+            gated(
+                &feature_gate(None),
+                quote!(
+                    struct A;
+                )
+            )
+            .to_string(),
+            quote!(
+                struct A;
+            )
+            .to_string()
+        );
     }
 
     #[test]
     fn shared_items_are_gated_by_any_user() {
         let users = |names: &[Option<&str>]| names.iter().map(|n| n.map(str::to_owned)).collect::<BTreeSet<_>>();
-        assert_eq!(any_feature_gate(&users(&[Some("b"), Some("a")])).to_string(), quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string());
+        assert_eq!(
+            any_feature_gate(&users(&[Some("b"), Some("a")])).to_string(),
+            quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string()
+        );
         assert_eq!(any_feature_gate(&users(&[Some("a")])).to_string(), quote!(#[cfg(feature = "a")]).to_string());
         assert!(any_feature_gate(&users(&[Some("a"), None])).is_empty());
         assert!(any_feature_gate(&users(&[])).is_empty());

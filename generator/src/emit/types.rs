@@ -12,8 +12,10 @@ use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, Typ
 /// The part of the `types` module that holds `model.types[range]`: the module's own docs come
 /// with the part that starts at 0.
 pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> TokenStream {
-    let head = (range.start == 0).then(|| quote! {
-        //! Types of every schema in the spec, mirroring what the wire carries.
+    let head = (range.start == 0).then(|| {
+        quote! {
+            //! Types of every schema in the spec, mirroring what the wire carries.
+        }
     });
     let items = model.types[range].iter().map(|def| type_item(model, def));
     quote! {
@@ -28,7 +30,8 @@ pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> Tok
 pub fn types_root(model: &ApiModel, areas: &[super::areas::Area]) -> TokenStream {
     let modules = areas.iter().map(|area| {
         let module = ident(&area.module);
-        let users: std::collections::BTreeSet<Option<String>> = area.types.iter().map(|&id| model.type_def(id).feature.clone()).collect();
+        let users: std::collections::BTreeSet<Option<String>> =
+            area.types.iter().map(|&id| model.type_def(id).feature.clone()).collect();
         let gate = super::any_feature_gate(&users);
         quote!(#gate mod #module; #gate pub use #module::*;)
     });
@@ -70,7 +73,9 @@ fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     // the item derives anyway (a second `Eq` would conflict). Lowering reported those that are
     // not paths.
     let own: &[&str] = match &def.kind {
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"],
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {
+            &["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord"]
+        }
         TypeKind::Struct(s) if s.fields.iter().all(|f| !f.required) => &["Debug", "Clone", "PartialEq", "Default"],
         _ => &["Debug", "Clone", "PartialEq"],
     };
@@ -126,7 +131,11 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let present = present_fields(model, s);
     // Required and nullable: serde would read an absent one as `None`, as if `null` had been
     // written; `ObjectOnly` refuses it. The strict ones refuse it themselves.
-    let required = s.fields.iter().filter(|f| f.required && matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty)).map(|f| f.wire_name.as_str());
+    let required = s
+        .fields
+        .iter()
+        .filter(|f| f.required && matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty))
+        .map(|f| f.wire_name.as_str());
     let builders = builders(model, name, s);
     // `remote = "Self"` makes the derives produce associated functions, which the impls
     // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
@@ -226,11 +235,7 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         })
     });
     // With nothing required the struct derives `Default`, which says the same.
-    let body = if required.is_empty() {
-        quote!(Self::default())
-    } else {
-        quote!(Self { #( #inits )* #additional })
-    };
+    let body = if required.is_empty() { quote!(Self::default()) } else { quote!(Self { #( #inits )* #additional }) };
     quote! {
         impl #name {
             #[doc = #new_doc]
@@ -259,7 +264,11 @@ impl Argument {
     /// The field's value made from the parameter `value`.
     pub fn value(&self, value: TokenStream) -> TokenStream {
         let value = if self.into { quote!(#value.into()) } else { value };
-        if self.boxed { quote!(::std::boxed::Box::new(#value)) } else { value }
+        if self.boxed {
+            quote!(::std::boxed::Box::new(#value))
+        } else {
+            value
+        }
     }
 }
 
@@ -373,7 +382,13 @@ fn is_strict(model: &ApiModel, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Primitive(p) => matches!(
             p,
-            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::Date | Primitive::DateTime | Primitive::Uuid
+            Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::Date
+                | Primitive::DateTime
+                | Primitive::Uuid
         ),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::Alias(target) => is_strict(model, target),
@@ -500,7 +515,13 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
     }
 }
 
-fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], unknown: Option<&str>) -> TokenStream {
+fn union_item(
+    model: &ApiModel,
+    name: &Ident,
+    doc: &TokenStream,
+    variants: &[UnionVariant],
+    unknown: Option<&str>,
+) -> TokenStream {
     let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = doc_attrs(&v.doc);
@@ -571,7 +592,14 @@ fn union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[Uni
 /// A union with a discriminator: written untagged (each variant's struct writes the
 /// discriminator property itself, once), read by the property's value, which selects exactly
 /// one variant (see `apigen_runtime::de::Tagged`).
-fn tagged_union_item(model: &ApiModel, name: &Ident, doc: &TokenStream, variants: &[UnionVariant], property: &str, unknown: &str) -> TokenStream {
+fn tagged_union_item(
+    model: &ApiModel,
+    name: &Ident,
+    doc: &TokenStream,
+    variants: &[UnionVariant],
+    property: &str,
+    unknown: &str,
+) -> TokenStream {
     let items = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = doc_attrs(&v.doc);

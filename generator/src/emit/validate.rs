@@ -33,9 +33,11 @@ pub fn validate_root(model: &ApiModel, modules: &[String]) -> TokenStream {
 /// the patterns they use (each file has its own, so that files can be emitted apart).
 pub fn validate_area(model: &ApiModel, area: &super::areas::Area) -> TokenStream {
     let mut emitter = Emitter::new(model);
-    let impls: Vec<TokenStream> = area.types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
+    let impls: Vec<TokenStream> =
+        area.types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
     let statics = emitter.statics();
-    let doc = format!(" `Validate` for the types whose names start with {}.", super::types::prefix_list(&area.prefixes));
+    let doc =
+        format!(" `Validate` for the types whose names start with {}.", super::types::prefix_list(&area.prefixes));
     quote! {
         #![doc = #doc]
         #[allow(unused_imports)]
@@ -52,7 +54,8 @@ pub fn has_impl(def: &TypeDef) -> bool {
 
 fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) -> TokenStream {
     let mut emitter = Emitter::new(model);
-    let impls: Vec<TokenStream> = impl_types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
+    let impls: Vec<TokenStream> =
+        impl_types.iter().filter_map(|&id| emitter.type_impl(id, model.type_def(id))).collect();
     let modules = modules.iter().map(|m| ident(m));
     let schemas: Vec<(String, TypeRef)> = model.schemas.clone();
     let schema_fn = emitter.registry(
@@ -127,7 +130,14 @@ impl Emitter<'_> {
     /// its type's own `Validate` (or none) points at a runtime function; any other gets a small
     /// function of its own, named after the entry. A `match` with a closure per entry would be
     /// one huge function, which costs the compiler far more than many small ones.
-    fn registry(&mut self, function: TokenStream, argument: TokenStream, checks: &str, doc: &str, entries: &[(String, TypeRef)]) -> TokenStream {
+    fn registry(
+        &mut self,
+        function: TokenStream,
+        argument: TokenStream,
+        checks: &str,
+        doc: &str,
+        entries: &[(String, TypeRef)],
+    ) -> TokenStream {
         let doc: Vec<String> = doc.lines().map(|l| format!(" {}", l.trim_start())).collect();
         let table = format_ident!("{}", checks);
         // `SCHEMA_CHECKS` -> `schema_account`.
@@ -251,7 +261,13 @@ impl Emitter<'_> {
             } else {
                 quote!(::apigen_runtime::check::one_of(cx, 0))
             };
-            ((quote! { if let Self::#unknown(_) = self { #error; } }, quote! { if let Self::#unknown(_) = self { #error; return; } }), quote! { Self::#unknown(_) => {} })
+            (
+                (
+                    quote! { if let Self::#unknown(_) = self { #error; } },
+                    quote! { if let Self::#unknown(_) = self { #error; return; } },
+                ),
+                quote! { Self::#unknown(_) => {} },
+            )
         });
         let (unknown_first, unknown_arm) = unknown.unzip();
         let mut arms: Vec<TokenStream> = variants
@@ -268,7 +284,11 @@ impl Emitter<'_> {
             .collect();
         arms.extend(unknown_arm);
         let typed_checks = variants.iter().any(|variant| !self.check(&variant.ty, &variant.rules).is_empty());
-        let typed = if typed_checks { quote! { match self { #( #arms )* } } } else { TokenStream::new() };
+        let typed = if typed_checks {
+            quote! { match self { #( #arms )* } }
+        } else {
+            TokenStream::new()
+        };
         let body = self.union_rules(def, variants, typed);
         // Nothing after it to skip: no `return` (clippy's `needless_return`).
         let unknown_first = unknown_first.map(|(alone, first)| if body.is_empty() { alone } else { first });
@@ -277,7 +297,12 @@ impl Emitter<'_> {
 
     /// The rest of [`Self::union_body`]: `typed` checks the variant against its alternative's
     /// rules; then the value as JSON against every alternative.
-    fn union_rules(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant], typed: TokenStream) -> TokenStream {
+    fn union_rules(
+        &mut self,
+        def: &TypeDef,
+        variants: &[crate::model::UnionVariant],
+        typed: TokenStream,
+    ) -> TokenStream {
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, ..def.rules.clone() };
         let rest = self.dynamic(&rest);
         let rest = if rest.is_empty() { rest } else { bind(quote!(&json), rest) };
@@ -303,7 +328,11 @@ impl Emitter<'_> {
                 .iter()
                 .map(|member| {
                     let check = self.dynamic(member);
-                    if check.is_empty() { quote!(true) } else { probe(&bind(quote!(&json), check)) }
+                    if check.is_empty() {
+                        quote!(true)
+                    } else {
+                        probe(&bind(quote!(&json), check))
+                    }
                 })
                 .collect();
             let body = with_json(quote! {
@@ -340,7 +369,12 @@ impl Emitter<'_> {
     /// not by every alternative (two alternatives that both fit a value are not a `oneOf`
     /// failure): the variant's own rules, and that its discriminator property holds one of the
     /// values selecting it (a variant built in code may say otherwise).
-    fn tagged_union_body(&mut self, def: &TypeDef, variants: &[crate::model::UnionVariant], property: &str) -> TokenStream {
+    fn tagged_union_body(
+        &mut self,
+        def: &TypeDef,
+        variants: &[crate::model::UnionVariant],
+        property: &str,
+    ) -> TokenStream {
         let arms: Vec<TokenStream> = variants
             .iter()
             .map(|variant| {
@@ -499,7 +533,11 @@ impl Emitter<'_> {
                 .iter()
                 .map(|sub| {
                     let check = member(self, sub);
-                    if check.is_empty() { quote!(true) } else { probe(&check) }
+                    if check.is_empty() {
+                        quote!(true)
+                    } else {
+                        probe(&check)
+                    }
                 })
                 .collect();
             out.push(quote! {
@@ -536,13 +574,23 @@ impl Emitter<'_> {
                     out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v, &[#( #strings ),*]); });
                 }
             }
-            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::F32 | Primitive::F64 | Primitive::Decimal)) => {
+            TypeRef::Primitive(
+                p @ (Primitive::I32
+                | Primitive::I64
+                | Primitive::U32
+                | Primitive::U64
+                | Primitive::F32
+                | Primitive::F64
+                | Primitive::Decimal),
+            ) => {
                 let num = if p == Primitive::Decimal {
                     quote!(::apigen_runtime::check::Num::from_json(v))
                 } else {
                     quote!(*v)
                 };
-                if rules.types.as_deref() == Some("integer") && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal) {
+                if rules.types.as_deref() == Some("integer")
+                    && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal)
+                {
                     out.push(quote! { ::apigen_runtime::check::json_type(cx, &::apigen_runtime::check::to_json(v), "integer"); });
                 }
                 out.push(numeric_keywords(rules, &num));
@@ -560,7 +608,11 @@ impl Emitter<'_> {
                 for name in &rules.required {
                     out.push(quote! { if !v.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
                 }
-                let properties = Rules { properties: rules.properties.clone(), additional: rules.additional.clone(), ..Rules::default() };
+                let properties = Rules {
+                    properties: rules.properties.clone(),
+                    additional: rules.additional.clone(),
+                    ..Rules::default()
+                };
                 if !properties.properties.is_empty() || properties.additional.is_some() {
                     // Entries' own types were checked by `check`; here only this position's
                     // property rules apply.
@@ -688,7 +740,9 @@ impl Emitter<'_> {
                 }
                 (None, Some((map, _))) => {
                     let map = ident(map);
-                    out.push(quote! { if !v.#map.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+                    out.push(
+                        quote! { if !v.#map.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } },
+                    );
                 }
                 (None, None) => out.push(quote! { ::apigen_runtime::check::required(cx, #name); }),
             }
@@ -754,7 +808,8 @@ impl Emitter<'_> {
                     Some(extra) => {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
-                            let unlisted = (!names.is_empty()).then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
+                            let unlisted = (!names.is_empty())
+                                .then(|| quote!(.filter(|(k, _)| !matches!(k.as_str(), #( #names )|*))));
                             let value = entry_binding(&check);
                             out.push(quote! { for (k, #value) in v.#map.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                         }
@@ -819,7 +874,11 @@ impl Emitter<'_> {
         let mut out = Vec::new();
         if let Some(expected) = &rules.types {
             let check = quote! { ::apigen_runtime::check::json_type(cx, v, #expected); };
-            out.push(if rules.nullable { quote! { if !v.is_null() { #check } } } else { check });
+            out.push(if rules.nullable {
+                quote! { if !v.is_null() { #check } }
+            } else {
+                check
+            });
         }
         let strings = self.string_keywords(rules, quote!(s));
         if !strings.is_empty() {
@@ -862,14 +921,18 @@ impl Emitter<'_> {
             match additional {
                 None => {
                     let unlisted = unlisted.map(|test| quote!(.filter(|k| !(#test))));
-                    object.push(quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } });
+                    object.push(
+                        quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } },
+                    );
                 }
                 Some(extra) => {
                     let check = self.dynamic(extra);
                     if !check.is_empty() {
                         let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
                         let value = entry_binding(&check);
-                        object.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                        object.push(
+                            quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } },
+                        );
                     }
                 }
             }
@@ -911,7 +974,9 @@ impl Emitter<'_> {
             if !check.is_empty() {
                 // `a.get(0)` is clippy's `get_first`.
                 let item = if i == 0 { quote!(a.first()) } else { quote!(a.get(#i)) };
-                out.push(quote! { if let ::std::option::Option::Some(v) = #item { cx.push_index(#i); #check cx.pop(); } });
+                out.push(
+                    quote! { if let ::std::option::Option::Some(v) = #item { cx.push_index(#i); #check cx.pop(); } },
+                );
             }
         }
         if let Some(contains) = &rules.contains {
@@ -936,7 +1001,9 @@ impl Emitter<'_> {
                     if !check.is_empty() {
                         // No `.skip(0)` (clippy's `iter_skip_zero`) where nothing is evaluated before.
                         let skip = (evaluated > 0).then(|| quote!(.skip(#evaluated)));
-                        out.push(quote! { for (i, v) in a.iter().enumerate() #skip { cx.push_index(i); #check cx.pop(); } });
+                        out.push(
+                            quote! { for (i, v) in a.iter().enumerate() #skip { cx.push_index(i); #check cx.pop(); } },
+                        );
                     }
                 }
             }
@@ -1000,7 +1067,9 @@ impl Emitter<'_> {
                     if !check.is_empty() {
                         let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
                         let value = entry_binding(&check);
-                        out.push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
+                        out.push(
+                            quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } },
+                        );
                     }
                 }
             }
@@ -1186,7 +1255,8 @@ fn if_some(place: TokenStream, borrow: bool, check: TokenStream) -> TokenStream 
 fn if_let_some_of_v(check: &TokenStream) -> Option<(TokenStream, TokenStream)> {
     let trees: Vec<TokenTree> = check.clone().into_iter().collect();
     let (TokenTree::Group(body), head) = trees.split_last()? else { return None };
-    let [TokenTree::Ident(if_), TokenTree::Ident(let_), pattern @ .., TokenTree::Punct(eq), TokenTree::Ident(v)] = head else {
+    let [TokenTree::Ident(if_), TokenTree::Ident(let_), pattern @ .., TokenTree::Punct(eq), TokenTree::Ident(v)] = head
+    else {
         return None;
     };
     // One statement only: a pattern holds no `=` and no block (`if let .. = v { .. } if let ..`
@@ -1342,7 +1412,9 @@ fn resolve(model: &ApiModel, ty: &TypeRef) -> TypeRef {
 fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
     match resolve(model, ty) {
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => Some("string"),
+            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
+                Some("string")
+            }
             Primitive::Bool => Some("boolean"),
             Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some("integer"),
             Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some("number"),
@@ -1387,7 +1459,10 @@ impl<'m> Checks<'m> {
 }
 
 /// One static per pattern, compiled on first use, and only where an item that uses it is.
-fn pattern_statics(patterns: &BTreeMap<String, Ident>, users: &BTreeMap<String, BTreeSet<Option<String>>>) -> TokenStream {
+fn pattern_statics(
+    patterns: &BTreeMap<String, Ident>,
+    users: &BTreeMap<String, BTreeSet<Option<String>>>,
+) -> TokenStream {
     let mut patterns: Vec<(&String, &Ident)> = patterns.iter().collect();
     patterns.sort_by_key(|(_, ident)| ident.to_string());
     let statics = patterns.iter().map(|(source, name)| {

@@ -168,10 +168,7 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
         let (read, write) = if xml.attribute {
             let ty = type_tokens(model, ty);
             if optional {
-                (
-                    quote!(fields.attribute::<#ty>(&#name)?),
-                    quote!(writer.attribute(&#name, #place.as_ref());),
-                )
+                (quote!(fields.attribute::<#ty>(&#name)?), quote!(writer.attribute(&#name, #place.as_ref());))
             } else {
                 (
                     quote!(fields.required_attribute::<#ty>(&#name)?),
@@ -188,10 +185,7 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
                 Shape::Single => {
                     let ty = type_tokens(model, ty);
                     if optional {
-                        (
-                            quote!(fields.element::<#ty>(&#name)?),
-                            quote!(writer.element(&#name, #place.as_ref());),
-                        )
+                        (quote!(fields.element::<#ty>(&#name)?), quote!(writer.element(&#name, #place.as_ref());))
                     } else {
                         (
                             quote!(fields.required_element::<#ty>(&#name)?),
@@ -202,7 +196,10 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
             }
         };
         let (read, write) = if double {
-            (quote!(#read.map(::std::option::Option::Some)), quote! { if let ::std::option::Option::Some(value) = &self.#member { #write } })
+            (
+                quote!(#read.map(::std::option::Option::Some)),
+                quote! { if let ::std::option::Option::Some(value) = &self.#member { #write } },
+            )
         } else {
             (read, write)
         };
@@ -271,10 +268,9 @@ fn list_field(
             boxing(quote!(fields.optional_list::<#item>(&#item_name)?)),
             quote!(writer.list(&#item_name, #slices.unwrap_or_default());),
         ),
-        (false, false) => (
-            boxing(quote!(fields.list::<#item>(&#item_name)?)),
-            quote!(writer.list(&#item_name, #place.as_slice());),
-        ),
+        (false, false) => {
+            (boxing(quote!(fields.list::<#item>(&#item_name)?)), quote!(writer.list(&#item_name, #place.as_slice());))
+        }
     }
 }
 
@@ -299,7 +295,11 @@ fn expected_one_of(values: &[String]) -> String {
 }
 
 /// A value the spec does not list reads into the enum's unknown variant, as in JSON.
-fn string_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<String>], unknown: &str) -> (TokenStream, TokenStream) {
+fn string_enum_impl(
+    name: &proc_macro2::Ident,
+    variants: &[EnumVariant<String>],
+    unknown: &str,
+) -> (TokenStream, TokenStream) {
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.value;
@@ -360,10 +360,11 @@ fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> Tok
             }
         }
     });
-    let arms = variants.iter().map(|v| v.rust_name.as_str()).chain(super::types::unknown_alternative(def)).map(|variant| {
-        let variant = ident(variant);
-        quote!(Self::#variant(value) => ::apigen_runtime::xml::XmlValue::write_xml(value, writer, name),)
-    });
+    let arms =
+        variants.iter().map(|v| v.rust_name.as_str()).chain(super::types::unknown_alternative(def)).map(|variant| {
+            let variant = ident(variant);
+            quote!(Self::#variant(value) => ::apigen_runtime::xml::XmlValue::write_xml(value, writer, name),)
+        });
     quote! {
         fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
             #( #tries )*

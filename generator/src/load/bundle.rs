@@ -20,7 +20,13 @@ use crate::diag::{pointer_join, Diagnostics};
 
 /// Bundles every reference to another file into `root` (the spec named `name`). Returns where
 /// the copies came from.
-pub(super) fn bundle(root: &mut Value, name: &str, swagger2: bool, resolve: &Resolver<'_>, diags: &mut Diagnostics) -> PointerMap {
+pub(super) fn bundle(
+    root: &mut Value,
+    name: &str,
+    swagger2: bool,
+    resolve: &Resolver<'_>,
+    diags: &mut Diagnostics,
+) -> PointerMap {
     let mut bundler = Bundler {
         main: normalise_path(name),
         swagger2,
@@ -115,7 +121,14 @@ impl Bundler<'_, '_> {
 
     /// Copies `location#fragment` into the document (once) and returns the pointer of the
     /// copy; for a target copied in place of the reference at `at`, `None`.
-    fn place(&mut self, root: &mut Value, location: &str, fragment: &str, kind: Kind, at: &str) -> Result<Option<String>, String> {
+    fn place(
+        &mut self,
+        root: &mut Value,
+        location: &str,
+        fragment: &str,
+        kind: Kind,
+        at: &str,
+    ) -> Result<Option<String>, String> {
         let key = format!("{location}#{fragment}");
         if let Some(local) = self.placed.get(&key) {
             return Ok(Some(local.clone()));
@@ -125,7 +138,11 @@ impl Bundler<'_, '_> {
             .ok_or_else(|| format!("`#{fragment}` does not resolve to anything in `{location}`"))?
             .clone();
         // Swagger 2.0 has no section for these: they stand where they are used.
-        let kind = if self.swagger2 && matches!(kind, Kind::Header | Kind::Example | Kind::RequestBody) { Kind::InPlace } else { kind };
+        let kind = if self.swagger2 && matches!(kind, Kind::Header | Kind::Example | Kind::RequestBody) {
+            Kind::InPlace
+        } else {
+            kind
+        };
         if kind == Kind::InPlace {
             // A path item is copied anew at each use; one that holds a reference to itself
             // (through a callback) would be copied forever.

@@ -273,7 +273,9 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
                 Value::Null => "null".to_owned(),
                 Value::Bool(_) | Value::Number(_) => key.to_string(),
                 Value::Array(_) | Value::Object(_) => {
-                    return Err(serde::de::Error::custom("a mapping key that is not a scalar cannot be represented in JSON"))
+                    return Err(serde::de::Error::custom(
+                        "a mapping key that is not a scalar cannot be represented in JSON",
+                    ))
                 }
             };
             let Json(value) = map.next_value()?;
@@ -296,7 +298,10 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
         (Some(Value::String(v)), _) if v.starts_with("3.0.") => Some(Version::Oas30),
         (Some(Value::String(v)), _) if v.starts_with("3.1.") || v.starts_with("3.2.") => Some(Version::Oas31),
         (Some(Value::String(v)), _) => {
-            diags.error("#/openapi", format!("OpenAPI version {v} is not supported; this generator reads 3.0, 3.1 and 3.2, and Swagger 2.0"));
+            diags.error(
+                "#/openapi",
+                format!("OpenAPI version {v} is not supported; this generator reads 3.0, 3.1 and 3.2, and Swagger 2.0"),
+            );
             None
         }
         (None, Some(Value::String(v))) if v == "2.0" => Some(Version::Swagger2),
@@ -305,7 +310,10 @@ fn check_version(raw: &Value, diags: &mut Diagnostics) -> Option<Version> {
             None
         }
         (Some(v), _) => {
-            diags.error("#/openapi", format!("`openapi` must be a version string such as `3.1.0`, found {}", json_type(v)));
+            diags.error(
+                "#/openapi",
+                format!("`openapi` must be a version string such as `3.1.0`, found {}", json_type(v)),
+            );
             None
         }
         (None, None) => {
@@ -336,10 +344,27 @@ pub(crate) fn is_data(pointer: &str, key: &str) -> bool {
 pub(crate) fn holds_names(key: &str) -> bool {
     matches!(
         key,
-        "properties" | "schemas" | "responses" | "parameters" | "requestBodies" | "headers"
-            | "securitySchemes" | "links" | "callbacks" | "content" | "encoding" | "variables"
-            | "paths" | "definitions" | "securityDefinitions" | "$defs" | "patternProperties"
-            | "dependentSchemas" | "webhooks" | "pathItems" | "additionalOperations"
+        "properties"
+            | "schemas"
+            | "responses"
+            | "parameters"
+            | "requestBodies"
+            | "headers"
+            | "securitySchemes"
+            | "links"
+            | "callbacks"
+            | "content"
+            | "encoding"
+            | "variables"
+            | "paths"
+            | "definitions"
+            | "securityDefinitions"
+            | "$defs"
+            | "patternProperties"
+            | "dependentSchemas"
+            | "webhooks"
+            | "pathItems"
+            | "additionalOperations"
     )
 }
 
@@ -381,7 +406,8 @@ fn check_refs(node: &Value, pointer: &str, root: &Value, keys_are_names: bool, d
                 let at = pointer_join(pointer, "$ref");
                 // References to other files were bundled, or reported, before.
                 if target.starts_with('#') && resolve_pointer(root, target).is_none() {
-                    let hint = nearest_pointer(root, target).map(|p| format!("; did you mean `{p}`?")).unwrap_or_default();
+                    let hint =
+                        nearest_pointer(root, target).map(|p| format!("; did you mean `{p}`?")).unwrap_or_default();
                     diags.error(at, format!("reference `{target}` does not resolve to anything in the document{hint}"));
                 }
             }
@@ -569,7 +595,11 @@ fn json_type(value: &Value) -> String {
 /// message), so a mismatch nested `n` schemas deep in a value that [`load`] never checked (a
 /// `$ref` into an `xml` object, say) would cost `2^n` reads. The error is the first problem the
 /// checks find, with its pointer, or else `openapiv3`'s.
-pub(crate) fn read_ref_target<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str, schema: bool) -> Result<T, String> {
+pub(crate) fn read_ref_target<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    pointer: &str,
+    schema: bool,
+) -> Result<T, String> {
     let mut diags = Diagnostics::default();
     if schema {
         check_schema(value, pointer, &mut diags);
@@ -594,7 +624,11 @@ pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value
     }
     let mut node = root;
     for token in decoded.strip_prefix('/')?.split('/') {
-        let token = if token.contains('~') { Cow::Owned(token.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(token) };
+        let token = if token.contains('~') {
+            Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(token)
+        };
         node = match node {
             Value::Object(map) => map.get(token.as_ref())?,
             // As `Value::pointer` reads an index: no sign, no leading zero.
@@ -698,9 +732,15 @@ fn more_operations(raw: &Value, diags: &mut Diagnostics) -> Vec<MoreOperation> {
         if let Some(Value::Object(additional)) = item.get("additionalOperations") {
             for (method, operation) in additional {
                 let pointer = pointer_join(&pointer_join(&item_pointer, "additionalOperations"), method);
-                let token = !method.is_empty() && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                let token = !method.is_empty()
+                    && method.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
                 if !token {
-                    diags.error(&pointer, format!("`{method}` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"));
+                    diags.error(
+                        &pointer,
+                        format!(
+                            "`{method}` is not an HTTP method name (a token of letters, digits and `!#$%&'*+-.^_`|~`)"
+                        ),
+                    );
                     continue;
                 }
                 found.push((method.to_ascii_lowercase(), pointer, operation));
@@ -718,7 +758,9 @@ fn more_operations(raw: &Value, diags: &mut Diagnostics) -> Vec<MoreOperation> {
 
 fn check_operation_ids(openapi: &openapiv3::OpenAPI, more: &[MoreOperation], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
-    let fixed = openapi.operations().map(|(path, method, operation)| (pointer_join(&pointer_join("#/paths", path), method), operation));
+    let fixed = openapi
+        .operations()
+        .map(|(path, method, operation)| (pointer_join(&pointer_join("#/paths", path), method), operation));
     let more = more.iter().map(|m| (m.pointer.clone(), &m.operation));
     for (here, operation) in fixed.chain(more) {
         let Some(id) = operation.operation_id.as_deref() else { continue };

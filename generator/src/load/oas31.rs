@@ -32,8 +32,18 @@ const DIALECTS: [&str; 3] = [
 /// Keywords beside a `$ref` that describe rather than constrain: 3.0 ignores them beside a
 /// reference, and so loses nothing a value must satisfy.
 const ANNOTATIONS: [&str; 12] = [
-    "description", "title", "summary", "$comment", "example", "examples", "deprecated", "readOnly", "writeOnly",
-    "default", "externalDocs", "$schema",
+    "description",
+    "title",
+    "summary",
+    "$comment",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "default",
+    "externalDocs",
+    "$schema",
 ];
 
 /// The methods of a Path Item Object (3.2's `query` among them).
@@ -46,8 +56,19 @@ const ONE_SCHEMA: [&str; 9] =
 /// JSON Schema 2020-12's applicators, which have no OpenAPI 3.0 form: they stay where the
 /// document writes them, and lowering reads them into rules.
 const KEYWORDS_2020_12: [&str; 13] = [
-    "prefixItems", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "if", "then", "else",
-    "patternProperties", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
 ];
 
 /// An OpenAPI 3.0 document that uses JSON Schema 2020-12's applicators (some do, as 3.1
@@ -72,7 +93,9 @@ pub(super) fn keywords_in_oas30(doc: &Value, diags: &mut Diagnostics) {
                         visit(schema, &pointer_join(&here, &i.to_string()), diags);
                     }
                 }
-                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => visit(schema, &here, diags),
+                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => {
+                    visit(schema, &here, diags)
+                }
                 _ => {}
             }
         }
@@ -95,7 +118,8 @@ pub(super) fn to_oas30(doc: &mut Value, origins: &mut Origins, diags: &mut Diagn
     origins.push(moves);
 
     // Reports of the second step are at pointers of the document after the first.
-    let mut step = Schemas { map: PointerMap::default(), warnings: Vec::new(), nullable: Vec::new(), boolean_bounds: Vec::new() };
+    let mut step =
+        Schemas { map: PointerMap::default(), warnings: Vec::new(), nullable: Vec::new(), boolean_bounds: Vec::new() };
     for root in schema_roots(doc) {
         if let Some(schema) = pointer_mut(doc, &root) {
             step.schema(schema, &root);
@@ -187,8 +211,11 @@ fn document(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics) {
         }
     }
     if let Some(Value::Object(schemes)) = map.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
-        let mtls: Vec<String> =
-            schemes.iter().filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS")).map(|(k, _)| k.clone()).collect();
+        let mtls: Vec<String> = schemes
+            .iter()
+            .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+            .map(|(k, _)| k.clone())
+            .collect();
         for key in mtls {
             schemes.shift_remove(&key);
             diags.warning(
@@ -298,7 +325,10 @@ fn item_schemas(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics
         let Value::Object(item) = item else { continue };
         for (method, operation) in item.iter().filter(|(m, _)| OPERATIONS.contains(&m.as_str())) {
             let op_at = pointer_join(&pointer_join("#/paths", path), method);
-            let stem = operation.get("operationId").and_then(Value::as_str).map_or_else(|| format!("{method} {path}"), str::to_owned);
+            let stem = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("{method} {path}"), str::to_owned);
             let mut bodies: Vec<(String, &Value)> = Vec::new();
             if let Some(body) = operation.get("requestBody") {
                 bodies.push((pointer_join(&op_at, "requestBody"), body));
@@ -312,7 +342,8 @@ fn item_schemas(doc: &mut Value, moves: &mut PointerMap, diags: &mut Diagnostics
                 let Some(Value::Object(content)) = body.get("content") else { continue };
                 for (media_type, media) in content {
                     if let Some(schema) = media.get("itemSchema") {
-                        let at = pointer_join(&pointer_join(&pointer_join(&body_at, "content"), media_type), "itemSchema");
+                        let at =
+                            pointer_join(&pointer_join(&pointer_join(&body_at, "content"), media_type), "itemSchema");
                         found.push((stem.clone(), at, schema.clone()));
                     }
                 }
@@ -360,7 +391,11 @@ fn hoist_defs(doc: &mut Value, moves: &mut PointerMap) {
             for (name, schema) in defs {
                 let old = pointer_join(&defs_at, &name);
                 let chosen = free_name(doc, &name);
-                let chosen = if chosen == name || parent.is_empty() || parent == "#" { chosen } else { free_name(doc, &format!("{parent}_{name}")) };
+                let chosen = if chosen == name || parent.is_empty() || parent == "#" {
+                    chosen
+                } else {
+                    free_name(doc, &format!("{parent}_{name}"))
+                };
                 let now = pointer_join("#/components/schemas", &chosen);
                 schemas_mut(doc).insert(chosen, schema);
                 moves.insert(&now, &old);
@@ -419,7 +454,9 @@ fn find_defs(schema: &Value, at: &str, found: &mut Vec<String>) {
                     find_defs(schema, &pointer_join(&here, &i.to_string()), found);
                 }
             }
-            (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => find_defs(schema, &here, found),
+            (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => {
+                find_defs(schema, &here, found)
+            }
             _ => {}
         }
     }
@@ -526,7 +563,16 @@ impl Schemas {
         }
         // A count written as a number with a zero fraction (`maxLength: 2.0`) is that integer
         // in 2020-12; 3.0 (and its parser) want an integer.
-        for count in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"] {
+        for count in [
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "minProperties",
+            "maxProperties",
+            "minContains",
+            "maxContains",
+        ] {
             if let Some(Value::Number(n)) = map.get(count) {
                 if let Some(f) = n.as_f64().filter(|f| !n.is_u64() && *f >= 0.0 && f.fract() == 0.0 && *f < 9.0e15) {
                     map.insert(count.into(), json!(f as u64));
@@ -553,7 +599,9 @@ impl Schemas {
                 }
                 // 3.0 has `additionalProperties: false` (and `true`) itself.
                 ("additionalProperties", Value::Bool(_)) => {}
-                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => self.schema(schema, &here),
+                (key, schema) if ONE_SCHEMA.contains(&key) || key == "unevaluatedProperties" => {
+                    self.schema(schema, &here)
+                }
                 _ => {}
             }
         }
@@ -571,7 +619,10 @@ impl Schemas {
         let all_of = map.entry("allOf").or_insert_with(|| json!([]));
         if let Value::Array(members) = all_of {
             for i in 0..members.len() {
-                self.map.insert(pointer_join(&pointer_join(at, "allOf"), &(i + 1).to_string()), pointer_join(&pointer_join(at, "allOf"), &i.to_string()));
+                self.map.insert(
+                    pointer_join(&pointer_join(at, "allOf"), &(i + 1).to_string()),
+                    pointer_join(&pointer_join(at, "allOf"), &i.to_string()),
+                );
             }
             members.insert(0, json!({ "$ref": reference }));
             self.map.insert(pointer_join(&pointer_join(at, "allOf"), "0"), at);
@@ -611,7 +662,8 @@ impl Schemas {
                 map.remove("type");
                 self.warnings.push((
                     pointer_join(at, "type"),
-                    "a list of types beside `anyOf` is not expressed: the value's type is left to the `anyOf`".to_owned(),
+                    "a list of types beside `anyOf` is not expressed: the value's type is left to the `anyOf`"
+                        .to_owned(),
                 ));
             }
         }
@@ -638,7 +690,8 @@ impl Schemas {
             for (i, member) in std::mem::take(members).into_iter().enumerate() {
                 if !is_null(&member) {
                     if kept.len() != i {
-                        self.map.insert(pointer_join(&here, &kept.len().to_string()), pointer_join(&here, &i.to_string()));
+                        self.map
+                            .insert(pointer_join(&here, &kept.len().to_string()), pointer_join(&here, &i.to_string()));
                     }
                     kept.push(member);
                 }
@@ -649,7 +702,14 @@ impl Schemas {
     }
 
     /// A numeric exclusive bound (2020-12) as 3.0's bound and boolean.
-    fn bound(&mut self, map: &mut Map<String, Value>, at: &str, exclusive: &str, inclusive: &str, weaker: fn(f64, f64) -> bool) {
+    fn bound(
+        &mut self,
+        map: &mut Map<String, Value>,
+        at: &str,
+        exclusive: &str,
+        inclusive: &str,
+        weaker: fn(f64, f64) -> bool,
+    ) {
         match map.get(exclusive) {
             Some(Value::Bool(_)) => self.boolean_bounds.push(pointer_join(at, exclusive)),
             Some(Value::Number(n)) => {

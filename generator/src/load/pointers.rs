@@ -101,7 +101,10 @@ mod tests {
         let mut origins = Origins::default();
         origins.push(bundle);
         origins.push(convert);
-        assert_eq!(origins.original("#/components/schemas/Error/properties/code"), "common.yaml#/definitions/Error/properties/code");
+        assert_eq!(
+            origins.original("#/components/schemas/Error/properties/code"),
+            "common.yaml#/definitions/Error/properties/code"
+        );
         assert_eq!(origins.original("#/components/schemas/Pet"), "#/definitions/Pet");
     }
 }

@@ -21,8 +21,23 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Keywords of a 2.0 non-body parameter, header or items object that are its schema.
 const SCHEMA_FIELDS: [&str; 17] = [
-    "type", "format", "items", "default", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-    "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "enum", "multipleOf", "x-nullable",
+    "type",
+    "format",
+    "items",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "multipleOf",
+    "x-nullable",
 ];
 
 const MULTIPART: &str = "multipart/form-data";
@@ -31,10 +46,18 @@ const URLENCODED: &str = "application/x-www-form-urlencoded";
 /// The OpenAPI 3.0 form of a Swagger 2.0 document; records what moved in `origins`.
 pub(super) fn to_oas30(doc: &Value, origins: &mut Origins, diags: &mut Diagnostics) -> Value {
     let strings = |key: &str| -> Vec<String> {
-        doc.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+        doc.get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
     };
-    let mut converter =
-        Converter { doc, map: PointerMap::default(), diags, consumes: strings("consumes"), produces: strings("produces") };
+    let mut converter = Converter {
+        doc,
+        map: PointerMap::default(),
+        diags,
+        consumes: strings("consumes"),
+        produces: strings("produces"),
+    };
     let mut out = converter.document();
     rewrite_refs(&mut out);
     origins.push(converter.map);
@@ -159,8 +182,12 @@ impl Converter<'_> {
         }
         let base_path = base_path.unwrap_or("");
         let from = if host.is_some() { "#/host" } else { "#/basePath" };
-        let mut schemes: Vec<&str> =
-            self.doc.get("schemes").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let mut schemes: Vec<&str> = self
+            .doc
+            .get("schemes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         // Swagger 2.0: without `schemes`, the scheme the document was served with; https is
         // the safe guess.
         if schemes.is_empty() {
@@ -233,7 +260,8 @@ impl Converter<'_> {
         let produces = media("produces", &self.produces);
 
         let own = self.params(operation.get("parameters"), &pointer_join(at, "parameters"));
-        let (mut body, plain): (Vec<Param>, Vec<Param>) = own.into_iter().partition(|p| matches!(p.location(), "body" | "formData"));
+        let (mut body, plain): (Vec<Param>, Vec<Param>) =
+            own.into_iter().partition(|p| matches!(p.location(), "body" | "formData"));
         // The path's body and form parameters, unless the operation has its own of the name.
         for shared in body_shared {
             if !body.iter().any(|p| p.name() == shared.name() && p.location() == shared.location()) {
@@ -343,7 +371,12 @@ impl Converter<'_> {
 
     /// `collectionFormat` as OpenAPI 3.0's `style` and `explode`, or `None` (with a
     /// warning) where 3.0 has no style for it: the parameter is then one string.
-    fn collection_format(&mut self, param: &Map<String, Value>, location: &str, at: &str) -> Option<(&'static str, bool)> {
+    fn collection_format(
+        &mut self,
+        param: &Map<String, Value>,
+        location: &str,
+        at: &str,
+    ) -> Option<(&'static str, bool)> {
         let format = param.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
         let style = match (location, format) {
             ("query" | "formData", "csv") => Some(("form", false)),
@@ -385,7 +418,11 @@ impl Converter<'_> {
             return None;
         }
         let has_file = form.iter().any(|p| p.value.get("type").and_then(Value::as_str) == Some("file"));
-        let mut media: Vec<&str> = consumes.iter().map(String::as_str).filter(|m| essence(m) == MULTIPART || essence(m) == URLENCODED).collect();
+        let mut media: Vec<&str> = consumes
+            .iter()
+            .map(String::as_str)
+            .filter(|m| essence(m) == MULTIPART || essence(m) == URLENCODED)
+            .collect();
         if media.is_empty() {
             media.push(if has_file { MULTIPART } else { URLENCODED });
         }
@@ -426,7 +463,10 @@ impl Converter<'_> {
             let parameters_at = form[0].at.rsplit_once('/').map_or(form[0].at.clone(), |(list, _)| list.to_owned());
             self.map.insert(pointer_join(&media_at, "schema"), parameters_at);
             for param in &form {
-                self.map.insert(pointer_join(&pointer_join(&pointer_join(&media_at, "schema"), "properties"), param.name()), &param.at);
+                self.map.insert(
+                    pointer_join(&pointer_join(&pointer_join(&media_at, "schema"), "properties"), param.name()),
+                    &param.at,
+                );
             }
             content.insert(media_type.to_owned(), entry);
         }
@@ -436,7 +476,8 @@ impl Converter<'_> {
     fn body_parameter(&mut self, body: &Param, consumes: &[String], now: &str) -> Value {
         let mut schema = body.value.get("schema").cloned().unwrap_or_else(|| json!({}));
         convert_schema(&mut schema);
-        let media: Vec<String> = if consumes.is_empty() { vec!["application/json".to_owned()] } else { consumes.to_vec() };
+        let media: Vec<String> =
+            if consumes.is_empty() { vec!["application/json".to_owned()] } else { consumes.to_vec() };
         let mut content = Map::new();
         for media_type in &media {
             content.insert(media_type.clone(), json!({ "schema": schema.clone() }));
@@ -469,7 +510,8 @@ impl Converter<'_> {
         if let Some(schema) = response.get("schema") {
             let mut schema = schema.clone();
             convert_schema(&mut schema);
-            let media: Vec<String> = if produces.is_empty() { vec!["application/json".to_owned()] } else { produces.to_vec() };
+            let media: Vec<String> =
+                if produces.is_empty() { vec!["application/json".to_owned()] } else { produces.to_vec() };
             let mut content = Map::new();
             for media_type in &media {
                 let mut entry = json!({ "schema": schema.clone() });
@@ -477,14 +519,20 @@ impl Converter<'_> {
                 self.map.insert(pointer_join(&media_at, "schema"), pointer_join(was, "schema"));
                 if let Some(example) = response.get("examples").and_then(|e| e.get(media_type)) {
                     entry["example"] = example.clone();
-                    self.map.insert(pointer_join(&media_at, "example"), pointer_join(&pointer_join(was, "examples"), media_type));
+                    self.map.insert(
+                        pointer_join(&media_at, "example"),
+                        pointer_join(&pointer_join(was, "examples"), media_type),
+                    );
                 }
                 content.insert(media_type.clone(), entry);
             }
             out.insert("content".into(), Value::Object(content));
         }
         if let Some(Value::Object(examples)) = response.get("examples") {
-            let kept = |m: &String| response.contains_key("schema") && (produces.contains(m) || (produces.is_empty() && m == "application/json"));
+            let kept = |m: &String| {
+                response.contains_key("schema")
+                    && (produces.contains(m) || (produces.is_empty() && m == "application/json"))
+            };
             for media_type in examples.keys().filter(|m| !kept(m)) {
                 self.diags.warning(
                     pointer_join(&pointer_join(was, "examples"), media_type),
@@ -529,7 +577,10 @@ impl Converter<'_> {
                     Some("application") => "clientCredentials",
                     Some("accessCode") => "authorizationCode",
                     other => {
-                        self.diags.error(pointer_join(at, "flow"), format!("unknown OAuth2 flow {}", other.map_or("(none)".to_owned(), |f| format!("`{f}`"))));
+                        self.diags.error(
+                            pointer_join(at, "flow"),
+                            format!("unknown OAuth2 flow {}", other.map_or("(none)".to_owned(), |f| format!("`{f}`"))),
+                        );
                         return None;
                     }
                 };
@@ -542,7 +593,10 @@ impl Converter<'_> {
                 json!({ "type": "oauth2", "flows": { flow: settings } })
             }
             _ => {
-                self.diags.error(pointer_join(at, "type"), format!("unknown security scheme type `{kind}`; Swagger 2.0 has basic, apiKey and oauth2"));
+                self.diags.error(
+                    pointer_join(at, "type"),
+                    format!("unknown security scheme type `{kind}`; Swagger 2.0 has basic, apiKey and oauth2"),
+                );
                 return None;
             }
         };
@@ -622,7 +676,11 @@ fn copy_extensions_of(from: &Map<String, Value>, to: &mut Map<String, Value>) {
 fn rewrite_refs(out: &mut Value) {
     let mut found = Vec::new();
     for_each_ref(out, "#", false, &mut |at, target| {
-        for (from, to) in [("#/definitions/", "#/components/schemas/"), ("#/parameters/", "#/components/parameters/"), ("#/responses/", "#/components/responses/")] {
+        for (from, to) in [
+            ("#/definitions/", "#/components/schemas/"),
+            ("#/parameters/", "#/components/parameters/"),
+            ("#/responses/", "#/components/responses/"),
+        ] {
             if let Some(rest) = target.strip_prefix(from) {
                 found.push((at.to_owned(), format!("{to}{rest}")));
             }

@@ -76,7 +76,8 @@ pub(super) fn break_alias_cycles(types: &mut [TypeDef], diags: &mut Diagnostics)
     cuts.sort_by_key(|(node, edge)| (*node, !edge.in_type, std::cmp::Reverse(edge.index)));
     let mut reported = Vec::new();
     for (node, edge) in cuts {
-        let through = if edge.target == node { String::new() } else { format!(" (through `{}`)", types[edge.target].name) };
+        let through =
+            if edge.target == node { String::new() } else { format!(" (through `{}`)", types[edge.target].name) };
         let def = &mut types[node];
         let (name, pointer) = (def.name.clone(), def.doc.pointer.clone());
         let message = if edge.in_type {

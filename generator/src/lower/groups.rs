@@ -66,7 +66,8 @@ pub fn assign(model: &mut ApiModel, grouping: Grouping) {
     // What is compiled whatever the features: types no group reaches, the roots of operations
     // in no group, and everything those reach.
     let unreached = (0..model.types.len()).filter(|&i| reached_by[i].is_empty()).map(TypeId);
-    let ungrouped = labels.iter().zip(&model.operations).filter(|(l, _)| l.is_none()).flat_map(|(_, op)| operation_roots(op));
+    let ungrouped =
+        labels.iter().zip(&model.operations).filter(|(l, _)| l.is_none()).flat_map(|(_, op)| operation_roots(op));
     let always = closure(model, unreached.chain(ungrouped));
     let owners: Vec<Option<String>> = reached_by
         .iter()
@@ -158,7 +159,8 @@ fn labels(operations: &[Operation]) -> Option<(GroupedBy, Vec<Option<String>>)> 
     if operations.is_empty() {
         return None;
     }
-    let by_tag: Vec<Option<String>> = operations.iter().map(|op| op.tags.first().cloned().or_else(|| path_segment(&op.path))).collect();
+    let by_tag: Vec<Option<String>> =
+        operations.iter().map(|op| op.tags.first().cloned().or_else(|| path_segment(&op.path))).collect();
     let tags: BTreeSet<String> = operations.iter().filter_map(|op| op.tags.first()).map(|t| feature_name(t)).collect();
     if tags.len() >= 2 {
         return Some((GroupedBy::Tag, by_tag));
@@ -188,7 +190,9 @@ fn feature_name(label: &str) -> String {
 fn ref_types(ty: &TypeRef, out: &mut Vec<TypeId>) {
     match ty {
         TypeRef::Named(id) => out.push(*id),
-        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => ref_types(inner, out),
+        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            ref_types(inner, out)
+        }
         TypeRef::Primitive(_) => {}
     }
 }
@@ -233,7 +237,8 @@ components:
 "##;
 
     fn model(text: &str, grouping: Grouping) -> ApiModel {
-        let spec = crate::load(&crate::SpecSource { name: "closure.yaml".into(), text: text.into() }).expect("the spec loads");
+        let spec =
+            crate::load(&crate::SpecSource { name: "closure.yaml".into(), text: text.into() }).expect("the spec loads");
         let (model, diagnostics) = crate::model_of(&spec, &crate::Options::new("closure").grouping(grouping));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         model
@@ -255,7 +260,10 @@ components:
         let from_a = closure(&model, [id(&model, "A")]);
         assert_eq!(names(&model, &from_a), ["A", "B", "C", "D", "E", "F", "G", "GAlias"]);
         // A cycle (`C` back to `A`) ends; a leaf reaches itself alone.
-        assert_eq!(names(&model, &closure(&model, [id(&model, "C")])), names(&model, &from_a).iter().filter(|n| *n != "Lone").cloned().collect::<Vec<_>>());
+        assert_eq!(
+            names(&model, &closure(&model, [id(&model, "C")])),
+            names(&model, &from_a).iter().filter(|n| *n != "Lone").cloned().collect::<Vec<_>>()
+        );
         assert_eq!(names(&model, &closure(&model, [id(&model, "E")])), ["E"]);
         assert_eq!(names(&model, &closure(&model, [id(&model, "GAlias")])), ["G", "GAlias"]);
         assert!(closure(&model, []).is_empty());
@@ -289,12 +297,19 @@ components:
     #[test]
     fn untagged_operations_are_grouped_by_path_segment_past_versions() {
         let model = model(OPERATIONS, Grouping::Always);
-        let features: Vec<(&str, Vec<&str>, usize, usize)> =
-            model.features.iter().map(|f| (f.name.as_str(), f.labels.iter().map(String::as_str).collect(), f.operations, f.types)).collect();
+        let features: Vec<(&str, Vec<&str>, usize, usize)> = model
+            .features
+            .iter()
+            .map(|f| (f.name.as_str(), f.labels.iter().map(String::as_str).collect(), f.operations, f.types))
+            .collect();
         // `pets` and `Pets` are one group; `xml` is reserved.
-        assert_eq!(features, [("pets", vec!["pets", "Pets"], 2, 1), ("users", vec!["users"], 1, 0), ("xml_ops", vec!["xml"], 1, 0)]);
+        assert_eq!(
+            features,
+            [("pets", vec!["pets", "Pets"], 2, 1), ("users", vec!["users"], 1, 0), ("xml_ops", vec!["xml"], 1, 0)]
+        );
         assert!(model.features.iter().all(|f| f.by == GroupedBy::PathSegment));
-        let gates: Vec<(&str, Option<&str>)> = model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
+        let gates: Vec<(&str, Option<&str>)> =
+            model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
         // `User` is reached by `pets` (through `Pet`) and `users`; `Shared` by `pets` and `xml`.
         assert_eq!(gates, [("Pet", Some("pets")), ("User", None), ("Shared", None)]);
         let ops: Vec<Option<&str>> = model.operations.iter().map(|o| o.feature.as_deref()).collect();
@@ -306,7 +321,9 @@ components:
         for grouping in [Grouping::Auto, Grouping::Never] {
             let model = model(OPERATIONS, grouping);
             assert!(model.features.is_empty(), "{grouping:?}");
-            assert!(model.types.iter().all(|t| t.feature.is_none()) && model.operations.iter().all(|o| o.feature.is_none()));
+            assert!(
+                model.types.iter().all(|t| t.feature.is_none()) && model.operations.iter().all(|o| o.feature.is_none())
+            );
         }
     }
 

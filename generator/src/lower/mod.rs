@@ -99,7 +99,10 @@ fn customise(model: &mut ApiModel, options: &Options, diags: &mut Diagnostics) {
         if matches!(def.kind, crate::model::TypeKind::Alias(_)) {
             // A derive cannot stand on a type alias; asked for by name, that is an error.
             if own.is_some() {
-                diags.error(&def.doc.pointer, format!("derive_for: `{}` is a type alias, which takes no derives", def.name));
+                diags.error(
+                    &def.doc.pointer,
+                    format!("derive_for: `{}` is a type alias, which takes no derives", def.name),
+                );
             }
             continue;
         }

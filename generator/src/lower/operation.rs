@@ -18,15 +18,17 @@ use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::media::{form_kind, is_binary, is_json, is_stream, is_xml};
 use crate::model::{
-    Body, Doc, FormBody, FormKind, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive, ResponseCase, Rules,
-    SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
+    Body, Doc, FormBody, FormKind, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive,
+    ResponseCase, Rules, SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
 /// Names a generated method uses for its own arguments and locals, which parameters must not
 /// take (a parameter named `request` would be shadowed by the request being built).
-const METHOD_LOCALS: &[&str] =
-    &["body", "options", "request", "response", "context", "cx", "v", "value", "form", "secret", "item", "files", "file", "i", "key"];
+const METHOD_LOCALS: &[&str] = &[
+    "body", "options", "request", "response", "context", "cx", "v", "value", "form", "secret", "item", "files", "file",
+    "i", "key",
+];
 
 /// Method names the client itself defines, which operations and credential setters must not
 /// take.
@@ -49,8 +51,7 @@ pub struct ClientNames {
 
 impl ClientNames {
     pub fn new() -> Self {
-        let mut names =
-            Self { methods: Namespace::new(), fields: Namespace::new(), mock_methods: Namespace::new() };
+        let mut names = Self { methods: Namespace::new(), fields: Namespace::new(), mock_methods: Namespace::new() };
         CLIENT_METHODS.iter().for_each(|m| names.methods.reserve(m));
         CLIENT_FIELDS.iter().for_each(|f| names.fields.reserve(f));
         MOCK_METHODS.iter().for_each(|m| names.mock_methods.reserve(m));
@@ -68,13 +69,20 @@ impl SchemaLowerer<'_> {
         for (path, item) in spec.openapi.paths.iter() {
             let item_pointer = pointer_join("#/paths", path);
             let ReferenceOr::Item(item) = item else {
-                self.diags.error(&item_pointer, "a `$ref` path item is not supported; its operations are not generated");
+                self.diags
+                    .error(&item_pointer, "a `$ref` path item is not supported; its operations are not generated");
                 continue;
             };
             // OpenAPI 3.2's `query` and `additionalOperations`, which `openapiv3` has no field
             // for, follow the fixed methods.
-            let fixed = item.iter().map(|(method, operation)| (method.to_owned(), pointer_join(&item_pointer, method), operation));
-            let more = spec.more_operations.iter().filter(|m| m.path == *path).map(|m| (m.method.clone(), m.pointer.clone(), &m.operation));
+            let fixed = item
+                .iter()
+                .map(|(method, operation)| (method.to_owned(), pointer_join(&item_pointer, method), operation));
+            let more = spec
+                .more_operations
+                .iter()
+                .filter(|m| m.path == *path)
+                .map(|m| (m.method.clone(), m.pointer.clone(), &m.operation));
             for (method, op_pointer, operation) in fixed.chain(more).collect::<Vec<_>>() {
                 let method = method.as_str();
                 let type_stem = operation_type_name(operation, method, path);
@@ -86,23 +94,22 @@ impl SchemaLowerer<'_> {
                 // The method's own arguments and the locals of its body.
                 METHOD_LOCALS.iter().for_each(|name| names.reserve(name));
                 let mut parameters: Vec<Parameter> = Vec::new();
-                let sources = item
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (pointer_join(&pointer_join(&item_pointer, "parameters"), &i.to_string()), p))
-                    .chain(
-                        operation
-                            .parameters
-                            .iter()
-                            .enumerate()
-                            .map(|(i, p)| (pointer_join(&pointer_join(&op_pointer, "parameters"), &i.to_string()), p)),
-                    )
-                    .collect::<Vec<_>>();
+                let sources =
+                    item.parameters
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (pointer_join(&pointer_join(&item_pointer, "parameters"), &i.to_string()), p))
+                        .chain(
+                            operation.parameters.iter().enumerate().map(|(i, p)| {
+                                (pointer_join(&pointer_join(&op_pointer, "parameters"), &i.to_string()), p)
+                            }),
+                        )
+                        .collect::<Vec<_>>();
                 for (pointer, parameter) in sources {
                     let Some((parameter, pointer)) = self.resolve_parameter(parameter, &pointer) else { continue };
                     if let Some(parameter) = self.lower_one_parameter(&parameter, &pointer, &type_stem, &mut names) {
-                        parameters.retain(|p| !(p.wire_name == parameter.wire_name && p.location == parameter.location));
+                        parameters
+                            .retain(|p| !(p.wire_name == parameter.wire_name && p.location == parameter.location));
                         parameters.push(parameter);
                     }
                 }
@@ -128,7 +135,14 @@ impl SchemaLowerer<'_> {
                             // Claimed now, in the order the methods are emitted; dropped in
                             // `lower` if the body's type turns out to have no XML form.
                             xml_method_name = xml.then(|| methods.unique(format!("{method_name}_xml")));
-                            let mut forms = self.form_bodies(&body.content, &lowered, &pointer, json.is_none(), &method_name, methods);
+                            let mut forms = self.form_bodies(
+                                &body.content,
+                                &lowered,
+                                &pointer,
+                                json.is_none(),
+                                &method_name,
+                                methods,
+                            );
                             // Every other media type (an image, `application/octet-stream`, text,
                             // XML without a JSON form) is sent as bytes, by one method.
                             let raw: Vec<String> = body
@@ -166,8 +180,12 @@ impl SchemaLowerer<'_> {
                     );
                 }
                 let (responses, stream) = self.lower_responses(operation, &op_pointer, &type_stem);
-                let stream = stream.map(|stream| StreamResponse { method_name: methods.unique(format!("{method_name}_stream")), ..stream });
-                let download_method_name = responses.iter().any(|r| r.binary).then(|| methods.unique(format!("{method_name}_download")));
+                let stream = stream.map(|stream| StreamResponse {
+                    method_name: methods.unique(format!("{method_name}_stream")),
+                    ..stream
+                });
+                let download_method_name =
+                    responses.iter().any(|r| r.binary).then(|| methods.unique(format!("{method_name}_download")));
                 let requirements = operation.security.as_ref().or(spec.openapi.security.as_ref());
                 let mut security: Vec<String> = Vec::new();
                 let mut security_requirements: Vec<Vec<String>> = Vec::new();
@@ -227,7 +245,13 @@ impl SchemaLowerer<'_> {
     /// without a parameter becomes a required string parameter of its own, since the template
     /// says the path needs a value there; a path parameter without a placeholder is dropped,
     /// since there is nowhere to send it. Both are warnings that say so.
-    fn path_template(&mut self, path: &str, op_pointer: &str, parameters: &mut Vec<Parameter>, names: &mut Namespace) -> Vec<PathPart> {
+    fn path_template(
+        &mut self,
+        path: &str,
+        op_pointer: &str,
+        parameters: &mut Vec<Parameter>,
+        names: &mut Namespace,
+    ) -> Vec<PathPart> {
         let (template, malformed) = parse_template(path);
         if let Some(problem) = malformed {
             self.diags.warning(op_pointer, format!("the path `{path}` has {problem}; it is sent as written there"));
@@ -289,14 +313,18 @@ impl SchemaLowerer<'_> {
             ReferenceOr::Item(body) => Some((body.clone(), pointer)),
             ReferenceOr::Reference { reference } => {
                 let Some(value) = resolve_pointer(&self.spec.raw, reference) else {
-                    self.diags.error(&pointer, format!("request body `{reference}` does not resolve; the body is not sent"));
+                    self.diags
+                        .error(&pointer, format!("request body `{reference}` does not resolve; the body is not sent"));
                     return None;
                 };
                 let target = percent_decode(reference).unwrap_or_else(|| reference.clone());
                 match read_ref_target(value, &target, false) {
                     Ok(body) => Some((body, target)),
                     Err(err) => {
-                        self.diags.error(&pointer, format!("request body `{reference}` is not a valid Request Body Object: {err}"));
+                        self.diags.error(
+                            &pointer,
+                            format!("request body `{reference}` is not a valid Request Body Object: {err}"),
+                        );
                         None
                     }
                 }
@@ -328,7 +356,8 @@ impl SchemaLowerer<'_> {
                 continue;
             }
             let Some(ty) = lowered.iter().find(|b| &b.media_type == media).map(|b| b.ty.clone()) else {
-                self.diags.warning(&here, format!("{media} without a schema: there is nothing to send; no method for it"));
+                self.diags
+                    .warning(&here, format!("{media} without a schema: there is nothing to send; no method for it"));
                 continue;
             };
             if !self.is_struct(&ty) {
@@ -356,9 +385,10 @@ impl SchemaLowerer<'_> {
                         _ => Style::Form,
                     };
                     // `openapiv3` reads an absent `explode` as false; its default is true for `form`.
-                    let written = resolve_pointer(&self.spec.raw, &pointer_join(&pointer_join(&here, "encoding"), name))
-                        .and_then(|e| e.get("explode"))
-                        .and_then(serde_json::Value::as_bool);
+                    let written =
+                        resolve_pointer(&self.spec.raw, &pointer_join(&pointer_join(&here, "encoding"), name))
+                            .and_then(|e| e.get("explode"))
+                            .and_then(serde_json::Value::as_bool);
                     let explode = written.unwrap_or(style == Style::Form);
                     (name.clone(), PartEncoding { content_types, style, explode })
                 })
@@ -392,7 +422,10 @@ impl SchemaLowerer<'_> {
                 match read_ref_target(value, reference, false) {
                     Ok(parameter) => Some((parameter, reference.clone())),
                     Err(err) => {
-                        self.diags.error(pointer, format!("`{reference}` is not a valid Parameter Object: {err}; the parameter is left out"));
+                        self.diags.error(
+                            pointer,
+                            format!("`{reference}` is not a valid Parameter Object: {err}; the parameter is left out"),
+                        );
                         None
                     }
                 }
@@ -411,7 +444,13 @@ impl SchemaLowerer<'_> {
         let (location, style) = match parameter {
             openapiv3::Parameter::Path { style, .. } => {
                 if !matches!(style, openapiv3::PathStyle::Simple) {
-                    self.diags.warning(pointer, format!("path parameter `{}`: only the `simple` style is supported; it is sent as `simple`", data.name));
+                    self.diags.warning(
+                        pointer,
+                        format!(
+                            "path parameter `{}`: only the `simple` style is supported; it is sent as `simple`",
+                            data.name
+                        ),
+                    );
                 }
                 (ParamLocation::Path, Style::Simple)
             }
@@ -435,7 +474,8 @@ impl SchemaLowerer<'_> {
                 (ParamLocation::Header, Style::Simple)
             }
             openapiv3::Parameter::Cookie { .. } => {
-                self.diags.warning(pointer, format!("cookie parameter `{}` is not supported; it is not sent", data.name));
+                self.diags
+                    .warning(pointer, format!("cookie parameter `{}` is not supported; it is not sent", data.name));
                 return None;
             }
         };
@@ -463,7 +503,12 @@ impl SchemaLowerer<'_> {
 
     /// The documented responses, and the first success response with a streaming media type
     /// (its method name left to the caller).
-    fn lower_responses(&mut self, operation: &openapiv3::Operation, op_pointer: &str, type_stem: &str) -> (Vec<ResponseCase>, Option<StreamResponse>) {
+    fn lower_responses(
+        &mut self,
+        operation: &openapiv3::Operation,
+        op_pointer: &str,
+        type_stem: &str,
+    ) -> (Vec<ResponseCase>, Option<StreamResponse>) {
         let responses = &operation.responses;
         let cases = responses
             .responses
@@ -579,7 +624,10 @@ impl SchemaLowerer<'_> {
                     (SecurityKind::Bearer, description)
                 }
                 other => {
-                    self.diags.warning(&pointer, format!("security scheme `{key}` ({other:?}) is not supported; it is left out"));
+                    self.diags.warning(
+                        &pointer,
+                        format!("security scheme `{key}` ({other:?}) is not supported; it is left out"),
+                    );
                     continue;
                 }
             };
@@ -614,8 +662,6 @@ impl SchemaLowerer<'_> {
 fn is_header_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
-
-
 
 /// A path template (`/things/{id}/parts`) as literal text and placeholders, and what is wrong
 /// with it, if anything: a `{` with no `}` after it, or a placeholder with no name, is text.
@@ -701,7 +747,9 @@ fn example(content: &openapiv3::Content, media_type: &str, raw: &serde_json::Val
     if let Some((_, first)) = media.examples.first() {
         let value = match first {
             ReferenceOr::Item(example) => example.value.clone(),
-            ReferenceOr::Reference { reference } => resolve_pointer(raw, reference).and_then(|e| e.get("value")).cloned(),
+            ReferenceOr::Reference { reference } => {
+                resolve_pointer(raw, reference).and_then(|e| e.get("value")).cloned()
+            }
         };
         if value.is_some() {
             return value;
@@ -742,4 +790,3 @@ mod tests {
         );
     }
 }
-

@@ -90,7 +90,9 @@ impl SchemaLowerer<'_> {
             }
             _ => None,
         };
-        for (keyword, list) in [("allOf", &mut rules.all_of), ("anyOf", &mut rules.any_of), ("oneOf", &mut rules.one_of)] {
+        for (keyword, list) in
+            [("allOf", &mut rules.all_of), ("anyOf", &mut rules.any_of), ("oneOf", &mut rules.one_of)]
+        {
             if let Some(Value::Array(members)) = map.get(keyword) {
                 let base = pointer_join(pointer, keyword);
                 *list = (0..members.len())
@@ -111,7 +113,9 @@ impl SchemaLowerer<'_> {
         let sub = |this: &mut Self, keyword: &str| this.rules_at(&pointer_join(pointer, keyword), false, depth + 1);
         if let Some(Value::Array(members)) = map.get("prefixItems") {
             let base = pointer_join(pointer, "prefixItems");
-            rules.prefix_items = (0..members.len()).map(|i| self.rules_at(&pointer_join(&base, &i.to_string()), false, depth + 1)).collect();
+            rules.prefix_items = (0..members.len())
+                .map(|i| self.rules_at(&pointer_join(&base, &i.to_string()), false, depth + 1))
+                .collect();
         }
         if map.contains_key("contains") {
             let rules_of = sub(self, "contains");
@@ -123,12 +127,17 @@ impl SchemaLowerer<'_> {
             rules.dependent_required = dependencies
                 .iter()
                 .map(|(name, list)| {
-                    let list = list.as_array().map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
+                    let list = list
+                        .as_array()
+                        .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                        .unwrap_or_default();
                     (name.clone(), list)
                 })
                 .collect();
         }
-        for (keyword, list) in [("dependentSchemas", &mut rules.dependent_schemas), ("patternProperties", &mut rules.pattern_properties)] {
+        for (keyword, list) in
+            [("dependentSchemas", &mut rules.dependent_schemas), ("patternProperties", &mut rules.pattern_properties)]
+        {
             let Some(Value::Object(schemas)) = map.get(keyword) else { continue };
             let base = pointer_join(pointer, keyword);
             for key in schemas.keys() {
@@ -155,7 +164,10 @@ impl SchemaLowerer<'_> {
         } else {
             for keyword in ["then", "else"] {
                 if map.contains_key(keyword) {
-                    self.diags.warning(pointer_join(pointer, keyword), format!("`{keyword}` without `if` has no effect (JSON Schema ignores it)"));
+                    self.diags.warning(
+                        pointer_join(pointer, keyword),
+                        format!("`{keyword}` without `if` has no effect (JSON Schema ignores it)"),
+                    );
                 }
             }
         }
@@ -168,8 +180,10 @@ impl SchemaLowerer<'_> {
                 Ok(None) => {}
                 Ok(Some((names, patterns))) => {
                     // Load wrote `false` as `{not: {}}`: refused outright, with its own message.
-                    let rules_of = (*unevaluated != serde_json::json!({ "not": {} })).then(|| self.rules_at(&at, false, depth + 1));
-                    rules.unevaluated_properties = Some(Box::new(UnevaluatedProperties { names, patterns, rules: rules_of }));
+                    let rules_of = (*unevaluated != serde_json::json!({ "not": {} }))
+                        .then(|| self.rules_at(&at, false, depth + 1));
+                    rules.unevaluated_properties =
+                        Some(Box::new(UnevaluatedProperties { names, patterns, rules: rules_of }));
                 }
                 Err(reason) => self.diags.warning(at, format!("`unevaluatedProperties` is not checked: {reason}")),
             }
@@ -179,7 +193,8 @@ impl SchemaLowerer<'_> {
             match self.evaluated_items(map, pointer, 0) {
                 Ok(None) => {}
                 Ok(Some(evaluated)) => {
-                    let rules_of = (*unevaluated != serde_json::json!({ "not": {} })).then(|| self.rules_at(&at, false, depth + 1));
+                    let rules_of = (*unevaluated != serde_json::json!({ "not": {} }))
+                        .then(|| self.rules_at(&at, false, depth + 1));
                     rules.unevaluated_items = Some(Box::new(UnevaluatedItems { evaluated, rules: rules_of }));
                 }
                 Err(reason) => self.diags.warning(at, format!("`unevaluatedItems` is not checked: {reason}")),
@@ -191,7 +206,12 @@ impl SchemaLowerer<'_> {
     /// that does not depend on the value: names and (translated) patterns, or `None` when
     /// every property is (an `additionalProperties`). `Err` says why it depends on the value:
     /// a keyword that evaluates properties only where a subschema matches.
-    fn evaluated_properties(&mut self, map: &Map<String, Value>, pointer: &str, depth: usize) -> Result<Option<Evaluated>, String> {
+    fn evaluated_properties(
+        &mut self,
+        map: &Map<String, Value>,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<Option<Evaluated>, String> {
         if depth > super::schema::MAX_DEPTH {
             return Err("its `allOf` members nest too deeply to follow".to_owned());
         }
@@ -205,7 +225,8 @@ impl SchemaLowerer<'_> {
                 "which properties it leaves depends on which subschemas of `{keyword}` the value satisfies, which is not decided when the code is generated"
             ));
         }
-        let mut names: Vec<String> = map.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
+        let mut names: Vec<String> =
+            map.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default();
         let mut patterns = Vec::new();
         if let Some(Value::Object(schemas)) = map.get("patternProperties") {
             // A pattern that does not compile is reported where its rules are lowered.
@@ -233,7 +254,12 @@ impl SchemaLowerer<'_> {
 
     /// How many leading items a schema's keywords other than `unevaluatedItems` evaluate, or
     /// `None` when every item is (an `items`); `Err` says why it depends on the value.
-    fn evaluated_items(&mut self, map: &Map<String, Value>, pointer: &str, depth: usize) -> Result<Option<usize>, String> {
+    fn evaluated_items(
+        &mut self,
+        map: &Map<String, Value>,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<Option<usize>, String> {
         if depth > super::schema::MAX_DEPTH {
             return Err("its `allOf` members nest too deeply to follow".to_owned());
         }

@@ -19,27 +19,71 @@ use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
 use crate::media::is_json;
 use crate::model::{
-    Body, Doc, EnumVariant, Operation, Field, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Body, Doc, EnumVariant, Field, Operation, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::naming::{self, field_name, type_name, Namespace};
 
 /// Keywords a Schema Object may hold in OpenAPI 3.0. Anything else (other than `x-`
 /// extensions) is reported, since it would otherwise be dropped without a word.
 const SCHEMA_KEYWORDS: &[&str] = &[
-    "$ref", "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum",
-    "maxLength", "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties",
-    "minProperties", "required", "enum", "type", "allOf", "oneOf", "anyOf", "not", "items",
-    "properties", "additionalProperties", "description", "format", "default", "nullable",
-    "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "deprecated",
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
     // JSON Schema 2020-12's, which the rules express (see `rules.rs`).
-    "prefixItems", "contains", "minContains", "maxContains", "dependentRequired", "dependentSchemas", "if", "then",
-    "else", "patternProperties", "propertyNames", "unevaluatedProperties", "unevaluatedItems",
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
 ];
 
 /// Keywords about property names that a struct cannot judge unless it keeps the properties it
 /// does not declare: a struct with any of them keeps them in a map, for its validator.
 /// `if` and the dependent keywords may name properties the struct does not declare.
-const NAME_KEYWORDS: &[&str] = &["patternProperties", "propertyNames", "unevaluatedProperties", "dependentRequired", "dependentSchemas", "if"];
+const NAME_KEYWORDS: &[&str] =
+    &["patternProperties", "propertyNames", "unevaluatedProperties", "dependentRequired", "dependentSchemas", "if"];
 
 /// How deep `$ref` chains and nested `allOf`s are followed before giving up with a diagnostic.
 pub(super) const MAX_DEPTH: usize = 64;
@@ -240,7 +284,12 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Lowers a parameter's schema (or its JSON content) and returns its type.
-    pub(super) fn lower_parameter(&mut self, parameter: &openapiv3::Parameter, pointer: &str, hint: &str) -> Option<TypeRef> {
+    pub(super) fn lower_parameter(
+        &mut self,
+        parameter: &openapiv3::Parameter,
+        pointer: &str,
+        hint: &str,
+    ) -> Option<TypeRef> {
         match &parameter.parameter_data_ref().format {
             openapiv3::ParameterSchemaOrContent::Schema(schema) => {
                 Some(self.lower_schema(schema, &pointer_join(pointer, "schema"), hint, 0))
@@ -311,7 +360,13 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Lowers a schema or a reference to one.
-    fn lower_schema<S: AsSchema>(&mut self, schema: &ReferenceOr<S>, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+    fn lower_schema<S: AsSchema>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        pointer: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.lower_ref(reference, pointer, depth),
             ReferenceOr::Item(schema) => self.lower_inline(schema.as_schema(), pointer, hint, depth),
@@ -325,7 +380,10 @@ impl<'a> SchemaLowerer<'a> {
             return self.named(id);
         }
         if depth > MAX_DEPTH {
-            self.diags.error(at, format!("`$ref` chain through `{reference}` is deeper than {MAX_DEPTH}; typed as any JSON value"));
+            self.diags.error(
+                at,
+                format!("`$ref` chain through `{reference}` is deeper than {MAX_DEPTH}; typed as any JSON value"),
+            );
             return TypeRef::Primitive(Primitive::Value);
         }
         let Some(value) = resolve_pointer(&self.spec.raw, reference) else {
@@ -335,7 +393,10 @@ impl<'a> SchemaLowerer<'a> {
         let schema: ReferenceOr<Schema> = match read_ref_target(value, &target, true) {
             Ok(schema) => schema,
             Err(err) => {
-                self.diags.error(&target, format!("referenced from {at}, but not a valid schema: {err}; typed as any JSON value"));
+                self.diags.error(
+                    &target,
+                    format!("referenced from {at}, but not a valid schema: {err}; typed as any JSON value"),
+                );
                 return TypeRef::Primitive(Primitive::Value);
             }
         };
@@ -390,9 +451,7 @@ impl<'a> SchemaLowerer<'a> {
         let flat = Flat::new(schema);
         let nullable = schema.schema_data.nullable;
         let ty = match self.shape(&flat, pointer, depth) {
-            Shape::Passthrough(member, member_pointer) => {
-                self.lower_schema(member, &member_pointer, hint, depth + 1)
-            }
+            Shape::Passthrough(member, member_pointer) => self.lower_schema(member, &member_pointer, hint, depth + 1),
             Shape::Value => self.lower_value(&flat, pointer, hint, depth),
             shape => {
                 let id = self.reserve(hint);
@@ -425,14 +484,15 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn shape_of<'s>(&mut self, flat: &Flat<'s>, pointer: &str, depth: usize) -> Shape<'s> {
-        let typed_members = |members: &'s [ReferenceOr<Schema>], keyword: &str| -> Vec<(String, &'s ReferenceOr<Schema>)> {
-            members
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| shapes_value(m))
-                .map(|(i, m)| (pointer_join(&pointer_join(pointer, keyword), &i.to_string()), m))
-                .collect()
-        };
+        let typed_members =
+            |members: &'s [ReferenceOr<Schema>], keyword: &str| -> Vec<(String, &'s ReferenceOr<Schema>)> {
+                members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| shapes_value(m))
+                    .map(|(i, m)| (pointer_join(&pointer_join(pointer, keyword), &i.to_string()), m))
+                    .collect()
+            };
         let all_of = typed_members(flat.all_of, "allOf");
         let object_typed = flat.typ.as_deref() == Some("object");
         if !all_of.is_empty() {
@@ -492,7 +552,15 @@ impl<'a> SchemaLowerer<'a> {
         Shape::Value
     }
 
-    fn lower_def(&mut self, id: TypeId, shape: Shape<'_>, flat: &Flat<'_>, pointer: &str, name: &str, depth: usize) -> (TypeKind, Rules) {
+    fn lower_def(
+        &mut self,
+        id: TypeId,
+        shape: Shape<'_>,
+        flat: &Flat<'_>,
+        pointer: &str,
+        name: &str,
+        depth: usize,
+    ) -> (TypeKind, Rules) {
         match shape {
             Shape::Struct => self.lower_struct(flat, pointer, name, depth),
             Shape::StringEnum => {
@@ -653,7 +721,8 @@ impl<'a> SchemaLowerer<'a> {
     /// Gathers properties and `required` from a schema and, recursively, its `allOf` members.
     fn collect_object(&mut self, flat: &Flat<'_>, pointer: &str, parts: &mut ObjectParts, depth: usize) {
         if depth > MAX_DEPTH {
-            self.diags.error(pointer, format!("`allOf` nesting is deeper than {MAX_DEPTH}; deeper members are not merged"));
+            self.diags
+                .error(pointer, format!("`allOf` nesting is deeper than {MAX_DEPTH}; deeper members are not merged"));
             return;
         }
         parts.merged.insert(pointer.to_owned());
@@ -666,8 +735,8 @@ impl<'a> SchemaLowerer<'a> {
                 continue;
             }
             let member_flat = Flat::new(&schema);
-            let shapes_other = matches!(member_flat.typ.as_deref(), Some(t) if t != "object")
-                || member_flat.items.is_some();
+            let shapes_other =
+                matches!(member_flat.typ.as_deref(), Some(t) if t != "object") || member_flat.items.is_some();
             if shapes_other {
                 self.diags.warning(&member_pointer, "an `allOf` member that is not an object is not merged into the struct's type; validation checks it");
                 let rules = self.rules_at(&member_pointer, false, depth + 1);
@@ -679,7 +748,10 @@ impl<'a> SchemaLowerer<'a> {
             }
             if matches!(member, ReferenceOr::Item(_)) && schema.schema_data.discriminator.is_some() {
                 // A referenced member is a type of its own, whose lowering reports it.
-                self.diags.warning(pointer_join(&member_pointer, "discriminator"), "`discriminator` on an `allOf` member chooses no type: its properties are merged into the struct");
+                self.diags.warning(
+                    pointer_join(&member_pointer, "discriminator"),
+                    "`discriminator` on an `allOf` member chooses no type: its properties are merged into the struct",
+                );
             }
             self.collect_object(&member_flat, &schema_pointer, parts, depth + 1);
         }
@@ -738,7 +810,12 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Resolves a schema or reference to the schema itself, with its pointer.
-    fn resolve_schema(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, depth: usize) -> Option<(Schema, String)> {
+    fn resolve_schema(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        depth: usize,
+    ) -> Option<(Schema, String)> {
         let mut current = schema.clone();
         let mut current_pointer = pointer.to_owned();
         for _ in depth..MAX_DEPTH {
@@ -796,7 +873,8 @@ impl<'a> SchemaLowerer<'a> {
                 },
             };
             let base = hints.unique(base);
-            let ty = self.lower_schema(member, &member_pointer, &type_name(&format!("{name} {base}"), "Variant"), depth + 1);
+            let ty =
+                self.lower_schema(member, &member_pointer, &type_name(&format!("{name} {base}"), "Variant"), depth + 1);
             let doc = match member {
                 ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
@@ -807,7 +885,12 @@ impl<'a> SchemaLowerer<'a> {
                 // values of either select it.
                 twin.tags.extend(tags);
                 let twin = twin.rust_name.clone();
-                self.diags.warning(&member_pointer, format!("this alternative has the same Rust type as variant `{twin}` of `{name}`, which carries both"));
+                self.diags.warning(
+                    &member_pointer,
+                    format!(
+                        "this alternative has the same Rust type as variant `{twin}` of `{name}`, which carries both"
+                    ),
+                );
                 continue;
             }
             let rules = self.rules_at(&member_pointer, false, depth + 1);
@@ -820,7 +903,9 @@ impl<'a> SchemaLowerer<'a> {
                 rust_name: hints.unique("Other".to_owned()),
                 ty: TypeRef::Primitive(Primitive::Value),
                 doc: Doc {
-                    description: Some("A value of another shape, which an alternative that only constrains may admit.".to_owned()),
+                    description: Some(
+                        "A value of another shape, which an alternative that only constrains may admit.".to_owned(),
+                    ),
                     ..Doc::default()
                 },
                 rules: Rules::default(),
@@ -984,9 +1069,12 @@ impl<'a> SchemaLowerer<'a> {
                 let tuple = matches!(resolve_pointer(&self.spec.raw, pointer), Some(Value::Object(map)) if map.contains_key("prefixItems"));
                 let item = match flat.items {
                     _ if tuple => TypeRef::Primitive(Primitive::Value),
-                    Some(items) => {
-                        self.lower_schema(items, &pointer_join(pointer, "items"), &type_name(&format!("{hint} item"), "Item"), depth + 1)
-                    }
+                    Some(items) => self.lower_schema(
+                        items,
+                        &pointer_join(pointer, "items"),
+                        &type_name(&format!("{hint} item"), "Item"),
+                        depth + 1,
+                    ),
                     None => TypeRef::Primitive(Primitive::Value),
                 };
                 TypeRef::Vec(Box::new(item))
@@ -994,7 +1082,9 @@ impl<'a> SchemaLowerer<'a> {
             Some("object") => {
                 let value = match flat.additional {
                     // Properties that match a pattern may have another type than the others.
-                    Some(AdditionalProperties::Schema(_)) if has_pattern_properties(self.spec, &BTreeSet::from([pointer.to_owned()])) => {
+                    Some(AdditionalProperties::Schema(_))
+                        if has_pattern_properties(self.spec, &BTreeSet::from([pointer.to_owned()])) =>
+                    {
                         TypeRef::Primitive(Primitive::Value)
                     }
                     Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
@@ -1187,15 +1277,23 @@ fn shapes_value(schema: &ReferenceOr<Schema>) -> bool {
 /// alternative no entry names is selected by its component schema's name, as OpenAPI 3.0 says.
 /// Returns the values of each alternative, in the spec's order; `Err` says why the union
 /// cannot be read by its discriminator.
-fn tag_plan(discriminator: &openapiv3::Discriminator, members: &[(String, &ReferenceOr<Schema>)], open: bool) -> Result<Vec<Vec<String>>, String> {
+fn tag_plan(
+    discriminator: &openapiv3::Discriminator,
+    members: &[(String, &ReferenceOr<Schema>)],
+    open: bool,
+) -> Result<Vec<Vec<String>>, String> {
     if open {
         return Err("an alternative only constrains the value, so a value of any shape may match it".to_owned());
     }
     let mut targets = Vec::with_capacity(members.len());
     for (pointer, member) in members {
         match member {
-            ReferenceOr::Reference { reference } => targets.push(percent_decode(reference).unwrap_or_else(|| reference.clone())),
-            ReferenceOr::Item(_) => return Err(format!("alternative `{pointer}` is inline, not a `$ref`, so no value can name it")),
+            ReferenceOr::Reference { reference } => {
+                targets.push(percent_decode(reference).unwrap_or_else(|| reference.clone()))
+            }
+            ReferenceOr::Item(_) => {
+                return Err(format!("alternative `{pointer}` is inline, not a `$ref`, so no value can name it"))
+            }
         }
     }
     let mut tags = vec![Vec::new(); members.len()];
@@ -1221,7 +1319,9 @@ fn tag_plan(discriminator: &openapiv3::Discriminator, members: &[(String, &Refer
         match target.strip_prefix("#/components/schemas/").filter(|name| !name.contains('/')) {
             Some(name) => tags[i].push(name.replace("~1", "/").replace("~0", "~")),
             None => {
-                return Err(format!("`{target}` is not a component schema, so it has no implicit value; give it one in `mapping`"));
+                return Err(format!(
+                    "`{target}` is not a component schema, so it has no implicit value; give it one in `mapping`"
+                ));
             }
         }
     }
@@ -1269,10 +1369,8 @@ pub(super) fn hint_from_pointer(pointer: &str) -> String {
         Some("components") => tokens.iter().skip(2).map(String::as_str).collect(),
         _ => tokens.iter().map(String::as_str).collect(),
     };
-    let words: Vec<&str> = meaningful
-        .into_iter()
-        .filter(|t| !matches!(*t, "properties" | "schema" | "content"))
-        .collect();
+    let words: Vec<&str> =
+        meaningful.into_iter().filter(|t| !matches!(*t, "properties" | "schema" | "content")).collect();
     // Cased as a whole, so that an index reads `PetAllOf0`, not `PetAllOfV0`.
     type_name(&words.join(" "), "Schema")
 }

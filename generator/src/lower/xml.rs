@@ -167,7 +167,9 @@ impl<'s> XmlLowerer<'s> {
             }
         }
         let components = self.raw.get("components");
-        for (section, base) in [("requestBodies", "#/components/requestBodies"), ("responses", "#/components/responses")] {
+        for (section, base) in
+            [("requestBodies", "#/components/requestBodies"), ("responses", "#/components/responses")]
+        {
             if let Some(map) = components.and_then(|c| c.get(section)).and_then(Value::as_object) {
                 for (key, value) in map {
                     sites.push(self.follow(value, pointer_join(base, key)));
@@ -285,9 +287,9 @@ impl<'s> XmlLowerer<'s> {
 
     /// The first `items` schema along a value's chain, with its pointer.
     fn items_of(&self, value: &'s Value, pointer: &str) -> Option<(&'s Value, String)> {
-        self.chain(value, pointer)
-            .into_iter()
-            .find_map(|(schema, schema_pointer)| schema.get("items").map(|items| (items, pointer_join(&schema_pointer, "items"))))
+        self.chain(value, pointer).into_iter().find_map(|(schema, schema_pointer)| {
+            schema.get("items").map(|items| (items, pointer_join(&schema_pointer, "items")))
+        })
     }
 
     fn lower_type(&self, model: &mut ApiModel, id: TypeId, diags: &mut Diagnostics) {
@@ -297,7 +299,8 @@ impl<'s> XmlLowerer<'s> {
             Some(key) if !key.contains('/') => key.replace("~1", "/").replace("~0", "~"),
             _ => def.name.clone(),
         };
-        let merged = resolve_pointer(self.raw, &pointer).map(|schema| self.merged(schema, &pointer)).unwrap_or_default();
+        let merged =
+            resolve_pointer(self.raw, &pointer).map(|schema| self.merged(schema, &pointer)).unwrap_or_default();
         let root = element(&merged, &default_name, &pointer, diags);
         let mut fields_xml = Vec::new();
         if let TypeKind::Struct(s) = &def.kind {
@@ -311,7 +314,8 @@ impl<'s> XmlLowerer<'s> {
             for field in &s.fields {
                 let kind = kind_of(model, &field.ty);
                 let field_pointer = field.doc.pointer.clone();
-                let schema = resolve_pointer(self.raw, &field_pointer).filter(|_| !field_pointer.ends_with("/required"));
+                let schema =
+                    resolve_pointer(self.raw, &field_pointer).filter(|_| !field_pointer.ends_with("/required"));
                 let merged = schema.map(|v| self.merged(v, &field_pointer)).unwrap_or_default();
                 let mut xml = element(&merged, &field.wire_name, &field_pointer, diags);
                 if merged.attribute == Some(true) {
@@ -325,7 +329,10 @@ impl<'s> XmlLowerer<'s> {
                             xml.namespace = None;
                         }
                     } else {
-                        diags.warning(&field_pointer, "`xml.attribute` on a value that is not a scalar: it is an element");
+                        diags.warning(
+                            &field_pointer,
+                            "`xml.attribute` on a value that is not a scalar: it is an element",
+                        );
                     }
                 }
                 if merged.wrapped == Some(true) {
@@ -367,7 +374,9 @@ impl<'s> XmlLowerer<'s> {
                 } else {
                     (false, xml.name.clone(), xml.namespace.clone())
                 };
-                if let Some((_, _, _, other)) = taken.iter().find(|(a, n, ns, _)| (*a, n, ns) == (read_as.0, &read_as.1, &read_as.2)) {
+                if let Some((_, _, _, other)) =
+                    taken.iter().find(|(a, n, ns, _)| (*a, n, ns) == (read_as.0, &read_as.1, &read_as.2))
+                {
                     diags.warning(
                         &field_pointer,
                         format!(
@@ -404,7 +413,10 @@ fn element(merged: &Merged, default: &str, pointer: &str, diags: &mut Diagnostic
     let name = match &merged.name {
         Some((name, _)) if is_xml_name(name) => name.clone(),
         Some((name, name_pointer)) => {
-            diags.warning(name_pointer, format!("`{name}` is not an XML name; the default name `{default_name}` is used"));
+            diags.warning(
+                name_pointer,
+                format!("`{name}` is not an XML name; the default name `{default_name}` is used"),
+            );
             default_name
         }
         None => default_name,

@@ -98,7 +98,10 @@ async fn run() {
     println!("generated (validation off) / hand-written:                   {:.3}", rate(best[1]) / rate(best[2]));
     if only.is_none() && cpu.iter().all(|&ticks| ticks > 0) {
         println!();
-        println!("CPU time of all rounds (clock ticks): generated {} / {} (validation on / off), hand-written {}", cpu[0], cpu[1], cpu[2]);
+        println!(
+            "CPU time of all rounds (clock ticks): generated {} / {} (validation on / off), hand-written {}",
+            cpu[0], cpu[1], cpu[2]
+        );
         println!("by CPU time, generated (validation on) / hand-written:        {:.3}", cpu[2] as f64 / cpu[0] as f64);
         println!("by CPU time, generated (validation off) / hand-written:       {:.3}", cpu[2] as f64 / cpu[1] as f64);
     }
@@ -120,7 +123,8 @@ fn thread_cpu_ticks() -> Option<u64> {
 async fn serve() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
-    let success = json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}).to_string();
+    let success =
+        json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}).to_string();
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else { return };

@@ -26,9 +26,10 @@ fn main() {
 
 async fn run() {
     let server = revcent::mock::Server::start().await.expect("a loopback port");
-    let success: CreateCustomerSuccess =
-        serde_json::from_value(json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}))
-            .expect("a valid answer");
+    let success: CreateCustomerSuccess = serde_json::from_value(
+        json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}),
+    )
+    .expect("a valid answer");
     server.on_create_customer(move |_| CreateCustomerResponse::Ok(Box::new(success.clone())));
     let body: CreateCustomerRequest = serde_json::from_value(json!({
         "campaign": "Summer",
@@ -61,7 +62,10 @@ async fn run() {
     println!("median round: {:.0} requests/s", rate(rounds[rounds.len() / 2]));
     println!("worst round:  {:.0} requests/s", rate(rounds[rounds.len() - 1]));
     if let Some(ticks) = cpu {
-        println!("CPU time of all rounds, client and mock: {ticks} clock ticks ({:.0} requests per CPU second)", (REQUESTS * (ROUNDS + 1)) as f64 / (ticks as f64 / 100.0));
+        println!(
+            "CPU time of all rounds, client and mock: {ticks} clock ticks ({:.0} requests per CPU second)",
+            (REQUESTS * (ROUNDS + 1)) as f64 / (ticks as f64 / 100.0)
+        );
     }
 }
 

@@ -28,10 +28,8 @@ fn main() {
     let payloads = payloads();
     let bytes: Vec<Vec<u8>> = payloads.iter().map(|p| serde_json::to_vec(p).expect("payloads serialize")).collect();
     let schema = reference_schema();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the RevCent schema compiles");
+    let validator =
+        jsonschema::options().should_validate_formats(true).build(&schema).expect("the RevCent schema compiles");
     let typed: Vec<CreateCustomerRequest> =
         bytes.iter().map(|b| serde_json::from_slice(b).expect("payloads are valid")).collect();
     // Every payload is valid for both validators: the comparison is like for like.
@@ -43,29 +41,64 @@ fn main() {
 
     // Every round runs every mode once, so a slow patch of the machine slows all modes alike.
     let mut modes: Vec<(&str, Mode<'_>)> = vec![
-        ("(a) typed parse (serde_json::from_slice)", Box::new(|| for b in &bytes {
-            black_box(serde_json::from_slice::<CreateCustomerRequest>(b).is_ok());
-        })),
-        ("(b) typed parse + generated validation", Box::new(|| for b in &bytes {
-            black_box(apigen_runtime::from_json::<CreateCustomerRequest>(b).is_ok());
-        })),
-        ("(c) jsonschema: parse to Value + is_valid", Box::new(|| for b in &bytes {
-            let value: Value = serde_json::from_slice(b).expect("valid JSON");
-            black_box(validator.is_valid(&value));
-        })),
-        ("(c) jsonschema: parse to Value + iter_errors", Box::new(|| for b in &bytes {
-            let value: Value = serde_json::from_slice(b).expect("valid JSON");
-            black_box(validator.iter_errors(&value).count());
-        })),
-        ("validation alone: generated validate()", Box::new(|| for t in &typed {
-            black_box(t.validate().is_ok());
-        })),
-        ("validation alone: jsonschema is_valid", Box::new(|| for p in &payloads {
-            black_box(validator.is_valid(p));
-        })),
-        ("validation alone: jsonschema iter_errors", Box::new(|| for p in &payloads {
-            black_box(validator.iter_errors(p).count());
-        })),
+        (
+            "(a) typed parse (serde_json::from_slice)",
+            Box::new(|| {
+                for b in &bytes {
+                    black_box(serde_json::from_slice::<CreateCustomerRequest>(b).is_ok());
+                }
+            }),
+        ),
+        (
+            "(b) typed parse + generated validation",
+            Box::new(|| {
+                for b in &bytes {
+                    black_box(apigen_runtime::from_json::<CreateCustomerRequest>(b).is_ok());
+                }
+            }),
+        ),
+        (
+            "(c) jsonschema: parse to Value + is_valid",
+            Box::new(|| {
+                for b in &bytes {
+                    let value: Value = serde_json::from_slice(b).expect("valid JSON");
+                    black_box(validator.is_valid(&value));
+                }
+            }),
+        ),
+        (
+            "(c) jsonschema: parse to Value + iter_errors",
+            Box::new(|| {
+                for b in &bytes {
+                    let value: Value = serde_json::from_slice(b).expect("valid JSON");
+                    black_box(validator.iter_errors(&value).count());
+                }
+            }),
+        ),
+        (
+            "validation alone: generated validate()",
+            Box::new(|| {
+                for t in &typed {
+                    black_box(t.validate().is_ok());
+                }
+            }),
+        ),
+        (
+            "validation alone: jsonschema is_valid",
+            Box::new(|| {
+                for p in &payloads {
+                    black_box(validator.is_valid(p));
+                }
+            }),
+        ),
+        (
+            "validation alone: jsonschema iter_errors",
+            Box::new(|| {
+                for p in &payloads {
+                    black_box(validator.iter_errors(p).count());
+                }
+            }),
+        ),
     ];
     let mut best = vec![Duration::MAX; modes.len()];
     for (_, run) in modes.iter_mut() {
@@ -102,7 +135,8 @@ fn payloads() -> Vec<Value> {
         state ^= state << 17;
         state
     };
-    let word = |n: u64, len: u64| -> String { (0..(3 + n % len)).map(|i| (b'a' + ((n >> i) % 26) as u8) as char).collect() };
+    let word =
+        |n: u64, len: u64| -> String { (0..(3 + n % len)).map(|i| (b'a' + ((n >> i) % 26) as u8) as char).collect() };
     (0..PAYLOADS)
         .map(|i| {
             let n = next();

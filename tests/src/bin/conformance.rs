@@ -105,7 +105,8 @@ fn main() -> ExitCode {
 
     if config.files.is_empty() && config.optional && drafts.len() == 2 {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../CONFORMANCE.md");
-        let text = format!("{}\n{}", report::markdown(&reports[0], PREAMBLE), report::markdown(&reports[1], PREAMBLE_2020_12));
+        let text =
+            format!("{}\n{}", report::markdown(&reports[0], PREAMBLE), report::markdown(&reports[1], PREAMBLE_2020_12));
         if let Err(e) = std::fs::write(&path, text) {
             eprintln!("conformance: cannot write {}: {e}", path.display());
             return ExitCode::FAILURE;

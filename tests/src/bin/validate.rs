@@ -25,11 +25,41 @@ struct Api {
 }
 
 const APIS: &[Api] = &[
-    Api { name: "jtl", schema: jtl::validate_schema, request: jtl::validate_request, schemas: jtl::SCHEMA_NAMES, operations: jtl::OPERATION_IDS },
-    Api { name: "pelcro", schema: pelcro::validate_schema, request: pelcro::validate_request, schemas: pelcro::SCHEMA_NAMES, operations: pelcro::OPERATION_IDS },
-    Api { name: "revcent", schema: revcent::validate_schema, request: revcent::validate_request, schemas: revcent::SCHEMA_NAMES, operations: revcent::OPERATION_IDS },
-    Api { name: "revnue", schema: revnue::validate_schema, request: revnue::validate_request, schemas: revnue::SCHEMA_NAMES, operations: revnue::OPERATION_IDS },
-    Api { name: "simplepin", schema: simplepin::validate_schema, request: simplepin::validate_request, schemas: simplepin::SCHEMA_NAMES, operations: simplepin::OPERATION_IDS },
+    Api {
+        name: "jtl",
+        schema: jtl::validate_schema,
+        request: jtl::validate_request,
+        schemas: jtl::SCHEMA_NAMES,
+        operations: jtl::OPERATION_IDS,
+    },
+    Api {
+        name: "pelcro",
+        schema: pelcro::validate_schema,
+        request: pelcro::validate_request,
+        schemas: pelcro::SCHEMA_NAMES,
+        operations: pelcro::OPERATION_IDS,
+    },
+    Api {
+        name: "revcent",
+        schema: revcent::validate_schema,
+        request: revcent::validate_request,
+        schemas: revcent::SCHEMA_NAMES,
+        operations: revcent::OPERATION_IDS,
+    },
+    Api {
+        name: "revnue",
+        schema: revnue::validate_schema,
+        request: revnue::validate_request,
+        schemas: revnue::SCHEMA_NAMES,
+        operations: revnue::OPERATION_IDS,
+    },
+    Api {
+        name: "simplepin",
+        schema: simplepin::validate_schema,
+        request: simplepin::validate_request,
+        schemas: simplepin::SCHEMA_NAMES,
+        operations: simplepin::OPERATION_IDS,
+    },
 ];
 
 const USAGE: &str = "usage: validate <api> (--schema NAME | --operation ID) <FILE | ->";

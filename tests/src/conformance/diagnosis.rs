@@ -17,7 +17,8 @@ pub enum Class {
 }
 
 impl Class {
-    pub const ALL: [Class; 4] = [Class::GeneratorGap, Class::RuntimeSemantics, Class::OasDifference, Class::NotMeaningful];
+    pub const ALL: [Class; 4] =
+        [Class::GeneratorGap, Class::RuntimeSemantics, Class::OasDifference, Class::NotMeaningful];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -134,37 +135,92 @@ const DEPENDENCIES_DRAFT7: Diagnosis = Diagnosis {
 /// `*` for every test of the group, diagnosis). The first entry that matches is taken. Draft
 /// 2020-12's files are prefixed `draft2020-12/`.
 pub const ENTRIES: &[(&str, &str, &str, Diagnosis)] = &[
-    ("additionalProperties", "additionalProperties does not look in applicators", "properties defined in allOf are not examined", ALIAS_SKIPS_OWN_RULES),
+    (
+        "additionalProperties",
+        "additionalProperties does not look in applicators",
+        "properties defined in allOf are not examined",
+        ALIAS_SKIPS_OWN_RULES,
+    ),
     ("items", "a schema given for items", "ignores non-arrays", VEC_WITHOUT_TYPE),
     ("items", "a schema given for items", "JavaScript pseudo-array is valid", VEC_WITHOUT_TYPE),
     ("oneOf", "oneOf complex types", "both oneOf valid (complex)", ONE_OF_RESERIALIZED),
     ("oneOf", "oneOf with missing optional property", "both oneOf valid", ONE_OF_RESERIALIZED),
     ("properties", "object properties validation", "ignores arrays", STRUCT_WITHOUT_TYPE),
     ("properties", "object properties validation", "ignores other non-objects", STRUCT_WITHOUT_TYPE),
-    ("properties", "properties whose names are Javascript object property names", "ignores arrays", STRUCT_WITHOUT_TYPE),
-    ("properties", "properties whose names are Javascript object property names", "ignores other non-objects", STRUCT_WITHOUT_TYPE),
+    (
+        "properties",
+        "properties whose names are Javascript object property names",
+        "ignores arrays",
+        STRUCT_WITHOUT_TYPE,
+    ),
+    (
+        "properties",
+        "properties whose names are Javascript object property names",
+        "ignores other non-objects",
+        STRUCT_WITHOUT_TYPE,
+    ),
     ("ref", "root pointer ref", "match", STRUCT_WITHOUT_TYPE),
     ("ref", "root pointer ref", "recursive match", STRUCT_WITHOUT_TYPE),
     ("required", "required validation", "*", STRUCT_WITHOUT_TYPE),
     ("optional/bignum", "integer", "*", BEYOND_I64),
     // Draft 2020-12, through OpenAPI 3.1.
-    ("draft2020-12/additionalProperties", "additionalProperties being false does not allow other properties", "*", STRUCT_WITHOUT_TYPE),
-    ("draft2020-12/additionalProperties", "additionalProperties does not look in applicators", "properties defined in allOf are not examined", ALIAS_SKIPS_OWN_RULES),
+    (
+        "draft2020-12/additionalProperties",
+        "additionalProperties being false does not allow other properties",
+        "*",
+        STRUCT_WITHOUT_TYPE,
+    ),
+    (
+        "draft2020-12/additionalProperties",
+        "additionalProperties does not look in applicators",
+        "properties defined in allOf are not examined",
+        ALIAS_SKIPS_OWN_RULES,
+    ),
     ("draft2020-12/format", "*", "*", FORMAT_ASSERTED),
     ("draft2020-12/items", "a schema given for items", "*", VEC_WITHOUT_TYPE),
-    ("draft2020-12/not", "collect annotations inside a 'not', even if collection is disabled", "*", NOT_DROPS_UNEVALUATED),
+    (
+        "draft2020-12/not",
+        "collect annotations inside a 'not', even if collection is disabled",
+        "*",
+        NOT_DROPS_UNEVALUATED,
+    ),
     ("draft2020-12/oneOf", "oneOf complex types", "both oneOf valid (complex)", ONE_OF_RESERIALIZED),
     ("draft2020-12/oneOf", "oneOf with missing optional property", "both oneOf valid", ONE_OF_RESERIALIZED),
     ("draft2020-12/properties", "object properties validation", "*", STRUCT_WITHOUT_TYPE),
-    ("draft2020-12/properties", "properties whose names are Javascript object property names", "*", STRUCT_WITHOUT_TYPE),
+    (
+        "draft2020-12/properties",
+        "properties whose names are Javascript object property names",
+        "*",
+        STRUCT_WITHOUT_TYPE,
+    ),
     ("draft2020-12/ref", "root pointer ref", "*", STRUCT_WITHOUT_TYPE),
     ("draft2020-12/required", "required validation", "*", STRUCT_WITHOUT_TYPE),
-    ("draft2020-12/type", "integer type matches integers", "a float with zero fractional part is an integer", INTEGER_WITH_FRACTION),
+    (
+        "draft2020-12/type",
+        "integer type matches integers",
+        "a float with zero fractional part is an integer",
+        INTEGER_WITH_FRACTION,
+    ),
     ("draft2020-12/type", "type: array, object or null", "null is valid", TYPE_LIST_WITH_NULL),
     ("draft2020-12/unevaluatedItems", "*", "*", UNEVALUATED_DYNAMIC),
-    ("draft2020-12/unevaluatedProperties", "unevaluatedProperties can't see inside cousins", "*", ALIAS_SKIPS_OWN_RULES),
-    ("draft2020-12/unevaluatedProperties", "unevaluatedProperties can't see inside cousins (reverse order)", "*", ALIAS_SKIPS_OWN_RULES),
-    ("draft2020-12/unevaluatedProperties", "cousin unevaluatedProperties, true and false, true with properties", "*", ALIAS_SKIPS_OWN_RULES),
+    (
+        "draft2020-12/unevaluatedProperties",
+        "unevaluatedProperties can't see inside cousins",
+        "*",
+        ALIAS_SKIPS_OWN_RULES,
+    ),
+    (
+        "draft2020-12/unevaluatedProperties",
+        "unevaluatedProperties can't see inside cousins (reverse order)",
+        "*",
+        ALIAS_SKIPS_OWN_RULES,
+    ),
+    (
+        "draft2020-12/unevaluatedProperties",
+        "cousin unevaluatedProperties, true and false, true with properties",
+        "*",
+        ALIAS_SKIPS_OWN_RULES,
+    ),
     ("draft2020-12/unevaluatedProperties", "*", "*", UNEVALUATED_DYNAMIC),
     ("draft2020-12/optional/bignum", "integer", "*", BEYOND_I64),
     ("draft2020-12/optional/float-overflow", "*", "*", BEYOND_I64),

@@ -102,7 +102,8 @@ impl Config {
     /// [`Config::for_repository`] for a draft: its suite directory, and scratch space of its
     /// own (`target/conformance/<name>-draft2020-12`) beside draft 4's.
     pub fn for_draft(name: &str, draft: Draft) -> Config {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf();
+        let repo =
+            Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the repository").to_path_buf();
         let suite = std::env::var_os("JSON_SCHEMA_TEST_SUITE")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo.join("tests/json-schema-test-suite"));
@@ -277,7 +278,9 @@ pub fn suite_files(config: &Config) -> Result<Vec<String>, String> {
             let file_name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if path.is_dir() {
-                if config.optional && (prefix.is_empty() && file_name == "optional" || prefix == "optional/" && file_name == "format") {
+                if config.optional
+                    && (prefix.is_empty() && file_name == "optional" || prefix == "optional/" && file_name == "format")
+                {
                     dirs.push((path, format!("{prefix}{file_name}/")));
                 }
             } else if let Some(stem) = file_name.strip_suffix(".json") {
@@ -290,7 +293,10 @@ pub fn suite_files(config: &Config) -> Result<Vec<String>, String> {
         let wanted: Vec<String> = config.files.iter().map(|f| f.trim_end_matches(".json").to_owned()).collect();
         for w in &wanted {
             if !names.contains(w) {
-                return Err(format!("no suite file `{w}` in {} (optional files need the optional section)", config.suite_dir.display()));
+                return Err(format!(
+                    "no suite file `{w}` in {} (optional files need the optional section)",
+                    config.suite_dir.display()
+                ));
             }
         }
         names.retain(|n| wanted.contains(n));
@@ -348,7 +354,10 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String>
         match generate_unit(config, file, f, &crate_name, &applicable) {
             Ok(unit) => units.push(unit),
             Err(message) => {
-                log(&format!("{}: generation failed for the whole file ({message}); retrying group by group", file.name));
+                log(&format!(
+                    "{}: generation failed for the whole file ({message}); retrying group by group",
+                    file.name
+                ));
                 for &g in &applicable {
                     let crate_name = format!("cf_{}_g{g}", snake(&file.name));
                     match generate_unit(config, file, f, &crate_name, &[g]) {
@@ -382,7 +391,8 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String>
             }
         }
     }
-    let mut units: Vec<Unit> = units.into_iter().enumerate().filter(|(u, _)| !broken.contains(u)).map(|(_, u)| u).collect();
+    let mut units: Vec<Unit> =
+        units.into_iter().enumerate().filter(|(u, _)| !broken.contains(u)).map(|(_, u)| u).collect();
     if !retry.is_empty() {
         let all: Vec<&Unit> = units.iter().chain(retry.iter()).collect();
         let again = build_refs(config, &all)?;
@@ -410,7 +420,9 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Report, String>
             let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
             let (Some(g), Some(t)) = (v["group"].as_u64(), v["test"].as_u64()) else { continue };
             let strings = |v: &Value| -> Vec<String> {
-                v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+                v.as_array()
+                    .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default()
             };
             let outcome = if let Some(p) = v["panic"].as_str() {
                 Outcome::Panicked(p.to_owned())
@@ -570,10 +582,18 @@ fn write_json(value: &Value, indent: usize, out: &mut String) {
 
 /// Generates a crate for some groups of a file, writes it with its runner, and records the
 /// generator's diagnostics on each group. `Err` when the generator fails or panics.
-fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_name: &str, groups: &[usize]) -> Result<Unit, String> {
+fn generate_unit(
+    config: &Config,
+    file: &mut FileWork,
+    file_index: usize,
+    crate_name: &str,
+    groups: &[usize],
+) -> Result<Unit, String> {
     let members: Vec<&translate::Translated> = groups.iter().map(|g| &file.translated[g]).collect();
-    let source =
-        apigen::SpecSource { name: format!("{}/{}.json", config.draft.dir_name(), file.name), text: spec_text(config.draft, &file.name, &members) };
+    let source = apigen::SpecSource {
+        name: format!("{}/{}.json", config.draft.dir_name(), file.name),
+        text: spec_text(config.draft, &file.name, &members),
+    };
     let options = apigen::Options::new(crate_name).runtime_path(config.runtime_path.to_string_lossy().into_owned());
     let output = match catch_unwind(AssertUnwindSafe(|| apigen::generate_from_source(&source, &options))) {
         Ok(Ok(output)) => output,
@@ -587,7 +607,8 @@ fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_
             return Err(format!("the generator panicked: {text}"));
         }
     };
-    let file_text = |path: &str| output.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_default();
+    let file_text =
+        |path: &str| output.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str()).unwrap_or_default();
     let types_rs = file_text("src/types.rs");
     let lib_rs = file_text("src/lib.rs");
     let validate_rs = file_text("src/validate.rs");
@@ -602,7 +623,13 @@ fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_
         None
     };
 
-    let mut unit = Unit { crate_name: crate_name.to_owned(), file: file_index, groups: Vec::new(), schema_fn, types: BTreeMap::new() };
+    let mut unit = Unit {
+        crate_name: crate_name.to_owned(),
+        file: file_index,
+        groups: Vec::new(),
+        schema_fn,
+        types: BTreeMap::new(),
+    };
     for &g in groups {
         let t = &file.translated[&g];
         let group = &mut file.groups[g];
@@ -620,9 +647,14 @@ fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_
         let name = apigen::naming::type_name(&t.root_key, "Schema");
         let declared = types_rs.lines().any(|l| {
             let l = l.trim_start();
-            [format!("pub struct {name} "), format!("pub enum {name} "), format!("pub type {name} ="), format!("pub struct {name}(")]
-                .iter()
-                .any(|p| l.starts_with(p.as_str()))
+            [
+                format!("pub struct {name} "),
+                format!("pub enum {name} "),
+                format!("pub type {name} ="),
+                format!("pub struct {name}("),
+            ]
+            .iter()
+            .any(|p| l.starts_with(p.as_str()))
         });
         if declared {
             unit.types.insert(g, name);
@@ -640,13 +672,22 @@ fn generate_unit(config: &Config, file: &mut FileWork, file_index: usize, crate_
     let runner_groups: Vec<RunnerGroup> = unit
         .groups
         .iter()
-        .map(|&g| RunnerGroup { group: g, key: file.translated[&g].root_key.clone(), type_name: unit.types[&g].clone() })
+        .map(|&g| RunnerGroup {
+            group: g,
+            key: file.translated[&g].root_key.clone(),
+            type_name: unit.types[&g].clone(),
+        })
         .collect();
     let cases: Vec<RunnerCase> = unit
         .groups
         .iter()
         .flat_map(|&g| {
-            file.groups[g].cases.iter().enumerate().map(move |(t, c)| RunnerCase { group: g, test: t, valid: c.expected, json: c.raw.clone() })
+            file.groups[g].cases.iter().enumerate().map(move |(t, c)| RunnerCase {
+                group: g,
+                test: t,
+                valid: c.expected,
+                json: c.raw.clone(),
+            })
         })
         .collect();
     let runner = scratch::runner_source(crate_name, unit.schema_fn.as_deref(), &runner_groups, &cases);

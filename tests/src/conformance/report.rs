@@ -95,7 +95,9 @@ pub fn print_file(draft: super::Draft, file: &FileReport) {
     for g in &file.groups {
         match &g.status {
             GroupStatus::LeftOut(reason) => println!("   left out  #{} \"{}\": {reason}", g.index, g.description),
-            GroupStatus::Failed(message) => println!("   FAILED    #{} \"{}\": {}", g.index, g.description, message.trim_end()),
+            GroupStatus::Failed(message) => {
+                println!("   FAILED    #{} \"{}\": {}", g.index, g.description, message.trim_end())
+            }
             GroupStatus::Ran => {
                 let passed = g.cases.iter().filter(|c| c.passed()).count();
                 println!("   applicable #{} \"{}\": {passed}/{} passed", g.index, g.description, g.cases.len());
@@ -116,7 +118,10 @@ pub fn print_file(draft: super::Draft, file: &FileReport) {
                 validity(c.expected),
                 got_text(c)
             );
-            println!("        diagnosis: {}", diagnosis_text(&format!("{}{}", draft.diagnosis_prefix(), file.name), g, c));
+            println!(
+                "        diagnosis: {}",
+                diagnosis_text(&format!("{}{}", draft.diagnosis_prefix(), file.name), g, c)
+            );
         }
     }
     for (g, c) in disagreements(file) {
@@ -256,7 +261,10 @@ pub fn markdown(report: &Report, preamble: &str) -> String {
                         Some("from_json") | None => String::new(),
                         Some(how) => format!(" (via `{how}`)"),
                     };
-                    (format!("{}{via}", validity(*got)), errors.iter().map(|e| code(e)).collect::<Vec<_>>().join("<br>"))
+                    (
+                        format!("{}{via}", validity(*got)),
+                        errors.iter().map(|e| code(e)).collect::<Vec<_>>().join("<br>"),
+                    )
                 }
                 Outcome::Panicked(m) => ("panic".to_owned(), code(m)),
                 Outcome::NotRun(why) => ("not run".to_owned(), md_escape(why.lines().next().unwrap_or_default())),
@@ -321,35 +329,70 @@ pub fn markdown(report: &Report, preamble: &str) -> String {
         let _ = writeln!(out, "## Generation failures\n");
         for (f, g) in failures {
             if let GroupStatus::Failed(message) = &g.status {
-                let _ = writeln!(out, "- {} #{} \"{}\", schema {}:\n\n```text\n{}\n```\n", f.name, g.index, g.description, code(&compact(&g.schema.to_string())), message.trim_end());
+                let _ = writeln!(
+                    out,
+                    "- {} #{} \"{}\", schema {}:\n\n```text\n{}\n```\n",
+                    f.name,
+                    g.index,
+                    g.description,
+                    code(&compact(&g.schema.to_string())),
+                    message.trim_end()
+                );
             }
         }
     }
 
     let _ = writeln!(out, "## Left-out groups\n");
-    let _ = writeln!(out, "Schemas that are not OpenAPI {} Schema Objects, with the reason.\n", &report.draft.openapi()[..3]);
+    let _ = writeln!(
+        out,
+        "Schemas that are not OpenAPI {} Schema Objects, with the reason.\n",
+        &report.draft.openapi()[..3]
+    );
     let _ = writeln!(out, "| file | group | cases | reason |");
     let _ = writeln!(out, "|---|---|---:|---|");
     for f in &report.files {
         for g in &f.groups {
             if let GroupStatus::LeftOut(reason) = &g.status {
-                let _ = writeln!(out, "| {} | #{} {} | {} | {} |", f.name, g.index, md_escape(&g.description), g.cases.len(), md_escape(reason));
+                let _ = writeln!(
+                    out,
+                    "| {} | #{} {} | {} | {} |",
+                    f.name,
+                    g.index,
+                    md_escape(&g.description),
+                    g.cases.len(),
+                    md_escape(reason)
+                );
             }
         }
     }
 
     let _ = writeln!(out, "\n## Rewritten groups\n");
-    let _ = writeln!(out, "Applicable groups whose schema was rewritten, keeping its meaning, to be an OpenAPI {} component.\n", &report.draft.openapi()[..3]);
+    let _ = writeln!(
+        out,
+        "Applicable groups whose schema was rewritten, keeping its meaning, to be an OpenAPI {} component.\n",
+        &report.draft.openapi()[..3]
+    );
     let _ = writeln!(out, "| file | group | rewrite |");
     let _ = writeln!(out, "|---|---|---|");
     for f in &report.files {
         for g in f.groups.iter().filter(|g| g.applicable() && !g.adaptations.is_empty()) {
-            let _ = writeln!(out, "| {} | #{} {} | {} |", f.name, g.index, md_escape(&g.description), md_escape(&g.adaptations.join("; ")));
+            let _ = writeln!(
+                out,
+                "| {} | #{} {} | {} |",
+                f.name,
+                g.index,
+                md_escape(&g.description),
+                md_escape(&g.adaptations.join("; "))
+            );
         }
     }
 
-    let with_diagnostics: Vec<(&FileReport, &GroupReport)> =
-        report.files.iter().flat_map(|f| f.groups.iter().map(move |g| (f, g))).filter(|(_, g)| !g.diagnostics.is_empty()).collect();
+    let with_diagnostics: Vec<(&FileReport, &GroupReport)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.groups.iter().map(move |g| (f, g)))
+        .filter(|(_, g)| !g.diagnostics.is_empty())
+        .collect();
     if !with_diagnostics.is_empty() {
         let _ = writeln!(out, "\n## What the generator said\n");
         let _ = writeln!(out, "Diagnostics on applicable groups' components.\n");

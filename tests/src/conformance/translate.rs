@@ -29,10 +29,32 @@ const OAS_TYPES: &[&str] = &["string", "number", "integer", "boolean", "object",
 /// Keywords of an OpenAPI 3.0 Schema Object kept as they are (subschema keywords are walked
 /// separately).
 const PLAIN_KEYWORDS: &[&str] = &[
-    "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-    "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
-    "required", "enum", "description", "format", "nullable", "discriminator", "readOnly", "writeOnly",
-    "xml", "externalDocs", "example", "deprecated",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "description",
+    "format",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
 ];
 
 /// Translates a group's schema, or says why it is not an OpenAPI 3.0 Schema Object.
@@ -40,7 +62,13 @@ pub fn translate(schema: &Value, root_key: &str) -> Result<Translated, String> {
     let Value::Object(root) = schema else {
         return Err(format!("the schema is `{schema}`, not an object (boolean schemas are not OpenAPI 3.0)"));
     };
-    let mut cx = Cx { root_key: root_key.to_owned(), hoisted: Vec::new(), reasons: Vec::new(), adaptations: Vec::new(), refs: Vec::new() };
+    let mut cx = Cx {
+        root_key: root_key.to_owned(),
+        hoisted: Vec::new(),
+        reasons: Vec::new(),
+        adaptations: Vec::new(),
+        refs: Vec::new(),
+    };
 
     // Base-URI changes: an `id` anywhere but the root changes how `$ref`s resolve, which
     // OpenAPI 3.0 cannot say; a root `id` changes nothing for `#/...` pointers.
@@ -52,7 +80,10 @@ pub fn translate(schema: &Value, root_key: &str) -> Result<Translated, String> {
         cx.reason("`id` in a subschema (a base-URI change; OpenAPI 3.0 has no `id`)".to_owned());
     } else if ids.iter().any(Vec::is_empty) {
         if refs.iter().all(|r| r == "#" || r.starts_with("#/")) {
-            cx.adaptations.push("the root `id` is dropped: every `$ref` is a `#/...` pointer, which a base URI does not affect".to_owned());
+            cx.adaptations.push(
+                "the root `id` is dropped: every `$ref` is a `#/...` pointer, which a base URI does not affect"
+                    .to_owned(),
+            );
         } else {
             cx.reason("a root `id` that `$ref`s resolve against (OpenAPI 3.0 has no `id`)".to_owned());
         }
@@ -67,7 +98,11 @@ pub fn translate(schema: &Value, root_key: &str) -> Result<Translated, String> {
     if cx.hoisted.len() > 1 {
         cx.adaptations.push(format!(
             "`definitions` hoisted into components {}",
-            cx.hoisted[1..].iter().map(|(p, k)| format!("`{k}` (`#{}`)", pointer_text(p))).collect::<Vec<_>>().join(", ")
+            cx.hoisted[1..]
+                .iter()
+                .map(|(p, k)| format!("`{k}` (`#{}`)", pointer_text(p)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
 
@@ -224,7 +259,9 @@ fn percent_decode(s: &str) -> Option<String> {
 fn rewrite_ref(reference: &str, cx: &mut Cx) -> Option<String> {
     if reference != "#" && !reference.starts_with("#/") {
         if reference.starts_with('#') {
-            cx.reason(format!("`$ref: {reference}` names a location-independent identifier (an `id`), which OpenAPI 3.0 lacks"));
+            cx.reason(format!(
+                "`$ref: {reference}` names a location-independent identifier (an `id`), which OpenAPI 3.0 lacks"
+            ));
         } else {
             cx.reason(format!("remote `$ref: {reference}` (OpenAPI 3.0 references here resolve within the document)"));
         }
@@ -299,10 +336,12 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
                 Value::String(t) if OAS_TYPES.contains(&t.as_str()) => {
                     out.insert(key.clone(), value.clone());
                 }
-                Value::String(t) if t == "null" => {
-                    cx.reason("`type: null` (OpenAPI 3.0 has no null type, only `nullable` beside another type)".to_owned())
+                Value::String(t) if t == "null" => cx.reason(
+                    "`type: null` (OpenAPI 3.0 has no null type, only `nullable` beside another type)".to_owned(),
+                ),
+                Value::Array(_) => {
+                    cx.reason("`type` as an array of types (OpenAPI 3.0 has one type per schema)".to_owned())
                 }
-                Value::Array(_) => cx.reason("`type` as an array of types (OpenAPI 3.0 has one type per schema)".to_owned()),
                 _ => cx.reason(format!("`type: {value}` is not an OpenAPI 3.0 type")),
             },
             "properties" => match value {
@@ -331,7 +370,9 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
                     let translated = translate_schema(value, &child(key), false, cx);
                     out.insert(key.clone(), translated);
                 }
-                Value::Array(_) => cx.reason("`items` as an array of schemas (tuple validation; OpenAPI 3.0 `items` is one schema)".to_owned()),
+                Value::Array(_) => cx.reason(
+                    "`items` as an array of schemas (tuple validation; OpenAPI 3.0 `items` is one schema)".to_owned(),
+                ),
                 _ => cx.reason(format!("`items: {value}` is not a schema")),
             },
             "allOf" | "anyOf" | "oneOf" => match value {
@@ -378,9 +419,15 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
             _ => cx.reason(format!("`{key}` is not an OpenAPI 3.0 keyword")),
         }
     }
-    if map.get("type").and_then(Value::as_str) == Some("array") && !map.contains_key("items") && !map.contains_key("$ref") {
+    if map.get("type").and_then(Value::as_str) == Some("array")
+        && !map.contains_key("items")
+        && !map.contains_key("$ref")
+    {
         out.insert("items".to_owned(), Value::Object(Map::new()));
-        cx.adapt("`items: {}` added beside `type: array` (OpenAPI 3.0 requires `items`; `{}` is what its absence means)".to_owned());
+        cx.adapt(
+            "`items: {}` added beside `type: array` (OpenAPI 3.0 requires `items`; `{}` is what its absence means)"
+                .to_owned(),
+        );
     }
     Value::Object(out)
 }
@@ -394,26 +441,42 @@ fn translate_schema(schema: &Value, at: &[String], is_component: bool, cx: &mut 
 /// `$vocabulary`, and references to other documents, none of which one OpenAPI document's
 /// components can hold.
 pub fn translate_2020_12(schema: &Value, root_key: &str) -> Result<Translated, String> {
-    let mut cx = Cx { root_key: root_key.to_owned(), hoisted: Vec::new(), reasons: Vec::new(), adaptations: Vec::new(), refs: Vec::new() };
+    let mut cx = Cx {
+        root_key: root_key.to_owned(),
+        hoisted: Vec::new(),
+        reasons: Vec::new(),
+        adaptations: Vec::new(),
+        refs: Vec::new(),
+    };
     let mut refs = Vec::new();
     let mut ids = Vec::new();
     scan_2020_12(schema, &mut Vec::new(), &mut ids, &mut refs, &mut cx);
     if ids.iter().any(|p| !p.is_empty()) {
-        cx.reason("`$id` in a subschema (a base-URI change, which references within one OpenAPI document cannot follow)".to_owned());
+        cx.reason(
+            "`$id` in a subschema (a base-URI change, which references within one OpenAPI document cannot follow)"
+                .to_owned(),
+        );
     } else if !ids.is_empty() {
         if refs.iter().all(|r| r == "#" || r.starts_with("#/")) {
-            cx.adaptations.push("the root `$id` is dropped: every `$ref` is a `#/...` pointer, which a base URI does not affect".to_owned());
+            cx.adaptations.push(
+                "the root `$id` is dropped: every `$ref` is a `#/...` pointer, which a base URI does not affect"
+                    .to_owned(),
+            );
         } else {
             cx.reason("a root `$id` that `$ref`s resolve against".to_owned());
         }
     }
     for reference in &refs {
         if let Some(keyword) = reference.strip_prefix("#/").and_then(data_keyword) {
-            cx.reason(format!("`$ref: {reference}` points into `{keyword}`, which holds no subschema OpenAPI 3.1 reads"));
+            cx.reason(format!(
+                "`$ref: {reference}` points into `{keyword}`, which holds no subschema OpenAPI 3.1 reads"
+            ));
         }
         if reference != "#" && !reference.starts_with("#/") {
             if reference.starts_with('#') {
-                cx.reason(format!("`$ref: {reference}` names an anchor, which one OpenAPI document's components cannot hold"));
+                cx.reason(format!(
+                    "`$ref: {reference}` names an anchor, which one OpenAPI document's components cannot hold"
+                ));
             } else {
                 cx.reason(format!("`$ref: {reference}` refers to another document"));
             }
@@ -421,14 +484,19 @@ pub fn translate_2020_12(schema: &Value, root_key: &str) -> Result<Translated, S
     }
     let translated = rewrite_2020_12(schema, &mut Vec::new(), &mut cx);
     if cx.reasons.is_empty() {
-        Ok(Translated { root_key: root_key.to_owned(), components: vec![(root_key.to_owned(), translated)], adaptations: cx.adaptations })
+        Ok(Translated {
+            root_key: root_key.to_owned(),
+            components: vec![(root_key.to_owned(), translated)],
+            adaptations: cx.adaptations,
+        })
     } else {
         Err(cx.reasons.join("; "))
     }
 }
 
 /// The meta-schemas whose keywords mean what OpenAPI 3.1's dialect says.
-const DIALECTS_2020_12: &[&str] = &["https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base"];
+const DIALECTS_2020_12: &[&str] =
+    &["https://json-schema.org/draft/2020-12/schema", "https://spec.openapis.org/oas/3.1/dialect/base"];
 
 /// Keywords whose value is a map of subschemas, in 2020-12.
 const MAPS_2020_12: &[&str] = &["properties", "patternProperties", "dependentSchemas", "$defs", "definitions"];
@@ -436,7 +504,15 @@ const MAPS_2020_12: &[&str] = &["properties", "patternProperties", "dependentSch
 const LISTS_2020_12: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value is one subschema.
 const ONE_2020_12: &[&str] = &[
-    "items", "contains", "not", "if", "then", "else", "additionalProperties", "propertyNames", "unevaluatedItems",
+    "items",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+    "additionalProperties",
+    "propertyNames",
+    "unevaluatedItems",
     "unevaluatedProperties",
 ];
 /// Keywords a component cannot carry, with why.
@@ -526,8 +602,13 @@ fn rewrite_2020_12(schema: &Value, at: &mut Vec<String>, cx: &mut Cx) -> Value {
                     out.insert(key.clone(), Value::String(rewritten));
                 }
             }
-            "$schema" if at.is_empty() && !DIALECTS_2020_12.contains(&value.as_str().unwrap_or_default().trim_end_matches('#')) => {
-                cx.reason(format!("`$schema: {value}`, a meta-schema of its own, whose vocabularies change what the keywords mean"));
+            "$schema"
+                if at.is_empty()
+                    && !DIALECTS_2020_12.contains(&value.as_str().unwrap_or_default().trim_end_matches('#')) =>
+            {
+                cx.reason(format!(
+                    "`$schema: {value}`, a meta-schema of its own, whose vocabularies change what the keywords mean"
+                ));
             }
             "$id" | "$schema" if at.is_empty() => {
                 cx.adapt(format!("the root `{key}` ({value}) is dropped"));
@@ -585,7 +666,10 @@ mod tests {
             "C",
         )
         .unwrap();
-        assert_eq!(t.components[0].1, json!({"properties": {"x": {"$ref": "#/components/schemas/C_def0"}, "y": {"$ref": "#/components/schemas/C"}}}));
+        assert_eq!(
+            t.components[0].1,
+            json!({"properties": {"x": {"$ref": "#/components/schemas/C_def0"}, "y": {"$ref": "#/components/schemas/C"}}})
+        );
         assert_eq!(t.components[1], ("C_def0".to_owned(), json!({"type": "integer"})));
     }
 

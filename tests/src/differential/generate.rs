@@ -532,8 +532,24 @@ impl Generator {
             return pool.clone();
         }
         const CANDIDATES: &[&str] = &[
-            "", "a", "abc", "ABC", "123", "a1", "abc-123", "a_b", "A1B2C3", "DE", "DEU", "de-DE", "+1 555 0100",
-            "2024-01-01", "x@y.z", "hello world", "ABCDEFGHIJKLMNOPQRST", "00000000000000000000",
+            "",
+            "a",
+            "abc",
+            "ABC",
+            "123",
+            "a1",
+            "abc-123",
+            "a_b",
+            "A1B2C3",
+            "DE",
+            "DEU",
+            "de-DE",
+            "+1 555 0100",
+            "2024-01-01",
+            "x@y.z",
+            "hello world",
+            "ABCDEFGHIJKLMNOPQRST",
+            "00000000000000000000",
         ];
         let check = jsonschema::validator_for(&json!({ "pattern": pattern })).expect("pattern compiles");
         let pool: Vec<&'static str> = CANDIDATES

@@ -245,7 +245,8 @@ pub fn run_api(api: &'static str, options: &Options) -> ApiReport {
                 let mut text = String::new();
                 let _ = writeln!(text, "VERDICT DISAGREEMENT  api {api}  schema {}  mutation {label}", entry.schema);
                 if let Some(m) = &mutation {
-                    let _ = writeln!(text, "  mutated at: {}", if m.pointer.is_empty() { "(root)" } else { &m.pointer });
+                    let _ =
+                        writeln!(text, "  mutated at: {}", if m.pointer.is_empty() { "(root)" } else { &m.pointer });
                 }
                 let _ = writeln!(text, "  payload: {}", truncate(&String::from_utf8_lossy(&bytes), 1500));
                 match &ours {
@@ -279,7 +280,8 @@ pub fn run_api(api: &'static str, options: &Options) -> ApiReport {
                 let class = report.pointer_classes.entry((entry.schema.to_owned(), label.clone())).or_default();
                 class.0 += 1;
                 if class.1.is_empty() {
-                    let ours_text: Vec<String> = errors.iter().map(|e| format!("{} ({})", e.pointer, e.keyword)).collect();
+                    let ours_text: Vec<String> =
+                        errors.iter().map(|e| format!("{} ({})", e.pointer, e.keyword)).collect();
                     class.1 = format!(
                         "ours {ours_text:?}  reference {theirs:?}  payload {}",
                         truncate(&String::from_utf8_lossy(&bytes), 300)
@@ -299,7 +301,17 @@ pub fn render(report: &ApiReport) -> String {
     let _ = writeln!(
         out,
         "{:<10} {:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>10} {:>8} {:>9}",
-        "api", "schema", "payloads", "mutated", "valid", "invalid", "verdict≠", "ptr-same", "ptr-subset", "ptr≠", "time"
+        "api",
+        "schema",
+        "payloads",
+        "mutated",
+        "valid",
+        "invalid",
+        "verdict≠",
+        "ptr-same",
+        "ptr-subset",
+        "ptr≠",
+        "time"
     );
     for s in &report.schemas {
         let _ = writeln!(

@@ -195,9 +195,7 @@ impl Generator {
             Kind::TooLong => value.is_string() && eff.max_length.is_some(),
             Kind::TooShort => value.is_string() && eff.min_length.is_some_and(|m| m > 0),
             Kind::BreakPattern => value.is_string() && eff.pattern.is_some(),
-            Kind::BadFormat => {
-                value.is_string() && matches!(eff.format, Some("email" | "date" | "date-time" | "uuid"))
-            }
+            Kind::BadFormat => value.is_string() && matches!(eff.format, Some("email" | "date" | "date-time" | "uuid")),
             Kind::WrongType => eff.allowed_types().is_some(),
             Kind::UnknownField => value.is_object() && matches!(eff.additional, Additional::Closed),
             Kind::OutOfRange => {
@@ -209,10 +207,7 @@ impl Generator {
             Kind::DeepArray => value.is_array() && eff.items.is_some(),
             Kind::IntegralFloat | Kind::BeyondI64 => is_int && value.is_number(),
             Kind::LenientFormat => value.is_string() && matches!(eff.format, Some("date" | "date-time")),
-            Kind::ArrayForObject => {
-                value.is_object()
-                    && eff.allowed_types().is_some_and(|t| !t.contains(&"array"))
-            }
+            Kind::ArrayForObject => value.is_object() && eff.allowed_types().is_some_and(|t| !t.contains(&"array")),
             // Only at the root (see `mutate`), where the bytes are written by the harness.
             Kind::DuplicateKey => value.as_object().is_some_and(|m| !m.is_empty()),
         }
@@ -319,13 +314,7 @@ impl Generator {
         (payload, Some(Mutation { kind: Kind::DeepArray, inner: Some(kind), pointer, duplicate: None }))
     }
 
-    fn apply(
-        &mut self,
-        kind: Kind,
-        payload: &mut Value,
-        site: &Site,
-        reference: &dyn Fn(&Value) -> bool,
-    ) {
+    fn apply(&mut self, kind: Kind, payload: &mut Value, site: &Site, reference: &dyn Fn(&Value) -> bool) {
         let eff = self.schemas.eff(site.schema);
         if kind == Kind::BreakConditional {
             self.break_conditional(payload, site, &eff, reference);
@@ -536,13 +525,7 @@ impl Generator {
     /// Breaks an `anyOf` / `oneOf` / `not`: for an object, adds or removes the properties the
     /// conditionals mention until the reference rejects the payload; for alternatives that
     /// shape the value, picks a value that fits none of them.
-    fn break_conditional(
-        &mut self,
-        payload: &mut Value,
-        site: &Site,
-        eff: &Eff,
-        reference: &dyn Fn(&Value) -> bool,
-    ) {
+    fn break_conditional(&mut self, payload: &mut Value, site: &Site, eff: &Eff, reference: &dyn Fn(&Value) -> bool) {
         let original = at(payload, &site.path).clone();
         let mut last = original.clone();
         for _ in 0..60 {

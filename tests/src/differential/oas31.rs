@@ -39,14 +39,17 @@ pub const KNOWN_GAP: &str = "an integer written with a zero fraction (`200.0`) a
 /// serde refusing a float where an integer belongs.
 fn is_known_gap(reference: bool, ours: &Result<(), apigen_runtime::ValidationErrors>) -> bool {
     match ours {
-        Err(errors) if reference => errors.iter().all(|e| e.keyword == "type" && e.message.contains("invalid type: floating point")),
+        Err(errors) if reference => {
+            errors.iter().all(|e| e.keyword == "type" && e.message.contains("invalid type: floating point"))
+        }
         _ => false,
     }
 }
 
 /// Property names the generator adds beside the declared ones: names that match the
 /// fixture's patterns (`^x_`, `^meta_`), that break `propertyNames`, and plain ones.
-const EXTRA_KEYS: &[&str] = &["x_count", "x_size", "meta_note", "meta_", "colour", "Bad-Name", "a_very_long_label", "b", "label"];
+const EXTRA_KEYS: &[&str] =
+    &["x_count", "x_size", "meta_note", "meta_", "colour", "Bad-Name", "a_very_long_label", "b", "label"];
 
 /// Strings the generator draws from, beside the schema's own `enum` values.
 const STRINGS: &[&str] = &["", "a", "primary", "EUR", "EURO", "parcel", "letter", "home", "a long label", "x"];
@@ -101,7 +104,9 @@ fn to_defs(schema: &Value) -> Value {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| match (k.as_str(), v) {
-                    ("$ref", Value::String(r)) => (k.clone(), Value::String(r.replace("#/components/schemas/", "#/$defs/"))),
+                    ("$ref", Value::String(r)) => {
+                        (k.clone(), Value::String(r.replace("#/components/schemas/", "#/$defs/")))
+                    }
                     // Data, not schemas: kept as written.
                     ("enum" | "const" | "default" | "examples" | "example", _) => (k.clone(), v.clone()),
                     _ => (k.clone(), to_defs(v)),
@@ -127,7 +132,8 @@ pub fn run(payloads: usize, seed: u64, examples: usize) -> Report {
                 .unwrap_or_else(|e| panic!("the reference schema of {name} does not compile: {e}"))
         })
         .collect();
-    let components = doc.pointer("/components/schemas").and_then(Value::as_object).expect("the fixture has components").clone();
+    let components =
+        doc.pointer("/components/schemas").and_then(Value::as_object).expect("the fixture has components").clone();
     let mut generator = Payloads { components, rng: StdRng::seed_from_u64(seed) };
     let mut report = Report { schemas: SCHEMAS.iter().map(|s| (*s, 0, 0, 0)).collect(), ..Report::default() };
     for i in 0..payloads {
@@ -137,7 +143,8 @@ pub fn run(payloads: usize, seed: u64, examples: usize) -> Report {
         let payload = generator.value(&schema, 0);
         let bytes = serde_json::to_vec(&payload).expect("a JSON value serializes");
         let reference = validators[which].is_valid(&payload);
-        let ours = apigen_tests::fixtures::keywords31::validate_schema(name, &bytes).expect("the schema is in the fixture");
+        let ours =
+            apigen_tests::fixtures::keywords31::validate_schema(name, &bytes).expect("the schema is in the fixture");
         let row = &mut report.schemas[which];
         row.1 += 1;
         row.2 += usize::from(reference);
@@ -146,7 +153,10 @@ pub fn run(payloads: usize, seed: u64, examples: usize) -> Report {
         } else if ours.is_ok() != reference {
             row.3 += 1;
             if report.examples.len() < examples {
-                let mut text = format!("VERDICT DISAGREEMENT  schema {name}\n  payload: {payload}\n  reference: {}\n", verdict(reference));
+                let mut text = format!(
+                    "VERDICT DISAGREEMENT  schema {name}\n  payload: {payload}\n  reference: {}\n",
+                    verdict(reference)
+                );
                 for e in validators[which].iter_errors(&payload) {
                     let _ = writeln!(text, "    {}: {e}", e.instance_path.as_str());
                 }
@@ -174,7 +184,11 @@ fn verdict(valid: bool) -> &'static str {
 pub fn render(report: &Report) -> String {
     let mut out = String::from("OpenAPI 3.1 (tests/fixtures/keywords31.yaml) against jsonschema, Draft 2020-12\n");
     for (name, payloads, valid, failures) in &report.schemas {
-        let _ = writeln!(out, "  {name:<10} {payloads:>8} payloads  {valid:>8} valid  {:>8} invalid  {failures} verdict disagreements", payloads - valid);
+        let _ = writeln!(
+            out,
+            "  {name:<10} {payloads:>8} payloads  {valid:>8} valid  {:>8} invalid  {failures} verdict disagreements",
+            payloads - valid
+        );
     }
     for (name, why) in LEFT_OUT {
         let _ = writeln!(out, "  {name:<10} left out: {why}");
@@ -183,7 +197,13 @@ pub fn render(report: &Report) -> String {
     for example in &report.examples {
         out.push_str(example);
     }
-    let _ = writeln!(out, "  {} payloads, {} verdict disagreements, {:.1} s", report.payloads(), report.failures(), report.time.as_secs_f64());
+    let _ = writeln!(
+        out,
+        "  {} payloads, {} verdict disagreements, {:.1} s",
+        report.payloads(),
+        report.failures(),
+        report.time.as_secs_f64()
+    );
     out
 }
 
@@ -260,7 +280,11 @@ impl Payloads {
         if let Some(Value::Array(members)) = map.get("allOf") {
             for member in members {
                 let member = match member.get("$ref").and_then(Value::as_str) {
-                    Some(target) => self.components.get(target.trim_start_matches("#/components/schemas/")).cloned().unwrap_or(Value::Null),
+                    Some(target) => self
+                        .components
+                        .get(target.trim_start_matches("#/components/schemas/"))
+                        .cloned()
+                        .unwrap_or(Value::Null),
                     None => member.clone(),
                 };
                 if let Value::Object(m) = &member {

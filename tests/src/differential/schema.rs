@@ -89,9 +89,9 @@ impl Eff {
 }
 
 fn shapes(member: &Value) -> bool {
-    member.as_object().is_some_and(|m| {
-        ["type", "$ref", "properties", "items", "allOf", "enum"].iter().any(|k| m.contains_key(*k))
-    })
+    member
+        .as_object()
+        .is_some_and(|m| ["type", "$ref", "properties", "items", "allOf", "enum"].iter().any(|k| m.contains_key(*k)))
 }
 
 fn mentioned_names(schema: &'static Value, out: &mut Vec<&'static str>) {
@@ -156,7 +156,10 @@ impl Schemas {
         }
         let mut eff = Eff::default();
         self.merge(schema, &mut eff, 0);
-        if eff.types.is_empty() && (!eff.properties.is_empty() || !eff.required.is_empty()) && eff.alternatives.is_empty() {
+        if eff.types.is_empty()
+            && (!eff.properties.is_empty() || !eff.required.is_empty())
+            && eff.alternatives.is_empty()
+        {
             eff.types.push("object");
         }
         eff.allowed = if eff.alternatives.is_empty() {

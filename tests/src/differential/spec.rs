@@ -131,12 +131,8 @@ pub fn convert(schema: &Value) -> Value {
             | "nullable" | "exclusiveMinimum" | "exclusiveMaximum" => {}
             k if k.starts_with("x-") => {}
             "properties" => {
-                let props: Map<String, Value> = value
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(name, s)| (name.clone(), convert(s)))
-                    .collect();
+                let props: Map<String, Value> =
+                    value.as_object().into_iter().flatten().map(|(name, s)| (name.clone(), convert(s))).collect();
                 out.insert(key.clone(), Value::Object(props));
             }
             "items" | "additionalProperties" | "not" => {

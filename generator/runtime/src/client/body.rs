@@ -15,10 +15,16 @@ use super::send::At;
 use super::{HeaderMap, Response, StatusCode};
 
 /// The whole body of `response`, at most `limit` bytes of it.
-pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, at: At, timeout: Duration) -> Result<Response, Error> {
+pub(super) async fn read_limited(
+    mut response: reqwest::Response,
+    limit: u64,
+    at: At,
+    timeout: Duration,
+) -> Result<Response, Error> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    let too_large = |at: At, headers: HeaderMap| Error::TooLarge { url: at.shown(), status, headers: Box::new(headers), limit };
+    let too_large =
+        |at: At, headers: HeaderMap| Error::TooLarge { url: at.shown(), status, headers: Box::new(headers), limit };
     let declared = response.content_length();
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large(at, headers));
@@ -48,7 +54,12 @@ pub(super) async fn read_limited(mut response: reqwest::Response, limit: u64, at
 /// A body that failed while it arrived: what did arrive is kept.
 fn broken(url: String, error: reqwest::Error, partial: Response, timeout: Duration) -> Error {
     let kind = if error.is_timeout() { TransportErrorKind::Timeout(timeout) } else { TransportErrorKind::Broken };
-    Error::Transport(Box::new(TransportError { url, kind, partial: Some(Box::new(partial)), source: Some(error.without_url()) }))
+    Error::Transport(Box::new(TransportError {
+        url,
+        kind,
+        partial: Some(Box::new(partial)),
+        source: Some(error.without_url()),
+    }))
 }
 
 /// A response whose body the caller reads piece by piece (a large file, an image): nothing

@@ -62,7 +62,10 @@ impl fmt::Display for Error {
             }
             Error::Write(error) => write!(f, "the body could not be written: {error}"),
             Error::TooLarge { url, status, limit, .. } => {
-                write!(f, "status {status} from {url} with a body of more than {limit} bytes, the limit; it was not read")
+                write!(
+                    f,
+                    "status {status} from {url} with a body of more than {limit} bytes, the limit; it was not read"
+                )
             }
         }
     }
@@ -127,7 +130,10 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let url = &self.url;
-        let received = self.partial.as_ref().map(|p| format!(" (status {}, {} bytes of the body received)", p.status, p.body.len()));
+        let received = self
+            .partial
+            .as_ref()
+            .map(|p| format!(" (status {}, {} bytes of the body received)", p.status, p.body.len()));
         let received = received.as_deref().unwrap_or_default();
         let during = if self.partial.is_some() { "while the body arrived" } else { "before the response" };
         match self.kind {

@@ -162,21 +162,26 @@ fn essence(response: &Response) -> Option<String> {
 /// `+xml`).
 #[doc(hidden)]
 pub fn is_xml(response: &Response) -> bool {
-    essence(response).is_some_and(|essence| essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml"))
+    essence(response)
+        .is_some_and(|essence| essence == "application/xml" || essence == "text/xml" || essence.ends_with("+xml"))
 }
 
 /// Whether the response says it is JSON (`application/json`, `text/json` or `+json`).
 #[doc(hidden)]
 pub fn is_json(response: &Response) -> bool {
-    essence(response).is_some_and(|essence| essence == "application/json" || essence == "text/json" || essence.ends_with("+json"))
+    essence(response)
+        .is_some_and(|essence| essence == "application/json" || essence == "text/json" || essence.ends_with("+json"))
 }
 
 /// Reads a documented XML body with the type's generated reader.
 #[cfg(feature = "xml")]
 #[doc(hidden)]
 pub fn xml<T>(response: &Response, read: fn(&str) -> Result<T, crate::xml::XmlError>) -> Result<T, ValidationErrors> {
-    let error = |message: String| crate::ValidationError { pointer: String::new(), keyword: "xml", limit: None, message }.into();
-    let text = std::str::from_utf8(without_bom(&response.body)).map_err(|e| error(format!("the body is not UTF-8: {e}")))?;
+    let error = |message: String| {
+        crate::ValidationError { pointer: String::new(), keyword: "xml", limit: None, message }.into()
+    };
+    let text =
+        std::str::from_utf8(without_bom(&response.body)).map_err(|e| error(format!("the body is not UTF-8: {e}")))?;
     read(text).map_err(|e| error(e.to_string()))
 }
 
@@ -213,7 +218,8 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_before_json_is_skipped() {
-        let response = Response { status: StatusCode::OK, headers: HeaderMap::new(), body: b"\xEF\xBB\xBF{\"a\":1}".to_vec() };
+        let response =
+            Response { status: StatusCode::OK, headers: HeaderMap::new(), body: b"\xEF\xBB\xBF{\"a\":1}".to_vec() };
         let value: serde_json::Value = json(&response).unwrap();
         assert_eq!(value, serde_json::json!({"a": 1}));
     }

@@ -13,7 +13,13 @@ use reqwest::{Method, StatusCode, Url};
 use super::HeaderMap;
 
 /// Where a response redirects to, and with which method, if this runtime follows it.
-pub(super) fn follow(status: StatusCode, headers: &HeaderMap, from: &Url, method: &Method, has_body: bool) -> Option<(Url, Method)> {
+pub(super) fn follow(
+    status: StatusCode,
+    headers: &HeaderMap,
+    from: &Url,
+    method: &Method,
+    has_body: bool,
+) -> Option<(Url, Method)> {
     if has_body {
         return None;
     }
@@ -71,11 +77,21 @@ mod tests {
         let from = Url::parse("https://api.example.com/v2/customers?x=1").unwrap();
         let get = Method::GET;
         let to = |status: u16, target: &str, method: &Method, body: bool| {
-            follow(StatusCode::from_u16(status).unwrap(), &location(target), &from, method, body).map(|(url, m)| (url.to_string(), m))
+            follow(StatusCode::from_u16(status).unwrap(), &location(target), &from, method, body)
+                .map(|(url, m)| (url.to_string(), m))
         };
-        assert_eq!(to(302, "/v2/other", &get, false), Some(("https://api.example.com/v2/other".to_owned(), Method::GET)));
-        assert_eq!(to(307, "https://api.example.com:443/a", &Method::DELETE, false), Some(("https://api.example.com/a".to_owned(), Method::DELETE)));
-        assert_eq!(to(303, "/done", &Method::POST, false), Some(("https://api.example.com/done".to_owned(), Method::GET)));
+        assert_eq!(
+            to(302, "/v2/other", &get, false),
+            Some(("https://api.example.com/v2/other".to_owned(), Method::GET))
+        );
+        assert_eq!(
+            to(307, "https://api.example.com:443/a", &Method::DELETE, false),
+            Some(("https://api.example.com/a".to_owned(), Method::DELETE))
+        );
+        assert_eq!(
+            to(303, "/done", &Method::POST, false),
+            Some(("https://api.example.com/done".to_owned(), Method::GET))
+        );
         // Another host, port or scheme, a body, or not a redirect: not followed.
         assert_eq!(to(302, "https://evil.example.com/v2", &get, false), None);
         assert_eq!(to(302, "https://api.example.com:8443/v2", &get, false), None);

@@ -28,7 +28,15 @@ pub struct Request {
 
 impl Request {
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self { operation, method, path, query: Vec::new(), credentials: Vec::new(), headers: HeaderMap::new(), body: None }
+        Self {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            credentials: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+        }
     }
 
     pub fn query(&mut self, name: &'static str, value: String) {
@@ -59,13 +67,13 @@ impl Request {
         Ok(())
     }
 
-
     pub fn xml_body(&mut self, document: String) {
         self.body = Some((Cow::Borrowed("application/xml"), document.into_bytes()));
     }
 
     pub fn json_body<T: serde::Serialize>(&mut self, body: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Request(format!("the body cannot be written as JSON: {e}")))?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Error::Request(format!("the body cannot be written as JSON: {e}")))?;
         self.body = Some((Cow::Borrowed("application/json"), bytes));
         Ok(())
     }
@@ -74,7 +82,10 @@ impl Request {
     pub fn binary_body(&mut self, body: &Binary, default_type: &'static str) -> Result<(), Error> {
         let content_type = match body.content_type() {
             Some(given) if HeaderValue::from_str(given).is_err() => {
-                return Err(Error::Request(format!("the content type `{}` cannot be sent in a header", given.escape_debug())));
+                return Err(Error::Request(format!(
+                    "the content type `{}` cannot be sent in a header",
+                    given.escape_debug()
+                )));
             }
             Some(given) => Cow::Owned(given.to_owned()),
             None => Cow::Borrowed(default_type),
@@ -90,7 +101,8 @@ impl Request {
 
     /// An `application/x-www-form-urlencoded` body from its pairs (see [`serialize_value`]).
     pub fn form_body(&mut self, pairs: &[(String, String)]) -> Result<(), Error> {
-        let text = serde_urlencoded::to_string(pairs).map_err(|e| Error::Request(format!("the form cannot be encoded: {e}")))?;
+        let text = serde_urlencoded::to_string(pairs)
+            .map_err(|e| Error::Request(format!("the form cannot be encoded: {e}")))?;
         self.body = Some((Cow::Borrowed("application/x-www-form-urlencoded"), text.into_bytes()));
         Ok(())
     }
@@ -153,7 +165,13 @@ pub enum Style {
 /// what servers that take nested forms read; under `form` without `explode` they are written
 /// as JSON text.
 #[doc(hidden)]
-pub fn serialize_value(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value, style: Style, explode: bool) {
+pub fn serialize_value(
+    out: &mut Vec<(String, String)>,
+    name: &str,
+    value: &serde_json::Value,
+    style: Style,
+    explode: bool,
+) {
     use serde_json::Value;
     match value {
         Value::Null => {}
@@ -190,7 +208,8 @@ pub fn serialize_value(out: &mut Vec<(String, String)>, name: &str, value: &serd
             }
             Style::DeepObject => nested(out, name, value),
             _ => {
-                let texts: Vec<String> = map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), plain_text(v)]).collect();
+                let texts: Vec<String> =
+                    map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), plain_text(v)]).collect();
                 out.push((name.to_owned(), texts.join(",")));
             }
         },
@@ -206,8 +225,10 @@ pub fn form_pairs(value: &serde_json::Value, encodings: &[(&str, Style, bool)]) 
     let mut out = Vec::new();
     if let serde_json::Value::Object(map) = value {
         for (name, property) in map {
-            let (style, explode) =
-                encodings.iter().find(|(n, _, _)| n == name).map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
+            let (style, explode) = encodings
+                .iter()
+                .find(|(n, _, _)| n == name)
+                .map_or((Style::Form, true), |&(_, style, explode)| (style, explode));
             match (property, style, explode) {
                 // A property is named by itself, also when it is an object written `form`.
                 (serde_json::Value::Object(_), Style::Form, true) => nested(&mut out, name, property),
@@ -269,8 +290,14 @@ impl Multipart {
     /// A part holding a JSON value (`Content-Type: application/json`): OpenAPI's default for
     /// objects and arrays of objects.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(value).map_err(|e| Error::Request(format!("part `{name}` cannot be written as JSON: {e}")))?;
-        self.parts.push(Part { name: name.to_owned(), file_name: None, content_type: Some("application/json".to_owned()), bytes });
+        let bytes = serde_json::to_vec(value)
+            .map_err(|e| Error::Request(format!("part `{name}` cannot be written as JSON: {e}")))?;
+        self.parts.push(Part {
+            name: name.to_owned(),
+            file_name: None,
+            content_type: Some("application/json".to_owned()),
+            bytes,
+        });
         Ok(())
     }
 
@@ -294,13 +321,17 @@ impl Multipart {
         }
         let mut body = Vec::with_capacity(self.parts.iter().map(|p| p.bytes.len() + 128).sum());
         for part in &self.parts {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes());
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"", quoted(&part.name)).as_bytes(),
+            );
             if let Some(file_name) = &part.file_name {
                 body.extend_from_slice(format!("; filename=\"{}\"", quoted(file_name)).as_bytes());
             }
             body.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                body.extend_from_slice(format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")).as_bytes());
+                body.extend_from_slice(
+                    format!("Content-Type: {}\r\n", content_type.replace(['\r', '\n'], "")).as_bytes(),
+                );
             }
             body.extend_from_slice(b"\r\n");
             body.extend_from_slice(&part.bytes);
@@ -337,7 +368,8 @@ fn random_boundary() -> String {
 /// generator wrote it, but an error rather than a panic (as `HeaderName::from_static` would
 /// give) if it is not.
 pub(super) fn header_name(name: &str) -> Result<HeaderName, Error> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Request(format!("`{}` cannot be sent as a header's name", name.escape_debug())))
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Request(format!("`{}` cannot be sent as a header's name", name.escape_debug())))
 }
 
 #[cfg(test)]
@@ -362,7 +394,10 @@ mod tests {
             pairs(object.clone(), Style::DeepObject, true),
             "p%5Brole%5D=admin&p%5Btags%5D%5B0%5D=x&p%5Btags%5D%5B1%5D=y&p%5Bcard%5D%5Bcity%5D=Berlin"
         );
-        assert_eq!(pairs(object.clone(), Style::Form, true), "role=admin&tags%5B0%5D=x&tags%5B1%5D=y&card%5Bcity%5D=Berlin");
+        assert_eq!(
+            pairs(object.clone(), Style::Form, true),
+            "role=admin&tags%5B0%5D=x&tags%5B1%5D=y&card%5Bcity%5D=Berlin"
+        );
         assert_eq!(
             pairs(object, Style::Form, false),
             "p=role%2Cadmin%2Ctags%2C%5B%22x%22%2C%22y%22%5D%2Ccard%2C%7B%22city%22%3A%22Berlin%22%7D"
@@ -378,7 +413,10 @@ mod tests {
         assert_eq!(request.headers["x-trace-id"], "1");
         for name in ["x trace", "x-tr\u{e4}ce", ""] {
             let error = request.header(name, "1").unwrap_err();
-            assert_eq!(error.to_string(), format!("the request was not sent: `{}` cannot be sent as a header's name", name.escape_debug()));
+            assert_eq!(
+                error.to_string(),
+                format!("the request was not sent: `{}` cannot be sent as a header's name", name.escape_debug())
+            );
         }
     }
 
@@ -389,7 +427,11 @@ mod tests {
         form.text("we\"ird\r\nname", "x".to_owned());
         form.json("address", &serde_json::json!({"city": "Berlin"})).unwrap();
         form.file("photo", &Binary::new(b"\x89PNG".to_vec()), "application/octet-stream");
-        form.file("doc", &Binary::new(b"%PDF".to_vec()).with_file_name("a.pdf").with_content_type("application/pdf"), "x/y");
+        form.file(
+            "doc",
+            &Binary::new(b"%PDF".to_vec()).with_file_name("a.pdf").with_content_type("application/pdf"),
+            "x/y",
+        );
         let (content_type, body) = form.finish();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         assert!(boundary.starts_with("apigen-") && boundary.len() == 39, "{boundary}");
@@ -405,4 +447,3 @@ mod tests {
         assert_ne!(again, content_type);
     }
 }
-

@@ -124,13 +124,24 @@ impl Transport {
             Some(given) => given.clone(),
             None => format!("{product} apigen/{}", env!("CARGO_PKG_VERSION")),
         };
-        let user_agent =
-            HeaderValue::from_str(&user_agent).map_err(|_| Error::Request("the User-Agent cannot be sent in a header".to_owned()))?;
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::Request("the User-Agent cannot be sent in a header".to_owned()))?;
         let base = Url::parse(&config.base_url)
             .ok()
             .filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none())
-            .ok_or_else(|| Error::Request(format!("the base URL `{}` is not an absolute URL without query", config.base_url)))?;
-        Ok(Self { http, config, base, user_agent, idempotency_key: None, hooks: None, credentials: None, own_http: false })
+            .ok_or_else(|| {
+                Error::Request(format!("the base URL `{}` is not an absolute URL without query", config.base_url))
+            })?;
+        Ok(Self {
+            http,
+            config,
+            base,
+            user_agent,
+            idempotency_key: None,
+            hooks: None,
+            credentials: None,
+            own_http: false,
+        })
     }
 
     /// A copy that sends `Idempotency-Key: <key>` with its requests, and may therefore send
@@ -169,7 +180,8 @@ impl Transport {
     /// ones.
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let timeout = self.config.timeout;
-        self.within_deadline(request, |response, at| async move { Ok(Download::new(response, at.shown(), timeout)) }).await
+        self.within_deadline(request, |response, at| async move { Ok(Download::new(response, at.shown(), timeout)) })
+            .await
     }
 
     /// Opens a streamed response ([`crate::stream`]): the request once, with the client's
@@ -227,7 +239,8 @@ impl Transport {
         let mut url = self.base.clone();
         url.set_path(&format!("{}{}", self.base.path().trim_end_matches('/'), request.path));
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
         }
         if !request.headers.contains_key(USER_AGENT) {
             request.headers.insert(USER_AGENT, self.user_agent.clone());
@@ -235,8 +248,9 @@ impl Transport {
         // Shared, not copied, by every attempt.
         let body = request.body.take().map(|(content_type, bytes)| (content_type, Bytes::from(bytes)));
         if let Some((content_type, _)) = &body {
-            let value = HeaderValue::from_str(content_type)
-                .map_err(|_| Error::Request(format!("the content type `{}` cannot be sent in a header", content_type.escape_debug())))?;
+            let value = HeaderValue::from_str(content_type).map_err(|_| {
+                Error::Request(format!("the content type `{}` cannot be sent in a header", content_type.escape_debug()))
+            })?;
             request.headers.insert(CONTENT_TYPE, value);
         }
         let secret_query = request
@@ -259,7 +273,12 @@ impl Transport {
     }
 
     /// The attempts, and one more after a `401` to a provided credential, refreshed.
-    async fn run(&self, call: &Call, redirected: &mut Option<Url>, deadline: Instant) -> Result<(reqwest::Response, At), Error> {
+    async fn run(
+        &self,
+        call: &Call,
+        redirected: &mut Option<Url>,
+        deadline: Instant,
+    ) -> Result<(reqwest::Response, At), Error> {
         let mut refresh = false;
         loop {
             let sendable = self.with_credentials(call, refresh).await?;
@@ -274,7 +293,8 @@ impl Transport {
 
     /// Puts each credential where it goes: the fixed secret, else the provider's.
     async fn with_credentials(&self, call: &Call, refresh: bool) -> Result<Sendable, Error> {
-        let mut sendable = Sendable { headers: Vec::new(), url: None, secret_query: call.secret_query.clone(), provided: false };
+        let mut sendable =
+            Sendable { headers: Vec::new(), url: None, secret_query: call.secret_query.clone(), provided: false };
         let mut query = Vec::new();
         let mut cookies = Vec::new();
         for credential in &call.credentials {
@@ -294,8 +314,9 @@ impl Transport {
                 (None, None) => continue,
             };
             let header = |name: HeaderName, value: &str| -> Result<(HeaderName, HeaderValue), Error> {
-                let mut value = HeaderValue::from_str(value)
-                    .map_err(|_| Error::Request(format!("the credential for `{}` cannot be sent in a header", credential.scheme)))?;
+                let mut value = HeaderValue::from_str(value).map_err(|_| {
+                    Error::Request(format!("the credential for `{}` cannot be sent in a header", credential.scheme))
+                })?;
                 value.set_sensitive(true);
                 Ok((name, value))
             };
@@ -316,8 +337,8 @@ impl Transport {
         }
         if !cookies.is_empty() {
             let (name, value) = (COOKIE, cookies.join("; "));
-            let mut value =
-                HeaderValue::from_str(&value).map_err(|_| Error::Request("a credential cannot be sent in a cookie".to_owned()))?;
+            let mut value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::Request("a credential cannot be sent in a cookie".to_owned()))?;
             value.set_sensitive(true);
             sendable.headers.push((name, value));
         }
@@ -355,7 +376,12 @@ impl Transport {
                     let retryable = status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE
                         || (idempotent
-                            && matches!(status, StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT));
+                            && matches!(
+                                status,
+                                StatusCode::INTERNAL_SERVER_ERROR
+                                    | StatusCode::BAD_GATEWAY
+                                    | StatusCode::GATEWAY_TIMEOUT
+                            ));
                     let wait = || match retry_after(response.headers(), SystemTime::now()) {
                         Some(wait) if wait <= self.config.max_retry_after => Some(wait),
                         Some(_) => None,
@@ -407,7 +433,9 @@ impl Transport {
                 }
             }
             if let Some(hooks) = &self.hooks {
-                hooks.before_send(call.operation, &mut request).map_err(|e| Failure { error: Error::Refused(e), sent: legs > 0 })?;
+                hooks
+                    .before_send(call.operation, &mut request)
+                    .map_err(|e| Failure { error: Error::Refused(e), sent: legs > 0 })?;
             }
             let response = match self.http.execute(request).await {
                 Ok(response) => response,

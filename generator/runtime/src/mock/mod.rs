@@ -63,7 +63,13 @@ impl MockServer {
     pub async fn start(api: Arc<dyn Api>, secrets: &'static [&'static str]) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let state = Arc::new(State { api, recorded: Mutex::default(), faults: Mutex::default(), secrets, next_id: Default::default() });
+        let state = Arc::new(State {
+            api,
+            recorded: Mutex::default(),
+            faults: Mutex::default(),
+            secrets,
+            next_id: Default::default(),
+        });
         let serving = Arc::clone(&state);
         let accept = tokio::spawn(async move {
             loop {
@@ -74,7 +80,9 @@ impl MockServer {
                     let service = service_fn(move |request| handle(Arc::clone(&state), request));
                     // A connection that ends badly (a reset fault, a client gone) concerns that
                     // connection alone.
-                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
                 });
             }
         });
@@ -190,13 +198,18 @@ impl Recorded {
 impl fmt::Debug for Recorded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secret = |name: &str| {
-            ["authorization", "proxy-authorization", "cookie"].iter().chain(self.secrets).any(|s| s.eq_ignore_ascii_case(name))
+            ["authorization", "proxy-authorization", "cookie"]
+                .iter()
+                .chain(self.secrets)
+                .any(|s| s.eq_ignore_ascii_case(name))
         };
         let headers: Vec<(&str, &str)> =
             self.headers.iter().map(|(n, v)| (n.as_str(), if secret(n) { "[redacted]" } else { v.as_str() })).collect();
         // A credential sent in the query is hidden with the whole query.
         let query = match &self.query {
-            Some(query) if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| secret(&name)) => Some("[redacted]"),
+            Some(query) if form_urlencoded::parse(query.as_bytes()).any(|(name, _)| secret(&name)) => {
+                Some("[redacted]")
+            }
             other => other.as_deref(),
         };
         f.debug_struct("Recorded")
@@ -344,7 +357,11 @@ impl Answer {
 
     /// A `400` listing what is wrong with the request.
     pub fn invalid_request(violations: Vec<ValidationError>) -> Self {
-        let detail = format!("the request breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+        let detail = format!(
+            "the request breaks the spec in {} place{}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" }
+        );
         Self::problem(400, "Invalid request", &detail, violations)
     }
 
@@ -362,19 +379,28 @@ impl Answer {
     /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
     /// sends an answer the spec does not allow.
     pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {
-        let detail =
-            format!("the mock's answer breaks the spec in {} place{}", violations.len(), if violations.len() == 1 { "" } else { "s" });
+        let detail = format!(
+            "the mock's answer breaks the spec in {} place{}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" }
+        );
         Self::problem(500, "Invalid answer", &detail, violations)
     }
 
     /// A `404`: no operation has this path.
     pub fn no_route(request: &Incoming) -> Self {
-        Self::problem(404, "No such path", &format!("no operation of the spec has the path `{}`", request.path()), Vec::new())
+        Self::problem(
+            404,
+            "No such path",
+            &format!("no operation of the spec has the path `{}`", request.path()),
+            Vec::new(),
+        )
     }
 
     /// A `405`: the path's operations have other methods.
     pub fn wrong_method(request: &Incoming, allowed: &[&str]) -> Self {
-        let detail = format!("`{}` has no `{}` operation; it has {}", request.path(), request.method(), allowed.join(", "));
+        let detail =
+            format!("`{}` has no `{}` operation; it has {}", request.path(), request.method(), allowed.join(", "));
         let mut answer = Self::problem(405, "Method not allowed", &detail, Vec::new());
         answer.headers.push(("allow".to_owned(), allowed.join(", ")));
         answer
@@ -461,7 +487,10 @@ impl fmt::Display for Reset {
 
 impl std::error::Error for Reset {}
 
-async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Result<hyper::Response<Full<Bytes>>, Reset> {
+async fn handle(
+    state: Arc<State>,
+    request: hyper::Request<IncomingBody>,
+) -> Result<hyper::Response<Full<Bytes>>, Reset> {
     let (parts, body) = request.into_parts();
     let headers: Vec<(String, String)> = parts
         .headers
@@ -501,13 +530,23 @@ async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Res
     let answer = if fault.reset {
         None
     } else if let Some(status) = fault.status {
-        let mut answer = Answer::problem(status, "Injected fault", &format!("a fault queued on the mock answered {status}"), Vec::new());
+        let mut answer = Answer::problem(
+            status,
+            "Injected fault",
+            &format!("a fault queued on the mock answered {status}"),
+            Vec::new(),
+        );
         if let Some(seconds) = fault.retry_after {
             answer = answer.header("retry-after", &seconds.to_string());
         }
         Some(answer)
     } else if too_large {
-        Some(Answer::problem(413, "Body too large", &format!("the mock reads bodies of up to {MAX_BODY_BYTES} bytes"), Vec::new()))
+        Some(Answer::problem(
+            413,
+            "Body too large",
+            &format!("the mock reads bodies of up to {MAX_BODY_BYTES} bytes"),
+            Vec::new(),
+        ))
     } else {
         let mut answer = state.api.answer(&incoming);
         if let Some(seconds) = fault.retry_after {
@@ -525,9 +564,11 @@ async fn handle(state: Arc<State>, request: hyper::Request<IncomingBody>) -> Res
     drop(recorded);
     let Some(answer) = answer else { return Err(Reset) };
     let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
-    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in &answer.headers {
-        if let (Ok(name), Ok(value)) = (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
+        if let (Ok(name), Ok(value)) =
+            (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
         {
             response.headers_mut().append(name, value);
         }

@@ -10,7 +10,6 @@ use serde_json::Value;
 use super::{Answer, Incoming};
 use crate::{Binary, Context, ValidationError};
 
-
 /// How a scalar written as text (a parameter, a form field, a part) reads as JSON.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,8 +313,12 @@ fn read_part(raw: &[u8], index: usize) -> Result<Part, String> {
         Ok(httparse::Status::Partial) => return Err(format!("part {index}'s headers do not end")),
         Err(e) => return Err(format!("part {index}'s headers do not read: {e}")),
     };
-    let header =
-        |name: &str| headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| String::from_utf8_lossy(h.value).into_owned());
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).into_owned())
+    };
     let disposition = header("content-disposition").ok_or(format!("part {index} has no Content-Disposition"))?;
     let parameter = |wanted: &str| {
         disposition.split(';').skip(1).find_map(|p| {
@@ -328,7 +331,12 @@ fn read_part(raw: &[u8], index: usize) -> Result<Part, String> {
         })
     };
     let name = parameter("name").ok_or(format!("part {index}'s Content-Disposition has no name"))?;
-    Ok(Part { name, file_name: parameter("filename"), content_type: header("content-type"), bytes: raw[length..].to_vec() })
+    Ok(Part {
+        name,
+        file_name: parameter("filename"),
+        content_type: header("content-type"),
+        bytes: raw[length..].to_vec(),
+    })
 }
 
 /// A form's fields (multipart parts, or form-urlencoded pairs as text parts) as a JSON object,
@@ -371,7 +379,12 @@ pub fn form_document(parts: &[Part], fields: &[(&str, Shape, bool)]) -> Value {
 #[doc(hidden)]
 pub fn form_pairs(request: &Incoming) -> Vec<Part> {
     form_urlencoded::parse(request.body())
-        .map(|(name, value)| Part { name: name.into_owned(), file_name: None, content_type: None, bytes: value.into_owned().into_bytes() })
+        .map(|(name, value)| Part {
+            name: name.into_owned(),
+            file_name: None,
+            content_type: None,
+            bytes: value.into_owned().into_bytes(),
+        })
         .collect()
 }
 
@@ -448,7 +461,9 @@ pub fn is_xml(essence: &str) -> bool {
 pub fn accepts(accepted: &[&str], media_type: &str) -> bool {
     accepted.iter().any(|a| {
         let a = a.to_ascii_lowercase();
-        a == media_type || a == "*/*" || a.strip_suffix("/*").is_some_and(|range| media_type.split('/').next() == Some(range))
+        a == media_type
+            || a == "*/*"
+            || a.strip_suffix("/*").is_some_and(|range| media_type.split('/').next() == Some(range))
     })
 }
 
@@ -473,9 +488,17 @@ mod tests {
 
     #[test]
     fn paths_match_templates() {
-        let template =
-            [Segment::Literal("/users/"), Segment::Param, Segment::Literal("/files/"), Segment::Param, Segment::Literal(".json")];
-        assert_eq!(match_path(&template, "/users/a%20b/files/x.y.json"), Some(vec!["a b".to_owned(), "x.y".to_owned()]));
+        let template = [
+            Segment::Literal("/users/"),
+            Segment::Param,
+            Segment::Literal("/files/"),
+            Segment::Param,
+            Segment::Literal(".json"),
+        ];
+        assert_eq!(
+            match_path(&template, "/users/a%20b/files/x.y.json"),
+            Some(vec!["a b".to_owned(), "x.y".to_owned()])
+        );
         assert_eq!(match_path(&template, "/users/a/b/files/x.json"), None);
         assert_eq!(match_path(&template, "/users//files/x.json"), None);
         assert_eq!(match_path(&[Segment::Literal("/customers")], "/customers"), Some(vec![]));
@@ -490,17 +513,24 @@ mod tests {
         assert_eq!(parameter(vec!["x".into()], Shape::Scalar(Kind::Json), true), Some(serde_json::json!("x")));
         assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), true), Some(serde_json::json!(["1,2"])));
         assert_eq!(parameter(vec!["1,2".into()], Shape::List(Kind::Json, ','), false), Some(serde_json::json!([1, 2])));
-        assert_eq!(parameter(vec!["a".into(), "b".into()], Shape::List(Kind::Text, ','), true), Some(serde_json::json!(["a", "b"])));
-        assert_eq!(parameter(vec!["a|b".into()], Shape::List(Kind::Text, '|'), false), Some(serde_json::json!(["a", "b"])));
+        assert_eq!(
+            parameter(vec!["a".into(), "b".into()], Shape::List(Kind::Text, ','), true),
+            Some(serde_json::json!(["a", "b"]))
+        );
+        assert_eq!(
+            parameter(vec!["a|b".into()], Shape::List(Kind::Text, '|'), false),
+            Some(serde_json::json!(["a", "b"]))
+        );
         assert_eq!(parameter(vec![], Shape::Scalar(Kind::Text), true), None);
     }
 
     #[test]
     fn deep_object_leaves_read_by_their_schema() {
-        let pairs: Vec<(String, String)> = [("f[created][gte]", "5"), ("f[name]", "5"), ("f[on]", "true"), ("f[extra]", "7"), ("g[x]", "1")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let pairs: Vec<(String, String)> =
+            [("f[created][gte]", "5"), ("f[name]", "5"), ("f[on]", "true"), ("f[extra]", "7"), ("g[x]", "1")]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
         const CREATED: Leaves = Leaves::Object(&[("gte", Leaves::Leaf(Kind::Json))], &Leaves::Leaf(Kind::Text));
         let leaves = Leaves::Object(
             &[("created", CREATED), ("name", Leaves::Leaf(Kind::Text)), ("on", Leaves::Leaf(Kind::Json))],

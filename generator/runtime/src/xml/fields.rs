@@ -1,8 +1,8 @@
 //! [`Fields`]: the properties of an object read from its element, each taken once.
 
-use super::{XSI_NAMESPACE, XmlError, XmlName};
-use super::tree::{Element, describe};
+use super::tree::{describe, Element};
 use super::value::{XmlText, XmlValue};
+use super::{XmlError, XmlName, XSI_NAMESPACE};
 
 /// Reads the properties of an object from its element: each child element or attribute is
 /// taken once, by name; [`Fields::finish`] then refuses what is left if the schema forbids
@@ -71,16 +71,23 @@ impl<'e, 'a> Fields<'e, 'a> {
     /// An optional property held in an attribute.
     pub fn attribute<T: XmlText>(&mut self, name: &XmlName<'_>) -> Result<Option<T>, XmlError> {
         let element: &'e Element<'a> = self.element;
-        let position = element.attributes.iter().enumerate().position(|(i, a)| {
-            !self.attributes_used[i] && name.matches(a.local_name(), a.namespace())
-        });
+        let position = element
+            .attributes
+            .iter()
+            .enumerate()
+            .position(|(i, a)| !self.attributes_used[i] && name.matches(a.local_name(), a.namespace()));
         let Some(i) = position else { return Ok(None) };
         self.attributes_used[i] = true;
         let attribute = &element.attributes[i];
         T::from_xml_text(&attribute.value).map(Some).map_err(|expected| {
             XmlError::new(
                 attribute.offset,
-                format!("attribute `{}` of `<{}>`: {expected}, found {}", attribute.qname, element.qname, describe(&attribute.value)),
+                format!(
+                    "attribute `{}` of `<{}>`: {expected}, found {}",
+                    attribute.qname,
+                    element.qname,
+                    describe(&attribute.value)
+                ),
             )
         })
     }
@@ -95,7 +102,11 @@ impl<'e, 'a> Fields<'e, 'a> {
 
     /// An optional wrapped list: the wrapper element holds one element per item. An empty
     /// wrapper is an empty list.
-    pub fn wrapped<T: XmlValue>(&mut self, wrapper: &XmlName<'_>, item: &XmlName<'_>) -> Result<Option<Vec<T>>, XmlError> {
+    pub fn wrapped<T: XmlValue>(
+        &mut self,
+        wrapper: &XmlName<'_>,
+        item: &XmlName<'_>,
+    ) -> Result<Option<Vec<T>>, XmlError> {
         match self.take(wrapper)? {
             None => Ok(None),
             Some(list) if list.is_nil() => Ok(None),
@@ -104,7 +115,11 @@ impl<'e, 'a> Fields<'e, 'a> {
     }
 
     /// A required wrapped list.
-    pub fn required_wrapped<T: XmlValue>(&mut self, wrapper: &XmlName<'_>, item: &XmlName<'_>) -> Result<Vec<T>, XmlError> {
+    pub fn required_wrapped<T: XmlValue>(
+        &mut self,
+        wrapper: &XmlName<'_>,
+        item: &XmlName<'_>,
+    ) -> Result<Vec<T>, XmlError> {
         match self.take(wrapper)? {
             None => Err(self.missing(&format!("the required element `<{}>`", wrapper.local))),
             Some(list) => self.items(list, item),
@@ -119,7 +134,10 @@ impl<'e, 'a> Fields<'e, 'a> {
             } else if self.deny_unknown {
                 return Err(XmlError::new(
                     child.offset,
-                    format!("unknown element `<{}>` in `<{}>`, which holds `<{}>` items", child.qname, list.qname, item.local),
+                    format!(
+                        "unknown element `<{}>` in `<{}>`, which holds `<{}>` items",
+                        child.qname, list.qname, item.local
+                    ),
                 ));
             }
         }
@@ -156,7 +174,10 @@ impl<'e, 'a> Fields<'e, 'a> {
         }
         let element = self.element;
         if let Some((child, _)) = element.children.iter().zip(&self.children_used).find(|(_, used)| !**used) {
-            return Err(XmlError::new(child.offset, format!("unknown element `<{}>` in `<{}>`", child.qname, element.qname)));
+            return Err(XmlError::new(
+                child.offset,
+                format!("unknown element `<{}>` in `<{}>`", child.qname, element.qname),
+            ));
         }
         let unknown_attribute = element
             .attributes

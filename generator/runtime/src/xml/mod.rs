@@ -200,7 +200,9 @@ pub fn from_document_with<T: XmlValue>(input: &str, root: &XmlName<'_>, limits: 
             Some(ns) => format!("`<{}>` in namespace `{ns}`", element.qname),
             None => format!("`<{}>`", element.qname),
         };
-        return Err(XmlError::new(element.offset, format!("expected the root element {expected}, found {found}")).locate(input));
+        return Err(
+            XmlError::new(element.offset, format!("expected the root element {expected}, found {found}")).locate(input)
+        );
     }
     T::read_xml(&element).map_err(|e| e.locate(input))
 }

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use super::{Limits, XSI_NAMESPACE, XmlError};
+use super::{Limits, XmlError, XSI_NAMESPACE};
 
 /// An element of a parsed document: its name, attributes, child elements and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,9 +179,8 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Event::Text(text) => {
-                    let content = text
-                        .xml10_content()
-                        .map_err(|e| XmlError::new(offset, format!("malformed XML: {e}")))?;
+                    let content =
+                        text.xml10_content().map_err(|e| XmlError::new(offset, format!("malformed XML: {e}")))?;
                     let content = self.borrowed(content);
                     append_text(&mut stack, content, offset)?;
                 }
@@ -195,7 +194,8 @@ impl<'a> Parser<'a> {
                     let resolved = match reference.resolve_char_ref() {
                         Ok(Some(c)) => c,
                         Ok(None) => {
-                            let name = reference.decode().map_err(|e| XmlError::new(offset, format!("malformed XML: {e}")))?;
+                            let name =
+                                reference.decode().map_err(|e| XmlError::new(offset, format!("malformed XML: {e}")))?;
                             match &*name {
                                 "lt" => '<',
                                 "gt" => '>',
@@ -220,7 +220,10 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(open) = stack.last() {
-            return Err(XmlError::new(open.offset, format!("`<{}>` is not closed before the end of the document", open.qname)));
+            return Err(XmlError::new(
+                open.offset,
+                format!("`<{}>` is not closed before the end of the document", open.qname),
+            ));
         }
         root.ok_or_else(|| XmlError::new(self.input.len(), "the document has no root element"))
     }
@@ -254,8 +257,8 @@ impl<'a> Parser<'a> {
     }
 
     fn intern(&mut self, namespace: &[u8], offset: usize) -> Result<Rc<str>, XmlError> {
-        let namespace =
-            std::str::from_utf8(namespace).map_err(|_| XmlError::new(offset, "malformed XML: a namespace name is not UTF-8"))?;
+        let namespace = std::str::from_utf8(namespace)
+            .map_err(|_| XmlError::new(offset, "malformed XML: a namespace name is not UTF-8"))?;
         if let Some(known) = self.namespaces.iter().find(|n| &***n == namespace) {
             return Ok(Rc::clone(known));
         }
@@ -279,7 +282,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn open(&mut self, reader: &NsReader<&'a [u8]>, start: &BytesStart<'_>, offset: usize) -> Result<Element<'a>, XmlError> {
+    fn open(
+        &mut self,
+        reader: &NsReader<&'a [u8]>,
+        start: &BytesStart<'_>,
+        offset: usize,
+    ) -> Result<Element<'a>, XmlError> {
         let qname = self.bytes_to_str(start.name().into_inner(), offset)?;
         let (resolved, _) = reader.resolver().resolve_element(start.name());
         let namespace = self.resolve(resolved, &qname, offset)?;

@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{XmlError, XmlName, is_name};
-use super::tree::{Element, describe};
+use super::tree::{describe, Element};
 use super::write::XmlWriter;
+use super::{is_name, XmlError, XmlName};
 
 /// A value that reads from and writes as one XML element.
 ///
@@ -43,7 +43,10 @@ pub fn read_text<T: XmlText>(element: &Element<'_>) -> Result<T, XmlError> {
         ));
     }
     T::from_xml_text(&element.text).map_err(|expected| {
-        XmlError::new(element.text_offset(), format!("`<{}>`: {expected}, found {}", element.qname, describe(&element.text)))
+        XmlError::new(
+            element.text_offset(),
+            format!("`<{}>`: {expected}, found {}", element.qname, describe(&element.text)),
+        )
     })
 }
 

@@ -7,8 +7,8 @@ use quick_xml::events::attributes::Attribute as RawAttribute;
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::QName;
 
-use super::{XML_NAMESPACE, XSI_NAMESPACE, XmlName};
 use super::value::{XmlText, XmlValue};
+use super::{XmlName, XML_NAMESPACE, XSI_NAMESPACE};
 
 /// An element being written: its name as written, and the namespaces it declares.
 struct Open {

@@ -95,7 +95,9 @@ fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
                 | Primitive::F32
                 | Primitive::F64
         ),
-        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => generable(model, inner),
+        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+            generable(model, inner)
+        }
     }
 }
 
@@ -103,8 +105,10 @@ fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
 pub(super) fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, uses_xml: bool) -> TokenStream {
     let send = ident(&format!("send_{}", op.method_name));
     let response = ident(&op.response_type);
-    let codes: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
-    let ranges: Vec<u16> = op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
+    let codes: Vec<u16> =
+        op.responses.iter().filter_map(|c| if let Status::Code(code) = c.status { Some(code) } else { None }).collect();
+    let ranges: Vec<u16> =
+        op.responses.iter().filter_map(|c| if let Status::Range(n) = c.status { Some(n) } else { None }).collect();
     let arms = op.responses.iter().map(|case| arm(model, checks, case, &codes, &ranges, &response));
     let xml = if uses_xml { quote!(xml) } else { quote!(_xml) };
     let doc = format!(
@@ -158,7 +162,8 @@ fn arm(
         }
         Status::Range(n) => {
             let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
-            let inside: Vec<Literal> = codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
+            let inside: Vec<Literal> =
+                codes.iter().filter(|c| **c / 100 == n).map(|c| Literal::u16_unsuffixed(*c)).collect();
             let documented = if inside.is_empty() {
                 quote!((#low..=#high).contains(&status))
             } else {
@@ -178,7 +183,8 @@ fn arm(
                 let (low, high) = (Literal::u16_unsuffixed(n * 100), Literal::u16_unsuffixed(n * 100 + 99));
                 quote!(#low..=#high)
             }));
-            let documented = if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
+            let documented =
+                if taken.is_empty() { quote!(true) } else { quote!(!::std::matches!(status, #( #taken )|*)) };
             (quote!(500), documented)
         }
     };

@@ -14,16 +14,18 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form};
+use super::client::{
+    content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form,
+};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
-use answer::{fallback_reply, send_function};
 use crate::diag::pointer_join;
 use crate::model::{
     ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, SecurityKind, Style,
     TypeKind, TypeRef,
 };
+use answer::{fallback_reply, send_function};
 
 mod answer;
 
@@ -244,11 +246,17 @@ fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
             .map(|scheme| {
                 let (present, pointer) = match &scheme.kind {
                     SecurityKind::Bearer => (
-                        quote!(request.header("authorization").and_then(|v| v.get(..7)).is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
+                        quote!(request
+                            .header("authorization")
+                            .and_then(|v| v.get(..7))
+                            .is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
                         "/header/authorization".to_owned(),
                     ),
                     SecurityKind::Basic => (
-                        quote!(request.header("authorization").and_then(|v| v.get(..6)).is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
+                        quote!(request
+                            .header("authorization")
+                            .and_then(|v| v.get(..6))
+                            .is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
                         "/header/authorization".to_owned(),
                     ),
                     SecurityKind::ApiKeyHeader(name) => {
@@ -334,7 +342,11 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         let name = ident(&p.rust_name);
         let ty = type_tokens(model, strip_nullable(&p.ty));
         let doc = doc_attrs(&p.doc);
-        fields.push(if p.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: ::std::option::Option<#ty>,) });
+        fields.push(if p.required {
+            quote!(#doc pub #name: #ty,)
+        } else {
+            quote!(#doc pub #name: ::std::option::Option<#ty>,)
+        });
     }
     let body_ty = if forms.is_empty() {
         None
@@ -406,7 +418,9 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                 let leaves = deep_leaves(model, &p.ty, 0);
                 quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire, &#leaves))
             }
-            ParamLocation::Query => quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode)),
+            ParamLocation::Query => {
+                quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode))
+            }
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
                 quote!(::apigen_runtime::mock::parameter(request.header(#lower).map(|v| ::std::vec![v.to_owned()]).unwrap_or_default(), #shape, false))
@@ -625,7 +639,8 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     }
 
     // The call, once everything read is valid.
-    let mut required: Vec<proc_macro2::Ident> = params.iter().filter(|p| p.required).map(|p| ident(&p.rust_name)).collect();
+    let mut required: Vec<proc_macro2::Ident> =
+        params.iter().filter(|p| p.required).map(|p| ident(&p.rust_name)).collect();
     if body_ty.is_some() && op.body_required {
         required.push(ident("body"));
     }
@@ -668,11 +683,13 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let uses_xml = op.responses.iter().any(|case| {
         !case.xml_only
             && response_body(model, case).is_some_and(|ty| {
-                !matches!(resolve(model, ty), TypeRef::Primitive(Primitive::Binary)) && matches!(xml_form(model, ty), Some((_, false)))
+                !matches!(resolve(model, ty), TypeRef::Primitive(Primitive::Binary))
+                    && matches!(xml_form(model, ty), Some((_, false)))
             })
     });
     // An operation with nothing to read but its path, answered the same way whatever it asks.
-    let uses_request = params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some() || uses_xml;
+    let uses_request =
+        params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some() || uses_xml;
     let request_arg = if uses_request { quote!(request) } else { quote!(_request) };
     let prefers_xml = if uses_xml { quote!(request.prefers_xml()) } else { quote!(false) };
     let send_fn = send_function(model, checks, op, uses_xml);
@@ -711,7 +728,9 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
 /// as JSON (numbers, booleans, anything else).
 fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
     let text = match resolve(model, ty) {
-        TypeRef::Primitive(Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary) => true,
+        TypeRef::Primitive(
+            Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary,
+        ) => true,
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
         _ => false,
     };
@@ -767,7 +786,8 @@ fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
             quote!(::apigen_runtime::mock::Shape::List(#kind, #separator))
         }
         resolved
-            if style != Style::DeepObject && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) =>
+            if style != Style::DeepObject
+                && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) =>
         {
             let kind = kind(resolved);
             quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
