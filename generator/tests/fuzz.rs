@@ -1066,8 +1066,9 @@ fn load_and_generate(text: &str, seconds: u64) -> Result<apigen::Output, apigen:
     }
 }
 
+/// The errors and warnings (notes, which say where value generators filter, are left out).
 fn messages(output: &apigen::Output) -> Vec<String> {
-    output.diagnostics.iter().map(ToString::to_string).collect()
+    output.diagnostics.iter().filter(|d| d.severity != apigen::Severity::Note).map(ToString::to_string).collect()
 }
 
 fn type_item<'a>(output: &'a apigen::Output, name: &str) -> &'a str {
