@@ -100,6 +100,7 @@ fn cli_and_build_script_routes_from_a_scratch_project() {
         [
             "Cargo.toml",
             "README.md",
+            "src/arbitrary.rs",
             "src/client.rs",
             "src/lib.rs",
             "src/mock.rs",
@@ -119,7 +120,7 @@ fn cli_and_build_script_routes_from_a_scratch_project() {
     let check = apigen(dir, &["check", "openapi.yaml", "petstore", "--name", "petstore"]);
     assert_eq!(
         (check.status.code(), text(&check.stderr).lines().last()),
-        (Some(0), Some("petstore is up to date (8 files)"))
+        (Some(0), Some("petstore is up to date (9 files)"))
     );
 
     // The build-script route, and a program that uses both.
