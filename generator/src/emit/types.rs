@@ -215,6 +215,11 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         format!(" A new `{name}` with its required properties ({}), the others absent.", listed.join(", "))
     };
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // A property named by digits alone (Plaid's `529`) is the parameter `_529`, the name the
+    // struct's field has too; clippy's `just_underscores_and_digits` would ask for another.
+    let digits_only = required.iter().any(|f| f.rust_name.chars().all(|c| c == '_' || c.is_ascii_digit()));
+    let allow_digits = digits_only.then(|| quote!(#[allow(clippy::just_underscores_and_digits)]));
+    let allow = quote!(#allow #allow_digits);
     let setters = s.fields.iter().filter_map(|f| {
         let setter = ident(f.setter.as_deref()?);
         let field = ident(&f.rust_name);
