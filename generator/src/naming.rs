@@ -105,9 +105,9 @@ fn finish(ident: String, fallback: &str, digit_prefix: &str) -> String {
     }
 }
 
-/// Methods every generated struct may have besides its setters: the constructor, serde's
-/// (`remote = "Self"` makes them inherent), XML's, and the traits' that method calls would
-/// otherwise find behind an inherent method of the same name.
+/// Methods every generated struct may have besides its setters: the constructor, XML's, and
+/// the traits' (serde's, `Default`'s, validation's) that method calls would otherwise find
+/// behind an inherent method of the same name.
 pub const STRUCT_METHODS: &[&str] =
     &["new", "default", "serialize", "deserialize", "from_xml", "to_xml", "validate", "validate_at"];
 

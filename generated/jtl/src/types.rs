@@ -3,33 +3,19 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomer {
     /// The customer's number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Number`
-    #[serde(
-        rename = "Number",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Number", skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerGroupId`
-    #[serde(
-        rename = "CustomerGroupId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "CustomerGroupId")]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/BillingAddress`
     #[serde(rename = "BillingAddress")]
@@ -37,28 +23,24 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Shipmentaddress`
     #[serde(
         rename = "Shipmentaddress",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub shipmentaddress: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomAddress`
     #[serde(
         rename = "CustomAddress",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub custom_address: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/OtherAddresses`
     #[serde(
         rename = "OtherAddresses",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_addresses: ::std::option::Option<CreateOtherAddresses>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/PaymentSettings`
     #[serde(
         rename = "PaymentSettings",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
@@ -69,9 +51,7 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerSince`
     #[serde(
         rename = "CustomerSince",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub customer_since: ::std::option::Option<
         ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
@@ -84,19 +64,14 @@ pub struct CreateCustomer {
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InternalCompanyId`
-    #[serde(
-        rename = "InternalCompanyId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "InternalCompanyId")]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerCategoryId`
     #[serde(
         rename = "CustomerCategoryId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub customer_category_id: ::std::option::Option<i32>,
     /// The customer's tax identification number.
@@ -104,7 +79,6 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/TaxIdentificationNumber`
     #[serde(
         rename = "TaxIdentificationNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tax_identification_number: ::std::option::Option<::std::string::String>,
@@ -113,9 +87,7 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/AccountsReceivableNumber`
     #[serde(
         rename = "AccountsReceivableNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub accounts_receivable_number: ::std::option::Option<i32>,
     /// The customer's commercial register number.
@@ -123,25 +95,19 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CommercialRegisterNumber`
     #[serde(
         rename = "CommercialRegisterNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub commercial_register_number: ::std::option::Option<::std::string::String>,
     /// The customer's website.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Website`
-    #[serde(
-        rename = "Website",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Website", skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InitialContact`
     #[serde(
         rename = "InitialContact",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub initial_contact: ::std::option::Option<::std::string::String>,
@@ -150,7 +116,6 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/EbayUsername`
     #[serde(
         rename = "EbayUsername",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ebay_username: ::std::option::Option<::std::string::String>,
@@ -159,27 +124,18 @@ pub struct CreateCustomer {
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Birthday`
-    #[serde(
-        rename = "Birthday",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Birthday", skip_serializing_if = "::std::option::Option::is_none")]
     pub birthday: ::std::option::Option<::std::string::String>,
     /// The customer's locked status for online shop sales channels.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsLocked`
-    #[serde(
-        rename = "IsLocked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "IsLocked", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_locked: ::std::option::Option<bool>,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsCashRegisterBased`
     #[serde(
         rename = "IsCashRegisterBased",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_cash_register_based: ::std::option::Option<bool>,
@@ -338,133 +294,171 @@ impl CreateCustomer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomer::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomer::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "Number",
-                    "Shipmentaddress",
-                    "CustomAddress",
-                    "OtherAddresses",
-                    "PaymentSettings",
-                    "TaxIdentificationNumber",
-                    "CommercialRegisterNumber",
-                    "Website",
-                    "InitialContact",
-                    "EbayUsername",
-                    "Birthday",
-                    "IsLocked",
-                    "IsCashRegisterBased",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
+    const NAME: &'static str = "CreateCustomer";
+
+    const FIELDS: &'static [&'static str] = &[
+        "Number",
+        "CustomerGroupId",
+        "BillingAddress",
+        "Shipmentaddress",
+        "CustomAddress",
+        "OtherAddresses",
+        "PaymentSettings",
+        "CustomerSince",
+        "LanguageIso",
+        "InternalCompanyId",
+        "CustomerCategoryId",
+        "TaxIdentificationNumber",
+        "AccountsReceivableNumber",
+        "CommercialRegisterNumber",
+        "Website",
+        "InitialContact",
+        "EbayUsername",
+        "Birthday",
+        "IsLocked",
+        "IsCashRegisterBased",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.strict(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.strict(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.strict(&mut f9)?,
+                10 => map.strict(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.strict(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.value(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.value(&mut f18)?,
+                _ => map.value(&mut f19)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            number: f0,
+            customer_group_id: map.required(f1, 1)?,
+            billing_address: map.required(f2, 2)?,
+            shipmentaddress: f3,
+            custom_address: f4,
+            other_addresses: f5,
+            payment_settings: f6,
+            customer_since: f7,
+            language_iso: map.required(f8, 8)?,
+            internal_company_id: map.required(f9, 9)?,
+            customer_category_id: f10,
+            tax_identification_number: f11,
+            accounts_receivable_number: f12,
+            commercial_register_number: f13,
+            website: f14,
+            initial_contact: f15,
+            ebay_username: f16,
+            birthday: f17,
+            is_locked: f18,
+            is_cash_register_based: f19,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/CreateAddress`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateAddress {
     /// Description of the Company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company`
-    #[serde(
-        rename = "Company",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Company", skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// Additional company information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company2`
-    #[serde(
-        rename = "Company2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Company2", skip_serializing_if = "::std::option::Option::is_none")]
     pub company2: ::std::option::Option<::std::string::String>,
     /// Customer form of address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FormOfAddress`
     #[serde(
         rename = "FormOfAddress",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub form_of_address: ::std::option::Option<::std::string::String>,
     /// Official title
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Title`
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Title", skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Customer first name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FirstName`
     #[serde(
         rename = "FirstName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Customer last name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/LastName`
-    #[serde(
-        rename = "LastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "LastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Street name in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Street`
-    #[serde(
-        rename = "Street",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Street", skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Additional address information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Address2`
-    #[serde(
-        rename = "Address2",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Address2", skip_serializing_if = "::std::option::Option::is_none")]
     pub address2: ::std::option::Option<::std::string::String>,
     /// Postal code of the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PostalCode`
     #[serde(
         rename = "PostalCode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub postal_code: ::std::option::Option<::std::string::String>,
@@ -478,11 +472,7 @@ pub struct CreateAddress {
     /// Name of state in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/State`
-    #[serde(
-        rename = "State",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Country ISO code
     ///
@@ -494,18 +484,13 @@ pub struct CreateAddress {
     /// Supplier VAT ID number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/VatID`
-    #[serde(
-        rename = "VatID",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "VatID", skip_serializing_if = "::std::option::Option::is_none")]
     pub vat_id: ::std::option::Option<::std::string::String>,
     /// Landline phone number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PhoneNumber`
     #[serde(
         rename = "PhoneNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub phone_number: ::std::option::Option<::std::string::String>,
@@ -514,7 +499,6 @@ pub struct CreateAddress {
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/MobilePhoneNumber`
     #[serde(
         rename = "MobilePhoneNumber",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub mobile_phone_number: ::std::option::Option<::std::string::String>,
@@ -523,18 +507,13 @@ pub struct CreateAddress {
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/EmailAddress`
     #[serde(
         rename = "EmailAddress",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Fax number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Fax`
-    #[serde(
-        rename = "Fax",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Fax", skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
 }
 
@@ -701,56 +680,106 @@ impl CreateAddress {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateAddress {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateAddress::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateAddress::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "Company",
-                    "Company2",
-                    "FormOfAddress",
-                    "Title",
-                    "FirstName",
-                    "LastName",
-                    "Street",
-                    "Address2",
-                    "PostalCode",
-                    "State",
-                    "VatID",
-                    "PhoneNumber",
-                    "MobilePhoneNumber",
-                    "EmailAddress",
-                    "Fax",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
+    const NAME: &'static str = "CreateAddress";
+
+    const FIELDS: &'static [&'static str] = &[
+        "Company",
+        "Company2",
+        "FormOfAddress",
+        "Title",
+        "FirstName",
+        "LastName",
+        "Street",
+        "Address2",
+        "PostalCode",
+        "City",
+        "State",
+        "CountryIso",
+        "VatID",
+        "PhoneNumber",
+        "MobilePhoneNumber",
+        "EmailAddress",
+        "Fax",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                _ => map.value(&mut f16)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            company: f0,
+            company2: f1,
+            form_of_address: f2,
+            title: f3,
+            first_name: f4,
+            last_name: f5,
+            street: f6,
+            address2: f7,
+            postal_code: f8,
+            city: map.required(f9, 9)?,
+            state: f10,
+            country_iso: map.required(f11, 11)?,
+            vat_id: f12,
+            phone_number: f13,
+            mobile_phone_number: f14,
+            email_address: f15,
+            fax: f16,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
@@ -758,7 +787,6 @@ pub struct CreateOtherAddresses {
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherBillingAddresses`
     #[serde(
         rename = "OtherBillingAddresses",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_billing_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
@@ -767,7 +795,6 @@ pub struct CreateOtherAddresses {
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherShippingAddresses`
     #[serde(
         rename = "OtherShippingAddresses",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_shipping_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
@@ -776,7 +803,6 @@ pub struct CreateOtherAddresses {
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherCustomerAddresses`
     #[serde(
         rename = "OtherCustomerAddresses",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
@@ -816,44 +842,50 @@ impl CreateOtherAddresses {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateOtherAddresses::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateOtherAddresses {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateOtherAddresses::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "OtherBillingAddresses",
-                    "OtherShippingAddresses",
-                    "OtherCustomerAddresses",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
+    const NAME: &'static str = "CreateOtherAddresses";
+
+    const FIELDS: &'static [&'static str] = &[
+        "OtherBillingAddresses",
+        "OtherShippingAddresses",
+        "OtherCustomerAddresses",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                _ => map.value(&mut f2)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            other_billing_addresses: f0,
+            other_shipping_addresses: f1,
+            other_customer_addresses: f2,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
@@ -861,28 +893,20 @@ pub struct CreatePaymentSettings {
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentMethodId`
     #[serde(
         rename = "PaymentMethodId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub payment_method_id: ::std::option::Option<i32>,
     /// The indicated discount, if any.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/Discount`
-    #[serde(
-        rename = "Discount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "Discount", skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<::apigen_runtime::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
     #[serde(
         rename = "PaymentTarget",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub payment_target: ::std::option::Option<i32>,
     /// The customer's credit limit.
@@ -890,9 +914,7 @@ pub struct CreatePaymentSettings {
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/CreditLimit`
     #[serde(
         rename = "CreditLimit",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub credit_limit: ::std::option::Option<i32>,
     /// Option to stop payment requests.
@@ -900,7 +922,6 @@ pub struct CreatePaymentSettings {
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/StopPaymentRequest`
     #[serde(
         rename = "StopPaymentRequest",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stop_payment_request: ::std::option::Option<bool>,
@@ -943,45 +964,64 @@ impl CreatePaymentSettings {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreatePaymentSettings::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreatePaymentSettings {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreatePaymentSettings::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["Discount", "StopPaymentRequest"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
+    const NAME: &'static str = "CreatePaymentSettings";
+
+    const FIELDS: &'static [&'static str] = &[
+        "PaymentMethodId",
+        "Discount",
+        "PaymentTarget",
+        "CreditLimit",
+        "StopPaymentRequest",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.strict(&mut f2)?,
+                3 => map.strict(&mut f3)?,
+                _ => map.value(&mut f4)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            payment_method_id: f0,
+            discount: f1,
+            payment_target: f2,
+            credit_limit: f3,
+            stop_payment_request: f4,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Customer {
     /// Unique ID to identify a customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Id`
-    #[serde(rename = "Id", deserialize_with = "::apigen_runtime::de::strict")]
+    #[serde(rename = "Id")]
     pub id: i32,
     /// The customer's number.
     ///
@@ -991,10 +1031,7 @@ pub struct Customer {
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerGroupId`
-    #[serde(
-        rename = "CustomerGroupId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "CustomerGroupId")]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/Customer/properties/BillingAddress`
     #[serde(rename = "BillingAddress")]
@@ -1016,7 +1053,7 @@ pub struct Customer {
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
-    #[serde(rename = "CustomerSince", deserialize_with = "::apigen_runtime::de::strict")]
+    #[serde(rename = "CustomerSince")]
     pub customer_since: ::apigen_runtime::chrono::DateTime<
         ::apigen_runtime::chrono::FixedOffset,
     >,
@@ -1028,18 +1065,12 @@ pub struct Customer {
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InternalCompanyId`
-    #[serde(
-        rename = "InternalCompanyId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "InternalCompanyId")]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerCategoryId`
-    #[serde(
-        rename = "CustomerCategoryId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "CustomerCategoryId")]
     pub customer_category_id: i32,
     /// The customer's tax identification number.
     ///
@@ -1049,10 +1080,7 @@ pub struct Customer {
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/AccountsReceivableNumber`
-    #[serde(
-        rename = "AccountsReceivableNumber",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "AccountsReceivableNumber")]
     pub accounts_receivable_number: i32,
     /// The customer's commercial register number.
     ///
@@ -1147,41 +1175,128 @@ impl Customer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Customer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        Customer::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Customer::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
+    const NAME: &'static str = "Customer";
+
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Number",
+        "CustomerGroupId",
+        "BillingAddress",
+        "Shipmentaddress",
+        "CustomAddress",
+        "OtherAddresses",
+        "PaymentSettings",
+        "CustomerSince",
+        "LanguageIso",
+        "InternalCompanyId",
+        "CustomerCategoryId",
+        "TaxIdentificationNumber",
+        "AccountsReceivableNumber",
+        "CommercialRegisterNumber",
+        "Website",
+        "InitialContact",
+        "EbayUsername",
+        "Birthday",
+        "IsLocked",
+        "IsCashRegisterBased",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.strict(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.strict(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.strict(&mut f10)?,
+                11 => map.strict(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.strict(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.value(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.value(&mut f18)?,
+                19 => map.value(&mut f19)?,
+                _ => map.value(&mut f20)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: map.required(f0, 0)?,
+            number: map.required(f1, 1)?,
+            customer_group_id: map.required(f2, 2)?,
+            billing_address: map.required(f3, 3)?,
+            shipmentaddress: map.required(f4, 4)?,
+            custom_address: map.required(f5, 5)?,
+            other_addresses: map.required(f6, 6)?,
+            payment_settings: map.required(f7, 7)?,
+            customer_since: map.required(f8, 8)?,
+            language_iso: map.required(f9, 9)?,
+            internal_company_id: map.required(f10, 10)?,
+            customer_category_id: map.required(f11, 11)?,
+            tax_identification_number: map.required(f12, 12)?,
+            accounts_receivable_number: map.required(f13, 13)?,
+            commercial_register_number: map.required(f14, 14)?,
+            website: map.required(f15, 15)?,
+            initial_contact: map.required(f16, 16)?,
+            ebay_username: map.required(f17, 17)?,
+            birthday: map.required(f18, 18)?,
+            is_locked: map.required(f19, 19)?,
+            is_cash_register_based: map.required(f20, 20)?,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/Address`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Address {
     /// Unique ID to identify an address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Id`
-    #[serde(rename = "Id", deserialize_with = "::apigen_runtime::de::strict")]
+    #[serde(rename = "Id")]
     pub id: i32,
     /// Description of the Company.
     ///
@@ -1316,35 +1431,110 @@ impl Address {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Address {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        Address::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Address::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for Address {
+    const NAME: &'static str = "Address";
+
+    const FIELDS: &'static [&'static str] = &[
+        "Id",
+        "Company",
+        "Company2",
+        "FormOfAddress",
+        "Title",
+        "FirstName",
+        "LastName",
+        "Street",
+        "Address2",
+        "PostalCode",
+        "City",
+        "State",
+        "CountryIso",
+        "VatID",
+        "PhoneNumber",
+        "MobilePhoneNumber",
+        "EmailAddress",
+        "Fax",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.value(&mut f16)?,
+                _ => map.value(&mut f17)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: map.required(f0, 0)?,
+            company: map.required(f1, 1)?,
+            company2: map.required(f2, 2)?,
+            form_of_address: map.required(f3, 3)?,
+            title: map.required(f4, 4)?,
+            first_name: map.required(f5, 5)?,
+            last_name: map.required(f6, 6)?,
+            street: map.required(f7, 7)?,
+            address2: map.required(f8, 8)?,
+            postal_code: map.required(f9, 9)?,
+            city: map.required(f10, 10)?,
+            state: map.required(f11, 11)?,
+            country_iso: map.required(f12, 12)?,
+            vat_id: map.required(f13, 13)?,
+            phone_number: map.required(f14, 14)?,
+            mobile_phone_number: map.required(f15, 15)?,
+            email_address: map.required(f16, 16)?,
+            fax: map.required(f17, 17)?,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
@@ -1379,44 +1569,56 @@ impl OtherAddresses {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for OtherAddresses {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        OtherAddresses::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for OtherAddresses {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        OtherAddresses::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
+    const NAME: &'static str = "OtherAddresses";
+
+    const FIELDS: &'static [&'static str] = &[
+        "OtherBillingAddresses",
+        "OtherShippingAddresses",
+        "OtherCustomerAddresses",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                _ => map.value(&mut f2)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            other_billing_addresses: map.required(f0, 0)?,
+            other_shipping_addresses: map.required(f1, 1)?,
+            other_customer_addresses: map.required(f2, 2)?,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentMethodId`
-    #[serde(
-        rename = "PaymentMethodId",
-        deserialize_with = "::apigen_runtime::de::strict"
-    )]
+    #[serde(rename = "PaymentMethodId")]
     pub payment_method_id: i32,
     /// The indicated discount, if any.
     ///
@@ -1426,12 +1628,12 @@ pub struct PaymentSettings {
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`
-    #[serde(rename = "PaymentTarget", deserialize_with = "::apigen_runtime::de::strict")]
+    #[serde(rename = "PaymentTarget")]
     pub payment_target: i32,
     /// The customer's credit limit.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/CreditLimit`
-    #[serde(rename = "CreditLimit", deserialize_with = "::apigen_runtime::de::strict")]
+    #[serde(rename = "CreditLimit")]
     pub credit_limit: i32,
     /// Option to stop payment requests.
     ///
@@ -1459,49 +1661,69 @@ impl PaymentSettings {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for PaymentSettings {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        PaymentSettings::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for PaymentSettings {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        PaymentSettings::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
+    const NAME: &'static str = "PaymentSettings";
+
+    const FIELDS: &'static [&'static str] = &[
+        "PaymentMethodId",
+        "Discount",
+        "PaymentTarget",
+        "CreditLimit",
+        "StopPaymentRequest",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.strict(&mut f2)?,
+                3 => map.strict(&mut f3)?,
+                _ => map.value(&mut f4)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            payment_method_id: map.required(f0, 0)?,
+            discount: map.required(f1, 1)?,
+            payment_target: map.required(f2, 2)?,
+            credit_limit: map.required(f3, 3)?,
+            stop_payment_request: map.required(f4, 4)?,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
     #[serde(
         rename = "ErrorCode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ValidationErrors`
     #[serde(
         rename = "ValidationErrors",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub validation_errors: ::std::option::Option<
@@ -1510,14 +1732,12 @@ pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorMessage`
     #[serde(
         rename = "ErrorMessage",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/Stacktrace`
     #[serde(
         rename = "Stacktrace",
-        default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
@@ -1566,25 +1786,47 @@ impl ErrorResponse {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ErrorResponse {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ErrorResponse::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ErrorResponse::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["ErrorCode", "ValidationErrors", "ErrorMessage", "Stacktrace"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+
+    const FIELDS: &'static [&'static str] = &[
+        "ErrorCode",
+        "ValidationErrors",
+        "ErrorMessage",
+        "Stacktrace",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                _ => map.value(&mut f3)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: f0,
+            validation_errors: f1,
+            error_message: f2,
+            stacktrace: f3,
+        })
     }
 }

@@ -7,15 +7,8 @@
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -23,53 +16,53 @@ pub struct CreateCustomerRequest {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -79,94 +72,94 @@ pub struct CreateCustomerRequest {
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
@@ -381,52 +374,132 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequest::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequest::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "email",
-                    "skip_email_dns_validations",
-                    "first_name",
-                    "last_name",
-                    "phone",
-                    "tele_marketing",
-                    "mail_marketing",
-                    "email_hardbounce",
-                    "metadata",
-                    "old_provider_id",
-                    "display_name",
-                    "organization",
-                    "is_imported",
-                    "tin",
-                    "password",
-                    "password_type",
-                    "username",
-                    "title",
-                    "salutation",
-                    "timezone",
-                    "language",
-                    "payment_gateway_id",
-                    "import_payment_methods",
-                    "email_confirm",
-                    "billing_email",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+    const NAME: &'static str = "CreateCustomerRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "email",
+        "skip_email_dns_validations",
+        "first_name",
+        "last_name",
+        "phone",
+        "tele_marketing",
+        "mail_marketing",
+        "email_hardbounce",
+        "metadata",
+        "old_provider_id",
+        "display_name",
+        "organization",
+        "is_imported",
+        "tin",
+        "password",
+        "password_type",
+        "username",
+        "title",
+        "salutation",
+        "timezone",
+        "language",
+        "payment_gateway_id",
+        "import_payment_methods",
+        "email_confirm",
+        "billing_email",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.value(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.value(&mut f18)?,
+                19 => map.value(&mut f19)?,
+                20 => map.value(&mut f20)?,
+                21 => map.value(&mut f21)?,
+                22 => map.value(&mut f22)?,
+                23 => map.value(&mut f23)?,
+                _ => map.value(&mut f24)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            skip_email_dns_validations: f1,
+            first_name: f2,
+            last_name: f3,
+            phone: f4,
+            tele_marketing: f5,
+            mail_marketing: f6,
+            email_hardbounce: f7,
+            metadata: f8,
+            old_provider_id: f9,
+            display_name: f10,
+            organization: f11,
+            is_imported: f12,
+            tin: f13,
+            password: f14,
+            password_type: f15,
+            username: f16,
+            title: f17,
+            salutation: f18,
+            timezone: f19,
+            language: f20,
+            payment_gateway_id: f21,
+            import_payment_methods: f22,
+            email_confirm: f23,
+            billing_email: f24,
+        })
     }
 }
 
@@ -606,15 +679,8 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLan
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -622,53 +688,53 @@ pub struct CreateCustomerForm {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -678,99 +744,99 @@ pub struct CreateCustomerForm {
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
     /// Square image, minimum 150x150px. Accepted formats: jpg, png, jpeg, jfif (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
 }
 
@@ -991,53 +1057,136 @@ impl CreateCustomerForm {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerForm::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerForm {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerForm::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "email",
-                    "skip_email_dns_validations",
-                    "first_name",
-                    "last_name",
-                    "phone",
-                    "tele_marketing",
-                    "mail_marketing",
-                    "email_hardbounce",
-                    "metadata",
-                    "old_provider_id",
-                    "display_name",
-                    "organization",
-                    "is_imported",
-                    "tin",
-                    "password",
-                    "password_type",
-                    "username",
-                    "title",
-                    "salutation",
-                    "timezone",
-                    "language",
-                    "payment_gateway_id",
-                    "import_payment_methods",
-                    "email_confirm",
-                    "billing_email",
-                    "profile_photo",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerForm {
+    const NAME: &'static str = "CreateCustomerForm";
+
+    const FIELDS: &'static [&'static str] = &[
+        "email",
+        "skip_email_dns_validations",
+        "first_name",
+        "last_name",
+        "phone",
+        "tele_marketing",
+        "mail_marketing",
+        "email_hardbounce",
+        "metadata",
+        "old_provider_id",
+        "display_name",
+        "organization",
+        "is_imported",
+        "tin",
+        "password",
+        "password_type",
+        "username",
+        "title",
+        "salutation",
+        "timezone",
+        "language",
+        "payment_gateway_id",
+        "import_payment_methods",
+        "email_confirm",
+        "billing_email",
+        "profile_photo",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        let mut f22 = ::std::option::Option::None;
+        let mut f23 = ::std::option::Option::None;
+        let mut f24 = ::std::option::Option::None;
+        let mut f25 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.value(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.value(&mut f18)?,
+                19 => map.value(&mut f19)?,
+                20 => map.value(&mut f20)?,
+                21 => map.value(&mut f21)?,
+                22 => map.value(&mut f22)?,
+                23 => map.value(&mut f23)?,
+                24 => map.value(&mut f24)?,
+                _ => map.value(&mut f25)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: f0,
+            skip_email_dns_validations: f1,
+            first_name: f2,
+            last_name: f3,
+            phone: f4,
+            tele_marketing: f5,
+            mail_marketing: f6,
+            email_hardbounce: f7,
+            metadata: f8,
+            old_provider_id: f9,
+            display_name: f10,
+            organization: f11,
+            is_imported: f12,
+            tin: f13,
+            password: f14,
+            password_type: f15,
+            username: f16,
+            title: f17,
+            salutation: f18,
+            timezone: f19,
+            language: f20,
+            payment_gateway_id: f21,
+            import_payment_methods: f22,
+            email_confirm: f23,
+            billing_email: f24,
+            profile_photo: f25,
+        })
     }
 }
 

@@ -3,16 +3,8 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The previously created campaign the customer is to be associated with. This can be either the ID of the campaign or the name of the campaign within RevCent.
@@ -26,22 +18,22 @@ pub struct CreateCustomerRequest {
     /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_to: ::std::option::Option<CreateCustomerRequestBillTo>,
     /// If you wish to add a payment method with the customer upon creation.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment: ::std::option::Option<CreateCustomerRequestPayment>,
     /// An optional internal customer ID, i.e. a third party customer ID. For records purposes only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/internal_customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_customer_id: ::std::option::Option<::std::string::String>,
     /// An array of metadata objects, each metadata object being a name and value pair.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
     >,
@@ -94,42 +86,64 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequest::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequest::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["bill_to", "payment", "internal_customer_id", "metadata"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+    const NAME: &'static str = "CreateCustomerRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "campaign",
+        "customer",
+        "bill_to",
+        "payment",
+        "internal_customer_id",
+        "metadata",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                _ => map.value(&mut f5)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            campaign: map.required(f0, 0)?,
+            customer: map.required(f1, 1)?,
+            bill_to: f2,
+            payment: f3,
+            internal_customer_id: f4,
+            metadata: f5,
+        })
     }
 }
 
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestCustomer {
     /// The customer first name.
@@ -143,37 +157,37 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The customer second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The customer city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The customer state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The customer ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The customer country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The customer company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The customer email.
     ///
@@ -184,7 +198,7 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -283,51 +297,84 @@ impl CreateCustomerRequestCustomer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestCustomer::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestCustomer::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "address_line_1",
-                    "address_line_2",
-                    "city",
-                    "state",
-                    "zip",
-                    "country",
-                    "company",
-                    "phone",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
+    const NAME: &'static str = "CreateCustomerRequestCustomer";
+
+    const FIELDS: &'static [&'static str] = &[
+        "first_name",
+        "last_name",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "company",
+        "email",
+        "phone",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                _ => map.value(&mut f10)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_name: map.required(f0, 0)?,
+            last_name: map.required(f1, 1)?,
+            address_line_1: f2,
+            address_line_2: f3,
+            city: f4,
+            state: f5,
+            zip: f6,
+            country: f7,
+            company: f8,
+            email: map.required(f9, 9)?,
+            phone: f10,
+        })
     }
 }
 
 /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestBillTo {
     /// The bill to first name.
@@ -341,37 +388,37 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The bill to second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The bill to city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The bill to state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/state`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The bill to ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The bill to country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The bill to company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/company`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The bill to email.
     ///
@@ -382,7 +429,7 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -481,58 +528,90 @@ impl CreateCustomerRequestBillTo {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestBillTo::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestBillTo::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "address_line_1",
-                    "address_line_2",
-                    "city",
-                    "state",
-                    "zip",
-                    "country",
-                    "company",
-                    "phone",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
+    const NAME: &'static str = "CreateCustomerRequestBillTo";
+
+    const FIELDS: &'static [&'static str] = &[
+        "first_name",
+        "last_name",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "company",
+        "email",
+        "phone",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                _ => map.value(&mut f10)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_name: map.required(f0, 0)?,
+            last_name: map.required(f1, 1)?,
+            address_line_1: f2,
+            address_line_2: f3,
+            city: f4,
+            state: f5,
+            zip: f6,
+            country: f7,
+            company: f8,
+            email: map.required(f9, 9)?,
+            phone: f10,
+        })
     }
 }
 
 /// If you wish to add a payment method with the customer upon creation.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
@@ -552,67 +631,59 @@ impl CreateCustomerRequestPayment {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestPayment::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestPayment {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestPayment::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["credit_card"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPayment {
+    const NAME: &'static str = "CreateCustomerRequestPayment";
+
+    const FIELDS: &'static [&'static str] = &["credit_card"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while map.next_field()?.is_some() {
+            map.value(&mut f0)?;
+        }
+        ::std::result::Result::Ok(Self { credit_card: f0 })
     }
 }
 
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-#[derive(
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_number: ::std::option::Option<::std::string::String>,
     /// The credit card expiration month as a one or two digit integer, i.e. MM.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_month`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_month: ::std::option::Option<i64>,
     /// The credit card expiration year as a two digit integer, i.e. YY.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_year`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: ::std::option::Option<i64>,
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -653,27 +724,49 @@ impl CreateCustomerRequestPaymentCreditCard {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestPaymentCreditCard::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestPaymentCreditCard {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestPaymentCreditCard::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["card_number", "card_code"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCreditCard {
+    const NAME: &'static str = "CreateCustomerRequestPaymentCreditCard";
+
+    const FIELDS: &'static [&'static str] = &[
+        "card_number",
+        "exp_month",
+        "exp_year",
+        "card_code",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.strict(&mut f1)?,
+                2 => map.strict(&mut f2)?,
+                _ => map.value(&mut f3)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            card_number: f0,
+            exp_month: f1,
+            exp_year: f2,
+            card_code: f3,
+        })
     }
 }
 
@@ -689,16 +782,8 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestMetadataItem {
     /// A name paired to the value for the metadata object. Limited to 100 characters in length.
@@ -728,38 +813,44 @@ impl CreateCustomerRequestMetadataItem {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestMetadataItem::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestMetadataItem {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestMetadataItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestMetadataItem {
+    const NAME: &'static str = "CreateCustomerRequestMetadataItem";
+
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: map.required(f0, 0)?,
+            value: map.required(f1, 1)?,
+        })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
@@ -767,21 +858,17 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_unix: ::std::option::Option<i64>,
     /// API call response code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<CreateCustomerSuccessCode>,
     /// Customer ID
     ///
@@ -790,10 +877,10 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -843,26 +930,52 @@ impl CreateCustomerSuccess {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerSuccess::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccess {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerSuccess::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["api_call_id", "code", "customer_id", "result"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
+    const NAME: &'static str = "CreateCustomerSuccess";
+
+    const FIELDS: &'static [&'static str] = &[
+        "api_call_id",
+        "api_call_unix",
+        "code",
+        "customer_id",
+        "result",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.strict(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                _ => map.value(&mut f4)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            api_call_id: f0,
+            api_call_unix: f1,
+            code: f2,
+            customer_id: f3,
+            result: f4,
+        })
     }
 }
 
@@ -918,17 +1031,8 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCod
 /// APIStandardErrors
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
-#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ApiStandardErrors {
     /// A 20 character API call ID.
@@ -936,36 +1040,32 @@ pub struct ApiStandardErrors {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_unix: ::std::option::Option<i64>,
     /// This value indicates that there is an error. Will always be 0.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ApiStandardErrorsCode>,
     /// The specific error code.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// A human readable description of the error.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// A description of the API call result.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -1024,26 +1124,56 @@ impl ApiStandardErrors {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ApiStandardErrors::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrors {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ApiStandardErrors::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["api_call_id", "code", "error_code", "message", "result"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
+    const NAME: &'static str = "ApiStandardErrors";
+
+    const FIELDS: &'static [&'static str] = &[
+        "api_call_id",
+        "api_call_unix",
+        "code",
+        "error_code",
+        "message",
+        "result",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.strict(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                _ => map.value(&mut f5)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            api_call_id: f0,
+            api_call_unix: f1,
+            code: f2,
+            error_code: f3,
+            message: f4,
+            result: f5,
+        })
     }
 }
 

@@ -7,21 +7,13 @@
 /// Body of the create-customer call.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/company`
-    #[serde(deserialize_with = "::apigen_runtime::de::strict")]
     pub company: i64,
     /// The name of the customer. Max characters = 50. The name of the customer must be unique per account (checked by the server).
     ///
@@ -32,144 +24,128 @@ pub struct CreateCustomerRequest {
     /// The ID of the category. To lookup a specific category ID, see the List Category API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/category`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The numeric code of the country. To lookup a specific country numeric code, see the List Country API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<i64>,
     /// The phone of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed_date`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed_date`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer, by custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
@@ -368,74 +344,139 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequest::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequest::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "contact_person",
-                    "address_line_1",
-                    "address_line_2",
-                    "city",
-                    "state_province",
-                    "zip_postal_code",
-                    "phone",
-                    "mobile",
-                    "fax",
-                    "website",
-                    "general_description",
-                    "nda_signed",
-                    "msa_signed",
-                    "supplementary_description",
-                    "additional_description",
-                    "template",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+    const NAME: &'static str = "CreateCustomerRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "company",
+        "name",
+        "category",
+        "contact_person",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "state_province",
+        "zip_postal_code",
+        "country",
+        "phone",
+        "mobile",
+        "fax",
+        "website",
+        "general_description",
+        "nda_signed",
+        "nda_signed_date",
+        "msa_signed",
+        "msa_signed_date",
+        "supplementary_description",
+        "additional_description",
+        "template",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.strict(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.strict(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.strict(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.strict(&mut f18)?,
+                19 => map.value(&mut f19)?,
+                20 => map.value(&mut f20)?,
+                _ => map.value(&mut f21)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            company: map.required(f0, 0)?,
+            name: map.required(f1, 1)?,
+            category: f2,
+            contact_person: f3,
+            address_line_1: f4,
+            address_line_2: f5,
+            city: f6,
+            state_province: f7,
+            zip_postal_code: f8,
+            country: f9,
+            phone: f10,
+            mobile: f11,
+            fax: f12,
+            website: f13,
+            general_description: f14,
+            nda_signed: f15,
+            nda_signed_date: f16,
+            msa_signed: f17,
+            msa_signed_date: f18,
+            supplementary_description: f19,
+            additional_description: f20,
+            template: f21,
+        })
     }
 }
 
 /// Custom field values of the customer, by custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Values of the template's custom fields.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
     >,
@@ -463,49 +504,49 @@ impl CreateCustomerRequestTemplate {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestTemplate::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestTemplate::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplate {
+    const NAME: &'static str = "CreateCustomerRequestTemplate";
+
+    const FIELDS: &'static [&'static str] = &["id", "fields"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, fields: f1 })
     }
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
@@ -528,23 +569,35 @@ impl CreateCustomerRequestTemplateFieldsItem {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CreateCustomerRequestTemplateFieldsItem::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestTemplateFieldsItem {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CreateCustomerRequestTemplateFieldsItem::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["value"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplateFieldsItem {
+    const NAME: &'static str = "CreateCustomerRequestTemplateFieldsItem";
+
+    const FIELDS: &'static [&'static str] = &["id", "value"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, value: f1 })
     }
 }
 
@@ -553,16 +606,8 @@ for CreateCustomerRequestTemplateFieldsItem {
 /// Contact person of the customer. name and email are required together: either both or neither.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
@@ -570,23 +615,19 @@ pub struct ContactPerson {
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
     ///
     /// Rules: at most 254 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The type of the contact person.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ContactPersonType>,
 }
 
@@ -621,26 +662,40 @@ impl ContactPerson {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ContactPerson {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ContactPerson::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ContactPerson::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["name", "email", "type"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for ContactPerson {
+    const NAME: &'static str = "ContactPerson";
+
+    const FIELDS: &'static [&'static str] = &["name", "email", "type"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                _ => map.value(&mut f2)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f0,
+            email: f1,
+            type_: f2,
+        })
     }
 }
 
@@ -729,15 +784,9 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
 /// Reading JSON takes the first variant, in declaration order, that the value fits; a
 /// value that none fits is kept as JSON in `Unknown`.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self", untagged)]
+#[serde(untagged)]
 pub enum CustomFieldValue {
     /// number
     ///
@@ -756,7 +805,6 @@ pub enum CustomFieldValue {
     /// Data type date (string). Format = yyyy-MM-dd.
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/2`
-    #[serde(deserialize_with = "::apigen_runtime::de::strict")]
     Date(::apigen_runtime::chrono::NaiveDate),
     /// text
     ///
@@ -766,17 +814,7 @@ pub enum CustomFieldValue {
     Text(::std::string::String),
     /// A value no alternative reads (the API may have added one since), kept as JSON.
     /// Validation refuses it, so a request never carries one.
-    #[serde(skip_deserializing)]
     Unknown(::apigen_runtime::serde_json::Value),
-}
-
-impl ::apigen_runtime::serde::Serialize for CustomFieldValue {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CustomFieldValue::serialize(self, serializer)
-    }
 }
 
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
@@ -786,7 +824,19 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
         ::apigen_runtime::de::untagged(
             deserializer,
             "CustomFieldValue",
-            |value| CustomFieldValue::deserialize(value),
+            |value| {
+                ::apigen_runtime::serde::Deserialize::deserialize(value)
+                    .map(Self::Number)
+                    .or_else(|_| {
+                        ::apigen_runtime::serde::Deserialize::deserialize(value)
+                            .map(Self::Money)
+                    })
+                    .or_else(|_| ::apigen_runtime::de::strict(value).map(Self::Date))
+                    .or_else(|_| {
+                        ::apigen_runtime::serde::Deserialize::deserialize(value)
+                            .map(Self::Text)
+                    })
+            },
             Self::Unknown,
         )
     }
@@ -797,141 +847,121 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
 /// The created customer as returned by the API. Differs from the request: no company, category is an {id, name} object, country is a string and template.fields is a map.
 ///
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<CustomerCategory>,
     /// JSON Pointer: `#/components/schemas/Customer/properties/contact_person`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_1`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_2`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/state_province`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/zip_postal_code`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The country of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/country`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The phone of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/phone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/mobile`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/fax`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/website`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/general_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed_date`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed_date`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/additional_description`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
@@ -1122,77 +1152,139 @@ impl Customer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Customer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        Customer::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        Customer::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "name",
-                    "category",
-                    "contact_person",
-                    "address_line_1",
-                    "address_line_2",
-                    "city",
-                    "state_province",
-                    "zip_postal_code",
-                    "country",
-                    "phone",
-                    "mobile",
-                    "fax",
-                    "website",
-                    "general_description",
-                    "nda_signed",
-                    "msa_signed",
-                    "supplementary_description",
-                    "additional_description",
-                    "template",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
+    const NAME: &'static str = "Customer";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "category",
+        "contact_person",
+        "address_line_1",
+        "address_line_2",
+        "city",
+        "state_province",
+        "zip_postal_code",
+        "country",
+        "phone",
+        "mobile",
+        "fax",
+        "website",
+        "general_description",
+        "nda_signed",
+        "nda_signed_date",
+        "msa_signed",
+        "msa_signed_date",
+        "supplementary_description",
+        "additional_description",
+        "template",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        let mut f13 = ::std::option::Option::None;
+        let mut f14 = ::std::option::Option::None;
+        let mut f15 = ::std::option::Option::None;
+        let mut f16 = ::std::option::Option::None;
+        let mut f17 = ::std::option::Option::None;
+        let mut f18 = ::std::option::Option::None;
+        let mut f19 = ::std::option::Option::None;
+        let mut f20 = ::std::option::Option::None;
+        let mut f21 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                12 => map.value(&mut f12)?,
+                13 => map.value(&mut f13)?,
+                14 => map.value(&mut f14)?,
+                15 => map.value(&mut f15)?,
+                16 => map.strict(&mut f16)?,
+                17 => map.value(&mut f17)?,
+                18 => map.strict(&mut f18)?,
+                19 => map.value(&mut f19)?,
+                20 => map.value(&mut f20)?,
+                _ => map.value(&mut f21)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            name: f1,
+            category: f2,
+            contact_person: f3,
+            address_line_1: f4,
+            address_line_2: f5,
+            city: f6,
+            state_province: f7,
+            zip_postal_code: f8,
+            country: f9,
+            phone: f10,
+            mobile: f11,
+            fax: f12,
+            website: f13,
+            general_description: f14,
+            nda_signed: f15,
+            nda_signed_date: f16,
+            msa_signed: f17,
+            msa_signed_date: f18,
+            supplementary_description: f19,
+            additional_description: f20,
+            template: f21,
+        })
     }
 }
 
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CustomerCategory {
     /// The ID of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1218,53 +1310,53 @@ impl CustomerCategory {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CustomerCategory {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CustomerCategory::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerCategory {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CustomerCategory::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CustomerCategory {
+    const NAME: &'static str = "CustomerCategory";
+
+    const FIELDS: &'static [&'static str] = &["id", "name"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
 }
 
 /// Custom field values of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Custom field values as a map ({key: value, ...}).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/fields`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,
@@ -1292,22 +1384,34 @@ impl CustomerTemplate {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CustomerTemplate::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CustomerTemplate::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["fields"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CustomerTemplate {
+    const NAME: &'static str = "CustomerTemplate";
+
+    const FIELDS: &'static [&'static str] = &["id", "fields"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, fields: f1 })
     }
 }
 
@@ -1316,15 +1420,8 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
 /// Error body used by every Revnue error status.
 ///
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Human readable error message.
@@ -1340,21 +1437,31 @@ impl ErrorDetail {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ErrorDetail {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        ErrorDetail::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ErrorDetail::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &[], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for ErrorDetail {
+    const NAME: &'static str = "ErrorDetail";
+
+    const FIELDS: &'static [&'static str] = &["detail"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        while map.next_field()?.is_some() {
+            map.value(&mut f0)?;
+        }
+        ::std::result::Result::Ok(Self {
+            detail: map.required(f0, 0)?,
+        })
     }
 }

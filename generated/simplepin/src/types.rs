@@ -7,61 +7,49 @@
 /// Customer profile to add (the seed's CCProfileApiV2Model). XML root element add_update_cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/billing_addresses`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_addresses: ::std::option::Option<::std::vec::Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contract_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contracts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// IDs of billing addresses to delete.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/delete_billing_address_ids`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/mobile_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/phone_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
@@ -156,36 +144,72 @@ impl CcProfileApiV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CcProfileApiV2Model::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcProfileApiV2Model::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "billing_addresses",
-                    "contract_email",
-                    "contracts",
-                    "customer_id",
-                    "customer_name",
-                    "customer_since",
-                    "main_address",
-                    "mobile_number",
-                    "phone_number",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
+    const NAME: &'static str = "CcProfileApiV2Model";
+
+    const FIELDS: &'static [&'static str] = &[
+        "billing_addresses",
+        "contract_email",
+        "contracts",
+        "customer_id",
+        "customer_name",
+        "customer_since",
+        "delete_billing_address_ids",
+        "main_address",
+        "mobile_number",
+        "phone_number",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.value(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.strict(&mut f6)?,
+                7 => map.value(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                _ => map.value(&mut f9)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            billing_addresses: f0,
+            contract_email: f1,
+            contracts: f2,
+            customer_id: f3,
+            customer_name: f4,
+            customer_since: f5,
+            delete_billing_address_ids: f6,
+            main_address: f7,
+            mobile_number: f8,
+            phone_number: f9,
+        })
     }
 }
 
@@ -194,80 +218,60 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
 /// Customer profile returned after adding (the seed's CCProfileV2Model). XML root element cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address_id: ::std::option::Option<i64>,
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_models`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address_models: ::std::option::Option<
         ::std::vec::Vec<AddressApiV2Model>,
     >,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contract_email`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contracts`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/mobile_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/phone_number`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Status of the customer profile.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/status`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/version`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
 }
 
@@ -380,37 +384,84 @@ impl CcProfileV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CcProfileV2Model::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcProfileV2Model::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &[
-                    "billing_address_models",
-                    "contract_email",
-                    "contracts",
-                    "customer_id",
-                    "customer_name",
-                    "customer_since",
-                    "main_address",
-                    "mobile_number",
-                    "phone_number",
-                    "status",
-                ],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
+    const NAME: &'static str = "CcProfileV2Model";
+
+    const FIELDS: &'static [&'static str] = &[
+        "billing_address_id",
+        "billing_address_models",
+        "contract_email",
+        "contracts",
+        "customer_id",
+        "customer_name",
+        "customer_since",
+        "id",
+        "main_address",
+        "mobile_number",
+        "phone_number",
+        "status",
+        "version",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        let mut f7 = ::std::option::Option::None;
+        let mut f8 = ::std::option::Option::None;
+        let mut f9 = ::std::option::Option::None;
+        let mut f10 = ::std::option::Option::None;
+        let mut f11 = ::std::option::Option::None;
+        let mut f12 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.value(&mut f3)?,
+                4 => map.value(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                6 => map.value(&mut f6)?,
+                7 => map.strict(&mut f7)?,
+                8 => map.value(&mut f8)?,
+                9 => map.value(&mut f9)?,
+                10 => map.value(&mut f10)?,
+                11 => map.value(&mut f11)?,
+                _ => map.strict(&mut f12)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            billing_address_id: f0,
+            billing_address_models: f1,
+            contract_email: f2,
+            contracts: f3,
+            customer_id: f4,
+            customer_name: f5,
+            customer_since: f6,
+            id: f7,
+            main_address: f8,
+            mobile_number: f9,
+            phone_number: f10,
+            status: f11,
+            version: f12,
+        })
     }
 }
 
@@ -419,54 +470,34 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
 /// An address of the customer. Used for main_address and the billing address lists; the XML element name comes from where it is used.
 ///
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/city`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country id (see getCountries).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/country`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<i64>,
     /// Province id (see getProvinces).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/province`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/selected`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
 }
 
@@ -528,26 +559,60 @@ impl AddressApiV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        AddressApiV2Model::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        AddressApiV2Model::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(
-                deserializer,
-                &["zip", "city", "address", "selected"],
-                &[],
-            ),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
+    const NAME: &'static str = "AddressApiV2Model";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "zip",
+        "city",
+        "country",
+        "province",
+        "address",
+        "selected",
+    ];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
+        let mut f4 = ::std::option::Option::None;
+        let mut f5 = ::std::option::Option::None;
+        let mut f6 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                1 => map.value(&mut f1)?,
+                2 => map.value(&mut f2)?,
+                3 => map.strict(&mut f3)?,
+                4 => map.strict(&mut f4)?,
+                5 => map.value(&mut f5)?,
+                _ => map.value(&mut f6)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: f0,
+            zip: f1,
+            city: f2,
+            country: f3,
+            province: f4,
+            address: f5,
+            selected: f6,
+        })
     }
 }
 
@@ -556,27 +621,15 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
 /// A contract of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::apigen_runtime::serde::Serialize,
-    ::apigen_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
-#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::apigen_runtime::de::strict_present"
-    )]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -602,21 +655,33 @@ impl CcContractV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        CcContractV2Model::serialize(self, serializer)
-    }
-}
-
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcContractV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        CcContractV2Model::deserialize(
-            ::apigen_runtime::de::ObjectOnly::new(deserializer, &["name"], &[]),
-        )
+        ::apigen_runtime::de::object(deserializer)
+    }
+}
+
+#[doc(hidden)]
+impl<'de> ::apigen_runtime::de::Object<'de> for CcContractV2Model {
+    const NAME: &'static str = "CcContractV2Model";
+
+    const FIELDS: &'static [&'static str] = &["id", "name"];
+
+    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+
+    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut f0 = ::std::option::Option::None;
+        let mut f1 = ::std::option::Option::None;
+        while let ::std::option::Option::Some(field) = map.next_field()? {
+            match field {
+                0 => map.strict(&mut f0)?,
+                _ => map.value(&mut f1)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
 }

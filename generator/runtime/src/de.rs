@@ -1,9 +1,10 @@
 //! Serde helpers used by generated types.
 //!
-//! Field attributes call these so that deserialization reads values exactly as JSON Schema
-//! does: an integer may be written `12.0` or `1e1`; a date, date-time or UUID must be in the
-//! exact RFC 3339 / hyphenated form (the chrono and uuid parsers alone accept more); an
-//! optional property that is not `nullable` refuses `null`.
+//! Generated structs read through [`Object`] and [`object`]; their fields and union
+//! alternatives call these so that deserialization reads values exactly as JSON Schema does:
+//! an integer may be written `12.0` or `1e1`; a date, date-time or UUID must be in the exact
+//! RFC 3339 / hyphenated form (the chrono and uuid parsers alone accept more); an optional
+//! property that is not `nullable` refuses `null`.
 //!
 //! It also keeps responses readable when the API grows: a string enum value or a union
 //! alternative the crate does not know is read into the type's explicit unknown variant
@@ -11,295 +12,224 @@
 //! and validation refuses that variant (see [`string_enum`], [`untagged`], [`Tagged`]).
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Unexpected, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Unexpected, Visitor};
 use serde::Deserialize;
 
 use crate::format::Format;
 
-/// For an optional property whose schema is not `nullable`: absent is `None` (with
-/// `#[serde(default)]`), and an explicit `null` is refused, as the schema refuses it, instead
-/// of being read as `None`.
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
-
-/// Reads a struct from a JSON object only. serde's derived `Deserialize` also reads a struct
-/// from an array of its fields in order, which a schema of `type: object` refuses; generated
-/// structs deserialize through this wrapper, which asks the format for a map.
+/// A generated struct, read from a JSON object by [`object`].
 ///
-/// It also reads a value that is there as there, for the optional properties named in
-/// `present`: their `Option` is `Some` whatever the value, so `null` is refused where the
-/// schema is not `nullable` (the inner type refuses it, as [`present`] does for one field) and
-/// is `Some(None)` where it is. And it refuses an object without one of the `required`
-/// (required and `nullable`) properties, which serde would read as `None`, as if `null` had
-/// been written. Lists per struct cost the compiler far less than a `deserialize_with` per
-/// field, for which serde derives a wrapper type and its `Deserialize` impl twice (Stripe has
-/// thousands of such fields).
-pub struct ObjectOnly<D> {
-    deserializer: D,
-    properties: Properties,
+/// serde's derived `Deserialize` emits, per struct, an enum of its fields with a visitor of
+/// its own, a visitor that reads the struct from a map and another that reads it from a
+/// sequence of its fields in order (which a schema of `type: object` refuses), and a
+/// duplicate and missing check per field. On a spec of thousands of structs that is most of
+/// what the compiler checks. A generated struct instead names its properties in a table here,
+/// and its [`Object::read`] is a loop over [`Entries`] with one line per field: finding the
+/// key in the table, refusing or skipping the keys the schema does not name, and the
+/// duplicate and missing checks are this module's, written once.
+///
+/// The struct reads exactly as the schema says:
+///
+/// - only from an object (a map), never from an array;
+/// - a property written twice is refused (`duplicate field`), where the object is;
+/// - a required property that is absent is refused (`missing field`), `nullable` or not;
+/// - an optional property that is absent is `None`, and one that is there is `Some` whatever
+///   its value: so `null` is refused where the schema is not `nullable` (the inner type
+///   refuses it) and is `Some(None)` where it is;
+/// - a property the schema does not name is skipped, refused (`additionalProperties: false`,
+///   `unknown field`), or kept in the struct's map of other properties ([`Others`]).
+pub trait Object<'de>: Sized {
+    /// The struct's name, for "expected struct Name".
+    const NAME: &'static str;
+    /// The wire names of its properties, in the order of its fields; [`Entries::next_field`]
+    /// gives the index of a key in this table.
+    const FIELDS: &'static [&'static str];
+    /// What a property not in [`Object::FIELDS`] does.
+    const OTHERS: Others;
+
+    /// Reads the struct's fields from the object's entries.
+    fn read<A: MapAccess<'de>>(map: Entries<'de, A>) -> Result<Self, A::Error>;
 }
 
-impl<D> ObjectOnly<D> {
-    /// `present`: the wire names of the optional properties read as there when there;
-    /// `required`: those of the required, nullable ones.
-    pub fn new(deserializer: D, present: &'static [&'static str], required: &'static [&'static str]) -> Self {
-        Self { deserializer, properties: Properties { present, required } }
-    }
+/// What a generated struct does with a property its schema does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    /// It is skipped (`additionalProperties` not given).
+    Skip,
+    /// It is an error (`additionalProperties: false`): serde's `unknown field`.
+    Refuse,
+    /// It is kept, with [`Entries::other`], in the struct's map of other properties.
+    Keep,
 }
 
-/// The properties [`ObjectOnly`] reads with care, by wire name.
-#[derive(Clone, Copy)]
-struct Properties {
-    present: &'static [&'static str],
-    required: &'static [&'static str],
+/// The `Deserialize` of a generated struct: reads `T` from a map only (see [`Object`]).
+pub fn object<'de, D: Deserializer<'de>, T: Object<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectOf(PhantomData))
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
+/// Reads an [`Object`] from a map; anything else is `invalid type: ..., expected struct Name`.
+struct ObjectOf<T>(PhantomData<T>);
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_any(visitor)
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.deserialize_map(visitor)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        if self.properties.present.is_empty() && self.properties.required.is_empty() {
-            self.deserializer.deserialize_map(visitor)
-        } else {
-            self.deserializer.deserialize_map(CarefulFields { visitor, properties: self.properties })
-        }
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.deserializer.is_human_readable()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
-    }
-}
-
-/// The struct's visitor, given a map that reads with care (see [`ObjectOnly`]).
-struct CarefulFields<V> {
-    visitor: V,
-    properties: Properties,
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for CarefulFields<V> {
-    type Value = V::Value;
+impl<'de, T: Object<'de>> Visitor<'de> for ObjectOf<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
+        write!(f, "struct {}", T::NAME)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let seen = Seen { present: false, required: vec![false; self.properties.required.len()] };
-        self.visitor.visit_map(CarefulEntries { map, properties: self.properties, seen })
-    }
-}
-
-/// What the keys read so far say.
-struct Seen {
-    /// The key just read is one of [`Properties::present`]: its value is read with [`NonNull`].
-    present: bool,
-    /// Which of [`Properties::required`] have been read.
-    required: Vec<bool>,
-}
-
-impl Seen {
-    fn note(&mut self, properties: &Properties, key: &[u8]) {
-        self.present = properties.present.iter().any(|k| k.as_bytes() == key);
-        if let Some(i) = properties.required.iter().position(|k| k.as_bytes() == key) {
-            self.required[i] = true;
-        }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::read(Entries { map, fields: T::FIELDS, others: T::OTHERS, field: 0, other: None, lifetime: PhantomData })
     }
 }
 
-/// Entries of a map, read with care (see [`ObjectOnly`]).
-struct CarefulEntries<A> {
+/// The entries of an object being read into an [`Object`]: its keys as indices into the
+/// struct's table of properties, and its values into the struct's fields, each read once.
+pub struct Entries<'de, A> {
     map: A,
-    properties: Properties,
-    seen: Seen,
+    fields: &'static [&'static str],
+    others: Others,
+    /// The index in `fields` of the key read last.
+    field: usize,
+    /// The key read last, where it is not in `fields` and is kept ([`Others::Keep`]).
+    other: Option<String>,
+    lifetime: PhantomData<&'de ()>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for CarefulEntries<A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        self.seen.present = false;
-        let key = self.map.next_key_seed(KeySeed { seed, properties: &self.properties, seen: &mut self.seen })?;
-        if key.is_none() {
-            // The object is over: every required nullable property must have been there.
-            if let Some(missing) = self.seen.required.iter().position(|seen| !seen) {
-                return Err(A::Error::missing_field(self.properties.required[missing]));
+impl<'de, A: MapAccess<'de>> Entries<'de, A> {
+    /// Reads the next key: `Some` of its index in [`Object::FIELDS`], or of the table's length
+    /// for a key kept for [`Entries::other`]; `None` at the end of the object. A key the
+    /// struct skips is skipped with its value; one it refuses is an error.
+    pub fn next_field(&mut self) -> Result<Option<usize>, A::Error> {
+        loop {
+            match self.map.next_key_seed(FieldSeed { fields: self.fields, others: self.others })? {
+                None => return Ok(None),
+                Some(Field::Known(index)) => {
+                    self.field = index;
+                    return Ok(Some(index));
+                }
+                Some(Field::Other(key)) => {
+                    self.other = Some(key);
+                    return Ok(Some(self.fields.len()));
+                }
+                Some(Field::Skipped) => {
+                    self.map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        Ok(key)
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        if std::mem::take(&mut self.seen.present) {
-            self.map.next_value_seed(NonNullSeed(seed))
-        } else {
-            self.map.next_value_seed(seed)
+    /// Reads the value of the key just read into `slot`; a second value for the same field is
+    /// serde's `duplicate field`, an error at the object.
+    pub fn value<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
+        self.vacant(slot)?;
+        *slot = Some(self.map.next_value()?);
+        Ok(())
+    }
+
+    /// [`Entries::value`] for a [`Strict`] type.
+    pub fn strict<T: Strict>(&mut self, slot: &mut Option<T>) -> Result<(), A::Error> {
+        self.vacant(slot)?;
+        *slot = Some(self.map.next_value_seed(StrictSeed(PhantomData))?);
+        Ok(())
+    }
+
+    /// Reads the value of a key the struct keeps ([`Others::Keep`]) into `others`. Of a key
+    /// written twice the last value stays, as a map keeps it.
+    pub fn other<T: Deserialize<'de>>(&mut self, others: &mut BTreeMap<String, T>) -> Result<(), A::Error> {
+        let value = self.map.next_value()?;
+        if let Some(key) = self.other.take() {
+            others.insert(key, value);
+        }
+        Ok(())
+    }
+
+    /// The value of the required field `index` (in [`Object::FIELDS`]): serde's
+    /// `missing field` where the object did not have it.
+    pub fn required<T>(&self, slot: Option<T>, index: usize) -> Result<T, A::Error> {
+        slot.ok_or_else(|| A::Error::missing_field(self.fields.get(index).copied().unwrap_or_default()))
+    }
+
+    fn vacant<T>(&self, slot: &Option<T>) -> Result<(), A::Error> {
+        match slot {
+            Some(_) => Err(A::Error::duplicate_field(self.fields.get(self.field).copied().unwrap_or_default())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A key of an object read into an [`Object`].
+enum Field {
+    /// The index of a property the struct names.
+    Known(usize),
+    /// Another property, kept.
+    Other(String),
+    /// Another property, skipped.
+    Skipped,
+}
+
+/// Reads a key as a [`Field`] (as an identifier, as serde's derived field visitors do).
+#[derive(Clone, Copy)]
+struct FieldSeed {
+    fields: &'static [&'static str],
+    others: Others,
+}
+
+impl FieldSeed {
+    /// The field `key` names, or what the struct does with another key; `owned` makes the
+    /// key to keep.
+    fn field<E: Error>(self, key: &str, owned: impl FnOnce() -> String) -> Result<Field, E> {
+        match self.fields.iter().position(|field| *field == key) {
+            Some(index) => Ok(Field::Known(index)),
+            None => match self.others {
+                Others::Skip => Ok(Field::Skipped),
+                Others::Refuse => Err(E::unknown_field(key, self.fields)),
+                Others::Keep => Ok(Field::Other(owned())),
+            },
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = Field;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Field, E> {
+        self.field(v, || v.to_owned())
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Field, E> {
+        // Moved into the map of other properties rather than copied.
+        match self.field(&v, String::new)? {
+            Field::Other(_) => Ok(Field::Other(v)),
+            field => Ok(field),
         }
     }
 
-    fn size_hint(&self) -> Option<usize> {
-        self.map.size_hint()
-    }
-}
-
-/// Reads a key with `seed`, noting it in `seen`.
-struct KeySeed<'a, S> {
-    seed: S,
-    properties: &'a Properties,
-    seen: &'a mut Seen,
-}
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
-    type Value = S::Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Key { deserializer, properties: self.properties, seen: self.seen })
-    }
-}
-
-/// A key's deserializer that shows the key's text to [`KeyVisitor`].
-struct Key<'a, D> {
-    deserializer: D,
-    properties: &'a Properties,
-    seen: &'a mut Seen,
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Key<'_, D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_any(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_identifier(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_str(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.deserializer.deserialize_string(KeyVisitor { visitor, properties: self.properties, seen: self.seen })
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.deserializer.is_human_readable()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum ignored_any
-    }
-}
-
-/// Passes a key on to the struct's field visitor, noting it in `seen`.
-struct KeyVisitor<'a, V> {
-    visitor: V,
-    properties: &'a Properties,
-    seen: &'a mut Seen,
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
-    }
-
-    fn visit_str<E: Error>(self, v: &str) -> Result<V::Value, E> {
-        self.seen.note(self.properties, v.as_bytes());
-        self.visitor.visit_str(v)
-    }
-
-    fn visit_borrowed_str<E: Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.seen.note(self.properties, v.as_bytes());
-        self.visitor.visit_borrowed_str(v)
-    }
-
-    fn visit_string<E: Error>(self, v: String) -> Result<V::Value, E> {
-        self.seen.note(self.properties, v.as_bytes());
-        self.visitor.visit_string(v)
-    }
-
-    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<V::Value, E> {
-        self.seen.note(self.properties, v);
-        self.visitor.visit_bytes(v)
-    }
-
-    fn visit_borrowed_bytes<E: Error>(self, v: &'de [u8]) -> Result<V::Value, E> {
-        self.seen.note(self.properties, v);
-        self.visitor.visit_borrowed_bytes(v)
-    }
-
-    fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<V::Value, E> {
-        self.seen.note(self.properties, &v);
-        self.visitor.visit_byte_buf(v)
-    }
-
-    fn visit_u64<E: Error>(self, v: u64) -> Result<V::Value, E> {
-        self.visitor.visit_u64(v)
-    }
-}
-
-/// Reads a value with `seed` through [`NonNull`].
-struct NonNullSeed<S>(S);
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for NonNullSeed<S> {
-    type Value = S::Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(NonNull(deserializer))
-    }
-}
-
-/// A deserializer on which an `Option` always reads `Some`: `null` goes on to the inner type,
-/// which refuses it with its own message, exactly as [`present`] does.
-struct NonNull<D>(D);
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for NonNull<D> {
-    type Error = D::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_any(visitor)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        visitor.visit_some(self.0)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Field, E> {
+        match std::str::from_utf8(v) {
+            Ok(text) => self.visit_str(text),
+            Err(_) => match self.others {
+                Others::Skip => Ok(Field::Skipped),
+                Others::Refuse => Err(E::unknown_field(&String::from_utf8_lossy(v), self.fields)),
+                Others::Keep => Err(E::invalid_value(Unexpected::Bytes(v), &"a UTF-8 property name")),
+            },
+        }
     }
 }
 
@@ -603,11 +533,6 @@ pub fn strict<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<T
     T::deserialize_strict(deserializer)
 }
 
-/// An optional, non-`nullable` property of a [`Strict`] type: `null` is refused.
-pub fn strict_present<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<Option<T>, D::Error> {
-    T::deserialize_strict(deserializer).map(Some)
-}
-
 /// A `nullable` property of a [`Strict`] type: `null` is `None`.
 pub fn strict_nullable<'de, D: Deserializer<'de>, T: Strict>(deserializer: D) -> Result<Option<T>, D::Error> {
     struct Nullable<T>(std::marker::PhantomData<T>);
@@ -772,6 +697,109 @@ impl Strict for uuid::Uuid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a generated struct with a required nullable integer, an optional string and a
+    /// map of other properties looks like (see `struct_deserialize` in the generator).
+    #[derive(Debug, PartialEq)]
+    struct Kept {
+        count: Option<i64>,
+        name: Option<String>,
+        others: BTreeMap<String, serde_json::Value>,
+    }
+
+    impl<'de> Object<'de> for Kept {
+        const NAME: &'static str = "Kept";
+        const FIELDS: &'static [&'static str] = &["count", "name"];
+        const OTHERS: Others = Others::Keep;
+
+        fn read<A: MapAccess<'de>>(mut map: Entries<'de, A>) -> Result<Self, A::Error> {
+            let (mut f0, mut f1) = (None, None);
+            let mut others = BTreeMap::new();
+            while let Some(field) = map.next_field()? {
+                match field {
+                    0 => map.strict(&mut f0)?,
+                    1 => map.value(&mut f1)?,
+                    _ => map.other(&mut others)?,
+                }
+            }
+            Ok(Self { count: map.required(f0, 0)?, name: f1, others })
+        }
+    }
+
+    /// One optional nullable field; unknown properties are skipped or refused.
+    #[derive(Debug, PartialEq)]
+    struct Closed<const REFUSE: bool> {
+        note: Option<Option<String>>,
+    }
+
+    impl<'de, const REFUSE: bool> Object<'de> for Closed<REFUSE> {
+        const NAME: &'static str = "Closed";
+        const FIELDS: &'static [&'static str] = &["note"];
+        const OTHERS: Others = if REFUSE { Others::Refuse } else { Others::Skip };
+
+        fn read<A: MapAccess<'de>>(mut map: Entries<'de, A>) -> Result<Self, A::Error> {
+            let mut f0 = None;
+            while map.next_field()?.is_some() {
+                map.value(&mut f0)?;
+            }
+            Ok(Self { note: f0 })
+        }
+    }
+
+    fn read<T: for<'de> Object<'de>>(json: &str) -> Result<T, String> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        object::<_, T>(&mut de).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn objects_read_as_their_schema_says() {
+        let kept = |count, name: Option<&str>, others: &[(&str, serde_json::Value)]| Kept {
+            count,
+            name: name.map(str::to_owned),
+            others: others.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect(),
+        };
+        assert_eq!(read(r#"{"count": 2.0, "name": "a"}"#), Ok(kept(Some(2), Some("a"), &[])));
+        // Required and nullable: `null` is there, absent is not.
+        assert_eq!(read(r#"{"count": null}"#), Ok(kept(None, None, &[])));
+        assert_eq!(read::<Kept>(r#"{"name": "a"}"#), Err("missing field `count` at line 1 column 13".to_owned()));
+        // Optional, not nullable: `null` is refused by the value's type.
+        assert_eq!(
+            read::<Kept>(r#"{"count": 1, "name": null}"#),
+            Err("invalid type: null, expected a string at line 1 column 25".to_owned())
+        );
+        assert_eq!(
+            read::<Kept>(r#"{"count": 1, "count": 2}"#),
+            Err("duplicate field `count` at line 1 column 20".to_owned())
+        );
+        assert_eq!(
+            read::<Kept>(r#"[1, "a"]"#),
+            Err("invalid type: sequence, expected struct Kept at line 1 column 0".to_owned())
+        );
+        // Other properties are kept; of one written twice, the last value.
+        let json = r#"{"x": 1, "count": 1, "y": [true], "x": 2}"#;
+        assert_eq!(read(json), Ok(kept(Some(1), None, &[("x", 2.into()), ("y", serde_json::json!([true]))])));
+    }
+
+    #[test]
+    fn unknown_properties_are_skipped_or_refused() {
+        assert_eq!(read(r#"{"x": {"deep": [1]}, "note": null}"#), Ok(Closed::<false> { note: Some(None) }));
+        assert_eq!(read(r#"{}"#), Ok(Closed::<false> { note: None }));
+        assert_eq!(read(r#"{"note": "n"}"#), Ok(Closed::<true> { note: Some(Some("n".to_owned())) }));
+        assert_eq!(
+            read::<Closed<true>>(r#"{"note": "n", "x": 1}"#),
+            Err("unknown field `x`, expected `note` at line 1 column 17".to_owned())
+        );
+        assert_eq!(
+            read::<Closed<true>>(r#"{"note": null, "note": null}"#),
+            Err("duplicate field `note` at line 1 column 21".to_owned())
+        );
+        // Keys read from a `Value` (as unions read their alternatives) are the same.
+        let value = serde_json::json!({"note": "n", "x": 1});
+        assert_eq!(
+            object::<_, Closed<true>>(&value).map_err(|e| e.to_string()),
+            Err("unknown field `x`, expected `note`".to_owned())
+        );
+    }
 
     fn int(json: &str) -> Result<i64, String> {
         let mut de = serde_json::Deserializer::from_str(json);

@@ -127,28 +127,16 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let redacts = s.fields.iter().any(|f| f.sensitive);
     let debug = (!redacts).then(|| quote!(Debug,));
     let debug_impl = redacts.then(|| redacting_debug(name, s));
-    let deny = s.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
-    let present = present_fields(model, s);
-    // Required and nullable: serde would read an absent one as `None`, as if `null` had been
-    // written; `ObjectOnly` refuses it. The strict ones refuse it themselves.
-    let required = s
-        .fields
-        .iter()
-        .filter(|f| f.required && matches!(f.ty, TypeRef::Nullable(_)) && !is_strict(model, &f.ty))
-        .map(|f| f.wire_name.as_str());
     let builders = builders(model, name, s);
-    // `remote = "Self"` makes the derives produce associated functions, which the impls
-    // below call: deserialization goes through `ObjectOnly`, so that a JSON array is not read
-    // as the struct's fields in order.
+    let deserialize = struct_deserialize(model, name, s);
+    // Serialize is derived; `Deserialize` is `struct_deserialize`'s, through the runtime.
     //
     // `non_exhaustive`: outside the crate a value is built by `new` and the setters, never by
     // a struct literal, so a property the spec adds later breaks no code written today.
     quote! {
         #doc
-        #[derive(#debug Clone, PartialEq, #default ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[derive(#debug Clone, PartialEq, #default ::apigen_runtime::serde::Serialize)]
         #[serde(crate = "::apigen_runtime::serde")]
-        #[serde(remote = "Self")]
-        #deny
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
@@ -157,30 +145,110 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         #builders
 
-        impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #name::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #name::deserialize(::apigen_runtime::de::ObjectOnly::new(deserializer, &[#( #present ),*], &[#( #required ),*]))
-            }
-        }
+        #deserialize
 
         #debug_impl
     }
 }
 
-/// The wire names of the optional properties not read through `apigen_runtime::de::Strict`
-/// (whose `strict_present` does the same itself): `ObjectOnly` reads a value that is there as
-/// `Some`, whatever it holds. So `null` is refused where the schema is not `nullable`, and is
-/// `Some(None)` where it is, apart from the `None` of an absent property. One list per struct,
-/// rather than a `deserialize_with` per field, for which serde would derive a wrapper type and
-/// its impl twice.
-fn present_fields<'s>(model: &ApiModel, s: &'s Struct) -> Vec<&'s str> {
-    s.fields.iter().filter(|f| !f.required && !is_strict(model, &f.ty)).map(|f| f.wire_name.as_str()).collect()
+/// A struct's `Deserialize`: `apigen_runtime::de::object` reads a JSON object (only) into it
+/// through its `apigen_runtime::de::Object` impl, which names the properties in a table and
+/// reads each field with one line: `Entries::value`, or `Entries::strict` for the types read
+/// through `apigen_runtime::de::Strict`. Each field is read into an `Option` first, so that an
+/// optional property that is there is `Some` whatever its value (`null` is refused where the
+/// schema is not `nullable`, and is `Some(None)` where it is), and a required one that is
+/// absent is an error, `nullable` or not. This is far less code for the compiler than serde's
+/// derive, which adds per struct a field enum and its visitor, a visitor of arrays that a
+/// schema of `type: object` refuses, and a wrapper type for each `deserialize_with`.
+fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let wire = s.fields.iter().map(|f| f.wire_name.as_str());
+    let others = match (&s.additional, s.deny_unknown_fields) {
+        (Some(_), _) => quote!(Keep),
+        (None, true) => quote!(Refuse),
+        (None, false) => quote!(Skip),
+    };
+    let slots: Vec<Ident> = (0..s.fields.len()).map(|i| ident(&format!("f{i}"))).collect();
+    let lets = slots.iter().map(|slot| quote!(let mut #slot = ::std::option::Option::None;));
+    let reads: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .map(
+            |(f, slot)| {
+                if is_strict(model, &f.ty) {
+                    quote!(map.strict(&mut #slot)?)
+                } else {
+                    quote!(map.value(&mut #slot)?)
+                }
+            },
+        )
+        .collect();
+    let other = s.additional.as_ref().map(|_| quote!(map.other(&mut others)?));
+    // Without a map of other properties, the last field's arm takes what the others leave:
+    // `next_field` gives no other index then.
+    let body = match (reads.split_last(), other.as_ref()) {
+        (None, None) => quote!(while map.next_field()?.is_some() {}),
+        (None, Some(only)) | (Some((only, [])), None) => quote! {
+            while map.next_field()?.is_some() {
+                #only;
+            }
+        },
+        (Some((last, rest)), other) => {
+            let (arms, fallback) = match other {
+                Some(other) => (&reads[..], other),
+                None => (rest, last),
+            };
+            let indices = (0..arms.len()).map(Literal::usize_unsuffixed);
+            quote! {
+                while let ::std::option::Option::Some(field) = map.next_field()? {
+                    match field {
+                        #( #indices => #arms, )*
+                        _ => #fallback,
+                    }
+                }
+            }
+        }
+    };
+    let inits = s.fields.iter().zip(&slots).enumerate().map(|(i, (f, slot))| {
+        let field = ident(&f.rust_name);
+        if f.required {
+            let index = Literal::usize_unsuffixed(i);
+            quote!(#field: map.required(#slot, #index)?,)
+        } else {
+            quote!(#field: #slot,)
+        }
+    });
+    let (others_let, others_init) = match &s.additional {
+        Some((field, _)) => {
+            let field = ident(field);
+            (Some(quote!(let mut others = ::std::collections::BTreeMap::new();)), Some(quote!(#field: others,)))
+        }
+        None => (None, None),
+    };
+    quote! {
+        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::apigen_runtime::de::object(deserializer)
+            }
+        }
+
+        #[doc(hidden)]
+        impl<'de> ::apigen_runtime::de::Object<'de> for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#( #wire ),*];
+            const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::#others;
+
+            fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
+                mut map: ::apigen_runtime::de::Entries<'de, A>,
+            ) -> ::std::result::Result<Self, A::Error> {
+                #( #lets )*
+                #others_let
+                #body
+                ::std::result::Result::Ok(Self { #( #inits )* #others_init })
+            }
+        }
+    }
 }
 
 /// `new`, taking the required fields in the struct's order (every other field absent), and a
@@ -337,27 +405,13 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
-    let (inner, nullable) = match &field.ty {
-        TypeRef::Nullable(inner) => (inner.as_ref(), true),
-        other => (other, false),
-    };
-    let strict = is_strict(model, inner);
+    // Deserialization is the struct's own (see `struct_deserialize`): these are serde's for
+    // writing.
+    let ty = type_tokens(model, &field.ty);
     let ty = if field.required {
-        if strict {
-            let with = if nullable { "::apigen_runtime::de::strict_nullable" } else { "::apigen_runtime::de::strict" };
-            serde.push(quote!(deserialize_with = #with));
-        }
-        type_tokens(model, &field.ty)
+        ty
     } else {
-        serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-        // Absent reads as `None`, and a value that is there as `Some`: `null` is `Some(None)`
-        // where the schema is nullable (the field is `Option<Option<T>>`, and writes `null`
-        // back), and is refused where it is not, as the schema refuses it.
-        if strict {
-            serde.push(quote!(deserialize_with = "::apigen_runtime::de::strict_present"));
-        }
-        // Otherwise through the struct's list (see `present_fields`).
-        let ty = type_tokens(model, &field.ty);
+        serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
         quote!(::std::option::Option<#ty>)
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -527,22 +581,18 @@ fn union_item(
     variants: &[UnionVariant],
     unknown: Option<&str>,
 ) -> TokenStream {
-    let items = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let doc = doc_attrs(&v.doc);
-        let ty = type_tokens(model, &v.ty);
-        // Dates and UUIDs in their exact form only. Integers stay as serde reads them here:
-        // `0.0` belongs to a float alternative declared after the integer one, and reading it
-        // as the integer would rewrite the wire form.
-        let with = match &v.ty {
-            TypeRef::Nullable(inner) if is_strict_format(model, inner) => Some("::apigen_runtime::de::strict_nullable"),
-            ty if is_strict_format(model, ty) => Some("::apigen_runtime::de::strict"),
-            _ => None,
-        };
-        let with = with.map(|with| quote!(#[serde(deserialize_with = #with)]));
-        quote! { #doc #with #variant(#ty), }
-    });
     let Some(unknown) = unknown.map(ident) else {
+        let items = variants.iter().map(|v| {
+            // Dates and UUIDs in their exact form only.
+            let with = strict_format_reader(model, &v.ty).map(|reader| {
+                let with = match reader {
+                    StrictReader::Nullable => "::apigen_runtime::de::strict_nullable",
+                    StrictReader::Plain => "::apigen_runtime::de::strict",
+                };
+                quote!(#[serde(deserialize_with = #with)])
+            });
+            union_variant(model, v, with)
+        });
         return quote! {
             #doc
             ///
@@ -558,39 +608,75 @@ fn union_item(
             }
         };
     };
+    let items = variants.iter().map(|v| union_variant(model, v, None));
+    // Each alternative in declaration order, from the value `apigen_runtime::de::untagged`
+    // buffered, as serde's untagged derive would try them.
+    let mut reads = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let read = match strict_format_reader(model, &v.ty) {
+            Some(StrictReader::Nullable) => quote!(::apigen_runtime::de::strict_nullable),
+            Some(StrictReader::Plain) => quote!(::apigen_runtime::de::strict),
+            None => quote!(::apigen_runtime::serde::Deserialize::deserialize),
+        };
+        quote!(#read(value).map(Self::#variant))
+    });
+    let read = match reads.next() {
+        Some(first) => quote!(#first #( .or_else(|_| #reads) )*),
+        // No alternative: every value is the unknown one.
+        None => quote! {
+            ::std::result::Result::Err(<::apigen_runtime::serde_json::Error as ::apigen_runtime::serde::de::Error>::custom(""))
+        },
+    };
     let type_name = name.to_string();
     let unknown_doc = format!(" value that none fits is kept as JSON in `{unknown}`.");
-    // `remote = "Self"`: the derives become associated functions, which the impls below call;
-    // reading goes through `apigen_runtime::de::untagged`, which falls back to the unknown
-    // variant.
+    // Writing is derived; reading goes through `apigen_runtime::de::untagged`, which falls back
+    // to the unknown variant.
     quote! {
         #doc
         ///
         /// Reading JSON takes the first variant, in declaration order, that the value fits; a
         #[doc = #unknown_doc]
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
         #[serde(crate = "::apigen_runtime::serde")]
-        #[serde(remote = "Self", untagged)]
+        #[serde(untagged)]
         pub enum #name {
             #( #items )*
             /// A value no alternative reads (the API may have added one since), kept as JSON.
             /// Validation refuses it, so a request never carries one.
-            #[serde(skip_deserializing)]
             #unknown(::apigen_runtime::serde_json::Value),
-        }
-
-        impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #name::serialize(self, serializer)
-            }
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::apigen_runtime::de::untagged(deserializer, #type_name, |value| #name::deserialize(value), Self::#unknown)
+                ::apigen_runtime::de::untagged(deserializer, #type_name, |value| #read, Self::#unknown)
             }
         }
+    }
+}
+
+/// A variant of an untagged union, with its `#[serde(...)]` attribute if any.
+fn union_variant(model: &ApiModel, v: &UnionVariant, with: Option<TokenStream>) -> TokenStream {
+    let variant = ident(&v.rust_name);
+    let doc = doc_attrs(&v.doc);
+    let ty = type_tokens(model, &v.ty);
+    quote! { #doc #with #variant(#ty), }
+}
+
+/// How an untagged union's alternative that is a date, date-time or UUID (or a nullable one)
+/// is read, so that it is read in its exact form only: `apigen_runtime::de::strict_nullable`
+/// or `strict`. Integers stay as serde reads them here: `0.0` belongs to a float alternative
+/// declared after the integer one, and reading it as the integer would rewrite the wire form.
+enum StrictReader {
+    Nullable,
+    Plain,
+}
+
+fn strict_format_reader(model: &ApiModel, ty: &TypeRef) -> Option<StrictReader> {
+    match ty {
+        TypeRef::Nullable(inner) if is_strict_format(model, inner) => Some(StrictReader::Nullable),
+        ty if is_strict_format(model, ty) => Some(StrictReader::Plain),
+        _ => None,
     }
 }
 
