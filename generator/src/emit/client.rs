@@ -399,7 +399,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             .iter()
             .map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" })
             .collect();
-        quote!(::std::string::String::from(#text))
+        quote!(#text)
     } else {
         quote!(::std::format!(#format, #( #values ),*))
     };
@@ -509,7 +509,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // A stream asks for its own media type (`apigen_runtime::stream`), a download for anything.
     if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
-        setup.push(quote! { request.header("accept", #accept)?; });
+        setup.push(quote! { request.static_header("accept", #accept)?; });
     }
     let put_body = match sends {
         Sends::Json | Sends::JsonForStream(_) => quote!(request.json_body(body)?;),
