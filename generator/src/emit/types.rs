@@ -9,17 +9,11 @@ use quote::quote;
 use super::doc::{doc_attrs, escape_controls, field_doc_attrs};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
-/// The part of the `types` module that holds `model.types[range]`: the module's own docs come
-/// with the part that starts at 0.
-pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> TokenStream {
-    let head = (range.start == 0).then(|| {
-        quote! {
-            //! Types of every schema in the spec, mirroring what the wire carries.
-        }
-    });
-    let items = model.types[range].iter().map(|def| type_item(model, def));
+/// The `types` module of a crate not split into areas: every model type.
+pub fn types_module(model: &ApiModel) -> TokenStream {
+    let items = model.types.iter().map(|def| type_item(model, def));
     quote! {
-        #head
+        //! Types of every schema in the spec, mirroring what the wire carries.
         #( #items )*
     }
 }
