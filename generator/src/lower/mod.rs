@@ -5,6 +5,7 @@
 //! keep their own names; inline schemas that need a type of their own are hoisted as they are
 //! met, walking components and then operations in the spec's order.
 
+mod arena;
 mod cycles;
 pub mod groups;
 mod operation;
