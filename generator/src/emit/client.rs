@@ -5,7 +5,7 @@
 //! Arguments follow a written order: path parameters in template order, then required query
 //! parameters, then required headers, then the body, then the options struct.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc::doc_attrs;
@@ -300,14 +300,87 @@ enum Sends<'a> {
 
 /// One method of an operation: see [`Sends`]. With `download`, `<name>_download`, which
 /// returns the response unread, for the caller to stream (large binary bodies).
+///
+/// The method validates its arguments, builds the request (path, query, headers, credentials,
+/// body), sends it and reads the response by its status; each step is a function below, in
+/// that order.
 fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
-    let name = match sends {
+    let name = method_name(op, sends, download);
+    let doc = method_doc(op, sends, download);
+    let body_ty: Option<&TypeRef> = match sends {
+        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Form(form) => Some(&form.ty),
+    };
+    let args = arguments(model, op, body_ty);
+    let path = path_expression(model, op);
+    let method = http_method(op);
+    let operation = &op.id;
+    let validate = validation(model, checks, op, sends, body_ty);
+    let setup = request_setup(model, op, sends, download);
+    let send_body = body_ty.map(|_| put_body(model, op, sends));
+
+    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
+    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
+    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
+    // As many arguments as the operation has required parameters: that is the API.
+    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let head = quote! {
+        #doc
+        #allow
+        #allow_list
+    };
+    let build = quote! {
+        #validate
+        let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
+        #( #setup )*
+        #send_body
+    };
+    if let Sends::JsonForStream(stream) = sends {
+        let (item, open) = stream_reading(model, stream);
+        return quote! {
+            #head
+            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
+                #build
+                ::std::result::Result::Ok(#open)
+            }
+        };
+    }
+    if download {
+        return quote! {
+            #head
+            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+                #build
+                self.transport.send_streaming(request).await
+            }
+        };
+    }
+    let response = response_name(op);
+    let decide = response_arms(model, op);
+    quote! {
+        #head
+        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+            #build
+            let response = self.transport.send(request).await?;
+            #decide
+        }
+    }
+}
+
+/// The method's name: the operation's, or that of the variant [`Sends`] and `download` say.
+fn method_name(op: &Operation, sends: Sends<'_>, download: bool) -> Ident {
+    match sends {
         Sends::Json if download => ident(op.download_method_name.as_deref().unwrap_or_default()),
         Sends::Json => ident(&op.method_name),
         Sends::Xml => ident(op.xml_method_name.as_deref().unwrap_or_default()),
         Sends::Form(form) => ident(&form.method_name),
         Sends::JsonForStream(stream) => ident(&stream.method_name),
-    };
+    }
+}
+
+/// The method's docs: the operation's, then a line with its HTTP method and path and what
+/// this variant of it sends and reads.
+fn method_doc(op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let mut doc = op.doc.clone();
     let line = match sends {
         Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
@@ -352,13 +425,12 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         Some(text) => format!("{text}\n\n{line}"),
         None => line,
     });
-    let doc = doc_attrs(&doc);
-    let body_ty: Option<&TypeRef> = match sends {
-        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
-        Sends::Form(form) => Some(&form.ty),
-    };
+    doc_attrs(&doc)
+}
 
-    // Arguments, in the written order.
+/// The method's arguments, in the written order: the path parameters in template order, the
+/// required query parameters, the required headers, the body, then the options.
+fn arguments(model: &ApiModel, op: &Operation, body_ty: Option<&TypeRef>) -> Vec<TokenStream> {
     let path_params = path_order(op);
     let required = |location: ParamLocation| op.parameters.iter().filter(move |p| p.required && p.location == location);
     let mut args: Vec<TokenStream> = Vec::new();
@@ -367,16 +439,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let ty = argument_type(model, &p.ty);
         args.push(quote!(#arg: #ty));
     }
-    let body = body_ty.map(|ty| type_tokens(model, ty));
-    if let Some(body) = &body {
+    if let Some(ty) = body_ty {
+        let body = type_tokens(model, ty);
         args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: ::std::option::Option<&#body>) });
     }
     if has_options(op) {
         let options = options_name(op);
         args.push(quote!(options: #options));
     }
+    args
+}
 
-    // The path, with its parameters encoded.
+/// The expression of the request's path, with its parameters encoded.
+fn path_expression(model: &ApiModel, op: &Operation) -> TokenStream {
     let mut format = String::new();
     let mut values = Vec::new();
     for part in &op.template {
@@ -392,7 +467,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             }
         }
     }
-    let path = if values.is_empty() {
+    if values.is_empty() {
         // No placeholder: the path is its text, unescaped.
         let text: String = op
             .template
@@ -402,8 +477,12 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         quote!(::std::string::String::from(#text))
     } else {
         quote!(::std::format!(#format, #( #values ),*))
-    };
-    let method = match op.method.as_str() {
+    }
+}
+
+/// The request's HTTP method, as an `http::Method`.
+fn http_method(op: &Operation) -> TokenStream {
+    match op.method.as_str() {
         "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
             let method = format_ident!("{}", op.method.to_uppercase());
             quote!(::apigen_runtime::client::Method::#method)
@@ -415,11 +494,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             let expect = format!("`{}` is a valid method token", other.to_uppercase());
             quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
         }
-    };
-    let operation = &op.id;
+    }
+}
 
-    // Validation: the parameters and the body, into one list of violations, each pointer
-    // into the request as a whole (`/query/site_id`, `/body/email`).
+/// Validation of the parameters and the body, into one list of violations, each pointer into
+/// the request as a whole (`/query/site_id`, `/body/email`), when the client's configuration
+/// asks for it; `None` where there is nothing to check.
+fn validation(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    op: &Operation,
+    sends: Sends<'_>,
+    body_ty: Option<&TypeRef>,
+) -> Option<TokenStream> {
     let mut validation: Vec<TokenStream> = Vec::new();
     for p in &op.parameters {
         // A parameter is never `null` (a query, a path or a header cannot say it), so it is
@@ -458,7 +545,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             });
         }
     }
-    let validate = (!validation.is_empty()).then(|| {
+    (!validation.is_empty()).then(|| {
         quote! {
             if self.transport.config().validate_requests {
                 let mut context = ::apigen_runtime::Context::new();
@@ -467,8 +554,12 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
             }
         }
-    });
+    })
+}
 
+/// The statements that put the query parameters, the headers, the credentials and `Accept`
+/// on `request`.
+fn request_setup(model: &ApiModel, op: &Operation, sends: Sends<'_>, download: bool) -> Vec<TokenStream> {
     let mut setup: Vec<TokenStream> = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
         let wire = p.wire_name.to_ascii_lowercase();
@@ -511,40 +602,28 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
         setup.push(quote! { request.header("accept", #accept)?; });
     }
+    setup
+}
+
+/// The statement that puts the body on `request`, in the form [`Sends`] says; an optional
+/// body only when it is given.
+fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
     let put_body = match sends {
         Sends::Json | Sends::JsonForStream(_) => quote!(request.json_body(body)?;),
         Sends::Xml => quote!(request.xml_body(body.to_xml());),
         Sends::Form(form) => form_body(model, form),
     };
-    let send_body = body.as_ref().map(|_| {
-        if op.body_required {
-            put_body
-        } else {
-            quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
-        }
-    });
-
-    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
-    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
-    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
-    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
-    // As many arguments as the operation has required parameters: that is the API.
-    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    if let Sends::JsonForStream(stream) = sends {
-        let (item, open) = stream_reading(model, stream);
-        return quote! {
-            #doc
-            #allow
-            #allow_list
-            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
-                #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-                #( #setup )*
-                #send_body
-                ::std::result::Result::Ok(#open)
-            }
-        };
+    if op.body_required {
+        put_body
+    } else {
+        quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
     }
+}
+
+/// The expression that reads `response` by its status: a `match` with an arm per documented
+/// status or range, each decoding the body into the response enum's variant, and the
+/// `default` response (or an unexpected-status error) for the rest.
+fn response_arms(model: &ApiModel, op: &Operation) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
     let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(
@@ -598,22 +677,8 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             Status::Default => fallback = result,
         }
     }
-    if download {
-        return quote! {
-            #doc
-            #allow
-            #allow_list
-            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
-                #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-                #( #setup )*
-                #send_body
-                self.transport.send_streaming(request).await
-            }
-        };
-    }
     // With only a `default` response, every status is it: no match.
-    let decide = if arms.is_empty() {
+    if arms.is_empty() {
         fallback
     } else {
         quote! {
@@ -621,19 +686,6 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 #( #arms )*
                 _ => #fallback,
             }
-        }
-    };
-    quote! {
-        #doc
-        #allow
-        #allow_list
-        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
-            #validate
-            let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-            #( #setup )*
-            #send_body
-            let response = self.transport.send(request).await?;
-            #decide
         }
     }
 }
