@@ -12,8 +12,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, Rules,
-    SecurityKind, Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
+    ApiModel, Field, FormBody, FormKind, Method, Operation, ParamLocation, Parameter, PathPart, Primitive,
+    ResponseCase, Rules, SecurityKind, Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
 };
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
@@ -235,7 +235,7 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
     let fields = op.parameters.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let doc = doc_attrs(&p.doc);
-        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let ty = type_tokens(model, p.ty.non_null());
         quote! { #doc pub #field: ::std::option::Option<#ty>, }
     });
     let setters: Vec<TokenStream> = op
@@ -245,7 +245,7 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
         .filter_map(|p| {
             let setter = ident(p.setter.as_deref()?);
             let field = ident(&p.rust_name);
-            let argument = super::types::argument(model, strip_nullable(&p.ty));
+            let argument = super::types::argument(model, p.ty.non_null());
             let ty = &argument.ty;
             let value = argument.value(quote!(value));
             let location = match p.location {
@@ -320,7 +320,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let send_body = body_ty.map(|_| put_body(model, op, sends));
 
     // A required array parameter is a `&Vec` like the options' fields, which the checks read.
-    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(model.underlying(&p.ty), TypeRef::Vec(_)));
     let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
     let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
     // As many arguments as the operation has required parameters: that is the API.
@@ -383,26 +383,26 @@ fn method_name(op: &Operation, sends: Sends<'_>, download: bool) -> Ident {
 fn method_doc(op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let mut doc = op.doc.clone();
     let line = match sends {
-        Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
+        Sends::Json => format!("`{} {}`", op.method, op.path),
         Sends::Xml => {
-            format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path)
+            format!("`{} {}`, with the body as XML and XML responses asked for.", op.method, op.path)
         }
         Sends::JsonForStream(stream) => {
-            let reconnects = if stream.is_event_stream() && op.method == "get" {
+            let reconnects = if stream.is_event_stream() && op.method == Method::Get {
                 "A connection that fails is opened again with `Last-Event-ID`"
             } else {
                 "A connection that fails ends the stream (it is not resent)"
             };
             format!(
                 "`{} {}`, the response read as a stream of events (`{}`) as they arrive; the request is sent when the stream is first polled. {reconnects}; see `apigen_runtime::stream`.",
-                op.method.to_uppercase(),
+                op.method,
                 op.path,
                 stream.media_type
             )
         }
         Sends::Form(form) => format!(
             "`{} {}`, with the body as {}.",
-            op.method.to_uppercase(),
+            op.method,
             op.path,
             match form.kind {
                 FormKind::Multipart => "`multipart/form-data`".to_owned(),
@@ -482,18 +482,16 @@ fn path_expression(model: &ApiModel, op: &Operation) -> TokenStream {
 
 /// The request's HTTP method, as an `http::Method`.
 fn http_method(op: &Operation) -> TokenStream {
-    match op.method.as_str() {
-        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-            let method = format_ident!("{}", op.method.to_uppercase());
-            quote!(::apigen_runtime::client::Method::#method)
-        }
+    let name = op.method.as_str();
+    if op.method.has_constant() {
+        let method = format_ident!("{name}");
+        quote!(::apigen_runtime::client::Method::#method)
+    } else {
         // A method `http` has no constant for (OpenAPI 3.2's `QUERY`, `additionalOperations`):
         // loading checked that it is a token, which `from_bytes` accepts.
-        other => {
-            let token = proc_macro2::Literal::byte_string(other.to_uppercase().as_bytes());
-            let expect = format!("`{}` is a valid method token", other.to_uppercase());
-            quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
-        }
+        let token = proc_macro2::Literal::byte_string(name.as_bytes());
+        let expect = format!("`{name}` is a valid method token");
+        quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
     }
 }
 
@@ -511,7 +509,7 @@ fn validation(
     for p in &op.parameters {
         // A parameter is never `null` (a query, a path or a header cannot say it), so it is
         // held without the `Option` that `nullable` would add: checked as what it holds.
-        let check = checks.check(strip_nullable(&p.ty), &p.rules);
+        let check = checks.check(p.ty.non_null(), &p.rules);
         if check.is_empty() {
             continue;
         }
@@ -722,7 +720,7 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
 
 /// The struct a form body is made from, through aliases.
 pub(super) fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
-    match resolve(model, &form.ty) {
+    match model.underlying(&form.ty) {
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::Struct(s) => Some(s),
             _ => None,
@@ -751,8 +749,8 @@ pub(super) fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStr
     let mut out = Vec::new();
     for field in &s.fields {
         let Some(allowed) = allowed_types(form, &field.wire_name) else { continue };
-        let (each, is_list) = match resolve(model, &field.ty) {
-            TypeRef::Vec(item) => (resolve(model, item), true),
+        let (each, is_list) = match model.underlying(&field.ty) {
+            TypeRef::Vec(item) => (model.underlying(item), true),
             other => (other, false),
         };
         if !matches!(each, TypeRef::Primitive(Primitive::Binary)) {
@@ -846,7 +844,7 @@ fn multipart_part(
         // Through `as_ref`, which clippy does not ask to fold into the field's own `if let`.
         return quote! { if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(#value) { #put } };
     }
-    let resolved = resolve(model, ty);
+    let resolved = model.underlying(ty);
     if let TypeRef::Vec(item) = resolved {
         if is_scalar(model, item) {
             let each = multipart_part(model, name, quote!(item), item, default_type);
@@ -868,7 +866,7 @@ fn multipart_part(
 
 /// Strings, numbers, booleans, dates, UUIDs, enums and files: what a part holds as itself.
 pub(super) fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Primitive(Primitive::Value) => false,
         TypeRef::Primitive(_) => true,
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
@@ -889,27 +887,15 @@ fn style_tokens(style: Style) -> TokenStream {
 /// values of `ty`, and whether `ty` is that type made nullable (an `Option` of it). Aliases
 /// are followed, but not through a nullable one: `Option` has no XML form of its own.
 pub(super) fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
-    let (mut ty, nullable) = match ty {
-        TypeRef::Nullable(inner) => (&**inner, true),
-        other => (other, false),
-    };
-    for _ in 0..=model.types.len() {
-        let TypeRef::Named(id) = ty else { return None };
-        let def = model.type_def(*id);
-        match &def.kind {
-            TypeKind::Alias(target) => ty = target,
-            _ => {
-                return def.xml.is_some().then(|| type_tokens(model, &TypeRef::Named(*id))).map(|rust| (rust, nullable))
-            }
-        }
-    }
-    None
+    let nullable = matches!(ty, TypeRef::Nullable(_));
+    let TypeRef::Named(id) = model.resolve(ty.non_null()) else { return None };
+    model.type_def(*id).xml.is_some().then(|| (type_tokens(model, &TypeRef::Named(*id)), nullable))
 }
 
 /// Struct and union bodies are boxed in response enums, so that one large body does not make
 /// every variant as large.
 pub(super) fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
         _ => false,
     }
@@ -933,13 +919,6 @@ pub(super) fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parame
     op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
 }
 
-pub(super) fn strip_nullable(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    }
-}
-
 /// The inner type of a named alias (through aliases) of a nullable type.
 pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
     let TypeRef::Named(id) = ty else { return None };
@@ -950,22 +929,11 @@ pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Opt
     }
 }
 
-pub(super) fn resolve<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
-    match ty {
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Alias(target) => resolve(model, target),
-            _ => ty,
-        },
-        TypeRef::Nullable(inner) => resolve(model, inner),
-        other => other,
-    }
-}
-
 /// How a required parameter is taken: strings as `&str`, small copyable values by value,
 /// anything else by reference.
 fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
-    let written = type_tokens(model, strip_nullable(ty));
-    match resolve(model, ty) {
+    let written = type_tokens(model, ty.non_null());
+    match model.underlying(ty) {
         TypeRef::Primitive(Primitive::String) => quote!(&str),
         _ if by_reference(model, ty) => quote!(&#written),
         _ => written,
@@ -974,7 +942,7 @@ fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
 
 /// Whether [`argument_type`] takes the parameter by reference.
 fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
         TypeRef::Primitive(_) => false,
         // String enums hold their unknown variant's text, so only integer enums are `Copy`.
@@ -986,7 +954,7 @@ fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
 /// A parameter value as the text that goes on the wire. `value` is the argument (a value or a
 /// reference; method calls auto-reference).
 fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
         TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
         TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
@@ -1010,7 +978,7 @@ fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
         _ => false,
     };
-    let resolved = resolve(model, ty);
+    let resolved = model.underlying(ty);
     if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
         value
     } else if string_enum(resolved) {
@@ -1026,7 +994,7 @@ fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
 /// `pipeDelimited`); objects and `deepObject` through `Request::query_value`.
 fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Parameter) -> TokenStream {
     let ty = &p.ty;
-    let resolved = resolve(model, ty);
+    let resolved = model.underlying(ty);
     let scalar_items = match resolved {
         TypeRef::Vec(item) if p.style != Style::DeepObject && is_scalar(model, item) => Some(&**item),
         _ => None,

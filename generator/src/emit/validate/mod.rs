@@ -410,20 +410,9 @@ fn keywords_only(rules: &Rules) -> Rules {
     Rules { reference: None, all_of: Vec::new(), any_of: Vec::new(), one_of: Vec::new(), not: None, ..rules.clone() }
 }
 
-/// Follows aliases to the type they name.
-fn resolve(model: &ApiModel, ty: &TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Alias(target) => resolve(model, target),
-            _ => ty.clone(),
-        },
-        other => other.clone(),
-    }
-}
-
 /// The JSON type every value of `ty` has, if the Rust type fixes it.
 fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
-    match resolve(model, ty) {
+    match model.resolve(ty) {
         TypeRef::Primitive(p) => match p {
             Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
                 Some("string")
@@ -435,7 +424,7 @@ fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
         },
         TypeRef::Vec(_) => Some("array"),
         TypeRef::Map(_) => Some("object"),
-        TypeRef::Named(id) => match &model.type_def(id).kind {
+        TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::Struct(_) => Some("object"),
             TypeKind::StringEnum(_) => Some("string"),
             TypeKind::IntegerEnum(_) => Some("integer"),

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::json::{after_prefix, split_2020_12};
 use super::{
-    array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, resolve,
-    uses, Emitter,
+    array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, uses,
+    Emitter,
 };
 use crate::model::{ApiModel, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
@@ -291,7 +291,7 @@ impl Emitter<'_> {
             _ => {
                 let mut out = Vec::new();
                 if let Some(reference) = rules.reference {
-                    if named_id(ty) != Some(reference) {
+                    if ty.named() != Some(reference) {
                         let check = self.reference_dynamic(reference);
                         out.push(quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } });
                     }
@@ -300,7 +300,7 @@ impl Emitter<'_> {
                 // names, a condition over the whole value, positions of a tuple): they are
                 // checked on the value's JSON form, which is what the wire carries. A value of
                 // any JSON is that form already.
-                let (typed, json) = if resolve(self.model, ty) == TypeRef::Primitive(Primitive::Value) {
+                let (typed, json) = if *self.model.resolve(ty) == TypeRef::Primitive(Primitive::Value) {
                     (rules.clone(), Rules::default())
                 } else {
                     split_2020_12(rules)
@@ -439,7 +439,7 @@ impl Emitter<'_> {
                 out.push(quote! { ::apigen_runtime::check::wrong_type(cx, #expected); });
             }
         }
-        match resolve(self.model, ty) {
+        match self.model.resolve(ty) {
             TypeRef::Primitive(Primitive::String) => {
                 out.push(self.string_keywords(rules, quote!(v)));
                 if let Some(values) = &rules.enumeration {
@@ -456,7 +456,7 @@ impl Emitter<'_> {
                 | Primitive::F64
                 | Primitive::Decimal),
             ) => {
-                let num = if p == Primitive::Decimal {
+                let num = if *p == Primitive::Decimal {
                     quote!(::apigen_runtime::check::Num::from_json(v))
                 } else {
                     quote!(*v)
@@ -489,11 +489,11 @@ impl Emitter<'_> {
                 if !properties.properties.is_empty() || properties.additional.is_some() {
                     // Entries' own types were checked by `check`; here only this position's
                     // property rules apply.
-                    out.push(self.map_entries_rules(&inner, &properties));
+                    out.push(self.map_entries_rules(inner, &properties));
                 }
                 out.push(self.enum_dynamic(rules));
             }
-            TypeRef::Named(id) => match &self.model.type_def(id).kind {
+            TypeRef::Named(id) => match &self.model.type_def(*id).kind {
                 TypeKind::Struct(s) => out.push(self.struct_keywords(s, rules)),
                 TypeKind::StringEnum(variants) => {
                     let strings = self.string_keywords(rules, quote!(v.as_str()));
@@ -669,14 +669,6 @@ fn bind(value: TokenStream, check: TokenStream) -> TokenStream {
         quote! { let v = #value; #check }
     } else {
         check
-    }
-}
-
-fn named_id(ty: &TypeRef) -> Option<TypeId> {
-    match ty {
-        TypeRef::Named(id) => Some(*id),
-        TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => named_id(inner),
-        _ => None,
     }
 }
 
