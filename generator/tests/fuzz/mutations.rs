@@ -43,7 +43,7 @@ pub(super) enum Op {
 
 /// `$ref` placeholders in generated values are written `@N` (any node) or `@sN` (a schema) and
 /// resolved against the document when they are put in.
-pub(super) fn resolve_placeholders(value: &mut Value, doc: &Value) {
+fn resolve_placeholders(value: &mut Value, doc: &Value) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get_mut("$ref") {

@@ -27,7 +27,7 @@ pub(super) struct Pick {
     pub(super) filter: Filter,
 }
 
-pub(super) fn walk(value: &Value, path: &mut Vec<Tok>, out: &mut Vec<(Vec<Tok>, bool)>) {
+fn walk(value: &Value, path: &mut Vec<Tok>, out: &mut Vec<(Vec<Tok>, bool)>) {
     out.push((path.clone(), value.is_object()));
     match value {
         Value::Object(map) => {
@@ -48,7 +48,7 @@ pub(super) fn walk(value: &Value, path: &mut Vec<Tok>, out: &mut Vec<(Vec<Tok>, 
     }
 }
 
-pub(super) fn is_schema_place(path: &[Tok]) -> bool {
+fn is_schema_place(path: &[Tok]) -> bool {
     let last = path.last();
     let parent = path.len().checked_sub(2).and_then(|i| path.get(i));
     let key = |t: Option<&Tok>, names: &[&str]| matches!(t, Some(Tok::Key(k)) if names.contains(&k.as_str()));

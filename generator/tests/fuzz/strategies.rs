@@ -11,7 +11,7 @@ use super::nodes::{Filter, Pick};
 
 /// Names that are hard to turn into Rust: empty, keywords, digits, signs, collisions once
 /// cased, non-ASCII, punctuation, names the generated code itself uses.
-pub(super) const NAMES: &[&str] = &[
+const NAMES: &[&str] = &[
     "",
     " ",
     "_",
@@ -107,7 +107,7 @@ pub(super) const NAMES: &[&str] = &[
     "Response",
 ];
 
-pub(super) fn name() -> impl Strategy<Value = String> {
+fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         8 => select(NAMES).prop_map(str::to_owned),
         1 => "[a-zA-Z_ 0-9./{}~-]{0,12}",
@@ -117,7 +117,7 @@ pub(super) fn name() -> impl Strategy<Value = String> {
 }
 
 /// Odd scalar and container values.
-pub(super) fn odd_value() -> impl Strategy<Value = Value> {
+fn odd_value() -> impl Strategy<Value = Value> {
     let strings: &[&str] = &[
         "",
         " ",
@@ -195,11 +195,11 @@ pub(super) fn odd_value() -> impl Strategy<Value = Value> {
     ]
 }
 
-pub(super) fn string_list() -> impl Strategy<Value = Value> {
+fn string_list() -> impl Strategy<Value = Value> {
     vec(name(), 0..4).prop_map(|names| json!(names))
 }
 
-pub(super) fn number() -> impl Strategy<Value = Value> {
+fn number() -> impl Strategy<Value = Value> {
     prop_oneof![
         select(vec![
             json!(0),
@@ -217,7 +217,7 @@ pub(super) fn number() -> impl Strategy<Value = Value> {
 }
 
 /// A value for one schema keyword: usually of the type the keyword takes, sometimes not.
-pub(super) fn keyword() -> impl Strategy<Value = (String, Value)> {
+fn keyword() -> impl Strategy<Value = (String, Value)> {
     let kw = |k: &'static str| Just(k.to_owned());
     let typed = prop_oneof![
         (kw("type"), select(vec!["string", "integer", "number", "boolean", "object", "array", "null", "file", ""]).prop_map(|t| json!(t))),
@@ -246,7 +246,7 @@ pub(super) fn keyword() -> impl Strategy<Value = (String, Value)> {
 }
 
 /// A schema with any of OpenAPI 3.0's keywords, nested, with `$ref`s to anywhere.
-pub(super) fn schema() -> impl Strategy<Value = Value> {
+fn schema() -> impl Strategy<Value = Value> {
     let reference = prop_oneof![
         (0usize..200).prop_map(|n| json!({ "$ref": format!("@s{n}") })),
         (0usize..2000).prop_map(|n| json!({ "$ref": format!("@{n}") })),
@@ -281,12 +281,12 @@ pub(super) fn schema() -> impl Strategy<Value = Value> {
     })
 }
 
-pub(super) fn pick() -> impl Strategy<Value = Pick> {
+fn pick() -> impl Strategy<Value = Pick> {
     (any::<usize>(), prop_oneof![2 => Just(Filter::Any), 1 => Just(Filter::Object), 3 => Just(Filter::Schema)])
         .prop_map(|(index, filter)| Pick { index, filter })
 }
 
-pub(super) fn ref_to() -> impl Strategy<Value = RefTo> {
+fn ref_to() -> impl Strategy<Value = RefTo> {
     let odd: &[&'static str] = &[
         "#",
         "#/",
@@ -317,7 +317,7 @@ pub(super) fn ref_to() -> impl Strategy<Value = RefTo> {
     ]
 }
 
-pub(super) fn op() -> impl Strategy<Value = Op> {
+fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         1 => pick().prop_map(Op::Delete),
         1 => (pick(), odd_value()).prop_map(|(p, v)| Op::Replace(p, v)),
@@ -335,7 +335,7 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
 
 /// How the mutated document is written.
 #[derive(Debug, Clone)]
-pub(super) enum Format {
+enum Format {
     Json,
     Pretty,
     Yaml,
@@ -343,7 +343,7 @@ pub(super) enum Format {
 
 /// What is done to the text afterwards.
 #[derive(Debug, Clone)]
-pub(super) enum Mangle {
+enum Mangle {
     None,
     /// Cut at this fraction (per mille) of the text.
     Truncate(u16),
@@ -353,7 +353,7 @@ pub(super) enum Mangle {
     Insert(u16, &'static str),
 }
 
-pub(super) fn mangle() -> impl Strategy<Value = Mangle> {
+fn mangle() -> impl Strategy<Value = Mangle> {
     prop_oneof![
         24 => Just(Mangle::None),
         1 => (0u16..1000).prop_map(Mangle::Truncate),
@@ -376,7 +376,7 @@ pub(super) fn case(seeds: usize) -> impl Strategy<Value = Case> {
         .prop_map(|(seed, ops, format, mangle)| Case { seed, ops, format, mangle })
 }
 
-pub(super) fn char_boundary(text: &str, per_mille: u16) -> usize {
+fn char_boundary(text: &str, per_mille: u16) -> usize {
     let mut at = text.len() * usize::from(per_mille.min(1000)) / 1000;
     while !text.is_char_boundary(at) {
         at -= 1;
