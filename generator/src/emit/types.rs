@@ -276,18 +276,7 @@ pub fn argument(model: &ApiModel, ty: &TypeRef) -> Argument {
         TypeRef::Boxed(inner) => (&**inner, true),
         other => (other, false),
     };
-    let mut resolved = ty;
-    // Bounded: lowering makes no cycle of aliases, and a bound keeps a bug from looping.
-    for _ in 0..=model.types.len() {
-        match resolved {
-            TypeRef::Named(id) => match &model.type_def(*id).kind {
-                TypeKind::Alias(target) => resolved = target,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
+    if matches!(model.resolve(ty), TypeRef::Primitive(Primitive::String)) {
         Argument { ty: quote!(impl ::std::convert::Into<::std::string::String>), into: true, boxed }
     } else {
         Argument { ty: type_tokens(model, ty), into: false, boxed }
