@@ -4,6 +4,11 @@
 //!
 //! Arguments follow a written order: path parameters in template order, then required query
 //! parameters, then required headers, then the body, then the options struct.
+//!
+//! How parameters are taken and written is in [`params`], form bodies in [`forms`].
+
+mod forms;
+mod params;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -12,9 +17,12 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Method, Operation, ParamLocation, Parameter, PathPart, Primitive,
-    ResponseCase, Rules, SecurityKind, Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
+    ApiModel, FormBody, FormKind, Method, Operation, ParamLocation, Parameter, PathPart, ResponseCase, Rules,
+    SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
 };
+use forms::form_body;
+pub(super) use forms::{content_type_checks, form_struct, is_scalar};
+use params::{argument_type, by_reference, put_query, str_arg};
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
     let credentials = model.security_schemes.iter().map(|scheme| {
@@ -718,171 +726,6 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
     }
 }
 
-/// The struct a form body is made from, through aliases.
-pub(super) fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
-    match model.underlying(&form.ty) {
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Struct(s) => Some(s),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The content types the form's `encoding` allows for a property, if it lists any.
-fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
-    form.encoding
-        .iter()
-        .find(|(name, _)| name == wire)
-        .map(|(_, e)| e.content_types.as_slice())
-        .filter(|t| !t.is_empty())
-}
-
-/// Checks of the file parts' content types against the form's `encoding`, on `v` (the body);
-/// for bytes, of the body's content type against the body's media types.
-pub(super) fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
-    if form.kind == FormKind::Raw {
-        let allowed = &form.media_types;
-        return quote! { ::apigen_runtime::binary::check_content_type(cx, v, &[#( #allowed ),*]); };
-    }
-    let Some(s) = form_struct(model, form) else { return TokenStream::new() };
-    let mut out = Vec::new();
-    for field in &s.fields {
-        let Some(allowed) = allowed_types(form, &field.wire_name) else { continue };
-        let (each, is_list) = match model.underlying(&field.ty) {
-            TypeRef::Vec(item) => (model.underlying(item), true),
-            other => (other, false),
-        };
-        if !matches!(each, TypeRef::Primitive(Primitive::Binary)) {
-            continue;
-        }
-        let wire = &field.wire_name;
-        let check = if is_list {
-            quote! { for (i, file) in files.iter().enumerate() { cx.push_index(i); ::apigen_runtime::binary::check_content_type(cx, file, &[#( #allowed ),*]); cx.pop(); } }
-        } else {
-            quote! { ::apigen_runtime::binary::check_content_type(cx, files, &[#( #allowed ),*]); }
-        };
-        out.push(with_field(quote!(v), field, quote!(files), quote! { cx.push_key(#wire); #check cx.pop(); }));
-    }
-    quote!(#( #out )*)
-}
-
-/// `body` with `binding` bound to a reference to `owner`'s field, run only when the field has
-/// a value (it is an `Option` where it is not required, and where it is nullable: both, an
-/// `Option<Option<T>>`, for an optional nullable one). A form cannot say `null`: it is left
-/// out, as an absent value is.
-fn with_field(owner: TokenStream, field: &Field, binding: TokenStream, body: TokenStream) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let nullable = matches!(field.ty, TypeRef::Nullable(_));
-    if !field.required && nullable {
-        quote! { if let ::std::option::Option::Some(::std::option::Option::Some(#binding)) = &#owner.#name { #body } }
-    } else if !field.required || nullable {
-        quote! { if let ::std::option::Option::Some(#binding) = &#owner.#name { #body } }
-    } else {
-        quote! { { let #binding = &#owner.#name; #body } }
-    }
-}
-
-/// Puts a form body (`body`) on the request.
-fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
-    match form.kind {
-        FormKind::Raw => {
-            // The first media type that names one type, else the generic one.
-            let default =
-                form.media_types.iter().find(|m| !m.contains('*')).map_or("application/octet-stream", String::as_str);
-            quote! { request.binary_body(body, #default)?; }
-        }
-        FormKind::UrlEncoded => {
-            let encodings = form.encoding.iter().map(|(name, e)| {
-                let style = style_tokens(e.style);
-                let explode = e.explode;
-                quote!((#name, #style, #explode))
-            });
-            quote! {
-                request.form_body(&::apigen_runtime::client::form_pairs(&::apigen_runtime::check::to_json(body), &[#( #encodings ),*]))?;
-            }
-        }
-        FormKind::Multipart => {
-            let Some(s) = form_struct(model, form) else { return quote!() };
-            let mut parts = Vec::new();
-            for field in &s.fields {
-                let wire = &field.wire_name;
-                let default_type = allowed_types(form, wire)
-                    .and_then(|t| t.first())
-                    .map_or("application/octet-stream", String::as_str);
-                let put = multipart_part(model, quote!(#wire), quote!(value), &field.ty, default_type);
-                parts.push(with_field(quote!(body), field, quote!(value), put));
-            }
-            if let Some((field, ty)) = &s.additional {
-                let name = ident(field);
-                let put = multipart_part(model, quote!(key), quote!(value), ty, "application/octet-stream");
-                parts.push(quote! { for (key, value) in &body.#name { #put } });
-            }
-            quote! {
-                let mut form = ::apigen_runtime::client::Multipart::new();
-                #( #parts )*
-                request.multipart_body(form);
-            }
-        }
-    }
-}
-
-/// The part(s) of one property of a multipart body (`value`, a reference), as OpenAPI 3.0
-/// says: a file for a binary value, text for a scalar, one part per item for an array of
-/// those, JSON for anything else.
-fn multipart_part(
-    model: &ApiModel,
-    name: TokenStream,
-    value: TokenStream,
-    ty: &TypeRef,
-    default_type: &str,
-) -> TokenStream {
-    // A name for a nullable type (OpenAI's `PartialImages`, `anyOf: [integer, null]`) is an
-    // `Option`: a null value sends no part.
-    if let Some(inner) = alias_of_nullable(model, ty) {
-        let put = multipart_part(model, name, quote!(value), inner, default_type);
-        // Through `as_ref`, which clippy does not ask to fold into the field's own `if let`.
-        return quote! { if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(#value) { #put } };
-    }
-    let resolved = model.underlying(ty);
-    if let TypeRef::Vec(item) = resolved {
-        if is_scalar(model, item) {
-            let each = multipart_part(model, name, quote!(item), item, default_type);
-            return quote! { for item in #value.iter() { #each } };
-        }
-    }
-    match resolved {
-        TypeRef::Primitive(Primitive::Binary) => quote! { form.file(#name, #value, #default_type); },
-        TypeRef::Primitive(Primitive::Value) => {
-            quote! { form.text(#name, ::apigen_runtime::client::plain_text(#value)); }
-        }
-        _ if is_scalar(model, resolved) => {
-            let text = to_text(model, value, resolved);
-            quote! { form.text(#name, #text); }
-        }
-        _ => quote! { form.json(#name, #value)?; },
-    }
-}
-
-/// Strings, numbers, booleans, dates, UUIDs, enums and files: what a part holds as itself.
-pub(super) fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
-    match model.underlying(ty) {
-        TypeRef::Primitive(Primitive::Value) => false,
-        TypeRef::Primitive(_) => true,
-        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
-        _ => false,
-    }
-}
-
-fn style_tokens(style: Style) -> TokenStream {
-    match style {
-        Style::Simple | Style::Form => quote!(::apigen_runtime::client::Style::Form),
-        Style::SpaceDelimited => quote!(::apigen_runtime::client::Style::SpaceDelimited),
-        Style::PipeDelimited => quote!(::apigen_runtime::client::Style::PipeDelimited),
-        Style::DeepObject => quote!(::apigen_runtime::client::Style::DeepObject),
-    }
-}
-
 /// The type whose generated `from_xml` / `to_xml` (the crate's XML support) reads and writes
 /// values of `ty`, and whether `ty` is that type made nullable (an `Option` of it). Aliases
 /// are followed, but not through a nullable one: `Option` has no XML form of its own.
@@ -927,98 +770,4 @@ pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Opt
         TypeKind::Alias(target) => alias_of_nullable(model, target),
         _ => None,
     }
-}
-
-/// How a required parameter is taken: strings as `&str`, small copyable values by value,
-/// anything else by reference.
-fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
-    let written = type_tokens(model, ty.non_null());
-    match model.underlying(ty) {
-        TypeRef::Primitive(Primitive::String) => quote!(&str),
-        _ if by_reference(model, ty) => quote!(&#written),
-        _ => written,
-    }
-}
-
-/// Whether [`argument_type`] takes the parameter by reference.
-fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
-    match model.underlying(ty) {
-        TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
-        TypeRef::Primitive(_) => false,
-        // String enums hold their unknown variant's text, so only integer enums are `Copy`.
-        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::IntegerEnum(_)),
-        _ => true,
-    }
-}
-
-/// A parameter value as the text that goes on the wire. `value` is the argument (a value or a
-/// reference; method calls auto-reference).
-fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    match model.underlying(ty) {
-        TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
-        TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
-        TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
-        TypeRef::Primitive(Primitive::Binary) => {
-            quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned())
-        }
-        TypeRef::Primitive(_) => quote!(#value.to_string()),
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
-            TypeKind::IntegerEnum(_) => quote!(#value.value().to_string()),
-            _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
-        },
-        _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
-    }
-}
-
-/// A parameter value as a `&str` expression: a string as it is, anything else through its
-/// wire text.
-fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    let string_enum = |ty: &TypeRef| match ty {
-        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
-        _ => false,
-    };
-    let resolved = model.underlying(ty);
-    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
-        value
-    } else if string_enum(resolved) {
-        quote!(#value.as_str())
-    } else {
-        let text = to_text(model, value, ty);
-        quote!(&#text)
-    }
-}
-
-/// A query parameter, as its `style` and `explode` say: scalars as themselves; arrays as
-/// repeated pairs (`explode`) or one value joined by `,` (` ` for `spaceDelimited`, `|` for
-/// `pipeDelimited`); objects and `deepObject` through `Request::query_value`.
-fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Parameter) -> TokenStream {
-    let ty = &p.ty;
-    let resolved = model.underlying(ty);
-    let scalar_items = match resolved {
-        TypeRef::Vec(item) if p.style != Style::DeepObject && is_scalar(model, item) => Some(&**item),
-        _ => None,
-    };
-    if let Some(item) = scalar_items {
-        let text = to_text(model, quote!(item), item);
-        let separator = match p.style {
-            Style::SpaceDelimited => " ",
-            Style::PipeDelimited => "|",
-            _ => ",",
-        };
-        return if p.explode && p.style == Style::Form {
-            quote! { for item in #value.iter() { request.query(#wire, #text); } }
-        } else {
-            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(#separator)); }
-        };
-    }
-    if p.style == Style::DeepObject
-        || !is_scalar(model, ty) && !matches!(resolved, TypeRef::Primitive(Primitive::Value))
-    {
-        let style = style_tokens(p.style);
-        let explode = p.explode;
-        return quote! { request.query_value(#wire, &::apigen_runtime::check::to_json(#value), #style, #explode); };
-    }
-    let text = to_text(model, value, ty);
-    quote! { request.query(#wire, #text); }
 }
