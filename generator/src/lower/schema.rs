@@ -9,10 +9,14 @@
 //!
 //! Subschemas that only constrain (`{required: [email]}` under `anyOf`, a `not`) shape no type:
 //! they are rules for the validators, and the type is what the wire can carry.
+//!
+//! This file gives schemas their shape and lowers enums and plain values; [`flat`] reads a
+//! schema's keywords, [`objects`] lowers structs, [`unions`] lowers unions, and
+//! [`super::arena`] finishes the arena.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
 use crate::diag::{pointer_join, Diagnostics};
@@ -21,9 +25,11 @@ use crate::media::is_json;
 use crate::model::{Body, Doc, EnumVariant, Operation, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{self, type_name, Namespace};
 
+mod flat;
 mod objects;
 mod unions;
 
+use self::flat::{AsSchema, Flat};
 use super::arena;
 
 /// Keywords a Schema Object may hold in OpenAPI 3.0. Anything else (other than `x-`
@@ -111,21 +117,6 @@ pub struct SchemaLowerer<'a> {
     /// variant can carry its values is checked in [`Self::finish`], once every type is
     /// defined (a variant may still be in the making when a union is lowered inside it).
     tagged_unions: Vec<(TypeId, String)>,
-}
-
-/// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
-struct Flat<'s> {
-    schema: &'s Schema,
-    typ: Option<String>,
-    format: Option<String>,
-    properties: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>,
-    required: &'s [String],
-    additional: Option<&'s AdditionalProperties>,
-    items: Option<&'s ReferenceOr<Box<Schema>>>,
-    enumeration: Vec<Value>,
-    one_of: &'s [ReferenceOr<Schema>],
-    any_of: &'s [ReferenceOr<Schema>],
-    all_of: &'s [ReferenceOr<Schema>],
 }
 
 /// What a schema becomes in Rust.
@@ -733,103 +724,10 @@ impl SchemaLowerer<'_> {
     }
 }
 
-/// `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>` both occur in `openapiv3`.
-trait AsSchema {
-    fn as_schema(&self) -> &Schema;
-}
-
-impl AsSchema for Schema {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-impl AsSchema for Box<Schema> {
-    fn as_schema(&self) -> &Schema {
-        self
-    }
-}
-
-impl<'s> Flat<'s> {
-    fn new(schema: &'s Schema) -> Self {
-        let mut flat = Flat {
-            schema,
-            typ: None,
-            format: None,
-            properties: Vec::new(),
-            required: &[],
-            additional: None,
-            items: None,
-            enumeration: Vec::new(),
-            one_of: &[],
-            any_of: &[],
-            all_of: &[],
-        };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(t)) => {
-                flat.typ = Some("string".into());
-                flat.format = format_name(&t.format);
-                flat.enumeration = t.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
-            }
-            SchemaKind::Type(Type::Number(t)) => {
-                flat.typ = Some("number".into());
-                flat.format = format_name(&t.format);
-                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
-            }
-            SchemaKind::Type(Type::Integer(t)) => {
-                flat.typ = Some("integer".into());
-                flat.format = format_name(&t.format);
-                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::from)).collect();
-            }
-            SchemaKind::Type(Type::Boolean(t)) => {
-                flat.typ = Some("boolean".into());
-                flat.enumeration = t.enumeration.iter().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
-            }
-            SchemaKind::Type(Type::Object(t)) => {
-                flat.typ = Some("object".into());
-                flat.properties = t.properties.iter().collect();
-                flat.required = &t.required;
-                flat.additional = t.additional_properties.as_ref();
-            }
-            SchemaKind::Type(Type::Array(t)) => {
-                flat.typ = Some("array".into());
-                flat.items = t.items.as_ref();
-            }
-            SchemaKind::OneOf { one_of } => flat.one_of = one_of,
-            SchemaKind::AllOf { all_of } => flat.all_of = all_of,
-            SchemaKind::AnyOf { any_of } => flat.any_of = any_of,
-            SchemaKind::Not { .. } => {}
-            SchemaKind::Any(any) => {
-                flat.typ = any.typ.clone();
-                flat.format = any.format.clone();
-                flat.properties = any.properties.iter().collect();
-                flat.required = &any.required;
-                flat.additional = any.additional_properties.as_ref();
-                flat.items = any.items.as_ref();
-                flat.enumeration = any.enumeration.clone();
-                flat.one_of = &any.one_of;
-                flat.any_of = &any.any_of;
-                flat.all_of = &any.all_of;
-            }
-        }
-        flat
-    }
-}
-
 /// The wire spelling of an `openapiv3` format (`date-time`), if any.
 /// Whether any of the schemas at `pointers` has `patternProperties`.
 fn has_pattern_properties(spec: &Spec, pointers: &BTreeSet<String>) -> bool {
     pointers.iter().any(|at| matches!(resolve_pointer(&spec.raw, at), Some(Value::Object(map)) if map.contains_key("patternProperties")))
-}
-
-fn format_name<T: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
-    match format {
-        openapiv3::VariantOrUnknownOrEmpty::Item(item) => {
-            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(str::to_owned))
-        }
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
-        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
-    }
 }
 
 /// Whether a subschema shapes the value (has a type, properties, items, an enum, or is a
