@@ -11,13 +11,13 @@
 //!   fixes it.
 //! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
 //!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
-//!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//!   workspace under `target/corpus/`, with timings and peak memory. See `corpus/`.
 //! - `bench-compile [SPEC...]`: `cargo check` and `cargo build` of a generated crate, whole
 //!   and one feature, with time and peak memory (default: Stripe and Plaid from
 //!   `../shared/corpus`, skipped when absent). See `bench_compile.rs`.
 //! - `compare [DIR|FILE]`: apigen beside `cargo-progenitor` on the same specs. See `compare.rs`.
 //! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
-//!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
+//!   fuzzer (`generator/tests/fuzz/`). See `fuzz.rs`.
 //!
 //! - `peak-memory`: the peak memory of a client sent a body far beyond its size limit, in a
 //!   process of its own (release).
@@ -96,7 +96,7 @@ fn main() -> ExitCode {
         ["peak-memory"] => peak_memory(),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),
-        // Internal: one spec's generation, in its own process (see corpus.rs).
+        // Internal: one spec's generation, in its own process (see corpus/child.rs).
         ["corpus-one", spec, dir, crate_name] => corpus::run_one(spec, dir, crate_name),
         _ => Err(USAGE.to_owned()),
     };

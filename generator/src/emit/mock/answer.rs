@@ -7,7 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::client::{boxed, resolve, response_body, xml_form};
+use crate::emit::client::{boxed, response_body, xml_form};
 use crate::emit::types::{ident, type_tokens};
 use crate::emit::validate::Checks;
 use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeRef};
@@ -198,7 +198,7 @@ fn arm(
     };
     let check = checks.check(ty, &crate::model::Rules::default());
     let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
-    let written = match (resolve(model, ty), xml_form(model, ty)) {
+    let written = match (model.underlying(ty), xml_form(model, ty)) {
         (TypeRef::Primitive(Primitive::Binary), _) => quote! {
             ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
         },
