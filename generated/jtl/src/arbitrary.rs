@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -135,7 +135,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer(::apigen_runtime::arbitrary::DEPTH)
@@ -143,7 +143,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
 }
 
 /// Values of [`CreateCustomer`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer(depth: u32) -> BoxedStrategy<CreateCustomer> {
+pub fn create_customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomer> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -286,7 +288,7 @@ pub fn create_customer(depth: u32) -> BoxedStrategy<CreateCustomer> {
 }
 
 /// Values of [`CreateCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_invalid() -> BoxedStrategy<
+pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -592,7 +594,7 @@ pub fn create_customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_address(::apigen_runtime::arbitrary::DEPTH)
@@ -600,7 +602,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
 }
 
 /// Values of [`CreateAddress`] that pass its validator, nested at most `depth` deep.
-pub fn create_address(depth: u32) -> BoxedStrategy<CreateAddress> {
+pub fn create_address(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateAddress> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -712,7 +716,7 @@ pub fn create_address(depth: u32) -> BoxedStrategy<CreateAddress> {
 }
 
 /// Values of [`CreateAddress`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_address_invalid() -> BoxedStrategy<
+pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateAddress>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -799,7 +803,7 @@ pub fn create_address_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_other_addresses(::apigen_runtime::arbitrary::DEPTH)
@@ -807,7 +811,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
 }
 
 /// Values of [`CreateOtherAddresses`] that pass its validator, nested at most `depth` deep.
-pub fn create_other_addresses(depth: u32) -> BoxedStrategy<CreateOtherAddresses> {
+pub fn create_other_addresses(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateOtherAddresses> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -866,7 +872,7 @@ pub fn create_other_addresses(depth: u32) -> BoxedStrategy<CreateOtherAddresses>
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_payment_settings(::apigen_runtime::arbitrary::DEPTH)
@@ -874,7 +880,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings 
 }
 
 /// Values of [`CreatePaymentSettings`] that pass its validator, nested at most `depth` deep.
-pub fn create_payment_settings(depth: u32) -> BoxedStrategy<CreatePaymentSettings> {
+pub fn create_payment_settings(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreatePaymentSettings> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -929,7 +937,7 @@ pub fn create_payment_settings(depth: u32) -> BoxedStrategy<CreatePaymentSetting
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
@@ -937,7 +945,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
+pub fn customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -1012,7 +1022,7 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> BoxedStrategy<
+pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<Customer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -1043,7 +1053,7 @@ pub fn customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         address(::apigen_runtime::arbitrary::DEPTH)
@@ -1051,7 +1061,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
 }
 
 /// Values of [`Address`] that pass its validator, nested at most `depth` deep.
-pub fn address(_depth: u32) -> BoxedStrategy<Address> {
+pub fn address(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Address> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -1109,7 +1121,7 @@ pub fn address(_depth: u32) -> BoxedStrategy<Address> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         other_addresses(::apigen_runtime::arbitrary::DEPTH)
@@ -1117,7 +1129,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
 }
 
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
-pub fn other_addresses(depth: u32) -> BoxedStrategy<OtherAddresses> {
+pub fn other_addresses(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<OtherAddresses> {
     (
         ::apigen_runtime::arbitrary::array(
             ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
@@ -1152,7 +1166,7 @@ pub fn other_addresses(depth: u32) -> BoxedStrategy<OtherAddresses> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         payment_settings(::apigen_runtime::arbitrary::DEPTH)
@@ -1160,7 +1174,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
 }
 
 /// Values of [`PaymentSettings`] that pass its validator, nested at most `depth` deep.
-pub fn payment_settings(_depth: u32) -> BoxedStrategy<PaymentSettings> {
+pub fn payment_settings(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<PaymentSettings> {
     (
         ::apigen_runtime::arbitrary::integer::<
             i32,
@@ -1196,7 +1212,7 @@ pub fn payment_settings(_depth: u32) -> BoxedStrategy<PaymentSettings> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_response(::apigen_runtime::arbitrary::DEPTH)
@@ -1204,7 +1220,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
 }
 
 /// Values of [`ErrorResponse`] that pass its validator, nested at most `depth` deep.
-pub fn error_response(depth: u32) -> BoxedStrategy<ErrorResponse> {
+pub fn error_response(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorResponse> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 static REGEX_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
     "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
@@ -89,7 +89,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -97,7 +97,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -293,7 +295,7 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -551,7 +553,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPasswordType {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_password_type(::apigen_runtime::arbitrary::DEPTH)
@@ -561,7 +563,9 @@ for CreateCustomerRequestPasswordType {
 /// Values of [`CreateCustomerRequestPasswordType`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_password_type(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPasswordType> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestPasswordType,
+> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestPasswordType::PlainText,
@@ -578,7 +582,7 @@ pub fn create_customer_request_password_type(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_language(::apigen_runtime::arbitrary::DEPTH)
@@ -588,7 +592,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestL
 /// Values of [`CreateCustomerRequestLanguage`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_language(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestLanguage> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestLanguage> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestLanguage::En,
@@ -604,7 +608,7 @@ pub fn create_customer_request_language(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_form(::apigen_runtime::arbitrary::DEPTH)
@@ -612,7 +616,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
 }
 
 /// Values of [`CreateCustomerForm`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_form(depth: u32) -> BoxedStrategy<CreateCustomerForm> {
+pub fn create_customer_form(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerForm> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -813,7 +819,7 @@ pub fn create_customer_form(depth: u32) -> BoxedStrategy<CreateCustomerForm> {
 }
 
 /// Values of [`CreateCustomerForm`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_form_invalid() -> BoxedStrategy<
+pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerForm>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -169,7 +169,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -177,7 +177,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
         ::apigen_runtime::arbitrary::lazy(
@@ -232,7 +234,7 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -290,7 +292,7 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
@@ -300,7 +302,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestC
 /// Values of [`CreateCustomerRequestCustomer`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_customer(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestCustomer> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestCustomer> {
     (
         (
             ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
@@ -371,7 +373,7 @@ pub fn create_customer_request_customer(
 }
 
 /// Values of [`CreateCustomerRequestCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
+pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestCustomer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -402,7 +404,7 @@ pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
@@ -412,7 +414,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestB
 /// Values of [`CreateCustomerRequestBillTo`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_bill_to(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestBillTo> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestBillTo> {
     (
         (
             ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
@@ -483,7 +485,7 @@ pub fn create_customer_request_bill_to(
 }
 
 /// Values of [`CreateCustomerRequestBillTo`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
+pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestBillTo>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -514,7 +516,7 @@ pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
@@ -524,7 +526,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestP
 /// Values of [`CreateCustomerRequestPayment`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPayment> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestPayment> {
     ::apigen_runtime::arbitrary::optional(
             depth,
             ::apigen_runtime::arbitrary::lazy(
@@ -543,7 +545,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPaymentCreditCard {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment_credit_card(::apigen_runtime::arbitrary::DEPTH)
@@ -553,7 +555,9 @@ for CreateCustomerRequestPaymentCreditCard {
 /// Values of [`CreateCustomerRequestPaymentCreditCard`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment_credit_card(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPaymentCreditCard> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestPaymentCreditCard,
+> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -591,7 +595,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestMetadataItem {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
@@ -601,7 +605,9 @@ for CreateCustomerRequestMetadataItem {
 /// Values of [`CreateCustomerRequestMetadataItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_metadata_item(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestMetadataItem> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestMetadataItem,
+> {
     (
         ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(100)),
         ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(255)),
@@ -614,7 +620,7 @@ pub fn create_customer_request_metadata_item(
 }
 
 /// Values of [`CreateCustomerRequestMetadataItem`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
+pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -711,7 +717,7 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success(::apigen_runtime::arbitrary::DEPTH)
@@ -719,7 +725,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess 
 }
 
 /// Values of [`CreateCustomerSuccess`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_success(depth: u32) -> BoxedStrategy<CreateCustomerSuccess> {
+pub fn create_customer_success(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccess> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -762,7 +770,7 @@ pub fn create_customer_success(depth: u32) -> BoxedStrategy<CreateCustomerSucces
 }
 
 /// Values of [`CreateCustomerSuccess`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_success_invalid() -> BoxedStrategy<
+pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerSuccess>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -851,7 +859,7 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success_code(::apigen_runtime::arbitrary::DEPTH)
@@ -861,7 +869,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessC
 /// Values of [`CreateCustomerSuccessCode`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success_code(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerSuccessCode> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccessCode> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([CreateCustomerSuccessCode::V1]),
         )
@@ -871,7 +879,7 @@ pub fn create_customer_success_code(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
@@ -879,7 +887,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
 }
 
 /// Values of [`ApiStandardErrors`] that pass its validator, nested at most `depth` deep.
-pub fn api_standard_errors(depth: u32) -> BoxedStrategy<ApiStandardErrors> {
+pub fn api_standard_errors(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrors> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -926,7 +936,7 @@ pub fn api_standard_errors(depth: u32) -> BoxedStrategy<ApiStandardErrors> {
 }
 
 /// Values of [`ApiStandardErrors`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn api_standard_errors_invalid() -> BoxedStrategy<
+pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<ApiStandardErrors>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -977,7 +987,7 @@ pub fn api_standard_errors_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors_code(::apigen_runtime::arbitrary::DEPTH)
@@ -985,7 +995,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode 
 }
 
 /// Values of [`ApiStandardErrorsCode`] that pass its validator, nested at most `depth` deep.
-pub fn api_standard_errors_code(_depth: u32) -> BoxedStrategy<ApiStandardErrorsCode> {
+pub fn api_standard_errors_code(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrorsCode> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([ApiStandardErrorsCode::V0]),
         )

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -145,7 +145,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -153,7 +153,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -306,7 +308,7 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -669,7 +671,7 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template(::apigen_runtime::arbitrary::DEPTH)
@@ -679,7 +681,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestT
 /// Values of [`CreateCustomerRequestTemplate`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestTemplate> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestTemplate> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -715,7 +717,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestTemplateFieldsItem {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template_fields_item(::apigen_runtime::arbitrary::DEPTH)
@@ -725,7 +727,9 @@ for CreateCustomerRequestTemplateFieldsItem {
 /// Values of [`CreateCustomerRequestTemplateFieldsItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template_fields_item(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestTemplateFieldsItem> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestTemplateFieldsItem,
+> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -753,7 +757,7 @@ pub fn create_customer_request_template_fields_item(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person(::apigen_runtime::arbitrary::DEPTH)
@@ -761,7 +765,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
 }
 
 /// Values of [`ContactPerson`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person(depth: u32) -> BoxedStrategy<ContactPerson> {
+pub fn contact_person(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPerson> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -795,7 +801,7 @@ pub fn contact_person(depth: u32) -> BoxedStrategy<ContactPerson> {
 }
 
 /// Values of [`ContactPerson`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn contact_person_invalid() -> BoxedStrategy<
+pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<ContactPerson>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -871,7 +877,7 @@ pub fn contact_person_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person_type(::apigen_runtime::arbitrary::DEPTH)
@@ -879,7 +885,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
 }
 
 /// Values of [`ContactPersonType`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
+pub fn contact_person_type(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPersonType> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 ContactPersonType::AccountManagement,
@@ -896,7 +904,7 @@ pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         custom_field_value(::apigen_runtime::arbitrary::DEPTH)
@@ -904,7 +912,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
 }
 
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
-pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
+pub fn custom_field_value(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomFieldValue> {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
                 ::apigen_runtime::arbitrary::integer::<
@@ -938,7 +948,7 @@ pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
@@ -946,7 +956,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
+pub fn customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -1106,7 +1118,7 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> BoxedStrategy<
+pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<Customer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -1197,7 +1209,7 @@ pub fn customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_category(::apigen_runtime::arbitrary::DEPTH)
@@ -1205,7 +1217,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
 }
 
 /// Values of [`CustomerCategory`] that pass its validator, nested at most `depth` deep.
-pub fn customer_category(depth: u32) -> BoxedStrategy<CustomerCategory> {
+pub fn customer_category(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerCategory> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -1229,7 +1243,7 @@ pub fn customer_category(depth: u32) -> BoxedStrategy<CustomerCategory> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_template(::apigen_runtime::arbitrary::DEPTH)
@@ -1237,7 +1251,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
 }
 
 /// Values of [`CustomerTemplate`] that pass its validator, nested at most `depth` deep.
-pub fn customer_template(depth: u32) -> BoxedStrategy<CustomerTemplate> {
+pub fn customer_template(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerTemplate> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -1272,7 +1288,7 @@ pub fn customer_template(depth: u32) -> BoxedStrategy<CustomerTemplate> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_detail(::apigen_runtime::arbitrary::DEPTH)
@@ -1280,7 +1296,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
 }
 
 /// Values of [`ErrorDetail`] that pass its validator, nested at most `depth` deep.
-pub fn error_detail(_depth: u32) -> BoxedStrategy<ErrorDetail> {
+pub fn error_detail(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorDetail> {
     ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
         .prop_map(|f0| ErrorDetail { detail: f0 })
         .boxed()

@@ -76,7 +76,7 @@ impl Emitter<'_> {
         );
         Some(quote! {
             #[doc = #doc]
-            pub fn #name() -> BoxedStrategy<::apigen_runtime::arbitrary::Invalid<#ty>> {
+            pub fn #name() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<::apigen_runtime::arbitrary::Invalid<#ty>> {
                 #depth
                 ::apigen_runtime::proptest::strategy::Union::new(#options).boxed()
             }

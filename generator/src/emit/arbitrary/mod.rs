@@ -49,7 +49,7 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
         //! exactly one of them (`<type>_invalid`).
         #[allow(unused_imports)]
         use super::types::*;
-        use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+        use ::apigen_runtime::proptest::strategy::Strategy as _;
         #checks
         #regexes
         #table
@@ -234,7 +234,7 @@ impl<'m> Emitter<'m> {
             quote! {
                 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for #name {
                     type Parameters = ();
-                    type Strategy = BoxedStrategy<Self>;
+                    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
                     fn arbitrary_with((): ()) -> Self::Strategy {
                         #function(::apigen_runtime::arbitrary::DEPTH)
@@ -246,7 +246,7 @@ impl<'m> Emitter<'m> {
         quote! {
             #arbitrary
             #[doc = #doc]
-            pub fn #function(#depth: u32) -> BoxedStrategy<#name> {
+            pub fn #function(#depth: u32) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<#name> {
                 #body.boxed()
             }
             #invalid
