@@ -127,6 +127,13 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
         ),
     ),
     (
+        "CreateOtherAddresses",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_other_addresses_invalid,
+            count,
+        ),
+    ),
+    (
         "Customer",
         |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
     ),
@@ -295,293 +302,637 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
             ::std::vec::Vec::from([
                 (
                     create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.city = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/City",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.city = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/City",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.country_iso = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.country_iso = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.city = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/City",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.city = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/City",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.country_iso = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.country_iso = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.city = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/CustomAddress/City"),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.city = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/CustomAddress/City"),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.country_iso = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/CustomAddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.country_iso = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/CustomAddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from("2024-13-45T00:00:00Z"),
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.birthday.as_ref()?;
-                            v.birthday = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.birthday.as_ref()?;
+                            target.birthday = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -730,13 +1081,15 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city = bad;
+                            let target = &mut v;
+                            target.city = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -748,13 +1101,15 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city = bad;
+                            let target = &mut v;
+                            target.city = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -766,13 +1121,15 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.country_iso = bad;
+                            let target = &mut v;
+                            target.country_iso = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -784,13 +1141,15 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.country_iso = bad;
+                            let target = &mut v;
+                            target.country_iso = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -866,6 +1225,323 @@ pub fn create_other_addresses(
             other_shipping_addresses: f1,
             other_customer_addresses: f2,
         })
+        .boxed()
+}
+
+/// Values of [`CreateOtherAddresses`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateOtherAddresses>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 
@@ -1034,13 +1710,15 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.birthday = bad;
+                            let target = &mut v;
+                            target.birthday = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

@@ -307,14 +307,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -328,14 +330,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.first_name.as_ref()?;
-                            v.first_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.first_name.as_ref()?;
+                            target.first_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -349,14 +353,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.last_name.as_ref()?;
-                            v.last_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.last_name.as_ref()?;
+                            target.last_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -368,14 +374,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -389,14 +397,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.display_name.as_ref()?;
-                            v.display_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.display_name.as_ref()?;
+                            target.display_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -410,14 +420,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.organization.as_ref()?;
-                            v.organization = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.organization.as_ref()?;
+                            target.organization = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -431,14 +443,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.password_type.as_ref()?;
-                            v.password_type = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.password_type.as_ref()?;
+                            target.password_type = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -450,14 +464,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.username.as_ref()?;
-                            v.username = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.username.as_ref()?;
+                            target.username = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -471,14 +487,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.title.as_ref()?;
-                            v.title = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.title.as_ref()?;
+                            target.title = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -492,14 +510,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.salutation.as_ref()?;
-                            v.salutation = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.salutation.as_ref()?;
+                            target.salutation = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -513,14 +533,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.language.as_ref()?;
-                            v.language = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.language.as_ref()?;
+                            target.language = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -532,14 +554,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.billing_email.as_ref()?;
-                            v.billing_email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.billing_email.as_ref()?;
+                            target.billing_email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -831,14 +855,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -852,14 +878,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.first_name.as_ref()?;
-                            v.first_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.first_name.as_ref()?;
+                            target.first_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -873,14 +901,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.last_name.as_ref()?;
-                            v.last_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.last_name.as_ref()?;
+                            target.last_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -892,14 +922,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -913,14 +945,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.display_name.as_ref()?;
-                            v.display_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.display_name.as_ref()?;
+                            target.display_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -934,14 +968,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.organization.as_ref()?;
-                            v.organization = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.organization.as_ref()?;
+                            target.organization = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -955,14 +991,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.password_type.as_ref()?;
-                            v.password_type = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.password_type.as_ref()?;
+                            target.password_type = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -974,14 +1012,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.username.as_ref()?;
-                            v.username = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.username.as_ref()?;
+                            target.username = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -995,14 +1035,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.title.as_ref()?;
-                            v.title = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.title.as_ref()?;
+                            target.title = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1016,14 +1058,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.salutation.as_ref()?;
-                            v.salutation = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.salutation.as_ref()?;
+                            target.salutation = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1037,14 +1081,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.language.as_ref()?;
-                            v.language = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.language.as_ref()?;
+                            target.language = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1056,14 +1102,16 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.billing_email.as_ref()?;
-                            v.billing_email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.billing_email.as_ref()?;
+                            target.billing_email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

@@ -144,6 +144,20 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
         ),
     ),
     (
+        "CreateCustomerRequestPayment",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_payment_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestPaymentCreditCard",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_payment_credit_card_invalid,
+            count,
+        ),
+    ),
+    (
         "CreateCustomerRequestMetadataItem",
         |count| ::apigen_runtime::arbitrary::exercise_invalid(
             create_customer_request_metadata_item_invalid,
@@ -239,47 +253,197 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/customer",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/bill_to",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/payment",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/metadata/0",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
                 (
                     create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    create_customer_request_customer(
-                        ::apigen_runtime::arbitrary::DEPTH - 1,
-                    ),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from("no-at-sign"),
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.email = bad;
-                            v.customer = inner;
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.customer;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    create_customer_request_bill_to(
-                        ::apigen_runtime::arbitrary::DEPTH - 1,
-                    ),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from("no-at-sign"),
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.bill_to.as_ref()?;
-                            inner.email = bad;
-                            v.bill_to = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.bill_to;
+                            let target = target.as_mut()?;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/bill_to/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/payment/credit_card",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/name"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/name"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/value"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/value"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -378,6 +542,12 @@ pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest:
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -385,13 +555,15 @@ pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest:
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email = bad;
+                            let target = &mut v;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -490,6 +662,12 @@ pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -497,13 +675,15 @@ pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email = bad;
+                            let target = &mut v;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -538,6 +718,33 @@ pub fn create_customer_request_payment(
         .prop_map(|f0| CreateCustomerRequestPayment {
             credit_card: f0,
         })
+        .boxed()
+}
+
+/// Values of [`CreateCustomerRequestPayment`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_payment_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPayment>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/credit_card",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+            ]),
+        )
         .boxed()
 }
 
@@ -591,6 +798,25 @@ pub fn create_customer_request_payment_credit_card(
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequestPaymentCreditCard`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_payment_credit_card_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                create_customer_request_payment_credit_card(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    )
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestMetadataItem {
     type Parameters = ();
@@ -625,6 +851,12 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_metadata_item(
                         ::apigen_runtime::arbitrary::DEPTH,
@@ -636,13 +868,15 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -656,13 +890,15 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -678,13 +914,15 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.value = bad;
+                            let target = &mut v;
+                            target.value = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -698,13 +936,15 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.value = bad;
+                            let target = &mut v;
+                            target.value = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -775,6 +1015,12 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_success(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_success(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -782,14 +1028,16 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -801,14 +1049,16 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -820,14 +1070,16 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_id.as_ref()?;
-                            v.customer_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_id.as_ref()?;
+                            target.customer_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -839,14 +1091,16 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_id.as_ref()?;
-                            v.customer_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_id.as_ref()?;
+                            target.customer_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -941,6 +1195,12 @@ pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::Bo
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -948,14 +1208,16 @@ pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::Bo
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -967,14 +1229,16 @@ pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::Bo
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

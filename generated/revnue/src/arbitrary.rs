@@ -322,91 +322,15 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.name.as_ref()?;
-                            inner.name = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/name",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.email.as_ref()?;
-                            inner.email = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/email",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ContactPersonType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.type_.as_ref()?;
-                            inner.type_ = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/type",
-                                ),
-                                keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -420,14 +344,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.address_line_1.as_ref()?;
-                            v.address_line_1 = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.address_line_1.as_ref()?;
+                            target.address_line_1 = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_1"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -441,14 +367,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.address_line_2.as_ref()?;
-                            v.address_line_2 = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.address_line_2.as_ref()?;
+                            target.address_line_2 = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_2"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -462,14 +390,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city.as_ref()?;
-                            v.city = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.city.as_ref()?;
+                            target.city = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/city"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -483,14 +413,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.state_province.as_ref()?;
-                            v.state_province = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.state_province.as_ref()?;
+                            target.state_province = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/state_province"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -502,14 +434,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.zip_postal_code.as_ref()?;
-                            v.zip_postal_code = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.zip_postal_code.as_ref()?;
+                            target.zip_postal_code = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/zip_postal_code"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -521,14 +455,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -540,14 +476,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.mobile.as_ref()?;
-                            v.mobile = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.mobile.as_ref()?;
+                            target.mobile = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/mobile"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -559,14 +497,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.fax.as_ref()?;
-                            v.fax = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.fax.as_ref()?;
+                            target.fax = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/fax"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -580,14 +520,16 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.website.as_ref()?;
-                            v.website = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.website.as_ref()?;
+                            target.website = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/website"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -601,16 +543,20 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.general_description.as_ref()?;
-                            v.general_description = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.general_description.as_ref()?;
+                            target.general_description = ::std::option::Option::Some(
+                                bad,
+                            );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/general_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -624,10 +570,11 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.supplementary_description.as_ref()?;
-                            v.supplementary_description = ::std::option::Option::Some(
+                            let target = &mut v;
+                            target.supplementary_description.as_ref()?;
+                            target.supplementary_description = ::std::option::Option::Some(
                                 bad,
                             );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
@@ -636,6 +583,7 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                                     "/supplementary_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -649,16 +597,101 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.additional_description.as_ref()?;
-                            v.additional_description = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.additional_description.as_ref()?;
+                            target.additional_description = ::std::option::Option::Some(
+                                bad,
+                            );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/additional_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/name",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/email",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ContactPersonType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/type",
+                                ),
+                                keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -815,14 +848,16 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name.as_ref()?;
-                            v.name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -836,14 +871,16 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -857,14 +894,16 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.type_.as_ref()?;
-                            v.type_ = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1125,7 +1164,6 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
             ::std::vec::Vec::from([
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -1133,25 +1171,26 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.name.as_ref()?;
-                            inner.name = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/name",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -1159,25 +1198,26 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.email.as_ref()?;
-                            inner.email = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/email",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ContactPersonType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
@@ -1185,18 +1225,20 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.type_.as_ref()?;
-                            inner.type_ = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/type",
                                 ),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

@@ -249,14 +249,16 @@ pub fn cc_profile_api_v2_model_invalid() -> ::apigen_runtime::proptest::strategy
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_since.as_ref()?;
-                            v.customer_since = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_since.as_ref()?;
+                            target.customer_since = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -415,14 +417,16 @@ pub fn cc_profile_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::Bo
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_since.as_ref()?;
-                            v.customer_since = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_since.as_ref()?;
+                            target.customer_since = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

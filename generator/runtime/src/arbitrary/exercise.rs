@@ -96,11 +96,41 @@ where
 /// Generates `count` values from `strategy`, each breaking one rule (see [`Invalid`]), and
 /// checks that the validator reports exactly that: one violation, at its pointer, of its
 /// keyword; and the same when the value is read from its JSON by [`from_json`](crate::from_json).
+/// A fault the value cannot hold (its `json`) must leave the value valid and be reported when
+/// the JSON is read.
 pub fn exercise_invalid<T>(strategy: fn() -> BoxedStrategy<Invalid<T>>, count: usize) -> Result<Report, String>
 where
     T: Validate + Serialize + DeserializeOwned + std::fmt::Debug,
 {
-    each_value(strategy(), count, |invalid| {
+    judge_invalid(strategy(), count, |value| value.validate())
+}
+
+/// Like [`exercise_invalid`], for a type whose validator is a function of the crate rather than
+/// a `Validate` impl (an alias: `type Code = String` with a `pattern`), `check`.
+pub fn exercise_invalid_by<T>(
+    strategy: fn() -> BoxedStrategy<Invalid<T>>,
+    check: fn(&T, &mut Context),
+    count: usize,
+) -> Result<Report, String>
+where
+    T: Serialize + DeserializeOwned + std::fmt::Debug,
+{
+    judge_invalid(strategy(), count, |value| {
+        let mut cx = Context::new();
+        check(value, &mut cx);
+        cx.finish()
+    })
+}
+
+fn judge_invalid<T>(
+    strategy: BoxedStrategy<Invalid<T>>,
+    count: usize,
+    validate: impl Fn(&T) -> Result<(), crate::ValidationErrors>,
+) -> Result<Report, String>
+where
+    T: Serialize + DeserializeOwned + std::fmt::Debug,
+{
+    each_value(strategy, count, |invalid| {
         let expected = format!("{} at `{}`", invalid.keyword, invalid.pointer);
         let judge = |outcome: Result<(), crate::ValidationErrors>, how: &str| {
             let errors = outcome.err().ok_or_else(|| format!("{how}: passes, but should break {expected}"))?;
@@ -110,9 +140,21 @@ where
             }
             Ok(())
         };
-        judge(invalid.value.validate(), "validated")?;
-        let json = serde_json::to_vec(&invalid.value).map_err(|e| format!("does not serialize: {e}"))?;
-        judge(crate::from_json::<T>(&json).map(drop), "read from its JSON")
+        let json = match &invalid.json {
+            Some(json) => {
+                if let Err(errors) = validate(&invalid.value) {
+                    return Err(format!("validated: reports {errors}, but only its JSON should break {expected}"));
+                }
+                serde_json::to_vec(json)
+            }
+            None => {
+                judge(validate(&invalid.value), "validated")?;
+                serde_json::to_vec(&invalid.value)
+            }
+        };
+        let json = json.map_err(|e| format!("does not serialize: {e}"))?;
+        let read = crate::parse_json::<T>(&json).and_then(|value| validate(&value));
+        judge(read, "read from its JSON")
     })
 }
 

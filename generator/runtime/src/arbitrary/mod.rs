@@ -16,7 +16,7 @@ mod text;
 
 #[cfg(feature = "xml")]
 pub use exercise::exercise_xml;
-pub use exercise::{exercise, exercise_invalid, Exercise, Report};
+pub use exercise::{exercise, exercise_invalid, exercise_invalid_by, Exercise, Report};
 pub use text::{format, invertible, pattern, string};
 
 use proptest::prelude::*;
@@ -35,7 +35,9 @@ pub const DEPTH: u32 = 3;
 
 /// A value that breaks exactly one rule, and where: what `<type>_invalid()` strategies of a
 /// generated crate's `arbitrary` module give. Validating `value` reports exactly one
-/// violation, at `pointer` (RFC 6901, wire names), of `keyword`.
+/// violation, at `pointer` (RFC 6901, wire names), of `keyword`; or, where the fault is one
+/// the Rust value cannot hold (a property an object with `additionalProperties: false` does not
+/// declare), `value` is valid and reading `json` reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invalid<T> {
     /// The value, valid but for the one rule.
@@ -44,17 +46,17 @@ pub struct Invalid<T> {
     pub pointer: String,
     /// The JSON Schema keyword broken (`maxLength`, `minimum`, `enum`, ...).
     pub keyword: &'static str,
+    /// The value's JSON with the fault in it, where `value` cannot hold the fault.
+    pub json: Option<Value>,
 }
 
-impl<T> Invalid<T> {
-    /// The same fault, inside a larger value: `wrap` puts this value at `token` of it.
-    pub fn within<U>(self, token: &str, wrap: impl FnOnce(T) -> U) -> Invalid<U> {
-        let mut pointer = String::with_capacity(token.len() + 1 + self.pointer.len());
-        pointer.push('/');
-        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
-        pointer.push_str(&self.pointer);
-        Invalid { value: wrap(self.value), pointer, keyword: self.keyword }
-    }
+/// `value` with a property `name` added, in its JSON, to the object at `pointer`: a fault of
+/// `additionalProperties: false`, which the Rust value cannot hold. `None` when there is no
+/// object at `pointer` (an optional value that is absent, an empty array).
+pub fn with_extra<T: Serialize>(value: T, pointer: &'static str, name: &str) -> Option<Invalid<T>> {
+    let mut json = serde_json::to_value(&value).ok()?;
+    json.pointer_mut(pointer)?.as_object_mut()?.insert(name.to_owned(), Value::Bool(true));
+    Some(Invalid { value, pointer: pointer.to_owned(), keyword: "additionalProperties", json: Some(json) })
 }
 
 /// A strategy that never produces a value: for a rule no value meets. Proptest reports it as

@@ -7,66 +7,94 @@ use quote::quote;
 
 use super::{uses, Emitter};
 use crate::emit::types::ident;
-use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, Primitive, Rules, TypeId, TypeKind, TypeRef};
+
+/// How many structs below a type a fault may lie: values nest `DEPTH` (3) deep and hold
+/// optional values above depth 0 only, so that a field two structs down is present often
+/// enough to break.
+const NESTING: usize = 2;
+
+/// The most faults one type's `_invalid` strategy chooses from, the shallowest first: a large
+/// API's objects hold hundreds of nested rules, and each is code.
+const MOST_FAULTS: usize = 64;
 
 impl Emitter<'_> {
     /// Whether a type has a `<type>_invalid` function.
     pub(super) fn has_faults(&mut self, id: TypeId) -> bool {
+        !self.faults(id).is_empty()
+    }
+
+    /// The rules a value of the type can break alone: a struct's (see [`Self::struct_faults`]),
+    /// or an alias's own rules, at the value itself.
+    fn faults(&mut self, id: TypeId) -> Vec<Fault> {
         let def = self.model.type_def(id);
+        if self.model.replaced.contains_key(&def.name) {
+            return Vec::new();
+        }
         match &def.kind {
-            TypeKind::Struct(s) if !self.model.replaced.contains_key(&def.name) => {
-                !self.struct_faults(id, s, true).is_empty()
+            TypeKind::Struct(_) => {
+                let mut faults = Vec::new();
+                self.struct_faults(id, &[], NESTING, &mut vec![id], &mut faults);
+                // Stable: the spec's order within a depth.
+                faults.sort_by_key(|fault| fault.path.iter().filter(|step| matches!(step, Step::Field { .. })).count());
+                faults.truncate(MOST_FAULTS);
+                faults
             }
-            _ => false,
+            // An alias of another named type has that type's rules too: left alone.
+            TypeKind::Alias(target) if !matches!(unwrap(target), TypeRef::Named(_)) => {
+                let rules = def.rules.clone();
+                self.value_faults(unwrap(target), &rules)
+                    .into_iter()
+                    .map(|(bad, keyword)| Fault { path: Vec::new(), bad: Bad::Value(bad), keyword })
+                    .collect()
+            }
+            _ => Vec::new(),
         }
     }
 
     /// `<type>_invalid`: values that break exactly one rule, for a type with rules it can break
     /// (see [`Self::faults`]); `None` for a type without.
     pub(super) fn invalid_function(&mut self, id: TypeId, name: &Ident) -> Option<TokenStream> {
+        let faults = self.faults(id);
+        if faults.is_empty() {
+            return None;
+        }
         let def = self.model.type_def(id);
-        let TypeKind::Struct(s) = &def.kind else { return None };
         let ty = ident(&def.name);
         let function = self.names[id.0].0.clone();
+        let invalid = |pointer: &str, keyword: &str| quote!(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword, json: ::std::option::Option::None });
         let mut options = Vec::new();
-        for Fault { path, bad, keyword } in self.struct_faults(id, s, true) {
-            let pointer: String = path.iter().map(|step| crate::diag::pointer_join("", &step.wire)).collect();
-            options.push(match path.as_slice() {
-                [field] => {
-                    let present = field.presence(quote!(v));
-                    let assign = field.assign(quote!(v), quote!(bad));
+        for Fault { path, bad, keyword } in faults {
+            let pointer: String = path.iter().map(Step::token).collect();
+            options.push(match (bad, path.split_last()) {
+                (Bad::Extra(property), _) => quote! {
+                    #function(::apigen_runtime::arbitrary::DEPTH)
+                        .prop_filter_map("the object to break is absent", |v| ::apigen_runtime::arbitrary::with_extra(v, #pointer, #property))
+                        .boxed()
+                },
+                // An alias: the bad value is the value.
+                (Bad::Value(bad), None) => {
+                    let TypeKind::Alias(target) = &def.kind else { continue };
+                    let value = wrap(&through_aliases(self.model, target), quote!(bad));
+                    let invalid = invalid("", keyword);
+                    quote!(#bad.prop_map(|bad| { let v = #value; #invalid }).boxed())
+                }
+                (Bad::Value(bad), Some((last, through))) => {
+                    let steps = through.iter().map(Step::enter);
+                    let set = last.set(quote!(bad));
+                    let invalid = invalid(&pointer, keyword);
                     quote! {
                         (#function(::apigen_runtime::arbitrary::DEPTH), #bad)
-                            .prop_filter_map("the property to break is absent", |(mut v, bad)| {
-                                #present
-                                #assign
-                                ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword })
+                            .prop_filter_map("the value to break is absent", |(mut v, bad)| {
+                                let target = &mut v;
+                                #( #steps )*
+                                #set
+                                ::std::option::Option::Some(#invalid)
                             })
                             .boxed()
                     }
                 }
-                [outer, field] => {
-                    let inner_function = &self.names[outer.holds.unwrap_or(id).0].0;
-                    let (outer_present, present) = (outer.presence(quote!(v)), field.presence(quote!(inner)));
-                    let assign = field.assign(quote!(inner), quote!(bad));
-                    let assign_outer = outer.assign(quote!(v), quote!(inner));
-                    quote! {
-                        (#function(::apigen_runtime::arbitrary::DEPTH), #inner_function(::apigen_runtime::arbitrary::DEPTH - 1), #bad)
-                            .prop_filter_map("the property to break is absent", |(mut v, mut inner, bad)| {
-                                #outer_present
-                                #present
-                                #assign
-                                #assign_outer
-                                ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword })
-                            })
-                            .boxed()
-                    }
-                }
-                _ => continue,
             });
-        }
-        if options.is_empty() {
-            return None;
         }
         let options = quote!(::std::vec::Vec::from([#( #options ),*]));
         let depth = uses(&options, "depth").then(|| quote!(let depth = ::apigen_runtime::arbitrary::DEPTH - 1;));
@@ -83,61 +111,114 @@ impl Emitter<'_> {
         })
     }
 
-    /// The rules of a struct's fields that a value can break alone: for each, where, a strategy
-    /// of bad values, and the keyword. With `nest`, also those of the structs its fields hold
-    /// (one level). Fields that a rule of the object as a whole looks into are left alone, so
-    /// that breaking one breaks nothing else.
-    fn struct_faults(&mut self, id: TypeId, s: &Struct, nest: bool) -> Vec<Fault> {
-        let whole = &self.model.type_def(id).rules;
+    /// The rules a struct's value can break alone, below `path` (the struct's place in the
+    /// type the faults are of): an extra property where it refuses unknown ones, each field's
+    /// own rules, and, `nesting` structs deep, those of the structs its fields hold and of the
+    /// first item of its arrays. Fields that a rule of the object as a whole looks into are
+    /// left alone, so that breaking one breaks nothing else; so are fields whose own rules add
+    /// to their type's (breaking the type's rule could break those too). `visiting` holds the
+    /// structs on the way, so that recursive types end.
+    fn struct_faults(
+        &mut self,
+        id: TypeId,
+        path: &[Step],
+        nesting: usize,
+        visiting: &mut Vec<TypeId>,
+        out: &mut Vec<Fault>,
+    ) {
+        let def = self.model.type_def(id);
+        let TypeKind::Struct(s) = &def.kind else { return };
+        let whole = &def.rules;
         if whole.enumeration.is_some() {
-            return Vec::new();
+            return;
         }
-        let mut faults = Vec::new();
+        if s.deny_unknown_fields {
+            let mut property = "unlisted".to_owned();
+            while s.fields.iter().any(|f| f.wire_name == property) {
+                property.push('_');
+            }
+            out.push(Fault { path: path.to_vec(), bad: Bad::Extra(property), keyword: "additionalProperties" });
+        }
         for field in &s.fields {
             if mentions(whole, &field.wire_name) {
                 continue;
             }
-            let ty = through_aliases(self.model, &field.ty);
-            let step = Step {
+            let step = Step::Field {
                 rust: field.rust_name.clone(),
                 wire: field.wire_name.clone(),
                 required: field.required,
-                ty,
-                holds: None,
+                ty: through_aliases(self.model, &field.ty),
             };
-            let core = unwrap(&field.ty);
-            // The rules at the field: its own, or, for a field that only names an alias, the alias's.
-            let (core, rules) = match core {
-                TypeRef::Named(id) => match &self.model.type_def(*id).kind {
-                    TypeKind::Alias(target) if Rules { reference: None, ..field.rules.clone() }.is_empty() => {
-                        (unwrap(target).clone(), self.model.type_def(*id).rules.clone())
-                    }
-                    _ => (core.clone(), field.rules.clone()),
-                },
-                _ => (core.clone(), field.rules.clone()),
-            };
+            let (core, rules) = self.rules_at(&field.ty, &field.rules);
             if matches!(core, TypeRef::Named(named) if self.model.replaced.contains_key(&self.model.type_def(named).name))
             {
                 continue;
             }
+            let mut here = path.to_vec();
+            here.push(step);
             for (bad, keyword) in self.value_faults(&core, &rules) {
-                faults.push(Fault { path: vec![step.clone()], bad, keyword });
+                out.push(Fault { path: here.clone(), bad: Bad::Value(bad), keyword });
             }
-            if let (true, TypeRef::Named(inner_id)) = (nest, &core) {
-                let inner = self.model.type_def(*inner_id);
-                if let TypeKind::Struct(inner_struct) = &inner.kind {
-                    if *inner_id != id && !self.model.replaced.contains_key(&inner.name) {
-                        let holds = Step { holds: Some(*inner_id), ..step.clone() };
-                        for fault in self.struct_faults(*inner_id, inner_struct, false) {
-                            let mut path = vec![holds.clone()];
-                            path.extend(fault.path);
-                            faults.push(Fault { path, ..fault });
-                        }
+            if nesting == 0 {
+                continue;
+            }
+            match &core {
+                TypeRef::Named(_) if plain(&rules) => self.nested_faults(&core, &here, nesting, visiting, out),
+                TypeRef::Vec(item)
+                    if !rules.unique_items
+                        && plain(&Rules { items: None, min_items: None, max_items: None, ..rules.clone() }) =>
+                {
+                    let items = rules.items.as_deref().cloned().unwrap_or_default();
+                    let mut at_item = here.clone();
+                    at_item.push(Step::Item { ty: through_aliases(self.model, item) });
+                    let (item_core, item_rules) = self.rules_at(item, &items);
+                    for (bad, keyword) in self.value_faults(&item_core, &item_rules) {
+                        out.push(Fault { path: at_item.clone(), bad: Bad::Value(bad), keyword });
+                    }
+                    if plain(&item_rules) {
+                        self.nested_faults(&item_core, &at_item, nesting, visiting, out);
                     }
                 }
+                _ => {}
             }
         }
-        faults
+    }
+
+    /// The faults of the struct `core` names, one struct deeper, unless it is on the way already.
+    fn nested_faults(
+        &mut self,
+        core: &TypeRef,
+        path: &[Step],
+        nesting: usize,
+        visiting: &mut Vec<TypeId>,
+        out: &mut Vec<Fault>,
+    ) {
+        let TypeRef::Named(inner) = core else { return };
+        let def = self.model.type_def(*inner);
+        if !matches!(def.kind, TypeKind::Struct(_))
+            || visiting.contains(inner)
+            || self.model.replaced.contains_key(&def.name)
+        {
+            return;
+        }
+        visiting.push(*inner);
+        self.struct_faults(*inner, path, nesting - 1, visiting, out);
+        visiting.pop();
+    }
+
+    /// The type inside a position's `Option`s and `Box`es, and the rules at it: its own, or, for
+    /// a position that only names an alias, the alias's, with the alias's type.
+    fn rules_at(&self, ty: &TypeRef, rules: &Rules) -> (TypeRef, Rules) {
+        let core = unwrap(ty);
+        match core {
+            TypeRef::Named(id) => match &self.model.type_def(*id).kind {
+                TypeKind::Alias(target) if Rules { reference: None, ..rules.clone() }.is_empty() => {
+                    (unwrap(target).clone(), self.model.type_def(*id).rules.clone())
+                }
+                _ => (core.clone(), rules.clone()),
+            },
+            _ => (core.clone(), rules.clone()),
+        }
     }
 
     /// Bad values of a type (not nullable, not boxed) at a position with `rules`, each with the
@@ -206,7 +287,7 @@ impl Emitter<'_> {
                 }
             }
             TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64))
-                if rules.enumeration.is_none() && rules.multiple_of.is_none() =>
+                if rules.enumeration.is_none() =>
             {
                 let (low, high): (i128, i128) = match p {
                     Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
@@ -221,36 +302,118 @@ impl Emitter<'_> {
                     Primitive::U32 => Literal::u32_suffixed(bad as u32),
                     _ => Literal::u64_suffixed(bad as u64),
                 };
+                // Bad values are multiples of a whole `multipleOf`, but for its own fault; a
+                // fractional one is left alone (the valid values are filtered for it).
+                let step = match &rules.multiple_of {
+                    None => 1,
+                    Some(m) => match m.as_i64().map(i128::from) {
+                        Some(m) if m != 0 => m.abs(),
+                        _ => return out,
+                    },
+                };
                 let value = |b: &Bound| b.value.as_i64().map(i128::from);
-                if let Some((m, exclusive)) = rules.minimum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
-                    let bad = if exclusive { m } else { m - 1 };
+                let first = rules.minimum.as_ref().and_then(|b| Some(value(b)? + i128::from(b.exclusive)));
+                let last = rules.maximum.as_ref().and_then(|b| Some(value(b)? - i128::from(b.exclusive)));
+                let mut push = |bad: i128, keyword: &'static str| {
                     if (low..=high).contains(&bad) {
                         let lit = typed(bad);
-                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMinimum" } else { "minimum" }));
+                        out.push((just(quote!(#lit)), keyword));
                     }
+                };
+                if let (Some(first), Some(bound)) = (first, &rules.minimum) {
+                    // The last multiple below the first allowed value.
+                    push(
+                        (first - 1).div_euclid(step) * step,
+                        if bound.exclusive { "exclusiveMinimum" } else { "minimum" },
+                    );
                 }
-                if let Some((m, exclusive)) = rules.maximum.as_ref().and_then(|b| Some((value(b)?, b.exclusive))) {
-                    let bad = if exclusive { m } else { m + 1 };
-                    if (low..=high).contains(&bad) {
-                        let lit = typed(bad);
-                        out.push((just(quote!(#lit)), if exclusive { "exclusiveMaximum" } else { "maximum" }));
+                if let (Some(last), Some(bound)) = (last, &rules.maximum) {
+                    push(
+                        (last + 1 + step - 1).div_euclid(step) * step,
+                        if bound.exclusive { "exclusiveMaximum" } else { "maximum" },
+                    );
+                }
+                if step > 1 {
+                    // One past the first multiple within the bounds (from 0 where they allow it).
+                    let from = first.unwrap_or(low).max(0.min(last.unwrap_or(high)));
+                    let multiple = from.div_euclid(step) * step + if from.rem_euclid(step) == 0 { 0 } else { step };
+                    if multiple < last.unwrap_or(high) {
+                        push(multiple + 1, "multipleOf");
                     }
                 }
             }
-            TypeRef::Primitive(Primitive::F64)
-                if rules.enumeration.is_none()
-                    && rules.multiple_of.is_none()
-                    && rules.types.as_deref() != Some("integer") =>
+            TypeRef::Primitive(p @ (Primitive::F64 | Primitive::Decimal))
+                if rules.enumeration.is_none() && rules.types.as_deref() != Some("integer") =>
             {
-                if let Some(Bound { value, exclusive }) = &rules.minimum {
-                    let m = value.as_f64().unwrap_or(0.0);
-                    let lit = Literal::f64_unsuffixed(if *exclusive { m } else { m - 1.0 });
-                    out.push((just(quote!(#lit)), if *exclusive { "exclusiveMinimum" } else { "minimum" }));
+                let literal = |bad: f64| {
+                    let lit = Literal::f64_unsuffixed(bad);
+                    if *p == Primitive::Decimal {
+                        quote!(::apigen_runtime::proptest::strategy::Just(#lit).prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
+                    } else {
+                        just(quote!(#lit))
+                    }
+                };
+                // Bad values are multiples of `multipleOf`, but for its own fault.
+                let step = match rules.multiple_of.as_ref().map(|m| m.as_f64()) {
+                    None => None,
+                    Some(Some(m)) if m != 0.0 && m.is_finite() => Some(m.abs()),
+                    Some(_) => return out,
+                };
+                let bound = |b: &Bound| b.value.as_f64().filter(|v| v.is_finite());
+                if let Some((m, exclusive)) = rules.minimum.as_ref().and_then(|b| Some((bound(b)?, b.exclusive))) {
+                    let bad = match step {
+                        None if exclusive => m,
+                        None => m - 1.0,
+                        Some(step) => {
+                            let k = (m / step).floor();
+                            if k * step < m || exclusive {
+                                k * step
+                            } else {
+                                (k - 1.0) * step
+                            }
+                        }
+                    };
+                    out.push((literal(bad), if exclusive { "exclusiveMinimum" } else { "minimum" }));
                 }
-                if let Some(Bound { value, exclusive }) = &rules.maximum {
-                    let m = value.as_f64().unwrap_or(0.0);
-                    let lit = Literal::f64_unsuffixed(if *exclusive { m } else { m + 1.0 });
-                    out.push((just(quote!(#lit)), if *exclusive { "exclusiveMaximum" } else { "maximum" }));
+                if let Some((m, exclusive)) = rules.maximum.as_ref().and_then(|b| Some((bound(b)?, b.exclusive))) {
+                    let bad = match step {
+                        None if exclusive => m,
+                        None => m + 1.0,
+                        Some(step) => {
+                            let k = (m / step).ceil();
+                            if k * step > m || exclusive {
+                                k * step
+                            } else {
+                                (k + 1.0) * step
+                            }
+                        }
+                    };
+                    out.push((literal(bad), if exclusive { "exclusiveMaximum" } else { "maximum" }));
+                }
+                if let Some(step) = step {
+                    // Half a step past the first multiple within the bounds (from 0 where they
+                    // allow it): a whole half of the divisor from any multiple.
+                    let min = rules.minimum.as_ref().and_then(bound);
+                    let max = rules.maximum.as_ref().and_then(bound).unwrap_or(f64::MAX);
+                    let min_excluded = rules.minimum.as_ref().is_some_and(|b| b.exclusive);
+                    let from = match min {
+                        _ if max < 0.0 => (max / step).floor() * step - step,
+                        None => 0.0,
+                        Some(min) if min < 0.0 || (min == 0.0 && !min_excluded) => 0.0,
+                        Some(min) => {
+                            let first = (min / step).ceil() * step;
+                            if first == min && min_excluded {
+                                first + step
+                            } else {
+                                first
+                            }
+                        }
+                    };
+                    let min = min.unwrap_or(f64::MIN);
+                    let bad = from + step / 2.0;
+                    if bad < max && bad > min && bad.is_finite() {
+                        out.push((literal(bad), "multipleOf"));
+                    }
                 }
             }
             TypeRef::Named(id) => {
@@ -285,43 +448,95 @@ impl Emitter<'_> {
     }
 }
 
-/// One rule broken on purpose: the fields leading to it, from the struct down, bad values, and
-/// the keyword.
+/// One rule broken on purpose: the steps from the type's value down to where, what breaks it,
+/// and the keyword.
 struct Fault {
     path: Vec<Step>,
-    bad: TokenStream,
+    bad: Bad,
     keyword: &'static str,
 }
 
-/// A field on the way to a [`Fault`].
+/// What breaks a [`Fault`]'s rule.
+enum Bad {
+    /// A strategy of bad values for the place the path ends at.
+    Value(TokenStream),
+    /// A property of this name added to the JSON of the object the path ends at.
+    Extra(String),
+}
+
+/// A step on the way to a [`Fault`].
 #[derive(Clone)]
-struct Step {
-    rust: String,
-    wire: String,
-    required: bool,
-    ty: TypeRef,
-    /// The struct the field holds, where the fault is further in.
-    holds: Option<TypeId>,
+enum Step {
+    /// A field of a struct, of the type `ty` (aliases in its wrappers resolved, see
+    /// [`through_aliases`]).
+    Field { rust: String, wire: String, required: bool, ty: TypeRef },
+    /// The first item of an array, of the type `ty`.
+    Item { ty: TypeRef },
 }
 
 impl Step {
-    /// `return None` when the field is optional and absent in `owner`.
-    fn presence(&self, owner: TokenStream) -> TokenStream {
-        let field = ident(&self.rust);
-        if self.required {
-            TokenStream::new()
-        } else {
-            quote!(#owner.#field.as_ref()?;)
+    /// The step's JSON Pointer token, with its `/`.
+    fn token(&self) -> String {
+        match self {
+            Step::Field { wire, .. } => crate::diag::pointer_join("", wire),
+            Step::Item { .. } => "/0".to_owned(),
         }
     }
 
-    /// `owner.field = value`, wrapped as the field's type needs.
-    fn assign(&self, owner: TokenStream, value: TokenStream) -> TokenStream {
-        let field = ident(&self.rust);
-        let value = wrap(&self.ty, value);
-        let value = if self.required { value } else { quote!(::std::option::Option::Some(#value)) };
-        quote!(#owner.#field = #value;)
+    /// `target` (a `&mut` to the value the step starts from) moved to the value it reaches,
+    /// through any `Option` (returning `None` when absent) and `Box`.
+    fn enter(&self) -> TokenStream {
+        let (reach, ty) = match self {
+            Step::Field { rust, required, ty, .. } => {
+                let field = ident(rust);
+                let present = (!required).then(|| quote!(let target = target.as_mut()?;));
+                (quote!(let target = &mut target.#field; #present), ty)
+            }
+            Step::Item { ty } => (quote!(let target = target.first_mut()?;), ty),
+        };
+        let mut steps = reach;
+        let mut ty = ty;
+        loop {
+            match ty {
+                TypeRef::Nullable(inner) => {
+                    steps.extend(quote!(let target = target.as_mut()?;));
+                    ty = inner;
+                }
+                TypeRef::Boxed(inner) => {
+                    steps.extend(quote!(let target = &mut **target;));
+                    ty = inner;
+                }
+                _ => return steps,
+            }
+        }
     }
+
+    /// The value the step reaches in `target` set to `value` (of the core type), wrapped as the
+    /// place's type needs. A field that is optional and absent stays so (`return None`): setting
+    /// it could break a count of the object's properties as well.
+    fn set(&self, value: TokenStream) -> TokenStream {
+        match self {
+            Step::Field { rust, required, ty, .. } => {
+                let field = ident(rust);
+                let value = wrap(ty, value);
+                if *required {
+                    quote!(target.#field = #value;)
+                } else {
+                    quote!(target.#field.as_ref()?; target.#field = ::std::option::Option::Some(#value);)
+                }
+            }
+            Step::Item { ty } => {
+                let value = wrap(ty, value);
+                quote!(*target.first_mut()? = #value;)
+            }
+        }
+    }
+}
+
+/// Whether the rules of a position are only its type's: no rule of its own that a value could
+/// break beside the type's.
+fn plain(rules: &Rules) -> bool {
+    Rules { reference: None, types: None, nullable: false, ..rules.clone() }.is_empty()
 }
 
 /// `value` of the core type made into a value of `ty` (through `Option` and `Box`).

@@ -163,13 +163,17 @@ impl<'m> Emitter<'m> {
                 if uses(&check, "v") { quote!(v) } else { quote!(_) },
                 if uses(&check, "cx") { quote!(cx) } else { quote!(_) },
             );
-            rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
             if self.has_faults(TypeId(i)) {
                 let invalid = self.names[i].1.clone();
-                invalid_rows.push(
-                    quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) },
-                );
+                invalid_rows.push(match def.kind {
+                    // An alias has no `Validate` of its own: its check is the same as above.
+                    TypeKind::Alias(_) => {
+                        quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid_by(#invalid, |#v, #cx| { #check }, count)) }
+                    }
+                    _ => quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) },
+                });
             }
+            rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
             if super::xml::has_form(def) {
                 let ty = ident(name);
                 xml_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
