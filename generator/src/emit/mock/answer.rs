@@ -58,7 +58,8 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
             let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
             #[cfg(feature = "arbitrary")]
             let generated: ::std::option::Option<#rust> = {
-                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+                // Unnamed, so that a spec type named `Strategy` or `ValueTree` stays itself.
+                use ::apigen_runtime::proptest::strategy::{Strategy as _, ValueTree as _};
                 let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
                 ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
             };
