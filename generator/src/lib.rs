@@ -180,37 +180,23 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
     for note in emit::arbitrary::notes(&model) {
         diags.note(note.pointer, note.message);
     }
-    // Each file, or part of a file, is emitted and formatted on its own (formatting is most of
-    // the time on a large spec), several at once; the results are joined in the files' order,
-    // so the output does not depend on the number of threads.
+    // Each file is emitted and formatted on its own (formatting is most of the time on a large
+    // spec), several at once; the results keep the files' order, so the output does not depend
+    // on the number of threads.
     let rendered = in_parallel(&emit::makers(&model), |make| match make(&model, &header) {
-        emit::EmittedFile::Text { path, contents } => (path, Rendered::Text(contents)),
-        emit::EmittedFile::Rust { path, tokens } => (path, Rendered::Rust(render::format_chunks(tokens))),
+        emit::EmittedFile::Text { path, contents } => {
+            Ok(GeneratedFile { path, contents: render::normalise(&contents) })
+        }
+        emit::EmittedFile::Rust { path, tokens } => match render::render_rust(tokens, &header) {
+            Ok(contents) => Ok(GeneratedFile { path, contents }),
+            Err(message) => Err(format!("{path}: {message}")),
+        },
     });
     let mut files = Vec::new();
-    let mut rest = rendered.into_iter().peekable();
-    while let Some((path, first)) = rest.next() {
-        let mut chunks = match first {
-            Rendered::Text(contents) => {
-                files.push(GeneratedFile { path, contents: render::normalise(&contents) });
-                continue;
-            }
-            Rendered::Rust(chunks) => chunks,
-        };
-        // The file's other parts follow it.
-        while let Some((_, Rendered::Rust(more))) = rest.next_if(|(p, r)| *p == path && matches!(r, Rendered::Rust(_)))
-        {
-            chunks = match (chunks, more) {
-                (Ok(mut all), Ok(more)) => {
-                    all.extend(more);
-                    Ok(all)
-                }
-                (Err(message), _) | (_, Err(message)) => Err(message),
-            };
-        }
-        match chunks {
-            Ok(chunks) => files.push(GeneratedFile { contents: render::assemble(&header, &chunks), path }),
-            Err(message) => diags.error("#", format!("{path}: {message}")),
+    for file in rendered {
+        match file {
+            Ok(file) => files.push(file),
+            Err(message) => diags.error("#", message),
         }
     }
     let mut diagnostics = spec.warnings.clone();
@@ -218,16 +204,9 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
     Output { files, diagnostics }
 }
 
-/// A file or a part of one, formatted.
-enum Rendered {
-    Text(String),
-    /// The formatted chunks of a run of items, or why they could not be formatted.
-    Rust(Result<Vec<String>, String>),
-}
-
 /// `f` of every task, in the tasks' order, computed on up to as many threads as the machine
 /// has cores, each taking the next task left, from the last: the last files (validate, client)
-/// are large and in one part each, so starting them first balances the threads best. A thread
+/// are large, so starting them first balances the threads best. A thread
 /// that cannot be started leaves its share to the others, and to the calling thread, which
 /// takes part too.
 fn in_parallel<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {

@@ -4,6 +4,19 @@
 //! `openapiv3` nor `quote`. Types live in an arena ([`ApiModel::types`]) indexed by
 //! [`TypeId`], so references between types (including cycles) are plain indices. Every node
 //! keeps the JSON Pointer it came from, for doc comments and diagnostics.
+//!
+//! Nullability (`nullable: true`, or `null` among 3.1's `type`s) is said in three places, one
+//! for each reader, all from the same schema keyword:
+//!
+//! - [`TypeRef::Nullable`] is the source of truth for the Rust type: the emitters write it as
+//!   `Option`. Lowering wraps every reference to a named type whose schema is nullable (a
+//!   struct, an enum, a union), and an alias's target where the alias's schema is.
+//! - [`TypeDef::nullable`] records the first case on the type itself, derived from the same
+//!   set as those wrappers: a reader that starts from a type rather than a reference to it
+//!   (`apigen validate`, which interprets a value against a named type) needs it there.
+//! - [`Rules::nullable`] is JSON Schema's view, for checks of a JSON value: a `type` check
+//!   lets `null` through. It is the schema's own keyword, which the typed checks never read
+//!   (an `Option` already says it).
 
 use std::collections::BTreeMap;
 
@@ -105,8 +118,7 @@ pub struct Operation {
     /// the schema types, so that neither can shadow a schema named the same.
     pub response_type: String,
     pub options_type: String,
-    /// Lower-case HTTP method.
-    pub method: String,
+    pub method: Method,
     /// The path as the spec writes it (`/things/{id}`), for docs.
     pub path: String,
     /// The path, parsed once: what the client sends.
@@ -349,7 +361,8 @@ pub struct TypeDef {
     /// object as a whole (conditionals, property counts); for an alias, all of them; for a
     /// union, `oneOf` / `anyOf` over every alternative.
     pub rules: Rules,
-    /// Whether the type's schema says `nullable: true`.
+    /// Whether the type's schema says `nullable: true`: then every reference to the type is a
+    /// [`TypeRef::Nullable`] (see the module docs).
     pub nullable: bool,
     /// The type's root element, for a type used (directly or inside another) under an XML
     /// media type; `None` for a type that has no XML form.
@@ -456,6 +469,7 @@ pub struct Rules {
     pub reference: Option<TypeId>,
     /// `type`, with `nullable` allowing `null` too.
     pub types: Option<String>,
+    /// The schema's `nullable`, for the check of `type` on a JSON value (see the module docs).
     pub nullable: bool,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
@@ -661,6 +675,69 @@ impl Rules {
     }
 }
 
+/// An operation's HTTP method: the eight of an OpenAPI Path Item, OpenAPI 3.2's `query`, and
+/// any other a 3.2 `additionalOperations` names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+    Query,
+    /// Another method token, upper-case (`COPY`); loading checked that it is a token.
+    Other(String),
+}
+
+impl Method {
+    /// The method of a Path Item's key (`get`) or an `additionalOperations` key, in any case.
+    pub fn parse(name: &str) -> Self {
+        match name.to_ascii_lowercase().as_str() {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            "query" => Self::Query,
+            _ => Self::Other(name.to_uppercase()),
+        }
+    }
+
+    /// The method as the request line says it (`GET`, `QUERY`, `COPY`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+            Self::Query => "QUERY",
+            Self::Other(token) => token,
+        }
+    }
+
+    /// Whether `http::Method` has a constant of this name (`http::Method::GET`): all but
+    /// `QUERY` and the others of `additionalOperations`, which are made from their bytes.
+    pub fn has_constant(&self) -> bool {
+        !matches!(self, Self::Query | Self::Other(_))
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A reference to a type, as a field or variant holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
@@ -700,9 +777,59 @@ pub enum Primitive {
     Value,
 }
 
+impl TypeRef {
+    /// The type without its outer [`TypeRef::Nullable`]: what a value that is not `null`
+    /// holds (a parameter, which cannot say `null`, is held as this).
+    pub fn non_null(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner,
+            other => other,
+        }
+    }
+
+    /// The named type this is, through nullability and boxes (`Option<Box<Pet>>` is `Pet`).
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
 impl ApiModel {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// `ty` through the aliases it names: the first type that is not a named alias (a
+    /// nullable alias stops at its `Nullable`). Lowering leaves no cycle of aliases (see
+    /// `lower/cycles.rs`); the walk is bounded all the same, so that a bug cannot loop.
+    pub fn resolve<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    /// `ty` through aliases and nullability both: the shape a value that is not `null` has
+    /// (`Option<Tags>`, with `Tags = Vec<String>`, is the `Vec`).
+    pub fn underlying<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut ty = ty;
+        for _ in 0..=2 * self.types.len() {
+            match self.resolve(ty) {
+                TypeRef::Nullable(inner) => ty = inner,
+                other => return other,
+            }
+        }
+        ty
     }
 
     /// The cargo feature a value of type `ty` needs: that of the named type inside it, if any.
@@ -714,5 +841,126 @@ impl ApiModel {
             }
             TypeRef::Primitive(_) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_parse_from_any_case_and_say_themselves_upper_case() {
+        let methods: Vec<Method> =
+            ["get", "PUT", "post", "delete", "options", "head", "patch", "trace", "query", "Copy"]
+                .into_iter()
+                .map(Method::parse)
+                .collect();
+        assert_eq!(
+            methods,
+            [
+                Method::Get,
+                Method::Put,
+                Method::Post,
+                Method::Delete,
+                Method::Options,
+                Method::Head,
+                Method::Patch,
+                Method::Trace,
+                Method::Query,
+                Method::Other("COPY".to_owned()),
+            ]
+        );
+        let names: Vec<String> = methods.iter().map(ToString::to_string).collect();
+        assert_eq!(names, ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "QUERY", "COPY"]);
+        // `http::Method` has a constant for the eight of a Path Item only.
+        let constants: Vec<bool> = methods.iter().map(Method::has_constant).collect();
+        assert_eq!(constants, [true, true, true, true, true, true, true, true, false, false]);
+    }
+
+    /// A model of the types given, in order, and nothing else.
+    fn model_of(types: Vec<(&str, TypeKind)>) -> ApiModel {
+        let types = types
+            .into_iter()
+            .map(|(name, kind)| TypeDef {
+                name: name.to_owned(),
+                doc: Doc::default(),
+                kind,
+                rules: Rules::default(),
+                nullable: false,
+                xml: None,
+                discriminator: None,
+                unknown: None,
+                feature: None,
+            })
+            .collect();
+        ApiModel {
+            crate_name: "t".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            title: "t".to_owned(),
+            description: None,
+            source_name: "t.yaml".to_owned(),
+            runtime: crate::Runtime::Version("0.1".to_owned()),
+            types,
+            schemas: Vec::new(),
+            operations: Vec::new(),
+            security_schemes: Vec::new(),
+            default_base_url: None,
+            xml_bodies: Vec::new(),
+            replaced: BTreeMap::new(),
+            derives: BTreeMap::new(),
+            features: Vec::new(),
+        }
+    }
+
+    fn nullable(ty: TypeRef) -> TypeRef {
+        TypeRef::Nullable(Box::new(ty))
+    }
+
+    #[test]
+    fn resolve_follows_aliases_and_stops_at_nullability_underlying_goes_through_both() {
+        let string = TypeRef::Primitive(Primitive::String);
+        let model = model_of(vec![
+            // 0: `Name = String`; 1: `Alias = Name`; 2: `MaybeName = Option<Alias>`;
+            // 3: `Again = MaybeName`; 4: a struct.
+            ("Name", TypeKind::Alias(string.clone())),
+            ("Alias", TypeKind::Alias(TypeRef::Named(TypeId(0)))),
+            ("MaybeName", TypeKind::Alias(nullable(TypeRef::Named(TypeId(1))))),
+            ("Again", TypeKind::Alias(TypeRef::Named(TypeId(2)))),
+            ("Kind", TypeKind::StringEnum(Vec::new())),
+        ]);
+        assert_eq!(model.resolve(&TypeRef::Named(TypeId(1))), &string);
+        assert_eq!(model.resolve(&TypeRef::Named(TypeId(3))), &nullable(TypeRef::Named(TypeId(1))));
+        assert_eq!(model.resolve(&TypeRef::Named(TypeId(4))), &TypeRef::Named(TypeId(4)));
+        // Not through a nullable reference, nor a box or a list.
+        let outer = nullable(TypeRef::Named(TypeId(0)));
+        assert_eq!(model.resolve(&outer), &outer);
+        assert_eq!(model.underlying(&TypeRef::Named(TypeId(3))), &string);
+        assert_eq!(model.underlying(&nullable(TypeRef::Named(TypeId(3)))), &string);
+        let list = TypeRef::Vec(Box::new(TypeRef::Named(TypeId(0))));
+        assert_eq!(model.underlying(&list), &list);
+    }
+
+    #[test]
+    fn a_cycle_of_aliases_ends_the_walk_instead_of_looping() {
+        // Lowering cuts such cycles; the walk is bounded should one slip through.
+        let model = model_of(vec![
+            ("A", TypeKind::Alias(TypeRef::Named(TypeId(1)))),
+            ("B", TypeKind::Alias(TypeRef::Named(TypeId(0)))),
+            ("C", TypeKind::Alias(nullable(TypeRef::Named(TypeId(2))))),
+        ]);
+        // As many steps as there are types, then where the walk stands.
+        assert_eq!(model.resolve(&TypeRef::Named(TypeId(0))), &TypeRef::Named(TypeId(0)));
+        assert_eq!(model.resolve(&TypeRef::Named(TypeId(2))), &nullable(TypeRef::Named(TypeId(2))));
+        assert_eq!(model.underlying(&TypeRef::Named(TypeId(2))), &TypeRef::Named(TypeId(2)));
+    }
+
+    #[test]
+    fn non_null_strips_one_nullable_and_named_sees_through_boxes() {
+        let pet = TypeRef::Named(TypeId(7));
+        assert_eq!(nullable(pet.clone()).non_null(), &pet);
+        assert_eq!(pet.non_null(), &pet);
+        assert_eq!(nullable(nullable(pet.clone())).non_null(), &nullable(pet.clone()));
+        assert_eq!(nullable(TypeRef::Boxed(Box::new(pet.clone()))).named(), Some(TypeId(7)));
+        assert_eq!(TypeRef::Vec(Box::new(pet)).named(), None);
     }
 }

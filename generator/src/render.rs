@@ -4,9 +4,7 @@
 //!
 //! Items are parsed and formatted one at a time: parsing a whole 9 MB file at once (Stripe's
 //! `types.rs`) builds one huge token buffer and syntax tree, which is slower than the same
-//! items one by one, and holds far more memory. A file may also come in parts (runs of its items, see
-//! [`crate::emit::makers`]), formatted on several threads with [`format_chunks`] and joined in
-//! order with [`assemble`].
+//! items one by one, and holds far more memory.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
@@ -16,9 +14,9 @@ pub fn render_rust(tokens: TokenStream, header: &str) -> Result<String, String> 
     Ok(assemble(header, &format_chunks(tokens)?))
 }
 
-/// The formatted chunks of a Rust file (or of a run of its items): its inner attributes, if
-/// any, then each item. [`assemble`] joins them into the file.
-pub fn format_chunks(tokens: TokenStream) -> Result<Vec<String>, String> {
+/// The formatted chunks of a Rust file: its inner attributes, if any, then each item.
+/// [`assemble`] joins them into the file.
+fn format_chunks(tokens: TokenStream) -> Result<Vec<String>, String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     match split_items(&trees).and_then(|(head, items)| format_items(head, items)) {
         Some(chunks) => Ok(chunks),
@@ -28,7 +26,7 @@ pub fn format_chunks(tokens: TokenStream) -> Result<Vec<String>, String> {
 
 /// A Rust file from its formatted chunks, in order: the header, then the chunks with a blank
 /// line between them, and between the members of each `impl`, `trait` and `mod` in them.
-pub fn assemble(header: &str, chunks: &[String]) -> String {
+fn assemble(header: &str, chunks: &[String]) -> String {
     let body: Vec<String> = chunks.iter().map(|c| space_members(c.trim_end())).collect();
     normalise(&format!("// {header}\n\n{}", body.join("\n\n")))
 }

@@ -11,3 +11,9 @@ pub mod fixtures {
 }
 
 pub mod loopback;
+
+/// The errors and warnings of a generation, as the CLI prints them. Notes (where value
+/// generators filter) are left out: they are the fixtures' snapshots' business.
+pub fn messages(output: &apigen::Output) -> Vec<String> {
+    output.diagnostics.iter().filter(|d| d.severity != apigen::Severity::Note).map(ToString::to_string).collect()
+}

@@ -97,6 +97,39 @@ fn invalid_values_name_their_pointer_and_keyword() {
     println!("{seen:#?}");
 }
 
+/// RevCent's request refuses unknown properties at the top and in nested objects, and holds
+/// rules three objects deep and in array items: every such fault is named by its exact pointer.
+#[test]
+fn invalid_values_reach_extra_properties_and_deep_rules() {
+    use apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+    use apigen_runtime::proptest::test_runner::TestRunner;
+    let strategy = revcent::arbitrary::create_customer_request_invalid();
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..4_000 {
+        let invalid = strategy.new_tree(&mut runner).expect("a value").current();
+        seen.insert(format!("{} {}", invalid.pointer, invalid.keyword));
+    }
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    println!("{seen:#?}");
+    for fault in EXPECTED_REVCENT {
+        assert!(seen.contains(fault), "{fault} not in {seen:?}");
+    }
+}
+
+/// Faults of RevCent's request: unknown properties refused at the top, one and two objects
+/// in, and in an array's item; the rules of an array's item.
+const EXPECTED_REVCENT: &[&str] = &[
+    " additionalProperties",
+    "/customer additionalProperties",
+    "/payment additionalProperties",
+    "/payment/credit_card additionalProperties",
+    "/metadata/0 additionalProperties",
+    "/metadata/0/name maxLength",
+    "/metadata/0/name minLength",
+    "/metadata/0/value maxLength",
+];
+
 /// Values per second of a large type's strategy (JTL's `CreateCustomer`: 26 properties, three
 /// nested addresses and arrays of them), generation alone. Ignored by default; BENCHMARKS.md
 /// records its figures:

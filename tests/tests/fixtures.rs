@@ -145,3 +145,10 @@ fn patterns_beyond_the_regex_crate() {
 fn json_schema_2020_12_keywords() {
     assert_fixture("keywords31");
 }
+
+/// Rules a value can break alone, for the value generators' `<type>_invalid` (run by
+/// `tests/arbitrary_faults.rs`).
+#[test]
+fn faults_to_break() {
+    assert_fixture("faults");
+}

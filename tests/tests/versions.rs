@@ -6,6 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use apigen::{Options, Severity, SpecSource};
+use apigen_tests::messages;
 
 fn fixtures() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
@@ -38,12 +39,6 @@ fn public_api(output: &apigen::Output) -> Vec<(String, String)> {
             (f.path.clone(), text.join("\n"))
         })
         .collect()
-}
-
-/// The errors and warnings (notes, which say where value generators filter, are the fixtures'
-/// snapshots' business).
-fn messages(output: &apigen::Output) -> Vec<String> {
-    output.diagnostics.iter().filter(|d| d.severity != Severity::Note).map(ToString::to_string).collect()
 }
 
 fn load_error(text: &str) -> String {

@@ -98,28 +98,9 @@ pub fn run(args: &[&str]) -> Result<(), String> {
 }
 
 fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>) -> Result<(), String> {
-    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
     let name = format!("bench_{}", apigen::naming::field_name(stem, "spec"));
-    let source = SpecSource { name: spec.display().to_string(), text };
-    let options = Options::new(name.as_str()).runtime_path(root().join("generator/runtime").display().to_string());
-    let loaded =
-        apigen::load_with(&source, &crate::codegen::read_referenced).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let (model, _) = apigen::model_of(&loaded, &options);
-    let output = apigen::generate(&loaded, &options);
-    let dir = args.out.join("crates").join(&name);
-    let _ = fs::remove_dir_all(&dir);
-    let mut lines = 0;
-    for file in &output.files {
-        let path = dir.join(&file.path);
-        fs::create_dir_all(path.parent().unwrap_or(&dir))
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        fs::write(&path, &file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        if file.path.ends_with(".rs") {
-            lines += file.contents.lines().count();
-        }
-    }
-    let xml = output.files.iter().any(|f| f.path == "src/xml.rs");
+    let Scratch { model, dir, lines, xml } = generate_into(spec, &name, &args.out.join("crates"))?;
     write_workspace(&args.out, &name, xml)?;
 
     let group = match &args.feature {
@@ -180,6 +161,44 @@ fn measure(spec: &Path, args: &Args, cargo: &std::ffi::OsStr, time: Option<&str>
     Ok(())
 }
 
+/// A crate generated into a scratch workspace.
+pub(crate) struct Scratch {
+    /// The model it was generated from.
+    pub(crate) model: apigen::model::ApiModel,
+    /// Its directory.
+    pub(crate) dir: PathBuf,
+    /// Lines of Rust generated.
+    pub(crate) lines: usize,
+    /// Whether it has an `xml` feature.
+    pub(crate) xml: bool,
+}
+
+/// Generates `spec`'s crate, named `name` and depending on this repository's runtime by path,
+/// into `crates/<name>` (anything there before is removed).
+pub(crate) fn generate_into(spec: &Path, name: &str, crates: &Path) -> Result<Scratch, String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let source = SpecSource { name: spec.display().to_string(), text };
+    let options = Options::new(name).runtime_path(root().join("generator/runtime").display().to_string());
+    let loaded =
+        apigen::load_with(&source, &crate::codegen::read_referenced).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let (model, _) = apigen::model_of(&loaded, &options);
+    let output = apigen::generate(&loaded, &options);
+    let dir = crates.join(name);
+    let _ = fs::remove_dir_all(&dir);
+    let mut lines = 0;
+    for file in &output.files {
+        let path = dir.join(&file.path);
+        fs::create_dir_all(path.parent().unwrap_or(&dir))
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        fs::write(&path, &file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        if file.path.ends_with(".rs") {
+            lines += file.contents.lines().count();
+        }
+    }
+    let xml = output.files.iter().any(|f| f.path == "src/xml.rs");
+    Ok(Scratch { model, dir, lines, xml })
+}
+
 /// The scratch workspace: the crate, and `warm`, which depends on the runtime with the
 /// features the crate's client turns on, so that building it builds every dependency.
 fn write_workspace(out: &Path, name: &str, xml: bool) -> Result<(), String> {
@@ -203,14 +222,19 @@ fn write_workspace(out: &Path, name: &str, xml: bool) -> Result<(), String> {
     write(out.join("warm/src/lib.rs"), "//! Compiles the dependencies of the measured crate.\n")
 }
 
-struct Run {
-    ok: bool,
-    time: Duration,
-    peak_kb: Option<u64>,
-    output: String,
+/// A cargo command's outcome.
+pub(crate) struct Run {
+    pub(crate) ok: bool,
+    pub(crate) time: Duration,
+    /// Peak resident memory of the largest process, where `/usr/bin/time` measured it.
+    pub(crate) peak_kb: Option<u64>,
+    /// Its standard error.
+    pub(crate) output: String,
 }
 
-fn cargo_run(cargo: &std::ffi::OsStr, time: Option<&str>, dir: &Path, args: &[&str]) -> Result<Run, String> {
+/// Runs cargo with `args` in the scratch workspace `dir` (offline, quiet, its own target
+/// directory), under `time` (`/usr/bin/time`) where given.
+pub(crate) fn cargo_run(cargo: &std::ffi::OsStr, time: Option<&str>, dir: &Path, args: &[&str]) -> Result<Run, String> {
     let time_file = dir.join("time.txt");
     let mut command = match time {
         Some(time) => {

@@ -1,5 +1,5 @@
 //! `fuzz [--cases N] [--seconds S] [--seed S] [--timeout S]`: a long run of the mutation
-//! fuzzer of `generator/tests/fuzz.rs` (load and generate on mutated specs: no panic, no hang),
+//! fuzzer of `generator/tests/fuzz/` (load and generate on mutated specs: no panic, no hang),
 //! in release.
 //!
 //! The fuzzer is a proptest test of the generator crate; this runs it through `cargo test` with

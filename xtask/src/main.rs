@@ -11,13 +11,17 @@
 //!   fixes it.
 //! - `corpus [DIR|FILE]`: generates (in a child process each) and `cargo check`s a crate for
 //!   every spec of a corpus of real-world specs (default `../shared/corpus`), in a scratch
-//!   workspace under `target/corpus/`, with timings and peak memory. See `corpus.rs`.
+//!   workspace under `target/corpus/`, with timings and peak memory. See `corpus/`.
 //! - `bench-compile [SPEC...]`: `cargo check` and `cargo build` of a generated crate, whole
 //!   and one feature, with time and peak memory (default: Stripe and Plaid from
 //!   `../shared/corpus`, skipped when absent). See `bench_compile.rs`.
+//! - `arbitrary-proof [SPEC...] [--values N]`: every type's value generators (feature
+//!   `arbitrary`) checked on N values each, for the five specs and Stripe from
+//!   `../shared/corpus` (skipped when absent), in a scratch workspace under
+//!   `target/arbitrary-proof/`. See `arbitrary_proof.rs`.
 //! - `compare [DIR|FILE]`: apigen beside `cargo-progenitor` on the same specs. See `compare.rs`.
 //! - `fuzz [--cases N] [--seconds S]`: a long run, in release, of the generator's mutation
-//!   fuzzer (`generator/tests/fuzz.rs`). See `fuzz.rs`.
+//!   fuzzer (`generator/tests/fuzz/`). See `fuzz.rs`.
 //!
 //! - `peak-memory`: the peak memory of a client sent a body far beyond its size limit, in a
 //!   process of its own (release).
@@ -28,6 +32,7 @@
 //! The generator (`apigen`) is a pure library; reading specs, writing `generated/` and the
 //! drift check are `apigen_cli`'s, the same code the `apigen` command runs.
 
+mod arbitrary_proof;
 mod bench_compile;
 mod codegen;
 mod compare;
@@ -53,6 +58,12 @@ tasks:
                     from ../shared/corpus, skipped when absent), whole, with the client and
                     one group, and with no group: time and peak memory, in
                     target/bench-compile/ (delete it afterwards)
+  arbitrary-proof [SPEC...] [--values N] [--out DIR]
+                    every type's value generators (feature arbitrary) on N values each
+                    (default 1,000): valid ones validate and read back from JSON (and XML),
+                    invalid ones report their one rule; default specs: the five of specs/
+                    and ../shared/corpus/stripe.json (skipped when absent); scratch
+                    workspace in target/arbitrary-proof/
   compare [DIR|FILE]
                     apigen beside cargo-progenitor (must be installed) on specs/, DIR
                     (default ../shared/corpus) and JTL's full spec: time, peak memory, outcome
@@ -89,6 +100,7 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz::run(rest),
         ["compare", rest @ ..] => compare::run(rest),
         ["bench-compile", rest @ ..] => bench_compile::run(rest),
+        ["arbitrary-proof", rest @ ..] => arbitrary_proof::run(rest),
         ["validate", rest @ ..] => run_tests_bin("validate", false, rest),
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),
@@ -96,7 +108,7 @@ fn main() -> ExitCode {
         ["peak-memory"] => peak_memory(),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),
-        // Internal: one spec's generation, in its own process (see corpus.rs).
+        // Internal: one spec's generation, in its own process (see corpus/child.rs).
         ["corpus-one", spec, dir, crate_name] => corpus::run_one(spec, dir, crate_name),
         _ => Err(USAGE.to_owned()),
     };

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -127,6 +127,13 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
         ),
     ),
     (
+        "CreateOtherAddresses",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_other_addresses_invalid,
+            count,
+        ),
+    ),
+    (
         "Customer",
         |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
     ),
@@ -135,7 +142,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer(::apigen_runtime::arbitrary::DEPTH)
@@ -143,7 +150,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
 }
 
 /// Values of [`CreateCustomer`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer(depth: u32) -> BoxedStrategy<CreateCustomer> {
+pub fn create_customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomer> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -286,285 +295,11 @@ pub fn create_customer(depth: u32) -> BoxedStrategy<CreateCustomer> {
 }
 
 /// Values of [`CreateCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_invalid() -> BoxedStrategy<
+pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.city = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/City",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.city = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/City",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.country_iso = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.country_iso = bad;
-                            v.billing_address = inner;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/BillingAddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.city = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/City",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.city = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/City",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.country_iso = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.shipmentaddress.as_ref()?;
-                            inner.country_iso = bad;
-                            v.shipmentaddress = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/Shipmentaddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.city = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/CustomAddress/City"),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.city = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/CustomAddress/City"),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.country_iso = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/CustomAddress/CountryIso",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    create_address(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.custom_address.as_ref()?;
-                            inner.country_iso = bad;
-                            v.custom_address = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/CustomAddress/CountryIso",
-                                ),
-                                keyword: "minLength",
-                            })
-                        },
-                    )
-                    .boxed(),
                 (
                     create_customer(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -572,14 +307,632 @@ pub fn create_customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.birthday.as_ref()?;
-                            v.birthday = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.birthday.as_ref()?;
+                            target.birthday = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.billing_address;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/BillingAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.shipmentaddress;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/Shipmentaddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/CustomAddress/City"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.custom_address;
+                            let target = target.as_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/CustomAddress/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_addresses;
+                            let target = target.as_mut()?;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -592,7 +945,7 @@ pub fn create_customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_address(::apigen_runtime::arbitrary::DEPTH)
@@ -600,7 +953,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
 }
 
 /// Values of [`CreateAddress`] that pass its validator, nested at most `depth` deep.
-pub fn create_address(depth: u32) -> BoxedStrategy<CreateAddress> {
+pub fn create_address(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateAddress> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -712,7 +1067,7 @@ pub fn create_address(depth: u32) -> BoxedStrategy<CreateAddress> {
 }
 
 /// Values of [`CreateAddress`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_address_invalid() -> BoxedStrategy<
+pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateAddress>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -726,13 +1081,15 @@ pub fn create_address_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city = bad;
+                            let target = &mut v;
+                            target.city = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -744,13 +1101,15 @@ pub fn create_address_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city = bad;
+                            let target = &mut v;
+                            target.city = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -762,13 +1121,15 @@ pub fn create_address_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.country_iso = bad;
+                            let target = &mut v;
+                            target.country_iso = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -780,13 +1141,15 @@ pub fn create_address_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.country_iso = bad;
+                            let target = &mut v;
+                            target.country_iso = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -799,7 +1162,7 @@ pub fn create_address_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_other_addresses(::apigen_runtime::arbitrary::DEPTH)
@@ -807,7 +1170,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
 }
 
 /// Values of [`CreateOtherAddresses`] that pass its validator, nested at most `depth` deep.
-pub fn create_other_addresses(depth: u32) -> BoxedStrategy<CreateOtherAddresses> {
+pub fn create_other_addresses(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateOtherAddresses> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -863,10 +1228,327 @@ pub fn create_other_addresses(depth: u32) -> BoxedStrategy<CreateOtherAddresses>
         .boxed()
 }
 
+/// Values of [`CreateOtherAddresses`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateOtherAddresses>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_billing_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherBillingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_shipping_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherShippingAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.city = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/City",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from("xxxxxx"),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.other_customer_addresses;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.country_iso = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/OtherCustomerAddresses/0/CountryIso",
+                                ),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_payment_settings(::apigen_runtime::arbitrary::DEPTH)
@@ -874,7 +1556,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings 
 }
 
 /// Values of [`CreatePaymentSettings`] that pass its validator, nested at most `depth` deep.
-pub fn create_payment_settings(depth: u32) -> BoxedStrategy<CreatePaymentSettings> {
+pub fn create_payment_settings(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreatePaymentSettings> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -929,7 +1613,7 @@ pub fn create_payment_settings(depth: u32) -> BoxedStrategy<CreatePaymentSetting
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
@@ -937,7 +1621,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
+pub fn customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -1012,7 +1698,7 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> BoxedStrategy<
+pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<Customer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -1024,13 +1710,15 @@ pub fn customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.birthday = bad;
+                            let target = &mut v;
+                            target.birthday = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1043,7 +1731,7 @@ pub fn customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         address(::apigen_runtime::arbitrary::DEPTH)
@@ -1051,7 +1739,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
 }
 
 /// Values of [`Address`] that pass its validator, nested at most `depth` deep.
-pub fn address(_depth: u32) -> BoxedStrategy<Address> {
+pub fn address(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Address> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -1109,7 +1799,7 @@ pub fn address(_depth: u32) -> BoxedStrategy<Address> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         other_addresses(::apigen_runtime::arbitrary::DEPTH)
@@ -1117,7 +1807,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
 }
 
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
-pub fn other_addresses(depth: u32) -> BoxedStrategy<OtherAddresses> {
+pub fn other_addresses(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<OtherAddresses> {
     (
         ::apigen_runtime::arbitrary::array(
             ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
@@ -1152,7 +1844,7 @@ pub fn other_addresses(depth: u32) -> BoxedStrategy<OtherAddresses> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         payment_settings(::apigen_runtime::arbitrary::DEPTH)
@@ -1160,7 +1852,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
 }
 
 /// Values of [`PaymentSettings`] that pass its validator, nested at most `depth` deep.
-pub fn payment_settings(_depth: u32) -> BoxedStrategy<PaymentSettings> {
+pub fn payment_settings(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<PaymentSettings> {
     (
         ::apigen_runtime::arbitrary::integer::<
             i32,
@@ -1196,7 +1890,7 @@ pub fn payment_settings(_depth: u32) -> BoxedStrategy<PaymentSettings> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_response(::apigen_runtime::arbitrary::DEPTH)
@@ -1204,7 +1898,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
 }
 
 /// Values of [`ErrorResponse`] that pass its validator, nested at most `depth` deep.
-pub fn error_response(depth: u32) -> BoxedStrategy<ErrorResponse> {
+pub fn error_response(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorResponse> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,

@@ -157,7 +157,7 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "CustomerHeader_CreateCustomerAsync",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/customers"),
+            "/customers",
         );
         if let ::std::option::Option::Some(value) = &options.disable_automatic_workflows
         {
@@ -181,7 +181,7 @@ impl Client {
                 ::apigen_runtime::client::Placement::Bearer,
                 self.bearer_auth.as_ref(),
             );
-        request.header("accept", "application/json")?;
+        request.static_header("accept", "application/json")?;
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 static REGEX_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
     "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
@@ -89,7 +89,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -97,7 +97,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -293,7 +295,7 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -305,14 +307,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -326,14 +330,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.first_name.as_ref()?;
-                            v.first_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.first_name.as_ref()?;
+                            target.first_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -347,14 +353,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.last_name.as_ref()?;
-                            v.last_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.last_name.as_ref()?;
+                            target.last_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -366,14 +374,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -387,14 +397,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.display_name.as_ref()?;
-                            v.display_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.display_name.as_ref()?;
+                            target.display_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -408,14 +420,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.organization.as_ref()?;
-                            v.organization = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.organization.as_ref()?;
+                            target.organization = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -429,14 +443,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.password_type.as_ref()?;
-                            v.password_type = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.password_type.as_ref()?;
+                            target.password_type = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -448,14 +464,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.username.as_ref()?;
-                            v.username = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.username.as_ref()?;
+                            target.username = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -469,14 +487,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.title.as_ref()?;
-                            v.title = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.title.as_ref()?;
+                            target.title = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -490,14 +510,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.salutation.as_ref()?;
-                            v.salutation = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.salutation.as_ref()?;
+                            target.salutation = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -511,14 +533,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.language.as_ref()?;
-                            v.language = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.language.as_ref()?;
+                            target.language = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -530,14 +554,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.billing_email.as_ref()?;
-                            v.billing_email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.billing_email.as_ref()?;
+                            target.billing_email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -551,7 +577,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPasswordType {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_password_type(::apigen_runtime::arbitrary::DEPTH)
@@ -561,7 +587,9 @@ for CreateCustomerRequestPasswordType {
 /// Values of [`CreateCustomerRequestPasswordType`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_password_type(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPasswordType> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestPasswordType,
+> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestPasswordType::PlainText,
@@ -578,7 +606,7 @@ pub fn create_customer_request_password_type(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_language(::apigen_runtime::arbitrary::DEPTH)
@@ -588,7 +616,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestL
 /// Values of [`CreateCustomerRequestLanguage`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_language(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestLanguage> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestLanguage> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestLanguage::En,
@@ -604,7 +632,7 @@ pub fn create_customer_request_language(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_form(::apigen_runtime::arbitrary::DEPTH)
@@ -612,7 +640,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
 }
 
 /// Values of [`CreateCustomerForm`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_form(depth: u32) -> BoxedStrategy<CreateCustomerForm> {
+pub fn create_customer_form(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerForm> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -813,7 +843,7 @@ pub fn create_customer_form(depth: u32) -> BoxedStrategy<CreateCustomerForm> {
 }
 
 /// Values of [`CreateCustomerForm`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_form_invalid() -> BoxedStrategy<
+pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerForm>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -825,14 +855,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -846,14 +878,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.first_name.as_ref()?;
-                            v.first_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.first_name.as_ref()?;
+                            target.first_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -867,14 +901,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.last_name.as_ref()?;
-                            v.last_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.last_name.as_ref()?;
+                            target.last_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -886,14 +922,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -907,14 +945,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.display_name.as_ref()?;
-                            v.display_name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.display_name.as_ref()?;
+                            target.display_name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -928,14 +968,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.organization.as_ref()?;
-                            v.organization = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.organization.as_ref()?;
+                            target.organization = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -949,14 +991,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.password_type.as_ref()?;
-                            v.password_type = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.password_type.as_ref()?;
+                            target.password_type = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -968,14 +1012,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.username.as_ref()?;
-                            v.username = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.username.as_ref()?;
+                            target.username = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -989,14 +1035,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.title.as_ref()?;
-                            v.title = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.title.as_ref()?;
+                            target.title = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1010,14 +1058,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.salutation.as_ref()?;
-                            v.salutation = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.salutation.as_ref()?;
+                            target.salutation = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1031,14 +1081,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.language.as_ref()?;
-                            v.language = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.language.as_ref()?;
+                            target.language = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1050,14 +1102,16 @@ pub fn create_customer_form_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.billing_email.as_ref()?;
-                            v.billing_email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.billing_email.as_ref()?;
+                            target.billing_email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )

@@ -147,7 +147,7 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "createCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/api/v1/core/customers"),
+            "/api/v1/core/customers",
         );
         request.query("site_id", site_id.to_string());
         request
@@ -231,7 +231,7 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "createCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/api/v1/core/customers"),
+            "/api/v1/core/customers",
         );
         request.query("site_id", site_id.to_string());
         request

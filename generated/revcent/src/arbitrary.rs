@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -144,6 +144,20 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
         ),
     ),
     (
+        "CreateCustomerRequestPayment",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_payment_invalid,
+            count,
+        ),
+    ),
+    (
+        "CreateCustomerRequestPaymentCreditCard",
+        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+            create_customer_request_payment_credit_card_invalid,
+            count,
+        ),
+    ),
+    (
         "CreateCustomerRequestMetadataItem",
         |count| ::apigen_runtime::arbitrary::exercise_invalid(
             create_customer_request_metadata_item_invalid,
@@ -169,7 +183,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -177,7 +191,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
         ::apigen_runtime::arbitrary::lazy(
@@ -232,52 +248,202 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/customer",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/bill_to",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/payment",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/metadata/0",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
                 (
                     create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    create_customer_request_customer(
-                        ::apigen_runtime::arbitrary::DEPTH - 1,
-                    ),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from("no-at-sign"),
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            inner.email = bad;
-                            v.customer = inner;
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.customer;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    create_customer_request_bill_to(
-                        ::apigen_runtime::arbitrary::DEPTH - 1,
-                    ),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from("no-at-sign"),
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.bill_to.as_ref()?;
-                            inner.email = bad;
-                            v.bill_to = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.bill_to;
+                            let target = target.as_mut()?;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/bill_to/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/payment/credit_card",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/name"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.name = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/name"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/value"),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(""),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.metadata;
+                            let target = target.as_mut()?;
+                            let target = target.first_mut()?;
+                            target.value = bad;
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from("/metadata/0/value"),
+                                keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -290,7 +456,7 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
@@ -300,7 +466,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestC
 /// Values of [`CreateCustomerRequestCustomer`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_customer(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestCustomer> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestCustomer> {
     (
         (
             ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
@@ -371,11 +537,17 @@ pub fn create_customer_request_customer(
 }
 
 /// Values of [`CreateCustomerRequestCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
+pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestCustomer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -383,13 +555,15 @@ pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email = bad;
+                            let target = &mut v;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -402,7 +576,7 @@ pub fn create_customer_request_customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
@@ -412,7 +586,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestB
 /// Values of [`CreateCustomerRequestBillTo`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_bill_to(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestBillTo> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestBillTo> {
     (
         (
             ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
@@ -483,11 +657,17 @@ pub fn create_customer_request_bill_to(
 }
 
 /// Values of [`CreateCustomerRequestBillTo`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
+pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestBillTo>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -495,13 +675,15 @@ pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email = bad;
+                            let target = &mut v;
+                            target.email = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -514,7 +696,7 @@ pub fn create_customer_request_bill_to_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
@@ -524,7 +706,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestP
 /// Values of [`CreateCustomerRequestPayment`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPayment> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestPayment> {
     ::apigen_runtime::arbitrary::optional(
             depth,
             ::apigen_runtime::arbitrary::lazy(
@@ -539,11 +721,38 @@ pub fn create_customer_request_payment(
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequestPayment`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_payment_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPayment>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(
+                            v,
+                            "/credit_card",
+                            "unlisted",
+                        ),
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestPaymentCreditCard {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_payment_credit_card(::apigen_runtime::arbitrary::DEPTH)
@@ -553,7 +762,9 @@ for CreateCustomerRequestPaymentCreditCard {
 /// Values of [`CreateCustomerRequestPaymentCreditCard`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment_credit_card(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestPaymentCreditCard> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestPaymentCreditCard,
+> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -587,11 +798,30 @@ pub fn create_customer_request_payment_credit_card(
         .boxed()
 }
 
+/// Values of [`CreateCustomerRequestPaymentCreditCard`] that break exactly one rule, each with the pointer and keyword its validator reports.
+pub fn create_customer_request_payment_credit_card_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
+> {
+    ::apigen_runtime::proptest::strategy::Union::new(
+            ::std::vec::Vec::from([
+                create_customer_request_payment_credit_card(
+                        ::apigen_runtime::arbitrary::DEPTH,
+                    )
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
+            ]),
+        )
+        .boxed()
+}
+
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestMetadataItem {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
@@ -601,7 +831,9 @@ for CreateCustomerRequestMetadataItem {
 /// Values of [`CreateCustomerRequestMetadataItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_metadata_item(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestMetadataItem> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestMetadataItem,
+> {
     (
         ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(100)),
         ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(255)),
@@ -614,11 +846,17 @@ pub fn create_customer_request_metadata_item(
 }
 
 /// Values of [`CreateCustomerRequestMetadataItem`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
+pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_request_metadata_item(
                         ::apigen_runtime::arbitrary::DEPTH,
@@ -630,13 +868,15 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -650,13 +890,15 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -672,13 +914,15 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.value = bad;
+                            let target = &mut v;
+                            target.value = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -692,13 +936,15 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.value = bad;
+                            let target = &mut v;
+                            target.value = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -711,7 +957,7 @@ pub fn create_customer_request_metadata_item_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success(::apigen_runtime::arbitrary::DEPTH)
@@ -719,7 +965,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess 
 }
 
 /// Values of [`CreateCustomerSuccess`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_success(depth: u32) -> BoxedStrategy<CreateCustomerSuccess> {
+pub fn create_customer_success(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccess> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -762,11 +1010,17 @@ pub fn create_customer_success(depth: u32) -> BoxedStrategy<CreateCustomerSucces
 }
 
 /// Values of [`CreateCustomerSuccess`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_success_invalid() -> BoxedStrategy<
+pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerSuccess>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                create_customer_success(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     create_customer_success(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -774,14 +1028,16 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -793,14 +1049,16 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -812,14 +1070,16 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_id.as_ref()?;
-                            v.customer_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_id.as_ref()?;
+                            target.customer_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -831,14 +1091,16 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_id.as_ref()?;
-                            v.customer_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_id.as_ref()?;
+                            target.customer_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -851,7 +1113,7 @@ pub fn create_customer_success_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_success_code(::apigen_runtime::arbitrary::DEPTH)
@@ -861,7 +1123,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessC
 /// Values of [`CreateCustomerSuccessCode`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success_code(
     _depth: u32,
-) -> BoxedStrategy<CreateCustomerSuccessCode> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccessCode> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([CreateCustomerSuccessCode::V1]),
         )
@@ -871,7 +1133,7 @@ pub fn create_customer_success_code(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
@@ -879,7 +1141,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
 }
 
 /// Values of [`ApiStandardErrors`] that pass its validator, nested at most `depth` deep.
-pub fn api_standard_errors(depth: u32) -> BoxedStrategy<ApiStandardErrors> {
+pub fn api_standard_errors(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrors> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -926,11 +1190,17 @@ pub fn api_standard_errors(depth: u32) -> BoxedStrategy<ApiStandardErrors> {
 }
 
 /// Values of [`ApiStandardErrors`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn api_standard_errors_invalid() -> BoxedStrategy<
+pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<ApiStandardErrors>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
+                api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
+                    .prop_filter_map(
+                        "the object to break is absent",
+                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                    )
+                    .boxed(),
                 (
                     api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
                     ::apigen_runtime::proptest::strategy::Just(
@@ -938,14 +1208,16 @@ pub fn api_standard_errors_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -957,14 +1229,16 @@ pub fn api_standard_errors_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.api_call_id.as_ref()?;
-                            v.api_call_id = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.api_call_id.as_ref()?;
+                            target.api_call_id = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -977,7 +1251,7 @@ pub fn api_standard_errors_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         api_standard_errors_code(::apigen_runtime::arbitrary::DEPTH)
@@ -985,7 +1259,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode 
 }
 
 /// Values of [`ApiStandardErrorsCode`] that pass its validator, nested at most `depth` deep.
-pub fn api_standard_errors_code(_depth: u32) -> BoxedStrategy<ApiStandardErrorsCode> {
+pub fn api_standard_errors_code(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrorsCode> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([ApiStandardErrorsCode::V0]),
         )

@@ -146,7 +146,7 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "CreateCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/customers"),
+            "/customers",
         );
         request
             .credential(
@@ -154,7 +154,7 @@ impl Client {
                 ::apigen_runtime::client::Placement::Header("x-api-key"),
                 self.api_key_auth.as_ref(),
             );
-        request.header("accept", "application/json")?;
+        request.static_header("accept", "application/json")?;
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -145,7 +145,7 @@ pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request(::apigen_runtime::arbitrary::DEPTH)
@@ -153,7 +153,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest 
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerRequest> {
+pub fn create_customer_request(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
             ::apigen_runtime::arbitrary::integer::<
@@ -306,7 +308,7 @@ pub fn create_customer_request(depth: u32) -> BoxedStrategy<CreateCustomerReques
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> BoxedStrategy<
+pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -320,91 +322,15 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name = bad;
+                            let target = &mut v;
+                            target.name = bad;
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.name.as_ref()?;
-                            inner.name = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/name",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.email.as_ref()?;
-                            inner.email = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/email",
-                                ),
-                                keyword: "maxLength",
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ContactPersonType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
-                    ),
-                )
-                    .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.type_.as_ref()?;
-                            inner.type_ = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/type",
-                                ),
-                                keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -418,14 +344,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.address_line_1.as_ref()?;
-                            v.address_line_1 = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.address_line_1.as_ref()?;
+                            target.address_line_1 = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_1"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -439,14 +367,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.address_line_2.as_ref()?;
-                            v.address_line_2 = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.address_line_2.as_ref()?;
+                            target.address_line_2 = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_2"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -460,14 +390,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.city.as_ref()?;
-                            v.city = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.city.as_ref()?;
+                            target.city = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/city"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -481,14 +413,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.state_province.as_ref()?;
-                            v.state_province = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.state_province.as_ref()?;
+                            target.state_province = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/state_province"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -500,14 +434,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.zip_postal_code.as_ref()?;
-                            v.zip_postal_code = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.zip_postal_code.as_ref()?;
+                            target.zip_postal_code = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/zip_postal_code"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -519,14 +455,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.phone.as_ref()?;
-                            v.phone = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.phone.as_ref()?;
+                            target.phone = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -538,14 +476,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.mobile.as_ref()?;
-                            v.mobile = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.mobile.as_ref()?;
+                            target.mobile = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/mobile"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -557,14 +497,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.fax.as_ref()?;
-                            v.fax = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.fax.as_ref()?;
+                            target.fax = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/fax"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -578,14 +520,16 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.website.as_ref()?;
-                            v.website = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.website.as_ref()?;
+                            target.website = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/website"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -599,16 +543,20 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.general_description.as_ref()?;
-                            v.general_description = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.general_description.as_ref()?;
+                            target.general_description = ::std::option::Option::Some(
+                                bad,
+                            );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/general_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -622,10 +570,11 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.supplementary_description.as_ref()?;
-                            v.supplementary_description = ::std::option::Option::Some(
+                            let target = &mut v;
+                            target.supplementary_description.as_ref()?;
+                            target.supplementary_description = ::std::option::Option::Some(
                                 bad,
                             );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
@@ -634,6 +583,7 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                                     "/supplementary_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -647,16 +597,101 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.additional_description.as_ref()?;
-                            v.additional_description = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.additional_description.as_ref()?;
+                            target.additional_description = ::std::option::Option::Some(
+                                bad,
+                            );
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/additional_description",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/name",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ::std::string::String::from(
+                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/email",
+                                ),
+                                keyword: "maxLength",
+                                json: ::std::option::Option::None,
+                            })
+                        },
+                    )
+                    .boxed(),
+                (
+                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
+                    ::apigen_runtime::proptest::strategy::Just(
+                        ContactPersonType::UnknownValue(
+                            ::std::string::String::from("not-a-listed-value"),
+                        ),
+                    ),
+                )
+                    .prop_filter_map(
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
+                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                                value: v,
+                                pointer: ::std::string::String::from(
+                                    "/contact_person/type",
+                                ),
+                                keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -669,7 +704,7 @@ pub fn create_customer_request_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template(::apigen_runtime::arbitrary::DEPTH)
@@ -679,7 +714,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestT
 /// Values of [`CreateCustomerRequestTemplate`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestTemplate> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestTemplate> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -715,7 +750,7 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary
 for CreateCustomerRequestTemplateFieldsItem {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         create_customer_request_template_fields_item(::apigen_runtime::arbitrary::DEPTH)
@@ -725,7 +760,9 @@ for CreateCustomerRequestTemplateFieldsItem {
 /// Values of [`CreateCustomerRequestTemplateFieldsItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template_fields_item(
     depth: u32,
-) -> BoxedStrategy<CreateCustomerRequestTemplateFieldsItem> {
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
+    CreateCustomerRequestTemplateFieldsItem,
+> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -753,7 +790,7 @@ pub fn create_customer_request_template_fields_item(
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person(::apigen_runtime::arbitrary::DEPTH)
@@ -761,7 +798,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
 }
 
 /// Values of [`ContactPerson`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person(depth: u32) -> BoxedStrategy<ContactPerson> {
+pub fn contact_person(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPerson> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -795,7 +834,7 @@ pub fn contact_person(depth: u32) -> BoxedStrategy<ContactPerson> {
 }
 
 /// Values of [`ContactPerson`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn contact_person_invalid() -> BoxedStrategy<
+pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<ContactPerson>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -809,14 +848,16 @@ pub fn contact_person_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.name.as_ref()?;
-                            v.name = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -830,14 +871,16 @@ pub fn contact_person_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.email.as_ref()?;
-                            v.email = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -851,14 +894,16 @@ pub fn contact_person_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.type_.as_ref()?;
-                            v.type_ = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/type"),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -871,7 +916,7 @@ pub fn contact_person_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         contact_person_type(::apigen_runtime::arbitrary::DEPTH)
@@ -879,7 +924,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
 }
 
 /// Values of [`ContactPersonType`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
+pub fn contact_person_type(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPersonType> {
     ::apigen_runtime::proptest::sample::select(
             ::std::vec::Vec::from([
                 ContactPersonType::AccountManagement,
@@ -896,7 +943,7 @@ pub fn contact_person_type(_depth: u32) -> BoxedStrategy<ContactPersonType> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         custom_field_value(::apigen_runtime::arbitrary::DEPTH)
@@ -904,7 +951,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
 }
 
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
-pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
+pub fn custom_field_value(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomFieldValue> {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
                 ::apigen_runtime::arbitrary::integer::<
@@ -938,7 +987,7 @@ pub fn custom_field_value(_depth: u32) -> BoxedStrategy<CustomFieldValue> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer(::apigen_runtime::arbitrary::DEPTH)
@@ -946,7 +995,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
+pub fn customer(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -1106,14 +1157,13 @@ pub fn customer(depth: u32) -> BoxedStrategy<Customer> {
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> BoxedStrategy<
+pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<Customer>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
             ::std::vec::Vec::from([
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -1121,25 +1171,26 @@ pub fn customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.name.as_ref()?;
-                            inner.name = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.name.as_ref()?;
+                            target.name = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/name",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -1147,25 +1198,26 @@ pub fn customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.email.as_ref()?;
-                            inner.email = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.email.as_ref()?;
+                            target.email = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/email",
                                 ),
                                 keyword: "maxLength",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
                     .boxed(),
                 (
                     customer(::apigen_runtime::arbitrary::DEPTH),
-                    contact_person(::apigen_runtime::arbitrary::DEPTH - 1),
                     ::apigen_runtime::proptest::strategy::Just(
                         ContactPersonType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
@@ -1173,18 +1225,20 @@ pub fn customer_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
-                        |(mut v, mut inner, bad)| {
-                            v.contact_person.as_ref()?;
-                            inner.type_.as_ref()?;
-                            inner.type_ = ::std::option::Option::Some(bad);
-                            v.contact_person = ::std::option::Option::Some(inner);
+                        "the value to break is absent",
+                        |(mut v, bad)| {
+                            let target = &mut v;
+                            let target = &mut target.contact_person;
+                            let target = target.as_mut()?;
+                            target.type_.as_ref()?;
+                            target.type_ = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/type",
                                 ),
                                 keyword: "enum",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -1197,7 +1251,7 @@ pub fn customer_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_category(::apigen_runtime::arbitrary::DEPTH)
@@ -1205,7 +1259,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
 }
 
 /// Values of [`CustomerCategory`] that pass its validator, nested at most `depth` deep.
-pub fn customer_category(depth: u32) -> BoxedStrategy<CustomerCategory> {
+pub fn customer_category(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerCategory> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -1229,7 +1285,7 @@ pub fn customer_category(depth: u32) -> BoxedStrategy<CustomerCategory> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         customer_template(::apigen_runtime::arbitrary::DEPTH)
@@ -1237,7 +1293,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
 }
 
 /// Values of [`CustomerTemplate`] that pass its validator, nested at most `depth` deep.
-pub fn customer_template(depth: u32) -> BoxedStrategy<CustomerTemplate> {
+pub fn customer_template(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerTemplate> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -1272,7 +1330,7 @@ pub fn customer_template(depth: u32) -> BoxedStrategy<CustomerTemplate> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         error_detail(::apigen_runtime::arbitrary::DEPTH)
@@ -1280,7 +1338,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
 }
 
 /// Values of [`ErrorDetail`] that pass its validator, nested at most `depth` deep.
-pub fn error_detail(_depth: u32) -> BoxedStrategy<ErrorDetail> {
+pub fn error_detail(
+    _depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorDetail> {
     ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
         .prop_map(|f0| ErrorDetail { detail: f0 })
         .boxed()

@@ -146,7 +146,7 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "createCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/api/v2/customer"),
+            "/api/v2/customer",
         );
         request
             .credential(
@@ -154,7 +154,7 @@ impl Client {
                 ::apigen_runtime::client::Placement::Bearer,
                 self.bearer_auth.as_ref(),
             );
-        request.header("accept", "application/json")?;
+        request.static_header("accept", "application/json")?;
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

@@ -231,7 +231,9 @@ mod ops {
                 let generated: ::std::option::Option<Customer> = ::std::option::Option::None;
                 #[cfg(feature = "arbitrary")]
                 let generated: ::std::option::Option<Customer> = {
-                    use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+                    use ::apigen_runtime::proptest::strategy::{
+                        Strategy as _, ValueTree as _,
+                    };
                     let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
                     ::apigen_runtime::proptest::arbitrary::any::<Customer>()
                         .new_tree(&mut runner)

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-use ::apigen_runtime::proptest::strategy::{BoxedStrategy, Strategy};
+use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -123,7 +123,7 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_profile_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
@@ -131,7 +131,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
 }
 
 /// Values of [`CcProfileApiV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn cc_profile_api_v2_model(depth: u32) -> BoxedStrategy<CcProfileApiV2Model> {
+pub fn cc_profile_api_v2_model(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcProfileApiV2Model> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -235,7 +237,7 @@ pub fn cc_profile_api_v2_model(depth: u32) -> BoxedStrategy<CcProfileApiV2Model>
 }
 
 /// Values of [`CcProfileApiV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn cc_profile_api_v2_model_invalid() -> BoxedStrategy<
+pub fn cc_profile_api_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CcProfileApiV2Model>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -247,14 +249,16 @@ pub fn cc_profile_api_v2_model_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_since.as_ref()?;
-                            v.customer_since = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_since.as_ref()?;
+                            target.customer_since = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -267,7 +271,7 @@ pub fn cc_profile_api_v2_model_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileV2Model {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_profile_v2_model(::apigen_runtime::arbitrary::DEPTH)
@@ -275,7 +279,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileV2Model {
 }
 
 /// Values of [`CcProfileV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn cc_profile_v2_model(depth: u32) -> BoxedStrategy<CcProfileV2Model> {
+pub fn cc_profile_v2_model(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcProfileV2Model> {
     (
         (
             ::apigen_runtime::arbitrary::optional(
@@ -399,7 +405,7 @@ pub fn cc_profile_v2_model(depth: u32) -> BoxedStrategy<CcProfileV2Model> {
 }
 
 /// Values of [`CcProfileV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn cc_profile_v2_model_invalid() -> BoxedStrategy<
+pub fn cc_profile_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
     ::apigen_runtime::arbitrary::Invalid<CcProfileV2Model>,
 > {
     ::apigen_runtime::proptest::strategy::Union::new(
@@ -411,14 +417,16 @@ pub fn cc_profile_v2_model_invalid() -> BoxedStrategy<
                     ),
                 )
                     .prop_filter_map(
-                        "the property to break is absent",
+                        "the value to break is absent",
                         |(mut v, bad)| {
-                            v.customer_since.as_ref()?;
-                            v.customer_since = ::std::option::Option::Some(bad);
+                            let target = &mut v;
+                            target.customer_since.as_ref()?;
+                            target.customer_since = ::std::option::Option::Some(bad);
                             ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
+                                json: ::std::option::Option::None,
                             })
                         },
                     )
@@ -431,7 +439,7 @@ pub fn cc_profile_v2_model_invalid() -> BoxedStrategy<
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for AddressApiV2Model {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         address_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
@@ -439,7 +447,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for AddressApiV2Model {
 }
 
 /// Values of [`AddressApiV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn address_api_v2_model(depth: u32) -> BoxedStrategy<AddressApiV2Model> {
+pub fn address_api_v2_model(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<AddressApiV2Model> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,
@@ -494,7 +504,7 @@ pub fn address_api_v2_model(depth: u32) -> BoxedStrategy<AddressApiV2Model> {
 impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcContractV2Model {
     type Parameters = ();
 
-    type Strategy = BoxedStrategy<Self>;
+    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
         cc_contract_v2_model(::apigen_runtime::arbitrary::DEPTH)
@@ -502,7 +512,9 @@ impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcContractV2Model {
 }
 
 /// Values of [`CcContractV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn cc_contract_v2_model(depth: u32) -> BoxedStrategy<CcContractV2Model> {
+pub fn cc_contract_v2_model(
+    depth: u32,
+) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcContractV2Model> {
     (
         ::apigen_runtime::arbitrary::optional(
             depth,

@@ -128,12 +128,12 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "createCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/v2/customer/add"),
+            "/v2/customer/add",
         );
         if let ::std::option::Option::Some(value) = &options.locale {
             request.query("locale", value.to_string());
         }
-        request.header("accept", "application/json")?;
+        request.static_header("accept", "application/json")?;
         request.json_body(body)?;
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
@@ -234,12 +234,12 @@ impl Client {
         let mut request = ::apigen_runtime::client::Request::new(
             "createCustomer",
             ::apigen_runtime::client::Method::POST,
-            ::std::string::String::from("/v2/customer/add"),
+            "/v2/customer/add",
         );
         if let ::std::option::Option::Some(value) = &options.locale {
             request.query("locale", value.to_string());
         }
-        request.header("accept", "application/xml")?;
+        request.static_header("accept", "application/xml")?;
         request.xml_body(body.to_xml());
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {

@@ -504,7 +504,7 @@ impl<D> Reader<D> {
                 Ok(Err(error)) => {
                     // The response's URL may hold a query credential: the error names the path.
                     let error = TransportError {
-                        url: self.request.path.clone(),
+                        url: self.request.path.to_string(),
                         kind: TransportErrorKind::Broken,
                         partial: None,
                         source: Some(error.without_url()),

@@ -24,30 +24,12 @@ pub enum EmittedFile {
     Text { path: String, contents: String },
 }
 
-/// Every file of the crate, in a fixed order.
-pub fn emit(model: &ApiModel, header: &str) -> Vec<EmittedFile> {
-    let mut files: Vec<EmittedFile> = Vec::new();
-    for part in makers(model).iter().map(|make| make(model, header)) {
-        // Parts of one file are runs of its items: their tokens join into the file's.
-        match (files.last_mut(), part) {
-            (Some(EmittedFile::Rust { path, tokens }), EmittedFile::Rust { path: part_path, tokens: more })
-                if *path == *part_path =>
-            {
-                tokens.extend(more);
-            }
-            (_, part) => files.push(part),
-        }
-    }
-    files
-}
-
-/// Makes one file of the crate, or a part of it, from the model and the generated-file header.
+/// Makes one file of the crate from the model and the generated-file header.
 pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
 
-/// The files of [`emit`], in the same order, each as the function that makes it; a file may
-/// come in parts (consecutive, with the same path), each a run of its top-level items, though
-/// a large module is now split into files instead (below). No file or part depends on another, so a caller may make them on several threads (`crate::generate`
-/// does: tokens cannot cross threads, but the rendered text can).
+/// Every file of the crate, in a fixed order, each as the function that makes it. No file
+/// depends on another, so a caller may make them on several threads (`crate::generate` does:
+/// tokens cannot cross threads, but the rendered text can).
 ///
 /// A crate with many types has its `types` and `validate` modules split into one file per
 /// area (see [`areas`]): `src/types/mod.rs` re-exports every area's types, so
@@ -64,7 +46,7 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
     if areas.is_empty() {
         files.push(Box::new(|model, _| EmittedFile::Rust {
             path: "src/types.rs".to_owned(),
-            tokens: types::types_module_part(model, 0..model.types.len()),
+            tokens: types::types_module(model),
         }));
         files.push(Box::new(|model, _| EmittedFile::Rust {
             path: "src/validate.rs".to_owned(),
@@ -176,7 +158,7 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         }
         quote!( #( #![doc = #lines] )* )
     });
-    let types = module("types", true, &|model| types::types_module_part(model, 0..model.types.len()));
+    let types = module("types", true, &|model| types::types_module(model));
     let validate = module("validate", false, &validate::validate_module);
     // Behind the crate's features (see `manifest`): without `client` and `xml` the crate is its
     // types and validators, and builds no HTTP stack. A crate included as one module has no

@@ -9,17 +9,11 @@ use quote::quote;
 use super::doc::{doc_attrs, escape_controls, field_doc_attrs};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
-/// The part of the `types` module that holds `model.types[range]`: the module's own docs come
-/// with the part that starts at 0.
-pub fn types_module_part(model: &ApiModel, range: std::ops::Range<usize>) -> TokenStream {
-    let head = (range.start == 0).then(|| {
-        quote! {
-            //! Types of every schema in the spec, mirroring what the wire carries.
-        }
-    });
-    let items = model.types[range].iter().map(|def| type_item(model, def));
+/// The `types` module of a crate not split into areas: every model type.
+pub fn types_module(model: &ApiModel) -> TokenStream {
+    let items = model.types.iter().map(|def| type_item(model, def));
     quote! {
-        #head
+        //! Types of every schema in the spec, mirroring what the wire carries.
         #( #items )*
     }
 }
@@ -350,18 +344,7 @@ pub fn argument(model: &ApiModel, ty: &TypeRef) -> Argument {
         TypeRef::Boxed(inner) => (&**inner, true),
         other => (other, false),
     };
-    let mut resolved = ty;
-    // Bounded: lowering makes no cycle of aliases, and a bound keeps a bug from looping.
-    for _ in 0..=model.types.len() {
-        match resolved {
-            TypeRef::Named(id) => match &model.type_def(*id).kind {
-                TypeKind::Alias(target) => resolved = target,
-                _ => break,
-            },
-            _ => break,
-        }
-    }
-    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
+    if matches!(model.resolve(ty), TypeRef::Primitive(Primitive::String)) {
         Argument { ty: quote!(impl ::std::convert::Into<::std::string::String>), into: true, boxed }
     } else {
         Argument { ty: type_tokens(model, ty), into: false, boxed }

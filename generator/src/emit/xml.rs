@@ -120,18 +120,9 @@ fn shape(model: &ApiModel, ty: &TypeRef) -> Shape {
         TypeRef::Boxed(inner) => (inner.as_ref(), true),
         other => (other, false),
     };
-    let mut resolved = ty;
-    // Aliases are followed a bounded number of times: lowering never makes a cycle of them,
-    // and a bound keeps a bug from looping.
-    for _ in 0..64 {
-        match resolved {
-            TypeRef::Named(id) => match &model.type_def(*id).kind {
-                TypeKind::Alias(target) => resolved = target,
-                _ => break,
-            },
-            TypeRef::Vec(item) => return Shape::List { item: type_tokens(model, item), boxed },
-            _ => break,
-        }
+    let resolved = model.resolve(ty);
+    if let TypeRef::Vec(item) = resolved {
+        return Shape::List { item: type_tokens(model, item), boxed };
     }
     Shape::Single
 }

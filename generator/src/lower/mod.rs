@@ -5,6 +5,7 @@
 //! keep their own names; inline schemas that need a type of their own are hoisted as they are
 //! met, walking components and then operations in the spec's order.
 
+mod arena;
 mod cycles;
 pub mod groups;
 mod operation;
@@ -135,17 +136,7 @@ fn drop_xml_methods_without_xml(model: &mut ApiModel, diags: &mut Diagnostics) {
 
 /// Whether the named type `ty` stands for (through aliases) has an XML form.
 fn has_xml_form(model: &ApiModel, ty: &TypeRef) -> bool {
-    let mut ty = ty;
-    for _ in 0..=model.types.len() {
-        match ty {
-            TypeRef::Named(id) => match &model.type_def(*id).kind {
-                TypeKind::Alias(target) => ty = target,
-                _ => return model.type_def(*id).xml.is_some(),
-            },
-            _ => return false,
-        }
-    }
-    false
+    matches!(model.resolve(ty), TypeRef::Named(id) if model.type_def(*id).xml.is_some())
 }
 
 /// Points every doc comment into the files as written, not into the normalised document

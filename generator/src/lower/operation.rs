@@ -18,8 +18,8 @@ use crate::diag::pointer_join;
 use crate::load::{percent_decode, read_ref_target, resolve_pointer};
 use crate::media::{form_kind, is_binary, is_json, is_stream, is_xml};
 use crate::model::{
-    Body, Doc, FormBody, FormKind, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart, Primitive,
-    ResponseCase, Rules, SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
+    Body, Doc, FormBody, FormKind, Method, MockNames, Operation, ParamLocation, Parameter, PartEncoding, PathPart,
+    Primitive, ResponseCase, Rules, SecurityKind, SecurityScheme, Status, StreamResponse, Style, TypeRef,
 };
 use crate::naming::{field_name, type_name, Namespace};
 
@@ -212,7 +212,7 @@ impl SchemaLowerer<'_> {
                     type_stem,
                     response_type,
                     options_type,
-                    method: method.to_owned(),
+                    method: Method::parse(method),
                     path: path.clone(),
                     template,
                     pointer: op_pointer.clone(),

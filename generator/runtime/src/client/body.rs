@@ -24,10 +24,10 @@ pub(super) async fn read_limited(
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let too_large =
-        |at: At, headers: HeaderMap| Error::TooLarge { url: at.shown(), status, headers: Box::new(headers), limit };
+        |url: String, headers: HeaderMap| Error::TooLarge { url, status, headers: Box::new(headers), limit };
     let declared = response.content_length();
     if declared.is_some_and(|length| length > limit) {
-        return Err(too_large(at, headers));
+        return Err(too_large(at.shown(&response), headers));
     }
     // usize holds the limit here: it holds the declared length, which is at most the limit.
     let mut body = Vec::with_capacity(declared.unwrap_or(0) as usize);
@@ -36,7 +36,7 @@ pub(super) async fn read_limited(
             Ok(Some(chunk)) => {
                 let needed = body.len() + chunk.len();
                 if needed as u64 > limit {
-                    return Err(too_large(at, headers));
+                    return Err(too_large(at.shown(&response), headers));
                 }
                 if needed > body.capacity() {
                     // Doubling, but never past the limit.
@@ -46,7 +46,10 @@ pub(super) async fn read_limited(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(Response { status, headers, body }),
-            Err(error) => return Err(broken(at.shown(), error, Response { status, headers, body }, timeout)),
+            Err(error) => {
+                let url = at.shown(&response);
+                return Err(broken(url, error, Response { status, headers, body }, timeout));
+            }
         }
     }
 }

@@ -14,8 +14,9 @@ pub struct Request {
     /// The operation's id, given to [`Hooks`](super::Hooks) and credential providers.
     pub operation: &'static str,
     pub method: Method,
-    /// The path, parameters already encoded (`/things/a%20b`).
-    pub path: String,
+    /// The path, parameters already encoded (`/things/a%20b`); borrowed when the operation's
+    /// path has no parameter.
+    pub path: Cow<'static, str>,
     /// Name and value of each query pair, in order, not yet percent-encoded.
     pub query: Vec<(Cow<'static, str>, String)>,
     /// The credentials the operation takes, each with where it goes; the transport fills them
@@ -27,11 +28,11 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(operation: &'static str, method: Method, path: String) -> Self {
+    pub fn new(operation: &'static str, method: Method, path: impl Into<Cow<'static, str>>) -> Self {
         Self {
             operation,
             method,
-            path,
+            path: path.into(),
             query: Vec::new(),
             credentials: Vec::new(),
             headers: HeaderMap::new(),
@@ -62,6 +63,16 @@ impl Request {
     /// and the request is not sent.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
         let value = HeaderValue::from_str(value)
+            .map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
+        self.headers.append(header_name(name)?, value);
+        Ok(())
+    }
+
+    /// [`Request::header`] for a value the generator wrote (an `Accept` list): kept as the
+    /// static text it is, not copied; still checked, so a value that cannot be a header is an
+    /// error, not a panic.
+    pub fn static_header(&mut self, name: &'static str, value: &'static str) -> Result<(), Error> {
+        let value = HeaderValue::from_maybe_shared(bytes::Bytes::from_static(value.as_bytes()))
             .map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
         self.headers.append(header_name(name)?, value);
         Ok(())
@@ -404,6 +415,18 @@ mod tests {
         );
         assert_eq!(pairs(serde_json::json!(null), Style::Form, true), "");
         assert_eq!(pairs(serde_json::json!(2.5), Style::DeepObject, true), "p=2.5");
+    }
+
+    #[test]
+    fn static_header_values_are_checked() {
+        let mut request = Request::new("op", Method::GET, "/");
+        request.static_header("accept", "application/json, application/xml").unwrap();
+        assert_eq!(request.headers["accept"], "application/json, application/xml");
+        let error = request.static_header("accept", "text/plain\r\nx-evil: 1").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the request was not sent: the value of header `accept` cannot be sent in a header"
+        );
     }
 
     #[test]

@@ -72,16 +72,15 @@ impl Call {
     }
 }
 
-/// Where a response came from: its URL, shown in errors with its query credentials redacted.
-/// Formatted only when an error needs it.
+/// How to show where a response came from: its URL (the response's own, which reqwest keeps),
+/// with the query credentials redacted. Formatted only when an error needs it.
 pub(super) struct At {
-    url: Url,
     secret_query: Vec<&'static str>,
 }
 
 impl At {
-    pub(super) fn shown(&self) -> String {
-        redirect::shown(&self.url, &self.secret_query)
+    pub(super) fn shown(&self, response: &reqwest::Response) -> String {
+        redirect::shown(response.url(), &self.secret_query)
     }
 }
 
@@ -107,12 +106,15 @@ impl Sendable {
 
 impl Transport {
     /// A transport with a `reqwest::Client` of its own, which follows no redirects (this
-    /// runtime does) and sends no `Referer`. `product` is the generated crate's
-    /// `<name>/<version>`, the first word of the default `User-Agent`.
+    /// runtime does), sends no `Referer`, and applies [`Config::timeout`] to every request
+    /// itself (set once on the client, the timeout costs a request nothing; a caller's client
+    /// gets it on each request instead). `product` is the generated crate's `<name>/<version>`,
+    /// the first word of the default `User-Agent`.
     pub fn new(config: Config, product: &str) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
+            .timeout(config.timeout)
             .build()
             .map_err(|e| Error::Request(format!("the HTTP client cannot be built: {e}")))?;
         Ok(Self { own_http: true, ..Self::with_http(config, product, http)? })
@@ -180,8 +182,11 @@ impl Transport {
     /// ones.
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let timeout = self.config.timeout;
-        self.within_deadline(request, |response, at| async move { Ok(Download::new(response, at.shown(), timeout)) })
-            .await
+        self.within_deadline(request, |response, at| async move {
+            let url = at.shown(&response);
+            Ok(Download::new(response, url, timeout))
+        })
+        .await
     }
 
     /// Opens a streamed response ([`crate::stream`]): the request once, with the client's
@@ -194,7 +199,7 @@ impl Transport {
         let sendable = self.with_credentials(&call, false).await?;
         let mut redirected = None;
         match self.exchange(&call, &sendable, &mut redirected, None).await {
-            Ok((response, _)) => Ok(response),
+            Ok(response) => Ok(response),
             Err(Failure { error, .. }) => Err(error),
         }
     }
@@ -237,7 +242,10 @@ impl Transport {
         // The base is parsed once, with the client: parsing a host (IDNA) is a noticeable part
         // of a request's cost. Only the path is read here.
         let mut url = self.base.clone();
-        url.set_path(&format!("{}{}", self.base.path().trim_end_matches('/'), request.path));
+        match self.base.path().trim_end_matches('/') {
+            "" => url.set_path(&request.path),
+            base => url.set_path(&format!("{base}{}", request.path)),
+        }
         if !request.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
@@ -282,12 +290,12 @@ impl Transport {
         let mut refresh = false;
         loop {
             let sendable = self.with_credentials(call, refresh).await?;
-            let (response, url) = self.attempts(call, &sendable, redirected, deadline).await?;
+            let response = self.attempts(call, &sendable, redirected, deadline).await?;
             if response.status() == StatusCode::UNAUTHORIZED && sendable.provided && !refresh {
                 refresh = true;
                 continue;
             }
-            return Ok((response, At { url, secret_query: sendable.secret_query }));
+            return Ok((response, At { secret_query: sendable.secret_query }));
         }
     }
 
@@ -357,7 +365,7 @@ impl Transport {
         sendable: &Sendable,
         redirected: &mut Option<Url>,
         deadline: Instant,
-    ) -> Result<(reqwest::Response, Url), Error> {
+    ) -> Result<reqwest::Response, Error> {
         let idempotent = call.headers.contains_key("idempotency-key");
         let mut attempt = 0;
         loop {
@@ -371,7 +379,7 @@ impl Transport {
                     }
                     tokio::time::sleep(wait).await;
                 }
-                Ok((response, url)) => {
+                Ok(response) => {
                     let status = response.status();
                     let retryable = status == StatusCode::TOO_MANY_REQUESTS
                         || status == StatusCode::SERVICE_UNAVAILABLE
@@ -396,7 +404,7 @@ impl Transport {
                             drop(response);
                             tokio::time::sleep(wait).await;
                         }
-                        None => return Ok((response, url)),
+                        None => return Ok(response),
                     }
                 }
             }
@@ -405,14 +413,14 @@ impl Transport {
     }
 
     /// One attempt: the request, and the same-origin redirects this runtime follows, each leg
-    /// within `timeout` (from sending to the body's last byte) where one is given.
+    /// within `timeout` (from sending to the body's last byte), or with no total timeout.
     async fn exchange(
         &self,
         call: &Call,
         sendable: &Sendable,
         redirected: &mut Option<Url>,
         timeout: Option<Duration>,
-    ) -> Result<(reqwest::Response, Url), Failure> {
+    ) -> Result<reqwest::Response, Failure> {
         let mut url = Cow::Borrowed(sendable.url(call));
         let mut method = call.method.clone();
         let mut legs = 0;
@@ -424,7 +432,15 @@ impl Transport {
             for (name, value) in &sendable.headers {
                 headers.append(name, value.clone());
             }
-            *request.timeout_mut() = timeout;
+            // The runtime's own client holds `Config::timeout` already (see `Transport::new`);
+            // a caller's client is given it here. No timeout at all (a stream) overrides the
+            // own client's with one that never ends (tokio takes `Duration::MAX` as "far
+            // future"), and leaves a caller's client to its own.
+            match (timeout, self.own_http) {
+                (Some(timeout), false) => *request.timeout_mut() = Some(timeout),
+                (None, true) => *request.timeout_mut() = Some(Duration::MAX),
+                (Some(_), true) | (None, false) => {}
+            }
             match &call.body {
                 Some((_, bytes)) if legs == 0 => *request.body_mut() = Some(bytes.clone().into()),
                 // A redirect is followed only for a request without a body.
@@ -479,7 +495,7 @@ impl Transport {
                     continue;
                 }
             }
-            return Ok((response, url.into_owned()));
+            return Ok(response);
         }
     }
 }

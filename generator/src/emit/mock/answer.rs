@@ -7,7 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::client::{boxed, resolve, response_body, xml_form};
+use crate::emit::client::{boxed, response_body, xml_form};
 use crate::emit::types::{ident, type_tokens};
 use crate::emit::validate::Checks;
 use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeRef};
@@ -58,7 +58,8 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
             let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
             #[cfg(feature = "arbitrary")]
             let generated: ::std::option::Option<#rust> = {
-                use ::apigen_runtime::proptest::strategy::{Strategy, ValueTree};
+                // Unnamed, so that a spec type named `Strategy` or `ValueTree` stays itself.
+                use ::apigen_runtime::proptest::strategy::{Strategy as _, ValueTree as _};
                 let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
                 ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
             };
@@ -198,7 +199,7 @@ fn arm(
     };
     let check = checks.check(ty, &crate::model::Rules::default());
     let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
-    let written = match (resolve(model, ty), xml_form(model, ty)) {
+    let written = match (model.underlying(ty), xml_form(model, ty)) {
         (TypeRef::Primitive(Primitive::Binary), _) => quote! {
             ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
         },

@@ -14,9 +14,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{
-    content_type_checks, form_struct, is_scalar, path_order, resolve, response_body, strip_nullable, xml_form,
-};
+use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_body, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
@@ -188,7 +186,7 @@ fn routes(model: &ApiModel) -> TokenStream {
             PathPart::Literal(text) => quote!(::apigen_runtime::mock::Segment::Literal(#text)),
             PathPart::Param(_) => quote!(::apigen_runtime::mock::Segment::Param),
         });
-        let method = op.method.to_uppercase();
+        let method = op.method.as_str();
         let field = ident(&op.method_name);
         let function = ident(&op.method_name);
         let id = &op.id;
@@ -340,7 +338,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let mut fields = Vec::new();
     for p in &params {
         let name = ident(&p.rust_name);
-        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let ty = type_tokens(model, p.ty.non_null());
         let doc = doc_attrs(&p.doc);
         fields.push(if p.required {
             quote!(#doc pub #name: #ty,)
@@ -364,9 +362,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     }
     let call_doc = format!(
         " A `{}` request (`{} {}`) as the mock received it: read into the spec's types, and valid.",
-        op.id,
-        op.method.to_uppercase(),
-        op.path
+        op.id, op.method, op.path
     );
     let body_enum_item = body_enum.then(|| {
         let variants = forms.iter().map(|f| {
@@ -394,14 +390,14 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let mut validation = Vec::new();
     for p in &params {
         let arg = ident(&p.rust_name);
-        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let ty = type_tokens(model, p.ty.non_null());
         let wire = &p.wire_name;
         let (location, what) = match p.location {
             ParamLocation::Path => ("path", format!("path parameter `{wire}`")),
             ParamLocation::Query => ("query", format!("query parameter `{wire}`")),
             ParamLocation::Header => ("header", format!("header `{wire}`")),
         };
-        let shape = shape(model, strip_nullable(&p.ty), p.style);
+        let shape = shape(model, p.ty.non_null(), p.style);
         let explode = p.explode;
         let values = match p.location {
             ParamLocation::Path => {
@@ -452,7 +448,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
             };
         });
         // The same checks as the client's, at the same pointers.
-        let check = checks.check(strip_nullable(&p.ty), &p.rules);
+        let check = checks.check(p.ty.non_null(), &p.rules);
         if !check.is_empty() {
             validation.push(quote! {
                 if let ::std::option::Option::Some(v) = &#arg {
@@ -526,7 +522,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                         let wire = &field.wire_name;
                         let style = encoding(wire).map_or(Style::Form, |e| e.style);
                         let explode = encoding(wire).is_none_or(|e| e.explode);
-                        let shape = shape(model, strip_nullable(&field.ty), style);
+                        let shape = shape(model, field.ty.non_null(), style);
                         quote!((#wire, #shape, #explode))
                     });
                     let mut files = Vec::new();
@@ -539,7 +535,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                             (false, true) => quote!(::std::option::Option::Some(::std::option::Option::Some(#value))),
                             _ => quote!(::std::option::Option::Some(#value)),
                         };
-                        match strip_nullable(&field.ty) {
+                        match field.ty.non_null() {
                             TypeRef::Primitive(Primitive::Binary) => {
                                 let value = set(quote!(part.to_binary()));
                                 files.push(quote! {
@@ -683,7 +679,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
     let uses_xml = op.responses.iter().any(|case| {
         !case.xml_only
             && response_body(model, case).is_some_and(|ty| {
-                !matches!(resolve(model, ty), TypeRef::Primitive(Primitive::Binary))
+                !matches!(model.underlying(ty), TypeRef::Primitive(Primitive::Binary))
                     && matches!(xml_form(model, ty), Some((_, false)))
             })
     });
@@ -727,7 +723,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
 /// How a scalar of type `ty` is written as text: as itself (strings, dates, string enums), or
 /// as JSON (numbers, booleans, anything else).
 fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
-    let text = match resolve(model, ty) {
+    let text = match model.underlying(ty) {
         TypeRef::Primitive(
             Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary,
         ) => true,
@@ -747,7 +743,7 @@ fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
 fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
     const DEEPEST: usize = 4;
     let leaf = |kind: TokenStream| quote!(::apigen_runtime::mock::Leaves::Leaf(#kind));
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Vec(item) => deep_leaves(model, item, depth),
         TypeRef::Named(id) if depth < DEEPEST => match &model.type_def(*id).kind {
             TypeKind::Struct(object) => {
@@ -771,9 +767,9 @@ fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
 /// How a parameter or form field of type `ty` is written as text.
 fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
     let kind = |ty: &TypeRef| kind(model, ty);
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Primitive(Primitive::Binary) => quote!(::apigen_runtime::mock::Shape::Binary),
-        TypeRef::Vec(item) if matches!(resolve(model, item), TypeRef::Primitive(Primitive::Binary)) => {
+        TypeRef::Vec(item) if matches!(model.underlying(item), TypeRef::Primitive(Primitive::Binary)) => {
             quote!(::apigen_runtime::mock::Shape::BinaryList)
         }
         TypeRef::Vec(item) if style != Style::DeepObject && is_scalar(model, item) => {

@@ -4,17 +4,25 @@
 //!
 //! Arguments follow a written order: path parameters in template order, then required query
 //! parameters, then required headers, then the body, then the options struct.
+//!
+//! How parameters are taken and written is in [`params`], form bodies in [`forms`].
 
-use proc_macro2::TokenStream;
+mod forms;
+mod params;
+
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, Field, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase, Rules,
-    SecurityKind, Status, StreamResponse, Struct, Style, TypeKind, TypeRef,
+    ApiModel, FormBody, FormKind, Method, Operation, ParamLocation, Parameter, PathPart, ResponseCase, Rules,
+    SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
 };
+use forms::form_body;
+pub(super) use forms::{content_type_checks, form_struct, is_scalar};
+use params::{argument_type, by_reference, put_query, str_arg};
 
 pub fn client_module(model: &ApiModel) -> TokenStream {
     let credentials = model.security_schemes.iter().map(|scheme| {
@@ -235,7 +243,7 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
     let fields = op.parameters.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
         let doc = doc_attrs(&p.doc);
-        let ty = type_tokens(model, strip_nullable(&p.ty));
+        let ty = type_tokens(model, p.ty.non_null());
         quote! { #doc pub #field: ::std::option::Option<#ty>, }
     });
     let setters: Vec<TokenStream> = op
@@ -245,7 +253,7 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
         .filter_map(|p| {
             let setter = ident(p.setter.as_deref()?);
             let field = ident(&p.rust_name);
-            let argument = super::types::argument(model, strip_nullable(&p.ty));
+            let argument = super::types::argument(model, p.ty.non_null());
             let ty = &argument.ty;
             let value = argument.value(quote!(value));
             let location = match p.location {
@@ -300,36 +308,109 @@ enum Sends<'a> {
 
 /// One method of an operation: see [`Sends`]. With `download`, `<name>_download`, which
 /// returns the response unread, for the caller to stream (large binary bodies).
+///
+/// The method validates its arguments, builds the request (path, query, headers, credentials,
+/// body), sends it and reads the response by its status; each step is a function below, in
+/// that order.
 fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
-    let name = match sends {
+    let name = method_name(op, sends, download);
+    let doc = method_doc(op, sends, download);
+    let body_ty: Option<&TypeRef> = match sends {
+        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Form(form) => Some(&form.ty),
+    };
+    let args = arguments(model, op, body_ty);
+    let path = path_expression(model, op);
+    let method = http_method(op);
+    let operation = &op.id;
+    let validate = validation(model, checks, op, sends, body_ty);
+    let setup = request_setup(model, op, sends, download);
+    let send_body = body_ty.map(|_| put_body(model, op, sends));
+
+    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(model.underlying(&p.ty), TypeRef::Vec(_)));
+    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
+    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
+    // As many arguments as the operation has required parameters: that is the API.
+    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let head = quote! {
+        #doc
+        #allow
+        #allow_list
+    };
+    let build = quote! {
+        #validate
+        let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
+        #( #setup )*
+        #send_body
+    };
+    if let Sends::JsonForStream(stream) = sends {
+        let (item, open) = stream_reading(model, stream);
+        return quote! {
+            #head
+            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
+                #build
+                ::std::result::Result::Ok(#open)
+            }
+        };
+    }
+    if download {
+        return quote! {
+            #head
+            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+                #build
+                self.transport.send_streaming(request).await
+            }
+        };
+    }
+    let response = response_name(op);
+    let decide = response_arms(model, op);
+    quote! {
+        #head
+        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+            #build
+            let response = self.transport.send(request).await?;
+            #decide
+        }
+    }
+}
+
+/// The method's name: the operation's, or that of the variant [`Sends`] and `download` say.
+fn method_name(op: &Operation, sends: Sends<'_>, download: bool) -> Ident {
+    match sends {
         Sends::Json if download => ident(op.download_method_name.as_deref().unwrap_or_default()),
         Sends::Json => ident(&op.method_name),
         Sends::Xml => ident(op.xml_method_name.as_deref().unwrap_or_default()),
         Sends::Form(form) => ident(&form.method_name),
         Sends::JsonForStream(stream) => ident(&stream.method_name),
-    };
+    }
+}
+
+/// The method's docs: the operation's, then a line with its HTTP method and path and what
+/// this variant of it sends and reads.
+fn method_doc(op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let mut doc = op.doc.clone();
     let line = match sends {
-        Sends::Json => format!("`{} {}`", op.method.to_uppercase(), op.path),
+        Sends::Json => format!("`{} {}`", op.method, op.path),
         Sends::Xml => {
-            format!("`{} {}`, with the body as XML and XML responses asked for.", op.method.to_uppercase(), op.path)
+            format!("`{} {}`, with the body as XML and XML responses asked for.", op.method, op.path)
         }
         Sends::JsonForStream(stream) => {
-            let reconnects = if stream.is_event_stream() && op.method == "get" {
+            let reconnects = if stream.is_event_stream() && op.method == Method::Get {
                 "A connection that fails is opened again with `Last-Event-ID`"
             } else {
                 "A connection that fails ends the stream (it is not resent)"
             };
             format!(
                 "`{} {}`, the response read as a stream of events (`{}`) as they arrive; the request is sent when the stream is first polled. {reconnects}; see `apigen_runtime::stream`.",
-                op.method.to_uppercase(),
+                op.method,
                 op.path,
                 stream.media_type
             )
         }
         Sends::Form(form) => format!(
             "`{} {}`, with the body as {}.",
-            op.method.to_uppercase(),
+            op.method,
             op.path,
             match form.kind {
                 FormKind::Multipart => "`multipart/form-data`".to_owned(),
@@ -352,13 +433,12 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         Some(text) => format!("{text}\n\n{line}"),
         None => line,
     });
-    let doc = doc_attrs(&doc);
-    let body_ty: Option<&TypeRef> = match sends {
-        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
-        Sends::Form(form) => Some(&form.ty),
-    };
+    doc_attrs(&doc)
+}
 
-    // Arguments, in the written order.
+/// The method's arguments, in the written order: the path parameters in template order, the
+/// required query parameters, the required headers, the body, then the options.
+fn arguments(model: &ApiModel, op: &Operation, body_ty: Option<&TypeRef>) -> Vec<TokenStream> {
     let path_params = path_order(op);
     let required = |location: ParamLocation| op.parameters.iter().filter(move |p| p.required && p.location == location);
     let mut args: Vec<TokenStream> = Vec::new();
@@ -367,16 +447,19 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let ty = argument_type(model, &p.ty);
         args.push(quote!(#arg: #ty));
     }
-    let body = body_ty.map(|ty| type_tokens(model, ty));
-    if let Some(body) = &body {
+    if let Some(ty) = body_ty {
+        let body = type_tokens(model, ty);
         args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: ::std::option::Option<&#body>) });
     }
     if has_options(op) {
         let options = options_name(op);
         args.push(quote!(options: #options));
     }
+    args
+}
 
-    // The path, with its parameters encoded.
+/// The expression of the request's path, with its parameters encoded.
+fn path_expression(model: &ApiModel, op: &Operation) -> TokenStream {
     let mut format = String::new();
     let mut values = Vec::new();
     for part in &op.template {
@@ -392,39 +475,49 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             }
         }
     }
-    let path = if values.is_empty() {
+    if values.is_empty() {
         // No placeholder: the path is its text, unescaped.
         let text: String = op
             .template
             .iter()
             .map(|part| if let PathPart::Literal(text) = part { text.as_str() } else { "" })
             .collect();
-        quote!(::std::string::String::from(#text))
+        quote!(#text)
     } else {
         quote!(::std::format!(#format, #( #values ),*))
-    };
-    let method = match op.method.as_str() {
-        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-            let method = format_ident!("{}", op.method.to_uppercase());
-            quote!(::apigen_runtime::client::Method::#method)
-        }
+    }
+}
+
+/// The request's HTTP method, as an `http::Method`.
+fn http_method(op: &Operation) -> TokenStream {
+    let name = op.method.as_str();
+    if op.method.has_constant() {
+        let method = format_ident!("{name}");
+        quote!(::apigen_runtime::client::Method::#method)
+    } else {
         // A method `http` has no constant for (OpenAPI 3.2's `QUERY`, `additionalOperations`):
         // loading checked that it is a token, which `from_bytes` accepts.
-        other => {
-            let token = proc_macro2::Literal::byte_string(other.to_uppercase().as_bytes());
-            let expect = format!("`{}` is a valid method token", other.to_uppercase());
-            quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
-        }
-    };
-    let operation = &op.id;
+        let token = proc_macro2::Literal::byte_string(name.as_bytes());
+        let expect = format!("`{name}` is a valid method token");
+        quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
+    }
+}
 
-    // Validation: the parameters and the body, into one list of violations, each pointer
-    // into the request as a whole (`/query/site_id`, `/body/email`).
+/// Validation of the parameters and the body, into one list of violations, each pointer into
+/// the request as a whole (`/query/site_id`, `/body/email`), when the client's configuration
+/// asks for it; `None` where there is nothing to check.
+fn validation(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    op: &Operation,
+    sends: Sends<'_>,
+    body_ty: Option<&TypeRef>,
+) -> Option<TokenStream> {
     let mut validation: Vec<TokenStream> = Vec::new();
     for p in &op.parameters {
         // A parameter is never `null` (a query, a path or a header cannot say it), so it is
         // held without the `Option` that `nullable` would add: checked as what it holds.
-        let check = checks.check(strip_nullable(&p.ty), &p.rules);
+        let check = checks.check(p.ty.non_null(), &p.rules);
         if check.is_empty() {
             continue;
         }
@@ -458,7 +551,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             });
         }
     }
-    let validate = (!validation.is_empty()).then(|| {
+    (!validation.is_empty()).then(|| {
         quote! {
             if self.transport.config().validate_requests {
                 let mut context = ::apigen_runtime::Context::new();
@@ -467,8 +560,12 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
             }
         }
-    });
+    })
+}
 
+/// The statements that put the query parameters, the headers, the credentials and `Accept`
+/// on `request`.
+fn request_setup(model: &ApiModel, op: &Operation, sends: Sends<'_>, download: bool) -> Vec<TokenStream> {
     let mut setup: Vec<TokenStream> = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
         let wire = p.wire_name.to_ascii_lowercase();
@@ -509,42 +606,30 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     // A stream asks for its own media type (`apigen_runtime::stream`), a download for anything.
     if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
         let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
-        setup.push(quote! { request.header("accept", #accept)?; });
+        setup.push(quote! { request.static_header("accept", #accept)?; });
     }
+    setup
+}
+
+/// The statement that puts the body on `request`, in the form [`Sends`] says; an optional
+/// body only when it is given.
+fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
     let put_body = match sends {
         Sends::Json | Sends::JsonForStream(_) => quote!(request.json_body(body)?;),
         Sends::Xml => quote!(request.xml_body(body.to_xml());),
         Sends::Form(form) => form_body(model, form),
     };
-    let send_body = body.as_ref().map(|_| {
-        if op.body_required {
-            put_body
-        } else {
-            quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
-        }
-    });
-
-    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
-    let list_arg = op.parameters.iter().any(|p| p.required && matches!(resolve(model, &p.ty), TypeRef::Vec(_)));
-    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
-    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
-    // As many arguments as the operation has required parameters: that is the API.
-    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    if let Sends::JsonForStream(stream) = sends {
-        let (item, open) = stream_reading(model, stream);
-        return quote! {
-            #doc
-            #allow
-            #allow_list
-            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
-                #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-                #( #setup )*
-                #send_body
-                ::std::result::Result::Ok(#open)
-            }
-        };
+    if op.body_required {
+        put_body
+    } else {
+        quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
     }
+}
+
+/// The expression that reads `response` by its status: a `match` with an arm per documented
+/// status or range, each decoding the body into the response enum's variant, and the
+/// `default` response (or an unexpected-status error) for the rest.
+fn response_arms(model: &ApiModel, op: &Operation) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
     let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(
@@ -598,22 +683,8 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             Status::Default => fallback = result,
         }
     }
-    if download {
-        return quote! {
-            #doc
-            #allow
-            #allow_list
-            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
-                #validate
-                let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-                #( #setup )*
-                #send_body
-                self.transport.send_streaming(request).await
-            }
-        };
-    }
     // With only a `default` response, every status is it: no match.
-    let decide = if arms.is_empty() {
+    if arms.is_empty() {
         fallback
     } else {
         quote! {
@@ -621,19 +692,6 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
                 #( #arms )*
                 _ => #fallback,
             }
-        }
-    };
-    quote! {
-        #doc
-        #allow
-        #allow_list
-        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
-            #validate
-            let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-            #( #setup )*
-            #send_body
-            let response = self.transport.send(request).await?;
-            #decide
         }
     }
 }
@@ -668,196 +726,19 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
     }
 }
 
-/// The struct a form body is made from, through aliases.
-pub(super) fn form_struct<'m>(model: &'m ApiModel, form: &FormBody) -> Option<&'m Struct> {
-    match resolve(model, &form.ty) {
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Struct(s) => Some(s),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The content types the form's `encoding` allows for a property, if it lists any.
-fn allowed_types<'f>(form: &'f FormBody, wire: &str) -> Option<&'f [String]> {
-    form.encoding
-        .iter()
-        .find(|(name, _)| name == wire)
-        .map(|(_, e)| e.content_types.as_slice())
-        .filter(|t| !t.is_empty())
-}
-
-/// Checks of the file parts' content types against the form's `encoding`, on `v` (the body);
-/// for bytes, of the body's content type against the body's media types.
-pub(super) fn content_type_checks(model: &ApiModel, form: &FormBody) -> TokenStream {
-    if form.kind == FormKind::Raw {
-        let allowed = &form.media_types;
-        return quote! { ::apigen_runtime::binary::check_content_type(cx, v, &[#( #allowed ),*]); };
-    }
-    let Some(s) = form_struct(model, form) else { return TokenStream::new() };
-    let mut out = Vec::new();
-    for field in &s.fields {
-        let Some(allowed) = allowed_types(form, &field.wire_name) else { continue };
-        let (each, is_list) = match resolve(model, &field.ty) {
-            TypeRef::Vec(item) => (resolve(model, item), true),
-            other => (other, false),
-        };
-        if !matches!(each, TypeRef::Primitive(Primitive::Binary)) {
-            continue;
-        }
-        let wire = &field.wire_name;
-        let check = if is_list {
-            quote! { for (i, file) in files.iter().enumerate() { cx.push_index(i); ::apigen_runtime::binary::check_content_type(cx, file, &[#( #allowed ),*]); cx.pop(); } }
-        } else {
-            quote! { ::apigen_runtime::binary::check_content_type(cx, files, &[#( #allowed ),*]); }
-        };
-        out.push(with_field(quote!(v), field, quote!(files), quote! { cx.push_key(#wire); #check cx.pop(); }));
-    }
-    quote!(#( #out )*)
-}
-
-/// `body` with `binding` bound to a reference to `owner`'s field, run only when the field has
-/// a value (it is an `Option` where it is not required, and where it is nullable: both, an
-/// `Option<Option<T>>`, for an optional nullable one). A form cannot say `null`: it is left
-/// out, as an absent value is.
-fn with_field(owner: TokenStream, field: &Field, binding: TokenStream, body: TokenStream) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let nullable = matches!(field.ty, TypeRef::Nullable(_));
-    if !field.required && nullable {
-        quote! { if let ::std::option::Option::Some(::std::option::Option::Some(#binding)) = &#owner.#name { #body } }
-    } else if !field.required || nullable {
-        quote! { if let ::std::option::Option::Some(#binding) = &#owner.#name { #body } }
-    } else {
-        quote! { { let #binding = &#owner.#name; #body } }
-    }
-}
-
-/// Puts a form body (`body`) on the request.
-fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
-    match form.kind {
-        FormKind::Raw => {
-            // The first media type that names one type, else the generic one.
-            let default =
-                form.media_types.iter().find(|m| !m.contains('*')).map_or("application/octet-stream", String::as_str);
-            quote! { request.binary_body(body, #default)?; }
-        }
-        FormKind::UrlEncoded => {
-            let encodings = form.encoding.iter().map(|(name, e)| {
-                let style = style_tokens(e.style);
-                let explode = e.explode;
-                quote!((#name, #style, #explode))
-            });
-            quote! {
-                request.form_body(&::apigen_runtime::client::form_pairs(&::apigen_runtime::check::to_json(body), &[#( #encodings ),*]))?;
-            }
-        }
-        FormKind::Multipart => {
-            let Some(s) = form_struct(model, form) else { return quote!() };
-            let mut parts = Vec::new();
-            for field in &s.fields {
-                let wire = &field.wire_name;
-                let default_type = allowed_types(form, wire)
-                    .and_then(|t| t.first())
-                    .map_or("application/octet-stream", String::as_str);
-                let put = multipart_part(model, quote!(#wire), quote!(value), &field.ty, default_type);
-                parts.push(with_field(quote!(body), field, quote!(value), put));
-            }
-            if let Some((field, ty)) = &s.additional {
-                let name = ident(field);
-                let put = multipart_part(model, quote!(key), quote!(value), ty, "application/octet-stream");
-                parts.push(quote! { for (key, value) in &body.#name { #put } });
-            }
-            quote! {
-                let mut form = ::apigen_runtime::client::Multipart::new();
-                #( #parts )*
-                request.multipart_body(form);
-            }
-        }
-    }
-}
-
-/// The part(s) of one property of a multipart body (`value`, a reference), as OpenAPI 3.0
-/// says: a file for a binary value, text for a scalar, one part per item for an array of
-/// those, JSON for anything else.
-fn multipart_part(
-    model: &ApiModel,
-    name: TokenStream,
-    value: TokenStream,
-    ty: &TypeRef,
-    default_type: &str,
-) -> TokenStream {
-    // A name for a nullable type (OpenAI's `PartialImages`, `anyOf: [integer, null]`) is an
-    // `Option`: a null value sends no part.
-    if let Some(inner) = alias_of_nullable(model, ty) {
-        let put = multipart_part(model, name, quote!(value), inner, default_type);
-        // Through `as_ref`, which clippy does not ask to fold into the field's own `if let`.
-        return quote! { if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(#value) { #put } };
-    }
-    let resolved = resolve(model, ty);
-    if let TypeRef::Vec(item) = resolved {
-        if is_scalar(model, item) {
-            let each = multipart_part(model, name, quote!(item), item, default_type);
-            return quote! { for item in #value.iter() { #each } };
-        }
-    }
-    match resolved {
-        TypeRef::Primitive(Primitive::Binary) => quote! { form.file(#name, #value, #default_type); },
-        TypeRef::Primitive(Primitive::Value) => {
-            quote! { form.text(#name, ::apigen_runtime::client::plain_text(#value)); }
-        }
-        _ if is_scalar(model, resolved) => {
-            let text = to_text(model, value, resolved);
-            quote! { form.text(#name, #text); }
-        }
-        _ => quote! { form.json(#name, #value)?; },
-    }
-}
-
-/// Strings, numbers, booleans, dates, UUIDs, enums and files: what a part holds as itself.
-pub(super) fn is_scalar(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
-        TypeRef::Primitive(Primitive::Value) => false,
-        TypeRef::Primitive(_) => true,
-        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_)),
-        _ => false,
-    }
-}
-
-fn style_tokens(style: Style) -> TokenStream {
-    match style {
-        Style::Simple | Style::Form => quote!(::apigen_runtime::client::Style::Form),
-        Style::SpaceDelimited => quote!(::apigen_runtime::client::Style::SpaceDelimited),
-        Style::PipeDelimited => quote!(::apigen_runtime::client::Style::PipeDelimited),
-        Style::DeepObject => quote!(::apigen_runtime::client::Style::DeepObject),
-    }
-}
-
 /// The type whose generated `from_xml` / `to_xml` (the crate's XML support) reads and writes
 /// values of `ty`, and whether `ty` is that type made nullable (an `Option` of it). Aliases
 /// are followed, but not through a nullable one: `Option` has no XML form of its own.
 pub(super) fn xml_form(model: &ApiModel, ty: &TypeRef) -> Option<(TokenStream, bool)> {
-    let (mut ty, nullable) = match ty {
-        TypeRef::Nullable(inner) => (&**inner, true),
-        other => (other, false),
-    };
-    for _ in 0..=model.types.len() {
-        let TypeRef::Named(id) = ty else { return None };
-        let def = model.type_def(*id);
-        match &def.kind {
-            TypeKind::Alias(target) => ty = target,
-            _ => {
-                return def.xml.is_some().then(|| type_tokens(model, &TypeRef::Named(*id))).map(|rust| (rust, nullable))
-            }
-        }
-    }
-    None
+    let nullable = matches!(ty, TypeRef::Nullable(_));
+    let TypeRef::Named(id) = model.resolve(ty.non_null()) else { return None };
+    model.type_def(*id).xml.is_some().then(|| (type_tokens(model, &TypeRef::Named(*id)), nullable))
 }
 
 /// Struct and union bodies are boxed in response enums, so that one large body does not make
 /// every variant as large.
 pub(super) fn boxed(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
+    match model.underlying(ty) {
         TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
         _ => false,
     }
@@ -881,13 +762,6 @@ pub(super) fn path_param<'o>(op: &'o Operation, name: &str) -> Option<&'o Parame
     op.parameters.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name)
 }
 
-pub(super) fn strip_nullable(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Nullable(inner) => inner,
-        other => other,
-    }
-}
-
 /// The inner type of a named alias (through aliases) of a nullable type.
 pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Option<&'m TypeRef> {
     let TypeRef::Named(id) = ty else { return None };
@@ -896,109 +770,4 @@ pub(super) fn alias_of_nullable<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> Opt
         TypeKind::Alias(target) => alias_of_nullable(model, target),
         _ => None,
     }
-}
-
-pub(super) fn resolve<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
-    match ty {
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Alias(target) => resolve(model, target),
-            _ => ty,
-        },
-        TypeRef::Nullable(inner) => resolve(model, inner),
-        other => other,
-    }
-}
-
-/// How a required parameter is taken: strings as `&str`, small copyable values by value,
-/// anything else by reference.
-fn argument_type(model: &ApiModel, ty: &TypeRef) -> TokenStream {
-    let written = type_tokens(model, strip_nullable(ty));
-    match resolve(model, ty) {
-        TypeRef::Primitive(Primitive::String) => quote!(&str),
-        _ if by_reference(model, ty) => quote!(&#written),
-        _ => written,
-    }
-}
-
-/// Whether [`argument_type`] takes the parameter by reference.
-fn by_reference(model: &ApiModel, ty: &TypeRef) -> bool {
-    match resolve(model, ty) {
-        TypeRef::Primitive(Primitive::String | Primitive::Value | Primitive::Decimal | Primitive::Binary) => true,
-        TypeRef::Primitive(_) => false,
-        // String enums hold their unknown variant's text, so only integer enums are `Copy`.
-        TypeRef::Named(id) => !matches!(model.type_def(*id).kind, TypeKind::IntegerEnum(_)),
-        _ => true,
-    }
-}
-
-/// A parameter value as the text that goes on the wire. `value` is the argument (a value or a
-/// reference; method calls auto-reference).
-fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    match resolve(model, ty) {
-        TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
-        TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
-        TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
-        TypeRef::Primitive(Primitive::Binary) => {
-            quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned())
-        }
-        TypeRef::Primitive(_) => quote!(#value.to_string()),
-        TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
-            TypeKind::IntegerEnum(_) => quote!(#value.value().to_string()),
-            _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
-        },
-        _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
-    }
-}
-
-/// A parameter value as a `&str` expression: a string as it is, anything else through its
-/// wire text.
-fn str_arg(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> TokenStream {
-    let string_enum = |ty: &TypeRef| match ty {
-        TypeRef::Named(id) => matches!(model.type_def(*id).kind, TypeKind::StringEnum(_)),
-        _ => false,
-    };
-    let resolved = resolve(model, ty);
-    if matches!(resolved, TypeRef::Primitive(Primitive::String)) {
-        value
-    } else if string_enum(resolved) {
-        quote!(#value.as_str())
-    } else {
-        let text = to_text(model, value, ty);
-        quote!(&#text)
-    }
-}
-
-/// A query parameter, as its `style` and `explode` say: scalars as themselves; arrays as
-/// repeated pairs (`explode`) or one value joined by `,` (` ` for `spaceDelimited`, `|` for
-/// `pipeDelimited`); objects and `deepObject` through `Request::query_value`.
-fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Parameter) -> TokenStream {
-    let ty = &p.ty;
-    let resolved = resolve(model, ty);
-    let scalar_items = match resolved {
-        TypeRef::Vec(item) if p.style != Style::DeepObject && is_scalar(model, item) => Some(&**item),
-        _ => None,
-    };
-    if let Some(item) = scalar_items {
-        let text = to_text(model, quote!(item), item);
-        let separator = match p.style {
-            Style::SpaceDelimited => " ",
-            Style::PipeDelimited => "|",
-            _ => ",",
-        };
-        return if p.explode && p.style == Style::Form {
-            quote! { for item in #value.iter() { request.query(#wire, #text); } }
-        } else {
-            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(#separator)); }
-        };
-    }
-    if p.style == Style::DeepObject
-        || !is_scalar(model, ty) && !matches!(resolved, TypeRef::Primitive(Primitive::Value))
-    {
-        let style = style_tokens(p.style);
-        let explode = p.explode;
-        return quote! { request.query_value(#wire, &::apigen_runtime::check::to_json(#value), #style, #explode); };
-    }
-    let text = to_text(model, value, ty);
-    quote! { request.query(#wire, #text); }
 }
