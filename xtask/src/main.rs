@@ -16,7 +16,7 @@
 //!   and one feature, with time and peak memory (default: Stripe and Plaid from
 //!   `../shared/corpus`, skipped when absent). See `bench_compile.rs`.
 //! - `arbitrary-proof [SPEC...] [--values N]`: every type's value generators (feature
-//!   `arbitrary`) checked on N values each, for the five specs and Stripe from
+//!   `arbitrary`) checked on N values each, for the five specs and Plaid from
 //!   `../shared/corpus` (skipped when absent), in a scratch workspace under
 //!   `target/arbitrary-proof/`. See `arbitrary_proof.rs`.
 //! - `compare [DIR|FILE]`: apigen beside `cargo-progenitor` on the same specs. See `compare.rs`.
@@ -62,7 +62,7 @@ tasks:
                     every type's value generators (feature arbitrary) on N values each
                     (default 1,000): valid ones validate and read back from JSON (and XML),
                     invalid ones report their one rule; default specs: the five of specs/
-                    and ../shared/corpus/stripe.json (skipped when absent); scratch
+                    and ../shared/corpus/plaid.yaml (skipped when absent); scratch
                     workspace in target/arbitrary-proof/
   compare [DIR|FILE]
                     apigen beside cargo-progenitor (must be installed) on specs/, DIR

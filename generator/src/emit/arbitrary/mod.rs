@@ -350,6 +350,11 @@ impl<'m> Emitter<'m> {
     /// an alias), as an expression that may refer to `depth`.
     fn position(&mut self, ty: &TypeRef, rules: &Rules, pointer: &str) -> TokenStream {
         match ty {
+            // An `enum` whose only value of the type is `null` (Plaid's `type: string`,
+            // `enum: [3, null]`): `null` is the one valid value.
+            TypeRef::Nullable(inner) if only_null(inner, rules) => {
+                quote!(::apigen_runtime::proptest::strategy::Just(::std::option::Option::None))
+            }
             TypeRef::Nullable(inner) => {
                 let inner = self.position(inner, rules, pointer);
                 quote!(::apigen_runtime::arbitrary::optional(depth, #inner.boxed()))
@@ -550,6 +555,21 @@ impl<'m> Emitter<'m> {
         }
         quote!(::apigen_runtime::arbitrary::string(#min, #max))
     }
+}
+
+/// Whether the rules' `enum` holds `null` and no value of the primitive `ty`.
+fn only_null(ty: &TypeRef, rules: &Rules) -> bool {
+    let (TypeRef::Primitive(p), Some(values)) = (ty, &rules.enumeration) else { return false };
+    let of_type = |v: &Value| match p {
+        Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
+            v.is_string()
+        }
+        Primitive::Bool => v.is_boolean(),
+        Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => v.is_i64() || v.is_u64(),
+        Primitive::F32 | Primitive::F64 | Primitive::Decimal => v.is_number(),
+        Primitive::Value => !v.is_null(),
+    };
+    values.iter().any(Value::is_null) && !values.iter().any(of_type)
 }
 
 /// Strategies (or patterns) grouped into nested tuples of at most ten, which proptest knows
