@@ -9,7 +9,7 @@
 //! required property, an unknown one where the schema refuses them), this checks the JSON
 //! value directly and reports the same keyword at the same pointer.
 
-use apigen::model::{ApiModel, Primitive, Rules, TypeId, TypeKind, TypeRef};
+use apigen::model::{Additional, ApiModel, Primitive, Rules, TypeId, TypeKind, TypeRef};
 use apigen_runtime::check::{self, Num};
 use apigen_runtime::format::Format;
 use apigen_runtime::{Context, ValidationError};
@@ -297,15 +297,16 @@ impl<'m> Interpreter<'m> {
                     cx.pop();
                 }
             }
-            if let Some(additional) = &rules.additional {
+            if rules.additional.is_set() {
                 let known = |key: &str| {
                     rules.properties.iter().any(|(name, _)| name == key)
                         || rules.pattern_properties.iter().any(|(pattern, _)| check::matches_name_of(key, pattern))
                 };
                 for (key, item) in object.iter().filter(|(k, _)| !known(k)) {
-                    match additional {
-                        None => check::additional_property(cx, key),
-                        Some(additional_rules) => {
+                    match &rules.additional {
+                        Additional::Any => {}
+                        Additional::Refused => check::additional_property(cx, key),
+                        Additional::Schema(additional_rules) => {
                             cx.push_entry(key);
                             self.check_rules(cx, item, additional_rules, None);
                             cx.pop();

@@ -488,9 +488,9 @@ pub struct Rules {
     pub max_properties: Option<u64>,
     pub required: Vec<String>,
     pub properties: Vec<(String, Rules)>,
-    /// `additionalProperties`: `None` allows anything; `Some(None)` refuses unknown
-    /// properties; `Some(Some(rules))` checks them.
-    pub additional: Option<Option<Box<Rules>>>,
+    /// `additionalProperties`: what the properties neither named in `properties` nor matched
+    /// by `patternProperties` must be.
+    pub additional: Additional,
     pub enumeration: Option<Vec<serde_json::Value>>,
     pub all_of: Vec<Rules>,
     pub any_of: Vec<Rules>,
@@ -518,6 +518,39 @@ pub struct Rules {
     pub unevaluated_properties: Option<Box<UnevaluatedProperties>>,
     /// `unevaluatedItems`, likewise.
     pub unevaluated_items: Option<Box<UnevaluatedItems>>,
+}
+
+/// `additionalProperties` as a rule: absent (or `true`) allows any other property, `false`
+/// refuses every one, a schema checks each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Additional {
+    #[default]
+    Any,
+    Refused,
+    Schema(Box<Rules>),
+}
+
+impl Additional {
+    /// Whether the keyword says anything (the other properties are refused or checked).
+    pub fn is_set(&self) -> bool {
+        !matches!(self, Additional::Any)
+    }
+
+    /// The rules each other property must satisfy, where a schema gives them.
+    pub fn schema(&self) -> Option<&Rules> {
+        match self {
+            Additional::Schema(rules) => Some(rules),
+            Additional::Any | Additional::Refused => None,
+        }
+    }
+
+    /// [`Additional::schema`], mutably.
+    pub fn schema_mut(&mut self) -> Option<&mut Rules> {
+        match self {
+            Additional::Schema(rules) => Some(rules),
+            Additional::Any | Additional::Refused => None,
+        }
+    }
 }
 
 /// `contains` with its counts: at least `min` (1 unless `minContains` says otherwise) and at
@@ -578,7 +611,7 @@ impl Rules {
     /// too, with the names `properties` lists (their rules are left to the fields).
     pub fn object_level(&self) -> Rules {
         let (properties, additional) = if !self.has_2020_12() {
-            (Vec::new(), None)
+            (Vec::new(), Additional::Any)
         } else {
             (
                 self.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect(),
@@ -629,7 +662,7 @@ impl Rules {
         let mut out: Vec<&Rules> = Vec::new();
         out.extend(self.items.as_deref());
         out.extend(self.properties.iter().map(|(_, r)| r));
-        out.extend(self.additional.iter().flatten().map(|r| &**r));
+        out.extend(self.additional.schema());
         out.extend(&self.all_of);
         out.extend(&self.any_of);
         out.extend(&self.one_of);
@@ -654,7 +687,7 @@ impl Rules {
         let mut out: Vec<&mut Rules> = Vec::new();
         out.extend(self.items.as_deref_mut());
         out.extend(self.properties.iter_mut().map(|(_, r)| r));
-        out.extend(self.additional.iter_mut().flatten().map(|r| &mut **r));
+        out.extend(self.additional.schema_mut());
         out.extend(&mut self.all_of);
         out.extend(&mut self.any_of);
         out.extend(&mut self.one_of);

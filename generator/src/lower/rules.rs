@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::schema::SchemaLowerer;
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
-use crate::model::{Bound, Conditional, Contains, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties};
+use crate::model::{Additional, Bound, Conditional, Contains, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties};
 
 /// Formats the runtime checks. Others (`int32`, `password`, `unix-time`, ...) constrain
 /// nothing JSON Schema checks, as JSON Schema treats unknown formats.
@@ -83,12 +83,12 @@ impl SchemaLowerer<'_> {
                 .collect();
         }
         rules.additional = match map.get("additionalProperties") {
-            Some(Value::Bool(false)) => Some(None),
+            Some(Value::Bool(false)) => Additional::Refused,
             Some(Value::Object(_)) => {
                 let at = pointer_join(pointer, "additionalProperties");
-                Some(Some(Box::new(self.rules_at(&at, false, depth + 1))))
+                Additional::Schema(Box::new(self.rules_at(&at, false, depth + 1)))
             }
-            _ => None,
+            _ => Additional::Any,
         };
         for (keyword, list) in
             [("allOf", &mut rules.all_of), ("anyOf", &mut rules.any_of), ("oneOf", &mut rules.one_of)]

@@ -23,7 +23,9 @@ mod invalid;
 use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
-use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant};
+use crate::model::{
+    Additional, ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+};
 
 /// The `arbitrary` module.
 pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
@@ -416,8 +418,8 @@ impl<'m> Emitter<'m> {
             TypeRef::Map(inner) => {
                 // `additionalProperties` with a schema: every entry's value meets it.
                 let entries = match &rules.additional {
-                    Some(Some(entries)) if rules.properties.is_empty() => {
-                        rest.additional = None;
+                    Additional::Schema(entries) if rules.properties.is_empty() => {
+                        rest.additional = Additional::Any;
                         (**entries).clone()
                     }
                     _ => Rules::default(),
@@ -697,7 +699,7 @@ fn describe(rules: &Rules) -> String {
     add(rules.max_properties.is_some(), "maxProperties");
     add(!rules.required.is_empty(), "required");
     add(!rules.properties.is_empty(), "properties");
-    add(rules.additional.is_some(), "additionalProperties");
+    add(rules.additional.is_set(), "additionalProperties");
     add(rules.enumeration.is_some(), "enum");
     add(!rules.all_of.is_empty(), "allOf");
     add(!rules.any_of.is_empty(), "anyOf");

@@ -11,7 +11,7 @@ use super::{
     array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, uses,
     Emitter,
 };
-use crate::model::{ApiModel, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{Additional, ApiModel, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 impl Emitter<'_> {
     pub(super) fn struct_body(&mut self, id: TypeId, s: &Struct, rules: &Rules) -> TokenStream {
@@ -360,23 +360,26 @@ impl Emitter<'_> {
                 (None, None) => {}
             }
         }
-        if let Some(additional) = &rules.additional {
+        if rules.additional.is_set() {
             let listed = |wire: &str| rules.properties.iter().any(|(n, _)| n == wire);
             for field in s.fields.iter().filter(|f| !listed(&f.wire_name)) {
                 let f = ident(&field.rust_name);
                 let wire = &field.wire_name;
-                match (additional, field.required) {
-                    (None, true) => out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); }),
-                    (None, false) => out.push(quote! {
+                match (&rules.additional, field.required) {
+                    (Additional::Any, _) => {}
+                    (Additional::Refused, true) => {
+                        out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); })
+                    }
+                    (Additional::Refused, false) => out.push(quote! {
                         if v.#f.is_some() { ::apigen_runtime::check::additional_property(cx, #wire); }
                     }),
-                    (Some(extra), true) => {
+                    (Additional::Schema(extra), true) => {
                         let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
                             out.push(quote! { { cx.push_key(#wire); let v = &v.#f; #check cx.pop(); } });
                         }
                     }
-                    (Some(extra), false) => {
+                    (Additional::Schema(extra), false) => {
                         let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
                             out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
@@ -388,11 +391,12 @@ impl Emitter<'_> {
                 let map = ident(map);
                 let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
                 let unlisted = (!names.is_empty()).then(|| quote!(.filter(|k| !matches!(k.as_str(), #( #names )|*))));
-                match additional {
-                    None => out.push(quote! {
+                match &rules.additional {
+                    Additional::Any => {}
+                    Additional::Refused => out.push(quote! {
                         for k in v.#map.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); }
                     }),
-                    Some(extra) => {
+                    Additional::Schema(extra) => {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
                             let unlisted = (!names.is_empty())
@@ -486,7 +490,7 @@ impl Emitter<'_> {
                     additional: rules.additional.clone(),
                     ..Rules::default()
                 };
-                if !properties.properties.is_empty() || properties.additional.is_some() {
+                if !properties.properties.is_empty() || properties.additional.is_set() {
                     // Entries' own types were checked by `check`; here only this position's
                     // property rules apply.
                     out.push(self.map_entries_rules(inner, &properties));
@@ -539,9 +543,9 @@ impl Emitter<'_> {
             }
         }
         let other = match &rules.additional {
-            Some(None) => quote! { ::apigen_runtime::check::additional_property(cx, k); },
-            Some(Some(extra)) => self.apply(inner, extra),
-            None => TokenStream::new(),
+            Additional::Refused => quote! { ::apigen_runtime::check::additional_property(cx, k); },
+            Additional::Schema(extra) => self.apply(inner, extra),
+            Additional::Any => TokenStream::new(),
         };
         if arms.is_empty() && other.is_empty() {
             return TokenStream::new();
