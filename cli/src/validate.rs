@@ -244,7 +244,7 @@ impl<'m> Interpreter<'m> {
                 // code's statics do; here the pattern comes from the spec at run time.
                 check::pattern_of(cx, s, pattern);
             }
-            if let Some(format) = rules.format.as_deref().and_then(Format::from_name) {
+            if let Some(format) = rules.format {
                 check::format(cx, s, format);
             }
         }

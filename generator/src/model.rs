@@ -20,6 +20,10 @@
 
 use std::collections::BTreeMap;
 
+/// A format the runtime checks (`email`, `date`, ...): the runtime's own enum, so that the
+/// generator names only formats it has a check for.
+pub use apigen_runtime::format::Format as CheckedFormat;
+
 /// Everything one generated crate is made from.
 #[derive(Debug, Clone)]
 pub struct ApiModel {
@@ -476,7 +480,7 @@ pub struct Rules {
     /// The pattern as the `regex` crate reads it (ECMA-262's ASCII `\d` and `\w` spelled out).
     pub pattern: Option<String>,
     /// A format the runtime checks (`email`, `date`, ...); other formats are not checked.
-    pub format: Option<String>,
+    pub format: Option<CheckedFormat>,
     pub minimum: Option<Bound>,
     pub maximum: Option<Bound>,
     pub multiple_of: Option<serde_json::Number>,
@@ -771,6 +775,108 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// A schema's `format`: those the generator gives meaning to (a type, a check, a secret), and
+/// any other as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Date,
+    DateTime,
+    Time,
+    Email,
+    Hostname,
+    Ipv4,
+    Ipv6,
+    Uri,
+    Uuid,
+    /// A file's bytes.
+    Binary,
+    /// A secret: `Debug` redacts it.
+    Password,
+    Int8,
+    Int16,
+    Int32,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Uint,
+    Decimal,
+    /// Another format (`int64`, `double`, `byte`, `phone`), which changes nothing.
+    Other(String),
+}
+
+impl Format {
+    /// The format of a `format` keyword's value, as written (names are case-sensitive).
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "date" => Self::Date,
+            "date-time" => Self::DateTime,
+            "time" => Self::Time,
+            "email" => Self::Email,
+            "hostname" => Self::Hostname,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "uri" => Self::Uri,
+            "uuid" => Self::Uuid,
+            "binary" => Self::Binary,
+            "password" => Self::Password,
+            "int8" => Self::Int8,
+            "int16" => Self::Int16,
+            "int32" => Self::Int32,
+            "uint8" => Self::Uint8,
+            "uint16" => Self::Uint16,
+            "uint32" => Self::Uint32,
+            "uint64" => Self::Uint64,
+            "uint" => Self::Uint,
+            "decimal" => Self::Decimal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The name as specs write it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Date => "date",
+            Self::DateTime => "date-time",
+            Self::Time => "time",
+            Self::Email => "email",
+            Self::Hostname => "hostname",
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+            Self::Uri => "uri",
+            Self::Uuid => "uuid",
+            Self::Binary => "binary",
+            Self::Password => "password",
+            Self::Int8 => "int8",
+            Self::Int16 => "int16",
+            Self::Int32 => "int32",
+            Self::Uint8 => "uint8",
+            Self::Uint16 => "uint16",
+            Self::Uint32 => "uint32",
+            Self::Uint64 => "uint64",
+            Self::Uint => "uint",
+            Self::Decimal => "decimal",
+            Self::Other(name) => name,
+        }
+    }
+
+    /// The runtime's check of the format, where it has one.
+    pub fn checked(&self) -> Option<CheckedFormat> {
+        Some(match self {
+            Self::Date => CheckedFormat::Date,
+            Self::DateTime => CheckedFormat::DateTime,
+            Self::Time => CheckedFormat::Time,
+            Self::Email => CheckedFormat::Email,
+            Self::Hostname => CheckedFormat::Hostname,
+            Self::Ipv4 => CheckedFormat::Ipv4,
+            Self::Ipv6 => CheckedFormat::Ipv6,
+            Self::Uri => CheckedFormat::Uri,
+            Self::Uuid => CheckedFormat::Uuid,
+            _ => return None,
+        })
+    }
+}
+
 /// A reference to a type, as a field or variant holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeRef {
@@ -908,6 +1014,45 @@ mod tests {
         // `http::Method` has a constant for the eight of a Path Item only.
         let constants: Vec<bool> = methods.iter().map(Method::has_constant).collect();
         assert_eq!(constants, [true, true, true, true, true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn formats_parse_by_name_say_themselves_and_know_their_checks() {
+        let names = [
+            "date",
+            "date-time",
+            "time",
+            "email",
+            "hostname",
+            "ipv4",
+            "ipv6",
+            "uri",
+            "uuid",
+            "binary",
+            "password",
+            "int8",
+            "int16",
+            "int32",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "uint",
+            "decimal",
+            "int64",
+            "Date",
+        ];
+        let formats: Vec<Format> = names.into_iter().map(Format::parse).collect();
+        assert_eq!(formats[20], Format::Other("int64".to_owned()));
+        // Names are case-sensitive.
+        assert_eq!(formats[21], Format::Other("Date".to_owned()));
+        let spelled: Vec<&str> = formats.iter().map(Format::as_str).collect();
+        assert_eq!(spelled, names);
+        let checked: Vec<&str> = formats.iter().filter_map(Format::checked).map(CheckedFormat::name).collect();
+        assert_eq!(checked, ["date", "date-time", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uuid"]);
+        // Every other variant is distinct from `Other` of its name.
+        let known = formats.iter().filter(|f| !matches!(f, Format::Other(_))).count();
+        assert_eq!(known, 20);
     }
 
     /// A model of the types given, in order, and nothing else.

@@ -532,7 +532,7 @@ impl<'m> Emitter<'m> {
         let max = option_u64(rules.max_length);
         rest.min_length = None;
         rest.max_length = None;
-        if let Some(format) = &rules.format {
+        if let Some(format) = rules.format {
             rest.format = None;
             let variant = format_variant(format);
             return quote!(::apigen_runtime::arbitrary::format(::apigen_runtime::Format::#variant, #min, #max));

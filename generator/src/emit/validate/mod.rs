@@ -21,7 +21,7 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
-use crate::model::{ApiModel, Bound, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, CheckedFormat, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// `src/validate.rs`: every `Validate` impl, and the registries.
 pub fn validate_module(model: &ApiModel) -> TokenStream {
@@ -272,7 +272,7 @@ impl Emitter<'_> {
             let name = self.pattern_static(pattern);
             out.push(quote! { ::apigen_runtime::check::pattern(cx, #s, &#name); });
         }
-        if let Some(format) = &rules.format {
+        if let Some(format) = rules.format {
             let variant = format_variant(format);
             out.push(quote! { ::apigen_runtime::check::format(cx, #s, ::apigen_runtime::Format::#variant); });
         }
@@ -390,17 +390,17 @@ pub(super) fn json_literal(value: &Value) -> TokenStream {
     }
 }
 
-pub(super) fn format_variant(format: &str) -> Ident {
+pub(super) fn format_variant(format: CheckedFormat) -> Ident {
     let name = match format {
-        "date" => "Date",
-        "date-time" => "DateTime",
-        "time" => "Time",
-        "email" => "Email",
-        "hostname" => "Hostname",
-        "ipv4" => "Ipv4",
-        "ipv6" => "Ipv6",
-        "uri" => "Uri",
-        _ => "Uuid",
+        CheckedFormat::Date => "Date",
+        CheckedFormat::DateTime => "DateTime",
+        CheckedFormat::Time => "Time",
+        CheckedFormat::Email => "Email",
+        CheckedFormat::Hostname => "Hostname",
+        CheckedFormat::Ipv4 => "Ipv4",
+        CheckedFormat::Ipv6 => "Ipv6",
+        CheckedFormat::Uri => "Uri",
+        CheckedFormat::Uuid => "Uuid",
     };
     Ident::new(name, Span::call_site())
 }
