@@ -227,10 +227,8 @@ impl<'m> Interpreter<'m> {
         if value.is_null() && rules.nullable {
             return;
         }
-        if let Some(types) = &rules.types {
-            if let Some(expected) = static_type(types) {
-                check::json_type(cx, value, expected);
-            }
+        if let Some(expected) = rules.types {
+            check::json_type(cx, value, expected.as_str());
         }
         if let Value::String(s) = value {
             if let Some(limit) = rules.min_length {
@@ -516,8 +514,4 @@ fn json_type_of(model: &ApiModel, ty: &TypeRef) -> &'static str {
             TypeKind::Union(_) => "object",
         },
     }
-}
-
-fn static_type(name: &str) -> Option<&'static str> {
-    ["null", "boolean", "string", "array", "object", "number", "integer"].into_iter().find(|t| *t == name)
 }

@@ -471,8 +471,9 @@ pub struct Rules {
     /// The schema is a named type (`$ref`, or an inline schema hoisted into one): the value
     /// must be valid as that type.
     pub reference: Option<TypeId>,
-    /// `type`, with `nullable` allowing `null` too.
-    pub types: Option<String>,
+    /// `type` (one, as OpenAPI 3.0 has it; loading translates 3.1's lists), with `nullable`
+    /// allowing `null` too. A name that is no JSON type is an error of lowering's, and no rule.
+    pub types: Option<JsonType>,
     /// The schema's `nullable`, for the check of `type` on a JSON value (see the module docs).
     pub nullable: bool,
     pub min_length: Option<u64>,
@@ -775,6 +776,47 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// A JSON type, as JSON Schema's `type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    /// The type of that name, if it is one of the seven.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "null" => Self::Null,
+            "boolean" => Self::Boolean,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            "string" => Self::String,
+            "array" => Self::Array,
+            "object" => Self::Object,
+            _ => return None,
+        })
+    }
+
+    /// The name as schemas write it, and as the runtime's type checks take it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Boolean => "boolean",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Array => "array",
+            Self::Object => "object",
+        }
+    }
+}
+
 /// A schema's `format`: those the generator gives meaning to (a type, a check, a secret), and
 /// any other as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1053,6 +1095,27 @@ mod tests {
         // Every other variant is distinct from `Other` of its name.
         let known = formats.iter().filter(|f| !matches!(f, Format::Other(_))).count();
         assert_eq!(known, 20);
+    }
+
+    #[test]
+    fn json_types_parse_by_name_and_say_themselves() {
+        let names = ["null", "boolean", "integer", "number", "string", "array", "object"];
+        let types: Vec<JsonType> = names.into_iter().filter_map(JsonType::parse).collect();
+        assert_eq!(
+            types,
+            [
+                JsonType::Null,
+                JsonType::Boolean,
+                JsonType::Integer,
+                JsonType::Number,
+                JsonType::String,
+                JsonType::Array,
+                JsonType::Object
+            ]
+        );
+        assert_eq!(types.iter().map(|t| t.as_str()).collect::<Vec<_>>(), names);
+        assert_eq!(JsonType::parse("strng"), None);
+        assert_eq!(JsonType::parse("String"), None);
     }
 
     /// A model of the types given, in order, and nothing else.

@@ -18,7 +18,7 @@ use super::schema::SchemaLowerer;
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
 use crate::model::{
-    Additional, Bound, Conditional, Contains, Format, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties,
+    Additional, Bound, Conditional, Contains, Format, JsonType, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties,
 };
 
 impl SchemaLowerer<'_> {
@@ -44,7 +44,7 @@ impl SchemaLowerer<'_> {
             return Rules::default();
         }
         let mut rules = Rules {
-            types: map.get("type").and_then(Value::as_str).map(str::to_owned),
+            types: map.get("type").and_then(Value::as_str).and_then(JsonType::parse),
             nullable: map.get("nullable").and_then(Value::as_bool).unwrap_or(false),
             min_length: map.get("minLength").and_then(Value::as_u64),
             max_length: map.get("maxLength").and_then(Value::as_u64),

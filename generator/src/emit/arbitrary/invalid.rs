@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{uses, Emitter};
 use crate::emit::types::ident;
-use crate::model::{ApiModel, Bound, CheckedFormat, Primitive, Rules, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeId, TypeKind, TypeRef};
 
 /// How many structs below a type a fault may lie: values nest `DEPTH` (3) deep and hold
 /// optional values above depth 0 only, so that a field two structs down is present often
@@ -343,7 +343,7 @@ impl Emitter<'_> {
                 }
             }
             TypeRef::Primitive(p @ (Primitive::F64 | Primitive::Decimal))
-                if rules.enumeration.is_none() && rules.types.as_deref() != Some("integer") =>
+                if rules.enumeration.is_none() && rules.types != Some(JsonType::Integer) =>
             {
                 let literal = |bad: f64| {
                     let lit = Literal::f64_unsuffixed(bad);

@@ -24,7 +24,7 @@ use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Additional, ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Additional, ApiModel, Bound, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
 
 /// The `arbitrary` module.
@@ -500,14 +500,14 @@ impl<'m> Emitter<'m> {
     /// value is.
     fn any_json(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
         let as_type = |p: Primitive| TypeRef::Primitive(p);
-        let typed = match rules.types.as_deref() {
-            Some("string") => Some(as_type(Primitive::String)),
-            Some("integer") => Some(as_type(Primitive::I64)),
-            Some("number") => Some(as_type(Primitive::F64)),
-            Some("boolean") => Some(as_type(Primitive::Bool)),
-            Some("array") => Some(TypeRef::Vec(Box::new(as_type(Primitive::Value)))),
-            Some("object") => Some(TypeRef::Map(Box::new(as_type(Primitive::Value)))),
-            _ => None,
+        let typed = match rules.types {
+            Some(JsonType::String) => Some(as_type(Primitive::String)),
+            Some(JsonType::Integer) => Some(as_type(Primitive::I64)),
+            Some(JsonType::Number) => Some(as_type(Primitive::F64)),
+            Some(JsonType::Boolean) => Some(as_type(Primitive::Bool)),
+            Some(JsonType::Array) => Some(TypeRef::Vec(Box::new(as_type(Primitive::Value)))),
+            Some(JsonType::Object) => Some(TypeRef::Map(Box::new(as_type(Primitive::Value)))),
+            Some(JsonType::Null) | None => None,
         };
         let Some(typed) = typed else {
             return quote!(::apigen_runtime::arbitrary::json_value(depth));
@@ -645,7 +645,7 @@ fn number(rules: &Rules, rest: &mut Rules) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let integral = rules.types.as_deref() == Some("integer");
+    let integral = rules.types == Some(JsonType::Integer);
     rest.minimum = None;
     rest.maximum = None;
     rest.multiple_of = None;

@@ -61,7 +61,8 @@ impl Emitter<'_> {
     /// applies to.
     pub(super) fn dynamic_keywords(&mut self, rules: &Rules) -> TokenStream {
         let mut out = Vec::new();
-        if let Some(expected) = &rules.types {
+        if let Some(expected) = rules.types {
+            let expected = expected.as_str();
             let check = quote! { ::apigen_runtime::check::json_type(cx, v, #expected); };
             out.push(if rules.nullable {
                 quote! { if !v.is_null() { #check } }

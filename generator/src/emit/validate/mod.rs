@@ -21,7 +21,7 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
-use crate::model::{ApiModel, Bound, CheckedFormat, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// `src/validate.rs`: every `Validate` impl, and the registries.
 pub fn validate_module(model: &ApiModel) -> TokenStream {
@@ -411,23 +411,23 @@ fn keywords_only(rules: &Rules) -> Rules {
 }
 
 /// The JSON type every value of `ty` has, if the Rust type fixes it.
-fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
+fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<JsonType> {
     match model.resolve(ty) {
         TypeRef::Primitive(p) => match p {
             Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
-                Some("string")
+                Some(JsonType::String)
             }
-            Primitive::Bool => Some("boolean"),
-            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some("integer"),
-            Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some("number"),
+            Primitive::Bool => Some(JsonType::Boolean),
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some(JsonType::Integer),
+            Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some(JsonType::Number),
             Primitive::Value => None,
         },
-        TypeRef::Vec(_) => Some("array"),
-        TypeRef::Map(_) => Some("object"),
+        TypeRef::Vec(_) => Some(JsonType::Array),
+        TypeRef::Map(_) => Some(JsonType::Object),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Struct(_) => Some("object"),
-            TypeKind::StringEnum(_) => Some("string"),
-            TypeKind::IntegerEnum(_) => Some("integer"),
+            TypeKind::Struct(_) => Some(JsonType::Object),
+            TypeKind::StringEnum(_) => Some(JsonType::String),
+            TypeKind::IntegerEnum(_) => Some(JsonType::Integer),
             TypeKind::Union(_) | TypeKind::Alias(_) => None,
         },
         TypeRef::Nullable(_) | TypeRef::Boxed(_) => None,

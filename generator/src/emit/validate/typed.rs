@@ -11,7 +11,7 @@ use super::{
     array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, uses,
     Emitter,
 };
-use crate::model::{Additional, ApiModel, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{Additional, ApiModel, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 impl Emitter<'_> {
     pub(super) fn struct_body(&mut self, id: TypeId, s: &Struct, rules: &Rules) -> TokenStream {
@@ -200,7 +200,7 @@ impl Emitter<'_> {
         };
         let arms: Vec<TokenStream> = arms.into_iter().chain([quote! { Self::#unknown(_) => {} }]).collect();
         // Every variant is a struct, so the value is an object.
-        let types = def.rules.types.clone().filter(|t| t != "object");
+        let types = def.rules.types.filter(|t| *t != JsonType::Object);
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, types, ..def.rules.clone() };
         let rest = self.dynamic(&rest);
         let rest = if rest.is_empty() {
@@ -434,12 +434,15 @@ impl Emitter<'_> {
     fn keywords(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
         let static_type = json_type_of(self.model, ty);
         let mut out = Vec::new();
-        if let (Some(expected), Some(actual)) = (rules.types.as_deref(), static_type) {
+        if let (Some(expected), Some(actual)) = (rules.types, static_type) {
             // An integer is a number; a number may be an integer, which is checked on the value.
             let may_fit = expected == actual
-                || (expected == "number" && actual == "integer")
-                || (expected == "integer" && actual == "number");
+                || matches!(
+                    (expected, actual),
+                    (JsonType::Number, JsonType::Integer) | (JsonType::Integer, JsonType::Number)
+                );
             if !may_fit {
+                let expected = expected.as_str();
                 out.push(quote! { ::apigen_runtime::check::wrong_type(cx, #expected); });
             }
         }
@@ -465,7 +468,7 @@ impl Emitter<'_> {
                 } else {
                     quote!(*v)
                 };
-                if rules.types.as_deref() == Some("integer")
+                if rules.types == Some(JsonType::Integer)
                     && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal)
                 {
                     out.push(quote! { ::apigen_runtime::check::json_type(cx, &::apigen_runtime::check::to_json(v), "integer"); });
