@@ -17,6 +17,12 @@
 //! - [`Rules::nullable`] is JSON Schema's view, for checks of a JSON value: a `type` check
 //!   lets `null` through. It is the schema's own keyword, which the typed checks never read
 //!   (an `Option` already says it).
+//!
+//! It is one file, though long: the model is one cohesive set of plain data types (the crate,
+//! its operations, its types, their rules, and the small enums of the spec's words: [`Method`],
+//! [`Additional`], [`JsonType`], [`Format`]), the contract between lowering and emitting, read
+//! top to bottom. Its few methods are walks over that data; split up, every reader would open
+//! several files to see one set of definitions.
 
 use std::collections::BTreeMap;
 
