@@ -9,7 +9,7 @@
 //! required property, an unknown one where the schema refuses them), this checks the JSON
 //! value directly and reports the same keyword at the same pointer.
 
-use apigen::model::{ApiModel, Primitive, Rules, TypeId, TypeKind, TypeRef};
+use apigen::model::{Additional, ApiModel, Primitive, Rules, TypeId, TypeKind, TypeRef};
 use apigen_runtime::check::{self, Num};
 use apigen_runtime::format::Format;
 use apigen_runtime::{Context, ValidationError};
@@ -227,10 +227,8 @@ impl<'m> Interpreter<'m> {
         if value.is_null() && rules.nullable {
             return;
         }
-        if let Some(types) = &rules.types {
-            if let Some(expected) = static_type(types) {
-                check::json_type(cx, value, expected);
-            }
+        if let Some(expected) = rules.types {
+            check::json_type(cx, value, expected.as_str());
         }
         if let Value::String(s) = value {
             if let Some(limit) = rules.min_length {
@@ -244,7 +242,7 @@ impl<'m> Interpreter<'m> {
                 // code's statics do; here the pattern comes from the spec at run time.
                 check::pattern_of(cx, s, pattern);
             }
-            if let Some(format) = rules.format.as_deref().and_then(Format::from_name) {
+            if let Some(format) = rules.format {
                 check::format(cx, s, format);
             }
         }
@@ -297,15 +295,16 @@ impl<'m> Interpreter<'m> {
                     cx.pop();
                 }
             }
-            if let Some(additional) = &rules.additional {
+            if rules.additional.is_set() {
                 let known = |key: &str| {
                     rules.properties.iter().any(|(name, _)| name == key)
                         || rules.pattern_properties.iter().any(|(pattern, _)| check::matches_name_of(key, pattern))
                 };
                 for (key, item) in object.iter().filter(|(k, _)| !known(k)) {
-                    match additional {
-                        None => check::additional_property(cx, key),
-                        Some(additional_rules) => {
+                    match &rules.additional {
+                        Additional::Any => {}
+                        Additional::Refused => check::additional_property(cx, key),
+                        Additional::Schema(additional_rules) => {
                             cx.push_entry(key);
                             self.check_rules(cx, item, additional_rules, None);
                             cx.pop();
@@ -515,8 +514,4 @@ fn json_type_of(model: &ApiModel, ty: &TypeRef) -> &'static str {
             TypeKind::Union(_) => "object",
         },
     }
-}
-
-fn static_type(name: &str) -> Option<&'static str> {
-    ["null", "boolean", "string", "array", "object", "number", "integer"].into_iter().find(|t| *t == name)
 }

@@ -17,8 +17,18 @@
 //! - [`Rules::nullable`] is JSON Schema's view, for checks of a JSON value: a `type` check
 //!   lets `null` through. It is the schema's own keyword, which the typed checks never read
 //!   (an `Option` already says it).
+//!
+//! It is one file, though long: the model is one cohesive set of plain data types (the crate,
+//! its operations, its types, their rules, and the small enums of the spec's words: [`Method`],
+//! [`Additional`], [`JsonType`], [`Format`]), the contract between lowering and emitting, read
+//! top to bottom. Its few methods are walks over that data; split up, every reader would open
+//! several files to see one set of definitions.
 
 use std::collections::BTreeMap;
+
+/// A format the runtime checks (`email`, `date`, ...): the runtime's own enum, so that the
+/// generator names only formats it has a check for.
+pub use apigen_runtime::format::Format as CheckedFormat;
 
 /// Everything one generated crate is made from.
 #[derive(Debug, Clone)]
@@ -467,8 +477,9 @@ pub struct Rules {
     /// The schema is a named type (`$ref`, or an inline schema hoisted into one): the value
     /// must be valid as that type.
     pub reference: Option<TypeId>,
-    /// `type`, with `nullable` allowing `null` too.
-    pub types: Option<String>,
+    /// `type` (one, as OpenAPI 3.0 has it; loading translates 3.1's lists), with `nullable`
+    /// allowing `null` too. A name that is no JSON type is an error of lowering's, and no rule.
+    pub types: Option<JsonType>,
     /// The schema's `nullable`, for the check of `type` on a JSON value (see the module docs).
     pub nullable: bool,
     pub min_length: Option<u64>,
@@ -476,7 +487,7 @@ pub struct Rules {
     /// The pattern as the `regex` crate reads it (ECMA-262's ASCII `\d` and `\w` spelled out).
     pub pattern: Option<String>,
     /// A format the runtime checks (`email`, `date`, ...); other formats are not checked.
-    pub format: Option<String>,
+    pub format: Option<CheckedFormat>,
     pub minimum: Option<Bound>,
     pub maximum: Option<Bound>,
     pub multiple_of: Option<serde_json::Number>,
@@ -488,9 +499,9 @@ pub struct Rules {
     pub max_properties: Option<u64>,
     pub required: Vec<String>,
     pub properties: Vec<(String, Rules)>,
-    /// `additionalProperties`: `None` allows anything; `Some(None)` refuses unknown
-    /// properties; `Some(Some(rules))` checks them.
-    pub additional: Option<Option<Box<Rules>>>,
+    /// `additionalProperties`: what the properties neither named in `properties` nor matched
+    /// by `patternProperties` must be.
+    pub additional: Additional,
     pub enumeration: Option<Vec<serde_json::Value>>,
     pub all_of: Vec<Rules>,
     pub any_of: Vec<Rules>,
@@ -518,6 +529,39 @@ pub struct Rules {
     pub unevaluated_properties: Option<Box<UnevaluatedProperties>>,
     /// `unevaluatedItems`, likewise.
     pub unevaluated_items: Option<Box<UnevaluatedItems>>,
+}
+
+/// `additionalProperties` as a rule: absent (or `true`) allows any other property, `false`
+/// refuses every one, a schema checks each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Additional {
+    #[default]
+    Any,
+    Refused,
+    Schema(Box<Rules>),
+}
+
+impl Additional {
+    /// Whether the keyword says anything (the other properties are refused or checked).
+    pub fn is_set(&self) -> bool {
+        !matches!(self, Additional::Any)
+    }
+
+    /// The rules each other property must satisfy, where a schema gives them.
+    pub fn schema(&self) -> Option<&Rules> {
+        match self {
+            Additional::Schema(rules) => Some(rules),
+            Additional::Any | Additional::Refused => None,
+        }
+    }
+
+    /// [`Additional::schema`], mutably.
+    pub fn schema_mut(&mut self) -> Option<&mut Rules> {
+        match self {
+            Additional::Schema(rules) => Some(rules),
+            Additional::Any | Additional::Refused => None,
+        }
+    }
 }
 
 /// `contains` with its counts: at least `min` (1 unless `minContains` says otherwise) and at
@@ -578,7 +622,7 @@ impl Rules {
     /// too, with the names `properties` lists (their rules are left to the fields).
     pub fn object_level(&self) -> Rules {
         let (properties, additional) = if !self.has_2020_12() {
-            (Vec::new(), None)
+            (Vec::new(), Additional::Any)
         } else {
             (
                 self.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect(),
@@ -629,7 +673,7 @@ impl Rules {
         let mut out: Vec<&Rules> = Vec::new();
         out.extend(self.items.as_deref());
         out.extend(self.properties.iter().map(|(_, r)| r));
-        out.extend(self.additional.iter().flatten().map(|r| &**r));
+        out.extend(self.additional.schema());
         out.extend(&self.all_of);
         out.extend(&self.any_of);
         out.extend(&self.one_of);
@@ -654,7 +698,7 @@ impl Rules {
         let mut out: Vec<&mut Rules> = Vec::new();
         out.extend(self.items.as_deref_mut());
         out.extend(self.properties.iter_mut().map(|(_, r)| r));
-        out.extend(self.additional.iter_mut().flatten().map(|r| &mut **r));
+        out.extend(self.additional.schema_mut());
         out.extend(&mut self.all_of);
         out.extend(&mut self.any_of);
         out.extend(&mut self.one_of);
@@ -735,6 +779,149 @@ impl Method {
 impl std::fmt::Display for Method {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A JSON type, as JSON Schema's `type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Null,
+    Boolean,
+    Integer,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    /// The type of that name, if it is one of the seven.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "null" => Self::Null,
+            "boolean" => Self::Boolean,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            "string" => Self::String,
+            "array" => Self::Array,
+            "object" => Self::Object,
+            _ => return None,
+        })
+    }
+
+    /// The name as schemas write it, and as the runtime's type checks take it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Boolean => "boolean",
+            Self::Integer => "integer",
+            Self::Number => "number",
+            Self::String => "string",
+            Self::Array => "array",
+            Self::Object => "object",
+        }
+    }
+}
+
+/// A schema's `format`: those the generator gives meaning to (a type, a check, a secret), and
+/// any other as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Date,
+    DateTime,
+    Time,
+    Email,
+    Hostname,
+    Ipv4,
+    Ipv6,
+    Uri,
+    Uuid,
+    /// A file's bytes.
+    Binary,
+    /// A secret: `Debug` redacts it.
+    Password,
+    Int8,
+    Int16,
+    Int32,
+    Uint8,
+    Uint16,
+    Uint32,
+    Uint64,
+    Uint,
+    Decimal,
+    /// Another format (`int64`, `double`, `byte`, `phone`), which changes nothing.
+    Other(String),
+}
+
+impl Format {
+    /// The format of a `format` keyword's value, as written (names are case-sensitive).
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "date" => Self::Date,
+            "date-time" => Self::DateTime,
+            "time" => Self::Time,
+            "email" => Self::Email,
+            "hostname" => Self::Hostname,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "uri" => Self::Uri,
+            "uuid" => Self::Uuid,
+            "binary" => Self::Binary,
+            "password" => Self::Password,
+            "int8" => Self::Int8,
+            "int16" => Self::Int16,
+            "int32" => Self::Int32,
+            "uint8" => Self::Uint8,
+            "uint16" => Self::Uint16,
+            "uint32" => Self::Uint32,
+            "uint64" => Self::Uint64,
+            "uint" => Self::Uint,
+            "decimal" => Self::Decimal,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The name as specs write it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Date => "date",
+            Self::DateTime => "date-time",
+            Self::Time => "time",
+            Self::Email => "email",
+            Self::Hostname => "hostname",
+            Self::Ipv4 => "ipv4",
+            Self::Ipv6 => "ipv6",
+            Self::Uri => "uri",
+            Self::Uuid => "uuid",
+            Self::Binary => "binary",
+            Self::Password => "password",
+            Self::Int8 => "int8",
+            Self::Int16 => "int16",
+            Self::Int32 => "int32",
+            Self::Uint8 => "uint8",
+            Self::Uint16 => "uint16",
+            Self::Uint32 => "uint32",
+            Self::Uint64 => "uint64",
+            Self::Uint => "uint",
+            Self::Decimal => "decimal",
+            Self::Other(name) => name,
+        }
+    }
+
+    /// The runtime's check of the format, where it has one.
+    pub fn checked(&self) -> Option<CheckedFormat> {
+        Some(match self {
+            Self::Date => CheckedFormat::Date,
+            Self::DateTime => CheckedFormat::DateTime,
+            Self::Time => CheckedFormat::Time,
+            Self::Email => CheckedFormat::Email,
+            Self::Hostname => CheckedFormat::Hostname,
+            Self::Ipv4 => CheckedFormat::Ipv4,
+            Self::Ipv6 => CheckedFormat::Ipv6,
+            Self::Uri => CheckedFormat::Uri,
+            Self::Uuid => CheckedFormat::Uuid,
+            _ => return None,
+        })
     }
 }
 
@@ -875,6 +1062,66 @@ mod tests {
         // `http::Method` has a constant for the eight of a Path Item only.
         let constants: Vec<bool> = methods.iter().map(Method::has_constant).collect();
         assert_eq!(constants, [true, true, true, true, true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn formats_parse_by_name_say_themselves_and_know_their_checks() {
+        let names = [
+            "date",
+            "date-time",
+            "time",
+            "email",
+            "hostname",
+            "ipv4",
+            "ipv6",
+            "uri",
+            "uuid",
+            "binary",
+            "password",
+            "int8",
+            "int16",
+            "int32",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "uint",
+            "decimal",
+            "int64",
+            "Date",
+        ];
+        let formats: Vec<Format> = names.into_iter().map(Format::parse).collect();
+        assert_eq!(formats[20], Format::Other("int64".to_owned()));
+        // Names are case-sensitive.
+        assert_eq!(formats[21], Format::Other("Date".to_owned()));
+        let spelled: Vec<&str> = formats.iter().map(Format::as_str).collect();
+        assert_eq!(spelled, names);
+        let checked: Vec<&str> = formats.iter().filter_map(Format::checked).map(CheckedFormat::name).collect();
+        assert_eq!(checked, ["date", "date-time", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uuid"]);
+        // Every other variant is distinct from `Other` of its name.
+        let known = formats.iter().filter(|f| !matches!(f, Format::Other(_))).count();
+        assert_eq!(known, 20);
+    }
+
+    #[test]
+    fn json_types_parse_by_name_and_say_themselves() {
+        let names = ["null", "boolean", "integer", "number", "string", "array", "object"];
+        let types: Vec<JsonType> = names.into_iter().filter_map(JsonType::parse).collect();
+        assert_eq!(
+            types,
+            [
+                JsonType::Null,
+                JsonType::Boolean,
+                JsonType::Integer,
+                JsonType::Number,
+                JsonType::String,
+                JsonType::Array,
+                JsonType::Object
+            ]
+        );
+        assert_eq!(types.iter().map(|t| t.as_str()).collect::<Vec<_>>(), names);
+        assert_eq!(JsonType::parse("strng"), None);
+        assert_eq!(JsonType::parse("String"), None);
     }
 
     /// A model of the types given, in order, and nothing else.

@@ -74,8 +74,8 @@ fn value_rules(rules: &Rules) -> Vec<String> {
     if let Some(range) = count_range(rules.min_length, rules.max_length, "character") {
         parts.push(range);
     }
-    if let Some(format) = &rules.format {
-        parts.push(format!("format {}", code(format)));
+    if let Some(format) = rules.format {
+        parts.push(format!("format {}", code(format.name())));
     }
     if let Some(pattern) = &rules.pattern {
         parts.push(format!("matches {}", code(pattern)));
@@ -276,6 +276,7 @@ fn url_at(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CheckedFormat;
 
     #[test]
     fn urls_are_wrapped_and_brackets_escaped() {
@@ -311,7 +312,7 @@ mod tests {
         let rules = Rules {
             min_length: Some(1),
             max_length: Some(100),
-            format: Some("email".into()),
+            format: Some(CheckedFormat::Email),
             pattern: Some("^a`b$".into()),
             ..Rules::default()
         };

@@ -17,11 +17,9 @@ use serde_json::{Map, Value};
 use super::schema::SchemaLowerer;
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
-use crate::model::{Bound, Conditional, Contains, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties};
-
-/// Formats the runtime checks. Others (`int32`, `password`, `unix-time`, ...) constrain
-/// nothing JSON Schema checks, as JSON Schema treats unknown formats.
-const CHECKED_FORMATS: &[&str] = &["date", "date-time", "time", "email", "hostname", "ipv4", "ipv6", "uri", "uuid"];
+use crate::model::{
+    Additional, Bound, Conditional, Contains, Format, JsonType, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties,
+};
 
 impl SchemaLowerer<'_> {
     /// The rules of the schema at `pointer`. With `own` set, the schema is the one a named
@@ -46,16 +44,14 @@ impl SchemaLowerer<'_> {
             return Rules::default();
         }
         let mut rules = Rules {
-            types: map.get("type").and_then(Value::as_str).map(str::to_owned),
+            types: map.get("type").and_then(Value::as_str).and_then(JsonType::parse),
             nullable: map.get("nullable").and_then(Value::as_bool).unwrap_or(false),
             min_length: map.get("minLength").and_then(Value::as_u64),
             max_length: map.get("maxLength").and_then(Value::as_u64),
             pattern: self.pattern(map, pointer),
-            format: map
-                .get("format")
-                .and_then(Value::as_str)
-                .filter(|f| CHECKED_FORMATS.contains(f))
-                .map(str::to_owned),
+            // Formats the runtime checks. Others (`int32`, `password`, `unix-time`, ...)
+            // constrain nothing JSON Schema checks, as JSON Schema treats unknown formats.
+            format: map.get("format").and_then(Value::as_str).and_then(|name| Format::parse(name).checked()),
             minimum: bound(map, "minimum", "exclusiveMinimum"),
             maximum: bound(map, "maximum", "exclusiveMaximum"),
             multiple_of: map.get("multipleOf").and_then(Value::as_number).cloned(),
@@ -83,12 +79,12 @@ impl SchemaLowerer<'_> {
                 .collect();
         }
         rules.additional = match map.get("additionalProperties") {
-            Some(Value::Bool(false)) => Some(None),
+            Some(Value::Bool(false)) => Additional::Refused,
             Some(Value::Object(_)) => {
                 let at = pointer_join(pointer, "additionalProperties");
-                Some(Some(Box::new(self.rules_at(&at, false, depth + 1))))
+                Additional::Schema(Box::new(self.rules_at(&at, false, depth + 1)))
             }
-            _ => None,
+            _ => Additional::Any,
         };
         for (keyword, list) in
             [("allOf", &mut rules.all_of), ("anyOf", &mut rules.any_of), ("oneOf", &mut rules.one_of)]

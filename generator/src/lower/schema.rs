@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::diag::{pointer_join, Diagnostics};
 use crate::load::{percent_decode, read_ref_target, resolve_pointer, Spec};
 use crate::media::is_json;
-use crate::model::{Body, Doc, EnumVariant, Operation, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{Body, Doc, EnumVariant, Format, Operation, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::{self, type_name, Namespace};
 
 mod flat;
@@ -620,14 +620,14 @@ impl<'a> SchemaLowerer<'a> {
         });
         match typ {
             Some("string") => self.string_type(flat, pointer),
-            Some("integer") => TypeRef::Primitive(match flat.format.as_deref() {
-                Some("int32" | "int16" | "int8") => Primitive::I32,
-                Some("uint32" | "uint16" | "uint8") => Primitive::U32,
-                Some("uint64" | "uint") => Primitive::U64,
+            Some("integer") => TypeRef::Primitive(match flat.format {
+                Some(Format::Int32 | Format::Int16 | Format::Int8) => Primitive::I32,
+                Some(Format::Uint32 | Format::Uint16 | Format::Uint8) => Primitive::U32,
+                Some(Format::Uint64 | Format::Uint) => Primitive::U64,
                 _ => Primitive::I64,
             }),
-            Some("number") => TypeRef::Primitive(match flat.format.as_deref() {
-                Some("decimal") => Primitive::Decimal,
+            Some("number") => TypeRef::Primitive(match flat.format {
+                Some(Format::Decimal) => Primitive::Decimal,
                 _ => Primitive::F64,
             }),
             Some("boolean") => TypeRef::Primitive(Primitive::Bool),
@@ -673,12 +673,12 @@ impl<'a> SchemaLowerer<'a> {
     /// A string, or a richer type for the formats that have one (`date`, `date-time`,
     /// `uuid`) when every example the spec gives for it parses.
     fn string_type(&mut self, flat: &Flat<'_>, pointer: &str) -> TypeRef {
-        let format = flat.format.as_deref();
+        let format = flat.format.as_ref();
         let (primitive, parses): (Primitive, fn(&str) -> bool) = match format {
-            Some("date") => (Primitive::Date, |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
-            Some("date-time") => (Primitive::DateTime, |s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
-            Some("uuid") => (Primitive::Uuid, |s| uuid::Uuid::parse_str(s).is_ok()),
-            Some("binary") => return TypeRef::Primitive(Primitive::Binary),
+            Some(Format::Date) => (Primitive::Date, |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()),
+            Some(Format::DateTime) => (Primitive::DateTime, |s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+            Some(Format::Uuid) => (Primitive::Uuid, |s| uuid::Uuid::parse_str(s).is_ok()),
+            Some(Format::Binary) => return TypeRef::Primitive(Primitive::Binary),
             _ => return TypeRef::Primitive(Primitive::String),
         };
         let data = &flat.schema.schema_data;
@@ -689,7 +689,7 @@ impl<'a> SchemaLowerer<'a> {
                     pointer,
                     format!(
                         "`format: {}`, but the spec's own value `{text}` does not parse as one; typed as `String` so that such values are not refused (validation still checks the format)",
-                        format.unwrap_or_default()
+                        format.map(Format::as_str).unwrap_or_default()
                     ),
                 );
                 return TypeRef::Primitive(Primitive::String);

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{uses, Emitter};
 use crate::emit::types::ident;
-use crate::model::{ApiModel, Bound, Primitive, Rules, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeId, TypeKind, TypeRef};
 
 /// How many structs below a type a fault may lie: values nest `DEPTH` (3) deep and hold
 /// optional values above depth 0 only, so that a field two structs down is present often
@@ -248,7 +248,7 @@ impl Emitter<'_> {
                     }
                     return out;
                 }
-                let (pattern, format) = (rules.pattern.as_deref(), rules.format.as_deref());
+                let (pattern, format) = (rules.pattern.as_deref(), rules.format);
                 if pattern.is_none() && format.is_none() {
                     if let Some(n) = rules.max_length.filter(|n| *n < 4096) {
                         out.push((text(&"x".repeat(n as usize + 1)), "maxLength"));
@@ -259,15 +259,15 @@ impl Emitter<'_> {
                 }
                 if let (Some(format), None) = (format, pattern) {
                     let bad = match format {
-                        "date" => "2024-13-45",
-                        "date-time" => "2024-13-45T00:00:00Z",
-                        "time" => "25:61:00Z",
-                        "email" => "no-at-sign",
-                        "hostname" => "-bad-host-",
-                        "ipv4" => "256.1.1.1",
-                        "ipv6" => "1:::2",
-                        "uri" => "no scheme",
-                        _ => "not-a-uuid",
+                        CheckedFormat::Date => "2024-13-45",
+                        CheckedFormat::DateTime => "2024-13-45T00:00:00Z",
+                        CheckedFormat::Time => "25:61:00Z",
+                        CheckedFormat::Email => "no-at-sign",
+                        CheckedFormat::Hostname => "-bad-host-",
+                        CheckedFormat::Ipv4 => "256.1.1.1",
+                        CheckedFormat::Ipv6 => "1:::2",
+                        CheckedFormat::Uri => "no scheme",
+                        CheckedFormat::Uuid => "not-a-uuid",
                     };
                     if fits(bad) {
                         out.push((text(bad), "format"));
@@ -343,7 +343,7 @@ impl Emitter<'_> {
                 }
             }
             TypeRef::Primitive(p @ (Primitive::F64 | Primitive::Decimal))
-                if rules.enumeration.is_none() && rules.types.as_deref() != Some("integer") =>
+                if rules.enumeration.is_none() && rules.types != Some(JsonType::Integer) =>
             {
                 let literal = |bad: f64| {
                     let lit = Literal::f64_unsuffixed(bad);

@@ -23,7 +23,9 @@ mod invalid;
 use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
-use crate::model::{ApiModel, Bound, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant};
+use crate::model::{
+    Additional, ApiModel, Bound, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+};
 
 /// The `arbitrary` module.
 pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
@@ -421,8 +423,8 @@ impl<'m> Emitter<'m> {
             TypeRef::Map(inner) => {
                 // `additionalProperties` with a schema: every entry's value meets it.
                 let entries = match &rules.additional {
-                    Some(Some(entries)) if rules.properties.is_empty() => {
-                        rest.additional = None;
+                    Additional::Schema(entries) if rules.properties.is_empty() => {
+                        rest.additional = Additional::Any;
                         (**entries).clone()
                     }
                     _ => Rules::default(),
@@ -503,14 +505,14 @@ impl<'m> Emitter<'m> {
     /// value is.
     fn any_json(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
         let as_type = |p: Primitive| TypeRef::Primitive(p);
-        let typed = match rules.types.as_deref() {
-            Some("string") => Some(as_type(Primitive::String)),
-            Some("integer") => Some(as_type(Primitive::I64)),
-            Some("number") => Some(as_type(Primitive::F64)),
-            Some("boolean") => Some(as_type(Primitive::Bool)),
-            Some("array") => Some(TypeRef::Vec(Box::new(as_type(Primitive::Value)))),
-            Some("object") => Some(TypeRef::Map(Box::new(as_type(Primitive::Value)))),
-            _ => None,
+        let typed = match rules.types {
+            Some(JsonType::String) => Some(as_type(Primitive::String)),
+            Some(JsonType::Integer) => Some(as_type(Primitive::I64)),
+            Some(JsonType::Number) => Some(as_type(Primitive::F64)),
+            Some(JsonType::Boolean) => Some(as_type(Primitive::Bool)),
+            Some(JsonType::Array) => Some(TypeRef::Vec(Box::new(as_type(Primitive::Value)))),
+            Some(JsonType::Object) => Some(TypeRef::Map(Box::new(as_type(Primitive::Value)))),
+            Some(JsonType::Null) | None => None,
         };
         let Some(typed) = typed else {
             return quote!(::apigen_runtime::arbitrary::json_value(depth));
@@ -535,7 +537,7 @@ impl<'m> Emitter<'m> {
         let max = option_u64(rules.max_length);
         rest.min_length = None;
         rest.max_length = None;
-        if let Some(format) = &rules.format {
+        if let Some(format) = rules.format {
             rest.format = None;
             let variant = format_variant(format);
             return quote!(::apigen_runtime::arbitrary::format(::apigen_runtime::Format::#variant, #min, #max));
@@ -663,7 +665,7 @@ fn number(rules: &Rules, rest: &mut Rules) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let integral = rules.types.as_deref() == Some("integer");
+    let integral = rules.types == Some(JsonType::Integer);
     rest.minimum = None;
     rest.maximum = None;
     rest.multiple_of = None;
@@ -717,7 +719,7 @@ fn describe(rules: &Rules) -> String {
     add(rules.max_properties.is_some(), "maxProperties");
     add(!rules.required.is_empty(), "required");
     add(!rules.properties.is_empty(), "properties");
-    add(rules.additional.is_some(), "additionalProperties");
+    add(rules.additional.is_set(), "additionalProperties");
     add(rules.enumeration.is_some(), "enum");
     add(!rules.all_of.is_empty(), "allOf");
     add(!rules.any_of.is_empty(), "anyOf");

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{array_counts, entry_binding, ident, json_literal, numeric_keywords, object_counts, Emitter};
-use crate::model::{Rules, TypeId, TypeKind};
+use crate::model::{Additional, Rules, TypeId, TypeKind};
 
 impl Emitter<'_> {
     pub(super) fn as_json(&mut self, rules: &Rules) -> TokenStream {
@@ -61,7 +61,8 @@ impl Emitter<'_> {
     /// applies to.
     pub(super) fn dynamic_keywords(&mut self, rules: &Rules) -> TokenStream {
         let mut out = Vec::new();
-        if let Some(expected) = &rules.types {
+        if let Some(expected) = rules.types {
+            let expected = expected.as_str();
             let check = quote! { ::apigen_runtime::check::json_type(cx, v, #expected); };
             out.push(if rules.nullable {
                 quote! { if !v.is_null() { #check } }
@@ -103,26 +104,24 @@ impl Emitter<'_> {
                 object.push(quote! { if let ::std::option::Option::Some(v) = o.get(#name) { cx.push_key(#name); #check cx.pop(); } });
             }
         }
-        if let Some(additional) = &rules.additional {
-            let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
-            let patterns: Vec<&String> = rules.pattern_properties.iter().map(|(p, _)| p).collect();
-            let unlisted = self.unlisted(&names, &patterns);
-            match additional {
-                None => {
-                    let unlisted = unlisted.map(|test| quote!(.filter(|k| !(#test))));
-                    object.push(
-                        quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } },
-                    );
-                }
-                Some(extra) => {
-                    let check = self.dynamic(extra);
-                    if !check.is_empty() {
-                        let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
-                        let value = entry_binding(&check);
-                        object.push(
-                            quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } },
-                        );
-                    }
+        let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
+        let patterns: Vec<&String> = rules.pattern_properties.iter().map(|(p, _)| p).collect();
+        match &rules.additional {
+            Additional::Any => {}
+            Additional::Refused => {
+                let unlisted = self.unlisted(&names, &patterns).map(|test| quote!(.filter(|k| !(#test))));
+                object.push(
+                    quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } },
+                );
+            }
+            Additional::Schema(extra) => {
+                let unlisted = self.unlisted(&names, &patterns);
+                let check = self.dynamic(extra);
+                if !check.is_empty() {
+                    let unlisted = unlisted.map(|test| quote!(.filter(|(k, _)| !(#test))));
+                    let value = entry_binding(&check);
+                    object
+                        .push(quote! { for (k, #value) in o.iter() #unlisted { cx.push_entry(k); #check cx.pop(); } });
                 }
             }
         }
@@ -326,7 +325,7 @@ pub(super) fn split_2020_12(rules: &Rules) -> (Rules, Rules) {
         json
     } else {
         let names = rules.properties.iter().map(|(name, _)| (name.clone(), Rules::default())).collect();
-        Rules { additional: typed.additional.take(), properties: names, ..json }
+        Rules { additional: std::mem::take(&mut typed.additional), properties: names, ..json }
     };
     (typed, json)
 }

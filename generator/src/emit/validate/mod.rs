@@ -21,7 +21,7 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
-use crate::model::{ApiModel, Bound, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// `src/validate.rs`: every `Validate` impl, and the registries.
 pub fn validate_module(model: &ApiModel) -> TokenStream {
@@ -272,7 +272,7 @@ impl Emitter<'_> {
             let name = self.pattern_static(pattern);
             out.push(quote! { ::apigen_runtime::check::pattern(cx, #s, &#name); });
         }
-        if let Some(format) = &rules.format {
+        if let Some(format) = rules.format {
             let variant = format_variant(format);
             out.push(quote! { ::apigen_runtime::check::format(cx, #s, ::apigen_runtime::Format::#variant); });
         }
@@ -390,17 +390,17 @@ pub(super) fn json_literal(value: &Value) -> TokenStream {
     }
 }
 
-pub(super) fn format_variant(format: &str) -> Ident {
+pub(super) fn format_variant(format: CheckedFormat) -> Ident {
     let name = match format {
-        "date" => "Date",
-        "date-time" => "DateTime",
-        "time" => "Time",
-        "email" => "Email",
-        "hostname" => "Hostname",
-        "ipv4" => "Ipv4",
-        "ipv6" => "Ipv6",
-        "uri" => "Uri",
-        _ => "Uuid",
+        CheckedFormat::Date => "Date",
+        CheckedFormat::DateTime => "DateTime",
+        CheckedFormat::Time => "Time",
+        CheckedFormat::Email => "Email",
+        CheckedFormat::Hostname => "Hostname",
+        CheckedFormat::Ipv4 => "Ipv4",
+        CheckedFormat::Ipv6 => "Ipv6",
+        CheckedFormat::Uri => "Uri",
+        CheckedFormat::Uuid => "Uuid",
     };
     Ident::new(name, Span::call_site())
 }
@@ -411,23 +411,23 @@ fn keywords_only(rules: &Rules) -> Rules {
 }
 
 /// The JSON type every value of `ty` has, if the Rust type fixes it.
-fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<&'static str> {
+fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<JsonType> {
     match model.resolve(ty) {
         TypeRef::Primitive(p) => match p {
             Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
-                Some("string")
+                Some(JsonType::String)
             }
-            Primitive::Bool => Some("boolean"),
-            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some("integer"),
-            Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some("number"),
+            Primitive::Bool => Some(JsonType::Boolean),
+            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Some(JsonType::Integer),
+            Primitive::F32 | Primitive::F64 | Primitive::Decimal => Some(JsonType::Number),
             Primitive::Value => None,
         },
-        TypeRef::Vec(_) => Some("array"),
-        TypeRef::Map(_) => Some("object"),
+        TypeRef::Vec(_) => Some(JsonType::Array),
+        TypeRef::Map(_) => Some(JsonType::Object),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
-            TypeKind::Struct(_) => Some("object"),
-            TypeKind::StringEnum(_) => Some("string"),
-            TypeKind::IntegerEnum(_) => Some("integer"),
+            TypeKind::Struct(_) => Some(JsonType::Object),
+            TypeKind::StringEnum(_) => Some(JsonType::String),
+            TypeKind::IntegerEnum(_) => Some(JsonType::Integer),
             TypeKind::Union(_) | TypeKind::Alias(_) => None,
         },
         TypeRef::Nullable(_) | TypeRef::Boxed(_) => None,

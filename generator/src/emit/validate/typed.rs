@@ -11,7 +11,7 @@ use super::{
     array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, uses,
     Emitter,
 };
-use crate::model::{ApiModel, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{Additional, ApiModel, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 impl Emitter<'_> {
     pub(super) fn struct_body(&mut self, id: TypeId, s: &Struct, rules: &Rules) -> TokenStream {
@@ -200,7 +200,7 @@ impl Emitter<'_> {
         };
         let arms: Vec<TokenStream> = arms.into_iter().chain([quote! { Self::#unknown(_) => {} }]).collect();
         // Every variant is a struct, so the value is an object.
-        let types = def.rules.types.clone().filter(|t| t != "object");
+        let types = def.rules.types.filter(|t| *t != JsonType::Object);
         let rest = Rules { one_of: Vec::new(), any_of: Vec::new(), reference: None, types, ..def.rules.clone() };
         let rest = self.dynamic(&rest);
         let rest = if rest.is_empty() {
@@ -360,23 +360,26 @@ impl Emitter<'_> {
                 (None, None) => {}
             }
         }
-        if let Some(additional) = &rules.additional {
+        if rules.additional.is_set() {
             let listed = |wire: &str| rules.properties.iter().any(|(n, _)| n == wire);
             for field in s.fields.iter().filter(|f| !listed(&f.wire_name)) {
                 let f = ident(&field.rust_name);
                 let wire = &field.wire_name;
-                match (additional, field.required) {
-                    (None, true) => out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); }),
-                    (None, false) => out.push(quote! {
+                match (&rules.additional, field.required) {
+                    (Additional::Any, _) => {}
+                    (Additional::Refused, true) => {
+                        out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); })
+                    }
+                    (Additional::Refused, false) => out.push(quote! {
                         if v.#f.is_some() { ::apigen_runtime::check::additional_property(cx, #wire); }
                     }),
-                    (Some(extra), true) => {
+                    (Additional::Schema(extra), true) => {
                         let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
                             out.push(quote! { { cx.push_key(#wire); let v = &v.#f; #check cx.pop(); } });
                         }
                     }
-                    (Some(extra), false) => {
+                    (Additional::Schema(extra), false) => {
                         let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
                             out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
@@ -388,11 +391,12 @@ impl Emitter<'_> {
                 let map = ident(map);
                 let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
                 let unlisted = (!names.is_empty()).then(|| quote!(.filter(|k| !matches!(k.as_str(), #( #names )|*))));
-                match additional {
-                    None => out.push(quote! {
+                match &rules.additional {
+                    Additional::Any => {}
+                    Additional::Refused => out.push(quote! {
                         for k in v.#map.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); }
                     }),
-                    Some(extra) => {
+                    Additional::Schema(extra) => {
                         let check = self.apply(ty, extra);
                         if !check.is_empty() {
                             let unlisted = (!names.is_empty())
@@ -430,12 +434,15 @@ impl Emitter<'_> {
     fn keywords(&mut self, ty: &TypeRef, rules: &Rules) -> TokenStream {
         let static_type = json_type_of(self.model, ty);
         let mut out = Vec::new();
-        if let (Some(expected), Some(actual)) = (rules.types.as_deref(), static_type) {
+        if let (Some(expected), Some(actual)) = (rules.types, static_type) {
             // An integer is a number; a number may be an integer, which is checked on the value.
             let may_fit = expected == actual
-                || (expected == "number" && actual == "integer")
-                || (expected == "integer" && actual == "number");
+                || matches!(
+                    (expected, actual),
+                    (JsonType::Number, JsonType::Integer) | (JsonType::Integer, JsonType::Number)
+                );
             if !may_fit {
+                let expected = expected.as_str();
                 out.push(quote! { ::apigen_runtime::check::wrong_type(cx, #expected); });
             }
         }
@@ -461,7 +468,7 @@ impl Emitter<'_> {
                 } else {
                     quote!(*v)
                 };
-                if rules.types.as_deref() == Some("integer")
+                if rules.types == Some(JsonType::Integer)
                     && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal)
                 {
                     out.push(quote! { ::apigen_runtime::check::json_type(cx, &::apigen_runtime::check::to_json(v), "integer"); });
@@ -486,7 +493,7 @@ impl Emitter<'_> {
                     additional: rules.additional.clone(),
                     ..Rules::default()
                 };
-                if !properties.properties.is_empty() || properties.additional.is_some() {
+                if !properties.properties.is_empty() || properties.additional.is_set() {
                     // Entries' own types were checked by `check`; here only this position's
                     // property rules apply.
                     out.push(self.map_entries_rules(inner, &properties));
@@ -539,9 +546,9 @@ impl Emitter<'_> {
             }
         }
         let other = match &rules.additional {
-            Some(None) => quote! { ::apigen_runtime::check::additional_property(cx, k); },
-            Some(Some(extra)) => self.apply(inner, extra),
-            None => TokenStream::new(),
+            Additional::Refused => quote! { ::apigen_runtime::check::additional_property(cx, k); },
+            Additional::Schema(extra) => self.apply(inner, extra),
+            Additional::Any => TokenStream::new(),
         };
         if arms.is_empty() && other.is_empty() {
             return TokenStream::new();

@@ -5,11 +5,13 @@
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
+use crate::model::Format;
+
 /// One view of a schema's keywords, whichever `SchemaKind` `openapiv3` parsed it into.
 pub(super) struct Flat<'s> {
     pub(super) schema: &'s Schema,
     pub(super) typ: Option<String>,
-    pub(super) format: Option<String>,
+    pub(super) format: Option<Format>,
     pub(super) properties: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>,
     pub(super) required: &'s [String],
     pub(super) additional: Option<&'s AdditionalProperties>,
@@ -88,7 +90,7 @@ impl<'s> Flat<'s> {
             SchemaKind::Not { .. } => {}
             SchemaKind::Any(any) => {
                 flat.typ = any.typ.clone();
-                flat.format = any.format.clone();
+                flat.format = any.format.as_deref().map(Format::parse);
                 flat.properties = any.properties.iter().collect();
                 flat.required = &any.required;
                 flat.additional = any.additional_properties.as_ref();
@@ -103,12 +105,12 @@ impl<'s> Flat<'s> {
     }
 }
 
-fn format_name<T: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+fn format_name<T: serde::Serialize>(format: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<Format> {
     match format {
         openapiv3::VariantOrUnknownOrEmpty::Item(item) => {
-            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(str::to_owned))
+            serde_json::to_value(item).ok().and_then(|v| v.as_str().map(Format::parse))
         }
-        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(Format::parse(name)),
         openapiv3::VariantOrUnknownOrEmpty::Empty => None,
     }
 }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{doc_of, has_pattern_properties, shapes_value, Flat, SchemaLowerer, MAX_DEPTH, NAME_KEYWORDS};
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
-use crate::model::{Doc, Field, Primitive, Rules, Struct, TypeKind, TypeRef};
+use crate::model::{Doc, Field, Format, Primitive, Rules, Struct, TypeKind, TypeRef};
 use crate::naming::{field_name, type_name, Namespace};
 
 /// Properties of an object, gathered from the schema and its `allOf` members.
@@ -205,7 +205,7 @@ impl SchemaLowerer<'_> {
     fn is_sensitive(&self, pointer: &str) -> bool {
         let marks = |value: &Value| {
             value.get("x-sensitive").and_then(Value::as_bool) == Some(true)
-                || value.get("format").and_then(Value::as_str) == Some("password")
+                || value.get("format").and_then(Value::as_str).map(Format::parse) == Some(Format::Password)
                 || value.get("writeOnly").and_then(Value::as_bool) == Some(true)
         };
         let Some(value) = resolve_pointer(&self.spec.raw, pointer) else { return false };

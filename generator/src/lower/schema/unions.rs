@@ -9,7 +9,7 @@ use openapiv3::{ReferenceOr, Schema};
 use super::{doc_of, hint_from_pointer, Flat, SchemaLowerer};
 use crate::diag::pointer_join;
 use crate::load::percent_decode;
-use crate::model::{Doc, Field, Primitive, Rules, TypeId, TypeKind, TypeRef, UnionVariant};
+use crate::model::{Doc, Field, Format, Primitive, Rules, TypeId, TypeKind, TypeRef, UnionVariant};
 use crate::naming::{self, type_name, Namespace};
 
 impl SchemaLowerer<'_> {
@@ -312,9 +312,9 @@ fn tag_plan(
 
 /// A variant name for an untitled inline union member, from what it is.
 fn kind_word(flat: &Flat<'_>) -> &'static str {
-    match (flat.typ.as_deref(), flat.format.as_deref()) {
-        (Some("string"), Some("date")) => "Date",
-        (Some("string"), Some("date-time")) => "DateTime",
+    match (flat.typ.as_deref(), flat.format.as_ref()) {
+        (Some("string"), Some(Format::Date)) => "Date",
+        (Some("string"), Some(Format::DateTime)) => "DateTime",
         (Some("string"), _) => "String",
         (Some("integer"), _) => "Integer",
         (Some("number"), _) => "Number",
