@@ -32,17 +32,22 @@ fn every_fault_of_the_fixture_reports_exactly_itself() {
         assert_eq!(report.values, 1_000, "{name}");
     }
     let names: Vec<&str> = arbitrary::INVALID_CHECKS.iter().map(|(name, _)| *name).collect();
-    assert_eq!(names, ["Code", "Version", "Quantity", "Price", "Ratio", "Order", "Line", "Shipping", "Address"]);
+    assert_eq!(
+        names,
+        ["Code", "Version", "Restricted", "Quantity", "Price", "Ratio", "Order", "Line", "Shipping", "Address"]
+    );
 }
 
-/// An `enum` whose only value of the type is `null`: every valid value is `None` (a strategy of
-/// strings would have none to give).
+/// An `enum` with no value of the type (`[3, null]`, `[true, false]` on a nullable string):
+/// every valid value is `None` (a strategy of strings would have none to give).
 #[test]
 fn an_enum_of_null_alone_gives_null() {
     let strategy = arbitrary::version(apigen_runtime::arbitrary::DEPTH);
     let mut runner = TestRunner::deterministic();
+    let other = arbitrary::restricted(apigen_runtime::arbitrary::DEPTH);
     for _ in 0..100 {
         assert_eq!(strategy.new_tree(&mut runner).expect("a value").current(), None);
+        assert_eq!(other.new_tree(&mut runner).expect("a value").current(), None);
     }
 }
 
@@ -50,6 +55,7 @@ fn an_enum_of_null_alone_gives_null() {
 fn aliases_break_their_own_rules_at_the_root() {
     assert_eq!(faults(arbitrary::code_invalid()), [" pattern"]);
     assert_eq!(faults(arbitrary::version_invalid()), [" enum"]);
+    assert_eq!(faults(arbitrary::restricted_invalid()), [" enum"]);
     assert_eq!(faults(arbitrary::quantity_invalid()), [" maximum", " minimum", " multipleOf"]);
     assert_eq!(faults(arbitrary::price_invalid()), [" maximum", " minimum", " multipleOf"]);
     assert_eq!(faults(arbitrary::ratio_invalid()), [" exclusiveMinimum", " maximum", " multipleOf"]);

@@ -352,9 +352,10 @@ impl<'m> Emitter<'m> {
     /// an alias), as an expression that may refer to `depth`.
     fn position(&mut self, ty: &TypeRef, rules: &Rules, pointer: &str) -> TokenStream {
         match ty {
-            // An `enum` whose only value of the type is `null` (Plaid's `type: string`,
-            // `enum: [3, null]`): `null` is the one valid value.
-            TypeRef::Nullable(inner) if only_null(inner, rules) => {
+            // An `enum` with no value of the type (Plaid's `type: string`, `enum: [3, null]`
+            // or `enum: [true, false]`): `null`, which validation lets through, is the one
+            // valid value.
+            TypeRef::Nullable(inner) if no_value_of_type(inner, rules) => {
                 quote!(::apigen_runtime::proptest::strategy::Just(::std::option::Option::None))
             }
             TypeRef::Nullable(inner) => {
@@ -559,8 +560,8 @@ impl<'m> Emitter<'m> {
     }
 }
 
-/// Whether the rules' `enum` holds `null` and no value of the primitive `ty`.
-fn only_null(ty: &TypeRef, rules: &Rules) -> bool {
+/// Whether the rules have an `enum` that holds no value of the primitive `ty`.
+fn no_value_of_type(ty: &TypeRef, rules: &Rules) -> bool {
     let (TypeRef::Primitive(p), Some(values)) = (ty, &rules.enumeration) else { return false };
     let of_type = |v: &Value| match p {
         Primitive::String | Primitive::Date | Primitive::DateTime | Primitive::Uuid | Primitive::Binary => {
@@ -571,7 +572,7 @@ fn only_null(ty: &TypeRef, rules: &Rules) -> bool {
         Primitive::F32 | Primitive::F64 | Primitive::Decimal => v.is_number(),
         Primitive::Value => !v.is_null(),
     };
-    values.iter().any(Value::is_null) && !values.iter().any(of_type)
+    !values.iter().any(of_type)
 }
 
 /// Strategies (or patterns) grouped into nested tuples of at most ten, which proptest knows
