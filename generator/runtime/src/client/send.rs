@@ -16,8 +16,8 @@ use tokio::time::Instant;
 use super::body::{read_limited, Download};
 use super::config::{Config, CredentialProvider, Hooks};
 use super::error::{Error, TransportError, TransportErrorKind};
-use super::request::{Placement, Request};
-use super::{redirect, HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
+use super::request::{Credential, Placement, Request};
+use super::{redirect, HeaderMap, HeaderName, HeaderValue, Method, Response, Secret, StatusCode};
 
 /// Sends requests: one per client, shared by its operations.
 #[doc(hidden)]
@@ -56,7 +56,7 @@ struct Call {
     url: Url,
     headers: HeaderMap,
     body: Option<(Cow<'static, str>, Bytes)>,
-    credentials: Vec<super::request::Credential>,
+    credentials: Vec<Credential>,
     /// The names of the query pairs that are credentials, redacted in errors.
     secret_query: Vec<&'static str>,
 }
@@ -269,13 +269,26 @@ impl Transport {
                 _ => None,
             })
             .collect();
+        // A fixed secret that goes in a header of its own is the same for every attempt: it is
+        // put on now, once. The others (query pairs, cookies, which join what other
+        // credentials give, and what a provider gives per attempt) wait for each attempt.
+        let mut credentials = Vec::new();
+        for credential in request.credentials {
+            match credential.fixed.as_ref().and_then(|secret| credential_header(&credential, secret)) {
+                Some(header) => {
+                    let (name, value) = header?;
+                    request.headers.append(name, value);
+                }
+                None => credentials.push(credential),
+            }
+        }
         Ok(Call {
             operation: request.operation,
             method: request.method,
             url,
             headers: request.headers,
             body,
-            credentials: request.credentials,
+            credentials,
             secret_query,
         })
     }
@@ -321,27 +334,15 @@ impl Transport {
                 }
                 (None, None) => continue,
             };
-            let header = |name: HeaderName, value: &str| -> Result<(HeaderName, HeaderValue), Error> {
-                let mut value = HeaderValue::from_str(value).map_err(|_| {
-                    Error::Request(format!("the credential for `{}` cannot be sent in a header", credential.scheme))
-                })?;
-                value.set_sensitive(true);
-                Ok((name, value))
-            };
-            let pair = match credential.placement {
-                Placement::Bearer => header(AUTHORIZATION, &format!("Bearer {}", secret.expose()))?,
-                Placement::Basic => header(AUTHORIZATION, &format!("Basic {}", super::base64(secret.expose())))?,
-                Placement::Header(name) => header(super::request::header_name(name)?, secret.expose())?,
-                Placement::Query(name) => {
-                    query.push((name, secret.clone()));
-                    continue;
+            match credential.placement {
+                Placement::Query(name) => query.push((name, secret.clone())),
+                Placement::Cookie(name) => cookies.push(format!("{name}={}", secret.expose())),
+                Placement::Bearer | Placement::Basic | Placement::Header(_) => {
+                    if let Some(header) = credential_header(credential, secret) {
+                        sendable.headers.push(header?);
+                    }
                 }
-                Placement::Cookie(name) => {
-                    cookies.push(format!("{name}={}", secret.expose()));
-                    continue;
-                }
-            };
-            sendable.headers.push(pair);
+            }
         }
         if !cookies.is_empty() {
             let (name, value) = (COOKIE, cookies.join("; "));
@@ -498,6 +499,24 @@ impl Transport {
             return Ok(response);
         }
     }
+}
+
+/// The header a credential placed in one (`Bearer`, `Basic`, a header of its own) is sent as,
+/// marked sensitive; `None` for a query pair or a cookie, which are not headers of their own.
+fn credential_header(credential: &Credential, secret: &Secret) -> Option<Result<(HeaderName, HeaderValue), Error>> {
+    let header = |name: HeaderName, value: &str| -> Result<(HeaderName, HeaderValue), Error> {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            Error::Request(format!("the credential for `{}` cannot be sent in a header", credential.scheme))
+        })?;
+        value.set_sensitive(true);
+        Ok((name, value))
+    };
+    Some(match credential.placement {
+        Placement::Bearer => header(AUTHORIZATION, &format!("Bearer {}", secret.expose())),
+        Placement::Basic => header(AUTHORIZATION, &format!("Basic {}", super::base64(secret.expose()))),
+        Placement::Header(name) => super::request::header_name(name).and_then(|name| header(name, secret.expose())),
+        Placement::Query(_) | Placement::Cookie(_) => return None,
+    })
 }
 
 /// An attempt that failed, and whether the request may have reached the server.
