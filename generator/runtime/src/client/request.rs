@@ -62,18 +62,23 @@ impl Request {
     /// Adds a header; a value that cannot be a header (a line break in it, say) is an error,
     /// and the request is not sent.
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
-        self.headers.append(header_name(name)?, value);
-        Ok(())
+        self.append(name, HeaderValue::from_str(value))
     }
 
     /// [`Request::header`] for a value the generator wrote (an `Accept` list): kept as the
     /// static text it is, not copied; still checked, so a value that cannot be a header is an
     /// error, not a panic.
     pub fn static_header(&mut self, name: &'static str, value: &'static str) -> Result<(), Error> {
-        let value = HeaderValue::from_maybe_shared(bytes::Bytes::from_static(value.as_bytes()))
-            .map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
+        self.append(name, HeaderValue::from_maybe_shared(bytes::Bytes::from_static(value.as_bytes())))
+    }
+
+    fn append(
+        &mut self,
+        name: &'static str,
+        value: Result<HeaderValue, reqwest::header::InvalidHeaderValue>,
+    ) -> Result<(), Error> {
+        let value =
+            value.map_err(|_| Error::Request(format!("the value of header `{name}` cannot be sent in a header")))?;
         self.headers.append(header_name(name)?, value);
         Ok(())
     }
