@@ -53,11 +53,12 @@ tasks:
                     in target/corpus/, printing timings and peak memory; full report in
                     target/corpus/report.txt; fails on a panic, load error or compile error;
                     --clippy runs cargo clippy instead, its lints counted as warnings
-  bench-compile [SPEC...] [--feature NAME] [--no-build] [--out DIR]
+  bench-compile [SPEC...] [--feature NAME] [--no-build] [--against REV] [--out DIR]
                     cargo check and build of each spec's crate (default: stripe and plaid
                     from ../shared/corpus, skipped when absent), whole, with the client and
                     one group, and with no group: time and peak memory, in
-                    target/bench-compile/ (delete it afterwards)
+                    target/bench-compile/ (delete it afterwards); --against REV builds the
+                    generator of commit REV and measures its crate after each run, with ratios
   arbitrary-proof [SPEC...] [--values N] [--out DIR]
                     every type's value generators (feature arbitrary) on N values each
                     (default 1,000): valid ones validate and read back from JSON (and XML),
