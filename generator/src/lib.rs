@@ -58,7 +58,7 @@ pub struct Options {
     pub grouping: Grouping,
 }
 
-/// Whether a crate's operations, and the types only they use, are split into cargo features,
+/// Whether a crate's operations, and the types they use, are split into cargo features,
 /// one per group (a tag, or a first path segment). In `apigen.toml`, `features = "auto"`,
 /// `"always"` or `"never"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]

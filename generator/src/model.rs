@@ -24,7 +24,7 @@
 //! top to bottom. Its few methods are walks over that data; split up, every reader would open
 //! several files to see one set of definitions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A format the runtime checks (`email`, `date`, ...): the runtime's own enum, so that the
 /// generator names only formats it has a check for.
@@ -60,13 +60,15 @@ pub struct ApiModel {
     pub replaced: BTreeMap<String, String>,
     /// Extra derives (paths) by type name, the configuration's for all types and its own.
     pub derives: BTreeMap<String, Vec<String>>,
-    /// The crate's cargo features that each compile one group of operations and the types only
-    /// they use (see `lower::groups`), by name; empty where the crate is one group.
+    /// The crate's cargo features that each compile one group of operations and the types
+    /// they use (see `lower::groups`), in name order, then that of the component schemas no
+    /// operation uses where there are some; empty where the crate is one group.
     pub features: Vec<Feature>,
 }
 
 /// A cargo feature of the generated crate: one group of operations (a tag, or a first path
-/// segment), with the types that no other group and nothing outside the groups uses.
+/// segment), with the types that no other group and nothing outside the groups uses; or the
+/// component schemas that no operation uses ([`GroupedBy::NoOperation`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feature {
     /// The feature's name in `Cargo.toml` (`payment_intents`), never one the crate's other
@@ -89,6 +91,46 @@ pub enum GroupedBy {
     /// The first segment of their path that is neither a version (`v1`, `2010-04-01`) nor a
     /// parameter, for a spec whose tags make fewer than two groups.
     PathSegment,
+    /// Not a group of operations: the component schemas no operation uses (webhook payloads,
+    /// for one) and what only they use.
+    NoOperation,
+}
+
+/// Which of the crate's cargo features compile an item (see `lower::groups`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Gate {
+    /// Compiled whatever the features.
+    #[default]
+    Always,
+    /// Compiled when any of these features is on; never empty.
+    AnyOf(BTreeSet<String>),
+}
+
+impl Gate {
+    /// Compiled with `feature` alone.
+    pub fn feature(feature: &str) -> Self {
+        Gate::AnyOf(BTreeSet::from([feature.to_owned()]))
+    }
+
+    /// Behind `feature` where there is one, else always compiled.
+    pub fn of(feature: Option<&str>) -> Self {
+        feature.map_or(Gate::Always, Gate::feature)
+    }
+
+    /// Widens the gate to compile the item wherever `other`'s item is too: the gate of
+    /// something several items use (a pattern's static).
+    pub fn widen(&mut self, other: &Gate) {
+        match (&mut *self, other) {
+            (Gate::Always, _) => {}
+            (_, Gate::Always) => *self = Gate::Always,
+            (Gate::AnyOf(mine), Gate::AnyOf(theirs)) => mine.extend(theirs.iter().cloned()),
+        }
+    }
+
+    /// Whether `feature` alone compiles the item, and nothing else does.
+    pub fn is_only(&self, feature: &str) -> bool {
+        matches!(self, Gate::AnyOf(set) if set.len() == 1 && set.contains(feature))
+    }
 }
 
 /// A request or response body under an XML media type.
@@ -386,9 +428,9 @@ pub struct TypeDef {
     /// to the API since), so that one new value does not fail a whole response. Validation
     /// refuses it.
     pub unknown: Option<String>,
-    /// The cargo feature that compiles the type (and its validator and XML form): that of the
-    /// one group of operations that uses it. `None` where it is always compiled.
-    pub feature: Option<String>,
+    /// The cargo features that compile the type (and its validator, XML form and value
+    /// generators): those of the groups of operations that use it.
+    pub gate: Gate,
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
@@ -1019,14 +1061,15 @@ impl ApiModel {
         ty
     }
 
-    /// The cargo feature a value of type `ty` needs: that of the named type inside it, if any.
-    pub fn feature_of(&self, ty: &TypeRef) -> Option<&str> {
+    /// The cargo features a value of type `ty` needs: those of the named type inside it, if any.
+    pub fn gate_of(&self, ty: &TypeRef) -> &Gate {
+        static ALWAYS: Gate = Gate::Always;
         match ty {
-            TypeRef::Named(id) => self.type_def(*id).feature.as_deref(),
+            TypeRef::Named(id) => &self.type_def(*id).gate,
             TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                self.feature_of(inner)
+                self.gate_of(inner)
             }
-            TypeRef::Primitive(_) => None,
+            TypeRef::Primitive(_) => &ALWAYS,
         }
     }
 }
@@ -1137,7 +1180,7 @@ mod tests {
                 xml: None,
                 discriminator: None,
                 unknown: None,
-                feature: None,
+                gate: Gate::Always,
             })
             .collect();
         ApiModel {

@@ -14,8 +14,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use apigen::lower::groups::UNUSED_SCHEMAS;
 use apigen::lower::groups::{closure, operation_roots};
-use apigen::model::{ApiModel, TypeId};
+use apigen::model::{ApiModel, Gate, TypeId};
 
 fn spec() -> apigen::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/groups.yaml");
@@ -56,6 +57,8 @@ fn groups_and_what_each_compiles() {
             ("pets", vec!["pets"], 2, 3),
             ("store", vec!["store"], 1, 2),
             ("users", vec!["Users"], 1, 1),
+            // Not a group of operations: the schemas no operation uses.
+            ("other_schemas", vec![], 0, 2),
         ]
     );
     let operations: Vec<(&str, Option<&str>)> =
@@ -72,29 +75,37 @@ fn groups_and_what_each_compiles() {
             ("clientInfo", Some("client_ops")),
         ]
     );
-    let types: Vec<(&str, Option<&str>)> =
-        model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
+    let types: Vec<(&str, Vec<&str>)> = model.types.iter().map(|t| (t.name.as_str(), gate(&t.gate))).collect();
     assert_eq!(
         types,
         [
-            ("Health", None),
-            ("PetKind", Some("pets")),
-            ("Pet", Some("pets")),
-            // Only `pets` operations reach it, but so does `Legacy`, which no operation uses.
-            ("Category", None),
+            // Reached by the operation at `/`, in no group.
+            ("Health", vec!["(always)"]),
+            ("PetKind", vec!["pets"]),
+            ("Pet", vec!["pets"]),
+            // `pets` operations reach it, and so does `Legacy`, which no operation uses.
+            ("Category", vec!["other_schemas", "pets"]),
             // Reached through a rule (`not`) alone.
-            ("BannedName", Some("pets")),
-            ("Order", Some("store")),
-            ("OrderStatus", Some("store")),
-            ("User", Some("users")),
+            ("BannedName", vec!["pets"]),
+            ("Order", vec!["store"]),
+            ("OrderStatus", vec!["store"]),
+            ("User", vec!["users"]),
             // `store` and `users` both reach it.
-            ("Address", None),
-            ("Error", None),
-            ("Legacy", None),
-            ("Note", None),
-            ("ClientInfoResponse200", Some("client_ops")),
+            ("Address", vec!["store", "users"]),
+            ("Error", vec!["pets", "store"]),
+            ("Legacy", vec!["other_schemas"]),
+            ("Note", vec!["other_schemas"]),
+            ("ClientInfoResponse200", vec!["client_ops"]),
         ]
     );
+}
+
+/// A gate's features, or `(always)`.
+fn gate(gate: &Gate) -> Vec<&str> {
+    match gate {
+        Gate::Always => vec!["(always)"],
+        Gate::AnyOf(features) => features.iter().map(String::as_str).collect(),
+    }
 }
 
 #[test]
@@ -109,13 +120,18 @@ fn closures_per_group() {
     assert_eq!(of("users"), ["Address", "User"]);
     assert_eq!(of("client_ops"), ["ClientInfoResponse200"]);
     let legacy = model.types.iter().position(|t| t.name == "Legacy").map(TypeId).expect("Legacy");
-    assert_eq!(names(&model, closure(&model, [legacy])), ["Category", "Legacy", "Note"]);
-    // Every gated type is in the closure of its own group and of no other.
+    let unused = names(&model, closure(&model, [legacy]));
+    assert_eq!(unused, ["Category", "Legacy", "Note"]);
+    let groups: Vec<&str> = model.features.iter().map(|f| f.name.as_str()).filter(|f| *f != UNUSED_SCHEMAS).collect();
+    // Every gated type is behind the groups whose closures hold it, and behind the unused
+    // schemas' feature where their closure holds it; no group reaches every type here.
     for (i, def) in model.types.iter().enumerate() {
-        let Some(feature) = &def.feature else { continue };
-        let reaching: BTreeSet<&str> =
-            model.features.iter().map(|f| f.name.as_str()).filter(|f| of(f).contains(&def.name)).collect();
-        assert_eq!(reaching, BTreeSet::from([feature.as_str()]), "type {i} `{}`", def.name);
+        let Gate::AnyOf(features) = &def.gate else { continue };
+        let mut reaching: BTreeSet<&str> = groups.iter().copied().filter(|f| of(f).contains(&def.name)).collect();
+        if unused.contains(&def.name) {
+            reaching.insert(UNUSED_SCHEMAS);
+        }
+        assert_eq!(reaching, features.iter().map(String::as_str).collect(), "type {i} `{}`", def.name);
     }
 }
 
@@ -173,12 +189,17 @@ fn an_area_behind_one_feature_is_declared_behind_it() {
 #[test]
 fn the_crate_compiles_with_every_set_of_features() {
     let scratch = scratch();
-    let sets: [&[&str]; 10] = [
+    let sets: [&[&str]; 13] = [
         &["default"],
         // The mock serves every operation: it turns every group on.
         &["mock"],
         &[],
         &["pets"],
+        // The schemas no operation uses, alone and with a group they share a type with.
+        &["other_schemas"],
+        &["other_schemas", "pets"],
+        // A type that two groups share (`Address`), with one of them.
+        &["client", "users"],
         // Value generators follow their types' gates.
         &["arbitrary", "pets"],
         &["areas/arbitrary", "areas/payments"],

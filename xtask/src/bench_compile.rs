@@ -243,10 +243,10 @@ fn measure(
         &model,
         model.operations.iter().flat_map(apigen::lower::groups::operation_roots),
     );
-    let always = model.types.iter().filter(|t| t.feature.is_none()).count();
+    let always = model.types.iter().filter(|t| t.gate == apigen::model::Gate::Always).count();
     let unused = model.types.len() - reached.len();
     println!(
-        "{}: {} lines of Rust, {} types ({always} always compiled, {unused} of them used by no operation), {} operations, {} features{}",
+        "{}: {} lines of Rust, {} types ({always} always compiled, {unused} used by no operation), {} operations, {} features{}",
         spec.display(),
         lines,
         model.types.len(),

@@ -48,8 +48,9 @@ pub fn cargo_toml(model: &ApiModel, header: &str) -> String {
 /// where the spec has no example).
 ///
 /// A crate split into groups (see `lower::groups`) has a feature per group too, all on by
-/// default: with `default-features = false`, `client` and one group, a user compiles that
-/// corner of the API alone. A group's feature turns on nothing else: which code (types,
+/// default, and one for the component schemas no operation uses: with
+/// `default-features = false`, `client` and one group, a user compiles that corner of the API
+/// alone. A group's feature turns on nothing else: which code (types,
 /// client, XML) and which part of the API are separate choices.
 fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature]) {
     let _ = writeln!(out);
@@ -82,17 +83,27 @@ fn write_features(out: &mut String, client: bool, xml: bool, groups: &[Feature])
             "# A mock server for tests (`mock::Server`), on hyper, checking requests and answers against the spec."
         );
         // The mock serves every operation, so in a crate split into groups it turns them all on
-        // (its handlers are not gated per group).
-        let all_groups: String = groups.iter().map(|g| format!(", \"{}\"", g.name)).collect();
+        // (its handlers are not gated per group); it needs no schema that no operation uses.
+        let all_groups: String =
+            groups.iter().filter(|g| g.by != GroupedBy::NoOperation).map(|g| format!(", \"{}\"", g.name)).collect();
         let _ = writeln!(out, "mock = [\"client\", \"apigen-runtime/mock\"{all_groups}]");
     }
+    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
     for group in groups {
         let labels: Vec<String> = group.labels.iter().map(|l| format!("`{l}`")).collect();
         let what = match group.by {
             GroupedBy::Tag => "tagged",
             GroupedBy::PathSegment => "under the path segment",
+            GroupedBy::NoOperation => {
+                let _ = writeln!(
+                    out,
+                    "# The component schemas no operation uses (webhook payloads, for one): {} only they use.",
+                    plural(group.types, "type"),
+                );
+                let _ = writeln!(out, "{} = []", group.name);
+                continue;
+            }
         };
-        let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
         let _ = writeln!(
             out,
             "# The operations {what} {} ({}), and the {} only they use.",

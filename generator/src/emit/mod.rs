@@ -11,12 +11,10 @@ mod types;
 mod validate;
 mod xml;
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::model::{ApiModel, Doc};
+use crate::model::{ApiModel, Doc, Gate, GroupedBy};
 
 /// One emitted file, before rendering.
 pub enum EmittedFile {
@@ -138,12 +136,17 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
         lines.push(format!(" Generated from `{}`.", model.source_name));
         if !model.features.is_empty() {
             // A split crate says how to compile a part of it, where a user of docs.rs looks.
-            let features: Vec<String> = model.features.iter().map(|f| format!("`{}`", f.name)).collect();
+            let features: Vec<String> = model
+                .features
+                .iter()
+                .filter(|f| f.by != GroupedBy::NoOperation)
+                .map(|f| format!("`{}`", f.name))
+                .collect();
             lines.push(String::new());
             lines.push(
                 " Each group of operations is a cargo feature, all on by default, compiling its client".to_owned(),
             );
-            lines.push(" methods and the types only it uses (the generated `Cargo.toml` counts them):".to_owned());
+            lines.push(" methods and the types it uses (the generated `Cargo.toml` says more):".to_owned());
             // Wrapped as a hand-written comment would be.
             let mut line = String::new();
             for (i, feature) in features.iter().enumerate() {
@@ -155,6 +158,14 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
                 line.push_str(&piece);
             }
             lines.push(line);
+            if let Some(unused) = model.features.iter().find(|f| f.by == GroupedBy::NoOperation) {
+                lines.push(String::new());
+                lines.push(format!(
+                    " The component schemas no operation uses (webhook payloads, for one) are behind `{}`,",
+                    unused.name
+                ));
+                lines.push(" on by default too.".to_owned());
+            }
         }
         quote!( #( #![doc = #lines] )* )
     });
@@ -208,22 +219,12 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
     }
 }
 
-/// `#[cfg(feature = "...")]` for an item of one group's cargo feature (see
-/// `lower::groups`); nothing for an item always compiled.
-pub(crate) fn feature_gate(feature: Option<&str>) -> TokenStream {
-    match feature {
-        Some(feature) => quote!(#[cfg(feature = #feature)]),
-        None => TokenStream::new(),
-    }
-}
-
-/// The gate of an item that several items use (a pattern's static): compiled where any of
-/// their features is on, and always if one of them is always compiled (`None`).
-pub(crate) fn any_feature_gate(users: &BTreeSet<Option<String>>) -> TokenStream {
-    if users.is_empty() || users.contains(&None) {
-        return TokenStream::new();
-    }
-    let features: Vec<&str> = users.iter().flatten().map(String::as_str).collect();
+/// The attribute of an item behind `gate` (see `lower::groups`): `#[cfg(feature = "...")]`
+/// for one feature, `#[cfg(any(feature = "...", ...))]` for several, nothing for an item
+/// always compiled.
+pub(crate) fn gate_attr(gate: &Gate) -> TokenStream {
+    let Gate::AnyOf(features) = gate else { return TokenStream::new() };
+    let features: Vec<&str> = features.iter().map(String::as_str).collect();
     match features.as_slice() {
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#( feature = #many ),*))]),
@@ -279,7 +280,7 @@ mod tests {
             pub type Name = ::std::string::String;
             fn f(x: [u8; 2]) {}
         };
-        let gate = feature_gate(Some("pets"));
+        let gate = gate_attr(&Gate::feature("pets"));
         let expected = quote! {
             #[cfg(feature = "pets")] #[doc = " A pet."] pub struct Pet { name: String }
             #[cfg(feature = "pets")] impl Pet { pub fn new() -> Self { todo!() } }
@@ -291,7 +292,7 @@ mod tests {
         assert_eq!(gated(&gate, items).to_string(), expected.to_string());
         assert_eq!(
             gated(
-                &feature_gate(None),
+                &gate_attr(&Gate::Always),
                 quote!(
                     struct A;
                 )
@@ -306,13 +307,19 @@ mod tests {
 
     #[test]
     fn shared_items_are_gated_by_any_user() {
-        let users = |names: &[Option<&str>]| names.iter().map(|n| n.map(str::to_owned)).collect::<BTreeSet<_>>();
+        let widened = |gates: &[Gate]| {
+            let mut users = gates[0].clone();
+            for gate in &gates[1..] {
+                users.widen(gate);
+            }
+            gate_attr(&users).to_string()
+        };
         assert_eq!(
-            any_feature_gate(&users(&[Some("b"), Some("a")])).to_string(),
+            widened(&[Gate::feature("b"), Gate::feature("a")]),
             quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string()
         );
-        assert_eq!(any_feature_gate(&users(&[Some("a")])).to_string(), quote!(#[cfg(feature = "a")]).to_string());
-        assert!(any_feature_gate(&users(&[Some("a"), None])).is_empty());
-        assert!(any_feature_gate(&users(&[])).is_empty());
+        assert_eq!(widened(&[Gate::feature("a"), Gate::feature("a")]), quote!(#[cfg(feature = "a")]).to_string());
+        assert!(widened(&[Gate::feature("a"), Gate::Always]).is_empty());
+        assert!(widened(&[Gate::Always, Gate::feature("a")]).is_empty());
     }
 }

@@ -24,9 +24,11 @@ pub fn types_module(model: &ApiModel) -> TokenStream {
 pub fn types_root(model: &ApiModel, areas: &[super::areas::Area]) -> TokenStream {
     let modules = areas.iter().map(|area| {
         let module = ident(&area.module);
-        let users: std::collections::BTreeSet<Option<String>> =
-            area.types.iter().map(|&id| model.type_def(id).feature.clone()).collect();
-        let gate = super::any_feature_gate(&users);
+        let mut users = area.types.first().map(|&id| model.type_def(id).gate.clone()).unwrap_or_default();
+        for &id in &area.types {
+            users.widen(&model.type_def(id).gate);
+        }
+        let gate = super::gate_attr(&users);
         quote!(#gate mod #module; #gate pub use #module::*;)
     });
     quote! {
@@ -57,7 +59,7 @@ pub fn prefix_list(prefixes: &[String]) -> String {
 
 /// A type's items, behind its group's feature where it has one.
 fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
-    super::gated(&super::feature_gate(def.feature.as_deref()), ungated_type_item(model, def))
+    super::gated(&super::gate_attr(&def.gate), ungated_type_item(model, def))
 }
 
 fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {

@@ -40,7 +40,7 @@ pub fn xml_module(model: &ApiModel) -> TokenStream {
         .types
         .iter()
         .filter(|def| has_form(def))
-        .map(|def| super::gated(&super::feature_gate(def.feature.as_deref()), type_impls(model, def)));
+        .map(|def| super::gated(&super::gate_attr(&def.gate), type_impls(model, def)));
     quote! {
         //! XML reading and writing of the types used under an XML media type, and the types
         //! they contain, as the spec's `xml` objects say. See `apigen_runtime::xml` for how

@@ -6,20 +6,26 @@
 //! (Stripe has none, Plaid tags everything `plaid`), the first segment of its path that is
 //! neither a version (`v1`, `2010-04-01`) nor a parameter. Labels that clean to the same
 //! feature name are one group. A feature compiles its operations' client methods, their
-//! response enums and options structs, and the types that only its operations reach
-//! ([`closure`]: through bodies, parameters, fields, union alternatives, aliases, items, map
-//! values and the rules' references). A type that two groups reach, or that something outside
-//! the groups reaches (a component schema no operation uses, and what it uses; an operation
-//! with no group, at `/`), is always compiled: there is no `common` feature, since every group
-//! would need it and a feature that cannot be turned off is no feature.
+//! response enums and options structs, and the types its operations reach ([`closure`]:
+//! through bodies, parameters, fields, union alternatives, aliases, items, map values and the
+//! rules' references).
 //!
-//! A spec is split only when that buys something: with [`crate::Grouping::Auto`], at least
-//! [`MIN_OPERATIONS`] operations in two groups or more. A crate built as one module for a
-//! build script is never split: it has no `Cargo.toml` to declare features in.
-
+//! A type is compiled where any feature that reaches it is on (`cfg(any(...))`), so a user of
+//! one group compiles that group's types and no other's. Two kinds of type are compiled
+//! whatever the features: those every group reaches (a `cfg(any)` of every group says nothing,
+//! and the part of Stripe that its expandable fields tie together is reached by all sixty),
+//! and those an operation in no group reaches (one at `/`). Component schemas no operation
+//! uses (webhook payloads, for one) are a feature of their own, [`UNUSED_SCHEMAS`], on by
+//! default like the groups: without it, a user of one group of Plaid does not compile its
+//! 239 webhook payloads. There is no `common` feature: every group would need it, and a
+//! feature that cannot be turned off is no feature.
+//!
+//! A type's gate includes every gate of the types that use it (its users' groups reach it
+//! through them), so no item is compiled without the types it names.
+//!
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{ApiModel, Feature, GroupedBy, Operation, Rules, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Feature, Gate, GroupedBy, Operation, Rules, TypeId, TypeKind, TypeRef};
 use crate::naming;
 use crate::Grouping;
 
@@ -28,10 +34,13 @@ use crate::Grouping;
 /// petstore fixture 19), and a feature per tag would add `cfg` lines and save nothing.
 pub const MIN_OPERATIONS: usize = 20;
 
-/// Feature names a group never takes: the crate's own (`default`, `client`, `xml`), the test
-/// kit's (`arbitrary`, `mock`), and `std`, which users expect to mean what it does elsewhere.
-/// A group whose name would be one of them gets `_ops` after it.
-pub const RESERVED_FEATURES: &[&str] = &["default", "client", "xml", "arbitrary", "mock", "std"];
+/// The feature of the component schemas that no operation uses, in a crate split into groups.
+pub const UNUSED_SCHEMAS: &str = "other_schemas";
+
+/// Feature names a group never takes: the crate's own (`default`, `client`, `xml`,
+/// [`UNUSED_SCHEMAS`]), the test kit's (`arbitrary`, `mock`), and `std`, which users expect to
+/// mean what it does elsewhere. A group whose name would be one of them gets `_ops` after it.
+pub const RESERVED_FEATURES: &[&str] = &["default", "client", "xml", UNUSED_SCHEMAS, "arbitrary", "mock", "std"];
 
 /// Splits the model's operations into features per `grouping`: fills [`ApiModel::features`]
 /// and the `feature` of every operation and type it gates.
@@ -63,33 +72,52 @@ pub fn assign(model: &mut ApiModel, grouping: Grouping) {
             reached_by[id.0].insert(name);
         }
     }
-    // What is compiled whatever the features: types no group reaches, the roots of operations
-    // in no group, and everything those reach.
-    let unreached = (0..model.types.len()).filter(|&i| reached_by[i].is_empty()).map(TypeId);
+    // What the component schemas no operation uses reach, and what is compiled whatever the
+    // features: the roots of operations in no group, and everything those reach.
+    let unused = closure(model, (0..model.types.len()).filter(|&i| reached_by[i].is_empty()).map(TypeId));
     let ungrouped =
         labels.iter().zip(&model.operations).filter(|(l, _)| l.is_none()).flat_map(|(_, op)| operation_roots(op));
-    let always = closure(model, unreached.chain(ungrouped));
-    let owners: Vec<Option<String>> = reached_by
+    let always = closure(model, ungrouped);
+    let gates: Vec<Gate> = reached_by
         .iter()
         .enumerate()
-        .map(|(i, groups)| match (groups.len(), always.contains(&TypeId(i))) {
-            (1, false) => groups.first().map(|g| (*g).to_owned()),
-            _ => None,
+        .map(|(i, groups_reaching)| {
+            if always.contains(&TypeId(i)) || groups_reaching.len() == groups.len() {
+                return Gate::Always;
+            }
+            let mut features: BTreeSet<String> = groups_reaching.iter().map(|g| (*g).to_owned()).collect();
+            if unused.contains(&TypeId(i)) {
+                features.insert(UNUSED_SCHEMAS.to_owned());
+            }
+            Gate::AnyOf(features)
         })
         .collect();
-    for (def, owner) in model.types.iter_mut().zip(owners) {
-        def.feature = owner;
+    for (def, gate) in model.types.iter_mut().zip(gates) {
+        def.gate = gate;
     }
+    let own_types = |model: &ApiModel, name: &str| model.types.iter().filter(|t| t.gate.is_only(name)).count();
     model.features = groups
         .into_iter()
         .map(|(name, (labels, ops))| {
             for &i in &ops {
                 model.operations[i].feature = Some(name.clone());
             }
-            let types = model.types.iter().filter(|t| t.feature.as_deref() == Some(name.as_str())).count();
+            let types = own_types(model, &name);
             Feature { name, labels, by, operations: ops.len(), types }
         })
         .collect();
+    // The unused schemas' feature, where some type is behind it.
+    let behind_unused = model.types.iter().any(|t| matches!(&t.gate, Gate::AnyOf(set) if set.contains(UNUSED_SCHEMAS)));
+    if behind_unused {
+        let types = own_types(model, UNUSED_SCHEMAS);
+        model.features.push(Feature {
+            name: UNUSED_SCHEMAS.to_owned(),
+            labels: Vec::new(),
+            by: GroupedBy::NoOperation,
+            operations: 0,
+            types,
+        });
+    }
 }
 
 /// Every type reachable from `roots` (the roots included): through struct fields and their
@@ -280,18 +308,25 @@ paths:
   /v1/2020-01-01/users:
     post:
       requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
-      responses: {"204": {description: ok}}
+      responses:
+        "204": {description: ok}
+        "400": {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/Shared"}}}}
   /v1/xml:
     get:
       responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Shared"}}}}}
   /v1/Pets:
     delete:
       responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Shared"}}}}}
+  /:
+    get:
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Root"}}}}}
 components:
   schemas:
     Pet: {type: object, properties: {owner: {$ref: "#/components/schemas/User"}}}
     User: {type: object, properties: {name: {type: string}}}
     Shared: {type: object, properties: {n: {type: integer}}}
+    Root: {type: object, properties: {n: {type: integer}}}
+    Hook: {type: object, properties: {user: {$ref: "#/components/schemas/User"}}}
 "##;
 
     #[test]
@@ -302,18 +337,46 @@ components:
             .iter()
             .map(|f| (f.name.as_str(), f.labels.iter().map(String::as_str).collect(), f.operations, f.types))
             .collect();
-        // `pets` and `Pets` are one group; `xml` is reserved.
+        // `pets` and `Pets` are one group; `xml` is reserved; `Hook` is used by no operation.
         assert_eq!(
             features,
-            [("pets", vec!["pets", "Pets"], 2, 1), ("users", vec!["users"], 1, 0), ("xml_ops", vec!["xml"], 1, 0)]
+            [
+                ("pets", vec!["pets", "Pets"], 2, 1),
+                ("users", vec!["users"], 1, 0),
+                ("xml_ops", vec!["xml"], 1, 0),
+                (UNUSED_SCHEMAS, vec![], 0, 1)
+            ]
         );
-        assert!(model.features.iter().all(|f| f.by == GroupedBy::PathSegment));
-        let gates: Vec<(&str, Option<&str>)> =
-            model.types.iter().map(|t| (t.name.as_str(), t.feature.as_deref())).collect();
-        // `User` is reached by `pets` (through `Pet`) and `users`; `Shared` by `pets` and `xml`.
-        assert_eq!(gates, [("Pet", Some("pets")), ("User", None), ("Shared", None)]);
+        let by: Vec<GroupedBy> = model.features.iter().map(|f| f.by).collect();
+        assert_eq!(
+            by,
+            [GroupedBy::PathSegment, GroupedBy::PathSegment, GroupedBy::PathSegment, GroupedBy::NoOperation]
+        );
+        let gates: Vec<(&str, Vec<&str>)> = model
+            .types
+            .iter()
+            .map(|t| {
+                let features = match &t.gate {
+                    Gate::Always => vec!["(always)"],
+                    Gate::AnyOf(set) => set.iter().map(String::as_str).collect(),
+                };
+                (t.name.as_str(), features)
+            })
+            .collect();
+        // `User` is reached by `pets` (through `Pet`), `users` and the unused `Hook`; `Shared`
+        // by every group; `Root` by the operation at `/`, in no group.
+        assert_eq!(
+            gates,
+            [
+                ("Pet", vec!["pets"]),
+                ("User", vec![UNUSED_SCHEMAS, "pets", "users"]),
+                ("Shared", vec!["(always)"]),
+                ("Root", vec!["(always)"]),
+                ("Hook", vec![UNUSED_SCHEMAS]),
+            ]
+        );
         let ops: Vec<Option<&str>> = model.operations.iter().map(|o| o.feature.as_deref()).collect();
-        assert_eq!(ops, [Some("pets"), Some("users"), Some("xml_ops"), Some("pets")]);
+        assert_eq!(ops, [Some("pets"), Some("users"), Some("xml_ops"), Some("pets"), None]);
     }
 
     #[test]
@@ -322,7 +385,8 @@ components:
             let model = model(OPERATIONS, grouping);
             assert!(model.features.is_empty(), "{grouping:?}");
             assert!(
-                model.types.iter().all(|t| t.feature.is_none()) && model.operations.iter().all(|o| o.feature.is_none())
+                model.types.iter().all(|t| t.gate == Gate::Always)
+                    && model.operations.iter().all(|o| o.feature.is_none())
             );
         }
     }

@@ -271,7 +271,7 @@ impl<'a> SchemaLowerer<'a> {
             xml: None,
             discriminator: None,
             unknown: None,
-            feature: None,
+            gate: crate::model::Gate::Always,
         });
         TypeId(self.types.len() - 1)
     }

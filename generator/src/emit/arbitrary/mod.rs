@@ -12,7 +12,7 @@
 //! `proptest::arbitrary::Arbitrary`; every type, aliases included, has a function of the
 //! module (`customer(depth)`) that the impls and the other strategies call.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -24,7 +24,8 @@ use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Additional, ApiModel, Bound, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
+    Additional, ApiModel, Bound, Gate, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    UnionVariant,
 };
 
 /// The `arbitrary` module.
@@ -34,13 +35,13 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
     // group's feature, as the type is; the statics they use behind their users' features.
     let items: Vec<TokenStream> = (0..model.types.len())
         .map(|i| {
-            let feature = model.types[i].feature.as_deref();
-            emitter.set_feature(feature);
+            let gate = &model.types[i].gate;
+            emitter.set_gate(gate);
             let items = emitter.type_items(TypeId(i));
-            super::gated(&super::feature_gate(feature), items)
+            super::gated(&super::gate_attr(gate), items)
         })
         .collect();
-    emitter.set_feature(None);
+    emitter.set_gate(&Gate::Always);
     let table = emitter.checks_table();
     let checks = emitter.checks.statics();
     let regexes = emitter.regex_statics();
@@ -98,9 +99,9 @@ struct Emitter<'m> {
     /// Patterns strings are generated from, each in a static of its own.
     regexes: BTreeMap<String, Ident>,
     /// The features of the items that use each of `regexes`, for its static's gate.
-    regex_users: BTreeMap<String, BTreeSet<Option<String>>>,
+    regex_users: BTreeMap<String, Gate>,
     /// The feature of the type being emitted.
-    feature: Option<String>,
+    gate: Gate,
     /// (pointer, message) of every filter, in the types' order, each once.
     notes: Vec<(String, String)>,
 }
@@ -113,15 +114,15 @@ impl<'m> Emitter<'m> {
             checks: Checks::new(model),
             regexes: BTreeMap::new(),
             regex_users: BTreeMap::new(),
-            feature: None,
+            gate: Gate::Always,
             notes: Vec::new(),
         }
     }
 
     /// Items emitted from now on are behind `feature` (see [`super::feature_gate`]).
-    fn set_feature(&mut self, feature: Option<&str>) {
-        self.feature = feature.map(str::to_owned);
-        self.checks.set_feature(feature);
+    fn set_gate(&mut self, gate: &Gate) {
+        self.gate = gate.clone();
+        self.checks.set_gate(gate.clone());
     }
 
     fn note(&mut self, pointer: &str, message: String) {
@@ -135,7 +136,7 @@ impl<'m> Emitter<'m> {
         let mut regexes: Vec<(&String, &Ident)> = self.regexes.iter().collect();
         regexes.sort_by_key(|(_, name)| name.to_string());
         let statics = regexes.iter().map(|(source, name)| {
-            let gate = self.regex_users.get(*source).map(super::any_feature_gate).unwrap_or_default();
+            let gate = self.regex_users.get(*source).map(super::gate_attr).unwrap_or_default();
             quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
         });
         quote!(#( #statics )*)
@@ -155,8 +156,8 @@ impl<'m> Emitter<'m> {
             }
             let name = &def.name;
             let function = self.names[i].0.clone();
-            let gate = super::feature_gate(def.feature.as_deref());
-            self.set_feature(def.feature.as_deref());
+            let gate = super::gate_attr(&def.gate);
+            self.set_gate(&def.gate);
             let check = match def.kind {
                 TypeKind::Alias(_) => self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default()),
                 _ => quote!(::apigen_runtime::Validate::validate_at(v, cx);),
@@ -181,7 +182,7 @@ impl<'m> Emitter<'m> {
                 xml_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
             }
         }
-        self.set_feature(None);
+        self.set_gate(&Gate::Always);
         let xml = (!xml_rows.is_empty()).then(|| {
             quote! {
                 /// Like [`CHECKS`], for the XML form of the types that have one: each value's
@@ -553,7 +554,12 @@ impl<'m> Emitter<'m> {
             }
             let next = self.regexes.len();
             let name = self.regexes.entry(pattern.clone()).or_insert_with(|| format_ident!("REGEX_{}", next)).clone();
-            self.regex_users.entry(pattern.clone()).or_default().insert(self.feature.clone());
+            match self.regex_users.get_mut(pattern) {
+                Some(users) => users.widen(&self.gate),
+                None => {
+                    self.regex_users.insert(pattern.clone(), self.gate.clone());
+                }
+            }
             return quote!(::apigen_runtime::arbitrary::pattern(&#name, #min, #max));
         }
         quote!(::apigen_runtime::arbitrary::string(#min, #max))

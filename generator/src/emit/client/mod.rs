@@ -17,7 +17,7 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Method, Operation, ParamLocation, Parameter, PathPart, ResponseCase, Rules,
+    ApiModel, FormBody, FormKind, Gate, Method, Operation, ParamLocation, Parameter, PathPart, ResponseCase, Rules,
     SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
 };
 use forms::form_body;
@@ -66,7 +66,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
     let mut methods: Vec<TokenStream> = Vec::new();
     for op in &model.operations {
-        checks.set_feature(op.feature.as_deref());
+        checks.set_gate(Gate::of(op.feature.as_deref()));
         let first = methods.len();
         // The plain method sends JSON, or no body, unless a form has taken its name.
         if !op.form_bodies.iter().any(|f| f.method_name == op.method_name) {
@@ -86,7 +86,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             methods.push(method(model, &mut checks, op, Sends::JsonForStream(stream), false));
         }
         // The operation's methods and types are compiled with its group's feature.
-        let gate = super::feature_gate(op.feature.as_deref());
+        let gate = super::gate_attr(&Gate::of(op.feature.as_deref()));
         for method in &mut methods[first..] {
             *method = super::gated(&gate, std::mem::take(method));
         }
@@ -96,7 +96,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         .operations
         .iter()
         .flat_map(|op| {
-            let gate = super::feature_gate(op.feature.as_deref());
+            let gate = super::gate_attr(&Gate::of(op.feature.as_deref()));
             [response_enum(model, op), options_struct(model, op)].map(|items| super::gated(&gate, items))
         })
         .collect();

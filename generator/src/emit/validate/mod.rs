@@ -11,7 +11,7 @@
 //! This file holds the entry points, the registries and what both kinds of check share; the
 //! checks of a typed value are in [`typed`], those of a JSON value in [`json`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
@@ -21,7 +21,9 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
-use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    ApiModel, Bound, CheckedFormat, Gate, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef,
+};
 
 /// `src/validate.rs`: every `Validate` impl, and the registries.
 pub fn validate_module(model: &ApiModel) -> TokenStream {
@@ -85,7 +87,7 @@ fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) ->
         entries
             .iter()
             .map(|(name, ty)| {
-                let gate = super::feature_gate(model.feature_of(ty));
+                let gate = super::gate_attr(model.gate_of(ty));
                 quote!(#gate #name)
             })
             .collect()
@@ -114,14 +116,14 @@ struct Emitter<'m> {
     /// Patterns met so far, each compiled once in a static.
     patterns: BTreeMap<String, Ident>,
     /// The features of the items that use each pattern, for its static's gate.
-    pattern_users: BTreeMap<String, BTreeSet<Option<String>>>,
+    pattern_users: BTreeMap<String, Gate>,
     /// The feature of the item being emitted.
-    feature: Option<String>,
+    gate: Gate,
 }
 
 impl<'m> Emitter<'m> {
     fn new(model: &'m ApiModel) -> Self {
-        Self { model, patterns: BTreeMap::new(), pattern_users: BTreeMap::new(), feature: None }
+        Self { model, patterns: BTreeMap::new(), pattern_users: BTreeMap::new(), gate: Gate::Always }
     }
 
     /// One static per pattern met, each behind the features of the items that use it.
@@ -154,8 +156,8 @@ impl Emitter<'_> {
         let rows: Vec<TokenStream> = entries
             .iter()
             .map(|(name, ty)| {
-                self.feature = self.model.feature_of(ty).map(str::to_owned);
-                let gate = super::feature_gate(self.feature.as_deref());
+                self.gate = self.model.gate_of(ty).clone();
+                let gate = super::gate_attr(&self.gate);
                 let rust = type_tokens(self.model, ty);
                 let check = self.check(ty, &Rules::default());
                 let pointer = if check.is_empty() {
@@ -176,7 +178,7 @@ impl Emitter<'_> {
                 quote! { #gate (#name, #pointer) }
             })
             .collect();
-        self.feature = None;
+        self.gate = Gate::Always;
         quote! {
             #( #[doc = #doc] )*
             pub fn #function(#argument: &str, json: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::apigen_runtime::ValidationErrors>> {
@@ -188,8 +190,8 @@ impl Emitter<'_> {
     }
 
     fn type_impl(&mut self, id: TypeId, def: &TypeDef) -> Option<TokenStream> {
-        self.feature = def.feature.clone();
-        let gate = super::feature_gate(def.feature.as_deref());
+        self.gate = def.gate.clone();
+        let gate = super::gate_attr(&def.gate);
         let name = ident(&def.name);
         let body = match &def.kind {
             TypeKind::Alias(_) => return None,
@@ -280,7 +282,12 @@ impl Emitter<'_> {
     }
 
     fn pattern_static(&mut self, pattern: &str) -> Ident {
-        self.pattern_users.entry(pattern.to_owned()).or_default().insert(self.feature.clone());
+        match self.pattern_users.get_mut(pattern) {
+            Some(users) => users.widen(&self.gate),
+            None => {
+                self.pattern_users.insert(pattern.to_owned(), self.gate.clone());
+            }
+        }
         let next = self.patterns.len();
         self.patterns.entry(pattern.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", next)).clone()
     }
@@ -449,9 +456,9 @@ impl<'m> Checks<'m> {
         self.0.check(ty, rules)
     }
 
-    /// Checks made from now on are for an item behind `feature` (see [`Self::statics`]).
-    pub fn set_feature(&mut self, feature: Option<&str>) {
-        self.0.feature = feature.map(str::to_owned);
+    /// Checks made from now on are for an item behind `gate` (see [`Self::statics`]).
+    pub fn set_gate(&mut self, gate: Gate) {
+        self.0.gate = gate;
     }
 
     /// The statics of the patterns the checks use, each behind the features of its users.
@@ -461,14 +468,11 @@ impl<'m> Checks<'m> {
 }
 
 /// One static per pattern, compiled on first use, and only where an item that uses it is.
-fn pattern_statics(
-    patterns: &BTreeMap<String, Ident>,
-    users: &BTreeMap<String, BTreeSet<Option<String>>>,
-) -> TokenStream {
+fn pattern_statics(patterns: &BTreeMap<String, Ident>, users: &BTreeMap<String, Gate>) -> TokenStream {
     let mut patterns: Vec<(&String, &Ident)> = patterns.iter().collect();
     patterns.sort_by_key(|(_, ident)| ident.to_string());
     let statics = patterns.iter().map(|(source, name)| {
-        let gate = users.get(*source).map(super::any_feature_gate).unwrap_or_default();
+        let gate = users.get(*source).map(super::gate_attr).unwrap_or_default();
         quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
     });
     quote!(#( #statics )*)
