@@ -197,12 +197,14 @@ fn labels(operations: &[Operation]) -> Option<(GroupedBy, Vec<Option<String>>)> 
 }
 
 /// The first segment of `path` that is neither a parameter (`{id}`, `items{.format}`) nor a
-/// version (`v1`, `V2`, `2010-04-01`, `1.0`).
+/// version (`v1`, `V2`, `2010-04-01`, `1.0`; not `3d_secure`, a resource).
 fn path_segment(path: &str) -> Option<String> {
-    path.split('/')
-        .filter(|s| !s.is_empty() && !s.contains('{'))
-        .find(|s| !s.strip_prefix(['v', 'V']).unwrap_or(s).starts_with(|c: char| c.is_ascii_digit()))
-        .map(str::to_owned)
+    let is_version = |s: &str| {
+        let number = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        number.starts_with(|c: char| c.is_ascii_digit())
+            && number.chars().all(|c| c.is_ascii_digit() || ".-_".contains(c))
+    };
+    path.split('/').filter(|s| !s.is_empty() && !s.contains('{')).find(|s| !is_version(s)).map(str::to_owned)
 }
 
 /// The feature of a group label: its cleaned name, out of the way of [`RESERVED_FEATURES`].
@@ -399,5 +401,8 @@ components:
         assert_eq!(path_segment("/vaults/{id}"), Some("vaults".into()));
         assert_eq!(path_segment("/"), None);
         assert_eq!(path_segment("/v1/{id}"), None);
+        // Stripe's `/v1/3d_secure` is a resource, not a version.
+        assert_eq!(path_segment("/v1/3d_secure/{id}"), Some("3d_secure".into()));
+        assert_eq!(path_segment("/v1.2_3/users"), Some("users".into()));
     }
 }
