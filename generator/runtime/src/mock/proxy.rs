@@ -122,11 +122,16 @@ impl ProxyBuilder {
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.query().is_none())
             .ok_or_else(|| invalid(format!("the upstream `{}` is not an http(s) URL without query", self.upstream)))?;
         // No redirect is followed: a redirect is an answer, for the caller to see. No proxy from
-        // the environment either: the upstream is the one named.
+        // the environment either: the upstream is the one named. No body is decompressed, even
+        // where another crate turns reqwest's decompression on: the bytes pass as they came.
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .no_proxy()
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
+            .no_zstd()
             .timeout(self.timeout)
             .build()
             .map_err(|e| invalid(format!("the HTTP client cannot be built: {e}")))?;
