@@ -405,3 +405,46 @@ pub fn expect_media(response: &crate::client::Response, json: bool, xml: bool) -
     )
     .into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, content_type: Option<&str>) -> crate::client::Response {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(value) = content_type {
+            headers.insert("content-type", reqwest::header::HeaderValue::from_str(value).unwrap());
+        }
+        crate::client::Response { status: reqwest::StatusCode::from_u16(status).unwrap(), headers, body: Vec::new() }
+    }
+
+    #[test]
+    fn media_types_are_those_documented_for_the_status() {
+        assert!(expect_media(&response(200, Some("application/json; charset=utf-8")), true, false).is_ok());
+        assert!(expect_media(&response(200, Some("application/problem+json")), true, false).is_ok());
+        assert!(expect_media(&response(201, Some("text/xml")), true, true).is_ok());
+        let refused = expect_media(&response(201, Some("application/json")), false, true).unwrap_err().into_vec();
+        assert_eq!((refused[0].pointer.as_str(), refused[0].keyword), ("", "contentType"));
+        assert_eq!(
+            refused[0].message,
+            "the body's media type `application/json` is not the XML the spec documents for status 201"
+        );
+        let refused = expect_media(&response(200, None), true, false).unwrap_err().into_vec();
+        assert_eq!(
+            refused[0].message,
+            "the body's media type `none` is not the JSON the spec documents for status 200"
+        );
+    }
+
+    #[test]
+    fn what_the_client_cannot_read_is_put_at_the_status_or_under_the_body() {
+        let undocumented = unreadable(crate::client::Error::UnexpectedStatus(Box::new(response(418, None))));
+        assert_eq!(
+            undocumented,
+            vec![failure("/status", "status", "the operation documents no response for status 418".to_owned())]
+        );
+        let errors = crate::ValidationErrors::from(failure("/customer/email", "type", "expected a string".to_owned()));
+        let undecoded = unreadable(crate::client::Error::Decode { response: Box::new(response(200, None)), errors });
+        assert_eq!(undecoded, vec![failure("/body/customer/email", "type", "expected a string".to_owned())]);
+    }
+}
