@@ -341,7 +341,10 @@ async fn a_hostile_upstream_is_a_502_and_a_report() {
     ];
     for (raw, silent) in hostile {
         let upstream = raw_upstream(raw, silent).await;
-        let proxy = revcent::mock::proxy(&upstream).timeout(Duration::from_millis(300)).start().await.unwrap();
+        // Short for the silent upstream; long for the others, so that a loaded machine cannot
+        // turn their failure into a timeout.
+        let timeout = Duration::from_millis(if silent { 500 } else { 10_000 });
+        let proxy = revcent::mock::proxy(&upstream).timeout(timeout).start().await.unwrap();
         let problem = bad_gateway(&proxy).await;
         assert_eq!(problem["title"], "Bad gateway");
         let reports = proxy.reports();
@@ -364,4 +367,23 @@ async fn a_hostile_upstream_is_a_502_and_a_report() {
     // Not a URL the proxy can forward to.
     let refused = revcent::mock::proxy("ftp://example.com").start().await.unwrap_err();
     assert_eq!(refused.to_string(), "the upstream `ftp://example.com` is not an http(s) URL without query");
+}
+
+#[tokio::test]
+async fn a_request_over_the_body_limit_is_refused_and_not_forwarded() {
+    let upstream = Server::start(Vec::new()).await;
+    let proxy = revcent::mock::proxy(&upstream.base).max_body_bytes(16).start().await.unwrap();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/customers", proxy.url()))
+        .header("x-api-key", "key-123")
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&revcent_request()).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 413);
+    assert!(upstream.requests().is_empty());
+    assert_eq!(seen(&proxy.reports()), vec![(Side::Request, Some(413), vec![("/body".to_owned(), "tooLarge")])]);
+    proxy.clear_reports();
+    assert_eq!(proxy.reports(), Vec::new());
 }
