@@ -75,7 +75,8 @@ tasks:
                     check JSON Lines payloads with the generated validators
   bench-validation  validation throughput against jsonschema (release build)
   bench-client      requests per second: generated client against hand-written reqwest (release)
-  bench-mock        requests per second: a generated client through its generated mock (release)
+  bench-mock        requests per second: a generated client through its generated mock (release);
+                    --proxy: through the validation proxy in front of the mock
   peak-memory       peak memory of a client sent 500 MB beyond its body limit, alone (release)
   differential [--per-api N] [--seed S] [--api NAME] [--oas31]
                     generated validators against jsonschema on generated payloads (release)
@@ -106,6 +107,7 @@ fn main() -> ExitCode {
         ["bench-validation"] => run_tests_bin("bench_validation", true, &[]),
         ["bench-client"] => run_tests_bin("bench_client", true, &[]),
         ["bench-mock"] => run_tests_bin("bench_mock", true, &[]),
+        ["bench-mock", "--proxy"] => run_tests_bin("bench_mock", true, &["--proxy"]),
         ["peak-memory"] => peak_memory(),
         ["differential", rest @ ..] => run_tests_bin("differential", true, rest),
         ["conformance", rest @ ..] => run_tests_bin("conformance", true, rest),

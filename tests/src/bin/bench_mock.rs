@@ -8,7 +8,11 @@
 //! run: client and server share one thread, so that figure holds when other processes take the
 //! machine's cores.
 //!
-//! Run in release: `cargo xtask bench-mock`.
+//! With `--proxy`, the client talks to the mock through the validation proxy
+//! (`revcent::mock::proxy(server.url())`), on the same thread: each request is also routed and
+//! checked at the proxy, forwarded, and its answer read and checked there.
+//!
+//! Run in release: `cargo xtask bench-mock` (`cargo xtask bench-mock --proxy`).
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +29,7 @@ fn main() {
 }
 
 async fn run() {
+    let through_proxy = std::env::args().any(|a| a == "--proxy");
     let server = revcent::mock::Server::start().await.expect("a loopback port");
     let success: CreateCustomerSuccess = serde_json::from_value(
         json!({"api_call_id": "a".repeat(20), "code": 1, "customer_id": "c".repeat(20), "result": "ok"}),
@@ -37,7 +42,13 @@ async fn run() {
         "metadata": [{"name": "source", "value": "bench"}],
     }))
     .expect("a valid request");
-    let client = revcent::Client::new(server.url()).expect("a client").with_api_key_auth("key");
+    let proxy = if through_proxy {
+        Some(revcent::mock::proxy(server.url()).start().await.expect("a loopback port"))
+    } else {
+        None
+    };
+    let url = proxy.as_ref().map_or(server.url(), |p| p.url());
+    let client = revcent::Client::new(url).expect("a client").with_api_key_auth("key");
 
     let mut rounds = Vec::new();
     let cpu_start = thread_cpu_ticks();
@@ -53,17 +64,22 @@ async fn run() {
         }
         // The record of every request would grow without bound.
         server.clear_requests();
+        if let Some(proxy) = &proxy {
+            assert_eq!(proxy.reports(), Vec::new(), "a valid exchange is not reported");
+        }
     }
     let cpu = thread_cpu_ticks().zip(cpu_start).map(|(after, before)| after - before);
     rounds.sort();
     let rate = |d: Duration| REQUESTS as f64 / d.as_secs_f64();
-    println!("{REQUESTS} sequential RevCent CreateCustomer requests through its generated mock, {ROUNDS} rounds");
+    let path = if through_proxy { "its validation proxy and its generated mock" } else { "its generated mock" };
+    println!("{REQUESTS} sequential RevCent CreateCustomer requests through {path}, {ROUNDS} rounds");
     println!("best round:   {:.0} requests/s", rate(rounds[0]));
     println!("median round: {:.0} requests/s", rate(rounds[rounds.len() / 2]));
     println!("worst round:  {:.0} requests/s", rate(rounds[rounds.len() - 1]));
     if let Some(ticks) = cpu {
         println!(
-            "CPU time of all rounds, client and mock: {ticks} clock ticks ({:.0} requests per CPU second)",
+            "CPU time of all rounds, {}: {ticks} clock ticks ({:.0} requests per CPU second)",
+            if through_proxy { "client, proxy and mock" } else { "client and mock" },
             (REQUESTS * (ROUNDS + 1)) as f64 / (ticks as f64 / 100.0)
         );
     }

@@ -7,6 +7,9 @@
 //! Pointers. Everything the spec decides (routing, reading parameters and bodies into the
 //! generated types, validating them, answering with a documented response) is generated code
 //! behind the [`Api`] trait, which calls the small helpers of `read` (re-exported here).
+//!
+//! The validation proxy (`proxy`) forwards to a real server instead of answering, and judges
+//! each exchange with the same generated checks, through the [`Contract`] trait.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -23,8 +26,10 @@ use serde_json::Value;
 
 use crate::ValidationError;
 
+mod proxy;
 mod read;
 
+pub use proxy::{expect_media, unreadable, Contract, Proxy, ProxyBuilder, Report, Side};
 pub use read::*;
 
 /// The largest request body the mock reads (32 MiB, the client's own limit on responses); a
@@ -70,22 +75,7 @@ impl MockServer {
             secrets,
             next_id: Default::default(),
         });
-        let serving = Arc::clone(&state);
-        let accept = tokio::spawn(async move {
-            loop {
-                // A failed accept (too many open files, say) ends this connection only.
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let state = Arc::clone(&serving);
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| handle(Arc::clone(&state), request));
-                    // A connection that ends badly (a reset fault, a client gone) concerns that
-                    // connection alone.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let accept = serve(listener, Arc::clone(&state), handle);
         Ok(Self { url, state, accept })
     }
 
@@ -427,6 +417,12 @@ impl Answer {
     pub fn body(&self) -> &[u8] {
         &self.body
     }
+
+    /// The violations the answer lists: the request's for a `400` or `401`, the answer's own
+    /// for a `500` from the answer check.
+    pub fn violations(&self) -> &[ValidationError] {
+        &self.violations
+    }
 }
 
 /// A typed answer of a handler: a variant of the operation's response enum, with the status
@@ -487,17 +483,43 @@ impl fmt::Display for Reset {
 
 impl std::error::Error for Reset {}
 
-async fn handle(
-    state: Arc<State>,
-    request: hyper::Request<IncomingBody>,
-) -> Result<hyper::Response<Full<Bytes>>, Reset> {
+/// Accepts connections on `listener` from a task of the current tokio runtime, each served
+/// over HTTP/1 by `handle` with `state`: the mock's and the proxy's server alike.
+fn serve<S, F, E>(
+    listener: tokio::net::TcpListener,
+    state: Arc<S>,
+    handle: fn(Arc<S>, hyper::Request<IncomingBody>) -> F,
+) -> tokio::task::JoinHandle<()>
+where
+    S: Send + Sync + 'static,
+    F: std::future::Future<Output = Result<hyper::Response<Full<Bytes>>, E>> + Send + 'static,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    tokio::spawn(async move {
+        loop {
+            // A failed accept (too many open files, say) ends this connection only.
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let service = service_fn(move |request| handle(Arc::clone(&state), request));
+                // A connection that ends badly (a reset fault, a client gone) concerns that
+                // connection alone.
+                let _ =
+                    hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            });
+        }
+    })
+}
+
+/// The request with its whole body, and whether the body was larger than `limit` (then empty).
+async fn read_request(request: hyper::Request<IncomingBody>, limit: usize) -> (Incoming, bool) {
     let (parts, body) = request.into_parts();
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
         .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect();
-    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let (body, too_large) = match Limited::new(body, limit).collect().await {
         Ok(collected) => (collected.to_bytes().to_vec(), false),
         Err(_) => (Vec::new(), true),
     };
@@ -508,6 +530,29 @@ async fn handle(
         headers,
         body,
     };
+    (incoming, too_large)
+}
+
+/// `answer` as hyper sends it; a header that cannot be sent is left out.
+fn into_response(answer: Answer) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in &answer.headers {
+        if let (Ok(name), Ok(value)) =
+            (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
+        {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+async fn handle(
+    state: Arc<State>,
+    request: hyper::Request<IncomingBody>,
+) -> Result<hyper::Response<Full<Bytes>>, Reset> {
+    let (incoming, too_large) = read_request(request, MAX_BODY_BYTES).await;
     // Recorded on arrival, so that a request whose client gives up during a delay is there too;
     // what was answered is filled in below.
     let id = state.next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -563,15 +608,5 @@ async fn handle(
     }
     drop(recorded);
     let Some(answer) = answer else { return Err(Reset) };
-    let mut response = hyper::Response::new(Full::new(Bytes::from(answer.body)));
-    *response.status_mut() =
-        hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    for (name, value) in &answer.headers {
-        if let (Ok(name), Ok(value)) =
-            (hyper::header::HeaderName::from_bytes(name.as_bytes()), hyper::header::HeaderValue::from_str(value))
-        {
-            response.headers_mut().append(name, value);
-        }
-    }
-    Ok(response)
+    Ok(into_response(answer))
 }

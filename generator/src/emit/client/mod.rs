@@ -17,8 +17,8 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::model::{
-    ApiModel, FormBody, FormKind, Gate, Method, Operation, ParamLocation, Parameter, PathPart, ResponseCase, Rules,
-    SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
+    ApiModel, FormBody, FormKind, Gate, Method, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase,
+    Rules, SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
 };
 use forms::form_body;
 pub(super) use forms::{content_type_checks, form_struct, is_scalar};
@@ -364,7 +364,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         };
     }
     let response = response_name(op);
-    let decide = response_arms(model, op);
+    let decide = response_arms(model, op, false);
     quote! {
         #head
         pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
@@ -629,7 +629,12 @@ fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
 /// The expression that reads `response` by its status: a `match` with an arm per documented
 /// status or range, each decoding the body into the response enum's variant, and the
 /// `default` response (or an unexpected-status error) for the rest.
-fn response_arms(model: &ApiModel, op: &Operation) -> TokenStream {
+///
+/// With `media`, as the mock's validation proxy reads an upstream's answer, a body must also
+/// come in a media type the spec documents for its status (JSON, or XML where the type has an
+/// XML form, XML alone where the response is documented only as XML); the client itself reads
+/// what it can.
+pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
     let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(
@@ -663,8 +668,16 @@ fn response_arms(model: &ApiModel, op: &Operation) -> TokenStream {
                     quote!(::apigen_runtime::client::json(response)?)
                 };
                 let value = if boxed(model, ty) { quote!(::std::boxed::Box::new(#decoded)) } else { decoded };
+                let binary = matches!(model.underlying(ty), TypeRef::Primitive(Primitive::Binary));
+                let read = quote!(::std::result::Result::Ok(#response::#variant(#value)));
+                let read = if media && !binary {
+                    let (json, xml) = (!case.xml_only, xml_form(model, ty).is_some());
+                    quote!({ ::apigen_runtime::mock::expect_media(response, #json, #xml)?; #read })
+                } else {
+                    read
+                };
                 // The response moves into the result or the error: its body is never copied.
-                quote!(response.decode(|response| ::std::result::Result::Ok(#response::#variant(#value))))
+                quote!(response.decode(|response| #read))
             }
             None => {
                 quote!(::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, #response::#variant)))

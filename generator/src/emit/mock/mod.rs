@@ -14,7 +14,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_body, xml_form};
+use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_arms, response_body, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
@@ -29,7 +29,15 @@ mod answer;
 
 pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
-    let ops: Vec<TokenStream> = model.operations.iter().map(|op| operation_items(model, &mut checks, op)).collect();
+    let mut ops = Vec::new();
+    let mut request_checks = Vec::new();
+    let mut response_checks = Vec::new();
+    for op in &model.operations {
+        let (answering, request_check, response_check) = operation_items(model, &mut checks, op);
+        ops.push(answering);
+        request_checks.push(request_check);
+        response_checks.push(response_check);
+    }
     let statics = checks.statics();
     let exported: Vec<TokenStream> = model
         .operations
@@ -68,14 +76,18 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             }
         }
     });
-    let routes = routes(model);
+    let route = route_function(model);
+    let (answers, requests, responses) = dispatch(model);
+    // The path parameters' values, where some operation has any.
+    let path = if model.operations.iter().any(has_params) { quote!(path) } else { quote!(_path) };
     let secrets = secrets(model);
     let title = format!(" A mock server of {}, in this process, on a loopback port.", model.title.trim());
     quote! {
         //! The mock server (feature `mock`): every request checked against the spec, every
-        //! answer too. See `Server`.
+        //! answer too. See `Server`; and `proxy`, which forwards to a real server and reports
+        //! what breaks the spec.
 
-        pub use ::apigen_runtime::mock::{Fault, Recorded, Reply};
+        pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
         pub use ops::{ #( #exported ),* };
 
         /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
@@ -154,15 +166,56 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
 
         impl ::apigen_runtime::mock::Api for Handlers {
             fn answer(&self, request: &::apigen_runtime::mock::Incoming) -> ::apigen_runtime::mock::Answer {
-                let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
-                #routes
-                if allowed.is_empty() {
-                    ::apigen_runtime::mock::Answer::no_route(request)
-                } else {
-                    ::apigen_runtime::mock::Answer::wrong_method(request, &allowed)
+                let (operation, #path) = match route(request) {
+                    ::std::result::Result::Ok(found) => found,
+                    ::std::result::Result::Err(refused) => return refused,
+                };
+                match operation {
+                    #answers
+                    _ => ::apigen_runtime::mock::Answer::no_route(request),
                 }
             }
         }
+
+        /// A validation proxy to `upstream` (a base URL): a loopback server that forwards every
+        /// request unchanged and passes the answer back unchanged, and reports each request
+        /// and answer that breaks the spec, judged by the mock's own checks (see
+        /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
+        /// as the mock does, instead of forwarding it.
+        pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
+            ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+        }
+
+        /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
+        /// request checks, and its answer checks on what the client reads from the upstream.
+        struct Spec;
+
+        impl ::apigen_runtime::mock::Contract for Spec {
+            fn check_request(
+                &self,
+                request: &::apigen_runtime::mock::Incoming,
+            ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+                let (operation, #path) = route(request)?;
+                let checked = match operation {
+                    #requests
+                    _ => ::std::result::Result::Ok(()),
+                };
+                checked.map(|()| operation).map_err(|refused| refused.operation(operation))
+            }
+
+            fn check_response(
+                &self,
+                operation: &'static str,
+                response: ::apigen_runtime::client::Response,
+            ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+                match operation {
+                    #responses
+                    _ => ::std::vec::Vec::new(),
+                }
+            }
+        }
+
+        #route
 
         /// What names the spec's types: reading, checking and answering each operation.
         mod ops {
@@ -171,14 +224,34 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             use super::Reply;
 
             #( #ops )*
+
+            /// Each operation's request check, named as its client method: what the mock
+            /// answers with, and the proxy reports, when a request breaks the spec.
+            pub(super) mod requests {
+                use super::*;
+
+                #( #request_checks )*
+            }
+
+            /// Each operation's check of an upstream's answer (the proxy's), named as its
+            /// client method.
+            pub(super) mod responses {
+                use super::*;
+
+                #( #response_checks )*
+            }
+
             #statics
         }
     }
 }
 
-/// The routing: templates without parameters first (OpenAPI: a concrete path wins over a
-/// templated one that also matches), each in the spec's order.
-fn routes(model: &ApiModel) -> TokenStream {
+/// The routing, `fn route`: the operation a request is for, with its path parameters' values,
+/// or the answer for a path no operation has (`404`) or a method its operations lack (`405`).
+/// Templates without parameters are tried first (OpenAPI: a concrete path wins over a
+/// templated one that also matches), each in the spec's order. The mock and the proxy both
+/// route through it.
+fn route_function(model: &ApiModel) -> TokenStream {
     let mut ordered: Vec<&Operation> = model.operations.iter().filter(|op| !has_params(op)).collect();
     ordered.extend(model.operations.iter().filter(|op| has_params(op)));
     let arms = ordered.iter().map(|op| {
@@ -187,26 +260,62 @@ fn routes(model: &ApiModel) -> TokenStream {
             PathPart::Param(_) => quote!(::apigen_runtime::mock::Segment::Param),
         });
         let method = op.method.as_str();
-        let field = ident(&op.method_name);
-        let function = ident(&op.method_name);
         let id = &op.id;
         let matched = quote!(::apigen_runtime::mock::match_path(&[ #( #segments ),* ], request.path()));
         let (test, path) = if has_params(op) {
-            (quote!(let ::std::option::Option::Some(path) = #matched), quote!(&path,))
+            (quote!(let ::std::option::Option::Some(path) = #matched), quote!(path))
         } else {
-            (quote!(#matched.is_some()), quote!())
+            (quote!(#matched.is_some()), quote!(::std::vec::Vec::new()))
         };
         quote! {
             if #test {
                 if request.method() == #method {
-                    let handler = self.#field.read().unwrap_or_else(::std::sync::PoisonError::into_inner);
-                    return ops::#function(request, #path handler.as_deref()).operation(#id);
+                    return ::std::result::Result::Ok((#id, #path));
                 }
                 allowed.push(#method);
             }
         }
     });
-    quote!(#( #arms )*)
+    quote! {
+        /// The operation a request is for (its `operationId`), with its path parameters'
+        /// values, or the answer for a path no operation has (`404`) or a method its
+        /// operations lack (`405`).
+        fn route(
+            request: &::apigen_runtime::mock::Incoming,
+        ) -> ::std::result::Result<(&'static str, ::std::vec::Vec<::std::string::String>), ::apigen_runtime::mock::Answer> {
+            let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+            #( #arms )*
+            if allowed.is_empty() {
+                ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+            } else {
+                ::std::result::Result::Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+            }
+        }
+    }
+}
+
+/// The mock's dispatch (each routed request answered by its operation's function, with its
+/// handler) and the proxy's (each routed request, and each upstream answer, checked by its
+/// operation's checks), one `match` on the operation id each.
+fn dispatch(model: &ApiModel) -> (TokenStream, TokenStream, TokenStream) {
+    let mut answers = Vec::new();
+    let mut requests = Vec::new();
+    let mut responses = Vec::new();
+    for op in &model.operations {
+        let id = &op.id;
+        let field = ident(&op.method_name);
+        let function = ident(&op.method_name);
+        let path = has_params(op).then(|| quote!(&path,));
+        answers.push(quote! {
+            #id => {
+                let handler = self.#field.read().unwrap_or_else(::std::sync::PoisonError::into_inner);
+                ops::#function(request, #path handler.as_deref()).operation(#id)
+            }
+        });
+        requests.push(quote!(#id => ops::requests::#function(request, #path).map(|_| ()),));
+        responses.push(quote!(#id => ops::responses::#function(response),));
+    }
+    (quote!(#( #answers )*), quote!(#( #requests )*), quote!(#( #responses )*))
 }
 
 fn has_params(op: &Operation) -> bool {
@@ -283,7 +392,7 @@ fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
     }
     Some(quote! {
         if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(&[ #( #alternatives ),* ]) {
-            return refused;
+            return ::std::result::Result::Err(refused);
         }
     })
 }
@@ -320,8 +429,15 @@ fn needs_body_enum(op: &Operation) -> bool {
 }
 
 /// The items of one operation: its call struct, its body enum where it needs one, the function
-/// that reads, checks and answers a request, and the one that checks and writes an answer.
-fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> TokenStream {
+/// that answers a request and the one that checks and writes an answer (for `ops`); the
+/// function that reads and checks a request (for `ops::requests`); and the one that checks an
+/// upstream's answer (for `ops::responses`). Each is named as the operation's client method,
+/// unique among operations, in a module of its own kind, so no two can collide.
+fn operation_items(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    op: &Operation,
+) -> (TokenStream, TokenStream, TokenStream) {
     let call = ident(&op.mock.call);
     let body_name = ident(&op.mock.body);
     let response = ident(&op.response_type);
@@ -644,11 +760,11 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         0 => TokenStream::new(),
         1 => {
             let one = &required[0];
-            quote!(let ::std::option::Option::Some(#one) = #one else { return ::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new()); };)
+            quote!(let ::std::option::Option::Some(#one) = #one else { return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new())); };)
         }
         _ => quote! {
             let ( #( ::std::option::Option::Some(#required) ),* ) = ( #( #required ),* ) else {
-                return ::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new());
+                return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new()));
             };
         },
     };
@@ -665,7 +781,7 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
             #body_read
             #( #validation )*
             if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec());
+                return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()));
             }
             #unwrap
         }
@@ -673,7 +789,8 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
 
     let function = ident(&op.method_name);
     let send = ident(&format!("send_{}", op.method_name));
-    let path_arg = has_params(op).then(|| quote!(path: &[::std::string::String],));
+    let (path_arg, path_value) =
+        if has_params(op) { (quote!(path: &[::std::string::String],), quote!(path,)) } else { (quote!(), quote!()) };
     let fallback = fallback_reply(model, op);
     // Whether some answer may be XML or JSON, as the request asks (see `arm`).
     let uses_xml = op.responses.iter().any(|case| {
@@ -683,14 +800,25 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
                     && matches!(xml_form(model, ty), Some((_, false)))
             })
     });
-    // An operation with nothing to read but its path, answered the same way whatever it asks.
+    // An operation with nothing to read but its path, accepted whatever else the request holds.
     let uses_request =
-        params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some() || uses_xml;
+        params.iter().any(|p| p.location != ParamLocation::Path) || security.is_some() || body_ty.is_some();
     let request_arg = if uses_request { quote!(request) } else { quote!(_request) };
     let prefers_xml = if uses_xml { quote!(request.prefers_xml()) } else { quote!(false) };
     let send_fn = send_function(model, checks, op, uses_xml);
+    // The proxy reads an upstream's answer with the client's own reading, its media type
+    // checked too, and judges what it read with the mock's answer check.
+    let read_response = response_arms(model, op, true);
     let doc = format!(" Reads, checks and answers a `{}` request.", op.id);
-    quote! {
+    let check_doc = format!(
+        " Reads and checks a `{}` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).",
+        op.id
+    );
+    let check_response_doc = format!(
+        " The violations of an upstream's answer to `{}` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.",
+        op.id
+    );
+    let answering = quote! {
         #[doc = #call_doc]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -700,15 +828,31 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
 
         #body_enum_item
 
+    };
+    let request_check = quote! {
+        #[doc = #check_doc]
+        pub(in super::super) fn #function(
+            #request_arg: &::apigen_runtime::mock::Incoming,
+            #path_arg
+        ) -> ::std::result::Result<#call, ::apigen_runtime::mock::Answer> {
+            #security
+            #checked
+            ::std::result::Result::Ok(#call { #( #field_names ),* })
+        }
+    };
+    let answering = quote! {
+        #answering
+
         #[doc = #doc]
         pub(super) fn #function(
-            #request_arg: &::apigen_runtime::mock::Incoming,
+            request: &::apigen_runtime::mock::Incoming,
             #path_arg
             handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
         ) -> ::apigen_runtime::mock::Answer {
-            #security
-            #checked
-            let call = #call { #( #field_names ),* };
+            let call = match requests::#function(request, #path_value) {
+                ::std::result::Result::Ok(call) => call,
+                ::std::result::Result::Err(refused) => return refused,
+            };
             let reply = match handler {
                 ::std::option::Option::Some(handler) => handler(&call),
                 ::std::option::Option::None => #fallback,
@@ -717,7 +861,25 @@ fn operation_items(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) ->
         }
 
         #send_fn
-    }
+    };
+    let response_check = quote! {
+        #[doc = #check_response_doc]
+        pub(in super::super) fn #function(
+            response: ::apigen_runtime::client::Response,
+        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+            use super::super::super::client::#response;
+            let status = response.status.as_u16();
+            let read: ::std::result::Result<
+                ::apigen_runtime::client::Responded<#response>,
+                ::apigen_runtime::client::Error,
+            > = #read_response;
+            match read {
+                ::std::result::Result::Ok(read) => #send(Reply::new(read.value).with_status(status), false).violations().to_vec(),
+                ::std::result::Result::Err(error) => ::apigen_runtime::mock::unreadable(error),
+            }
+        }
+    };
+    (answering, request_check, response_check)
 }
 
 /// How a scalar of type `ty` is written as text: as itself (strings, dates, string enums), or
