@@ -7,8 +7,8 @@
 //! `multipleOf`, `enum`, item and property counts, `uniqueItems`). A rule that cannot be met by
 //! construction (rules of an object as a whole, `anyOf` / `oneOf` / `not`, a pattern with
 //! look-around) is met by filtering with the generated validator's own check of that position,
-//! and [`notes`] reports each such place with its pointer, so a user knows where values are
-//! rejected on the way. Every struct, enum and union implements
+//! and [`arbitrary_module`] notes each such place with its pointer, so a user knows where values
+//! are rejected on the way. Every struct, enum and union implements
 //! `proptest::arbitrary::Arbitrary`; every type, aliases included, has a function of the
 //! module (`customer(depth)`) that the impls and the other strategies call.
 
@@ -27,8 +27,10 @@ use crate::model::{
     Additional, ApiModel, Bound, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant,
 };
 
-/// The `arbitrary` module.
-pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
+/// The `arbitrary` module, and the places where a strategy filters with the validator, as
+/// notes: what the generator could not meet by construction, with the pointer of the schema it
+/// stands in. Both come from one pass over the types.
+pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
     let mut emitter = Emitter::new(model);
     // In a crate split into groups (`lower::groups`), a type's generators are behind its
     // group's feature, as the type is; the statics they use behind their users' features.
@@ -44,7 +46,7 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
     let table = emitter.checks_table();
     let checks = emitter.checks.statics();
     let regexes = emitter.regex_statics();
-    quote! {
+    let tokens = quote! {
         //! Value generators: a `proptest` strategy for every type, whose values pass its
         //! validator (`Arbitrary` for structs, enums and unions, a function per type for all,
         //! aliases included), and for every type with rules, a strategy of values that break
@@ -56,21 +58,8 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
         #regexes
         #table
         #( #items )*
-    }
-}
-
-/// The places where a strategy filters with the validator, as notes: what the generator could
-/// not meet by construction, with the pointer of the schema it stands in.
-pub fn notes(model: &ApiModel) -> Vec<Diagnostic> {
-    let mut emitter = Emitter::new(model);
-    for i in 0..model.types.len() {
-        emitter.type_items(TypeId(i));
-    }
-    emitter
-        .notes
-        .into_iter()
-        .map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message })
-        .collect()
+    };
+    (tokens, emitter.into_notes())
 }
 
 /// The name of the module's function for a type, and of its invalid values' (`customer`,
@@ -122,6 +111,14 @@ impl<'m> Emitter<'m> {
     fn set_feature(&mut self, feature: Option<&str>) {
         self.feature = feature.map(str::to_owned);
         self.checks.set_feature(feature);
+    }
+
+    /// The notes made, as diagnostics, in the order they were made.
+    fn into_notes(self) -> Vec<Diagnostic> {
+        self.notes
+            .into_iter()
+            .map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message })
+            .collect()
     }
 
     fn note(&mut self, pointer: &str, message: String) {
