@@ -4,6 +4,10 @@
 //!
 //! Each spec is measured in a child process (this binary again, with `APIGEN_BENCH_SPEC` set),
 //! so that the peak resident memory (`VmHWM`) printed beside it is that spec's own.
+//!
+//! Arguments choose among the larger specs: `cargo bench -p apigen --bench generate -- stripe`
+//! measures the five specs and Stripe's alone (a larger spec is measured when its file name
+//! contains an argument, every one when there is none).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,6 +29,8 @@ fn main() {
         .collect();
     specs.sort();
     let seeds = specs.clone();
+    // Cargo passes `--bench` to a benchmark without a harness: flags are not choices.
+    let chosen: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     for extra in [
         "../shared/vendor/jtl_wawi_cloud_openapi_3.0.4.json",
         "../shared/corpus/twilio_api_v2010.json",
@@ -32,7 +38,8 @@ fn main() {
         "../shared/corpus/stripe.json",
     ] {
         let path = root.join(extra);
-        if path.exists() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if path.exists() && (chosen.is_empty() || chosen.iter().any(|c| name.contains(c.as_str()))) {
             specs.push(path);
         }
     }

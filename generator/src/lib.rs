@@ -175,25 +175,26 @@ pub fn generate(spec: &Spec, options: &Options) -> Output {
         }
         return Output { files, diagnostics: diags.into_vec() };
     }
-    // The value generators' notes: where they filter with the validator (a crate only; the
-    // module for `include!` has no generators).
-    for note in emit::arbitrary::notes(&model) {
-        diags.note(note.pointer, note.message);
-    }
     // Each file is emitted and formatted on its own (formatting is most of the time on a large
     // spec), several at once; the results keep the files' order, so the output does not depend
-    // on the number of threads.
+    // on the number of threads. A file comes with the notes its emitter made: the value
+    // generators' (where they filter with the validator; a crate only, the module for
+    // `include!` has no generators).
     let rendered = in_parallel(&emit::makers(&model), |make| match make(&model, &header) {
         emit::EmittedFile::Text { path, contents } => {
-            Ok(GeneratedFile { path, contents: render::normalise(&contents) })
+            (Ok(GeneratedFile { path, contents: render::normalise(&contents) }), Vec::new())
         }
-        emit::EmittedFile::Rust { path, tokens } => match render::render_rust(tokens, &header) {
-            Ok(contents) => Ok(GeneratedFile { path, contents }),
-            Err(message) => Err(format!("{path}: {message}")),
+        emit::EmittedFile::Rust { path, tokens, notes } => match render::render_rust(tokens, &header) {
+            Ok(contents) => (Ok(GeneratedFile { path, contents }), notes),
+            Err(message) => (Err(format!("{path}: {message}")), notes),
         },
     });
+    // The notes first, then any file's error, as they were when the notes had a pass of their own.
+    for note in rendered.iter().flat_map(|(_, notes)| notes) {
+        diags.note(note.pointer.clone(), note.message.clone());
+    }
     let mut files = Vec::new();
-    for file in rendered {
+    for (file, _) in rendered {
         match file {
             Ok(file) => files.push(file),
             Err(message) => diags.error("#", message),

@@ -8,16 +8,19 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
+
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
-pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomer",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -27,7 +30,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateAddress",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_address,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -37,7 +40,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateOtherAddresses",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_other_addresses,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -47,7 +50,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreatePaymentSettings",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_payment_settings,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -57,7 +60,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "Customer",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             customer,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -67,7 +70,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "Address",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             address,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -77,7 +80,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "OtherAddresses",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             other_addresses,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -87,7 +90,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "PaymentSettings",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             payment_settings,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -97,7 +100,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ErrorResponse",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             error_response,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -111,157 +114,79 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 /// generates that many values of `<type>_invalid` and checks that the validator
 /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
 /// value is validated as it is or read from its JSON.
-pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomer",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_invalid, count),
     ),
     (
         "CreateAddress",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_address_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_address_invalid, count),
     ),
     (
         "CreateOtherAddresses",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_other_addresses_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_other_addresses_invalid, count),
     ),
-    (
-        "Customer",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
-    ),
+    ("Customer", |count| arbitrary::exercise_invalid(customer_invalid, count)),
 ];
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomer {
+impl proptest::arbitrary::Arbitrary for CreateCustomer {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer(::apigen_runtime::arbitrary::DEPTH)
+        create_customer(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomer`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomer> {
+pub fn create_customer(depth: u32) -> strategy::BoxedStrategy<CreateCustomer> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::lazy(create_address, depth.saturating_sub(1)),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::lazy(create_address, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        create_address,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        create_address,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_other_addresses, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        create_other_addresses,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_payment_settings, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        create_payment_settings,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::date_time().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
+            arbitrary::optional(depth, arbitrary::date_time().boxed()),
+            arbitrary::string(0, None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::integer::<
-                    i32,
-                >(-2147483648, 2147483647, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::integer::<
-                    i32,
-                >(-2147483648, 2147483647, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::DateTime,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
         ),
     )
         .prop_map(|
@@ -295,35 +220,33 @@ pub fn create_customer(
 }
 
 /// Values of [`CreateCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomer>,
+pub fn create_customer_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomer>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("2024-13-45T00:00:00Z"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.birthday.as_ref()?;
-                            target.birthday = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.birthday = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -335,22 +258,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut v;
                             let target = &mut target.billing_address;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/BillingAddress/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -358,22 +279,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut v;
                             let target = &mut target.billing_address;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/BillingAddress/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -381,22 +300,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut v;
                             let target = &mut target.billing_address;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/BillingAddress/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -404,20 +321,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut v;
                             let target = &mut target.billing_address;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/BillingAddress/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -430,22 +347,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.shipmentaddress;
                             let target = target.as_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/Shipmentaddress/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -454,22 +369,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.shipmentaddress;
                             let target = target.as_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/Shipmentaddress/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -478,22 +391,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.shipmentaddress;
                             let target = target.as_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/Shipmentaddress/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -502,20 +413,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.shipmentaddress;
                             let target = target.as_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/Shipmentaddress/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -528,20 +439,18 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.custom_address;
                             let target = target.as_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CustomAddress/City"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -550,20 +459,18 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.custom_address;
                             let target = target.as_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CustomAddress/City"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -572,22 +479,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.custom_address;
                             let target = target.as_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/CustomAddress/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -596,20 +501,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = &mut target.custom_address;
                             let target = target.as_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/CustomAddress/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -625,22 +530,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherBillingAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -652,22 +555,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherBillingAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -679,22 +580,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -706,20 +605,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -735,22 +634,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherShippingAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -762,22 +659,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherShippingAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -789,22 +684,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -816,20 +709,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -845,22 +738,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherCustomerAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -872,22 +763,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherCustomerAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -899,22 +788,20 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -926,13 +813,13 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -942,101 +829,39 @@ pub fn create_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedS
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateAddress {
+impl proptest::arbitrary::Arbitrary for CreateAddress {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_address(::apigen_runtime::arbitrary::DEPTH)
+        create_address(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateAddress`] that pass its validator, nested at most `depth` deep.
-pub fn create_address(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateAddress> {
+pub fn create_address(depth: u32) -> strategy::BoxedStrategy<CreateAddress> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(255)),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::string(1, Some(255)),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(5)),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::string(1, Some(5)),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
     )
         .prop_map(|
@@ -1067,14 +892,14 @@ pub fn create_address(
 }
 
 /// Values of [`CreateAddress`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateAddress>,
+pub fn create_address_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateAddress>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_address(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_address(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1085,71 +910,65 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_address(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_address(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/City"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_address(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_address(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_address(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_address(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/CountryIso"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1159,62 +978,50 @@ pub fn create_address_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateOtherAddresses {
+impl proptest::arbitrary::Arbitrary for CreateOtherAddresses {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_other_addresses(::apigen_runtime::arbitrary::DEPTH)
+        create_other_addresses(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateOtherAddresses`] that pass its validator, nested at most `depth` deep.
 pub fn create_other_addresses(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateOtherAddresses> {
+) -> strategy::BoxedStrategy<CreateOtherAddresses> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
-                            create_address,
-                            depth.saturating_sub(1),
-                        )
-                        .boxed(),
+            arbitrary::array(
+                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
-                            create_address,
-                            depth.saturating_sub(1),
-                        )
-                        .boxed(),
+            arbitrary::array(
+                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
-                            create_address,
-                            depth.saturating_sub(1),
-                        )
-                        .boxed(),
+            arbitrary::array(
+                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
@@ -1229,14 +1036,14 @@ pub fn create_other_addresses(
 }
 
 /// Values of [`CreateOtherAddresses`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateOtherAddresses>,
+pub fn create_other_addresses_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateOtherAddresses>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1250,22 +1057,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherBillingAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1275,22 +1080,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherBillingAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1300,22 +1103,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherBillingAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1325,20 +1126,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherBillingAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1352,22 +1153,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherShippingAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1377,22 +1176,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherShippingAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1402,22 +1199,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherShippingAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1427,20 +1222,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherShippingAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1454,22 +1249,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherCustomerAddresses/0/City",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1479,22 +1272,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.city = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherCustomerAddresses/0/City",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxx"),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1504,22 +1295,20 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherCustomerAddresses/0/CountryIso",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_other_addresses(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_other_addresses(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -1529,13 +1318,13 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.country_iso = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/OtherCustomerAddresses/0/CountryIso",
                                 ),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1545,60 +1334,43 @@ pub fn create_other_addresses_invalid() -> ::apigen_runtime::proptest::strategy:
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreatePaymentSettings {
+impl proptest::arbitrary::Arbitrary for CreatePaymentSettings {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_payment_settings(::apigen_runtime::arbitrary::DEPTH)
+        create_payment_settings(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreatePaymentSettings`] that pass its validator, nested at most `depth` deep.
 pub fn create_payment_settings(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreatePaymentSettings> {
+) -> strategy::BoxedStrategy<CreatePaymentSettings> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None)
-                .boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::number(
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    ::std::option::Option::None,
-                    false,
-                )
+            arbitrary::number(None, None, None, false)
                 .prop_filter_map(
                     "not a finite number",
                     ::apigen_runtime::serde_json::Number::from_f64,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None)
-                .boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None)
-                .boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-        ),
+        arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
     )
         .prop_map(|(f0, f1, f2, f3, f4)| CreatePaymentSettings {
             payment_method_id: f0,
@@ -1610,60 +1382,44 @@ pub fn create_payment_settings(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
+impl proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        customer(::apigen_runtime::arbitrary::DEPTH)
+        customer(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
+pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
     (
         (
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::lazy(other_addresses, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::lazy(payment_settings, depth.saturating_sub(1)),
-            ::apigen_runtime::arbitrary::date_time(),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::string(0, None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::lazy(address, depth.saturating_sub(1)),
+            arbitrary::lazy(address, depth.saturating_sub(1)),
+            arbitrary::lazy(address, depth.saturating_sub(1)),
+            arbitrary::lazy(other_addresses, depth.saturating_sub(1)),
+            arbitrary::lazy(payment_settings, depth.saturating_sub(1)),
+            arbitrary::date_time(),
+            arbitrary::string(0, None),
         ),
         (
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::format(
-                ::apigen_runtime::Format::DateTime,
-                0,
-                ::std::option::Option::None,
-            ),
-            ::apigen_runtime::proptest::arbitrary::any::<bool>(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::string(0, None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::format(::apigen_runtime::Format::DateTime, 0, None),
+            proptest::arbitrary::any::<bool>(),
         ),
-        (::apigen_runtime::proptest::arbitrary::any::<bool>(),),
+        (proptest::arbitrary::any::<bool>(),),
     )
         .prop_map(|
             (
@@ -1698,27 +1454,23 @@ pub fn customer(
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<Customer>,
-> {
-    ::apigen_runtime::proptest::strategy::Union::new(
+pub fn customer_invalid() -> strategy::BoxedStrategy<arbitrary::Invalid<Customer>> {
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("2024-13-45T00:00:00Z"),
-                    ),
+                    customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.birthday = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/Birthday"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1728,44 +1480,40 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Address {
+impl proptest::arbitrary::Arbitrary for Address {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        address(::apigen_runtime::arbitrary::DEPTH)
+        address(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`Address`] that pass its validator, nested at most `depth` deep.
-pub fn address(
-    _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Address> {
+pub fn address(_depth: u32) -> strategy::BoxedStrategy<Address> {
     (
         (
-            ::apigen_runtime::arbitrary::integer::<
-                i32,
-            >(-2147483648, 2147483647, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
         ),
         (
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
         ),
     )
         .prop_map(|
@@ -1796,40 +1544,38 @@ pub fn address(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for OtherAddresses {
+impl proptest::arbitrary::Arbitrary for OtherAddresses {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        other_addresses(::apigen_runtime::arbitrary::DEPTH)
+        other_addresses(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
-pub fn other_addresses(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<OtherAddresses> {
+pub fn other_addresses(depth: u32) -> strategy::BoxedStrategy<OtherAddresses> {
     (
-        ::apigen_runtime::arbitrary::array(
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
+        arbitrary::array(
+            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
             depth,
             0,
-            ::std::option::Option::None,
+            None,
             false,
         ),
-        ::apigen_runtime::arbitrary::array(
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
+        arbitrary::array(
+            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
             depth,
             0,
-            ::std::option::Option::None,
+            None,
             false,
         ),
-        ::apigen_runtime::arbitrary::array(
-            ::apigen_runtime::arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
+        arbitrary::array(
+            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
             depth,
             0,
-            ::std::option::Option::None,
+            None,
             false,
         ),
     )
@@ -1841,41 +1587,28 @@ pub fn other_addresses(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for PaymentSettings {
+impl proptest::arbitrary::Arbitrary for PaymentSettings {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        payment_settings(::apigen_runtime::arbitrary::DEPTH)
+        payment_settings(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`PaymentSettings`] that pass its validator, nested at most `depth` deep.
-pub fn payment_settings(
-    _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<PaymentSettings> {
+pub fn payment_settings(_depth: u32) -> strategy::BoxedStrategy<PaymentSettings> {
     (
-        ::apigen_runtime::arbitrary::integer::<
-            i32,
-        >(-2147483648, 2147483647, ::std::option::Option::None),
-        ::apigen_runtime::arbitrary::number(
-                ::std::option::Option::None,
-                ::std::option::Option::None,
-                ::std::option::Option::None,
-                false,
-            )
+        arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+        arbitrary::number(None, None, None, false)
             .prop_filter_map(
                 "not a finite number",
                 ::apigen_runtime::serde_json::Number::from_f64,
             ),
-        ::apigen_runtime::arbitrary::integer::<
-            i32,
-        >(-2147483648, 2147483647, ::std::option::Option::None),
-        ::apigen_runtime::arbitrary::integer::<
-            i32,
-        >(-2147483648, 2147483647, ::std::option::Option::None),
-        ::apigen_runtime::proptest::arbitrary::any::<bool>(),
+        arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+        arbitrary::integer::<i32>(-2147483648, 2147483647, None),
+        proptest::arbitrary::any::<bool>(),
     )
         .prop_map(|(f0, f1, f2, f3, f4)| PaymentSettings {
             payment_method_id: f0,
@@ -1887,45 +1620,27 @@ pub fn payment_settings(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorResponse {
+impl proptest::arbitrary::Arbitrary for ErrorResponse {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        error_response(::apigen_runtime::arbitrary::DEPTH)
+        error_response(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ErrorResponse`] that pass its validator, nested at most `depth` deep.
-pub fn error_response(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorResponse> {
+pub fn error_response(depth: u32) -> strategy::BoxedStrategy<ErrorResponse> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::map(
-                    ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                        .boxed(),
-                    depth,
-                    0,
-                    ::std::option::Option::None,
-                    &[],
-                )
+            arbitrary::map(arbitrary::string(0, None).boxed(), depth, 0, None, &[])
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1, f2, f3)| ErrorResponse {
             error_code: f0,

@@ -8,6 +8,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
+
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 static REGEX_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
@@ -22,10 +25,10 @@ static REGEX_1: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Patt
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
-pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -35,7 +38,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestPasswordType",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_password_type,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -45,7 +48,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestLanguage",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_language,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -55,7 +58,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerForm",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_form,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -69,188 +72,88 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 /// generates that many values of `<type>_invalid` and checks that the validator
 /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
 /// value is validated as it is or read from its JSON.
-pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_request_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_request_invalid, count),
     ),
     (
         "CreateCustomerForm",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_form_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_form_invalid, count),
     ),
 ];
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
+) -> strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::Email,
-                        0,
-                        ::std::option::Option::None,
-                    )
+                arbitrary::format(::apigen_runtime::Format::Email, 0, None).boxed(),
+            ),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::pattern(&REGEX_0, 0, None).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(
+                depth,
+                arbitrary::map(arbitrary::json_value(depth).boxed(), depth, 0, None, &[])
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::pattern(
-                        &REGEX_0,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::map(
-                        ::apigen_runtime::arbitrary::json_value(depth).boxed(),
-                        depth,
-                        0,
-                        ::std::option::Option::None,
-                        &[],
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, Some(100)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(100))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
+                arbitrary::lazy(
                         create_customer_request_password_type,
                         depth.saturating_sub(1),
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::pattern(
-                        &REGEX_1,
-                        0,
-                        ::std::option::Option::Some(100),
-                    )
-                    .boxed(),
+                arbitrary::pattern(&REGEX_1, 0, Some(100)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
+                arbitrary::lazy(
                         create_customer_request_language,
                         depth.saturating_sub(1),
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::Email,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
+                arbitrary::format(::apigen_runtime::Format::Email, 0, None).boxed(),
             ),
         ),
     )
@@ -295,35 +198,33 @@ pub fn create_customer_request(
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.email.as_ref()?;
-                            target.email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -334,19 +235,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.first_name.as_ref()?;
-                            target.first_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.first_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -357,40 +258,38 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.last_name.as_ref()?;
-                            target.last_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.last_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.phone.as_ref()?;
-                            target.phone = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.phone = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -401,19 +300,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.display_name.as_ref()?;
-                            target.display_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.display_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -424,19 +323,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.organization.as_ref()?;
-                            target.organization = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.organization = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         CreateCustomerRequestPasswordType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -447,40 +346,38 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.password_type.as_ref()?;
-                            target.password_type = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.password_type = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("!"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("!")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.username.as_ref()?;
-                            target.username = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.username = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -491,19 +388,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.title.as_ref()?;
-                            target.title = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.title = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -514,19 +411,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.salutation.as_ref()?;
-                            target.salutation = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.salutation = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         CreateCustomerRequestLanguage::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -537,33 +434,31 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.language.as_ref()?;
-                            target.language = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.language = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.billing_email.as_ref()?;
-                            target.billing_email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.billing_email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -573,24 +468,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary
-for CreateCustomerRequestPasswordType {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPasswordType {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_password_type(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_password_type(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestPasswordType`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_password_type(
     _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    CreateCustomerRequestPasswordType,
-> {
-    ::apigen_runtime::proptest::sample::select(
+) -> strategy::BoxedStrategy<CreateCustomerRequestPasswordType> {
+    proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestPasswordType::PlainText,
                 CreateCustomerRequestPasswordType::PasswordBcrypt,
@@ -603,21 +495,21 @@ pub fn create_customer_request_password_type(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_language(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_language(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestLanguage`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_language(
     _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestLanguage> {
-    ::apigen_runtime::proptest::sample::select(
+) -> strategy::BoxedStrategy<CreateCustomerRequestLanguage> {
+    proptest::sample::select(
             ::std::vec::Vec::from([
                 CreateCustomerRequestLanguage::En,
                 CreateCustomerRequestLanguage::Fr,
@@ -629,176 +521,77 @@ pub fn create_customer_request_language(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerForm {
+impl proptest::arbitrary::Arbitrary for CreateCustomerForm {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_form(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_form(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerForm`] that pass its validator, nested at most `depth` deep.
-pub fn create_customer_form(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerForm> {
+pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustomerForm> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::Email,
-                        0,
-                        ::std::option::Option::None,
-                    )
+                arbitrary::format(::apigen_runtime::Format::Email, 0, None).boxed(),
+            ),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::pattern(&REGEX_0, 0, None).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(
+                depth,
+                arbitrary::map(arbitrary::json_value(depth).boxed(), depth, 0, None, &[])
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::pattern(
-                        &REGEX_0,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::map(
-                        ::apigen_runtime::arbitrary::json_value(depth).boxed(),
-                        depth,
-                        0,
-                        ::std::option::Option::None,
-                        &[],
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, Some(100)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(100))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
+                arbitrary::lazy(
                         create_customer_request_password_type,
                         depth.saturating_sub(1),
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::pattern(
-                        &REGEX_1,
-                        0,
-                        ::std::option::Option::Some(100),
-                    )
-                    .boxed(),
+                arbitrary::pattern(&REGEX_1, 0, Some(100)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(255))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(255)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
+                arbitrary::lazy(
                         create_customer_request_language,
                         depth.saturating_sub(1),
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::format(::apigen_runtime::Format::Email, 0, None).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::Email,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::binary().boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::binary().boxed()),
         ),
     )
         .prop_map(|
@@ -843,35 +636,33 @@ pub fn create_customer_form(
 }
 
 /// Values of [`CreateCustomerForm`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerForm>,
+pub fn create_customer_form_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerForm>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.email.as_ref()?;
-                            target.email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -882,19 +673,19 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.first_name.as_ref()?;
-                            target.first_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.first_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/first_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -905,40 +696,38 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.last_name.as_ref()?;
-                            target.last_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.last_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/last_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.phone.as_ref()?;
-                            target.phone = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.phone = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "pattern",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -949,19 +738,19 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.display_name.as_ref()?;
-                            target.display_name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.display_name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/display_name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -972,19 +761,19 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.organization.as_ref()?;
-                            target.organization = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.organization = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/organization"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         CreateCustomerRequestPasswordType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -995,40 +784,38 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.password_type.as_ref()?;
-                            target.password_type = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.password_type = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/password_type"),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("!"),
-                    ),
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("!")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.username.as_ref()?;
-                            target.username = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.username = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/username"),
                                 keyword: "pattern",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1039,19 +826,19 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.title.as_ref()?;
-                            target.title = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.title = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/title"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1062,19 +849,19 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.salutation.as_ref()?;
-                            target.salutation = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.salutation = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/salutation"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(
                         CreateCustomerRequestLanguage::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -1085,33 +872,31 @@ pub fn create_customer_form_invalid() -> ::apigen_runtime::proptest::strategy::B
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.language.as_ref()?;
-                            target.language = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.language = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/language"),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_form(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_form(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.billing_email.as_ref()?;
-                            target.billing_email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.billing_email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/billing_email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )

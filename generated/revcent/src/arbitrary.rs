@@ -8,16 +8,19 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
+
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
-pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -27,7 +30,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestCustomer",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_customer,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -37,7 +40,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestBillTo",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_bill_to,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -47,7 +50,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestPayment",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_payment,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -57,7 +60,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestPaymentCreditCard",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_payment_credit_card,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -67,7 +70,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestMetadataItem",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_metadata_item,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -77,7 +80,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerSuccess",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_success,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -87,7 +90,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerSuccessCode",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_success_code,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -97,7 +100,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ApiStandardErrors",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             api_standard_errors,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -107,7 +110,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ApiStandardErrorsCode",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             api_standard_errors_code,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -121,116 +124,95 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 /// generates that many values of `<type>_invalid` and checks that the validator
 /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
 /// value is validated as it is or read from its JSON.
-pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_request_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_request_invalid, count),
     ),
     (
         "CreateCustomerRequestCustomer",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+        |count| arbitrary::exercise_invalid(
             create_customer_request_customer_invalid,
             count,
         ),
     ),
     (
         "CreateCustomerRequestBillTo",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+        |count| arbitrary::exercise_invalid(
             create_customer_request_bill_to_invalid,
             count,
         ),
     ),
     (
         "CreateCustomerRequestPayment",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+        |count| arbitrary::exercise_invalid(
             create_customer_request_payment_invalid,
             count,
         ),
     ),
     (
         "CreateCustomerRequestPaymentCreditCard",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+        |count| arbitrary::exercise_invalid(
             create_customer_request_payment_credit_card_invalid,
             count,
         ),
     ),
     (
         "CreateCustomerRequestMetadataItem",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
+        |count| arbitrary::exercise_invalid(
             create_customer_request_metadata_item_invalid,
             count,
         ),
     ),
     (
         "CreateCustomerSuccess",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_success_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_success_invalid, count),
     ),
     (
         "ApiStandardErrors",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            api_standard_errors_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(api_standard_errors_invalid, count),
     ),
 ];
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
+) -> strategy::BoxedStrategy<CreateCustomerRequest> {
     (
-        ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-        ::apigen_runtime::arbitrary::lazy(
-            create_customer_request_customer,
-            depth.saturating_sub(1),
-        ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::string(0, None),
+        arbitrary::lazy(create_customer_request_customer, depth.saturating_sub(1)),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    create_customer_request_bill_to,
-                    depth.saturating_sub(1),
-                )
+            arbitrary::lazy(create_customer_request_bill_to, depth.saturating_sub(1))
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    create_customer_request_payment,
-                    depth.saturating_sub(1),
-                )
+            arbitrary::lazy(create_customer_request_payment, depth.saturating_sub(1))
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
+            arbitrary::array(
+                    arbitrary::lazy(
                             create_customer_request_metadata_item,
                             depth.saturating_sub(1),
                         )
                         .boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
@@ -248,62 +230,44 @@ pub fn create_customer_request(
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/customer",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/customer", "unlisted"),
                     )
                     .boxed(),
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/bill_to",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/bill_to", "unlisted"),
                     )
                     .boxed(),
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/payment",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/payment", "unlisted"),
                     )
                     .boxed(),
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/metadata/0",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/metadata/0", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -311,20 +275,18 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = &mut v;
                             let target = &mut target.customer;
                             target.email = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -333,28 +295,24 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = &mut target.bill_to;
                             let target = target.as_mut()?;
                             target.email = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/bill_to/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
-                create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/payment/credit_card",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/payment/credit_card", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -368,20 +326,18 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.name = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/metadata/0/name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -391,18 +347,18 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.name = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/metadata/0/name"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -416,20 +372,18 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.value = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/metadata/0/value"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
@@ -439,11 +393,11 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = target.as_mut()?;
                             let target = target.first_mut()?;
                             target.value = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/metadata/0/value"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -453,72 +407,34 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_customer(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestCustomer`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_customer(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestCustomer> {
+) -> strategy::BoxedStrategy<CreateCustomerRequestCustomer> {
     (
         (
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::format(
-                ::apigen_runtime::Format::Email,
-                0,
-                ::std::option::Option::None,
-            ),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::format(::apigen_runtime::Format::Email, 0, None),
         ),
-        (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-        ),
+        (arbitrary::optional(depth, arbitrary::string(0, None).boxed()),),
     )
         .prop_map(|((f0, f1, f2, f3, f4, f5, f6, f7, f8, f9), (f10,))| CreateCustomerRequestCustomer {
             first_name: f0,
@@ -537,33 +453,31 @@ pub fn create_customer_request_customer(
 }
 
 /// Values of [`CreateCustomerRequestCustomer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestCustomer>,
+pub fn create_customer_request_customer_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequestCustomer>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request_customer(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_request_customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request_customer(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.email = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -573,72 +487,34 @@ pub fn create_customer_request_customer_invalid() -> ::apigen_runtime::proptest:
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_bill_to(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestBillTo`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_bill_to(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestBillTo> {
+) -> strategy::BoxedStrategy<CreateCustomerRequestBillTo> {
     (
         (
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::format(
-                ::apigen_runtime::Format::Email,
-                0,
-                ::std::option::Option::None,
-            ),
+            arbitrary::string(0, None),
+            arbitrary::string(0, None),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::format(::apigen_runtime::Format::Email, 0, None),
         ),
-        (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-        ),
+        (arbitrary::optional(depth, arbitrary::string(0, None).boxed()),),
     )
         .prop_map(|((f0, f1, f2, f3, f4, f5, f6, f7, f8, f9), (f10,))| CreateCustomerRequestBillTo {
             first_name: f0,
@@ -657,33 +533,31 @@ pub fn create_customer_request_bill_to(
 }
 
 /// Values of [`CreateCustomerRequestBillTo`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestBillTo>,
+pub fn create_customer_request_bill_to_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequestBillTo>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request_bill_to(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_request_bill_to(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("no-at-sign"),
-                    ),
+                    create_customer_request_bill_to(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("no-at-sign")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.email = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -693,23 +567,23 @@ pub fn create_customer_request_bill_to_invalid() -> ::apigen_runtime::proptest::
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_payment(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestPayment`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestPayment> {
-    ::apigen_runtime::arbitrary::optional(
+) -> strategy::BoxedStrategy<CreateCustomerRequestPayment> {
+    arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::lazy(
+            arbitrary::lazy(
                     create_customer_request_payment_credit_card,
                     depth.saturating_sub(1),
                 )
@@ -722,25 +596,21 @@ pub fn create_customer_request_payment(
 }
 
 /// Values of [`CreateCustomerRequestPayment`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_payment_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPayment>,
+pub fn create_customer_request_payment_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequestPayment>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request_payment(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
-                create_customer_request_payment(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request_payment(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(
-                            v,
-                            "/credit_card",
-                            "unlisted",
-                        ),
+                        |v| arbitrary::with_extra(v, "/credit_card", "unlisted"),
                     )
                     .boxed(),
             ]),
@@ -748,46 +618,33 @@ pub fn create_customer_request_payment_invalid() -> ::apigen_runtime::proptest::
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary
-for CreateCustomerRequestPaymentCreditCard {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPaymentCreditCard {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_payment_credit_card(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_payment_credit_card(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestPaymentCreditCard`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment_credit_card(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    CreateCustomerRequestPaymentCreditCard,
-> {
+) -> strategy::BoxedStrategy<CreateCustomerRequestPaymentCreditCard> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1, f2, f3)| CreateCustomerRequestPaymentCreditCard {
             card_number: f0,
@@ -799,17 +656,15 @@ pub fn create_customer_request_payment_credit_card(
 }
 
 /// Values of [`CreateCustomerRequestPaymentCreditCard`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_payment_credit_card_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
+pub fn create_customer_request_payment_credit_card_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request_payment_credit_card(
-                        ::apigen_runtime::arbitrary::DEPTH,
-                    )
+                create_customer_request_payment_credit_card(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
             ]),
@@ -817,27 +672,21 @@ pub fn create_customer_request_payment_credit_card_invalid() -> ::apigen_runtime
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary
-for CreateCustomerRequestMetadataItem {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestMetadataItem {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_metadata_item(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestMetadataItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_metadata_item(
     _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    CreateCustomerRequestMetadataItem,
-> {
-    (
-        ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(100)),
-        ::apigen_runtime::arbitrary::string(1, ::std::option::Option::Some(255)),
-    )
+) -> strategy::BoxedStrategy<CreateCustomerRequestMetadataItem> {
+    (arbitrary::string(1, Some(100)), arbitrary::string(1, Some(255)))
         .prop_map(|(f0, f1)| CreateCustomerRequestMetadataItem {
             name: f0,
             value: f1,
@@ -846,22 +695,20 @@ pub fn create_customer_request_metadata_item(
 }
 
 /// Values of [`CreateCustomerRequestMetadataItem`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
+pub fn create_customer_request_metadata_item_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_request_metadata_item(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_request_metadata_item(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_request_metadata_item(
-                        ::apigen_runtime::arbitrary::DEPTH,
-                    ),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request_metadata_item(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -872,42 +719,36 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.name = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request_metadata_item(
-                        ::apigen_runtime::arbitrary::DEPTH,
-                    ),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_request_metadata_item(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.name = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request_metadata_item(
-                        ::apigen_runtime::arbitrary::DEPTH,
-                    ),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request_metadata_item(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -918,33 +759,29 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.value = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request_metadata_item(
-                        ::apigen_runtime::arbitrary::DEPTH,
-                    ),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from(""),
-                    ),
+                    create_customer_request_metadata_item(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.value = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/value"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -954,50 +791,34 @@ pub fn create_customer_request_metadata_item_invalid() -> ::apigen_runtime::prop
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
+impl proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_success(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_success(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerSuccess`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccess> {
+) -> strategy::BoxedStrategy<CreateCustomerSuccess> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(20, ::std::option::Option::Some(20))
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::lazy(create_customer_success_code, depth.saturating_sub(1))
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    create_customer_success_code,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(20, ::std::option::Option::Some(20))
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1, f2, f3, f4)| CreateCustomerSuccess {
             api_call_id: f0,
@@ -1010,97 +831,89 @@ pub fn create_customer_success(
 }
 
 /// Values of [`CreateCustomerSuccess`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerSuccess>,
+pub fn create_customer_success_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerSuccess>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                create_customer_success(::apigen_runtime::arbitrary::DEPTH)
+                create_customer_success(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
                 (
-                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_success(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.api_call_id.as_ref()?;
-                            target.api_call_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.api_call_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_success(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.api_call_id.as_ref()?;
-                            target.api_call_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.api_call_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_success(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.customer_id.as_ref()?;
-                            target.customer_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.customer_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_success(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_success(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.customer_id.as_ref()?;
-                            target.customer_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.customer_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_id"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1110,73 +923,50 @@ pub fn create_customer_success_invalid() -> ::apigen_runtime::proptest::strategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
+impl proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_success_code(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_success_code(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerSuccessCode`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success_code(
     _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerSuccessCode> {
-    ::apigen_runtime::proptest::sample::select(
-            ::std::vec::Vec::from([CreateCustomerSuccessCode::V1]),
-        )
+) -> strategy::BoxedStrategy<CreateCustomerSuccessCode> {
+    proptest::sample::select(::std::vec::Vec::from([CreateCustomerSuccessCode::V1]))
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrors {
+impl proptest::arbitrary::Arbitrary for ApiStandardErrors {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
+        api_standard_errors(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ApiStandardErrors`] that pass its validator, nested at most `depth` deep.
-pub fn api_standard_errors(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrors> {
+pub fn api_standard_errors(depth: u32) -> strategy::BoxedStrategy<ApiStandardErrors> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(20, ::std::option::Option::Some(20))
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
-                .boxed(),
+            arbitrary::lazy(api_standard_errors_code, depth.saturating_sub(1)).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    api_standard_errors_code,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5)| ApiStandardErrors {
             api_call_id: f0,
@@ -1190,55 +980,51 @@ pub fn api_standard_errors(
 }
 
 /// Values of [`ApiStandardErrors`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<ApiStandardErrors>,
+pub fn api_standard_errors_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<ApiStandardErrors>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                api_standard_errors(::apigen_runtime::arbitrary::DEPTH)
+                api_standard_errors(arbitrary::DEPTH)
                     .prop_filter_map(
                         "the object to break is absent",
-                        |v| ::apigen_runtime::arbitrary::with_extra(v, "", "unlisted"),
+                        |v| arbitrary::with_extra(v, "", "unlisted"),
                     )
                     .boxed(),
                 (
-                    api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    api_standard_errors(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.api_call_id.as_ref()?;
-                            target.api_call_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.api_call_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    api_standard_errors(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    api_standard_errors(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.api_call_id.as_ref()?;
-                            target.api_call_id = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.api_call_id = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/api_call_id"),
                                 keyword: "minLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1248,22 +1034,19 @@ pub fn api_standard_errors_invalid() -> ::apigen_runtime::proptest::strategy::Bo
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
+impl proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        api_standard_errors_code(::apigen_runtime::arbitrary::DEPTH)
+        api_standard_errors_code(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ApiStandardErrorsCode`] that pass its validator, nested at most `depth` deep.
 pub fn api_standard_errors_code(
     _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ApiStandardErrorsCode> {
-    ::apigen_runtime::proptest::sample::select(
-            ::std::vec::Vec::from([ApiStandardErrorsCode::V0]),
-        )
-        .boxed()
+) -> strategy::BoxedStrategy<ApiStandardErrorsCode> {
+    proptest::sample::select(::std::vec::Vec::from([ApiStandardErrorsCode::V0])).boxed()
 }

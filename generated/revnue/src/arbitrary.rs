@@ -8,16 +8,19 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
+
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
-pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -27,7 +30,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestTemplate",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_template,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -37,7 +40,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CreateCustomerRequestTemplateFieldsItem",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             create_customer_request_template_fields_item,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -47,7 +50,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ContactPerson",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             contact_person,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -57,7 +60,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ContactPersonType",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             contact_person_type,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -67,7 +70,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CustomFieldValue",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             custom_field_value,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -77,7 +80,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "Customer",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             customer,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -87,7 +90,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CustomerCategory",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             customer_category,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -97,7 +100,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CustomerTemplate",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             customer_template,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -107,7 +110,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "ErrorDetail",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             error_detail,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -121,152 +124,77 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 /// generates that many values of `<type>_invalid` and checks that the validator
 /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
 /// value is validated as it is or read from its JSON.
-pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            create_customer_request_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(create_customer_request_invalid, count),
     ),
     (
         "ContactPerson",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            contact_person_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(contact_person_invalid, count),
     ),
-    (
-        "Customer",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(customer_invalid, count),
-    ),
+    ("Customer", |count| arbitrary::exercise_invalid(customer_invalid, count)),
 ];
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequest {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequest> {
+) -> strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         (
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None),
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50)),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
+            arbitrary::string(0, Some(50)),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        contact_person,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(contact_person, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(20))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(20))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(20))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(20))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(1000))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::date().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::date().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(1000))
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::date().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::date().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(1000))
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
+                arbitrary::lazy(
                         create_customer_request_template,
                         depth.saturating_sub(1),
                     )
@@ -308,14 +236,14 @@ pub fn create_customer_request(
 }
 
 /// Values of [`CreateCustomerRequest`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CreateCustomerRequest>,
+pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -326,18 +254,18 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.name = bad;
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -348,19 +276,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.address_line_1.as_ref()?;
-                            target.address_line_1 = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.address_line_1 = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_1"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -371,19 +299,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.address_line_2.as_ref()?;
-                            target.address_line_2 = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.address_line_2 = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/address_line_2"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -394,19 +322,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.city.as_ref()?;
-                            target.city = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.city = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/city"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -417,103 +345,95 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.state_province.as_ref()?;
-                            target.state_province = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.state_province = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/state_province"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.zip_postal_code.as_ref()?;
-                            target.zip_postal_code = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.zip_postal_code = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/zip_postal_code"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.phone.as_ref()?;
-                            target.phone = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.phone = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/phone"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.mobile.as_ref()?;
-                            target.mobile = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.mobile = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/mobile"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx"),
-                    ),
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.fax.as_ref()?;
-                            target.fax = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.fax = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/fax"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -524,19 +444,19 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.website.as_ref()?;
-                            target.website = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.website = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/website"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -547,23 +467,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.general_description.as_ref()?;
-                            target.general_description = ::std::option::Option::Some(
-                                bad,
-                            );
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.general_description = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/general_description",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -574,23 +492,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.supplementary_description.as_ref()?;
-                            target.supplementary_description = ::std::option::Option::Some(
-                                bad,
-                            );
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.supplementary_description = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/supplementary_description",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -601,23 +517,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.additional_description.as_ref()?;
-                            target.additional_description = ::std::option::Option::Some(
-                                bad,
-                            );
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.additional_description = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/additional_description",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -630,21 +544,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.name.as_ref()?;
-                            target.name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/name",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -657,21 +571,21 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.email.as_ref()?;
-                            target.email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/email",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    create_customer_request(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    create_customer_request(arbitrary::DEPTH),
+                    strategy::Just(
                         ContactPersonType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -684,14 +598,14 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.type_.as_ref()?;
-                            target.type_ = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.type_ = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/type",
                                 ),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -701,39 +615,37 @@ pub fn create_customer_request_invalid() -> ::apigen_runtime::proptest::strategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_template(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_template(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestTemplate`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CreateCustomerRequestTemplate> {
+) -> strategy::BoxedStrategy<CreateCustomerRequestTemplate> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
+            arbitrary::array(
+                    arbitrary::lazy(
                             create_customer_request_template_fields_item,
                             depth.saturating_sub(1),
                         )
                         .boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
@@ -746,38 +658,29 @@ pub fn create_customer_request_template(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary
-for CreateCustomerRequestTemplateFieldsItem {
+impl proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplateFieldsItem {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_template_fields_item(::apigen_runtime::arbitrary::DEPTH)
+        create_customer_request_template_fields_item(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CreateCustomerRequestTemplateFieldsItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template_fields_item(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    CreateCustomerRequestTemplateFieldsItem,
-> {
+) -> strategy::BoxedStrategy<CreateCustomerRequestTemplateFieldsItem> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    custom_field_value,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
+            arbitrary::lazy(custom_field_value, depth.saturating_sub(1)).boxed(),
         ),
     )
         .prop_map(|(f0, f1)| CreateCustomerRequestTemplateFieldsItem {
@@ -787,38 +690,24 @@ pub fn create_customer_request_template_fields_item(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPerson {
+impl proptest::arbitrary::Arbitrary for ContactPerson {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        contact_person(::apigen_runtime::arbitrary::DEPTH)
+        contact_person(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ContactPerson`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPerson> {
+pub fn contact_person(depth: u32) -> strategy::BoxedStrategy<ContactPerson> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, Some(254)).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(254))
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    contact_person_type,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
+            arbitrary::lazy(contact_person_type, depth.saturating_sub(1)).boxed(),
         ),
     )
         .prop_map(|(f0, f1, f2)| ContactPerson {
@@ -834,14 +723,14 @@ pub fn contact_person(
 }
 
 /// Values of [`ContactPerson`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<ContactPerson>,
+pub fn contact_person_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<ContactPerson>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    contact_person(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    contact_person(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -852,19 +741,19 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.name.as_ref()?;
-                            target.name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/name"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    contact_person(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    contact_person(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -875,19 +764,19 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.email.as_ref()?;
-                            target.email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/email"),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    contact_person(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    contact_person(arbitrary::DEPTH),
+                    strategy::Just(
                         ContactPersonType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -898,12 +787,12 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.type_.as_ref()?;
-                            target.type_ = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.type_ = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/type"),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -913,21 +802,19 @@ pub fn contact_person_invalid() -> ::apigen_runtime::proptest::strategy::BoxedSt
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ContactPersonType {
+impl proptest::arbitrary::Arbitrary for ContactPersonType {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        contact_person_type(::apigen_runtime::arbitrary::DEPTH)
+        contact_person_type(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ContactPersonType`] that pass its validator, nested at most `depth` deep.
-pub fn contact_person_type(
-    _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ContactPersonType> {
-    ::apigen_runtime::proptest::sample::select(
+pub fn contact_person_type(_depth: u32) -> strategy::BoxedStrategy<ContactPersonType> {
+    proptest::sample::select(
             ::std::vec::Vec::from([
                 ContactPersonType::AccountManagement,
                 ContactPersonType::Billing,
@@ -940,186 +827,93 @@ pub fn contact_person_type(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomFieldValue {
+impl proptest::arbitrary::Arbitrary for CustomFieldValue {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        custom_field_value(::apigen_runtime::arbitrary::DEPTH)
+        custom_field_value(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
-pub fn custom_field_value(
-    _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomFieldValue> {
-    ::apigen_runtime::proptest::strategy::Union::new(
+pub fn custom_field_value(_depth: u32) -> strategy::BoxedStrategy<CustomFieldValue> {
+    strategy::Union::new(
             ::std::vec::Vec::from([
-                ::apigen_runtime::arbitrary::integer::<
-                    i64,
-                >(-999999999999999, 999999999999999, ::std::option::Option::None)
+                arbitrary::integer::<i64>(-999999999999999, 999999999999999, None)
                     .prop_map(CustomFieldValue::Number)
                     .boxed(),
-                ::apigen_runtime::arbitrary::number(
-                        ::std::option::Option::Some((0.0, false)),
-                        ::std::option::Option::Some((999999999999999.0, false)),
-                        ::std::option::Option::None,
+                arbitrary::number(
+                        Some((0.0, false)),
+                        Some((999999999999999.0, false)),
+                        None,
                         false,
                     )
                     .prop_map(CustomFieldValue::Money)
                     .boxed(),
-                ::apigen_runtime::arbitrary::date()
-                    .prop_map(CustomFieldValue::Date)
-                    .boxed(),
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::Some(50))
-                    .prop_map(CustomFieldValue::Text)
-                    .boxed(),
+                arbitrary::date().prop_map(CustomFieldValue::Date).boxed(),
+                arbitrary::string(0, Some(50)).prop_map(CustomFieldValue::Text).boxed(),
             ]),
         )
-        .prop_filter(
-            "reads back as another variant",
-            ::apigen_runtime::arbitrary::round_trips,
-        )
+        .prop_filter("reads back as another variant", arbitrary::round_trips)
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for Customer {
+impl proptest::arbitrary::Arbitrary for Customer {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        customer(::apigen_runtime::arbitrary::DEPTH)
+        customer(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
-pub fn customer(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<Customer> {
+pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::lazy(customer_category, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        customer_category,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(contact_person, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        contact_person,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::date().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::date().boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::date().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, arbitrary::date().boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        customer_template,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(customer_template, depth.saturating_sub(1)).boxed(),
             ),
         ),
     )
@@ -1157,14 +951,12 @@ pub fn customer(
 }
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<Customer>,
-> {
-    ::apigen_runtime::proptest::strategy::Union::new(
+pub fn customer_invalid() -> strategy::BoxedStrategy<arbitrary::Invalid<Customer>> {
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1177,21 +969,21 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.name.as_ref()?;
-                            target.name = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.name = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/name",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ::std::string::String::from(
                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                         ),
@@ -1204,21 +996,21 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.email.as_ref()?;
-                            target.email = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.email = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/email",
                                 ),
                                 keyword: "maxLength",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
                     .boxed(),
                 (
-                    customer(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
+                    customer(arbitrary::DEPTH),
+                    strategy::Just(
                         ContactPersonType::UnknownValue(
                             ::std::string::String::from("not-a-listed-value"),
                         ),
@@ -1231,14 +1023,14 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
                             let target = &mut target.contact_person;
                             let target = target.as_mut()?;
                             target.type_.as_ref()?;
-                            target.type_ = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.type_ = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from(
                                     "/contact_person/type",
                                 ),
                                 keyword: "enum",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -1248,32 +1040,25 @@ pub fn customer_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerCategory {
+impl proptest::arbitrary::Arbitrary for CustomerCategory {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        customer_category(::apigen_runtime::arbitrary::DEPTH)
+        customer_category(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CustomerCategory`] that pass its validator, nested at most `depth` deep.
-pub fn customer_category(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerCategory> {
+pub fn customer_category(depth: u32) -> strategy::BoxedStrategy<CustomerCategory> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1)| CustomerCategory {
             id: f0,
@@ -1282,39 +1067,31 @@ pub fn customer_category(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CustomerTemplate {
+impl proptest::arbitrary::Arbitrary for CustomerTemplate {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        customer_template(::apigen_runtime::arbitrary::DEPTH)
+        customer_template(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CustomerTemplate`] that pass its validator, nested at most `depth` deep.
-pub fn customer_template(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CustomerTemplate> {
+pub fn customer_template(depth: u32) -> strategy::BoxedStrategy<CustomerTemplate> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::map(
-                    ::apigen_runtime::arbitrary::lazy(
-                            custom_field_value,
-                            depth.saturating_sub(1),
-                        )
-                        .boxed(),
+            arbitrary::map(
+                    arbitrary::lazy(custom_field_value, depth.saturating_sub(1)).boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     &[],
                 )
                 .boxed(),
@@ -1327,21 +1104,17 @@ pub fn customer_template(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for ErrorDetail {
+impl proptest::arbitrary::Arbitrary for ErrorDetail {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        error_detail(::apigen_runtime::arbitrary::DEPTH)
+        error_detail(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`ErrorDetail`] that pass its validator, nested at most `depth` deep.
-pub fn error_detail(
-    _depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<ErrorDetail> {
-    ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-        .prop_map(|f0| ErrorDetail { detail: f0 })
-        .boxed()
+pub fn error_detail(_depth: u32) -> strategy::BoxedStrategy<ErrorDetail> {
+    arbitrary::string(0, None).prop_map(|f0| ErrorDetail { detail: f0 }).boxed()
 }

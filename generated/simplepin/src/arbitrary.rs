@@ -8,16 +8,19 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
+
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
-pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CcProfileApiV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             cc_profile_api_v2_model,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -27,7 +30,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CcProfileV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             cc_profile_v2_model,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -37,7 +40,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "AddressApiV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             address_api_v2_model,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -47,7 +50,7 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CcContractV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise(
+        |count| arbitrary::exercise(
             cc_contract_v2_model,
             |v, cx| {
                 ::apigen_runtime::Validate::validate_at(v, cx);
@@ -61,30 +64,24 @@ pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
 /// generates that many values of `<type>_invalid` and checks that the validator
 /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
 /// value is validated as it is or read from its JSON.
-pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CcProfileApiV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            cc_profile_api_v2_model_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(cc_profile_api_v2_model_invalid, count),
     ),
     (
         "CcProfileV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_invalid(
-            cc_profile_v2_model_invalid,
-            count,
-        ),
+        |count| arbitrary::exercise_invalid(cc_profile_v2_model_invalid, count),
     ),
 ];
 
 /// Like [`CHECKS`], for the XML form of the types that have one: each value's
 /// document reads back as the same value.
 #[cfg(feature = "xml")]
-pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
+pub static XML_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CcProfileApiV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_xml(
+        |count| arbitrary::exercise_xml(
             cc_profile_api_v2_model,
             CcProfileApiV2Model::to_xml,
             CcProfileApiV2Model::from_xml,
@@ -93,7 +90,7 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CcProfileV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_xml(
+        |count| arbitrary::exercise_xml(
             cc_profile_v2_model,
             CcProfileV2Model::to_xml,
             CcProfileV2Model::from_xml,
@@ -102,7 +99,7 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "AddressApiV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_xml(
+        |count| arbitrary::exercise_xml(
             address_api_v2_model,
             AddressApiV2Model::to_xml,
             AddressApiV2Model::from_xml,
@@ -111,7 +108,7 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
     (
         "CcContractV2Model",
-        |count| ::apigen_runtime::arbitrary::exercise_xml(
+        |count| arbitrary::exercise_xml(
             cc_contract_v2_model,
             CcContractV2Model::to_xml,
             CcContractV2Model::from_xml,
@@ -120,106 +117,72 @@ pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[
     ),
 ];
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
+impl proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_profile_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
+        cc_profile_api_v2_model(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CcProfileApiV2Model`] that pass its validator, nested at most `depth` deep.
 pub fn cc_profile_api_v2_model(
     depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcProfileApiV2Model> {
+) -> strategy::BoxedStrategy<CcProfileApiV2Model> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
-                            address_api_v2_model,
-                            depth.saturating_sub(1),
-                        )
+            arbitrary::array(
+                    arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1))
                         .boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::lazy(
-                            cc_contract_v2_model,
-                            depth.saturating_sub(1),
-                        )
+            arbitrary::array(
+                    arbitrary::lazy(cc_contract_v2_model, depth.saturating_sub(1))
                         .boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
+            arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::format(
-                    ::apigen_runtime::Format::DateTime,
-                    0,
-                    ::std::option::Option::None,
-                )
-                .boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::array(
-                    ::apigen_runtime::arbitrary::integer::<
+            arbitrary::array(
+                    arbitrary::integer::<
                         i64,
-                    >(
-                            -9223372036854775808,
-                            9223372036854775807,
-                            ::std::option::Option::None,
-                        )
+                    >(-9223372036854775808, 9223372036854775807, None)
                         .boxed(),
                     depth,
                     0,
-                    ::std::option::Option::None,
+                    None,
                     false,
                 )
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::lazy(
-                    address_api_v2_model,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
+            arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1)).boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9)| CcProfileApiV2Model {
             billing_addresses: f0,
@@ -237,28 +200,26 @@ pub fn cc_profile_api_v2_model(
 }
 
 /// Values of [`CcProfileApiV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn cc_profile_api_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CcProfileApiV2Model>,
+pub fn cc_profile_api_v2_model_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CcProfileApiV2Model>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    cc_profile_api_v2_model(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("2024-13-45T00:00:00Z"),
-                    ),
+                    cc_profile_api_v2_model(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.customer_since.as_ref()?;
-                            target.customer_since = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.customer_since = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -268,120 +229,79 @@ pub fn cc_profile_api_v2_model_invalid() -> ::apigen_runtime::proptest::strategy
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcProfileV2Model {
+impl proptest::arbitrary::Arbitrary for CcProfileV2Model {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_profile_v2_model(::apigen_runtime::arbitrary::DEPTH)
+        cc_profile_v2_model(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CcProfileV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn cc_profile_v2_model(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcProfileV2Model> {
+pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Model> {
     (
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::array(
-                        ::apigen_runtime::arbitrary::lazy(
-                                address_api_v2_model,
-                                depth.saturating_sub(1),
-                            )
+                arbitrary::array(
+                        arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1))
                             .boxed(),
                         depth,
                         0,
-                        ::std::option::Option::None,
+                        None,
                         false,
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::array(
-                        ::apigen_runtime::arbitrary::lazy(
-                                cc_contract_v2_model,
-                                depth.saturating_sub(1),
-                            )
+                arbitrary::array(
+                        arbitrary::lazy(cc_contract_v2_model, depth.saturating_sub(1))
                             .boxed(),
                         depth,
                         0,
-                        ::std::option::Option::None,
+                        None,
                         false,
                     )
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
+                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::format(
-                        ::apigen_runtime::Format::DateTime,
-                        0,
-                        ::std::option::Option::None,
-                    )
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::lazy(
-                        address_api_v2_model,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1)).boxed(),
             ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),
         (
-            ::apigen_runtime::arbitrary::optional(
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(
                 depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None)
-                    .boxed(),
-            ),
-            ::apigen_runtime::arbitrary::optional(
-                depth,
-                ::apigen_runtime::arbitrary::integer::<
+                arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+                >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
         ),
@@ -405,28 +325,26 @@ pub fn cc_profile_v2_model(
 }
 
 /// Values of [`CcProfileV2Model`] that break exactly one rule, each with the pointer and keyword its validator reports.
-pub fn cc_profile_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<
-    ::apigen_runtime::arbitrary::Invalid<CcProfileV2Model>,
+pub fn cc_profile_v2_model_invalid() -> strategy::BoxedStrategy<
+    arbitrary::Invalid<CcProfileV2Model>,
 > {
-    ::apigen_runtime::proptest::strategy::Union::new(
+    strategy::Union::new(
             ::std::vec::Vec::from([
                 (
-                    cc_profile_v2_model(::apigen_runtime::arbitrary::DEPTH),
-                    ::apigen_runtime::proptest::strategy::Just(
-                        ::std::string::String::from("2024-13-45T00:00:00Z"),
-                    ),
+                    cc_profile_v2_model(arbitrary::DEPTH),
+                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
                 )
                     .prop_filter_map(
                         "the value to break is absent",
                         |(mut v, bad)| {
                             let target = &mut v;
                             target.customer_since.as_ref()?;
-                            target.customer_since = ::std::option::Option::Some(bad);
-                            ::std::option::Option::Some(::apigen_runtime::arbitrary::Invalid {
+                            target.customer_since = Some(bad);
+                            Some(arbitrary::Invalid {
                                 value: v,
                                 pointer: ::std::string::String::from("/customer_since"),
                                 keyword: "format",
-                                json: ::std::option::Option::None,
+                                json: None,
                             })
                         },
                     )
@@ -436,58 +354,38 @@ pub fn cc_profile_v2_model_invalid() -> ::apigen_runtime::proptest::strategy::Bo
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for AddressApiV2Model {
+impl proptest::arbitrary::Arbitrary for AddressApiV2Model {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        address_api_v2_model(::apigen_runtime::arbitrary::DEPTH)
+        address_api_v2_model(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`AddressApiV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn address_api_v2_model(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<AddressApiV2Model> {
+pub fn address_api_v2_model(depth: u32) -> strategy::BoxedStrategy<AddressApiV2Model> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::proptest::arbitrary::any::<bool>().boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5, f6)| AddressApiV2Model {
             id: f0,
@@ -501,32 +399,25 @@ pub fn address_api_v2_model(
         .boxed()
 }
 
-impl ::apigen_runtime::proptest::arbitrary::Arbitrary for CcContractV2Model {
+impl proptest::arbitrary::Arbitrary for CcContractV2Model {
     type Parameters = ();
 
-    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+    type Strategy = strategy::BoxedStrategy<Self>;
 
     fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_contract_v2_model(::apigen_runtime::arbitrary::DEPTH)
+        cc_contract_v2_model(arbitrary::DEPTH)
     }
 }
 
 /// Values of [`CcContractV2Model`] that pass its validator, nested at most `depth` deep.
-pub fn cc_contract_v2_model(
-    depth: u32,
-) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<CcContractV2Model> {
+pub fn cc_contract_v2_model(depth: u32) -> strategy::BoxedStrategy<CcContractV2Model> {
     (
-        ::apigen_runtime::arbitrary::optional(
+        arbitrary::optional(
             depth,
-            ::apigen_runtime::arbitrary::integer::<
-                i64,
-            >(-9223372036854775808, 9223372036854775807, ::std::option::Option::None)
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        ::apigen_runtime::arbitrary::optional(
-            depth,
-            ::apigen_runtime::arbitrary::string(0, ::std::option::Option::None).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
         .prop_map(|(f0, f1)| CcContractV2Model {
             id: f0,

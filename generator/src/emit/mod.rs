@@ -14,12 +14,30 @@ mod xml;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
+use crate::diag::Diagnostic;
 use crate::model::{ApiModel, Doc, Gate, GroupedBy};
 
 /// One emitted file, before rendering.
 pub enum EmittedFile {
-    Rust { path: String, tokens: TokenStream },
-    Text { path: String, contents: String },
+    /// A Rust file, with the notes its emitter had to make about the spec (the value
+    /// generators' filters; empty for the other files): they come out of the same pass that
+    /// emits the tokens, rather than a second pass over every type for them alone.
+    Rust {
+        path: String,
+        tokens: TokenStream,
+        notes: Vec<Diagnostic>,
+    },
+    Text {
+        path: String,
+        contents: String,
+    },
+}
+
+impl EmittedFile {
+    /// A Rust file with nothing to note.
+    fn rust(path: impl Into<String>, tokens: TokenStream) -> Self {
+        EmittedFile::Rust { path: path.into(), tokens, notes: Vec::new() }
+    }
 }
 
 /// Makes one file of the crate from the model and the generated-file header.
@@ -38,18 +56,12 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
             path: "Cargo.toml".to_owned(),
             contents: manifest::cargo_toml(model, header),
         }),
-        Box::new(|model, _| EmittedFile::Rust { path: "src/lib.rs".to_owned(), tokens: lib_module(model) }),
+        Box::new(|model, _| EmittedFile::rust("src/lib.rs", lib_module(model))),
     ];
     let areas = areas::areas(model);
     if areas.is_empty() {
-        files.push(Box::new(|model, _| EmittedFile::Rust {
-            path: "src/types.rs".to_owned(),
-            tokens: types::types_module(model),
-        }));
-        files.push(Box::new(|model, _| EmittedFile::Rust {
-            path: "src/validate.rs".to_owned(),
-            tokens: validate::validate_module(model),
-        }));
+        files.push(Box::new(|model, _| EmittedFile::rust("src/types.rs", types::types_module(model))));
+        files.push(Box::new(|model, _| EmittedFile::rust("src/validate.rs", validate::validate_module(model))));
     } else {
         // An area of aliases only has no `Validate` impl, so no `validate` file.
         let validated: Vec<String> = areas
@@ -58,46 +70,31 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
             .map(|a| a.module.clone())
             .collect();
         let all = areas.clone();
-        files.push(Box::new(move |model, _| EmittedFile::Rust {
-            path: "src/types/mod.rs".to_owned(),
-            tokens: types::types_root(model, &all),
-        }));
+        files.push(Box::new(move |model, _| EmittedFile::rust("src/types/mod.rs", types::types_root(model, &all))));
         for area in areas.clone() {
-            files.push(Box::new(move |model, _| EmittedFile::Rust {
-                path: format!("src/types/{}.rs", area.module),
-                tokens: types::types_area(model, &area),
+            files.push(Box::new(move |model, _| {
+                EmittedFile::rust(format!("src/types/{}.rs", area.module), types::types_area(model, &area))
             }));
         }
-        files.push(Box::new(move |model, _| EmittedFile::Rust {
-            path: "src/validate/mod.rs".to_owned(),
-            tokens: validate::validate_root(model, &validated),
+        files.push(Box::new(move |model, _| {
+            EmittedFile::rust("src/validate/mod.rs", validate::validate_root(model, &validated))
         }));
         for area in areas.into_iter().filter(|a| a.types.iter().any(|&id| validate::has_impl(model.type_def(id)))) {
-            files.push(Box::new(move |model, _| EmittedFile::Rust {
-                path: format!("src/validate/{}.rs", area.module),
-                tokens: validate::validate_area(model, &area),
+            files.push(Box::new(move |model, _| {
+                EmittedFile::rust(format!("src/validate/{}.rs", area.module), validate::validate_area(model, &area))
             }));
         }
     }
     if xml::needed(model) {
-        files.push(Box::new(|model, _| EmittedFile::Rust {
-            path: "src/xml.rs".to_owned(),
-            tokens: xml::xml_module(model),
-        }));
+        files.push(Box::new(|model, _| EmittedFile::rust("src/xml.rs", xml::xml_module(model))));
     }
-    files.push(Box::new(|model, _| EmittedFile::Rust {
-        path: "src/arbitrary.rs".to_owned(),
-        tokens: arbitrary::arbitrary_module(model),
+    files.push(Box::new(|model, _| {
+        let (tokens, notes) = arbitrary::arbitrary_module(model);
+        EmittedFile::Rust { path: "src/arbitrary.rs".to_owned(), tokens, notes }
     }));
     if !model.operations.is_empty() {
-        files.push(Box::new(|model, _| EmittedFile::Rust {
-            path: "src/client.rs".to_owned(),
-            tokens: client::client_module(model),
-        }));
-        files.push(Box::new(|model, _| EmittedFile::Rust {
-            path: "src/mock.rs".to_owned(),
-            tokens: mock::mock_module(model),
-        }));
+        files.push(Box::new(|model, _| EmittedFile::rust("src/client.rs", client::client_module(model))));
+        files.push(Box::new(|model, _| EmittedFile::rust("src/mock.rs", mock::mock_module(model))));
     }
     files
 }

@@ -3,9 +3,9 @@
 //! rules a value can break alone.
 
 use proc_macro2::{Ident, Literal, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 
-use super::{uses, Emitter};
+use super::{uses, Emitter, OptionVariants};
 use crate::emit::types::ident;
 use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeId, TypeKind, TypeRef};
 
@@ -62,34 +62,35 @@ impl Emitter<'_> {
         let def = self.model.type_def(id);
         let ty = ident(&def.name);
         let function = self.names[id.0].0.clone();
-        let invalid = |pointer: &str, keyword: &str| quote!(::apigen_runtime::arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword, json: ::std::option::Option::None });
+        let none = self.option.none();
+        let invalid = |pointer: &str, keyword: &str| quote!(arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword, json: #none });
         let mut options = Vec::new();
         for Fault { path, bad, keyword } in faults {
             let pointer: String = path.iter().map(Step::token).collect();
             options.push(match (bad, path.split_last()) {
                 (Bad::Extra(property), _) => quote! {
-                    #function(::apigen_runtime::arbitrary::DEPTH)
-                        .prop_filter_map("the object to break is absent", |v| ::apigen_runtime::arbitrary::with_extra(v, #pointer, #property))
+                    #function(arbitrary::DEPTH)
+                        .prop_filter_map("the object to break is absent", |v| arbitrary::with_extra(v, #pointer, #property))
                         .boxed()
                 },
                 // An alias: the bad value is the value.
                 (Bad::Value(bad), None) => {
                     let TypeKind::Alias(target) = &def.kind else { continue };
-                    let value = wrap(&through_aliases(self.model, target), quote!(bad));
+                    let value = wrap(&through_aliases(self.model, target), quote!(bad), self.option);
                     let invalid = invalid("", keyword);
                     quote!(#bad.prop_map(|bad| { let v = #value; #invalid }).boxed())
                 }
                 (Bad::Value(bad), Some((last, through))) => {
                     let steps = through.iter().map(Step::enter);
-                    let set = last.set(quote!(bad));
-                    let invalid = invalid(&pointer, keyword);
+                    let set = last.set(quote!(bad), self.option);
+                    let invalid = self.option.some(invalid(&pointer, keyword));
                     quote! {
-                        (#function(::apigen_runtime::arbitrary::DEPTH), #bad)
+                        (#function(arbitrary::DEPTH), #bad)
                             .prop_filter_map("the value to break is absent", |(mut v, bad)| {
                                 let target = &mut v;
                                 #( #steps )*
                                 #set
-                                ::std::option::Option::Some(#invalid)
+                                #invalid
                             })
                             .boxed()
                     }
@@ -97,16 +98,16 @@ impl Emitter<'_> {
             });
         }
         let options = quote!(::std::vec::Vec::from([#( #options ),*]));
-        let depth = uses(&options, "depth").then(|| quote!(let depth = ::apigen_runtime::arbitrary::DEPTH - 1;));
+        let depth = uses(&options, "depth").then(|| quote!(let depth = arbitrary::DEPTH - 1;));
         let doc = format!(
             " Values of [`{}`] that break exactly one rule, each with the pointer and keyword its validator reports.",
             def.name
         );
         Some(quote! {
             #[doc = #doc]
-            pub fn #name() -> ::apigen_runtime::proptest::strategy::BoxedStrategy<::apigen_runtime::arbitrary::Invalid<#ty>> {
+            pub fn #name() -> strategy::BoxedStrategy<arbitrary::Invalid<#ty>> {
                 #depth
-                ::apigen_runtime::proptest::strategy::Union::new(#options).boxed()
+                strategy::Union::new(#options).boxed()
             }
         })
     }
@@ -230,7 +231,7 @@ impl Emitter<'_> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        let just = |value: TokenStream| quote!(::apigen_runtime::proptest::strategy::Just(#value));
+        let just = |value: TokenStream| quote!(strategy::Just(#value));
         match core {
             TypeRef::Primitive(Primitive::String) => {
                 let min = rules.min_length.unwrap_or(0);
@@ -348,7 +349,7 @@ impl Emitter<'_> {
                 let literal = |bad: f64| {
                     let lit = Literal::f64_unsuffixed(bad);
                     if *p == Primitive::Decimal {
-                        quote!(::apigen_runtime::proptest::strategy::Just(#lit).prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
+                        quote!(strategy::Just(#lit).prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
                     } else {
                         just(quote!(#lit))
                     }
@@ -432,8 +433,9 @@ impl Emitter<'_> {
                 let unique = rules.unique_items;
                 let sized = |this: &mut Self, n: u64| {
                     let strategy = this.position(item, &items, "");
+                    let max = this.option.some(Literal::u64_unsuffixed(n).into_token_stream());
                     let n = Literal::u64_unsuffixed(n);
-                    quote!(::apigen_runtime::arbitrary::array(#strategy.boxed(), 1, #n, ::std::option::Option::Some(#n), #unique))
+                    quote!(arbitrary::array(#strategy.boxed(), 1, #n, #max, #unique))
                 };
                 if let Some(n) = rules.max_items.filter(|n| *n < 64) {
                     out.push((sized(self, n + 1), "maxItems"));
@@ -514,19 +516,20 @@ impl Step {
     /// The value the step reaches in `target` set to `value` (of the core type), wrapped as the
     /// place's type needs. A field that is optional and absent stays so (`return None`): setting
     /// it could break a count of the object's properties as well.
-    fn set(&self, value: TokenStream) -> TokenStream {
+    fn set(&self, value: TokenStream, option: OptionVariants) -> TokenStream {
         match self {
             Step::Field { rust, required, ty, .. } => {
                 let field = ident(rust);
-                let value = wrap(ty, value);
+                let value = wrap(ty, value, option);
                 if *required {
                     quote!(target.#field = #value;)
                 } else {
-                    quote!(target.#field.as_ref()?; target.#field = ::std::option::Option::Some(#value);)
+                    let value = option.some(value);
+                    quote!(target.#field.as_ref()?; target.#field = #value;)
                 }
             }
             Step::Item { ty } => {
-                let value = wrap(ty, value);
+                let value = wrap(ty, value, option);
                 quote!(*target.first_mut()? = #value;)
             }
         }
@@ -540,14 +543,11 @@ fn plain(rules: &Rules) -> bool {
 }
 
 /// `value` of the core type made into a value of `ty` (through `Option` and `Box`).
-fn wrap(ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn wrap(ty: &TypeRef, value: TokenStream, option: OptionVariants) -> TokenStream {
     match ty {
-        TypeRef::Nullable(inner) => {
-            let inner = wrap(inner, value);
-            quote!(::std::option::Option::Some(#inner))
-        }
+        TypeRef::Nullable(inner) => option.some(wrap(inner, value, option)),
         TypeRef::Boxed(inner) => {
-            let inner = wrap(inner, value);
+            let inner = wrap(inner, value, option);
             quote!(::std::boxed::Box::new(#inner))
         }
         _ => value,

@@ -7,15 +7,15 @@
 //! `multipleOf`, `enum`, item and property counts, `uniqueItems`). A rule that cannot be met by
 //! construction (rules of an object as a whole, `anyOf` / `oneOf` / `not`, a pattern with
 //! look-around) is met by filtering with the generated validator's own check of that position,
-//! and [`notes`] reports each such place with its pointer, so a user knows where values are
-//! rejected on the way. Every struct, enum and union implements
+//! and [`arbitrary_module`] notes each such place with its pointer, so a user knows where values
+//! are rejected on the way. Every struct, enum and union implements
 //! `proptest::arbitrary::Arbitrary`; every type, aliases included, has a function of the
 //! module (`customer(depth)`) that the impls and the other strategies call.
 
 use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
 mod invalid;
@@ -28,8 +28,17 @@ use crate::model::{
     UnionVariant,
 };
 
-/// The `arbitrary` module.
-pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
+/// The `arbitrary` module, and the places where a strategy filters with the validator, as
+/// notes: what the generator could not meet by construction, with the pointer of the schema it
+/// stands in. Both come from one pass over the types.
+pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
+    // The module names the runtime's `arbitrary` and proptest's `proptest` and `strategy` by
+    // the modules imported at its top (`arbitrary::optional`, `strategy::BoxedStrategy`), not
+    // by their full paths (with `Some` and `None`, see `OptionVariants`, a quarter of the
+    // tokens of Stripe's module), each of which is built, parsed and formatted again. A
+    // module's name cannot collide with a type's (types are `PascalCase`, and a function of
+    // this module named `arbitrary` is a value, not a module). The imports allow being unused:
+    // a crate split into features may compile none of the items that use one.
     let mut emitter = Emitter::new(model);
     // In a crate split into groups (`lower::groups`), a type's generators are behind its
     // group's feature, as the type is; the statics they use behind their users' features.
@@ -45,33 +54,22 @@ pub fn arbitrary_module(model: &ApiModel) -> TokenStream {
     let table = emitter.checks_table();
     let checks = emitter.checks.statics();
     let regexes = emitter.regex_statics();
-    quote! {
+    let tokens = quote! {
         //! Value generators: a `proptest` strategy for every type, whose values pass its
         //! validator (`Arbitrary` for structs, enums and unions, a function per type for all,
         //! aliases included), and for every type with rules, a strategy of values that break
         //! exactly one of them (`<type>_invalid`).
         #[allow(unused_imports)]
         use super::types::*;
+        #[allow(unused_imports)]
+        use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
         use ::apigen_runtime::proptest::strategy::Strategy as _;
         #checks
         #regexes
         #table
         #( #items )*
-    }
-}
-
-/// The places where a strategy filters with the validator, as notes: what the generator could
-/// not meet by construction, with the pointer of the schema it stands in.
-pub fn notes(model: &ApiModel) -> Vec<Diagnostic> {
-    let mut emitter = Emitter::new(model);
-    for i in 0..model.types.len() {
-        emitter.type_items(TypeId(i));
-    }
-    emitter
-        .notes
-        .into_iter()
-        .map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message })
-        .collect()
+    };
+    (tokens, emitter.into_notes())
 }
 
 /// The name of the module's function for a type, and of its invalid values' (`customer`,
@@ -104,6 +102,38 @@ struct Emitter<'m> {
     gate: Gate,
     /// (pointer, message) of every filter, in the types' order, each once.
     notes: Vec<(String, String)>,
+    /// How the module writes `Some` and `None`.
+    option: OptionVariants,
+}
+
+/// How the module writes `Option`'s variants: as the prelude names them (`Some(5)`, `None`),
+/// unless a type of the spec is named `Some` or `None`: the module imports every type, which
+/// would shadow the prelude's, so then they keep their full paths.
+#[derive(Debug, Clone, Copy)]
+struct OptionVariants {
+    short: bool,
+}
+
+impl OptionVariants {
+    fn of(model: &ApiModel) -> Self {
+        Self { short: !model.types.iter().any(|def| def.name == "Some" || def.name == "None") }
+    }
+
+    fn some(self, value: TokenStream) -> TokenStream {
+        if self.short {
+            quote!(Some(#value))
+        } else {
+            quote!(::std::option::Option::Some(#value))
+        }
+    }
+
+    fn none(self) -> TokenStream {
+        if self.short {
+            quote!(None)
+        } else {
+            quote!(::std::option::Option::None)
+        }
+    }
 }
 
 impl<'m> Emitter<'m> {
@@ -116,6 +146,7 @@ impl<'m> Emitter<'m> {
             regex_users: BTreeMap::new(),
             gate: Gate::Always,
             notes: Vec::new(),
+            option: OptionVariants::of(model),
         }
     }
 
@@ -123,6 +154,14 @@ impl<'m> Emitter<'m> {
     fn set_gate(&mut self, gate: &Gate) {
         self.gate = gate.clone();
         self.checks.set_gate(gate.clone());
+    }
+
+    /// The notes made, as diagnostics, in the order they were made.
+    fn into_notes(self) -> Vec<Diagnostic> {
+        self.notes
+            .into_iter()
+            .map(|(pointer, message)| Diagnostic { severity: crate::Severity::Note, pointer, message })
+            .collect()
     }
 
     fn note(&mut self, pointer: &str, message: String) {
@@ -171,15 +210,15 @@ impl<'m> Emitter<'m> {
                 invalid_rows.push(match def.kind {
                     // An alias has no `Validate` of its own: its check is the same as above.
                     TypeKind::Alias(_) => {
-                        quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid_by(#invalid, |#v, #cx| { #check }, count)) }
+                        quote! { #gate (#name, |count| arbitrary::exercise_invalid_by(#invalid, |#v, #cx| { #check }, count)) }
                     }
-                    _ => quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_invalid(#invalid, count)) },
+                    _ => quote! { #gate (#name, |count| arbitrary::exercise_invalid(#invalid, count)) },
                 });
             }
-            rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
+            rows.push(quote! { #gate (#name, |count| arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
             if super::xml::has_form(def) {
                 let ty = ident(name);
-                xml_rows.push(quote! { #gate (#name, |count| ::apigen_runtime::arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
+                xml_rows.push(quote! { #gate (#name, |count| arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
             }
         }
         self.set_gate(&Gate::Always);
@@ -188,7 +227,7 @@ impl<'m> Emitter<'m> {
                 /// Like [`CHECKS`], for the XML form of the types that have one: each value's
                 /// document reads back as the same value.
                 #[cfg(feature = "xml")]
-                pub static XML_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #xml_rows ),*];
+                pub static XML_CHECKS: &[(&str, arbitrary::Exercise)] = &[#( #xml_rows ),*];
             }
         });
         quote! {
@@ -196,12 +235,12 @@ impl<'m> Emitter<'m> {
             /// same ones on every run) and checks each: the validator finds nothing, and its
             /// JSON reads back as the same value. The crate's own proof that its strategies
             /// hold; the `Report` counts the values the strategy's filters rejected.
-            pub static CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #rows ),*];
+            pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[#( #rows ),*];
             /// The types with rules a value can break alone, by name, with a function that
             /// generates that many values of `<type>_invalid` and checks that the validator
             /// reports exactly the one broken rule, at its pointer, of its keyword, whether the
             /// value is validated as it is or read from its JSON.
-            pub static INVALID_CHECKS: &[(&str, ::apigen_runtime::arbitrary::Exercise)] = &[#( #invalid_rows ),*];
+            pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[#( #invalid_rows ),*];
             #xml
         }
     }
@@ -218,7 +257,7 @@ impl<'m> Emitter<'m> {
                 &def.doc.pointer,
                 format!("replaced by `{}`: its strategy gives no value", self.model.replaced[&def.name]),
             );
-            quote!(::apigen_runtime::arbitrary::impossible("a type replaced by one of the user's"))
+            quote!(arbitrary::impossible("a type replaced by one of the user's"))
         } else {
             match &def.kind {
                 TypeKind::Struct(s) => self.struct_strategy(def, s),
@@ -239,12 +278,12 @@ impl<'m> Emitter<'m> {
         let own_type = !replaced && !matches!(def.kind, TypeKind::Alias(_));
         let arbitrary = own_type.then(|| {
             quote! {
-                impl ::apigen_runtime::proptest::arbitrary::Arbitrary for #name {
+                impl proptest::arbitrary::Arbitrary for #name {
                     type Parameters = ();
-                    type Strategy = ::apigen_runtime::proptest::strategy::BoxedStrategy<Self>;
+                    type Strategy = strategy::BoxedStrategy<Self>;
 
                     fn arbitrary_with((): ()) -> Self::Strategy {
-                        #function(::apigen_runtime::arbitrary::DEPTH)
+                        #function(arbitrary::DEPTH)
                     }
                 }
             }
@@ -253,7 +292,7 @@ impl<'m> Emitter<'m> {
         quote! {
             #arbitrary
             #[doc = #doc]
-            pub fn #function(#depth: u32) -> ::apigen_runtime::proptest::strategy::BoxedStrategy<#name> {
+            pub fn #function(#depth: u32) -> strategy::BoxedStrategy<#name> {
                 #body.boxed()
             }
             #invalid
@@ -266,22 +305,19 @@ impl<'m> Emitter<'m> {
         let mut fields = Vec::new();
         for field in &s.fields {
             let value = self.position(&field.ty, &field.rules, &field.doc.pointer);
-            strategies.push(if field.required {
-                value
-            } else {
-                quote!(::apigen_runtime::arbitrary::optional(depth, #value.boxed()))
-            });
+            strategies.push(if field.required { value } else { quote!(arbitrary::optional(depth, #value.boxed())) });
             fields.push(ident(&field.rust_name));
         }
         if let Some((field, ty)) = &s.additional {
             let value = self.position(ty, &Rules::default(), &def.doc.pointer);
             let taken = s.fields.iter().map(|f| &f.wire_name);
-            strategies.push(quote!(::apigen_runtime::arbitrary::map(#value.boxed(), depth, 0, ::std::option::Option::None, &[#( #taken ),*])));
+            let none = self.option.none();
+            strategies.push(quote!(arbitrary::map(#value.boxed(), depth, 0, #none, &[#( #taken ),*])));
             fields.push(ident(field));
         }
         let bindings: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{}", i)).collect();
         let built = match strategies.len() {
-            0 => quote!(::apigen_runtime::proptest::strategy::Just(#name {})),
+            0 => quote!(strategy::Just(#name {})),
             1 => {
                 let (strategy, binding, field) = (&strategies[0], &bindings[0], &fields[0]);
                 quote!(#strategy.prop_map(|#binding| #name { #field: #binding }))
@@ -316,8 +352,8 @@ impl<'m> Emitter<'m> {
                 Some(property) => {
                     let tags = &variant.tags;
                     quote! {
-                        (#value, ::apigen_runtime::proptest::sample::select(&[#( #tags ),*][..]))
-                            .prop_filter_map("does not read with its tag", |(v, tag)| ::apigen_runtime::arbitrary::with_tag(&v, #property, tag))
+                        (#value, proptest::sample::select(&[#( #tags ),*][..]))
+                            .prop_filter_map("does not read with its tag", |(v, tag)| arbitrary::with_tag(&v, #property, tag))
                             .prop_map(#name::#variant_name)
                             .boxed()
                     }
@@ -326,12 +362,12 @@ impl<'m> Emitter<'m> {
             });
         }
         let union = if options.is_empty() {
-            quote!(::apigen_runtime::arbitrary::impossible::<#name>("a union without alternatives"))
+            quote!(arbitrary::impossible::<#name>("a union without alternatives"))
         } else {
-            quote!(::apigen_runtime::proptest::strategy::Union::new(::std::vec::Vec::from([#( #options ),*])))
+            quote!(strategy::Union::new(::std::vec::Vec::from([#( #options ),*])))
         };
         let union = if def.discriminator.is_none() {
-            quote!(#union.prop_filter("reads back as another variant", ::apigen_runtime::arbitrary::round_trips))
+            quote!(#union.prop_filter("reads back as another variant", arbitrary::round_trips))
         } else {
             union
         };
@@ -357,11 +393,12 @@ impl<'m> Emitter<'m> {
             // or `enum: [true, false]`): `null`, which validation lets through, is the one
             // valid value.
             TypeRef::Nullable(inner) if no_value_of_type(inner, rules) => {
-                quote!(::apigen_runtime::proptest::strategy::Just(::std::option::Option::None))
+                let none = self.option.none();
+                quote!(strategy::Just(#none))
             }
             TypeRef::Nullable(inner) => {
                 let inner = self.position(inner, rules, pointer);
-                quote!(::apigen_runtime::arbitrary::optional(depth, #inner.boxed()))
+                quote!(arbitrary::optional(depth, #inner.boxed()))
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.position(inner, rules, pointer);
@@ -382,7 +419,7 @@ impl<'m> Emitter<'m> {
                     if uses(&check, "cx") { quote!(cx) } else { quote!(_) },
                 );
                 quote! {
-                    #strategy.prop_filter("breaks a rule", |v| ::apigen_runtime::arbitrary::passes(v, |#v, #cx| { #check }))
+                    #strategy.prop_filter("breaks a rule", |v| arbitrary::passes(v, |#v, #cx| { #check }))
                 }
             }
         }
@@ -407,20 +444,20 @@ impl<'m> Emitter<'m> {
                     // An alias's own rules are its function's; nothing refers back to itself
                     // through aliases alone, so it is called as it is.
                     TypeKind::Alias(_) => quote!(#function(depth)),
-                    _ => quote!(::apigen_runtime::arbitrary::lazy(#function, depth.saturating_sub(1))),
+                    _ => quote!(arbitrary::lazy(#function, depth.saturating_sub(1))),
                 }
             }
             TypeRef::Vec(inner) => {
                 let items = rules.items.as_deref().cloned().unwrap_or_default();
                 let item = self.position(inner, &items, &format!("{pointer}/items"));
                 let min = Literal::u64_unsuffixed(rules.min_items.unwrap_or(0));
-                let max = option_u64(rules.max_items);
+                let max = option_u64(rules.max_items, self.option);
                 let unique = rules.unique_items;
                 rest.items = None;
                 rest.min_items = None;
                 rest.max_items = None;
                 rest.unique_items = false;
-                quote!(::apigen_runtime::arbitrary::array(#item.boxed(), depth, #min, #max, #unique))
+                quote!(arbitrary::array(#item.boxed(), depth, #min, #max, #unique))
             }
             TypeRef::Map(inner) => {
                 // `additionalProperties` with a schema: every entry's value meets it.
@@ -433,10 +470,10 @@ impl<'m> Emitter<'m> {
                 };
                 let value = self.position(inner, &entries, &format!("{pointer}/additionalProperties"));
                 let min = Literal::u64_unsuffixed(rules.min_properties.unwrap_or(0));
-                let max = option_u64(rules.max_properties);
+                let max = option_u64(rules.max_properties, self.option);
                 rest.min_properties = None;
                 rest.max_properties = None;
-                quote!(::apigen_runtime::arbitrary::map(#value.boxed(), depth, #min, #max, &[]))
+                quote!(arbitrary::map(#value.boxed(), depth, #min, #max, &[]))
             }
             TypeRef::Primitive(p) => self.primitive(*p, rules, &mut rest, pointer),
             TypeRef::Nullable(_) | TypeRef::Boxed(_) => {
@@ -453,25 +490,25 @@ impl<'m> Emitter<'m> {
             return match p {
                 Primitive::String => {
                     let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-                    quote!(::apigen_runtime::arbitrary::one_of_str(&[#( #strings ),*]))
+                    quote!(arbitrary::one_of_str(&[#( #strings ),*]))
                 }
                 _ => {
                     let values = values.iter().map(json_literal);
-                    quote!(::apigen_runtime::arbitrary::one_of_json(::std::vec::Vec::from([#( #values ),*])))
+                    quote!(arbitrary::one_of_json(::std::vec::Vec::from([#( #values ),*])))
                 }
             };
         }
         match p {
             Primitive::String => self.string(rules, rest, pointer),
-            Primitive::Bool => quote!(::apigen_runtime::proptest::arbitrary::any::<bool>()),
-            Primitive::I32 => integer(quote!(i32), i32::MIN.into(), i32::MAX.into(), rules, rest),
-            Primitive::I64 => integer(quote!(i64), i64::MIN.into(), i64::MAX.into(), rules, rest),
-            Primitive::U32 => integer(quote!(u32), 0, u32::MAX.into(), rules, rest),
-            Primitive::U64 => integer(quote!(u64), 0, u64::MAX.into(), rules, rest),
-            Primitive::F64 => number(rules, rest),
+            Primitive::Bool => quote!(proptest::arbitrary::any::<bool>()),
+            Primitive::I32 => integer(quote!(i32), i32::MIN.into(), i32::MAX.into(), rules, rest, self.option),
+            Primitive::I64 => integer(quote!(i64), i64::MIN.into(), i64::MAX.into(), rules, rest, self.option),
+            Primitive::U32 => integer(quote!(u32), 0, u32::MAX.into(), rules, rest, self.option),
+            Primitive::U64 => integer(quote!(u64), 0, u64::MAX.into(), rules, rest, self.option),
+            Primitive::F64 => number(rules, rest, self.option),
             Primitive::F32 => {
                 // Rounding to `f32` may cross a bound: the value is checked as `f32`.
-                let number = number(rules, rest);
+                let number = number(rules, rest, self.option);
                 *rest = Rules {
                     minimum: rules.minimum.clone(),
                     maximum: rules.maximum.clone(),
@@ -483,11 +520,11 @@ impl<'m> Emitter<'m> {
                     quote!(#number.prop_map(|x| x as f32))
                 } else {
                     *rest = Rules { minimum: None, maximum: None, multiple_of: None, ..rest.clone() };
-                    quote!(#number.prop_map(|x| x as f32).prop_filter("crosses a bound as f32", |x| ::apigen_runtime::arbitrary::passes(x, |v, cx| { let v = *v; #check })))
+                    quote!(#number.prop_map(|x| x as f32).prop_filter("crosses a bound as f32", |x| arbitrary::passes(x, |v, cx| { let v = *v; #check })))
                 }
             }
             Primitive::Decimal => {
-                let number = number(rules, rest);
+                let number = number(rules, rest, self.option);
                 quote!(#number.prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
             }
             // The type is the format.
@@ -495,10 +532,10 @@ impl<'m> Emitter<'m> {
                 rest.format = None;
                 self.primitive(p, &Rules { format: None, ..rules.clone() }, rest, pointer)
             }
-            Primitive::Date => quote!(::apigen_runtime::arbitrary::date()),
-            Primitive::DateTime => quote!(::apigen_runtime::arbitrary::date_time()),
-            Primitive::Uuid => quote!(::apigen_runtime::arbitrary::uuid()),
-            Primitive::Binary => quote!(::apigen_runtime::arbitrary::binary()),
+            Primitive::Date => quote!(arbitrary::date()),
+            Primitive::DateTime => quote!(arbitrary::date_time()),
+            Primitive::Uuid => quote!(arbitrary::uuid()),
+            Primitive::Binary => quote!(arbitrary::binary()),
             Primitive::Value => self.any_json(rules, rest, pointer),
         }
     }
@@ -517,12 +554,12 @@ impl<'m> Emitter<'m> {
             Some(JsonType::Null) | None => None,
         };
         let Some(typed) = typed else {
-            return quote!(::apigen_runtime::arbitrary::json_value(depth));
+            return quote!(arbitrary::json_value(depth));
         };
         let (strategy, left) = self.construct(&typed, rules, pointer);
         *rest = left;
         let value = if rules.nullable {
-            quote!(::apigen_runtime::arbitrary::optional(depth, #strategy.prop_map(::apigen_runtime::serde_json::Value::from).boxed()).prop_map(|v| v.unwrap_or_default()))
+            quote!(arbitrary::optional(depth, #strategy.prop_map(::apigen_runtime::serde_json::Value::from).boxed()).prop_map(|v| v.unwrap_or_default()))
         } else {
             quote!(#strategy.prop_map(::apigen_runtime::serde_json::Value::from))
         };
@@ -536,13 +573,13 @@ impl<'m> Emitter<'m> {
 
     fn string(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
         let min = Literal::u64_unsuffixed(rules.min_length.unwrap_or(0));
-        let max = option_u64(rules.max_length);
+        let max = option_u64(rules.max_length, self.option);
         rest.min_length = None;
         rest.max_length = None;
         if let Some(format) = rules.format {
             rest.format = None;
             let variant = format_variant(format);
-            return quote!(::apigen_runtime::arbitrary::format(::apigen_runtime::Format::#variant, #min, #max));
+            return quote!(arbitrary::format(::apigen_runtime::Format::#variant, #min, #max));
         }
         if let Some(pattern) = &rules.pattern {
             rest.pattern = None;
@@ -560,9 +597,9 @@ impl<'m> Emitter<'m> {
                     self.regex_users.insert(pattern.clone(), self.gate.clone());
                 }
             }
-            return quote!(::apigen_runtime::arbitrary::pattern(&#name, #min, #max));
+            return quote!(arbitrary::pattern(&#name, #min, #max));
         }
-        quote!(::apigen_runtime::arbitrary::string(#min, #max))
+        quote!(arbitrary::string(#min, #max))
     }
 }
 
@@ -602,22 +639,26 @@ fn nest(items: &[TokenStream]) -> TokenStream {
 }
 
 fn select(values: TokenStream) -> TokenStream {
-    quote!(::apigen_runtime::proptest::sample::select(#values))
+    quote!(proptest::sample::select(#values))
 }
 
-fn option_u64(n: Option<u64>) -> TokenStream {
+fn option_u64(n: Option<u64>, option: OptionVariants) -> TokenStream {
     match n {
-        Some(n) => {
-            let n = Literal::u64_unsuffixed(n);
-            quote!(::std::option::Option::Some(#n))
-        }
-        None => quote!(::std::option::Option::None),
+        Some(n) => option.some(Literal::u64_unsuffixed(n).into_token_stream()),
+        None => option.none(),
     }
 }
 
 /// An integer strategy of the Rust type `rust` (whose range is `low..=high`) within the rules'
 /// bounds, a multiple of their `multipleOf` where that is a whole number.
-fn integer(rust: TokenStream, low: i128, high: i128, rules: &Rules, rest: &mut Rules) -> TokenStream {
+fn integer(
+    rust: TokenStream,
+    low: i128,
+    high: i128,
+    rules: &Rules,
+    rest: &mut Rules,
+    option: OptionVariants,
+) -> TokenStream {
     // The first (`up`) or last integer within a bound.
     let bound = |b: &Bound, up: bool| -> i128 {
         let step = if up { 1 } else { -1 };
@@ -644,39 +685,35 @@ fn integer(rust: TokenStream, low: i128, high: i128, rules: &Rules, rest: &mut R
     let multiple = match rules.multiple_of.as_ref().map(|m| (m.as_i64(), m)) {
         Some((Some(m), _)) => {
             rest.multiple_of = None;
-            let m = Literal::i128_unsuffixed(m.into());
-            quote!(::std::option::Option::Some(#m))
+            option.some(Literal::i128_unsuffixed(m.into()).into_token_stream())
         }
         // A fractional divisor of an integer is left to the filter.
-        _ => quote!(::std::option::Option::None),
+        _ => option.none(),
     };
     let (min, max) = (Literal::i128_unsuffixed(min), Literal::i128_unsuffixed(max));
-    quote!(::apigen_runtime::arbitrary::integer::<#rust>(#min, #max, #multiple))
+    quote!(arbitrary::integer::<#rust>(#min, #max, #multiple))
 }
 
 /// A float strategy within the rules' bounds, a multiple of their `multipleOf`, integral where
 /// they say `type: integer`.
-fn number(rules: &Rules, rest: &mut Rules) -> TokenStream {
+fn number(rules: &Rules, rest: &mut Rules, option: OptionVariants) -> TokenStream {
     let bound = |b: &Option<Bound>| match b {
         Some(Bound { value, exclusive }) => {
             let value = Literal::f64_unsuffixed(value.as_f64().unwrap_or(0.0));
-            quote!(::std::option::Option::Some((#value, #exclusive)))
+            option.some(quote!((#value, #exclusive)))
         }
-        None => quote!(::std::option::Option::None),
+        None => option.none(),
     };
     let (min, max) = (bound(&rules.minimum), bound(&rules.maximum));
     let multiple = match &rules.multiple_of {
-        Some(m) => {
-            let m = Literal::f64_unsuffixed(m.as_f64().unwrap_or(0.0));
-            quote!(::std::option::Option::Some(#m))
-        }
-        None => quote!(::std::option::Option::None),
+        Some(m) => option.some(Literal::f64_unsuffixed(m.as_f64().unwrap_or(0.0)).into_token_stream()),
+        None => option.none(),
     };
     let integral = rules.types == Some(JsonType::Integer);
     rest.minimum = None;
     rest.maximum = None;
     rest.multiple_of = None;
-    quote!(::apigen_runtime::arbitrary::number(#min, #max, #multiple, #integral))
+    quote!(arbitrary::number(#min, #max, #multiple, #integral))
 }
 
 /// The numeric checks of `rules` on a number `v`, as the validator makes them.
