@@ -10,8 +10,9 @@
 //! every group feature and no client, and runs every entry of the crate's
 //! `arbitrary::CHECKS` (N values each, default 1,000: every one validates and reads back from
 //! its JSON as itself), of `XML_CHECKS` (the same through the XML form) and of
-//! `INVALID_CHECKS` (values breaking one rule report exactly it). It prints each type that
-//! fails with its first failing value and why, then per table the types, values, failures,
+//! `INVALID_CHECKS` (values breaking one rule report exactly it), the types shared out over
+//! `--threads` threads (default: one per core). It prints each type that fails with its first
+//! failing value and why, in the tables' order, then per table the types, values, failures,
 //! time and values per second; it fails when any type does.
 //!
 //! The generated crate is compiled unoptimised (a large crate builds far faster so), its
@@ -27,7 +28,7 @@ use crate::bench_compile::{cargo_run, generate_into};
 use crate::codegen::root;
 use crate::corpus::gnu_time;
 
-const USAGE: &str = "usage: cargo xtask arbitrary-proof [SPEC...] [--values N] [--out DIR]";
+const USAGE: &str = "usage: cargo xtask arbitrary-proof [SPEC...] [--values N] [--threads N] [--out DIR]";
 
 /// The large spec proven when none is named, beside the five of `specs/`: the largest that
 /// builds with the feature on a 2-core, 24 GB machine (20 minutes, 9.5 GB).
@@ -38,15 +39,21 @@ const RUNNER: &str = r#"//! Written by `cargo xtask arbitrary-proof`: runs every
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
-use apigen_runtime::arbitrary::Exercise;
+use apigen_runtime::arbitrary::{Exercise, Report};
 
 /// A failing value's text is cut here on the terminal (a large object runs to pages).
 const SHOWN: usize = 4_000;
 
 fn main() -> ExitCode {
     let values: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1_000);
+    let threads: usize = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut tables: Vec<(&str, &[(&str, Exercise)])> =
         vec![("valid", CRATE::arbitrary::CHECKS), ("invalid", CRATE::arbitrary::INVALID_CHECKS)];
     XML_TABLE
@@ -55,9 +62,7 @@ fn main() -> ExitCode {
     for (table, checks) in tables {
         let start = Instant::now();
         let (mut made, mut failures, mut rejected) = (0usize, 0usize, 0u64);
-        for (name, exercise) in checks {
-            let outcome = catch_unwind(AssertUnwindSafe(|| exercise(values)))
-                .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&panic))));
+        for (name, outcome) in checks.iter().map(|(name, _)| name).zip(run_all(checks, values, threads)) {
             match outcome {
                 Ok(report) => {
                     made += report.values;
@@ -76,7 +81,7 @@ fn main() -> ExitCode {
         }
         let seconds = start.elapsed().as_secs_f64();
         lines.push(format!(
-            "{table}: {} types, {made} values, {failures} failing types, {rejected} rejected by filters, {seconds:.1} s, {:.0} values/s",
+            "{table}: {} types, {made} values, {failures} failing types, {rejected} rejected by filters, {seconds:.1} s on {threads} threads, {:.0} values/s",
             checks.len(),
             made as f64 / seconds.max(1e-9),
         ));
@@ -92,6 +97,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Every check of `checks` on `values` values, on `threads` threads that each take the next
+/// type not yet taken; the outcomes in the table's order, whatever the threads' (each check
+/// seeds its own generator, so a type's values do not depend on the thread that makes them).
+fn run_all(checks: &[(&str, Exercise)], values: usize, threads: usize) -> Vec<Result<Report, String>> {
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<Option<Result<Report, String>>>> = Mutex::new(vec![None; checks.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((_, exercise)) = checks.get(i) else { break };
+                let outcome = catch_unwind(AssertUnwindSafe(|| exercise(values)))
+                    .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&panic))));
+                outcomes.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(outcome);
+            });
+        }
+    });
+    outcomes
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .map(|outcome| outcome.unwrap_or_else(|| Err("not run".to_owned())))
+        .collect()
+}
+
 fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
     panic
         .downcast_ref::<&str>()
@@ -104,12 +134,15 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 struct Args {
     specs: Vec<PathBuf>,
     values: usize,
+    /// Threads the runner checks types on; `None`: as many as the machine has cores.
+    threads: Option<usize>,
     out: PathBuf,
 }
 
 fn parse_args(args: &[&str]) -> Result<Args, String> {
     let mut specs = Vec::new();
     let mut values = 1_000;
+    let mut threads = None;
     let mut out = root().join("target/arbitrary-proof");
     let mut iter = args.iter();
     while let Some(&arg) = iter.next() {
@@ -119,6 +152,10 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
                 let n = value("--values")?;
                 values = n.parse().map_err(|_| format!("--values takes a number, not {n}\n{USAGE}"))?;
             }
+            "--threads" => {
+                let n = value("--threads")?;
+                threads = Some(n.parse().map_err(|_| format!("--threads takes a number, not {n}\n{USAGE}"))?);
+            }
             "--out" => {
                 out = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?.join(value("--out")?)
             }
@@ -126,7 +163,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
             spec => specs.push(PathBuf::from(spec)),
         }
     }
-    Ok(Args { specs, values, out })
+    Ok(Args { specs, values, threads, out })
 }
 
 pub fn run(args: &[&str]) -> Result<(), String> {
@@ -173,10 +210,12 @@ pub fn run(args: &[&str]) -> Result<(), String> {
             return Err(format!("{name} does not build:\n{}", build.output));
         }
         let binary = args.out.join("target/debug").join(&runner);
-        let status = Command::new(&binary)
-            .arg(args.values.to_string())
-            .status()
-            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        let mut command = Command::new(&binary);
+        command.arg(args.values.to_string());
+        if let Some(threads) = args.threads {
+            command.arg(threads.to_string());
+        }
+        let status = command.status().map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
         if !status.success() {
             failed.push(name.clone());
         }

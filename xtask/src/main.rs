@@ -15,7 +15,7 @@
 //! - `bench-compile [SPEC...]`: `cargo check` and `cargo build` of a generated crate, whole
 //!   and one feature, with time and peak memory (default: Stripe and Plaid from
 //!   `../shared/corpus`, skipped when absent). See `bench_compile.rs`.
-//! - `arbitrary-proof [SPEC...] [--values N]`: every type's value generators (feature
+//! - `arbitrary-proof [SPEC...] [--values N] [--threads N]`: every type's value generators (feature
 //!   `arbitrary`) checked on N values each, for the five specs and Plaid from
 //!   `../shared/corpus` (skipped when absent), in a scratch workspace under
 //!   `target/arbitrary-proof/`. See `arbitrary_proof.rs`.
@@ -59,11 +59,12 @@ tasks:
                     one group, and with no group: time and peak memory, in
                     target/bench-compile/ (delete it afterwards); --against REV builds the
                     generator of commit REV and measures its crate after each run, with ratios
-  arbitrary-proof [SPEC...] [--values N] [--out DIR]
+  arbitrary-proof [SPEC...] [--values N] [--threads N] [--out DIR]
                     every type's value generators (feature arbitrary) on N values each
                     (default 1,000): valid ones validate and read back from JSON (and XML),
                     invalid ones report their one rule; default specs: the five of specs/
-                    and ../shared/corpus/plaid.yaml (skipped when absent); scratch
+                    and ../shared/corpus/plaid.yaml (skipped when absent); types shared
+                    out over --threads threads (default: one per core); scratch
                     workspace in target/arbitrary-proof/
   compare [DIR|FILE]
                     apigen beside cargo-progenitor (must be installed) on specs/, DIR
