@@ -17,3 +17,27 @@ pub mod loopback;
 pub fn messages(output: &apigen::Output) -> Vec<String> {
     output.diagnostics.iter().filter(|d| d.severity != apigen::Severity::Note).map(ToString::to_string).collect()
 }
+
+/// JTL's create-customer call with two rules broken at once, the one the client, mock and
+/// proxy tests all make: a country code longer than its 5 characters
+/// (`/body/BillingAddress/CountryIso`, `maxLength`) and an `x-runas` header that is neither a
+/// number nor a UUID (`/header/x-runas`, `pattern`). The other arguments are valid.
+pub struct JtlInvalidCall {
+    pub body: jtl::types::CreateCustomer,
+    pub tenant: uuid::Uuid,
+    pub options: jtl::client::CustomerHeaderCreateCustomerAsyncOptions,
+}
+
+/// See [`JtlInvalidCall`].
+pub fn jtl_invalid_call() -> JtlInvalidCall {
+    let body = serde_json::from_value(serde_json::json!({
+        "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
+        "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
+    }))
+    .expect("the body reads");
+    JtlInvalidCall {
+        body,
+        tenant: uuid::Uuid::from_u128(0x123e4567_e89b_12d3_a456_426614174000),
+        options: jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone"),
+    }
+}

@@ -327,13 +327,7 @@ async fn parameters_and_body_are_checked_together_before_sending() {
     let server = Server::start(vec![]).await;
     let client = jtl::Client::new(&server.base).unwrap();
     // A country code is at most 5 characters; `x-runas` is a number or a UUID.
-    let body: jtl::types::CreateCustomer = serde_json::from_value(json!({
-        "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
-        "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
-    }))
-    .unwrap();
-    let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
+    let apigen_tests::JtlInvalidCall { body, tenant, options } = apigen_tests::jtl_invalid_call();
     match client.customer_header_create_customer_async("MyApp/1.0.0", "1.0.0", tenant, &body, options).await {
         Err(Error::Invalid(errors)) => assert_eq!(
             violations(&errors),

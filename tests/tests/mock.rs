@@ -347,13 +347,7 @@ async fn without_a_handler_or_an_example_the_mock_answers_with_a_generated_value
 async fn an_invalid_request_is_refused_with_the_clients_own_pointers() {
     let server = jtl::mock::Server::start().await.unwrap();
     // A country code is at most 5 characters; `x-runas` is a number or a UUID.
-    let body: jtl::types::CreateCustomer = serde_json::from_value(json!({
-        "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
-        "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
-    }))
-    .unwrap();
-    let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
+    let apigen_tests::JtlInvalidCall { body, tenant, options } = apigen_tests::jtl_invalid_call();
     let checking = jtl::Client::new(server.url()).unwrap().with_bearer_auth("t");
     let client_side =
         match checking.customer_header_create_customer_async("a", "1", tenant, &body, options.clone()).await {

@@ -122,13 +122,7 @@ async fn an_invalid_request_is_reported_with_the_clients_own_pointers_and_forwar
     let upstream = Server::start(vec![Reply::empty(402)]).await;
     let proxy = jtl::mock::proxy(&upstream.base).start().await.unwrap();
     // A country code is at most 5 characters; `x-runas` is a number or a UUID.
-    let body: jtl::types::CreateCustomer = serde_json::from_value(json!({
-        "CustomerGroupId": 1, "LanguageIso": "DE", "InternalCompanyId": 1,
-        "BillingAddress": {"City": "Köln", "CountryIso": "GERMANY"},
-    }))
-    .unwrap();
-    let tenant = "123e4567-e89b-12d3-a456-426614174000".parse().unwrap();
-    let options = jtl::client::CustomerHeaderCreateCustomerAsyncOptions::default().with_x_runas("someone");
+    let apigen_tests::JtlInvalidCall { body, tenant, options } = apigen_tests::jtl_invalid_call();
     let checking = jtl::Client::new(proxy.url()).unwrap().with_bearer_auth("tok-s3cr3t");
     let client_side =
         match checking.customer_header_create_customer_async("a", "1", tenant, &body, options.clone()).await {
