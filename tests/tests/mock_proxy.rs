@@ -358,6 +358,26 @@ async fn a_hostile_upstream_is_a_502_and_a_report() {
     bad_gateway(&proxy).await;
     assert_eq!(seen(&proxy.reports()), vec![(Side::Response, None, vec![(String::new(), "upstream")])]);
 
+    // Nobody listening, asked with a credential in the query and in the upstream's URL: the
+    // report and the `502` name the upstream and the path, never the credentials.
+    let with_secrets = closed.replace("http://", "http://ada:pa55w0rd@");
+    let proxy = revcent::mock::proxy(&with_secrets).start().await.unwrap();
+    let answer = reqwest::Client::new()
+        .post(format!("{}/customers?api_key=q-s3cr3t", proxy.url()))
+        .header("x-api-key", "key-123")
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&revcent_request()).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 502);
+    let problem = answer.text().await.unwrap();
+    let reports = format!("{:?} {proxy:?}", proxy.reports());
+    for secret in ["q-s3cr3t", "pa55w0rd", "key-123"] {
+        assert!(!problem.contains(secret) && !reports.contains(secret), "{secret} in {problem} or {reports}");
+    }
+    assert!(problem.contains(&format!("({closed}/customers)")), "{problem}");
+
     // Not a URL the proxy can forward to.
     let refused = revcent::mock::proxy("ftp://example.com").start().await.unwrap_err();
     assert_eq!(refused.to_string(), "the upstream `ftp://example.com` is not an http(s) URL without query");

@@ -120,7 +120,9 @@ impl ProxyBuilder {
         let base = reqwest::Url::parse(&self.upstream)
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.query().is_none())
-            .ok_or_else(|| invalid(format!("the upstream `{}` is not an http(s) URL without query", self.upstream)))?;
+            .ok_or_else(|| {
+                invalid(format!("the upstream `{}` is not an http(s) URL without query", shown(&self.upstream)))
+            })?;
         // No redirect is followed: a redirect is an answer, for the caller to see. No proxy from
         // the environment either: the upstream is the one named. No body is decompressed, even
         // where another crate turns reqwest's decompression on: the bytes pass as they came.
@@ -140,6 +142,7 @@ impl ProxyBuilder {
         let state = Arc::new(State {
             contract: self.contract,
             upstream: base.as_str().trim_end_matches('/').to_owned(),
+            shown_upstream: shown(base.as_str()),
             http,
             strict: self.strict,
             max_body_bytes: self.max_body_bytes,
@@ -153,7 +156,7 @@ impl ProxyBuilder {
 impl fmt::Debug for ProxyBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ProxyBuilder")
-            .field("upstream", &self.upstream)
+            .field("upstream", &shown(&self.upstream))
             .field("strict", &self.strict)
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -193,7 +196,10 @@ impl Drop for Proxy {
 
 impl fmt::Debug for Proxy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Proxy").field("url", &self.url).field("upstream", &self.state.upstream).finish_non_exhaustive()
+        f.debug_struct("Proxy")
+            .field("url", &self.url)
+            .field("upstream", &self.state.shown_upstream)
+            .finish_non_exhaustive()
     }
 }
 
@@ -201,6 +207,8 @@ struct State {
     contract: Arc<dyn Contract>,
     /// The upstream's base URL, without a trailing slash.
     upstream: String,
+    /// The same as reports and `Debug` show it: without a user name or password.
+    shown_upstream: String,
     http: reqwest::Client,
     strict: bool,
     max_body_bytes: usize,
@@ -328,9 +336,12 @@ async fn forward(
             sent = sent.header(name, value);
         }
     }
+    // Reports and the `502` name the upstream and the path, not the query, where credentials
+    // travel (an API key); reqwest's error would name the whole URL, so it is dropped from it.
+    let shown_url = format!("{}{}", state.shown_upstream, request.path);
     let unreachable = |e: reqwest::Error| {
         let what = if e.is_timeout() { "did not answer in time" } else { "gave no answer" };
-        failure("", "upstream", format!("the upstream {what} ({url}): {}", error_chain(&e)))
+        failure("", "upstream", format!("the upstream {what} ({shown_url}): {}", error_chain(&e.without_url())))
     };
     let mut response = sent.send().await.map_err(unreachable)?;
     let (status, headers) = (response.status(), response.headers().clone());
@@ -343,6 +354,20 @@ async fn forward(
         body.extend_from_slice(&chunk);
     }
     Ok(crate::client::Response { status, headers, body })
+}
+
+/// `url` as a report or `Debug` shows it: without the user name and password it may carry.
+/// Text that is not a URL is shown as it is (it carries no credentials a URL parser finds).
+fn shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            // Neither fails on a URL with a host, which any URL with credentials has.
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// An error and its sources, `: `-separated: reqwest's own message says little alone.
@@ -416,6 +441,28 @@ mod tests {
             headers.insert("content-type", reqwest::header::HeaderValue::from_str(value).unwrap());
         }
         crate::client::Response { status: reqwest::StatusCode::from_u16(status).unwrap(), headers, body: Vec::new() }
+    }
+
+    #[test]
+    fn upstreams_are_shown_without_their_credentials() {
+        assert_eq!(shown("https://ada:pa55@api.example.com/v1"), "https://api.example.com/v1");
+        assert_eq!(shown("https://token@api.example.com"), "https://api.example.com");
+        assert_eq!(shown("http://127.0.0.1:8080/base"), "http://127.0.0.1:8080/base");
+        assert_eq!(shown("not a url"), "not a url");
+        let builder = ProxyBuilder::new(Arc::new(Nothing), "https://ada:pa55@api.example.com/");
+        assert!(!format!("{builder:?}").contains("pa55"), "{builder:?}");
+    }
+
+    struct Nothing;
+
+    impl Contract for Nothing {
+        fn check_request(&self, _: &Incoming) -> Result<&'static str, Answer> {
+            Ok("op")
+        }
+
+        fn check_response(&self, _: &'static str, _: crate::client::Response) -> Vec<ValidationError> {
+            Vec::new()
+        }
     }
 
     #[test]
