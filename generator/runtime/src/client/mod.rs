@@ -36,6 +36,8 @@ mod body;
 mod config;
 mod error;
 mod redirect;
+#[cfg(feature = "mock")]
+pub(crate) use redirect::shown as shown_url;
 mod request;
 mod send;
 

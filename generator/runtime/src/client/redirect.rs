@@ -45,7 +45,7 @@ pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
 
 /// `url` for an error message: the values of the query pairs named in `secret` replaced by
 /// `[redacted]`, and any user name or password in it left out.
-pub(super) fn shown(url: &Url, secret: &[&str]) -> String {
+pub(crate) fn shown(url: &Url, secret: &[&str]) -> String {
     let mut url = url.clone();
     let _ = url.set_username("");
     let _ = url.set_password(None);

@@ -356,18 +356,14 @@ async fn forward(
     Ok(crate::client::Response { status, headers, body })
 }
 
-/// `url` as a report or `Debug` shows it: without the user name and password it may carry.
-/// Text that is not a URL is shown as it is (it carries no credentials a URL parser finds).
+/// `url` as a report or `Debug` shows it: without the user name and password it may carry (the
+/// client's errors show URLs so). Text that is not a URL is shown as it is: it has no
+/// credentials a URL parser would find.
 fn shown(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            // Neither fails on a URL with a host, which any URL with credentials has.
-            let _ = parsed.set_username("");
-            let _ = parsed.set_password(None);
-            parsed.as_str().trim_end_matches('/').to_owned()
-        }
-        _ => url.to_owned(),
-    }
+    reqwest::Url::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |parsed| crate::client::shown_url(&parsed, &[]).trim_end_matches('/').to_owned(),
+    )
 }
 
 /// An error and its sources, `: `-separated: reqwest's own message says little alone.
