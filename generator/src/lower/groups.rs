@@ -13,7 +13,7 @@
 //! A type is compiled where any feature that reaches it is on (`cfg(any(...))`), so a user of
 //! one group compiles that group's types and no other's. Two kinds of type are compiled
 //! whatever the features: those every group reaches (a `cfg(any)` of every group says nothing,
-//! and the part of Stripe that its expandable fields tie together is reached by all sixty),
+//! and the part of Stripe that its expandable fields tie together is reached by all 61),
 //! and those an operation in no group reaches (one at `/`). Component schemas no operation
 //! uses (webhook payloads, for one) are a feature of their own, [`UNUSED_SCHEMAS`], on by
 //! default like the groups: without it, a user of one group of Plaid does not compile its
@@ -23,6 +23,10 @@
 //! A type's gate includes every gate of the types that use it (its users' groups reach it
 //! through them), so no item is compiled without the types it names.
 //!
+//! A spec is split only when that buys something: with [`crate::Grouping::Auto`], at least
+//! [`MIN_OPERATIONS`] operations in two groups or more. A crate built as one module for a
+//! build script is never split: it has no `Cargo.toml` to declare features in.
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{ApiModel, Feature, Gate, GroupedBy, Operation, Rules, TypeId, TypeKind, TypeRef};
@@ -42,8 +46,8 @@ pub const UNUSED_SCHEMAS: &str = "other_schemas";
 /// mean what it does elsewhere. A group whose name would be one of them gets `_ops` after it.
 pub const RESERVED_FEATURES: &[&str] = &["default", "client", "xml", UNUSED_SCHEMAS, "arbitrary", "mock", "std"];
 
-/// Splits the model's operations into features per `grouping`: fills [`ApiModel::features`]
-/// and the `feature` of every operation and type it gates.
+/// Splits the model's operations into features per `grouping`: fills [`ApiModel::features`],
+/// the `feature` of every operation in a group and the `gate` of every type.
 pub fn assign(model: &mut ApiModel, grouping: Grouping) {
     let Some((by, labels)) = labels(&model.operations) else { return };
     // Groups by feature name, with their labels and operations, in name order.
