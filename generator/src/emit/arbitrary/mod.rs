@@ -591,12 +591,10 @@ impl<'m> Emitter<'m> {
             }
             let next = self.regexes.len();
             let name = self.regexes.entry(pattern.clone()).or_insert_with(|| format_ident!("REGEX_{}", next)).clone();
-            match self.regex_users.get_mut(pattern) {
-                Some(users) => users.widen(&self.gate),
-                None => {
-                    self.regex_users.insert(pattern.clone(), self.gate.clone());
-                }
-            }
+            self.regex_users
+                .entry(pattern.clone())
+                .and_modify(|users| users.widen(&self.gate))
+                .or_insert_with(|| self.gate.clone());
             return quote!(arbitrary::pattern(&#name, #min, #max));
         }
         quote!(arbitrary::string(#min, #max))

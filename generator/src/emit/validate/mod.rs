@@ -282,12 +282,10 @@ impl Emitter<'_> {
     }
 
     fn pattern_static(&mut self, pattern: &str) -> Ident {
-        match self.pattern_users.get_mut(pattern) {
-            Some(users) => users.widen(&self.gate),
-            None => {
-                self.pattern_users.insert(pattern.to_owned(), self.gate.clone());
-            }
-        }
+        self.pattern_users
+            .entry(pattern.to_owned())
+            .and_modify(|users| users.widen(&self.gate))
+            .or_insert_with(|| self.gate.clone());
         let next = self.patterns.len();
         self.patterns.entry(pattern.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", next)).clone()
     }
