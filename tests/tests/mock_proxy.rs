@@ -296,16 +296,21 @@ async fn pelcro_multipart_is_checked_and_forwarded_byte_for_byte() {
     assert!(!format!("{:?}", proxy.reports()).contains("tok-s3cr3t"));
 }
 
-/// The problem body of the proxy's own `502`.
-async fn bad_gateway(proxy: &apigen_runtime::mock::Proxy) -> Value {
-    let answer = reqwest::Client::new()
-        .post(format!("{}/customers", proxy.url()))
+/// RevCent's create-customer request, valid, sent through `proxy` with `query` after its path.
+async fn post_customer(proxy: &apigen_runtime::mock::Proxy, query: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/customers{query}", proxy.url()))
         .header("x-api-key", "key-123")
         .header("content-type", "application/json")
         .body(serde_json::to_vec(&revcent_request()).unwrap())
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The problem body of the proxy's own `502`.
+async fn bad_gateway(proxy: &apigen_runtime::mock::Proxy) -> Value {
+    let answer = post_customer(proxy, "").await;
     assert_eq!(answer.status(), 502);
     assert_eq!(answer.headers()["content-type"], "application/problem+json");
     serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap()
@@ -362,14 +367,7 @@ async fn a_hostile_upstream_is_a_502_and_a_report() {
     // report and the `502` name the upstream and the path, never the credentials.
     let with_secrets = closed.replace("http://", "http://ada:pa55w0rd@");
     let proxy = revcent::mock::proxy(&with_secrets).start().await.unwrap();
-    let answer = reqwest::Client::new()
-        .post(format!("{}/customers?api_key=q-s3cr3t", proxy.url()))
-        .header("x-api-key", "key-123")
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&revcent_request()).unwrap())
-        .send()
-        .await
-        .unwrap();
+    let answer = post_customer(&proxy, "?api_key=q-s3cr3t").await;
     assert_eq!(answer.status(), 502);
     let problem = answer.text().await.unwrap();
     let reports = format!("{:?} {proxy:?}", proxy.reports());
