@@ -55,7 +55,8 @@ fn groups_and_what_each_compiles() {
             // The tag `Client` would be the crate's `client` feature: it gets `_ops`.
             ("client_ops", vec!["Client"], 1, 1),
             ("pets", vec!["pets"], 2, 3),
-            ("store", vec!["store"], 1, 2),
+            // Its own `order` enum is an alias of the one `pets` declared first (lower::shared).
+            ("store", vec!["store"], 1, 3),
             ("users", vec!["Users"], 1, 1),
             // Not a group of operations: the schemas no operation uses.
             ("other_schemas", vec![], 0, 2),
@@ -95,6 +96,10 @@ fn groups_and_what_each_compiles() {
             ("Error", vec!["pets", "store"]),
             ("Legacy", vec!["other_schemas"]),
             ("Note", vec!["other_schemas"]),
+            // The `order` enum of `listPets`, and `getOrder`'s, an alias of it: the definition
+            // is compiled wherever the alias is.
+            ("ListPetsOrder", vec!["pets", "store"]),
+            ("GetOrderOrder", vec!["store"]),
             ("ClientInfoResponse200", vec!["client_ops"]),
         ]
     );
@@ -115,8 +120,8 @@ fn closures_per_group() {
         let roots = model.operations.iter().filter(|o| o.feature.as_deref() == Some(feature)).flat_map(operation_roots);
         names(&model, closure(&model, roots))
     };
-    assert_eq!(of("pets"), ["BannedName", "Category", "Error", "Pet", "PetKind"]);
-    assert_eq!(of("store"), ["Address", "Error", "Order", "OrderStatus"]);
+    assert_eq!(of("pets"), ["BannedName", "Category", "Error", "ListPetsOrder", "Pet", "PetKind"]);
+    assert_eq!(of("store"), ["Address", "Error", "GetOrderOrder", "ListPetsOrder", "Order", "OrderStatus"]);
     assert_eq!(of("users"), ["Address", "User"]);
     assert_eq!(of("client_ops"), ["ClientInfoResponse200"]);
     let legacy = model.types.iter().position(|t| t.name == "Legacy").map(TypeId).expect("Legacy");

@@ -16,6 +16,13 @@ pub fn doc_attrs(doc: &Doc) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// `#[doc]` attributes for an item, as [`doc_attrs`], with a paragraph of the emitter's own
+/// before the pointer.
+pub fn doc_attrs_with(doc: &Doc, note: String) -> TokenStream {
+    let lines = doc_lines_with(doc, Some(note));
+    quote! { #( #[doc = #lines] )* }
+}
+
 /// `#[doc]` attributes for a property: as [`doc_attrs`], with what its validator demands in
 /// words before the pointer, so that rustdoc shows a user the rules a value must meet.
 /// (Whether it is required, its type says: `Option` or not.)

@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
-use super::doc::{doc_attrs, escape_controls, field_doc_attrs};
+use super::doc::{doc_attrs, doc_attrs_with, escape_controls, field_doc_attrs};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 /// The `types` module of a crate not split into areas: every model type.
@@ -64,7 +64,13 @@ fn type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
 
 fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let mut doc = doc_attrs(&def.doc);
+    let mut doc = match &def.kind {
+        // A `$ref` of another schema, or a schema identical to an earlier one (`lower::shared`).
+        TypeKind::Alias(TypeRef::Named(target)) => {
+            doc_attrs_with(&def.doc, format!("The same type as [`{}`].", model.type_def(*target).name))
+        }
+        _ => doc_attrs(&def.doc),
+    };
     // The configuration's extra derives ride with the docs, ahead of the item's own, less those
     // the item derives anyway (a second `Eq` would conflict). Lowering reported those that are
     // not paths.

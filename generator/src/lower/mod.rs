@@ -11,6 +11,7 @@ pub mod groups;
 mod operation;
 mod rules;
 mod schema;
+mod shared;
 mod xml;
 
 use crate::diag::{pointer_join, Diagnostics};
@@ -59,6 +60,7 @@ pub fn lower(spec: &Spec, options: &Options, diags: &mut Diagnostics) -> ApiMode
     xml::lower_xml(spec, &mut model, diags);
     drop_xml_methods_without_xml(&mut model, diags);
     customise(&mut model, options, diags);
+    shared::merge_identical(&mut model);
     // One module for a build script has no `Cargo.toml` to declare features in.
     let grouping = if options.layout == crate::Layout::Module { crate::Grouping::Never } else { options.grouping };
     groups::assign(&mut model, grouping);
