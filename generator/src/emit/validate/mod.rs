@@ -410,11 +410,6 @@ pub(super) fn format_variant(format: CheckedFormat) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The keywords of `rules` without its combinators and reference.
-fn keywords_only(rules: &Rules) -> Rules {
-    Rules { reference: None, all_of: Vec::new(), any_of: Vec::new(), one_of: Vec::new(), not: None, ..rules.clone() }
-}
-
 /// The JSON type every value of `ty` has, if the Rust type fixes it.
 fn json_type_of(model: &ApiModel, ty: &TypeRef) -> Option<JsonType> {
     match model.resolve(ty) {

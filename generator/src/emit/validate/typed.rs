@@ -7,10 +7,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::json::{after_prefix, split_2020_12};
-use super::{
-    array_counts, entry_binding, ident, json_type_of, keywords_only, numeric_keywords, object_counts, probe, uses,
-    Emitter,
-};
+use super::{array_counts, entry_binding, ident, json_type_of, numeric_keywords, object_counts, probe, uses, Emitter};
 use crate::model::{Additional, ApiModel, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 impl Emitter<'_> {
@@ -525,8 +522,18 @@ impl Emitter<'_> {
                 let check = self.dynamic_keywords(rules);
                 out.push(check);
             }
+            // A boolean, a date or a UUID is one JSON type on the wire: a string's keywords and
+            // `enum` can fail on it, the other types' keywords hold of it whatever it is (a
+            // boolean query parameter with `uniqueItems`, as Kubernetes writes them).
             TypeRef::Primitive(_) => {
-                let rest = Rules { types: None, format: None, ..keywords_only(rules) };
+                let string = static_type == Some(JsonType::String);
+                let rest = Rules {
+                    min_length: rules.min_length.filter(|_| string),
+                    max_length: rules.max_length.filter(|_| string),
+                    pattern: rules.pattern.clone().filter(|_| string),
+                    enumeration: rules.enumeration.clone(),
+                    ..Rules::default()
+                };
                 out.push(self.as_json(&rest));
             }
             TypeRef::Nullable(_) | TypeRef::Boxed(_) => {}
