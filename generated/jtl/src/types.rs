@@ -356,50 +356,72 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
         let mut f19 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.strict(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.strict(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.strict(&mut f9)?,
-                10 => map.strict(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                12 => map.strict(&mut f12)?,
-                13 => map.value(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                16 => map.value(&mut f16)?,
-                17 => map.value(&mut f17)?,
-                18 => map.value(&mut f18)?,
-                _ => map.value(&mut f19)?,
+                0 => map.value(&mut f0),
+                1 => map.strict(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.strict(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.strict(&mut f9),
+                10 => map.strict(&mut f10),
+                11 => map.value(&mut f11),
+                12 => map.strict(&mut f12),
+                13 => map.value(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                16 => map.value(&mut f16),
+                17 => map.value(&mut f17),
+                18 => map.value(&mut f18),
+                _ => map.value(&mut f19),
+            }?;
+        }
+        match (f1, f2, f8, f9) {
+            (
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f2),
+                ::std::option::Option::Some(f8),
+                ::std::option::Option::Some(f9),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    number: f0,
+                    customer_group_id: f1,
+                    billing_address: f2,
+                    shipmentaddress: f3,
+                    custom_address: f4,
+                    other_addresses: f5,
+                    payment_settings: f6,
+                    customer_since: f7,
+                    language_iso: f8,
+                    internal_company_id: f9,
+                    customer_category_id: f10,
+                    tax_identification_number: f11,
+                    accounts_receivable_number: f12,
+                    commercial_register_number: f13,
+                    website: f14,
+                    initial_contact: f15,
+                    ebay_username: f16,
+                    birthday: f17,
+                    is_locked: f18,
+                    is_cash_register_based: f19,
+                })
+            }
+            (f1, f2, f8, f9) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[
+                                (1, f1.is_some()),
+                                (2, f2.is_some()),
+                                (8, f8.is_some()),
+                                (9, f9.is_some()),
+                            ],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            number: f0,
-            customer_group_id: map.required(f1, 1)?,
-            billing_address: map.required(f2, 2)?,
-            shipmentaddress: f3,
-            custom_address: f4,
-            other_addresses: f5,
-            payment_settings: f6,
-            customer_since: f7,
-            language_iso: map.required(f8, 8)?,
-            internal_company_id: map.required(f9, 9)?,
-            customer_category_id: f10,
-            tax_identification_number: f11,
-            accounts_receivable_number: f12,
-            commercial_register_number: f13,
-            website: f14,
-            initial_contact: f15,
-            ebay_username: f16,
-            birthday: f17,
-            is_locked: f18,
-            is_cash_register_based: f19,
-        })
     }
 }
 
@@ -736,44 +758,53 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
         let mut f16 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                10 => map.value(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                12 => map.value(&mut f12)?,
-                13 => map.value(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                _ => map.value(&mut f16)?,
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                10 => map.value(&mut f10),
+                11 => map.value(&mut f11),
+                12 => map.value(&mut f12),
+                13 => map.value(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                _ => map.value(&mut f16),
+            }?;
+        }
+        match (f9, f11) {
+            (::std::option::Option::Some(f9), ::std::option::Option::Some(f11)) => {
+                ::std::result::Result::Ok(Self {
+                    company: f0,
+                    company2: f1,
+                    form_of_address: f2,
+                    title: f3,
+                    first_name: f4,
+                    last_name: f5,
+                    street: f6,
+                    address2: f7,
+                    postal_code: f8,
+                    city: f9,
+                    state: f10,
+                    country_iso: f11,
+                    vat_id: f12,
+                    phone_number: f13,
+                    mobile_phone_number: f14,
+                    email_address: f15,
+                    fax: f16,
+                })
+            }
+            (f9, f11) => {
+                ::std::result::Result::Err(
+                    map.missing(&[(9, f9.is_some()), (11, f11.is_some())]),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            company: f0,
-            company2: f1,
-            form_of_address: f2,
-            title: f3,
-            first_name: f4,
-            last_name: f5,
-            street: f6,
-            address2: f7,
-            postal_code: f8,
-            city: map.required(f9, 9)?,
-            state: f10,
-            country_iso: map.required(f11, 11)?,
-            vat_id: f12,
-            phone_number: f13,
-            mobile_phone_number: f14,
-            email_address: f15,
-            fax: f16,
-        })
     }
 }
 
@@ -870,10 +901,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
         let mut f2 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                _ => map.value(&mut f2)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                _ => map.value(&mut f2),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             other_billing_addresses: f0,
@@ -996,12 +1027,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
         let mut f4 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.strict(&mut f2)?,
-                3 => map.strict(&mut f3)?,
-                _ => map.value(&mut f4)?,
-            }
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.strict(&mut f2),
+                3 => map.strict(&mut f3),
+                _ => map.value(&mut f4),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             payment_method_id: f0,
@@ -1239,52 +1270,152 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
         let mut f20 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.strict(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.strict(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                10 => map.strict(&mut f10)?,
-                11 => map.strict(&mut f11)?,
-                12 => map.value(&mut f12)?,
-                13 => map.strict(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                16 => map.value(&mut f16)?,
-                17 => map.value(&mut f17)?,
-                18 => map.value(&mut f18)?,
-                19 => map.value(&mut f19)?,
-                _ => map.value(&mut f20)?,
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.strict(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.strict(&mut f8),
+                9 => map.value(&mut f9),
+                10 => map.strict(&mut f10),
+                11 => map.strict(&mut f11),
+                12 => map.value(&mut f12),
+                13 => map.strict(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                16 => map.value(&mut f16),
+                17 => map.value(&mut f17),
+                18 => map.value(&mut f18),
+                19 => map.value(&mut f19),
+                _ => map.value(&mut f20),
+            }?;
+        }
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+        ) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f2),
+                ::std::option::Option::Some(f3),
+                ::std::option::Option::Some(f4),
+                ::std::option::Option::Some(f5),
+                ::std::option::Option::Some(f6),
+                ::std::option::Option::Some(f7),
+                ::std::option::Option::Some(f8),
+                ::std::option::Option::Some(f9),
+                ::std::option::Option::Some(f10),
+                ::std::option::Option::Some(f11),
+                ::std::option::Option::Some(f12),
+                ::std::option::Option::Some(f13),
+                ::std::option::Option::Some(f14),
+                ::std::option::Option::Some(f15),
+                ::std::option::Option::Some(f16),
+                ::std::option::Option::Some(f17),
+                ::std::option::Option::Some(f18),
+                ::std::option::Option::Some(f19),
+                ::std::option::Option::Some(f20),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    id: f0,
+                    number: f1,
+                    customer_group_id: f2,
+                    billing_address: f3,
+                    shipmentaddress: f4,
+                    custom_address: f5,
+                    other_addresses: f6,
+                    payment_settings: f7,
+                    customer_since: f8,
+                    language_iso: f9,
+                    internal_company_id: f10,
+                    customer_category_id: f11,
+                    tax_identification_number: f12,
+                    accounts_receivable_number: f13,
+                    commercial_register_number: f14,
+                    website: f15,
+                    initial_contact: f16,
+                    ebay_username: f17,
+                    birthday: f18,
+                    is_locked: f19,
+                    is_cash_register_based: f20,
+                })
+            }
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[
+                                (0, f0.is_some()),
+                                (1, f1.is_some()),
+                                (2, f2.is_some()),
+                                (3, f3.is_some()),
+                                (4, f4.is_some()),
+                                (5, f5.is_some()),
+                                (6, f6.is_some()),
+                                (7, f7.is_some()),
+                                (8, f8.is_some()),
+                                (9, f9.is_some()),
+                                (10, f10.is_some()),
+                                (11, f11.is_some()),
+                                (12, f12.is_some()),
+                                (13, f13.is_some()),
+                                (14, f14.is_some()),
+                                (15, f15.is_some()),
+                                (16, f16.is_some()),
+                                (17, f17.is_some()),
+                                (18, f18.is_some()),
+                                (19, f19.is_some()),
+                                (20, f20.is_some()),
+                            ],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            id: map.required(f0, 0)?,
-            number: map.required(f1, 1)?,
-            customer_group_id: map.required(f2, 2)?,
-            billing_address: map.required(f3, 3)?,
-            shipmentaddress: map.required(f4, 4)?,
-            custom_address: map.required(f5, 5)?,
-            other_addresses: map.required(f6, 6)?,
-            payment_settings: map.required(f7, 7)?,
-            customer_since: map.required(f8, 8)?,
-            language_iso: map.required(f9, 9)?,
-            internal_company_id: map.required(f10, 10)?,
-            customer_category_id: map.required(f11, 11)?,
-            tax_identification_number: map.required(f12, 12)?,
-            accounts_receivable_number: map.required(f13, 13)?,
-            commercial_register_number: map.required(f14, 14)?,
-            website: map.required(f15, 15)?,
-            initial_contact: map.required(f16, 16)?,
-            ebay_username: map.required(f17, 17)?,
-            birthday: map.required(f18, 18)?,
-            is_locked: map.required(f19, 19)?,
-            is_cash_register_based: map.required(f20, 20)?,
-        })
     }
 }
 
@@ -1489,46 +1620,134 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
         let mut f17 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                10 => map.value(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                12 => map.value(&mut f12)?,
-                13 => map.value(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                16 => map.value(&mut f16)?,
-                _ => map.value(&mut f17)?,
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                10 => map.value(&mut f10),
+                11 => map.value(&mut f11),
+                12 => map.value(&mut f12),
+                13 => map.value(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                16 => map.value(&mut f16),
+                _ => map.value(&mut f17),
+            }?;
+        }
+        match (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+        ) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f2),
+                ::std::option::Option::Some(f3),
+                ::std::option::Option::Some(f4),
+                ::std::option::Option::Some(f5),
+                ::std::option::Option::Some(f6),
+                ::std::option::Option::Some(f7),
+                ::std::option::Option::Some(f8),
+                ::std::option::Option::Some(f9),
+                ::std::option::Option::Some(f10),
+                ::std::option::Option::Some(f11),
+                ::std::option::Option::Some(f12),
+                ::std::option::Option::Some(f13),
+                ::std::option::Option::Some(f14),
+                ::std::option::Option::Some(f15),
+                ::std::option::Option::Some(f16),
+                ::std::option::Option::Some(f17),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    id: f0,
+                    company: f1,
+                    company2: f2,
+                    form_of_address: f3,
+                    title: f4,
+                    first_name: f5,
+                    last_name: f6,
+                    street: f7,
+                    address2: f8,
+                    postal_code: f9,
+                    city: f10,
+                    state: f11,
+                    country_iso: f12,
+                    vat_id: f13,
+                    phone_number: f14,
+                    mobile_phone_number: f15,
+                    email_address: f16,
+                    fax: f17,
+                })
+            }
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[
+                                (0, f0.is_some()),
+                                (1, f1.is_some()),
+                                (2, f2.is_some()),
+                                (3, f3.is_some()),
+                                (4, f4.is_some()),
+                                (5, f5.is_some()),
+                                (6, f6.is_some()),
+                                (7, f7.is_some()),
+                                (8, f8.is_some()),
+                                (9, f9.is_some()),
+                                (10, f10.is_some()),
+                                (11, f11.is_some()),
+                                (12, f12.is_some()),
+                                (13, f13.is_some()),
+                                (14, f14.is_some()),
+                                (15, f15.is_some()),
+                                (16, f16.is_some()),
+                                (17, f17.is_some()),
+                            ],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            id: map.required(f0, 0)?,
-            company: map.required(f1, 1)?,
-            company2: map.required(f2, 2)?,
-            form_of_address: map.required(f3, 3)?,
-            title: map.required(f4, 4)?,
-            first_name: map.required(f5, 5)?,
-            last_name: map.required(f6, 6)?,
-            street: map.required(f7, 7)?,
-            address2: map.required(f8, 8)?,
-            postal_code: map.required(f9, 9)?,
-            city: map.required(f10, 10)?,
-            state: map.required(f11, 11)?,
-            country_iso: map.required(f12, 12)?,
-            vat_id: map.required(f13, 13)?,
-            phone_number: map.required(f14, 14)?,
-            mobile_phone_number: map.required(f15, 15)?,
-            email_address: map.required(f16, 16)?,
-            fax: map.required(f17, 17)?,
-        })
     }
 }
 
@@ -1597,16 +1816,32 @@ impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
         let mut f2 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                _ => map.value(&mut f2)?,
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                _ => map.value(&mut f2),
+            }?;
+        }
+        match (f0, f1, f2) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f2),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    other_billing_addresses: f0,
+                    other_shipping_addresses: f1,
+                    other_customer_addresses: f2,
+                })
+            }
+            (f0, f1, f2) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[(0, f0.is_some()), (1, f1.is_some()), (2, f2.is_some())],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            other_billing_addresses: map.required(f0, 0)?,
-            other_shipping_addresses: map.required(f1, 1)?,
-            other_customer_addresses: map.required(f2, 2)?,
-        })
     }
 }
 
@@ -1693,20 +1928,44 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
         let mut f4 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.strict(&mut f2)?,
-                3 => map.strict(&mut f3)?,
-                _ => map.value(&mut f4)?,
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.strict(&mut f2),
+                3 => map.strict(&mut f3),
+                _ => map.value(&mut f4),
+            }?;
+        }
+        match (f0, f1, f2, f3, f4) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f2),
+                ::std::option::Option::Some(f3),
+                ::std::option::Option::Some(f4),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    payment_method_id: f0,
+                    discount: f1,
+                    payment_target: f2,
+                    credit_limit: f3,
+                    stop_payment_request: f4,
+                })
+            }
+            (f0, f1, f2, f3, f4) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[
+                                (0, f0.is_some()),
+                                (1, f1.is_some()),
+                                (2, f2.is_some()),
+                                (3, f3.is_some()),
+                                (4, f4.is_some()),
+                            ],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            payment_method_id: map.required(f0, 0)?,
-            discount: map.required(f1, 1)?,
-            payment_target: map.required(f2, 2)?,
-            credit_limit: map.required(f3, 3)?,
-            stop_payment_request: map.required(f4, 4)?,
-        })
     }
 }
 
@@ -1816,11 +2075,11 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
         let mut f3 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                _ => map.value(&mut f3)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                _ => map.value(&mut f3),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             error_code: f0,

@@ -120,22 +120,31 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
         let mut f5 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                _ => map.value(&mut f5)?,
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                _ => map.value(&mut f5),
+            }?;
+        }
+        match (f0, f1) {
+            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
+                ::std::result::Result::Ok(Self {
+                    campaign: f0,
+                    customer: f1,
+                    bill_to: f2,
+                    payment: f3,
+                    internal_customer_id: f4,
+                    metadata: f5,
+                })
+            }
+            (f0, f1) => {
+                ::std::result::Result::Err(
+                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            campaign: map.required(f0, 0)?,
-            customer: map.required(f1, 1)?,
-            bill_to: f2,
-            payment: f3,
-            internal_customer_id: f4,
-            metadata: f5,
-        })
     }
 }
 
@@ -341,32 +350,48 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
         let mut f10 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                _ => map.value(&mut f10)?,
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                _ => map.value(&mut f10),
+            }?;
+        }
+        match (f0, f1, f9) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f9),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    first_name: f0,
+                    last_name: f1,
+                    address_line_1: f2,
+                    address_line_2: f3,
+                    city: f4,
+                    state: f5,
+                    zip: f6,
+                    country: f7,
+                    company: f8,
+                    email: f9,
+                    phone: f10,
+                })
+            }
+            (f0, f1, f9) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[(0, f0.is_some()), (1, f1.is_some()), (9, f9.is_some())],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            first_name: map.required(f0, 0)?,
-            last_name: map.required(f1, 1)?,
-            address_line_1: f2,
-            address_line_2: f3,
-            city: f4,
-            state: f5,
-            zip: f6,
-            country: f7,
-            company: f8,
-            email: map.required(f9, 9)?,
-            phone: f10,
-        })
     }
 }
 
@@ -572,32 +597,48 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
         let mut f10 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                _ => map.value(&mut f10)?,
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                _ => map.value(&mut f10),
+            }?;
+        }
+        match (f0, f1, f9) {
+            (
+                ::std::option::Option::Some(f0),
+                ::std::option::Option::Some(f1),
+                ::std::option::Option::Some(f9),
+            ) => {
+                ::std::result::Result::Ok(Self {
+                    first_name: f0,
+                    last_name: f1,
+                    address_line_1: f2,
+                    address_line_2: f3,
+                    city: f4,
+                    state: f5,
+                    zip: f6,
+                    country: f7,
+                    company: f8,
+                    email: f9,
+                    phone: f10,
+                })
+            }
+            (f0, f1, f9) => {
+                ::std::result::Result::Err(
+                    map
+                        .missing(
+                            &[(0, f0.is_some()), (1, f1.is_some()), (9, f9.is_some())],
+                        ),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            first_name: map.required(f0, 0)?,
-            last_name: map.required(f1, 1)?,
-            address_line_1: f2,
-            address_line_2: f3,
-            city: f4,
-            state: f5,
-            zip: f6,
-            country: f7,
-            company: f8,
-            email: map.required(f9, 9)?,
-            phone: f10,
-        })
     }
 }
 
@@ -755,11 +796,11 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCred
         let mut f3 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.strict(&mut f1)?,
-                2 => map.strict(&mut f2)?,
-                _ => map.value(&mut f3)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.strict(&mut f1),
+                2 => map.strict(&mut f2),
+                _ => map.value(&mut f3),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             card_number: f0,
@@ -837,14 +878,20 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestMetadataIte
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                _ => map.value(&mut f1)?,
+                0 => map.value(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
+        }
+        match (f0, f1) {
+            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
+                ::std::result::Result::Ok(Self { name: f0, value: f1 })
+            }
+            (f0, f1) => {
+                ::std::result::Result::Err(
+                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            name: map.required(f0, 0)?,
-            value: map.required(f1, 1)?,
-        })
     }
 }
 
@@ -962,12 +1009,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
         let mut f4 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.strict(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                _ => map.value(&mut f4)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.strict(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                _ => map.value(&mut f4),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             api_call_id: f0,
@@ -1158,13 +1205,13 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
         let mut f5 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.strict(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                _ => map.value(&mut f5)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.strict(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                _ => map.value(&mut f5),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             api_call_id: f0,

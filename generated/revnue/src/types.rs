@@ -410,54 +410,63 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
         let mut f21 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.strict(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.strict(&mut f9)?,
-                10 => map.value(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                12 => map.value(&mut f12)?,
-                13 => map.value(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                16 => map.strict(&mut f16)?,
-                17 => map.value(&mut f17)?,
-                18 => map.strict(&mut f18)?,
-                19 => map.value(&mut f19)?,
-                20 => map.value(&mut f20)?,
-                _ => map.value(&mut f21)?,
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.strict(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.strict(&mut f9),
+                10 => map.value(&mut f10),
+                11 => map.value(&mut f11),
+                12 => map.value(&mut f12),
+                13 => map.value(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                16 => map.strict(&mut f16),
+                17 => map.value(&mut f17),
+                18 => map.strict(&mut f18),
+                19 => map.value(&mut f19),
+                20 => map.value(&mut f20),
+                _ => map.value(&mut f21),
+            }?;
+        }
+        match (f0, f1) {
+            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
+                ::std::result::Result::Ok(Self {
+                    company: f0,
+                    name: f1,
+                    category: f2,
+                    contact_person: f3,
+                    address_line_1: f4,
+                    address_line_2: f5,
+                    city: f6,
+                    state_province: f7,
+                    zip_postal_code: f8,
+                    country: f9,
+                    phone: f10,
+                    mobile: f11,
+                    fax: f12,
+                    website: f13,
+                    general_description: f14,
+                    nda_signed: f15,
+                    nda_signed_date: f16,
+                    msa_signed: f17,
+                    msa_signed_date: f18,
+                    supplementary_description: f19,
+                    additional_description: f20,
+                    template: f21,
+                })
+            }
+            (f0, f1) => {
+                ::std::result::Result::Err(
+                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
+                )
             }
         }
-        ::std::result::Result::Ok(Self {
-            company: map.required(f0, 0)?,
-            name: map.required(f1, 1)?,
-            category: f2,
-            contact_person: f3,
-            address_line_1: f4,
-            address_line_2: f5,
-            city: f6,
-            state_province: f7,
-            zip_postal_code: f8,
-            country: f9,
-            phone: f10,
-            mobile: f11,
-            fax: f12,
-            website: f13,
-            general_description: f14,
-            nda_signed: f15,
-            nda_signed_date: f16,
-            msa_signed: f17,
-            msa_signed_date: f18,
-            supplementary_description: f19,
-            additional_description: f20,
-            template: f21,
-        })
     }
 }
 
@@ -527,9 +536,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplate {
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                _ => map.value(&mut f1)?,
-            }
+                0 => map.strict(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
         }
         ::std::result::Result::Ok(Self { id: f0, fields: f1 })
     }
@@ -593,9 +602,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplateFie
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                _ => map.value(&mut f1)?,
-            }
+                0 => map.strict(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
         }
         ::std::result::Result::Ok(Self { id: f0, value: f1 })
     }
@@ -686,10 +695,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ContactPerson {
         let mut f2 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                _ => map.value(&mut f2)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                _ => map.value(&mut f2),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             name: f0,
@@ -1218,29 +1227,29 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
         let mut f21 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                10 => map.value(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                12 => map.value(&mut f12)?,
-                13 => map.value(&mut f13)?,
-                14 => map.value(&mut f14)?,
-                15 => map.value(&mut f15)?,
-                16 => map.strict(&mut f16)?,
-                17 => map.value(&mut f17)?,
-                18 => map.strict(&mut f18)?,
-                19 => map.value(&mut f19)?,
-                20 => map.value(&mut f20)?,
-                _ => map.value(&mut f21)?,
-            }
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                10 => map.value(&mut f10),
+                11 => map.value(&mut f11),
+                12 => map.value(&mut f12),
+                13 => map.value(&mut f13),
+                14 => map.value(&mut f14),
+                15 => map.value(&mut f15),
+                16 => map.strict(&mut f16),
+                17 => map.value(&mut f17),
+                18 => map.strict(&mut f18),
+                19 => map.value(&mut f19),
+                20 => map.value(&mut f20),
+                _ => map.value(&mut f21),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             id: f0,
@@ -1333,9 +1342,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerCategory {
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                _ => map.value(&mut f1)?,
-            }
+                0 => map.strict(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
         }
         ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }
@@ -1407,9 +1416,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerTemplate {
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                _ => map.value(&mut f1)?,
-            }
+                0 => map.strict(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
         }
         ::std::result::Result::Ok(Self { id: f0, fields: f1 })
     }

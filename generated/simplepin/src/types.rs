@@ -186,17 +186,17 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
         let mut f9 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.value(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.strict(&mut f6)?,
-                7 => map.value(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                _ => map.value(&mut f9)?,
-            }
+                0 => map.value(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.strict(&mut f6),
+                7 => map.value(&mut f7),
+                8 => map.value(&mut f8),
+                _ => map.value(&mut f9),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             billing_addresses: f0,
@@ -432,20 +432,20 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
         let mut f12 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.value(&mut f3)?,
-                4 => map.value(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                6 => map.value(&mut f6)?,
-                7 => map.strict(&mut f7)?,
-                8 => map.value(&mut f8)?,
-                9 => map.value(&mut f9)?,
-                10 => map.value(&mut f10)?,
-                11 => map.value(&mut f11)?,
-                _ => map.strict(&mut f12)?,
-            }
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.value(&mut f3),
+                4 => map.value(&mut f4),
+                5 => map.value(&mut f5),
+                6 => map.value(&mut f6),
+                7 => map.strict(&mut f7),
+                8 => map.value(&mut f8),
+                9 => map.value(&mut f9),
+                10 => map.value(&mut f10),
+                11 => map.value(&mut f11),
+                _ => map.strict(&mut f12),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             billing_address_id: f0,
@@ -595,14 +595,14 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
         let mut f6 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                1 => map.value(&mut f1)?,
-                2 => map.value(&mut f2)?,
-                3 => map.strict(&mut f3)?,
-                4 => map.strict(&mut f4)?,
-                5 => map.value(&mut f5)?,
-                _ => map.value(&mut f6)?,
-            }
+                0 => map.strict(&mut f0),
+                1 => map.value(&mut f1),
+                2 => map.value(&mut f2),
+                3 => map.strict(&mut f3),
+                4 => map.strict(&mut f4),
+                5 => map.value(&mut f5),
+                _ => map.value(&mut f6),
+            }?;
         }
         ::std::result::Result::Ok(Self {
             id: f0,
@@ -678,9 +678,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcContractV2Model {
         let mut f1 = ::std::option::Option::None;
         while let ::std::option::Option::Some(field) = map.next_field()? {
             match field {
-                0 => map.strict(&mut f0)?,
-                _ => map.value(&mut f1)?,
-            }
+                0 => map.strict(&mut f0),
+                _ => map.value(&mut f1),
+            }?;
         }
         ::std::result::Result::Ok(Self { id: f0, name: f1 })
     }

@@ -338,13 +338,51 @@ mod tests {
             let mut others = BTreeMap::new();
             while let Some(field) = map.next_field()? {
                 match field {
-                    0 => map.strict(&mut f0)?,
-                    1 => map.value(&mut f1)?,
-                    _ => map.other(&mut others)?,
-                }
+                    0 => map.strict(&mut f0),
+                    1 => map.value(&mut f1),
+                    _ => map.other(&mut others),
+                }?;
             }
             Ok(Self { count: map.required(f0, 0)?, name: f1, others })
         }
+    }
+
+    /// Two required fields around an optional one: taken by one `match`, as a generated
+    /// struct with two or more takes them.
+    #[derive(Debug, PartialEq)]
+    struct Pair {
+        a: bool,
+        note: Option<String>,
+        b: bool,
+    }
+
+    impl<'de> Object<'de> for Pair {
+        const NAME: &'static str = "Pair";
+        const FIELDS: &'static [&'static str] = &["a", "note", "b"];
+        const OTHERS: Others = Others::Skip;
+
+        fn read<A: MapAccess<'de>>(mut map: Entries<'de, A>) -> Result<Self, A::Error> {
+            let (mut f0, mut f1, mut f2) = (None, None, None);
+            while let Some(field) = map.next_field()? {
+                match field {
+                    0 => map.value(&mut f0),
+                    1 => map.value(&mut f1),
+                    _ => map.value(&mut f2),
+                }?;
+            }
+            match (f0, f2) {
+                (Some(f0), Some(f2)) => Ok(Self { a: f0, note: f1, b: f2 }),
+                (f0, f2) => Err(map.missing(&[(0, f0.is_some()), (2, f2.is_some())])),
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_absent_required_field_is_missing() {
+        assert_eq!(read(r#"{"b": false, "a": true}"#), Ok(Pair { a: true, note: None, b: false }));
+        assert_eq!(read::<Pair>(r#"{"note": "n"}"#), Err("missing field `a` at line 1 column 13".to_owned()));
+        assert_eq!(read::<Pair>(r#"{"b": true}"#), Err("missing field `a` at line 1 column 11".to_owned()));
+        assert_eq!(read::<Pair>(r#"{"a": true}"#), Err("missing field `b` at line 1 column 11".to_owned()));
     }
 
     /// One optional nullable field; unknown properties are skipped or refused.

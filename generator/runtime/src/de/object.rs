@@ -142,6 +142,14 @@ impl<'de, A: MapAccess<'de>> Entries<'de, A> {
         slot.ok_or_else(|| A::Error::missing_field(self.fields.get(index).copied().unwrap_or_default()))
     }
 
+    /// serde's `missing field` for the first of the required fields (each its index in
+    /// [`Object::FIELDS`] and whether its slot is filled) that is absent: what [`Self::required`]
+    /// says of it.
+    pub fn missing(&self, required: &[(usize, bool)]) -> A::Error {
+        let index = required.iter().find(|(_, present)| !present).map_or(usize::MAX, |(index, _)| *index);
+        A::Error::missing_field(self.fields.get(index).copied().unwrap_or_default())
+    }
+
     fn vacant<T>(&self, slot: &Option<T>) -> Result<(), A::Error> {
         match slot {
             Some(_) => Err(A::Error::duplicate_field(self.fields.get(self.field).copied().unwrap_or_default())),
