@@ -24,10 +24,11 @@ use crate::model::{
 use crate::naming::{field_name, type_name, Namespace};
 
 /// Names a generated method uses for its own arguments and locals, which parameters must not
-/// take (a parameter named `request` would be shadowed by the request being built).
+/// take (a parameter named `request` would be shadowed by the request being built); `this` and
+/// `accepts` are those of the function that builds a request for two methods.
 const METHOD_LOCALS: &[&str] = &[
     "body", "options", "request", "response", "context", "cx", "v", "value", "form", "secret", "item", "files", "file",
-    "i", "key",
+    "i", "key", "this", "accepts",
 ];
 
 /// Method names the client itself defines, which operations and credential setters must not

@@ -65,6 +65,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     });
     let mut checks = Checks::new(model);
     let mut methods: Vec<TokenStream> = Vec::new();
+    let mut builders: Vec<TokenStream> = Vec::new();
     for op in &model.operations {
         checks.set_gate(Gate::of(op.feature.as_deref()));
         let first = methods.len();
@@ -73,6 +74,8 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             methods.push(method(model, &mut checks, op, Sends::Json, false));
             if op.download_method_name.is_some() {
                 methods.push(method(model, &mut checks, op, Sends::Json, true));
+                let gate = super::gate_attr(&Gate::of(op.feature.as_deref()));
+                builders.push(super::gated(&gate, shared_request(model, &mut checks, op)));
             }
         }
         if op.xml_method_name.is_some() {
@@ -100,6 +103,18 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             [response_enum(model, op), options_struct(model, op)].map(|items| super::gated(&gate, items))
         })
         .collect();
+    let shared = (!builders.is_empty()).then(|| {
+        quote! {
+            /// The requests of operations with a `_download` method beside their typed one,
+            /// each built (and checked) by one function that both call.
+            mod request {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #( #builders )*
+            }
+        }
+    });
     let title = format!(" A client of {}.", model.title.trim());
     quote! {
         //! The client: one async method per operation of the spec.
@@ -184,6 +199,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             #( #methods )*
         }
 
+        #shared
         #( #items )*
         #statics
     }
@@ -320,29 +336,23 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         Sends::Form(form) => Some(&form.ty),
     };
     let args = arguments(model, op, body_ty);
-    let path = path_expression(model, op);
-    let method = http_method(op);
-    let operation = &op.id;
-    let validate = validation(model, checks, op, sends, body_ty);
-    let setup = request_setup(model, op, sends, download);
-    let send_body = body_ty.map(|_| put_body(model, op, sends));
-
-    // A required array parameter is a `&Vec` like the options' fields, which the checks read.
-    let list_arg = op.parameters.iter().any(|p| p.required && matches!(model.underlying(&p.ty), TypeRef::Vec(_)));
-    let allow_list = list_arg.then(|| quote!(#[allow(clippy::ptr_arg)]));
-    let request = if setup.is_empty() && send_body.is_none() { quote!(request) } else { quote!(mut request) };
-    // As many arguments as the operation has required parameters: that is the API.
-    let allow = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allows = allows(model, op, &args, 1);
     let head = quote! {
         #doc
-        #allow
-        #allow_list
+        #( #allows )*
     };
-    let build = quote! {
-        #validate
-        let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
-        #( #setup )*
-        #send_body
+    let build = if op.download_method_name.is_some() && matches!(sends, Sends::Json) {
+        // Built by the function the typed method and `_download` share.
+        let names = argument_names(op, body_ty);
+        let name = ident(&op.method_name);
+        let accept = match accept_media(op, sends, download) {
+            Some(media) => quote!(::std::option::Option::Some(#media)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote! { let request = request::#name(self, #accept, #( #names ),*)?; }
+    } else {
+        let accept = accept_media(op, sends, download).map(|media| quote!(request.static_header("accept", #media)?;));
+        build_request(model, checks, op, sends, &quote!(self), accept).0
     };
     if let Sends::JsonForStream(stream) = sends {
         let (item, open) = stream_reading(model, stream);
@@ -373,6 +383,80 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
             #decide
         }
     }
+}
+
+/// The function that builds the request of an operation with a `_download` method, for it
+/// and the typed method alike (`request::<method name>`), with the `Accept` each asks for.
+fn shared_request(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> TokenStream {
+    let body_ty = op.json_body.as_ref().map(|b| &b.ty);
+    let args = arguments(model, op, body_ty);
+    let allows = allows(model, op, &args, 2);
+    let name = ident(&op.method_name);
+    // `Accept` is the typed method's, and a download asks for anything.
+    let accept = quote! {
+        if let ::std::option::Option::Some(accept) = accepts {
+            request.static_header("accept", accept)?;
+        }
+    };
+    let (build, reads_client) = build_request(model, checks, op, Sends::Json, &quote!(this), Some(accept));
+    let this = if reads_client { quote!(this) } else { quote!(_this) };
+    quote! {
+        #( #allows )*
+        pub(super) fn #name(#this: &Client, accepts: ::std::option::Option<&'static str>, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Request, ::apigen_runtime::client::Error> {
+            #build
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// The statements that check the arguments and build `request` (path, query, headers,
+/// credentials, then `accept`, then the body), with `receiver` the client; and whether they
+/// read it (for the switch of checks, or credentials).
+fn build_request(
+    model: &ApiModel,
+    checks: &mut Checks<'_>,
+    op: &Operation,
+    sends: Sends<'_>,
+    receiver: &TokenStream,
+    accept: Option<TokenStream>,
+) -> (TokenStream, bool) {
+    let body_ty: Option<&TypeRef> = match sends {
+        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Form(form) => Some(&form.ty),
+    };
+    let path = path_expression(model, op);
+    let method = http_method(op);
+    let operation = &op.id;
+    let validate = validation(model, checks, op, sends, body_ty, receiver);
+    let setup = request_setup(model, op, receiver);
+    let send_body = body_ty.map(|_| put_body(model, op, sends));
+    let request =
+        if setup.is_empty() && send_body.is_none() && accept.is_none() { quote!(request) } else { quote!(mut request) };
+    let credentials = op.security.iter().any(|key| model.security_schemes.iter().any(|s| &s.key == key));
+    let reads_receiver = validate.is_some() || credentials;
+    let build = quote! {
+        #validate
+        let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
+        #( #setup )*
+        #accept
+        #send_body
+    };
+    (build, reads_receiver)
+}
+
+/// The lints a method (or its request's builder) allows, with `leading` arguments before
+/// `args` (`self`): as many arguments as the operation has required parameters, which is the
+/// API; a required array parameter is a `&Vec` like the options' fields, which the checks read.
+fn allows(model: &ApiModel, op: &Operation, args: &[TokenStream], leading: usize) -> Vec<TokenStream> {
+    let list_arg = op.parameters.iter().any(|p| p.required && matches!(model.underlying(&p.ty), TypeRef::Vec(_)));
+    let mut allows = Vec::new();
+    if args.len() + leading > 7 {
+        allows.push(quote!(#[allow(clippy::too_many_arguments)]));
+    }
+    if list_arg {
+        allows.push(quote!(#[allow(clippy::ptr_arg)]));
+    }
+    allows
 }
 
 /// The method's name: the operation's, or that of the variant [`Sends`] and `download` say.
@@ -438,6 +522,24 @@ fn method_doc(op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
 
 /// The method's arguments, in the written order: the path parameters in template order, the
 /// required query parameters, the required headers, the body, then the options.
+/// The names of [`arguments`], in their order.
+fn argument_names(op: &Operation, body_ty: Option<&TypeRef>) -> Vec<Ident> {
+    let required = |location: ParamLocation| op.parameters.iter().filter(move |p| p.required && p.location == location);
+    let mut names: Vec<Ident> = path_order(op)
+        .into_iter()
+        .chain(required(ParamLocation::Query))
+        .chain(required(ParamLocation::Header))
+        .map(|p| ident(&p.rust_name))
+        .collect();
+    if body_ty.is_some() {
+        names.push(ident("body"));
+    }
+    if has_options(op) {
+        names.push(ident("options"));
+    }
+    names
+}
+
 fn arguments(model: &ApiModel, op: &Operation, body_ty: Option<&TypeRef>) -> Vec<TokenStream> {
     let path_params = path_order(op);
     let required = |location: ParamLocation| op.parameters.iter().filter(move |p| p.required && p.location == location);
@@ -512,6 +614,7 @@ fn validation(
     op: &Operation,
     sends: Sends<'_>,
     body_ty: Option<&TypeRef>,
+    receiver: &TokenStream,
 ) -> Option<TokenStream> {
     let mut validation: Vec<TokenStream> = Vec::new();
     for p in &op.parameters {
@@ -553,7 +656,7 @@ fn validation(
     }
     (!validation.is_empty()).then(|| {
         quote! {
-            if self.transport.config().validate_requests {
+            if #receiver.transport.config().validate_requests {
                 let mut context = ::apigen_runtime::Context::new();
                 let cx = &mut context;
                 #( #validation )*
@@ -563,9 +666,9 @@ fn validation(
     })
 }
 
-/// The statements that put the query parameters, the headers, the credentials and `Accept`
-/// on `request`.
-fn request_setup(model: &ApiModel, op: &Operation, sends: Sends<'_>, download: bool) -> Vec<TokenStream> {
+/// The statements that put the query parameters, the headers and the credentials (the
+/// client's: `receiver`) on `request`.
+fn request_setup(model: &ApiModel, op: &Operation, receiver: &TokenStream) -> Vec<TokenStream> {
     let mut setup: Vec<TokenStream> = Vec::new();
     for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Path) {
         let wire = p.wire_name.to_ascii_lowercase();
@@ -600,15 +703,20 @@ fn request_setup(model: &ApiModel, op: &Operation, sends: Sends<'_>, download: b
         };
         let key = &scheme.key;
         setup.push(
-            quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, self.#field.as_ref()); },
+            quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, #receiver.#field.as_ref()); },
         );
     }
-    // A stream asks for its own media type (`apigen_runtime::stream`), a download for anything.
-    if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
-        let accept = if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" };
-        setup.push(quote! { request.static_header("accept", #accept)?; });
-    }
     setup
+}
+
+/// The media type a method asks for in `Accept`, where responses have bodies. A stream asks
+/// for its own (`apigen_runtime::stream`), a download for anything.
+fn accept_media(op: &Operation, sends: Sends<'_>, download: bool) -> Option<&'static str> {
+    if op.responses.iter().any(|r| r.body.is_some()) && !download && !matches!(sends, Sends::JsonForStream(_)) {
+        Some(if matches!(sends, Sends::Xml) { "application/xml" } else { "application/json" })
+    } else {
+        None
+    }
 }
 
 /// The statement that puts the body on `request`, in the form [`Sends`] says; an optional
