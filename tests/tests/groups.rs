@@ -54,10 +54,10 @@ fn groups_and_what_each_compiles() {
         [
             // The tag `Client` would be the crate's `client` feature: it gets `_ops`.
             ("client_ops", vec!["Client"], 1, 1),
-            ("pets", vec!["pets"], 2, 3),
+            ("pets", vec!["pets"], 3, 3),
             // Its own `order` enum is an alias of the one `pets` declared first (lower::shared).
             ("store", vec!["store"], 1, 3),
-            ("users", vec!["Users"], 1, 1),
+            ("users", vec!["Users"], 2, 1),
             // Not a group of operations: the schemas no operation uses.
             ("other_schemas", vec![], 0, 2),
         ]
@@ -72,6 +72,9 @@ fn groups_and_what_each_compiles() {
             ("listPets", Some("pets")),
             ("addPet", Some("pets")),
             ("getOrder", Some("store")),
+            // Their options are one struct, compiled with either (`client::SharedOptions`).
+            ("searchPets", Some("pets")),
+            ("searchUsers", Some("users")),
             ("createUser", Some("users")),
             ("clientInfo", Some("client_ops")),
         ]

@@ -10,6 +10,8 @@
 mod forms;
 mod params;
 
+use std::collections::HashMap;
+
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -95,12 +97,22 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
     }
     let statics = checks.statics();
+    let shared_options = SharedOptions::of(model);
     let items: Vec<TokenStream> = model
         .operations
         .iter()
-        .flat_map(|op| {
+        .enumerate()
+        .flat_map(|(i, op)| {
             let gate = super::gate_attr(&Gate::of(op.feature.as_deref()));
-            [response_enum(model, op), options_struct(model, op)].map(|items| super::gated(&gate, items))
+            let options = match shared_options.first[i] {
+                Some(first) if first == i => super::gated(
+                    &super::gate_attr(&shared_options.gates[&first]),
+                    options_struct(model, op, shared_options.count[&first] - 1),
+                ),
+                Some(first) => super::gated(&gate, options_alias(op, &model.operations[first])),
+                None => TokenStream::new(),
+            };
+            [super::gated(&gate, response_enum(model, op)), options]
         })
         .collect();
     let shared = (!builders.is_empty()).then(|| {
@@ -251,10 +263,62 @@ pub(super) fn response_body<'m>(model: &'m ApiModel, case: &'m ResponseCase) -> 
     case.body.as_ref().filter(|ty| !case.xml_only || xml_form(model, ty).is_some())
 }
 
-fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
-    if !has_options(op) {
-        return TokenStream::new();
+/// Operations whose optional parameters are the same (names, types, setters and descriptions;
+/// Kubernetes' list and watch calls have the same eleven) share one options struct, declared
+/// with the first of them, which the others' names are aliases of: as identical schemas share
+/// one type (`lower::shared`).
+struct SharedOptions {
+    /// For each operation with options, the first operation with the same.
+    first: Vec<Option<usize>>,
+    /// For each first operation: the features that compile it or any of the others.
+    gates: HashMap<usize, Gate>,
+    /// For each first operation: how many operations share its options.
+    count: HashMap<usize, usize>,
+}
+
+impl SharedOptions {
+    fn of(model: &ApiModel) -> Self {
+        let mut firsts: HashMap<String, usize> = HashMap::new();
+        let mut shared = SharedOptions { first: Vec::new(), gates: HashMap::new(), count: HashMap::new() };
+        for (i, op) in model.operations.iter().enumerate() {
+            if !has_options(op) {
+                shared.first.push(None);
+                continue;
+            }
+            let key: Vec<String> = op
+                .parameters
+                .iter()
+                .filter(|p| !p.required)
+                .map(|p| {
+                    let ty = type_tokens(model, p.ty.non_null());
+                    format!(
+                        "{} {} {:?} {ty} {:?} {:?} {:?}",
+                        p.rust_name, p.wire_name, p.location, p.setter, p.doc.title, p.doc.description
+                    )
+                })
+                .collect();
+            let first = *firsts.entry(key.join("\n")).or_insert(i);
+            shared.first.push(Some(first));
+            let gate = Gate::of(op.feature.as_deref());
+            shared.gates.entry(first).and_modify(|g| g.widen(&gate)).or_insert(gate);
+            *shared.count.entry(first).or_insert(0) += 1;
+        }
+        shared
     }
+}
+
+/// The options type of `op` as an alias of `first`'s, whose parameters are the same.
+fn options_alias(op: &Operation, first: &Operation) -> TokenStream {
+    let (name, target) = (options_name(op), options_name(first));
+    let doc = format!(" The optional parameters of `{}`: the same type as [`{target}`], as the parameters are.", op.id);
+    quote! {
+        #[doc = #doc]
+        pub type #name = #target;
+    }
+}
+
+/// The options struct of `op`, which `others` more operations share.
+fn options_struct(model: &ApiModel, op: &Operation, others: usize) -> TokenStream {
     let name = options_name(op);
     let fields = op.parameters.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&p.rust_name);
@@ -288,8 +352,13 @@ fn options_struct(model: &ApiModel, op: &Operation) -> TokenStream {
         })
         .collect();
     let example = op.parameters.iter().find_map(|p| p.setter.as_deref()).unwrap_or_default();
+    let also = match others {
+        0 => String::new(),
+        1 => " (and of one other operation with the same)".to_owned(),
+        n => format!(" (and of {n} other operations with the same)"),
+    };
     let doc = format!(
-        " The optional parameters of `{}`, each left out unless set: `{name}::default().{example}(...)`.",
+        " The optional parameters of `{}`{also}, each left out unless set: `{name}::default().{example}(...)`.",
         op.id
     );
     // `non_exhaustive`, as generated structs are: a parameter the spec adds later breaks no
