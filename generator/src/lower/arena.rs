@@ -53,46 +53,62 @@ fn reorder(types: Vec<TypeDef>, order: &[TypeId]) -> Vec<TypeDef> {
     let mut slots: Vec<Option<TypeDef>> = types.into_iter().map(Some).collect();
     let mut out: Vec<TypeDef> = order.iter().filter_map(|old| slots[old.0].take()).collect();
     for def in &mut out {
-        renumber_rules(&mut def.rules, &new_id);
-        match &mut def.kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    renumber(&mut field.ty, &new_id);
-                    renumber_rules(&mut field.rules, &new_id);
-                }
-                if let Some((_, ty)) = &mut s.additional {
-                    renumber(ty, &new_id);
-                }
-            }
-            TypeKind::Union(variants) => {
-                for variant in variants {
-                    renumber(&mut variant.ty, &new_id);
-                    renumber_rules(&mut variant.rules, &new_id);
-                }
-            }
-            TypeKind::Alias(ty) => renumber(ty, &new_id),
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
-        }
+        def_ids_mut(def, &mut |id| id.0 = new_id[id.0]);
     }
     out
 }
 
 fn renumber_rules(rules: &mut Rules, new_id: &[usize]) {
-    if let Some(id) = &mut rules.reference {
-        id.0 = new_id[id.0];
-    }
-    for sub in rules.children_mut() {
-        renumber_rules(sub, new_id);
-    }
+    rule_ids_mut(rules, &mut |id| id.0 = new_id[id.0]);
 }
 
 fn renumber(ty: &mut TypeRef, new_id: &[usize]) {
+    type_ids_mut(ty, &mut |id| id.0 = new_id[id.0]);
+}
+
+/// Calls `f` on every reference to a type that `def` holds (its kind's, then its rules'), in a
+/// fixed order.
+pub(super) fn def_ids_mut(def: &mut TypeDef, f: &mut impl FnMut(&mut TypeId)) {
+    match &mut def.kind {
+        TypeKind::Struct(s) => {
+            for field in &mut s.fields {
+                type_ids_mut(&mut field.ty, f);
+                rule_ids_mut(&mut field.rules, f);
+            }
+            if let Some((_, ty)) = &mut s.additional {
+                type_ids_mut(ty, f);
+            }
+        }
+        TypeKind::Union(variants) => {
+            for variant in variants {
+                type_ids_mut(&mut variant.ty, f);
+                rule_ids_mut(&mut variant.rules, f);
+            }
+        }
+        TypeKind::Alias(ty) => type_ids_mut(ty, f),
+        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+    }
+    rule_ids_mut(&mut def.rules, f);
+}
+
+/// Calls `f` on every reference to a type in `ty`.
+fn type_ids_mut(ty: &mut TypeRef, f: &mut impl FnMut(&mut TypeId)) {
     match ty {
-        TypeRef::Named(id) => id.0 = new_id[id.0],
+        TypeRef::Named(id) => f(id),
         TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-            renumber(inner, new_id)
+            type_ids_mut(inner, f)
         }
         TypeRef::Primitive(_) => {}
+    }
+}
+
+/// Calls `f` on every reference to a type in `rules` and their subschemas'.
+fn rule_ids_mut(rules: &mut Rules, f: &mut impl FnMut(&mut TypeId)) {
+    if let Some(id) = &mut rules.reference {
+        f(id);
+    }
+    for sub in rules.children_mut() {
+        rule_ids_mut(sub, f);
     }
 }
 

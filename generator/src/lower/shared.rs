@@ -22,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{ApiModel, Doc, Gate, Rules, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Doc, Gate, Rules, TypeId, TypeKind, TypeRef};
 
 /// Turns every type that is identical to an earlier one into an alias of it (see the module
 /// docs). Types replaced by the configuration are left alone.
@@ -50,7 +50,7 @@ pub(super) fn merge_identical(model: &mut ApiModel) {
             TypeKind::Union(variants) => variants.iter_mut().for_each(|v| v.doc.pointer.clear()),
             TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) | TypeKind::Alias(_) => {}
         }
-        visit_ids(&mut shape, &mut |id| {
+        super::arena::def_ids_mut(&mut shape, &mut |id| {
             refs[i].push(id.0);
             id.0 = 0;
         });
@@ -105,50 +105,6 @@ pub(super) fn merge_identical(model: &mut ApiModel) {
 /// How many different values `values` holds.
 fn distinct(values: &[usize]) -> usize {
     values.iter().collect::<HashSet<_>>().len()
-}
-
-/// Calls `f` on every reference to a type that `def` holds (its kind's, then its rules'), in a
-/// fixed order.
-fn visit_ids(def: &mut TypeDef, f: &mut impl FnMut(&mut TypeId)) {
-    match &mut def.kind {
-        TypeKind::Struct(s) => {
-            for field in &mut s.fields {
-                visit_type(&mut field.ty, f);
-                visit_rules(&mut field.rules, f);
-            }
-            if let Some((_, ty)) = &mut s.additional {
-                visit_type(ty, f);
-            }
-        }
-        TypeKind::Union(variants) => {
-            for variant in variants {
-                visit_type(&mut variant.ty, f);
-                visit_rules(&mut variant.rules, f);
-            }
-        }
-        TypeKind::Alias(ty) => visit_type(ty, f),
-        TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
-    }
-    visit_rules(&mut def.rules, f);
-}
-
-fn visit_type(ty: &mut TypeRef, f: &mut impl FnMut(&mut TypeId)) {
-    match ty {
-        TypeRef::Named(id) => f(id),
-        TypeRef::Nullable(inner) | TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-            visit_type(inner, f)
-        }
-        TypeRef::Primitive(_) => {}
-    }
-}
-
-fn visit_rules(rules: &mut Rules, f: &mut impl FnMut(&mut TypeId)) {
-    if let Some(id) = &mut rules.reference {
-        f(id);
-    }
-    for sub in rules.children_mut() {
-        visit_rules(sub, f);
-    }
 }
 
 #[cfg(test)]
