@@ -400,10 +400,7 @@ enum Sends<'a> {
 fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Sends<'_>, download: bool) -> TokenStream {
     let name = method_name(op, sends, download);
     let doc = method_doc(op, sends, download);
-    let body_ty: Option<&TypeRef> = match sends {
-        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
-        Sends::Form(form) => Some(&form.ty),
-    };
+    let body_ty = body_type(op, sends);
     let args = arguments(model, op, body_ty);
     let allows = allows(model, op, &args, 1);
     let head = quote! {
@@ -454,10 +451,18 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     }
 }
 
+/// The type of the body a method sends, in the form [`Sends`] says, if it sends one.
+fn body_type<'o>(op: &'o Operation, sends: Sends<'o>) -> Option<&'o TypeRef> {
+    match sends {
+        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
+        Sends::Form(form) => Some(&form.ty),
+    }
+}
+
 /// The function that builds the request of an operation with a `_download` method, for it
 /// and the typed method alike (`request::<method name>`), with the `Accept` each asks for.
 fn shared_request(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> TokenStream {
-    let body_ty = op.json_body.as_ref().map(|b| &b.ty);
+    let body_ty = body_type(op, Sends::Json);
     let args = arguments(model, op, body_ty);
     let allows = allows(model, op, &args, 2);
     let name = ident(&op.method_name);
@@ -489,10 +494,7 @@ fn build_request(
     receiver: &TokenStream,
     accept: Option<TokenStream>,
 ) -> (TokenStream, bool) {
-    let body_ty: Option<&TypeRef> = match sends {
-        Sends::Json | Sends::Xml | Sends::JsonForStream(_) => op.json_body.as_ref().map(|b| &b.ty),
-        Sends::Form(form) => Some(&form.ty),
-    };
+    let body_ty = body_type(op, sends);
     let path = path_expression(model, op);
     let method = http_method(op);
     let operation = &op.id;
