@@ -12,8 +12,9 @@
 //! its JSON as itself), of `XML_CHECKS` (the same through the XML form) and of
 //! `INVALID_CHECKS` (values breaking one rule report exactly it), the types shared out over
 //! `--threads` threads (default: one per core). It prints each type that fails with its first
-//! failing value and why, in the tables' order, then per table the types, values, failures,
-//! time and values per second; it fails when any type does.
+//! failing value and why, in the tables' order, then per table, as it ends, the types, values,
+//! failures, time and values per second (and on stderr, every 100 types, how far it is); it
+//! fails when any type does.
 //!
 //! The generated crate is compiled unoptimised (a large crate builds far faster so), its
 //! dependencies (proptest, regex-syntax, serde_json, the runtime) optimised: generation's work
@@ -49,6 +50,9 @@ use apigen_runtime::arbitrary::{Exercise, Report};
 /// A failing value's text is cut here on the terminal (a large object runs to pages).
 const SHOWN: usize = 4_000;
 
+/// How many types of a table between two lines of progress.
+const PROGRESS: usize = 100;
+
 fn main() -> ExitCode {
     let values: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1_000);
     let threads: usize = std::env::args()
@@ -59,11 +63,10 @@ fn main() -> ExitCode {
         vec![("valid", CRATE::arbitrary::CHECKS), ("invalid", CRATE::arbitrary::INVALID_CHECKS)];
     XML_TABLE
     let mut failed = 0;
-    let mut lines = Vec::new();
     for (table, checks) in tables {
         let start = Instant::now();
         let (mut made, mut failures, mut rejected) = (0usize, 0usize, 0u64);
-        for (name, outcome) in checks.iter().map(|(name, _)| name).zip(run_all(checks, values, threads)) {
+        for (name, outcome) in checks.iter().map(|(name, _)| name).zip(run_all(table, checks, values, threads)) {
             match outcome {
                 Ok(report) => {
                     made += report.values;
@@ -81,15 +84,12 @@ fn main() -> ExitCode {
             }
         }
         let seconds = start.elapsed().as_secs_f64();
-        lines.push(format!(
+        println!(
             "{table}: {} types, {made} values, {failures} failing types, {rejected} rejected by filters, {seconds:.1} s on {threads} threads, {:.0} values/s",
             checks.len(),
             made as f64 / seconds.max(1e-9),
-        ));
+        );
         failed += failures;
-    }
-    for line in lines {
-        println!("{line}");
     }
     if failed == 0 {
         ExitCode::SUCCESS
@@ -101,8 +101,13 @@ fn main() -> ExitCode {
 /// Every check of `checks` on `values` values, on `threads` threads that each take the next
 /// type not yet taken; the outcomes in the table's order, whatever the threads' (each check
 /// seeds its own generator, so a type's values do not depend on the thread that makes them).
-fn run_all(checks: &[(&str, Exercise)], values: usize, threads: usize) -> Vec<Result<Report, String>> {
+/// Every `PROGRESS` types it says how far the table is, on stderr: a long table (Stripe's run
+/// for an hour) that is stopped part way still tells what it had proven.
+fn run_all(table: &str, checks: &[(&str, Exercise)], values: usize, threads: usize) -> Vec<Result<Report, String>> {
+    let start = Instant::now();
     let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let failing = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<Option<Result<Report, String>>>> = Mutex::new(vec![None; checks.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
@@ -111,7 +116,19 @@ fn run_all(checks: &[(&str, Exercise)], values: usize, threads: usize) -> Vec<Re
                 let Some((_, exercise)) = checks.get(i) else { break };
                 let outcome = catch_unwind(AssertUnwindSafe(|| exercise(values)))
                     .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&panic))));
+                if outcome.is_err() {
+                    failing.fetch_add(1, Ordering::Relaxed);
+                }
                 outcomes.lock().unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(outcome);
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished % PROGRESS == 0 {
+                    eprintln!(
+                        "{table}: {finished} of {} types done, {} failing, {:.0} s",
+                        checks.len(),
+                        failing.load(Ordering::Relaxed),
+                        start.elapsed().as_secs_f64(),
+                    );
+                }
             });
         }
     });
