@@ -64,30 +64,11 @@ static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 
 impl ::apigen_runtime::Validate for CreateCustomer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        cx.push_key("BillingAddress");
-        let v = &self.billing_address;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        if let ::std::option::Option::Some(v) = &self.shipmentaddress {
-            cx.push_key("Shipmentaddress");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.custom_address {
-            cx.push_key("CustomAddress");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.other_addresses {
-            cx.push_key("OtherAddresses");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.payment_settings {
-            cx.push_key("PaymentSettings");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("BillingAddress", &self.billing_address);
+        cx.nested("Shipmentaddress", &self.shipmentaddress);
+        cx.nested("CustomAddress", &self.custom_address);
+        cx.nested("OtherAddresses", &self.other_addresses);
+        cx.nested("PaymentSettings", &self.payment_settings);
         if let ::std::option::Option::Some(v) = &self.birthday {
             cx.push_key("Birthday");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
@@ -113,33 +94,9 @@ impl ::apigen_runtime::Validate for CreateAddress {
 
 impl ::apigen_runtime::Validate for CreateOtherAddresses {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.other_billing_addresses {
-            cx.push_key("OtherBillingAddresses");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.other_shipping_addresses {
-            cx.push_key("OtherShippingAddresses");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.other_customer_addresses {
-            cx.push_key("OtherCustomerAddresses");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("OtherBillingAddresses", &self.other_billing_addresses);
+        cx.nested("OtherShippingAddresses", &self.other_shipping_addresses);
+        cx.nested("OtherCustomerAddresses", &self.other_customer_addresses);
     }
 }
 
@@ -149,26 +106,11 @@ impl ::apigen_runtime::Validate for CreatePaymentSettings {
 
 impl ::apigen_runtime::Validate for Customer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        cx.push_key("BillingAddress");
-        let v = &self.billing_address;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        cx.push_key("Shipmentaddress");
-        let v = &self.shipmentaddress;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        cx.push_key("CustomAddress");
-        let v = &self.custom_address;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        cx.push_key("OtherAddresses");
-        let v = &self.other_addresses;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        cx.push_key("PaymentSettings");
-        let v = &self.payment_settings;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
+        cx.nested("BillingAddress", &self.billing_address);
+        cx.nested("Shipmentaddress", &self.shipmentaddress);
+        cx.nested("CustomAddress", &self.custom_address);
+        cx.nested("OtherAddresses", &self.other_addresses);
+        cx.nested("PaymentSettings", &self.payment_settings);
         cx.push_key("Birthday");
         let v = &self.birthday;
         ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
@@ -182,30 +124,9 @@ impl ::apigen_runtime::Validate for Address {
 
 impl ::apigen_runtime::Validate for OtherAddresses {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        cx.push_key("OtherBillingAddresses");
-        let v = &self.other_billing_addresses;
-        for (i, v) in v.iter().enumerate() {
-            cx.push_index(i);
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        cx.pop();
-        cx.push_key("OtherShippingAddresses");
-        let v = &self.other_shipping_addresses;
-        for (i, v) in v.iter().enumerate() {
-            cx.push_index(i);
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        cx.pop();
-        cx.push_key("OtherCustomerAddresses");
-        let v = &self.other_customer_addresses;
-        for (i, v) in v.iter().enumerate() {
-            cx.push_index(i);
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        cx.pop();
+        cx.nested("OtherBillingAddresses", &self.other_billing_addresses);
+        cx.nested("OtherShippingAddresses", &self.other_shipping_addresses);
+        cx.nested("OtherCustomerAddresses", &self.other_customer_addresses);
     }
 }
 

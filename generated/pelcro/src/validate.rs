@@ -82,11 +82,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.password_type {
-            cx.push_key("password_type");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("password_type", &self.password_type);
         if let ::std::option::Option::Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
@@ -103,11 +99,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.language {
-            cx.push_key("language");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("language", &self.language);
         if let ::std::option::Option::Some(v) = &self.billing_email {
             cx.push_key("billing_email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
@@ -250,11 +242,7 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.password_type {
-            cx.push_key("password_type");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("password_type", &self.password_type);
         if let ::std::option::Option::Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
@@ -271,11 +259,7 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.language {
-            cx.push_key("language");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("language", &self.language);
         if let ::std::option::Option::Some(v) = &self.billing_email {
             cx.push_key("billing_email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);

@@ -49,29 +49,10 @@ static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 
 impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        cx.push_key("customer");
-        let v = &self.customer;
-        ::apigen_runtime::Validate::validate_at(v, cx);
-        cx.pop();
-        if let ::std::option::Option::Some(v) = &self.bill_to {
-            cx.push_key("bill_to");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.payment {
-            cx.push_key("payment");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.metadata {
-            cx.push_key("metadata");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("customer", &self.customer);
+        cx.nested("bill_to", &self.bill_to);
+        cx.nested("payment", &self.payment);
+        cx.nested("metadata", &self.metadata);
     }
 }
 
@@ -95,11 +76,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestBillTo {
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestPayment {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.credit_card {
-            cx.push_key("credit_card");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("credit_card", &self.credit_card);
     }
 }
 

@@ -57,11 +57,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
         let v = &self.name;
         ::apigen_runtime::check::max_length(cx, v, 50u64);
         cx.pop();
-        if let ::std::option::Option::Some(v) = &self.contact_person {
-            cx.push_key("contact_person");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("contact_person", &self.contact_person);
         if let ::std::option::Option::Some(v) = &self.address_line_1 {
             cx.push_key("address_line_1");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
@@ -122,35 +118,19 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
             ::apigen_runtime::check::max_length(cx, v, 1000u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.template {
-            cx.push_key("template");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("template", &self.template);
     }
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestTemplate {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.fields {
-            cx.push_key("fields");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("fields", &self.fields);
     }
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestTemplateFieldsItem {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.value {
-            cx.push_key("value");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("value", &self.value);
     }
 }
 
@@ -166,11 +146,7 @@ impl ::apigen_runtime::Validate for ContactPerson {
             ::apigen_runtime::check::max_length(cx, v, 254u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.type_ {
-            cx.push_key("type");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("type", &self.type_);
         let v = self;
         let matched = cx
             .probe(|cx| {
@@ -372,21 +348,9 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
 
 impl ::apigen_runtime::Validate for Customer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.category {
-            cx.push_key("category");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.contact_person {
-            cx.push_key("contact_person");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.template {
-            cx.push_key("template");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("category", &self.category);
+        cx.nested("contact_person", &self.contact_person);
+        cx.nested("template", &self.template);
     }
 }
 
@@ -396,15 +360,7 @@ impl ::apigen_runtime::Validate for CustomerCategory {
 
 impl ::apigen_runtime::Validate for CustomerTemplate {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.fields {
-            cx.push_key("fields");
-            for (k, v) in v {
-                cx.push_entry(k);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("fields", &self.fields);
     }
 }
 

@@ -51,67 +51,27 @@ static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 
 impl ::apigen_runtime::Validate for CcProfileApiV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.billing_addresses {
-            cx.push_key("billing_addresses");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.contracts {
-            cx.push_key("contracts");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("billing_addresses", &self.billing_addresses);
+        cx.nested("contracts", &self.contracts);
         if let ::std::option::Option::Some(v) = &self.customer_since {
             cx.push_key("customer_since");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.main_address {
-            cx.push_key("main_address");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("main_address", &self.main_address);
     }
 }
 
 impl ::apigen_runtime::Validate for CcProfileV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.billing_address_models {
-            cx.push_key("billing_address_models");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
-        if let ::std::option::Option::Some(v) = &self.contracts {
-            cx.push_key("contracts");
-            for (i, v) in v.iter().enumerate() {
-                cx.push_index(i);
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-            }
-            cx.pop();
-        }
+        cx.nested("billing_address_models", &self.billing_address_models);
+        cx.nested("contracts", &self.contracts);
         if let ::std::option::Option::Some(v) = &self.customer_since {
             cx.push_key("customer_since");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.main_address {
-            cx.push_key("main_address");
-            ::apigen_runtime::Validate::validate_at(v, cx);
-            cx.pop();
-        }
+        cx.nested("main_address", &self.main_address);
     }
 }
 

@@ -130,6 +130,13 @@ impl Context {
         self.path.push(Segment::Index(index));
     }
 
+    /// Checks `value` inside the property `key`: every rule of its type, at `<here>/<key>`.
+    pub fn nested<T: crate::Validate + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.push_key(key);
+        value.validate_at(self);
+        self.pop();
+    }
+
     /// Leaves what the last `push_*` entered.
     pub fn pop(&mut self) {
         self.path.pop();
@@ -282,4 +289,39 @@ fn classify(text: &str, tokens: &mut Vec<String>) -> (&'static str, Option<Value
 
 pub(crate) fn syntax_error(err: &serde_json::Error) -> ValidationError {
     ValidationError { pointer: String::new(), keyword: "json", limit: None, message: format!("not valid JSON: {err}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::Context;
+    use crate::Validate;
+
+    /// A value that is always wrong, so that every place it is checked shows in the errors.
+    struct Wrong;
+
+    impl Validate for Wrong {
+        fn validate_at(&self, cx: &mut Context) {
+            cx.error("const", None, "wrong".to_owned());
+        }
+    }
+
+    fn pointers(check: impl FnOnce(&mut Context)) -> Vec<String> {
+        let mut cx = Context::new();
+        check(&mut cx);
+        cx.finish().map_or_else(|errors| errors.iter().map(|e| e.pointer.clone()).collect(), |()| Vec::new())
+    }
+
+    #[test]
+    fn nested_values_are_checked_at_their_key_index_and_entry() {
+        let absent: Option<Vec<Wrong>> = None;
+        assert_eq!(pointers(|cx| cx.nested("a", &absent)), Vec::<String>::new());
+        let items = Some(vec![Wrong, Wrong]);
+        assert_eq!(pointers(|cx| cx.nested("a", &items)), ["/a/0", "/a/1"]);
+        let entries: BTreeMap<String, Option<Box<Wrong>>> =
+            [("x/y".to_owned(), Some(Box::new(Wrong))), ("z".to_owned(), None)].into();
+        assert_eq!(pointers(|cx| cx.nested("m", &entries)), ["/m/x~1y"]);
+        assert_eq!(pointers(|cx| Some(Wrong).validate_at(cx)), [""]);
+    }
 }

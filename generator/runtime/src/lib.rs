@@ -117,6 +117,40 @@ impl<T: Validate + ?Sized> Validate for Box<T> {
     }
 }
 
+/// An absent or `null` value has nothing to check; a present one is checked where it stands.
+/// Generated code leans on this and the two below for a property whose only rules are those
+/// of its type: one call, [`Context::nested`], instead of a loop or an `if let` written out
+/// for every such property.
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, cx: &mut Context) {
+        if let Some(value) = self {
+            value.validate_at(cx);
+        }
+    }
+}
+
+/// Every item, at its index.
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, cx: &mut Context) {
+        for (i, item) in self.iter().enumerate() {
+            cx.push_index(i);
+            item.validate_at(cx);
+            cx.pop();
+        }
+    }
+}
+
+/// Every entry, at its key.
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate_at(&self, cx: &mut Context) {
+        for (key, value) in self {
+            cx.push_entry(key);
+            value.validate_at(cx);
+            cx.pop();
+        }
+    }
+}
+
 /// Deserializes JSON bytes and validates the result: a value that is valid, or every problem
 /// found.
 ///

@@ -16,23 +16,27 @@ impl Emitter<'_> {
         for field in &s.fields {
             let name = ident(&field.rust_name);
             let wire = &field.wire_name;
-            if field.required {
-                let check = self.check(&field.ty, &field.rules);
-                if !check.is_empty() {
-                    let check = bind(quote!(&self.#name), check);
-                    out.push(quote! { cx.push_key(#wire); #check cx.pop(); });
-                }
+            let check = self.check(&field.ty, &field.rules);
+            if check.is_empty() {
+                continue;
+            }
+            // A field checked by its type's own rules alone (through `Option`, `Vec` and
+            // `BTreeMap`, which the runtime's `Validate` walks) is one call.
+            if is_delegation(&check) {
+                out.push(quote! { cx.nested(#wire, &self.#name); });
+            } else if field.required {
+                let check = bind(quote!(&self.#name), check);
+                out.push(quote! { cx.push_key(#wire); #check cx.pop(); });
             } else {
-                let check = self.check(&field.ty, &field.rules);
-                if !check.is_empty() {
-                    out.push(if_some(quote!(self.#name), true, quote! { cx.push_key(#wire); #check cx.pop(); }));
-                }
+                out.push(if_some(quote!(self.#name), true, quote! { cx.push_key(#wire); #check cx.pop(); }));
             }
         }
         if let Some((field, ty)) = &s.additional {
             let name = ident(field);
             let check = self.check(ty, &Rules::default());
-            if !check.is_empty() {
+            if is_delegation(&check) {
+                out.push(quote! { ::apigen_runtime::Validate::validate_at(&self.#name, cx); });
+            } else if !check.is_empty() {
                 out.push(quote! { for (k, v) in &self.#name { cx.push_entry(k); #check cx.pop(); } });
             }
         }
@@ -215,14 +219,14 @@ impl Emitter<'_> {
         match ty {
             TypeRef::Nullable(inner) => {
                 let inner = self.check(inner, rules);
-                if inner.is_empty() {
+                if inner.is_empty() || is_delegation(&inner) {
                     return inner;
                 }
                 if_some(quote!(v), false, inner)
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.check(inner, rules);
-                if inner.is_empty() {
+                if inner.is_empty() || is_delegation(&inner) {
                     return inner;
                 }
                 bind(quote!(&**v), inner)
@@ -238,7 +242,8 @@ impl Emitter<'_> {
                     TypeKind::IntegerEnum(_) => self.apply(ty, rules),
                     TypeKind::StringEnum(_) | TypeKind::Struct(_) | TypeKind::Union(_) => {
                         let here = self.apply(ty, &without_reference(rules, *id));
-                        quote! { ::apigen_runtime::Validate::validate_at(v, cx); #here }
+                        let delegation = delegation();
+                        quote! { #delegation #here }
                     }
                 }
             }
@@ -248,6 +253,9 @@ impl Emitter<'_> {
                 let item = self.check(inner, &item_rules);
                 // After `prefixItems`, `items` concerns only the items past the prefix.
                 let skip = after_prefix(rules);
+                if here.is_empty() && skip.is_none() && is_delegation(&item) {
+                    return item;
+                }
                 let items = (!item.is_empty()).then(|| {
                     quote! { for (i, v) in v.iter().enumerate() #skip { cx.push_index(i); #item cx.pop(); } }
                 });
@@ -256,6 +264,9 @@ impl Emitter<'_> {
             TypeRef::Map(inner) => {
                 let here = self.apply(ty, rules);
                 let value = self.check(inner, &Rules::default());
+                if here.is_empty() && is_delegation(&value) {
+                    return value;
+                }
                 let entries = (!value.is_empty()).then(|| {
                     quote! { for (k, v) in v { cx.push_entry(k); #value cx.pop(); } }
                 });
@@ -638,6 +649,23 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
     } else {
         check
     }
+}
+
+/// What `check` emits for a value whose only rules are those of its type, which implements
+/// `Validate`.
+fn delegation() -> TokenStream {
+    quote! { ::apigen_runtime::Validate::validate_at(v, cx); }
+}
+
+/// Whether `check` is exactly [`delegation`]: then an `Option`, `Vec`, `Box` or `BTreeMap` of
+/// the value is checked by the same call, through the runtime's `Validate` for them, which
+/// walks it as the loop or `if let` written out would.
+fn is_delegation(check: &TokenStream) -> bool {
+    thread_local! {
+        static DELEGATION: (usize, String) = (delegation().into_iter().count(), delegation().to_string());
+    }
+    // The count first, which is cheap: most checks are longer.
+    DELEGATION.with(|(count, text)| check.clone().into_iter().count() == *count && *text == check.to_string())
 }
 
 /// `if let Some(v) = &<place> { check }`, or `if <place>.is_some()` when the check does not
