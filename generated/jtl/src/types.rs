@@ -3,141 +3,84 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomer {
     /// The customer's number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Number`
-    #[serde(rename = "Number", skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerGroupId`
-    #[serde(rename = "CustomerGroupId")]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/BillingAddress`
-    #[serde(rename = "BillingAddress")]
     pub billing_address: CreateAddress,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Shipmentaddress`
-    #[serde(
-        rename = "Shipmentaddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shipmentaddress: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomAddress`
-    #[serde(
-        rename = "CustomAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub custom_address: ::std::option::Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/OtherAddresses`
-    #[serde(
-        rename = "OtherAddresses",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other_addresses: ::std::option::Option<CreateOtherAddresses>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/PaymentSettings`
-    #[serde(
-        rename = "PaymentSettings",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
     /// Date since they have been a customer.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerSince`
-    #[serde(
-        rename = "CustomerSince",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customer_since: ::std::option::Option<
         ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
     >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/LanguageIso`
-    #[serde(rename = "LanguageIso")]
     pub language_iso: ::std::string::String,
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InternalCompanyId`
-    #[serde(rename = "InternalCompanyId")]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerCategoryId`
-    #[serde(
-        rename = "CustomerCategoryId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub customer_category_id: ::std::option::Option<i32>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/TaxIdentificationNumber`
-    #[serde(
-        rename = "TaxIdentificationNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tax_identification_number: ::std::option::Option<::std::string::String>,
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/AccountsReceivableNumber`
-    #[serde(
-        rename = "AccountsReceivableNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub accounts_receivable_number: ::std::option::Option<i32>,
     /// The customer's commercial register number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CommercialRegisterNumber`
-    #[serde(
-        rename = "CommercialRegisterNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub commercial_register_number: ::std::option::Option<::std::string::String>,
     /// The customer's website.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Website`
-    #[serde(rename = "Website", skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InitialContact`
-    #[serde(
-        rename = "InitialContact",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub initial_contact: ::std::option::Option<::std::string::String>,
     /// The customer's eBay username.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/EbayUsername`
-    #[serde(
-        rename = "EbayUsername",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ebay_username: ::std::option::Option<::std::string::String>,
     /// The customer's date of birth.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Birthday`
-    #[serde(rename = "Birthday", skip_serializing_if = "::std::option::Option::is_none")]
     pub birthday: ::std::option::Option<::std::string::String>,
     /// The customer's locked status for online shop sales channels.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsLocked`
-    #[serde(rename = "IsLocked", skip_serializing_if = "::std::option::Option::is_none")]
     pub is_locked: ::std::option::Option<bool>,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsCashRegisterBased`
-    #[serde(
-        rename = "IsCashRegisterBased",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_cash_register_based: ::std::option::Option<bool>,
 }
 
@@ -294,6 +237,58 @@ impl CreateCustomer {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomer",
+            4,
+            &[
+                self.number.is_some(),
+                self.shipmentaddress.is_some(),
+                self.custom_address.is_some(),
+                self.other_addresses.is_some(),
+                self.payment_settings.is_some(),
+                self.customer_since.is_some(),
+                self.customer_category_id.is_some(),
+                self.tax_identification_number.is_some(),
+                self.accounts_receivable_number.is_some(),
+                self.commercial_register_number.is_some(),
+                self.website.is_some(),
+                self.initial_contact.is_some(),
+                self.ebay_username.is_some(),
+                self.birthday.is_some(),
+                self.is_locked.is_some(),
+                self.is_cash_register_based.is_some(),
+            ],
+        )?;
+        fields.optional("Number", &self.number);
+        fields.field("CustomerGroupId", &self.customer_group_id);
+        fields.field("BillingAddress", &self.billing_address);
+        fields.optional("Shipmentaddress", &self.shipmentaddress);
+        fields.optional("CustomAddress", &self.custom_address);
+        fields.optional("OtherAddresses", &self.other_addresses);
+        fields.optional("PaymentSettings", &self.payment_settings);
+        fields.optional("CustomerSince", &self.customer_since);
+        fields.field("LanguageIso", &self.language_iso);
+        fields.field("InternalCompanyId", &self.internal_company_id);
+        fields.optional("CustomerCategoryId", &self.customer_category_id);
+        fields.optional("TaxIdentificationNumber", &self.tax_identification_number);
+        fields.optional("AccountsReceivableNumber", &self.accounts_receivable_number);
+        fields.optional("CommercialRegisterNumber", &self.commercial_register_number);
+        fields.optional("Website", &self.website);
+        fields.optional("InitialContact", &self.initial_contact);
+        fields.optional("EbayUsername", &self.ebay_username);
+        fields.optional("Birthday", &self.birthday);
+        fields.optional("IsLocked", &self.is_locked);
+        fields.optional("IsCashRegisterBased", &self.is_cash_register_based);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -426,116 +421,80 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateAddress`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAddress {
     /// Description of the Company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company`
-    #[serde(rename = "Company", skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// Additional company information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company2`
-    #[serde(rename = "Company2", skip_serializing_if = "::std::option::Option::is_none")]
     pub company2: ::std::option::Option<::std::string::String>,
     /// Customer form of address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FormOfAddress`
-    #[serde(
-        rename = "FormOfAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub form_of_address: ::std::option::Option<::std::string::String>,
     /// Official title
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Title`
-    #[serde(rename = "Title", skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Customer first name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FirstName`
-    #[serde(
-        rename = "FirstName",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Customer last name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/LastName`
-    #[serde(rename = "LastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Street name in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Street`
-    #[serde(rename = "Street", skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
     /// Additional address information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Address2`
-    #[serde(rename = "Address2", skip_serializing_if = "::std::option::Option::is_none")]
     pub address2: ::std::option::Option<::std::string::String>,
     /// Postal code of the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PostalCode`
-    #[serde(
-        rename = "PostalCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Name of city in the customer's address
     ///
     /// Rules: 1 to 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/City`
-    #[serde(rename = "City")]
     pub city: ::std::string::String,
     /// Name of state in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/State`
-    #[serde(rename = "State", skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Country ISO code
     ///
     /// Rules: 1 to 5 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/CountryIso`
-    #[serde(rename = "CountryIso")]
     pub country_iso: ::std::string::String,
     /// Supplier VAT ID number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/VatID`
-    #[serde(rename = "VatID", skip_serializing_if = "::std::option::Option::is_none")]
     pub vat_id: ::std::option::Option<::std::string::String>,
     /// Landline phone number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PhoneNumber`
-    #[serde(
-        rename = "PhoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Mobile phone number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/MobilePhoneNumber`
-    #[serde(
-        rename = "MobilePhoneNumber",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub mobile_phone_number: ::std::option::Option<::std::string::String>,
     /// Email address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/EmailAddress`
-    #[serde(
-        rename = "EmailAddress",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Fax number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Fax`
-    #[serde(rename = "Fax", skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
 }
 
@@ -702,6 +661,54 @@ impl CreateAddress {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateAddress {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateAddress",
+            2,
+            &[
+                self.company.is_some(),
+                self.company2.is_some(),
+                self.form_of_address.is_some(),
+                self.title.is_some(),
+                self.first_name.is_some(),
+                self.last_name.is_some(),
+                self.street.is_some(),
+                self.address2.is_some(),
+                self.postal_code.is_some(),
+                self.state.is_some(),
+                self.vat_id.is_some(),
+                self.phone_number.is_some(),
+                self.mobile_phone_number.is_some(),
+                self.email_address.is_some(),
+                self.fax.is_some(),
+            ],
+        )?;
+        fields.optional("Company", &self.company);
+        fields.optional("Company2", &self.company2);
+        fields.optional("FormOfAddress", &self.form_of_address);
+        fields.optional("Title", &self.title);
+        fields.optional("FirstName", &self.first_name);
+        fields.optional("LastName", &self.last_name);
+        fields.optional("Street", &self.street);
+        fields.optional("Address2", &self.address2);
+        fields.optional("PostalCode", &self.postal_code);
+        fields.field("City", &self.city);
+        fields.optional("State", &self.state);
+        fields.field("CountryIso", &self.country_iso);
+        fields.optional("VatID", &self.vat_id);
+        fields.optional("PhoneNumber", &self.phone_number);
+        fields.optional("MobilePhoneNumber", &self.mobile_phone_number);
+        fields.optional("EmailAddress", &self.email_address);
+        fields.optional("Fax", &self.fax);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -809,33 +816,20 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateOtherAddresses`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherBillingAddresses`
-    #[serde(
-        rename = "OtherBillingAddresses",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other_billing_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-default shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherShippingAddresses`
-    #[serde(
-        rename = "OtherShippingAddresses",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other_shipping_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
     /// All other non-billing and non-shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherCustomerAddresses`
-    #[serde(
-        rename = "OtherCustomerAddresses",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
 }
 
@@ -870,6 +864,28 @@ impl CreateOtherAddresses {
     ) -> Self {
         self.other_customer_addresses = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateOtherAddresses",
+            0,
+            &[
+                self.other_billing_addresses.is_some(),
+                self.other_shipping_addresses.is_some(),
+                self.other_customer_addresses.is_some(),
+            ],
+        )?;
+        fields.optional("OtherBillingAddresses", &self.other_billing_addresses);
+        fields.optional("OtherShippingAddresses", &self.other_shipping_addresses);
+        fields.optional("OtherCustomerAddresses", &self.other_customer_addresses);
+        fields.end()
     }
 }
 
@@ -915,46 +931,28 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/CreatePaymentSettings`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentMethodId`
-    #[serde(
-        rename = "PaymentMethodId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub payment_method_id: ::std::option::Option<i32>,
     /// The indicated discount, if any.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/Discount`
-    #[serde(rename = "Discount", skip_serializing_if = "::std::option::Option::is_none")]
     pub discount: ::std::option::Option<::apigen_runtime::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
-    #[serde(
-        rename = "PaymentTarget",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub payment_target: ::std::option::Option<i32>,
     /// The customer's credit limit.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/CreditLimit`
-    #[serde(
-        rename = "CreditLimit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub credit_limit: ::std::option::Option<i32>,
     /// Option to stop payment requests.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/StopPaymentRequest`
-    #[serde(
-        rename = "StopPaymentRequest",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stop_payment_request: ::std::option::Option<bool>,
 }
 
@@ -992,6 +990,32 @@ impl CreatePaymentSettings {
     pub fn with_stop_payment_request(mut self, value: bool) -> Self {
         self.stop_payment_request = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreatePaymentSettings",
+            0,
+            &[
+                self.payment_method_id.is_some(),
+                self.discount.is_some(),
+                self.payment_target.is_some(),
+                self.credit_limit.is_some(),
+                self.stop_payment_request.is_some(),
+            ],
+        )?;
+        fields.optional("PaymentMethodId", &self.payment_method_id);
+        fields.optional("Discount", &self.discount);
+        fields.optional("PaymentTarget", &self.payment_target);
+        fields.optional("CreditLimit", &self.credit_limit);
+        fields.optional("StopPaymentRequest", &self.stop_payment_request);
+        fields.end()
     }
 }
 
@@ -1045,110 +1069,88 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     /// Unique ID to identify a customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Id`
-    #[serde(rename = "Id")]
     pub id: i32,
     /// The customer's number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Number`
-    #[serde(rename = "Number")]
     pub number: ::std::string::String,
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerGroupId`
-    #[serde(rename = "CustomerGroupId")]
     pub customer_group_id: i32,
     /// JSON Pointer: `#/components/schemas/Customer/properties/BillingAddress`
-    #[serde(rename = "BillingAddress")]
     pub billing_address: Address,
     /// JSON Pointer: `#/components/schemas/Customer/properties/Shipmentaddress`
-    #[serde(rename = "Shipmentaddress")]
     pub shipmentaddress: Address,
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomAddress`
-    #[serde(rename = "CustomAddress")]
     pub custom_address: Address,
     /// JSON Pointer: `#/components/schemas/Customer/properties/OtherAddresses`
-    #[serde(rename = "OtherAddresses")]
     pub other_addresses: OtherAddresses,
     /// JSON Pointer: `#/components/schemas/Customer/properties/PaymentSettings`
-    #[serde(rename = "PaymentSettings")]
     pub payment_settings: PaymentSettings,
     /// Date since they have been a customer.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerSince`
-    #[serde(rename = "CustomerSince")]
     pub customer_since: ::apigen_runtime::chrono::DateTime<
         ::apigen_runtime::chrono::FixedOffset,
     >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/LanguageIso`
-    #[serde(rename = "LanguageIso")]
     pub language_iso: ::std::string::String,
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InternalCompanyId`
-    #[serde(rename = "InternalCompanyId")]
     pub internal_company_id: i32,
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerCategoryId`
-    #[serde(rename = "CustomerCategoryId")]
     pub customer_category_id: i32,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/TaxIdentificationNumber`
-    #[serde(rename = "TaxIdentificationNumber")]
     pub tax_identification_number: ::std::string::String,
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/AccountsReceivableNumber`
-    #[serde(rename = "AccountsReceivableNumber")]
     pub accounts_receivable_number: i32,
     /// The customer's commercial register number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CommercialRegisterNumber`
-    #[serde(rename = "CommercialRegisterNumber")]
     pub commercial_register_number: ::std::string::String,
     /// The customer's website.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Website`
-    #[serde(rename = "Website")]
     pub website: ::std::string::String,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InitialContact`
-    #[serde(rename = "InitialContact")]
     pub initial_contact: ::std::string::String,
     /// The customer's eBay username.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/EbayUsername`
-    #[serde(rename = "EbayUsername")]
     pub ebay_username: ::std::string::String,
     /// The customer's date of birth.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Birthday`
-    #[serde(rename = "Birthday")]
     pub birthday: ::std::string::String,
     /// The customer's locked status for online shop sales channels.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/IsLocked`
-    #[serde(rename = "IsLocked")]
     pub is_locked: bool,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/IsCashRegisterBased`
-    #[serde(rename = "IsCashRegisterBased")]
     pub is_cash_register_based: bool,
 }
 
@@ -1203,6 +1205,37 @@ impl Customer {
             is_locked,
             is_cash_register_based,
         }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(serializer, "Customer", 21, &[])?;
+        fields.field("Id", &self.id);
+        fields.field("Number", &self.number);
+        fields.field("CustomerGroupId", &self.customer_group_id);
+        fields.field("BillingAddress", &self.billing_address);
+        fields.field("Shipmentaddress", &self.shipmentaddress);
+        fields.field("CustomAddress", &self.custom_address);
+        fields.field("OtherAddresses", &self.other_addresses);
+        fields.field("PaymentSettings", &self.payment_settings);
+        fields.field("CustomerSince", &self.customer_since);
+        fields.field("LanguageIso", &self.language_iso);
+        fields.field("InternalCompanyId", &self.internal_company_id);
+        fields.field("CustomerCategoryId", &self.customer_category_id);
+        fields.field("TaxIdentificationNumber", &self.tax_identification_number);
+        fields.field("AccountsReceivableNumber", &self.accounts_receivable_number);
+        fields.field("CommercialRegisterNumber", &self.commercial_register_number);
+        fields.field("Website", &self.website);
+        fields.field("InitialContact", &self.initial_contact);
+        fields.field("EbayUsername", &self.ebay_username);
+        fields.field("Birthday", &self.birthday);
+        fields.field("IsLocked", &self.is_locked);
+        fields.field("IsCashRegisterBased", &self.is_cash_register_based);
+        fields.end()
     }
 }
 
@@ -1420,99 +1453,80 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
 }
 
 /// JSON Pointer: `#/components/schemas/Address`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// Unique ID to identify an address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Id`
-    #[serde(rename = "Id")]
     pub id: i32,
     /// Description of the Company.
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Company`
-    #[serde(rename = "Company")]
     pub company: ::std::string::String,
     /// Additional company information
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Company2`
-    #[serde(rename = "Company2")]
     pub company2: ::std::string::String,
     /// Customer form of address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/FormOfAddress`
-    #[serde(rename = "FormOfAddress")]
     pub form_of_address: ::std::string::String,
     /// Official title
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Title`
-    #[serde(rename = "Title")]
     pub title: ::std::string::String,
     /// Customer first name
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/FirstName`
-    #[serde(rename = "FirstName")]
     pub first_name: ::std::string::String,
     /// Customer last name
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/LastName`
-    #[serde(rename = "LastName")]
     pub last_name: ::std::string::String,
     /// Street name in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Street`
-    #[serde(rename = "Street")]
     pub street: ::std::string::String,
     /// Additional address information
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Address2`
-    #[serde(rename = "Address2")]
     pub address2: ::std::string::String,
     /// Postal code of the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/PostalCode`
-    #[serde(rename = "PostalCode")]
     pub postal_code: ::std::string::String,
     /// Name of city in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/City`
-    #[serde(rename = "City")]
     pub city: ::std::string::String,
     /// Name of state in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/State`
-    #[serde(rename = "State")]
     pub state: ::std::string::String,
     /// Country ISO code
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/CountryIso`
-    #[serde(rename = "CountryIso")]
     pub country_iso: ::std::string::String,
     /// Supplier VAT ID number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/VatID`
-    #[serde(rename = "VatID")]
     pub vat_id: ::std::string::String,
     /// Landline phone number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/PhoneNumber`
-    #[serde(rename = "PhoneNumber")]
     pub phone_number: ::std::string::String,
     /// Mobile phone number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/MobilePhoneNumber`
-    #[serde(rename = "MobilePhoneNumber")]
     pub mobile_phone_number: ::std::string::String,
     /// Email address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/EmailAddress`
-    #[serde(rename = "EmailAddress")]
     pub email_address: ::std::string::String,
     /// Fax number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Fax`
-    #[serde(rename = "Fax")]
     pub fax: ::std::string::String,
 }
 
@@ -1559,6 +1573,34 @@ impl Address {
             email_address: email_address.into(),
             fax: fax.into(),
         }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for Address {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(serializer, "Address", 18, &[])?;
+        fields.field("Id", &self.id);
+        fields.field("Company", &self.company);
+        fields.field("Company2", &self.company2);
+        fields.field("FormOfAddress", &self.form_of_address);
+        fields.field("Title", &self.title);
+        fields.field("FirstName", &self.first_name);
+        fields.field("LastName", &self.last_name);
+        fields.field("Street", &self.street);
+        fields.field("Address2", &self.address2);
+        fields.field("PostalCode", &self.postal_code);
+        fields.field("City", &self.city);
+        fields.field("State", &self.state);
+        fields.field("CountryIso", &self.country_iso);
+        fields.field("VatID", &self.vat_id);
+        fields.field("PhoneNumber", &self.phone_number);
+        fields.field("MobilePhoneNumber", &self.mobile_phone_number);
+        fields.field("EmailAddress", &self.email_address);
+        fields.field("Fax", &self.fax);
+        fields.end()
     }
 }
 
@@ -1752,24 +1794,20 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
 }
 
 /// JSON Pointer: `#/components/schemas/OtherAddresses`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherBillingAddresses`
-    #[serde(rename = "OtherBillingAddresses")]
     pub other_billing_addresses: ::std::vec::Vec<Address>,
     /// All other non-default shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherShippingAddresses`
-    #[serde(rename = "OtherShippingAddresses")]
     pub other_shipping_addresses: ::std::vec::Vec<Address>,
     /// All other non-billing and non-shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherCustomerAddresses`
-    #[serde(rename = "OtherCustomerAddresses")]
     pub other_customer_addresses: ::std::vec::Vec<Address>,
 }
 
@@ -1785,6 +1823,24 @@ impl OtherAddresses {
             other_shipping_addresses,
             other_customer_addresses,
         }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for OtherAddresses {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "OtherAddresses",
+            3,
+            &[],
+        )?;
+        fields.field("OtherBillingAddresses", &self.other_billing_addresses);
+        fields.field("OtherShippingAddresses", &self.other_shipping_addresses);
+        fields.field("OtherCustomerAddresses", &self.other_customer_addresses);
+        fields.end()
     }
 }
 
@@ -1846,34 +1902,28 @@ impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
 }
 
 /// JSON Pointer: `#/components/schemas/PaymentSettings`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSettings {
     /// The unique ID to identify a payment method.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentMethodId`
-    #[serde(rename = "PaymentMethodId")]
     pub payment_method_id: i32,
     /// The indicated discount, if any.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/Discount`
-    #[serde(rename = "Discount")]
     pub discount: ::apigen_runtime::serde_json::Number,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/PaymentTarget`
-    #[serde(rename = "PaymentTarget")]
     pub payment_target: i32,
     /// The customer's credit limit.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/CreditLimit`
-    #[serde(rename = "CreditLimit")]
     pub credit_limit: i32,
     /// Option to stop payment requests.
     ///
     /// JSON Pointer: `#/components/schemas/PaymentSettings/properties/StopPaymentRequest`
-    #[serde(rename = "StopPaymentRequest")]
     pub stop_payment_request: bool,
 }
 
@@ -1893,6 +1943,26 @@ impl PaymentSettings {
             credit_limit,
             stop_payment_request,
         }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for PaymentSettings {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "PaymentSettings",
+            5,
+            &[],
+        )?;
+        fields.field("PaymentMethodId", &self.payment_method_id);
+        fields.field("Discount", &self.discount);
+        fields.field("PaymentTarget", &self.payment_target);
+        fields.field("CreditLimit", &self.credit_limit);
+        fields.field("StopPaymentRequest", &self.stop_payment_request);
+        fields.end()
     }
 }
 
@@ -1970,35 +2040,18 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
 }
 
 /// JSON Pointer: `#/components/schemas/ErrorResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
-    #[serde(
-        rename = "ErrorCode",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ValidationErrors`
-    #[serde(
-        rename = "ValidationErrors",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub validation_errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorMessage`
-    #[serde(
-        rename = "ErrorMessage",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/Stacktrace`
-    #[serde(
-        rename = "Stacktrace",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }
 
@@ -2042,6 +2095,30 @@ impl ErrorResponse {
     ) -> Self {
         self.stacktrace = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "ErrorResponse",
+            0,
+            &[
+                self.error_code.is_some(),
+                self.validation_errors.is_some(),
+                self.error_message.is_some(),
+                self.stacktrace.is_some(),
+            ],
+        )?;
+        fields.optional("ErrorCode", &self.error_code);
+        fields.optional("ValidationErrors", &self.validation_errors);
+        fields.optional("ErrorMessage", &self.error_message);
+        fields.optional("Stacktrace", &self.stacktrace);
+        fields.end()
     }
 }
 

@@ -7,8 +7,7 @@
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -16,53 +15,44 @@ pub struct CreateCustomerRequest {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -72,94 +62,78 @@ pub struct CreateCustomerRequest {
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
 }
 
@@ -371,6 +345,72 @@ impl CreateCustomerRequest {
     ) -> Self {
         self.billing_email = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequest",
+            0,
+            &[
+                self.email.is_some(),
+                self.skip_email_dns_validations.is_some(),
+                self.first_name.is_some(),
+                self.last_name.is_some(),
+                self.phone.is_some(),
+                self.tele_marketing.is_some(),
+                self.mail_marketing.is_some(),
+                self.email_hardbounce.is_some(),
+                self.metadata.is_some(),
+                self.old_provider_id.is_some(),
+                self.display_name.is_some(),
+                self.organization.is_some(),
+                self.is_imported.is_some(),
+                self.tin.is_some(),
+                self.password.is_some(),
+                self.password_type.is_some(),
+                self.username.is_some(),
+                self.title.is_some(),
+                self.salutation.is_some(),
+                self.timezone.is_some(),
+                self.language.is_some(),
+                self.payment_gateway_id.is_some(),
+                self.import_payment_methods.is_some(),
+                self.email_confirm.is_some(),
+                self.billing_email.is_some(),
+            ],
+        )?;
+        fields.optional("email", &self.email);
+        fields.optional("skip_email_dns_validations", &self.skip_email_dns_validations);
+        fields.optional("first_name", &self.first_name);
+        fields.optional("last_name", &self.last_name);
+        fields.optional("phone", &self.phone);
+        fields.optional("tele_marketing", &self.tele_marketing);
+        fields.optional("mail_marketing", &self.mail_marketing);
+        fields.optional("email_hardbounce", &self.email_hardbounce);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("old_provider_id", &self.old_provider_id);
+        fields.optional("display_name", &self.display_name);
+        fields.optional("organization", &self.organization);
+        fields.optional("is_imported", &self.is_imported);
+        fields.optional("tin", &self.tin);
+        fields.optional("password", &self.password);
+        fields.optional("password_type", &self.password_type);
+        fields.optional("username", &self.username);
+        fields.optional("title", &self.title);
+        fields.optional("salutation", &self.salutation);
+        fields.optional("timezone", &self.timezone);
+        fields.optional("language", &self.language);
+        fields.optional("payment_gateway_id", &self.payment_gateway_id);
+        fields.optional("import_payment_methods", &self.import_payment_methods);
+        fields.optional("email_confirm", &self.email_confirm);
+        fields.optional("billing_email", &self.billing_email);
+        fields.end()
     }
 }
 
@@ -679,8 +719,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLan
 /// multipart/form-data form of CreateCustomerRequest: the same fields and rules plus the profile photo upload.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerForm`
-#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerForm {
     /// The customer's email address, which must be valid and under the same account. The email format is validated against RFC standards and DNS validations are performed to ensure it is deliverable (server-side only; see skip_email_dns_validations). When not provided, at least one of the following attributes should be present: old_provider_id or display_name. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
@@ -688,53 +727,44 @@ pub struct CreateCustomerForm {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_email_dns_validations: ::std::option::Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tele_marketing: ::std::option::Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mail_marketing: ::std::option::Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_hardbounce: ::std::option::Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -744,99 +774,82 @@ pub struct CreateCustomerForm {
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub old_provider_id: ::std::option::Option<::std::string::String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organization: ::std::option::Option<::std::string::String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_imported: ::std::option::Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tin: ::std::option::Option<::std::string::String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub salutation: ::std::option::Option<::std::string::String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_gateway_id: ::std::option::Option<::std::string::String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub import_payment_methods: ::std::option::Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email_confirm: ::std::option::Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_email: ::std::option::Option<::std::string::String>,
     /// Square image, minimum 150x150px. Accepted formats: jpg, png, jpeg, jfif (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
 }
 
@@ -1054,6 +1067,74 @@ impl CreateCustomerForm {
     pub fn with_profile_photo(mut self, value: ::apigen_runtime::Binary) -> Self {
         self.profile_photo = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerForm",
+            0,
+            &[
+                self.email.is_some(),
+                self.skip_email_dns_validations.is_some(),
+                self.first_name.is_some(),
+                self.last_name.is_some(),
+                self.phone.is_some(),
+                self.tele_marketing.is_some(),
+                self.mail_marketing.is_some(),
+                self.email_hardbounce.is_some(),
+                self.metadata.is_some(),
+                self.old_provider_id.is_some(),
+                self.display_name.is_some(),
+                self.organization.is_some(),
+                self.is_imported.is_some(),
+                self.tin.is_some(),
+                self.password.is_some(),
+                self.password_type.is_some(),
+                self.username.is_some(),
+                self.title.is_some(),
+                self.salutation.is_some(),
+                self.timezone.is_some(),
+                self.language.is_some(),
+                self.payment_gateway_id.is_some(),
+                self.import_payment_methods.is_some(),
+                self.email_confirm.is_some(),
+                self.billing_email.is_some(),
+                self.profile_photo.is_some(),
+            ],
+        )?;
+        fields.optional("email", &self.email);
+        fields.optional("skip_email_dns_validations", &self.skip_email_dns_validations);
+        fields.optional("first_name", &self.first_name);
+        fields.optional("last_name", &self.last_name);
+        fields.optional("phone", &self.phone);
+        fields.optional("tele_marketing", &self.tele_marketing);
+        fields.optional("mail_marketing", &self.mail_marketing);
+        fields.optional("email_hardbounce", &self.email_hardbounce);
+        fields.optional("metadata", &self.metadata);
+        fields.optional("old_provider_id", &self.old_provider_id);
+        fields.optional("display_name", &self.display_name);
+        fields.optional("organization", &self.organization);
+        fields.optional("is_imported", &self.is_imported);
+        fields.optional("tin", &self.tin);
+        fields.optional("password", &self.password);
+        fields.optional("password_type", &self.password_type);
+        fields.optional("username", &self.username);
+        fields.optional("title", &self.title);
+        fields.optional("salutation", &self.salutation);
+        fields.optional("timezone", &self.timezone);
+        fields.optional("language", &self.language);
+        fields.optional("payment_gateway_id", &self.payment_gateway_id);
+        fields.optional("import_payment_methods", &self.import_payment_methods);
+        fields.optional("email_confirm", &self.email_confirm);
+        fields.optional("billing_email", &self.billing_email);
+        fields.optional("profile_photo", &self.profile_photo);
+        fields.end()
     }
 }
 

@@ -3,8 +3,7 @@
 //! Types of every schema in the spec, mirroring what the wire carries.
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The previously created campaign the customer is to be associated with. This can be either the ID of the campaign or the name of the campaign within RevCent.
@@ -18,22 +17,18 @@ pub struct CreateCustomerRequest {
     /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bill_to: ::std::option::Option<CreateCustomerRequestBillTo>,
     /// If you wish to add a payment method with the customer upon creation.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub payment: ::std::option::Option<CreateCustomerRequestPayment>,
     /// An optional internal customer ID, i.e. a third party customer ID. For records purposes only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/internal_customer_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_customer_id: ::std::option::Option<::std::string::String>,
     /// An array of metadata objects, each metadata object being a name and value pair.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
     >,
@@ -83,6 +78,32 @@ impl CreateCustomerRequest {
     ) -> Self {
         self.metadata = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequest",
+            2,
+            &[
+                self.bill_to.is_some(),
+                self.payment.is_some(),
+                self.internal_customer_id.is_some(),
+                self.metadata.is_some(),
+            ],
+        )?;
+        fields.field("campaign", &self.campaign);
+        fields.field("customer", &self.customer);
+        fields.optional("bill_to", &self.bill_to);
+        fields.optional("payment", &self.payment);
+        fields.optional("internal_customer_id", &self.internal_customer_id);
+        fields.optional("metadata", &self.metadata);
+        fields.end()
     }
 }
 
@@ -151,8 +172,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
 /// The customer object receives first priority as details when creating a new customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestCustomer {
     /// The customer first name.
@@ -166,37 +186,30 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_1`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The customer second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_2`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The customer city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/city`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The customer state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/state`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The customer ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/zip`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The customer country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/country`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The customer company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/company`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The customer email.
     ///
@@ -207,7 +220,6 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -306,6 +318,41 @@ impl CreateCustomerRequestCustomer {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestCustomer",
+            3,
+            &[
+                self.address_line_1.is_some(),
+                self.address_line_2.is_some(),
+                self.city.is_some(),
+                self.state.is_some(),
+                self.zip.is_some(),
+                self.country.is_some(),
+                self.company.is_some(),
+                self.phone.is_some(),
+            ],
+        )?;
+        fields.field("first_name", &self.first_name);
+        fields.field("last_name", &self.last_name);
+        fields.optional("address_line_1", &self.address_line_1);
+        fields.optional("address_line_2", &self.address_line_2);
+        fields.optional("city", &self.city);
+        fields.optional("state", &self.state);
+        fields.optional("zip", &self.zip);
+        fields.optional("country", &self.country);
+        fields.optional("company", &self.company);
+        fields.field("email", &self.email);
+        fields.optional("phone", &self.phone);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -398,8 +445,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
 /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestBillTo {
     /// The bill to first name.
@@ -413,37 +459,30 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_1`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The bill to second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_2`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The bill to city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/city`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The bill to state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/state`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The bill to ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/zip`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// The bill to country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/country`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The bill to company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/company`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<::std::string::String>,
     /// The bill to email.
     ///
@@ -454,7 +493,6 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 
@@ -553,6 +591,41 @@ impl CreateCustomerRequestBillTo {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestBillTo",
+            3,
+            &[
+                self.address_line_1.is_some(),
+                self.address_line_2.is_some(),
+                self.city.is_some(),
+                self.state.is_some(),
+                self.zip.is_some(),
+                self.country.is_some(),
+                self.company.is_some(),
+                self.phone.is_some(),
+            ],
+        )?;
+        fields.field("first_name", &self.first_name);
+        fields.field("last_name", &self.last_name);
+        fields.optional("address_line_1", &self.address_line_1);
+        fields.optional("address_line_2", &self.address_line_2);
+        fields.optional("city", &self.city);
+        fields.optional("state", &self.state);
+        fields.optional("zip", &self.zip);
+        fields.optional("country", &self.country);
+        fields.optional("company", &self.company);
+        fields.field("email", &self.email);
+        fields.optional("phone", &self.phone);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -645,14 +718,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
 /// If you wish to add a payment method with the customer upon creation.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
@@ -669,6 +740,22 @@ impl CreateCustomerRequestPayment {
     ) -> Self {
         self.credit_card = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestPayment",
+            0,
+            &[self.credit_card.is_some()],
+        )?;
+        fields.optional("credit_card", &self.credit_card);
+        fields.end()
     }
 }
 
@@ -702,29 +789,24 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPayment {
 /// The credit card you wish to create and attach to the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-#[derive(Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_number`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_number: ::std::option::Option<::std::string::String>,
     /// The credit card expiration month as a one or two digit integer, i.e. MM.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_month`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_month: ::std::option::Option<i64>,
     /// The credit card expiration year as a two digit integer, i.e. YY.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_year`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exp_year: ::std::option::Option<i64>,
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub card_code: ::std::option::Option<::std::string::String>,
 }
 
@@ -762,6 +844,30 @@ impl CreateCustomerRequestPaymentCreditCard {
     ) -> Self {
         self.card_code = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestPaymentCreditCard",
+            0,
+            &[
+                self.card_number.is_some(),
+                self.exp_month.is_some(),
+                self.exp_year.is_some(),
+                self.card_code.is_some(),
+            ],
+        )?;
+        fields.optional("card_number", &self.card_number);
+        fields.optional("exp_month", &self.exp_month);
+        fields.optional("exp_year", &self.exp_year);
+        fields.optional("card_code", &self.card_code);
+        fields.end()
     }
 }
 
@@ -823,8 +929,7 @@ impl ::std::fmt::Debug for CreateCustomerRequestPaymentCreditCard {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestMetadataItem {
     /// A name paired to the value for the metadata object. Limited to 100 characters in length.
@@ -851,6 +956,23 @@ impl CreateCustomerRequestMetadataItem {
             name: name.into(),
             value: value.into(),
         }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestMetadataItem",
+            2,
+            &[],
+        )?;
+        fields.field("name", &self.name);
+        fields.field("value", &self.value);
+        fields.end()
     }
 }
 
@@ -896,8 +1018,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestMetadataIte
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerSuccess {
     /// A 20 character API call ID.
@@ -905,17 +1026,14 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_unix: ::std::option::Option<i64>,
     /// API call response code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<CreateCustomerSuccessCode>,
     /// Customer ID
     ///
@@ -924,10 +1042,8 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -974,6 +1090,32 @@ impl CreateCustomerSuccess {
     ) -> Self {
         self.result = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerSuccess",
+            0,
+            &[
+                self.api_call_id.is_some(),
+                self.api_call_unix.is_some(),
+                self.code.is_some(),
+                self.customer_id.is_some(),
+                self.result.is_some(),
+            ],
+        )?;
+        fields.optional("api_call_id", &self.api_call_id);
+        fields.optional("api_call_unix", &self.api_call_unix);
+        fields.optional("code", &self.code);
+        fields.optional("customer_id", &self.customer_id);
+        fields.optional("result", &self.result);
+        fields.end()
     }
 }
 
@@ -1078,8 +1220,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCod
 /// APIStandardErrors
 ///
 /// JSON Pointer: `#/components/schemas/ApiStandardErrors`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiStandardErrors {
     /// A 20 character API call ID.
@@ -1087,32 +1228,26 @@ pub struct ApiStandardErrors {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_id: ::std::option::Option<::std::string::String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub api_call_unix: ::std::option::Option<i64>,
     /// This value indicates that there is an error. Will always be 0.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<ApiStandardErrorsCode>,
     /// The specific error code.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// A human readable description of the error.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// A description of the API call result.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
 }
 
@@ -1168,6 +1303,34 @@ impl ApiStandardErrors {
     ) -> Self {
         self.result = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "ApiStandardErrors",
+            0,
+            &[
+                self.api_call_id.is_some(),
+                self.api_call_unix.is_some(),
+                self.code.is_some(),
+                self.error_code.is_some(),
+                self.message.is_some(),
+                self.result.is_some(),
+            ],
+        )?;
+        fields.optional("api_call_id", &self.api_call_id);
+        fields.optional("api_call_unix", &self.api_call_unix);
+        fields.optional("code", &self.code);
+        fields.optional("error_code", &self.error_code);
+        fields.optional("message", &self.message);
+        fields.optional("result", &self.result);
+        fields.end()
     }
 }
 

@@ -7,8 +7,7 @@
 /// Body of the create-customer call.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomerRequest {
     /// The ID of the specific company your API is calling. For accounts with only one company, the default value is 1. To lookup a specific company ID, see the List Company API.
@@ -24,128 +23,108 @@ pub struct CreateCustomerRequest {
     /// The ID of the category. To lookup a specific category ID, see the List Category API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/category`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The numeric code of the country. To lookup a specific country numeric code, see the List Country API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/country`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<i64>,
     /// The phone of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed_date`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed_date`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer, by custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
 }
 
@@ -344,6 +323,64 @@ impl CreateCustomerRequest {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequest",
+            2,
+            &[
+                self.category.is_some(),
+                self.contact_person.is_some(),
+                self.address_line_1.is_some(),
+                self.address_line_2.is_some(),
+                self.city.is_some(),
+                self.state_province.is_some(),
+                self.zip_postal_code.is_some(),
+                self.country.is_some(),
+                self.phone.is_some(),
+                self.mobile.is_some(),
+                self.fax.is_some(),
+                self.website.is_some(),
+                self.general_description.is_some(),
+                self.nda_signed.is_some(),
+                self.nda_signed_date.is_some(),
+                self.msa_signed.is_some(),
+                self.msa_signed_date.is_some(),
+                self.supplementary_description.is_some(),
+                self.additional_description.is_some(),
+                self.template.is_some(),
+            ],
+        )?;
+        fields.field("company", &self.company);
+        fields.field("name", &self.name);
+        fields.optional("category", &self.category);
+        fields.optional("contact_person", &self.contact_person);
+        fields.optional("address_line_1", &self.address_line_1);
+        fields.optional("address_line_2", &self.address_line_2);
+        fields.optional("city", &self.city);
+        fields.optional("state_province", &self.state_province);
+        fields.optional("zip_postal_code", &self.zip_postal_code);
+        fields.optional("country", &self.country);
+        fields.optional("phone", &self.phone);
+        fields.optional("mobile", &self.mobile);
+        fields.optional("fax", &self.fax);
+        fields.optional("website", &self.website);
+        fields.optional("general_description", &self.general_description);
+        fields.optional("nda_signed", &self.nda_signed);
+        fields.optional("nda_signed_date", &self.nda_signed_date);
+        fields.optional("msa_signed", &self.msa_signed);
+        fields.optional("msa_signed_date", &self.msa_signed_date);
+        fields.optional("supplementary_description", &self.supplementary_description);
+        fields.optional("additional_description", &self.additional_description);
+        fields.optional("template", &self.template);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -473,19 +510,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
 /// Custom field values of the customer, by custom field template.
 ///
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Values of the template's custom fields.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
     >,
@@ -510,6 +544,23 @@ impl CreateCustomerRequestTemplate {
     ) -> Self {
         self.fields = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestTemplate",
+            0,
+            &[self.id.is_some(), self.fields.is_some()],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("fields", &self.fields);
+        fields.end()
     }
 }
 
@@ -545,17 +596,14 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplate {
 }
 
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<CustomFieldValue>,
 }
 
@@ -575,6 +623,23 @@ impl CreateCustomerRequestTemplateFieldsItem {
     pub fn with_value(mut self, value: CustomFieldValue) -> Self {
         self.value = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CreateCustomerRequestTemplateFieldsItem",
+            0,
+            &[self.id.is_some(), self.value.is_some()],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("value", &self.value);
+        fields.end()
     }
 }
 
@@ -615,8 +680,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplateFie
 /// Contact person of the customer. name and email are required together: either both or neither.
 ///
 /// JSON Pointer: `#/components/schemas/ContactPerson`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactPerson {
     /// The name of the contact person. Max characters = 50. Required if email is defined.
@@ -624,19 +688,16 @@ pub struct ContactPerson {
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
     ///
     /// Rules: at most 254 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The type of the contact person.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ContactPersonType>,
 }
 
@@ -668,6 +729,24 @@ impl ContactPerson {
     pub fn with_type(mut self, value: ContactPersonType) -> Self {
         self.type_ = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for ContactPerson {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "ContactPerson",
+            0,
+            &[self.name.is_some(), self.email.is_some(), self.type_.is_some()],
+        )?;
+        fields.optional("name", &self.name);
+        fields.optional("email", &self.email);
+        fields.optional("type", &self.type_);
+        fields.end()
     }
 }
 
@@ -856,121 +935,98 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
 /// The created customer as returned by the API. Differs from the request: no company, category is an {id, name} object, country is a string and template.fields is a map.
 ///
 /// JSON Pointer: `#/components/schemas/Customer`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The category of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<CustomerCategory>,
     /// JSON Pointer: `#/components/schemas/Customer/properties/contact_person`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_person: ::std::option::Option<ContactPerson>,
     /// The address line 1 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_1`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_1: ::std::option::Option<::std::string::String>,
     /// The address line 2 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_2`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address_line_2: ::std::option::Option<::std::string::String>,
     /// The city associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/city`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// The state/province associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/state_province`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_province: ::std::option::Option<::std::string::String>,
     /// The zip/postal code associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/zip_postal_code`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_postal_code: ::std::option::Option<::std::string::String>,
     /// The country of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/country`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// The phone of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/phone`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The mobile of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/mobile`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
     /// The fax of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/fax`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fax: ::std::option::Option<::std::string::String>,
     /// The website of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/website`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The general description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/general_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub general_description: ::std::option::Option<::std::string::String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed: ::std::option::Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed_date`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed: ::std::option::Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed_date`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub supplementary_description: ::std::option::Option<::std::string::String>,
     /// The additional description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/additional_description`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_description: ::std::option::Option<::std::string::String>,
     /// Custom field values of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<CustomerTemplate>,
 }
 
@@ -1161,6 +1217,66 @@ impl Customer {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "Customer",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.category.is_some(),
+                self.contact_person.is_some(),
+                self.address_line_1.is_some(),
+                self.address_line_2.is_some(),
+                self.city.is_some(),
+                self.state_province.is_some(),
+                self.zip_postal_code.is_some(),
+                self.country.is_some(),
+                self.phone.is_some(),
+                self.mobile.is_some(),
+                self.fax.is_some(),
+                self.website.is_some(),
+                self.general_description.is_some(),
+                self.nda_signed.is_some(),
+                self.nda_signed_date.is_some(),
+                self.msa_signed.is_some(),
+                self.msa_signed_date.is_some(),
+                self.supplementary_description.is_some(),
+                self.additional_description.is_some(),
+                self.template.is_some(),
+            ],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("name", &self.name);
+        fields.optional("category", &self.category);
+        fields.optional("contact_person", &self.contact_person);
+        fields.optional("address_line_1", &self.address_line_1);
+        fields.optional("address_line_2", &self.address_line_2);
+        fields.optional("city", &self.city);
+        fields.optional("state_province", &self.state_province);
+        fields.optional("zip_postal_code", &self.zip_postal_code);
+        fields.optional("country", &self.country);
+        fields.optional("phone", &self.phone);
+        fields.optional("mobile", &self.mobile);
+        fields.optional("fax", &self.fax);
+        fields.optional("website", &self.website);
+        fields.optional("general_description", &self.general_description);
+        fields.optional("nda_signed", &self.nda_signed);
+        fields.optional("nda_signed_date", &self.nda_signed_date);
+        fields.optional("msa_signed", &self.msa_signed);
+        fields.optional("msa_signed_date", &self.msa_signed_date);
+        fields.optional("supplementary_description", &self.supplementary_description);
+        fields.optional("additional_description", &self.additional_description);
+        fields.optional("template", &self.template);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1281,19 +1397,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
 /// The category of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerCategory {
     /// The ID of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -1316,6 +1429,23 @@ impl CustomerCategory {
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CustomerCategory {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CustomerCategory",
+            0,
+            &[self.id.is_some(), self.name.is_some()],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("name", &self.name);
+        fields.end()
     }
 }
 
@@ -1353,19 +1483,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerCategory {
 /// Custom field values of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Custom field values as a map ({key: value, ...}).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/fields`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
     >,
@@ -1390,6 +1517,23 @@ impl CustomerTemplate {
     ) -> Self {
         self.fields = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CustomerTemplate",
+            0,
+            &[self.id.is_some(), self.fields.is_some()],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("fields", &self.fields);
+        fields.end()
     }
 }
 
@@ -1429,8 +1573,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerTemplate {
 /// Error body used by every Revnue error status.
 ///
 /// JSON Pointer: `#/components/schemas/ErrorDetail`
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetail {
     /// Human readable error message.
@@ -1443,6 +1586,22 @@ impl ErrorDetail {
     /// A new `ErrorDetail` with its required properties (`detail`), the others absent.
     pub fn new(detail: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { detail: detail.into() }
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for ErrorDetail {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "ErrorDetail",
+            1,
+            &[],
+        )?;
+        fields.field("detail", &self.detail);
+        fields.end()
     }
 }
 

@@ -7,49 +7,38 @@
 /// Customer profile to add (the seed's CCProfileApiV2Model). XML root element add_update_cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/billing_addresses`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_addresses: ::std::option::Option<::std::vec::Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contract_email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contracts`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// IDs of billing addresses to delete.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/delete_billing_address_ids`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/mobile_number`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/phone_number`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
 
@@ -144,6 +133,42 @@ impl CcProfileApiV2Model {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CcProfileApiV2Model",
+            0,
+            &[
+                self.billing_addresses.is_some(),
+                self.contract_email.is_some(),
+                self.contracts.is_some(),
+                self.customer_id.is_some(),
+                self.customer_name.is_some(),
+                self.customer_since.is_some(),
+                self.delete_billing_address_ids.is_some(),
+                self.main_address.is_some(),
+                self.mobile_number.is_some(),
+                self.phone_number.is_some(),
+            ],
+        )?;
+        fields.optional("billing_addresses", &self.billing_addresses);
+        fields.optional("contract_email", &self.contract_email);
+        fields.optional("contracts", &self.contracts);
+        fields.optional("customer_id", &self.customer_id);
+        fields.optional("customer_name", &self.customer_name);
+        fields.optional("customer_since", &self.customer_since);
+        fields.optional("delete_billing_address_ids", &self.delete_billing_address_ids);
+        fields.optional("main_address", &self.main_address);
+        fields.optional("mobile_number", &self.mobile_number);
+        fields.optional("phone_number", &self.phone_number);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -218,60 +243,46 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
 /// Customer profile returned after adding (the seed's CCProfileV2Model). XML root element cc_profile_model.
 ///
 /// JSON Pointer: `#/components/schemas/CcProfileV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address_id: ::std::option::Option<i64>,
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_models`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_address_models: ::std::option::Option<
         ::std::vec::Vec<AddressApiV2Model>,
     >,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contract_email`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contract_email: ::std::option::Option<::std::string::String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contracts`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_id: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_name: ::std::option::Option<::std::string::String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_since: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub main_address: ::std::option::Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/mobile_number`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mobile_number: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/phone_number`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
     /// Status of the customer profile.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/status`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/version`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
 }
 
@@ -384,6 +395,48 @@ impl CcProfileV2Model {
     }
 }
 
+impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CcProfileV2Model",
+            0,
+            &[
+                self.billing_address_id.is_some(),
+                self.billing_address_models.is_some(),
+                self.contract_email.is_some(),
+                self.contracts.is_some(),
+                self.customer_id.is_some(),
+                self.customer_name.is_some(),
+                self.customer_since.is_some(),
+                self.id.is_some(),
+                self.main_address.is_some(),
+                self.mobile_number.is_some(),
+                self.phone_number.is_some(),
+                self.status.is_some(),
+                self.version.is_some(),
+            ],
+        )?;
+        fields.optional("billing_address_id", &self.billing_address_id);
+        fields.optional("billing_address_models", &self.billing_address_models);
+        fields.optional("contract_email", &self.contract_email);
+        fields.optional("contracts", &self.contracts);
+        fields.optional("customer_id", &self.customer_id);
+        fields.optional("customer_name", &self.customer_name);
+        fields.optional("customer_since", &self.customer_since);
+        fields.optional("id", &self.id);
+        fields.optional("main_address", &self.main_address);
+        fields.optional("mobile_number", &self.mobile_number);
+        fields.optional("phone_number", &self.phone_number);
+        fields.optional("status", &self.status);
+        fields.optional("version", &self.version);
+        fields.end()
+    }
+}
+
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -470,34 +523,26 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
 /// An address of the customer. Used for main_address and the billing address lists; the XML element name comes from where it is used.
 ///
 /// JSON Pointer: `#/components/schemas/AddressApiV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/city`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Country id (see getCountries).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/country`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<i64>,
     /// Province id (see getProvinces).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/province`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub province: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/selected`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
 }
 
@@ -556,6 +601,36 @@ impl AddressApiV2Model {
     pub fn with_selected(mut self, value: bool) -> Self {
         self.selected = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "AddressApiV2Model",
+            0,
+            &[
+                self.id.is_some(),
+                self.zip.is_some(),
+                self.city.is_some(),
+                self.country.is_some(),
+                self.province.is_some(),
+                self.address.is_some(),
+                self.selected.is_some(),
+            ],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("zip", &self.zip);
+        fields.optional("city", &self.city);
+        fields.optional("country", &self.country);
+        fields.optional("province", &self.province);
+        fields.optional("address", &self.address);
+        fields.optional("selected", &self.selected);
+        fields.end()
     }
 }
 
@@ -621,15 +696,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
 /// A contract of the customer.
 ///
 /// JSON Pointer: `#/components/schemas/CcContractV2Model`
-#[derive(Debug, Clone, PartialEq, Default, ::apigen_runtime::serde::Serialize)]
-#[serde(crate = "::apigen_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -652,6 +724,23 @@ impl CcContractV2Model {
     ) -> Self {
         self.name = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
+    fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut fields = ::apigen_runtime::ser::object(
+            serializer,
+            "CcContractV2Model",
+            0,
+            &[self.id.is_some(), self.name.is_some()],
+        )?;
+        fields.optional("id", &self.id);
+        fields.optional("name", &self.name);
+        fields.end()
     }
 }
 

@@ -26,6 +26,7 @@ pub mod format;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod names;
+pub mod ser;
 #[cfg(feature = "client")]
 pub mod stream;
 #[cfg(feature = "xml")]

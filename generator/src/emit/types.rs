@@ -89,14 +89,15 @@ fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
         .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
         .filter(|path| !path.segments.last().is_some_and(|last| own.iter().any(|o| last.ident == o)))
         .collect();
-    if !extra.is_empty() {
+    let extra_derives = !extra.is_empty();
+    if extra_derives {
         doc.extend(quote!(#[derive(#( #extra ),*)]));
     }
     if let Some(path) = model.replaced.get(&def.name).and_then(|p| syn::parse_str::<syn::Type>(p).ok()) {
         return quote! { #doc pub type #name = #path; };
     }
     match &def.kind {
-        TypeKind::Struct(s) => struct_item(model, &name, &doc, s),
+        TypeKind::Struct(s) => struct_item(model, &name, &doc, s, extra_derives),
         TypeKind::StringEnum(variants) => string_enum_item(&name, &doc, variants, unknown_variant(def)),
         TypeKind::IntegerEnum(variants) => integer_enum_item(&name, &doc, variants),
         TypeKind::Union(variants) => match &def.discriminator {
@@ -112,8 +113,14 @@ fn ungated_type_item(model: &ApiModel, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) -> TokenStream {
-    let fields = s.fields.iter().map(|f| field_item(model, f));
+fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct, extra_derives: bool) -> TokenStream {
+    // `Serialize` is `struct_serialize`'s, through the runtime, except where the struct keeps
+    // properties the schema does not name (serde's derive writes those flattened into the
+    // object, which a struct written field by field cannot), and where the configuration adds
+    // derives of its own: those may read serde's attributes for the wire names (schemars'
+    // `JsonSchema` does), which only serde's derive allows on the fields.
+    let derived = s.additional.is_some() || extra_derives;
+    let fields = s.fields.iter().map(|f| field_item(model, f, derived));
     let additional = s.additional.as_ref().map(|(field, ty)| {
         let field = ident(field);
         let ty = type_tokens(model, ty);
@@ -131,14 +138,20 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
     let debug_impl = redacts.then(|| redacting_debug(name, s));
     let builders = builders(model, name, s);
     let deserialize = struct_deserialize(model, name, s);
-    // Serialize is derived; `Deserialize` is `struct_deserialize`'s, through the runtime.
+    let (derive_serialize, serialize) = if derived {
+        (quote!(::apigen_runtime::serde::Serialize), quote!(#[serde(crate = "::apigen_runtime::serde")]))
+    } else {
+        (TokenStream::new(), struct_serialize(name, s))
+    };
+    // `Deserialize` is `struct_deserialize`'s, through the runtime.
     //
     // `non_exhaustive`: outside the crate a value is built by `new` and the setters, never by
     // a struct literal, so a property the spec adds later breaks no code written today.
+    let (head, tail) = if derived { (serialize, TokenStream::new()) } else { (TokenStream::new(), serialize) };
     quote! {
         #doc
-        #[derive(#debug Clone, PartialEq, #default ::apigen_runtime::serde::Serialize)]
-        #[serde(crate = "::apigen_runtime::serde")]
+        #[derive(#debug Clone, PartialEq, #default #derive_serialize)]
+        #head
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
@@ -147,9 +160,41 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct) ->
 
         #builders
 
+        #tail
+
         #deserialize
 
         #debug_impl
+    }
+}
+
+/// A struct's `Serialize`: what serde's derive would write (`rename` to the wire name,
+/// `skip_serializing_if = "Option::is_none"` on optional properties), one runtime call per
+/// field (`apigen_runtime::ser`), without the derive's branch and `?` per field.
+fn struct_serialize(name: &Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let required = Literal::usize_unsuffixed(s.fields.iter().filter(|f| f.required).count());
+    let optional = s.fields.iter().filter(|f| !f.required).map(|f| ident(&f.rust_name));
+    let writes = s.fields.iter().map(|f| {
+        let (field, wire) = (ident(&f.rust_name), &f.wire_name);
+        if f.required {
+            quote! { fields.field(#wire, &self.#field); }
+        } else {
+            quote! { fields.optional(#wire, &self.#field); }
+        }
+    });
+    let binding = if s.fields.is_empty() { quote!(fields) } else { quote!(mut fields) };
+    quote! {
+        impl ::apigen_runtime::serde::Serialize for #name {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let #binding = ::apigen_runtime::ser::object(serializer, #type_name, #required, &[#( self.#optional.is_some() ),*])?;
+                #( #writes )*
+                fields.end()
+            }
+        }
     }
 }
 
@@ -415,11 +460,12 @@ fn redacting_debug(name: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
+/// A struct's field; with `derived`, the attributes of serde's derived `Serialize`.
+fn field_item(model: &ApiModel, field: &Field, derived: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let doc = field_doc_attrs(&field.doc, &field.rules);
     let mut serde = Vec::new();
-    if field.rust_name != field.wire_name {
+    if derived && field.rust_name != field.wire_name {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
@@ -429,7 +475,9 @@ fn field_item(model: &ApiModel, field: &Field) -> TokenStream {
     let ty = if field.required {
         ty
     } else {
-        serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        if derived {
+            serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        }
         quote!(::std::option::Option<#ty>)
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
