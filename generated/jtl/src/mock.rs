@@ -398,164 +398,97 @@ mod ops {
         > {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let disable_automatic_workflows: ::std::option::Option<bool> = {
-                cx.push_key("query");
-                cx.push_key("disableAutomaticWorkflows");
-                let read = ::apigen_runtime::mock::parameter(
-                        request.query_values("disableAutomaticWorkflows"),
-                        ::apigen_runtime::mock::Shape::Scalar(
-                            ::apigen_runtime::mock::Kind::Json,
-                        ),
-                        true,
-                    )
-                    .and_then(|value| ::apigen_runtime::mock::read_value::<
-                        bool,
-                    >(cx, &value));
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let api_version: ::std::option::Option<::std::string::String> = {
-                cx.push_key("header");
-                cx.push_key("api-version");
-                let read = ::apigen_runtime::mock::parameter(
-                        request
-                            .header("api-version")
-                            .map(|v| ::std::vec![v.to_owned()])
-                            .unwrap_or_default(),
-                        ::apigen_runtime::mock::Shape::Scalar(
-                            ::apigen_runtime::mock::Kind::Text,
-                        ),
-                        false,
-                    )
-                    .and_then(|value| ::apigen_runtime::mock::read_value::<
-                        ::std::string::String,
-                    >(cx, &value));
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let x_appid: ::std::option::Option<::std::string::String> = {
-                cx.push_key("header");
-                cx.push_key("x-appid");
-                let read = match ::apigen_runtime::mock::parameter(
-                    request
-                        .header("x-appid")
-                        .map(|v| ::std::vec![v.to_owned()])
-                        .unwrap_or_default(),
+            let disable_automatic_workflows: ::std::option::Option<bool> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "query",
+                "disableAutomaticWorkflows",
+                ::apigen_runtime::mock::parameter(
+                    request.query_values("disableAutomaticWorkflows"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Json,
+                    ),
+                    true,
+                ),
+                false,
+            );
+            let api_version: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "api-version",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("api-version"),
                     ::apigen_runtime::mock::Shape::Scalar(
                         ::apigen_runtime::mock::Kind::Text,
                     ),
                     false,
-                ) {
-                    ::std::option::Option::Some(value) => {
-                        ::apigen_runtime::mock::read_value::<
-                            ::std::string::String,
-                        >(cx, &value)
-                    }
-                    ::std::option::Option::None => {
-                        ::apigen_runtime::mock::missing(cx, "header `x-appid`");
-                        ::std::option::Option::None
-                    }
-                };
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let x_appversion: ::std::option::Option<::std::string::String> = {
-                cx.push_key("header");
-                cx.push_key("x-appversion");
-                let read = match ::apigen_runtime::mock::parameter(
-                    request
-                        .header("x-appversion")
-                        .map(|v| ::std::vec![v.to_owned()])
-                        .unwrap_or_default(),
+                ),
+                false,
+            );
+            let x_appid: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "x-appid",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("x-appid"),
                     ::apigen_runtime::mock::Shape::Scalar(
                         ::apigen_runtime::mock::Kind::Text,
                     ),
                     false,
-                ) {
-                    ::std::option::Option::Some(value) => {
-                        ::apigen_runtime::mock::read_value::<
-                            ::std::string::String,
-                        >(cx, &value)
-                    }
-                    ::std::option::Option::None => {
-                        ::apigen_runtime::mock::missing(cx, "header `x-appversion`");
-                        ::std::option::Option::None
-                    }
-                };
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let x_runas: ::std::option::Option<::std::string::String> = {
-                cx.push_key("header");
-                cx.push_key("x-runas");
-                let read = ::apigen_runtime::mock::parameter(
-                        request
-                            .header("x-runas")
-                            .map(|v| ::std::vec![v.to_owned()])
-                            .unwrap_or_default(),
-                        ::apigen_runtime::mock::Shape::Scalar(
-                            ::apigen_runtime::mock::Kind::Text,
-                        ),
-                        false,
-                    )
-                    .and_then(|value| ::apigen_runtime::mock::read_value::<
-                        ::std::string::String,
-                    >(cx, &value));
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = {
-                cx.push_key("header");
-                cx.push_key("X-SessionId");
-                let read = ::apigen_runtime::mock::parameter(
-                        request
-                            .header("x-sessionid")
-                            .map(|v| ::std::vec![v.to_owned()])
-                            .unwrap_or_default(),
-                        ::apigen_runtime::mock::Shape::Scalar(
-                            ::apigen_runtime::mock::Kind::Text,
-                        ),
-                        false,
-                    )
-                    .and_then(|value| ::apigen_runtime::mock::read_value::<
-                        ::apigen_runtime::uuid::Uuid,
-                    >(cx, &value));
-                cx.pop();
-                cx.pop();
-                read
-            };
-            let x_tenant_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = {
-                cx.push_key("header");
-                cx.push_key("x-tenant-id");
-                let read = match ::apigen_runtime::mock::parameter(
-                    request
-                        .header("x-tenant-id")
-                        .map(|v| ::std::vec![v.to_owned()])
-                        .unwrap_or_default(),
+                ),
+                true,
+            );
+            let x_appversion: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "x-appversion",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("x-appversion"),
                     ::apigen_runtime::mock::Shape::Scalar(
                         ::apigen_runtime::mock::Kind::Text,
                     ),
                     false,
-                ) {
-                    ::std::option::Option::Some(value) => {
-                        ::apigen_runtime::mock::read_value::<
-                            ::apigen_runtime::uuid::Uuid,
-                        >(cx, &value)
-                    }
-                    ::std::option::Option::None => {
-                        ::apigen_runtime::mock::missing(cx, "header `x-tenant-id`");
-                        ::std::option::Option::None
-                    }
-                };
-                cx.pop();
-                cx.pop();
-                read
-            };
+                ),
+                true,
+            );
+            let x_runas: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "x-runas",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("x-runas"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                ),
+                false,
+            );
+            let x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "X-SessionId",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("x-sessionid"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                ),
+                false,
+            );
+            let x_tenant_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "header",
+                "x-tenant-id",
+                ::apigen_runtime::mock::parameter(
+                    request.header_values("x-tenant-id"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    false,
+                ),
+                true,
+            );
             let body: ::std::option::Option<CreateCustomer> = {
                 cx.push_key("body");
                 let media_type = request.media_type();

@@ -311,45 +311,26 @@ mod ops {
             request: &::apigen_runtime::mock::Incoming,
         ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
             if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
-                &[
-                    &[
-                        ::apigen_runtime::mock::Credential {
-                            scheme: "bearerAuth",
-                            present: request
-                                .header("authorization")
-                                .and_then(|v| v.get(..7))
-                                .is_some_and(|v| v.eq_ignore_ascii_case("bearer ")),
-                            pointer: "/header/authorization",
-                        },
-                    ],
-                ],
+                request,
+                SECURITY_0,
             ) {
                 return ::std::result::Result::Err(refused);
             }
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let site_id: ::std::option::Option<i32> = {
-                cx.push_key("query");
-                cx.push_key("site_id");
-                let read = match ::apigen_runtime::mock::parameter(
+            let site_id: ::std::option::Option<i32> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "query",
+                "site_id",
+                ::apigen_runtime::mock::parameter(
                     request.query_values("site_id"),
                     ::apigen_runtime::mock::Shape::Scalar(
                         ::apigen_runtime::mock::Kind::Json,
                     ),
                     true,
-                ) {
-                    ::std::option::Option::Some(value) => {
-                        ::apigen_runtime::mock::read_value::<i32>(cx, &value)
-                    }
-                    ::std::option::Option::None => {
-                        ::apigen_runtime::mock::missing(cx, "query parameter `site_id`");
-                        ::std::option::Option::None
-                    }
-                };
-                cx.pop();
-                cx.pop();
-                read
-            };
+                ),
+                true,
+            );
             let body: ::std::option::Option<CreateCustomerBody> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
@@ -689,4 +670,15 @@ mod ops {
             }
         }
     }
+
+    /// Security requirements: any one of them, each with every credential it names.
+    static SECURITY_0: &[&[::apigen_runtime::mock::Credential]] = &[
+        &[
+            ::apigen_runtime::mock::Credential {
+                scheme: "bearerAuth",
+                place: ::apigen_runtime::mock::Place::Bearer,
+                pointer: "/header/authorization",
+            },
+        ],
+    ];
 }

@@ -327,15 +327,8 @@ mod ops {
             request: &::apigen_runtime::mock::Incoming,
         ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
             if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
-                &[
-                    &[
-                        ::apigen_runtime::mock::Credential {
-                            scheme: "apiKeyAuth",
-                            present: request.header("x-api-key").is_some(),
-                            pointer: "/header/x-api-key",
-                        },
-                    ],
-                ],
+                request,
+                SECURITY_0,
             ) {
                 return ::std::result::Result::Err(refused);
             }
@@ -449,4 +442,15 @@ mod ops {
             }
         }
     }
+
+    /// Security requirements: any one of them, each with every credential it names.
+    static SECURITY_0: &[&[::apigen_runtime::mock::Credential]] = &[
+        &[
+            ::apigen_runtime::mock::Credential {
+                scheme: "apiKeyAuth",
+                place: ::apigen_runtime::mock::Place::Header("x-api-key"),
+                pointer: "/header/x-api-key",
+            },
+        ],
+    ];
 }

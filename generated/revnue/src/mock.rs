@@ -379,18 +379,8 @@ mod ops {
             request: &::apigen_runtime::mock::Incoming,
         ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
             if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
-                &[
-                    &[
-                        ::apigen_runtime::mock::Credential {
-                            scheme: "bearerAuth",
-                            present: request
-                                .header("authorization")
-                                .and_then(|v| v.get(..7))
-                                .is_some_and(|v| v.eq_ignore_ascii_case("bearer ")),
-                            pointer: "/header/authorization",
-                        },
-                    ],
-                ],
+                request,
+                SECURITY_0,
             ) {
                 return ::std::result::Result::Err(refused);
             }
@@ -563,4 +553,15 @@ mod ops {
             }
         }
     }
+
+    /// Security requirements: any one of them, each with every credential it names.
+    static SECURITY_0: &[&[::apigen_runtime::mock::Credential]] = &[
+        &[
+            ::apigen_runtime::mock::Credential {
+                scheme: "bearerAuth",
+                place: ::apigen_runtime::mock::Place::Bearer,
+                pointer: "/header/authorization",
+            },
+        ],
+    ];
 }

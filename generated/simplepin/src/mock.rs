@@ -373,23 +373,19 @@ mod ops {
         ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let locale: ::std::option::Option<::std::string::String> = {
-                cx.push_key("query");
-                cx.push_key("locale");
-                let read = ::apigen_runtime::mock::parameter(
-                        request.query_values("locale"),
-                        ::apigen_runtime::mock::Shape::Scalar(
-                            ::apigen_runtime::mock::Kind::Text,
-                        ),
-                        true,
-                    )
-                    .and_then(|value| ::apigen_runtime::mock::read_value::<
-                        ::std::string::String,
-                    >(cx, &value));
-                cx.pop();
-                cx.pop();
-                read
-            };
+            let locale: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+                cx,
+                "query",
+                "locale",
+                ::apigen_runtime::mock::parameter(
+                    request.query_values("locale"),
+                    ::apigen_runtime::mock::Shape::Scalar(
+                        ::apigen_runtime::mock::Kind::Text,
+                    ),
+                    true,
+                ),
+                false,
+            );
             let body: ::std::option::Option<CcProfileApiV2Model> = {
                 cx.push_key("body");
                 let media_type = request.media_type();

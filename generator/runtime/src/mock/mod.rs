@@ -251,6 +251,12 @@ impl Incoming {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
+    /// The value of header `name` (in lower case) as a list, as [`parameter`] reads it: none,
+    /// or the one the request carries.
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        self.header(name).map(|value| vec![value.to_owned()]).unwrap_or_default()
+    }
+
     /// Every value of query parameter `name`, decoded, in order.
     pub fn query_values(&self, name: &str) -> Vec<String> {
         self.query_pairs().into_iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect()

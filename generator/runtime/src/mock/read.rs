@@ -388,16 +388,50 @@ pub fn form_pairs(request: &Incoming) -> Vec<Part> {
         .collect()
 }
 
-/// Whether a request carries the credential of one security scheme, and where it would.
+/// The credential of one security scheme: where a request carries it.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct Credential {
     /// The scheme's key in `components/securitySchemes`.
     pub scheme: &'static str,
-    /// Whether the request carries it.
-    pub present: bool,
-    /// Where it would be (`/header/authorization`, `/query/api_key`).
+    /// Where the request carries it.
+    pub place: Place,
+    /// Its JSON Pointer (`/header/authorization`, `/query/api_key`).
     pub pointer: &'static str,
+}
+
+/// Where a credential goes, and how the mock knows it is there.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum Place {
+    /// `Authorization: Bearer ...`, the scheme's word in any case.
+    Bearer,
+    /// `Authorization: Basic ...`.
+    Basic,
+    /// A header (its name in lower case) that is there.
+    Header(&'static str),
+    /// A query parameter that is there.
+    Query(&'static str),
+    /// A cookie that is there.
+    Cookie(&'static str),
+}
+
+impl Credential {
+    fn present(&self, request: &Incoming) -> bool {
+        let authorization = |scheme: &str| {
+            request
+                .header("authorization")
+                .and_then(|v| v.get(..scheme.len()))
+                .is_some_and(|v| v.eq_ignore_ascii_case(scheme))
+        };
+        match self.place {
+            Place::Bearer => authorization("bearer "),
+            Place::Basic => authorization("basic "),
+            Place::Header(name) => request.header(name).is_some(),
+            Place::Query(name) => !request.query_values(name).is_empty(),
+            Place::Cookie(name) => request.cookie(name).is_some(),
+        }
+    }
 }
 
 /// The `401` for a request that meets none of `requirements`, or `None` when it meets one.
@@ -407,14 +441,14 @@ pub struct Credential {
 /// alternatives at all ask for nothing. Each unmet requirement is reported once, at its first
 /// missing credential, with every credential it misses named.
 #[doc(hidden)]
-pub fn check_security(requirements: &[&[Credential]]) -> Option<Answer> {
-    if requirements.is_empty() || requirements.iter().any(|all| all.iter().all(|c| c.present)) {
+pub fn check_security(request: &Incoming, requirements: &[&[Credential]]) -> Option<Answer> {
+    if requirements.is_empty() || requirements.iter().any(|all| all.iter().all(|c| c.present(request))) {
         return None;
     }
     let violations = requirements
         .iter()
         .map(|all| {
-            let missing: Vec<&Credential> = all.iter().filter(|c| !c.present).collect();
+            let missing: Vec<&Credential> = all.iter().filter(|c| !c.present(request)).collect();
             let message = if all.len() == 1 {
                 format!("the request carries no credential of the security scheme {}", schemes(all.iter()))
             } else {
@@ -438,6 +472,38 @@ fn schemes<'c>(credentials: impl Iterator<Item = &'c Credential>) -> String {
 }
 
 /// Reports a missing required value at the context's location.
+/// Reads a parameter at `/<location>/<name>` (`location` is `path`, `query` or `header`) from
+/// what the request carries of it (`found`, as [`parameter`] or [`deep_object`] gives it): as a
+/// `T`, or `None` with what is wrong reported, its absence too where it is `required`.
+#[doc(hidden)]
+pub fn read_parameter<T: DeserializeOwned>(
+    cx: &mut Context,
+    location: &'static str,
+    name: &'static str,
+    found: Option<Value>,
+    required: bool,
+) -> Option<T> {
+    cx.push_key(location);
+    cx.push_key(name);
+    let read = match found {
+        Some(value) => read_value(cx, &value),
+        None => {
+            if required {
+                let what = match location {
+                    "header" => "header",
+                    "path" => "path parameter",
+                    _ => "query parameter",
+                };
+                missing(cx, &format!("{what} `{name}`"));
+            }
+            None
+        }
+    };
+    cx.pop();
+    cx.pop();
+    read
+}
+
 #[doc(hidden)]
 pub fn missing(cx: &mut Context, what: &str) {
     cx.error("required", None, format!("the required {what} is missing"));

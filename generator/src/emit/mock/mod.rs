@@ -11,8 +11,10 @@
 //! which defines `Server`, names no schema type. What a request is answered with, and the
 //! check of every answer before it is sent, are `answer`'s.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_arms, response_body, xml_form};
 use super::doc::doc_attrs;
@@ -29,16 +31,18 @@ mod answer;
 
 pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
+    let mut security = SecuritySets::default();
     let mut ops = Vec::new();
     let mut request_checks = Vec::new();
     let mut response_checks = Vec::new();
     for op in &model.operations {
-        let (answering, request_check, response_check) = operation_items(model, &mut checks, op);
+        let (answering, request_check, response_check) = operation_items(model, &mut checks, &mut security, op);
         ops.push(answering);
         request_checks.push(request_check);
         response_checks.push(response_check);
     }
-    let statics = checks.statics();
+    let mut statics = security.statics();
+    statics.extend(checks.statics());
     let exported: Vec<TokenStream> = model
         .operations
         .iter()
@@ -344,42 +348,32 @@ fn secrets(model: &ApiModel) -> Vec<String> {
 /// A scheme the model left out (one apigen does not support, or a key no scheme has) cannot be
 /// checked, so it counts as present: the mock must never refuse a request the spec allows. An
 /// alternative that needs nothing else then lets every request in, and no check is emitted.
-fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
+fn security_check(model: &ApiModel, sets: &mut SecuritySets, op: &Operation) -> Option<TokenStream> {
     let mut alternatives: Vec<TokenStream> = Vec::new();
     for requirement in &op.security_requirements {
         let credentials: Vec<TokenStream> = requirement
             .iter()
             .filter_map(|key| model.security_schemes.iter().find(|s| &s.key == key))
             .map(|scheme| {
-                let (present, pointer) = match &scheme.kind {
-                    SecurityKind::Bearer => (
-                        quote!(request
-                            .header("authorization")
-                            .and_then(|v| v.get(..7))
-                            .is_some_and(|v| v.eq_ignore_ascii_case("bearer "))),
-                        "/header/authorization".to_owned(),
-                    ),
-                    SecurityKind::Basic => (
-                        quote!(request
-                            .header("authorization")
-                            .and_then(|v| v.get(..6))
-                            .is_some_and(|v| v.eq_ignore_ascii_case("basic "))),
-                        "/header/authorization".to_owned(),
-                    ),
+                let (place, pointer) = match &scheme.kind {
+                    SecurityKind::Bearer => (quote!(Bearer), "/header/authorization".to_owned()),
+                    SecurityKind::Basic => (quote!(Basic), "/header/authorization".to_owned()),
                     SecurityKind::ApiKeyHeader(name) => {
                         let lower = name.to_ascii_lowercase();
                         let pointer = pointer_join("/header", &lower);
-                        (quote!(request.header(#lower).is_some()), pointer)
+                        (quote!(Header(#lower)), pointer)
                     }
-                    SecurityKind::ApiKeyQuery(name) => {
-                        (quote!(!request.query_values(#name).is_empty()), pointer_join("/query", name))
-                    }
-                    SecurityKind::ApiKeyCookie(name) => {
-                        (quote!(request.cookie(#name).is_some()), pointer_join("/cookie", name))
-                    }
+                    SecurityKind::ApiKeyQuery(name) => (quote!(Query(#name)), pointer_join("/query", name)),
+                    SecurityKind::ApiKeyCookie(name) => (quote!(Cookie(#name)), pointer_join("/cookie", name)),
                 };
                 let key = &scheme.key;
-                quote!(::apigen_runtime::mock::Credential { scheme: #key, present: #present, pointer: #pointer })
+                quote! {
+                    ::apigen_runtime::mock::Credential {
+                        scheme: #key,
+                        place: ::apigen_runtime::mock::Place::#place,
+                        pointer: #pointer,
+                    }
+                }
             })
             .collect();
         if credentials.is_empty() {
@@ -390,11 +384,43 @@ fn security_check(model: &ApiModel, op: &Operation) -> Option<TokenStream> {
     if alternatives.is_empty() {
         return None;
     }
+    let set = sets.name(quote!(&[ #( #alternatives ),* ]));
     Some(quote! {
-        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(&[ #( #alternatives ),* ]) {
+        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(request, #set) {
             return ::std::result::Result::Err(refused);
         }
     })
+}
+
+/// The operations' security requirements, one static per distinct set (most operations of an
+/// API ask for the same), in the order of their first use.
+#[derive(Default)]
+struct SecuritySets {
+    sets: Vec<TokenStream>,
+    index: BTreeMap<String, usize>,
+}
+
+impl SecuritySets {
+    /// The static holding `set`.
+    fn name(&mut self, set: TokenStream) -> Ident {
+        let next = self.sets.len();
+        let at = *self.index.entry(set.to_string()).or_insert(next);
+        if at == next {
+            self.sets.push(set);
+        }
+        format_ident!("SECURITY_{}", at)
+    }
+
+    fn statics(&self) -> TokenStream {
+        let statics = self.sets.iter().enumerate().map(|(at, set)| {
+            let name = format_ident!("SECURITY_{}", at);
+            quote! {
+                /// Security requirements: any one of them, each with every credential it names.
+                static #name: &[&[::apigen_runtime::mock::Credential]] = #set;
+            }
+        });
+        quote!(#( #statics )*)
+    }
 }
 
 /// The forms a body may come in, each with the type it is read into.
@@ -436,6 +462,7 @@ fn needs_body_enum(op: &Operation) -> bool {
 fn operation_items(
     model: &ApiModel,
     checks: &mut Checks<'_>,
+    security: &mut SecuritySets,
     op: &Operation,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let call = ident(&op.mock.call);
@@ -508,10 +535,10 @@ fn operation_items(
         let arg = ident(&p.rust_name);
         let ty = type_tokens(model, p.ty.non_null());
         let wire = &p.wire_name;
-        let (location, what) = match p.location {
-            ParamLocation::Path => ("path", format!("path parameter `{wire}`")),
-            ParamLocation::Query => ("query", format!("query parameter `{wire}`")),
-            ParamLocation::Header => ("header", format!("header `{wire}`")),
+        let location = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
         };
         let shape = shape(model, p.ty.non_null(), p.style);
         let explode = p.explode;
@@ -535,33 +562,15 @@ fn operation_items(
             }
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
-                quote!(::apigen_runtime::mock::parameter(request.header(#lower).map(|v| ::std::vec![v.to_owned()]).unwrap_or_default(), #shape, false))
+                quote!(::apigen_runtime::mock::parameter(request.header_values(#lower), #shape, false))
             }
-        };
-        let read = if p.required {
-            quote! {
-                match #values {
-                    ::std::option::Option::Some(value) => ::apigen_runtime::mock::read_value::<#ty>(cx, &value),
-                    ::std::option::Option::None => {
-                        ::apigen_runtime::mock::missing(cx, #what);
-                        ::std::option::Option::None
-                    }
-                }
-            }
-        } else {
-            quote!(#values.and_then(|value| ::apigen_runtime::mock::read_value::<#ty>(cx, &value)))
         };
         // Wire names are pointers' tokens as they are: `Context` escapes them.
         let wire_key = wire.clone();
+        let required = p.required;
         reads.push(quote! {
-            let #arg: ::std::option::Option<#ty> = {
-                cx.push_key(#location);
-                cx.push_key(#wire_key);
-                let read = #read;
-                cx.pop();
-                cx.pop();
-                read
-            };
+            let #arg: ::std::option::Option<#ty> =
+                ::apigen_runtime::mock::read_parameter(cx, #location, #wire_key, #values, #required);
         });
         // The same checks as the client's, at the same pointers.
         let check = checks.check(p.ty.non_null(), &p.rules);
@@ -580,7 +589,7 @@ fn operation_items(
 
     // The security requirements, checked before anything else: a request that meets none is
     // answered `401`, as a server asks for credentials before it reads what they guard.
-    let security = security_check(model, op);
+    let security = security_check(model, security, op);
 
     // Reading and checking the body.
     let body_read = body_ty.as_ref().map(|ty| {
