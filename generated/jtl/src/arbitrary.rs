@@ -146,22 +146,16 @@ pub fn create_customer(depth: u32) -> strategy::BoxedStrategy<CreateCustomer> {
         (
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::integer::<i32>(-2147483648, 2147483647, None),
-            arbitrary::lazy(create_address, depth.saturating_sub(1)),
+            arbitrary::lazy(create_address, depth),
+            arbitrary::optional(depth, arbitrary::lazy(create_address, depth).boxed()),
+            arbitrary::optional(depth, arbitrary::lazy(create_address, depth).boxed()),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
+                arbitrary::lazy(create_other_addresses, depth).boxed(),
             ),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
-            ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(create_other_addresses, depth.saturating_sub(1)).boxed(),
-            ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(create_payment_settings, depth.saturating_sub(1)).boxed(),
+                arbitrary::lazy(create_payment_settings, depth).boxed(),
             ),
             arbitrary::optional(depth, arbitrary::date_time().boxed()),
             arbitrary::string(0, None),
@@ -996,7 +990,7 @@ pub fn create_other_addresses(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
+                    arbitrary::lazy(create_address, depth).boxed(),
                     depth,
                     0,
                     None,
@@ -1007,7 +1001,7 @@ pub fn create_other_addresses(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
+                    arbitrary::lazy(create_address, depth).boxed(),
                     depth,
                     0,
                     None,
@@ -1018,7 +1012,7 @@ pub fn create_other_addresses(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth.saturating_sub(1)).boxed(),
+                    arbitrary::lazy(create_address, depth).boxed(),
                     depth,
                     0,
                     None,
@@ -1399,11 +1393,11 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
             arbitrary::integer::<i32>(-2147483648, 2147483647, None),
             arbitrary::string(0, None),
             arbitrary::integer::<i32>(-2147483648, 2147483647, None),
-            arbitrary::lazy(address, depth.saturating_sub(1)),
-            arbitrary::lazy(address, depth.saturating_sub(1)),
-            arbitrary::lazy(address, depth.saturating_sub(1)),
-            arbitrary::lazy(other_addresses, depth.saturating_sub(1)),
-            arbitrary::lazy(payment_settings, depth.saturating_sub(1)),
+            arbitrary::lazy(address, depth),
+            arbitrary::lazy(address, depth),
+            arbitrary::lazy(address, depth),
+            arbitrary::lazy(other_addresses, depth),
+            arbitrary::lazy(payment_settings, depth),
             arbitrary::date_time(),
             arbitrary::string(0, None),
         ),
@@ -1557,27 +1551,9 @@ impl proptest::arbitrary::Arbitrary for OtherAddresses {
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
 pub fn other_addresses(depth: u32) -> strategy::BoxedStrategy<OtherAddresses> {
     (
-        arbitrary::array(
-            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
-            depth,
-            0,
-            None,
-            false,
-        ),
-        arbitrary::array(
-            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
-            depth,
-            0,
-            None,
-            false,
-        ),
-        arbitrary::array(
-            arbitrary::lazy(address, depth.saturating_sub(1)).boxed(),
-            depth,
-            0,
-            None,
-            false,
-        ),
+        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
+        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
+        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
     )
         .prop_map(|(f0, f1, f2)| OtherAddresses {
             other_billing_addresses: f0,

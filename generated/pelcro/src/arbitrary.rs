@@ -125,11 +125,7 @@ pub fn create_customer_request(
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(
-                        create_customer_request_password_type,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_customer_request_password_type, depth).boxed(),
             ),
             arbitrary::optional(
                 depth,
@@ -142,11 +138,7 @@ pub fn create_customer_request(
         (
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(
-                        create_customer_request_language,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_customer_request_language, depth).boxed(),
             ),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
@@ -561,11 +553,7 @@ pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustome
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(
-                        create_customer_request_password_type,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_customer_request_password_type, depth).boxed(),
             ),
             arbitrary::optional(
                 depth,
@@ -578,11 +566,7 @@ pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustome
         (
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(
-                        create_customer_request_language,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_customer_request_language, depth).boxed(),
             ),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),

@@ -190,25 +190,20 @@ pub fn create_customer_request(
 ) -> strategy::BoxedStrategy<CreateCustomerRequest> {
     (
         arbitrary::string(0, None),
-        arbitrary::lazy(create_customer_request_customer, depth.saturating_sub(1)),
+        arbitrary::lazy(create_customer_request_customer, depth),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_request_bill_to, depth.saturating_sub(1))
-                .boxed(),
+            arbitrary::lazy(create_customer_request_bill_to, depth).boxed(),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_request_payment, depth.saturating_sub(1))
-                .boxed(),
+            arbitrary::lazy(create_customer_request_payment, depth).boxed(),
         ),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(
-                            create_customer_request_metadata_item,
-                            depth.saturating_sub(1),
-                        )
+                    arbitrary::lazy(create_customer_request_metadata_item, depth)
                         .boxed(),
                     depth,
                     0,
@@ -583,11 +578,7 @@ pub fn create_customer_request_payment(
 ) -> strategy::BoxedStrategy<CreateCustomerRequestPayment> {
     arbitrary::optional(
             depth,
-            arbitrary::lazy(
-                    create_customer_request_payment_credit_card,
-                    depth.saturating_sub(1),
-                )
-                .boxed(),
+            arbitrary::lazy(create_customer_request_payment_credit_card, depth).boxed(),
         )
         .prop_map(|f0| CreateCustomerRequestPayment {
             credit_card: f0,
@@ -814,8 +805,7 @@ pub fn create_customer_success(
         ),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_success_code, depth.saturating_sub(1))
-                .boxed(),
+            arbitrary::lazy(create_customer_success_code, depth).boxed(),
         ),
         arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
@@ -962,7 +952,7 @@ pub fn api_standard_errors(depth: u32) -> strategy::BoxedStrategy<ApiStandardErr
         ),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(api_standard_errors_code, depth.saturating_sub(1)).boxed(),
+            arbitrary::lazy(api_standard_errors_code, depth).boxed(),
         ),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),

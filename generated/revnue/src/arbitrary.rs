@@ -161,10 +161,7 @@ pub fn create_customer_request(
                 >(-9223372036854775808, 9223372036854775807, None)
                     .boxed(),
             ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(contact_person, depth.saturating_sub(1)).boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
@@ -194,11 +191,7 @@ pub fn create_customer_request(
             arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(
-                        create_customer_request_template,
-                        depth.saturating_sub(1),
-                    )
-                    .boxed(),
+                arbitrary::lazy(create_customer_request_template, depth).boxed(),
             ),
         ),
     )
@@ -638,10 +631,7 @@ pub fn create_customer_request_template(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(
-                            create_customer_request_template_fields_item,
-                            depth.saturating_sub(1),
-                        )
+                    arbitrary::lazy(create_customer_request_template_fields_item, depth)
                         .boxed(),
                     depth,
                     0,
@@ -678,10 +668,7 @@ pub fn create_customer_request_template_fields_item(
             arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
                 .boxed(),
         ),
-        arbitrary::optional(
-            depth,
-            arbitrary::lazy(custom_field_value, depth.saturating_sub(1)).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::lazy(custom_field_value, depth).boxed()),
     )
         .prop_map(|(f0, f1)| CreateCustomerRequestTemplateFieldsItem {
             id: f0,
@@ -705,10 +692,7 @@ pub fn contact_person(depth: u32) -> strategy::BoxedStrategy<ContactPerson> {
     (
         arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
         arbitrary::optional(depth, arbitrary::string(0, Some(254)).boxed()),
-        arbitrary::optional(
-            depth,
-            arbitrary::lazy(contact_person_type, depth.saturating_sub(1)).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::lazy(contact_person_type, depth).boxed()),
     )
         .prop_map(|(f0, f1, f2)| ContactPerson {
             name: f0,
@@ -884,12 +868,9 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(customer_category, depth.saturating_sub(1)).boxed(),
+                arbitrary::lazy(customer_category, depth).boxed(),
             ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(contact_person, depth.saturating_sub(1)).boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
@@ -911,10 +892,7 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
         ),
         (
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(customer_template, depth.saturating_sub(1)).boxed(),
-            ),
+            arbitrary::optional(depth, arbitrary::lazy(customer_template, depth).boxed()),
         ),
     )
         .prop_map(|
@@ -1088,7 +1066,7 @@ pub fn customer_template(depth: u32) -> strategy::BoxedStrategy<CustomerTemplate
         arbitrary::optional(
             depth,
             arbitrary::map(
-                    arbitrary::lazy(custom_field_value, depth.saturating_sub(1)).boxed(),
+                    arbitrary::lazy(custom_field_value, depth).boxed(),
                     depth,
                     0,
                     None,

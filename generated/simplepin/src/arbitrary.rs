@@ -135,8 +135,7 @@ pub fn cc_profile_api_v2_model(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1))
-                        .boxed(),
+                    arbitrary::lazy(address_api_v2_model, depth).boxed(),
                     depth,
                     0,
                     None,
@@ -148,8 +147,7 @@ pub fn cc_profile_api_v2_model(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(cc_contract_v2_model, depth.saturating_sub(1))
-                        .boxed(),
+                    arbitrary::lazy(cc_contract_v2_model, depth).boxed(),
                     depth,
                     0,
                     None,
@@ -177,10 +175,7 @@ pub fn cc_profile_api_v2_model(
                 )
                 .boxed(),
         ),
-        arbitrary::optional(
-            depth,
-            arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1)).boxed(),
-        ),
+        arbitrary::optional(depth, arbitrary::lazy(address_api_v2_model, depth).boxed()),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
     )
@@ -253,8 +248,7 @@ pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Mod
             arbitrary::optional(
                 depth,
                 arbitrary::array(
-                        arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1))
-                            .boxed(),
+                        arbitrary::lazy(address_api_v2_model, depth).boxed(),
                         depth,
                         0,
                         None,
@@ -266,8 +260,7 @@ pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Mod
             arbitrary::optional(
                 depth,
                 arbitrary::array(
-                        arbitrary::lazy(cc_contract_v2_model, depth.saturating_sub(1))
-                            .boxed(),
+                        arbitrary::lazy(cc_contract_v2_model, depth).boxed(),
                         depth,
                         0,
                         None,
@@ -290,7 +283,7 @@ pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Mod
             ),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(address_api_v2_model, depth.saturating_sub(1)).boxed(),
+                arbitrary::lazy(address_api_v2_model, depth).boxed(),
             ),
             arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
         ),

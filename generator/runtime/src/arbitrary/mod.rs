@@ -65,11 +65,12 @@ pub fn impossible<T: std::fmt::Debug + 'static>(why: &'static str) -> BoxedStrat
     Just(()).prop_filter_map(why, |()| None).boxed()
 }
 
-/// A strategy made on each use by `make(depth)`: how a type's strategy refers to another
-/// type's, so that building one builds none of the types it contains (Stripe's types refer to
-/// hundreds of others), and recursion ends with the depth.
+/// A strategy made on each use by `make`, one level below `depth`: how a type's strategy
+/// refers to another type's, so that building one builds none of the types it contains
+/// (Stripe's types refer to hundreds of others), and recursion ends with the depth.
 pub fn lazy<T: std::fmt::Debug + 'static>(make: fn(u32) -> BoxedStrategy<T>, depth: u32) -> BoxedStrategy<T> {
-    Just(()).prop_flat_map(move |()| make(depth)).boxed()
+    let below = depth.saturating_sub(1);
+    Just(()).prop_flat_map(move |()| make(below)).boxed()
 }
 
 /// A value that may be absent (an optional field, a nullable value): absent about one time in

@@ -437,14 +437,22 @@ impl<'m> Emitter<'m> {
                 }
                 // `allOf: [{$ref: X}]` on a value of type `X` (OpenAPI 3.0's way of putting
                 // keywords beside a `$ref`) asks nothing the type does not.
-                rest.all_of.retain(|member| *member != Rules { reference: Some(*id), ..Rules::default() });
+                let itself = Rules { reference: Some(*id), ..Rules::default() };
+                rest.all_of.retain(|member| *member != itself);
+                // Nor does an `anyOf` or `oneOf` of that one member (OpenAPI 3.0's nullable
+                // `$ref`: `nullable: true, anyOf: [{$ref: X}]`).
+                for alternatives in [&mut rest.any_of, &mut rest.one_of] {
+                    if alternatives.len() == 1 && alternatives[0] == itself {
+                        alternatives.clear();
+                    }
+                }
                 let def = self.model.type_def(*id);
                 let function = &self.names[id.0].0;
                 match def.kind {
                     // An alias's own rules are its function's; nothing refers back to itself
                     // through aliases alone, so it is called as it is.
                     TypeKind::Alias(_) => quote!(#function(depth)),
-                    _ => quote!(arbitrary::lazy(#function, depth.saturating_sub(1))),
+                    _ => quote!(arbitrary::lazy(#function, depth)),
                 }
             }
             TypeRef::Vec(inner) => {
