@@ -277,16 +277,7 @@ mod ops {
                 #[cfg(not(feature = "arbitrary"))]
                 let generated: ::std::option::Option<Customer> = ::std::option::Option::None;
                 #[cfg(feature = "arbitrary")]
-                let generated: ::std::option::Option<Customer> = {
-                    use ::apigen_runtime::proptest::strategy::{
-                        Strategy as _, ValueTree as _,
-                    };
-                    let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
-                    ::apigen_runtime::proptest::arbitrary::any::<Customer>()
-                        .new_tree(&mut runner)
-                        .ok()
-                        .map(|tree| tree.current())
-                };
+                let generated: ::std::option::Option<Customer> = ::apigen_runtime::mock::generated();
                 match generated {
                     ::std::option::Option::Some(value) => {
                         Reply::new(
@@ -296,11 +287,9 @@ mod ops {
                         )
                     }
                     ::std::option::Option::None => {
-                        return ::apigen_runtime::mock::Answer::problem(
-                            501,
-                            "No answer",
-                            "`CustomerHeader_CreateCustomerAsync` has no handler (register one with `Server::on_customer_header_create_customer_async`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
-                            ::std::vec::Vec::new(),
+                        return ::apigen_runtime::mock::Answer::no_answer(
+                            "CustomerHeader_CreateCustomerAsync",
+                            "on_customer_header_create_customer_async",
                         );
                     }
                 }
@@ -317,7 +306,7 @@ mod ops {
         let mut context = ::apigen_runtime::Context::new();
         let cx = &mut context;
         let given = reply.status();
-        let (mut answer, documented, variant) = match &reply.value {
+        let (answer, documented, variant) = match &reply.value {
             super::super::client::CustomerHeaderCreateCustomerAsyncResponse::Created(
                 v,
             ) => {
@@ -363,25 +352,13 @@ mod ops {
                 )
             }
         };
-        if !documented {
-            cx.push_key("status");
-            cx.error(
-                "status",
-                ::std::option::Option::None,
-                ::std::format!(
-                    "the client reads status {} as another response than `{}`", answer
-                    .status(), variant
-                ),
-            );
-            cx.pop();
-        }
-        if let ::std::result::Result::Err(errors) = context.finish() {
-            return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
-        }
-        for (name, value) in reply.headers() {
-            answer = answer.header(name, value);
-        }
-        answer
+        ::apigen_runtime::mock::checked_answer(
+            context,
+            answer,
+            documented,
+            variant,
+            reply.headers(),
+        )
     }
 
     /// Each operation's request check, named as its client method: what the mock

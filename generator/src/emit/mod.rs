@@ -216,6 +216,15 @@ fn lib_items(model: &ApiModel, inline: bool) -> TokenStream {
     }
 }
 
+/// Whether `tokens` mention the identifier `name` (so a binding of it is used).
+pub(crate) fn uses(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => ident == name,
+        TokenTree::Group(group) => uses(&group.stream(), name),
+        _ => false,
+    })
+}
+
 /// The attribute of an item behind `gate` (see `lower::groups`): `#[cfg(feature = "...")]`
 /// for one feature, `#[cfg(any(feature = "...", ...))]` for several, nothing for an item
 /// always compiled.

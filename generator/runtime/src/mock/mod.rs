@@ -372,6 +372,15 @@ impl Answer {
         Self::problem(401, "Unauthorized", &detail, violations)
     }
 
+    /// A `501`: `operation` has no handler (registered with `Server::<handler>`), and nothing
+    /// else to answer with.
+    pub fn no_answer(operation: &str, handler: &str) -> Self {
+        let detail = format!(
+            "`{operation}` has no handler (register one with `Server::{handler}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value"
+        );
+        Self::problem(501, "No answer", &detail, Vec::new())
+    }
+
     /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
     /// sends an answer the spec does not allow.
     pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {

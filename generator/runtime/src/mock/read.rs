@@ -547,6 +547,42 @@ pub fn json_answer<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Answ
     }
 }
 
+/// The end of a reply's check: the answer with the reply's headers, or, where the reply broke
+/// the spec (in `context`, or by a status the client reads as another variant than
+/// `variant`: not `documented`), the `500` that lists every violation.
+#[doc(hidden)]
+pub fn checked_answer(
+    mut context: Context,
+    answer: Answer,
+    documented: bool,
+    variant: &str,
+    headers: &[(String, String)],
+) -> Answer {
+    if !documented {
+        context.push_key("status");
+        context.error(
+            "status",
+            None,
+            format!("the client reads status {} as another response than `{variant}`", answer.status()),
+        );
+        context.pop();
+    }
+    if let Err(errors) = context.finish() {
+        return Answer::invalid_answer(errors.into_vec());
+    }
+    headers.iter().fold(answer, |answer, (name, value)| answer.header(name, value))
+}
+
+/// A value of `T` from proptest's deterministic runner, the same on every call: what the mock
+/// answers with where an operation has no handler and its response no example.
+#[cfg(feature = "arbitrary")]
+#[doc(hidden)]
+pub fn generated<T: proptest::arbitrary::Arbitrary>() -> Option<T> {
+    use proptest::strategy::{Strategy as _, ValueTree as _};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    proptest::arbitrary::any::<T>().new_tree(&mut runner).ok().map(|tree| tree.current())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,9 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::{uses, Emitter, OptionVariants};
+use super::{Emitter, OptionVariants};
 use crate::emit::types::ident;
+use crate::emit::uses;
 use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeId, TypeKind, TypeRef};
 
 /// How many structs below a type a fault may lie: values nest `DEPTH` (3) deep and hold

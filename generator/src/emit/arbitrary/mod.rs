@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
 
@@ -23,6 +23,7 @@ mod invalid;
 use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
+use crate::emit::uses;
 use crate::model::{
     Additional, ApiModel, Bound, Gate, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef,
     UnionVariant,
@@ -785,15 +786,6 @@ fn describe(rules: &Rules) -> String {
     add(rules.unevaluated_properties.is_some(), "unevaluatedProperties");
     add(rules.unevaluated_items.is_some(), "unevaluatedItems");
     keywords.join(", ")
-}
-
-/// Whether `tokens` mention the identifier `name`.
-fn uses(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == name,
-        TokenTree::Group(group) => uses(&group.stream(), name),
-        _ => false,
-    })
 }
 
 /// Whether strings generated from `pattern` by `apigen_runtime::arbitrary::pattern` always match

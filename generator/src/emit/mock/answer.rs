@@ -57,12 +57,7 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
             #[cfg(not(feature = "arbitrary"))]
             let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
             #[cfg(feature = "arbitrary")]
-            let generated: ::std::option::Option<#rust> = {
-                // Unnamed, so that a spec type named `Strategy` or `ValueTree` stays itself.
-                use ::apigen_runtime::proptest::strategy::{Strategy as _, ValueTree as _};
-                let mut runner = ::apigen_runtime::proptest::test_runner::TestRunner::deterministic();
-                ::apigen_runtime::proptest::arbitrary::any::<#rust>().new_tree(&mut runner).ok().map(|tree| tree.current())
-            };
+            let generated: ::std::option::Option<#rust> = ::apigen_runtime::mock::generated();
             match generated {
                 ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
                 ::std::option::Option::None => #no_answer,
@@ -73,11 +68,8 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
 
 /// `501`: no handler, no example and no generated value.
 fn no_answer(op: &Operation) -> TokenStream {
-    let detail = format!(
-        "`{}` has no handler (register one with `Server::{}`) and its response has no example in the spec; with the crate's `arbitrary` feature the mock answers with a generated value",
-        op.id, op.mock.handler
-    );
-    quote!(return ::apigen_runtime::mock::Answer::problem(501, "No answer", #detail, ::std::vec::Vec::new()))
+    let (id, handler) = (&op.id, &op.mock.handler);
+    quote!(return ::apigen_runtime::mock::Answer::no_answer(#id, #handler))
 }
 
 /// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
@@ -116,31 +108,21 @@ pub(super) fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Oper
         " Checks a reply to `{}` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.",
         op.id
     );
+    let arms: Vec<TokenStream> = arms.collect();
+    let context = if arms.iter().any(|arm| crate::emit::uses(arm, "cx")) {
+        quote! { let mut context = ::apigen_runtime::Context::new(); let cx = &mut context; }
+    } else {
+        quote! { let context = ::apigen_runtime::Context::new(); }
+    };
     quote! {
         #[doc = #doc]
         fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
-            let mut context = ::apigen_runtime::Context::new();
-            let cx = &mut context;
+            #context
             let given = reply.status();
-            let (mut answer, documented, variant) = match &reply.value {
+            let (answer, documented, variant) = match &reply.value {
                 #( #arms )*
             };
-            if !documented {
-                cx.push_key("status");
-                cx.error(
-                    "status",
-                    ::std::option::Option::None,
-                    ::std::format!("the client reads status {} as another response than `{}`", answer.status(), variant),
-                );
-                cx.pop();
-            }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::apigen_runtime::mock::Answer::invalid_answer(errors.into_vec());
-            }
-            for (name, value) in reply.headers() {
-                answer = answer.header(name, value);
-            }
-            answer
+            ::apigen_runtime::mock::checked_answer(context, answer, documented, variant, reply.headers())
         }
     }
 }

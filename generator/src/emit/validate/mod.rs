@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -21,6 +21,7 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
+use crate::emit::uses;
 use crate::model::{
     ApiModel, Bound, CheckedFormat, Gate, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef,
 };
@@ -304,15 +305,6 @@ fn entry_binding(check: &TokenStream) -> TokenStream {
 /// `cx.probe(...)` around a check: whether it finds nothing.
 fn probe(check: &TokenStream) -> TokenStream {
     quote!(cx.probe(|cx| { #check }))
-}
-
-/// Whether `tokens` mention the identifier `name` (so a binding of it is used).
-fn uses(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => ident == name,
-        TokenTree::Group(group) => uses(&group.stream(), name),
-        _ => false,
-    })
 }
 
 fn numeric_keywords(rules: &Rules, num: &TokenStream) -> TokenStream {

@@ -7,7 +7,8 @@ use quote::quote;
 use serde_json::Value;
 
 use super::json::{after_prefix, split_2020_12};
-use super::{array_counts, entry_binding, ident, json_type_of, numeric_keywords, object_counts, probe, uses, Emitter};
+use super::{array_counts, entry_binding, ident, json_type_of, numeric_keywords, object_counts, probe, Emitter};
+use crate::emit::uses;
 use crate::model::{Additional, ApiModel, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
 impl Emitter<'_> {
