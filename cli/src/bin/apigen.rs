@@ -14,7 +14,11 @@ use apigen_cli::{readme, spec};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "apigen", version, about = "OpenAPI 3.0 to Rust: types, validators and clients")]
+#[command(
+    name = "apigen",
+    version,
+    about = "OpenAPI (Swagger 2.0, OpenAPI 3.0, 3.1, 3.2) to Rust: types, validators and clients"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,9 +26,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Writes a standalone crate (Cargo.toml, src/, README.md) generated from SPEC into DIR.
+    /// Writes a standalone crate (Cargo.toml, src/, README.md) generated from SPEC into the `--out` directory.
     Generate {
-        /// The OpenAPI 3.0 document (YAML or JSON).
+        /// The spec: a Swagger 2.0 or OpenAPI 3.0, 3.1 or 3.2 document (YAML or JSON), which may refer to other files.
         spec: PathBuf,
         /// The crate's directory (created if need be).
         #[arg(long)]
