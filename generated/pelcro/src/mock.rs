@@ -663,7 +663,7 @@ mod ops {
         &[
             ::apigen_runtime::mock::Credential {
                 scheme: "bearerAuth",
-                place: ::apigen_runtime::mock::Place::Bearer,
+                place: ::apigen_runtime::client::Placement::Bearer,
                 pointer: "/header/authorization",
             },
         ],

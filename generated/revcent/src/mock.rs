@@ -425,7 +425,7 @@ mod ops {
         &[
             ::apigen_runtime::mock::Credential {
                 scheme: "apiKeyAuth",
-                place: ::apigen_runtime::mock::Place::Header("x-api-key"),
+                place: ::apigen_runtime::client::Placement::Header("x-api-key"),
                 pointer: "/header/x-api-key",
             },
         ],

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{Answer, Incoming};
+use crate::client::Placement;
 use crate::{Binary, Context, ValidationError};
 
 /// How a scalar written as text (a parameter, a form field, a part) reads as JSON.
@@ -394,29 +395,15 @@ pub fn form_pairs(request: &Incoming) -> Vec<Part> {
 pub struct Credential {
     /// The scheme's key in `components/securitySchemes`.
     pub scheme: &'static str,
-    /// Where the request carries it.
-    pub place: Place,
+    /// Where the request carries it (as the client puts it there).
+    pub place: Placement,
     /// Its JSON Pointer (`/header/authorization`, `/query/api_key`).
     pub pointer: &'static str,
 }
 
-/// Where a credential goes, and how the mock knows it is there.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub enum Place {
-    /// `Authorization: Bearer ...`, the scheme's word in any case.
-    Bearer,
-    /// `Authorization: Basic ...`.
-    Basic,
-    /// A header (its name in lower case) that is there.
-    Header(&'static str),
-    /// A query parameter that is there.
-    Query(&'static str),
-    /// A cookie that is there.
-    Cookie(&'static str),
-}
-
 impl Credential {
+    /// Whether `request` carries it: the scheme's word in `Authorization` in any case, or the
+    /// header (its name in lower case), query parameter or cookie.
     fn present(&self, request: &Incoming) -> bool {
         let authorization = |scheme: &str| {
             request
@@ -425,11 +412,11 @@ impl Credential {
                 .is_some_and(|v| v.eq_ignore_ascii_case(scheme))
         };
         match self.place {
-            Place::Bearer => authorization("bearer "),
-            Place::Basic => authorization("basic "),
-            Place::Header(name) => request.header(name).is_some(),
-            Place::Query(name) => !request.query_values(name).is_empty(),
-            Place::Cookie(name) => request.cookie(name).is_some(),
+            Placement::Bearer => authorization("bearer "),
+            Placement::Basic => authorization("basic "),
+            Placement::Header(name) => request.header(name).is_some(),
+            Placement::Query(name) => !request.query_values(name).is_empty(),
+            Placement::Cookie(name) => request.cookie(name).is_some(),
         }
     }
 }

@@ -370,7 +370,7 @@ fn security_check(model: &ApiModel, sets: &mut SecuritySets, op: &Operation) -> 
                 quote! {
                     ::apigen_runtime::mock::Credential {
                         scheme: #key,
-                        place: ::apigen_runtime::mock::Place::#place,
+                        place: ::apigen_runtime::client::Placement::#place,
                         pointer: #pointer,
                     }
                 }
