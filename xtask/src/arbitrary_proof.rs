@@ -17,9 +17,8 @@
 //! fails when any type does.
 //!
 //! The generated crate is compiled unoptimised (a large crate builds far faster so), its
-//! dependencies (proptest, regex-syntax, serde_json, the runtime) optimised. The strategies'
-//! generic code is instantiated in the generated crate, though, and runs at its level: for a
-//! spec as large as Stripe's, `--opt-level 1` builds slower and generates many times faster.
+//! dependencies (proptest, regex-syntax, serde_json, the runtime) optimised: generation's work
+//! is theirs.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -30,8 +29,7 @@ use crate::bench_compile::{cargo_run, generate_into};
 use crate::codegen::root;
 use crate::corpus::gnu_time;
 
-const USAGE: &str =
-    "usage: cargo xtask arbitrary-proof [SPEC...] [--values N] [--threads N] [--opt-level N] [--out DIR]";
+const USAGE: &str = "usage: cargo xtask arbitrary-proof [SPEC...] [--values N] [--threads N] [--out DIR]";
 
 /// The large spec proven when none is named, beside the five of `specs/`: Plaid, whose crate
 /// with the feature builds in about 8 minutes at 7 GB on a 2-core machine (Stripe's takes 21
@@ -156,8 +154,6 @@ struct Args {
     values: usize,
     /// Threads the runner checks types on; `None`: as many as the machine has cores.
     threads: Option<usize>,
-    /// The generated crates' `opt-level`.
-    opt_level: u8,
     out: PathBuf,
 }
 
@@ -165,7 +161,6 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
     let mut specs = Vec::new();
     let mut values = 1_000;
     let mut threads = None;
-    let mut opt_level = 0;
     let mut out = root().join("target/arbitrary-proof");
     let mut iter = args.iter();
     while let Some(&arg) = iter.next() {
@@ -179,10 +174,6 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
                 let n = value("--threads")?;
                 threads = Some(n.parse().map_err(|_| format!("--threads takes a number, not {n}\n{USAGE}"))?);
             }
-            "--opt-level" => {
-                let n = value("--opt-level")?;
-                opt_level = n.parse().map_err(|_| format!("--opt-level takes 0 to 3, not {n}\n{USAGE}"))?;
-            }
             "--out" => {
                 out = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?.join(value("--out")?)
             }
@@ -190,7 +181,7 @@ fn parse_args(args: &[&str]) -> Result<Args, String> {
             spec => specs.push(PathBuf::from(spec)),
         }
     }
-    Ok(Args { specs, values, threads, opt_level, out })
+    Ok(Args { specs, values, threads, out })
 }
 
 pub fn run(args: &[&str]) -> Result<(), String> {
@@ -226,7 +217,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
         println!("{}: {} types, {} lines of Rust", spec.display(), scratch.model.types.len(), scratch.lines);
         members.push(name);
     }
-    write_workspace(&args.out, &members, args.opt_level)?;
+    write_workspace(&args.out, &members)?;
     let mut failed = Vec::new();
     for name in &members {
         let runner = format!("run_{name}");
@@ -278,13 +269,12 @@ fn write_runner(out: &Path, name: &str, features: &[String], xml: bool) -> Resul
 
 /// The scratch workspace: the crates and their runners, the generated crates unoptimised and
 /// everything else optimised.
-fn write_workspace(out: &Path, names: &[String], opt_level: u8) -> Result<(), String> {
+fn write_workspace(out: &Path, names: &[String]) -> Result<(), String> {
     let members: Vec<String> =
         names.iter().flat_map(|name| [format!("\"crates/{name}\""), format!("\"runners/run_{name}\"")]).collect();
     let manifest = format!(
         "# Written by `cargo xtask arbitrary-proof`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n\
-         [profile.dev]\ndebug = 0\nincremental = false\nopt-level = {opt_level}\n\n\
-         [profile.dev.package.\"*\"]\nopt-level = 3\n",
+         [profile.dev]\ndebug = 0\nincremental = false\n\n[profile.dev.package.\"*\"]\nopt-level = 3\n",
         members.join(", ")
     );
     fs::write(out.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
