@@ -138,20 +138,20 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct, ex
     let debug_impl = redacts.then(|| redacting_debug(name, s));
     let builders = builders(model, name, s);
     let deserialize = struct_deserialize(model, name, s);
-    let (derive_serialize, serialize) = if derived {
-        (quote!(::apigen_runtime::serde::Serialize), quote!(#[serde(crate = "::apigen_runtime::serde")]))
+    let (derive_serialize, serde_crate, serialize_impl) = if derived {
+        let serde_crate = quote!(#[serde(crate = "::apigen_runtime::serde")]);
+        (quote!(::apigen_runtime::serde::Serialize), serde_crate, TokenStream::new())
     } else {
-        (TokenStream::new(), struct_serialize(name, s))
+        (TokenStream::new(), TokenStream::new(), struct_serialize(name, s))
     };
     // `Deserialize` is `struct_deserialize`'s, through the runtime.
     //
     // `non_exhaustive`: outside the crate a value is built by `new` and the setters, never by
     // a struct literal, so a property the spec adds later breaks no code written today.
-    let (head, tail) = if derived { (serialize, TokenStream::new()) } else { (TokenStream::new(), serialize) };
     quote! {
         #doc
         #[derive(#debug Clone, PartialEq, #default #derive_serialize)]
-        #head
+        #serde_crate
         #[non_exhaustive]
         pub struct #name {
             #( #fields )*
@@ -160,7 +160,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct, ex
 
         #builders
 
-        #tail
+        #serialize_impl
 
         #deserialize
 
