@@ -458,7 +458,6 @@ fn schemes<'c>(credentials: impl Iterator<Item = &'c Credential>) -> String {
     credentials.map(|c| format!("`{}`", c.scheme)).collect::<Vec<_>>().join(" and ")
 }
 
-/// Reports a missing required value at the context's location.
 /// Reads a parameter at `/<location>/<name>` (`location` is `path`, `query` or `header`) from
 /// what the request carries of it (`found`, as [`parameter`] or [`deep_object`] gives it): as a
 /// `T`, or `None` with what is wrong reported, its absence too where it is `required`.
@@ -491,6 +490,7 @@ pub fn read_parameter<T: DeserializeOwned>(
     read
 }
 
+/// Reports a missing required value at the context's location.
 #[doc(hidden)]
 pub fn missing(cx: &mut Context, what: &str) {
     cx.error("required", None, format!("the required {what} is missing"));
