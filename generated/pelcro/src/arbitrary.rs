@@ -193,271 +193,270 @@ pub fn create_customer_request(
 pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.email.as_ref()?;
+                        target.email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.email.as_ref()?;
-                            target.email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.first_name.as_ref()?;
+                        target.first_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/first_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.first_name.as_ref()?;
-                            target.first_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/first_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.last_name.as_ref()?;
+                        target.last_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/last_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.last_name.as_ref()?;
-                            target.last_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/last_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.phone.as_ref()?;
+                        target.phone = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/phone"),
+                            keyword: "pattern",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.phone.as_ref()?;
-                            target.phone = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/phone"),
-                                keyword: "pattern",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.display_name.as_ref()?;
+                        target.display_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/display_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.display_name.as_ref()?;
-                            target.display_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/display_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.organization.as_ref()?;
+                        target.organization = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/organization"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.organization.as_ref()?;
-                            target.organization = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/organization"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        CreateCustomerRequestPasswordType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    CreateCustomerRequestPasswordType::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.password_type.as_ref()?;
+                        target.password_type = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/password_type"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.password_type.as_ref()?;
-                            target.password_type = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/password_type"),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("!")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("!")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.username.as_ref()?;
+                        target.username = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/username"),
+                            keyword: "pattern",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.username.as_ref()?;
-                            target.username = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/username"),
-                                keyword: "pattern",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.title.as_ref()?;
+                        target.title = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/title"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.title.as_ref()?;
-                            target.title = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/title"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.salutation.as_ref()?;
+                        target.salutation = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/salutation"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.salutation.as_ref()?;
-                            target.salutation = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/salutation"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        CreateCustomerRequestLanguage::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    CreateCustomerRequestLanguage::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.language.as_ref()?;
+                        target.language = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/language"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.language.as_ref()?;
-                            target.language = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/language"),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.billing_email.as_ref()?;
+                        target.billing_email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/billing_email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.billing_email.as_ref()?;
-                            target.billing_email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/billing_email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPasswordType {
@@ -623,269 +622,268 @@ pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustome
 pub fn create_customer_form_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerForm>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.email.as_ref()?;
+                        target.email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.email.as_ref()?;
-                            target.email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.first_name.as_ref()?;
+                        target.first_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/first_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.first_name.as_ref()?;
-                            target.first_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/first_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.last_name.as_ref()?;
+                        target.last_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/last_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.last_name.as_ref()?;
-                            target.last_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/last_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.phone.as_ref()?;
+                        target.phone = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/phone"),
+                            keyword: "pattern",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.phone.as_ref()?;
-                            target.phone = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/phone"),
-                                keyword: "pattern",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.display_name.as_ref()?;
+                        target.display_name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/display_name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.display_name.as_ref()?;
-                            target.display_name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/display_name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.organization.as_ref()?;
+                        target.organization = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/organization"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.organization.as_ref()?;
-                            target.organization = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/organization"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        CreateCustomerRequestPasswordType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    CreateCustomerRequestPasswordType::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.password_type.as_ref()?;
+                        target.password_type = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/password_type"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.password_type.as_ref()?;
-                            target.password_type = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/password_type"),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("!")),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("!")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.username.as_ref()?;
+                        target.username = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/username"),
+                            keyword: "pattern",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.username.as_ref()?;
-                            target.username = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/username"),
-                                keyword: "pattern",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.title.as_ref()?;
+                        target.title = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/title"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.title.as_ref()?;
-                            target.title = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/title"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.salutation.as_ref()?;
+                        target.salutation = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/salutation"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.salutation.as_ref()?;
-                            target.salutation = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/salutation"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(
-                        CreateCustomerRequestLanguage::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(
+                    CreateCustomerRequestLanguage::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.language.as_ref()?;
+                        target.language = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/language"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.language.as_ref()?;
-                            target.language = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/language"),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_form(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+                .boxed(),
+            (
+                create_customer_form(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.billing_email.as_ref()?;
+                        target.billing_email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/billing_email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.billing_email.as_ref()?;
-                            target.billing_email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/billing_email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }

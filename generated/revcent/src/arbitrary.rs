@@ -228,178 +228,177 @@ pub fn create_customer_request(
 pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/customer", "unlisted"),
-                    )
-                    .boxed(),
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/bill_to", "unlisted"),
-                    )
-                    .boxed(),
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/payment", "unlisted"),
-                    )
-                    .boxed(),
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/metadata/0", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.customer;
-                            target.email = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/customer/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+                .boxed(),
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/customer", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.bill_to;
-                            let target = target.as_mut()?;
-                            target.email = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/bill_to/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                create_customer_request(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/payment/credit_card", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/bill_to", "unlisted"),
+                )
+                .boxed(),
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/payment", "unlisted"),
+                )
+                .boxed(),
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/metadata/0", "unlisted"),
+                )
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.customer;
+                        target.email = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/customer/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.bill_to;
+                        let target = target.as_mut()?;
+                        target.email = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/bill_to/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+            create_customer_request(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/payment/credit_card", "unlisted"),
+                )
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.metadata;
+                        let target = target.as_mut()?;
+                        let target = target.first_mut()?;
+                        target.name = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/metadata/0/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.metadata;
-                            let target = target.as_mut()?;
-                            let target = target.first_mut()?;
-                            target.name = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/metadata/0/name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.metadata;
+                        let target = target.as_mut()?;
+                        let target = target.first_mut()?;
+                        target.name = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/metadata/0/name"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.metadata;
-                            let target = target.as_mut()?;
-                            let target = target.first_mut()?;
-                            target.name = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/metadata/0/name"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.metadata;
+                        let target = target.as_mut()?;
+                        let target = target.first_mut()?;
+                        target.value = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/metadata/0/value"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.metadata;
-                            let target = target.as_mut()?;
-                            let target = target.first_mut()?;
-                            target.value = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/metadata/0/value"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.metadata;
+                        let target = target.as_mut()?;
+                        let target = target.first_mut()?;
+                        target.value = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/metadata/0/value"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.metadata;
-                            let target = target.as_mut()?;
-                            let target = target.first_mut()?;
-                            target.value = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/metadata/0/value"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
@@ -451,35 +450,34 @@ pub fn create_customer_request_customer(
 pub fn create_customer_request_customer_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestCustomer>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request_customer(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_customer(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request_customer(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.email = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+            (
+                create_customer_request_customer(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.email = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
@@ -531,35 +529,34 @@ pub fn create_customer_request_bill_to(
 pub fn create_customer_request_bill_to_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestBillTo>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request_bill_to(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_bill_to(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("no-at-sign")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request_bill_to(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.email = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/email"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+            (
+                create_customer_request_bill_to(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("no-at-sign")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.email = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/email"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
@@ -590,23 +587,22 @@ pub fn create_customer_request_payment(
 pub fn create_customer_request_payment_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestPayment>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request_payment(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                create_customer_request_payment(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "/credit_card", "unlisted"),
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request_payment(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
+                )
+                .boxed(),
+            create_customer_request_payment(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "/credit_card", "unlisted"),
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPaymentCreditCard {
@@ -650,17 +646,16 @@ pub fn create_customer_request_payment_credit_card(
 pub fn create_customer_request_payment_credit_card_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request_payment_credit_card(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request_payment_credit_card(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestMetadataItem {
@@ -689,97 +684,96 @@ pub fn create_customer_request_metadata_item(
 pub fn create_customer_request_metadata_item_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_request_metadata_item(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_metadata_item(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_request_metadata_item(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
+                )
+                .boxed(),
+            (
+                create_customer_request_metadata_item(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.name = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.name = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_metadata_item(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_request_metadata_item(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.name = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/name"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.name = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/name"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_metadata_item(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request_metadata_item(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.value = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/value"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.value = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/value"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request_metadata_item(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("")),
+                .boxed(),
+            (
+                create_customer_request_metadata_item(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.value = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/value"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.value = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/value"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
@@ -824,93 +818,92 @@ pub fn create_customer_success(
 pub fn create_customer_success_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerSuccess>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                create_customer_success(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    create_customer_success(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            create_customer_success(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.api_call_id.as_ref()?;
-                            target.api_call_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/api_call_id"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_success(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_success(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.api_call_id.as_ref()?;
+                        target.api_call_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/api_call_id"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.api_call_id.as_ref()?;
-                            target.api_call_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/api_call_id"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_success(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_success(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.api_call_id.as_ref()?;
+                        target.api_call_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/api_call_id"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.customer_id.as_ref()?;
-                            target.customer_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/customer_id"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_success(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_success(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.customer_id.as_ref()?;
+                        target.customer_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/customer_id"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.customer_id.as_ref()?;
-                            target.customer_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/customer_id"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+            (
+                create_customer_success(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.customer_id.as_ref()?;
+                        target.customer_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/customer_id"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
@@ -973,55 +966,54 @@ pub fn api_standard_errors(depth: u32) -> strategy::BoxedStrategy<ApiStandardErr
 pub fn api_standard_errors_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<ApiStandardErrors>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                api_standard_errors(arbitrary::DEPTH)
-                    .prop_filter_map(
-                        "the object to break is absent",
-                        |v| arbitrary::with_extra(v, "", "unlisted"),
-                    )
-                    .boxed(),
-                (
-                    api_standard_errors(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            api_standard_errors(arbitrary::DEPTH)
+                .prop_filter_map(
+                    "the object to break is absent",
+                    |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.api_call_id.as_ref()?;
-                            target.api_call_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/api_call_id"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    api_standard_errors(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                api_standard_errors(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.api_call_id.as_ref()?;
+                        target.api_call_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/api_call_id"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.api_call_id.as_ref()?;
-                            target.api_call_id = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/api_call_id"),
-                                keyword: "minLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+            (
+                api_standard_errors(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.api_call_id.as_ref()?;
+                        target.api_call_id = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/api_call_id"),
+                            keyword: "minLength",
+                            json: None,
+                        })
+                    },
+                )
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {

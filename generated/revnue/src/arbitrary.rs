@@ -232,380 +232,373 @@ pub fn create_customer_request(
 pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.name = bad;
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.name = bad;
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.address_line_1.as_ref()?;
+                        target.address_line_1 = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/address_line_1"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.address_line_1.as_ref()?;
-                            target.address_line_1 = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/address_line_1"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.address_line_2.as_ref()?;
+                        target.address_line_2 = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/address_line_2"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.address_line_2.as_ref()?;
-                            target.address_line_2 = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/address_line_2"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.city.as_ref()?;
+                        target.city = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/city"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.city.as_ref()?;
-                            target.city = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/city"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.state_province.as_ref()?;
+                        target.state_province = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/state_province"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.state_province.as_ref()?;
-                            target.state_province = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/state_province"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.zip_postal_code.as_ref()?;
+                        target.zip_postal_code = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/zip_postal_code"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.zip_postal_code.as_ref()?;
-                            target.zip_postal_code = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/zip_postal_code"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.phone.as_ref()?;
+                        target.phone = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/phone"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.phone.as_ref()?;
-                            target.phone = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/phone"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.mobile.as_ref()?;
+                        target.mobile = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/mobile"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.mobile.as_ref()?;
-                            target.mobile = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/mobile"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.fax.as_ref()?;
+                        target.fax = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/fax"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.fax.as_ref()?;
-                            target.fax = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/fax"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.website.as_ref()?;
+                        target.website = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/website"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.website.as_ref()?;
-                            target.website = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/website"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.general_description.as_ref()?;
+                        target.general_description = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/general_description"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.general_description.as_ref()?;
-                            target.general_description = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/general_description",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.supplementary_description.as_ref()?;
+                        target.supplementary_description = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from(
+                                "/supplementary_description",
+                            ),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.supplementary_description.as_ref()?;
-                            target.supplementary_description = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/supplementary_description",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.additional_description.as_ref()?;
+                        target.additional_description = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from(
+                                "/additional_description",
+                            ),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.additional_description.as_ref()?;
-                            target.additional_description = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/additional_description",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.name.as_ref()?;
+                        target.name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/contact_person/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.name.as_ref()?;
-                            target.name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/name",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.email.as_ref()?;
+                        target.email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from(
+                                "/contact_person/email",
+                            ),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.email.as_ref()?;
-                            target.email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/email",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    create_customer_request(arbitrary::DEPTH),
-                    strategy::Just(
-                        ContactPersonType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                create_customer_request(arbitrary::DEPTH),
+                strategy::Just(
+                    ContactPersonType::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.type_.as_ref()?;
+                        target.type_ = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/contact_person/type"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.type_.as_ref()?;
-                            target.type_ = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/type",
-                                ),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
@@ -710,80 +703,79 @@ pub fn contact_person(depth: u32) -> strategy::BoxedStrategy<ContactPerson> {
 pub fn contact_person_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<ContactPerson>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    contact_person(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                contact_person(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.name.as_ref()?;
+                        target.name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.name.as_ref()?;
-                            target.name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/name"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    contact_person(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                contact_person(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.email.as_ref()?;
+                        target.email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/email"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.email.as_ref()?;
-                            target.email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/email"),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    contact_person(arbitrary::DEPTH),
-                    strategy::Just(
-                        ContactPersonType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                contact_person(arbitrary::DEPTH),
+                strategy::Just(
+                    ContactPersonType::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.type_.as_ref()?;
+                        target.type_ = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/type"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.type_.as_ref()?;
-                            target.type_ = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/type"),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for ContactPersonType {
@@ -823,7 +815,7 @@ impl proptest::arbitrary::Arbitrary for CustomFieldValue {
 
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
 pub fn custom_field_value(_depth: u32) -> strategy::BoxedStrategy<CustomFieldValue> {
-    strategy::Union::new(
+    arbitrary::one_of(
             ::std::vec::Vec::from([
                 arbitrary::integer::<i64>(-999999999999999, 999999999999999, None)
                     .prop_map(CustomFieldValue::Number)
@@ -930,92 +922,87 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
 
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
 pub fn customer_invalid() -> strategy::BoxedStrategy<arbitrary::Invalid<Customer>> {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    customer(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                customer(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.name.as_ref()?;
+                        target.name = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/contact_person/name"),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.name.as_ref()?;
-                            target.name = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/name",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    customer(arbitrary::DEPTH),
-                    strategy::Just(
-                        ::std::string::String::from(
-                            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                        ),
+                .boxed(),
+            (
+                customer(arbitrary::DEPTH),
+                strategy::Just(
+                    ::std::string::String::from(
+                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.email.as_ref()?;
+                        target.email = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from(
+                                "/contact_person/email",
+                            ),
+                            keyword: "maxLength",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.email.as_ref()?;
-                            target.email = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/email",
-                                ),
-                                keyword: "maxLength",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-                (
-                    customer(arbitrary::DEPTH),
-                    strategy::Just(
-                        ContactPersonType::UnknownValue(
-                            ::std::string::String::from("not-a-listed-value"),
-                        ),
+                .boxed(),
+            (
+                customer(arbitrary::DEPTH),
+                strategy::Just(
+                    ContactPersonType::UnknownValue(
+                        ::std::string::String::from("not-a-listed-value"),
                     ),
+                ),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        let target = &mut target.contact_person;
+                        let target = target.as_mut()?;
+                        target.type_.as_ref()?;
+                        target.type_ = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/contact_person/type"),
+                            keyword: "enum",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            let target = &mut target.contact_person;
-                            let target = target.as_mut()?;
-                            target.type_.as_ref()?;
-                            target.type_ = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from(
-                                    "/contact_person/type",
-                                ),
-                                keyword: "enum",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CustomerCategory {

@@ -198,30 +198,29 @@ pub fn cc_profile_api_v2_model(
 pub fn cc_profile_api_v2_model_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CcProfileApiV2Model>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    cc_profile_api_v2_model(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                cc_profile_api_v2_model(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.customer_since.as_ref()?;
+                        target.customer_since = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/customer_since"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.customer_since.as_ref()?;
-                            target.customer_since = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/customer_since"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for CcProfileV2Model {
@@ -321,30 +320,29 @@ pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Mod
 pub fn cc_profile_v2_model_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CcProfileV2Model>,
 > {
-    strategy::Union::new(
-            ::std::vec::Vec::from([
-                (
-                    cc_profile_v2_model(arbitrary::DEPTH),
-                    strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
+    arbitrary::one_of(
+        ::std::vec::Vec::from([
+            (
+                cc_profile_v2_model(arbitrary::DEPTH),
+                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
+            )
+                .prop_filter_map(
+                    "the value to break is absent",
+                    |(mut v, bad)| {
+                        let target = &mut v;
+                        target.customer_since.as_ref()?;
+                        target.customer_since = Some(bad);
+                        Some(arbitrary::Invalid {
+                            value: v,
+                            pointer: ::std::string::String::from("/customer_since"),
+                            keyword: "format",
+                            json: None,
+                        })
+                    },
                 )
-                    .prop_filter_map(
-                        "the value to break is absent",
-                        |(mut v, bad)| {
-                            let target = &mut v;
-                            target.customer_since.as_ref()?;
-                            target.customer_since = Some(bad);
-                            Some(arbitrary::Invalid {
-                                value: v,
-                                pointer: ::std::string::String::from("/customer_since"),
-                                keyword: "format",
-                                json: None,
-                            })
-                        },
-                    )
-                    .boxed(),
-            ]),
-        )
-        .boxed()
+                .boxed(),
+        ]),
+    )
 }
 
 impl proptest::arbitrary::Arbitrary for AddressApiV2Model {

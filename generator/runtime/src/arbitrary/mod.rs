@@ -13,6 +13,7 @@
 
 mod exercise;
 mod text;
+mod tree;
 
 #[cfg(feature = "xml")]
 pub use exercise::exercise_xml;
@@ -69,8 +70,17 @@ pub fn impossible<T: std::fmt::Debug + 'static>(why: &'static str) -> BoxedStrat
 /// refers to another type's, so that building one builds none of the types it contains
 /// (Stripe's types refer to hundreds of others), and recursion ends with the depth.
 pub fn lazy<T: std::fmt::Debug + 'static>(make: fn(u32) -> BoxedStrategy<T>, depth: u32) -> BoxedStrategy<T> {
-    let below = depth.saturating_sub(1);
-    Just(()).prop_flat_map(move |()| make(below)).boxed()
+    tree::Lazy { make, depth: depth.saturating_sub(1) }.boxed()
+}
+
+/// One of `options`' values, each option as likely, as `proptest::strategy::Union` gives them
+/// but without a clone of the test runner in every value (see `tree`). No options: a strategy
+/// that rejects every value.
+pub fn one_of<T: std::fmt::Debug + 'static>(options: Vec<BoxedStrategy<T>>) -> BoxedStrategy<T> {
+    if options.is_empty() {
+        return impossible("no alternatives to choose from");
+    }
+    tree::OneOf { options: options.into() }.boxed()
 }
 
 /// A value that may be absent (an optional field, a nullable value): absent about one time in
@@ -79,7 +89,7 @@ pub fn optional<T: std::fmt::Debug + 'static>(depth: u32, value: BoxedStrategy<T
     if depth == 0 {
         proptest::strategy::LazyJust::new(|| None).boxed()
     } else {
-        proptest::option::weighted(0.8, value).boxed()
+        tree::Maybe { present: 0.8, value }.boxed()
     }
 }
 
@@ -138,8 +148,10 @@ pub fn date() -> BoxedStrategy<chrono::NaiveDate> {
 /// (RFC 3339 cannot write seconds in an offset).
 pub fn date_time() -> BoxedStrategy<chrono::DateTime<chrono::FixedOffset>> {
     let seconds = -2_208_988_800i64..4_102_444_800;
-    let millis = prop_oneof![Just(0u32), 0u32..1000];
-    let offset = prop_oneof![Just(0i32), -(12 * 60)..=(14 * 60)];
+    // Whole seconds and UTC half the time each (`false` says "none" and shrinks first); a
+    // tuple rather than `prop_oneof!`, whose values keep a clone of the runner.
+    let millis = (any::<bool>(), 0u32..1000).prop_map(|(some, millis)| if some { millis } else { 0 });
+    let offset = (any::<bool>(), -(12 * 60)..=(14 * 60)).prop_map(|(some, minutes)| if some { minutes } else { 0 });
     (seconds, millis, offset)
         .prop_filter_map("a date-time chrono cannot represent", |(seconds, millis, minutes)| {
             let offset = chrono::FixedOffset::east_opt(minutes * 60)?;
@@ -177,7 +189,7 @@ where
     if low > high {
         return impossible("no integer meets the bounds");
     }
-    prop_oneof![1 => Just(low), 1 => Just(high), 8 => low..=high]
+    ends_or_between(low, high, low..=high)
         .prop_filter_map("an integer beyond the type", move |k| T::try_from(k.checked_mul(step)?).ok())
         .boxed()
 }
@@ -231,10 +243,25 @@ pub fn number(
                 .boxed()
         }
         None if low > high => impossible("no number meets the bounds"),
-        None => prop_oneof![1 => Just(low), 1 => Just(high), 8 => (low..=high).prop_map(round)]
-            .prop_filter("an excluded bound", inside)
-            .boxed(),
+        None => {
+            ends_or_between(low, high, (low..=high).prop_map(round)).prop_filter("an excluded bound", inside).boxed()
+        }
     }
+}
+
+/// `low` one time in ten, `high` one in ten, else a value of `between`. The choice is a number
+/// drawn beside the value (its `0` shrinks first, to `low`), not `prop_oneof!`, whose values
+/// keep a clone of the test runner for the choices not taken.
+fn ends_or_between<T, S>(low: T, high: T, between: S) -> impl Strategy<Value = T>
+where
+    T: Clone + std::fmt::Debug + 'static,
+    S: Strategy<Value = T>,
+{
+    (0u8..10, between).prop_map(move |(choice, value)| match choice {
+        0 => low.clone(),
+        1 => high.clone(),
+        _ => value,
+    })
 }
 
 /// How many decimal places `m` has, as Rust writes it shortest (`0.05` has 2).

@@ -108,7 +108,7 @@ impl Emitter<'_> {
             #[doc = #doc]
             pub fn #name() -> strategy::BoxedStrategy<arbitrary::Invalid<#ty>> {
                 #depth
-                strategy::Union::new(#options).boxed()
+                arbitrary::one_of(#options)
             }
         })
     }

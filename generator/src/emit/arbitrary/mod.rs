@@ -365,7 +365,7 @@ impl<'m> Emitter<'m> {
         let union = if options.is_empty() {
             quote!(arbitrary::impossible::<#name>("a union without alternatives"))
         } else {
-            quote!(strategy::Union::new(::std::vec::Vec::from([#( #options ),*])))
+            quote!(arbitrary::one_of(::std::vec::Vec::from([#( #options ),*])))
         };
         let union = if def.discriminator.is_none() {
             quote!(#union.prop_filter("reads back as another variant", arbitrary::round_trips))
