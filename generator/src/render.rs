@@ -136,7 +136,9 @@ fn split_items(trees: &[TokenTree]) -> Option<(&[TokenTree], Vec<&[TokenTree]>)>
         let start = at;
         let ends_at_body = match item_keyword(&trees[at..])?.as_str() {
             "use" | "static" | "const" | "type" => false,
-            "struct" | "enum" | "union" | "fn" | "impl" | "mod" | "trait" => true,
+            // `macro_rules! name { ... }`, or a macro called as an item: `name!(...);` or
+            // `name! { ... }`.
+            "struct" | "enum" | "union" | "fn" | "impl" | "mod" | "trait" | "!" => true,
             _ => return None,
         };
         loop {
@@ -154,7 +156,7 @@ fn split_items(trees: &[TokenTree]) -> Option<(&[TokenTree], Vec<&[TokenTree]>)>
 }
 
 /// The keyword that says what an item is, after its outer attributes, its visibility and its
-/// qualifiers (`const fn` is a function).
+/// qualifiers (`const fn` is a function); `!` for a macro (`macro_rules!` and calls).
 fn item_keyword(trees: &[TokenTree]) -> Option<String> {
     let mut at = 0;
     loop {
@@ -168,6 +170,9 @@ fn item_keyword(trees: &[TokenTree]) -> Option<String> {
             TokenTree::Ident(ident) => {
                 let word = ident.to_string();
                 let next_is_fn = matches!(trees.get(at + 1), Some(TokenTree::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
+                if matches!(trees.get(at + 1), Some(TokenTree::Punct(bang)) if bang.as_char() == '!') {
+                    return Some("!".to_owned());
+                }
                 match word.as_str() {
                     "pub" | "unsafe" | "async" | "extern" | "default" => at += 1,
                     "const" if next_is_fn => at += 1,
@@ -263,5 +268,32 @@ where
         {
             assert_eq!(space_members(flush), flush);
         }
+    }
+
+    #[test]
+    fn macros_are_items_of_their_own() {
+        let tokens: Vec<TokenTree> = quote::quote! {
+            use a::b;
+            macro_rules! m { ($t:ident) => { impl X for $t {} }; }
+            #[cfg(feature = "f")]
+            m!(A);
+            m! { B }
+            fn f() {}
+        }
+        .into_iter()
+        .collect();
+        let (_, items) = split_items(&tokens).expect("every item is of a kind the split knows");
+        let shown: Vec<String> =
+            items.iter().map(|item| item.iter().cloned().collect::<TokenStream>().to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "use a :: b ;",
+                "macro_rules ! m { ($ t : ident) => { impl X for $ t { } } ; }",
+                "# [cfg (feature = \"f\")] m ! (A) ;",
+                "m ! { B }",
+                "fn f () { }",
+            ]
+        );
     }
 }

@@ -18,96 +18,18 @@ use ::apigen_runtime::proptest::strategy::Strategy as _;
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
 pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
-    (
-        "CreateCustomer",
-        |count| arbitrary::exercise(
-            create_customer,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CreateAddress",
-        |count| arbitrary::exercise(
-            create_address,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CreateOtherAddresses",
-        |count| arbitrary::exercise(
-            create_other_addresses,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("CreateCustomer", |count| arbitrary::exercise(create_customer, count)),
+    ("CreateAddress", |count| arbitrary::exercise(create_address, count)),
+    ("CreateOtherAddresses", |count| arbitrary::exercise(create_other_addresses, count)),
     (
         "CreatePaymentSettings",
-        |count| arbitrary::exercise(
-            create_payment_settings,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_payment_settings, count),
     ),
-    (
-        "Customer",
-        |count| arbitrary::exercise(
-            customer,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "Address",
-        |count| arbitrary::exercise(
-            address,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "OtherAddresses",
-        |count| arbitrary::exercise(
-            other_addresses,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "PaymentSettings",
-        |count| arbitrary::exercise(
-            payment_settings,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "ErrorResponse",
-        |count| arbitrary::exercise(
-            error_response,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("Customer", |count| arbitrary::exercise(customer, count)),
+    ("Address", |count| arbitrary::exercise(address, count)),
+    ("OtherAddresses", |count| arbitrary::exercise(other_addresses, count)),
+    ("PaymentSettings", |count| arbitrary::exercise(payment_settings, count)),
+    ("ErrorResponse", |count| arbitrary::exercise(error_response, count)),
 ];
 
 /// The types with rules a value can break alone, by name, with a function that
@@ -130,15 +52,7 @@ pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     ("Customer", |count| arbitrary::exercise_invalid(customer_invalid, count)),
 ];
 
-impl proptest::arbitrary::Arbitrary for CreateCustomer {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomer, create_customer);
 
 /// Values of [`CreateCustomer`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer(depth: u32) -> strategy::BoxedStrategy<CreateCustomer> {
@@ -218,615 +132,367 @@ pub fn create_customer_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomer>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.birthday.as_ref()?;
-                        target.birthday = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/Birthday"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("2024-13-45T00:00:00Z")),
+                "/Birthday",
+                "format",
+                |target, bad| {
+                    target.birthday.as_ref()?;
+                    target.birthday = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.billing_address;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/BillingAddress/City"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/BillingAddress/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.billing_address;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.billing_address;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/BillingAddress/City"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/BillingAddress/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.billing_address;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.billing_address;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/BillingAddress/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/BillingAddress/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.billing_address;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.billing_address;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/BillingAddress/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/BillingAddress/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.billing_address;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.shipmentaddress;
-                        let target = target.as_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/Shipmentaddress/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/Shipmentaddress/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.shipmentaddress;
+                    let target = target.as_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.shipmentaddress;
-                        let target = target.as_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/Shipmentaddress/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/Shipmentaddress/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.shipmentaddress;
+                    let target = target.as_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.shipmentaddress;
-                        let target = target.as_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/Shipmentaddress/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/Shipmentaddress/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.shipmentaddress;
+                    let target = target.as_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.shipmentaddress;
-                        let target = target.as_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/Shipmentaddress/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/Shipmentaddress/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.shipmentaddress;
+                    let target = target.as_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.custom_address;
-                        let target = target.as_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/CustomAddress/City"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/CustomAddress/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.custom_address;
+                    let target = target.as_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.custom_address;
-                        let target = target.as_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/CustomAddress/City"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/CustomAddress/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.custom_address;
+                    let target = target.as_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.custom_address;
-                        let target = target.as_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/CustomAddress/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/CustomAddress/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.custom_address;
+                    let target = target.as_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.custom_address;
-                        let target = target.as_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/CustomAddress/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/CustomAddress/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.custom_address;
+                    let target = target.as_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherBillingAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherAddresses/OtherBillingAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherBillingAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherBillingAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherBillingAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherShippingAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherAddresses/OtherShippingAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherShippingAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherShippingAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherShippingAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherCustomerAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherAddresses/OtherCustomerAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherCustomerAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherCustomerAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_addresses;
-                        let target = target.as_mut()?;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("")),
+                "/OtherAddresses/OtherCustomerAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_addresses;
+                    let target = target.as_mut()?;
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateAddress {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_address(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateAddress, create_address);
 
 /// Values of [`CreateAddress`] that pass its validator, nested at most `depth` deep.
 pub fn create_address(depth: u32) -> strategy::BoxedStrategy<CreateAddress> {
@@ -885,96 +551,56 @@ pub fn create_address_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateAddress>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_address(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/City"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/City",
+                "maxLength",
+                |target, bad| {
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_address(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/City"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/City",
+                "minLength",
+                |target, bad| {
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_address(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/CountryIso"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_address(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/CountryIso"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("")),
+                "/CountryIso",
+                "minLength",
+                |target, bad| {
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateOtherAddresses {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_other_addresses(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateOtherAddresses, create_other_addresses);
 
 /// Values of [`CreateOtherAddresses`] that pass its validator, nested at most `depth` deep.
 pub fn create_other_addresses(
@@ -1028,308 +654,180 @@ pub fn create_other_addresses_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateOtherAddresses>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherBillingAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherBillingAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherBillingAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherBillingAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherBillingAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherBillingAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_billing_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherBillingAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherBillingAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_billing_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherShippingAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherShippingAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherShippingAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherShippingAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherShippingAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherShippingAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_shipping_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherShippingAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherShippingAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_shipping_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherCustomerAddresses/0/City",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/OtherCustomerAddresses/0/City",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.city = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherCustomerAddresses/0/City",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/OtherCustomerAddresses/0/City",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.city = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherCustomerAddresses/0/CountryIso",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxx")),
+                "/OtherCustomerAddresses/0/CountryIso",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_other_addresses(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.other_customer_addresses;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.country_iso = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/OtherCustomerAddresses/0/CountryIso",
-                            ),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("")),
+                "/OtherCustomerAddresses/0/CountryIso",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.other_customer_addresses;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.country_iso = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreatePaymentSettings {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_payment_settings(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreatePaymentSettings, create_payment_settings);
 
 /// Values of [`CreatePaymentSettings`] that pass its validator, nested at most `depth` deep.
 pub fn create_payment_settings(
@@ -1369,15 +867,7 @@ pub fn create_payment_settings(
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for Customer {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        customer(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(Customer, customer);
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
 pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
@@ -1443,38 +933,22 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
 pub fn customer_invalid() -> strategy::BoxedStrategy<arbitrary::Invalid<Customer>> {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.birthday = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/Birthday"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("2024-13-45T00:00:00Z")),
+                "/Birthday",
+                "format",
+                |target, bad| {
+                    target.birthday = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for Address {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        address(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(Address, address);
 
 /// Values of [`Address`] that pass its validator, nested at most `depth` deep.
 pub fn address(_depth: u32) -> strategy::BoxedStrategy<Address> {
@@ -1530,15 +1004,7 @@ pub fn address(_depth: u32) -> strategy::BoxedStrategy<Address> {
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for OtherAddresses {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        other_addresses(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(OtherAddresses, other_addresses);
 
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
 pub fn other_addresses(depth: u32) -> strategy::BoxedStrategy<OtherAddresses> {
@@ -1555,15 +1021,7 @@ pub fn other_addresses(depth: u32) -> strategy::BoxedStrategy<OtherAddresses> {
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for PaymentSettings {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        payment_settings(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(PaymentSettings, payment_settings);
 
 /// Values of [`PaymentSettings`] that pass its validator, nested at most `depth` deep.
 pub fn payment_settings(_depth: u32) -> strategy::BoxedStrategy<PaymentSettings> {
@@ -1588,15 +1046,7 @@ pub fn payment_settings(_depth: u32) -> strategy::BoxedStrategy<PaymentSettings>
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for ErrorResponse {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        error_response(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ErrorResponse, error_response);
 
 /// Values of [`ErrorResponse`] that pass its validator, nested at most `depth` deep.
 pub fn error_response(depth: u32) -> strategy::BoxedStrategy<ErrorResponse> {

@@ -23,7 +23,7 @@ pub struct Client {
     /// The access token received from the authorization server in the OAuth 2.0 flow. Optional: If no token is present, the API Gateway injects it. (Hence the operation's security also allows no credentials.)
     ///
     /// JSON Pointer: `#/components/securitySchemes/bearerAuth`
-    bearer_auth: ::std::option::Option<::apigen_runtime::client::Secret>,
+    bearer_auth: Option<::apigen_runtime::client::Secret>,
 }
 
 impl Client {
@@ -31,19 +31,19 @@ impl Client {
     /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        base_url: impl ::std::convert::Into<String>,
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -54,15 +54,15 @@ impl Client {
     pub fn with_http(
         config: ::apigen_runtime::client::Config,
         http: ::apigen_runtime::client::reqwest::Client,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::with_http(
             config,
             PRODUCT,
             http,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -100,10 +100,7 @@ impl Client {
     /// key performs the request once however often it arrives, so such a request is
     /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
     /// (within `Config::max_retries`). Use a new key for every distinct request.
-    pub fn idempotent(
-        &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn idempotent(&self, key: impl ::std::convert::Into<String>) -> Self {
         let mut client = self.clone();
         client.transport = client.transport.with_idempotency_key(key.into());
         client
@@ -114,7 +111,7 @@ impl Client {
         mut self,
         credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
     ) -> Self {
-        self.bearer_auth = ::std::option::Option::Some(credential.into());
+        self.bearer_auth = Some(credential.into());
         self
     }
 
@@ -132,14 +129,14 @@ impl Client {
         x_tenant_id: ::apigen_runtime::uuid::Uuid,
         body: &CreateCustomer,
         options: CustomerHeaderCreateCustomerAsyncOptions,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
         ::apigen_runtime::client::Error,
     > {
         if self.transport.config().validate_requests {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            if let ::std::option::Option::Some(v) = &options.x_runas {
+            if let Some(v) = &options.x_runas {
                 cx.push_key("header");
                 cx.push_key("x-runas");
                 ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
@@ -159,19 +156,18 @@ impl Client {
             ::apigen_runtime::client::Method::POST,
             "/customers",
         );
-        if let ::std::option::Option::Some(value) = &options.disable_automatic_workflows
-        {
+        if let Some(value) = &options.disable_automatic_workflows {
             request.query("disableAutomaticWorkflows", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &options.api_version {
+        if let Some(value) = &options.api_version {
             request.header("api-version", value)?;
         }
         request.header("x-appid", x_appid)?;
         request.header("x-appversion", x_appversion)?;
-        if let ::std::option::Option::Some(value) = &options.x_runas {
+        if let Some(value) = &options.x_runas {
             request.header("x-runas", value)?;
         }
-        if let ::std::option::Option::Some(value) = &options.x_session_id {
+        if let Some(value) = &options.x_session_id {
             request.header("x-sessionid", &value.to_string())?;
         }
         request.header("x-tenant-id", &x_tenant_id.to_string())?;
@@ -187,26 +183,22 @@ impl Client {
         match response.status.as_u16() {
             201 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CustomerHeaderCreateCustomerAsyncResponse::Created(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             400 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             401 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
@@ -214,7 +206,7 @@ impl Client {
                 )
             }
             402 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
@@ -222,10 +214,8 @@ impl Client {
                 )
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }
@@ -238,11 +228,11 @@ pub enum CustomerHeaderCreateCustomerAsyncResponse {
     /// The created customer.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/responses/201`
-    Created(::std::boxed::Box<Customer>),
+    Created(Box<Customer>),
     /// The sent data is invalid.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/responses/400`
-    BadRequest(::std::boxed::Box<ErrorResponse>),
+    BadRequest(Box<ErrorResponse>),
     /// Unauthorized
     ///
     /// JSON Pointer: `#/paths/~1customers/post/responses/401`
@@ -260,49 +250,43 @@ pub struct CustomerHeaderCreateCustomerAsyncOptions {
     /// If true, the workflows do not trigger automatic.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/0`
-    pub disable_automatic_workflows: ::std::option::Option<bool>,
+    pub disable_automatic_workflows: Option<bool>,
     /// Specify the desired API version, e.g. '1.0'. If not provided, the last available version is set.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/1`
-    pub api_version: ::std::option::Option<::std::string::String>,
+    pub api_version: Option<String>,
     /// The User-Id (int or uuid) on whose behalf the request is executed. Requires scope 'Application.RunAs'.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/4`
-    pub x_runas: ::std::option::Option<::std::string::String>,
+    pub x_runas: Option<String>,
     /// The id of a session in which the call will be executed.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
-    pub x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid>,
+    pub x_session_id: Option<::apigen_runtime::uuid::Uuid>,
 }
 
 impl CustomerHeaderCreateCustomerAsyncOptions {
     /// Sets the `disableAutomaticWorkflows` query parameter.
     pub fn with_disable_automatic_workflows(mut self, value: bool) -> Self {
-        self.disable_automatic_workflows = ::std::option::Option::Some(value);
+        self.disable_automatic_workflows = Some(value);
         self
     }
 
     /// Sets the `api-version` header.
-    pub fn with_api_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.api_version = ::std::option::Option::Some(value.into());
+    pub fn with_api_version(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.api_version = Some(value.into());
         self
     }
 
     /// Sets the `x-runas` header.
-    pub fn with_x_runas(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_runas = ::std::option::Option::Some(value.into());
+    pub fn with_x_runas(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.x_runas = Some(value.into());
         self
     }
 
     /// Sets the `X-SessionId` header.
     pub fn with_x_session_id(mut self, value: ::apigen_runtime::uuid::Uuid) -> Self {
-        self.x_session_id = ::std::option::Option::Some(value);
+        self.x_session_id = Some(value);
         self
     }
 }

@@ -8,14 +8,11 @@ pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
 
 pub use ops::CustomerHeaderCreateCustomerAsyncCall;
 
+use ::apigen_runtime::mock::Handler;
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
-
-/// A handler of one operation.
-type Handler<C, R> = dyn ::std::ops::Fn(
-    &C,
-) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
 
 /// A mock server of JTL-Wawi API (Cloud) - Create customer, in this process, on a loopback port.
 ///
@@ -45,7 +42,7 @@ impl Server {
         let handlers = ::std::sync::Arc::new(Handlers::default());
         let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
             .await?;
-        ::std::result::Result::Ok(Self { inner, handlers })
+        Ok(Self { inner, handlers })
     }
 
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
@@ -55,7 +52,7 @@ impl Server {
 
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
-    pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.inner.requests()
     }
 
@@ -79,19 +76,7 @@ impl Server {
             Reply<super::client::CustomerHeaderCreateCustomerAsyncResponse>,
         >,
     {
-        let handler: ::std::boxed::Box<
-            Handler<
-                CustomerHeaderCreateCustomerAsyncCall,
-                super::client::CustomerHeaderCreateCustomerAsyncResponse,
-            >,
-        > = ::std::boxed::Box::new(move |call| handler(call).into());
-        *self
-            .handlers
-            .customer_header_create_customer_async
-            .write()
-            .unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(
-            handler,
-        );
+        self.handlers.customer_header_create_customer_async.set(handler);
     }
 }
 
@@ -104,15 +89,9 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    customer_header_create_customer_async: ::std::sync::RwLock<
-        ::std::option::Option<
-            ::std::boxed::Box<
-                Handler<
-                    ops::CustomerHeaderCreateCustomerAsyncCall,
-                    super::client::CustomerHeaderCreateCustomerAsyncResponse,
-                >,
-            >,
-        >,
+    customer_header_create_customer_async: ::apigen_runtime::mock::Slot<
+        ops::CustomerHeaderCreateCustomerAsyncCall,
+        super::client::CustomerHeaderCreateCustomerAsyncResponse,
     >,
 }
 
@@ -122,17 +101,16 @@ impl ::apigen_runtime::mock::Api for Handlers {
         request: &::apigen_runtime::mock::Incoming,
     ) -> ::apigen_runtime::mock::Answer {
         let (operation, _path) = match route(request) {
-            ::std::result::Result::Ok(found) => found,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(found) => found,
+            Err(refused) => return refused,
         };
         match operation {
             "CustomerHeader_CreateCustomerAsync" => {
-                let handler = self
-                    .customer_header_create_customer_async
-                    .read()
-                    .unwrap_or_else(::std::sync::PoisonError::into_inner);
-                ops::customer_header_create_customer_async(request, handler.as_deref())
-                    .operation("CustomerHeader_CreateCustomerAsync")
+                self.customer_header_create_customer_async
+                    .answer(|handler| {
+                        ops::customer_header_create_customer_async(request, handler)
+                            .operation("CustomerHeader_CreateCustomerAsync")
+                    })
             }
             _ => ::apigen_runtime::mock::Answer::no_route(request),
         }
@@ -156,13 +134,13 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_request(
         &self,
         request: &::apigen_runtime::mock::Incoming,
-    ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "CustomerHeader_CreateCustomerAsync" => {
                 ops::requests::customer_header_create_customer_async(request).map(|_| ())
             }
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         };
         checked.map(|()| operation).map_err(|refused| refused.operation(operation))
     }
@@ -171,12 +149,12 @@ impl ::apigen_runtime::mock::Contract for Spec {
         &self,
         operation: &'static str,
         response: ::apigen_runtime::client::Response,
-    ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+    ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "CustomerHeader_CreateCustomerAsync" => {
                 ops::responses::customer_header_create_customer_async(response)
             }
-            _ => ::std::vec::Vec::new(),
+            _ => Vec::new(),
         }
     }
 }
@@ -186,11 +164,8 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// operations lack (`405`).
 fn route(
     request: &::apigen_runtime::mock::Incoming,
-) -> ::std::result::Result<
-    (&'static str, ::std::vec::Vec<::std::string::String>),
-    ::apigen_runtime::mock::Answer,
-> {
-    let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+    let mut allowed: Vec<&str> = Vec::new();
     if ::apigen_runtime::mock::match_path(
             &[::apigen_runtime::mock::Segment::Literal("/customers")],
             request.path(),
@@ -198,19 +173,14 @@ fn route(
         .is_some()
     {
         if request.method() == "POST" {
-            return ::std::result::Result::Ok((
-                "CustomerHeader_CreateCustomerAsync",
-                ::std::vec::Vec::new(),
-            ));
+            return Ok(("CustomerHeader_CreateCustomerAsync", Vec::new()));
         }
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(::apigen_runtime::mock::Answer::no_route(request))
     } else {
-        ::std::result::Result::Err(
-            ::apigen_runtime::mock::Answer::wrong_method(request, &allowed),
-        )
+        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -228,27 +198,27 @@ mod ops {
         /// If true, the workflows do not trigger automatic.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/0`
-        pub disable_automatic_workflows: ::std::option::Option<bool>,
+        pub disable_automatic_workflows: Option<bool>,
         /// Specify the desired API version, e.g. '1.0'. If not provided, the last available version is set.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/1`
-        pub api_version: ::std::option::Option<::std::string::String>,
+        pub api_version: Option<String>,
         /// This is the name of your application, e.g. "MyApp/1.0.0". It is used to identify your application.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/2`
-        pub x_appid: ::std::string::String,
+        pub x_appid: String,
         /// This is where the version number of your application is entered, e.g. "1.0.0".
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/3`
-        pub x_appversion: ::std::string::String,
+        pub x_appversion: String,
         /// The User-Id (int or uuid) on whose behalf the request is executed. Requires scope 'Application.RunAs'.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/4`
-        pub x_runas: ::std::option::Option<::std::string::String>,
+        pub x_runas: Option<String>,
         /// The id of a session in which the call will be executed.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/5`
-        pub x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid>,
+        pub x_session_id: Option<::apigen_runtime::uuid::Uuid>,
         /// The tenant ID for the target ERP instance.
         ///
         /// JSON Pointer: `#/paths/~1customers/post/parameters/6`
@@ -260,7 +230,7 @@ mod ops {
     /// Reads, checks and answers a `CustomerHeader_CreateCustomerAsync` request.
     pub(super) fn customer_header_create_customer_async(
         request: &::apigen_runtime::mock::Incoming,
-        handler: ::std::option::Option<
+        handler: Option<
             &super::Handler<
                 CustomerHeaderCreateCustomerAsyncCall,
                 super::super::client::CustomerHeaderCreateCustomerAsyncResponse,
@@ -268,25 +238,25 @@ mod ops {
         >,
     ) -> ::apigen_runtime::mock::Answer {
         let call = match requests::customer_header_create_customer_async(request) {
-            ::std::result::Result::Ok(call) => call,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(call) => call,
+            Err(refused) => return refused,
         };
         let reply = match handler {
-            ::std::option::Option::Some(handler) => handler(&call),
-            ::std::option::Option::None => {
+            Some(handler) => handler(&call),
+            None => {
                 #[cfg(not(feature = "arbitrary"))]
-                let generated: ::std::option::Option<Customer> = ::std::option::Option::None;
+                let generated: Option<Customer> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: ::std::option::Option<Customer> = ::apigen_runtime::mock::generated();
+                let generated: Option<Customer> = ::apigen_runtime::mock::generated();
                 match generated {
-                    ::std::option::Option::Some(value) => {
+                    Some(value) => {
                         Reply::new(
                             super::super::client::CustomerHeaderCreateCustomerAsyncResponse::Created(
-                                ::std::boxed::Box::new(value),
+                                Box::new(value),
                             ),
                         )
                     }
-                    ::std::option::Option::None => {
+                    None => {
                         return ::apigen_runtime::mock::Answer::no_answer(
                             "CustomerHeader_CreateCustomerAsync",
                             "on_customer_header_create_customer_async",
@@ -369,13 +339,13 @@ mod ops {
         /// Reads and checks a `CustomerHeader_CreateCustomerAsync` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn customer_header_create_customer_async(
             request: &::apigen_runtime::mock::Incoming,
-        ) -> ::std::result::Result<
+        ) -> Result<
             CustomerHeaderCreateCustomerAsyncCall,
             ::apigen_runtime::mock::Answer,
         > {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let disable_automatic_workflows: ::std::option::Option<bool> = ::apigen_runtime::mock::read_parameter(
+            let disable_automatic_workflows: Option<bool> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "query",
                 "disableAutomaticWorkflows",
@@ -388,7 +358,7 @@ mod ops {
                 ),
                 false,
             );
-            let api_version: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+            let api_version: Option<String> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "api-version",
@@ -401,7 +371,7 @@ mod ops {
                 ),
                 false,
             );
-            let x_appid: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+            let x_appid: Option<String> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "x-appid",
@@ -414,7 +384,7 @@ mod ops {
                 ),
                 true,
             );
-            let x_appversion: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+            let x_appversion: Option<String> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "x-appversion",
@@ -427,7 +397,7 @@ mod ops {
                 ),
                 true,
             );
-            let x_runas: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+            let x_runas: Option<String> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "x-runas",
@@ -440,7 +410,7 @@ mod ops {
                 ),
                 false,
             );
-            let x_session_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+            let x_session_id: Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "X-SessionId",
@@ -453,7 +423,7 @@ mod ops {
                 ),
                 false,
             );
-            let x_tenant_id: ::std::option::Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+            let x_tenant_id: Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "header",
                 "x-tenant-id",
@@ -466,66 +436,60 @@ mod ops {
                 ),
                 true,
             );
-            let body: ::std::option::Option<CreateCustomer> = {
+            let body: Option<CreateCustomer> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    ::std::option::Option::Some(
-                        media,
-                    ) if ::apigen_runtime::mock::is_json(media) => {
+                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
                         ::apigen_runtime::mock::read_json::<
                             CreateCustomer,
                         >(cx, request.body())
                     }
                     _ if request.body().is_empty() => {
                         ::apigen_runtime::mock::missing(cx, "body");
-                        ::std::option::Option::None
+                        None
                     }
                     other => {
                         cx.error(
                             "contentType",
-                            ::std::option::Option::None,
+                            None,
                             ::std::format!(
                                 "the body's media type `{}` is not one the operation takes ({})",
                                 other.unwrap_or("none"), "application/json"
                             ),
                         );
-                        ::std::option::Option::None
+                        None
                     }
                 };
                 cx.pop();
                 read
             };
-            if let ::std::option::Option::Some(v) = &x_runas {
+            if let Some(v) = &x_runas {
                 cx.push_key("header");
                 cx.push_key("x-runas");
                 ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
                 cx.pop();
                 cx.pop();
             }
-            if let ::std::option::Option::Some(v) = &body {
+            if let Some(v) = &body {
                 cx.push_key("body");
                 ::apigen_runtime::Validate::validate_at(v, cx);
                 cx.pop();
             }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::std::result::Result::Err(
+            if let Err(errors) = context.finish() {
+                return Err(
                     ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
                 );
             }
-            let (
-                ::std::option::Option::Some(x_appid),
-                ::std::option::Option::Some(x_appversion),
-                ::std::option::Option::Some(x_tenant_id),
-                ::std::option::Option::Some(body),
-            ) = (x_appid, x_appversion, x_tenant_id, body) else {
-                return ::std::result::Result::Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(
-                        ::std::vec::Vec::new(),
-                    ),
-                );
+            let (Some(x_appid), Some(x_appversion), Some(x_tenant_id), Some(body)) = (
+                x_appid,
+                x_appversion,
+                x_tenant_id,
+                body,
+            ) else {
+                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
             };
-            ::std::result::Result::Ok(CustomerHeaderCreateCustomerAsyncCall {
+            Ok(CustomerHeaderCreateCustomerAsyncCall {
                 disable_automatic_workflows,
                 api_version,
                 x_appid,
@@ -546,10 +510,10 @@ mod ops {
         /// The violations of an upstream's answer to `CustomerHeader_CreateCustomerAsync` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn customer_header_create_customer_async(
             response: ::apigen_runtime::client::Response,
-        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+        ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CustomerHeaderCreateCustomerAsyncResponse;
             let status = response.status.as_u16();
-            let read: ::std::result::Result<
+            let read: Result<
                 ::apigen_runtime::client::Responded<
                     CustomerHeaderCreateCustomerAsyncResponse,
                 >,
@@ -559,11 +523,9 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, false)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CustomerHeaderCreateCustomerAsyncResponse::Created(
-                                    ::std::boxed::Box::new(
-                                        ::apigen_runtime::client::json(response)?,
-                                    ),
+                                    Box::new(::apigen_runtime::client::json(response)?),
                                 ),
                             )
                         })
@@ -572,17 +534,15 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, false)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                                    ::std::boxed::Box::new(
-                                        ::apigen_runtime::client::json(response)?,
-                                    ),
+                                    Box::new(::apigen_runtime::client::json(response)?),
                                 ),
                             )
                         })
                 }
                 401 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
@@ -590,7 +550,7 @@ mod ops {
                     )
                 }
                 402 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
@@ -598,15 +558,15 @@ mod ops {
                     )
                 }
                 _ => {
-                    ::std::result::Result::Err(
+                    Err(
                         ::apigen_runtime::client::Error::UnexpectedStatus(
-                            ::std::boxed::Box::new(response),
+                            Box::new(response),
                         ),
                     )
                 }
             };
             match read {
-                ::std::result::Result::Ok(read) => {
+                Ok(read) => {
                     send_customer_header_create_customer_async(
                             Reply::new(read.value).with_status(status),
                             false,
@@ -614,9 +574,7 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                ::std::result::Result::Err(error) => {
-                    ::apigen_runtime::mock::unreadable(error)
-                }
+                Err(error) => ::apigen_runtime::mock::unreadable(error),
             }
         }
     }

@@ -9,7 +9,7 @@ pub struct CreateCustomer {
     /// The customer's number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Number`
-    pub number: ::std::option::Option<::std::string::String>,
+    pub number: Option<String>,
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerGroupId`
@@ -17,25 +17,25 @@ pub struct CreateCustomer {
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/BillingAddress`
     pub billing_address: CreateAddress,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Shipmentaddress`
-    pub shipmentaddress: ::std::option::Option<CreateAddress>,
+    pub shipmentaddress: Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomAddress`
-    pub custom_address: ::std::option::Option<CreateAddress>,
+    pub custom_address: Option<CreateAddress>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/OtherAddresses`
-    pub other_addresses: ::std::option::Option<CreateOtherAddresses>,
+    pub other_addresses: Option<CreateOtherAddresses>,
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/PaymentSettings`
-    pub payment_settings: ::std::option::Option<CreatePaymentSettings>,
+    pub payment_settings: Option<CreatePaymentSettings>,
     /// Date since they have been a customer.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerSince`
-    pub customer_since: ::std::option::Option<
+    pub customer_since: Option<
         ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
     >,
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/LanguageIso`
-    pub language_iso: ::std::string::String,
+    pub language_iso: String,
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InternalCompanyId`
@@ -43,45 +43,45 @@ pub struct CreateCustomer {
     /// The customer category ID.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CustomerCategoryId`
-    pub customer_category_id: ::std::option::Option<i32>,
+    pub customer_category_id: Option<i32>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/TaxIdentificationNumber`
-    pub tax_identification_number: ::std::option::Option<::std::string::String>,
+    pub tax_identification_number: Option<String>,
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/AccountsReceivableNumber`
-    pub accounts_receivable_number: ::std::option::Option<i32>,
+    pub accounts_receivable_number: Option<i32>,
     /// The customer's commercial register number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/CommercialRegisterNumber`
-    pub commercial_register_number: ::std::option::Option<::std::string::String>,
+    pub commercial_register_number: Option<String>,
     /// The customer's website.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Website`
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/InitialContact`
-    pub initial_contact: ::std::option::Option<::std::string::String>,
+    pub initial_contact: Option<String>,
     /// The customer's eBay username.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/EbayUsername`
-    pub ebay_username: ::std::option::Option<::std::string::String>,
+    pub ebay_username: Option<String>,
     /// The customer's date of birth.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/Birthday`
-    pub birthday: ::std::option::Option<::std::string::String>,
+    pub birthday: Option<String>,
     /// The customer's locked status for online shop sales channels.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsLocked`
-    pub is_locked: ::std::option::Option<bool>,
+    pub is_locked: Option<bool>,
     /// States if a customer is from a cash-register or point of sale and if their data should be synchronized with JTL-POS, for example.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomer/properties/IsCashRegisterBased`
-    pub is_cash_register_based: ::std::option::Option<bool>,
+    pub is_cash_register_based: Option<bool>,
 }
 
 impl CreateCustomer {
@@ -89,63 +89,60 @@ impl CreateCustomer {
     pub fn new(
         customer_group_id: i32,
         billing_address: CreateAddress,
-        language_iso: impl ::std::convert::Into<::std::string::String>,
+        language_iso: impl ::std::convert::Into<String>,
         internal_company_id: i32,
     ) -> Self {
         Self {
-            number: ::std::option::Option::None,
+            number: None,
             customer_group_id,
             billing_address,
-            shipmentaddress: ::std::option::Option::None,
-            custom_address: ::std::option::Option::None,
-            other_addresses: ::std::option::Option::None,
-            payment_settings: ::std::option::Option::None,
-            customer_since: ::std::option::Option::None,
+            shipmentaddress: None,
+            custom_address: None,
+            other_addresses: None,
+            payment_settings: None,
+            customer_since: None,
             language_iso: language_iso.into(),
             internal_company_id,
-            customer_category_id: ::std::option::Option::None,
-            tax_identification_number: ::std::option::Option::None,
-            accounts_receivable_number: ::std::option::Option::None,
-            commercial_register_number: ::std::option::Option::None,
-            website: ::std::option::Option::None,
-            initial_contact: ::std::option::Option::None,
-            ebay_username: ::std::option::Option::None,
-            birthday: ::std::option::Option::None,
-            is_locked: ::std::option::Option::None,
-            is_cash_register_based: ::std::option::Option::None,
+            customer_category_id: None,
+            tax_identification_number: None,
+            accounts_receivable_number: None,
+            commercial_register_number: None,
+            website: None,
+            initial_contact: None,
+            ebay_username: None,
+            birthday: None,
+            is_locked: None,
+            is_cash_register_based: None,
         }
     }
 
     /// Sets `Number`.
-    pub fn with_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.number = ::std::option::Option::Some(value.into());
+    pub fn with_number(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.number = Some(value.into());
         self
     }
 
     /// Sets `Shipmentaddress`.
     pub fn with_shipmentaddress(mut self, value: CreateAddress) -> Self {
-        self.shipmentaddress = ::std::option::Option::Some(value);
+        self.shipmentaddress = Some(value);
         self
     }
 
     /// Sets `CustomAddress`.
     pub fn with_custom_address(mut self, value: CreateAddress) -> Self {
-        self.custom_address = ::std::option::Option::Some(value);
+        self.custom_address = Some(value);
         self
     }
 
     /// Sets `OtherAddresses`.
     pub fn with_other_addresses(mut self, value: CreateOtherAddresses) -> Self {
-        self.other_addresses = ::std::option::Option::Some(value);
+        self.other_addresses = Some(value);
         self
     }
 
     /// Sets `PaymentSettings`.
     pub fn with_payment_settings(mut self, value: CreatePaymentSettings) -> Self {
-        self.payment_settings = ::std::option::Option::Some(value);
+        self.payment_settings = Some(value);
         self
     }
 
@@ -154,85 +151,79 @@ impl CreateCustomer {
         mut self,
         value: ::apigen_runtime::chrono::DateTime<::apigen_runtime::chrono::FixedOffset>,
     ) -> Self {
-        self.customer_since = ::std::option::Option::Some(value);
+        self.customer_since = Some(value);
         self
     }
 
     /// Sets `CustomerCategoryId`.
     pub fn with_customer_category_id(mut self, value: i32) -> Self {
-        self.customer_category_id = ::std::option::Option::Some(value);
+        self.customer_category_id = Some(value);
         self
     }
 
     /// Sets `TaxIdentificationNumber`.
     pub fn with_tax_identification_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.tax_identification_number = ::std::option::Option::Some(value.into());
+        self.tax_identification_number = Some(value.into());
         self
     }
 
     /// Sets `AccountsReceivableNumber`.
     pub fn with_accounts_receivable_number(mut self, value: i32) -> Self {
-        self.accounts_receivable_number = ::std::option::Option::Some(value);
+        self.accounts_receivable_number = Some(value);
         self
     }
 
     /// Sets `CommercialRegisterNumber`.
     pub fn with_commercial_register_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.commercial_register_number = ::std::option::Option::Some(value.into());
+        self.commercial_register_number = Some(value.into());
         self
     }
 
     /// Sets `Website`.
-    pub fn with_website(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.website = ::std::option::Option::Some(value.into());
+    pub fn with_website(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.website = Some(value.into());
         self
     }
 
     /// Sets `InitialContact`.
     pub fn with_initial_contact(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.initial_contact = ::std::option::Option::Some(value.into());
+        self.initial_contact = Some(value.into());
         self
     }
 
     /// Sets `EbayUsername`.
     pub fn with_ebay_username(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.ebay_username = ::std::option::Option::Some(value.into());
+        self.ebay_username = Some(value.into());
         self
     }
 
     /// Sets `Birthday`.
-    pub fn with_birthday(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.birthday = ::std::option::Option::Some(value.into());
+    pub fn with_birthday(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.birthday = Some(value.into());
         self
     }
 
     /// Sets `IsLocked`.
     pub fn with_is_locked(mut self, value: bool) -> Self {
-        self.is_locked = ::std::option::Option::Some(value);
+        self.is_locked = Some(value);
         self
     }
 
     /// Sets `IsCashRegisterBased`.
     pub fn with_is_cash_register_based(mut self, value: bool) -> Self {
-        self.is_cash_register_based = ::std::option::Option::Some(value);
+        self.is_cash_register_based = Some(value);
         self
     }
 }
@@ -241,7 +232,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomer {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomer",
@@ -292,7 +283,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomer {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -328,28 +319,28 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.strict(&mut f1),
@@ -374,13 +365,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
             }?;
         }
         match (f1, f2, f8, f9) {
-            (
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f2),
-                ::std::option::Option::Some(f8),
-                ::std::option::Option::Some(f9),
-            ) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f1), Some(f2), Some(f8), Some(f9)) => {
+                Ok(Self {
                     number: f0,
                     customer_group_id: f1,
                     billing_address: f2,
@@ -404,7 +390,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
                 })
             }
             (f1, f2, f8, f9) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[
@@ -427,236 +413,203 @@ pub struct CreateAddress {
     /// Description of the Company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company`
-    pub company: ::std::option::Option<::std::string::String>,
+    pub company: Option<String>,
     /// Additional company information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Company2`
-    pub company2: ::std::option::Option<::std::string::String>,
+    pub company2: Option<String>,
     /// Customer form of address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FormOfAddress`
-    pub form_of_address: ::std::option::Option<::std::string::String>,
+    pub form_of_address: Option<String>,
     /// Official title
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Title`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// Customer first name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/FirstName`
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// Customer last name
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/LastName`
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// Street name in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Street`
-    pub street: ::std::option::Option<::std::string::String>,
+    pub street: Option<String>,
     /// Additional address information
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Address2`
-    pub address2: ::std::option::Option<::std::string::String>,
+    pub address2: Option<String>,
     /// Postal code of the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PostalCode`
-    pub postal_code: ::std::option::Option<::std::string::String>,
+    pub postal_code: Option<String>,
     /// Name of city in the customer's address
     ///
     /// Rules: 1 to 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/City`
-    pub city: ::std::string::String,
+    pub city: String,
     /// Name of state in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/State`
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// Country ISO code
     ///
     /// Rules: 1 to 5 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/CountryIso`
-    pub country_iso: ::std::string::String,
+    pub country_iso: String,
     /// Supplier VAT ID number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/VatID`
-    pub vat_id: ::std::option::Option<::std::string::String>,
+    pub vat_id: Option<String>,
     /// Landline phone number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/PhoneNumber`
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// Mobile phone number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/MobilePhoneNumber`
-    pub mobile_phone_number: ::std::option::Option<::std::string::String>,
+    pub mobile_phone_number: Option<String>,
     /// Email address
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/EmailAddress`
-    pub email_address: ::std::option::Option<::std::string::String>,
+    pub email_address: Option<String>,
     /// Fax number
     ///
     /// JSON Pointer: `#/components/schemas/CreateAddress/properties/Fax`
-    pub fax: ::std::option::Option<::std::string::String>,
+    pub fax: Option<String>,
 }
 
 impl CreateAddress {
     /// A new `CreateAddress` with its required properties (`City`, `CountryIso`), the others absent.
     pub fn new(
-        city: impl ::std::convert::Into<::std::string::String>,
-        country_iso: impl ::std::convert::Into<::std::string::String>,
+        city: impl ::std::convert::Into<String>,
+        country_iso: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
-            company: ::std::option::Option::None,
-            company2: ::std::option::Option::None,
-            form_of_address: ::std::option::Option::None,
-            title: ::std::option::Option::None,
-            first_name: ::std::option::Option::None,
-            last_name: ::std::option::Option::None,
-            street: ::std::option::Option::None,
-            address2: ::std::option::Option::None,
-            postal_code: ::std::option::Option::None,
+            company: None,
+            company2: None,
+            form_of_address: None,
+            title: None,
+            first_name: None,
+            last_name: None,
+            street: None,
+            address2: None,
+            postal_code: None,
             city: city.into(),
-            state: ::std::option::Option::None,
+            state: None,
             country_iso: country_iso.into(),
-            vat_id: ::std::option::Option::None,
-            phone_number: ::std::option::Option::None,
-            mobile_phone_number: ::std::option::Option::None,
-            email_address: ::std::option::Option::None,
-            fax: ::std::option::Option::None,
+            vat_id: None,
+            phone_number: None,
+            mobile_phone_number: None,
+            email_address: None,
+            fax: None,
         }
     }
 
     /// Sets `Company`.
-    pub fn with_company(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company = ::std::option::Option::Some(value.into());
+    pub fn with_company(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.company = Some(value.into());
         self
     }
 
     /// Sets `Company2`.
-    pub fn with_company2(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company2 = ::std::option::Option::Some(value.into());
+    pub fn with_company2(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.company2 = Some(value.into());
         self
     }
 
     /// Sets `FormOfAddress`.
     pub fn with_form_of_address(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.form_of_address = ::std::option::Option::Some(value.into());
+        self.form_of_address = Some(value.into());
         self
     }
 
     /// Sets `Title`.
-    pub fn with_title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
+    pub fn with_title(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.title = Some(value.into());
         self
     }
 
     /// Sets `FirstName`.
-    pub fn with_first_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.first_name = ::std::option::Option::Some(value.into());
+    pub fn with_first_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.first_name = Some(value.into());
         self
     }
 
     /// Sets `LastName`.
-    pub fn with_last_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.last_name = ::std::option::Option::Some(value.into());
+    pub fn with_last_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.last_name = Some(value.into());
         self
     }
 
     /// Sets `Street`.
-    pub fn with_street(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.street = ::std::option::Option::Some(value.into());
+    pub fn with_street(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.street = Some(value.into());
         self
     }
 
     /// Sets `Address2`.
-    pub fn with_address2(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address2 = ::std::option::Option::Some(value.into());
+    pub fn with_address2(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.address2 = Some(value.into());
         self
     }
 
     /// Sets `PostalCode`.
-    pub fn with_postal_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.postal_code = ::std::option::Option::Some(value.into());
+    pub fn with_postal_code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.postal_code = Some(value.into());
         self
     }
 
     /// Sets `State`.
-    pub fn with_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+    pub fn with_state(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `VatID`.
-    pub fn with_vat_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.vat_id = ::std::option::Option::Some(value.into());
+    pub fn with_vat_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.vat_id = Some(value.into());
         self
     }
 
     /// Sets `PhoneNumber`.
     pub fn with_phone_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value.into());
+        self.phone_number = Some(value.into());
         self
     }
 
     /// Sets `MobilePhoneNumber`.
     pub fn with_mobile_phone_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.mobile_phone_number = ::std::option::Option::Some(value.into());
+        self.mobile_phone_number = Some(value.into());
         self
     }
 
     /// Sets `EmailAddress`.
     pub fn with_email_address(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.email_address = ::std::option::Option::Some(value.into());
+        self.email_address = Some(value.into());
         self
     }
 
     /// Sets `Fax`.
-    pub fn with_fax(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.fax = ::std::option::Option::Some(value.into());
+    pub fn with_fax(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.fax = Some(value.into());
         self
     }
 }
@@ -665,7 +618,7 @@ impl ::apigen_runtime::serde::Serialize for CreateAddress {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateAddress",
@@ -712,7 +665,7 @@ impl ::apigen_runtime::serde::Serialize for CreateAddress {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -745,25 +698,25 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -785,8 +738,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
             }?;
         }
         match (f9, f11) {
-            (::std::option::Option::Some(f9), ::std::option::Option::Some(f11)) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f9), Some(f11)) => {
+                Ok(Self {
                     company: f0,
                     company2: f1,
                     form_of_address: f2,
@@ -806,11 +759,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
                     fax: f16,
                 })
             }
-            (f9, f11) => {
-                ::std::result::Result::Err(
-                    map.missing(&[(9, f9.is_some()), (11, f11.is_some())]),
-                )
-            }
+            (f9, f11) => Err(map.missing(&[(9, f9.is_some()), (11, f11.is_some())])),
         }
     }
 }
@@ -822,15 +771,15 @@ pub struct CreateOtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherBillingAddresses`
-    pub other_billing_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
+    pub other_billing_addresses: Option<Vec<CreateAddress>>,
     /// All other non-default shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherShippingAddresses`
-    pub other_shipping_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
+    pub other_shipping_addresses: Option<Vec<CreateAddress>>,
     /// All other non-billing and non-shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateOtherAddresses/properties/OtherCustomerAddresses`
-    pub other_customer_addresses: ::std::option::Option<::std::vec::Vec<CreateAddress>>,
+    pub other_customer_addresses: Option<Vec<CreateAddress>>,
 }
 
 impl CreateOtherAddresses {
@@ -840,29 +789,20 @@ impl CreateOtherAddresses {
     }
 
     /// Sets `OtherBillingAddresses`.
-    pub fn with_other_billing_addresses(
-        mut self,
-        value: ::std::vec::Vec<CreateAddress>,
-    ) -> Self {
-        self.other_billing_addresses = ::std::option::Option::Some(value);
+    pub fn with_other_billing_addresses(mut self, value: Vec<CreateAddress>) -> Self {
+        self.other_billing_addresses = Some(value);
         self
     }
 
     /// Sets `OtherShippingAddresses`.
-    pub fn with_other_shipping_addresses(
-        mut self,
-        value: ::std::vec::Vec<CreateAddress>,
-    ) -> Self {
-        self.other_shipping_addresses = ::std::option::Option::Some(value);
+    pub fn with_other_shipping_addresses(mut self, value: Vec<CreateAddress>) -> Self {
+        self.other_shipping_addresses = Some(value);
         self
     }
 
     /// Sets `OtherCustomerAddresses`.
-    pub fn with_other_customer_addresses(
-        mut self,
-        value: ::std::vec::Vec<CreateAddress>,
-    ) -> Self {
-        self.other_customer_addresses = ::std::option::Option::Some(value);
+    pub fn with_other_customer_addresses(mut self, value: Vec<CreateAddress>) -> Self {
+        self.other_customer_addresses = Some(value);
         self
     }
 }
@@ -871,7 +811,7 @@ impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateOtherAddresses",
@@ -892,7 +832,7 @@ impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateOtherAddresses {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -911,18 +851,18 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
                 _ => map.value(&mut f2),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             other_billing_addresses: f0,
             other_shipping_addresses: f1,
             other_customer_addresses: f2,
@@ -937,23 +877,23 @@ pub struct CreatePaymentSettings {
     /// The unique ID to identify a payment method.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentMethodId`
-    pub payment_method_id: ::std::option::Option<i32>,
+    pub payment_method_id: Option<i32>,
     /// The indicated discount, if any.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/Discount`
-    pub discount: ::std::option::Option<::apigen_runtime::serde_json::Number>,
+    pub discount: Option<::apigen_runtime::serde_json::Number>,
     /// The payment target in days.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/PaymentTarget`
-    pub payment_target: ::std::option::Option<i32>,
+    pub payment_target: Option<i32>,
     /// The customer's credit limit.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/CreditLimit`
-    pub credit_limit: ::std::option::Option<i32>,
+    pub credit_limit: Option<i32>,
     /// Option to stop payment requests.
     ///
     /// JSON Pointer: `#/components/schemas/CreatePaymentSettings/properties/StopPaymentRequest`
-    pub stop_payment_request: ::std::option::Option<bool>,
+    pub stop_payment_request: Option<bool>,
 }
 
 impl CreatePaymentSettings {
@@ -964,31 +904,31 @@ impl CreatePaymentSettings {
 
     /// Sets `PaymentMethodId`.
     pub fn with_payment_method_id(mut self, value: i32) -> Self {
-        self.payment_method_id = ::std::option::Option::Some(value);
+        self.payment_method_id = Some(value);
         self
     }
 
     /// Sets `Discount`.
     pub fn with_discount(mut self, value: ::apigen_runtime::serde_json::Number) -> Self {
-        self.discount = ::std::option::Option::Some(value);
+        self.discount = Some(value);
         self
     }
 
     /// Sets `PaymentTarget`.
     pub fn with_payment_target(mut self, value: i32) -> Self {
-        self.payment_target = ::std::option::Option::Some(value);
+        self.payment_target = Some(value);
         self
     }
 
     /// Sets `CreditLimit`.
     pub fn with_credit_limit(mut self, value: i32) -> Self {
-        self.credit_limit = ::std::option::Option::Some(value);
+        self.credit_limit = Some(value);
         self
     }
 
     /// Sets `StopPaymentRequest`.
     pub fn with_stop_payment_request(mut self, value: bool) -> Self {
-        self.stop_payment_request = ::std::option::Option::Some(value);
+        self.stop_payment_request = Some(value);
         self
     }
 }
@@ -997,7 +937,7 @@ impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreatePaymentSettings",
@@ -1022,7 +962,7 @@ impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreatePaymentSettings {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1043,13 +983,13 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -1058,7 +998,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
                 _ => map.value(&mut f4),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             payment_method_id: f0,
             discount: f1,
             payment_target: f2,
@@ -1079,7 +1019,7 @@ pub struct Customer {
     /// The customer's number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Number`
-    pub number: ::std::string::String,
+    pub number: String,
     /// The customer group ID.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CustomerGroupId`
@@ -1105,7 +1045,7 @@ pub struct Customer {
     /// The customer's language.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/LanguageIso`
-    pub language_iso: ::std::string::String,
+    pub language_iso: String,
     /// The internal ID of the company associated with the customer. This is configured in the company and email settings in JTL-Wawi
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InternalCompanyId`
@@ -1117,7 +1057,7 @@ pub struct Customer {
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/TaxIdentificationNumber`
-    pub tax_identification_number: ::std::string::String,
+    pub tax_identification_number: String,
     /// The customer's accounts receivable number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/AccountsReceivableNumber`
@@ -1125,25 +1065,25 @@ pub struct Customer {
     /// The customer's commercial register number.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/CommercialRegisterNumber`
-    pub commercial_register_number: ::std::string::String,
+    pub commercial_register_number: String,
     /// The customer's website.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Website`
-    pub website: ::std::string::String,
+    pub website: String,
     /// The source of initial contact. This could be for example a specific sales channel, a convention or a marketing campaign.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/InitialContact`
-    pub initial_contact: ::std::string::String,
+    pub initial_contact: String,
     /// The customer's eBay username.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/EbayUsername`
-    pub ebay_username: ::std::string::String,
+    pub ebay_username: String,
     /// The customer's date of birth.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/Birthday`
-    pub birthday: ::std::string::String,
+    pub birthday: String,
     /// The customer's locked status for online shop sales channels.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/IsLocked`
@@ -1159,7 +1099,7 @@ impl Customer {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: i32,
-        number: impl ::std::convert::Into<::std::string::String>,
+        number: impl ::std::convert::Into<String>,
         customer_group_id: i32,
         billing_address: Address,
         shipmentaddress: Address,
@@ -1169,16 +1109,16 @@ impl Customer {
         customer_since: ::apigen_runtime::chrono::DateTime<
             ::apigen_runtime::chrono::FixedOffset,
         >,
-        language_iso: impl ::std::convert::Into<::std::string::String>,
+        language_iso: impl ::std::convert::Into<String>,
         internal_company_id: i32,
         customer_category_id: i32,
-        tax_identification_number: impl ::std::convert::Into<::std::string::String>,
+        tax_identification_number: impl ::std::convert::Into<String>,
         accounts_receivable_number: i32,
-        commercial_register_number: impl ::std::convert::Into<::std::string::String>,
-        website: impl ::std::convert::Into<::std::string::String>,
-        initial_contact: impl ::std::convert::Into<::std::string::String>,
-        ebay_username: impl ::std::convert::Into<::std::string::String>,
-        birthday: impl ::std::convert::Into<::std::string::String>,
+        commercial_register_number: impl ::std::convert::Into<String>,
+        website: impl ::std::convert::Into<String>,
+        initial_contact: impl ::std::convert::Into<String>,
+        ebay_username: impl ::std::convert::Into<String>,
+        birthday: impl ::std::convert::Into<String>,
         is_locked: bool,
         is_cash_register_based: bool,
     ) -> Self {
@@ -1212,7 +1152,7 @@ impl ::apigen_runtime::serde::Serialize for Customer {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(serializer, "Customer", 21, &[])?;
         fields.field("Id", &self.id);
         fields.field("Number", &self.number);
@@ -1242,7 +1182,7 @@ impl ::apigen_runtime::serde::Serialize for Customer {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1279,29 +1219,29 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -1350,29 +1290,29 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
             f20,
         ) {
             (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f2),
-                ::std::option::Option::Some(f3),
-                ::std::option::Option::Some(f4),
-                ::std::option::Option::Some(f5),
-                ::std::option::Option::Some(f6),
-                ::std::option::Option::Some(f7),
-                ::std::option::Option::Some(f8),
-                ::std::option::Option::Some(f9),
-                ::std::option::Option::Some(f10),
-                ::std::option::Option::Some(f11),
-                ::std::option::Option::Some(f12),
-                ::std::option::Option::Some(f13),
-                ::std::option::Option::Some(f14),
-                ::std::option::Option::Some(f15),
-                ::std::option::Option::Some(f16),
-                ::std::option::Option::Some(f17),
-                ::std::option::Option::Some(f18),
-                ::std::option::Option::Some(f19),
-                ::std::option::Option::Some(f20),
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
             ) => {
-                ::std::result::Result::Ok(Self {
+                Ok(Self {
                     id: f0,
                     number: f1,
                     customer_group_id: f2,
@@ -1419,7 +1359,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
                 f19,
                 f20,
             ) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[
@@ -1463,71 +1403,71 @@ pub struct Address {
     /// Description of the Company.
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Company`
-    pub company: ::std::string::String,
+    pub company: String,
     /// Additional company information
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Company2`
-    pub company2: ::std::string::String,
+    pub company2: String,
     /// Customer form of address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/FormOfAddress`
-    pub form_of_address: ::std::string::String,
+    pub form_of_address: String,
     /// Official title
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Title`
-    pub title: ::std::string::String,
+    pub title: String,
     /// Customer first name
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/FirstName`
-    pub first_name: ::std::string::String,
+    pub first_name: String,
     /// Customer last name
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/LastName`
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// Street name in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Street`
-    pub street: ::std::string::String,
+    pub street: String,
     /// Additional address information
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Address2`
-    pub address2: ::std::string::String,
+    pub address2: String,
     /// Postal code of the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/PostalCode`
-    pub postal_code: ::std::string::String,
+    pub postal_code: String,
     /// Name of city in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/City`
-    pub city: ::std::string::String,
+    pub city: String,
     /// Name of state in the customer's address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/State`
-    pub state: ::std::string::String,
+    pub state: String,
     /// Country ISO code
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/CountryIso`
-    pub country_iso: ::std::string::String,
+    pub country_iso: String,
     /// Supplier VAT ID number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/VatID`
-    pub vat_id: ::std::string::String,
+    pub vat_id: String,
     /// Landline phone number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/PhoneNumber`
-    pub phone_number: ::std::string::String,
+    pub phone_number: String,
     /// Mobile phone number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/MobilePhoneNumber`
-    pub mobile_phone_number: ::std::string::String,
+    pub mobile_phone_number: String,
     /// Email address
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/EmailAddress`
-    pub email_address: ::std::string::String,
+    pub email_address: String,
     /// Fax number
     ///
     /// JSON Pointer: `#/components/schemas/Address/properties/Fax`
-    pub fax: ::std::string::String,
+    pub fax: String,
 }
 
 impl Address {
@@ -1535,23 +1475,23 @@ impl Address {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: i32,
-        company: impl ::std::convert::Into<::std::string::String>,
-        company2: impl ::std::convert::Into<::std::string::String>,
-        form_of_address: impl ::std::convert::Into<::std::string::String>,
-        title: impl ::std::convert::Into<::std::string::String>,
-        first_name: impl ::std::convert::Into<::std::string::String>,
-        last_name: impl ::std::convert::Into<::std::string::String>,
-        street: impl ::std::convert::Into<::std::string::String>,
-        address2: impl ::std::convert::Into<::std::string::String>,
-        postal_code: impl ::std::convert::Into<::std::string::String>,
-        city: impl ::std::convert::Into<::std::string::String>,
-        state: impl ::std::convert::Into<::std::string::String>,
-        country_iso: impl ::std::convert::Into<::std::string::String>,
-        vat_id: impl ::std::convert::Into<::std::string::String>,
-        phone_number: impl ::std::convert::Into<::std::string::String>,
-        mobile_phone_number: impl ::std::convert::Into<::std::string::String>,
-        email_address: impl ::std::convert::Into<::std::string::String>,
-        fax: impl ::std::convert::Into<::std::string::String>,
+        company: impl ::std::convert::Into<String>,
+        company2: impl ::std::convert::Into<String>,
+        form_of_address: impl ::std::convert::Into<String>,
+        title: impl ::std::convert::Into<String>,
+        first_name: impl ::std::convert::Into<String>,
+        last_name: impl ::std::convert::Into<String>,
+        street: impl ::std::convert::Into<String>,
+        address2: impl ::std::convert::Into<String>,
+        postal_code: impl ::std::convert::Into<String>,
+        city: impl ::std::convert::Into<String>,
+        state: impl ::std::convert::Into<String>,
+        country_iso: impl ::std::convert::Into<String>,
+        vat_id: impl ::std::convert::Into<String>,
+        phone_number: impl ::std::convert::Into<String>,
+        mobile_phone_number: impl ::std::convert::Into<String>,
+        email_address: impl ::std::convert::Into<String>,
+        fax: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
             id,
@@ -1580,7 +1520,7 @@ impl ::apigen_runtime::serde::Serialize for Address {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(serializer, "Address", 18, &[])?;
         fields.field("Id", &self.id);
         fields.field("Company", &self.company);
@@ -1607,7 +1547,7 @@ impl ::apigen_runtime::serde::Serialize for Address {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1641,26 +1581,26 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -1703,26 +1643,26 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
             f17,
         ) {
             (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f2),
-                ::std::option::Option::Some(f3),
-                ::std::option::Option::Some(f4),
-                ::std::option::Option::Some(f5),
-                ::std::option::Option::Some(f6),
-                ::std::option::Option::Some(f7),
-                ::std::option::Option::Some(f8),
-                ::std::option::Option::Some(f9),
-                ::std::option::Option::Some(f10),
-                ::std::option::Option::Some(f11),
-                ::std::option::Option::Some(f12),
-                ::std::option::Option::Some(f13),
-                ::std::option::Option::Some(f14),
-                ::std::option::Option::Some(f15),
-                ::std::option::Option::Some(f16),
-                ::std::option::Option::Some(f17),
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
             ) => {
-                ::std::result::Result::Ok(Self {
+                Ok(Self {
                     id: f0,
                     company: f1,
                     company2: f2,
@@ -1763,7 +1703,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
                 f16,
                 f17,
             ) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[
@@ -1800,23 +1740,23 @@ pub struct OtherAddresses {
     /// All other non-default billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherBillingAddresses`
-    pub other_billing_addresses: ::std::vec::Vec<Address>,
+    pub other_billing_addresses: Vec<Address>,
     /// All other non-default shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherShippingAddresses`
-    pub other_shipping_addresses: ::std::vec::Vec<Address>,
+    pub other_shipping_addresses: Vec<Address>,
     /// All other non-billing and non-shipping addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/OtherAddresses/properties/OtherCustomerAddresses`
-    pub other_customer_addresses: ::std::vec::Vec<Address>,
+    pub other_customer_addresses: Vec<Address>,
 }
 
 impl OtherAddresses {
     /// A new `OtherAddresses` with its required properties (`OtherBillingAddresses`, `OtherShippingAddresses`, `OtherCustomerAddresses`), the others absent.
     pub fn new(
-        other_billing_addresses: ::std::vec::Vec<Address>,
-        other_shipping_addresses: ::std::vec::Vec<Address>,
-        other_customer_addresses: ::std::vec::Vec<Address>,
+        other_billing_addresses: Vec<Address>,
+        other_shipping_addresses: Vec<Address>,
+        other_customer_addresses: Vec<Address>,
     ) -> Self {
         Self {
             other_billing_addresses,
@@ -1830,7 +1770,7 @@ impl ::apigen_runtime::serde::Serialize for OtherAddresses {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "OtherAddresses",
@@ -1847,7 +1787,7 @@ impl ::apigen_runtime::serde::Serialize for OtherAddresses {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for OtherAddresses {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1866,11 +1806,11 @@ impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -1878,19 +1818,15 @@ impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
             }?;
         }
         match (f0, f1, f2) {
-            (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f2),
-            ) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Self {
                     other_billing_addresses: f0,
                     other_shipping_addresses: f1,
                     other_customer_addresses: f2,
                 })
             }
             (f0, f1, f2) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[(0, f0.is_some()), (1, f1.is_some()), (2, f2.is_some())],
@@ -1950,7 +1886,7 @@ impl ::apigen_runtime::serde::Serialize for PaymentSettings {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "PaymentSettings",
@@ -1969,7 +1905,7 @@ impl ::apigen_runtime::serde::Serialize for PaymentSettings {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for PaymentSettings {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1990,13 +1926,13 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -2006,14 +1942,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
             }?;
         }
         match (f0, f1, f2, f3, f4) {
-            (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f2),
-                ::std::option::Option::Some(f3),
-                ::std::option::Option::Some(f4),
-            ) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(Self {
                     payment_method_id: f0,
                     discount: f1,
                     payment_target: f2,
@@ -2022,7 +1952,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
                 })
             }
             (f0, f1, f2, f3, f4) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[
@@ -2044,15 +1974,13 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorCode`
-    pub error_code: ::std::option::Option<::std::string::String>,
+    pub error_code: Option<String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ValidationErrors`
-    pub validation_errors: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub validation_errors: Option<::std::collections::BTreeMap<String, String>>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/ErrorMessage`
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<String>,
     /// JSON Pointer: `#/components/schemas/ErrorResponse/properties/Stacktrace`
-    pub stacktrace: ::std::option::Option<::std::string::String>,
+    pub stacktrace: Option<String>,
 }
 
 impl ErrorResponse {
@@ -2062,38 +1990,32 @@ impl ErrorResponse {
     }
 
     /// Sets `ErrorCode`.
-    pub fn with_error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
+    pub fn with_error_code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.error_code = Some(value.into());
         self
     }
 
     /// Sets `ValidationErrors`.
     pub fn with_validation_errors(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        value: ::std::collections::BTreeMap<String, String>,
     ) -> Self {
-        self.validation_errors = ::std::option::Option::Some(value);
+        self.validation_errors = Some(value);
         self
     }
 
     /// Sets `ErrorMessage`.
     pub fn with_error_message(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.error_message = ::std::option::Option::Some(value.into());
+        self.error_message = Some(value.into());
         self
     }
 
     /// Sets `Stacktrace`.
-    pub fn with_stacktrace(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.stacktrace = ::std::option::Option::Some(value.into());
+    pub fn with_stacktrace(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.stacktrace = Some(value.into());
         self
     }
 }
@@ -2102,7 +2024,7 @@ impl ::apigen_runtime::serde::Serialize for ErrorResponse {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "ErrorResponse",
@@ -2125,7 +2047,7 @@ impl ::apigen_runtime::serde::Serialize for ErrorResponse {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -2145,12 +2067,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -2158,7 +2080,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
                 _ => map.value(&mut f3),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             error_code: f0,
             validation_errors: f1,
             error_message: f2,

@@ -26,9 +26,7 @@ pub const OPERATION_IDS: &[&str] = &["CustomerHeader_CreateCustomerAsync"];
 pub fn validate_schema(
     name: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
 
@@ -49,9 +47,7 @@ static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 pub fn validate_request(
     operation_id: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
 
@@ -69,7 +65,7 @@ impl ::apigen_runtime::Validate for CreateCustomer {
         cx.nested("CustomAddress", &self.custom_address);
         cx.nested("OtherAddresses", &self.other_addresses);
         cx.nested("PaymentSettings", &self.payment_settings);
-        if let ::std::option::Option::Some(v) = &self.birthday {
+        if let Some(v) = &self.birthday {
             cx.push_key("Birthday");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();

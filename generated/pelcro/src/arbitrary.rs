@@ -28,44 +28,17 @@ static REGEX_1: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Patt
 pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| arbitrary::exercise(
-            create_customer_request,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request, count),
     ),
     (
         "CreateCustomerRequestPasswordType",
-        |count| arbitrary::exercise(
-            create_customer_request_password_type,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_password_type, count),
     ),
     (
         "CreateCustomerRequestLanguage",
-        |count| arbitrary::exercise(
-            create_customer_request_language,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_language, count),
     ),
-    (
-        "CreateCustomerForm",
-        |count| arbitrary::exercise(
-            create_customer_form,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("CreateCustomerForm", |count| arbitrary::exercise(create_customer_form, count)),
 ];
 
 /// The types with rules a value can break alone, by name, with a function that
@@ -83,15 +56,7 @@ pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     ),
 ];
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerRequest, create_customer_request);
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
@@ -194,287 +159,185 @@ pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.email.as_ref()?;
-                        target.email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("no-at-sign")),
+                "/email",
+                "format",
+                |target, bad| {
+                    target.email.as_ref()?;
+                    target.email = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.first_name.as_ref()?;
-                        target.first_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/first_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/first_name",
+                "maxLength",
+                |target, bad| {
+                    target.first_name.as_ref()?;
+                    target.first_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.last_name.as_ref()?;
-                        target.last_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/last_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/last_name",
+                "maxLength",
+                |target, bad| {
+                    target.last_name.as_ref()?;
+                    target.last_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.phone.as_ref()?;
-                        target.phone = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/phone"),
-                            keyword: "pattern",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/phone",
+                "pattern",
+                |target, bad| {
+                    target.phone.as_ref()?;
+                    target.phone = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.display_name.as_ref()?;
-                        target.display_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/display_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/display_name",
+                "maxLength",
+                |target, bad| {
+                    target.display_name.as_ref()?;
+                    target.display_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.organization.as_ref()?;
-                        target.organization = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/organization"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/organization",
+                "maxLength",
+                |target, bad| {
+                    target.organization.as_ref()?;
+                    target.organization = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
                     CreateCustomerRequestPasswordType::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
+                        String::from("not-a-listed-value"),
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.password_type.as_ref()?;
-                        target.password_type = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/password_type"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/password_type",
+                "enum",
+                |target, bad| {
+                    target.password_type.as_ref()?;
+                    target.password_type = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("!")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.username.as_ref()?;
-                        target.username = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/username"),
-                            keyword: "pattern",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("!")),
+                "/username",
+                "pattern",
+                |target, bad| {
+                    target.username.as_ref()?;
+                    target.username = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.title.as_ref()?;
-                        target.title = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/title"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/title",
+                "maxLength",
+                |target, bad| {
+                    target.title.as_ref()?;
+                    target.title = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.salutation.as_ref()?;
-                        target.salutation = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/salutation"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/salutation",
+                "maxLength",
+                |target, bad| {
+                    target.salutation.as_ref()?;
+                    target.salutation = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
                     CreateCustomerRequestLanguage::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
+                        String::from("not-a-listed-value"),
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.language.as_ref()?;
-                        target.language = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/language"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/language",
+                "enum",
+                |target, bad| {
+                    target.language.as_ref()?;
+                    target.language = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.billing_email.as_ref()?;
-                        target.billing_email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/billing_email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("no-at-sign")),
+                "/billing_email",
+                "format",
+                |target, bad| {
+                    target.billing_email.as_ref()?;
+                    target.billing_email = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPasswordType {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_password_type(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestPasswordType, create_customer_request_password_type
+);
 
 /// Values of [`CreateCustomerRequestPasswordType`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_password_type(
     _depth: u32,
 ) -> strategy::BoxedStrategy<CreateCustomerRequestPasswordType> {
     proptest::sample::select(
-            ::std::vec::Vec::from([
+            Vec::from([
                 CreateCustomerRequestPasswordType::PlainText,
                 CreateCustomerRequestPasswordType::PasswordBcrypt,
                 CreateCustomerRequestPasswordType::Md5,
@@ -486,22 +349,16 @@ pub fn create_customer_request_password_type(
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestLanguage {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_language(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestLanguage, create_customer_request_language
+);
 
 /// Values of [`CreateCustomerRequestLanguage`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_language(
     _depth: u32,
 ) -> strategy::BoxedStrategy<CreateCustomerRequestLanguage> {
     proptest::sample::select(
-            ::std::vec::Vec::from([
+            Vec::from([
                 CreateCustomerRequestLanguage::En,
                 CreateCustomerRequestLanguage::Fr,
                 CreateCustomerRequestLanguage::It,
@@ -512,15 +369,7 @@ pub fn create_customer_request_language(
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerForm {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_form(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerForm, create_customer_form);
 
 /// Values of [`CreateCustomerForm`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustomerForm> {
@@ -623,267 +472,171 @@ pub fn create_customer_form_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerForm>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.email.as_ref()?;
-                        target.email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("no-at-sign")),
+                "/email",
+                "format",
+                |target, bad| {
+                    target.email.as_ref()?;
+                    target.email = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.first_name.as_ref()?;
-                        target.first_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/first_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/first_name",
+                "maxLength",
+                |target, bad| {
+                    target.first_name.as_ref()?;
+                    target.first_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.last_name.as_ref()?;
-                        target.last_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/last_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/last_name",
+                "maxLength",
+                |target, bad| {
+                    target.last_name.as_ref()?;
+                    target.last_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.phone.as_ref()?;
-                        target.phone = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/phone"),
-                            keyword: "pattern",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/phone",
+                "pattern",
+                |target, bad| {
+                    target.phone.as_ref()?;
+                    target.phone = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.display_name.as_ref()?;
-                        target.display_name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/display_name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/display_name",
+                "maxLength",
+                |target, bad| {
+                    target.display_name.as_ref()?;
+                    target.display_name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.organization.as_ref()?;
-                        target.organization = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/organization"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/organization",
+                "maxLength",
+                |target, bad| {
+                    target.organization.as_ref()?;
+                    target.organization = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
                     CreateCustomerRequestPasswordType::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
+                        String::from("not-a-listed-value"),
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.password_type.as_ref()?;
-                        target.password_type = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/password_type"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/password_type",
+                "enum",
+                |target, bad| {
+                    target.password_type.as_ref()?;
+                    target.password_type = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("!")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.username.as_ref()?;
-                        target.username = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/username"),
-                            keyword: "pattern",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("!")),
+                "/username",
+                "pattern",
+                |target, bad| {
+                    target.username.as_ref()?;
+                    target.username = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.title.as_ref()?;
-                        target.title = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/title"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/title",
+                "maxLength",
+                |target, bad| {
+                    target.title.as_ref()?;
+                    target.title = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.salutation.as_ref()?;
-                        target.salutation = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/salutation"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/salutation",
+                "maxLength",
+                |target, bad| {
+                    target.salutation.as_ref()?;
+                    target.salutation = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
                 strategy::Just(
                     CreateCustomerRequestLanguage::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
+                        String::from("not-a-listed-value"),
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.language.as_ref()?;
-                        target.language = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/language"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/language",
+                "enum",
+                |target, bad| {
+                    target.language.as_ref()?;
+                    target.language = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_form(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.billing_email.as_ref()?;
-                        target.billing_email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/billing_email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("no-at-sign")),
+                "/billing_email",
+                "format",
+                |target, bad| {
+                    target.billing_email.as_ref()?;
+                    target.billing_email = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }

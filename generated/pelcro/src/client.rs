@@ -23,7 +23,7 @@ pub struct Client {
     /// `Authorization: Bearer \<API key\>`. The seed lists Authorization as a required header (default `Bearer eyJ***`); it is modelled as this security scheme, not as a header parameter.
     ///
     /// JSON Pointer: `#/components/securitySchemes/bearerAuth`
-    bearer_auth: ::std::option::Option<::apigen_runtime::client::Secret>,
+    bearer_auth: Option<::apigen_runtime::client::Secret>,
 }
 
 impl Client {
@@ -31,19 +31,19 @@ impl Client {
     /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        base_url: impl ::std::convert::Into<String>,
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -54,15 +54,15 @@ impl Client {
     pub fn with_http(
         config: ::apigen_runtime::client::Config,
         http: ::apigen_runtime::client::reqwest::Client,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::with_http(
             config,
             PRODUCT,
             http,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -100,10 +100,7 @@ impl Client {
     /// key performs the request once however often it arrives, so such a request is
     /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
     /// (within `Config::max_retries`). Use a new key for every distinct request.
-    pub fn idempotent(
-        &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn idempotent(&self, key: impl ::std::convert::Into<String>) -> Self {
         let mut client = self.clone();
         client.transport = client.transport.with_idempotency_key(key.into());
         client
@@ -114,7 +111,7 @@ impl Client {
         mut self,
         credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
     ) -> Self {
-        self.bearer_auth = ::std::option::Option::Some(credential.into());
+        self.bearer_auth = Some(credential.into());
         self
     }
 
@@ -129,7 +126,7 @@ impl Client {
         &self,
         site_id: i32,
         body: &CreateCustomerRequest,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -160,7 +157,7 @@ impl Client {
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Ok,
@@ -168,7 +165,7 @@ impl Client {
                 )
             }
             400 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::BadRequest,
@@ -176,7 +173,7 @@ impl Client {
                 )
             }
             401 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
@@ -184,10 +181,8 @@ impl Client {
                 )
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }
@@ -204,7 +199,7 @@ impl Client {
         &self,
         site_id: i32,
         body: &CreateCustomerForm,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -215,7 +210,7 @@ impl Client {
                 let v = body;
                 cx.push_key("body");
                 ::apigen_runtime::Validate::validate_at(v, cx);
-                if let ::std::option::Option::Some(files) = &v.profile_photo {
+                if let Some(files) = &v.profile_photo {
                     cx.push_key("profile_photo");
                     ::apigen_runtime::binary::check_content_type(
                         cx,
@@ -241,89 +236,89 @@ impl Client {
                 self.bearer_auth.as_ref(),
             );
         let mut form = ::apigen_runtime::client::Multipart::new();
-        if let ::std::option::Option::Some(value) = &body.email {
+        if let Some(value) = &body.email {
             form.text("email", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.skip_email_dns_validations {
+        if let Some(value) = &body.skip_email_dns_validations {
             form.text("skip_email_dns_validations", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.first_name {
+        if let Some(value) = &body.first_name {
             form.text("first_name", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.last_name {
+        if let Some(value) = &body.last_name {
             form.text("last_name", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.phone {
+        if let Some(value) = &body.phone {
             form.text("phone", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.tele_marketing {
+        if let Some(value) = &body.tele_marketing {
             form.text("tele_marketing", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.mail_marketing {
+        if let Some(value) = &body.mail_marketing {
             form.text("mail_marketing", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.email_hardbounce {
+        if let Some(value) = &body.email_hardbounce {
             form.text("email_hardbounce", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.metadata {
+        if let Some(value) = &body.metadata {
             form.json("metadata", value)?;
         }
-        if let ::std::option::Option::Some(value) = &body.old_provider_id {
+        if let Some(value) = &body.old_provider_id {
             form.text("old_provider_id", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.display_name {
+        if let Some(value) = &body.display_name {
             form.text("display_name", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.organization {
+        if let Some(value) = &body.organization {
             form.text("organization", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.is_imported {
+        if let Some(value) = &body.is_imported {
             form.text("is_imported", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.tin {
+        if let Some(value) = &body.tin {
             form.text("tin", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.password {
+        if let Some(value) = &body.password {
             form.text("password", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.password_type {
+        if let Some(value) = &body.password_type {
             form.text("password_type", value.as_str().to_owned());
         }
-        if let ::std::option::Option::Some(value) = &body.username {
+        if let Some(value) = &body.username {
             form.text("username", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.title {
+        if let Some(value) = &body.title {
             form.text("title", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.salutation {
+        if let Some(value) = &body.salutation {
             form.text("salutation", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.timezone {
+        if let Some(value) = &body.timezone {
             form.text("timezone", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.language {
+        if let Some(value) = &body.language {
             form.text("language", value.as_str().to_owned());
         }
-        if let ::std::option::Option::Some(value) = &body.payment_gateway_id {
+        if let Some(value) = &body.payment_gateway_id {
             form.text("payment_gateway_id", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.import_payment_methods {
+        if let Some(value) = &body.import_payment_methods {
             form.text("import_payment_methods", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.email_confirm {
+        if let Some(value) = &body.email_confirm {
             form.text("email_confirm", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.billing_email {
+        if let Some(value) = &body.billing_email {
             form.text("billing_email", value.to_string());
         }
-        if let ::std::option::Option::Some(value) = &body.profile_photo {
+        if let Some(value) = &body.profile_photo {
             form.file("profile_photo", value, "image/jpeg");
         }
         request.multipart_body(form);
         let response = self.transport.send(request).await?;
         match response.status.as_u16() {
             200 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Ok,
@@ -331,7 +326,7 @@ impl Client {
                 )
             }
             400 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::BadRequest,
@@ -339,7 +334,7 @@ impl Client {
                 )
             }
             401 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
@@ -347,10 +342,8 @@ impl Client {
                 )
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }

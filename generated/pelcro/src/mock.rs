@@ -8,14 +8,11 @@ pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
 
 pub use ops::{CreateCustomerCall, CreateCustomerBody};
 
+use ::apigen_runtime::mock::Handler;
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
-
-/// A handler of one operation.
-type Handler<C, R> = dyn ::std::ops::Fn(
-    &C,
-) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
 
 /// A mock server of Pelcro Core API - Create customer, in this process, on a loopback port.
 ///
@@ -45,7 +42,7 @@ impl Server {
         let handlers = ::std::sync::Arc::new(Handlers::default());
         let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
             .await?;
-        ::std::result::Result::Ok(Self { inner, handlers })
+        Ok(Self { inner, handlers })
     }
 
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
@@ -55,7 +52,7 @@ impl Server {
 
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
-    pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.inner.requests()
     }
 
@@ -77,16 +74,7 @@ impl Server {
             + ::std::marker::Sync + 'static,
         R: ::std::convert::Into<Reply<super::client::CreateCustomerResponse>>,
     {
-        let handler: ::std::boxed::Box<
-            Handler<CreateCustomerCall, super::client::CreateCustomerResponse>,
-        > = ::std::boxed::Box::new(move |call| handler(call).into());
-        *self
-            .handlers
-            .create_customer
-            .write()
-            .unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(
-            handler,
-        );
+        self.handlers.create_customer.set(handler);
     }
 }
 
@@ -99,12 +87,9 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::std::sync::RwLock<
-        ::std::option::Option<
-            ::std::boxed::Box<
-                Handler<ops::CreateCustomerCall, super::client::CreateCustomerResponse>,
-            >,
-        >,
+    create_customer: ::apigen_runtime::mock::Slot<
+        ops::CreateCustomerCall,
+        super::client::CreateCustomerResponse,
     >,
 }
 
@@ -114,17 +99,16 @@ impl ::apigen_runtime::mock::Api for Handlers {
         request: &::apigen_runtime::mock::Incoming,
     ) -> ::apigen_runtime::mock::Answer {
         let (operation, _path) = match route(request) {
-            ::std::result::Result::Ok(found) => found,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(found) => found,
+            Err(refused) => return refused,
         };
         match operation {
             "createCustomer" => {
-                let handler = self
-                    .create_customer
-                    .read()
-                    .unwrap_or_else(::std::sync::PoisonError::into_inner);
-                ops::create_customer(request, handler.as_deref())
-                    .operation("createCustomer")
+                self.create_customer
+                    .answer(|handler| {
+                        ops::create_customer(request, handler)
+                            .operation("createCustomer")
+                    })
             }
             _ => ::apigen_runtime::mock::Answer::no_route(request),
         }
@@ -148,11 +132,11 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_request(
         &self,
         request: &::apigen_runtime::mock::Incoming,
-    ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "createCustomer" => ops::requests::create_customer(request).map(|_| ()),
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         };
         checked.map(|()| operation).map_err(|refused| refused.operation(operation))
     }
@@ -161,10 +145,10 @@ impl ::apigen_runtime::mock::Contract for Spec {
         &self,
         operation: &'static str,
         response: ::apigen_runtime::client::Response,
-    ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+    ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "createCustomer" => ops::responses::create_customer(response),
-            _ => ::std::vec::Vec::new(),
+            _ => Vec::new(),
         }
     }
 }
@@ -174,11 +158,8 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// operations lack (`405`).
 fn route(
     request: &::apigen_runtime::mock::Incoming,
-) -> ::std::result::Result<
-    (&'static str, ::std::vec::Vec<::std::string::String>),
-    ::apigen_runtime::mock::Answer,
-> {
-    let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+    let mut allowed: Vec<&str> = Vec::new();
     if ::apigen_runtime::mock::match_path(
             &[::apigen_runtime::mock::Segment::Literal("/api/v1/core/customers")],
             request.path(),
@@ -186,16 +167,14 @@ fn route(
         .is_some()
     {
         if request.method() == "POST" {
-            return ::std::result::Result::Ok(("createCustomer", ::std::vec::Vec::new()));
+            return Ok(("createCustomer", Vec::new()));
         }
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(::apigen_runtime::mock::Answer::no_route(request))
     } else {
-        ::std::result::Result::Err(
-            ::apigen_runtime::mock::Answer::wrong_method(request, &allowed),
-        )
+        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -222,15 +201,15 @@ mod ops {
     #[derive(Debug, Clone, PartialEq)]
     pub enum CreateCustomerBody {
         /// The body sent as JSON.
-        Json(::std::boxed::Box<CreateCustomerRequest>),
+        Json(Box<CreateCustomerRequest>),
         /// The body sent as multipart/form-data.
-        Multipart(::std::boxed::Box<CreateCustomerForm>),
+        Multipart(Box<CreateCustomerForm>),
     }
 
     /// Reads, checks and answers a `createCustomer` request.
     pub(super) fn create_customer(
         request: &::apigen_runtime::mock::Incoming,
-        handler: ::std::option::Option<
+        handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
@@ -238,14 +217,12 @@ mod ops {
         >,
     ) -> ::apigen_runtime::mock::Answer {
         let call = match requests::create_customer(request) {
-            ::std::result::Result::Ok(call) => call,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(call) => call,
+            Err(refused) => return refused,
         };
         let reply = match handler {
-            ::std::option::Option::Some(handler) => handler(&call),
-            ::std::option::Option::None => {
-                Reply::new(super::super::client::CreateCustomerResponse::Ok)
-            }
+            Some(handler) => handler(&call),
+            None => Reply::new(super::super::client::CreateCustomerResponse::Ok),
         };
         send_create_customer(reply, false)
     }
@@ -296,16 +273,16 @@ mod ops {
         /// Reads and checks a `createCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
             request: &::apigen_runtime::mock::Incoming,
-        ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
-            if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
+        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
+            if let Some(refused) = ::apigen_runtime::mock::check_security(
                 request,
                 SECURITY_0,
             ) {
-                return ::std::result::Result::Err(refused);
+                return Err(refused);
             }
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let site_id: ::std::option::Option<i32> = ::apigen_runtime::mock::read_parameter(
+            let site_id: Option<i32> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "query",
                 "site_id",
@@ -318,21 +295,17 @@ mod ops {
                 ),
                 true,
             );
-            let body: ::std::option::Option<CreateCustomerBody> = {
+            let body: Option<CreateCustomerBody> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    ::std::option::Option::Some(
-                        media,
-                    ) if ::apigen_runtime::mock::is_json(media) => {
+                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
                         ::apigen_runtime::mock::read_json::<
                             CreateCustomerRequest,
                         >(cx, request.body())
-                            .map(|body| CreateCustomerBody::Json(
-                                ::std::boxed::Box::new(body),
-                            ))
+                            .map(|body| CreateCustomerBody::Json(Box::new(body)))
                     }
-                    ::std::option::Option::Some("multipart/form-data") => {
+                    Some("multipart/form-data") => {
                         ::apigen_runtime::mock::multipart(cx, request)
                             .and_then(|parts| {
                                 let document = ::apigen_runtime::mock::form_document(
@@ -517,40 +490,36 @@ mod ops {
                                 let mut body = ::apigen_runtime::mock::read_value::<
                                     CreateCustomerForm,
                                 >(cx, &document)?;
-                                if let ::std::option::Option::Some(part) = parts
+                                if let Some(part) = parts
                                     .iter()
                                     .find(|p| p.name == "profile_photo")
                                 {
-                                    body.profile_photo = ::std::option::Option::Some(
-                                        part.to_binary(),
-                                    );
+                                    body.profile_photo = Some(part.to_binary());
                                 }
-                                ::std::option::Option::Some(
-                                    CreateCustomerBody::Multipart(::std::boxed::Box::new(body)),
-                                )
+                                Some(CreateCustomerBody::Multipart(Box::new(body)))
                             })
                     }
                     _ if request.body().is_empty() => {
                         ::apigen_runtime::mock::missing(cx, "body");
-                        ::std::option::Option::None
+                        None
                     }
                     other => {
                         cx.error(
                             "contentType",
-                            ::std::option::Option::None,
+                            None,
                             ::std::format!(
                                 "the body's media type `{}` is not one the operation takes ({})",
                                 other.unwrap_or("none"),
                                 "application/json, multipart/form-data"
                             ),
                         );
-                        ::std::option::Option::None
+                        None
                     }
                 };
                 cx.pop();
                 read
             };
-            if let ::std::option::Option::Some(v) = &body {
+            if let Some(v) = &body {
                 cx.push_key("body");
                 match v {
                     CreateCustomerBody::Json(v) => {
@@ -560,7 +529,7 @@ mod ops {
                     CreateCustomerBody::Multipart(v) => {
                         let v = &**v;
                         ::apigen_runtime::Validate::validate_at(v, cx);
-                        if let ::std::option::Option::Some(files) = &v.profile_photo {
+                        if let Some(files) = &v.profile_photo {
                             cx.push_key("profile_photo");
                             ::apigen_runtime::binary::check_content_type(
                                 cx,
@@ -573,22 +542,15 @@ mod ops {
                 }
                 cx.pop();
             }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::std::result::Result::Err(
+            if let Err(errors) = context.finish() {
+                return Err(
                     ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
                 );
             }
-            let (
-                ::std::option::Option::Some(site_id),
-                ::std::option::Option::Some(body),
-            ) = (site_id, body) else {
-                return ::std::result::Result::Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(
-                        ::std::vec::Vec::new(),
-                    ),
-                );
+            let (Some(site_id), Some(body)) = (site_id, body) else {
+                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
             };
-            ::std::result::Result::Ok(CreateCustomerCall {
+            Ok(CreateCustomerCall {
                 site_id,
                 body,
             })
@@ -603,15 +565,15 @@ mod ops {
         /// The violations of an upstream's answer to `createCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
             response: ::apigen_runtime::client::Response,
-        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+        ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: ::std::result::Result<
+            let read: Result<
                 ::apigen_runtime::client::Responded<CreateCustomerResponse>,
                 ::apigen_runtime::client::Error,
             > = match response.status.as_u16() {
                 200 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::Ok,
@@ -619,7 +581,7 @@ mod ops {
                     )
                 }
                 400 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::BadRequest,
@@ -627,7 +589,7 @@ mod ops {
                     )
                 }
                 401 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::Unauthorized,
@@ -635,15 +597,15 @@ mod ops {
                     )
                 }
                 _ => {
-                    ::std::result::Result::Err(
+                    Err(
                         ::apigen_runtime::client::Error::UnexpectedStatus(
-                            ::std::boxed::Box::new(response),
+                            Box::new(response),
                         ),
                     )
                 }
             };
             match read {
-                ::std::result::Result::Ok(read) => {
+                Ok(read) => {
                     send_create_customer(
                             Reply::new(read.value).with_status(status),
                             false,
@@ -651,9 +613,7 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                ::std::result::Result::Err(error) => {
-                    ::apigen_runtime::mock::unreadable(error)
-                }
+                Err(error) => ::apigen_runtime::mock::unreadable(error),
             }
         }
     }

@@ -15,126 +15,123 @@ pub struct CreateCustomerRequest {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    pub skip_email_dns_validations: ::std::option::Option<bool>,
+    pub skip_email_dns_validations: Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    pub tele_marketing: ::std::option::Option<bool>,
+    pub tele_marketing: Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    pub mail_marketing: ::std::option::Option<bool>,
+    pub mail_marketing: Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    pub email_hardbounce: ::std::option::Option<bool>,
+    pub email_hardbounce: Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::apigen_runtime::serde_json::Value,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, ::apigen_runtime::serde_json::Value>,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    pub old_provider_id: ::std::option::Option<::std::string::String>,
+    pub old_provider_id: Option<String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    pub organization: ::std::option::Option<::std::string::String>,
+    pub organization: Option<String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    pub is_imported: ::std::option::Option<bool>,
+    pub is_imported: Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    pub tin: ::std::option::Option<::std::string::String>,
+    pub tin: Option<String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    pub password: ::std::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
+    pub password_type: Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    pub salutation: ::std::option::Option<::std::string::String>,
+    pub salutation: Option<String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
+    pub language: Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    pub payment_gateway_id: ::std::option::Option<::std::string::String>,
+    pub payment_gateway_id: Option<String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    pub import_payment_methods: ::std::option::Option<bool>,
+    pub import_payment_methods: Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    pub email_confirm: ::std::option::Option<bool>,
+    pub email_confirm: Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    pub billing_email: ::std::option::Option<::std::string::String>,
+    pub billing_email: Option<String>,
 }
 
 impl CreateCustomerRequest {
@@ -144,125 +141,104 @@ impl CreateCustomerRequest {
     }
 
     /// Sets `email`.
-    pub fn with_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+    pub fn with_email(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `skip_email_dns_validations`.
     pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
-        self.skip_email_dns_validations = ::std::option::Option::Some(value);
+        self.skip_email_dns_validations = Some(value);
         self
     }
 
     /// Sets `first_name`.
-    pub fn with_first_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.first_name = ::std::option::Option::Some(value.into());
+    pub fn with_first_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.first_name = Some(value.into());
         self
     }
 
     /// Sets `last_name`.
-    pub fn with_last_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.last_name = ::std::option::Option::Some(value.into());
+    pub fn with_last_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.last_name = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
     /// Sets `tele_marketing`.
     pub fn with_tele_marketing(mut self, value: bool) -> Self {
-        self.tele_marketing = ::std::option::Option::Some(value);
+        self.tele_marketing = Some(value);
         self
     }
 
     /// Sets `mail_marketing`.
     pub fn with_mail_marketing(mut self, value: bool) -> Self {
-        self.mail_marketing = ::std::option::Option::Some(value);
+        self.mail_marketing = Some(value);
         self
     }
 
     /// Sets `email_hardbounce`.
     pub fn with_email_hardbounce(mut self, value: bool) -> Self {
-        self.email_hardbounce = ::std::option::Option::Some(value);
+        self.email_hardbounce = Some(value);
         self
     }
 
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::apigen_runtime::serde_json::Value,
-        >,
+        value: ::std::collections::BTreeMap<String, ::apigen_runtime::serde_json::Value>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value);
+        self.metadata = Some(value);
         self
     }
 
     /// Sets `old_provider_id`.
     pub fn with_old_provider_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.old_provider_id = ::std::option::Option::Some(value.into());
+        self.old_provider_id = Some(value.into());
         self
     }
 
     /// Sets `display_name`.
     pub fn with_display_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
+        self.display_name = Some(value.into());
         self
     }
 
     /// Sets `organization`.
     pub fn with_organization(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.organization = ::std::option::Option::Some(value.into());
+        self.organization = Some(value.into());
         self
     }
 
     /// Sets `is_imported`.
     pub fn with_is_imported(mut self, value: bool) -> Self {
-        self.is_imported = ::std::option::Option::Some(value);
+        self.is_imported = Some(value);
         self
     }
 
     /// Sets `tin`.
-    pub fn with_tin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tin = ::std::option::Option::Some(value.into());
+    pub fn with_tin(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.tin = Some(value.into());
         self
     }
 
     /// Sets `password`.
-    pub fn with_password(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+    pub fn with_password(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(value.into());
         self
     }
 
@@ -271,79 +247,67 @@ impl CreateCustomerRequest {
         mut self,
         value: CreateCustomerRequestPasswordType,
     ) -> Self {
-        self.password_type = ::std::option::Option::Some(value);
+        self.password_type = Some(value);
         self
     }
 
     /// Sets `username`.
-    pub fn with_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+    pub fn with_username(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(value.into());
         self
     }
 
     /// Sets `title`.
-    pub fn with_title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
+    pub fn with_title(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.title = Some(value.into());
         self
     }
 
     /// Sets `salutation`.
-    pub fn with_salutation(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.salutation = ::std::option::Option::Some(value.into());
+    pub fn with_salutation(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.salutation = Some(value.into());
         self
     }
 
     /// Sets `timezone`.
-    pub fn with_timezone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+    pub fn with_timezone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.timezone = Some(value.into());
         self
     }
 
     /// Sets `language`.
     pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
-        self.language = ::std::option::Option::Some(value);
+        self.language = Some(value);
         self
     }
 
     /// Sets `payment_gateway_id`.
     pub fn with_payment_gateway_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.payment_gateway_id = ::std::option::Option::Some(value.into());
+        self.payment_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `import_payment_methods`.
     pub fn with_import_payment_methods(mut self, value: bool) -> Self {
-        self.import_payment_methods = ::std::option::Option::Some(value);
+        self.import_payment_methods = Some(value);
         self
     }
 
     /// Sets `email_confirm`.
     pub fn with_email_confirm(mut self, value: bool) -> Self {
-        self.email_confirm = ::std::option::Option::Some(value);
+        self.email_confirm = Some(value);
         self
     }
 
     /// Sets `billing_email`.
     pub fn with_billing_email(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.billing_email = ::std::option::Option::Some(value.into());
+        self.billing_email = Some(value.into());
         self
     }
 }
@@ -352,7 +316,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequest",
@@ -417,7 +381,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -458,33 +422,33 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        let mut f21 = ::std::option::Option::None;
-        let mut f22 = ::std::option::Option::None;
-        let mut f23 = ::std::option::Option::None;
-        let mut f24 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -513,7 +477,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
                 _ => map.value(&mut f24),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             skip_email_dns_validations: f1,
             first_name: f2,
@@ -588,7 +552,7 @@ pub enum CreateCustomerRequestPasswordType {
     Crypt,
     /// A value the spec does not list (the API may have added it since), kept as sent.
     /// Validation refuses it, so a request never carries one.
-    UnknownValue(::std::string::String),
+    UnknownValue(String),
 }
 
 impl CreateCustomerRequestPasswordType {
@@ -616,7 +580,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPasswordType {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -625,7 +589,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestPasswordType {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::string_enum(
             deserializer,
             &[
@@ -637,13 +601,13 @@ for CreateCustomerRequestPasswordType {
                 "crypt",
             ],
             |value| match value {
-                "plain_text" => ::std::option::Option::Some(Self::PlainText),
-                "password_bcrypt" => ::std::option::Option::Some(Self::PasswordBcrypt),
-                "md5" => ::std::option::Option::Some(Self::Md5),
-                "drupal_v8.2.x" => ::std::option::Option::Some(Self::DrupalV82X),
-                "bcrypt_wordpress" => ::std::option::Option::Some(Self::BcryptWordpress),
-                "crypt" => ::std::option::Option::Some(Self::Crypt),
-                _ => ::std::option::Option::None,
+                "plain_text" => Some(Self::PlainText),
+                "password_bcrypt" => Some(Self::PasswordBcrypt),
+                "md5" => Some(Self::Md5),
+                "drupal_v8.2.x" => Some(Self::DrupalV82X),
+                "bcrypt_wordpress" => Some(Self::BcryptWordpress),
+                "crypt" => Some(Self::Crypt),
+                _ => None,
             },
             Self::UnknownValue,
         )
@@ -662,7 +626,7 @@ pub enum CreateCustomerRequestLanguage {
     Es,
     /// A value the spec does not list (the API may have added it since), kept as sent.
     /// Validation refuses it, so a request never carries one.
-    UnknownValue(::std::string::String),
+    UnknownValue(String),
 }
 
 impl CreateCustomerRequestLanguage {
@@ -689,7 +653,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestLanguage {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -697,17 +661,17 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestLanguage {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLanguage {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::string_enum(
             deserializer,
             &["en", "fr", "it", "ko", "es"],
             |value| match value {
-                "en" => ::std::option::Option::Some(Self::En),
-                "fr" => ::std::option::Option::Some(Self::Fr),
-                "it" => ::std::option::Option::Some(Self::It),
-                "ko" => ::std::option::Option::Some(Self::Ko),
-                "es" => ::std::option::Option::Some(Self::Es),
-                _ => ::std::option::Option::None,
+                "en" => Some(Self::En),
+                "fr" => Some(Self::Fr),
+                "it" => Some(Self::It),
+                "ko" => Some(Self::Ko),
+                "es" => Some(Self::Es),
+                _ => None,
             },
             Self::UnknownValue,
         )
@@ -727,130 +691,127 @@ pub struct CreateCustomerForm {
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email`
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// When set, the DNS validations performed on the email address are skipped.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/skip_email_dns_validations`
-    pub skip_email_dns_validations: ::std::option::Option<bool>,
+    pub skip_email_dns_validations: Option<bool>,
     /// The customer's first name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/first_name`
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// The customer's last name. If provided, must be a string containing a maximum of 255 characters. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/last_name`
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// Customer phone number. Non-numeric characters are stripped. Resulting digits must be between 5 and 20. Required for accounts with an active TAP payment gateway (account configuration, enforced by the server).
     ///
     /// Rules: matches `^[^0-9]*(?:[0-9][^0-9]*){5,20}$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// Whether the customer has authorized receiving telemarketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tele_marketing`
-    pub tele_marketing: ::std::option::Option<bool>,
+    pub tele_marketing: Option<bool>,
     /// Whether the customer has authorized receiving email marketing communications.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mail_marketing`
-    pub mail_marketing: ::std::option::Option<bool>,
+    pub mail_marketing: Option<bool>,
     /// A boolean on whether delivery attempts on the customer's email address result in permanent failures (ie: hard bounces).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_hardbounce`
-    pub email_hardbounce: ::std::option::Option<bool>,
+    pub email_hardbounce: Option<bool>,
     /// Set of key-value pairs for storing additional information about the customer in a structured format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::apigen_runtime::serde_json::Value,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, ::apigen_runtime::serde_json::Value>,
     >,
     /// The unique identifier of this customer from the previous provider. If provided, must be unique under the same account (checked by the server). If email is not provided, either this attribute or display_name is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/old_provider_id`
-    pub old_provider_id: ::std::option::Option<::std::string::String>,
+    pub old_provider_id: Option<String>,
     /// The customer's display name. If provided, must be a string containing a maximum of 100 characters. If email is not provided, either this attribute or old_provider_id is required.
     ///
     /// Rules: at most 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/display_name`
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The customer's organization. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/organization`
-    pub organization: ::std::option::Option<::std::string::String>,
+    pub organization: Option<String>,
     /// Whether this customer was imported from an external system.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/is_imported`
-    pub is_imported: ::std::option::Option<bool>,
+    pub is_imported: Option<bool>,
     /// The customer's tax identification number.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/tin`
-    pub tin: ::std::option::Option<::std::string::String>,
+    pub tin: Option<String>,
     /// The customer password. If provided, must match the password_bcrypt algorithm format by default, unless specified otherwise via password_type attribute (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password`
-    pub password: ::std::option::Option<::std::string::String>,
+    pub password: Option<String>,
     /// The algorithm used on the provided password string. One of: plain_text, password_bcrypt, md5, drupal_v8.2.x, bcrypt_wordpress, crypt. Requires password. When omitted, a password is taken as password_bcrypt.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/password_type`
-    pub password_type: ::std::option::Option<CreateCustomerRequestPasswordType>,
+    pub password_type: Option<CreateCustomerRequestPasswordType>,
     /// The customer's username. If provided, must be a string containing a maximum of 100 alpha-numeric characters in the ASCII range (0-9, a-z, A-Z), dashes or underscores.
     ///
     /// Rules: at most 100 characters; matches `^[0-9A-Za-z_-]*$`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/username`
-    pub username: ::std::option::Option<::std::string::String>,
+    pub username: Option<String>,
     /// The customer's title. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/title`
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The customer's salutation. If provided, must be a string containing a maximum of 255 characters.
     ///
     /// Rules: at most 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/salutation`
-    pub salutation: ::std::option::Option<::std::string::String>,
+    pub salutation: Option<String>,
     /// The customer's time zone. If provided, must be a valid identifier or alias from Pelcro's list of supported values (checked by the server; the list is not part of this spec).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/timezone`
-    pub timezone: ::std::option::Option<::std::string::String>,
+    pub timezone: Option<String>,
     /// The customer's language as a two-letter code, defined by ISO 639-1 standard.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/language`
-    pub language: ::std::option::Option<CreateCustomerRequestLanguage>,
+    pub language: Option<CreateCustomerRequestLanguage>,
     /// The unique identifier for customer on your current payment gateway provider (e.g. Stripe). You can pass this identifier during a migration in-order to import the customer's payment methods from the payment gateway so that you can re-create the subscriptions using the payment methods. Once imported from the gateway, you can find the default source in the customer list API endpoint which can be used to re-create the subscriptions. Required when import_payment_methods is true.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment_gateway_id`
-    pub payment_gateway_id: ::std::option::Option<::std::string::String>,
+    pub payment_gateway_id: Option<String>,
     /// A boolean on whether to import payment methods associated with the provided payment_gateway_id from the current payment gateway provider. This is used to import the payment methods during a migration in order to re-create the subscriptions using those payment methods. This capability is only available for accounts having an active stripe payment gateway (account configuration, enforced by the server). When true, payment_gateway_id is required.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/import_payment_methods`
-    pub import_payment_methods: ::std::option::Option<bool>,
+    pub import_payment_methods: Option<bool>,
     /// When true, marks the customer's email as verified (skips email confirmation flow).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/email_confirm`
-    pub email_confirm: ::std::option::Option<bool>,
+    pub email_confirm: Option<bool>,
     /// The customer's billing email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/billing_email`
-    pub billing_email: ::std::option::Option<::std::string::String>,
+    pub billing_email: Option<String>,
     /// Square image, minimum 150x150px. Accepted formats: jpg, png, jpeg, jfif (checked by the server).
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerForm/allOf/1/properties/profile_photo`
-    pub profile_photo: ::std::option::Option<::apigen_runtime::Binary>,
+    pub profile_photo: Option<::apigen_runtime::Binary>,
 }
 
 impl CreateCustomerForm {
@@ -860,125 +821,104 @@ impl CreateCustomerForm {
     }
 
     /// Sets `email`.
-    pub fn with_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+    pub fn with_email(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `skip_email_dns_validations`.
     pub fn with_skip_email_dns_validations(mut self, value: bool) -> Self {
-        self.skip_email_dns_validations = ::std::option::Option::Some(value);
+        self.skip_email_dns_validations = Some(value);
         self
     }
 
     /// Sets `first_name`.
-    pub fn with_first_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.first_name = ::std::option::Option::Some(value.into());
+    pub fn with_first_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.first_name = Some(value.into());
         self
     }
 
     /// Sets `last_name`.
-    pub fn with_last_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.last_name = ::std::option::Option::Some(value.into());
+    pub fn with_last_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.last_name = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
     /// Sets `tele_marketing`.
     pub fn with_tele_marketing(mut self, value: bool) -> Self {
-        self.tele_marketing = ::std::option::Option::Some(value);
+        self.tele_marketing = Some(value);
         self
     }
 
     /// Sets `mail_marketing`.
     pub fn with_mail_marketing(mut self, value: bool) -> Self {
-        self.mail_marketing = ::std::option::Option::Some(value);
+        self.mail_marketing = Some(value);
         self
     }
 
     /// Sets `email_hardbounce`.
     pub fn with_email_hardbounce(mut self, value: bool) -> Self {
-        self.email_hardbounce = ::std::option::Option::Some(value);
+        self.email_hardbounce = Some(value);
         self
     }
 
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::apigen_runtime::serde_json::Value,
-        >,
+        value: ::std::collections::BTreeMap<String, ::apigen_runtime::serde_json::Value>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value);
+        self.metadata = Some(value);
         self
     }
 
     /// Sets `old_provider_id`.
     pub fn with_old_provider_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.old_provider_id = ::std::option::Option::Some(value.into());
+        self.old_provider_id = Some(value.into());
         self
     }
 
     /// Sets `display_name`.
     pub fn with_display_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.display_name = ::std::option::Option::Some(value.into());
+        self.display_name = Some(value.into());
         self
     }
 
     /// Sets `organization`.
     pub fn with_organization(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.organization = ::std::option::Option::Some(value.into());
+        self.organization = Some(value.into());
         self
     }
 
     /// Sets `is_imported`.
     pub fn with_is_imported(mut self, value: bool) -> Self {
-        self.is_imported = ::std::option::Option::Some(value);
+        self.is_imported = Some(value);
         self
     }
 
     /// Sets `tin`.
-    pub fn with_tin(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tin = ::std::option::Option::Some(value.into());
+    pub fn with_tin(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.tin = Some(value.into());
         self
     }
 
     /// Sets `password`.
-    pub fn with_password(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.password = ::std::option::Option::Some(value.into());
+    pub fn with_password(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.password = Some(value.into());
         self
     }
 
@@ -987,85 +927,73 @@ impl CreateCustomerForm {
         mut self,
         value: CreateCustomerRequestPasswordType,
     ) -> Self {
-        self.password_type = ::std::option::Option::Some(value);
+        self.password_type = Some(value);
         self
     }
 
     /// Sets `username`.
-    pub fn with_username(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.username = ::std::option::Option::Some(value.into());
+    pub fn with_username(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.username = Some(value.into());
         self
     }
 
     /// Sets `title`.
-    pub fn with_title(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.title = ::std::option::Option::Some(value.into());
+    pub fn with_title(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.title = Some(value.into());
         self
     }
 
     /// Sets `salutation`.
-    pub fn with_salutation(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.salutation = ::std::option::Option::Some(value.into());
+    pub fn with_salutation(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.salutation = Some(value.into());
         self
     }
 
     /// Sets `timezone`.
-    pub fn with_timezone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+    pub fn with_timezone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.timezone = Some(value.into());
         self
     }
 
     /// Sets `language`.
     pub fn with_language(mut self, value: CreateCustomerRequestLanguage) -> Self {
-        self.language = ::std::option::Option::Some(value);
+        self.language = Some(value);
         self
     }
 
     /// Sets `payment_gateway_id`.
     pub fn with_payment_gateway_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.payment_gateway_id = ::std::option::Option::Some(value.into());
+        self.payment_gateway_id = Some(value.into());
         self
     }
 
     /// Sets `import_payment_methods`.
     pub fn with_import_payment_methods(mut self, value: bool) -> Self {
-        self.import_payment_methods = ::std::option::Option::Some(value);
+        self.import_payment_methods = Some(value);
         self
     }
 
     /// Sets `email_confirm`.
     pub fn with_email_confirm(mut self, value: bool) -> Self {
-        self.email_confirm = ::std::option::Option::Some(value);
+        self.email_confirm = Some(value);
         self
     }
 
     /// Sets `billing_email`.
     pub fn with_billing_email(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.billing_email = ::std::option::Option::Some(value.into());
+        self.billing_email = Some(value.into());
         self
     }
 
     /// Sets `profile_photo`.
     pub fn with_profile_photo(mut self, value: ::apigen_runtime::Binary) -> Self {
-        self.profile_photo = ::std::option::Option::Some(value);
+        self.profile_photo = Some(value);
         self
     }
 }
@@ -1074,7 +1002,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerForm",
@@ -1141,7 +1069,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerForm {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1183,34 +1111,34 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerForm {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        let mut f21 = ::std::option::Option::None;
-        let mut f22 = ::std::option::Option::None;
-        let mut f23 = ::std::option::Option::None;
-        let mut f24 = ::std::option::Option::None;
-        let mut f25 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        let mut f22 = None;
+        let mut f23 = None;
+        let mut f24 = None;
+        let mut f25 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -1240,7 +1168,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerForm {
                 _ => map.value(&mut f25),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: f0,
             skip_email_dns_validations: f1,
             first_name: f2,

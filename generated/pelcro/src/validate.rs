@@ -16,9 +16,7 @@ pub const OPERATION_IDS: &[&str] = &["createCustomer"];
 pub fn validate_schema(
     name: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
 
@@ -32,9 +30,7 @@ static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 pub fn validate_request(
     operation_id: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
 
@@ -52,55 +48,55 @@ static PATTERN_1: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pa
 
 impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.email {
+        if let Some(v) = &self.email {
             cx.push_key("email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
+        if let Some(v) = &self.first_name {
             cx.push_key("first_name");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
+        if let Some(v) = &self.last_name {
             cx.push_key("last_name");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
+        if let Some(v) = &self.phone {
             cx.push_key("phone");
             ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.display_name {
+        if let Some(v) = &self.display_name {
             cx.push_key("display_name");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.organization {
+        if let Some(v) = &self.organization {
             cx.push_key("organization");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("password_type", &self.password_type);
-        if let ::std::option::Option::Some(v) = &self.username {
+        if let Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
             ::apigen_runtime::check::pattern(cx, v, &PATTERN_1);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.title {
+        if let Some(v) = &self.title {
             cx.push_key("title");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.salutation {
+        if let Some(v) = &self.salutation {
             cx.push_key("salutation");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("language", &self.language);
-        if let ::std::option::Option::Some(v) = &self.billing_email {
+        if let Some(v) = &self.billing_email {
             cx.push_key("billing_email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
@@ -152,8 +148,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
                                 "import_payment_methods",
                             );
                         }
-                        if let ::std::option::Option::Some(v) = &v.import_payment_methods
-                        {
+                        if let Some(v) = &v.import_payment_methods {
                             cx.push_key("import_payment_methods");
                             {
                                 let json = ::apigen_runtime::check::to_json(v);
@@ -212,55 +207,55 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestLanguage {
 
 impl ::apigen_runtime::Validate for CreateCustomerForm {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.email {
+        if let Some(v) = &self.email {
             cx.push_key("email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.first_name {
+        if let Some(v) = &self.first_name {
             cx.push_key("first_name");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.last_name {
+        if let Some(v) = &self.last_name {
             cx.push_key("last_name");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
+        if let Some(v) = &self.phone {
             cx.push_key("phone");
             ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.display_name {
+        if let Some(v) = &self.display_name {
             cx.push_key("display_name");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.organization {
+        if let Some(v) = &self.organization {
             cx.push_key("organization");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("password_type", &self.password_type);
-        if let ::std::option::Option::Some(v) = &self.username {
+        if let Some(v) = &self.username {
             cx.push_key("username");
             ::apigen_runtime::check::max_length(cx, v, 100u64);
             ::apigen_runtime::check::pattern(cx, v, &PATTERN_1);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.title {
+        if let Some(v) = &self.title {
             cx.push_key("title");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.salutation {
+        if let Some(v) = &self.salutation {
             cx.push_key("salutation");
             ::apigen_runtime::check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("language", &self.language);
-        if let ::std::option::Option::Some(v) = &self.billing_email {
+        if let Some(v) = &self.billing_email {
             cx.push_key("billing_email");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
@@ -312,8 +307,7 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
                                 "import_payment_methods",
                             );
                         }
-                        if let ::std::option::Option::Some(v) = &v.import_payment_methods
-                        {
+                        if let Some(v) = &v.import_payment_methods {
                             cx.push_key("import_payment_methods");
                             {
                                 let json = ::apigen_runtime::check::to_json(v);

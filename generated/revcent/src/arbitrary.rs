@@ -20,103 +20,40 @@ use ::apigen_runtime::proptest::strategy::Strategy as _;
 pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| arbitrary::exercise(
-            create_customer_request,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request, count),
     ),
     (
         "CreateCustomerRequestCustomer",
-        |count| arbitrary::exercise(
-            create_customer_request_customer,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_customer, count),
     ),
     (
         "CreateCustomerRequestBillTo",
-        |count| arbitrary::exercise(
-            create_customer_request_bill_to,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_bill_to, count),
     ),
     (
         "CreateCustomerRequestPayment",
-        |count| arbitrary::exercise(
-            create_customer_request_payment,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_payment, count),
     ),
     (
         "CreateCustomerRequestPaymentCreditCard",
-        |count| arbitrary::exercise(
-            create_customer_request_payment_credit_card,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_payment_credit_card, count),
     ),
     (
         "CreateCustomerRequestMetadataItem",
-        |count| arbitrary::exercise(
-            create_customer_request_metadata_item,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_metadata_item, count),
     ),
     (
         "CreateCustomerSuccess",
-        |count| arbitrary::exercise(
-            create_customer_success,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_success, count),
     ),
     (
         "CreateCustomerSuccessCode",
-        |count| arbitrary::exercise(
-            create_customer_success_code,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_success_code, count),
     ),
-    (
-        "ApiStandardErrors",
-        |count| arbitrary::exercise(
-            api_standard_errors,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("ApiStandardErrors", |count| arbitrary::exercise(api_standard_errors, count)),
     (
         "ApiStandardErrorsCode",
-        |count| arbitrary::exercise(
-            api_standard_errors_code,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(api_standard_errors_code, count),
     ),
 ];
 
@@ -174,15 +111,7 @@ pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     ),
 ];
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerRequest, create_customer_request);
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
@@ -229,7 +158,7 @@ pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
@@ -260,156 +189,102 @@ pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
                     |v| arbitrary::with_extra(v, "/metadata/0", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.customer;
-                        target.email = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/customer/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("no-at-sign")),
+                "/customer/email",
+                "format",
+                |target, bad| {
+                    let target = &mut target.customer;
+                    target.email = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.bill_to;
-                        let target = target.as_mut()?;
-                        target.email = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/bill_to/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("no-at-sign")),
+                "/bill_to/email",
+                "format",
+                |target, bad| {
+                    let target = &mut target.bill_to;
+                    let target = target.as_mut()?;
+                    target.email = bad;
+                    Some(())
+                },
+            ),
             create_customer_request(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "/payment/credit_card", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.metadata;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.name = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/metadata/0/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/metadata/0/name",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.metadata;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.name = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.metadata;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.name = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/metadata/0/name"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/metadata/0/name",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.metadata;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.name = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.metadata;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.value = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/metadata/0/value"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/metadata/0/value",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.metadata;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.value = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.metadata;
-                        let target = target.as_mut()?;
-                        let target = target.first_mut()?;
-                        target.value = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/metadata/0/value"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("")),
+                "/metadata/0/value",
+                "minLength",
+                |target, bad| {
+                    let target = &mut target.metadata;
+                    let target = target.as_mut()?;
+                    let target = target.first_mut()?;
+                    target.value = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestCustomer {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_customer(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestCustomer, create_customer_request_customer
+);
 
 /// Values of [`CreateCustomerRequestCustomer`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_customer(
@@ -451,44 +326,28 @@ pub fn create_customer_request_customer_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestCustomer>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request_customer(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_request_customer(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.email = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("no-at-sign")),
+                "/email",
+                "format",
+                |target, bad| {
+                    target.email = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestBillTo {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_bill_to(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerRequestBillTo, create_customer_request_bill_to);
 
 /// Values of [`CreateCustomerRequestBillTo`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_bill_to(
@@ -530,44 +389,30 @@ pub fn create_customer_request_bill_to_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestBillTo>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request_bill_to(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_request_bill_to(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("no-at-sign")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.email = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/email"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("no-at-sign")),
+                "/email",
+                "format",
+                |target, bad| {
+                    target.email = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPayment {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_payment(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestPayment, create_customer_request_payment
+);
 
 /// Values of [`CreateCustomerRequestPayment`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment(
@@ -588,7 +433,7 @@ pub fn create_customer_request_payment_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequestPayment>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request_payment(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
@@ -605,15 +450,9 @@ pub fn create_customer_request_payment_invalid() -> strategy::BoxedStrategy<
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestPaymentCreditCard {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_payment_credit_card(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestPaymentCreditCard, create_customer_request_payment_credit_card
+);
 
 /// Values of [`CreateCustomerRequestPaymentCreditCard`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_payment_credit_card(
@@ -647,7 +486,7 @@ pub fn create_customer_request_payment_credit_card_invalid() -> strategy::BoxedS
     arbitrary::Invalid<CreateCustomerRequestPaymentCreditCard>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request_payment_credit_card(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
@@ -658,15 +497,9 @@ pub fn create_customer_request_payment_credit_card_invalid() -> strategy::BoxedS
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestMetadataItem {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_metadata_item(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestMetadataItem, create_customer_request_metadata_item
+);
 
 /// Values of [`CreateCustomerRequestMetadataItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_metadata_item(
@@ -685,106 +518,66 @@ pub fn create_customer_request_metadata_item_invalid() -> strategy::BoxedStrateg
     arbitrary::Invalid<CreateCustomerRequestMetadataItem>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_request_metadata_item(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_request_metadata_item(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.name = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/name",
+                "maxLength",
+                |target, bad| {
+                    target.name = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request_metadata_item(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.name = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/name"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("")),
+                "/name",
+                "minLength",
+                |target, bad| {
+                    target.name = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request_metadata_item(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.value = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/value"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/value",
+                "maxLength",
+                |target, bad| {
+                    target.value = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request_metadata_item(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.value = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/value"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("")),
+                "/value",
+                "minLength",
+                |target, bad| {
+                    target.value = bad;
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerSuccess {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_success(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerSuccess, create_customer_success);
 
 /// Values of [`CreateCustomerSuccess`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success(
@@ -819,120 +612,71 @@ pub fn create_customer_success_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerSuccess>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             create_customer_success(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 create_customer_success(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.api_call_id.as_ref()?;
-                        target.api_call_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/api_call_id"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/api_call_id",
+                "maxLength",
+                |target, bad| {
+                    target.api_call_id.as_ref()?;
+                    target.api_call_id = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_success(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.api_call_id.as_ref()?;
-                        target.api_call_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/api_call_id"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxx")),
+                "/api_call_id",
+                "minLength",
+                |target, bad| {
+                    target.api_call_id.as_ref()?;
+                    target.api_call_id = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_success(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.customer_id.as_ref()?;
-                        target.customer_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/customer_id"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/customer_id",
+                "maxLength",
+                |target, bad| {
+                    target.customer_id.as_ref()?;
+                    target.customer_id = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_success(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.customer_id.as_ref()?;
-                        target.customer_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/customer_id"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxx")),
+                "/customer_id",
+                "minLength",
+                |target, bad| {
+                    target.customer_id.as_ref()?;
+                    target.customer_id = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerSuccessCode {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_success_code(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerSuccessCode, create_customer_success_code);
 
 /// Values of [`CreateCustomerSuccessCode`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_success_code(
     _depth: u32,
 ) -> strategy::BoxedStrategy<CreateCustomerSuccessCode> {
-    proptest::sample::select(::std::vec::Vec::from([CreateCustomerSuccessCode::V1]))
-        .boxed()
+    proptest::sample::select(Vec::from([CreateCustomerSuccessCode::V1])).boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for ApiStandardErrors {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        api_standard_errors(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ApiStandardErrors, api_standard_errors);
 
 /// Values of [`ApiStandardErrors`] that pass its validator, nested at most `depth` deep.
 pub fn api_standard_errors(depth: u32) -> strategy::BoxedStrategy<ApiStandardErrors> {
@@ -967,68 +711,44 @@ pub fn api_standard_errors_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<ApiStandardErrors>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
+        Vec::from([
             api_standard_errors(arbitrary::DEPTH)
                 .prop_filter_map(
                     "the object to break is absent",
                     |v| arbitrary::with_extra(v, "", "unlisted"),
                 )
                 .boxed(),
-            (
+            arbitrary::fault(
                 api_standard_errors(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.api_call_id.as_ref()?;
-                        target.api_call_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/api_call_id"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/api_call_id",
+                "maxLength",
+                |target, bad| {
+                    target.api_call_id.as_ref()?;
+                    target.api_call_id = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 api_standard_errors(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.api_call_id.as_ref()?;
-                        target.api_call_id = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/api_call_id"),
-                            keyword: "minLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxx")),
+                "/api_call_id",
+                "minLength",
+                |target, bad| {
+                    target.api_call_id.as_ref()?;
+                    target.api_call_id = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for ApiStandardErrorsCode {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        api_standard_errors_code(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ApiStandardErrorsCode, api_standard_errors_code);
 
 /// Values of [`ApiStandardErrorsCode`] that pass its validator, nested at most `depth` deep.
 pub fn api_standard_errors_code(
     _depth: u32,
 ) -> strategy::BoxedStrategy<ApiStandardErrorsCode> {
-    proptest::sample::select(::std::vec::Vec::from([ApiStandardErrorsCode::V0])).boxed()
+    proptest::sample::select(Vec::from([ApiStandardErrorsCode::V0])).boxed()
 }

@@ -23,7 +23,7 @@ pub struct Client {
     /// RevCent API key, sent in the x-api-key header.
     ///
     /// JSON Pointer: `#/components/securitySchemes/apiKeyAuth`
-    api_key_auth: ::std::option::Option<::apigen_runtime::client::Secret>,
+    api_key_auth: Option<::apigen_runtime::client::Secret>,
 }
 
 impl Client {
@@ -31,19 +31,19 @@ impl Client {
     /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        base_url: impl ::std::convert::Into<String>,
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            api_key_auth: ::std::option::Option::None,
+            api_key_auth: None,
         })
     }
 
@@ -54,15 +54,15 @@ impl Client {
     pub fn with_http(
         config: ::apigen_runtime::client::Config,
         http: ::apigen_runtime::client::reqwest::Client,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::with_http(
             config,
             PRODUCT,
             http,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            api_key_auth: ::std::option::Option::None,
+            api_key_auth: None,
         })
     }
 
@@ -100,10 +100,7 @@ impl Client {
     /// key performs the request once however often it arrives, so such a request is
     /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
     /// (within `Config::max_retries`). Use a new key for every distinct request.
-    pub fn idempotent(
-        &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn idempotent(&self, key: impl ::std::convert::Into<String>) -> Self {
         let mut client = self.clone();
         client.transport = client.transport.with_idempotency_key(key.into());
         client
@@ -114,7 +111,7 @@ impl Client {
         mut self,
         credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
     ) -> Self {
-        self.api_key_auth = ::std::option::Option::Some(credential.into());
+        self.api_key_auth = Some(credential.into());
         self
     }
 
@@ -128,7 +125,7 @@ impl Client {
     pub async fn create_customer(
         &self,
         body: &CreateCustomerRequest,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -160,21 +157,17 @@ impl Client {
         match response.status.as_u16() {
             200 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Ok(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             _ => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Default(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
@@ -188,9 +181,9 @@ pub enum CreateCustomerResponse {
     /// Successful response.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/responses/200`
-    Ok(::std::boxed::Box<CreateCustomerSuccess>),
+    Ok(Box<CreateCustomerSuccess>),
     /// Error response.
     ///
     /// JSON Pointer: `#/paths/~1customers/post/responses/default`
-    Default(::std::boxed::Box<ApiStandardErrors>),
+    Default(Box<ApiStandardErrors>),
 }

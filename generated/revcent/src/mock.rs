@@ -8,14 +8,11 @@ pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
 
 pub use ops::CreateCustomerCall;
 
+use ::apigen_runtime::mock::Handler;
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &["x-api-key"];
-
-/// A handler of one operation.
-type Handler<C, R> = dyn ::std::ops::Fn(
-    &C,
-) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
 
 /// A mock server of RevCent API - Create a customer, in this process, on a loopback port.
 ///
@@ -45,7 +42,7 @@ impl Server {
         let handlers = ::std::sync::Arc::new(Handlers::default());
         let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
             .await?;
-        ::std::result::Result::Ok(Self { inner, handlers })
+        Ok(Self { inner, handlers })
     }
 
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
@@ -55,7 +52,7 @@ impl Server {
 
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
-    pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.inner.requests()
     }
 
@@ -77,16 +74,7 @@ impl Server {
             + ::std::marker::Sync + 'static,
         R: ::std::convert::Into<Reply<super::client::CreateCustomerResponse>>,
     {
-        let handler: ::std::boxed::Box<
-            Handler<CreateCustomerCall, super::client::CreateCustomerResponse>,
-        > = ::std::boxed::Box::new(move |call| handler(call).into());
-        *self
-            .handlers
-            .create_customer
-            .write()
-            .unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(
-            handler,
-        );
+        self.handlers.create_customer.set(handler);
     }
 }
 
@@ -99,12 +87,9 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::std::sync::RwLock<
-        ::std::option::Option<
-            ::std::boxed::Box<
-                Handler<ops::CreateCustomerCall, super::client::CreateCustomerResponse>,
-            >,
-        >,
+    create_customer: ::apigen_runtime::mock::Slot<
+        ops::CreateCustomerCall,
+        super::client::CreateCustomerResponse,
     >,
 }
 
@@ -114,17 +99,16 @@ impl ::apigen_runtime::mock::Api for Handlers {
         request: &::apigen_runtime::mock::Incoming,
     ) -> ::apigen_runtime::mock::Answer {
         let (operation, _path) = match route(request) {
-            ::std::result::Result::Ok(found) => found,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(found) => found,
+            Err(refused) => return refused,
         };
         match operation {
             "CreateCustomer" => {
-                let handler = self
-                    .create_customer
-                    .read()
-                    .unwrap_or_else(::std::sync::PoisonError::into_inner);
-                ops::create_customer(request, handler.as_deref())
-                    .operation("CreateCustomer")
+                self.create_customer
+                    .answer(|handler| {
+                        ops::create_customer(request, handler)
+                            .operation("CreateCustomer")
+                    })
             }
             _ => ::apigen_runtime::mock::Answer::no_route(request),
         }
@@ -148,11 +132,11 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_request(
         &self,
         request: &::apigen_runtime::mock::Incoming,
-    ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "CreateCustomer" => ops::requests::create_customer(request).map(|_| ()),
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         };
         checked.map(|()| operation).map_err(|refused| refused.operation(operation))
     }
@@ -161,10 +145,10 @@ impl ::apigen_runtime::mock::Contract for Spec {
         &self,
         operation: &'static str,
         response: ::apigen_runtime::client::Response,
-    ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+    ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "CreateCustomer" => ops::responses::create_customer(response),
-            _ => ::std::vec::Vec::new(),
+            _ => Vec::new(),
         }
     }
 }
@@ -174,11 +158,8 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// operations lack (`405`).
 fn route(
     request: &::apigen_runtime::mock::Incoming,
-) -> ::std::result::Result<
-    (&'static str, ::std::vec::Vec<::std::string::String>),
-    ::apigen_runtime::mock::Answer,
-> {
-    let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+    let mut allowed: Vec<&str> = Vec::new();
     if ::apigen_runtime::mock::match_path(
             &[::apigen_runtime::mock::Segment::Literal("/customers")],
             request.path(),
@@ -186,16 +167,14 @@ fn route(
         .is_some()
     {
         if request.method() == "POST" {
-            return ::std::result::Result::Ok(("CreateCustomer", ::std::vec::Vec::new()));
+            return Ok(("CreateCustomer", Vec::new()));
         }
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(::apigen_runtime::mock::Answer::no_route(request))
     } else {
-        ::std::result::Result::Err(
-            ::apigen_runtime::mock::Answer::wrong_method(request, &allowed),
-        )
+        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -217,7 +196,7 @@ mod ops {
     /// Reads, checks and answers a `CreateCustomer` request.
     pub(super) fn create_customer(
         request: &::apigen_runtime::mock::Incoming,
-        handler: ::std::option::Option<
+        handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
@@ -225,25 +204,25 @@ mod ops {
         >,
     ) -> ::apigen_runtime::mock::Answer {
         let call = match requests::create_customer(request) {
-            ::std::result::Result::Ok(call) => call,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(call) => call,
+            Err(refused) => return refused,
         };
         let reply = match handler {
-            ::std::option::Option::Some(handler) => handler(&call),
-            ::std::option::Option::None => {
+            Some(handler) => handler(&call),
+            None => {
                 #[cfg(not(feature = "arbitrary"))]
-                let generated: ::std::option::Option<CreateCustomerSuccess> = ::std::option::Option::None;
+                let generated: Option<CreateCustomerSuccess> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: ::std::option::Option<CreateCustomerSuccess> = ::apigen_runtime::mock::generated();
+                let generated: Option<CreateCustomerSuccess> = ::apigen_runtime::mock::generated();
                 match generated {
-                    ::std::option::Option::Some(value) => {
+                    Some(value) => {
                         Reply::new(
                             super::super::client::CreateCustomerResponse::Ok(
-                                ::std::boxed::Box::new(value),
+                                Box::new(value),
                             ),
                         )
                     }
-                    ::std::option::Option::None => {
+                    None => {
                         return ::apigen_runtime::mock::Answer::no_answer(
                             "CreateCustomer",
                             "on_create_customer",
@@ -302,63 +281,57 @@ mod ops {
         /// Reads and checks a `CreateCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
             request: &::apigen_runtime::mock::Incoming,
-        ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
-            if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(
+        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
+            if let Some(refused) = ::apigen_runtime::mock::check_security(
                 request,
                 SECURITY_0,
             ) {
-                return ::std::result::Result::Err(refused);
+                return Err(refused);
             }
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let body: ::std::option::Option<CreateCustomerRequest> = {
+            let body: Option<CreateCustomerRequest> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    ::std::option::Option::Some(
-                        media,
-                    ) if ::apigen_runtime::mock::is_json(media) => {
+                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
                         ::apigen_runtime::mock::read_json::<
                             CreateCustomerRequest,
                         >(cx, request.body())
                     }
                     _ if request.body().is_empty() => {
                         ::apigen_runtime::mock::missing(cx, "body");
-                        ::std::option::Option::None
+                        None
                     }
                     other => {
                         cx.error(
                             "contentType",
-                            ::std::option::Option::None,
+                            None,
                             ::std::format!(
                                 "the body's media type `{}` is not one the operation takes ({})",
                                 other.unwrap_or("none"), "application/json"
                             ),
                         );
-                        ::std::option::Option::None
+                        None
                     }
                 };
                 cx.pop();
                 read
             };
-            if let ::std::option::Option::Some(v) = &body {
+            if let Some(v) = &body {
                 cx.push_key("body");
                 ::apigen_runtime::Validate::validate_at(v, cx);
                 cx.pop();
             }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::std::result::Result::Err(
+            if let Err(errors) = context.finish() {
+                return Err(
                     ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
                 );
             }
-            let ::std::option::Option::Some(body) = body else {
-                return ::std::result::Result::Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(
-                        ::std::vec::Vec::new(),
-                    ),
-                );
+            let Some(body) = body else {
+                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
             };
-            ::std::result::Result::Ok(CreateCustomerCall { body })
+            Ok(CreateCustomerCall { body })
         }
     }
 
@@ -370,10 +343,10 @@ mod ops {
         /// The violations of an upstream's answer to `CreateCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
             response: ::apigen_runtime::client::Response,
-        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+        ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: ::std::result::Result<
+            let read: Result<
                 ::apigen_runtime::client::Responded<CreateCustomerResponse>,
                 ::apigen_runtime::client::Error,
             > = match response.status.as_u16() {
@@ -381,11 +354,9 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, false)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CreateCustomerResponse::Ok(
-                                    ::std::boxed::Box::new(
-                                        ::apigen_runtime::client::json(response)?,
-                                    ),
+                                    Box::new(::apigen_runtime::client::json(response)?),
                                 ),
                             )
                         })
@@ -394,18 +365,16 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, false)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CreateCustomerResponse::Default(
-                                    ::std::boxed::Box::new(
-                                        ::apigen_runtime::client::json(response)?,
-                                    ),
+                                    Box::new(::apigen_runtime::client::json(response)?),
                                 ),
                             )
                         })
                 }
             };
             match read {
-                ::std::result::Result::Ok(read) => {
+                Ok(read) => {
                     send_create_customer(
                             Reply::new(read.value).with_status(status),
                             false,
@@ -413,9 +382,7 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                ::std::result::Result::Err(error) => {
-                    ::apigen_runtime::mock::unreadable(error)
-                }
+                Err(error) => ::apigen_runtime::mock::unreadable(error),
             }
         }
     }

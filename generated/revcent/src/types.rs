@@ -9,7 +9,7 @@ pub struct CreateCustomerRequest {
     /// The previously created campaign the customer is to be associated with. This can be either the ID of the campaign or the name of the campaign within RevCent.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/campaign`
-    pub campaign: ::std::string::String,
+    pub campaign: String,
     /// The customer object receives first priority as details when creating a new customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer`
@@ -17,66 +17,64 @@ pub struct CreateCustomerRequest {
     /// To use as the billing information. If not present the customer object will be used. Useful when simultaneously adding a credit card with separate billing information.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to`
-    pub bill_to: ::std::option::Option<CreateCustomerRequestBillTo>,
+    pub bill_to: Option<CreateCustomerRequestBillTo>,
     /// If you wish to add a payment method with the customer upon creation.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment`
-    pub payment: ::std::option::Option<CreateCustomerRequestPayment>,
+    pub payment: Option<CreateCustomerRequestPayment>,
     /// An optional internal customer ID, i.e. a third party customer ID. For records purposes only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/internal_customer_id`
-    pub internal_customer_id: ::std::option::Option<::std::string::String>,
+    pub internal_customer_id: Option<String>,
     /// An array of metadata objects, each metadata object being a name and value pair.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata`
-    pub metadata: ::std::option::Option<
-        ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
-    >,
+    pub metadata: Option<Vec<CreateCustomerRequestMetadataItem>>,
 }
 
 impl CreateCustomerRequest {
     /// A new `CreateCustomerRequest` with its required properties (`campaign`, `customer`), the others absent.
     pub fn new(
-        campaign: impl ::std::convert::Into<::std::string::String>,
+        campaign: impl ::std::convert::Into<String>,
         customer: CreateCustomerRequestCustomer,
     ) -> Self {
         Self {
             campaign: campaign.into(),
             customer,
-            bill_to: ::std::option::Option::None,
-            payment: ::std::option::Option::None,
-            internal_customer_id: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            bill_to: None,
+            payment: None,
+            internal_customer_id: None,
+            metadata: None,
         }
     }
 
     /// Sets `bill_to`.
     pub fn with_bill_to(mut self, value: CreateCustomerRequestBillTo) -> Self {
-        self.bill_to = ::std::option::Option::Some(value);
+        self.bill_to = Some(value);
         self
     }
 
     /// Sets `payment`.
     pub fn with_payment(mut self, value: CreateCustomerRequestPayment) -> Self {
-        self.payment = ::std::option::Option::Some(value);
+        self.payment = Some(value);
         self
     }
 
     /// Sets `internal_customer_id`.
     pub fn with_internal_customer_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.internal_customer_id = ::std::option::Option::Some(value.into());
+        self.internal_customer_id = Some(value.into());
         self
     }
 
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: ::std::vec::Vec<CreateCustomerRequestMetadataItem>,
+        value: Vec<CreateCustomerRequestMetadataItem>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value);
+        self.metadata = Some(value);
         self
     }
 }
@@ -85,7 +83,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequest",
@@ -110,7 +108,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -132,14 +130,14 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -150,8 +148,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
             }?;
         }
         match (f0, f1) {
-            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
                     campaign: f0,
                     customer: f1,
                     bill_to: f2,
@@ -160,11 +158,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
                     metadata: f5,
                 })
             }
-            (f0, f1) => {
-                ::std::result::Result::Err(
-                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
-                )
-            }
+            (f0, f1) => Err(map.missing(&[(0, f0.is_some()), (1, f1.is_some())])),
         }
     }
 }
@@ -178,142 +172,124 @@ pub struct CreateCustomerRequestCustomer {
     /// The customer first name.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/first_name`
-    pub first_name: ::std::string::String,
+    pub first_name: String,
     /// The customer last name.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/last_name`
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// The customer first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_1`
-    pub address_line_1: ::std::option::Option<::std::string::String>,
+    pub address_line_1: Option<String>,
     /// The customer second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/address_line_2`
-    pub address_line_2: ::std::option::Option<::std::string::String>,
+    pub address_line_2: Option<String>,
     /// The customer city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/city`
-    pub city: ::std::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// The customer state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/state`
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// The customer ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/zip`
-    pub zip: ::std::option::Option<::std::string::String>,
+    pub zip: Option<String>,
     /// The customer country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/country`
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// The customer company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/company`
-    pub company: ::std::option::Option<::std::string::String>,
+    pub company: Option<String>,
     /// The customer email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/email`
-    pub email: ::std::string::String,
+    pub email: String,
     /// The customer phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/customer/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
 }
 
 impl CreateCustomerRequestCustomer {
     /// A new `CreateCustomerRequestCustomer` with its required properties (`first_name`, `last_name`, `email`), the others absent.
     pub fn new(
-        first_name: impl ::std::convert::Into<::std::string::String>,
-        last_name: impl ::std::convert::Into<::std::string::String>,
-        email: impl ::std::convert::Into<::std::string::String>,
+        first_name: impl ::std::convert::Into<String>,
+        last_name: impl ::std::convert::Into<String>,
+        email: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
             first_name: first_name.into(),
             last_name: last_name.into(),
-            address_line_1: ::std::option::Option::None,
-            address_line_2: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            zip: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            company: ::std::option::Option::None,
+            address_line_1: None,
+            address_line_2: None,
+            city: None,
+            state: None,
+            zip: None,
+            country: None,
+            company: None,
             email: email.into(),
-            phone: ::std::option::Option::None,
+            phone: None,
         }
     }
 
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self.address_line_1 = Some(value.into());
         self
     }
 
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self.address_line_2 = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+    pub fn with_city(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `state`.
-    pub fn with_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+    pub fn with_state(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `zip`.
-    pub fn with_zip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.zip = ::std::option::Option::Some(value.into());
+    pub fn with_zip(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.zip = Some(value.into());
         self
     }
 
     /// Sets `country`.
-    pub fn with_country(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.country = ::std::option::Option::Some(value.into());
+    pub fn with_country(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.country = Some(value.into());
         self
     }
 
     /// Sets `company`.
-    pub fn with_company(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company = ::std::option::Option::Some(value.into());
+    pub fn with_company(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.company = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 }
@@ -322,7 +298,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestCustomer",
@@ -356,7 +332,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -383,19 +359,19 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -411,12 +387,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
             }?;
         }
         match (f0, f1, f9) {
-            (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f9),
-            ) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1), Some(f9)) => {
+                Ok(Self {
                     first_name: f0,
                     last_name: f1,
                     address_line_1: f2,
@@ -431,7 +403,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
                 })
             }
             (f0, f1, f9) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[(0, f0.is_some()), (1, f1.is_some()), (9, f9.is_some())],
@@ -451,142 +423,124 @@ pub struct CreateCustomerRequestBillTo {
     /// The bill to first name.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/first_name`
-    pub first_name: ::std::string::String,
+    pub first_name: String,
     /// The bill to last name.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/last_name`
-    pub last_name: ::std::string::String,
+    pub last_name: String,
     /// The bill to first address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_1`
-    pub address_line_1: ::std::option::Option<::std::string::String>,
+    pub address_line_1: Option<String>,
     /// The bill to second address line.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/address_line_2`
-    pub address_line_2: ::std::option::Option<::std::string::String>,
+    pub address_line_2: Option<String>,
     /// The bill to city.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/city`
-    pub city: ::std::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// The bill to state.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/state`
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// The bill to ZIP and or postal code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/zip`
-    pub zip: ::std::option::Option<::std::string::String>,
+    pub zip: Option<String>,
     /// The bill to country in three letter ISO 3166-1 alpha-3 format.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/country`
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// The bill to company.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/company`
-    pub company: ::std::option::Option<::std::string::String>,
+    pub company: Option<String>,
     /// The bill to email.
     ///
     /// Rules: format `email`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/email`
-    pub email: ::std::string::String,
+    pub email: String,
     /// The bill to phone.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/bill_to/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
 }
 
 impl CreateCustomerRequestBillTo {
     /// A new `CreateCustomerRequestBillTo` with its required properties (`first_name`, `last_name`, `email`), the others absent.
     pub fn new(
-        first_name: impl ::std::convert::Into<::std::string::String>,
-        last_name: impl ::std::convert::Into<::std::string::String>,
-        email: impl ::std::convert::Into<::std::string::String>,
+        first_name: impl ::std::convert::Into<String>,
+        last_name: impl ::std::convert::Into<String>,
+        email: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
             first_name: first_name.into(),
             last_name: last_name.into(),
-            address_line_1: ::std::option::Option::None,
-            address_line_2: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            state: ::std::option::Option::None,
-            zip: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            company: ::std::option::Option::None,
+            address_line_1: None,
+            address_line_2: None,
+            city: None,
+            state: None,
+            zip: None,
+            country: None,
+            company: None,
             email: email.into(),
-            phone: ::std::option::Option::None,
+            phone: None,
         }
     }
 
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self.address_line_1 = Some(value.into());
         self
     }
 
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self.address_line_2 = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+    pub fn with_city(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `state`.
-    pub fn with_state(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+    pub fn with_state(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.state = Some(value.into());
         self
     }
 
     /// Sets `zip`.
-    pub fn with_zip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.zip = ::std::option::Option::Some(value.into());
+    pub fn with_zip(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.zip = Some(value.into());
         self
     }
 
     /// Sets `country`.
-    pub fn with_country(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.country = ::std::option::Option::Some(value.into());
+    pub fn with_country(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.country = Some(value.into());
         self
     }
 
     /// Sets `company`.
-    pub fn with_company(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.company = ::std::option::Option::Some(value.into());
+    pub fn with_company(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.company = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 }
@@ -595,7 +549,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestBillTo",
@@ -629,7 +583,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -656,19 +610,19 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -684,12 +638,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
             }?;
         }
         match (f0, f1, f9) {
-            (
-                ::std::option::Option::Some(f0),
-                ::std::option::Option::Some(f1),
-                ::std::option::Option::Some(f9),
-            ) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1), Some(f9)) => {
+                Ok(Self {
                     first_name: f0,
                     last_name: f1,
                     address_line_1: f2,
@@ -704,7 +654,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
                 })
             }
             (f0, f1, f9) => {
-                ::std::result::Result::Err(
+                Err(
                     map
                         .missing(
                             &[(0, f0.is_some()), (1, f1.is_some()), (9, f9.is_some())],
@@ -724,7 +674,7 @@ pub struct CreateCustomerRequestPayment {
     /// The credit card you wish to create and attach to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card`
-    pub credit_card: ::std::option::Option<CreateCustomerRequestPaymentCreditCard>,
+    pub credit_card: Option<CreateCustomerRequestPaymentCreditCard>,
 }
 
 impl CreateCustomerRequestPayment {
@@ -738,7 +688,7 @@ impl CreateCustomerRequestPayment {
         mut self,
         value: CreateCustomerRequestPaymentCreditCard,
     ) -> Self {
-        self.credit_card = ::std::option::Option::Some(value);
+        self.credit_card = Some(value);
         self
     }
 }
@@ -747,7 +697,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestPayment",
@@ -762,7 +712,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestPayment {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -777,12 +727,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPayment {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
         while map.next_field()?.is_some() {
             map.value(&mut f0)?;
         }
-        ::std::result::Result::Ok(Self { credit_card: f0 })
+        Ok(Self { credit_card: f0 })
     }
 }
 
@@ -795,19 +745,19 @@ pub struct CreateCustomerRequestPaymentCreditCard {
     /// The full credit card number, digits only.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_number`
-    pub card_number: ::std::option::Option<::std::string::String>,
+    pub card_number: Option<String>,
     /// The credit card expiration month as a one or two digit integer, i.e. MM.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_month`
-    pub exp_month: ::std::option::Option<i64>,
+    pub exp_month: Option<i64>,
     /// The credit card expiration year as a two digit integer, i.e. YY.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/exp_year`
-    pub exp_year: ::std::option::Option<i64>,
+    pub exp_year: Option<i64>,
     /// The credit card code as a string, digits only. Depending on the card type this can be different lengths.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/payment/properties/credit_card/properties/card_code`
-    pub card_code: ::std::option::Option<::std::string::String>,
+    pub card_code: Option<String>,
 }
 
 impl CreateCustomerRequestPaymentCreditCard {
@@ -817,32 +767,26 @@ impl CreateCustomerRequestPaymentCreditCard {
     }
 
     /// Sets `card_number`.
-    pub fn with_card_number(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.card_number = ::std::option::Option::Some(value.into());
+    pub fn with_card_number(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.card_number = Some(value.into());
         self
     }
 
     /// Sets `exp_month`.
     pub fn with_exp_month(mut self, value: i64) -> Self {
-        self.exp_month = ::std::option::Option::Some(value);
+        self.exp_month = Some(value);
         self
     }
 
     /// Sets `exp_year`.
     pub fn with_exp_year(mut self, value: i64) -> Self {
-        self.exp_year = ::std::option::Option::Some(value);
+        self.exp_year = Some(value);
         self
     }
 
     /// Sets `card_code`.
-    pub fn with_card_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.card_code = ::std::option::Option::Some(value.into());
+    pub fn with_card_code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.card_code = Some(value.into());
         self
     }
 }
@@ -851,7 +795,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCa
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestPaymentCreditCard",
@@ -875,7 +819,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestPaymentCreditCard {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -895,12 +839,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCred
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.strict(&mut f1),
@@ -908,7 +852,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCred
                 _ => map.value(&mut f3),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             card_number: f0,
             exp_month: f1,
             exp_year: f2,
@@ -937,20 +881,20 @@ pub struct CreateCustomerRequestMetadataItem {
     /// Rules: 1 to 100 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items/properties/name`
-    pub name: ::std::string::String,
+    pub name: String,
     /// A value paired to the name for the metadata object. Limited to 255 characters in length.
     ///
     /// Rules: 1 to 255 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/metadata/items/properties/value`
-    pub value: ::std::string::String,
+    pub value: String,
 }
 
 impl CreateCustomerRequestMetadataItem {
     /// A new `CreateCustomerRequestMetadataItem` with its required properties (`name`, `value`), the others absent.
     pub fn new(
-        name: impl ::std::convert::Into<::std::string::String>,
-        value: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -963,7 +907,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestMetadataItem",
@@ -980,7 +924,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestMetadataItem {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -995,24 +939,18 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestMetadataIte
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
         match (f0, f1) {
-            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
-                ::std::result::Result::Ok(Self { name: f0, value: f1 })
-            }
-            (f0, f1) => {
-                ::std::result::Result::Err(
-                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
-                )
-            }
+            (Some(f0), Some(f1)) => Ok(Self { name: f0, value: f1 }),
+            (f0, f1) => Err(map.missing(&[(0, f0.is_some()), (1, f1.is_some())])),
         }
     }
 }
@@ -1026,15 +964,15 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_id`
-    pub api_call_id: ::std::option::Option<::std::string::String>,
+    pub api_call_id: Option<String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/api_call_unix`
-    pub api_call_unix: ::std::option::Option<i64>,
+    pub api_call_unix: Option<i64>,
     /// API call response code.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/code`
-    pub code: ::std::option::Option<CreateCustomerSuccessCode>,
+    pub code: Option<CreateCustomerSuccessCode>,
     /// Customer ID
     ///
     /// A 20 character customer ID.
@@ -1042,9 +980,9 @@ pub struct CreateCustomerSuccess {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/customer_id`
-    pub customer_id: ::std::option::Option<::std::string::String>,
+    pub customer_id: Option<String>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerSuccess/properties/result`
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
 }
 
 impl CreateCustomerSuccess {
@@ -1054,41 +992,32 @@ impl CreateCustomerSuccess {
     }
 
     /// Sets `api_call_id`.
-    pub fn with_api_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.api_call_id = ::std::option::Option::Some(value.into());
+    pub fn with_api_call_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
         self
     }
 
     /// Sets `api_call_unix`.
     pub fn with_api_call_unix(mut self, value: i64) -> Self {
-        self.api_call_unix = ::std::option::Option::Some(value);
+        self.api_call_unix = Some(value);
         self
     }
 
     /// Sets `code`.
     pub fn with_code(mut self, value: CreateCustomerSuccessCode) -> Self {
-        self.code = ::std::option::Option::Some(value);
+        self.code = Some(value);
         self
     }
 
     /// Sets `customer_id`.
-    pub fn with_customer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+    pub fn with_customer_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.customer_id = Some(value.into());
         self
     }
 
     /// Sets `result`.
-    pub fn with_result(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+    pub fn with_result(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.result = Some(value.into());
         self
     }
 }
@@ -1097,7 +1026,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerSuccess",
@@ -1122,7 +1051,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccess {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1143,13 +1072,13 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.strict(&mut f1),
@@ -1158,7 +1087,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
                 _ => map.value(&mut f4),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             api_call_id: f0,
             api_call_unix: f1,
             code: f2,
@@ -1188,7 +1117,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccessCode {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -1196,16 +1125,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccessCode {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCode {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
             deserializer,
             i64::MIN.into(),
             i64::MAX.into(),
             "CreateCustomerSuccessCode",
         )? {
-            1 => ::std::result::Result::Ok(Self::V1),
+            1 => Ok(Self::V1),
             other => {
-                ::std::result::Result::Err(
+                Err(
                     <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`1`"
@@ -1228,27 +1157,27 @@ pub struct ApiStandardErrors {
     /// Rules: exactly 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_id`
-    pub api_call_id: ::std::option::Option<::std::string::String>,
+    pub api_call_id: Option<String>,
     /// Unix timestamp of when the API call was initiated.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/api_call_unix`
-    pub api_call_unix: ::std::option::Option<i64>,
+    pub api_call_unix: Option<i64>,
     /// This value indicates that there is an error. Will always be 0.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/code`
-    pub code: ::std::option::Option<ApiStandardErrorsCode>,
+    pub code: Option<ApiStandardErrorsCode>,
     /// The specific error code.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/error_code`
-    pub error_code: ::std::option::Option<::std::string::String>,
+    pub error_code: Option<String>,
     /// A human readable description of the error.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/message`
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// A description of the API call result.
     ///
     /// JSON Pointer: `#/components/schemas/ApiStandardErrors/properties/result`
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
 }
 
 impl ApiStandardErrors {
@@ -1258,50 +1187,38 @@ impl ApiStandardErrors {
     }
 
     /// Sets `api_call_id`.
-    pub fn with_api_call_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.api_call_id = ::std::option::Option::Some(value.into());
+    pub fn with_api_call_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.api_call_id = Some(value.into());
         self
     }
 
     /// Sets `api_call_unix`.
     pub fn with_api_call_unix(mut self, value: i64) -> Self {
-        self.api_call_unix = ::std::option::Option::Some(value);
+        self.api_call_unix = Some(value);
         self
     }
 
     /// Sets `code`.
     pub fn with_code(mut self, value: ApiStandardErrorsCode) -> Self {
-        self.code = ::std::option::Option::Some(value);
+        self.code = Some(value);
         self
     }
 
     /// Sets `error_code`.
-    pub fn with_error_code(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_code = ::std::option::Option::Some(value.into());
+    pub fn with_error_code(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.error_code = Some(value.into());
         self
     }
 
     /// Sets `message`.
-    pub fn with_message(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+    pub fn with_message(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
 
     /// Sets `result`.
-    pub fn with_result(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result = ::std::option::Option::Some(value.into());
+    pub fn with_result(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.result = Some(value.into());
         self
     }
 }
@@ -1310,7 +1227,7 @@ impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "ApiStandardErrors",
@@ -1337,7 +1254,7 @@ impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrors {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1359,14 +1276,14 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.strict(&mut f1),
@@ -1376,7 +1293,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
                 _ => map.value(&mut f5),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             api_call_id: f0,
             api_call_unix: f1,
             code: f2,
@@ -1407,7 +1324,7 @@ impl ::apigen_runtime::serde::Serialize for ApiStandardErrorsCode {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
@@ -1415,16 +1332,16 @@ impl ::apigen_runtime::serde::Serialize for ApiStandardErrorsCode {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrorsCode {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         match ::apigen_runtime::de::integer(
             deserializer,
             i64::MIN.into(),
             i64::MAX.into(),
             "ApiStandardErrorsCode",
         )? {
-            0 => ::std::result::Result::Ok(Self::V0),
+            0 => Ok(Self::V0),
             other => {
-                ::std::result::Result::Err(
+                Err(
                     <D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`0`"

@@ -20,9 +20,7 @@ pub const OPERATION_IDS: &[&str] = &["CreateCustomer"];
 pub fn validate_schema(
     name: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
 
@@ -37,9 +35,7 @@ static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 pub fn validate_request(
     operation_id: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
 
@@ -101,13 +97,13 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestMetadataItem {
 
 impl ::apigen_runtime::Validate for CreateCustomerSuccess {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.api_call_id {
+        if let Some(v) = &self.api_call_id {
             cx.push_key("api_call_id");
             ::apigen_runtime::check::min_length(cx, v, 20u64);
             ::apigen_runtime::check::max_length(cx, v, 20u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.customer_id {
+        if let Some(v) = &self.customer_id {
             cx.push_key("customer_id");
             ::apigen_runtime::check::min_length(cx, v, 20u64);
             ::apigen_runtime::check::max_length(cx, v, 20u64);
@@ -122,7 +118,7 @@ impl ::apigen_runtime::Validate for CreateCustomerSuccessCode {
 
 impl ::apigen_runtime::Validate for ApiStandardErrors {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.api_call_id {
+        if let Some(v) = &self.api_call_id {
             cx.push_key("api_call_id");
             ::apigen_runtime::check::min_length(cx, v, 20u64);
             ::apigen_runtime::check::max_length(cx, v, 20u64);

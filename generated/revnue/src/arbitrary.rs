@@ -20,104 +20,23 @@ use ::apigen_runtime::proptest::strategy::Strategy as _;
 pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
     (
         "CreateCustomerRequest",
-        |count| arbitrary::exercise(
-            create_customer_request,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request, count),
     ),
     (
         "CreateCustomerRequestTemplate",
-        |count| arbitrary::exercise(
-            create_customer_request_template,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_template, count),
     ),
     (
         "CreateCustomerRequestTemplateFieldsItem",
-        |count| arbitrary::exercise(
-            create_customer_request_template_fields_item,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
+        |count| arbitrary::exercise(create_customer_request_template_fields_item, count),
     ),
-    (
-        "ContactPerson",
-        |count| arbitrary::exercise(
-            contact_person,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "ContactPersonType",
-        |count| arbitrary::exercise(
-            contact_person_type,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CustomFieldValue",
-        |count| arbitrary::exercise(
-            custom_field_value,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "Customer",
-        |count| arbitrary::exercise(
-            customer,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CustomerCategory",
-        |count| arbitrary::exercise(
-            customer_category,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CustomerTemplate",
-        |count| arbitrary::exercise(
-            customer_template,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "ErrorDetail",
-        |count| arbitrary::exercise(
-            error_detail,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("ContactPerson", |count| arbitrary::exercise(contact_person, count)),
+    ("ContactPersonType", |count| arbitrary::exercise(contact_person_type, count)),
+    ("CustomFieldValue", |count| arbitrary::exercise(custom_field_value, count)),
+    ("Customer", |count| arbitrary::exercise(customer, count)),
+    ("CustomerCategory", |count| arbitrary::exercise(customer_category, count)),
+    ("CustomerTemplate", |count| arbitrary::exercise(customer_template, count)),
+    ("ErrorDetail", |count| arbitrary::exercise(error_detail, count)),
 ];
 
 /// The types with rules a value can break alone, by name, with a function that
@@ -136,15 +55,7 @@ pub static INVALID_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     ("Customer", |count| arbitrary::exercise_invalid(customer_invalid, count)),
 ];
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequest {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CreateCustomerRequest, create_customer_request);
 
 /// Values of [`CreateCustomerRequest`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request(
@@ -233,383 +144,227 @@ pub fn create_customer_request_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CreateCustomerRequest>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.name = bad;
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/name",
+                "maxLength",
+                |target, bad| {
+                    target.name = bad;
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.address_line_1.as_ref()?;
-                        target.address_line_1 = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/address_line_1"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/address_line_1",
+                "maxLength",
+                |target, bad| {
+                    target.address_line_1.as_ref()?;
+                    target.address_line_1 = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.address_line_2.as_ref()?;
-                        target.address_line_2 = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/address_line_2"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/address_line_2",
+                "maxLength",
+                |target, bad| {
+                    target.address_line_2.as_ref()?;
+                    target.address_line_2 = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.city.as_ref()?;
-                        target.city = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/city"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/city",
+                "maxLength",
+                |target, bad| {
+                    target.city.as_ref()?;
+                    target.city = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.state_province.as_ref()?;
-                        target.state_province = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/state_province"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/state_province",
+                "maxLength",
+                |target, bad| {
+                    target.state_province.as_ref()?;
+                    target.state_province = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.zip_postal_code.as_ref()?;
-                        target.zip_postal_code = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/zip_postal_code"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/zip_postal_code",
+                "maxLength",
+                |target, bad| {
+                    target.zip_postal_code.as_ref()?;
+                    target.zip_postal_code = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.phone.as_ref()?;
-                        target.phone = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/phone"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/phone",
+                "maxLength",
+                |target, bad| {
+                    target.phone.as_ref()?;
+                    target.phone = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.mobile.as_ref()?;
-                        target.mobile = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/mobile"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/mobile",
+                "maxLength",
+                |target, bad| {
+                    target.mobile.as_ref()?;
+                    target.mobile = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("xxxxxxxxxxxxxxxxxxxxx")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.fax.as_ref()?;
-                        target.fax = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/fax"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                strategy::Just(String::from("xxxxxxxxxxxxxxxxxxxxx")),
+                "/fax",
+                "maxLength",
+                |target, bad| {
+                    target.fax.as_ref()?;
+                    target.fax = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.website.as_ref()?;
-                        target.website = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/website"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/website",
+                "maxLength",
+                |target, bad| {
+                    target.website.as_ref()?;
+                    target.website = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.general_description.as_ref()?;
-                        target.general_description = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/general_description"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/general_description",
+                "maxLength",
+                |target, bad| {
+                    target.general_description.as_ref()?;
+                    target.general_description = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.supplementary_description.as_ref()?;
-                        target.supplementary_description = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/supplementary_description",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/supplementary_description",
+                "maxLength",
+                |target, bad| {
+                    target.supplementary_description.as_ref()?;
+                    target.supplementary_description = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.additional_description.as_ref()?;
-                        target.additional_description = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/additional_description",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/additional_description",
+                "maxLength",
+                |target, bad| {
+                    target.additional_description.as_ref()?;
+                    target.additional_description = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.name.as_ref()?;
-                        target.name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/contact_person/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/contact_person/name",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.name.as_ref()?;
+                    target.name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.email.as_ref()?;
-                        target.email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/contact_person/email",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/contact_person/email",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.email.as_ref()?;
+                    target.email = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 create_customer_request(arbitrary::DEPTH),
                 strategy::Just(
-                    ContactPersonType::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
-                    ),
+                    ContactPersonType::UnknownValue(String::from("not-a-listed-value")),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.type_.as_ref()?;
-                        target.type_ = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/contact_person/type"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                "/contact_person/type",
+                "enum",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.type_.as_ref()?;
+                    target.type_ = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplate {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_template(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestTemplate, create_customer_request_template
+);
 
 /// Values of [`CreateCustomerRequestTemplate`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template(
@@ -641,15 +396,9 @@ pub fn create_customer_request_template(
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CreateCustomerRequestTemplateFieldsItem {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        create_customer_request_template_fields_item(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(
+    CreateCustomerRequestTemplateFieldsItem, create_customer_request_template_fields_item
+);
 
 /// Values of [`CreateCustomerRequestTemplateFieldsItem`] that pass its validator, nested at most `depth` deep.
 pub fn create_customer_request_template_fields_item(
@@ -670,15 +419,7 @@ pub fn create_customer_request_template_fields_item(
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for ContactPerson {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        contact_person(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ContactPerson, contact_person);
 
 /// Values of [`ContactPerson`] that pass its validator, nested at most `depth` deep.
 pub fn contact_person(depth: u32) -> strategy::BoxedStrategy<ContactPerson> {
@@ -704,94 +445,58 @@ pub fn contact_person_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<ContactPerson>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 contact_person(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.name.as_ref()?;
-                        target.name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/name",
+                "maxLength",
+                |target, bad| {
+                    target.name.as_ref()?;
+                    target.name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 contact_person(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.email.as_ref()?;
-                        target.email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/email"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/email",
+                "maxLength",
+                |target, bad| {
+                    target.email.as_ref()?;
+                    target.email = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 contact_person(arbitrary::DEPTH),
                 strategy::Just(
-                    ContactPersonType::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
-                    ),
+                    ContactPersonType::UnknownValue(String::from("not-a-listed-value")),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.type_.as_ref()?;
-                        target.type_ = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/type"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                "/type",
+                "enum",
+                |target, bad| {
+                    target.type_.as_ref()?;
+                    target.type_ = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for ContactPersonType {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        contact_person_type(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ContactPersonType, contact_person_type);
 
 /// Values of [`ContactPersonType`] that pass its validator, nested at most `depth` deep.
 pub fn contact_person_type(_depth: u32) -> strategy::BoxedStrategy<ContactPersonType> {
     proptest::sample::select(
-            ::std::vec::Vec::from([
+            Vec::from([
                 ContactPersonType::AccountManagement,
                 ContactPersonType::Billing,
                 ContactPersonType::Executive,
@@ -803,20 +508,12 @@ pub fn contact_person_type(_depth: u32) -> strategy::BoxedStrategy<ContactPerson
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CustomFieldValue {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        custom_field_value(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CustomFieldValue, custom_field_value);
 
 /// Values of [`CustomFieldValue`] that pass its validator, nested at most `depth` deep.
 pub fn custom_field_value(_depth: u32) -> strategy::BoxedStrategy<CustomFieldValue> {
     arbitrary::one_of(
-            ::std::vec::Vec::from([
+            Vec::from([
                 arbitrary::integer::<i64>(-999999999999999, 999999999999999, None)
                     .prop_map(CustomFieldValue::Number)
                     .boxed(),
@@ -836,15 +533,7 @@ pub fn custom_field_value(_depth: u32) -> strategy::BoxedStrategy<CustomFieldVal
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for Customer {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        customer(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(Customer, customer);
 
 /// Values of [`Customer`] that pass its validator, nested at most `depth` deep.
 pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
@@ -923,97 +612,59 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
 /// Values of [`Customer`] that break exactly one rule, each with the pointer and keyword its validator reports.
 pub fn customer_invalid() -> strategy::BoxedStrategy<arbitrary::Invalid<Customer>> {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
-                        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                    ),
+                    String::from("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.name.as_ref()?;
-                        target.name = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/contact_person/name"),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/contact_person/name",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.name.as_ref()?;
+                    target.name = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ::std::string::String::from(
+                    String::from(
                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                     ),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.email.as_ref()?;
-                        target.email = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from(
-                                "/contact_person/email",
-                            ),
-                            keyword: "maxLength",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
-            (
+                "/contact_person/email",
+                "maxLength",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.email.as_ref()?;
+                    target.email = Some(bad);
+                    Some(())
+                },
+            ),
+            arbitrary::fault(
                 customer(arbitrary::DEPTH),
                 strategy::Just(
-                    ContactPersonType::UnknownValue(
-                        ::std::string::String::from("not-a-listed-value"),
-                    ),
+                    ContactPersonType::UnknownValue(String::from("not-a-listed-value")),
                 ),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        let target = &mut target.contact_person;
-                        let target = target.as_mut()?;
-                        target.type_.as_ref()?;
-                        target.type_ = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/contact_person/type"),
-                            keyword: "enum",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                "/contact_person/type",
+                "enum",
+                |target, bad| {
+                    let target = &mut target.contact_person;
+                    let target = target.as_mut()?;
+                    target.type_.as_ref()?;
+                    target.type_ = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CustomerCategory {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        customer_category(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CustomerCategory, customer_category);
 
 /// Values of [`CustomerCategory`] that pass its validator, nested at most `depth` deep.
 pub fn customer_category(depth: u32) -> strategy::BoxedStrategy<CustomerCategory> {
@@ -1032,15 +683,7 @@ pub fn customer_category(depth: u32) -> strategy::BoxedStrategy<CustomerCategory
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CustomerTemplate {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        customer_template(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CustomerTemplate, customer_template);
 
 /// Values of [`CustomerTemplate`] that pass its validator, nested at most `depth` deep.
 pub fn customer_template(depth: u32) -> strategy::BoxedStrategy<CustomerTemplate> {
@@ -1069,15 +712,7 @@ pub fn customer_template(depth: u32) -> strategy::BoxedStrategy<CustomerTemplate
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for ErrorDetail {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        error_detail(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(ErrorDetail, error_detail);
 
 /// Values of [`ErrorDetail`] that pass its validator, nested at most `depth` deep.
 pub fn error_detail(_depth: u32) -> strategy::BoxedStrategy<ErrorDetail> {

@@ -23,7 +23,7 @@ pub struct Client {
     /// `Authorization: Bearer \<token\>`. The seed calls it an "OAuth 2.0 Bearer token"; no OAuth flow is documented, so it is modelled as plain HTTP bearer.
     ///
     /// JSON Pointer: `#/components/securitySchemes/bearerAuth`
-    bearer_auth: ::std::option::Option<::apigen_runtime::client::Secret>,
+    bearer_auth: Option<::apigen_runtime::client::Secret>,
 }
 
 impl Client {
@@ -31,19 +31,19 @@ impl Client {
     /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        base_url: impl ::std::convert::Into<String>,
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -54,15 +54,15 @@ impl Client {
     pub fn with_http(
         config: ::apigen_runtime::client::Config,
         http: ::apigen_runtime::client::reqwest::Client,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::with_http(
             config,
             PRODUCT,
             http,
         )?;
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transport,
-            bearer_auth: ::std::option::Option::None,
+            bearer_auth: None,
         })
     }
 
@@ -100,10 +100,7 @@ impl Client {
     /// key performs the request once however often it arrives, so such a request is
     /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
     /// (within `Config::max_retries`). Use a new key for every distinct request.
-    pub fn idempotent(
-        &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn idempotent(&self, key: impl ::std::convert::Into<String>) -> Self {
         let mut client = self.clone();
         client.transport = client.transport.with_idempotency_key(key.into());
         client
@@ -114,7 +111,7 @@ impl Client {
         mut self,
         credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
     ) -> Self {
-        self.bearer_auth = ::std::option::Option::Some(credential.into());
+        self.bearer_auth = Some(credential.into());
         self
     }
 
@@ -128,7 +125,7 @@ impl Client {
     pub async fn create_customer(
         &self,
         body: &CreateCustomerRequest,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -160,69 +157,55 @@ impl Client {
         match response.status.as_u16() {
             201 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Created(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             400 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::BadRequest(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             401 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Unauthorized(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             404 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::NotFound(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             405 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::MethodNotAllowed(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             429 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::TooManyRequests(
-                            ::std::boxed::Box::new(
-                                ::apigen_runtime::client::json(response)?,
-                            ),
+                            Box::new(::apigen_runtime::client::json(response)?),
                         ),
                     ))
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }
@@ -235,25 +218,25 @@ pub enum CreateCustomerResponse {
     /// The customer was created.
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/201`
-    Created(::std::boxed::Box<Customer>),
+    Created(Box<Customer>),
     /// Bad request (invalid body).
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/400`
-    BadRequest(::std::boxed::Box<ErrorDetail>),
+    BadRequest(Box<ErrorDetail>),
     /// Missing or invalid bearer token.
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/401`
-    Unauthorized(::std::boxed::Box<ErrorDetail>),
+    Unauthorized(Box<ErrorDetail>),
     /// Not found.
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/404`
-    NotFound(::std::boxed::Box<ErrorDetail>),
+    NotFound(Box<ErrorDetail>),
     /// Method not allowed.
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/405`
-    MethodNotAllowed(::std::boxed::Box<ErrorDetail>),
+    MethodNotAllowed(Box<ErrorDetail>),
     /// Too many requests (account rate limit exceeded).
     ///
     /// JSON Pointer: `#/paths/~1api~1v2~1customer/post/responses/429`
-    TooManyRequests(::std::boxed::Box<ErrorDetail>),
+    TooManyRequests(Box<ErrorDetail>),
 }

@@ -19,258 +19,240 @@ pub struct CreateCustomerRequest {
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/name`
-    pub name: ::std::string::String,
+    pub name: String,
     /// The ID of the category. To lookup a specific category ID, see the List Category API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/category`
-    pub category: ::std::option::Option<i64>,
+    pub category: Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/contact_person`
-    pub contact_person: ::std::option::Option<ContactPerson>,
+    pub contact_person: Option<ContactPerson>,
     /// The address line 1 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_1`
-    pub address_line_1: ::std::option::Option<::std::string::String>,
+    pub address_line_1: Option<String>,
     /// The address line 2 of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/address_line_2`
-    pub address_line_2: ::std::option::Option<::std::string::String>,
+    pub address_line_2: Option<String>,
     /// The city associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/city`
-    pub city: ::std::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// The state/province associated to the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/state_province`
-    pub state_province: ::std::option::Option<::std::string::String>,
+    pub state_province: Option<String>,
     /// The zip/postal code associated to the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/zip_postal_code`
-    pub zip_postal_code: ::std::option::Option<::std::string::String>,
+    pub zip_postal_code: Option<String>,
     /// The numeric code of the country. To lookup a specific country numeric code, see the List Country API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/country`
-    pub country: ::std::option::Option<i64>,
+    pub country: Option<i64>,
     /// The phone of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// The mobile of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/mobile`
-    pub mobile: ::std::option::Option<::std::string::String>,
+    pub mobile: Option<String>,
     /// The fax of the customer. Max characters = 20.
     ///
     /// Rules: at most 20 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/fax`
-    pub fax: ::std::option::Option<::std::string::String>,
+    pub fax: Option<String>,
     /// The website of the customer. Max characters = 50.
     ///
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/website`
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The general description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/general_description`
-    pub general_description: ::std::option::Option<::std::string::String>,
+    pub general_description: Option<String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed`
-    pub nda_signed: ::std::option::Option<bool>,
+    pub nda_signed: Option<bool>,
     /// The NDA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/nda_signed_date`
-    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
+    pub nda_signed_date: Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed`
-    pub msa_signed: ::std::option::Option<bool>,
+    pub msa_signed: Option<bool>,
     /// The MSA signed date by the customer. Format = yyyy-MM-dd.
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/msa_signed_date`
-    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
+    pub msa_signed_date: Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/supplementary_description`
-    pub supplementary_description: ::std::option::Option<::std::string::String>,
+    pub supplementary_description: Option<String>,
     /// The additional description of the customer. Max characters = 1000.
     ///
     /// Rules: at most 1000 characters.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/additional_description`
-    pub additional_description: ::std::option::Option<::std::string::String>,
+    pub additional_description: Option<String>,
     /// Custom field values of the customer, by custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template`
-    pub template: ::std::option::Option<CreateCustomerRequestTemplate>,
+    pub template: Option<CreateCustomerRequestTemplate>,
 }
 
 impl CreateCustomerRequest {
     /// A new `CreateCustomerRequest` with its required properties (`company`, `name`), the others absent.
-    pub fn new(
-        company: i64,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn new(company: i64, name: impl ::std::convert::Into<String>) -> Self {
         Self {
             company,
             name: name.into(),
-            category: ::std::option::Option::None,
-            contact_person: ::std::option::Option::None,
-            address_line_1: ::std::option::Option::None,
-            address_line_2: ::std::option::Option::None,
-            city: ::std::option::Option::None,
-            state_province: ::std::option::Option::None,
-            zip_postal_code: ::std::option::Option::None,
-            country: ::std::option::Option::None,
-            phone: ::std::option::Option::None,
-            mobile: ::std::option::Option::None,
-            fax: ::std::option::Option::None,
-            website: ::std::option::Option::None,
-            general_description: ::std::option::Option::None,
-            nda_signed: ::std::option::Option::None,
-            nda_signed_date: ::std::option::Option::None,
-            msa_signed: ::std::option::Option::None,
-            msa_signed_date: ::std::option::Option::None,
-            supplementary_description: ::std::option::Option::None,
-            additional_description: ::std::option::Option::None,
-            template: ::std::option::Option::None,
+            category: None,
+            contact_person: None,
+            address_line_1: None,
+            address_line_2: None,
+            city: None,
+            state_province: None,
+            zip_postal_code: None,
+            country: None,
+            phone: None,
+            mobile: None,
+            fax: None,
+            website: None,
+            general_description: None,
+            nda_signed: None,
+            nda_signed_date: None,
+            msa_signed: None,
+            msa_signed_date: None,
+            supplementary_description: None,
+            additional_description: None,
+            template: None,
         }
     }
 
     /// Sets `category`.
     pub fn with_category(mut self, value: i64) -> Self {
-        self.category = ::std::option::Option::Some(value);
+        self.category = Some(value);
         self
     }
 
     /// Sets `contact_person`.
     pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
-        self.contact_person = ::std::option::Option::Some(value);
+        self.contact_person = Some(value);
         self
     }
 
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self.address_line_1 = Some(value.into());
         self
     }
 
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self.address_line_2 = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+    pub fn with_city(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `state_province`.
     pub fn with_state_province(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.state_province = ::std::option::Option::Some(value.into());
+        self.state_province = Some(value.into());
         self
     }
 
     /// Sets `zip_postal_code`.
     pub fn with_zip_postal_code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.zip_postal_code = ::std::option::Option::Some(value.into());
+        self.zip_postal_code = Some(value.into());
         self
     }
 
     /// Sets `country`.
     pub fn with_country(mut self, value: i64) -> Self {
-        self.country = ::std::option::Option::Some(value);
+        self.country = Some(value);
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
     /// Sets `mobile`.
-    pub fn with_mobile(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mobile = ::std::option::Option::Some(value.into());
+    pub fn with_mobile(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.mobile = Some(value.into());
         self
     }
 
     /// Sets `fax`.
-    pub fn with_fax(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.fax = ::std::option::Option::Some(value.into());
+    pub fn with_fax(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.fax = Some(value.into());
         self
     }
 
     /// Sets `website`.
-    pub fn with_website(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.website = ::std::option::Option::Some(value.into());
+    pub fn with_website(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.website = Some(value.into());
         self
     }
 
     /// Sets `general_description`.
     pub fn with_general_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.general_description = ::std::option::Option::Some(value.into());
+        self.general_description = Some(value.into());
         self
     }
 
     /// Sets `nda_signed`.
     pub fn with_nda_signed(mut self, value: bool) -> Self {
-        self.nda_signed = ::std::option::Option::Some(value);
+        self.nda_signed = Some(value);
         self
     }
 
@@ -279,13 +261,13 @@ impl CreateCustomerRequest {
         mut self,
         value: ::apigen_runtime::chrono::NaiveDate,
     ) -> Self {
-        self.nda_signed_date = ::std::option::Option::Some(value);
+        self.nda_signed_date = Some(value);
         self
     }
 
     /// Sets `msa_signed`.
     pub fn with_msa_signed(mut self, value: bool) -> Self {
-        self.msa_signed = ::std::option::Option::Some(value);
+        self.msa_signed = Some(value);
         self
     }
 
@@ -294,31 +276,31 @@ impl CreateCustomerRequest {
         mut self,
         value: ::apigen_runtime::chrono::NaiveDate,
     ) -> Self {
-        self.msa_signed_date = ::std::option::Option::Some(value);
+        self.msa_signed_date = Some(value);
         self
     }
 
     /// Sets `supplementary_description`.
     pub fn with_supplementary_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.supplementary_description = ::std::option::Option::Some(value.into());
+        self.supplementary_description = Some(value.into());
         self
     }
 
     /// Sets `additional_description`.
     pub fn with_additional_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.additional_description = ::std::option::Option::Some(value.into());
+        self.additional_description = Some(value.into());
         self
     }
 
     /// Sets `template`.
     pub fn with_template(mut self, value: CreateCustomerRequestTemplate) -> Self {
-        self.template = ::std::option::Option::Some(value);
+        self.template = Some(value);
         self
     }
 }
@@ -327,7 +309,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequest",
@@ -384,7 +366,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -422,30 +404,30 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        let mut f21 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -472,8 +454,8 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
             }?;
         }
         match (f0, f1) {
-            (::std::option::Option::Some(f0), ::std::option::Option::Some(f1)) => {
-                ::std::result::Result::Ok(Self {
+            (Some(f0), Some(f1)) => {
+                Ok(Self {
                     company: f0,
                     name: f1,
                     category: f2,
@@ -498,11 +480,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
                     template: f21,
                 })
             }
-            (f0, f1) => {
-                ::std::result::Result::Err(
-                    map.missing(&[(0, f0.is_some()), (1, f1.is_some())]),
-                )
-            }
+            (f0, f1) => Err(map.missing(&[(0, f0.is_some()), (1, f1.is_some())])),
         }
     }
 }
@@ -516,13 +494,11 @@ pub struct CreateCustomerRequestTemplate {
     /// The ID of the custom field template. To lookup a specific custom field template ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// Values of the template's custom fields.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields`
-    pub fields: ::std::option::Option<
-        ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
-    >,
+    pub fields: Option<Vec<CreateCustomerRequestTemplateFieldsItem>>,
 }
 
 impl CreateCustomerRequestTemplate {
@@ -533,16 +509,16 @@ impl CreateCustomerRequestTemplate {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `fields`.
     pub fn with_fields(
         mut self,
-        value: ::std::vec::Vec<CreateCustomerRequestTemplateFieldsItem>,
+        value: Vec<CreateCustomerRequestTemplateFieldsItem>,
     ) -> Self {
-        self.fields = ::std::option::Option::Some(value);
+        self.fields = Some(value);
         self
     }
 }
@@ -551,7 +527,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestTemplate",
@@ -567,7 +543,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -582,16 +558,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplate {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
-        ::std::result::Result::Ok(Self { id: f0, fields: f1 })
+        Ok(Self { id: f0, fields: f1 })
     }
 }
 
@@ -602,9 +578,9 @@ pub struct CreateCustomerRequestTemplateFieldsItem {
     /// The ID of the custom field. To lookup a specific field ID, see the List Custom Field Template API.
     ///
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// JSON Pointer: `#/components/schemas/CreateCustomerRequest/properties/template/properties/fields/items/properties/value`
-    pub value: ::std::option::Option<CustomFieldValue>,
+    pub value: Option<CustomFieldValue>,
 }
 
 impl CreateCustomerRequestTemplateFieldsItem {
@@ -615,13 +591,13 @@ impl CreateCustomerRequestTemplateFieldsItem {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `value`.
     pub fn with_value(mut self, value: CustomFieldValue) -> Self {
-        self.value = ::std::option::Option::Some(value);
+        self.value = Some(value);
         self
     }
 }
@@ -630,7 +606,7 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsI
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CreateCustomerRequestTemplateFieldsItem",
@@ -647,7 +623,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de>
 for CreateCustomerRequestTemplateFieldsItem {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -662,16 +638,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplateFie
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
-        ::std::result::Result::Ok(Self { id: f0, value: f1 })
+        Ok(Self { id: f0, value: f1 })
     }
 }
 
@@ -688,17 +664,17 @@ pub struct ContactPerson {
     /// Rules: at most 50 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/name`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The email of the contact person. Max characters = 254. Required if name is defined.
     ///
     /// Rules: at most 254 characters.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/email`
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The type of the contact person.
     ///
     /// JSON Pointer: `#/components/schemas/ContactPerson/properties/type`
-    pub type_: ::std::option::Option<ContactPersonType>,
+    pub type_: Option<ContactPersonType>,
 }
 
 impl ContactPerson {
@@ -708,26 +684,20 @@ impl ContactPerson {
     }
 
     /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+    pub fn with_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `email`.
-    pub fn with_email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+    pub fn with_email(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
 
     /// Sets `type`.
     pub fn with_type(mut self, value: ContactPersonType) -> Self {
-        self.type_ = ::std::option::Option::Some(value);
+        self.type_ = Some(value);
         self
     }
 }
@@ -736,7 +706,7 @@ impl ::apigen_runtime::serde::Serialize for ContactPerson {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "ContactPerson",
@@ -753,7 +723,7 @@ impl ::apigen_runtime::serde::Serialize for ContactPerson {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -768,18 +738,18 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ContactPerson {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
                 _ => map.value(&mut f2),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: f0,
             email: f1,
             type_: f2,
@@ -800,7 +770,7 @@ pub enum ContactPersonType {
     Technical,
     /// A value the spec does not list (the API may have added it since), kept as sent.
     /// Validation refuses it, so a request never carries one.
-    UnknownValue(::std::string::String),
+    UnknownValue(String),
 }
 
 impl ContactPersonType {
@@ -828,7 +798,7 @@ impl ::apigen_runtime::serde::Serialize for ContactPersonType {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -836,7 +806,7 @@ impl ::apigen_runtime::serde::Serialize for ContactPersonType {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::string_enum(
             deserializer,
             &[
@@ -848,15 +818,13 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
                 "technical",
             ],
             |value| match value {
-                "account_management" => {
-                    ::std::option::Option::Some(Self::AccountManagement)
-                }
-                "billing" => ::std::option::Option::Some(Self::Billing),
-                "executive" => ::std::option::Option::Some(Self::Executive),
-                "sales" => ::std::option::Option::Some(Self::Sales),
-                "support" => ::std::option::Option::Some(Self::Support),
-                "technical" => ::std::option::Option::Some(Self::Technical),
-                _ => ::std::option::Option::None,
+                "account_management" => Some(Self::AccountManagement),
+                "billing" => Some(Self::Billing),
+                "executive" => Some(Self::Executive),
+                "sales" => Some(Self::Sales),
+                "support" => Some(Self::Support),
+                "technical" => Some(Self::Technical),
+                _ => None,
             },
             Self::UnknownValue,
         )
@@ -899,7 +867,7 @@ pub enum CustomFieldValue {
     /// Data type text (string). Max characters = 50.
     ///
     /// JSON Pointer: `#/components/schemas/CustomFieldValue/anyOf/3`
-    Text(::std::string::String),
+    Text(String),
     /// A value no alternative reads (the API may have added one since), kept as JSON.
     /// Validation refuses it, so a request never carries one.
     Unknown(::apigen_runtime::serde_json::Value),
@@ -908,7 +876,7 @@ pub enum CustomFieldValue {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::untagged(
             deserializer,
             "CustomFieldValue",
@@ -941,93 +909,93 @@ pub struct Customer {
     /// The ID of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// The name of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/name`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The category of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category`
-    pub category: ::std::option::Option<CustomerCategory>,
+    pub category: Option<CustomerCategory>,
     /// JSON Pointer: `#/components/schemas/Customer/properties/contact_person`
-    pub contact_person: ::std::option::Option<ContactPerson>,
+    pub contact_person: Option<ContactPerson>,
     /// The address line 1 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_1`
-    pub address_line_1: ::std::option::Option<::std::string::String>,
+    pub address_line_1: Option<String>,
     /// The address line 2 of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/address_line_2`
-    pub address_line_2: ::std::option::Option<::std::string::String>,
+    pub address_line_2: Option<String>,
     /// The city associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/city`
-    pub city: ::std::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// The state/province associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/state_province`
-    pub state_province: ::std::option::Option<::std::string::String>,
+    pub state_province: Option<String>,
     /// The zip/postal code associated to the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/zip_postal_code`
-    pub zip_postal_code: ::std::option::Option<::std::string::String>,
+    pub zip_postal_code: Option<String>,
     /// The country of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/country`
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// The phone of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/phone`
-    pub phone: ::std::option::Option<::std::string::String>,
+    pub phone: Option<String>,
     /// The mobile of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/mobile`
-    pub mobile: ::std::option::Option<::std::string::String>,
+    pub mobile: Option<String>,
     /// The fax of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/fax`
-    pub fax: ::std::option::Option<::std::string::String>,
+    pub fax: Option<String>,
     /// The website of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/website`
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// The general description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/general_description`
-    pub general_description: ::std::option::Option<::std::string::String>,
+    pub general_description: Option<String>,
     /// Whether the NDA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed`
-    pub nda_signed: ::std::option::Option<bool>,
+    pub nda_signed: Option<bool>,
     /// The NDA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/nda_signed_date`
-    pub nda_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
+    pub nda_signed_date: Option<::apigen_runtime::chrono::NaiveDate>,
     /// Whether the MSA has been signed by the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed`
-    pub msa_signed: ::std::option::Option<bool>,
+    pub msa_signed: Option<bool>,
     /// The MSA signed date by the customer (yyyy-MM-dd).
     ///
     /// Rules: format `date`.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/msa_signed_date`
-    pub msa_signed_date: ::std::option::Option<::apigen_runtime::chrono::NaiveDate>,
+    pub msa_signed_date: Option<::apigen_runtime::chrono::NaiveDate>,
     /// The supplementary description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/supplementary_description`
-    pub supplementary_description: ::std::option::Option<::std::string::String>,
+    pub supplementary_description: Option<String>,
     /// The additional description of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/additional_description`
-    pub additional_description: ::std::option::Option<::std::string::String>,
+    pub additional_description: Option<String>,
     /// Custom field values of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template`
-    pub template: ::std::option::Option<CustomerTemplate>,
+    pub template: Option<CustomerTemplate>,
 }
 
 impl Customer {
@@ -1038,133 +1006,112 @@ impl Customer {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+    pub fn with_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 
     /// Sets `category`.
     pub fn with_category(mut self, value: CustomerCategory) -> Self {
-        self.category = ::std::option::Option::Some(value);
+        self.category = Some(value);
         self
     }
 
     /// Sets `contact_person`.
     pub fn with_contact_person(mut self, value: ContactPerson) -> Self {
-        self.contact_person = ::std::option::Option::Some(value);
+        self.contact_person = Some(value);
         self
     }
 
     /// Sets `address_line_1`.
     pub fn with_address_line_1(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_1 = ::std::option::Option::Some(value.into());
+        self.address_line_1 = Some(value.into());
         self
     }
 
     /// Sets `address_line_2`.
     pub fn with_address_line_2(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.address_line_2 = ::std::option::Option::Some(value.into());
+        self.address_line_2 = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+    pub fn with_city(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `state_province`.
     pub fn with_state_province(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.state_province = ::std::option::Option::Some(value.into());
+        self.state_province = Some(value.into());
         self
     }
 
     /// Sets `zip_postal_code`.
     pub fn with_zip_postal_code(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.zip_postal_code = ::std::option::Option::Some(value.into());
+        self.zip_postal_code = Some(value.into());
         self
     }
 
     /// Sets `country`.
-    pub fn with_country(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.country = ::std::option::Option::Some(value.into());
+    pub fn with_country(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.country = Some(value.into());
         self
     }
 
     /// Sets `phone`.
-    pub fn with_phone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+    pub fn with_phone(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.phone = Some(value.into());
         self
     }
 
     /// Sets `mobile`.
-    pub fn with_mobile(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.mobile = ::std::option::Option::Some(value.into());
+    pub fn with_mobile(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.mobile = Some(value.into());
         self
     }
 
     /// Sets `fax`.
-    pub fn with_fax(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.fax = ::std::option::Option::Some(value.into());
+    pub fn with_fax(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.fax = Some(value.into());
         self
     }
 
     /// Sets `website`.
-    pub fn with_website(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.website = ::std::option::Option::Some(value.into());
+    pub fn with_website(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.website = Some(value.into());
         self
     }
 
     /// Sets `general_description`.
     pub fn with_general_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.general_description = ::std::option::Option::Some(value.into());
+        self.general_description = Some(value.into());
         self
     }
 
     /// Sets `nda_signed`.
     pub fn with_nda_signed(mut self, value: bool) -> Self {
-        self.nda_signed = ::std::option::Option::Some(value);
+        self.nda_signed = Some(value);
         self
     }
 
@@ -1173,13 +1120,13 @@ impl Customer {
         mut self,
         value: ::apigen_runtime::chrono::NaiveDate,
     ) -> Self {
-        self.nda_signed_date = ::std::option::Option::Some(value);
+        self.nda_signed_date = Some(value);
         self
     }
 
     /// Sets `msa_signed`.
     pub fn with_msa_signed(mut self, value: bool) -> Self {
-        self.msa_signed = ::std::option::Option::Some(value);
+        self.msa_signed = Some(value);
         self
     }
 
@@ -1188,31 +1135,31 @@ impl Customer {
         mut self,
         value: ::apigen_runtime::chrono::NaiveDate,
     ) -> Self {
-        self.msa_signed_date = ::std::option::Option::Some(value);
+        self.msa_signed_date = Some(value);
         self
     }
 
     /// Sets `supplementary_description`.
     pub fn with_supplementary_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.supplementary_description = ::std::option::Option::Some(value.into());
+        self.supplementary_description = Some(value.into());
         self
     }
 
     /// Sets `additional_description`.
     pub fn with_additional_description(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.additional_description = ::std::option::Option::Some(value.into());
+        self.additional_description = Some(value.into());
         self
     }
 
     /// Sets `template`.
     pub fn with_template(mut self, value: CustomerTemplate) -> Self {
-        self.template = ::std::option::Option::Some(value);
+        self.template = Some(value);
         self
     }
 }
@@ -1221,7 +1168,7 @@ impl ::apigen_runtime::serde::Serialize for Customer {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "Customer",
@@ -1280,7 +1227,7 @@ impl ::apigen_runtime::serde::Serialize for Customer {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1318,30 +1265,30 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        let mut f18 = ::std::option::Option::None;
-        let mut f19 = ::std::option::Option::None;
-        let mut f20 = ::std::option::Option::None;
-        let mut f21 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        let mut f13 = None;
+        let mut f14 = None;
+        let mut f15 = None;
+        let mut f16 = None;
+        let mut f17 = None;
+        let mut f18 = None;
+        let mut f19 = None;
+        let mut f20 = None;
+        let mut f21 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -1367,7 +1314,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
                 _ => map.value(&mut f21),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: f0,
             name: f1,
             category: f2,
@@ -1403,11 +1350,11 @@ pub struct CustomerCategory {
     /// The ID of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// The name of the category.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/category/properties/name`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 
 impl CustomerCategory {
@@ -1418,16 +1365,13 @@ impl CustomerCategory {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+    pub fn with_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 }
@@ -1436,7 +1380,7 @@ impl ::apigen_runtime::serde::Serialize for CustomerCategory {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CustomerCategory",
@@ -1452,7 +1396,7 @@ impl ::apigen_runtime::serde::Serialize for CustomerCategory {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerCategory {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1467,16 +1411,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerCategory {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
-        ::std::result::Result::Ok(Self { id: f0, name: f1 })
+        Ok(Self { id: f0, name: f1 })
     }
 }
 
@@ -1489,13 +1433,11 @@ pub struct CustomerTemplate {
     /// The ID of the custom field template.
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// Custom field values as a map ({key: value, ...}).
     ///
     /// JSON Pointer: `#/components/schemas/Customer/properties/template/properties/fields`
-    pub fields: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
-    >,
+    pub fields: Option<::std::collections::BTreeMap<String, CustomFieldValue>>,
 }
 
 impl CustomerTemplate {
@@ -1506,16 +1448,16 @@ impl CustomerTemplate {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `fields`.
     pub fn with_fields(
         mut self,
-        value: ::std::collections::BTreeMap<::std::string::String, CustomFieldValue>,
+        value: ::std::collections::BTreeMap<String, CustomFieldValue>,
     ) -> Self {
-        self.fields = ::std::option::Option::Some(value);
+        self.fields = Some(value);
         self
     }
 }
@@ -1524,7 +1466,7 @@ impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CustomerTemplate",
@@ -1540,7 +1482,7 @@ impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1555,16 +1497,16 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CustomerTemplate {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
-        ::std::result::Result::Ok(Self { id: f0, fields: f1 })
+        Ok(Self { id: f0, fields: f1 })
     }
 }
 
@@ -1579,12 +1521,12 @@ pub struct ErrorDetail {
     /// Human readable error message.
     ///
     /// JSON Pointer: `#/components/schemas/ErrorDetail/properties/detail`
-    pub detail: ::std::string::String,
+    pub detail: String,
 }
 
 impl ErrorDetail {
     /// A new `ErrorDetail` with its required properties (`detail`), the others absent.
-    pub fn new(detail: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn new(detail: impl ::std::convert::Into<String>) -> Self {
         Self { detail: detail.into() }
     }
 }
@@ -1593,7 +1535,7 @@ impl ::apigen_runtime::serde::Serialize for ErrorDetail {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "ErrorDetail",
@@ -1608,7 +1550,7 @@ impl ::apigen_runtime::serde::Serialize for ErrorDetail {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorDetail {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -1623,12 +1565,12 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ErrorDetail {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
         while map.next_field()?.is_some() {
             map.value(&mut f0)?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             detail: map.required(f0, 0)?,
         })
     }

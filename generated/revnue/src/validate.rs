@@ -22,9 +22,7 @@ pub const OPERATION_IDS: &[&str] = &["createCustomer"];
 pub fn validate_schema(
     name: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
 
@@ -41,9 +39,7 @@ static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 pub fn validate_request(
     operation_id: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
 
@@ -58,62 +54,62 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
         ::apigen_runtime::check::max_length(cx, v, 50u64);
         cx.pop();
         cx.nested("contact_person", &self.contact_person);
-        if let ::std::option::Option::Some(v) = &self.address_line_1 {
+        if let Some(v) = &self.address_line_1 {
             cx.push_key("address_line_1");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.address_line_2 {
+        if let Some(v) = &self.address_line_2 {
             cx.push_key("address_line_2");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.city {
+        if let Some(v) = &self.city {
             cx.push_key("city");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.state_province {
+        if let Some(v) = &self.state_province {
             cx.push_key("state_province");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.zip_postal_code {
+        if let Some(v) = &self.zip_postal_code {
             cx.push_key("zip_postal_code");
             ::apigen_runtime::check::max_length(cx, v, 20u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.phone {
+        if let Some(v) = &self.phone {
             cx.push_key("phone");
             ::apigen_runtime::check::max_length(cx, v, 20u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.mobile {
+        if let Some(v) = &self.mobile {
             cx.push_key("mobile");
             ::apigen_runtime::check::max_length(cx, v, 20u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.fax {
+        if let Some(v) = &self.fax {
             cx.push_key("fax");
             ::apigen_runtime::check::max_length(cx, v, 20u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.website {
+        if let Some(v) = &self.website {
             cx.push_key("website");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.general_description {
+        if let Some(v) = &self.general_description {
             cx.push_key("general_description");
             ::apigen_runtime::check::max_length(cx, v, 1000u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.supplementary_description {
+        if let Some(v) = &self.supplementary_description {
             cx.push_key("supplementary_description");
             ::apigen_runtime::check::max_length(cx, v, 1000u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.additional_description {
+        if let Some(v) = &self.additional_description {
             cx.push_key("additional_description");
             ::apigen_runtime::check::max_length(cx, v, 1000u64);
             cx.pop();
@@ -136,12 +132,12 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestTemplateFieldsItem {
 
 impl ::apigen_runtime::Validate for ContactPerson {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
-        if let ::std::option::Option::Some(v) = &self.name {
+        if let Some(v) = &self.name {
             cx.push_key("name");
             ::apigen_runtime::check::max_length(cx, v, 50u64);
             cx.pop();
         }
-        if let ::std::option::Option::Some(v) = &self.email {
+        if let Some(v) = &self.email {
             cx.push_key("email");
             ::apigen_runtime::check::max_length(cx, v, 254u64);
             cx.pop();
@@ -248,7 +244,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                 .probe(|cx| {
                     let v = &json;
                     ::apigen_runtime::check::json_type(cx, v, "number");
-                    if let ::std::option::Option::Some(n) = v.as_number() {
+                    if let Some(n) = v.as_number() {
                         let n = ::apigen_runtime::check::Num::from_json(n);
                         ::apigen_runtime::check::minimum(
                             cx,
@@ -268,7 +264,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                     .probe(|cx| {
                         let v = &json;
                         ::apigen_runtime::check::json_type(cx, v, "integer");
-                        if let ::std::option::Option::Some(n) = v.as_number() {
+                        if let Some(n) = v.as_number() {
                             let n = ::apigen_runtime::check::Num::from_json(n);
                             ::apigen_runtime::check::minimum(
                                 cx,
@@ -288,7 +284,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                     .probe(|cx| {
                         let v = &json;
                         ::apigen_runtime::check::json_type(cx, v, "string");
-                        if let ::std::option::Option::Some(s) = v.as_str() {
+                        if let Some(s) = v.as_str() {
                             ::apigen_runtime::check::format(
                                 cx,
                                 s,
@@ -300,7 +296,7 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                     .probe(|cx| {
                         let v = &json;
                         ::apigen_runtime::check::json_type(cx, v, "string");
-                        if let ::std::option::Option::Some(s) = v.as_str() {
+                        if let Some(s) = v.as_str() {
                             ::apigen_runtime::check::max_length(cx, s, 50u64);
                         }
                     }))

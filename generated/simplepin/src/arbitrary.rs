@@ -18,46 +18,10 @@ use ::apigen_runtime::proptest::strategy::Strategy as _;
 /// JSON reads back as the same value. The crate's own proof that its strategies
 /// hold; the `Report` counts the values the strategy's filters rejected.
 pub static CHECKS: &[(&str, arbitrary::Exercise)] = &[
-    (
-        "CcProfileApiV2Model",
-        |count| arbitrary::exercise(
-            cc_profile_api_v2_model,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CcProfileV2Model",
-        |count| arbitrary::exercise(
-            cc_profile_v2_model,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "AddressApiV2Model",
-        |count| arbitrary::exercise(
-            address_api_v2_model,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
-    (
-        "CcContractV2Model",
-        |count| arbitrary::exercise(
-            cc_contract_v2_model,
-            |v, cx| {
-                ::apigen_runtime::Validate::validate_at(v, cx);
-            },
-            count,
-        ),
-    ),
+    ("CcProfileApiV2Model", |count| arbitrary::exercise(cc_profile_api_v2_model, count)),
+    ("CcProfileV2Model", |count| arbitrary::exercise(cc_profile_v2_model, count)),
+    ("AddressApiV2Model", |count| arbitrary::exercise(address_api_v2_model, count)),
+    ("CcContractV2Model", |count| arbitrary::exercise(cc_contract_v2_model, count)),
 ];
 
 /// The types with rules a value can break alone, by name, with a function that
@@ -117,15 +81,7 @@ pub static XML_CHECKS: &[(&str, arbitrary::Exercise)] = &[
     ),
 ];
 
-impl proptest::arbitrary::Arbitrary for CcProfileApiV2Model {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_profile_api_v2_model(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CcProfileApiV2Model, cc_profile_api_v2_model);
 
 /// Values of [`CcProfileApiV2Model`] that pass its validator, nested at most `depth` deep.
 pub fn cc_profile_api_v2_model(
@@ -199,39 +155,23 @@ pub fn cc_profile_api_v2_model_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CcProfileApiV2Model>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 cc_profile_api_v2_model(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.customer_since.as_ref()?;
-                        target.customer_since = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/customer_since"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("2024-13-45T00:00:00Z")),
+                "/customer_since",
+                "format",
+                |target, bad| {
+                    target.customer_since.as_ref()?;
+                    target.customer_since = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for CcProfileV2Model {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_profile_v2_model(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CcProfileV2Model, cc_profile_v2_model);
 
 /// Values of [`CcProfileV2Model`] that pass its validator, nested at most `depth` deep.
 pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Model> {
@@ -321,39 +261,23 @@ pub fn cc_profile_v2_model_invalid() -> strategy::BoxedStrategy<
     arbitrary::Invalid<CcProfileV2Model>,
 > {
     arbitrary::one_of(
-        ::std::vec::Vec::from([
-            (
+        Vec::from([
+            arbitrary::fault(
                 cc_profile_v2_model(arbitrary::DEPTH),
-                strategy::Just(::std::string::String::from("2024-13-45T00:00:00Z")),
-            )
-                .prop_filter_map(
-                    "the value to break is absent",
-                    |(mut v, bad)| {
-                        let target = &mut v;
-                        target.customer_since.as_ref()?;
-                        target.customer_since = Some(bad);
-                        Some(arbitrary::Invalid {
-                            value: v,
-                            pointer: ::std::string::String::from("/customer_since"),
-                            keyword: "format",
-                            json: None,
-                        })
-                    },
-                )
-                .boxed(),
+                strategy::Just(String::from("2024-13-45T00:00:00Z")),
+                "/customer_since",
+                "format",
+                |target, bad| {
+                    target.customer_since.as_ref()?;
+                    target.customer_since = Some(bad);
+                    Some(())
+                },
+            ),
         ]),
     )
 }
 
-impl proptest::arbitrary::Arbitrary for AddressApiV2Model {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        address_api_v2_model(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(AddressApiV2Model, address_api_v2_model);
 
 /// Values of [`AddressApiV2Model`] that pass its validator, nested at most `depth` deep.
 pub fn address_api_v2_model(depth: u32) -> strategy::BoxedStrategy<AddressApiV2Model> {
@@ -390,15 +314,7 @@ pub fn address_api_v2_model(depth: u32) -> strategy::BoxedStrategy<AddressApiV2M
         .boxed()
 }
 
-impl proptest::arbitrary::Arbitrary for CcContractV2Model {
-    type Parameters = ();
-
-    type Strategy = strategy::BoxedStrategy<Self>;
-
-    fn arbitrary_with((): ()) -> Self::Strategy {
-        cc_contract_v2_model(arbitrary::DEPTH)
-    }
-}
+arbitrary::impl_arbitrary!(CcContractV2Model, cc_contract_v2_model);
 
 /// Values of [`CcContractV2Model`] that pass its validator, nested at most `depth` deep.
 pub fn cc_contract_v2_model(depth: u32) -> strategy::BoxedStrategy<CcContractV2Model> {

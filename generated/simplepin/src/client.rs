@@ -27,17 +27,17 @@ impl Client {
     /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+        base_url: impl ::std::convert::Into<String>,
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         Self::with_config(::apigen_runtime::client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
     pub fn with_config(
         config: ::apigen_runtime::client::Config,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-        ::std::result::Result::Ok(Self { transport })
+        Ok(Self { transport })
     }
 
     /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
@@ -47,13 +47,13 @@ impl Client {
     pub fn with_http(
         config: ::apigen_runtime::client::Config,
         http: ::apigen_runtime::client::reqwest::Client,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+    ) -> Result<Self, ::apigen_runtime::client::Error> {
         let transport = ::apigen_runtime::client::Transport::with_http(
             config,
             PRODUCT,
             http,
         )?;
-        ::std::result::Result::Ok(Self { transport })
+        Ok(Self { transport })
     }
 
     /// The configuration.
@@ -90,10 +90,7 @@ impl Client {
     /// key performs the request once however often it arrives, so such a request is
     /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
     /// (within `Config::max_retries`). Use a new key for every distinct request.
-    pub fn idempotent(
-        &self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn idempotent(&self, key: impl ::std::convert::Into<String>) -> Self {
         let mut client = self.clone();
         client.transport = client.transport.with_idempotency_key(key.into());
         client
@@ -110,7 +107,7 @@ impl Client {
         &self,
         body: &CcProfileApiV2Model,
         options: CreateCustomerOptions,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -130,7 +127,7 @@ impl Client {
             ::apigen_runtime::client::Method::POST,
             "/v2/customer/add",
         );
-        if let ::std::option::Option::Some(value) = &options.locale {
+        if let Some(value) = &options.locale {
             request.query("locale", value.to_string());
         }
         request.static_header("accept", "application/json")?;
@@ -139,9 +136,9 @@ impl Client {
         match response.status.as_u16() {
             200 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Ok(
-                            ::std::boxed::Box::new(
+                            Box::new(
                                 if ::apigen_runtime::client::is_xml(response) {
                                     ::apigen_runtime::client::xml(
                                         response,
@@ -156,9 +153,9 @@ impl Client {
             }
             201 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Created(
-                            ::std::boxed::Box::new(
+                            Box::new(
                                 if ::apigen_runtime::client::is_xml(response) {
                                     ::apigen_runtime::client::xml(
                                         response,
@@ -172,7 +169,7 @@ impl Client {
                     ))
             }
             401 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
@@ -180,7 +177,7 @@ impl Client {
                 )
             }
             403 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Forbidden,
@@ -188,7 +185,7 @@ impl Client {
                 )
             }
             404 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::NotFound,
@@ -196,10 +193,8 @@ impl Client {
                 )
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }
@@ -216,7 +211,7 @@ impl Client {
         &self,
         body: &CcProfileApiV2Model,
         options: CreateCustomerOptions,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::apigen_runtime::client::Responded<CreateCustomerResponse>,
         ::apigen_runtime::client::Error,
     > {
@@ -236,7 +231,7 @@ impl Client {
             ::apigen_runtime::client::Method::POST,
             "/v2/customer/add",
         );
-        if let ::std::option::Option::Some(value) = &options.locale {
+        if let Some(value) = &options.locale {
             request.query("locale", value.to_string());
         }
         request.static_header("accept", "application/xml")?;
@@ -245,9 +240,9 @@ impl Client {
         match response.status.as_u16() {
             200 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Ok(
-                            ::std::boxed::Box::new(
+                            Box::new(
                                 if ::apigen_runtime::client::is_xml(response) {
                                     ::apigen_runtime::client::xml(
                                         response,
@@ -262,9 +257,9 @@ impl Client {
             }
             201 => {
                 response
-                    .decode(|response| ::std::result::Result::Ok(
+                    .decode(|response| Ok(
                         CreateCustomerResponse::Created(
-                            ::std::boxed::Box::new(
+                            Box::new(
                                 if ::apigen_runtime::client::is_xml(response) {
                                     ::apigen_runtime::client::xml(
                                         response,
@@ -278,7 +273,7 @@ impl Client {
                     ))
             }
             401 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
@@ -286,7 +281,7 @@ impl Client {
                 )
             }
             403 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::Forbidden,
@@ -294,7 +289,7 @@ impl Client {
                 )
             }
             404 => {
-                ::std::result::Result::Ok(
+                Ok(
                     ::apigen_runtime::client::Responded::new(
                         response,
                         CreateCustomerResponse::NotFound,
@@ -302,10 +297,8 @@ impl Client {
                 )
             }
             _ => {
-                ::std::result::Result::Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(
-                        ::std::boxed::Box::new(response),
-                    ),
+                Err(
+                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
                 )
             }
         }
@@ -318,11 +311,11 @@ pub enum CreateCustomerResponse {
     /// OK
     ///
     /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/responses/200`
-    Ok(::std::boxed::Box<CcProfileV2Model>),
+    Ok(Box<CcProfileV2Model>),
     /// Created
     ///
     /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/responses/201`
-    Created(::std::boxed::Box<CcProfileV2Model>),
+    Created(Box<CcProfileV2Model>),
     /// Unauthorized
     ///
     /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/responses/401`
@@ -344,16 +337,13 @@ pub struct CreateCustomerOptions {
     /// This field is used to retrieve the provinces, countries and names of users. It returns a customer profile based on his/her specific language settings. So if we create a customer and set his/her settings to French, then SimplePin's parameters will also be in French.
     ///
     /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/parameters/0`
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
 }
 
 impl CreateCustomerOptions {
     /// Sets the `locale` query parameter.
-    pub fn with_locale(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.locale = ::std::option::Option::Some(value.into());
+    pub fn with_locale(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.locale = Some(value.into());
         self
     }
 }

@@ -8,14 +8,11 @@ pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
 
 pub use ops::CreateCustomerCall;
 
+use ::apigen_runtime::mock::Handler;
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
-
-/// A handler of one operation.
-type Handler<C, R> = dyn ::std::ops::Fn(
-    &C,
-) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
 
 /// A mock server of SimplePin API - Add customer, in this process, on a loopback port.
 ///
@@ -45,7 +42,7 @@ impl Server {
         let handlers = ::std::sync::Arc::new(Handlers::default());
         let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
             .await?;
-        ::std::result::Result::Ok(Self { inner, handlers })
+        Ok(Self { inner, handlers })
     }
 
     /// The base URL to give the client (`http://127.0.0.1:<port>`).
@@ -55,7 +52,7 @@ impl Server {
 
     /// Every request received so far, in order, with the status answered and the
     /// violations found.
-    pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.inner.requests()
     }
 
@@ -77,16 +74,7 @@ impl Server {
             + ::std::marker::Sync + 'static,
         R: ::std::convert::Into<Reply<super::client::CreateCustomerResponse>>,
     {
-        let handler: ::std::boxed::Box<
-            Handler<CreateCustomerCall, super::client::CreateCustomerResponse>,
-        > = ::std::boxed::Box::new(move |call| handler(call).into());
-        *self
-            .handlers
-            .create_customer
-            .write()
-            .unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(
-            handler,
-        );
+        self.handlers.create_customer.set(handler);
     }
 }
 
@@ -99,12 +87,9 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::std::sync::RwLock<
-        ::std::option::Option<
-            ::std::boxed::Box<
-                Handler<ops::CreateCustomerCall, super::client::CreateCustomerResponse>,
-            >,
-        >,
+    create_customer: ::apigen_runtime::mock::Slot<
+        ops::CreateCustomerCall,
+        super::client::CreateCustomerResponse,
     >,
 }
 
@@ -114,17 +99,16 @@ impl ::apigen_runtime::mock::Api for Handlers {
         request: &::apigen_runtime::mock::Incoming,
     ) -> ::apigen_runtime::mock::Answer {
         let (operation, _path) = match route(request) {
-            ::std::result::Result::Ok(found) => found,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(found) => found,
+            Err(refused) => return refused,
         };
         match operation {
             "createCustomer" => {
-                let handler = self
-                    .create_customer
-                    .read()
-                    .unwrap_or_else(::std::sync::PoisonError::into_inner);
-                ops::create_customer(request, handler.as_deref())
-                    .operation("createCustomer")
+                self.create_customer
+                    .answer(|handler| {
+                        ops::create_customer(request, handler)
+                            .operation("createCustomer")
+                    })
             }
             _ => ::apigen_runtime::mock::Answer::no_route(request),
         }
@@ -148,11 +132,11 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_request(
         &self,
         request: &::apigen_runtime::mock::Incoming,
-    ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "createCustomer" => ops::requests::create_customer(request).map(|_| ()),
-            _ => ::std::result::Result::Ok(()),
+            _ => Ok(()),
         };
         checked.map(|()| operation).map_err(|refused| refused.operation(operation))
     }
@@ -161,10 +145,10 @@ impl ::apigen_runtime::mock::Contract for Spec {
         &self,
         operation: &'static str,
         response: ::apigen_runtime::client::Response,
-    ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+    ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "createCustomer" => ops::responses::create_customer(response),
-            _ => ::std::vec::Vec::new(),
+            _ => Vec::new(),
         }
     }
 }
@@ -174,11 +158,8 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// operations lack (`405`).
 fn route(
     request: &::apigen_runtime::mock::Incoming,
-) -> ::std::result::Result<
-    (&'static str, ::std::vec::Vec<::std::string::String>),
-    ::apigen_runtime::mock::Answer,
-> {
-    let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+    let mut allowed: Vec<&str> = Vec::new();
     if ::apigen_runtime::mock::match_path(
             &[::apigen_runtime::mock::Segment::Literal("/v2/customer/add")],
             request.path(),
@@ -186,16 +167,14 @@ fn route(
         .is_some()
     {
         if request.method() == "POST" {
-            return ::std::result::Result::Ok(("createCustomer", ::std::vec::Vec::new()));
+            return Ok(("createCustomer", Vec::new()));
         }
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(::apigen_runtime::mock::Answer::no_route(request))
     } else {
-        ::std::result::Result::Err(
-            ::apigen_runtime::mock::Answer::wrong_method(request, &allowed),
-        )
+        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -213,7 +192,7 @@ mod ops {
         /// This field is used to retrieve the provinces, countries and names of users. It returns a customer profile based on his/her specific language settings. So if we create a customer and set his/her settings to French, then SimplePin's parameters will also be in French.
         ///
         /// JSON Pointer: `#/paths/~1v2~1customer~1add/post/parameters/0`
-        pub locale: ::std::option::Option<::std::string::String>,
+        pub locale: Option<String>,
         /// The body.
         pub body: CcProfileApiV2Model,
     }
@@ -221,7 +200,7 @@ mod ops {
     /// Reads, checks and answers a `createCustomer` request.
     pub(super) fn create_customer(
         request: &::apigen_runtime::mock::Incoming,
-        handler: ::std::option::Option<
+        handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
@@ -229,12 +208,12 @@ mod ops {
         >,
     ) -> ::apigen_runtime::mock::Answer {
         let call = match requests::create_customer(request) {
-            ::std::result::Result::Ok(call) => call,
-            ::std::result::Result::Err(refused) => return refused,
+            Ok(call) => call,
+            Err(refused) => return refused,
         };
         let reply = match handler {
-            ::std::option::Option::Some(handler) => handler(&call),
-            ::std::option::Option::None => {
+            Some(handler) => handler(&call),
+            None => {
                 let mut context = ::apigen_runtime::Context::new();
                 let cx = &mut context;
                 cx.push_key("body");
@@ -245,14 +224,14 @@ mod ops {
                     "{\"billing_address_id\":0,\"billing_address_models\":[{\"id\":0,\"zip\":\"string\",\"city\":\"string\",\"country\":0,\"province\":0,\"address\":\"string\",\"selected\":true}],\"contract_email\":\"string\",\"contracts\":[{\"id\":0,\"name\":\"string\"}],\"customer_id\":\"string\",\"customer_name\":\"string\",\"customer_since\":\"yyyy-MM-dd'T'HH:mm:ss.SSSXXX\",\"id\":0,\"main_address\":{\"id\":0,\"zip\":\"string\",\"city\":\"string\",\"country\":0,\"province\":0,\"address\":\"string\",\"selected\":true},\"mobile_number\":\"string\",\"phone_number\":\"string\",\"status\":\"REQUIRES_ACTIVATION\",\"version\":0}"
                         .as_bytes(),
                 ) {
-                    ::std::option::Option::Some(value) => {
+                    Some(value) => {
                         Reply::new(
                             super::super::client::CreateCustomerResponse::Ok(
-                                ::std::boxed::Box::new(value),
+                                Box::new(value),
                             ),
                         )
                     }
-                    ::std::option::Option::None => {
+                    None => {
                         return ::apigen_runtime::mock::Answer::invalid_answer(
                             context
                                 .finish()
@@ -358,10 +337,10 @@ mod ops {
         /// Reads and checks a `createCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
             request: &::apigen_runtime::mock::Incoming,
-        ) -> ::std::result::Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
+        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let locale: ::std::option::Option<::std::string::String> = ::apigen_runtime::mock::read_parameter(
+            let locale: Option<String> = ::apigen_runtime::mock::read_parameter(
                 cx,
                 "query",
                 "locale",
@@ -374,20 +353,16 @@ mod ops {
                 ),
                 false,
             );
-            let body: ::std::option::Option<CcProfileApiV2Model> = {
+            let body: Option<CcProfileApiV2Model> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    ::std::option::Option::Some(
-                        media,
-                    ) if ::apigen_runtime::mock::is_json(media) => {
+                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
                         ::apigen_runtime::mock::read_json::<
                             CcProfileApiV2Model,
                         >(cx, request.body())
                     }
-                    ::std::option::Option::Some(
-                        media,
-                    ) if ::apigen_runtime::mock::is_xml(media) => {
+                    Some(media) if ::apigen_runtime::mock::is_xml(media) => {
                         ::apigen_runtime::mock::read_xml(
                             cx,
                             request.body(),
@@ -396,41 +371,37 @@ mod ops {
                     }
                     _ if request.body().is_empty() => {
                         ::apigen_runtime::mock::missing(cx, "body");
-                        ::std::option::Option::None
+                        None
                     }
                     other => {
                         cx.error(
                             "contentType",
-                            ::std::option::Option::None,
+                            None,
                             ::std::format!(
                                 "the body's media type `{}` is not one the operation takes ({})",
                                 other.unwrap_or("none"), "application/json, application/xml"
                             ),
                         );
-                        ::std::option::Option::None
+                        None
                     }
                 };
                 cx.pop();
                 read
             };
-            if let ::std::option::Option::Some(v) = &body {
+            if let Some(v) = &body {
                 cx.push_key("body");
                 ::apigen_runtime::Validate::validate_at(v, cx);
                 cx.pop();
             }
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::std::result::Result::Err(
+            if let Err(errors) = context.finish() {
+                return Err(
                     ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
                 );
             }
-            let ::std::option::Option::Some(body) = body else {
-                return ::std::result::Result::Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(
-                        ::std::vec::Vec::new(),
-                    ),
-                );
+            let Some(body) = body else {
+                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
             };
-            ::std::result::Result::Ok(CreateCustomerCall { locale, body })
+            Ok(CreateCustomerCall { locale, body })
         }
     }
 
@@ -442,10 +413,10 @@ mod ops {
         /// The violations of an upstream's answer to `createCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
             response: ::apigen_runtime::client::Response,
-        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+        ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: ::std::result::Result<
+            let read: Result<
                 ::apigen_runtime::client::Responded<CreateCustomerResponse>,
                 ::apigen_runtime::client::Error,
             > = match response.status.as_u16() {
@@ -453,9 +424,9 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, true)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CreateCustomerResponse::Ok(
-                                    ::std::boxed::Box::new(
+                                    Box::new(
                                         if ::apigen_runtime::client::is_xml(response) {
                                             ::apigen_runtime::client::xml(
                                                 response,
@@ -473,9 +444,9 @@ mod ops {
                     response
                         .decode(|response| {
                             ::apigen_runtime::mock::expect_media(response, true, true)?;
-                            ::std::result::Result::Ok(
+                            Ok(
                                 CreateCustomerResponse::Created(
-                                    ::std::boxed::Box::new(
+                                    Box::new(
                                         if ::apigen_runtime::client::is_xml(response) {
                                             ::apigen_runtime::client::xml(
                                                 response,
@@ -490,7 +461,7 @@ mod ops {
                         })
                 }
                 401 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::Unauthorized,
@@ -498,7 +469,7 @@ mod ops {
                     )
                 }
                 403 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::Forbidden,
@@ -506,7 +477,7 @@ mod ops {
                     )
                 }
                 404 => {
-                    ::std::result::Result::Ok(
+                    Ok(
                         ::apigen_runtime::client::Responded::new(
                             response,
                             CreateCustomerResponse::NotFound,
@@ -514,15 +485,15 @@ mod ops {
                     )
                 }
                 _ => {
-                    ::std::result::Result::Err(
+                    Err(
                         ::apigen_runtime::client::Error::UnexpectedStatus(
-                            ::std::boxed::Box::new(response),
+                            Box::new(response),
                         ),
                     )
                 }
             };
             match read {
-                ::std::result::Result::Ok(read) => {
+                Ok(read) => {
                     send_create_customer(
                             Reply::new(read.value).with_status(status),
                             false,
@@ -530,9 +501,7 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                ::std::result::Result::Err(error) => {
-                    ::apigen_runtime::mock::unreadable(error)
-                }
+                Err(error) => ::apigen_runtime::mock::unreadable(error),
             }
         }
     }

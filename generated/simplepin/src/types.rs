@@ -13,33 +13,33 @@ pub struct CcProfileApiV2Model {
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/billing_addresses`
-    pub billing_addresses: ::std::option::Option<::std::vec::Vec<AddressApiV2Model>>,
+    pub billing_addresses: Option<Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contract_email`
-    pub contract_email: ::std::option::Option<::std::string::String>,
+    pub contract_email: Option<String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/contracts`
-    pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
+    pub contracts: Option<Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_id`
-    pub customer_id: ::std::option::Option<::std::string::String>,
+    pub customer_id: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_name`
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/customer_since`
-    pub customer_since: ::std::option::Option<::std::string::String>,
+    pub customer_since: Option<String>,
     /// IDs of billing addresses to delete.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/delete_billing_address_ids`
-    pub delete_billing_address_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub delete_billing_address_ids: Option<Vec<i64>>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/main_address`
-    pub main_address: ::std::option::Option<AddressApiV2Model>,
+    pub main_address: Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/mobile_number`
-    pub mobile_number: ::std::option::Option<::std::string::String>,
+    pub mobile_number: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileApiV2Model/properties/phone_number`
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
 }
 
 impl CcProfileApiV2Model {
@@ -49,86 +49,77 @@ impl CcProfileApiV2Model {
     }
 
     /// Sets `billing_addresses`.
-    pub fn with_billing_addresses(
-        mut self,
-        value: ::std::vec::Vec<AddressApiV2Model>,
-    ) -> Self {
-        self.billing_addresses = ::std::option::Option::Some(value);
+    pub fn with_billing_addresses(mut self, value: Vec<AddressApiV2Model>) -> Self {
+        self.billing_addresses = Some(value);
         self
     }
 
     /// Sets `contract_email`.
     pub fn with_contract_email(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.contract_email = ::std::option::Option::Some(value.into());
+        self.contract_email = Some(value.into());
         self
     }
 
     /// Sets `contracts`.
-    pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
-        self.contracts = ::std::option::Option::Some(value);
+    pub fn with_contracts(mut self, value: Vec<CcContractV2Model>) -> Self {
+        self.contracts = Some(value);
         self
     }
 
     /// Sets `customer_id`.
-    pub fn with_customer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+    pub fn with_customer_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.customer_id = Some(value.into());
         self
     }
 
     /// Sets `customer_name`.
     pub fn with_customer_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.customer_name = ::std::option::Option::Some(value.into());
+        self.customer_name = Some(value.into());
         self
     }
 
     /// Sets `customer_since`.
     pub fn with_customer_since(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.customer_since = ::std::option::Option::Some(value.into());
+        self.customer_since = Some(value.into());
         self
     }
 
     /// Sets `delete_billing_address_ids`.
-    pub fn with_delete_billing_address_ids(
-        mut self,
-        value: ::std::vec::Vec<i64>,
-    ) -> Self {
-        self.delete_billing_address_ids = ::std::option::Option::Some(value);
+    pub fn with_delete_billing_address_ids(mut self, value: Vec<i64>) -> Self {
+        self.delete_billing_address_ids = Some(value);
         self
     }
 
     /// Sets `main_address`.
     pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
-        self.main_address = ::std::option::Option::Some(value);
+        self.main_address = Some(value);
         self
     }
 
     /// Sets `mobile_number`.
     pub fn with_mobile_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.mobile_number = ::std::option::Option::Some(value.into());
+        self.mobile_number = Some(value.into());
         self
     }
 
     /// Sets `phone_number`.
     pub fn with_phone_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value.into());
+        self.phone_number = Some(value.into());
         self
     }
 }
@@ -137,7 +128,7 @@ impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CcProfileApiV2Model",
@@ -172,7 +163,7 @@ impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -198,18 +189,18 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.value(&mut f0),
                 1 => map.value(&mut f1),
@@ -223,7 +214,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
                 _ => map.value(&mut f9),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_addresses: f0,
             contract_email: f1,
             contracts: f2,
@@ -247,43 +238,41 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
 #[non_exhaustive]
 pub struct CcProfileV2Model {
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_id`
-    pub billing_address_id: ::std::option::Option<i64>,
+    pub billing_address_id: Option<i64>,
     /// Billing addresses of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/billing_address_models`
-    pub billing_address_models: ::std::option::Option<
-        ::std::vec::Vec<AddressApiV2Model>,
-    >,
+    pub billing_address_models: Option<Vec<AddressApiV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contract_email`
-    pub contract_email: ::std::option::Option<::std::string::String>,
+    pub contract_email: Option<String>,
     /// Contracts of the customer.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/contracts`
-    pub contracts: ::std::option::Option<::std::vec::Vec<CcContractV2Model>>,
+    pub contracts: Option<Vec<CcContractV2Model>>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_id`
-    pub customer_id: ::std::option::Option<::std::string::String>,
+    pub customer_id: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_name`
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// Date-time since which the customer exists.
     ///
     /// Rules: format `date-time`.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/customer_since`
-    pub customer_since: ::std::option::Option<::std::string::String>,
+    pub customer_since: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/main_address`
-    pub main_address: ::std::option::Option<AddressApiV2Model>,
+    pub main_address: Option<AddressApiV2Model>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/mobile_number`
-    pub mobile_number: ::std::option::Option<::std::string::String>,
+    pub mobile_number: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/phone_number`
-    pub phone_number: ::std::option::Option<::std::string::String>,
+    pub phone_number: Option<String>,
     /// Status of the customer profile.
     ///
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/status`
-    pub status: ::std::option::Option<::std::string::String>,
+    pub status: Option<String>,
     /// JSON Pointer: `#/components/schemas/CcProfileV2Model/properties/version`
-    pub version: ::std::option::Option<i64>,
+    pub version: Option<i64>,
 }
 
 impl CcProfileV2Model {
@@ -294,103 +283,94 @@ impl CcProfileV2Model {
 
     /// Sets `billing_address_id`.
     pub fn with_billing_address_id(mut self, value: i64) -> Self {
-        self.billing_address_id = ::std::option::Option::Some(value);
+        self.billing_address_id = Some(value);
         self
     }
 
     /// Sets `billing_address_models`.
-    pub fn with_billing_address_models(
-        mut self,
-        value: ::std::vec::Vec<AddressApiV2Model>,
-    ) -> Self {
-        self.billing_address_models = ::std::option::Option::Some(value);
+    pub fn with_billing_address_models(mut self, value: Vec<AddressApiV2Model>) -> Self {
+        self.billing_address_models = Some(value);
         self
     }
 
     /// Sets `contract_email`.
     pub fn with_contract_email(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.contract_email = ::std::option::Option::Some(value.into());
+        self.contract_email = Some(value.into());
         self
     }
 
     /// Sets `contracts`.
-    pub fn with_contracts(mut self, value: ::std::vec::Vec<CcContractV2Model>) -> Self {
-        self.contracts = ::std::option::Option::Some(value);
+    pub fn with_contracts(mut self, value: Vec<CcContractV2Model>) -> Self {
+        self.contracts = Some(value);
         self
     }
 
     /// Sets `customer_id`.
-    pub fn with_customer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+    pub fn with_customer_id(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.customer_id = Some(value.into());
         self
     }
 
     /// Sets `customer_name`.
     pub fn with_customer_name(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.customer_name = ::std::option::Option::Some(value.into());
+        self.customer_name = Some(value.into());
         self
     }
 
     /// Sets `customer_since`.
     pub fn with_customer_since(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.customer_since = ::std::option::Option::Some(value.into());
+        self.customer_since = Some(value.into());
         self
     }
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `main_address`.
     pub fn with_main_address(mut self, value: AddressApiV2Model) -> Self {
-        self.main_address = ::std::option::Option::Some(value);
+        self.main_address = Some(value);
         self
     }
 
     /// Sets `mobile_number`.
     pub fn with_mobile_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.mobile_number = ::std::option::Option::Some(value.into());
+        self.mobile_number = Some(value.into());
         self
     }
 
     /// Sets `phone_number`.
     pub fn with_phone_number(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<String>,
     ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value.into());
+        self.phone_number = Some(value.into());
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+    pub fn with_status(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
     /// Sets `version`.
     pub fn with_version(mut self, value: i64) -> Self {
-        self.version = ::std::option::Option::Some(value);
+        self.version = Some(value);
         self
     }
 }
@@ -399,7 +379,7 @@ impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CcProfileV2Model",
@@ -440,7 +420,7 @@ impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -469,21 +449,21 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -500,7 +480,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
                 _ => map.strict(&mut f12),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_address_id: f0,
             billing_address_models: f1,
             contract_email: f2,
@@ -527,23 +507,23 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
 #[non_exhaustive]
 pub struct AddressApiV2Model {
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/zip`
-    pub zip: ::std::option::Option<::std::string::String>,
+    pub zip: Option<String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/city`
-    pub city: ::std::option::Option<::std::string::String>,
+    pub city: Option<String>,
     /// Country id (see getCountries).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/country`
-    pub country: ::std::option::Option<i64>,
+    pub country: Option<i64>,
     /// Province id (see getProvinces).
     ///
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/province`
-    pub province: ::std::option::Option<i64>,
+    pub province: Option<i64>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/address`
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: Option<String>,
     /// JSON Pointer: `#/components/schemas/AddressApiV2Model/properties/selected`
-    pub selected: ::std::option::Option<bool>,
+    pub selected: Option<bool>,
 }
 
 impl AddressApiV2Model {
@@ -554,52 +534,43 @@ impl AddressApiV2Model {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `zip`.
-    pub fn with_zip(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.zip = ::std::option::Option::Some(value.into());
+    pub fn with_zip(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.zip = Some(value.into());
         self
     }
 
     /// Sets `city`.
-    pub fn with_city(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+    pub fn with_city(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.city = Some(value.into());
         self
     }
 
     /// Sets `country`.
     pub fn with_country(mut self, value: i64) -> Self {
-        self.country = ::std::option::Option::Some(value);
+        self.country = Some(value);
         self
     }
 
     /// Sets `province`.
     pub fn with_province(mut self, value: i64) -> Self {
-        self.province = ::std::option::Option::Some(value);
+        self.province = Some(value);
         self
     }
 
     /// Sets `address`.
-    pub fn with_address(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.address = ::std::option::Option::Some(value.into());
+    pub fn with_address(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.address = Some(value.into());
         self
     }
 
     /// Sets `selected`.
     pub fn with_selected(mut self, value: bool) -> Self {
-        self.selected = ::std::option::Option::Some(value);
+        self.selected = Some(value);
         self
     }
 }
@@ -608,7 +579,7 @@ impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "AddressApiV2Model",
@@ -637,7 +608,7 @@ impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -660,15 +631,15 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 1 => map.value(&mut f1),
@@ -679,7 +650,7 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
                 _ => map.value(&mut f6),
             }?;
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: f0,
             zip: f1,
             city: f2,
@@ -700,9 +671,9 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
 #[non_exhaustive]
 pub struct CcContractV2Model {
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/id`
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
     /// JSON Pointer: `#/components/schemas/CcContractV2Model/properties/name`
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 
 impl CcContractV2Model {
@@ -713,16 +684,13 @@ impl CcContractV2Model {
 
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
-        self.id = ::std::option::Option::Some(value);
+        self.id = Some(value);
         self
     }
 
     /// Sets `name`.
-    pub fn with_name(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+    pub fn with_name(mut self, value: impl ::std::convert::Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
 }
@@ -731,7 +699,7 @@ impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
     fn serialize<S: ::apigen_runtime::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut fields = ::apigen_runtime::ser::object(
             serializer,
             "CcContractV2Model",
@@ -747,7 +715,7 @@ impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
 impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcContractV2Model {
     fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::apigen_runtime::de::object(deserializer)
     }
 }
@@ -762,15 +730,15 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcContractV2Model {
 
     fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
         mut map: ::apigen_runtime::de::Entries<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(field) = map.next_field()? {
+    ) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        while let Some(field) = map.next_field()? {
             match field {
                 0 => map.strict(&mut f0),
                 _ => map.value(&mut f1),
             }?;
         }
-        ::std::result::Result::Ok(Self { id: f0, name: f1 })
+        Ok(Self { id: f0, name: f1 })
     }
 }

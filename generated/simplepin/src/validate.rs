@@ -21,9 +21,7 @@ pub const OPERATION_IDS: &[&str] = &["createCustomer"];
 pub fn validate_schema(
     name: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(SCHEMA_CHECKS, name, json)
 }
 
@@ -39,9 +37,7 @@ static SCHEMA_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
 pub fn validate_request(
     operation_id: &str,
     json: &[u8],
-) -> ::std::option::Option<
-    ::std::result::Result<(), ::apigen_runtime::ValidationErrors>,
-> {
+) -> Option<Result<(), ::apigen_runtime::ValidationErrors>> {
     ::apigen_runtime::check_by_key(REQUEST_CHECKS, operation_id, json)
 }
 
@@ -53,7 +49,7 @@ impl ::apigen_runtime::Validate for CcProfileApiV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.nested("billing_addresses", &self.billing_addresses);
         cx.nested("contracts", &self.contracts);
-        if let ::std::option::Option::Some(v) = &self.customer_since {
+        if let Some(v) = &self.customer_since {
             cx.push_key("customer_since");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
@@ -66,7 +62,7 @@ impl ::apigen_runtime::Validate for CcProfileV2Model {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.nested("billing_address_models", &self.billing_address_models);
         cx.nested("contracts", &self.contracts);
-        if let ::std::option::Option::Some(v) = &self.customer_since {
+        if let Some(v) = &self.customer_since {
             cx.push_key("customer_since");
             ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();

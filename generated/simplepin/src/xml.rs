@@ -16,14 +16,12 @@ impl CcProfileApiV2Model {
     /// Reads a whole XML document whose root element is `<add_update_cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(
-        xml: &str,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<add_update_cc_profile_model>`.
-    pub fn to_xml(&self) -> ::std::string::String {
+    pub fn to_xml(&self) -> String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
     }
 }
@@ -31,7 +29,7 @@ impl CcProfileApiV2Model {
 impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
     fn read_xml(
         element: &::apigen_runtime::xml::Element<'_>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
         let value = Self {
             billing_addresses: fields
@@ -43,7 +41,7 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
                 )?,
             contract_email: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("contract_email"))?,
             contracts: fields
                 .wrapped::<
@@ -53,16 +51,14 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
                     &::apigen_runtime::xml::XmlName::new("contract"),
                 )?,
             customer_id: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
             customer_name: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("customer_name"))?,
             customer_since: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("customer_since"))?,
             delete_billing_address_ids: fields
                 .wrapped::<
@@ -77,15 +73,13 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
                 >(&::apigen_runtime::xml::XmlName::new("main_address"))?,
             mobile_number: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("mobile_number"))?,
             phone_number: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("phone_number"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("phone_number"))?,
         };
         fields.finish()?;
-        ::std::result::Result::Ok(value)
+        Ok(value)
     }
 
     fn write_xml(
@@ -160,14 +154,12 @@ impl CcProfileV2Model {
     /// Reads a whole XML document whose root element is `<cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(
-        xml: &str,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<cc_profile_model>`.
-    pub fn to_xml(&self) -> ::std::string::String {
+    pub fn to_xml(&self) -> String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
     }
 }
@@ -175,7 +167,7 @@ impl CcProfileV2Model {
 impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
     fn read_xml(
         element: &::apigen_runtime::xml::Element<'_>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
         let value = Self {
             billing_address_id: fields
@@ -191,7 +183,7 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
                 )?,
             contract_email: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("contract_email"))?,
             contracts: fields
                 .wrapped::<
@@ -201,16 +193,14 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
                     &::apigen_runtime::xml::XmlName::new("contract"),
                 )?,
             customer_id: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
             customer_name: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("customer_name"))?,
             customer_since: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("customer_since"))?,
             id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
             main_address: fields
@@ -219,21 +209,19 @@ impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
                 >(&::apigen_runtime::xml::XmlName::new("main_address"))?,
             mobile_number: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("mobile_number"))?,
             phone_number: fields
                 .element::<
-                    ::std::string::String,
+                    String,
                 >(&::apigen_runtime::xml::XmlName::new("phone_number"))?,
             status: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("status"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("status"))?,
             version: fields
                 .element::<i64>(&::apigen_runtime::xml::XmlName::new("version"))?,
         };
         fields.finish()?;
-        ::std::result::Result::Ok(value)
+        Ok(value)
     }
 
     fn write_xml(
@@ -318,14 +306,12 @@ impl AddressApiV2Model {
     /// Reads a whole XML document whose root element is `<AddressApiV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(
-        xml: &str,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<AddressApiV2Model>`.
-    pub fn to_xml(&self) -> ::std::string::String {
+    pub fn to_xml(&self) -> String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
     }
 }
@@ -333,31 +319,24 @@ impl AddressApiV2Model {
 impl ::apigen_runtime::xml::XmlValue for AddressApiV2Model {
     fn read_xml(
         element: &::apigen_runtime::xml::Element<'_>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
         let value = Self {
             id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
-            zip: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("zip"))?,
+            zip: fields.element::<String>(&::apigen_runtime::xml::XmlName::new("zip"))?,
             city: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("city"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("city"))?,
             country: fields
                 .element::<i64>(&::apigen_runtime::xml::XmlName::new("country"))?,
             province: fields
                 .element::<i64>(&::apigen_runtime::xml::XmlName::new("province"))?,
             address: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("address"))?,
+                .element::<String>(&::apigen_runtime::xml::XmlName::new("address"))?,
             selected: fields
                 .element::<bool>(&::apigen_runtime::xml::XmlName::new("selected"))?,
         };
         fields.finish()?;
-        ::std::result::Result::Ok(value)
+        Ok(value)
     }
 
     fn write_xml(
@@ -402,14 +381,12 @@ impl CcContractV2Model {
     /// Reads a whole XML document whose root element is `<CcContractV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(
-        xml: &str,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<CcContractV2Model>`.
-    pub fn to_xml(&self) -> ::std::string::String {
+    pub fn to_xml(&self) -> String {
         ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
     }
 }
@@ -417,17 +394,14 @@ impl CcContractV2Model {
 impl ::apigen_runtime::xml::XmlValue for CcContractV2Model {
     fn read_xml(
         element: &::apigen_runtime::xml::Element<'_>,
-    ) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
         let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
         let value = Self {
             id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
-            name: fields
-                .element::<
-                    ::std::string::String,
-                >(&::apigen_runtime::xml::XmlName::new("name"))?,
+            name: fields.element::<String>(&::apigen_runtime::xml::XmlName::new("name"))?,
         };
         fields.finish()?;
-        ::std::result::Result::Ok(value)
+        Ok(value)
     }
 
     fn write_xml(

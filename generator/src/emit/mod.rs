@@ -7,6 +7,7 @@ mod client;
 mod doc;
 mod manifest;
 mod mock;
+pub(crate) mod prelude;
 mod types;
 mod validate;
 mod xml;
@@ -96,7 +97,11 @@ pub fn makers(model: &ApiModel) -> Vec<FileMaker> {
         files.push(Box::new(|model, _| EmittedFile::rust("src/client.rs", client::client_module(model))));
         files.push(Box::new(|model, _| EmittedFile::rust("src/mock.rs", mock::mock_module(model))));
     }
+    // Each file writes the prelude's names short where the model allows (see `prelude`).
     files
+        .into_iter()
+        .map(|make| -> FileMaker { Box::new(move |model, header| prelude::for_crate(model, || make(model, header))) })
+        .collect()
 }
 
 /// The whole crate as the items of one module, for a build script's `include!` inside

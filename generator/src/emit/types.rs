@@ -7,6 +7,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use super::doc::{doc_attrs, doc_attrs_with, escape_controls, field_doc_attrs};
+use crate::emit::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
 use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, UnionVariant};
 
 /// The `types` module of a crate not split into areas: every model type.
@@ -127,7 +128,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct, ex
         quote! {
             /// Properties not named in the schema, as `additionalProperties` allows.
             #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub #field: ::std::collections::BTreeMap<#STRING, #ty>,
         }
     });
     // A struct whose every field may be absent has an obvious empty value.
@@ -189,7 +190,7 @@ fn struct_serialize(name: &Ident, s: &Struct) -> TokenStream {
             fn serialize<S: ::apigen_runtime::serde::Serializer>(
                 &self,
                 serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
+            ) -> #RESULT<S::Ok, S::Error> {
                 let #binding = ::apigen_runtime::ser::object(serializer, #type_name, #required, &[#( self.#optional.is_some() ),*])?;
                 #( #writes )*
                 fields.end()
@@ -216,7 +217,7 @@ fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream
         (None, false) => quote!(Skip),
     };
     let slots: Vec<Ident> = (0..s.fields.len()).map(|i| ident(&format!("f{i}"))).collect();
-    let lets = slots.iter().map(|slot| quote!(let mut #slot = ::std::option::Option::None;));
+    let lets = slots.iter().map(|slot| quote!(let mut #slot = #NONE;));
     let reads: Vec<TokenStream> = s
         .fields
         .iter()
@@ -251,7 +252,7 @@ fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream
             };
             let indices = (0..arms.len()).map(Literal::usize_unsuffixed);
             quote! {
-                while let ::std::option::Option::Some(field) = map.next_field()? {
+                while let #SOME(field) = map.next_field()? {
                     match field {
                         #( #indices => #arms, )*
                         _ => #fallback,
@@ -287,22 +288,24 @@ fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream
             quote!(#field: #slot,)
         }
     });
-    let built = quote!(::std::result::Result::Ok(Self { #( #inits )* #others_init }));
+    let built = quote!(#OK(Self { #( #inits )* #others_init }));
     let built = if one_by_one {
         built
     } else {
         let slots: Vec<&Ident> = required.iter().map(|(_, slot)| *slot).collect();
         let indices = required.iter().map(|(i, _)| Literal::usize_unsuffixed(*i));
+        // A constant cannot be named inside a repetition (`quote!` binds its names there).
+        let some = SOME;
         quote! {
             match (#( #slots ),*) {
-                (#( ::std::option::Option::Some(#slots) ),*) => #built,
-                (#( #slots ),*) => ::std::result::Result::Err(map.missing(&[#( (#indices, #slots.is_some()) ),*])),
+                (#( #some(#slots) ),*) => #built,
+                (#( #slots ),*) => #ERR(map.missing(&[#( (#indices, #slots.is_some()) ),*])),
             }
         }
     };
     quote! {
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 ::apigen_runtime::de::object(deserializer)
             }
         }
@@ -315,7 +318,7 @@ fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream
 
             fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
                 mut map: ::apigen_runtime::de::Entries<'de, A>,
-            ) -> ::std::result::Result<Self, A::Error> {
+            ) -> #RESULT<Self, A::Error> {
                 #( #lets )*
                 #others_let
                 #body
@@ -338,7 +341,7 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         let field = ident(&f.rust_name);
         let argument = argument(model, &f.ty);
         if !f.required {
-            quote!(#field: ::std::option::Option::None,)
+            quote!(#field: #NONE,)
         } else if argument.into || argument.boxed {
             let value = argument.value(quote!(#field));
             quote!(#field: #value,)
@@ -376,7 +379,7 @@ fn builders(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream {
         Some(quote! {
             #[doc = #doc]
             pub fn #setter(mut self, value: #ty) -> Self {
-                self.#field = ::std::option::Option::Some(#value);
+                self.#field = #SOME(#value);
                 self
             }
         })
@@ -412,7 +415,7 @@ impl Argument {
     pub fn value(&self, value: TokenStream) -> TokenStream {
         let value = if self.into { quote!(#value.into()) } else { value };
         if self.boxed {
-            quote!(::std::boxed::Box::new(#value))
+            quote!(#BOX::new(#value))
         } else {
             value
         }
@@ -425,7 +428,7 @@ pub fn argument(model: &ApiModel, ty: &TypeRef) -> Argument {
         other => (other, false),
     };
     if matches!(model.resolve(ty), TypeRef::Primitive(Primitive::String)) {
-        Argument { ty: quote!(impl ::std::convert::Into<::std::string::String>), into: true, boxed }
+        Argument { ty: quote!(impl ::std::convert::Into<#STRING>), into: true, boxed }
     } else {
         Argument { ty: type_tokens(model, ty), into: false, boxed }
     }
@@ -478,7 +481,7 @@ fn field_item(model: &ApiModel, field: &Field, derived: bool) -> TokenStream {
         if derived {
             serde.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
         }
-        quote!(::std::option::Option<#ty>)
+        quote!(#OPTION<#ty>)
     };
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
@@ -541,7 +544,7 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
     let reads = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.value;
-        quote! { #wire => ::std::option::Option::Some(Self::#variant), }
+        quote! { #wire => #SOME(Self::#variant), }
     });
     let values = variants.iter().map(|v| &v.value);
     quote! {
@@ -551,7 +554,7 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
             #( #items )*
             /// A value the spec does not list (the API may have added it since), kept as sent.
             /// Validation refuses it, so a request never carries one.
-            #unknown(::std::string::String),
+            #unknown(#STRING),
         }
 
         impl #name {
@@ -571,19 +574,19 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
         }
 
         impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 ::apigen_runtime::de::string_enum(
                     deserializer,
                     &[#( #values ),*],
                     |value| match value {
                         #( #reads )*
-                        _ => ::std::option::Option::None,
+                        _ => #NONE,
                     },
                     Self::#unknown,
                 )
@@ -601,7 +604,7 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let value = Literal::i128_unsuffixed(v.value.into());
-        quote! { #value => ::std::result::Result::Ok(Self::#variant), }
+        quote! { #value => #OK(Self::#variant), }
     });
     let expected = variants.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ");
     let type_name = name.to_string();
@@ -621,17 +624,17 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
         }
 
         impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 // Read as JSON Schema reads integers (`1.0` is 1), then matched.
                 match ::apigen_runtime::de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
                     #( #arms )*
-                    other => ::std::result::Result::Err(<D::Error as ::apigen_runtime::serde::de::Error>::custom(
+                    other => #ERR(<D::Error as ::apigen_runtime::serde::de::Error>::custom(
                         ::std::format!("unknown variant `{other}`, expected one of {}", #expected),
                     )),
                 }
@@ -690,7 +693,7 @@ fn union_item(
         Some(first) => quote!(#first #( .or_else(|_| #reads) )*),
         // No alternative: every value is the unknown one.
         None => quote! {
-            ::std::result::Result::Err(<::apigen_runtime::serde_json::Error as ::apigen_runtime::serde::de::Error>::custom(""))
+            #ERR(<::apigen_runtime::serde_json::Error as ::apigen_runtime::serde::de::Error>::custom(""))
         },
     };
     let type_name = name.to_string();
@@ -714,7 +717,7 @@ fn union_item(
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 ::apigen_runtime::de::untagged(deserializer, #type_name, |value| #read, Self::#unknown)
             }
         }
@@ -773,12 +776,12 @@ fn tagged_union_item(
         // `Tagged::read` gives only indices of values listed, so the last variant takes what
         // is left.
         let pattern = if i + 1 == variants.len() { quote!(_) } else { quote!(#( #indices )|*) };
-        quote! { ::std::option::Option::Some(#pattern) => tagged.variant().map(Self::#variant), }
+        quote! { #SOME(#pattern) => tagged.variant().map(Self::#variant), }
     });
     let select = quote! {
         match tagged.index() {
             #( #arms )*
-            ::std::option::Option::None => ::std::result::Result::Ok(Self::#unknown(tagged.into_object())),
+            #NONE => #OK(Self::#unknown(tagged.into_object())),
         }
     };
     let selection: Vec<String> = variants
@@ -809,7 +812,7 @@ fn tagged_union_item(
         }
 
         impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 let tagged = ::apigen_runtime::de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
                 #select
             }
@@ -839,26 +842,26 @@ pub fn type_tokens(model: &ApiModel, ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(model, inner);
-            quote!(::std::option::Option<#inner>)
+            quote!(#OPTION<#inner>)
         }
         TypeRef::Vec(inner) => {
             let inner = type_tokens(model, inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(#VEC<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(model, inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<#STRING, #inner>)
         }
         TypeRef::Boxed(inner) => {
             let inner = type_tokens(model, inner);
-            quote!(::std::boxed::Box<#inner>)
+            quote!(#BOX<#inner>)
         }
     }
 }
 
 fn primitive_tokens(p: Primitive) -> TokenStream {
     match p {
-        Primitive::String => quote!(::std::string::String),
+        Primitive::String => quote!(#STRING),
         Primitive::Bool => quote!(bool),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),

@@ -11,6 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::types::{ident, type_tokens};
+use crate::emit::prelude::{BOX, ERR, OK, RESULT, SOME, STRING, VEC};
 use crate::model::{ApiModel, EnumVariant, Field, Struct, TypeDef, TypeKind, TypeRef, UnionVariant, Xml};
 
 /// Whether the crate has any type with an XML form, and so an `xml` module.
@@ -76,12 +77,12 @@ fn type_impls(model: &ApiModel, def: &TypeDef) -> TokenStream {
             #[doc = #read_doc]
             ///
             #[doc = #read_note]
-            pub fn from_xml(xml: &str) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+            pub fn from_xml(xml: &str) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
                 ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
             }
 
             #[doc = #write_doc]
-            pub fn to_xml(&self) -> ::std::string::String {
+            pub fn to_xml(&self) -> #STRING {
                 ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
             }
         }
@@ -163,7 +164,7 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
             } else {
                 (
                     quote!(fields.required_attribute::<#ty>(&#name)?),
-                    quote!(writer.attribute(&#name, ::std::option::Option::Some(&self.#member));),
+                    quote!(writer.attribute(&#name, #SOME(&self.#member));),
                 )
             }
         } else {
@@ -180,17 +181,14 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
                     } else {
                         (
                             quote!(fields.required_element::<#ty>(&#name)?),
-                            quote!(writer.element(&#name, ::std::option::Option::Some(&self.#member));),
+                            quote!(writer.element(&#name, #SOME(&self.#member));),
                         )
                     }
                 }
             }
         };
         let (read, write) = if double {
-            (
-                quote!(#read.map(::std::option::Option::Some)),
-                quote! { if let ::std::option::Option::Some(value) = &self.#member { #write } },
-            )
+            (quote!(#read.map(#SOME)), quote! { if let #SOME(value) = &self.#member { #write } })
         } else {
             (read, write)
         };
@@ -207,14 +205,14 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
     });
     let fields_binding = if s.fields.is_empty() { quote!(fields) } else { quote!(mut fields) };
     quote! {
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
             let #fields_binding = ::apigen_runtime::xml::Fields::new(element, #deny);
             let value = Self {
                 #( #reads )*
                 #additional
             };
             fields.finish()?;
-            ::std::result::Result::Ok(value)
+            #OK(value)
         }
 
         fn write_xml(&self, writer: &mut ::apigen_runtime::xml::XmlWriter, name: &::apigen_runtime::xml::XmlName<'_>) {
@@ -238,13 +236,13 @@ fn list_field(
 ) -> (TokenStream, TokenStream) {
     let boxing = |read: TokenStream| match (boxed, optional) {
         (false, _) => read,
-        (true, false) => quote!(::std::boxed::Box::new(#read)),
-        (true, true) => quote!(#read.map(::std::boxed::Box::new)),
+        (true, false) => quote!(#BOX::new(#read)),
+        (true, true) => quote!(#read.map(#BOX::new)),
     };
     let slices = match (optional, boxed) {
-        (false, _) => quote!(::std::option::Option::Some(#place.as_slice())),
+        (false, _) => quote!(#SOME(#place.as_slice())),
         (true, false) => quote!(#place.as_deref()),
-        (true, true) => quote!(#place.as_deref().map(::std::vec::Vec::as_slice)),
+        (true, true) => quote!(#place.as_deref().map(#VEC::as_slice)),
     };
     match (wrapped, optional) {
         (true, true) => (
@@ -270,7 +268,7 @@ fn text_value_impl() -> TokenStream {
     quote! {
         const EMPTY_IS_ABSENT: bool = true;
 
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
             ::apigen_runtime::xml::read_text(element)
         }
 
@@ -299,8 +297,8 @@ fn string_enum_impl(
     let unknown = ident(unknown);
     let text_impl = quote! {
         impl ::apigen_runtime::xml::XmlText for #name {
-            fn from_xml_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                ::std::result::Result::Ok(match text.trim() {
+            fn from_xml_text(text: &str) -> #RESULT<Self, #STRING> {
+                #OK(match text.trim() {
                     #( #arms )*
                     other => Self::#unknown(other.to_owned()),
                 })
@@ -318,15 +316,15 @@ fn integer_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<i64>]) -
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let value = Literal::i64_unsuffixed(v.value);
-        quote!(::std::result::Result::Ok(#value) => ::std::result::Result::Ok(Self::#variant),)
+        quote!(#OK(#value) => #OK(Self::#variant),)
     });
     let expected = expected_one_of(&variants.iter().map(|v| v.value.to_string()).collect::<Vec<_>>());
     let text_impl = quote! {
         impl ::apigen_runtime::xml::XmlText for #name {
-            fn from_xml_text(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+            fn from_xml_text(text: &str) -> #RESULT<Self, #STRING> {
                 match text.trim().parse::<i64>() {
                     #( #arms )*
-                    _ => ::std::result::Result::Err(::std::string::String::from(#expected)),
+                    _ => #ERR(#STRING::from(#expected)),
                 }
             }
 
@@ -346,8 +344,8 @@ fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> Tok
         let variant = ident(&v.rust_name);
         let ty = type_tokens(model, &v.ty);
         quote! {
-            if let ::std::result::Result::Ok(value) = <#ty as ::apigen_runtime::xml::XmlValue>::read_xml(element) {
-                return ::std::result::Result::Ok(Self::#variant(value));
+            if let #OK(value) = <#ty as ::apigen_runtime::xml::XmlValue>::read_xml(element) {
+                return #OK(Self::#variant(value));
             }
         }
     });
@@ -357,9 +355,9 @@ fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> Tok
             quote!(Self::#variant(value) => ::apigen_runtime::xml::XmlValue::write_xml(value, writer, name),)
         });
     quote! {
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> ::std::result::Result<Self, ::apigen_runtime::xml::XmlError> {
+        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
             #( #tries )*
-            ::std::result::Result::Err(::apigen_runtime::xml::no_alternative(element, #type_name))
+            #ERR(::apigen_runtime::xml::no_alternative(element, #type_name))
         }
 
         fn write_xml(&self, writer: &mut ::apigen_runtime::xml::XmlWriter, name: &::apigen_runtime::xml::XmlName<'_>) {

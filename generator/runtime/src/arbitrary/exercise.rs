@@ -46,10 +46,19 @@ fn rejections(runner: &proptest::test_runner::TestRunner) -> u64 {
         .unwrap_or(0)
 }
 
-/// Generates `count` values from `strategy` (at [`DEPTH`]) and checks each: `check` (the
-/// type's validator) finds nothing, and its JSON reads back as the same value. The first value
-/// that fails is the error, with why.
-pub fn exercise<T>(
+/// Generates `count` values from `strategy` (at [`DEPTH`]) and checks each: its validator finds
+/// nothing, and its JSON reads back as the same value. The first value that fails is the error,
+/// with why.
+pub fn exercise<T>(strategy: fn(u32) -> BoxedStrategy<T>, count: usize) -> Result<Report, String>
+where
+    T: Validate + Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    exercise_by(strategy, |value, cx| value.validate_at(cx), count)
+}
+
+/// Like [`exercise`], for a type whose validator is a function of the crate rather than a
+/// `Validate` impl (an alias: `type Code = String` with a `pattern`), `check`.
+pub fn exercise_by<T>(
     strategy: fn(u32) -> BoxedStrategy<T>,
     check: fn(&T, &mut Context),
     count: usize,
@@ -189,7 +198,7 @@ mod tests {
         fn refuse(_: &String, cx: &mut Context) {
             cx.error("maxLength", None, "refused".to_owned());
         }
-        let refused = exercise(short, refuse, 10).unwrap_err();
+        let refused = exercise_by(short, refuse, 10).unwrap_err();
         assert!(
             refused.starts_with("value 0, ") && refused.contains("does not validate: 1 validation error"),
             "{refused}"
@@ -197,8 +206,8 @@ mod tests {
         fn nan(_: u32) -> BoxedStrategy<f64> {
             Just(f64::NAN).boxed()
         }
-        let unread = exercise(nan, |_, _| {}, 10).unwrap_err();
+        let unread = exercise_by(nan, |_, _| {}, 10).unwrap_err();
         assert!(unread.starts_with("value 0, NaN, its JSON null does not read back"), "{unread}");
-        assert_eq!(exercise(short, |_, _| {}, 10), Ok(Report { values: 10, rejected: 0 }));
+        assert_eq!(exercise_by(short, |_, _| {}, 10), Ok(Report { values: 10, rejected: 0 }));
     }
 }

@@ -17,7 +17,7 @@ mod tree;
 
 #[cfg(feature = "xml")]
 pub use exercise::exercise_xml;
-pub use exercise::{exercise, exercise_invalid, exercise_invalid_by, Exercise, Report};
+pub use exercise::{exercise, exercise_by, exercise_invalid, exercise_invalid_by, Exercise, Report};
 pub use text::{format, invertible, pattern, string};
 
 use proptest::prelude::*;
@@ -28,6 +28,27 @@ use serde_json::Value;
 
 use crate::check::json_equal;
 use crate::{Binary, Context};
+
+/// Implements `proptest::arbitrary::Arbitrary` for a generated type from its strategy
+/// function (`fn(depth: u32) -> BoxedStrategy<Type>`), at the full [`DEPTH`]: one line per
+/// type in a generated crate's `arbitrary` module, `arbitrary::impl_arbitrary!(Pet, pet);`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __impl_arbitrary {
+    ($type:ident, $strategy:ident) => {
+        impl $crate::proptest::arbitrary::Arbitrary for $type {
+            type Parameters = ();
+            type Strategy = $crate::proptest::strategy::BoxedStrategy<Self>;
+
+            fn arbitrary_with((): ()) -> Self::Strategy {
+                $strategy($crate::arbitrary::DEPTH)
+            }
+        }
+    };
+}
+
+#[doc(inline)]
+pub use crate::__impl_arbitrary as impl_arbitrary;
 
 /// How deep generated values nest: a type's strategy hands `depth - 1` to the types it
 /// contains, and at depth 0 optional and nullable values are absent and arrays and maps hold
@@ -49,6 +70,29 @@ pub struct Invalid<T> {
     pub keyword: &'static str,
     /// The value's JSON with the fault in it, where `value` cannot hold the fault.
     pub json: Option<Value>,
+}
+
+/// Values of `value` with one position replaced by a value of `bad`, breaking the rule
+/// `keyword` at `pointer`: `set` puts the bad value in place, and gives `None` when the value
+/// has nothing there (an optional field that is absent, an empty array), which is rejected.
+/// What a generated `<type>_invalid()` strategy offers for each rule its type can break.
+pub fn fault<T, B>(
+    value: BoxedStrategy<T>,
+    bad: impl Strategy<Value = B> + 'static,
+    pointer: &'static str,
+    keyword: &'static str,
+    set: fn(&mut T, B) -> Option<()>,
+) -> BoxedStrategy<Invalid<T>>
+where
+    T: std::fmt::Debug + 'static,
+    B: std::fmt::Debug + 'static,
+{
+    (value, bad)
+        .prop_filter_map("the value to break is absent", move |(mut value, bad)| {
+            set(&mut value, bad)?;
+            Some(Invalid { value, pointer: pointer.to_owned(), keyword, json: None })
+        })
+        .boxed()
 }
 
 /// `value` with a property `name` added, in its JSON, to the object at `pointer`: a fault of

@@ -440,6 +440,47 @@ impl Answer {
     }
 }
 
+/// A handler a test registered for one operation: given the request, read into the spec's
+/// types (`C`, the operation's `...Call`), the reply (`R`, its response enum).
+pub type Handler<C, R> = dyn Fn(&C) -> Reply<R> + Send + Sync;
+
+/// Where a generated mock keeps one operation's handler: none until a test registers one,
+/// then the last registered.
+pub struct Slot<C, R>(std::sync::RwLock<Option<Box<Handler<C, R>>>>);
+
+impl<C, R> Default for Slot<C, R> {
+    fn default() -> Self {
+        Self(std::sync::RwLock::new(None))
+    }
+}
+
+impl<C, R> fmt::Debug for Slot<C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set = self.0.read().unwrap_or_else(PoisonError::into_inner).is_some();
+        f.debug_tuple("Slot").field(&if set { "a handler" } else { "empty" }).finish()
+    }
+}
+
+impl<C, R> Slot<C, R> {
+    /// Answers with `handler` from now on: whatever it returns that makes a [`Reply`] (the
+    /// response enum's variant itself, or a `Reply` of one with a status or headers).
+    pub fn set<F, T>(&self, handler: F)
+    where
+        F: Fn(&C) -> T + Send + Sync + 'static,
+        T: Into<Reply<R>>,
+    {
+        let handler: Box<Handler<C, R>> = Box::new(move |call| handler(call).into());
+        *self.0.write().unwrap_or_else(PoisonError::into_inner) = Some(handler);
+    }
+
+    /// `answer` given the registered handler, if there is one. (A handler that panicked while
+    /// another thread held the slot leaves it as it was: the lock's poisoning is ignored.)
+    pub fn answer<A>(&self, answer: impl FnOnce(Option<&Handler<C, R>>) -> A) -> A {
+        let handler = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        answer(handler.as_deref())
+    }
+}
+
 /// A typed answer of a handler: a variant of the operation's response enum, with the status
 /// to send where the variant stands for several (a range, `default`) and extra headers.
 #[derive(Debug, Clone, PartialEq)]

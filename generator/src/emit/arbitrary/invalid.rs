@@ -6,6 +6,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 
 use super::{Emitter, OptionVariants};
+use crate::emit::prelude::{BOX, STRING, VEC};
 use crate::emit::types::ident;
 use crate::emit::uses;
 use crate::model::{ApiModel, Bound, CheckedFormat, JsonType, Primitive, Rules, TypeId, TypeKind, TypeRef};
@@ -64,7 +65,7 @@ impl Emitter<'_> {
         let ty = ident(&def.name);
         let function = self.names[id.0].0.clone();
         let none = self.option.none();
-        let invalid = |pointer: &str, keyword: &str| quote!(arbitrary::Invalid { value: v, pointer: ::std::string::String::from(#pointer), keyword: #keyword, json: #none });
+        let invalid = |pointer: &str, keyword: &str| quote!(arbitrary::Invalid { value: v, pointer: #STRING::from(#pointer), keyword: #keyword, json: #none });
         let mut options = Vec::new();
         for Fault { path, bad, keyword } in faults {
             let pointer: String = path.iter().map(Step::token).collect();
@@ -84,21 +85,18 @@ impl Emitter<'_> {
                 (Bad::Value(bad), Some((last, through))) => {
                     let steps = through.iter().map(Step::enter);
                     let set = last.set(quote!(bad), self.option);
-                    let invalid = self.option.some(invalid(&pointer, keyword));
+                    let done = self.option.some(quote!(()));
                     quote! {
-                        (#function(arbitrary::DEPTH), #bad)
-                            .prop_filter_map("the value to break is absent", |(mut v, bad)| {
-                                let target = &mut v;
-                                #( #steps )*
-                                #set
-                                #invalid
-                            })
-                            .boxed()
+                        arbitrary::fault(#function(arbitrary::DEPTH), #bad, #pointer, #keyword, |target, bad| {
+                            #( #steps )*
+                            #set
+                            #done
+                        })
                     }
                 }
             });
         }
-        let options = quote!(::std::vec::Vec::from([#( #options ),*]));
+        let options = quote!(#VEC::from([#( #options ),*]));
         let depth = uses(&options, "depth").then(|| quote!(let depth = arbitrary::DEPTH - 1;));
         let doc = format!(
             " Values of [`{}`] that break exactly one rule, each with the pointer and keyword its validator reports.",
@@ -238,7 +236,7 @@ impl Emitter<'_> {
                 let min = rules.min_length.unwrap_or(0);
                 let max = rules.max_length.unwrap_or(u64::MAX);
                 let fits = |s: &str| (min..=max).contains(&(s.chars().count() as u64));
-                let text = |s: &str| just(quote!(::std::string::String::from(#s)));
+                let text = |s: &str| just(quote!(#STRING::from(#s)));
                 if let Some(values) = &rules.enumeration {
                     let bad = "not-a-listed-value";
                     if rules.pattern.is_none()
@@ -425,7 +423,7 @@ impl Emitter<'_> {
                     if !values.iter().any(|v| v.value == bad) {
                         let name = ident(&def.name);
                         let unknown = ident(crate::emit::types::unknown_variant(def));
-                        out.push((just(quote!(#name::#unknown(::std::string::String::from(#bad)))), "enum"));
+                        out.push((just(quote!(#name::#unknown(#STRING::from(#bad)))), "enum"));
                     }
                 }
             }
@@ -549,7 +547,7 @@ fn wrap(ty: &TypeRef, value: TokenStream, option: OptionVariants) -> TokenStream
         TypeRef::Nullable(inner) => option.some(wrap(inner, value, option)),
         TypeRef::Boxed(inner) => {
             let inner = wrap(inner, value, option);
-            quote!(::std::boxed::Box::new(#inner))
+            quote!(#BOX::new(#inner))
         }
         _ => value,
     }

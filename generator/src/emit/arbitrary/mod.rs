@@ -23,6 +23,7 @@ mod invalid;
 use super::types::ident;
 use super::validate::{format_variant, json_literal, Checks};
 use crate::diag::Diagnostic;
+use crate::emit::prelude::{BOX, NONE, SOME, VEC};
 use crate::emit::uses;
 use crate::model::{
     Additional, ApiModel, Bound, Gate, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef,
@@ -124,7 +125,7 @@ impl OptionVariants {
         if self.short {
             quote!(Some(#value))
         } else {
-            quote!(::std::option::Option::Some(#value))
+            quote!(#SOME(#value))
         }
     }
 
@@ -132,7 +133,7 @@ impl OptionVariants {
         if self.short {
             quote!(None)
         } else {
-            quote!(::std::option::Option::None)
+            quote!(#NONE)
         }
     }
 }
@@ -190,6 +191,7 @@ impl<'m> Emitter<'m> {
         let mut rows = Vec::new();
         let mut xml_rows = Vec::new();
         let mut invalid_rows = Vec::new();
+        let delegation = quote!(::apigen_runtime::Validate::validate_at(v, cx);).to_string();
         for (i, def) in self.model.types.iter().enumerate() {
             if self.model.replaced.contains_key(&def.name) {
                 continue;
@@ -198,25 +200,35 @@ impl<'m> Emitter<'m> {
             let function = self.names[i].0.clone();
             let gate = super::gate_attr(&def.gate);
             self.set_gate(&def.gate);
+            // An alias has no `Validate` of its own: its check is written out, and handed to the
+            // `_by` forms of the runtime's checks, unless it is the `Validate` of what it names
+            // (an alias of a struct, or of an array of them).
             let check = match def.kind {
-                TypeKind::Alias(_) => self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default()),
-                _ => quote!(::apigen_runtime::Validate::validate_at(v, cx);),
+                TypeKind::Alias(_) => {
+                    let check = self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default());
+                    if check.to_string() == delegation {
+                        None
+                    } else {
+                        let v = if uses(&check, "v") { quote!(v) } else { quote!(_) };
+                        let cx = if uses(&check, "cx") { quote!(cx) } else { quote!(_) };
+                        Some(quote!(|#v, #cx| { #check }))
+                    }
+                }
+                _ => None,
             };
-            let (v, cx) = (
-                if uses(&check, "v") { quote!(v) } else { quote!(_) },
-                if uses(&check, "cx") { quote!(cx) } else { quote!(_) },
-            );
             if self.has_faults(TypeId(i)) {
                 let invalid = self.names[i].1.clone();
-                invalid_rows.push(match def.kind {
-                    // An alias has no `Validate` of its own: its check is the same as above.
-                    TypeKind::Alias(_) => {
-                        quote! { #gate (#name, |count| arbitrary::exercise_invalid_by(#invalid, |#v, #cx| { #check }, count)) }
+                invalid_rows.push(match &check {
+                    Some(check) => {
+                        quote! { #gate (#name, |count| arbitrary::exercise_invalid_by(#invalid, #check, count)) }
                     }
-                    _ => quote! { #gate (#name, |count| arbitrary::exercise_invalid(#invalid, count)) },
+                    None => quote! { #gate (#name, |count| arbitrary::exercise_invalid(#invalid, count)) },
                 });
             }
-            rows.push(quote! { #gate (#name, |count| arbitrary::exercise(#function, |#v, #cx| { #check }, count)) });
+            rows.push(match &check {
+                Some(check) => quote! { #gate (#name, |count| arbitrary::exercise_by(#function, #check, count)) },
+                None => quote! { #gate (#name, |count| arbitrary::exercise(#function, count)) },
+            });
             if super::xml::has_form(def) {
                 let ty = ident(name);
                 xml_rows.push(quote! { #gate (#name, |count| arbitrary::exercise_xml(#function, #ty::to_xml, #ty::from_xml, count)) });
@@ -264,11 +276,11 @@ impl<'m> Emitter<'m> {
                 TypeKind::Struct(s) => self.struct_strategy(def, s),
                 TypeKind::StringEnum(variants) => {
                     let variants = variants.iter().map(|v| ident(&v.rust_name));
-                    select(quote!(::std::vec::Vec::from([#( #name::#variants ),*])))
+                    select(quote!(#VEC::from([#( #name::#variants ),*])))
                 }
                 TypeKind::IntegerEnum(variants) => {
                     let variants = variants.iter().map(|v| ident(&v.rust_name));
-                    select(quote!(::std::vec::Vec::from([#( #name::#variants ),*])))
+                    select(quote!(#VEC::from([#( #name::#variants ),*])))
                 }
                 TypeKind::Union(variants) => self.union_strategy(def, variants),
                 TypeKind::Alias(target) => self.position(target, &def.rules, &def.doc.pointer),
@@ -277,18 +289,7 @@ impl<'m> Emitter<'m> {
         let depth = if uses(&body, "depth") { quote!(depth) } else { quote!(_depth) };
         let doc = format!(" Values of [`{}`] that pass its validator, nested at most `depth` deep.", def.name);
         let own_type = !replaced && !matches!(def.kind, TypeKind::Alias(_));
-        let arbitrary = own_type.then(|| {
-            quote! {
-                impl proptest::arbitrary::Arbitrary for #name {
-                    type Parameters = ();
-                    type Strategy = strategy::BoxedStrategy<Self>;
-
-                    fn arbitrary_with((): ()) -> Self::Strategy {
-                        #function(arbitrary::DEPTH)
-                    }
-                }
-            }
-        });
+        let arbitrary = own_type.then(|| quote!(arbitrary::impl_arbitrary!(#name, #function);));
         let invalid = if replaced { None } else { self.invalid_function(id, &invalid_function) };
         quote! {
             #arbitrary
@@ -365,7 +366,7 @@ impl<'m> Emitter<'m> {
         let union = if options.is_empty() {
             quote!(arbitrary::impossible::<#name>("a union without alternatives"))
         } else {
-            quote!(arbitrary::one_of(::std::vec::Vec::from([#( #options ),*])))
+            quote!(arbitrary::one_of(#VEC::from([#( #options ),*])))
         };
         let union = if def.discriminator.is_none() {
             quote!(#union.prop_filter("reads back as another variant", arbitrary::round_trips))
@@ -403,7 +404,7 @@ impl<'m> Emitter<'m> {
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.position(inner, rules, pointer);
-                quote!(#inner.prop_map(::std::boxed::Box::new))
+                quote!(#inner.prop_map(#BOX::new))
             }
             _ => {
                 let (strategy, rest) = self.construct(ty, rules, pointer);
@@ -503,7 +504,7 @@ impl<'m> Emitter<'m> {
                 }
                 _ => {
                     let values = values.iter().map(json_literal);
-                    quote!(arbitrary::one_of_json(::std::vec::Vec::from([#( #values ),*])))
+                    quote!(arbitrary::one_of_json(#VEC::from([#( #values ),*])))
                 }
             };
         }

@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::alias_of_nullable;
 use super::params::{style_tokens, to_text};
+use crate::emit::prelude::{OPTION, SOME};
 use crate::emit::types::ident;
 use crate::model::{ApiModel, Field, FormBody, FormKind, Primitive, Struct, TypeKind, TypeRef};
 
@@ -67,9 +68,9 @@ fn with_field(owner: TokenStream, field: &Field, binding: TokenStream, body: Tok
     let name = ident(&field.rust_name);
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
     if !field.required && nullable {
-        quote! { if let ::std::option::Option::Some(::std::option::Option::Some(#binding)) = &#owner.#name { #body } }
+        quote! { if let #SOME(#SOME(#binding)) = &#owner.#name { #body } }
     } else if !field.required || nullable {
-        quote! { if let ::std::option::Option::Some(#binding) = &#owner.#name { #body } }
+        quote! { if let #SOME(#binding) = &#owner.#name { #body } }
     } else {
         quote! { { let #binding = &#owner.#name; #body } }
     }
@@ -134,7 +135,7 @@ fn multipart_part(
     if let Some(inner) = alias_of_nullable(model, ty) {
         let put = multipart_part(model, name, quote!(value), inner, default_type);
         // Through `as_ref`, which clippy does not ask to fold into the field's own `if let`.
-        return quote! { if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(#value) { #put } };
+        return quote! { if let #SOME(value) = #OPTION::as_ref(#value) { #put } };
     }
     let resolved = model.underlying(ty);
     if let TypeRef::Vec(item) = resolved {

@@ -18,6 +18,7 @@ use quote::{format_ident, quote};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
+use crate::emit::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING};
 use crate::model::{
     ApiModel, FormBody, FormKind, Gate, Method, Operation, ParamLocation, Parameter, PathPart, Primitive, ResponseCase,
     Rules, SecurityKind, Status, StreamResponse, TypeKind, TypeRef,
@@ -30,14 +31,14 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     let credentials = model.security_schemes.iter().map(|scheme| {
         let field = ident(&scheme.rust_name);
         let doc = doc_attrs(&scheme.doc);
-        quote! { #doc #field: ::std::option::Option<::apigen_runtime::client::Secret>, }
+        quote! { #doc #field: #OPTION<::apigen_runtime::client::Secret>, }
     });
     let unset: Vec<TokenStream> = model
         .security_schemes
         .iter()
         .map(|scheme| {
             let field = ident(&scheme.rust_name);
-            quote! { #field: ::std::option::Option::None, }
+            quote! { #field: #NONE, }
         })
         .collect();
     let setters = model.security_schemes.iter().map(|scheme| {
@@ -54,7 +55,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn #setter(mut self, credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>) -> Self {
-                self.#field = ::std::option::Option::Some(credential.into());
+                self.#field = #SOME(credential.into());
                 self
             }
         }
@@ -152,14 +153,14 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             /// A client of the server at `base_url`, with the default configuration (see
             /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
             /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
-            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+            pub fn new(base_url: impl ::std::convert::Into<#STRING>) -> #RESULT<Self, ::apigen_runtime::client::Error> {
                 Self::with_config(::apigen_runtime::client::Config::new(base_url))
             }
 
             /// A client with the given configuration.
-            pub fn with_config(config: ::apigen_runtime::client::Config) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+            pub fn with_config(config: ::apigen_runtime::client::Config) -> #RESULT<Self, ::apigen_runtime::client::Error> {
                 let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
-                ::std::result::Result::Ok(Self { transport, #( #unset )* })
+                #OK(Self { transport, #( #unset )* })
             }
 
             /// A client that sends through `http`, the caller's own `reqwest::Client` (proxies,
@@ -169,9 +170,9 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             pub fn with_http(
                 config: ::apigen_runtime::client::Config,
                 http: ::apigen_runtime::client::reqwest::Client,
-            ) -> ::std::result::Result<Self, ::apigen_runtime::client::Error> {
+            ) -> #RESULT<Self, ::apigen_runtime::client::Error> {
                 let transport = ::apigen_runtime::client::Transport::with_http(config, PRODUCT, http)?;
-                ::std::result::Result::Ok(Self { transport, #( #unset )* })
+                #OK(Self { transport, #( #unset )* })
             }
 
             /// The configuration.
@@ -201,7 +202,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             /// key performs the request once however often it arrives, so such a request is
             /// also sent again after a timeout, a connection reset or a `500`/`502`/`504`
             /// (within `Config::max_retries`). Use a new key for every distinct request.
-            pub fn idempotent(&self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn idempotent(&self, key: impl ::std::convert::Into<#STRING>) -> Self {
                 let mut client = self.clone();
                 client.transport = client.transport.with_idempotency_key(key.into());
                 client
@@ -238,7 +239,7 @@ fn response_enum(model: &ApiModel, op: &Operation) -> TokenStream {
         match response_body(model, case) {
             Some(ty) if boxed(model, ty) => {
                 let ty = type_tokens(model, ty);
-                quote! { #doc #variant(::std::boxed::Box<#ty>), }
+                quote! { #doc #variant(#BOX<#ty>), }
             }
             Some(ty) => {
                 let ty = type_tokens(model, ty);
@@ -324,7 +325,7 @@ fn options_struct(model: &ApiModel, op: &Operation, others: usize) -> TokenStrea
         let field = ident(&p.rust_name);
         let doc = doc_attrs(&p.doc);
         let ty = type_tokens(model, p.ty.non_null());
-        quote! { #doc pub #field: ::std::option::Option<#ty>, }
+        quote! { #doc pub #field: #OPTION<#ty>, }
     });
     let setters: Vec<TokenStream> = op
         .parameters
@@ -345,7 +346,7 @@ fn options_struct(model: &ApiModel, op: &Operation, others: usize) -> TokenStrea
             Some(quote! {
                 #[doc = #doc]
                 pub fn #setter(mut self, value: #ty) -> Self {
-                    self.#field = ::std::option::Option::Some(#value);
+                    self.#field = #SOME(#value);
                     self
                 }
             })
@@ -412,8 +413,8 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let names = argument_names(op, body_ty);
         let name = ident(&op.method_name);
         let accept = match accept_media(op, sends, download) {
-            Some(media) => quote!(::std::option::Option::Some(#media)),
-            None => quote!(::std::option::Option::None),
+            Some(media) => quote!(#SOME(#media)),
+            None => quote!(#NONE),
         };
         quote! { let request = request::#name(self, #accept, #( #names ),*)?; }
     } else {
@@ -424,16 +425,16 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let (item, open) = stream_reading(model, stream);
         return quote! {
             #head
-            pub fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
+            pub fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
                 #build
-                ::std::result::Result::Ok(#open)
+                #OK(#open)
             }
         };
     }
     if download {
         return quote! {
             #head
-            pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+            pub async fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
                 #build
                 self.transport.send_streaming(request).await
             }
@@ -443,7 +444,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let decide = response_arms(model, op, false);
     quote! {
         #head
-        pub async fn #name(&self, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+        pub async fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
             #build
             let response = self.transport.send(request).await?;
             #decide
@@ -468,7 +469,7 @@ fn shared_request(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> 
     let name = ident(&op.method_name);
     // `Accept` is the typed method's, and a download asks for anything.
     let accept = quote! {
-        if let ::std::option::Option::Some(accept) = accepts {
+        if let #SOME(accept) = accepts {
             request.static_header("accept", accept)?;
         }
     };
@@ -476,9 +477,9 @@ fn shared_request(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> 
     let this = if reads_client { quote!(this) } else { quote!(_this) };
     quote! {
         #( #allows )*
-        pub(super) fn #name(#this: &Client, accepts: ::std::option::Option<&'static str>, #( #args ),*) -> ::std::result::Result<::apigen_runtime::client::Request, ::apigen_runtime::client::Error> {
+        pub(super) fn #name(#this: &Client, accepts: #OPTION<&'static str>, #( #args ),*) -> #RESULT<::apigen_runtime::client::Request, ::apigen_runtime::client::Error> {
             #build
-            ::std::result::Result::Ok(request)
+            #OK(request)
         }
     }
 }
@@ -622,7 +623,7 @@ fn arguments(model: &ApiModel, op: &Operation, body_ty: Option<&TypeRef>) -> Vec
     }
     if let Some(ty) = body_ty {
         let body = type_tokens(model, ty);
-        args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: ::std::option::Option<&#body>) });
+        args.push(if op.body_required { quote!(body: &#body) } else { quote!(body: #OPTION<&#body>) });
     }
     if has_options(op) {
         let options = options_name(op);
@@ -704,7 +705,7 @@ fn validation(
         let located = quote! { cx.push_key(#location); cx.push_key(#wire); #check cx.pop(); cx.pop(); };
         let arg = ident(&p.rust_name);
         validation.push(if !p.required {
-            quote! { if let ::std::option::Option::Some(v) = &options.#arg { #located } }
+            quote! { if let #SOME(v) = &options.#arg { #located } }
         } else if by_reference(model, &p.ty) {
             quote! { { let v = #arg; #located } }
         } else {
@@ -721,7 +722,7 @@ fn validation(
             validation.push(if op.body_required {
                 quote! { { let v = body; #located } }
             } else {
-                quote! { if let ::std::option::Option::Some(v) = body { #located } }
+                quote! { if let #SOME(v) = body { #located } }
             });
         }
     }
@@ -759,7 +760,7 @@ fn request_setup(model: &ApiModel, op: &Operation, receiver: &TokenStream) -> Ve
         } else {
             let field = ident(&p.rust_name);
             let inner = put(quote!(value));
-            setup.push(quote! { if let ::std::option::Option::Some(value) = &options.#field { #inner } });
+            setup.push(quote! { if let #SOME(value) = &options.#field { #inner } });
         }
     }
     for key in &op.security {
@@ -801,7 +802,7 @@ fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
     if op.body_required {
         put_body
     } else {
-        quote! { if let ::std::option::Option::Some(body) = body { #put_body } }
+        quote! { if let #SOME(body) = body { #put_body } }
     }
 }
 
@@ -816,8 +817,8 @@ fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
 pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
-    let mut fallback = quote!(::std::result::Result::Err(::apigen_runtime::client::Error::UnexpectedStatus(
-        ::std::boxed::Box::new(response)
+    let mut fallback = quote!(#ERR(::apigen_runtime::client::Error::UnexpectedStatus(
+        #BOX::new(response)
     )));
     for case in &op.responses {
         let variant = ident(&case.variant);
@@ -827,7 +828,7 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                 // unless it says JSON, where the operation answers only in XML).
                 let decoded = if let Some((rust, nullable)) = xml_form(model, ty) {
                     let read = if nullable {
-                        quote!(|text| #rust::from_xml(text).map(::std::option::Option::Some))
+                        quote!(|text| #rust::from_xml(text).map(#SOME))
                     } else {
                         quote!(#rust::from_xml)
                     };
@@ -846,9 +847,9 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                 } else {
                     quote!(::apigen_runtime::client::json(response)?)
                 };
-                let value = if boxed(model, ty) { quote!(::std::boxed::Box::new(#decoded)) } else { decoded };
+                let value = if boxed(model, ty) { quote!(#BOX::new(#decoded)) } else { decoded };
                 let binary = matches!(model.underlying(ty), TypeRef::Primitive(Primitive::Binary));
-                let read = quote!(::std::result::Result::Ok(#response::#variant(#value)));
+                let read = quote!(#OK(#response::#variant(#value)));
                 let read = if media && !binary {
                     let (json, xml) = (!case.xml_only, xml_form(model, ty).is_some());
                     quote!({ ::apigen_runtime::mock::expect_media(response, #json, #xml)?; #read })
@@ -859,7 +860,7 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                 quote!(response.decode(|response| #read))
             }
             None => {
-                quote!(::std::result::Result::Ok(::apigen_runtime::client::Responded::new(response, #response::#variant)))
+                quote!(#OK(::apigen_runtime::client::Responded::new(response, #response::#variant)))
             }
         };
         match case.status {
@@ -897,7 +898,7 @@ fn stream_reading(model: &ApiModel, stream: &StreamResponse) -> (TokenStream, To
             let ty = type_tokens(model, ty);
             (ty.clone(), quote!(::apigen_runtime::stream::json::<#ty>))
         }
-        (None, true) => (quote!(::std::string::String), quote!(::apigen_runtime::stream::text)),
+        (None, true) => (quote!(#STRING), quote!(::apigen_runtime::stream::text)),
         (None, false) => (
             quote!(::apigen_runtime::serde_json::Value),
             quote!(::apigen_runtime::stream::json::<::apigen_runtime::serde_json::Value>),

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::forms::is_scalar;
+use crate::emit::prelude::{STRING, VEC};
 use crate::emit::types::type_tokens;
 use crate::model::{ApiModel, Parameter, Primitive, Style, TypeKind, TypeRef};
 
@@ -38,7 +39,7 @@ pub(super) fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> Tok
         TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
         TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
         TypeRef::Primitive(Primitive::Binary) => {
-            quote!(::std::string::String::from_utf8_lossy(#value.bytes()).into_owned())
+            quote!(#STRING::from_utf8_lossy(#value.bytes()).into_owned())
         }
         TypeRef::Primitive(_) => quote!(#value.to_string()),
         TypeRef::Named(id) => match &model.type_def(*id).kind {
@@ -88,7 +89,7 @@ pub(super) fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Pa
         return if p.explode && p.style == Style::Form {
             quote! { for item in #value.iter() { request.query(#wire, #text); } }
         } else {
-            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<::std::vec::Vec<_>>().join(#separator)); }
+            quote! { request.query(#wire, #value.iter().map(|item| #text).collect::<#VEC<_>>().join(#separator)); }
         };
     }
     if p.style == Style::DeepObject

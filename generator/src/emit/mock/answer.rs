@@ -8,6 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::client::{boxed, response_body, xml_form};
+use crate::emit::prelude::{BOX, NONE, OPTION, SOME};
 use crate::emit::types::{ident, type_tokens};
 use crate::emit::validate::Checks;
 use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeRef};
@@ -27,7 +28,7 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
         return quote!(Reply::new(#response::#variant));
     };
     let rust = type_tokens(model, ty);
-    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(::std::boxed::Box::new(#value)) } else { value };
+    let wrap = |value: TokenStream| if boxed(model, ty) { quote!(#BOX::new(#value)) } else { value };
     if let Some(example) = &case.example {
         let text = example.to_string();
         let value = wrap(quote!(value));
@@ -37,8 +38,8 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
                 let cx = &mut context;
                 cx.push_key("body");
                 match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
-                    ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                    ::std::option::Option::None => {
+                    #SOME(value) => Reply::new(#response::#variant(#value)),
+                    #NONE => {
                         return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
                     }
                 }
@@ -55,12 +56,12 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
     quote! {
         {
             #[cfg(not(feature = "arbitrary"))]
-            let generated: ::std::option::Option<#rust> = ::std::option::Option::None;
+            let generated: #OPTION<#rust> = #NONE;
             #[cfg(feature = "arbitrary")]
-            let generated: ::std::option::Option<#rust> = ::apigen_runtime::mock::generated();
+            let generated: #OPTION<#rust> = ::apigen_runtime::mock::generated();
             match generated {
-                ::std::option::Option::Some(value) => Reply::new(#response::#variant(#value)),
-                ::std::option::Option::None => #no_answer,
+                #SOME(value) => Reply::new(#response::#variant(#value)),
+                #NONE => #no_answer,
             }
         }
     }

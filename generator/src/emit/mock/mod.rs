@@ -21,6 +21,7 @@ use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
 use crate::diag::pointer_join;
+use crate::emit::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
 use crate::model::{
     ApiModel, FormBody, FormKind, Operation, ParamLocation, Parameter, PathPart, Primitive, SecurityKind, Style,
     TypeKind, TypeRef,
@@ -56,7 +57,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         let field = ident(&op.method_name);
         let call = ident(&op.mock.call);
         let response = ident(&op.response_type);
-        quote! { #field: ::std::sync::RwLock<::std::option::Option<::std::boxed::Box<Handler<ops::#call, super::client::#response>>>>, }
+        quote! { #field: ::apigen_runtime::mock::Slot<ops::#call, super::client::#response>, }
     });
     let registrations = model.operations.iter().map(|op| {
         let name = ident(&op.mock.handler);
@@ -74,9 +75,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
                 F: ::std::ops::Fn(&#call) -> R + ::std::marker::Send + ::std::marker::Sync + 'static,
                 R: ::std::convert::Into<Reply<super::client::#response>>,
             {
-                let handler: ::std::boxed::Box<Handler<#call, super::client::#response>> =
-                    ::std::boxed::Box::new(move |call| handler(call).into());
-                *self.handlers.#field.write().unwrap_or_else(::std::sync::PoisonError::into_inner) = ::std::option::Option::Some(handler);
+                self.handlers.#field.set(handler);
             }
         }
     });
@@ -93,13 +92,12 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
 
         pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
         pub use ops::{ #( #exported ),* };
+        use ::apigen_runtime::mock::Handler;
 
         /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
         /// `Debug`.
         const SECRETS: &[&str] = &[ #( #secrets ),* ];
 
-        /// A handler of one operation.
-        type Handler<C, R> = dyn ::std::ops::Fn(&C) -> Reply<R> + ::std::marker::Send + ::std::marker::Sync;
 
         #[doc = #title]
         ///
@@ -128,7 +126,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             pub async fn start() -> ::std::io::Result<Self> {
                 let handlers = ::std::sync::Arc::new(Handlers::default());
                 let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS).await?;
-                ::std::result::Result::Ok(Self { inner, handlers })
+                #OK(Self { inner, handlers })
             }
 
             /// The base URL to give the client (`http://127.0.0.1:<port>`).
@@ -138,7 +136,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
 
             /// Every request received so far, in order, with the status answered and the
             /// violations found.
-            pub fn requests(&self) -> ::std::vec::Vec<Recorded> {
+            pub fn requests(&self) -> #VEC<Recorded> {
                 self.inner.requests()
             }
 
@@ -171,8 +169,8 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         impl ::apigen_runtime::mock::Api for Handlers {
             fn answer(&self, request: &::apigen_runtime::mock::Incoming) -> ::apigen_runtime::mock::Answer {
                 let (operation, #path) = match route(request) {
-                    ::std::result::Result::Ok(found) => found,
-                    ::std::result::Result::Err(refused) => return refused,
+                    #OK(found) => found,
+                    #ERR(refused) => return refused,
                 };
                 match operation {
                     #answers
@@ -198,11 +196,11 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             fn check_request(
                 &self,
                 request: &::apigen_runtime::mock::Incoming,
-            ) -> ::std::result::Result<&'static str, ::apigen_runtime::mock::Answer> {
+            ) -> #RESULT<&'static str, ::apigen_runtime::mock::Answer> {
                 let (operation, #path) = route(request)?;
                 let checked = match operation {
                     #requests
-                    _ => ::std::result::Result::Ok(()),
+                    _ => #OK(()),
                 };
                 checked.map(|()| operation).map_err(|refused| refused.operation(operation))
             }
@@ -211,10 +209,10 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
                 &self,
                 operation: &'static str,
                 response: ::apigen_runtime::client::Response,
-            ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+            ) -> #VEC<::apigen_runtime::ValidationError> {
                 match operation {
                     #responses
-                    _ => ::std::vec::Vec::new(),
+                    _ => #VEC::new(),
                 }
             }
         }
@@ -267,14 +265,14 @@ fn route_function(model: &ApiModel) -> TokenStream {
         let id = &op.id;
         let matched = quote!(::apigen_runtime::mock::match_path(&[ #( #segments ),* ], request.path()));
         let (test, path) = if has_params(op) {
-            (quote!(let ::std::option::Option::Some(path) = #matched), quote!(path))
+            (quote!(let #SOME(path) = #matched), quote!(path))
         } else {
-            (quote!(#matched.is_some()), quote!(::std::vec::Vec::new()))
+            (quote!(#matched.is_some()), quote!(#VEC::new()))
         };
         quote! {
             if #test {
                 if request.method() == #method {
-                    return ::std::result::Result::Ok((#id, #path));
+                    return #OK((#id, #path));
                 }
                 allowed.push(#method);
             }
@@ -286,13 +284,13 @@ fn route_function(model: &ApiModel) -> TokenStream {
         /// operations lack (`405`).
         fn route(
             request: &::apigen_runtime::mock::Incoming,
-        ) -> ::std::result::Result<(&'static str, ::std::vec::Vec<::std::string::String>), ::apigen_runtime::mock::Answer> {
-            let mut allowed: ::std::vec::Vec<&str> = ::std::vec::Vec::new();
+        ) -> #RESULT<(&'static str, #VEC<#STRING>), ::apigen_runtime::mock::Answer> {
+            let mut allowed: #VEC<&str> = #VEC::new();
             #( #arms )*
             if allowed.is_empty() {
-                ::std::result::Result::Err(::apigen_runtime::mock::Answer::no_route(request))
+                #ERR(::apigen_runtime::mock::Answer::no_route(request))
             } else {
-                ::std::result::Result::Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+                #ERR(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
             }
         }
     }
@@ -311,10 +309,7 @@ fn dispatch(model: &ApiModel) -> (TokenStream, TokenStream, TokenStream) {
         let function = ident(&op.method_name);
         let path = has_params(op).then(|| quote!(&path,));
         answers.push(quote! {
-            #id => {
-                let handler = self.#field.read().unwrap_or_else(::std::sync::PoisonError::into_inner);
-                ops::#function(request, #path handler.as_deref()).operation(#id)
-            }
+            #id => self.#field.answer(|handler| ops::#function(request, #path handler).operation(#id)),
         });
         requests.push(quote!(#id => ops::requests::#function(request, #path).map(|_| ()),));
         responses.push(quote!(#id => ops::responses::#function(response),));
@@ -386,8 +381,8 @@ fn security_check(model: &ApiModel, sets: &mut SecuritySets, op: &Operation) -> 
     }
     let set = sets.name(quote!(&[ #( #alternatives ),* ]));
     Some(quote! {
-        if let ::std::option::Option::Some(refused) = ::apigen_runtime::mock::check_security(request, #set) {
-            return ::std::result::Result::Err(refused);
+        if let #SOME(refused) = ::apigen_runtime::mock::check_security(request, #set) {
+            return #ERR(refused);
         }
     })
 }
@@ -483,11 +478,7 @@ fn operation_items(
         let name = ident(&p.rust_name);
         let ty = type_tokens(model, p.ty.non_null());
         let doc = doc_attrs(&p.doc);
-        fields.push(if p.required {
-            quote!(#doc pub #name: #ty,)
-        } else {
-            quote!(#doc pub #name: ::std::option::Option<#ty>,)
-        });
+        fields.push(if p.required { quote!(#doc pub #name: #ty,) } else { quote!(#doc pub #name: #OPTION<#ty>,) });
     }
     let body_ty = if forms.is_empty() {
         None
@@ -500,7 +491,7 @@ fn operation_items(
         fields.push(if op.body_required {
             quote!(#[doc = " The body."] pub body: #ty,)
         } else {
-            quote!(#[doc = " The body, where the request has one."] pub body: ::std::option::Option<#ty>,)
+            quote!(#[doc = " The body, where the request has one."] pub body: #OPTION<#ty>,)
         });
     }
     let call_doc = format!(
@@ -516,7 +507,7 @@ fn operation_items(
                 None => " The body sent as JSON.".to_owned(),
                 Some(form) => format!(" The body sent as {}.", form.media_types.join(", ")),
             };
-            quote!(#[doc = #doc] #variant(::std::boxed::Box<#ty>),)
+            quote!(#[doc = #doc] #variant(#BOX<#ty>),)
         });
         let doc = format!(" The body of a `{}` request, in the form it came in.", op.id);
         quote! {
@@ -569,14 +560,14 @@ fn operation_items(
         let wire_key = wire.clone();
         let required = p.required;
         reads.push(quote! {
-            let #arg: ::std::option::Option<#ty> =
+            let #arg: #OPTION<#ty> =
                 ::apigen_runtime::mock::read_parameter(cx, #location, #wire_key, #values, #required);
         });
         // The same checks as the client's, at the same pointers.
         let check = checks.check(p.ty.non_null(), &p.rules);
         if !check.is_empty() {
             validation.push(quote! {
-                if let ::std::option::Option::Some(v) = &#arg {
+                if let #SOME(v) = &#arg {
                     cx.push_key(#location);
                     cx.push_key(#wire_key);
                     #check
@@ -600,7 +591,7 @@ fn operation_items(
             let wrap = |value: TokenStream| {
                 if body_enum {
                     let variant = ident(form.variant);
-                    quote!(#body_name::#variant(::std::boxed::Box::new(#value)))
+                    quote!(#body_name::#variant(#BOX::new(#value)))
                 } else {
                     value
                 }
@@ -613,7 +604,7 @@ fn operation_items(
                         quote!(.map(|body| #value))
                     });
                     arms.push(quote! {
-                        ::std::option::Option::Some(media) if ::apigen_runtime::mock::is_json(media) => {
+                        #SOME(media) if ::apigen_runtime::mock::is_json(media) => {
                             ::apigen_runtime::mock::read_json::<#rust>(cx, request.body()) #json
                         }
                     });
@@ -621,7 +612,7 @@ fn operation_items(
                         if let Some((reader, false)) = xml_form(model, &form.ty) {
                             accepted.push("application/xml".to_owned());
                             arms.push(quote! {
-                                ::std::option::Option::Some(media) if ::apigen_runtime::mock::is_xml(media) => {
+                                #SOME(media) if ::apigen_runtime::mock::is_xml(media) => {
                                     ::apigen_runtime::mock::read_xml(cx, request.body(), #reader::from_xml) #json
                                 }
                             });
@@ -633,8 +624,8 @@ fn operation_items(
                     let types = &body.media_types;
                     let value = wrap(quote!(::apigen_runtime::Binary::new(request.body().to_vec()).with_content_type(media)));
                     arms.push(quote! {
-                        ::std::option::Option::Some(media) if ::apigen_runtime::mock::accepts(&[ #( #types ),* ], media) => {
-                            ::std::option::Option::Some(#value)
+                        #SOME(media) if ::apigen_runtime::mock::accepts(&[ #( #types ),* ], media) => {
+                            #SOME(#value)
                         }
                     });
                 }
@@ -657,14 +648,14 @@ fn operation_items(
                         let nullable = matches!(field.ty, TypeRef::Nullable(_));
                         let set = |value: TokenStream| match (field.required, nullable) {
                             (true, false) => value,
-                            (false, true) => quote!(::std::option::Option::Some(::std::option::Option::Some(#value))),
-                            _ => quote!(::std::option::Option::Some(#value)),
+                            (false, true) => quote!(#SOME(#SOME(#value))),
+                            _ => quote!(#SOME(#value)),
                         };
                         match field.ty.non_null() {
                             TypeRef::Primitive(Primitive::Binary) => {
                                 let value = set(quote!(part.to_binary()));
                                 files.push(quote! {
-                                    if let ::std::option::Option::Some(part) = parts.iter().find(|p| p.name == #wire) {
+                                    if let #SOME(part) = parts.iter().find(|p| p.name == #wire) {
                                         body.#name = #value;
                                     }
                                 });
@@ -672,7 +663,7 @@ fn operation_items(
                             TypeRef::Vec(item) if matches!(**item, TypeRef::Primitive(Primitive::Binary)) => {
                                 let value = set(quote!(files));
                                 files.push(quote! {
-                                    let files: ::std::vec::Vec<::apigen_runtime::Binary> =
+                                    let files: #VEC<::apigen_runtime::Binary> =
                                         parts.iter().filter(|p| p.name == #wire).map(::apigen_runtime::mock::Part::to_binary).collect();
                                     if !files.is_empty() {
                                         body.#name = #value;
@@ -686,15 +677,15 @@ fn operation_items(
                     let parts = if body.kind == FormKind::Multipart {
                         quote!(::apigen_runtime::mock::multipart(cx, request))
                     } else {
-                        quote!(::std::option::Option::Some(::apigen_runtime::mock::form_pairs(request)))
+                        quote!(#SOME(::apigen_runtime::mock::form_pairs(request)))
                     };
                     let value = wrap(quote!(body));
                     arms.push(quote! {
-                        ::std::option::Option::Some(#media) => #parts.and_then(|parts| {
+                        #SOME(#media) => #parts.and_then(|parts| {
                             let document = ::apigen_runtime::mock::form_document(&parts, &[ #( #fields ),* ]);
                             let #binding = ::apigen_runtime::mock::read_value::<#rust>(cx, &document)?;
                             #( #files )*
-                            ::std::option::Option::Some(#value)
+                            #SOME(#value)
                         }),
                     });
                 }
@@ -703,22 +694,22 @@ fn operation_items(
         let required = op.body_required.then(|| quote!(::apigen_runtime::mock::missing(cx, "body");));
         let accepted = accepted.join(", ");
         quote! {
-            let body: ::std::option::Option<#ty> = {
+            let body: #OPTION<#ty> = {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
                     #( #arms )*
                     _ if request.body().is_empty() => {
                         #required
-                        ::std::option::Option::None
+                        #NONE
                     }
                     other => {
                         cx.error(
                             "contentType",
-                            ::std::option::Option::None,
+                            #NONE,
                             ::std::format!("the body's media type `{}` is not one the operation takes ({})", other.unwrap_or("none"), #accepted),
                         );
-                        ::std::option::Option::None
+                        #NONE
                     }
                 };
                 cx.pop();
@@ -742,7 +733,7 @@ fn operation_items(
         }
         if body_enum {
             validation.push(quote! {
-                if let ::std::option::Option::Some(v) = &body {
+                if let #SOME(v) = &body {
                     cx.push_key("body");
                     match v { #( #arms )* }
                     cx.pop();
@@ -750,7 +741,7 @@ fn operation_items(
             });
         } else if let Some(check) = arms.first() {
             validation.push(quote! {
-                if let ::std::option::Option::Some(v) = &body {
+                if let #SOME(v) = &body {
                     cx.push_key("body");
                     #check
                     cx.pop();
@@ -769,13 +760,17 @@ fn operation_items(
         0 => TokenStream::new(),
         1 => {
             let one = &required[0];
-            quote!(let ::std::option::Option::Some(#one) = #one else { return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new())); };)
+            quote!(let #SOME(#one) = #one else { return #ERR(::apigen_runtime::mock::Answer::invalid_request(#VEC::new())); };)
         }
-        _ => quote! {
-            let ( #( ::std::option::Option::Some(#required) ),* ) = ( #( #required ),* ) else {
-                return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(::std::vec::Vec::new()));
+        _ => {
+            // A constant cannot be named inside a repetition (`quote!` binds its names there).
+            let some = SOME;
+            quote! {
+            let ( #( #some(#required) ),* ) = ( #( #required ),* ) else {
+                return #ERR(::apigen_runtime::mock::Answer::invalid_request(#VEC::new()));
             };
-        },
+            }
+        }
     };
     let mut field_names: Vec<proc_macro2::Ident> = params.iter().map(|p| ident(&p.rust_name)).collect();
     if body_ty.is_some() {
@@ -789,8 +784,8 @@ fn operation_items(
             #( #reads )*
             #body_read
             #( #validation )*
-            if let ::std::result::Result::Err(errors) = context.finish() {
-                return ::std::result::Result::Err(::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()));
+            if let #ERR(errors) = context.finish() {
+                return #ERR(::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()));
             }
             #unwrap
         }
@@ -799,7 +794,7 @@ fn operation_items(
     let function = ident(&op.method_name);
     let send = ident(&format!("send_{}", op.method_name));
     let (path_arg, path_value) =
-        if has_params(op) { (quote!(path: &[::std::string::String],), quote!(path,)) } else { (quote!(), quote!()) };
+        if has_params(op) { (quote!(path: &[#STRING],), quote!(path,)) } else { (quote!(), quote!()) };
     let fallback = fallback_reply(model, op);
     // Whether some answer may be XML or JSON, as the request asks (see `arm`).
     let uses_xml = op.responses.iter().any(|case| {
@@ -843,10 +838,10 @@ fn operation_items(
         pub(in super::super) fn #function(
             #request_arg: &::apigen_runtime::mock::Incoming,
             #path_arg
-        ) -> ::std::result::Result<#call, ::apigen_runtime::mock::Answer> {
+        ) -> #RESULT<#call, ::apigen_runtime::mock::Answer> {
             #security
             #checked
-            ::std::result::Result::Ok(#call { #( #field_names ),* })
+            #OK(#call { #( #field_names ),* })
         }
     };
     let answering = quote! {
@@ -856,15 +851,15 @@ fn operation_items(
         pub(super) fn #function(
             request: &::apigen_runtime::mock::Incoming,
             #path_arg
-            handler: ::std::option::Option<&super::Handler<#call, super::super::client::#response>>,
+            handler: #OPTION<&super::Handler<#call, super::super::client::#response>>,
         ) -> ::apigen_runtime::mock::Answer {
             let call = match requests::#function(request, #path_value) {
-                ::std::result::Result::Ok(call) => call,
-                ::std::result::Result::Err(refused) => return refused,
+                #OK(call) => call,
+                #ERR(refused) => return refused,
             };
             let reply = match handler {
-                ::std::option::Option::Some(handler) => handler(&call),
-                ::std::option::Option::None => #fallback,
+                #SOME(handler) => handler(&call),
+                #NONE => #fallback,
             };
             #send(reply, #prefers_xml)
         }
@@ -875,16 +870,16 @@ fn operation_items(
         #[doc = #check_response_doc]
         pub(in super::super) fn #function(
             response: ::apigen_runtime::client::Response,
-        ) -> ::std::vec::Vec<::apigen_runtime::ValidationError> {
+        ) -> #VEC<::apigen_runtime::ValidationError> {
             use super::super::super::client::#response;
             let status = response.status.as_u16();
-            let read: ::std::result::Result<
+            let read: #RESULT<
                 ::apigen_runtime::client::Responded<#response>,
                 ::apigen_runtime::client::Error,
             > = #read_response;
             match read {
-                ::std::result::Result::Ok(read) => #send(Reply::new(read.value).with_status(status), false).violations().to_vec(),
-                ::std::result::Result::Err(error) => ::apigen_runtime::mock::unreadable(error),
+                #OK(read) => #send(Reply::new(read.value).with_status(status), false).violations().to_vec(),
+                #ERR(error) => ::apigen_runtime::mock::unreadable(error),
             }
         }
     };

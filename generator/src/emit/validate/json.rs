@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{array_counts, entry_binding, ident, json_literal, numeric_keywords, object_counts, Emitter};
+use crate::emit::prelude::{NONE, SOME};
 use crate::model::{Additional, Rules, TypeId, TypeKind};
 
 impl Emitter<'_> {
@@ -72,11 +73,11 @@ impl Emitter<'_> {
         }
         let strings = self.string_keywords(rules, quote!(s));
         if !strings.is_empty() {
-            out.push(quote! { if let ::std::option::Option::Some(s) = v.as_str() { #strings } });
+            out.push(quote! { if let #SOME(s) = v.as_str() { #strings } });
         }
         let numbers = numeric_keywords(rules, &quote!(n));
         if !numbers.is_empty() {
-            out.push(quote! { if let ::std::option::Option::Some(n) = v.as_number() { let n = ::apigen_runtime::check::Num::from_json(n); #numbers } });
+            out.push(quote! { if let #SOME(n) = v.as_number() { let n = ::apigen_runtime::check::Num::from_json(n); #numbers } });
         }
         let mut array = vec![array_counts(rules, quote!(a.len()))];
         if rules.unique_items {
@@ -92,7 +93,7 @@ impl Emitter<'_> {
         array.push(self.array_2020_12(rules));
         let array = quote!(#( #array )*);
         if !array.is_empty() {
-            out.push(quote! { if let ::std::option::Option::Some(a) = v.as_array() { #array } });
+            out.push(quote! { if let #SOME(a) = v.as_array() { #array } });
         }
         let mut object = vec![object_counts(rules, quote!(o.len()))];
         for name in &rules.required {
@@ -101,7 +102,7 @@ impl Emitter<'_> {
         for (name, property) in &rules.properties {
             let check = self.dynamic(property);
             if !check.is_empty() {
-                object.push(quote! { if let ::std::option::Option::Some(v) = o.get(#name) { cx.push_key(#name); #check cx.pop(); } });
+                object.push(quote! { if let #SOME(v) = o.get(#name) { cx.push_key(#name); #check cx.pop(); } });
             }
         }
         let names: Vec<&String> = rules.properties.iter().map(|(n, _)| n).collect();
@@ -128,7 +129,7 @@ impl Emitter<'_> {
         object.push(self.object_2020_12(rules));
         let object = quote!(#( #object )*);
         if !object.is_empty() {
-            out.push(quote! { if let ::std::option::Option::Some(o) = v.as_object() { #object } });
+            out.push(quote! { if let #SOME(o) = v.as_object() { #object } });
         }
         if let Some(values) = &rules.enumeration {
             let literals = values.iter().map(json_literal);
@@ -162,9 +163,7 @@ impl Emitter<'_> {
             if !check.is_empty() {
                 // `a.get(0)` is clippy's `get_first`.
                 let item = if i == 0 { quote!(a.first()) } else { quote!(a.get(#i)) };
-                out.push(
-                    quote! { if let ::std::option::Option::Some(v) = #item { cx.push_index(#i); #check cx.pop(); } },
-                );
+                out.push(quote! { if let #SOME(v) = #item { cx.push_index(#i); #check cx.pop(); } });
             }
         }
         if let Some(contains) = &rules.contains {
@@ -295,8 +294,8 @@ pub(super) fn after_prefix(rules: &Rules) -> Option<TokenStream> {
 
 fn option_u64(n: Option<u64>) -> TokenStream {
     match n {
-        Some(n) => quote!(::std::option::Option::Some(#n)),
-        None => quote!(::std::option::Option::None),
+        Some(n) => quote!(#SOME(#n)),
+        None => quote!(#NONE),
     }
 }
 

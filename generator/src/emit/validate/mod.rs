@@ -21,6 +21,7 @@ mod json;
 mod typed;
 
 use super::types::{ident, type_tokens};
+use crate::emit::prelude::{OPTION, RESULT, STRING};
 use crate::emit::uses;
 use crate::model::{
     ApiModel, Bound, CheckedFormat, Gate, JsonType, Primitive, Rules, TypeDef, TypeId, TypeKind, TypeRef,
@@ -170,7 +171,7 @@ impl Emitter<'_> {
                     let helper = format_ident!("{}", helper);
                     functions.push(quote! {
                         #gate
-                        fn #helper(json: &[u8]) -> ::std::result::Result<(), ::apigen_runtime::ValidationErrors> {
+                        fn #helper(json: &[u8]) -> #RESULT<(), ::apigen_runtime::ValidationErrors> {
                             ::apigen_runtime::from_json_with::<#rust>(json, |v, cx| { #check }).map(drop)
                         }
                     });
@@ -182,7 +183,7 @@ impl Emitter<'_> {
         self.gate = Gate::Always;
         quote! {
             #( #[doc = #doc] )*
-            pub fn #function(#argument: &str, json: &[u8]) -> ::std::option::Option<::std::result::Result<(), ::apigen_runtime::ValidationErrors>> {
+            pub fn #function(#argument: &str, json: &[u8]) -> #OPTION<#RESULT<(), ::apigen_runtime::ValidationErrors>> {
                 ::apigen_runtime::check_by_key(#table, #argument, json)
             }
             static #table: &[(&str, ::apigen_runtime::JsonCheck)] = &[#( #rows ),*];
@@ -380,7 +381,7 @@ pub(super) fn json_literal(value: &Value) -> TokenStream {
         Value::Object(map) => {
             let entries = map.iter().map(|(k, v)| {
                 let v = json_literal(v);
-                quote!((::std::string::String::from(#k), #v))
+                quote!((#STRING::from(#k), #v))
             });
             quote!(::apigen_runtime::serde_json::Value::Object(::apigen_runtime::serde_json::Map::from_iter([#( #entries ),*])))
         }

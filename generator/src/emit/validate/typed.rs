@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::json::{after_prefix, split_2020_12};
 use super::{array_counts, entry_binding, ident, json_type_of, numeric_keywords, object_counts, probe, Emitter};
+use crate::emit::prelude::SOME;
 use crate::emit::uses;
 use crate::model::{Additional, ApiModel, JsonType, Primitive, Rules, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 
@@ -355,7 +356,7 @@ impl Emitter<'_> {
                     } else {
                         let check = self.apply(&field.ty, property);
                         if !check.is_empty() {
-                            out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#name); #check cx.pop(); } });
+                            out.push(quote! { if let #SOME(v) = &v.#f { cx.push_key(#name); #check cx.pop(); } });
                         }
                     }
                 }
@@ -363,7 +364,9 @@ impl Emitter<'_> {
                     let map = ident(map);
                     let check = self.apply(ty, property);
                     if !check.is_empty() {
-                        out.push(quote! { if let ::std::option::Option::Some(v) = v.#map.get(#name) { cx.push_key(#name); #check cx.pop(); } });
+                        out.push(
+                            quote! { if let #SOME(v) = v.#map.get(#name) { cx.push_key(#name); #check cx.pop(); } },
+                        );
                     }
                 }
                 (None, None) => {}
@@ -391,7 +394,7 @@ impl Emitter<'_> {
                     (Additional::Schema(extra), false) => {
                         let check = self.apply(&field.ty, extra);
                         if !check.is_empty() {
-                            out.push(quote! { if let ::std::option::Option::Some(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
+                            out.push(quote! { if let #SOME(v) = &v.#f { cx.push_key(#wire); #check cx.pop(); } });
                         }
                     }
                 }
@@ -638,7 +641,7 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
         }
     }
     let found = match (options, string) {
-        (0, _) => quote!(::std::option::Option::Some(v.#name.as_str())),
+        (0, _) => quote!(#SOME(v.#name.as_str())),
         (1, true) => quote!(v.#name.as_deref()),
         (_, true) => quote!(v.#name.as_ref().and_then(|tag| tag.as_deref())),
         (1, false) => quote!(v.#name.as_ref().map(|tag| tag.as_str())),
@@ -646,7 +649,7 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
     };
     let check = quote! { ::apigen_runtime::check::discriminator(cx, #property, #found, &[#( #tags ),*]); };
     if nullable {
-        quote! { if let ::std::option::Option::Some(v) = v { #check } }
+        quote! { if let #SOME(v) = v { #check } }
     } else {
         check
     }
@@ -680,9 +683,9 @@ fn if_some(place: TokenStream, borrow: bool, check: TokenStream) -> TokenStream 
     // one pattern, `Some(Some(v))`, rather than an `if let` directly inside another, which
     // clippy's `collapsible_match` refuses.
     if let Some((pattern, inner)) = if_let_some_of_v(&check) {
-        return quote! { if let ::std::option::Option::Some(#pattern) = #place { #inner } };
+        return quote! { if let #SOME(#pattern) = #place { #inner } };
     }
-    quote! { if let ::std::option::Option::Some(v) = #place { #check } }
+    quote! { if let #SOME(v) = #place { #check } }
 }
 
 /// The pattern and body of `check` when it is exactly `if let Some(...) = v { body }`.
@@ -701,7 +704,7 @@ fn if_let_some_of_v(check: &TokenStream) -> Option<(TokenStream, TokenStream)> {
         _ => true,
     });
     let pattern: TokenStream = pattern.iter().cloned().collect();
-    let is_some = one_statement && pattern.to_string().starts_with(&quote!(::std::option::Option::Some).to_string());
+    let is_some = one_statement && pattern.to_string().starts_with(&quote!(#SOME).to_string());
     (body.delimiter() == Delimiter::Brace && if_ == "if" && let_ == "let" && eq.as_char() == '=' && v == "v" && is_some)
         .then(|| (pattern, body.stream()))
 }
