@@ -176,7 +176,7 @@ fn extra_derives_on_all_and_named_types() {
         generate("[petstore3]\nderive = [\"Eq\"]\nderive_for = { Pet = [\"Hash\", \"serde_with::SomeDerive\"] }\n");
     let types_rs = file(&output, "src/types.rs");
     let pet = types_rs.split("pub struct Pet {").next().unwrap_or_default();
-    assert!(pet.ends_with("#[derive(Eq, Hash, serde_with::SomeDerive)]\n#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]\n#[serde(crate = \"::apigen_runtime::serde\")]\n#[non_exhaustive]\n"), "{}", &pet[pet.len() - 400..]);
+    assert!(pet.ends_with("#[derive(Eq, Hash, serde_with::SomeDerive)]\n#[derive(Debug, Clone, PartialEq, serde::Serialize)]\n#[serde(crate = \"::apigen_runtime::serde\")]\n#[non_exhaustive]\n"), "{}", &pet[pet.len() - 400..]);
     // Enums derive `Eq` already: nothing is added to them.
     let status = types_rs.split("pub enum PetStatus {").next().unwrap_or_default();
     assert!(!status[status.len() - 300..].contains("#[derive(Eq"), "{status}");

@@ -105,8 +105,8 @@ fn a_spec_over_three_files_with_a_cycle_is_one_crate() {
     }
     // The cycles Pet -> Owner -> Pet and Pet -> Pet are boxed where they must be (a list
     // already is a pointer).
-    assert!(types.contains("pub owner: ::std::option::Option<Owner>,"), "{types}");
-    assert!(types.contains("pub friend: ::std::option::Option<::std::boxed::Box<Pet>>,"), "{types}");
+    assert!(types.contains("pub owner: Option<Owner>,"), "{types}");
+    assert!(types.contains("pub friend: Option<Box<Pet>>,"), "{types}");
 }
 
 #[test]
@@ -244,9 +244,9 @@ fn query_and_additional_operations_of_3_2_get_client_methods() {
     let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
     for wanted in [
         "pub async fn search_pets(",
-        "::apigen_runtime::client::Method::from_bytes(b\"QUERY\")",
+        "client::Method::from_bytes(b\"QUERY\")",
         "pub async fn copy_pets(",
-        "::apigen_runtime::client::Method::from_bytes(b\"COPY\")",
+        "client::Method::from_bytes(b\"COPY\")",
         "JSON Pointer: `#/paths/~1pets/additionalOperations/COPY`",
     ] {
         assert!(client.contains(wanted), "no `{wanted}` in:\n{client}");
@@ -282,11 +282,8 @@ fn a_nullable_alias_in_a_multipart_body_sends_no_part_for_null() {
     let output = apigen::generate_from_source(&source, &Options::new("m")).unwrap_or_else(|e| panic!("{e}"));
     let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("client.rs").contents;
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("types.rs").contents;
-    assert!(types.contains("pub type Partial = ::std::option::Option<i64>;"), "{types}");
-    assert!(
-        client.contains("if let ::std::option::Option::Some(value) = ::std::option::Option::as_ref(\n"),
-        "{client}"
-    );
+    assert!(types.contains("pub type Partial = Option<i64>;"), "{types}");
+    assert!(client.contains("if let Some(value) = Option::as_ref(value) {\n"), "{client}");
     assert!(client.contains("form.text(\"partial\", value.to_string());"), "{client}");
 }
 
@@ -365,7 +362,7 @@ fn a_querystring_parameter_is_a_warning_and_a_list_of_types_a_union() {
     // Several non-null types: an untagged union, the integer tried before the string.
     let union = &types[types.find("pub enum Id {").expect("a union")..];
     let integer = union.find("Integer(i64),").expect("an integer variant");
-    let string = union.find("String(::std::string::String),").expect("a string variant");
+    let string = union.find("String(String),").expect("a string variant");
     assert!(integer < string, "{union}");
 }
 

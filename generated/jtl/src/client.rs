@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client};
+
 /// This crate as the first word of the default `User-Agent`.
 const PRODUCT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
@@ -19,11 +22,11 @@ pub const DEFAULT_BASE_URL: &str = "https://api.jtl-cloud.com/erp";
 /// `Config::validate_requests`); credentials never appear in `Debug` output.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: ::apigen_runtime::client::Transport,
+    transport: client::Transport,
     /// The access token received from the authorization server in the OAuth 2.0 flow. Optional: If no token is present, the API Gateway injects it. (Hence the operation's security also allows no credentials.)
     ///
     /// JSON Pointer: `#/components/securitySchemes/bearerAuth`
-    bearer_auth: Option<::apigen_runtime::client::Secret>,
+    bearer_auth: Option<client::Secret>,
 }
 
 impl Client {
@@ -32,15 +35,13 @@ impl Client {
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
         base_url: impl ::std::convert::Into<String>,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        Self::with_config(::apigen_runtime::client::Config::new(base_url))
+    ) -> Result<Self, client::Error> {
+        Self::with_config(client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
-    pub fn with_config(
-        config: ::apigen_runtime::client::Config,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+    pub fn with_config(config: client::Config) -> Result<Self, client::Error> {
+        let transport = client::Transport::new(config, PRODUCT)?;
         Ok(Self {
             transport,
             bearer_auth: None,
@@ -52,14 +53,10 @@ impl Client {
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
     /// before this client sees them (see `Config::max_redirects`).
     pub fn with_http(
-        config: ::apigen_runtime::client::Config,
-        http: ::apigen_runtime::client::reqwest::Client,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::with_http(
-            config,
-            PRODUCT,
-            http,
-        )?;
+        config: client::Config,
+        http: client::reqwest::Client,
+    ) -> Result<Self, client::Error> {
+        let transport = client::Transport::with_http(config, PRODUCT, http)?;
         Ok(Self {
             transport,
             bearer_auth: None,
@@ -67,17 +64,14 @@ impl Client {
     }
 
     /// The configuration.
-    pub fn config(&self) -> &::apigen_runtime::client::Config {
+    pub fn config(&self) -> &client::Config {
         self.transport.config()
     }
 
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
-    pub fn with_hooks(
-        mut self,
-        hooks: impl ::apigen_runtime::client::Hooks + 'static,
-    ) -> Self {
+    pub fn with_hooks(mut self, hooks: impl client::Hooks + 'static) -> Self {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
@@ -87,7 +81,7 @@ impl Client {
     /// once more.
     pub fn with_credential_provider(
         mut self,
-        provider: impl ::apigen_runtime::client::CredentialProvider + 'static,
+        provider: impl client::CredentialProvider + 'static,
     ) -> Self {
         self.transport = self
             .transport
@@ -109,7 +103,7 @@ impl Client {
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
-        credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
+        credential: impl ::std::convert::Into<client::Secret>,
     ) -> Self {
         self.bearer_auth = Some(credential.into());
         self
@@ -130,8 +124,8 @@ impl Client {
         body: &CreateCustomer,
         options: CustomerHeaderCreateCustomerAsyncOptions,
     ) -> Result<
-        ::apigen_runtime::client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
-        ::apigen_runtime::client::Error,
+        client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
+        client::Error,
     > {
         if self.transport.config().validate_requests {
             let mut context = ::apigen_runtime::Context::new();
@@ -139,21 +133,19 @@ impl Client {
             if let Some(v) = &options.x_runas {
                 cx.push_key("header");
                 cx.push_key("x-runas");
-                ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
+                check::pattern(cx, v, &PATTERN_0);
                 cx.pop();
                 cx.pop();
             }
             {
                 let v = body;
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
-            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+            context.finish().map_err(client::Error::Invalid)?;
         }
-        let mut request = ::apigen_runtime::client::Request::new(
+        let mut request = client::Request::new(
             "CustomerHeader_CreateCustomerAsync",
-            ::apigen_runtime::client::Method::POST,
+            client::Method::POST,
             "/customers",
         );
         if let Some(value) = &options.disable_automatic_workflows {
@@ -174,7 +166,7 @@ impl Client {
         request
             .credential(
                 "bearerAuth",
-                ::apigen_runtime::client::Placement::Bearer,
+                client::Placement::Bearer,
                 self.bearer_auth.as_ref(),
             );
         request.static_header("accept", "application/json")?;
@@ -185,7 +177,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CustomerHeaderCreateCustomerAsyncResponse::Created(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -193,13 +185,13 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
             401 => {
                 Ok(
-                    ::apigen_runtime::client::Responded::new(
+                    client::Responded::new(
                         response,
                         CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
                     ),
@@ -207,17 +199,13 @@ impl Client {
             }
             402 => {
                 Ok(
-                    ::apigen_runtime::client::Responded::new(
+                    client::Responded::new(
                         response,
                         CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
                     ),
                 )
             }
-            _ => {
-                Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
-                )
-            }
+            _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
         }
     }
 }
@@ -291,6 +279,6 @@ impl CustomerHeaderCreateCustomerAsyncOptions {
     }
 }
 
-static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
+static PATTERN_0: check::Pattern = check::Pattern::new(
     "^(?:[0-9]+|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$",
 );

@@ -10,6 +10,9 @@ pub use ops::CustomerHeaderCreateCustomerAsyncCall;
 
 use ::apigen_runtime::mock::Handler;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client, mock};
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
@@ -31,7 +34,7 @@ const SECRETS: &[&str] = &[];
 /// is answered `500` with the violations instead, so the mock never lies about the API.
 /// Faults (`Server::fault`) are sent as they are.
 pub struct Server {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: mock::MockServer,
     handlers: ::std::sync::Arc<Handlers>,
 }
 
@@ -40,8 +43,7 @@ impl Server {
     /// current tokio runtime; it stops when dropped.
     pub async fn start() -> ::std::io::Result<Self> {
         let handlers = ::std::sync::Arc::new(Handlers::default());
-        let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
-            .await?;
+        let inner = mock::MockServer::start(handlers.clone(), SECRETS).await?;
         Ok(Self { inner, handlers })
     }
 
@@ -89,17 +91,14 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    customer_header_create_customer_async: ::apigen_runtime::mock::Slot<
+    customer_header_create_customer_async: mock::Slot<
         ops::CustomerHeaderCreateCustomerAsyncCall,
         super::client::CustomerHeaderCreateCustomerAsyncResponse,
     >,
 }
 
-impl ::apigen_runtime::mock::Api for Handlers {
-    fn answer(
-        &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> ::apigen_runtime::mock::Answer {
+impl mock::Api for Handlers {
+    fn answer(&self, request: &mock::Incoming) -> mock::Answer {
         let (operation, _path) = match route(request) {
             Ok(found) => found,
             Err(refused) => return refused,
@@ -112,7 +111,7 @@ impl ::apigen_runtime::mock::Api for Handlers {
                             .operation("CustomerHeader_CreateCustomerAsync")
                     })
             }
-            _ => ::apigen_runtime::mock::Answer::no_route(request),
+            _ => mock::Answer::no_route(request),
         }
     }
 }
@@ -122,19 +121,19 @@ impl ::apigen_runtime::mock::Api for Handlers {
 /// and answer that breaks the spec, judged by the mock's own checks (see
 /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
 /// as the mock does, instead of forwarding it.
-pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
-    ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+pub fn proxy(upstream: &str) -> mock::ProxyBuilder {
+    mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
 }
 
 /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
 /// request checks, and its answer checks on what the client reads from the upstream.
 struct Spec;
 
-impl ::apigen_runtime::mock::Contract for Spec {
+impl mock::Contract for Spec {
     fn check_request(
         &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
+        request: &mock::Incoming,
+    ) -> Result<&'static str, mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "CustomerHeader_CreateCustomerAsync" => {
@@ -148,7 +147,7 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_response(
         &self,
         operation: &'static str,
-        response: ::apigen_runtime::client::Response,
+        response: client::Response,
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "CustomerHeader_CreateCustomerAsync" => {
@@ -162,14 +161,9 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// The operation a request is for (its `operationId`), with its path parameters'
 /// values, or the answer for a path no operation has (`404`) or a method its
 /// operations lack (`405`).
-fn route(
-    request: &::apigen_runtime::mock::Incoming,
-) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+fn route(request: &mock::Incoming) -> Result<(&'static str, Vec<String>), mock::Answer> {
     let mut allowed: Vec<&str> = Vec::new();
-    if ::apigen_runtime::mock::match_path(
-            &[::apigen_runtime::mock::Segment::Literal("/customers")],
-            request.path(),
-        )
+    if mock::match_path(&[mock::Segment::Literal("/customers")], request.path())
         .is_some()
     {
         if request.method() == "POST" {
@@ -178,9 +172,9 @@ fn route(
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(mock::Answer::no_route(request))
     } else {
-        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+        Err(mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -190,6 +184,9 @@ mod ops {
     use super::super::types::*;
 
     use super::Reply;
+
+    #[allow(unused_imports)]
+    use ::apigen_runtime::{check, client, mock};
 
     /// A `CustomerHeader_CreateCustomerAsync` request (`POST /customers`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
@@ -229,14 +226,14 @@ mod ops {
 
     /// Reads, checks and answers a `CustomerHeader_CreateCustomerAsync` request.
     pub(super) fn customer_header_create_customer_async(
-        request: &::apigen_runtime::mock::Incoming,
+        request: &mock::Incoming,
         handler: Option<
             &super::Handler<
                 CustomerHeaderCreateCustomerAsyncCall,
                 super::super::client::CustomerHeaderCreateCustomerAsyncResponse,
             >,
         >,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let call = match requests::customer_header_create_customer_async(request) {
             Ok(call) => call,
             Err(refused) => return refused,
@@ -247,7 +244,7 @@ mod ops {
                 #[cfg(not(feature = "arbitrary"))]
                 let generated: Option<Customer> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: Option<Customer> = ::apigen_runtime::mock::generated();
+                let generated: Option<Customer> = mock::generated();
                 match generated {
                     Some(value) => {
                         Reply::new(
@@ -257,7 +254,7 @@ mod ops {
                         )
                     }
                     None => {
-                        return ::apigen_runtime::mock::Answer::no_answer(
+                        return mock::Answer::no_answer(
                             "CustomerHeader_CreateCustomerAsync",
                             "on_customer_header_create_customer_async",
                         );
@@ -272,7 +269,7 @@ mod ops {
     fn send_customer_header_create_customer_async(
         reply: Reply<super::super::client::CustomerHeaderCreateCustomerAsyncResponse>,
         _xml: bool,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let mut context = ::apigen_runtime::Context::new();
         let cx = &mut context;
         let given = reply.status();
@@ -282,53 +279,27 @@ mod ops {
             ) => {
                 let v = &**v;
                 let status = given.unwrap_or(201);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-                (
-                    ::apigen_runtime::mock::json_answer(status, v),
-                    status == 201,
-                    "Created",
-                )
+                cx.nested("body", v);
+                (mock::json_answer(status, v), status == 201, "Created")
             }
             super::super::client::CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
                 v,
             ) => {
                 let v = &**v;
                 let status = given.unwrap_or(400);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-                (
-                    ::apigen_runtime::mock::json_answer(status, v),
-                    status == 400,
-                    "BadRequest",
-                )
+                cx.nested("body", v);
+                (mock::json_answer(status, v), status == 400, "BadRequest")
             }
             super::super::client::CustomerHeaderCreateCustomerAsyncResponse::Unauthorized => {
                 let status = given.unwrap_or(401);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 401,
-                    "Unauthorized",
-                )
+                (mock::Answer::empty(status), status == 401, "Unauthorized")
             }
             super::super::client::CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired => {
                 let status = given.unwrap_or(402);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 402,
-                    "PaymentRequired",
-                )
+                (mock::Answer::empty(status), status == 402, "PaymentRequired")
             }
         };
-        ::apigen_runtime::mock::checked_answer(
-            context,
-            answer,
-            documented,
-            variant,
-            reply.headers(),
-        )
+        mock::checked_answer(context, answer, documented, variant, reply.headers())
     }
 
     /// Each operation's request check, named as its client method: what the mock
@@ -338,100 +309,83 @@ mod ops {
 
         /// Reads and checks a `CustomerHeader_CreateCustomerAsync` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn customer_header_create_customer_async(
-            request: &::apigen_runtime::mock::Incoming,
-        ) -> Result<
-            CustomerHeaderCreateCustomerAsyncCall,
-            ::apigen_runtime::mock::Answer,
-        > {
+            request: &mock::Incoming,
+        ) -> Result<CustomerHeaderCreateCustomerAsyncCall, mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let disable_automatic_workflows: Option<bool> = ::apigen_runtime::mock::read_parameter(
+            let disable_automatic_workflows: Option<bool> = mock::read_parameter(
                 cx,
                 "query",
                 "disableAutomaticWorkflows",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.query_values("disableAutomaticWorkflows"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Json,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Json),
                     true,
                 ),
                 false,
             );
-            let api_version: Option<String> = ::apigen_runtime::mock::read_parameter(
+            let api_version: Option<String> = mock::read_parameter(
                 cx,
                 "header",
                 "api-version",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("api-version"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 false,
             );
-            let x_appid: Option<String> = ::apigen_runtime::mock::read_parameter(
+            let x_appid: Option<String> = mock::read_parameter(
                 cx,
                 "header",
                 "x-appid",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("x-appid"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 true,
             );
-            let x_appversion: Option<String> = ::apigen_runtime::mock::read_parameter(
+            let x_appversion: Option<String> = mock::read_parameter(
                 cx,
                 "header",
                 "x-appversion",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("x-appversion"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 true,
             );
-            let x_runas: Option<String> = ::apigen_runtime::mock::read_parameter(
+            let x_runas: Option<String> = mock::read_parameter(
                 cx,
                 "header",
                 "x-runas",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("x-runas"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 false,
             );
-            let x_session_id: Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+            let x_session_id: Option<::apigen_runtime::uuid::Uuid> = mock::read_parameter(
                 cx,
                 "header",
                 "X-SessionId",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("x-sessionid"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 false,
             );
-            let x_tenant_id: Option<::apigen_runtime::uuid::Uuid> = ::apigen_runtime::mock::read_parameter(
+            let x_tenant_id: Option<::apigen_runtime::uuid::Uuid> = mock::read_parameter(
                 cx,
                 "header",
                 "x-tenant-id",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.header_values("x-tenant-id"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     false,
                 ),
                 true,
@@ -440,13 +394,11 @@ mod ops {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
-                        ::apigen_runtime::mock::read_json::<
-                            CreateCustomer,
-                        >(cx, request.body())
+                    Some(media) if mock::is_json(media) => {
+                        mock::read_json::<CreateCustomer>(cx, request.body())
                     }
                     _ if request.body().is_empty() => {
-                        ::apigen_runtime::mock::missing(cx, "body");
+                        mock::missing(cx, "body");
                         None
                     }
                     other => {
@@ -467,19 +419,15 @@ mod ops {
             if let Some(v) = &x_runas {
                 cx.push_key("header");
                 cx.push_key("x-runas");
-                ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
+                check::pattern(cx, v, &PATTERN_0);
                 cx.pop();
                 cx.pop();
             }
             if let Some(v) = &body {
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
             if let Err(errors) = context.finish() {
-                return Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
-                );
+                return Err(mock::Answer::invalid_request(errors.into_vec()));
             }
             let (Some(x_appid), Some(x_appversion), Some(x_tenant_id), Some(body)) = (
                 x_appid,
@@ -487,7 +435,7 @@ mod ops {
                 x_tenant_id,
                 body,
             ) else {
-                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
+                return Err(mock::Answer::invalid_request(Vec::new()));
             };
             Ok(CustomerHeaderCreateCustomerAsyncCall {
                 disable_automatic_workflows,
@@ -509,23 +457,21 @@ mod ops {
 
         /// The violations of an upstream's answer to `CustomerHeader_CreateCustomerAsync` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn customer_header_create_customer_async(
-            response: ::apigen_runtime::client::Response,
+            response: client::Response,
         ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CustomerHeaderCreateCustomerAsyncResponse;
             let status = response.status.as_u16();
             let read: Result<
-                ::apigen_runtime::client::Responded<
-                    CustomerHeaderCreateCustomerAsyncResponse,
-                >,
-                ::apigen_runtime::client::Error,
+                client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
+                client::Error,
             > = match response.status.as_u16() {
                 201 => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, false)?;
+                            mock::expect_media(response, true, false)?;
                             Ok(
                                 CustomerHeaderCreateCustomerAsyncResponse::Created(
-                                    Box::new(::apigen_runtime::client::json(response)?),
+                                    Box::new(client::json(response)?),
                                 ),
                             )
                         })
@@ -533,17 +479,17 @@ mod ops {
                 400 => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, false)?;
+                            mock::expect_media(response, true, false)?;
                             Ok(
                                 CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                                    Box::new(::apigen_runtime::client::json(response)?),
+                                    Box::new(client::json(response)?),
                                 ),
                             )
                         })
                 }
                 401 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
                         ),
@@ -551,19 +497,13 @@ mod ops {
                 }
                 402 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
                         ),
                     )
                 }
-                _ => {
-                    Err(
-                        ::apigen_runtime::client::Error::UnexpectedStatus(
-                            Box::new(response),
-                        ),
-                    )
-                }
+                _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
             };
             match read {
                 Ok(read) => {
@@ -574,12 +514,12 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                Err(error) => ::apigen_runtime::mock::unreadable(error),
+                Err(error) => mock::unreadable(error),
             }
         }
     }
 
-    static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
+    static PATTERN_0: check::Pattern = check::Pattern::new(
         "^(?:[0-9]+|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$",
     );
 }

@@ -2,6 +2,9 @@
 
 //! Types of every schema in the spec, mirroring what the wire carries.
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{de, ser, serde};
+
 /// JSON Pointer: `#/components/schemas/CreateCustomer`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -228,12 +231,9 @@ impl CreateCustomer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomer",
             4,
@@ -280,16 +280,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomer {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomer {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
+impl<'de> de::Object<'de> for CreateCustomer {
     const NAME: &'static str = "CreateCustomer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -315,10 +315,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomer {
         "IsCashRegisterBased",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -614,12 +614,9 @@ impl CreateAddress {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateAddress {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateAddress",
             2,
@@ -662,16 +659,16 @@ impl ::apigen_runtime::serde::Serialize for CreateAddress {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateAddress {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
+impl<'de> de::Object<'de> for CreateAddress {
     const NAME: &'static str = "CreateAddress";
 
     const FIELDS: &'static [&'static str] = &[
@@ -694,10 +691,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateAddress {
         "Fax",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -807,12 +804,9 @@ impl CreateOtherAddresses {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateOtherAddresses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateOtherAddresses",
             0,
@@ -829,16 +823,16 @@ impl ::apigen_runtime::serde::Serialize for CreateOtherAddresses {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateOtherAddresses {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateOtherAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
+impl<'de> de::Object<'de> for CreateOtherAddresses {
     const NAME: &'static str = "CreateOtherAddresses";
 
     const FIELDS: &'static [&'static str] = &[
@@ -847,10 +841,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateOtherAddresses {
         "OtherCustomerAddresses",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -933,12 +927,9 @@ impl CreatePaymentSettings {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreatePaymentSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreatePaymentSettings",
             0,
@@ -959,16 +950,16 @@ impl ::apigen_runtime::serde::Serialize for CreatePaymentSettings {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreatePaymentSettings {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreatePaymentSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
+impl<'de> de::Object<'de> for CreatePaymentSettings {
     const NAME: &'static str = "CreatePaymentSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -979,10 +970,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreatePaymentSettings {
         "StopPaymentRequest",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1148,12 +1139,9 @@ impl Customer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Customer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(serializer, "Customer", 21, &[])?;
+impl serde::Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(serializer, "Customer", 21, &[])?;
         fields.field("Id", &self.id);
         fields.field("Number", &self.number);
         fields.field("CustomerGroupId", &self.customer_group_id);
@@ -1179,16 +1167,16 @@ impl ::apigen_runtime::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
+impl<'de> de::Object<'de> for Customer {
     const NAME: &'static str = "Customer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1215,10 +1203,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
         "IsCashRegisterBased",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1516,12 +1504,9 @@ impl Address {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Address {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(serializer, "Address", 18, &[])?;
+impl serde::Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(serializer, "Address", 18, &[])?;
         fields.field("Id", &self.id);
         fields.field("Company", &self.company);
         fields.field("Company2", &self.company2);
@@ -1544,16 +1529,16 @@ impl ::apigen_runtime::serde::Serialize for Address {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for Address {
+impl<'de> de::Object<'de> for Address {
     const NAME: &'static str = "Address";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1577,10 +1562,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Address {
         "Fax",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1766,17 +1751,9 @@ impl OtherAddresses {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for OtherAddresses {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
-            serializer,
-            "OtherAddresses",
-            3,
-            &[],
-        )?;
+impl serde::Serialize for OtherAddresses {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(serializer, "OtherAddresses", 3, &[])?;
         fields.field("OtherBillingAddresses", &self.other_billing_addresses);
         fields.field("OtherShippingAddresses", &self.other_shipping_addresses);
         fields.field("OtherCustomerAddresses", &self.other_customer_addresses);
@@ -1784,16 +1761,16 @@ impl ::apigen_runtime::serde::Serialize for OtherAddresses {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for OtherAddresses {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for OtherAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
+impl<'de> de::Object<'de> for OtherAddresses {
     const NAME: &'static str = "OtherAddresses";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1802,10 +1779,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for OtherAddresses {
         "OtherCustomerAddresses",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1882,17 +1859,9 @@ impl PaymentSettings {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for PaymentSettings {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
-            serializer,
-            "PaymentSettings",
-            5,
-            &[],
-        )?;
+impl serde::Serialize for PaymentSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(serializer, "PaymentSettings", 5, &[])?;
         fields.field("PaymentMethodId", &self.payment_method_id);
         fields.field("Discount", &self.discount);
         fields.field("PaymentTarget", &self.payment_target);
@@ -1902,16 +1871,16 @@ impl ::apigen_runtime::serde::Serialize for PaymentSettings {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for PaymentSettings {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for PaymentSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
+impl<'de> de::Object<'de> for PaymentSettings {
     const NAME: &'static str = "PaymentSettings";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1922,10 +1891,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for PaymentSettings {
         "StopPaymentRequest",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -2020,12 +1989,9 @@ impl ErrorResponse {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ErrorResponse {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "ErrorResponse",
             0,
@@ -2044,16 +2010,16 @@ impl ::apigen_runtime::serde::Serialize for ErrorResponse {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorResponse {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
+impl<'de> de::Object<'de> for ErrorResponse {
     const NAME: &'static str = "ErrorResponse";
 
     const FIELDS: &'static [&'static str] = &[
@@ -2063,10 +2029,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ErrorResponse {
         "Stacktrace",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;

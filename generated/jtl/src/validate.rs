@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// The names [`validate_schema`] knows, in the spec's order.
 pub const SCHEMA_NAMES: &[&str] = &[
     "CreateCustomer",
@@ -67,7 +70,7 @@ impl ::apigen_runtime::Validate for CreateCustomer {
         cx.nested("PaymentSettings", &self.payment_settings);
         if let Some(v) = &self.birthday {
             cx.push_key("Birthday");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
+            check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
         }
     }
@@ -77,13 +80,13 @@ impl ::apigen_runtime::Validate for CreateAddress {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("City");
         let v = &self.city;
-        ::apigen_runtime::check::min_length(cx, v, 1u64);
-        ::apigen_runtime::check::max_length(cx, v, 255u64);
+        check::min_length(cx, v, 1u64);
+        check::max_length(cx, v, 255u64);
         cx.pop();
         cx.push_key("CountryIso");
         let v = &self.country_iso;
-        ::apigen_runtime::check::min_length(cx, v, 1u64);
-        ::apigen_runtime::check::max_length(cx, v, 5u64);
+        check::min_length(cx, v, 1u64);
+        check::max_length(cx, v, 5u64);
         cx.pop();
     }
 }
@@ -109,7 +112,7 @@ impl ::apigen_runtime::Validate for Customer {
         cx.nested("PaymentSettings", &self.payment_settings);
         cx.push_key("Birthday");
         let v = &self.birthday;
-        ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
+        check::format(cx, v, ::apigen_runtime::Format::DateTime);
         cx.pop();
     }
 }

@@ -13,13 +13,12 @@ use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
 
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
-static REGEX_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
-    "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
-);
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
 
-static REGEX_1: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
-    "^[0-9A-Za-z_-]*$",
-);
+static REGEX_0: check::Pattern = check::Pattern::new("^[^0-9]*(?:[0-9][^0-9]*){5,20}$");
+
+static REGEX_1: check::Pattern = check::Pattern::new("^[0-9A-Za-z_-]*$");
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its

@@ -10,6 +10,9 @@ pub use ops::{CreateCustomerCall, CreateCustomerBody};
 
 use ::apigen_runtime::mock::Handler;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client, mock};
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
@@ -31,7 +34,7 @@ const SECRETS: &[&str] = &[];
 /// is answered `500` with the violations instead, so the mock never lies about the API.
 /// Faults (`Server::fault`) are sent as they are.
 pub struct Server {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: mock::MockServer,
     handlers: ::std::sync::Arc<Handlers>,
 }
 
@@ -40,8 +43,7 @@ impl Server {
     /// current tokio runtime; it stops when dropped.
     pub async fn start() -> ::std::io::Result<Self> {
         let handlers = ::std::sync::Arc::new(Handlers::default());
-        let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
-            .await?;
+        let inner = mock::MockServer::start(handlers.clone(), SECRETS).await?;
         Ok(Self { inner, handlers })
     }
 
@@ -87,17 +89,14 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::apigen_runtime::mock::Slot<
+    create_customer: mock::Slot<
         ops::CreateCustomerCall,
         super::client::CreateCustomerResponse,
     >,
 }
 
-impl ::apigen_runtime::mock::Api for Handlers {
-    fn answer(
-        &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> ::apigen_runtime::mock::Answer {
+impl mock::Api for Handlers {
+    fn answer(&self, request: &mock::Incoming) -> mock::Answer {
         let (operation, _path) = match route(request) {
             Ok(found) => found,
             Err(refused) => return refused,
@@ -110,7 +109,7 @@ impl ::apigen_runtime::mock::Api for Handlers {
                             .operation("createCustomer")
                     })
             }
-            _ => ::apigen_runtime::mock::Answer::no_route(request),
+            _ => mock::Answer::no_route(request),
         }
     }
 }
@@ -120,19 +119,19 @@ impl ::apigen_runtime::mock::Api for Handlers {
 /// and answer that breaks the spec, judged by the mock's own checks (see
 /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
 /// as the mock does, instead of forwarding it.
-pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
-    ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+pub fn proxy(upstream: &str) -> mock::ProxyBuilder {
+    mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
 }
 
 /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
 /// request checks, and its answer checks on what the client reads from the upstream.
 struct Spec;
 
-impl ::apigen_runtime::mock::Contract for Spec {
+impl mock::Contract for Spec {
     fn check_request(
         &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
+        request: &mock::Incoming,
+    ) -> Result<&'static str, mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "createCustomer" => ops::requests::create_customer(request).map(|_| ()),
@@ -144,7 +143,7 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_response(
         &self,
         operation: &'static str,
-        response: ::apigen_runtime::client::Response,
+        response: client::Response,
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "createCustomer" => ops::responses::create_customer(response),
@@ -156,12 +155,10 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// The operation a request is for (its `operationId`), with its path parameters'
 /// values, or the answer for a path no operation has (`404`) or a method its
 /// operations lack (`405`).
-fn route(
-    request: &::apigen_runtime::mock::Incoming,
-) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+fn route(request: &mock::Incoming) -> Result<(&'static str, Vec<String>), mock::Answer> {
     let mut allowed: Vec<&str> = Vec::new();
-    if ::apigen_runtime::mock::match_path(
-            &[::apigen_runtime::mock::Segment::Literal("/api/v1/core/customers")],
+    if mock::match_path(
+            &[mock::Segment::Literal("/api/v1/core/customers")],
             request.path(),
         )
         .is_some()
@@ -172,9 +169,9 @@ fn route(
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(mock::Answer::no_route(request))
     } else {
-        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+        Err(mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -184,6 +181,9 @@ mod ops {
     use super::super::types::*;
 
     use super::Reply;
+
+    #[allow(unused_imports)]
+    use ::apigen_runtime::{check, client, mock};
 
     /// A `createCustomer` request (`POST /api/v1/core/customers`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
@@ -208,14 +208,14 @@ mod ops {
 
     /// Reads, checks and answers a `createCustomer` request.
     pub(super) fn create_customer(
-        request: &::apigen_runtime::mock::Incoming,
+        request: &mock::Incoming,
         handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
             >,
         >,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let call = match requests::create_customer(request) {
             Ok(call) => call,
             Err(refused) => return refused,
@@ -231,38 +231,24 @@ mod ops {
     fn send_create_customer(
         reply: Reply<super::super::client::CreateCustomerResponse>,
         _xml: bool,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let context = ::apigen_runtime::Context::new();
         let given = reply.status();
         let (answer, documented, variant) = match &reply.value {
             super::super::client::CreateCustomerResponse::Ok => {
                 let status = given.unwrap_or(200);
-                (::apigen_runtime::mock::Answer::empty(status), status == 200, "Ok")
+                (mock::Answer::empty(status), status == 200, "Ok")
             }
             super::super::client::CreateCustomerResponse::BadRequest => {
                 let status = given.unwrap_or(400);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 400,
-                    "BadRequest",
-                )
+                (mock::Answer::empty(status), status == 400, "BadRequest")
             }
             super::super::client::CreateCustomerResponse::Unauthorized => {
                 let status = given.unwrap_or(401);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 401,
-                    "Unauthorized",
-                )
+                (mock::Answer::empty(status), status == 401, "Unauthorized")
             }
         };
-        ::apigen_runtime::mock::checked_answer(
-            context,
-            answer,
-            documented,
-            variant,
-            reply.headers(),
-        )
+        mock::checked_answer(context, answer, documented, variant, reply.headers())
     }
 
     /// Each operation's request check, named as its client method: what the mock
@@ -272,25 +258,20 @@ mod ops {
 
         /// Reads and checks a `createCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
-            request: &::apigen_runtime::mock::Incoming,
-        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
-            if let Some(refused) = ::apigen_runtime::mock::check_security(
-                request,
-                SECURITY_0,
-            ) {
+            request: &mock::Incoming,
+        ) -> Result<CreateCustomerCall, mock::Answer> {
+            if let Some(refused) = mock::check_security(request, SECURITY_0) {
                 return Err(refused);
             }
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let site_id: Option<i32> = ::apigen_runtime::mock::read_parameter(
+            let site_id: Option<i32> = mock::read_parameter(
                 cx,
                 "query",
                 "site_id",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.query_values("site_id"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Json,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Json),
                     true,
                 ),
                 true,
@@ -299,195 +280,97 @@ mod ops {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
-                        ::apigen_runtime::mock::read_json::<
-                            CreateCustomerRequest,
-                        >(cx, request.body())
+                    Some(media) if mock::is_json(media) => {
+                        mock::read_json::<CreateCustomerRequest>(cx, request.body())
                             .map(|body| CreateCustomerBody::Json(Box::new(body)))
                     }
                     Some("multipart/form-data") => {
-                        ::apigen_runtime::mock::multipart(cx, request)
+                        mock::multipart(cx, request)
                             .and_then(|parts| {
-                                let document = ::apigen_runtime::mock::form_document(
+                                let document = mock::form_document(
                                     &parts,
                                     &[
-                                        (
-                                            "email",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
+                                        ("email", mock::Shape::Scalar(mock::Kind::Text), true),
                                         (
                                             "skip_email_dns_validations",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
-                                        (
-                                            "first_name",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "last_name",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "phone",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
+                                        ("first_name", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("last_name", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("phone", mock::Shape::Scalar(mock::Kind::Text), true),
                                         (
                                             "tele_marketing",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
                                         (
                                             "mail_marketing",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
                                         (
                                             "email_hardbounce",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
-                                        ("metadata", ::apigen_runtime::mock::Shape::Json, true),
+                                        ("metadata", mock::Shape::Json, true),
                                         (
                                             "old_provider_id",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
                                         (
                                             "display_name",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
                                         (
                                             "organization",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
                                         (
                                             "is_imported",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
-                                        (
-                                            "tin",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "password",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
+                                        ("tin", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("password", mock::Shape::Scalar(mock::Kind::Text), true),
                                         (
                                             "password_type",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
-                                        (
-                                            "username",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "title",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "salutation",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "timezone",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
-                                        (
-                                            "language",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
-                                            true,
-                                        ),
+                                        ("username", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("title", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("salutation", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("timezone", mock::Shape::Scalar(mock::Kind::Text), true),
+                                        ("language", mock::Shape::Scalar(mock::Kind::Text), true),
                                         (
                                             "payment_gateway_id",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
                                         (
                                             "import_payment_methods",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
                                         (
                                             "email_confirm",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Json,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Json),
                                             true,
                                         ),
                                         (
                                             "billing_email",
-                                            ::apigen_runtime::mock::Shape::Scalar(
-                                                ::apigen_runtime::mock::Kind::Text,
-                                            ),
+                                            mock::Shape::Scalar(mock::Kind::Text),
                                             true,
                                         ),
-                                        (
-                                            "profile_photo",
-                                            ::apigen_runtime::mock::Shape::Binary,
-                                            true,
-                                        ),
+                                        ("profile_photo", mock::Shape::Binary, true),
                                     ],
                                 );
-                                let mut body = ::apigen_runtime::mock::read_value::<
+                                let mut body = mock::read_value::<
                                     CreateCustomerForm,
                                 >(cx, &document)?;
                                 if let Some(part) = parts
@@ -500,7 +383,7 @@ mod ops {
                             })
                     }
                     _ if request.body().is_empty() => {
-                        ::apigen_runtime::mock::missing(cx, "body");
+                        mock::missing(cx, "body");
                         None
                     }
                     other => {
@@ -543,12 +426,10 @@ mod ops {
                 cx.pop();
             }
             if let Err(errors) = context.finish() {
-                return Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
-                );
+                return Err(mock::Answer::invalid_request(errors.into_vec()));
             }
             let (Some(site_id), Some(body)) = (site_id, body) else {
-                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
+                return Err(mock::Answer::invalid_request(Vec::new()));
             };
             Ok(CreateCustomerCall {
                 site_id,
@@ -564,25 +445,18 @@ mod ops {
 
         /// The violations of an upstream's answer to `createCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
-            response: ::apigen_runtime::client::Response,
+            response: client::Response,
         ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: Result<
-                ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-                ::apigen_runtime::client::Error,
-            > = match response.status.as_u16() {
-                200 => {
-                    Ok(
-                        ::apigen_runtime::client::Responded::new(
-                            response,
-                            CreateCustomerResponse::Ok,
-                        ),
-                    )
-                }
+            let read: Result<client::Responded<CreateCustomerResponse>, client::Error> = match response
+                .status
+                .as_u16()
+            {
+                200 => Ok(client::Responded::new(response, CreateCustomerResponse::Ok)),
                 400 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CreateCustomerResponse::BadRequest,
                         ),
@@ -590,19 +464,13 @@ mod ops {
                 }
                 401 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CreateCustomerResponse::Unauthorized,
                         ),
                     )
                 }
-                _ => {
-                    Err(
-                        ::apigen_runtime::client::Error::UnexpectedStatus(
-                            Box::new(response),
-                        ),
-                    )
-                }
+                _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
             };
             match read {
                 Ok(read) => {
@@ -613,17 +481,17 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                Err(error) => ::apigen_runtime::mock::unreadable(error),
+                Err(error) => mock::unreadable(error),
             }
         }
     }
 
     /// Security requirements: any one of them, each with every credential it names.
-    static SECURITY_0: &[&[::apigen_runtime::mock::Credential]] = &[
+    static SECURITY_0: &[&[mock::Credential]] = &[
         &[
-            ::apigen_runtime::mock::Credential {
+            mock::Credential {
                 scheme: "bearerAuth",
-                place: ::apigen_runtime::client::Placement::Bearer,
+                place: client::Placement::Bearer,
                 pointer: "/header/authorization",
             },
         ],

@@ -2,6 +2,9 @@
 
 //! Types of every schema in the spec, mirroring what the wire carries.
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{de, ser, serde};
+
 /// CreateCustomerRequest
 ///
 /// Fields of a new customer (JSON form, without the profile photo). At least one of `email`, `old_provider_id`, `display_name` is required; `password_type` requires `password`; `import_payment_methods: true` requires `payment_gateway_id`. Accounts with an active TAP payment gateway additionally require `email`, `first_name`, `last_name` and `phone` (account configuration, enforced by the server only).
@@ -312,12 +315,9 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequest",
             0,
@@ -378,16 +378,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+impl<'de> de::Object<'de> for CreateCustomerRequest {
     const NAME: &'static str = "CreateCustomerRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -418,10 +418,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
         "billing_email",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -576,21 +576,17 @@ impl ::std::fmt::Display for CreateCustomerRequestPasswordType {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPasswordType {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CreateCustomerRequestPasswordType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de>
-for CreateCustomerRequestPasswordType {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestPasswordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::string_enum(
+        de::string_enum(
             deserializer,
             &[
                 "plain_text",
@@ -649,20 +645,17 @@ impl ::std::fmt::Display for CreateCustomerRequestLanguage {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestLanguage {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CreateCustomerRequestLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestLanguage {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::string_enum(
+        de::string_enum(
             deserializer,
             &["en", "fr", "it", "ko", "es"],
             |value| match value {
@@ -998,12 +991,9 @@ impl CreateCustomerForm {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerForm",
             0,
@@ -1066,16 +1056,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerForm {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerForm {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerForm {
+impl<'de> de::Object<'de> for CreateCustomerForm {
     const NAME: &'static str = "CreateCustomerForm";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1107,10 +1097,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerForm {
         "profile_photo",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;

@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// The names [`validate_schema`] knows, in the spec's order.
 pub const SCHEMA_NAMES: &[&str] = &["CreateCustomerRequest", "CreateCustomerForm"];
 
@@ -38,122 +41,117 @@ static REQUEST_CHECKS: &[(&str, ::apigen_runtime::JsonCheck)] = &[
     ("createCustomer", ::apigen_runtime::json_validates::<CreateCustomerRequest>),
 ];
 
-static PATTERN_0: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
+static PATTERN_0: check::Pattern = check::Pattern::new(
     "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
 );
 
-static PATTERN_1: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(
-    "^[0-9A-Za-z_-]*$",
-);
+static PATTERN_1: check::Pattern = check::Pattern::new("^[0-9A-Za-z_-]*$");
 
 impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Some(v) = &self.email {
             cx.push_key("email");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+            check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
         if let Some(v) = &self.first_name {
             cx.push_key("first_name");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.last_name {
             cx.push_key("last_name");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.phone {
             cx.push_key("phone");
-            ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
+            check::pattern(cx, v, &PATTERN_0);
             cx.pop();
         }
         if let Some(v) = &self.display_name {
             cx.push_key("display_name");
-            ::apigen_runtime::check::max_length(cx, v, 100u64);
+            check::max_length(cx, v, 100u64);
             cx.pop();
         }
         if let Some(v) = &self.organization {
             cx.push_key("organization");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("password_type", &self.password_type);
         if let Some(v) = &self.username {
             cx.push_key("username");
-            ::apigen_runtime::check::max_length(cx, v, 100u64);
-            ::apigen_runtime::check::pattern(cx, v, &PATTERN_1);
+            check::max_length(cx, v, 100u64);
+            check::pattern(cx, v, &PATTERN_1);
             cx.pop();
         }
         if let Some(v) = &self.title {
             cx.push_key("title");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.salutation {
             cx.push_key("salutation");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("language", &self.language);
         if let Some(v) = &self.billing_email {
             cx.push_key("billing_email");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+            check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
         let v = self;
         let matched = cx
             .probe(|cx| {
                 if v.email.is_none() {
-                    ::apigen_runtime::check::required(cx, "email");
+                    check::required(cx, "email");
                 }
             })
             || cx
                 .probe(|cx| {
                     if v.old_provider_id.is_none() {
-                        ::apigen_runtime::check::required(cx, "old_provider_id");
+                        check::required(cx, "old_provider_id");
                     }
                 })
             || cx
                 .probe(|cx| {
                     if v.display_name.is_none() {
-                        ::apigen_runtime::check::required(cx, "display_name");
+                        check::required(cx, "display_name");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
         let matched = cx
             .probe(|cx| {
                 let matched = cx
                     .probe(|cx| {
                         if v.password_type.is_none() {
-                            ::apigen_runtime::check::required(cx, "password_type");
+                            check::required(cx, "password_type");
                         }
                     });
-                ::apigen_runtime::check::not(cx, matched);
+                check::not(cx, matched);
             })
             || cx
                 .probe(|cx| {
                     if v.password.is_none() {
-                        ::apigen_runtime::check::required(cx, "password");
+                        check::required(cx, "password");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
         let matched = cx
             .probe(|cx| {
                 let matched = cx
                     .probe(|cx| {
                         if v.import_payment_methods.is_none() {
-                            ::apigen_runtime::check::required(
-                                cx,
-                                "import_payment_methods",
-                            );
+                            check::required(cx, "import_payment_methods");
                         }
                         if let Some(v) = &v.import_payment_methods {
                             cx.push_key("import_payment_methods");
                             {
-                                let json = ::apigen_runtime::check::to_json(v);
+                                let json = check::to_json(v);
                                 let v = &json;
-                                ::apigen_runtime::check::enumeration(
+                                check::enumeration(
                                     cx,
                                     v,
                                     &[::apigen_runtime::serde_json::Value::Bool(true)],
@@ -162,22 +160,22 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
                             cx.pop();
                         }
                     });
-                ::apigen_runtime::check::not(cx, matched);
+                check::not(cx, matched);
             })
             || cx
                 .probe(|cx| {
                     if v.payment_gateway_id.is_none() {
-                        ::apigen_runtime::check::required(cx, "payment_gateway_id");
+                        check::required(cx, "payment_gateway_id");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
     }
 }
 
 impl ::apigen_runtime::Validate for CreateCustomerRequestPasswordType {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Self::UnknownValue(value) = self {
-            ::apigen_runtime::check::enumeration_str(
+            check::enumeration_str(
                 cx,
                 value,
                 &[
@@ -196,11 +194,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestPasswordType {
 impl ::apigen_runtime::Validate for CreateCustomerRequestLanguage {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Self::UnknownValue(value) = self {
-            ::apigen_runtime::check::enumeration_str(
-                cx,
-                value,
-                &["en", "fr", "it", "ko", "es"],
-            );
+            check::enumeration_str(cx, value, &["en", "fr", "it", "ko", "es"]);
         }
     }
 }
@@ -209,110 +203,107 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Some(v) = &self.email {
             cx.push_key("email");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+            check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
         if let Some(v) = &self.first_name {
             cx.push_key("first_name");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.last_name {
             cx.push_key("last_name");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.phone {
             cx.push_key("phone");
-            ::apigen_runtime::check::pattern(cx, v, &PATTERN_0);
+            check::pattern(cx, v, &PATTERN_0);
             cx.pop();
         }
         if let Some(v) = &self.display_name {
             cx.push_key("display_name");
-            ::apigen_runtime::check::max_length(cx, v, 100u64);
+            check::max_length(cx, v, 100u64);
             cx.pop();
         }
         if let Some(v) = &self.organization {
             cx.push_key("organization");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("password_type", &self.password_type);
         if let Some(v) = &self.username {
             cx.push_key("username");
-            ::apigen_runtime::check::max_length(cx, v, 100u64);
-            ::apigen_runtime::check::pattern(cx, v, &PATTERN_1);
+            check::max_length(cx, v, 100u64);
+            check::pattern(cx, v, &PATTERN_1);
             cx.pop();
         }
         if let Some(v) = &self.title {
             cx.push_key("title");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         if let Some(v) = &self.salutation {
             cx.push_key("salutation");
-            ::apigen_runtime::check::max_length(cx, v, 255u64);
+            check::max_length(cx, v, 255u64);
             cx.pop();
         }
         cx.nested("language", &self.language);
         if let Some(v) = &self.billing_email {
             cx.push_key("billing_email");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+            check::format(cx, v, ::apigen_runtime::Format::Email);
             cx.pop();
         }
         let v = self;
         let matched = cx
             .probe(|cx| {
                 if v.email.is_none() {
-                    ::apigen_runtime::check::required(cx, "email");
+                    check::required(cx, "email");
                 }
             })
             || cx
                 .probe(|cx| {
                     if v.old_provider_id.is_none() {
-                        ::apigen_runtime::check::required(cx, "old_provider_id");
+                        check::required(cx, "old_provider_id");
                     }
                 })
             || cx
                 .probe(|cx| {
                     if v.display_name.is_none() {
-                        ::apigen_runtime::check::required(cx, "display_name");
+                        check::required(cx, "display_name");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
         let matched = cx
             .probe(|cx| {
                 let matched = cx
                     .probe(|cx| {
                         if v.password_type.is_none() {
-                            ::apigen_runtime::check::required(cx, "password_type");
+                            check::required(cx, "password_type");
                         }
                     });
-                ::apigen_runtime::check::not(cx, matched);
+                check::not(cx, matched);
             })
             || cx
                 .probe(|cx| {
                     if v.password.is_none() {
-                        ::apigen_runtime::check::required(cx, "password");
+                        check::required(cx, "password");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
         let matched = cx
             .probe(|cx| {
                 let matched = cx
                     .probe(|cx| {
                         if v.import_payment_methods.is_none() {
-                            ::apigen_runtime::check::required(
-                                cx,
-                                "import_payment_methods",
-                            );
+                            check::required(cx, "import_payment_methods");
                         }
                         if let Some(v) = &v.import_payment_methods {
                             cx.push_key("import_payment_methods");
                             {
-                                let json = ::apigen_runtime::check::to_json(v);
+                                let json = check::to_json(v);
                                 let v = &json;
-                                ::apigen_runtime::check::enumeration(
+                                check::enumeration(
                                     cx,
                                     v,
                                     &[::apigen_runtime::serde_json::Value::Bool(true)],
@@ -321,14 +312,14 @@ impl ::apigen_runtime::Validate for CreateCustomerForm {
                             cx.pop();
                         }
                     });
-                ::apigen_runtime::check::not(cx, matched);
+                check::not(cx, matched);
             })
             || cx
                 .probe(|cx| {
                     if v.payment_gateway_id.is_none() {
-                        ::apigen_runtime::check::required(cx, "payment_gateway_id");
+                        check::required(cx, "payment_gateway_id");
                     }
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
     }
 }

@@ -10,6 +10,9 @@ pub use ops::CreateCustomerCall;
 
 use ::apigen_runtime::mock::Handler;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client, mock};
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &["x-api-key"];
@@ -31,7 +34,7 @@ const SECRETS: &[&str] = &["x-api-key"];
 /// is answered `500` with the violations instead, so the mock never lies about the API.
 /// Faults (`Server::fault`) are sent as they are.
 pub struct Server {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: mock::MockServer,
     handlers: ::std::sync::Arc<Handlers>,
 }
 
@@ -40,8 +43,7 @@ impl Server {
     /// current tokio runtime; it stops when dropped.
     pub async fn start() -> ::std::io::Result<Self> {
         let handlers = ::std::sync::Arc::new(Handlers::default());
-        let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
-            .await?;
+        let inner = mock::MockServer::start(handlers.clone(), SECRETS).await?;
         Ok(Self { inner, handlers })
     }
 
@@ -87,17 +89,14 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::apigen_runtime::mock::Slot<
+    create_customer: mock::Slot<
         ops::CreateCustomerCall,
         super::client::CreateCustomerResponse,
     >,
 }
 
-impl ::apigen_runtime::mock::Api for Handlers {
-    fn answer(
-        &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> ::apigen_runtime::mock::Answer {
+impl mock::Api for Handlers {
+    fn answer(&self, request: &mock::Incoming) -> mock::Answer {
         let (operation, _path) = match route(request) {
             Ok(found) => found,
             Err(refused) => return refused,
@@ -110,7 +109,7 @@ impl ::apigen_runtime::mock::Api for Handlers {
                             .operation("CreateCustomer")
                     })
             }
-            _ => ::apigen_runtime::mock::Answer::no_route(request),
+            _ => mock::Answer::no_route(request),
         }
     }
 }
@@ -120,19 +119,19 @@ impl ::apigen_runtime::mock::Api for Handlers {
 /// and answer that breaks the spec, judged by the mock's own checks (see
 /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
 /// as the mock does, instead of forwarding it.
-pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
-    ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+pub fn proxy(upstream: &str) -> mock::ProxyBuilder {
+    mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
 }
 
 /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
 /// request checks, and its answer checks on what the client reads from the upstream.
 struct Spec;
 
-impl ::apigen_runtime::mock::Contract for Spec {
+impl mock::Contract for Spec {
     fn check_request(
         &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
+        request: &mock::Incoming,
+    ) -> Result<&'static str, mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "CreateCustomer" => ops::requests::create_customer(request).map(|_| ()),
@@ -144,7 +143,7 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_response(
         &self,
         operation: &'static str,
-        response: ::apigen_runtime::client::Response,
+        response: client::Response,
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "CreateCustomer" => ops::responses::create_customer(response),
@@ -156,14 +155,9 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// The operation a request is for (its `operationId`), with its path parameters'
 /// values, or the answer for a path no operation has (`404`) or a method its
 /// operations lack (`405`).
-fn route(
-    request: &::apigen_runtime::mock::Incoming,
-) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+fn route(request: &mock::Incoming) -> Result<(&'static str, Vec<String>), mock::Answer> {
     let mut allowed: Vec<&str> = Vec::new();
-    if ::apigen_runtime::mock::match_path(
-            &[::apigen_runtime::mock::Segment::Literal("/customers")],
-            request.path(),
-        )
+    if mock::match_path(&[mock::Segment::Literal("/customers")], request.path())
         .is_some()
     {
         if request.method() == "POST" {
@@ -172,9 +166,9 @@ fn route(
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(mock::Answer::no_route(request))
     } else {
-        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+        Err(mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -184,6 +178,9 @@ mod ops {
     use super::super::types::*;
 
     use super::Reply;
+
+    #[allow(unused_imports)]
+    use ::apigen_runtime::{check, client, mock};
 
     /// A `CreateCustomer` request (`POST /customers`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
@@ -195,14 +192,14 @@ mod ops {
 
     /// Reads, checks and answers a `CreateCustomer` request.
     pub(super) fn create_customer(
-        request: &::apigen_runtime::mock::Incoming,
+        request: &mock::Incoming,
         handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
             >,
         >,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let call = match requests::create_customer(request) {
             Ok(call) => call,
             Err(refused) => return refused,
@@ -213,7 +210,7 @@ mod ops {
                 #[cfg(not(feature = "arbitrary"))]
                 let generated: Option<CreateCustomerSuccess> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: Option<CreateCustomerSuccess> = ::apigen_runtime::mock::generated();
+                let generated: Option<CreateCustomerSuccess> = mock::generated();
                 match generated {
                     Some(value) => {
                         Reply::new(
@@ -223,7 +220,7 @@ mod ops {
                         )
                     }
                     None => {
-                        return ::apigen_runtime::mock::Answer::no_answer(
+                        return mock::Answer::no_answer(
                             "CreateCustomer",
                             "on_create_customer",
                         );
@@ -238,7 +235,7 @@ mod ops {
     fn send_create_customer(
         reply: Reply<super::super::client::CreateCustomerResponse>,
         _xml: bool,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let mut context = ::apigen_runtime::Context::new();
         let cx = &mut context;
         let given = reply.status();
@@ -246,31 +243,17 @@ mod ops {
             super::super::client::CreateCustomerResponse::Ok(v) => {
                 let v = &**v;
                 let status = given.unwrap_or(200);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-                (::apigen_runtime::mock::json_answer(status, v), status == 200, "Ok")
+                cx.nested("body", v);
+                (mock::json_answer(status, v), status == 200, "Ok")
             }
             super::super::client::CreateCustomerResponse::Default(v) => {
                 let v = &**v;
                 let status = given.unwrap_or(500);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
-                (
-                    ::apigen_runtime::mock::json_answer(status, v),
-                    !::std::matches!(status, 200),
-                    "Default",
-                )
+                cx.nested("body", v);
+                (mock::json_answer(status, v), !::std::matches!(status, 200), "Default")
             }
         };
-        ::apigen_runtime::mock::checked_answer(
-            context,
-            answer,
-            documented,
-            variant,
-            reply.headers(),
-        )
+        mock::checked_answer(context, answer, documented, variant, reply.headers())
     }
 
     /// Each operation's request check, named as its client method: what the mock
@@ -280,12 +263,9 @@ mod ops {
 
         /// Reads and checks a `CreateCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
-            request: &::apigen_runtime::mock::Incoming,
-        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
-            if let Some(refused) = ::apigen_runtime::mock::check_security(
-                request,
-                SECURITY_0,
-            ) {
+            request: &mock::Incoming,
+        ) -> Result<CreateCustomerCall, mock::Answer> {
+            if let Some(refused) = mock::check_security(request, SECURITY_0) {
                 return Err(refused);
             }
             let mut context = ::apigen_runtime::Context::new();
@@ -294,13 +274,11 @@ mod ops {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
-                        ::apigen_runtime::mock::read_json::<
-                            CreateCustomerRequest,
-                        >(cx, request.body())
+                    Some(media) if mock::is_json(media) => {
+                        mock::read_json::<CreateCustomerRequest>(cx, request.body())
                     }
                     _ if request.body().is_empty() => {
-                        ::apigen_runtime::mock::missing(cx, "body");
+                        mock::missing(cx, "body");
                         None
                     }
                     other => {
@@ -319,17 +297,13 @@ mod ops {
                 read
             };
             if let Some(v) = &body {
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
             if let Err(errors) = context.finish() {
-                return Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
-                );
+                return Err(mock::Answer::invalid_request(errors.into_vec()));
             }
             let Some(body) = body else {
-                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
+                return Err(mock::Answer::invalid_request(Vec::new()));
             };
             Ok(CreateCustomerCall { body })
         }
@@ -342,21 +316,21 @@ mod ops {
 
         /// The violations of an upstream's answer to `CreateCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
-            response: ::apigen_runtime::client::Response,
+            response: client::Response,
         ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: Result<
-                ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-                ::apigen_runtime::client::Error,
-            > = match response.status.as_u16() {
+            let read: Result<client::Responded<CreateCustomerResponse>, client::Error> = match response
+                .status
+                .as_u16()
+            {
                 200 => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, false)?;
+                            mock::expect_media(response, true, false)?;
                             Ok(
                                 CreateCustomerResponse::Ok(
-                                    Box::new(::apigen_runtime::client::json(response)?),
+                                    Box::new(client::json(response)?),
                                 ),
                             )
                         })
@@ -364,10 +338,10 @@ mod ops {
                 _ => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, false)?;
+                            mock::expect_media(response, true, false)?;
                             Ok(
                                 CreateCustomerResponse::Default(
-                                    Box::new(::apigen_runtime::client::json(response)?),
+                                    Box::new(client::json(response)?),
                                 ),
                             )
                         })
@@ -382,17 +356,17 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                Err(error) => ::apigen_runtime::mock::unreadable(error),
+                Err(error) => mock::unreadable(error),
             }
         }
     }
 
     /// Security requirements: any one of them, each with every credential it names.
-    static SECURITY_0: &[&[::apigen_runtime::mock::Credential]] = &[
+    static SECURITY_0: &[&[mock::Credential]] = &[
         &[
-            ::apigen_runtime::mock::Credential {
+            mock::Credential {
                 scheme: "apiKeyAuth",
-                place: ::apigen_runtime::client::Placement::Header("x-api-key"),
+                place: client::Placement::Header("x-api-key"),
                 pointer: "/header/x-api-key",
             },
         ],

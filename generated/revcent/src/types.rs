@@ -2,6 +2,9 @@
 
 //! Types of every schema in the spec, mirroring what the wire carries.
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{de, ser, serde};
+
 /// JSON Pointer: `#/components/schemas/CreateCustomerRequest`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -79,12 +82,9 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequest",
             2,
@@ -105,16 +105,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+impl<'de> de::Object<'de> for CreateCustomerRequest {
     const NAME: &'static str = "CreateCustomerRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -126,10 +126,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
         "metadata",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -294,12 +294,9 @@ impl CreateCustomerRequestCustomer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestCustomer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestCustomer",
             3,
@@ -329,16 +326,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestCustomer {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestCustomer {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
+impl<'de> de::Object<'de> for CreateCustomerRequestCustomer {
     const NAME: &'static str = "CreateCustomerRequestCustomer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -355,10 +352,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestCustomer {
         "phone",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -545,12 +542,9 @@ impl CreateCustomerRequestBillTo {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestBillTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestBillTo",
             3,
@@ -580,16 +574,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestBillTo {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestBillTo {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestBillTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
+impl<'de> de::Object<'de> for CreateCustomerRequestBillTo {
     const NAME: &'static str = "CreateCustomerRequestBillTo";
 
     const FIELDS: &'static [&'static str] = &[
@@ -606,10 +600,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestBillTo {
         "phone",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -693,12 +687,9 @@ impl CreateCustomerRequestPayment {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestPayment",
             0,
@@ -709,24 +700,24 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPayment {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestPayment {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPayment {
+impl<'de> de::Object<'de> for CreateCustomerRequestPayment {
     const NAME: &'static str = "CreateCustomerRequestPayment";
 
     const FIELDS: &'static [&'static str] = &["credit_card"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         while map.next_field()?.is_some() {
@@ -791,12 +782,9 @@ impl CreateCustomerRequestPaymentCreditCard {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCard {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestPaymentCreditCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestPaymentCreditCard",
             0,
@@ -815,17 +803,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestPaymentCreditCa
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de>
-for CreateCustomerRequestPaymentCreditCard {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestPaymentCreditCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCreditCard {
+impl<'de> de::Object<'de> for CreateCustomerRequestPaymentCreditCard {
     const NAME: &'static str = "CreateCustomerRequestPaymentCreditCard";
 
     const FIELDS: &'static [&'static str] = &[
@@ -835,10 +822,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestPaymentCred
         "card_code",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -903,12 +890,9 @@ impl CreateCustomerRequestMetadataItem {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestMetadataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestMetadataItem",
             2,
@@ -920,25 +904,24 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestMetadataItem {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de>
-for CreateCustomerRequestMetadataItem {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestMetadataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestMetadataItem {
+impl<'de> de::Object<'de> for CreateCustomerRequestMetadataItem {
     const NAME: &'static str = "CreateCustomerRequestMetadataItem";
 
     const FIELDS: &'static [&'static str] = &["name", "value"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1022,12 +1005,9 @@ impl CreateCustomerSuccess {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerSuccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerSuccess",
             0,
@@ -1048,16 +1028,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccess {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccess {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerSuccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
+impl<'de> de::Object<'de> for CreateCustomerSuccess {
     const NAME: &'static str = "CreateCustomerSuccess";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1068,10 +1048,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerSuccess {
         "result",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1113,20 +1093,17 @@ impl CreateCustomerSuccessCode {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerSuccessCode {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for CreateCustomerSuccessCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCode {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerSuccessCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        match ::apigen_runtime::de::integer(
+        match de::integer(
             deserializer,
             i64::MIN.into(),
             i64::MAX.into(),
@@ -1135,7 +1112,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerSuccessCod
             1 => Ok(Self::V1),
             other => {
                 Err(
-                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
+                    <D::Error as serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`1`"
                         ),
@@ -1223,12 +1200,9 @@ impl ApiStandardErrors {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for ApiStandardErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "ApiStandardErrors",
             0,
@@ -1251,16 +1225,16 @@ impl ::apigen_runtime::serde::Serialize for ApiStandardErrors {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrors {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ApiStandardErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
+impl<'de> de::Object<'de> for ApiStandardErrors {
     const NAME: &'static str = "ApiStandardErrors";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1272,10 +1246,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for ApiStandardErrors {
         "result",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Refuse;
+    const OTHERS: de::Others = de::Others::Refuse;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1320,20 +1294,17 @@ impl ApiStandardErrorsCode {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ApiStandardErrorsCode {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ApiStandardErrorsCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrorsCode {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ApiStandardErrorsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        match ::apigen_runtime::de::integer(
+        match de::integer(
             deserializer,
             i64::MIN.into(),
             i64::MAX.into(),
@@ -1342,7 +1313,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ApiStandardErrorsCode {
             0 => Ok(Self::V0),
             other => {
                 Err(
-                    <D::Error as ::apigen_runtime::serde::de::Error>::custom(
+                    <D::Error as serde::de::Error>::custom(
                         ::std::format!(
                             "unknown variant `{other}`, expected one of {}", "`0`"
                         ),

@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// The names [`validate_schema`] knows, in the spec's order.
 pub const SCHEMA_NAMES: &[&str] = &[
     "CreateCustomerRequest",
@@ -56,7 +59,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestCustomer {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("email");
         let v = &self.email;
-        ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+        check::format(cx, v, ::apigen_runtime::Format::Email);
         cx.pop();
     }
 }
@@ -65,7 +68,7 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestBillTo {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("email");
         let v = &self.email;
-        ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::Email);
+        check::format(cx, v, ::apigen_runtime::Format::Email);
         cx.pop();
     }
 }
@@ -84,13 +87,13 @@ impl ::apigen_runtime::Validate for CreateCustomerRequestMetadataItem {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("name");
         let v = &self.name;
-        ::apigen_runtime::check::min_length(cx, v, 1u64);
-        ::apigen_runtime::check::max_length(cx, v, 100u64);
+        check::min_length(cx, v, 1u64);
+        check::max_length(cx, v, 100u64);
         cx.pop();
         cx.push_key("value");
         let v = &self.value;
-        ::apigen_runtime::check::min_length(cx, v, 1u64);
-        ::apigen_runtime::check::max_length(cx, v, 255u64);
+        check::min_length(cx, v, 1u64);
+        check::max_length(cx, v, 255u64);
         cx.pop();
     }
 }
@@ -99,14 +102,14 @@ impl ::apigen_runtime::Validate for CreateCustomerSuccess {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Some(v) = &self.api_call_id {
             cx.push_key("api_call_id");
-            ::apigen_runtime::check::min_length(cx, v, 20u64);
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::min_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
         if let Some(v) = &self.customer_id {
             cx.push_key("customer_id");
-            ::apigen_runtime::check::min_length(cx, v, 20u64);
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::min_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
     }
@@ -120,8 +123,8 @@ impl ::apigen_runtime::Validate for ApiStandardErrors {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Some(v) = &self.api_call_id {
             cx.push_key("api_call_id");
-            ::apigen_runtime::check::min_length(cx, v, 20u64);
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::min_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
     }

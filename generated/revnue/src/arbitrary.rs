@@ -13,6 +13,9 @@ use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
 
 use ::apigen_runtime::proptest::strategy::Strategy as _;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
 /// JSON reads back as the same value. The crate's own proof that its strategies

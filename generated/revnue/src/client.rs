@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client};
+
 /// This crate as the first word of the default `User-Agent`.
 const PRODUCT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
@@ -19,11 +22,11 @@ pub const DEFAULT_BASE_URL: &str = "https://dashboard-api.revnue.com";
 /// `Config::validate_requests`); credentials never appear in `Debug` output.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: ::apigen_runtime::client::Transport,
+    transport: client::Transport,
     /// `Authorization: Bearer \<token\>`. The seed calls it an "OAuth 2.0 Bearer token"; no OAuth flow is documented, so it is modelled as plain HTTP bearer.
     ///
     /// JSON Pointer: `#/components/securitySchemes/bearerAuth`
-    bearer_auth: Option<::apigen_runtime::client::Secret>,
+    bearer_auth: Option<client::Secret>,
 }
 
 impl Client {
@@ -32,15 +35,13 @@ impl Client {
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
         base_url: impl ::std::convert::Into<String>,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        Self::with_config(::apigen_runtime::client::Config::new(base_url))
+    ) -> Result<Self, client::Error> {
+        Self::with_config(client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
-    pub fn with_config(
-        config: ::apigen_runtime::client::Config,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+    pub fn with_config(config: client::Config) -> Result<Self, client::Error> {
+        let transport = client::Transport::new(config, PRODUCT)?;
         Ok(Self {
             transport,
             bearer_auth: None,
@@ -52,14 +53,10 @@ impl Client {
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
     /// before this client sees them (see `Config::max_redirects`).
     pub fn with_http(
-        config: ::apigen_runtime::client::Config,
-        http: ::apigen_runtime::client::reqwest::Client,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::with_http(
-            config,
-            PRODUCT,
-            http,
-        )?;
+        config: client::Config,
+        http: client::reqwest::Client,
+    ) -> Result<Self, client::Error> {
+        let transport = client::Transport::with_http(config, PRODUCT, http)?;
         Ok(Self {
             transport,
             bearer_auth: None,
@@ -67,17 +64,14 @@ impl Client {
     }
 
     /// The configuration.
-    pub fn config(&self) -> &::apigen_runtime::client::Config {
+    pub fn config(&self) -> &client::Config {
         self.transport.config()
     }
 
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
-    pub fn with_hooks(
-        mut self,
-        hooks: impl ::apigen_runtime::client::Hooks + 'static,
-    ) -> Self {
+    pub fn with_hooks(mut self, hooks: impl client::Hooks + 'static) -> Self {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
@@ -87,7 +81,7 @@ impl Client {
     /// once more.
     pub fn with_credential_provider(
         mut self,
-        provider: impl ::apigen_runtime::client::CredentialProvider + 'static,
+        provider: impl client::CredentialProvider + 'static,
     ) -> Self {
         self.transport = self
             .transport
@@ -109,7 +103,7 @@ impl Client {
     /// Sets the credential of `bearerAuth`: a token sent as `Authorization: Bearer <token>`. It never appears in `Debug` output.
     pub fn with_bearer_auth(
         mut self,
-        credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>,
+        credential: impl ::std::convert::Into<client::Secret>,
     ) -> Self {
         self.bearer_auth = Some(credential.into());
         self
@@ -125,30 +119,25 @@ impl Client {
     pub async fn create_customer(
         &self,
         body: &CreateCustomerRequest,
-    ) -> Result<
-        ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-        ::apigen_runtime::client::Error,
-    > {
+    ) -> Result<client::Responded<CreateCustomerResponse>, client::Error> {
         if self.transport.config().validate_requests {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
             {
                 let v = body;
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
-            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+            context.finish().map_err(client::Error::Invalid)?;
         }
-        let mut request = ::apigen_runtime::client::Request::new(
+        let mut request = client::Request::new(
             "createCustomer",
-            ::apigen_runtime::client::Method::POST,
+            client::Method::POST,
             "/api/v2/customer",
         );
         request
             .credential(
                 "bearerAuth",
-                ::apigen_runtime::client::Placement::Bearer,
+                client::Placement::Bearer,
                 self.bearer_auth.as_ref(),
             );
         request.static_header("accept", "application/json")?;
@@ -159,7 +148,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::Created(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -167,7 +156,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::BadRequest(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -175,7 +164,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::Unauthorized(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -183,7 +172,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::NotFound(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -191,7 +180,7 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::MethodNotAllowed(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
@@ -199,15 +188,11 @@ impl Client {
                 response
                     .decode(|response| Ok(
                         CreateCustomerResponse::TooManyRequests(
-                            Box::new(::apigen_runtime::client::json(response)?),
+                            Box::new(client::json(response)?),
                         ),
                     ))
             }
-            _ => {
-                Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
-                )
-            }
+            _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
         }
     }
 }

@@ -2,6 +2,9 @@
 
 //! Types of every schema in the spec, mirroring what the wire carries.
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{de, ser, serde};
+
 /// CreateCustomerRequest
 ///
 /// Body of the create-customer call.
@@ -305,12 +308,9 @@ impl CreateCustomerRequest {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequest",
             2,
@@ -363,16 +363,16 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequest {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequest {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
+impl<'de> de::Object<'de> for CreateCustomerRequest {
     const NAME: &'static str = "CreateCustomerRequest";
 
     const FIELDS: &'static [&'static str] = &[
@@ -400,10 +400,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequest {
         "template",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -523,12 +523,9 @@ impl CreateCustomerRequestTemplate {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestTemplate",
             0,
@@ -540,24 +537,24 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplate {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CreateCustomerRequestTemplate {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplate {
+impl<'de> de::Object<'de> for CreateCustomerRequestTemplate {
     const NAME: &'static str = "CreateCustomerRequestTemplate";
 
     const FIELDS: &'static [&'static str] = &["id", "fields"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -602,12 +599,9 @@ impl CreateCustomerRequestTemplateFieldsItem {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CreateCustomerRequestTemplateFieldsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CreateCustomerRequestTemplateFieldsItem",
             0,
@@ -619,25 +613,24 @@ impl ::apigen_runtime::serde::Serialize for CreateCustomerRequestTemplateFieldsI
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de>
-for CreateCustomerRequestTemplateFieldsItem {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CreateCustomerRequestTemplateFieldsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CreateCustomerRequestTemplateFieldsItem {
+impl<'de> de::Object<'de> for CreateCustomerRequestTemplateFieldsItem {
     const NAME: &'static str = "CreateCustomerRequestTemplateFieldsItem";
 
     const FIELDS: &'static [&'static str] = &["id", "value"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -702,12 +695,9 @@ impl ContactPerson {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ContactPerson {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for ContactPerson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "ContactPerson",
             0,
@@ -720,24 +710,24 @@ impl ::apigen_runtime::serde::Serialize for ContactPerson {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPerson {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ContactPerson {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for ContactPerson {
+impl<'de> de::Object<'de> for ContactPerson {
     const NAME: &'static str = "ContactPerson";
 
     const FIELDS: &'static [&'static str] = &["name", "email", "type"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -794,20 +784,17 @@ impl ::std::fmt::Display for ContactPersonType {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ContactPersonType {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+impl serde::Serialize for ContactPersonType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ContactPersonType {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::string_enum(
+        de::string_enum(
             deserializer,
             &[
                 "account_management",
@@ -840,7 +827,7 @@ impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ContactPersonType {
 /// Reading JSON takes the first variant, in declaration order, that the value fits; a
 /// value that none fits is kept as JSON in `Unknown`.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "::apigen_runtime::serde")]
 #[serde(untagged)]
 pub enum CustomFieldValue {
@@ -873,25 +860,19 @@ pub enum CustomFieldValue {
     Unknown(::apigen_runtime::serde_json::Value),
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomFieldValue {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CustomFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::untagged(
+        de::untagged(
             deserializer,
             "CustomFieldValue",
             |value| {
-                ::apigen_runtime::serde::Deserialize::deserialize(value)
+                serde::Deserialize::deserialize(value)
                     .map(Self::Number)
-                    .or_else(|_| {
-                        ::apigen_runtime::serde::Deserialize::deserialize(value)
-                            .map(Self::Money)
-                    })
-                    .or_else(|_| ::apigen_runtime::de::strict(value).map(Self::Date))
-                    .or_else(|_| {
-                        ::apigen_runtime::serde::Deserialize::deserialize(value)
-                            .map(Self::Text)
-                    })
+                    .or_else(|_| serde::Deserialize::deserialize(value).map(Self::Money))
+                    .or_else(|_| de::strict(value).map(Self::Date))
+                    .or_else(|_| serde::Deserialize::deserialize(value).map(Self::Text))
             },
             Self::Unknown,
         )
@@ -1164,12 +1145,9 @@ impl Customer {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for Customer {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "Customer",
             0,
@@ -1224,16 +1202,16 @@ impl ::apigen_runtime::serde::Serialize for Customer {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for Customer {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
+impl<'de> de::Object<'de> for Customer {
     const NAME: &'static str = "Customer";
 
     const FIELDS: &'static [&'static str] = &[
@@ -1261,10 +1239,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for Customer {
         "template",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1376,12 +1354,9 @@ impl CustomerCategory {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CustomerCategory {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CustomerCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CustomerCategory",
             0,
@@ -1393,24 +1368,24 @@ impl ::apigen_runtime::serde::Serialize for CustomerCategory {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerCategory {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CustomerCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CustomerCategory {
+impl<'de> de::Object<'de> for CustomerCategory {
     const NAME: &'static str = "CustomerCategory";
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1462,12 +1437,9 @@ impl CustomerTemplate {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CustomerTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CustomerTemplate",
             0,
@@ -1479,24 +1451,24 @@ impl ::apigen_runtime::serde::Serialize for CustomerTemplate {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CustomerTemplate {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CustomerTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CustomerTemplate {
+impl<'de> de::Object<'de> for CustomerTemplate {
     const NAME: &'static str = "CustomerTemplate";
 
     const FIELDS: &'static [&'static str] = &["id", "fields"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -1531,40 +1503,32 @@ impl ErrorDetail {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for ErrorDetail {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
-            serializer,
-            "ErrorDetail",
-            1,
-            &[],
-        )?;
+impl serde::Serialize for ErrorDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(serializer, "ErrorDetail", 1, &[])?;
         fields.field("detail", &self.detail);
         fields.end()
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for ErrorDetail {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for ErrorDetail {
+impl<'de> de::Object<'de> for ErrorDetail {
     const NAME: &'static str = "ErrorDetail";
 
     const FIELDS: &'static [&'static str] = &["detail"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         while map.next_field()?.is_some() {

@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// The names [`validate_schema`] knows, in the spec's order.
 pub const SCHEMA_NAMES: &[&str] = &[
     "CreateCustomerRequest",
@@ -51,67 +54,67 @@ impl ::apigen_runtime::Validate for CreateCustomerRequest {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         cx.push_key("name");
         let v = &self.name;
-        ::apigen_runtime::check::max_length(cx, v, 50u64);
+        check::max_length(cx, v, 50u64);
         cx.pop();
         cx.nested("contact_person", &self.contact_person);
         if let Some(v) = &self.address_line_1 {
             cx.push_key("address_line_1");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.address_line_2 {
             cx.push_key("address_line_2");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.city {
             cx.push_key("city");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.state_province {
             cx.push_key("state_province");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.zip_postal_code {
             cx.push_key("zip_postal_code");
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
         if let Some(v) = &self.phone {
             cx.push_key("phone");
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
         if let Some(v) = &self.mobile {
             cx.push_key("mobile");
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
         if let Some(v) = &self.fax {
             cx.push_key("fax");
-            ::apigen_runtime::check::max_length(cx, v, 20u64);
+            check::max_length(cx, v, 20u64);
             cx.pop();
         }
         if let Some(v) = &self.website {
             cx.push_key("website");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.general_description {
             cx.push_key("general_description");
-            ::apigen_runtime::check::max_length(cx, v, 1000u64);
+            check::max_length(cx, v, 1000u64);
             cx.pop();
         }
         if let Some(v) = &self.supplementary_description {
             cx.push_key("supplementary_description");
-            ::apigen_runtime::check::max_length(cx, v, 1000u64);
+            check::max_length(cx, v, 1000u64);
             cx.pop();
         }
         if let Some(v) = &self.additional_description {
             cx.push_key("additional_description");
-            ::apigen_runtime::check::max_length(cx, v, 1000u64);
+            check::max_length(cx, v, 1000u64);
             cx.pop();
         }
         cx.nested("template", &self.template);
@@ -134,12 +137,12 @@ impl ::apigen_runtime::Validate for ContactPerson {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Some(v) = &self.name {
             cx.push_key("name");
-            ::apigen_runtime::check::max_length(cx, v, 50u64);
+            check::max_length(cx, v, 50u64);
             cx.pop();
         }
         if let Some(v) = &self.email {
             cx.push_key("email");
-            ::apigen_runtime::check::max_length(cx, v, 254u64);
+            check::max_length(cx, v, 254u64);
             cx.pop();
         }
         cx.nested("type", &self.type_);
@@ -147,10 +150,10 @@ impl ::apigen_runtime::Validate for ContactPerson {
         let matched = cx
             .probe(|cx| {
                 if v.name.is_none() {
-                    ::apigen_runtime::check::required(cx, "name");
+                    check::required(cx, "name");
                 }
                 if v.email.is_none() {
-                    ::apigen_runtime::check::required(cx, "email");
+                    check::required(cx, "email");
                 }
             })
             || cx
@@ -160,27 +163,27 @@ impl ::apigen_runtime::Validate for ContactPerson {
                             let matched = cx
                                 .probe(|cx| {
                                     if v.name.is_none() {
-                                        ::apigen_runtime::check::required(cx, "name");
+                                        check::required(cx, "name");
                                     }
                                 })
                                 || cx
                                     .probe(|cx| {
                                         if v.email.is_none() {
-                                            ::apigen_runtime::check::required(cx, "email");
+                                            check::required(cx, "email");
                                         }
                                     });
-                            ::apigen_runtime::check::any_of(cx, matched);
+                            check::any_of(cx, matched);
                         });
-                    ::apigen_runtime::check::not(cx, matched);
+                    check::not(cx, matched);
                 });
-        ::apigen_runtime::check::any_of(cx, matched);
+        check::any_of(cx, matched);
     }
 }
 
 impl ::apigen_runtime::Validate for ContactPersonType {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Self::UnknownValue(value) = self {
-            ::apigen_runtime::check::enumeration_str(
+            check::enumeration_str(
                 cx,
                 value,
                 &[
@@ -199,83 +202,53 @@ impl ::apigen_runtime::Validate for ContactPersonType {
 impl ::apigen_runtime::Validate for CustomFieldValue {
     fn validate_at(&self, cx: &mut ::apigen_runtime::Context) {
         if let Self::Unknown(_) = self {
-            ::apigen_runtime::check::any_of(cx, false);
+            check::any_of(cx, false);
             return;
         }
         if !cx
             .probe(|cx| match self {
                 Self::Number(v) => {
-                    ::apigen_runtime::check::minimum(
-                        cx,
-                        *v,
-                        ::apigen_runtime::check::Num::Int(-999999999999999),
-                        false,
-                    );
-                    ::apigen_runtime::check::maximum(
-                        cx,
-                        *v,
-                        ::apigen_runtime::check::Num::Int(999999999999999),
-                        false,
-                    );
+                    check::minimum(cx, *v, check::Num::Int(-999999999999999), false);
+                    check::maximum(cx, *v, check::Num::Int(999999999999999), false);
                 }
                 Self::Money(v) => {
-                    ::apigen_runtime::check::minimum(
-                        cx,
-                        *v,
-                        ::apigen_runtime::check::Num::Int(0),
-                        false,
-                    );
-                    ::apigen_runtime::check::maximum(
-                        cx,
-                        *v,
-                        ::apigen_runtime::check::Num::Int(999999999999999),
-                        false,
-                    );
+                    check::minimum(cx, *v, check::Num::Int(0), false);
+                    check::maximum(cx, *v, check::Num::Int(999999999999999), false);
                 }
                 Self::Date(_) => {}
                 Self::Text(v) => {
-                    ::apigen_runtime::check::max_length(cx, v, 50u64);
+                    check::max_length(cx, v, 50u64);
                 }
                 Self::Unknown(_) => {}
             })
         {
-            let json = ::apigen_runtime::check::to_json(self);
+            let json = check::to_json(self);
             if !(cx
                 .probe(|cx| {
                     let v = &json;
-                    ::apigen_runtime::check::json_type(cx, v, "number");
+                    check::json_type(cx, v, "number");
                     if let Some(n) = v.as_number() {
-                        let n = ::apigen_runtime::check::Num::from_json(n);
-                        ::apigen_runtime::check::minimum(
-                            cx,
-                            n,
-                            ::apigen_runtime::check::Num::Int(0),
-                            false,
-                        );
-                        ::apigen_runtime::check::maximum(
-                            cx,
-                            n,
-                            ::apigen_runtime::check::Num::Int(999999999999999),
-                            false,
-                        );
+                        let n = check::Num::from_json(n);
+                        check::minimum(cx, n, check::Num::Int(0), false);
+                        check::maximum(cx, n, check::Num::Int(999999999999999), false);
                     }
                 })
                 || cx
                     .probe(|cx| {
                         let v = &json;
-                        ::apigen_runtime::check::json_type(cx, v, "integer");
+                        check::json_type(cx, v, "integer");
                         if let Some(n) = v.as_number() {
-                            let n = ::apigen_runtime::check::Num::from_json(n);
-                            ::apigen_runtime::check::minimum(
+                            let n = check::Num::from_json(n);
+                            check::minimum(
                                 cx,
                                 n,
-                                ::apigen_runtime::check::Num::Int(-999999999999999),
+                                check::Num::Int(-999999999999999),
                                 false,
                             );
-                            ::apigen_runtime::check::maximum(
+                            check::maximum(
                                 cx,
                                 n,
-                                ::apigen_runtime::check::Num::Int(999999999999999),
+                                check::Num::Int(999999999999999),
                                 false,
                             );
                         }
@@ -283,60 +256,36 @@ impl ::apigen_runtime::Validate for CustomFieldValue {
                 || cx
                     .probe(|cx| {
                         let v = &json;
-                        ::apigen_runtime::check::json_type(cx, v, "string");
+                        check::json_type(cx, v, "string");
                         if let Some(s) = v.as_str() {
-                            ::apigen_runtime::check::format(
-                                cx,
-                                s,
-                                ::apigen_runtime::Format::Date,
-                            );
+                            check::format(cx, s, ::apigen_runtime::Format::Date);
                         }
                     })
                 || cx
                     .probe(|cx| {
                         let v = &json;
-                        ::apigen_runtime::check::json_type(cx, v, "string");
+                        check::json_type(cx, v, "string");
                         if let Some(s) = v.as_str() {
-                            ::apigen_runtime::check::max_length(cx, s, 50u64);
+                            check::max_length(cx, s, 50u64);
                         }
                     }))
             {
                 match self {
                     Self::Number(v) => {
-                        ::apigen_runtime::check::minimum(
-                            cx,
-                            *v,
-                            ::apigen_runtime::check::Num::Int(-999999999999999),
-                            false,
-                        );
-                        ::apigen_runtime::check::maximum(
-                            cx,
-                            *v,
-                            ::apigen_runtime::check::Num::Int(999999999999999),
-                            false,
-                        );
+                        check::minimum(cx, *v, check::Num::Int(-999999999999999), false);
+                        check::maximum(cx, *v, check::Num::Int(999999999999999), false);
                     }
                     Self::Money(v) => {
-                        ::apigen_runtime::check::minimum(
-                            cx,
-                            *v,
-                            ::apigen_runtime::check::Num::Int(0),
-                            false,
-                        );
-                        ::apigen_runtime::check::maximum(
-                            cx,
-                            *v,
-                            ::apigen_runtime::check::Num::Int(999999999999999),
-                            false,
-                        );
+                        check::minimum(cx, *v, check::Num::Int(0), false);
+                        check::maximum(cx, *v, check::Num::Int(999999999999999), false);
                     }
                     Self::Date(_) => {}
                     Self::Text(v) => {
-                        ::apigen_runtime::check::max_length(cx, v, 50u64);
+                        check::max_length(cx, v, 50u64);
                     }
                     Self::Unknown(_) => {}
                 }
-                ::apigen_runtime::check::any_of(cx, false);
+                check::any_of(cx, false);
             }
         }
     }

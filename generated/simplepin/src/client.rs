@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client};
+
 /// This crate as the first word of the default `User-Agent`.
 const PRODUCT: &str = ::std::concat!(
     ::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION")
@@ -19,7 +22,7 @@ pub const DEFAULT_BASE_URL: &str = "https://simplepin.example";
 /// `Config::validate_requests`); credentials never appear in `Debug` output.
 #[derive(Debug, Clone)]
 pub struct Client {
-    transport: ::apigen_runtime::client::Transport,
+    transport: client::Transport,
 }
 
 impl Client {
@@ -28,15 +31,13 @@ impl Client {
     /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
     pub fn new(
         base_url: impl ::std::convert::Into<String>,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        Self::with_config(::apigen_runtime::client::Config::new(base_url))
+    ) -> Result<Self, client::Error> {
+        Self::with_config(client::Config::new(base_url))
     }
 
     /// A client with the given configuration.
-    pub fn with_config(
-        config: ::apigen_runtime::client::Config,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+    pub fn with_config(config: client::Config) -> Result<Self, client::Error> {
+        let transport = client::Transport::new(config, PRODUCT)?;
         Ok(Self { transport })
     }
 
@@ -45,29 +46,22 @@ impl Client {
     /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
     /// before this client sees them (see `Config::max_redirects`).
     pub fn with_http(
-        config: ::apigen_runtime::client::Config,
-        http: ::apigen_runtime::client::reqwest::Client,
-    ) -> Result<Self, ::apigen_runtime::client::Error> {
-        let transport = ::apigen_runtime::client::Transport::with_http(
-            config,
-            PRODUCT,
-            http,
-        )?;
+        config: client::Config,
+        http: client::reqwest::Client,
+    ) -> Result<Self, client::Error> {
+        let transport = client::Transport::with_http(config, PRODUCT, http)?;
         Ok(Self { transport })
     }
 
     /// The configuration.
-    pub fn config(&self) -> &::apigen_runtime::client::Config {
+    pub fn config(&self) -> &client::Config {
         self.transport.config()
     }
 
     /// A copy of the client that calls `hooks` before sending each request and after
     /// receiving each response (for tracing, extra headers, request signing), given the
     /// operation's id.
-    pub fn with_hooks(
-        mut self,
-        hooks: impl ::apigen_runtime::client::Hooks + 'static,
-    ) -> Self {
+    pub fn with_hooks(mut self, hooks: impl client::Hooks + 'static) -> Self {
         self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
         self
     }
@@ -77,7 +71,7 @@ impl Client {
     /// once more.
     pub fn with_credential_provider(
         mut self,
-        provider: impl ::apigen_runtime::client::CredentialProvider + 'static,
+        provider: impl client::CredentialProvider + 'static,
     ) -> Self {
         self.transport = self
             .transport
@@ -107,24 +101,19 @@ impl Client {
         &self,
         body: &CcProfileApiV2Model,
         options: CreateCustomerOptions,
-    ) -> Result<
-        ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-        ::apigen_runtime::client::Error,
-    > {
+    ) -> Result<client::Responded<CreateCustomerResponse>, client::Error> {
         if self.transport.config().validate_requests {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
             {
                 let v = body;
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
-            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+            context.finish().map_err(client::Error::Invalid)?;
         }
-        let mut request = ::apigen_runtime::client::Request::new(
+        let mut request = client::Request::new(
             "createCustomer",
-            ::apigen_runtime::client::Method::POST,
+            client::Method::POST,
             "/v2/customer/add",
         );
         if let Some(value) = &options.locale {
@@ -139,13 +128,10 @@ impl Client {
                     .decode(|response| Ok(
                         CreateCustomerResponse::Ok(
                             Box::new(
-                                if ::apigen_runtime::client::is_xml(response) {
-                                    ::apigen_runtime::client::xml(
-                                        response,
-                                        CcProfileV2Model::from_xml,
-                                    )?
+                                if client::is_xml(response) {
+                                    client::xml(response, CcProfileV2Model::from_xml)?
                                 } else {
-                                    ::apigen_runtime::client::json(response)?
+                                    client::json(response)?
                                 },
                             ),
                         ),
@@ -156,13 +142,10 @@ impl Client {
                     .decode(|response| Ok(
                         CreateCustomerResponse::Created(
                             Box::new(
-                                if ::apigen_runtime::client::is_xml(response) {
-                                    ::apigen_runtime::client::xml(
-                                        response,
-                                        CcProfileV2Model::from_xml,
-                                    )?
+                                if client::is_xml(response) {
+                                    client::xml(response, CcProfileV2Model::from_xml)?
                                 } else {
-                                    ::apigen_runtime::client::json(response)?
+                                    client::json(response)?
                                 },
                             ),
                         ),
@@ -170,33 +153,17 @@ impl Client {
             }
             401 => {
                 Ok(
-                    ::apigen_runtime::client::Responded::new(
+                    client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
                     ),
                 )
             }
             403 => {
-                Ok(
-                    ::apigen_runtime::client::Responded::new(
-                        response,
-                        CreateCustomerResponse::Forbidden,
-                    ),
-                )
+                Ok(client::Responded::new(response, CreateCustomerResponse::Forbidden))
             }
-            404 => {
-                Ok(
-                    ::apigen_runtime::client::Responded::new(
-                        response,
-                        CreateCustomerResponse::NotFound,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
-                )
-            }
+            404 => Ok(client::Responded::new(response, CreateCustomerResponse::NotFound)),
+            _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
         }
     }
 
@@ -211,24 +178,19 @@ impl Client {
         &self,
         body: &CcProfileApiV2Model,
         options: CreateCustomerOptions,
-    ) -> Result<
-        ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-        ::apigen_runtime::client::Error,
-    > {
+    ) -> Result<client::Responded<CreateCustomerResponse>, client::Error> {
         if self.transport.config().validate_requests {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
             {
                 let v = body;
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
-            context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+            context.finish().map_err(client::Error::Invalid)?;
         }
-        let mut request = ::apigen_runtime::client::Request::new(
+        let mut request = client::Request::new(
             "createCustomer",
-            ::apigen_runtime::client::Method::POST,
+            client::Method::POST,
             "/v2/customer/add",
         );
         if let Some(value) = &options.locale {
@@ -243,13 +205,10 @@ impl Client {
                     .decode(|response| Ok(
                         CreateCustomerResponse::Ok(
                             Box::new(
-                                if ::apigen_runtime::client::is_xml(response) {
-                                    ::apigen_runtime::client::xml(
-                                        response,
-                                        CcProfileV2Model::from_xml,
-                                    )?
+                                if client::is_xml(response) {
+                                    client::xml(response, CcProfileV2Model::from_xml)?
                                 } else {
-                                    ::apigen_runtime::client::json(response)?
+                                    client::json(response)?
                                 },
                             ),
                         ),
@@ -260,13 +219,10 @@ impl Client {
                     .decode(|response| Ok(
                         CreateCustomerResponse::Created(
                             Box::new(
-                                if ::apigen_runtime::client::is_xml(response) {
-                                    ::apigen_runtime::client::xml(
-                                        response,
-                                        CcProfileV2Model::from_xml,
-                                    )?
+                                if client::is_xml(response) {
+                                    client::xml(response, CcProfileV2Model::from_xml)?
                                 } else {
-                                    ::apigen_runtime::client::json(response)?
+                                    client::json(response)?
                                 },
                             ),
                         ),
@@ -274,33 +230,17 @@ impl Client {
             }
             401 => {
                 Ok(
-                    ::apigen_runtime::client::Responded::new(
+                    client::Responded::new(
                         response,
                         CreateCustomerResponse::Unauthorized,
                     ),
                 )
             }
             403 => {
-                Ok(
-                    ::apigen_runtime::client::Responded::new(
-                        response,
-                        CreateCustomerResponse::Forbidden,
-                    ),
-                )
+                Ok(client::Responded::new(response, CreateCustomerResponse::Forbidden))
             }
-            404 => {
-                Ok(
-                    ::apigen_runtime::client::Responded::new(
-                        response,
-                        CreateCustomerResponse::NotFound,
-                    ),
-                )
-            }
-            _ => {
-                Err(
-                    ::apigen_runtime::client::Error::UnexpectedStatus(Box::new(response)),
-                )
-            }
+            404 => Ok(client::Responded::new(response, CreateCustomerResponse::NotFound)),
+            _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
         }
     }
 }

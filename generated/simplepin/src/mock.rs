@@ -10,6 +10,9 @@ pub use ops::CreateCustomerCall;
 
 use ::apigen_runtime::mock::Handler;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{check, client, mock};
+
 /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
 /// `Debug`.
 const SECRETS: &[&str] = &[];
@@ -31,7 +34,7 @@ const SECRETS: &[&str] = &[];
 /// is answered `500` with the violations instead, so the mock never lies about the API.
 /// Faults (`Server::fault`) are sent as they are.
 pub struct Server {
-    inner: ::apigen_runtime::mock::MockServer,
+    inner: mock::MockServer,
     handlers: ::std::sync::Arc<Handlers>,
 }
 
@@ -40,8 +43,7 @@ impl Server {
     /// current tokio runtime; it stops when dropped.
     pub async fn start() -> ::std::io::Result<Self> {
         let handlers = ::std::sync::Arc::new(Handlers::default());
-        let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS)
-            .await?;
+        let inner = mock::MockServer::start(handlers.clone(), SECRETS).await?;
         Ok(Self { inner, handlers })
     }
 
@@ -87,17 +89,14 @@ impl ::std::fmt::Debug for Server {
 /// The registered handlers, one per operation.
 #[derive(Default)]
 struct Handlers {
-    create_customer: ::apigen_runtime::mock::Slot<
+    create_customer: mock::Slot<
         ops::CreateCustomerCall,
         super::client::CreateCustomerResponse,
     >,
 }
 
-impl ::apigen_runtime::mock::Api for Handlers {
-    fn answer(
-        &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> ::apigen_runtime::mock::Answer {
+impl mock::Api for Handlers {
+    fn answer(&self, request: &mock::Incoming) -> mock::Answer {
         let (operation, _path) = match route(request) {
             Ok(found) => found,
             Err(refused) => return refused,
@@ -110,7 +109,7 @@ impl ::apigen_runtime::mock::Api for Handlers {
                             .operation("createCustomer")
                     })
             }
-            _ => ::apigen_runtime::mock::Answer::no_route(request),
+            _ => mock::Answer::no_route(request),
         }
     }
 }
@@ -120,19 +119,19 @@ impl ::apigen_runtime::mock::Api for Handlers {
 /// and answer that breaks the spec, judged by the mock's own checks (see
 /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
 /// as the mock does, instead of forwarding it.
-pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
-    ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+pub fn proxy(upstream: &str) -> mock::ProxyBuilder {
+    mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
 }
 
 /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
 /// request checks, and its answer checks on what the client reads from the upstream.
 struct Spec;
 
-impl ::apigen_runtime::mock::Contract for Spec {
+impl mock::Contract for Spec {
     fn check_request(
         &self,
-        request: &::apigen_runtime::mock::Incoming,
-    ) -> Result<&'static str, ::apigen_runtime::mock::Answer> {
+        request: &mock::Incoming,
+    ) -> Result<&'static str, mock::Answer> {
         let (operation, _path) = route(request)?;
         let checked = match operation {
             "createCustomer" => ops::requests::create_customer(request).map(|_| ()),
@@ -144,7 +143,7 @@ impl ::apigen_runtime::mock::Contract for Spec {
     fn check_response(
         &self,
         operation: &'static str,
-        response: ::apigen_runtime::client::Response,
+        response: client::Response,
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "createCustomer" => ops::responses::create_customer(response),
@@ -156,14 +155,9 @@ impl ::apigen_runtime::mock::Contract for Spec {
 /// The operation a request is for (its `operationId`), with its path parameters'
 /// values, or the answer for a path no operation has (`404`) or a method its
 /// operations lack (`405`).
-fn route(
-    request: &::apigen_runtime::mock::Incoming,
-) -> Result<(&'static str, Vec<String>), ::apigen_runtime::mock::Answer> {
+fn route(request: &mock::Incoming) -> Result<(&'static str, Vec<String>), mock::Answer> {
     let mut allowed: Vec<&str> = Vec::new();
-    if ::apigen_runtime::mock::match_path(
-            &[::apigen_runtime::mock::Segment::Literal("/v2/customer/add")],
-            request.path(),
-        )
+    if mock::match_path(&[mock::Segment::Literal("/v2/customer/add")], request.path())
         .is_some()
     {
         if request.method() == "POST" {
@@ -172,9 +166,9 @@ fn route(
         allowed.push("POST");
     }
     if allowed.is_empty() {
-        Err(::apigen_runtime::mock::Answer::no_route(request))
+        Err(mock::Answer::no_route(request))
     } else {
-        Err(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+        Err(mock::Answer::wrong_method(request, &allowed))
     }
 }
 
@@ -184,6 +178,9 @@ mod ops {
     use super::super::types::*;
 
     use super::Reply;
+
+    #[allow(unused_imports)]
+    use ::apigen_runtime::{check, client, mock};
 
     /// A `createCustomer` request (`POST /v2/customer/add`) as the mock received it: read into the spec's types, and valid.
     #[derive(Debug, Clone, PartialEq)]
@@ -199,14 +196,14 @@ mod ops {
 
     /// Reads, checks and answers a `createCustomer` request.
     pub(super) fn create_customer(
-        request: &::apigen_runtime::mock::Incoming,
+        request: &mock::Incoming,
         handler: Option<
             &super::Handler<
                 CreateCustomerCall,
                 super::super::client::CreateCustomerResponse,
             >,
         >,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let call = match requests::create_customer(request) {
             Ok(call) => call,
             Err(refused) => return refused,
@@ -217,7 +214,7 @@ mod ops {
                 let mut context = ::apigen_runtime::Context::new();
                 let cx = &mut context;
                 cx.push_key("body");
-                match ::apigen_runtime::mock::read_json::<
+                match mock::read_json::<
                     CcProfileV2Model,
                 >(
                     cx,
@@ -232,7 +229,7 @@ mod ops {
                         )
                     }
                     None => {
-                        return ::apigen_runtime::mock::Answer::invalid_answer(
+                        return mock::Answer::invalid_answer(
                             context
                                 .finish()
                                 .err()
@@ -250,7 +247,7 @@ mod ops {
     fn send_create_customer(
         reply: Reply<super::super::client::CreateCustomerResponse>,
         xml: bool,
-    ) -> ::apigen_runtime::mock::Answer {
+    ) -> mock::Answer {
         let mut context = ::apigen_runtime::Context::new();
         let cx = &mut context;
         let given = reply.status();
@@ -258,18 +255,16 @@ mod ops {
             super::super::client::CreateCustomerResponse::Ok(v) => {
                 let v = &**v;
                 let status = given.unwrap_or(200);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
                 (
                     if xml {
-                        ::apigen_runtime::mock::Answer::with_body(
+                        mock::Answer::with_body(
                             status,
                             "application/xml",
                             CcProfileV2Model::to_xml(v).into_bytes(),
                         )
                     } else {
-                        ::apigen_runtime::mock::json_answer(status, v)
+                        mock::json_answer(status, v)
                     },
                     status == 200,
                     "Ok",
@@ -278,18 +273,16 @@ mod ops {
             super::super::client::CreateCustomerResponse::Created(v) => {
                 let v = &**v;
                 let status = given.unwrap_or(201);
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
                 (
                     if xml {
-                        ::apigen_runtime::mock::Answer::with_body(
+                        mock::Answer::with_body(
                             status,
                             "application/xml",
                             CcProfileV2Model::to_xml(v).into_bytes(),
                         )
                     } else {
-                        ::apigen_runtime::mock::json_answer(status, v)
+                        mock::json_answer(status, v)
                     },
                     status == 201,
                     "Created",
@@ -297,36 +290,18 @@ mod ops {
             }
             super::super::client::CreateCustomerResponse::Unauthorized => {
                 let status = given.unwrap_or(401);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 401,
-                    "Unauthorized",
-                )
+                (mock::Answer::empty(status), status == 401, "Unauthorized")
             }
             super::super::client::CreateCustomerResponse::Forbidden => {
                 let status = given.unwrap_or(403);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 403,
-                    "Forbidden",
-                )
+                (mock::Answer::empty(status), status == 403, "Forbidden")
             }
             super::super::client::CreateCustomerResponse::NotFound => {
                 let status = given.unwrap_or(404);
-                (
-                    ::apigen_runtime::mock::Answer::empty(status),
-                    status == 404,
-                    "NotFound",
-                )
+                (mock::Answer::empty(status), status == 404, "NotFound")
             }
         };
-        ::apigen_runtime::mock::checked_answer(
-            context,
-            answer,
-            documented,
-            variant,
-            reply.headers(),
-        )
+        mock::checked_answer(context, answer, documented, variant, reply.headers())
     }
 
     /// Each operation's request check, named as its client method: what the mock
@@ -336,19 +311,17 @@ mod ops {
 
         /// Reads and checks a `createCustomer` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).
         pub(in super::super) fn create_customer(
-            request: &::apigen_runtime::mock::Incoming,
-        ) -> Result<CreateCustomerCall, ::apigen_runtime::mock::Answer> {
+            request: &mock::Incoming,
+        ) -> Result<CreateCustomerCall, mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let locale: Option<String> = ::apigen_runtime::mock::read_parameter(
+            let locale: Option<String> = mock::read_parameter(
                 cx,
                 "query",
                 "locale",
-                ::apigen_runtime::mock::parameter(
+                mock::parameter(
                     request.query_values("locale"),
-                    ::apigen_runtime::mock::Shape::Scalar(
-                        ::apigen_runtime::mock::Kind::Text,
-                    ),
+                    mock::Shape::Scalar(mock::Kind::Text),
                     true,
                 ),
                 false,
@@ -357,20 +330,14 @@ mod ops {
                 cx.push_key("body");
                 let media_type = request.media_type();
                 let read = match media_type.as_deref() {
-                    Some(media) if ::apigen_runtime::mock::is_json(media) => {
-                        ::apigen_runtime::mock::read_json::<
-                            CcProfileApiV2Model,
-                        >(cx, request.body())
+                    Some(media) if mock::is_json(media) => {
+                        mock::read_json::<CcProfileApiV2Model>(cx, request.body())
                     }
-                    Some(media) if ::apigen_runtime::mock::is_xml(media) => {
-                        ::apigen_runtime::mock::read_xml(
-                            cx,
-                            request.body(),
-                            CcProfileApiV2Model::from_xml,
-                        )
+                    Some(media) if mock::is_xml(media) => {
+                        mock::read_xml(cx, request.body(), CcProfileApiV2Model::from_xml)
                     }
                     _ if request.body().is_empty() => {
-                        ::apigen_runtime::mock::missing(cx, "body");
+                        mock::missing(cx, "body");
                         None
                     }
                     other => {
@@ -389,17 +356,13 @@ mod ops {
                 read
             };
             if let Some(v) = &body {
-                cx.push_key("body");
-                ::apigen_runtime::Validate::validate_at(v, cx);
-                cx.pop();
+                cx.nested("body", v);
             }
             if let Err(errors) = context.finish() {
-                return Err(
-                    ::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()),
-                );
+                return Err(mock::Answer::invalid_request(errors.into_vec()));
             }
             let Some(body) = body else {
-                return Err(::apigen_runtime::mock::Answer::invalid_request(Vec::new()));
+                return Err(mock::Answer::invalid_request(Vec::new()));
             };
             Ok(CreateCustomerCall { locale, body })
         }
@@ -412,28 +375,25 @@ mod ops {
 
         /// The violations of an upstream's answer to `createCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
         pub(in super::super) fn create_customer(
-            response: ::apigen_runtime::client::Response,
+            response: client::Response,
         ) -> Vec<::apigen_runtime::ValidationError> {
             use super::super::super::client::CreateCustomerResponse;
             let status = response.status.as_u16();
-            let read: Result<
-                ::apigen_runtime::client::Responded<CreateCustomerResponse>,
-                ::apigen_runtime::client::Error,
-            > = match response.status.as_u16() {
+            let read: Result<client::Responded<CreateCustomerResponse>, client::Error> = match response
+                .status
+                .as_u16()
+            {
                 200 => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, true)?;
+                            mock::expect_media(response, true, true)?;
                             Ok(
                                 CreateCustomerResponse::Ok(
                                     Box::new(
-                                        if ::apigen_runtime::client::is_xml(response) {
-                                            ::apigen_runtime::client::xml(
-                                                response,
-                                                CcProfileV2Model::from_xml,
-                                            )?
+                                        if client::is_xml(response) {
+                                            client::xml(response, CcProfileV2Model::from_xml)?
                                         } else {
-                                            ::apigen_runtime::client::json(response)?
+                                            client::json(response)?
                                         },
                                     ),
                                 ),
@@ -443,17 +403,14 @@ mod ops {
                 201 => {
                     response
                         .decode(|response| {
-                            ::apigen_runtime::mock::expect_media(response, true, true)?;
+                            mock::expect_media(response, true, true)?;
                             Ok(
                                 CreateCustomerResponse::Created(
                                     Box::new(
-                                        if ::apigen_runtime::client::is_xml(response) {
-                                            ::apigen_runtime::client::xml(
-                                                response,
-                                                CcProfileV2Model::from_xml,
-                                            )?
+                                        if client::is_xml(response) {
+                                            client::xml(response, CcProfileV2Model::from_xml)?
                                         } else {
-                                            ::apigen_runtime::client::json(response)?
+                                            client::json(response)?
                                         },
                                     ),
                                 ),
@@ -462,7 +419,7 @@ mod ops {
                 }
                 401 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CreateCustomerResponse::Unauthorized,
                         ),
@@ -470,7 +427,7 @@ mod ops {
                 }
                 403 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CreateCustomerResponse::Forbidden,
                         ),
@@ -478,19 +435,13 @@ mod ops {
                 }
                 404 => {
                     Ok(
-                        ::apigen_runtime::client::Responded::new(
+                        client::Responded::new(
                             response,
                             CreateCustomerResponse::NotFound,
                         ),
                     )
                 }
-                _ => {
-                    Err(
-                        ::apigen_runtime::client::Error::UnexpectedStatus(
-                            Box::new(response),
-                        ),
-                    )
-                }
+                _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
             };
             match read {
                 Ok(read) => {
@@ -501,7 +452,7 @@ mod ops {
                         .violations()
                         .to_vec()
                 }
-                Err(error) => ::apigen_runtime::mock::unreadable(error),
+                Err(error) => mock::unreadable(error),
             }
         }
     }

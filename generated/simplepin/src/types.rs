@@ -2,6 +2,9 @@
 
 //! Types of every schema in the spec, mirroring what the wire carries.
 
+#[allow(unused_imports)]
+use ::apigen_runtime::{de, ser, serde};
+
 /// CcProfileApiV2Model
 ///
 /// Customer profile to add (the seed's CCProfileApiV2Model). XML root element add_update_cc_profile_model.
@@ -124,12 +127,9 @@ impl CcProfileApiV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CcProfileApiV2Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CcProfileApiV2Model",
             0,
@@ -160,16 +160,16 @@ impl ::apigen_runtime::serde::Serialize for CcProfileApiV2Model {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileApiV2Model {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CcProfileApiV2Model {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
+impl<'de> de::Object<'de> for CcProfileApiV2Model {
     const NAME: &'static str = "CcProfileApiV2Model";
 
     const FIELDS: &'static [&'static str] = &[
@@ -185,10 +185,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileApiV2Model {
         "phone_number",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -375,12 +375,9 @@ impl CcProfileV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CcProfileV2Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CcProfileV2Model",
             0,
@@ -417,16 +414,16 @@ impl ::apigen_runtime::serde::Serialize for CcProfileV2Model {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcProfileV2Model {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CcProfileV2Model {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
+impl<'de> de::Object<'de> for CcProfileV2Model {
     const NAME: &'static str = "CcProfileV2Model";
 
     const FIELDS: &'static [&'static str] = &[
@@ -445,10 +442,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for CcProfileV2Model {
         "version",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -575,12 +572,9 @@ impl AddressApiV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for AddressApiV2Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "AddressApiV2Model",
             0,
@@ -605,16 +599,16 @@ impl ::apigen_runtime::serde::Serialize for AddressApiV2Model {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for AddressApiV2Model {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for AddressApiV2Model {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
+impl<'de> de::Object<'de> for AddressApiV2Model {
     const NAME: &'static str = "AddressApiV2Model";
 
     const FIELDS: &'static [&'static str] = &[
@@ -627,10 +621,10 @@ impl<'de> ::apigen_runtime::de::Object<'de> for AddressApiV2Model {
         "selected",
     ];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;
@@ -695,12 +689,9 @@ impl CcContractV2Model {
     }
 }
 
-impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
-    fn serialize<S: ::apigen_runtime::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut fields = ::apigen_runtime::ser::object(
+impl serde::Serialize for CcContractV2Model {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = ser::object(
             serializer,
             "CcContractV2Model",
             0,
@@ -712,24 +703,24 @@ impl ::apigen_runtime::serde::Serialize for CcContractV2Model {
     }
 }
 
-impl<'de> ::apigen_runtime::serde::Deserialize<'de> for CcContractV2Model {
-    fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(
+impl<'de> serde::Deserialize<'de> for CcContractV2Model {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::apigen_runtime::de::object(deserializer)
+        de::object(deserializer)
     }
 }
 
 #[doc(hidden)]
-impl<'de> ::apigen_runtime::de::Object<'de> for CcContractV2Model {
+impl<'de> de::Object<'de> for CcContractV2Model {
     const NAME: &'static str = "CcContractV2Model";
 
     const FIELDS: &'static [&'static str] = &["id", "name"];
 
-    const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::Skip;
+    const OTHERS: de::Others = de::Others::Skip;
 
-    fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-        mut map: ::apigen_runtime::de::Entries<'de, A>,
+    fn read<A: serde::de::MapAccess<'de>>(
+        mut map: de::Entries<'de, A>,
     ) -> Result<Self, A::Error> {
         let mut f0 = None;
         let mut f1 = None;

@@ -5,6 +5,9 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::check;
+
 /// The names [`validate_schema`] knows, in the spec's order.
 pub const SCHEMA_NAMES: &[&str] = &[
     "CcProfileApiV2Model",
@@ -51,7 +54,7 @@ impl ::apigen_runtime::Validate for CcProfileApiV2Model {
         cx.nested("contracts", &self.contracts);
         if let Some(v) = &self.customer_since {
             cx.push_key("customer_since");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
+            check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
         }
         cx.nested("main_address", &self.main_address);
@@ -64,7 +67,7 @@ impl ::apigen_runtime::Validate for CcProfileV2Model {
         cx.nested("contracts", &self.contracts);
         if let Some(v) = &self.customer_since {
             cx.push_key("customer_since");
-            ::apigen_runtime::check::format(cx, v, ::apigen_runtime::Format::DateTime);
+            check::format(cx, v, ::apigen_runtime::Format::DateTime);
             cx.pop();
         }
         cx.nested("main_address", &self.main_address);

@@ -7,411 +7,267 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+#[allow(unused_imports)]
+use ::apigen_runtime::xml;
+
 impl CcProfileApiV2Model {
     /// The root element of a document holding a `CcProfileApiV2Model`.
-    pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
+    pub const XML_ROOT: xml::XmlName<'static> = xml::XmlName::new(
         "add_update_cc_profile_model",
     );
 
     /// Reads a whole XML document whose root element is `<add_update_cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
+    pub fn from_xml(xml: &str) -> Result<Self, xml::XmlError> {
+        xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<add_update_cc_profile_model>`.
     pub fn to_xml(&self) -> String {
-        ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
+        xml::to_document(self, &Self::XML_ROOT)
     }
 }
 
-impl ::apigen_runtime::xml::XmlValue for CcProfileApiV2Model {
-    fn read_xml(
-        element: &::apigen_runtime::xml::Element<'_>,
-    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
+impl xml::XmlValue for CcProfileApiV2Model {
+    fn read_xml(element: &xml::Element<'_>) -> Result<Self, xml::XmlError> {
+        let mut fields = xml::Fields::new(element, false);
         let value = Self {
             billing_addresses: fields
                 .wrapped::<
                     AddressApiV2Model,
                 >(
-                    &::apigen_runtime::xml::XmlName::new("billing_addresses"),
-                    &::apigen_runtime::xml::XmlName::new("billing_address"),
+                    &xml::XmlName::new("billing_addresses"),
+                    &xml::XmlName::new("billing_address"),
                 )?,
             contract_email: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("contract_email"))?,
+                .element::<String>(&xml::XmlName::new("contract_email"))?,
             contracts: fields
                 .wrapped::<
                     CcContractV2Model,
-                >(
-                    &::apigen_runtime::xml::XmlName::new("contracts"),
-                    &::apigen_runtime::xml::XmlName::new("contract"),
-                )?,
-            customer_id: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
+                >(&xml::XmlName::new("contracts"), &xml::XmlName::new("contract"))?,
+            customer_id: fields.element::<String>(&xml::XmlName::new("customer_id"))?,
             customer_name: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_name"))?,
+                .element::<String>(&xml::XmlName::new("customer_name"))?,
             customer_since: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_since"))?,
+                .element::<String>(&xml::XmlName::new("customer_since"))?,
             delete_billing_address_ids: fields
                 .wrapped::<
                     i64,
                 >(
-                    &::apigen_runtime::xml::XmlName::new("delete_billing_address_ids"),
-                    &::apigen_runtime::xml::XmlName::new("delete_billing_address_ids"),
+                    &xml::XmlName::new("delete_billing_address_ids"),
+                    &xml::XmlName::new("delete_billing_address_ids"),
                 )?,
             main_address: fields
-                .element::<
-                    AddressApiV2Model,
-                >(&::apigen_runtime::xml::XmlName::new("main_address"))?,
+                .element::<AddressApiV2Model>(&xml::XmlName::new("main_address"))?,
             mobile_number: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("mobile_number"))?,
-            phone_number: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("phone_number"))?,
+                .element::<String>(&xml::XmlName::new("mobile_number"))?,
+            phone_number: fields.element::<String>(&xml::XmlName::new("phone_number"))?,
         };
         fields.finish()?;
         Ok(value)
     }
 
-    fn write_xml(
-        &self,
-        writer: &mut ::apigen_runtime::xml::XmlWriter,
-        name: &::apigen_runtime::xml::XmlName<'_>,
-    ) {
+    fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
         writer.start(name);
         writer
             .wrapped(
-                &::apigen_runtime::xml::XmlName::new("billing_addresses"),
-                &::apigen_runtime::xml::XmlName::new("billing_address"),
+                &xml::XmlName::new("billing_addresses"),
+                &xml::XmlName::new("billing_address"),
                 self.billing_addresses.as_deref(),
             );
         writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("contract_email"),
-                self.contract_email.as_ref(),
-            );
+            .element(&xml::XmlName::new("contract_email"), self.contract_email.as_ref());
         writer
             .wrapped(
-                &::apigen_runtime::xml::XmlName::new("contracts"),
-                &::apigen_runtime::xml::XmlName::new("contract"),
+                &xml::XmlName::new("contracts"),
+                &xml::XmlName::new("contract"),
                 self.contracts.as_deref(),
             );
+        writer.element(&xml::XmlName::new("customer_id"), self.customer_id.as_ref());
+        writer.element(&xml::XmlName::new("customer_name"), self.customer_name.as_ref());
         writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_id"),
-                self.customer_id.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_name"),
-                self.customer_name.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_since"),
-                self.customer_since.as_ref(),
-            );
+            .element(&xml::XmlName::new("customer_since"), self.customer_since.as_ref());
         writer
             .wrapped(
-                &::apigen_runtime::xml::XmlName::new("delete_billing_address_ids"),
-                &::apigen_runtime::xml::XmlName::new("delete_billing_address_ids"),
+                &xml::XmlName::new("delete_billing_address_ids"),
+                &xml::XmlName::new("delete_billing_address_ids"),
                 self.delete_billing_address_ids.as_deref(),
             );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("main_address"),
-                self.main_address.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("mobile_number"),
-                self.mobile_number.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("phone_number"),
-                self.phone_number.as_ref(),
-            );
+        writer.element(&xml::XmlName::new("main_address"), self.main_address.as_ref());
+        writer.element(&xml::XmlName::new("mobile_number"), self.mobile_number.as_ref());
+        writer.element(&xml::XmlName::new("phone_number"), self.phone_number.as_ref());
         writer.end();
     }
 }
 
 impl CcProfileV2Model {
     /// The root element of a document holding a `CcProfileV2Model`.
-    pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
-        "cc_profile_model",
-    );
+    pub const XML_ROOT: xml::XmlName<'static> = xml::XmlName::new("cc_profile_model");
 
     /// Reads a whole XML document whose root element is `<cc_profile_model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
+    pub fn from_xml(xml: &str) -> Result<Self, xml::XmlError> {
+        xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<cc_profile_model>`.
     pub fn to_xml(&self) -> String {
-        ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
+        xml::to_document(self, &Self::XML_ROOT)
     }
 }
 
-impl ::apigen_runtime::xml::XmlValue for CcProfileV2Model {
-    fn read_xml(
-        element: &::apigen_runtime::xml::Element<'_>,
-    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
+impl xml::XmlValue for CcProfileV2Model {
+    fn read_xml(element: &xml::Element<'_>) -> Result<Self, xml::XmlError> {
+        let mut fields = xml::Fields::new(element, false);
         let value = Self {
             billing_address_id: fields
-                .element::<
-                    i64,
-                >(&::apigen_runtime::xml::XmlName::new("billing_address_id"))?,
+                .element::<i64>(&xml::XmlName::new("billing_address_id"))?,
             billing_address_models: fields
                 .wrapped::<
                     AddressApiV2Model,
                 >(
-                    &::apigen_runtime::xml::XmlName::new("billing_address_models"),
-                    &::apigen_runtime::xml::XmlName::new("billing_address_model"),
+                    &xml::XmlName::new("billing_address_models"),
+                    &xml::XmlName::new("billing_address_model"),
                 )?,
             contract_email: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("contract_email"))?,
+                .element::<String>(&xml::XmlName::new("contract_email"))?,
             contracts: fields
                 .wrapped::<
                     CcContractV2Model,
-                >(
-                    &::apigen_runtime::xml::XmlName::new("contracts"),
-                    &::apigen_runtime::xml::XmlName::new("contract"),
-                )?,
-            customer_id: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("customer_id"))?,
+                >(&xml::XmlName::new("contracts"), &xml::XmlName::new("contract"))?,
+            customer_id: fields.element::<String>(&xml::XmlName::new("customer_id"))?,
             customer_name: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_name"))?,
+                .element::<String>(&xml::XmlName::new("customer_name"))?,
             customer_since: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("customer_since"))?,
-            id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
+                .element::<String>(&xml::XmlName::new("customer_since"))?,
+            id: fields.element::<i64>(&xml::XmlName::new("id"))?,
             main_address: fields
-                .element::<
-                    AddressApiV2Model,
-                >(&::apigen_runtime::xml::XmlName::new("main_address"))?,
+                .element::<AddressApiV2Model>(&xml::XmlName::new("main_address"))?,
             mobile_number: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("mobile_number"))?,
-            phone_number: fields
-                .element::<
-                    String,
-                >(&::apigen_runtime::xml::XmlName::new("phone_number"))?,
-            status: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("status"))?,
-            version: fields
-                .element::<i64>(&::apigen_runtime::xml::XmlName::new("version"))?,
+                .element::<String>(&xml::XmlName::new("mobile_number"))?,
+            phone_number: fields.element::<String>(&xml::XmlName::new("phone_number"))?,
+            status: fields.element::<String>(&xml::XmlName::new("status"))?,
+            version: fields.element::<i64>(&xml::XmlName::new("version"))?,
         };
         fields.finish()?;
         Ok(value)
     }
 
-    fn write_xml(
-        &self,
-        writer: &mut ::apigen_runtime::xml::XmlWriter,
-        name: &::apigen_runtime::xml::XmlName<'_>,
-    ) {
+    fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
         writer.start(name);
         writer
             .element(
-                &::apigen_runtime::xml::XmlName::new("billing_address_id"),
+                &xml::XmlName::new("billing_address_id"),
                 self.billing_address_id.as_ref(),
             );
         writer
             .wrapped(
-                &::apigen_runtime::xml::XmlName::new("billing_address_models"),
-                &::apigen_runtime::xml::XmlName::new("billing_address_model"),
+                &xml::XmlName::new("billing_address_models"),
+                &xml::XmlName::new("billing_address_model"),
                 self.billing_address_models.as_deref(),
             );
         writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("contract_email"),
-                self.contract_email.as_ref(),
-            );
+            .element(&xml::XmlName::new("contract_email"), self.contract_email.as_ref());
         writer
             .wrapped(
-                &::apigen_runtime::xml::XmlName::new("contracts"),
-                &::apigen_runtime::xml::XmlName::new("contract"),
+                &xml::XmlName::new("contracts"),
+                &xml::XmlName::new("contract"),
                 self.contracts.as_deref(),
             );
+        writer.element(&xml::XmlName::new("customer_id"), self.customer_id.as_ref());
+        writer.element(&xml::XmlName::new("customer_name"), self.customer_name.as_ref());
         writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_id"),
-                self.customer_id.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_name"),
-                self.customer_name.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("customer_since"),
-                self.customer_since.as_ref(),
-            );
-        writer.element(&::apigen_runtime::xml::XmlName::new("id"), self.id.as_ref());
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("main_address"),
-                self.main_address.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("mobile_number"),
-                self.mobile_number.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("phone_number"),
-                self.phone_number.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("status"),
-                self.status.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("version"),
-                self.version.as_ref(),
-            );
+            .element(&xml::XmlName::new("customer_since"), self.customer_since.as_ref());
+        writer.element(&xml::XmlName::new("id"), self.id.as_ref());
+        writer.element(&xml::XmlName::new("main_address"), self.main_address.as_ref());
+        writer.element(&xml::XmlName::new("mobile_number"), self.mobile_number.as_ref());
+        writer.element(&xml::XmlName::new("phone_number"), self.phone_number.as_ref());
+        writer.element(&xml::XmlName::new("status"), self.status.as_ref());
+        writer.element(&xml::XmlName::new("version"), self.version.as_ref());
         writer.end();
     }
 }
 
 impl AddressApiV2Model {
     /// The root element of a document holding a `AddressApiV2Model`.
-    pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
-        "AddressApiV2Model",
-    );
+    pub const XML_ROOT: xml::XmlName<'static> = xml::XmlName::new("AddressApiV2Model");
 
     /// Reads a whole XML document whose root element is `<AddressApiV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
+    pub fn from_xml(xml: &str) -> Result<Self, xml::XmlError> {
+        xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<AddressApiV2Model>`.
     pub fn to_xml(&self) -> String {
-        ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
+        xml::to_document(self, &Self::XML_ROOT)
     }
 }
 
-impl ::apigen_runtime::xml::XmlValue for AddressApiV2Model {
-    fn read_xml(
-        element: &::apigen_runtime::xml::Element<'_>,
-    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
+impl xml::XmlValue for AddressApiV2Model {
+    fn read_xml(element: &xml::Element<'_>) -> Result<Self, xml::XmlError> {
+        let mut fields = xml::Fields::new(element, false);
         let value = Self {
-            id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
-            zip: fields.element::<String>(&::apigen_runtime::xml::XmlName::new("zip"))?,
-            city: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("city"))?,
-            country: fields
-                .element::<i64>(&::apigen_runtime::xml::XmlName::new("country"))?,
-            province: fields
-                .element::<i64>(&::apigen_runtime::xml::XmlName::new("province"))?,
-            address: fields
-                .element::<String>(&::apigen_runtime::xml::XmlName::new("address"))?,
-            selected: fields
-                .element::<bool>(&::apigen_runtime::xml::XmlName::new("selected"))?,
+            id: fields.element::<i64>(&xml::XmlName::new("id"))?,
+            zip: fields.element::<String>(&xml::XmlName::new("zip"))?,
+            city: fields.element::<String>(&xml::XmlName::new("city"))?,
+            country: fields.element::<i64>(&xml::XmlName::new("country"))?,
+            province: fields.element::<i64>(&xml::XmlName::new("province"))?,
+            address: fields.element::<String>(&xml::XmlName::new("address"))?,
+            selected: fields.element::<bool>(&xml::XmlName::new("selected"))?,
         };
         fields.finish()?;
         Ok(value)
     }
 
-    fn write_xml(
-        &self,
-        writer: &mut ::apigen_runtime::xml::XmlWriter,
-        name: &::apigen_runtime::xml::XmlName<'_>,
-    ) {
+    fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
         writer.start(name);
-        writer.element(&::apigen_runtime::xml::XmlName::new("id"), self.id.as_ref());
-        writer.element(&::apigen_runtime::xml::XmlName::new("zip"), self.zip.as_ref());
-        writer.element(&::apigen_runtime::xml::XmlName::new("city"), self.city.as_ref());
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("country"),
-                self.country.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("province"),
-                self.province.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("address"),
-                self.address.as_ref(),
-            );
-        writer
-            .element(
-                &::apigen_runtime::xml::XmlName::new("selected"),
-                self.selected.as_ref(),
-            );
+        writer.element(&xml::XmlName::new("id"), self.id.as_ref());
+        writer.element(&xml::XmlName::new("zip"), self.zip.as_ref());
+        writer.element(&xml::XmlName::new("city"), self.city.as_ref());
+        writer.element(&xml::XmlName::new("country"), self.country.as_ref());
+        writer.element(&xml::XmlName::new("province"), self.province.as_ref());
+        writer.element(&xml::XmlName::new("address"), self.address.as_ref());
+        writer.element(&xml::XmlName::new("selected"), self.selected.as_ref());
         writer.end();
     }
 }
 
 impl CcContractV2Model {
     /// The root element of a document holding a `CcContractV2Model`.
-    pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = ::apigen_runtime::xml::XmlName::new(
-        "CcContractV2Model",
-    );
+    pub const XML_ROOT: xml::XmlName<'static> = xml::XmlName::new("CcContractV2Model");
 
     /// Reads a whole XML document whose root element is `<CcContractV2Model>`.
     ///
     /// Reading does not check the spec's rules: call `validate` on the value for that.
-    pub fn from_xml(xml: &str) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
+    pub fn from_xml(xml: &str) -> Result<Self, xml::XmlError> {
+        xml::from_document(xml, &Self::XML_ROOT)
     }
 
     /// Writes the value as a whole XML document, with the root element `<CcContractV2Model>`.
     pub fn to_xml(&self) -> String {
-        ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
+        xml::to_document(self, &Self::XML_ROOT)
     }
 }
 
-impl ::apigen_runtime::xml::XmlValue for CcContractV2Model {
-    fn read_xml(
-        element: &::apigen_runtime::xml::Element<'_>,
-    ) -> Result<Self, ::apigen_runtime::xml::XmlError> {
-        let mut fields = ::apigen_runtime::xml::Fields::new(element, false);
+impl xml::XmlValue for CcContractV2Model {
+    fn read_xml(element: &xml::Element<'_>) -> Result<Self, xml::XmlError> {
+        let mut fields = xml::Fields::new(element, false);
         let value = Self {
-            id: fields.element::<i64>(&::apigen_runtime::xml::XmlName::new("id"))?,
-            name: fields.element::<String>(&::apigen_runtime::xml::XmlName::new("name"))?,
+            id: fields.element::<i64>(&xml::XmlName::new("id"))?,
+            name: fields.element::<String>(&xml::XmlName::new("name"))?,
         };
         fields.finish()?;
         Ok(value)
     }
 
-    fn write_xml(
-        &self,
-        writer: &mut ::apigen_runtime::xml::XmlWriter,
-        name: &::apigen_runtime::xml::XmlName<'_>,
-    ) {
+    fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
         writer.start(name);
-        writer.element(&::apigen_runtime::xml::XmlName::new("id"), self.id.as_ref());
-        writer.element(&::apigen_runtime::xml::XmlName::new("name"), self.name.as_ref());
+        writer.element(&xml::XmlName::new("id"), self.id.as_ref());
+        writer.element(&xml::XmlName::new("name"), self.name.as_ref());
         writer.end();
     }
 }

@@ -41,6 +41,21 @@ impl EmittedFile {
     }
 }
 
+/// The import of the runtime's modules that a module's generated paths start from
+/// (`check::max_length`, `serde::Serializer`, `mock::Answer`) rather than spelling
+/// `::apigen_runtime::` at each: fewer tokens to build, parse, format and compile, and code that
+/// reads as written by hand. A module's name cannot collide with a type's (types are
+/// `PascalCase`) nor with a function's (another namespace); the crate's own `client`, `mock`
+/// and `xml` modules are named from inside others by `super::` paths. Unused imports are
+/// allowed: a crate split into features may compile none of the items that use one.
+pub(crate) fn runtime_modules(modules: &[&str]) -> TokenStream {
+    let modules = modules.iter().map(|m| proc_macro2::Ident::new(m, proc_macro2::Span::call_site()));
+    quote! {
+        #[allow(unused_imports)]
+        use ::apigen_runtime::{ #( #modules ),* };
+    }
+}
+
 /// Makes one file of the crate from the model and the generated-file header.
 pub type FileMaker = Box<dyn Fn(&ApiModel, &str) -> EmittedFile + Send + Sync>;
 

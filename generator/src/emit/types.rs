@@ -13,8 +13,10 @@ use crate::model::{ApiModel, EnumVariant, Field, Primitive, Struct, TypeDef, Typ
 /// The `types` module of a crate not split into areas: every model type.
 pub fn types_module(model: &ApiModel) -> TokenStream {
     let items = model.types.iter().map(|def| type_item(model, def));
+    let runtime = super::runtime_modules(&["de", "ser", "serde"]);
     quote! {
         //! Types of every schema in the spec, mirroring what the wire carries.
+        #runtime
         #( #items )*
     }
 }
@@ -45,10 +47,12 @@ pub fn types_root(model: &ApiModel, areas: &[super::areas::Area]) -> TokenStream
 pub fn types_area(model: &ApiModel, area: &super::areas::Area) -> TokenStream {
     let doc = format!(" Types whose names start with {}.", prefix_list(&area.prefixes));
     let items = area.types.iter().map(|&id| type_item(model, model.type_def(id)));
+    let runtime = super::runtime_modules(&["de", "ser", "serde"]);
     quote! {
         #![doc = #doc]
         #[allow(unused_imports)]
         use super::*;
+        #runtime
         #( #items )*
     }
 }
@@ -141,7 +145,7 @@ fn struct_item(model: &ApiModel, name: &Ident, doc: &TokenStream, s: &Struct, ex
     let deserialize = struct_deserialize(model, name, s);
     let (derive_serialize, serde_crate, serialize_impl) = if derived {
         let serde_crate = quote!(#[serde(crate = "::apigen_runtime::serde")]);
-        (quote!(::apigen_runtime::serde::Serialize), serde_crate, TokenStream::new())
+        (quote!(serde::Serialize), serde_crate, TokenStream::new())
     } else {
         (TokenStream::new(), TokenStream::new(), struct_serialize(name, s))
     };
@@ -186,12 +190,12 @@ fn struct_serialize(name: &Ident, s: &Struct) -> TokenStream {
     });
     let binding = if s.fields.is_empty() { quote!(fields) } else { quote!(mut fields) };
     quote! {
-        impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(
                 &self,
                 serializer: S,
             ) -> #RESULT<S::Ok, S::Error> {
-                let #binding = ::apigen_runtime::ser::object(serializer, #type_name, #required, &[#( self.#optional.is_some() ),*])?;
+                let #binding = ser::object(serializer, #type_name, #required, &[#( self.#optional.is_some() ),*])?;
                 #( #writes )*
                 fields.end()
             }
@@ -304,20 +308,20 @@ fn struct_deserialize(model: &ApiModel, name: &Ident, s: &Struct) -> TokenStream
         }
     };
     quote! {
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
-                ::apigen_runtime::de::object(deserializer)
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
+                de::object(deserializer)
             }
         }
 
         #[doc(hidden)]
-        impl<'de> ::apigen_runtime::de::Object<'de> for #name {
+        impl<'de> de::Object<'de> for #name {
             const NAME: &'static str = #type_name;
             const FIELDS: &'static [&'static str] = &[#( #wire ),*];
-            const OTHERS: ::apigen_runtime::de::Others = ::apigen_runtime::de::Others::#others;
+            const OTHERS: de::Others = de::Others::#others;
 
-            fn read<A: ::apigen_runtime::serde::de::MapAccess<'de>>(
-                mut map: ::apigen_runtime::de::Entries<'de, A>,
+            fn read<A: serde::de::MapAccess<'de>>(
+                mut map: de::Entries<'de, A>,
             ) -> #RESULT<Self, A::Error> {
                 #( #lets )*
                 #others_let
@@ -573,15 +577,15 @@ fn string_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<Str
             }
         }
 
-        impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
-                ::apigen_runtime::de::string_enum(
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
+                de::string_enum(
                     deserializer,
                     &[#( #values ),*],
                     |value| match value {
@@ -623,18 +627,18 @@ fn integer_enum_item(name: &Ident, doc: &TokenStream, variants: &[EnumVariant<i6
             }
         }
 
-        impl ::apigen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::apigen_runtime::serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #RESULT<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
                 // Read as JSON Schema reads integers (`1.0` is 1), then matched.
-                match ::apigen_runtime::de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
+                match de::integer(deserializer, i64::MIN.into(), i64::MAX.into(), #type_name)? {
                     #( #arms )*
-                    other => #ERR(<D::Error as ::apigen_runtime::serde::de::Error>::custom(
+                    other => #ERR(<D::Error as serde::de::Error>::custom(
                         ::std::format!("unknown variant `{other}`, expected one of {}", #expected),
                     )),
                 }
@@ -669,7 +673,7 @@ fn union_item(
             // The variants mirror the spec's alternatives, a struct beside a string as often as
             // not: boxing them would only move the cost to every use.
             #[allow(clippy::large_enum_variant)]
-            #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize, ::apigen_runtime::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(crate = "::apigen_runtime::serde")]
             #[serde(untagged)]
             pub enum #name {
@@ -683,9 +687,9 @@ fn union_item(
     let mut reads = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let read = match strict_format_reader(model, &v.ty) {
-            Some(StrictReader::Nullable) => quote!(::apigen_runtime::de::strict_nullable),
-            Some(StrictReader::Plain) => quote!(::apigen_runtime::de::strict),
-            None => quote!(::apigen_runtime::serde::Deserialize::deserialize),
+            Some(StrictReader::Nullable) => quote!(de::strict_nullable),
+            Some(StrictReader::Plain) => quote!(de::strict),
+            None => quote!(serde::Deserialize::deserialize),
         };
         quote!(#read(value).map(Self::#variant))
     });
@@ -693,7 +697,7 @@ fn union_item(
         Some(first) => quote!(#first #( .or_else(|_| #reads) )*),
         // No alternative: every value is the unknown one.
         None => quote! {
-            #ERR(<::apigen_runtime::serde_json::Error as ::apigen_runtime::serde::de::Error>::custom(""))
+            #ERR(<::apigen_runtime::serde_json::Error as serde::de::Error>::custom(""))
         },
     };
     let type_name = name.to_string();
@@ -706,7 +710,7 @@ fn union_item(
         /// Reading JSON takes the first variant, in declaration order, that the value fits; a
         #[doc = #unknown_doc]
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
@@ -716,9 +720,9 @@ fn union_item(
             #unknown(::apigen_runtime::serde_json::Value),
         }
 
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
-                ::apigen_runtime::de::untagged(deserializer, #type_name, |value| #read, Self::#unknown)
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
+                de::untagged(deserializer, #type_name, |value| #read, Self::#unknown)
             }
         }
     }
@@ -800,7 +804,7 @@ fn tagged_union_item(
         #( #[doc = #selection] )*
         #[doc = #unknown_doc]
         #[allow(clippy::large_enum_variant)]
-        #[derive(Debug, Clone, PartialEq, ::apigen_runtime::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(crate = "::apigen_runtime::serde")]
         #[serde(untagged)]
         pub enum #name {
@@ -811,9 +815,9 @@ fn tagged_union_item(
             #unknown(::apigen_runtime::serde_json::Value),
         }
 
-        impl<'de> ::apigen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::apigen_runtime::serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
-                let tagged = ::apigen_runtime::de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #RESULT<Self, D::Error> {
+                let tagged = de::Tagged::read(deserializer, #property, &[#( #values ),*])?;
                 #select
             }
         }

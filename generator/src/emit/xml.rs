@@ -49,6 +49,8 @@ pub fn xml_module(model: &ApiModel) -> TokenStream {
 
         #[allow(unused_imports)]
         use super::types::*;
+        #[allow(unused_imports)]
+        use ::apigen_runtime::xml;
 
         #( #items )*
     }
@@ -72,22 +74,22 @@ fn type_impls(model: &ApiModel, def: &TypeDef) -> TokenStream {
     quote! {
         impl #name {
             #[doc = #root_doc]
-            pub const XML_ROOT: ::apigen_runtime::xml::XmlName<'static> = #root;
+            pub const XML_ROOT: xml::XmlName<'static> = #root;
 
             #[doc = #read_doc]
             ///
             #[doc = #read_note]
-            pub fn from_xml(xml: &str) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
-                ::apigen_runtime::xml::from_document(xml, &Self::XML_ROOT)
+            pub fn from_xml(xml: &str) -> #RESULT<Self, xml::XmlError> {
+                xml::from_document(xml, &Self::XML_ROOT)
             }
 
             #[doc = #write_doc]
             pub fn to_xml(&self) -> #STRING {
-                ::apigen_runtime::xml::to_document(self, &Self::XML_ROOT)
+                xml::to_document(self, &Self::XML_ROOT)
             }
         }
 
-        impl ::apigen_runtime::xml::XmlValue for #name {
+        impl xml::XmlValue for #name {
             #value_impl
         }
 
@@ -98,7 +100,7 @@ fn type_impls(model: &ApiModel, def: &TypeDef) -> TokenStream {
 /// `XmlName::new("id").namespace("urn:x").prefix("x")`.
 fn name_tokens(xml: &Xml) -> TokenStream {
     let local = &xml.name;
-    let mut tokens = quote!(::apigen_runtime::xml::XmlName::new(#local));
+    let mut tokens = quote!(xml::XmlName::new(#local));
     if let Some(namespace) = &xml.namespace {
         tokens = quote!(#tokens.namespace(#namespace));
     }
@@ -205,8 +207,8 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
     });
     let fields_binding = if s.fields.is_empty() { quote!(fields) } else { quote!(mut fields) };
     quote! {
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
-            let #fields_binding = ::apigen_runtime::xml::Fields::new(element, #deny);
+        fn read_xml(element: &xml::Element<'_>) -> #RESULT<Self, xml::XmlError> {
+            let #fields_binding = xml::Fields::new(element, #deny);
             let value = Self {
                 #( #reads )*
                 #additional
@@ -215,7 +217,7 @@ fn struct_impl(model: &ApiModel, s: &Struct) -> TokenStream {
             #OK(value)
         }
 
-        fn write_xml(&self, writer: &mut ::apigen_runtime::xml::XmlWriter, name: &::apigen_runtime::xml::XmlName<'_>) {
+        fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
             writer.start(name);
             #( #attribute_writes )*
             #( #element_writes )*
@@ -268,12 +270,12 @@ fn text_value_impl() -> TokenStream {
     quote! {
         const EMPTY_IS_ABSENT: bool = true;
 
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
-            ::apigen_runtime::xml::read_text(element)
+        fn read_xml(element: &xml::Element<'_>) -> #RESULT<Self, xml::XmlError> {
+            xml::read_text(element)
         }
 
-        fn write_xml(&self, writer: &mut ::apigen_runtime::xml::XmlWriter, name: &::apigen_runtime::xml::XmlName<'_>) {
-            ::apigen_runtime::xml::write_text(writer, name, self);
+        fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
+            xml::write_text(writer, name, self);
         }
     }
 }
@@ -296,7 +298,7 @@ fn string_enum_impl(
     });
     let unknown = ident(unknown);
     let text_impl = quote! {
-        impl ::apigen_runtime::xml::XmlText for #name {
+        impl xml::XmlText for #name {
             fn from_xml_text(text: &str) -> #RESULT<Self, #STRING> {
                 #OK(match text.trim() {
                     #( #arms )*
@@ -320,7 +322,7 @@ fn integer_enum_impl(name: &proc_macro2::Ident, variants: &[EnumVariant<i64>]) -
     });
     let expected = expected_one_of(&variants.iter().map(|v| v.value.to_string()).collect::<Vec<_>>());
     let text_impl = quote! {
-        impl ::apigen_runtime::xml::XmlText for #name {
+        impl xml::XmlText for #name {
             fn from_xml_text(text: &str) -> #RESULT<Self, #STRING> {
                 match text.trim().parse::<i64>() {
                     #( #arms )*
@@ -344,7 +346,7 @@ fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> Tok
         let variant = ident(&v.rust_name);
         let ty = type_tokens(model, &v.ty);
         quote! {
-            if let #OK(value) = <#ty as ::apigen_runtime::xml::XmlValue>::read_xml(element) {
+            if let #OK(value) = <#ty as xml::XmlValue>::read_xml(element) {
                 return #OK(Self::#variant(value));
             }
         }
@@ -352,15 +354,15 @@ fn union_impl(model: &ApiModel, def: &TypeDef, variants: &[UnionVariant]) -> Tok
     let arms =
         variants.iter().map(|v| v.rust_name.as_str()).chain(super::types::unknown_alternative(def)).map(|variant| {
             let variant = ident(variant);
-            quote!(Self::#variant(value) => ::apigen_runtime::xml::XmlValue::write_xml(value, writer, name),)
+            quote!(Self::#variant(value) => xml::XmlValue::write_xml(value, writer, name),)
         });
     quote! {
-        fn read_xml(element: &::apigen_runtime::xml::Element<'_>) -> #RESULT<Self, ::apigen_runtime::xml::XmlError> {
+        fn read_xml(element: &xml::Element<'_>) -> #RESULT<Self, xml::XmlError> {
             #( #tries )*
-            #ERR(::apigen_runtime::xml::no_alternative(element, #type_name))
+            #ERR(xml::no_alternative(element, #type_name))
         }
 
-        fn write_xml(&self, writer: &mut ::apigen_runtime::xml::XmlWriter, name: &::apigen_runtime::xml::XmlName<'_>) {
+        fn write_xml(&self, writer: &mut xml::XmlWriter, name: &xml::XmlName<'_>) {
             match self {
                 #( #arms )*
             }

@@ -71,10 +71,10 @@ fn regression_recursive_array_and_map_aliases() {
         "{HEAD}components:\n  schemas:\n    Nested:\n      type: array\n      maxItems: 3\n      items: {{$ref: '#/components/schemas/Nested'}}\n    Tree:\n      type: object\n      additionalProperties: {{$ref: '#/components/schemas/Tree'}}\n"
     );
     let output = load_and_generate(&text, 20).expect("loads");
-    assert_eq!(type_item(&output, "Nested"), "pub type Nested = ::std::vec::Vec<::apigen_runtime::serde_json::Value>;");
+    assert_eq!(type_item(&output, "Nested"), "pub type Nested = Vec<::apigen_runtime::serde_json::Value>;");
     let types = &output.files.iter().find(|f| f.path == "src/types.rs").expect("a types.rs").contents;
     assert!(
-        types.contains("pub type Tree = ::std::collections::BTreeMap<\n    ::std::string::String,\n    ::apigen_runtime::serde_json::Value,\n>;\n"),
+        types.contains("pub type Tree = ::std::collections::BTreeMap<\n    String,\n    ::apigen_runtime::serde_json::Value,\n>;\n"),
         "{types}"
     );
     assert_eq!(
@@ -187,6 +187,6 @@ fn regression_nullable_xml_bodies_generate_valid_rust() {
         ["warning: #/paths/~1pet/put/requestBody: the body may be `null`, which has no XML form; there is no `update_pet_xml` method"]
     );
     let client = &output.files.iter().find(|f| f.path == "src/client.rs").expect("a client").contents;
-    assert!(client.contains("|text| Pet::from_xml(text).map(::std::option::Option::Some)"), "{client}");
+    assert!(client.contains("|text| Pet::from_xml(text).map(Some)"), "{client}");
     assert!(!client.contains("update_pet_xml"), "{client}");
 }

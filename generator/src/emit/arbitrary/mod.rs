@@ -66,6 +66,8 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
         #[allow(unused_imports)]
         use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
         use ::apigen_runtime::proptest::strategy::Strategy as _;
+        #[allow(unused_imports)]
+        use ::apigen_runtime::check;
         #checks
         #regexes
         #table
@@ -178,7 +180,7 @@ impl<'m> Emitter<'m> {
         regexes.sort_by_key(|(_, name)| name.to_string());
         let statics = regexes.iter().map(|(source, name)| {
             let gate = self.regex_users.get(*source).map(super::gate_attr).unwrap_or_default();
-            quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+            quote! { #gate static #name: check::Pattern = check::Pattern::new(#source); }
         });
         quote!(#( #statics )*)
     }
@@ -729,19 +731,19 @@ fn numeric_check(rules: &Rules) -> TokenStream {
     let mut out = Vec::new();
     let literal = |n: &serde_json::Number| {
         let f = Literal::f64_unsuffixed(n.as_f64().unwrap_or(0.0));
-        quote!(::apigen_runtime::check::Num::Float(#f))
+        quote!(check::Num::Float(#f))
     };
     if let Some(Bound { value, exclusive }) = &rules.minimum {
         let limit = literal(value);
-        out.push(quote! { ::apigen_runtime::check::minimum(cx, v, #limit, #exclusive); });
+        out.push(quote! { check::minimum(cx, v, #limit, #exclusive); });
     }
     if let Some(Bound { value, exclusive }) = &rules.maximum {
         let limit = literal(value);
-        out.push(quote! { ::apigen_runtime::check::maximum(cx, v, #limit, #exclusive); });
+        out.push(quote! { check::maximum(cx, v, #limit, #exclusive); });
     }
     if let Some(divisor) = &rules.multiple_of {
         let limit = literal(divisor);
-        out.push(quote! { ::apigen_runtime::check::multiple_of(cx, v, #limit); });
+        out.push(quote! { check::multiple_of(cx, v, #limit); });
     }
     quote!(#( #out )*)
 }

@@ -92,7 +92,7 @@ pub(super) fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
                 quote!((#name, #style, #explode))
             });
             quote! {
-                request.form_body(&::apigen_runtime::client::form_pairs(&::apigen_runtime::check::to_json(body), &[#( #encodings ),*]))?;
+                request.form_body(&client::form_pairs(&check::to_json(body), &[#( #encodings ),*]))?;
             }
         }
         FormKind::Multipart => {
@@ -112,7 +112,7 @@ pub(super) fn form_body(model: &ApiModel, form: &FormBody) -> TokenStream {
                 parts.push(quote! { for (key, value) in &body.#name { #put } });
             }
             quote! {
-                let mut form = ::apigen_runtime::client::Multipart::new();
+                let mut form = client::Multipart::new();
                 #( #parts )*
                 request.multipart_body(form);
             }
@@ -147,7 +147,7 @@ fn multipart_part(
     match resolved {
         TypeRef::Primitive(Primitive::Binary) => quote! { form.file(#name, #value, #default_type); },
         TypeRef::Primitive(Primitive::Value) => {
-            quote! { form.text(#name, ::apigen_runtime::client::plain_text(#value)); }
+            quote! { form.text(#name, client::plain_text(#value)); }
         }
         _ if is_scalar(model, resolved) => {
             let text = to_text(model, value, resolved);

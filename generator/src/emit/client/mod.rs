@@ -31,7 +31,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     let credentials = model.security_schemes.iter().map(|scheme| {
         let field = ident(&scheme.rust_name);
         let doc = doc_attrs(&scheme.doc);
-        quote! { #doc #field: #OPTION<::apigen_runtime::client::Secret>, }
+        quote! { #doc #field: #OPTION<client::Secret>, }
     });
     let unset: Vec<TokenStream> = model
         .security_schemes
@@ -54,7 +54,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         let doc = format!(" Sets the credential of `{}`: {what}. It never appears in `Debug` output.", scheme.key);
         quote! {
             #[doc = #doc]
-            pub fn #setter(mut self, credential: impl ::std::convert::Into<::apigen_runtime::client::Secret>) -> Self {
+            pub fn #setter(mut self, credential: impl ::std::convert::Into<client::Secret>) -> Self {
                 self.#field = #SOME(credential.into());
                 self
             }
@@ -129,10 +129,12 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
     });
     let title = format!(" A client of {}.", model.title.trim());
+    let runtime = super::runtime_modules(&["check", "client"]);
     quote! {
         //! The client: one async method per operation of the spec.
         #[allow(unused_imports)]
         use super::types::*;
+        #runtime
 
         /// This crate as the first word of the default `User-Agent`.
         const PRODUCT: &str = ::std::concat!(::std::env!("CARGO_PKG_NAME"), "/", ::std::env!("CARGO_PKG_VERSION"));
@@ -145,7 +147,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         /// `Config::validate_requests`); credentials never appear in `Debug` output.
         #[derive(Debug, Clone)]
         pub struct Client {
-            transport: ::apigen_runtime::client::Transport,
+            transport: client::Transport,
             #( #credentials )*
         }
 
@@ -153,13 +155,13 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             /// A client of the server at `base_url`, with the default configuration (see
             /// `Config`): a 30 s timeout per attempt and 60 s per call, requests validated
             /// before sending, up to 2 retries where they are safe, bodies up to 32 MiB.
-            pub fn new(base_url: impl ::std::convert::Into<#STRING>) -> #RESULT<Self, ::apigen_runtime::client::Error> {
-                Self::with_config(::apigen_runtime::client::Config::new(base_url))
+            pub fn new(base_url: impl ::std::convert::Into<#STRING>) -> #RESULT<Self, client::Error> {
+                Self::with_config(client::Config::new(base_url))
             }
 
             /// A client with the given configuration.
-            pub fn with_config(config: ::apigen_runtime::client::Config) -> #RESULT<Self, ::apigen_runtime::client::Error> {
-                let transport = ::apigen_runtime::client::Transport::new(config, PRODUCT)?;
+            pub fn with_config(config: client::Config) -> #RESULT<Self, client::Error> {
+                let transport = client::Transport::new(config, PRODUCT)?;
                 #OK(Self { transport, #( #unset )* })
             }
 
@@ -168,23 +170,23 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             /// `http` with `redirect(Policy::none())`, or it follows redirects by its own rules
             /// before this client sees them (see `Config::max_redirects`).
             pub fn with_http(
-                config: ::apigen_runtime::client::Config,
-                http: ::apigen_runtime::client::reqwest::Client,
-            ) -> #RESULT<Self, ::apigen_runtime::client::Error> {
-                let transport = ::apigen_runtime::client::Transport::with_http(config, PRODUCT, http)?;
+                config: client::Config,
+                http: client::reqwest::Client,
+            ) -> #RESULT<Self, client::Error> {
+                let transport = client::Transport::with_http(config, PRODUCT, http)?;
                 #OK(Self { transport, #( #unset )* })
             }
 
             /// The configuration.
 
-            pub fn config(&self) -> &::apigen_runtime::client::Config {
+            pub fn config(&self) -> &client::Config {
                 self.transport.config()
             }
 
             /// A copy of the client that calls `hooks` before sending each request and after
             /// receiving each response (for tracing, extra headers, request signing), given the
             /// operation's id.
-            pub fn with_hooks(mut self, hooks: impl ::apigen_runtime::client::Hooks + 'static) -> Self {
+            pub fn with_hooks(mut self, hooks: impl client::Hooks + 'static) -> Self {
                 self.transport = self.transport.with_hooks(::std::sync::Arc::new(hooks));
                 self
             }
@@ -192,7 +194,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
             /// A copy of the client that asks `provider` for every credential it was not given
             /// a fixed secret for, and asks again (`refresh`) after a `401`, sending the request
             /// once more.
-            pub fn with_credential_provider(mut self, provider: impl ::apigen_runtime::client::CredentialProvider + 'static) -> Self {
+            pub fn with_credential_provider(mut self, provider: impl client::CredentialProvider + 'static) -> Self {
                 self.transport = self.transport.with_credential_provider(::std::sync::Arc::new(provider));
                 self
             }
@@ -425,7 +427,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         let (item, open) = stream_reading(model, stream);
         return quote! {
             #head
-            pub fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::stream::EventStream<#item>, ::apigen_runtime::client::Error> {
+            pub fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::stream::EventStream<#item>, client::Error> {
                 #build
                 #OK(#open)
             }
@@ -434,7 +436,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     if download {
         return quote! {
             #head
-            pub async fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::client::Download, ::apigen_runtime::client::Error> {
+            pub async fn #name(&self, #( #args ),*) -> #RESULT<client::Download, client::Error> {
                 #build
                 self.transport.send_streaming(request).await
             }
@@ -444,7 +446,7 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
     let decide = response_arms(model, op, false);
     quote! {
         #head
-        pub async fn #name(&self, #( #args ),*) -> #RESULT<::apigen_runtime::client::Responded<#response>, ::apigen_runtime::client::Error> {
+        pub async fn #name(&self, #( #args ),*) -> #RESULT<client::Responded<#response>, client::Error> {
             #build
             let response = self.transport.send(request).await?;
             #decide
@@ -477,7 +479,7 @@ fn shared_request(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation) -> 
     let this = if reads_client { quote!(this) } else { quote!(_this) };
     quote! {
         #( #allows )*
-        pub(super) fn #name(#this: &Client, accepts: #OPTION<&'static str>, #( #args ),*) -> #RESULT<::apigen_runtime::client::Request, ::apigen_runtime::client::Error> {
+        pub(super) fn #name(#this: &Client, accepts: #OPTION<&'static str>, #( #args ),*) -> #RESULT<client::Request, client::Error> {
             #build
             #OK(request)
         }
@@ -508,7 +510,7 @@ fn build_request(
     let reads_receiver = validate.is_some() || credentials;
     let build = quote! {
         #validate
-        let #request = ::apigen_runtime::client::Request::new(#operation, #method, #path);
+        let #request = client::Request::new(#operation, #method, #path);
         #( #setup )*
         #accept
         #send_body
@@ -645,7 +647,7 @@ fn path_expression(model: &ApiModel, op: &Operation) -> TokenStream {
                 format.push_str("{}");
                 let arg = ident(&p.rust_name);
                 let text = str_arg(model, quote!(#arg), &p.ty);
-                values.push(quote!(::apigen_runtime::client::path_segment(#text)));
+                values.push(quote!(client::path_segment(#text)));
             }
         }
     }
@@ -667,13 +669,13 @@ fn http_method(op: &Operation) -> TokenStream {
     let name = op.method.as_str();
     if op.method.has_constant() {
         let method = format_ident!("{name}");
-        quote!(::apigen_runtime::client::Method::#method)
+        quote!(client::Method::#method)
     } else {
         // A method `http` has no constant for (OpenAPI 3.2's `QUERY`, `additionalOperations`):
         // loading checked that it is a token, which `from_bytes` accepts.
         let token = proc_macro2::Literal::byte_string(name.as_bytes());
         let expect = format!("`{name}` is a valid method token");
-        quote!(::apigen_runtime::client::Method::from_bytes(#token).expect(#expect))
+        quote!(client::Method::from_bytes(#token).expect(#expect))
     }
 }
 
@@ -718,7 +720,7 @@ fn validation(
             check.extend(content_type_checks(model, form));
         }
         if !check.is_empty() {
-            let located = quote! { cx.push_key("body"); #check cx.pop(); };
+            let located = super::validate::at_key("body", check);
             validation.push(if op.body_required {
                 quote! { { let v = body; #located } }
             } else {
@@ -732,7 +734,7 @@ fn validation(
                 let mut context = ::apigen_runtime::Context::new();
                 let cx = &mut context;
                 #( #validation )*
-                context.finish().map_err(::apigen_runtime::client::Error::Invalid)?;
+                context.finish().map_err(client::Error::Invalid)?;
             }
         }
     })
@@ -774,9 +776,7 @@ fn request_setup(model: &ApiModel, op: &Operation, receiver: &TokenStream) -> Ve
             SecurityKind::ApiKeyCookie(name) => quote!(Cookie(#name)),
         };
         let key = &scheme.key;
-        setup.push(
-            quote! { request.credential(#key, ::apigen_runtime::client::Placement::#placement, #receiver.#field.as_ref()); },
-        );
+        setup.push(quote! { request.credential(#key, client::Placement::#placement, #receiver.#field.as_ref()); });
     }
     setup
 }
@@ -817,7 +817,7 @@ fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
 pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
-    let mut fallback = quote!(#ERR(::apigen_runtime::client::Error::UnexpectedStatus(
+    let mut fallback = quote!(#ERR(client::Error::UnexpectedStatus(
         #BOX::new(response)
     )));
     for case in &op.responses {
@@ -838,21 +838,21 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                         (quote!(is_xml), quote!(xml(response, #read)), quote!(json(response)))
                     };
                     quote! {
-                        if ::apigen_runtime::client::#test(response) {
-                            ::apigen_runtime::client::#first?
+                        if client::#test(response) {
+                            client::#first?
                         } else {
-                            ::apigen_runtime::client::#second?
+                            client::#second?
                         }
                     }
                 } else {
-                    quote!(::apigen_runtime::client::json(response)?)
+                    quote!(client::json(response)?)
                 };
                 let value = if boxed(model, ty) { quote!(#BOX::new(#decoded)) } else { decoded };
                 let binary = matches!(model.underlying(ty), TypeRef::Primitive(Primitive::Binary));
                 let read = quote!(#OK(#response::#variant(#value)));
                 let read = if media && !binary {
                     let (json, xml) = (!case.xml_only, xml_form(model, ty).is_some());
-                    quote!({ ::apigen_runtime::mock::expect_media(response, #json, #xml)?; #read })
+                    quote!({ mock::expect_media(response, #json, #xml)?; #read })
                 } else {
                     read
                 };
@@ -860,7 +860,7 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                 quote!(response.decode(|response| #read))
             }
             None => {
-                quote!(#OK(::apigen_runtime::client::Responded::new(response, #response::#variant)))
+                quote!(#OK(client::Responded::new(response, #response::#variant)))
             }
         };
         match case.status {

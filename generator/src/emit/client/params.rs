@@ -37,7 +37,7 @@ pub(super) fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> Tok
     match model.underlying(ty) {
         TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
         TypeRef::Primitive(Primitive::DateTime) => quote!(#value.to_rfc3339()),
-        TypeRef::Primitive(Primitive::Value) => quote!(::apigen_runtime::client::plain_text(#value)),
+        TypeRef::Primitive(Primitive::Value) => quote!(client::plain_text(#value)),
         TypeRef::Primitive(Primitive::Binary) => {
             quote!(#STRING::from_utf8_lossy(#value.bytes()).into_owned())
         }
@@ -45,9 +45,9 @@ pub(super) fn to_text(model: &ApiModel, value: TokenStream, ty: &TypeRef) -> Tok
         TypeRef::Named(id) => match &model.type_def(*id).kind {
             TypeKind::StringEnum(_) => quote!(#value.as_str().to_owned()),
             TypeKind::IntegerEnum(_) => quote!(#value.value().to_string()),
-            _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
+            _ => quote!(check::to_json(#value).to_string()),
         },
-        _ => quote!(::apigen_runtime::check::to_json(#value).to_string()),
+        _ => quote!(check::to_json(#value).to_string()),
     }
 }
 
@@ -97,7 +97,7 @@ pub(super) fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Pa
     {
         let style = style_tokens(p.style);
         let explode = p.explode;
-        return quote! { request.query_value(#wire, &::apigen_runtime::check::to_json(#value), #style, #explode); };
+        return quote! { request.query_value(#wire, &check::to_json(#value), #style, #explode); };
     }
     let text = to_text(model, value, ty);
     quote! { request.query(#wire, #text); }
@@ -105,9 +105,9 @@ pub(super) fn put_query(model: &ApiModel, wire: &str, value: TokenStream, p: &Pa
 
 pub(super) fn style_tokens(style: Style) -> TokenStream {
     match style {
-        Style::Simple | Style::Form => quote!(::apigen_runtime::client::Style::Form),
-        Style::SpaceDelimited => quote!(::apigen_runtime::client::Style::SpaceDelimited),
-        Style::PipeDelimited => quote!(::apigen_runtime::client::Style::PipeDelimited),
-        Style::DeepObject => quote!(::apigen_runtime::client::Style::DeepObject),
+        Style::Simple | Style::Form => quote!(client::Style::Form),
+        Style::SpaceDelimited => quote!(client::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(client::Style::PipeDelimited),
+        Style::DeepObject => quote!(client::Style::DeepObject),
     }
 }

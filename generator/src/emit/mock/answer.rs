@@ -37,10 +37,10 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
                 let mut context = ::apigen_runtime::Context::new();
                 let cx = &mut context;
                 cx.push_key("body");
-                match ::apigen_runtime::mock::read_json::<#rust>(cx, #text.as_bytes()) {
+                match mock::read_json::<#rust>(cx, #text.as_bytes()) {
                     #SOME(value) => Reply::new(#response::#variant(#value)),
                     #NONE => {
-                        return ::apigen_runtime::mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
+                        return mock::Answer::invalid_answer(context.finish().err().map(|e| e.into_vec()).unwrap_or_default());
                     }
                 }
             }
@@ -58,7 +58,7 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
             #[cfg(not(feature = "arbitrary"))]
             let generated: #OPTION<#rust> = #NONE;
             #[cfg(feature = "arbitrary")]
-            let generated: #OPTION<#rust> = ::apigen_runtime::mock::generated();
+            let generated: #OPTION<#rust> = mock::generated();
             match generated {
                 #SOME(value) => Reply::new(#response::#variant(#value)),
                 #NONE => #no_answer,
@@ -70,7 +70,7 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
 /// `501`: no handler, no example and no generated value.
 fn no_answer(op: &Operation) -> TokenStream {
     let (id, handler) = (&op.id, &op.mock.handler);
-    quote!(return ::apigen_runtime::mock::Answer::no_answer(#id, #handler))
+    quote!(return mock::Answer::no_answer(#id, #handler))
 }
 
 /// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
@@ -117,13 +117,13 @@ pub(super) fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Oper
     };
     quote! {
         #[doc = #doc]
-        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> ::apigen_runtime::mock::Answer {
+        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> mock::Answer {
             #context
             let given = reply.status();
             let (answer, documented, variant) = match &reply.value {
                 #( #arms )*
             };
-            ::apigen_runtime::mock::checked_answer(context, answer, documented, variant, reply.headers())
+            mock::checked_answer(context, answer, documented, variant, reply.headers())
         }
     }
 }
@@ -176,7 +176,7 @@ fn arm(
         return quote! {
             super::super::client::#response::#variant => {
                 let status = given.unwrap_or(#status);
-                (::apigen_runtime::mock::Answer::empty(status), #documented, #name)
+                (mock::Answer::empty(status), #documented, #name)
             }
         };
     };
@@ -184,21 +184,21 @@ fn arm(
     let deref = boxed(model, ty).then(|| quote!(let v = &**v;));
     let written = match (model.underlying(ty), xml_form(model, ty)) {
         (TypeRef::Primitive(Primitive::Binary), _) => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
+            mock::Answer::with_body(status, v.content_type().unwrap_or("application/octet-stream"), v.bytes().to_vec())
         },
         (_, Some((rust, false))) if case.xml_only => quote! {
-            ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+            mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
         },
         (_, Some((rust, false))) => quote! {
             if xml {
-                ::apigen_runtime::mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
+                mock::Answer::with_body(status, "application/xml", #rust::to_xml(v).into_bytes())
             } else {
-                ::apigen_runtime::mock::json_answer(status, v)
+                mock::json_answer(status, v)
             }
         },
-        _ => quote!(::apigen_runtime::mock::json_answer(status, v)),
+        _ => quote!(mock::json_answer(status, v)),
     };
-    let checked = (!check.is_empty()).then(|| quote! { cx.push_key("body"); #check cx.pop(); });
+    let checked = (!check.is_empty()).then(|| crate::emit::validate::at_key("body", check));
     quote! {
         super::super::client::#response::#variant(v) => {
             #deref

@@ -57,7 +57,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         let field = ident(&op.method_name);
         let call = ident(&op.mock.call);
         let response = ident(&op.response_type);
-        quote! { #field: ::apigen_runtime::mock::Slot<ops::#call, super::client::#response>, }
+        quote! { #field: mock::Slot<ops::#call, super::client::#response>, }
     });
     let registrations = model.operations.iter().map(|op| {
         let name = ident(&op.mock.handler);
@@ -85,6 +85,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
     let path = if model.operations.iter().any(has_params) { quote!(path) } else { quote!(_path) };
     let secrets = secrets(model);
     let title = format!(" A mock server of {}, in this process, on a loopback port.", model.title.trim());
+    let runtime = super::runtime_modules(&["check", "client", "mock"]);
     quote! {
         //! The mock server (feature `mock`): every request checked against the spec, every
         //! answer too. See `Server`; and `proxy`, which forwards to a real server and reports
@@ -93,6 +94,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         pub use ::apigen_runtime::mock::{Fault, Proxy, Recorded, Reply, Report, Side};
         pub use ops::{ #( #exported ),* };
         use ::apigen_runtime::mock::Handler;
+        #runtime
 
         /// Headers, query parameters and cookies that carry credentials, hidden in `Recorded`'s
         /// `Debug`.
@@ -116,7 +118,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         /// is answered `500` with the violations instead, so the mock never lies about the API.
         /// Faults (`Server::fault`) are sent as they are.
         pub struct Server {
-            inner: ::apigen_runtime::mock::MockServer,
+            inner: mock::MockServer,
             handlers: ::std::sync::Arc<Handlers>,
         }
 
@@ -125,7 +127,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             /// current tokio runtime; it stops when dropped.
             pub async fn start() -> ::std::io::Result<Self> {
                 let handlers = ::std::sync::Arc::new(Handlers::default());
-                let inner = ::apigen_runtime::mock::MockServer::start(handlers.clone(), SECRETS).await?;
+                let inner = mock::MockServer::start(handlers.clone(), SECRETS).await?;
                 #OK(Self { inner, handlers })
             }
 
@@ -166,15 +168,15 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             #( #fields )*
         }
 
-        impl ::apigen_runtime::mock::Api for Handlers {
-            fn answer(&self, request: &::apigen_runtime::mock::Incoming) -> ::apigen_runtime::mock::Answer {
+        impl mock::Api for Handlers {
+            fn answer(&self, request: &mock::Incoming) -> mock::Answer {
                 let (operation, #path) = match route(request) {
                     #OK(found) => found,
                     #ERR(refused) => return refused,
                 };
                 match operation {
                     #answers
-                    _ => ::apigen_runtime::mock::Answer::no_route(request),
+                    _ => mock::Answer::no_route(request),
                 }
             }
         }
@@ -184,19 +186,19 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
         /// and answer that breaks the spec, judged by the mock's own checks (see
         /// `apigen_runtime::mock::Proxy`). `.strict()` refuses a request that breaks the spec
         /// as the mock does, instead of forwarding it.
-        pub fn proxy(upstream: &str) -> ::apigen_runtime::mock::ProxyBuilder {
-            ::apigen_runtime::mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
+        pub fn proxy(upstream: &str) -> mock::ProxyBuilder {
+            mock::ProxyBuilder::new(::std::sync::Arc::new(Spec), upstream)
         }
 
         /// The spec as the validation proxy judges exchanges by it: the mock's routing, its
         /// request checks, and its answer checks on what the client reads from the upstream.
         struct Spec;
 
-        impl ::apigen_runtime::mock::Contract for Spec {
+        impl mock::Contract for Spec {
             fn check_request(
                 &self,
-                request: &::apigen_runtime::mock::Incoming,
-            ) -> #RESULT<&'static str, ::apigen_runtime::mock::Answer> {
+                request: &mock::Incoming,
+            ) -> #RESULT<&'static str, mock::Answer> {
                 let (operation, #path) = route(request)?;
                 let checked = match operation {
                     #requests
@@ -208,7 +210,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             fn check_response(
                 &self,
                 operation: &'static str,
-                response: ::apigen_runtime::client::Response,
+                response: client::Response,
             ) -> #VEC<::apigen_runtime::ValidationError> {
                 match operation {
                     #responses
@@ -224,6 +226,7 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
             #[allow(unused_imports)]
             use super::super::types::*;
             use super::Reply;
+            #runtime
 
             #( #ops )*
 
@@ -258,12 +261,12 @@ fn route_function(model: &ApiModel) -> TokenStream {
     ordered.extend(model.operations.iter().filter(|op| has_params(op)));
     let arms = ordered.iter().map(|op| {
         let segments = op.template.iter().map(|part| match part {
-            PathPart::Literal(text) => quote!(::apigen_runtime::mock::Segment::Literal(#text)),
-            PathPart::Param(_) => quote!(::apigen_runtime::mock::Segment::Param),
+            PathPart::Literal(text) => quote!(mock::Segment::Literal(#text)),
+            PathPart::Param(_) => quote!(mock::Segment::Param),
         });
         let method = op.method.as_str();
         let id = &op.id;
-        let matched = quote!(::apigen_runtime::mock::match_path(&[ #( #segments ),* ], request.path()));
+        let matched = quote!(mock::match_path(&[ #( #segments ),* ], request.path()));
         let (test, path) = if has_params(op) {
             (quote!(let #SOME(path) = #matched), quote!(path))
         } else {
@@ -283,14 +286,14 @@ fn route_function(model: &ApiModel) -> TokenStream {
         /// values, or the answer for a path no operation has (`404`) or a method its
         /// operations lack (`405`).
         fn route(
-            request: &::apigen_runtime::mock::Incoming,
-        ) -> #RESULT<(&'static str, #VEC<#STRING>), ::apigen_runtime::mock::Answer> {
+            request: &mock::Incoming,
+        ) -> #RESULT<(&'static str, #VEC<#STRING>), mock::Answer> {
             let mut allowed: #VEC<&str> = #VEC::new();
             #( #arms )*
             if allowed.is_empty() {
-                #ERR(::apigen_runtime::mock::Answer::no_route(request))
+                #ERR(mock::Answer::no_route(request))
             } else {
-                #ERR(::apigen_runtime::mock::Answer::wrong_method(request, &allowed))
+                #ERR(mock::Answer::wrong_method(request, &allowed))
             }
         }
     }
@@ -363,9 +366,9 @@ fn security_check(model: &ApiModel, sets: &mut SecuritySets, op: &Operation) -> 
                 };
                 let key = &scheme.key;
                 quote! {
-                    ::apigen_runtime::mock::Credential {
+                    mock::Credential {
                         scheme: #key,
-                        place: ::apigen_runtime::client::Placement::#place,
+                        place: client::Placement::#place,
                         pointer: #pointer,
                     }
                 }
@@ -381,7 +384,7 @@ fn security_check(model: &ApiModel, sets: &mut SecuritySets, op: &Operation) -> 
     }
     let set = sets.name(quote!(&[ #( #alternatives ),* ]));
     Some(quote! {
-        if let #SOME(refused) = ::apigen_runtime::mock::check_security(request, #set) {
+        if let #SOME(refused) = mock::check_security(request, #set) {
             return #ERR(refused);
         }
     })
@@ -411,7 +414,7 @@ impl SecuritySets {
             let name = format_ident!("SECURITY_{}", at);
             quote! {
                 /// Security requirements: any one of them, each with every credential it names.
-                static #name: &[&[::apigen_runtime::mock::Credential]] = #set;
+                static #name: &[&[mock::Credential]] = #set;
             }
         });
         quote!(#( #statics )*)
@@ -542,18 +545,18 @@ fn operation_items(
                     let index = Literal::usize_unsuffixed(index);
                     quote!(get(#index))
                 };
-                quote!(path.#get.and_then(|text| ::apigen_runtime::mock::parameter(::std::vec![text.clone()], #shape, false)))
+                quote!(path.#get.and_then(|text| mock::parameter(::std::vec![text.clone()], #shape, false)))
             }
             ParamLocation::Query if p.style == Style::DeepObject => {
                 let leaves = deep_leaves(model, &p.ty, 0);
-                quote!(::apigen_runtime::mock::deep_object(&request.query_pairs(), #wire, &#leaves))
+                quote!(mock::deep_object(&request.query_pairs(), #wire, &#leaves))
             }
             ParamLocation::Query => {
-                quote!(::apigen_runtime::mock::parameter(request.query_values(#wire), #shape, #explode))
+                quote!(mock::parameter(request.query_values(#wire), #shape, #explode))
             }
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
-                quote!(::apigen_runtime::mock::parameter(request.header_values(#lower), #shape, false))
+                quote!(mock::parameter(request.header_values(#lower), #shape, false))
             }
         };
         // Wire names are pointers' tokens as they are: `Context` escapes them.
@@ -561,7 +564,7 @@ fn operation_items(
         let required = p.required;
         reads.push(quote! {
             let #arg: #OPTION<#ty> =
-                ::apigen_runtime::mock::read_parameter(cx, #location, #wire_key, #values, #required);
+                mock::read_parameter(cx, #location, #wire_key, #values, #required);
         });
         // The same checks as the client's, at the same pointers.
         let check = checks.check(p.ty.non_null(), &p.rules);
@@ -604,16 +607,16 @@ fn operation_items(
                         quote!(.map(|body| #value))
                     });
                     arms.push(quote! {
-                        #SOME(media) if ::apigen_runtime::mock::is_json(media) => {
-                            ::apigen_runtime::mock::read_json::<#rust>(cx, request.body()) #json
+                        #SOME(media) if mock::is_json(media) => {
+                            mock::read_json::<#rust>(cx, request.body()) #json
                         }
                     });
                     if op.xml_method_name.is_some() {
                         if let Some((reader, false)) = xml_form(model, &form.ty) {
                             accepted.push("application/xml".to_owned());
                             arms.push(quote! {
-                                #SOME(media) if ::apigen_runtime::mock::is_xml(media) => {
-                                    ::apigen_runtime::mock::read_xml(cx, request.body(), #reader::from_xml) #json
+                                #SOME(media) if mock::is_xml(media) => {
+                                    mock::read_xml(cx, request.body(), #reader::from_xml) #json
                                 }
                             });
                         }
@@ -624,7 +627,7 @@ fn operation_items(
                     let types = &body.media_types;
                     let value = wrap(quote!(::apigen_runtime::Binary::new(request.body().to_vec()).with_content_type(media)));
                     arms.push(quote! {
-                        #SOME(media) if ::apigen_runtime::mock::accepts(&[ #( #types ),* ], media) => {
+                        #SOME(media) if mock::accepts(&[ #( #types ),* ], media) => {
                             #SOME(#value)
                         }
                     });
@@ -664,7 +667,7 @@ fn operation_items(
                                 let value = set(quote!(files));
                                 files.push(quote! {
                                     let files: #VEC<::apigen_runtime::Binary> =
-                                        parts.iter().filter(|p| p.name == #wire).map(::apigen_runtime::mock::Part::to_binary).collect();
+                                        parts.iter().filter(|p| p.name == #wire).map(mock::Part::to_binary).collect();
                                     if !files.is_empty() {
                                         body.#name = #value;
                                     }
@@ -675,15 +678,15 @@ fn operation_items(
                     }
                     let binding = if files.is_empty() { quote!(body) } else { quote!(mut body) };
                     let parts = if body.kind == FormKind::Multipart {
-                        quote!(::apigen_runtime::mock::multipart(cx, request))
+                        quote!(mock::multipart(cx, request))
                     } else {
-                        quote!(#SOME(::apigen_runtime::mock::form_pairs(request)))
+                        quote!(#SOME(mock::form_pairs(request)))
                     };
                     let value = wrap(quote!(body));
                     arms.push(quote! {
                         #SOME(#media) => #parts.and_then(|parts| {
-                            let document = ::apigen_runtime::mock::form_document(&parts, &[ #( #fields ),* ]);
-                            let #binding = ::apigen_runtime::mock::read_value::<#rust>(cx, &document)?;
+                            let document = mock::form_document(&parts, &[ #( #fields ),* ]);
+                            let #binding = mock::read_value::<#rust>(cx, &document)?;
                             #( #files )*
                             #SOME(#value)
                         }),
@@ -691,7 +694,7 @@ fn operation_items(
                 }
             }
         }
-        let required = op.body_required.then(|| quote!(::apigen_runtime::mock::missing(cx, "body");));
+        let required = op.body_required.then(|| quote!(mock::missing(cx, "body");));
         let accepted = accepted.join(", ");
         quote! {
             let body: #OPTION<#ty> = {
@@ -740,11 +743,10 @@ fn operation_items(
                 }
             });
         } else if let Some(check) = arms.first() {
+            let located = crate::emit::validate::at_key("body", check.clone());
             validation.push(quote! {
                 if let #SOME(v) = &body {
-                    cx.push_key("body");
-                    #check
-                    cx.pop();
+                    #located
                 }
             });
         }
@@ -760,14 +762,14 @@ fn operation_items(
         0 => TokenStream::new(),
         1 => {
             let one = &required[0];
-            quote!(let #SOME(#one) = #one else { return #ERR(::apigen_runtime::mock::Answer::invalid_request(#VEC::new())); };)
+            quote!(let #SOME(#one) = #one else { return #ERR(mock::Answer::invalid_request(#VEC::new())); };)
         }
         _ => {
             // A constant cannot be named inside a repetition (`quote!` binds its names there).
             let some = SOME;
             quote! {
             let ( #( #some(#required) ),* ) = ( #( #required ),* ) else {
-                return #ERR(::apigen_runtime::mock::Answer::invalid_request(#VEC::new()));
+                return #ERR(mock::Answer::invalid_request(#VEC::new()));
             };
             }
         }
@@ -785,7 +787,7 @@ fn operation_items(
             #body_read
             #( #validation )*
             if let #ERR(errors) = context.finish() {
-                return #ERR(::apigen_runtime::mock::Answer::invalid_request(errors.into_vec()));
+                return #ERR(mock::Answer::invalid_request(errors.into_vec()));
             }
             #unwrap
         }
@@ -836,9 +838,9 @@ fn operation_items(
     let request_check = quote! {
         #[doc = #check_doc]
         pub(in super::super) fn #function(
-            #request_arg: &::apigen_runtime::mock::Incoming,
+            #request_arg: &mock::Incoming,
             #path_arg
-        ) -> #RESULT<#call, ::apigen_runtime::mock::Answer> {
+        ) -> #RESULT<#call, mock::Answer> {
             #security
             #checked
             #OK(#call { #( #field_names ),* })
@@ -849,10 +851,10 @@ fn operation_items(
 
         #[doc = #doc]
         pub(super) fn #function(
-            request: &::apigen_runtime::mock::Incoming,
+            request: &mock::Incoming,
             #path_arg
             handler: #OPTION<&super::Handler<#call, super::super::client::#response>>,
-        ) -> ::apigen_runtime::mock::Answer {
+        ) -> mock::Answer {
             let call = match requests::#function(request, #path_value) {
                 #OK(call) => call,
                 #ERR(refused) => return refused,
@@ -869,17 +871,17 @@ fn operation_items(
     let response_check = quote! {
         #[doc = #check_response_doc]
         pub(in super::super) fn #function(
-            response: ::apigen_runtime::client::Response,
+            response: client::Response,
         ) -> #VEC<::apigen_runtime::ValidationError> {
             use super::super::super::client::#response;
             let status = response.status.as_u16();
             let read: #RESULT<
-                ::apigen_runtime::client::Responded<#response>,
-                ::apigen_runtime::client::Error,
+                client::Responded<#response>,
+                client::Error,
             > = #read_response;
             match read {
                 #OK(read) => #send(Reply::new(read.value).with_status(status), false).violations().to_vec(),
-                #ERR(error) => ::apigen_runtime::mock::unreadable(error),
+                #ERR(error) => mock::unreadable(error),
             }
         }
     };
@@ -897,9 +899,9 @@ fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
         _ => false,
     };
     if text {
-        quote!(::apigen_runtime::mock::Kind::Text)
+        quote!(mock::Kind::Text)
     } else {
-        quote!(::apigen_runtime::mock::Kind::Json)
+        quote!(mock::Kind::Json)
     }
 }
 
@@ -908,7 +910,7 @@ fn kind(model: &ApiModel, ty: &TypeRef) -> TokenStream {
 /// (a type that contains itself) a leaf reads as JSON, as it did before the schema was asked.
 fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
     const DEEPEST: usize = 4;
-    let leaf = |kind: TokenStream| quote!(::apigen_runtime::mock::Leaves::Leaf(#kind));
+    let leaf = |kind: TokenStream| quote!(mock::Leaves::Leaf(#kind));
     match model.underlying(ty) {
         TypeRef::Vec(item) => deep_leaves(model, item, depth),
         TypeRef::Named(id) if depth < DEEPEST => match &model.type_def(*id).kind {
@@ -920,9 +922,9 @@ fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
                 });
                 let other = match &object.additional {
                     Some((_, ty)) => deep_leaves(model, ty, depth + 1),
-                    None => leaf(quote!(::apigen_runtime::mock::Kind::Text)),
+                    None => leaf(quote!(mock::Kind::Text)),
                 };
-                quote!(::apigen_runtime::mock::Leaves::Object(&[ #( #named ),* ], &#other))
+                quote!(mock::Leaves::Object(&[ #( #named ),* ], &#other))
             }
             _ => leaf(kind(model, ty)),
         },
@@ -934,9 +936,9 @@ fn deep_leaves(model: &ApiModel, ty: &TypeRef, depth: usize) -> TokenStream {
 fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
     let kind = |ty: &TypeRef| kind(model, ty);
     match model.underlying(ty) {
-        TypeRef::Primitive(Primitive::Binary) => quote!(::apigen_runtime::mock::Shape::Binary),
+        TypeRef::Primitive(Primitive::Binary) => quote!(mock::Shape::Binary),
         TypeRef::Vec(item) if matches!(model.underlying(item), TypeRef::Primitive(Primitive::Binary)) => {
-            quote!(::apigen_runtime::mock::Shape::BinaryList)
+            quote!(mock::Shape::BinaryList)
         }
         TypeRef::Vec(item) if style != Style::DeepObject && is_scalar(model, item) => {
             let kind = kind(item);
@@ -945,15 +947,15 @@ fn shape(model: &ApiModel, ty: &TypeRef, style: Style) -> TokenStream {
                 Style::PipeDelimited => '|',
                 _ => ',',
             };
-            quote!(::apigen_runtime::mock::Shape::List(#kind, #separator))
+            quote!(mock::Shape::List(#kind, #separator))
         }
         resolved
             if style != Style::DeepObject
                 && (is_scalar(model, resolved) || matches!(resolved, TypeRef::Primitive(Primitive::Value))) =>
         {
             let kind = kind(resolved);
-            quote!(::apigen_runtime::mock::Shape::Scalar(#kind))
+            quote!(mock::Shape::Scalar(#kind))
         }
-        _ => quote!(::apigen_runtime::mock::Shape::Json),
+        _ => quote!(mock::Shape::Json),
     }
 }

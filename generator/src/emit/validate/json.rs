@@ -16,14 +16,14 @@ impl Emitter<'_> {
         if check.is_empty() {
             return check;
         }
-        quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } }
+        quote! { { let json = check::to_json(v); let v = &json; #check } }
     }
 
     pub(super) fn enum_dynamic(&mut self, rules: &Rules) -> TokenStream {
         match &rules.enumeration {
             Some(values) => {
                 let literals = values.iter().map(json_literal);
-                quote! { ::apigen_runtime::check::enumeration(cx, &::apigen_runtime::check::to_json(v), &[#( #literals ),*]); }
+                quote! { check::enumeration(cx, &check::to_json(v), &[#( #literals ),*]); }
             }
             None => TokenStream::new(),
         }
@@ -39,7 +39,7 @@ impl Emitter<'_> {
             }
             _ => {
                 let name = ident(&def.name);
-                quote! { ::apigen_runtime::check::as_type::<#name>(cx, v); }
+                quote! { check::as_type::<#name>(cx, v); }
             }
         }
     }
@@ -64,7 +64,7 @@ impl Emitter<'_> {
         let mut out = Vec::new();
         if let Some(expected) = rules.types {
             let expected = expected.as_str();
-            let check = quote! { ::apigen_runtime::check::json_type(cx, v, #expected); };
+            let check = quote! { check::json_type(cx, v, #expected); };
             out.push(if rules.nullable {
                 quote! { if !v.is_null() { #check } }
             } else {
@@ -77,11 +77,11 @@ impl Emitter<'_> {
         }
         let numbers = numeric_keywords(rules, &quote!(n));
         if !numbers.is_empty() {
-            out.push(quote! { if let #SOME(n) = v.as_number() { let n = ::apigen_runtime::check::Num::from_json(n); #numbers } });
+            out.push(quote! { if let #SOME(n) = v.as_number() { let n = check::Num::from_json(n); #numbers } });
         }
         let mut array = vec![array_counts(rules, quote!(a.len()))];
         if rules.unique_items {
-            array.push(quote! { ::apigen_runtime::check::unique_values(cx, a); });
+            array.push(quote! { check::unique_values(cx, a); });
         }
         if let Some(items) = &rules.items {
             let check = self.dynamic(items);
@@ -97,7 +97,7 @@ impl Emitter<'_> {
         }
         let mut object = vec![object_counts(rules, quote!(o.len()))];
         for name in &rules.required {
-            object.push(quote! { if !o.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+            object.push(quote! { if !o.contains_key(#name) { check::required(cx, #name); } });
         }
         for (name, property) in &rules.properties {
             let check = self.dynamic(property);
@@ -111,9 +111,7 @@ impl Emitter<'_> {
             Additional::Any => {}
             Additional::Refused => {
                 let unlisted = self.unlisted(&names, &patterns).map(|test| quote!(.filter(|k| !(#test))));
-                object.push(
-                    quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); } },
-                );
+                object.push(quote! { for k in o.keys() #unlisted { check::additional_property(cx, k); } });
             }
             Additional::Schema(extra) => {
                 let unlisted = self.unlisted(&names, &patterns);
@@ -133,7 +131,7 @@ impl Emitter<'_> {
         }
         if let Some(values) = &rules.enumeration {
             let literals = values.iter().map(json_literal);
-            out.push(quote! { ::apigen_runtime::check::enumeration(cx, v, &[#( #literals ),*]); });
+            out.push(quote! { check::enumeration(cx, v, &[#( #literals ),*]); });
         }
         if let Some(conditional) = &rules.conditional {
             out.push(self.conditional(conditional));
@@ -150,7 +148,7 @@ impl Emitter<'_> {
         }
         for pattern in patterns {
             let name = self.pattern_static(pattern);
-            tests.push(quote!(::apigen_runtime::check::matches_name(k, &#name)));
+            tests.push(quote!(check::matches_name(k, &#name)));
         }
         (!tests.is_empty()).then(|| quote!(#( #tests )||*))
     }
@@ -175,13 +173,13 @@ impl Emitter<'_> {
             };
             let min = option_u64(contains.min);
             let max = option_u64(contains.max);
-            out.push(quote! { let matched = #count; ::apigen_runtime::check::contains(cx, matched, #min, #max); });
+            out.push(quote! { let matched = #count; check::contains(cx, matched, #min, #max); });
         }
         if let Some(unevaluated) = &rules.unevaluated_items {
             let evaluated = unevaluated.evaluated;
             match &unevaluated.rules {
                 None => out.push(quote! {
-                    if a.len() > #evaluated { ::apigen_runtime::check::unevaluated_items(cx, a.len(), #evaluated); }
+                    if a.len() > #evaluated { check::unevaluated_items(cx, a.len(), #evaluated); }
                 }),
                 Some(rest) => {
                     let check = self.dynamic(rest);
@@ -205,7 +203,7 @@ impl Emitter<'_> {
         for (name, required) in &rules.dependent_required {
             for missing in required {
                 out.push(quote! {
-                    if o.contains_key(#name) && !o.contains_key(#missing) { ::apigen_runtime::check::dependent_required(cx, #name, #missing); }
+                    if o.contains_key(#name) && !o.contains_key(#missing) { check::dependent_required(cx, #name, #missing); }
                 });
             }
         }
@@ -223,7 +221,7 @@ impl Emitter<'_> {
                 let name = self.pattern_static(pattern);
                 out.push(quote! {
                     for (k, v) in o.iter() {
-                        if ::apigen_runtime::check::name_matches(cx, k, &#name) { cx.push_entry(k); #check cx.pop(); }
+                        if check::name_matches(cx, k, &#name) { cx.push_entry(k); #check cx.pop(); }
                     }
                 });
             }
@@ -235,7 +233,7 @@ impl Emitter<'_> {
                     for k in o.keys() {
                         let name = ::apigen_runtime::serde_json::Value::String(k.clone());
                         let v = &name;
-                        if !cx.probe(|cx| { #check }) { ::apigen_runtime::check::property_name(cx, k); }
+                        if !cx.probe(|cx| { #check }) { check::property_name(cx, k); }
                     }
                 });
             }
@@ -247,7 +245,7 @@ impl Emitter<'_> {
             match &unevaluated.rules {
                 None => {
                     let unlisted = unlisted.map(|test| quote!(.filter(|k| !(#test))));
-                    out.push(quote! { for k in o.keys() #unlisted { ::apigen_runtime::check::unevaluated_property(cx, k); } });
+                    out.push(quote! { for k in o.keys() #unlisted { check::unevaluated_property(cx, k); } });
                 }
                 Some(rest) => {
                     let check = self.dynamic(rest);
@@ -281,7 +279,7 @@ impl Emitter<'_> {
         // itself would read to clippy as a collapsible `if`.
         let closure = |check: TokenStream| if check.is_empty() { quote!(|_| {}) } else { quote!(|cx| { #check }) };
         let (condition, then, otherwise) = (closure(condition), closure(then), closure(otherwise));
-        quote! { ::apigen_runtime::check::conditional(cx, #condition, #then, #otherwise); }
+        quote! { check::conditional(cx, #condition, #then, #otherwise); }
     }
 }
 

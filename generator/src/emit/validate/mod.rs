@@ -97,10 +97,12 @@ fn validate_file(model: &ApiModel, impl_types: &[TypeId], modules: &[String]) ->
     let names = listed(&schemas);
     let ids = listed(&bodies);
     let statics = emitter.statics();
+    let runtime = super::runtime_modules(&["check"]);
     quote! {
         //! `Validate` for every type: the rules of the spec that the types do not enforce.
         #[allow(unused_imports)]
         use super::types::*;
+        #runtime
         /// The names [`validate_schema`] knows, in the spec's order.
         pub const SCHEMA_NAMES: &[&str] = &[#( #names ),*];
         /// The operations [`validate_request`] knows, in the spec's order.
@@ -204,7 +206,7 @@ impl Emitter<'_> {
                 let values = variants.iter().map(|v| &v.value);
                 quote! {
                     if let Self::#unknown(value) = self {
-                        ::apigen_runtime::check::enumeration_str(cx, value, &[#( #values ),*]);
+                        check::enumeration_str(cx, value, &[#( #values ),*]);
                     }
                 }
             }
@@ -235,7 +237,7 @@ impl Emitter<'_> {
             // An alternative that always matches makes the whole `anyOf` hold.
             if checks.iter().all(|c| !c.is_empty()) {
                 let probes = checks.iter().map(probe);
-                out.push(quote! { let matched = #( #probes )||*; ::apigen_runtime::check::any_of(cx, matched); });
+                out.push(quote! { let matched = #( #probes )||*; check::any_of(cx, matched); });
             }
         }
         if !rules.one_of.is_empty() {
@@ -253,13 +255,13 @@ impl Emitter<'_> {
                 .collect();
             out.push(quote! {
                 let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
-                ::apigen_runtime::check::one_of(cx, matches);
+                check::one_of(cx, matches);
             });
         }
         if let Some(sub) = &rules.not {
             let check = member(self, sub);
             let matched = if check.is_empty() { quote!(true) } else { probe(&check) };
-            out.push(quote! { let matched = #matched; ::apigen_runtime::check::not(cx, matched); });
+            out.push(quote! { let matched = #matched; check::not(cx, matched); });
         }
         quote!(#( #out )*)
     }
@@ -267,18 +269,18 @@ impl Emitter<'_> {
     fn string_keywords(&mut self, rules: &Rules, s: TokenStream) -> TokenStream {
         let mut out = Vec::new();
         if let Some(n) = rules.min_length {
-            out.push(quote! { ::apigen_runtime::check::min_length(cx, #s, #n); });
+            out.push(quote! { check::min_length(cx, #s, #n); });
         }
         if let Some(n) = rules.max_length {
-            out.push(quote! { ::apigen_runtime::check::max_length(cx, #s, #n); });
+            out.push(quote! { check::max_length(cx, #s, #n); });
         }
         if let Some(pattern) = &rules.pattern {
             let name = self.pattern_static(pattern);
-            out.push(quote! { ::apigen_runtime::check::pattern(cx, #s, &#name); });
+            out.push(quote! { check::pattern(cx, #s, &#name); });
         }
         if let Some(format) = rules.format {
             let variant = format_variant(format);
-            out.push(quote! { ::apigen_runtime::check::format(cx, #s, ::apigen_runtime::Format::#variant); });
+            out.push(quote! { check::format(cx, #s, ::apigen_runtime::Format::#variant); });
         }
         quote!(#( #out )*)
     }
@@ -312,51 +314,62 @@ fn numeric_keywords(rules: &Rules, num: &TokenStream) -> TokenStream {
     let mut out = Vec::new();
     if let Some(Bound { value, exclusive }) = &rules.minimum {
         let limit = num_literal(value);
-        out.push(quote! { ::apigen_runtime::check::minimum(cx, #num, #limit, #exclusive); });
+        out.push(quote! { check::minimum(cx, #num, #limit, #exclusive); });
     }
     if let Some(Bound { value, exclusive }) = &rules.maximum {
         let limit = num_literal(value);
-        out.push(quote! { ::apigen_runtime::check::maximum(cx, #num, #limit, #exclusive); });
+        out.push(quote! { check::maximum(cx, #num, #limit, #exclusive); });
     }
     if let Some(divisor) = &rules.multiple_of {
         let limit = num_literal(divisor);
-        out.push(quote! { ::apigen_runtime::check::multiple_of(cx, #num, #limit); });
+        out.push(quote! { check::multiple_of(cx, #num, #limit); });
     }
     quote!(#( #out )*)
 }
 
 fn array_counts(rules: &Rules, len: TokenStream) -> TokenStream {
-    let min = rules.min_items.map(|n| quote! { ::apigen_runtime::check::min_items(cx, #len, #n); });
-    let max = rules.max_items.map(|n| quote! { ::apigen_runtime::check::max_items(cx, #len, #n); });
+    let min = rules.min_items.map(|n| quote! { check::min_items(cx, #len, #n); });
+    let max = rules.max_items.map(|n| quote! { check::max_items(cx, #len, #n); });
     quote!(#min #max)
 }
 
 fn object_counts(rules: &Rules, len: TokenStream) -> TokenStream {
-    let min = rules.min_properties.map(|n| quote! { ::apigen_runtime::check::min_properties(cx, #len, #n); });
-    let max = rules.max_properties.map(|n| quote! { ::apigen_runtime::check::max_properties(cx, #len, #n); });
+    let min = rules.min_properties.map(|n| quote! { check::min_properties(cx, #len, #n); });
+    let max = rules.max_properties.map(|n| quote! { check::max_properties(cx, #len, #n); });
     quote!(#min #max)
 }
 
 fn num_literal(n: &serde_json::Number) -> TokenStream {
     if let Some(i) = n.as_i64() {
         let lit = Literal::i128_unsuffixed(i.into());
-        quote!(::apigen_runtime::check::Num::Int(#lit))
+        quote!(check::Num::Int(#lit))
     } else if let Some(u) = n.as_u64() {
         let lit = Literal::i128_unsuffixed(u.into());
-        quote!(::apigen_runtime::check::Num::Int(#lit))
+        quote!(check::Num::Int(#lit))
     } else {
         let f = n.as_f64().unwrap_or_default();
         if f.fract() == 0.0 && f.abs() < 1e18 {
             let lit = Literal::i128_unsuffixed(f as i128);
-            quote!(::apigen_runtime::check::Num::Int(#lit))
+            quote!(check::Num::Int(#lit))
         } else {
             let lit = Literal::f64_unsuffixed(f);
-            quote!(::apigen_runtime::check::Num::Float(#lit))
+            quote!(check::Num::Float(#lit))
         }
     }
 }
 
 /// Tokens that build a JSON value at run time.
+/// `check` (of a value bound to `v`) at the property `key` of where validation is: one call,
+/// `cx.nested(key, v)`, where the check is only the value's own `Validate`; else the check
+/// between entering the key and leaving it.
+pub(crate) fn at_key(key: &str, check: TokenStream) -> TokenStream {
+    if typed::is_delegation(&check) {
+        quote! { cx.nested(#key, v); }
+    } else {
+        quote! { cx.push_key(#key); #check cx.pop(); }
+    }
+}
+
 pub(super) fn json_literal(value: &Value) -> TokenStream {
     match value {
         Value::Null => quote!(::apigen_runtime::serde_json::Value::Null),
@@ -459,7 +472,7 @@ fn pattern_statics(patterns: &BTreeMap<String, Ident>, users: &BTreeMap<String, 
     patterns.sort_by_key(|(_, ident)| ident.to_string());
     let statics = patterns.iter().map(|(source, name)| {
         let gate = users.get(*source).map(super::gate_attr).unwrap_or_default();
-        quote! { #gate static #name: ::apigen_runtime::check::Pattern = ::apigen_runtime::check::Pattern::new(#source); }
+        quote! { #gate static #name: check::Pattern = check::Pattern::new(#source); }
     });
     quote!(#( #statics )*)
 }

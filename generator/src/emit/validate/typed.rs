@@ -61,9 +61,9 @@ impl Emitter<'_> {
         let unknown = crate::emit::types::unknown_alternative(def).map(|unknown| {
             let unknown = ident(unknown);
             let error = if def.rules.one_of.is_empty() {
-                quote!(::apigen_runtime::check::any_of(cx, false))
+                quote!(check::any_of(cx, false))
             } else {
-                quote!(::apigen_runtime::check::one_of(cx, 0))
+                quote!(check::one_of(cx, 0))
             };
             (
                 (
@@ -113,7 +113,7 @@ impl Emitter<'_> {
         // `json` is the value as JSON, computed only where a check reads it.
         let with_json = |body: TokenStream| {
             if uses(&body, "json") {
-                quote! { let json = ::apigen_runtime::check::to_json(self); #body }
+                quote! { let json = check::to_json(self); #body }
             } else {
                 body
             }
@@ -141,7 +141,7 @@ impl Emitter<'_> {
                 .collect();
             let body = with_json(quote! {
                 let matches = [#( #probes ),*].into_iter().filter(|matched| *matched).count();
-                ::apigen_runtime::check::one_of(cx, matches);
+                check::one_of(cx, matches);
                 #rest
             });
             return quote!(#typed #body);
@@ -157,7 +157,7 @@ impl Emitter<'_> {
         let fallback = with_json(quote! {
             if !(#( #probes )||*) {
                 #typed
-                ::apigen_runtime::check::any_of(cx, false);
+                check::any_of(cx, false);
             }
         });
         let rest = with_json(rest);
@@ -197,7 +197,7 @@ impl Emitter<'_> {
         let values: Vec<&String> = variants.iter().flat_map(|v| &v.tags).collect();
         let unknown_first = quote! {
             if let Self::#unknown(object) = self {
-                ::apigen_runtime::check::unknown_discriminator(cx, #property, object, &[#( #values ),*]);
+                check::unknown_discriminator(cx, #property, object, &[#( #values ),*]);
                 return;
             }
         };
@@ -210,7 +210,7 @@ impl Emitter<'_> {
             rest
         } else {
             let rest = bind(quote!(&json), rest);
-            quote! { let json = ::apigen_runtime::check::to_json(self); #rest }
+            quote! { let json = check::to_json(self); #rest }
         };
         quote! { #unknown_first match self { #( #arms )* } #rest }
     }
@@ -303,7 +303,7 @@ impl Emitter<'_> {
                 if let Some(reference) = rules.reference {
                     if ty.named() != Some(reference) {
                         let check = self.reference_dynamic(reference);
-                        out.push(quote! { { let json = ::apigen_runtime::check::to_json(v); let v = &json; #check } });
+                        out.push(quote! { { let json = check::to_json(v); let v = &json; #check } });
                     }
                 }
                 // The 2020-12 applicators cut across the Rust type (a pattern over property
@@ -333,15 +333,13 @@ impl Emitter<'_> {
                 (Some(field), _) if field.required => {}
                 (Some(field), _) => {
                     let f = ident(&field.rust_name);
-                    out.push(quote! { if v.#f.is_none() { ::apigen_runtime::check::required(cx, #name); } });
+                    out.push(quote! { if v.#f.is_none() { check::required(cx, #name); } });
                 }
                 (None, Some((map, _))) => {
                     let map = ident(map);
-                    out.push(
-                        quote! { if !v.#map.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } },
-                    );
+                    out.push(quote! { if !v.#map.contains_key(#name) { check::required(cx, #name); } });
                 }
-                (None, None) => out.push(quote! { ::apigen_runtime::check::required(cx, #name); }),
+                (None, None) => out.push(quote! { check::required(cx, #name); }),
             }
         }
         for (name, property) in &rules.properties {
@@ -379,11 +377,9 @@ impl Emitter<'_> {
                 let wire = &field.wire_name;
                 match (&rules.additional, field.required) {
                     (Additional::Any, _) => {}
-                    (Additional::Refused, true) => {
-                        out.push(quote! { ::apigen_runtime::check::additional_property(cx, #wire); })
-                    }
+                    (Additional::Refused, true) => out.push(quote! { check::additional_property(cx, #wire); }),
                     (Additional::Refused, false) => out.push(quote! {
-                        if v.#f.is_some() { ::apigen_runtime::check::additional_property(cx, #wire); }
+                        if v.#f.is_some() { check::additional_property(cx, #wire); }
                     }),
                     (Additional::Schema(extra), true) => {
                         let check = self.apply(&field.ty, extra);
@@ -406,7 +402,7 @@ impl Emitter<'_> {
                 match &rules.additional {
                     Additional::Any => {}
                     Additional::Refused => out.push(quote! {
-                        for k in v.#map.keys() #unlisted { ::apigen_runtime::check::additional_property(cx, k); }
+                        for k in v.#map.keys() #unlisted { check::additional_property(cx, k); }
                     }),
                     Additional::Schema(extra) => {
                         let check = self.apply(ty, extra);
@@ -455,7 +451,7 @@ impl Emitter<'_> {
                 );
             if !may_fit {
                 let expected = expected.as_str();
-                out.push(quote! { ::apigen_runtime::check::wrong_type(cx, #expected); });
+                out.push(quote! { check::wrong_type(cx, #expected); });
             }
         }
         match self.model.resolve(ty) {
@@ -463,7 +459,7 @@ impl Emitter<'_> {
                 out.push(self.string_keywords(rules, quote!(v)));
                 if let Some(values) = &rules.enumeration {
                     let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-                    out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v, &[#( #strings ),*]); });
+                    out.push(quote! { check::enumeration_str(cx, v, &[#( #strings ),*]); });
                 }
             }
             TypeRef::Primitive(
@@ -475,15 +471,11 @@ impl Emitter<'_> {
                 | Primitive::F64
                 | Primitive::Decimal),
             ) => {
-                let num = if *p == Primitive::Decimal {
-                    quote!(::apigen_runtime::check::Num::from_json(v))
-                } else {
-                    quote!(*v)
-                };
+                let num = if *p == Primitive::Decimal { quote!(check::Num::from_json(v)) } else { quote!(*v) };
                 if rules.types == Some(JsonType::Integer)
                     && matches!(p, Primitive::F32 | Primitive::F64 | Primitive::Decimal)
                 {
-                    out.push(quote! { ::apigen_runtime::check::json_type(cx, &::apigen_runtime::check::to_json(v), "integer"); });
+                    out.push(quote! { check::json_type(cx, &check::to_json(v), "integer"); });
                 }
                 out.push(numeric_keywords(rules, &num));
                 out.push(self.enum_dynamic(rules));
@@ -491,14 +483,14 @@ impl Emitter<'_> {
             TypeRef::Vec(_) => {
                 out.push(array_counts(rules, quote!(v.len())));
                 if rules.unique_items {
-                    out.push(quote! { ::apigen_runtime::check::unique_items(cx, v); });
+                    out.push(quote! { check::unique_items(cx, v); });
                 }
                 out.push(self.enum_dynamic(rules));
             }
             TypeRef::Map(inner) => {
                 out.push(object_counts(rules, quote!(v.len())));
                 for name in &rules.required {
-                    out.push(quote! { if !v.contains_key(#name) { ::apigen_runtime::check::required(cx, #name); } });
+                    out.push(quote! { if !v.contains_key(#name) { check::required(cx, #name); } });
                 }
                 let properties = Rules {
                     properties: rules.properties.clone(),
@@ -522,7 +514,7 @@ impl Emitter<'_> {
                         // An `enum` here that allows every value of the type's own would only
                         // repeat the type's refusal of its unknown variant.
                         if !variants.iter().all(|v| strings.contains(&v.value.as_str())) {
-                            out.push(quote! { ::apigen_runtime::check::enumeration_str(cx, v.as_str(), &[#( #strings ),*]); });
+                            out.push(quote! { check::enumeration_str(cx, v.as_str(), &[#( #strings ),*]); });
                         }
                     }
                 }
@@ -568,7 +560,7 @@ impl Emitter<'_> {
             }
         }
         let other = match &rules.additional {
-            Additional::Refused => quote! { ::apigen_runtime::check::additional_property(cx, k); },
+            Additional::Refused => quote! { check::additional_property(cx, k); },
             Additional::Schema(extra) => self.apply(inner, extra),
             Additional::Any => TokenStream::new(),
         };
@@ -647,7 +639,7 @@ fn discriminator_check(model: &ApiModel, ty: &TypeRef, property: &str, tags: &[S
         (1, false) => quote!(v.#name.as_ref().map(|tag| tag.as_str())),
         (_, false) => quote!(v.#name.as_ref().and_then(|tag| tag.as_ref()).map(|tag| tag.as_str())),
     };
-    let check = quote! { ::apigen_runtime::check::discriminator(cx, #property, #found, &[#( #tags ),*]); };
+    let check = quote! { check::discriminator(cx, #property, #found, &[#( #tags ),*]); };
     if nullable {
         quote! { if let #SOME(v) = v { #check } }
     } else {
@@ -664,7 +656,7 @@ fn delegation() -> TokenStream {
 /// Whether `check` is exactly [`delegation`]: then an `Option`, `Vec`, `Box` or `BTreeMap` of
 /// the value is checked by the same call, through the runtime's `Validate` for them, which
 /// walks it as the loop or `if let` written out would.
-fn is_delegation(check: &TokenStream) -> bool {
+pub(super) fn is_delegation(check: &TokenStream) -> bool {
     thread_local! {
         static DELEGATION: (usize, String) = (delegation().into_iter().count(), delegation().to_string());
     }
