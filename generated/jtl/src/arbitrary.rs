@@ -61,43 +61,37 @@ arbitrary::impl_arbitrary!(CreateCustomer, create_customer);
 pub fn create_customer(depth: u32) -> strategy::BoxedStrategy<CreateCustomer> {
     (
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::integer::<i32>(-2147483648, 2147483647, None),
             arbitrary::lazy(create_address, depth),
-            arbitrary::optional(depth, arbitrary::lazy(create_address, depth).boxed()),
-            arbitrary::optional(depth, arbitrary::lazy(create_address, depth).boxed()),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(create_other_addresses, depth).boxed(),
-            ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(create_payment_settings, depth).boxed(),
-            ),
-            arbitrary::optional(depth, arbitrary::date_time().boxed()),
+            arbitrary::optional(depth, arbitrary::lazy(create_address, depth)),
+            arbitrary::optional(depth, arbitrary::lazy(create_address, depth)),
+            arbitrary::optional(depth, arbitrary::lazy(create_other_addresses, depth)),
+            arbitrary::optional(depth, arbitrary::lazy(create_payment_settings, depth)),
+            arbitrary::optional(depth, arbitrary::date_time()),
             arbitrary::string(0, None),
             arbitrary::integer::<i32>(-2147483648, 2147483647, None),
         ),
         (
             arbitrary::optional(
                 depth,
-                arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
+                arbitrary::integer::<i32>(-2147483648, 2147483647, None),
             ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::optional(
                 depth,
-                arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
+                arbitrary::integer::<i32>(-2147483648, 2147483647, None),
             ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::optional(
                 depth,
-                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
+                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None),
             ),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
         ),
     )
         .prop_map(|
@@ -501,25 +495,25 @@ arbitrary::impl_arbitrary!(CreateAddress, create_address);
 pub fn create_address(depth: u32) -> strategy::BoxedStrategy<CreateAddress> {
     (
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::string(1, Some(255)),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::string(1, Some(5)),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
         ),
     )
         .prop_map(|
@@ -613,35 +607,32 @@ pub fn create_other_addresses(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(create_address, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(create_address, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_address, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(create_address, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
     )
         .prop_map(|(f0, f1, f2)| CreateOtherAddresses {
@@ -839,7 +830,7 @@ pub fn create_payment_settings(
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
         ),
         arbitrary::optional(
             depth,
@@ -847,18 +838,17 @@ pub fn create_payment_settings(
                 .prop_filter_map(
                     "not a finite number",
                     ::apigen_runtime::serde_json::Number::from_f64,
-                )
-                .boxed(),
+                ),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i32>(-2147483648, 2147483647, None).boxed(),
+            arbitrary::integer::<i32>(-2147483648, 2147483647, None),
         ),
-        arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+        arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
     )
         .prop_map(|(f0, f1, f2, f3, f4)| CreatePaymentSettings {
             payment_method_id: f0,
@@ -1012,9 +1002,9 @@ arbitrary::impl_arbitrary!(OtherAddresses, other_addresses);
 /// Values of [`OtherAddresses`] that pass its validator, nested at most `depth` deep.
 pub fn other_addresses(depth: u32) -> strategy::BoxedStrategy<OtherAddresses> {
     (
-        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
-        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
-        arbitrary::array(arbitrary::lazy(address, depth).boxed(), depth, 0, None, false),
+        arbitrary::array(arbitrary::lazy(address, depth), depth, 0, None, false),
+        arbitrary::array(arbitrary::lazy(address, depth), depth, 0, None, false),
+        arbitrary::array(arbitrary::lazy(address, depth), depth, 0, None, false),
     )
         .prop_map(|(f0, f1, f2)| OtherAddresses {
             other_billing_addresses: f0,
@@ -1054,14 +1044,13 @@ arbitrary::impl_arbitrary!(ErrorResponse, error_response);
 /// Values of [`ErrorResponse`] that pass its validator, nested at most `depth` deep.
 pub fn error_response(depth: u32) -> strategy::BoxedStrategy<ErrorResponse> {
     (
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
-            arbitrary::map(arbitrary::string(0, None).boxed(), depth, 0, None, &[])
-                .boxed(),
+            arbitrary::map(arbitrary::string(0, None), depth, 0, None, &[]),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1, f2, f3)| ErrorResponse {
             error_code: f0,

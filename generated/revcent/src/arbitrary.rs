@@ -125,24 +125,22 @@ pub fn create_customer_request(
         arbitrary::lazy(create_customer_request_customer, depth),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_request_bill_to, depth).boxed(),
+            arbitrary::lazy(create_customer_request_bill_to, depth),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_request_payment, depth).boxed(),
+            arbitrary::lazy(create_customer_request_payment, depth),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_customer_request_metadata_item, depth)
-                        .boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(create_customer_request_metadata_item, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5)| CreateCustomerRequest {
@@ -297,16 +295,16 @@ pub fn create_customer_request_customer(
         (
             arbitrary::string(0, None),
             arbitrary::string(0, None),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::format(::apigen_runtime::Format::Email, 0, None),
         ),
-        (arbitrary::optional(depth, arbitrary::string(0, None).boxed()),),
+        (arbitrary::optional(depth, arbitrary::string(0, None)),),
     )
         .prop_map(|((f0, f1, f2, f3, f4, f5, f6, f7, f8, f9), (f10,))| CreateCustomerRequestCustomer {
             first_name: f0,
@@ -360,16 +358,16 @@ pub fn create_customer_request_bill_to(
         (
             arbitrary::string(0, None),
             arbitrary::string(0, None),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::format(::apigen_runtime::Format::Email, 0, None),
         ),
-        (arbitrary::optional(depth, arbitrary::string(0, None).boxed()),),
+        (arbitrary::optional(depth, arbitrary::string(0, None)),),
     )
         .prop_map(|((f0, f1, f2, f3, f4, f5, f6, f7, f8, f9), (f10,))| CreateCustomerRequestBillTo {
             first_name: f0,
@@ -423,7 +421,7 @@ pub fn create_customer_request_payment(
 ) -> strategy::BoxedStrategy<CreateCustomerRequestPayment> {
     arbitrary::optional(
             depth,
-            arbitrary::lazy(create_customer_request_payment_credit_card, depth).boxed(),
+            arbitrary::lazy(create_customer_request_payment_credit_card, depth),
         )
         .prop_map(|f0| CreateCustomerRequestPayment {
             credit_card: f0,
@@ -462,18 +460,16 @@ pub fn create_customer_request_payment_credit_card(
     depth: u32,
 ) -> strategy::BoxedStrategy<CreateCustomerRequestPaymentCreditCard> {
     (
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1, f2, f3)| CreateCustomerRequestPaymentCreditCard {
             card_number: f0,
@@ -587,18 +583,14 @@ pub fn create_customer_success(
     depth: u32,
 ) -> strategy::BoxedStrategy<CreateCustomerSuccess> {
     (
-        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
+        arbitrary::optional(depth, arbitrary::string(20, Some(20))),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(
-            depth,
-            arbitrary::lazy(create_customer_success_code, depth).boxed(),
-        ),
-        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::lazy(create_customer_success_code, depth)),
+        arbitrary::optional(depth, arbitrary::string(20, Some(20))),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1, f2, f3, f4)| CreateCustomerSuccess {
             api_call_id: f0,
@@ -684,19 +676,15 @@ arbitrary::impl_arbitrary!(ApiStandardErrors, api_standard_errors);
 /// Values of [`ApiStandardErrors`] that pass its validator, nested at most `depth` deep.
 pub fn api_standard_errors(depth: u32) -> strategy::BoxedStrategy<ApiStandardErrors> {
     (
-        arbitrary::optional(depth, arbitrary::string(20, Some(20)).boxed()),
+        arbitrary::optional(depth, arbitrary::string(20, Some(20))),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(
-            depth,
-            arbitrary::lazy(api_standard_errors_code, depth).boxed(),
-        ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::lazy(api_standard_errors_code, depth)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5)| ApiStandardErrors {
             api_call_id: f0,

@@ -72,40 +72,38 @@ pub fn create_customer_request(
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
-            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
+            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth)),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20))),
             arbitrary::optional(
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(20)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
-            arbitrary::optional(depth, arbitrary::date().boxed()),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
-            arbitrary::optional(depth, arbitrary::date().boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(20))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000))),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
+            arbitrary::optional(depth, arbitrary::date()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
+            arbitrary::optional(depth, arbitrary::date()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000))),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, Some(1000)).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, Some(1000))),
             arbitrary::optional(
                 depth,
-                arbitrary::lazy(create_customer_request_template, depth).boxed(),
+                arbitrary::lazy(create_customer_request_template, depth),
             ),
         ),
     )
@@ -376,20 +374,17 @@ pub fn create_customer_request_template(
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(create_customer_request_template_fields_item, depth)
-                        .boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(create_customer_request_template_fields_item, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
     )
         .prop_map(|(f0, f1)| CreateCustomerRequestTemplate {
@@ -410,10 +405,9 @@ pub fn create_customer_request_template_fields_item(
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::lazy(custom_field_value, depth).boxed()),
+        arbitrary::optional(depth, arbitrary::lazy(custom_field_value, depth)),
     )
         .prop_map(|(f0, f1)| CreateCustomerRequestTemplateFieldsItem {
             id: f0,
@@ -427,9 +421,9 @@ arbitrary::impl_arbitrary!(ContactPerson, contact_person);
 /// Values of [`ContactPerson`] that pass its validator, nested at most `depth` deep.
 pub fn contact_person(depth: u32) -> strategy::BoxedStrategy<ContactPerson> {
     (
-        arbitrary::optional(depth, arbitrary::string(0, Some(50)).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, Some(254)).boxed()),
-        arbitrary::optional(depth, arbitrary::lazy(contact_person_type, depth).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, Some(50))),
+        arbitrary::optional(depth, arbitrary::string(0, Some(254))),
+        arbitrary::optional(depth, arbitrary::lazy(contact_person_type, depth)),
     )
         .prop_map(|(f0, f1, f2)| ContactPerson {
             name: f0,
@@ -546,37 +540,33 @@ pub fn customer(depth: u32) -> strategy::BoxedStrategy<Customer> {
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(customer_category, depth).boxed(),
-            ),
-            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::lazy(customer_category, depth)),
+            arbitrary::optional(depth, arbitrary::lazy(contact_person, depth)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
-            arbitrary::optional(depth, arbitrary::date().boxed()),
-            arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
-            arbitrary::optional(depth, arbitrary::date().boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
+            arbitrary::optional(depth, arbitrary::date()),
+            arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
+            arbitrary::optional(depth, arbitrary::date()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::lazy(customer_template, depth).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::lazy(customer_template, depth)),
         ),
     )
         .prop_map(|
@@ -674,10 +664,9 @@ pub fn customer_category(depth: u32) -> strategy::BoxedStrategy<CustomerCategory
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1)| CustomerCategory {
             id: f0,
@@ -693,19 +682,17 @@ pub fn customer_template(depth: u32) -> strategy::BoxedStrategy<CustomerTemplate
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
         arbitrary::optional(
             depth,
             arbitrary::map(
-                    arbitrary::lazy(custom_field_value, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    &[],
-                )
-                .boxed(),
+                arbitrary::lazy(custom_field_value, depth),
+                depth,
+                0,
+                None,
+                &[],
+            ),
         ),
     )
         .prop_map(|(f0, f1)| CustomerTemplate {

@@ -94,49 +94,45 @@ pub fn cc_profile_api_v2_model(
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(address_api_v2_model, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(address_api_v2_model, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::lazy(cc_contract_v2_model, depth).boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::lazy(cc_contract_v2_model, depth),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
-            arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
+            arbitrary::format(::apigen_runtime::Format::DateTime, 0, None),
         ),
         arbitrary::optional(
             depth,
             arbitrary::array(
-                    arbitrary::integer::<
-                        i64,
-                    >(-9223372036854775808, 9223372036854775807, None)
-                        .boxed(),
-                    depth,
-                    0,
-                    None,
-                    false,
-                )
-                .boxed(),
+                arbitrary::integer::<
+                    i64,
+                >(-9223372036854775808, 9223372036854775807, None),
+                depth,
+                0,
+                None,
+                false,
+            ),
         ),
-        arbitrary::optional(depth, arbitrary::lazy(address_api_v2_model, depth).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::lazy(address_api_v2_model, depth)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5, f6, f7, f8, f9)| CcProfileApiV2Model {
             billing_addresses: f0,
@@ -184,60 +180,52 @@ pub fn cc_profile_v2_model(depth: u32) -> strategy::BoxedStrategy<CcProfileV2Mod
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
             arbitrary::optional(
                 depth,
                 arbitrary::array(
-                        arbitrary::lazy(address_api_v2_model, depth).boxed(),
-                        depth,
-                        0,
-                        None,
-                        false,
-                    )
-                    .boxed(),
+                    arbitrary::lazy(address_api_v2_model, depth),
+                    depth,
+                    0,
+                    None,
+                    false,
+                ),
             ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::optional(
                 depth,
                 arbitrary::array(
-                        arbitrary::lazy(cc_contract_v2_model, depth).boxed(),
-                        depth,
-                        0,
-                        None,
-                        false,
-                    )
-                    .boxed(),
+                    arbitrary::lazy(cc_contract_v2_model, depth),
+                    depth,
+                    0,
+                    None,
+                    false,
+                ),
             ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::optional(
                 depth,
-                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None).boxed(),
+                arbitrary::format(::apigen_runtime::Format::DateTime, 0, None),
             ),
             arbitrary::optional(
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
-            arbitrary::optional(
-                depth,
-                arbitrary::lazy(address_api_v2_model, depth).boxed(),
-            ),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::lazy(address_api_v2_model, depth)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
         ),
         (
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-            arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
+            arbitrary::optional(depth, arbitrary::string(0, None)),
             arbitrary::optional(
                 depth,
                 arbitrary::integer::<
                     i64,
-                >(-9223372036854775808, 9223372036854775807, None)
-                    .boxed(),
+                >(-9223372036854775808, 9223372036854775807, None),
             ),
         ),
     )
@@ -287,23 +275,20 @@ pub fn address_api_v2_model(depth: u32) -> strategy::BoxedStrategy<AddressApiV2M
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
-        arbitrary::optional(depth, proptest::arbitrary::any::<bool>().boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
+        arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
     )
         .prop_map(|(f0, f1, f2, f3, f4, f5, f6)| AddressApiV2Model {
             id: f0,
@@ -324,10 +309,9 @@ pub fn cc_contract_v2_model(depth: u32) -> strategy::BoxedStrategy<CcContractV2M
     (
         arbitrary::optional(
             depth,
-            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None)
-                .boxed(),
+            arbitrary::integer::<i64>(-9223372036854775808, 9223372036854775807, None),
         ),
-        arbitrary::optional(depth, arbitrary::string(0, None).boxed()),
+        arbitrary::optional(depth, arbitrary::string(0, None)),
     )
         .prop_map(|(f0, f1)| CcContractV2Model {
             id: f0,

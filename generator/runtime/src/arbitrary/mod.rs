@@ -129,7 +129,11 @@ pub fn one_of<T: std::fmt::Debug + 'static>(options: Vec<BoxedStrategy<T>>) -> B
 
 /// A value that may be absent (an optional field, a nullable value): absent about one time in
 /// five, and always at depth 0.
-pub fn optional<T: std::fmt::Debug + 'static>(depth: u32, value: BoxedStrategy<T>) -> BoxedStrategy<Option<T>> {
+pub fn optional<S>(depth: u32, value: S) -> BoxedStrategy<Option<S::Value>>
+where
+    S: Strategy + 'static,
+    S::Value: std::fmt::Debug,
+{
     if depth == 0 {
         proptest::strategy::LazyJust::new(|| None).boxed()
     } else {
@@ -351,13 +355,11 @@ pub fn unique<T: Serialize>(items: Vec<T>) -> Vec<T> {
 
 /// An array of `min` to `max` items (`min + 3` when unbounded, `min` at depth 0), without
 /// repeats where `unique`.
-pub fn array<T: Serialize + std::fmt::Debug + Clone + 'static>(
-    item: BoxedStrategy<T>,
-    depth: u32,
-    min: u64,
-    max: Option<u64>,
-    unique_items: bool,
-) -> BoxedStrategy<Vec<T>> {
+pub fn array<S>(item: S, depth: u32, min: u64, max: Option<u64>, unique_items: bool) -> BoxedStrategy<Vec<S::Value>>
+where
+    S: Strategy + 'static,
+    S::Value: Serialize + std::fmt::Debug + Clone,
+{
     let min = usize::try_from(min).unwrap_or(usize::MAX);
     let max =
         max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));
@@ -375,13 +377,17 @@ pub fn array<T: Serialize + std::fmt::Debug + Clone + 'static>(
 
 /// A map of `min` to `max` entries (`min + 3` when unbounded, `min` at depth 0) whose keys are
 /// none of `taken` (a struct's own properties, beside which the map is flattened).
-pub fn map<T: std::fmt::Debug + Clone + 'static>(
-    value: BoxedStrategy<T>,
+pub fn map<S>(
+    value: S,
     depth: u32,
     min: u64,
     max: Option<u64>,
     taken: &'static [&'static str],
-) -> BoxedStrategy<std::collections::BTreeMap<String, T>> {
+) -> BoxedStrategy<std::collections::BTreeMap<String, S::Value>>
+where
+    S: Strategy + 'static,
+    S::Value: std::fmt::Debug + Clone,
+{
     let min = usize::try_from(min).unwrap_or(usize::MAX);
     let max =
         max.map_or(min.saturating_add(3), |max| usize::try_from(max).unwrap_or(usize::MAX).min(min.saturating_add(3)));

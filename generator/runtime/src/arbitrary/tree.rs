@@ -50,14 +50,14 @@ impl<T: std::fmt::Debug> Strategy for Lazy<T> {
 /// `Some` of `value`'s values with probability `present`, else `None` (see
 /// [`optional`](super::optional)).
 #[derive(Debug)]
-pub(super) struct Maybe<T> {
+pub(super) struct Maybe<S> {
     pub(super) present: f64,
-    pub(super) value: BoxedStrategy<T>,
+    pub(super) value: S,
 }
 
-impl<T: std::fmt::Debug> Strategy for Maybe<T> {
-    type Tree = MaybeTree<T>;
-    type Value = Option<T>;
+impl<S: Strategy> Strategy for Maybe<S> {
+    type Tree = MaybeTree<S::Tree>;
+    type Value = Option<S::Value>;
 
     fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
         let inner = if runner.rng().random_bool(self.present) { Some(self.value.new_tree(runner)?) } else { None };
@@ -67,7 +67,7 @@ impl<T: std::fmt::Debug> Strategy for Maybe<T> {
 
 /// A value of [`Maybe`]: absent, or present with the tree it shrinks by.
 pub(super) struct MaybeTree<T> {
-    inner: Option<Box<dyn ValueTree<Value = T>>>,
+    inner: Option<T>,
     state: State,
 }
 
@@ -82,10 +82,10 @@ enum State {
     NoneRefused,
 }
 
-impl<T: std::fmt::Debug> ValueTree for MaybeTree<T> {
-    type Value = Option<T>;
+impl<T: ValueTree> ValueTree for MaybeTree<T> {
+    type Value = Option<T::Value>;
 
-    fn current(&self) -> Option<T> {
+    fn current(&self) -> Option<T::Value> {
         match (&self.inner, self.state) {
             (Some(inner), State::Value | State::NoneRefused) => Some(inner.current()),
             _ => None,

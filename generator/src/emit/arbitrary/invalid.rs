@@ -434,7 +434,7 @@ impl Emitter<'_> {
                     let strategy = this.position(item, &items, "");
                     let max = this.option.some(Literal::u64_unsuffixed(n).into_token_stream());
                     let n = Literal::u64_unsuffixed(n);
-                    quote!(arbitrary::array(#strategy.boxed(), 1, #n, #max, #unique))
+                    quote!(arbitrary::array(#strategy, 1, #n, #max, #unique))
                 };
                 if let Some(n) = rules.max_items.filter(|n| *n < 64) {
                     out.push((sized(self, n + 1), "maxItems"));

@@ -309,14 +309,14 @@ impl<'m> Emitter<'m> {
         let mut fields = Vec::new();
         for field in &s.fields {
             let value = self.position(&field.ty, &field.rules, &field.doc.pointer);
-            strategies.push(if field.required { value } else { quote!(arbitrary::optional(depth, #value.boxed())) });
+            strategies.push(if field.required { value } else { quote!(arbitrary::optional(depth, #value)) });
             fields.push(ident(&field.rust_name));
         }
         if let Some((field, ty)) = &s.additional {
             let value = self.position(ty, &Rules::default(), &def.doc.pointer);
             let taken = s.fields.iter().map(|f| &f.wire_name);
             let none = self.option.none();
-            strategies.push(quote!(arbitrary::map(#value.boxed(), depth, 0, #none, &[#( #taken ),*])));
+            strategies.push(quote!(arbitrary::map(#value, depth, 0, #none, &[#( #taken ),*])));
             fields.push(ident(field));
         }
         let bindings: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{}", i)).collect();
@@ -402,7 +402,7 @@ impl<'m> Emitter<'m> {
             }
             TypeRef::Nullable(inner) => {
                 let inner = self.position(inner, rules, pointer);
-                quote!(arbitrary::optional(depth, #inner.boxed()))
+                quote!(arbitrary::optional(depth, #inner))
             }
             TypeRef::Boxed(inner) => {
                 let inner = self.position(inner, rules, pointer);
@@ -469,7 +469,7 @@ impl<'m> Emitter<'m> {
                 rest.min_items = None;
                 rest.max_items = None;
                 rest.unique_items = false;
-                quote!(arbitrary::array(#item.boxed(), depth, #min, #max, #unique))
+                quote!(arbitrary::array(#item, depth, #min, #max, #unique))
             }
             TypeRef::Map(inner) => {
                 // `additionalProperties` with a schema: every entry's value meets it.
@@ -485,7 +485,7 @@ impl<'m> Emitter<'m> {
                 let max = option_u64(rules.max_properties, self.option);
                 rest.min_properties = None;
                 rest.max_properties = None;
-                quote!(arbitrary::map(#value.boxed(), depth, #min, #max, &[]))
+                quote!(arbitrary::map(#value, depth, #min, #max, &[]))
             }
             TypeRef::Primitive(p) => self.primitive(*p, rules, &mut rest, pointer),
             TypeRef::Nullable(_) | TypeRef::Boxed(_) => {
@@ -571,7 +571,7 @@ impl<'m> Emitter<'m> {
         let (strategy, left) = self.construct(&typed, rules, pointer);
         *rest = left;
         let value = if rules.nullable {
-            quote!(arbitrary::optional(depth, #strategy.prop_map(::apigen_runtime::serde_json::Value::from).boxed()).prop_map(|v| v.unwrap_or_default()))
+            quote!(arbitrary::optional(depth, #strategy.prop_map(::apigen_runtime::serde_json::Value::from)).prop_map(|v| v.unwrap_or_default()))
         } else {
             quote!(#strategy.prop_map(::apigen_runtime::serde_json::Value::from))
         };
