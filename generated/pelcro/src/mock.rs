@@ -387,16 +387,11 @@ mod ops {
                         None
                     }
                     other => {
-                        cx.error(
-                            "contentType",
-                            None,
-                            ::std::format!(
-                                "the body's media type `{}` is not one the operation takes ({})",
-                                other.unwrap_or("none"),
-                                "application/json, multipart/form-data"
-                            ),
-                        );
-                        None
+                        mock::unaccepted_media(
+                            cx,
+                            other,
+                            "application/json, multipart/form-data",
+                        )
                     }
                 };
                 cx.pop();

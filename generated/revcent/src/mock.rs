@@ -281,17 +281,7 @@ mod ops {
                         mock::missing(cx, "body");
                         None
                     }
-                    other => {
-                        cx.error(
-                            "contentType",
-                            None,
-                            ::std::format!(
-                                "the body's media type `{}` is not one the operation takes ({})",
-                                other.unwrap_or("none"), "application/json"
-                            ),
-                        );
-                        None
-                    }
+                    other => mock::unaccepted_media(cx, other, "application/json"),
                 };
                 cx.pop();
                 read

@@ -341,15 +341,11 @@ mod ops {
                         None
                     }
                     other => {
-                        cx.error(
-                            "contentType",
-                            None,
-                            ::std::format!(
-                                "the body's media type `{}` is not one the operation takes ({})",
-                                other.unwrap_or("none"), "application/json, application/xml"
-                            ),
-                        );
-                        None
+                        mock::unaccepted_media(
+                            cx,
+                            other,
+                            "application/json, application/xml",
+                        )
                     }
                 };
                 cx.pop();

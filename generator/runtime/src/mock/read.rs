@@ -490,6 +490,30 @@ pub fn read_parameter<T: DeserializeOwned>(
     read
 }
 
+/// A url-encoded form body read as `T`: its pairs made the document `fields` describe (see
+/// [`form_document`]), read as `T` with every violation reported where validation is.
+#[doc(hidden)]
+pub fn read_form<T: DeserializeOwned>(
+    cx: &mut Context,
+    request: &Incoming,
+    fields: &[(&str, Shape, bool)],
+) -> Option<T> {
+    let document = form_document(&form_pairs(request), fields);
+    read_value(cx, &document)
+}
+
+/// A body sent under `media_type`, which the operation does not take (`accepted` lists those it
+/// does): a `contentType` violation where validation is (the body), and no body read.
+#[doc(hidden)]
+pub fn unaccepted_media<T>(cx: &mut Context, media_type: Option<&str>, accepted: &str) -> Option<T> {
+    cx.error(
+        "contentType",
+        None,
+        format!("the body's media type `{}` is not one the operation takes ({accepted})", media_type.unwrap_or("none")),
+    );
+    None
+}
+
 /// Reports a missing required value at the context's location.
 #[doc(hidden)]
 pub fn missing(cx: &mut Context, what: &str) {

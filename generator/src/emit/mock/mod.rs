@@ -625,7 +625,8 @@ fn operation_items(
                 Some(body) if body.kind == FormKind::Raw => {
                     accepted.extend(body.media_types.iter().cloned());
                     let types = &body.media_types;
-                    let value = wrap(quote!(::apigen_runtime::Binary::new(request.body().to_vec()).with_content_type(media)));
+                    let value =
+                        wrap(quote!(::apigen_runtime::Binary::new(request.body().to_vec()).with_content_type(media)));
                     arms.push(quote! {
                         #SOME(media) if mock::accepts(&[ #( #types ),* ], media) => {
                             #SOME(#value)
@@ -633,7 +634,11 @@ fn operation_items(
                     });
                 }
                 Some(body) => {
-                    let media = if body.kind == FormKind::Multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+                    let media = if body.kind == FormKind::Multipart {
+                        "multipart/form-data"
+                    } else {
+                        "application/x-www-form-urlencoded"
+                    };
                     accepted.push(media.to_owned());
                     let Some(s) = form_struct(model, body) else { continue };
                     let encoding = |wire: &str| body.encoding.iter().find(|(name, _)| name == wire).map(|(_, e)| e);
@@ -683,6 +688,15 @@ fn operation_items(
                         quote!(#SOME(mock::form_pairs(request)))
                     };
                     let value = wrap(quote!(body));
+                    if files.is_empty() && body.kind != FormKind::Multipart {
+                        let read = quote!(mock::read_form::<#rust>(cx, request, &[ #( #fields ),* ]));
+                        arms.push(if value.to_string() == "body" {
+                            quote!(#SOME(#media) => #read,)
+                        } else {
+                            quote!(#SOME(#media) => #read.map(|body| #value),)
+                        });
+                        continue;
+                    }
                     arms.push(quote! {
                         #SOME(#media) => #parts.and_then(|parts| {
                             let document = mock::form_document(&parts, &[ #( #fields ),* ]);
@@ -706,14 +720,7 @@ fn operation_items(
                         #required
                         #NONE
                     }
-                    other => {
-                        cx.error(
-                            "contentType",
-                            #NONE,
-                            ::std::format!("the body's media type `{}` is not one the operation takes ({})", other.unwrap_or("none"), #accepted),
-                        );
-                        #NONE
-                    }
+                    other => mock::unaccepted_media(cx, other, #accepted),
                 };
                 cx.pop();
                 read
