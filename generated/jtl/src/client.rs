@@ -171,23 +171,50 @@ impl Client {
             );
         request.static_header("accept", "application/json")?;
         request.json_body(body)?;
-        let response = self.transport.send(request).await?;
+        read::customer_header_create_customer_async(
+            self.transport.send(request).await?,
+            client::any_media,
+        )
+    }
+}
+
+/// Each operation's reading of its response, by status, as its response enum's variant:
+/// what its methods return, and what the mock's validation proxy judges an upstream's
+/// answer by.
+pub(crate) mod read {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// Reads a response to `CustomerHeader_CreateCustomerAsync` as the variant of `CustomerHeaderCreateCustomerAsyncResponse` its status documents, `media` checking the media type of a body first.
+    pub(crate) fn customer_header_create_customer_async(
+        response: client::Response,
+        media: client::MediaCheck,
+    ) -> Result<
+        client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
+        client::Error,
+    > {
         match response.status.as_u16() {
             201 => {
                 response
-                    .decode(|response| Ok(
-                        CustomerHeaderCreateCustomerAsyncResponse::Created(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CustomerHeaderCreateCustomerAsyncResponse::Created(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             400 => {
                 response
-                    .decode(|response| Ok(
-                        CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             401 => {
                 Ok(

@@ -151,7 +151,11 @@ impl mock::Contract for Spec {
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
             "CustomerHeader_CreateCustomerAsync" => {
-                ops::responses::customer_header_create_customer_async(response)
+                mock::upstream_violations(
+                    response,
+                    super::client::read::customer_header_create_customer_async,
+                    ops::send_customer_header_create_customer_async,
+                )
             }
             _ => Vec::new(),
         }
@@ -266,7 +270,7 @@ mod ops {
     }
 
     /// Checks a reply to `CustomerHeader_CreateCustomerAsync` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.
-    fn send_customer_header_create_customer_async(
+    pub(super) fn send_customer_header_create_customer_async(
         reply: Reply<super::super::client::CustomerHeaderCreateCustomerAsyncResponse>,
         _xml: bool,
     ) -> mock::Answer {
@@ -437,75 +441,6 @@ mod ops {
                 x_tenant_id,
                 body,
             })
-        }
-    }
-
-    /// Each operation's check of an upstream's answer (the proxy's), named as its
-    /// client method.
-    pub(super) mod responses {
-        use super::*;
-
-        /// The violations of an upstream's answer to `CustomerHeader_CreateCustomerAsync` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
-        pub(in super::super) fn customer_header_create_customer_async(
-            response: client::Response,
-        ) -> Vec<::apigen_runtime::ValidationError> {
-            use super::super::super::client::CustomerHeaderCreateCustomerAsyncResponse;
-            let status = response.status.as_u16();
-            let read: Result<
-                client::Responded<CustomerHeaderCreateCustomerAsyncResponse>,
-                client::Error,
-            > = match response.status.as_u16() {
-                201 => {
-                    response
-                        .decode(|response| {
-                            mock::expect_media(response, true, false)?;
-                            Ok(
-                                CustomerHeaderCreateCustomerAsyncResponse::Created(
-                                    Box::new(client::json(response)?),
-                                ),
-                            )
-                        })
-                }
-                400 => {
-                    response
-                        .decode(|response| {
-                            mock::expect_media(response, true, false)?;
-                            Ok(
-                                CustomerHeaderCreateCustomerAsyncResponse::BadRequest(
-                                    Box::new(client::json(response)?),
-                                ),
-                            )
-                        })
-                }
-                401 => {
-                    Ok(
-                        client::Responded::new(
-                            response,
-                            CustomerHeaderCreateCustomerAsyncResponse::Unauthorized,
-                        ),
-                    )
-                }
-                402 => {
-                    Ok(
-                        client::Responded::new(
-                            response,
-                            CustomerHeaderCreateCustomerAsyncResponse::PaymentRequired,
-                        ),
-                    )
-                }
-                _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
-            };
-            match read {
-                Ok(read) => {
-                    send_customer_header_create_customer_async(
-                            Reply::new(read.value).with_status(status),
-                            false,
-                        )
-                        .violations()
-                        .to_vec()
-                }
-                Err(error) => mock::unreadable(error),
-            }
         }
     }
 

@@ -142,21 +142,40 @@ impl Client {
             );
         request.static_header("accept", "application/json")?;
         request.json_body(body)?;
-        let response = self.transport.send(request).await?;
+        read::create_customer(self.transport.send(request).await?, client::any_media)
+    }
+}
+
+/// Each operation's reading of its response, by status, as its response enum's variant:
+/// what its methods return, and what the mock's validation proxy judges an upstream's
+/// answer by.
+pub(crate) mod read {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// Reads a response to `CreateCustomer` as the variant of `CreateCustomerResponse` its status documents, `media` checking the media type of a body first.
+    pub(crate) fn create_customer(
+        response: client::Response,
+        media: client::MediaCheck,
+    ) -> Result<client::Responded<CreateCustomerResponse>, client::Error> {
         match response.status.as_u16() {
             200 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::Ok(Box::new(client::json(response)?)),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(CreateCustomerResponse::Ok(Box::new(client::json(response)?)))
+                    })
             }
             _ => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::Default(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::Default(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
         }
     }

@@ -142,55 +142,88 @@ impl Client {
             );
         request.static_header("accept", "application/json")?;
         request.json_body(body)?;
-        let response = self.transport.send(request).await?;
+        read::create_customer(self.transport.send(request).await?, client::any_media)
+    }
+}
+
+/// Each operation's reading of its response, by status, as its response enum's variant:
+/// what its methods return, and what the mock's validation proxy judges an upstream's
+/// answer by.
+pub(crate) mod read {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// Reads a response to `createCustomer` as the variant of `CreateCustomerResponse` its status documents, `media` checking the media type of a body first.
+    pub(crate) fn create_customer(
+        response: client::Response,
+        media: client::MediaCheck,
+    ) -> Result<client::Responded<CreateCustomerResponse>, client::Error> {
         match response.status.as_u16() {
             201 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::Created(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::Created(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             400 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::BadRequest(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::BadRequest(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             401 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::Unauthorized(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::Unauthorized(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             404 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::NotFound(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::NotFound(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             405 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::MethodNotAllowed(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::MethodNotAllowed(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             429 => {
                 response
-                    .decode(|response| Ok(
-                        CreateCustomerResponse::TooManyRequests(
-                            Box::new(client::json(response)?),
-                        ),
-                    ))
+                    .decode(|response| {
+                        media(response, true, false)?;
+                        Ok(
+                            CreateCustomerResponse::TooManyRequests(
+                                Box::new(client::json(response)?),
+                            ),
+                        )
+                    })
             }
             _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
         }

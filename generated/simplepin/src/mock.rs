@@ -146,7 +146,13 @@ impl mock::Contract for Spec {
         response: client::Response,
     ) -> Vec<::apigen_runtime::ValidationError> {
         match operation {
-            "createCustomer" => ops::responses::create_customer(response),
+            "createCustomer" => {
+                mock::upstream_violations(
+                    response,
+                    super::client::read::create_customer,
+                    ops::send_create_customer,
+                )
+            }
             _ => Vec::new(),
         }
     }
@@ -244,7 +250,7 @@ mod ops {
     }
 
     /// Checks a reply to `createCustomer` against the spec (its body's schema, and that the client reads its status as its variant), and writes it.
-    fn send_create_customer(
+    pub(super) fn send_create_customer(
         reply: Reply<super::super::client::CreateCustomerResponse>,
         xml: bool,
     ) -> mock::Answer {
@@ -361,95 +367,6 @@ mod ops {
                 return Err(mock::Answer::invalid_request(Vec::new()));
             };
             Ok(CreateCustomerCall { locale, body })
-        }
-    }
-
-    /// Each operation's check of an upstream's answer (the proxy's), named as its
-    /// client method.
-    pub(super) mod responses {
-        use super::*;
-
-        /// The violations of an upstream's answer to `createCustomer` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.
-        pub(in super::super) fn create_customer(
-            response: client::Response,
-        ) -> Vec<::apigen_runtime::ValidationError> {
-            use super::super::super::client::CreateCustomerResponse;
-            let status = response.status.as_u16();
-            let read: Result<client::Responded<CreateCustomerResponse>, client::Error> = match response
-                .status
-                .as_u16()
-            {
-                200 => {
-                    response
-                        .decode(|response| {
-                            mock::expect_media(response, true, true)?;
-                            Ok(
-                                CreateCustomerResponse::Ok(
-                                    Box::new(
-                                        if client::is_xml(response) {
-                                            client::xml(response, CcProfileV2Model::from_xml)?
-                                        } else {
-                                            client::json(response)?
-                                        },
-                                    ),
-                                ),
-                            )
-                        })
-                }
-                201 => {
-                    response
-                        .decode(|response| {
-                            mock::expect_media(response, true, true)?;
-                            Ok(
-                                CreateCustomerResponse::Created(
-                                    Box::new(
-                                        if client::is_xml(response) {
-                                            client::xml(response, CcProfileV2Model::from_xml)?
-                                        } else {
-                                            client::json(response)?
-                                        },
-                                    ),
-                                ),
-                            )
-                        })
-                }
-                401 => {
-                    Ok(
-                        client::Responded::new(
-                            response,
-                            CreateCustomerResponse::Unauthorized,
-                        ),
-                    )
-                }
-                403 => {
-                    Ok(
-                        client::Responded::new(
-                            response,
-                            CreateCustomerResponse::Forbidden,
-                        ),
-                    )
-                }
-                404 => {
-                    Ok(
-                        client::Responded::new(
-                            response,
-                            CreateCustomerResponse::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(client::Error::UnexpectedStatus(Box::new(response))),
-            };
-            match read {
-                Ok(read) => {
-                    send_create_customer(
-                            Reply::new(read.value).with_status(status),
-                            false,
-                        )
-                        .violations()
-                        .to_vec()
-                }
-                Err(error) => mock::unreadable(error),
-            }
         }
     }
 }

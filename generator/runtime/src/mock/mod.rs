@@ -29,7 +29,7 @@ use crate::ValidationError;
 mod proxy;
 mod read;
 
-pub use proxy::{expect_media, unreadable, Contract, Proxy, ProxyBuilder, Report, Side};
+pub use proxy::{expect_media, unreadable, upstream_violations, Contract, Proxy, ProxyBuilder, Report, Side};
 pub use read::*;
 
 /// The largest request body the mock reads (32 MiB, the client's own limit on responses); a

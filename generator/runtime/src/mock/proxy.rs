@@ -382,6 +382,26 @@ fn failure(pointer: &str, keyword: &'static str, message: String) -> ValidationE
     ValidationError { pointer: pointer.to_owned(), keyword, limit: None, message }
 }
 
+/// The violations of an upstream's answer to one operation (the validation proxy's check): read
+/// as the client reads it (`read`, the crate's `client::read` function of the operation), its
+/// media type checked with [`expect_media`], then judged as the mock judges its own answers
+/// (`send`), at the status the upstream sent.
+#[doc(hidden)]
+pub fn upstream_violations<R>(
+    response: crate::client::Response,
+    read: fn(
+        crate::client::Response,
+        crate::client::MediaCheck,
+    ) -> Result<crate::client::Responded<R>, crate::client::Error>,
+    send: fn(super::Reply<R>, bool) -> super::Answer,
+) -> Vec<ValidationError> {
+    let status = response.status.as_u16();
+    match read(response, expect_media) {
+        Ok(read) => send(super::Reply::new(read.value).with_status(status), false).violations().to_vec(),
+        Err(error) => unreadable(error),
+    }
+}
+
 /// The violations of an upstream's answer that the generated client could not read: a status
 /// the operation does not document, or a body that does not read (its errors put under
 /// `/body`, where the mock's answer check puts the body's).

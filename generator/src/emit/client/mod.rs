@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
+use super::uses;
 use super::validate::Checks;
 use crate::emit::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING};
 use crate::model::{
@@ -69,6 +70,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
     let mut methods: Vec<TokenStream> = Vec::new();
     let mut builders: Vec<TokenStream> = Vec::new();
+    let mut readers: Vec<TokenStream> = Vec::new();
     for op in &model.operations {
         checks.set_gate(Gate::of(op.feature.as_deref()));
         let first = methods.len();
@@ -93,6 +95,7 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
         // The operation's methods and types are compiled with its group's feature.
         let gate = super::gate_attr(&Gate::of(op.feature.as_deref()));
+        readers.push(super::gated(&gate, reader(model, op)));
         for method in &mut methods[first..] {
             *method = super::gated(&gate, std::mem::take(method));
         }
@@ -215,6 +218,17 @@ pub fn client_module(model: &ApiModel) -> TokenStream {
         }
 
         #shared
+
+        /// Each operation's reading of its response, by status, as its response enum's variant:
+        /// what its methods return, and what the mock's validation proxy judges an upstream's
+        /// answer by.
+        pub(crate) mod read {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #( #readers )*
+        }
+
         #( #items )*
         #statics
     }
@@ -443,13 +457,32 @@ fn method(model: &ApiModel, checks: &mut Checks<'_>, op: &Operation, sends: Send
         };
     }
     let response = response_name(op);
-    let decide = response_arms(model, op, false);
+    let read = ident(&op.method_name);
     quote! {
         #head
         pub async fn #name(&self, #( #args ),*) -> #RESULT<client::Responded<#response>, client::Error> {
             #build
-            let response = self.transport.send(request).await?;
-            #decide
+            read::#read(self.transport.send(request).await?, client::any_media)
+        }
+    }
+}
+
+/// `read::<method>`: an operation's reading of its response, by its status, as its response
+/// enum's variant; what its methods return, and what the mock's proxy judges an upstream's
+/// answer by (with the media type checked too).
+fn reader(model: &ApiModel, op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let response = response_name(op);
+    let arms = response_arms(model, op);
+    let media = if uses(&arms, "media") { quote!(media) } else { quote!(_media) };
+    let doc = format!(
+        " Reads a response to `{}` as the variant of `{}` its status documents, `media` checking the media type of a body first.",
+        op.id, op.response_type
+    );
+    quote! {
+        #[doc = #doc]
+        pub(crate) fn #name(response: client::Response, #media: client::MediaCheck) -> #RESULT<client::Responded<#response>, client::Error> {
+            #arms
         }
     }
 }
@@ -814,7 +847,7 @@ fn put_body(model: &ApiModel, op: &Operation, sends: Sends<'_>) -> TokenStream {
 /// come in a media type the spec documents for its status (JSON, or XML where the type has an
 /// XML form, XML alone where the response is documented only as XML); the client itself reads
 /// what it can.
-pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> TokenStream {
+fn response_arms(model: &ApiModel, op: &Operation) -> TokenStream {
     let response = response_name(op);
     let mut arms = Vec::new();
     let mut fallback = quote!(#ERR(client::Error::UnexpectedStatus(
@@ -850,11 +883,11 @@ pub(super) fn response_arms(model: &ApiModel, op: &Operation, media: bool) -> To
                 let value = if boxed(model, ty) { quote!(#BOX::new(#decoded)) } else { decoded };
                 let binary = matches!(model.underlying(ty), TypeRef::Primitive(Primitive::Binary));
                 let read = quote!(#OK(#response::#variant(#value)));
-                let read = if media && !binary {
-                    let (json, xml) = (!case.xml_only, xml_form(model, ty).is_some());
-                    quote!({ mock::expect_media(response, #json, #xml)?; #read })
-                } else {
+                let read = if binary {
                     read
+                } else {
+                    let (json, xml) = (!case.xml_only, xml_form(model, ty).is_some());
+                    quote!({ media(response, #json, #xml)?; #read })
                 };
                 // The response moves into the result or the error: its body is never copied.
                 quote!(response.decode(|response| #read))

@@ -117,7 +117,7 @@ pub(super) fn send_function(model: &ApiModel, checks: &mut Checks<'_>, op: &Oper
     };
     quote! {
         #[doc = #doc]
-        fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> mock::Answer {
+        pub(super) fn #send(reply: Reply<super::super::client::#response>, #xml: bool) -> mock::Answer {
             #context
             let given = reply.status();
             let (answer, documented, variant) = match &reply.value {

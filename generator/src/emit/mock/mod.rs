@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_arms, response_body, xml_form};
+use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_body, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
 use super::validate::Checks;
@@ -35,12 +35,10 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut security = SecuritySets::default();
     let mut ops = Vec::new();
     let mut request_checks = Vec::new();
-    let mut response_checks = Vec::new();
     for op in &model.operations {
-        let (answering, request_check, response_check) = operation_items(model, &mut checks, &mut security, op);
+        let (answering, request_check) = operation_items(model, &mut checks, &mut security, op);
         ops.push(answering);
         request_checks.push(request_check);
-        response_checks.push(response_check);
     }
     let mut statics = security.statics();
     statics.extend(checks.statics());
@@ -238,14 +236,6 @@ pub fn mock_module(model: &ApiModel) -> TokenStream {
                 #( #request_checks )*
             }
 
-            /// Each operation's check of an upstream's answer (the proxy's), named as its
-            /// client method.
-            pub(super) mod responses {
-                use super::*;
-
-                #( #response_checks )*
-            }
-
             #statics
         }
     }
@@ -315,7 +305,8 @@ fn dispatch(model: &ApiModel) -> (TokenStream, TokenStream, TokenStream) {
             #id => self.#field.answer(|handler| ops::#function(request, #path handler).operation(#id)),
         });
         requests.push(quote!(#id => ops::requests::#function(request, #path).map(|_| ()),));
-        responses.push(quote!(#id => ops::responses::#function(response),));
+        let send = format_ident!("send_{}", op.method_name);
+        responses.push(quote!(#id => mock::upstream_violations(response, super::client::read::#function, ops::#send),));
     }
     (quote!(#( #answers )*), quote!(#( #requests )*), quote!(#( #responses )*))
 }
@@ -454,15 +445,16 @@ fn needs_body_enum(op: &Operation) -> bool {
 
 /// The items of one operation: its call struct, its body enum where it needs one, the function
 /// that answers a request and the one that checks and writes an answer (for `ops`); the
-/// function that reads and checks a request (for `ops::requests`); and the one that checks an
-/// upstream's answer (for `ops::responses`). Each is named as the operation's client method,
-/// unique among operations, in a module of its own kind, so no two can collide.
+/// function that reads and checks a request (for `ops::requests`). Each is named as the
+/// operation's client method, unique among operations, in a module of its own kind, so no two
+/// can collide. (The proxy judges an upstream's answer with the client's `read` function and the
+/// answer's `send_` function: see `dispatch`.)
 fn operation_items(
     model: &ApiModel,
     checks: &mut Checks<'_>,
     security: &mut SecuritySets,
     op: &Operation,
-) -> (TokenStream, TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream) {
     let call = ident(&op.mock.call);
     let body_name = ident(&op.mock.body);
     let response = ident(&op.response_type);
@@ -819,16 +811,9 @@ fn operation_items(
     let request_arg = if uses_request { quote!(request) } else { quote!(_request) };
     let prefers_xml = if uses_xml { quote!(request.prefers_xml()) } else { quote!(false) };
     let send_fn = send_function(model, checks, op, uses_xml);
-    // The proxy reads an upstream's answer with the client's own reading, its media type
-    // checked too, and judges what it read with the mock's answer check.
-    let read_response = response_arms(model, op, true);
     let doc = format!(" Reads, checks and answers a `{}` request.", op.id);
     let check_doc = format!(
         " Reads and checks a `{}` request: the call, read into the spec's types and valid, or the answer that refuses it (`401`, `400`).",
-        op.id
-    );
-    let check_response_doc = format!(
-        " The violations of an upstream's answer to `{}` (the validation proxy's check): read as the client reads it, its media type checked, then checked as the mock checks its own answers.",
         op.id
     );
     let answering = quote! {
@@ -875,24 +860,7 @@ fn operation_items(
 
         #send_fn
     };
-    let response_check = quote! {
-        #[doc = #check_response_doc]
-        pub(in super::super) fn #function(
-            response: client::Response,
-        ) -> #VEC<::apigen_runtime::ValidationError> {
-            use super::super::super::client::#response;
-            let status = response.status.as_u16();
-            let read: #RESULT<
-                client::Responded<#response>,
-                client::Error,
-            > = #read_response;
-            match read {
-                #OK(read) => #send(Reply::new(read.value).with_status(status), false).violations().to_vec(),
-                #ERR(error) => mock::unreadable(error),
-            }
-        }
-    };
-    (answering, request_check, response_check)
+    (answering, request_check)
 }
 
 /// How a scalar of type `ty` is written as text: as itself (strings, dates, string enums), or
