@@ -18,8 +18,8 @@ pub fn render_rust(tokens: TokenStream, header: &str) -> Result<String, String> 
 /// [`assemble`] joins them into the file.
 fn format_chunks(tokens: TokenStream) -> Result<Vec<String>, String> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    match split_items(&trees).and_then(|(head, items)| format_items(head, items)) {
-        Some(chunks) => Ok(chunks),
+    match split_items(&trees) {
+        Some((head, items)) => format_items(trees, head, &items),
         None => format_file(trees.into_iter().collect()),
     }
 }
@@ -96,30 +96,35 @@ fn is_container(text: &str) -> bool {
     matches!(words.next(), Some(word) if word == "impl" || word.starts_with("impl<") || word == "trait" || word == "mod")
 }
 
-/// Parses and formats the inner attributes (`head`) and each item. `None` if some item does not
-/// parse, for the caller to take the plain path, which says where.
-fn format_items(head: &[TokenTree], items: Vec<&[TokenTree]>) -> Option<Vec<String>> {
+/// Parses and formats the inner attributes (the first `head` trees) and each item (the next
+/// `items[0]` trees, and so on). The trees are moved into each item's parse, not copied, and
+/// each item's are freed once it is formatted: the next items reuse their memory, where copies
+/// kept to the end of the file would have held a large file's tokens twice.
+fn format_items(trees: Vec<TokenTree>, head: usize, items: &[usize]) -> Result<Vec<String>, String> {
+    let unparsable =
+        |e: syn::Error| format!("generated tokens are not valid Rust ({e}); this is a bug in the generator");
+    let mut trees = trees.into_iter();
     let mut chunks = Vec::with_capacity(items.len() + 1);
-    if !head.is_empty() {
-        let file: syn::File = syn::parse2(head.iter().cloned().collect()).ok()?;
+    if head > 0 {
+        let file: syn::File = syn::parse2(trees.by_ref().take(head).collect()).map_err(unparsable)?;
         chunks.push(prettyplease::unparse(&file));
     }
-    for item in items {
-        let item: syn::Item = syn::parse2(item.iter().cloned().collect()).ok()?;
+    for &length in items {
+        let item: syn::Item = syn::parse2(trees.by_ref().take(length).collect()).map_err(unparsable)?;
         chunks.push(prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] }));
     }
-    Some(chunks)
+    Ok(chunks)
 }
 
 /// Splits a file's tokens into its leading inner attributes (`#![doc = ...]`) and its top-level
-/// items. `None` where an item is of a kind the split does not know (a macro call, say), for the
+/// items, as the number of trees of each. `None` where an item is of a kind the split does not know (a macro call, say), for the
 /// caller to take the plain path.
 ///
 /// Angle brackets are not groups in a token stream, so an item's end is found from its kind:
 /// `use`, `static`, `const` and `type` items end at their `;` (their values and paths may hold
 /// braces: `use a::{b, c};`), the others (`struct`, `enum`, `fn`, `impl`, `mod`, `trait`) at
 /// their `;` or their body, whichever comes first (`struct A;`, `struct A(u8);`, `mod a;`).
-fn split_items(trees: &[TokenTree]) -> Option<(&[TokenTree], Vec<&[TokenTree]>)> {
+fn split_items(trees: &[TokenTree]) -> Option<(usize, Vec<usize>)> {
     let mut at = 0;
     // Inner attributes: `#` `!` `[...]`.
     while let (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(group))) =
@@ -130,7 +135,7 @@ fn split_items(trees: &[TokenTree]) -> Option<(&[TokenTree], Vec<&[TokenTree]>)>
         }
         at += 3;
     }
-    let head = &trees[..at];
+    let head = at;
     let mut items = Vec::new();
     while at < trees.len() {
         let start = at;
@@ -150,7 +155,7 @@ fn split_items(trees: &[TokenTree]) -> Option<(&[TokenTree], Vec<&[TokenTree]>)>
                 _ => {}
             }
         }
-        items.push(&trees[start..at]);
+        items.push(at - start);
     }
     Some((head, items))
 }
@@ -170,7 +175,17 @@ fn item_keyword(trees: &[TokenTree]) -> Option<String> {
             TokenTree::Ident(ident) => {
                 let word = ident.to_string();
                 let next_is_fn = matches!(trees.get(at + 1), Some(TokenTree::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
-                if matches!(trees.get(at + 1), Some(TokenTree::Punct(bang)) if bang.as_char() == '!') {
+                // A macro called by its path: `name!`, `module::name!`.
+                let mut end = at + 1;
+                while let (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)), Some(TokenTree::Ident(_))) =
+                    (trees.get(end), trees.get(end + 1), trees.get(end + 2))
+                {
+                    if a.as_char() != ':' || b.as_char() != ':' {
+                        break;
+                    }
+                    end += 3;
+                }
+                if matches!(trees.get(end), Some(TokenTree::Punct(bang)) if bang.as_char() == '!') {
                     return Some("!".to_owned());
                 }
                 match word.as_str() {
@@ -278,13 +293,21 @@ where
             #[cfg(feature = "f")]
             m!(A);
             m! { B }
+            a::b::m!(C);
             fn f() {}
         }
         .into_iter()
         .collect();
-        let (_, items) = split_items(&tokens).expect("every item is of a kind the split knows");
-        let shown: Vec<String> =
-            items.iter().map(|item| item.iter().cloned().collect::<TokenStream>().to_string()).collect();
+        let (head, items) = split_items(&tokens).expect("every item is of a kind the split knows");
+        assert_eq!(head, 0);
+        let mut at = 0;
+        let shown: Vec<String> = items
+            .iter()
+            .map(|&length| {
+                at += length;
+                tokens[at - length..at].iter().cloned().collect::<TokenStream>().to_string()
+            })
+            .collect();
         assert_eq!(
             shown,
             [
@@ -292,6 +315,7 @@ where
                 "macro_rules ! m { ($ t : ident) => { impl X for $ t { } } ; }",
                 "# [cfg (feature = \"f\")] m ! (A) ;",
                 "m ! { B }",
+                "a :: b :: m ! (C) ;",
                 "fn f () { }",
             ]
         );

@@ -317,15 +317,12 @@ mod ops {
         ) -> Result<CustomerHeaderCreateCustomerAsyncCall, mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let disable_automatic_workflows: Option<bool> = mock::read_parameter(
+            let disable_automatic_workflows: Option<bool> = mock::read_query(
                 cx,
-                "query",
+                request,
                 "disableAutomaticWorkflows",
-                mock::parameter(
-                    request.query_values("disableAutomaticWorkflows"),
-                    mock::Shape::Scalar(mock::Kind::Json),
-                    true,
-                ),
+                mock::Shape::Scalar(mock::Kind::Json),
+                true,
                 false,
             );
             let api_version: Option<String> = mock::read_parameter(

@@ -271,15 +271,12 @@ mod ops {
             }
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let site_id: Option<i32> = mock::read_parameter(
+            let site_id: Option<i32> = mock::read_query(
                 cx,
-                "query",
+                request,
                 "site_id",
-                mock::parameter(
-                    request.query_values("site_id"),
-                    mock::Shape::Scalar(mock::Kind::Json),
-                    true,
-                ),
+                mock::Shape::Scalar(mock::Kind::Json),
+                true,
                 true,
             );
             let body: Option<CreateCustomerBody> = {

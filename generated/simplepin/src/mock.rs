@@ -321,15 +321,12 @@ mod ops {
         ) -> Result<CreateCustomerCall, mock::Answer> {
             let mut context = ::apigen_runtime::Context::new();
             let cx = &mut context;
-            let locale: Option<String> = mock::read_parameter(
+            let locale: Option<String> = mock::read_query(
                 cx,
-                "query",
+                request,
                 "locale",
-                mock::parameter(
-                    request.query_values("locale"),
-                    mock::Shape::Scalar(mock::Kind::Text),
-                    true,
-                ),
+                mock::Shape::Scalar(mock::Kind::Text),
+                true,
                 false,
             );
             let body: Option<CcProfileApiV2Model> = {

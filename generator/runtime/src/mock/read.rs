@@ -458,6 +458,20 @@ fn schemes<'c>(credentials: impl Iterator<Item = &'c Credential>) -> String {
     credentials.map(|c| format!("`{}`", c.scheme)).collect::<Vec<_>>().join(" and ")
 }
 
+/// Reads the query parameter `name` (not `deepObject`: see [`deep_object`]) from the request's
+/// query string, as [`read_parameter`] does with what [`parameter`] finds of it.
+#[doc(hidden)]
+pub fn read_query<T: DeserializeOwned>(
+    cx: &mut Context,
+    request: &super::Incoming,
+    name: &'static str,
+    shape: Shape,
+    explode: bool,
+    required: bool,
+) -> Option<T> {
+    read_parameter(cx, "query", name, parameter(request.query_values(name), shape, explode), required)
+}
+
 /// Reads a parameter at `/<location>/<name>` (`location` is `path`, `query` or `header`) from
 /// what the request carries of it (`found`, as [`parameter`] or [`deep_object`] gives it): as a
 /// `T`, or `None` with what is wrong reported, its absence too where it is `required`.

@@ -543,9 +543,8 @@ fn operation_items(
                 let leaves = deep_leaves(model, &p.ty, 0);
                 quote!(mock::deep_object(&request.query_pairs(), #wire, &#leaves))
             }
-            ParamLocation::Query => {
-                quote!(mock::parameter(request.query_values(#wire), #shape, #explode))
-            }
+            // Read by `mock::read_query` (below).
+            ParamLocation::Query => TokenStream::new(),
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
                 quote!(mock::parameter(request.header_values(#lower), #shape, false))
@@ -554,9 +553,13 @@ fn operation_items(
         // Wire names are pointers' tokens as they are: `Context` escapes them.
         let wire_key = wire.clone();
         let required = p.required;
-        reads.push(quote! {
-            let #arg: #OPTION<#ty> =
-                mock::read_parameter(cx, #location, #wire_key, #values, #required);
+        reads.push(match p.location {
+            ParamLocation::Query if p.style != Style::DeepObject => quote! {
+                let #arg: #OPTION<#ty> = mock::read_query(cx, request, #wire_key, #shape, #explode, #required);
+            },
+            _ => quote! {
+                let #arg: #OPTION<#ty> = mock::read_parameter(cx, #location, #wire_key, #values, #required);
+            },
         });
         // The same checks as the client's, at the same pointers.
         let check = checks.check(p.ty.non_null(), &p.rules);
