@@ -11,7 +11,7 @@ use crate::emit::client::{boxed, response_body, xml_form};
 use crate::emit::prelude::{BOX, NONE, OPTION, SOME};
 use crate::emit::types::{ident, type_tokens};
 use crate::emit::validate::Checks;
-use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeRef};
+use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeKind, TypeRef};
 
 /// The response a request is answered with when no handler is registered: the first success
 /// response (else the first documented), with no body, or the spec's example, or a generated
@@ -73,11 +73,21 @@ fn no_answer(op: &Operation) -> TokenStream {
     quote!(return mock::Answer::no_answer(#id, #handler))
 }
 
-/// Whether proptest can make a value of `ty`: generated types (feature `arbitrary`), and the
-/// primitives and collections proptest itself knows.
+/// Whether proptest can make a value of `ty` through `Arbitrary`: generated structs, enums and
+/// unions (feature `arbitrary`), aliases of what it can make (an alias has a strategy function
+/// but no `Arbitrary` of its own: `mock::generated` asks for the type it names), and the
+/// primitives and collections proptest itself knows (not any JSON value: Discord's and Plaid's
+/// maps of them).
 fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(id) => !model.replaced.contains_key(&model.type_def(*id).name),
+        TypeRef::Named(id) => {
+            let def = model.type_def(*id);
+            match &def.kind {
+                _ if model.replaced.contains_key(&def.name) => false,
+                TypeKind::Alias(target) => generable(model, target),
+                _ => true,
+            }
+        }
         TypeRef::Primitive(p) => matches!(
             p,
             Primitive::String

@@ -19,6 +19,7 @@ use quote::{format_ident, quote};
 use super::client::{content_type_checks, form_struct, is_scalar, path_order, response_body, xml_form};
 use super::doc::doc_attrs;
 use super::types::{ident, type_tokens};
+use super::uses;
 use super::validate::Checks;
 use crate::diag::pointer_join;
 use crate::emit::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
@@ -731,7 +732,13 @@ fn operation_items(
             }
             if body_enum {
                 let variant = ident(form.variant);
-                arms.push(quote!(#body_name::#variant(v) => { let v = &**v; #check }));
+                // A form with nothing to check binds nothing (Kubernetes' JSON patch beside its
+                // raw ones).
+                arms.push(if uses(&check, "v") {
+                    quote!(#body_name::#variant(v) => { let v = &**v; #check })
+                } else {
+                    quote!(#body_name::#variant(_) => { #check })
+                });
             } else if !check.is_empty() {
                 arms.push(check);
             }
