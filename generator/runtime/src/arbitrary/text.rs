@@ -20,25 +20,12 @@ use crate::Format;
 /// character carried a tree per range (with a clone of the test runner for those not taken),
 /// which made text most of the cost of generating Stripe's values.
 fn text_char() -> proptest::char::CharStrategy<'static> {
-    const ASCII: std::ops::RangeInclusive<char> = ' '..='~';
-    const RANGES: &[std::ops::RangeInclusive<char>] = &[
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        ASCII,
-        '\u{a0}'..='\u{7ff}',
-        '\u{800}'..='\u{d7ff}',
-        '\u{10000}'..='\u{10ffff}',
-    ];
-    proptest::char::ranges(std::borrow::Cow::Borrowed(RANGES))
+    static RANGES: std::sync::LazyLock<Vec<std::ops::RangeInclusive<char>>> = std::sync::LazyLock::new(|| {
+        std::iter::repeat_n(' '..='~', 12)
+            .chain(['\u{a0}'..='\u{7ff}', '\u{800}'..='\u{d7ff}', '\u{10000}'..='\u{10ffff}'])
+            .collect()
+    });
+    proptest::char::ranges(std::borrow::Cow::Borrowed(RANGES.as_slice()))
 }
 
 /// A string of `min` to `max` code points (`min + 16` when the schema sets no maximum).
