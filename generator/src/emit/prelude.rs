@@ -2,11 +2,11 @@
 //! `String`, `Result`, `Ok`, `Err`, `Box`, `Vec`), written as the prelude names them where
 //! that is sound, and by their full paths (`::std::option::Option::Some`) where it is not.
 //!
-//! It is not sound where a type of the spec has one of those names: every module of the crate
-//! imports the types, and an import shadows the prelude. It is not sound in the single module a
-//! build script `include!`s either: that sits in the user's crate, which may be
-//! `#![no_implicit_prelude]`. So the short names are used only while a crate's files are
-//! emitted ([`for_crate`]) and its model names none of them.
+//! A name is not sound short where a type of the spec has that name: every module of the crate
+//! imports the types, and an import shadows the prelude (a type `Some` shadows `Some`, and no
+//! other). No name is sound short in the single module a build script `include!`s: that sits in
+//! the user's crate, which may be `#![no_implicit_prelude]`. So a name is written short only
+//! while a crate's files are emitted ([`for_crate`]) and no type of its model has that name.
 //!
 //! Why it matters: the nine names are about a tenth of the tokens of a large crate (Stripe's
 //! 40,000 `Option`s alone), and every token is built, parsed and formatted once per generation.
@@ -21,22 +21,28 @@ use quote::{quote, ToTokens, TokenStreamExt};
 use crate::model::ApiModel;
 
 thread_local! {
-    /// Whether the file being emitted on this thread writes the short names.
-    static SHORT: Cell<bool> = const { Cell::new(false) };
+    /// The names the file being emitted on this thread writes short, one bit per [`Name`].
+    static SHORT: Cell<u16> = const { Cell::new(0) };
 }
 
-/// Runs `emit` (which makes one file of the crate of `model`) with the short names, where the
-/// model allows them.
+/// Runs `emit` (which makes one file of the crate of `model`) with the names that no type of the
+/// model shadows written short.
 pub(crate) fn for_crate<R>(model: &ApiModel, emit: impl FnOnce() -> R) -> R {
-    with_short(!shadows(model.types.iter().map(|def| def.name.as_str())), emit)
+    with_short(unshadowed(model.types.iter().map(|def| def.name.as_str())), emit)
 }
 
-/// Whether a type of one of `type_names` would shadow one of the names.
-fn shadows<'a>(mut type_names: impl Iterator<Item = &'a str>) -> bool {
-    type_names.any(|type_name| Name::ALL.iter().any(|name| name.short() == type_name))
+/// The names (as [`SHORT`]'s bits) that no type of `type_names` shadows.
+fn unshadowed<'a>(type_names: impl Iterator<Item = &'a str>) -> u16 {
+    let mut short = Name::ALL.iter().fold(0, |bits, name| bits | name.bit());
+    for type_name in type_names {
+        if let Some(name) = Name::ALL.iter().find(|name| name.short() == type_name) {
+            short &= !name.bit();
+        }
+    }
+    short
 }
 
-fn with_short<R>(short: bool, emit: impl FnOnce() -> R) -> R {
+fn with_short<R>(short: u16, emit: impl FnOnce() -> R) -> R {
     let before = SHORT.replace(short);
     let result = emit();
     SHORT.set(before);
@@ -69,6 +75,11 @@ pub(crate) const VEC: Name = Name::Vec;
 
 impl Name {
     const ALL: [Name; 9] = [OPTION, SOME, NONE, STRING, RESULT, OK, ERR, BOX, VEC];
+
+    /// The name's bit in [`SHORT`].
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
 
     /// The name as the prelude has it.
     fn short(self) -> &'static str {
@@ -103,7 +114,7 @@ impl Name {
 
 impl ToTokens for Name {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        if SHORT.get() {
+        if SHORT.get() & self.bit() != 0 {
             tokens.append(Ident::new(self.short(), Span::call_site()));
         } else {
             tokens.extend(self.long());
@@ -116,16 +127,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_only_inside_a_crate_whose_types_shadow_none_of_the_names() {
-        assert!(!shadows(["Pet", "Options", "Results", "Boxed"].into_iter()));
-        assert!(shadows(["Pet", "Result"].into_iter()));
-        assert!(shadows(["None"].into_iter()));
-        let ty = || quote!(#OPTION<#VEC<#STRING>>).to_string();
-        let long = ":: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String >>";
+    fn each_name_short_unless_a_type_shadows_it_and_only_inside_a_crate() {
+        let all = unshadowed(["Pet", "Options", "Results", "Boxed"].into_iter());
+        assert_eq!(all, unshadowed(std::iter::empty()));
+        let ty = || quote!(#OPTION<#VEC<#STRING>>, #SOME(1), #NONE).to_string();
+        let long = ":: std :: option :: Option < :: std :: vec :: Vec < :: std :: string :: String >> , :: std :: option :: Option :: Some (1) , :: std :: option :: Option :: None";
         assert_eq!(ty(), long);
-        assert_eq!(with_short(true, ty), "Option < Vec < String >>");
-        assert_eq!(with_short(false, ty), long);
-        // The flag is the thread's again afterwards.
-        assert_eq!(quote!(#SOME(1)).to_string(), ":: std :: option :: Option :: Some (1)");
+        assert_eq!(with_short(all, ty), "Option < Vec < String >> , Some (1) , None");
+        // A type `Some` shadows `Some` alone; `String` and `Vec` shadow themselves.
+        assert_eq!(
+            with_short(unshadowed(["Some"].into_iter()), ty),
+            "Option < Vec < String >> , :: std :: option :: Option :: Some (1) , None"
+        );
+        assert_eq!(
+            with_short(unshadowed(["Pet", "String", "Vec"].into_iter()), ty),
+            "Option < :: std :: vec :: Vec < :: std :: string :: String >> , Some (1) , None"
+        );
+        assert_eq!(with_short(0, ty), long);
+        // The flags are the thread's again afterwards.
+        assert_eq!(ty(), long);
     }
 }

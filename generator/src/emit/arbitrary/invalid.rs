@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::{Emitter, OptionVariants};
+use super::{none, some, Emitter};
 use crate::emit::prelude::{BOX, STRING, VEC};
 use crate::emit::types::ident;
 use crate::emit::uses;
@@ -64,7 +64,7 @@ impl Emitter<'_> {
         let def = self.model.type_def(id);
         let ty = ident(&def.name);
         let function = self.names[id.0].0.clone();
-        let none = self.option.none();
+        let none = none();
         let invalid = |pointer: &str, keyword: &str| quote!(arbitrary::Invalid { value: v, pointer: #STRING::from(#pointer), keyword: #keyword, json: #none });
         let mut options = Vec::new();
         for Fault { path, bad, keyword } in faults {
@@ -78,14 +78,14 @@ impl Emitter<'_> {
                 // An alias: the bad value is the value.
                 (Bad::Value(bad), None) => {
                     let TypeKind::Alias(target) = &def.kind else { continue };
-                    let value = wrap(&through_aliases(self.model, target), quote!(bad), self.option);
+                    let value = wrap(&through_aliases(self.model, target), quote!(bad));
                     let invalid = invalid("", keyword);
                     quote!(#bad.prop_map(|bad| { let v = #value; #invalid }).boxed())
                 }
                 (Bad::Value(bad), Some((last, through))) => {
                     let steps = through.iter().map(Step::enter);
-                    let set = last.set(quote!(bad), self.option);
-                    let done = self.option.some(quote!(()));
+                    let set = last.set(quote!(bad));
+                    let done = some(quote!(()));
                     quote! {
                         arbitrary::fault(#function(arbitrary::DEPTH), #bad, #pointer, #keyword, |target, bad| {
                             #( #steps )*
@@ -432,7 +432,7 @@ impl Emitter<'_> {
                 let unique = rules.unique_items;
                 let sized = |this: &mut Self, n: u64| {
                     let strategy = this.position(item, &items, "");
-                    let max = this.option.some(Literal::u64_unsuffixed(n).into_token_stream());
+                    let max = some(Literal::u64_unsuffixed(n).into_token_stream());
                     let n = Literal::u64_unsuffixed(n);
                     quote!(arbitrary::array(#strategy, 1, #n, #max, #unique))
                 };
@@ -515,20 +515,20 @@ impl Step {
     /// The value the step reaches in `target` set to `value` (of the core type), wrapped as the
     /// place's type needs. A field that is optional and absent stays so (`return None`): setting
     /// it could break a count of the object's properties as well.
-    fn set(&self, value: TokenStream, option: OptionVariants) -> TokenStream {
+    fn set(&self, value: TokenStream) -> TokenStream {
         match self {
             Step::Field { rust, required, ty, .. } => {
                 let field = ident(rust);
-                let value = wrap(ty, value, option);
+                let value = wrap(ty, value);
                 if *required {
                     quote!(target.#field = #value;)
                 } else {
-                    let value = option.some(value);
+                    let value = some(value);
                     quote!(target.#field.as_ref()?; target.#field = #value;)
                 }
             }
             Step::Item { ty } => {
-                let value = wrap(ty, value, option);
+                let value = wrap(ty, value);
                 quote!(*target.first_mut()? = #value;)
             }
         }
@@ -542,11 +542,11 @@ fn plain(rules: &Rules) -> bool {
 }
 
 /// `value` of the core type made into a value of `ty` (through `Option` and `Box`).
-fn wrap(ty: &TypeRef, value: TokenStream, option: OptionVariants) -> TokenStream {
+fn wrap(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Nullable(inner) => option.some(wrap(inner, value, option)),
+        TypeRef::Nullable(inner) => some(wrap(inner, value)),
         TypeRef::Boxed(inner) => {
-            let inner = wrap(inner, value, option);
+            let inner = wrap(inner, value);
             quote!(#BOX::new(#inner))
         }
         _ => value,

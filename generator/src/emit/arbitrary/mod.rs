@@ -36,7 +36,7 @@ use crate::model::{
 pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
     // The module names the runtime's `arbitrary` and proptest's `proptest` and `strategy` by
     // the modules imported at its top (`arbitrary::optional`, `strategy::BoxedStrategy`), not
-    // by their full paths (with `Some` and `None`, see `OptionVariants`, a quarter of the
+    // by their full paths (with `Some` and `None`, see `emit::prelude`, a quarter of the
     // tokens of Stripe's module), each of which is built, parsed and formatted again. A
     // module's name cannot collide with a type's (types are `PascalCase`, and a function of
     // this module named `arbitrary` is a value, not a module). The imports allow being unused:
@@ -106,38 +106,17 @@ struct Emitter<'m> {
     gate: Gate,
     /// (pointer, message) of every filter, in the types' order, each once.
     notes: Vec<(String, String)>,
-    /// How the module writes `Some` and `None`.
-    option: OptionVariants,
 }
 
-/// How the module writes `Option`'s variants: as the prelude names them (`Some(5)`, `None`),
-/// unless a type of the spec is named `Some` or `None`: the module imports every type, which
-/// would shadow the prelude's, so then they keep their full paths.
-#[derive(Debug, Clone, Copy)]
-struct OptionVariants {
-    short: bool,
+/// `Some(value)`, as `emit::prelude` writes it (by its full path where a type of the spec is
+/// named like one of the prelude's names: the module imports every type).
+fn some(value: impl ToTokens) -> TokenStream {
+    quote!(#SOME(#value))
 }
 
-impl OptionVariants {
-    fn of(model: &ApiModel) -> Self {
-        Self { short: !model.types.iter().any(|def| def.name == "Some" || def.name == "None") }
-    }
-
-    fn some(self, value: TokenStream) -> TokenStream {
-        if self.short {
-            quote!(Some(#value))
-        } else {
-            quote!(#SOME(#value))
-        }
-    }
-
-    fn none(self) -> TokenStream {
-        if self.short {
-            quote!(None)
-        } else {
-            quote!(#NONE)
-        }
-    }
+/// `None`, as `emit::prelude` writes it.
+fn none() -> TokenStream {
+    quote!(#NONE)
 }
 
 impl<'m> Emitter<'m> {
@@ -150,7 +129,6 @@ impl<'m> Emitter<'m> {
             regex_users: BTreeMap::new(),
             gate: Gate::Always,
             notes: Vec::new(),
-            option: OptionVariants::of(model),
         }
     }
 
@@ -315,7 +293,7 @@ impl<'m> Emitter<'m> {
         if let Some((field, ty)) = &s.additional {
             let value = self.position(ty, &Rules::default(), &def.doc.pointer);
             let taken = s.fields.iter().map(|f| &f.wire_name);
-            let none = self.option.none();
+            let none = none();
             strategies.push(quote!(arbitrary::map(#value, depth, 0, #none, &[#( #taken ),*])));
             fields.push(ident(field));
         }
@@ -397,7 +375,7 @@ impl<'m> Emitter<'m> {
             // or `enum: [true, false]`): `null`, which validation lets through, is the one
             // valid value.
             TypeRef::Nullable(inner) if no_value_of_type(inner, rules) => {
-                let none = self.option.none();
+                let none = none();
                 quote!(strategy::Just(#none))
             }
             TypeRef::Nullable(inner) => {
@@ -463,7 +441,7 @@ impl<'m> Emitter<'m> {
                 let items = rules.items.as_deref().cloned().unwrap_or_default();
                 let item = self.position(inner, &items, &format!("{pointer}/items"));
                 let min = Literal::u64_unsuffixed(rules.min_items.unwrap_or(0));
-                let max = option_u64(rules.max_items, self.option);
+                let max = option_u64(rules.max_items);
                 let unique = rules.unique_items;
                 rest.items = None;
                 rest.min_items = None;
@@ -482,7 +460,7 @@ impl<'m> Emitter<'m> {
                 };
                 let value = self.position(inner, &entries, &format!("{pointer}/additionalProperties"));
                 let min = Literal::u64_unsuffixed(rules.min_properties.unwrap_or(0));
-                let max = option_u64(rules.max_properties, self.option);
+                let max = option_u64(rules.max_properties);
                 rest.min_properties = None;
                 rest.max_properties = None;
                 quote!(arbitrary::map(#value, depth, #min, #max, &[]))
@@ -513,14 +491,14 @@ impl<'m> Emitter<'m> {
         match p {
             Primitive::String => self.string(rules, rest, pointer),
             Primitive::Bool => quote!(proptest::arbitrary::any::<bool>()),
-            Primitive::I32 => integer(quote!(i32), i32::MIN.into(), i32::MAX.into(), rules, rest, self.option),
-            Primitive::I64 => integer(quote!(i64), i64::MIN.into(), i64::MAX.into(), rules, rest, self.option),
-            Primitive::U32 => integer(quote!(u32), 0, u32::MAX.into(), rules, rest, self.option),
-            Primitive::U64 => integer(quote!(u64), 0, u64::MAX.into(), rules, rest, self.option),
-            Primitive::F64 => number(rules, rest, self.option),
+            Primitive::I32 => integer(quote!(i32), i32::MIN.into(), i32::MAX.into(), rules, rest),
+            Primitive::I64 => integer(quote!(i64), i64::MIN.into(), i64::MAX.into(), rules, rest),
+            Primitive::U32 => integer(quote!(u32), 0, u32::MAX.into(), rules, rest),
+            Primitive::U64 => integer(quote!(u64), 0, u64::MAX.into(), rules, rest),
+            Primitive::F64 => number(rules, rest),
             Primitive::F32 => {
                 // Rounding to `f32` may cross a bound: the value is checked as `f32`.
-                let number = number(rules, rest, self.option);
+                let number = number(rules, rest);
                 *rest = Rules {
                     minimum: rules.minimum.clone(),
                     maximum: rules.maximum.clone(),
@@ -536,7 +514,7 @@ impl<'m> Emitter<'m> {
                 }
             }
             Primitive::Decimal => {
-                let number = number(rules, rest, self.option);
+                let number = number(rules, rest);
                 quote!(#number.prop_filter_map("not a finite number", ::apigen_runtime::serde_json::Number::from_f64))
             }
             // The type is the format.
@@ -585,7 +563,7 @@ impl<'m> Emitter<'m> {
 
     fn string(&mut self, rules: &Rules, rest: &mut Rules, pointer: &str) -> TokenStream {
         let min = Literal::u64_unsuffixed(rules.min_length.unwrap_or(0));
-        let max = option_u64(rules.max_length, self.option);
+        let max = option_u64(rules.max_length);
         rest.min_length = None;
         rest.max_length = None;
         if let Some(format) = rules.format {
@@ -652,23 +630,16 @@ fn select(values: TokenStream) -> TokenStream {
     quote!(proptest::sample::select(#values))
 }
 
-fn option_u64(n: Option<u64>, option: OptionVariants) -> TokenStream {
+fn option_u64(n: Option<u64>) -> TokenStream {
     match n {
-        Some(n) => option.some(Literal::u64_unsuffixed(n).into_token_stream()),
-        None => option.none(),
+        Some(n) => some(Literal::u64_unsuffixed(n).into_token_stream()),
+        None => none(),
     }
 }
 
 /// An integer strategy of the Rust type `rust` (whose range is `low..=high`) within the rules'
 /// bounds, a multiple of their `multipleOf` where that is a whole number.
-fn integer(
-    rust: TokenStream,
-    low: i128,
-    high: i128,
-    rules: &Rules,
-    rest: &mut Rules,
-    option: OptionVariants,
-) -> TokenStream {
+fn integer(rust: TokenStream, low: i128, high: i128, rules: &Rules, rest: &mut Rules) -> TokenStream {
     // The first (`up`) or last integer within a bound.
     let bound = |b: &Bound, up: bool| -> i128 {
         let step = if up { 1 } else { -1 };
@@ -695,10 +666,10 @@ fn integer(
     let multiple = match rules.multiple_of.as_ref().map(|m| (m.as_i64(), m)) {
         Some((Some(m), _)) => {
             rest.multiple_of = None;
-            option.some(Literal::i128_unsuffixed(m.into()).into_token_stream())
+            some(Literal::i128_unsuffixed(m.into()).into_token_stream())
         }
         // A fractional divisor of an integer is left to the filter.
-        _ => option.none(),
+        _ => none(),
     };
     let (min, max) = (Literal::i128_unsuffixed(min), Literal::i128_unsuffixed(max));
     quote!(arbitrary::integer::<#rust>(#min, #max, #multiple))
@@ -706,18 +677,18 @@ fn integer(
 
 /// A float strategy within the rules' bounds, a multiple of their `multipleOf`, integral where
 /// they say `type: integer`.
-fn number(rules: &Rules, rest: &mut Rules, option: OptionVariants) -> TokenStream {
+fn number(rules: &Rules, rest: &mut Rules) -> TokenStream {
     let bound = |b: &Option<Bound>| match b {
         Some(Bound { value, exclusive }) => {
             let value = Literal::f64_unsuffixed(value.as_f64().unwrap_or(0.0));
-            option.some(quote!((#value, #exclusive)))
+            some(quote!((#value, #exclusive)))
         }
-        None => option.none(),
+        None => none(),
     };
     let (min, max) = (bound(&rules.minimum), bound(&rules.maximum));
     let multiple = match &rules.multiple_of {
-        Some(m) => option.some(Literal::f64_unsuffixed(m.as_f64().unwrap_or(0.0)).into_token_stream()),
-        None => option.none(),
+        Some(m) => some(Literal::f64_unsuffixed(m.as_f64().unwrap_or(0.0)).into_token_stream()),
+        None => none(),
     };
     let integral = rules.types == Some(JsonType::Integer);
     rest.minimum = None;
