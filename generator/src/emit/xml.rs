@@ -42,6 +42,7 @@ pub fn xml_module(model: &ApiModel) -> TokenStream {
         .iter()
         .filter(|def| has_form(def))
         .map(|def| super::gated(&super::gate_attr(&def.gate), type_impls(model, def)));
+    let runtime = super::runtime_modules(&["xml"]);
     quote! {
         //! XML reading and writing of the types used under an XML media type, and the types
         //! they contain, as the spec's `xml` objects say. See `apigen_runtime::xml` for how
@@ -49,8 +50,7 @@ pub fn xml_module(model: &ApiModel) -> TokenStream {
 
         #[allow(unused_imports)]
         use super::types::*;
-        #[allow(unused_imports)]
-        use ::apigen_runtime::xml;
+        #runtime
 
         #( #items )*
     }

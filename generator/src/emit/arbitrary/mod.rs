@@ -55,6 +55,7 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
     emitter.set_gate(&Gate::Always);
     let table = emitter.checks_table();
     let checks = emitter.checks.statics();
+    let runtime = super::runtime_modules(&["check"]);
     let regexes = emitter.regex_statics();
     let tokens = quote! {
         //! Value generators: a `proptest` strategy for every type, whose values pass its
@@ -66,8 +67,7 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
         #[allow(unused_imports)]
         use ::apigen_runtime::{arbitrary, proptest::{self, strategy}};
         use ::apigen_runtime::proptest::strategy::Strategy as _;
-        #[allow(unused_imports)]
-        use ::apigen_runtime::check;
+        #runtime
         #checks
         #regexes
         #table
@@ -171,7 +171,6 @@ impl<'m> Emitter<'m> {
         let mut rows = Vec::new();
         let mut xml_rows = Vec::new();
         let mut invalid_rows = Vec::new();
-        let delegation = quote!(::apigen_runtime::Validate::validate_at(v, cx);).to_string();
         for (i, def) in self.model.types.iter().enumerate() {
             if self.model.replaced.contains_key(&def.name) {
                 continue;
@@ -186,7 +185,7 @@ impl<'m> Emitter<'m> {
             let check = match def.kind {
                 TypeKind::Alias(_) => {
                     let check = self.checks.check(&TypeRef::Named(TypeId(i)), &Rules::default());
-                    if check.to_string() == delegation {
+                    if super::validate::is_delegation(&check) {
                         None
                     } else {
                         let v = if uses(&check, "v") { quote!(v) } else { quote!(_) };

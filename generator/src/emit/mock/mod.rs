@@ -529,7 +529,13 @@ fn operation_items(
         };
         let shape = shape(model, p.ty.non_null(), p.style);
         let explode = p.explode;
-        let values = match p.location {
+        // Wire names are pointers' tokens as they are: `Context` escapes them.
+        let wire_key = wire.clone();
+        let required = p.required;
+        // Read from what the request carries of it, by `mock::read_parameter`; a plain query
+        // parameter is found and read by one call.
+        let found = |values: TokenStream| quote!(mock::read_parameter(cx, #location, #wire_key, #values, #required));
+        let read = match p.location {
             ParamLocation::Path => {
                 let index = path_order(op).iter().position(|q| q.wire_name == p.wire_name).unwrap_or_default();
                 let get = if index == 0 {
@@ -538,30 +544,19 @@ fn operation_items(
                     let index = Literal::usize_unsuffixed(index);
                     quote!(get(#index))
                 };
-                quote!(path.#get.and_then(|text| mock::parameter(::std::vec![text.clone()], #shape, false)))
+                found(quote!(path.#get.and_then(|text| mock::parameter(::std::vec![text.clone()], #shape, false))))
             }
             ParamLocation::Query if p.style == Style::DeepObject => {
                 let leaves = deep_leaves(model, &p.ty, 0);
-                quote!(mock::deep_object(&request.query_pairs(), #wire, &#leaves))
+                found(quote!(mock::deep_object(&request.query_pairs(), #wire, &#leaves)))
             }
-            // Read by `mock::read_query` (below).
-            ParamLocation::Query => TokenStream::new(),
+            ParamLocation::Query => quote!(mock::read_query(cx, request, #wire_key, #shape, #explode, #required)),
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
-                quote!(mock::parameter(request.header_values(#lower), #shape, false))
+                found(quote!(mock::parameter(request.header_values(#lower), #shape, false)))
             }
         };
-        // Wire names are pointers' tokens as they are: `Context` escapes them.
-        let wire_key = wire.clone();
-        let required = p.required;
-        reads.push(match p.location {
-            ParamLocation::Query if p.style != Style::DeepObject => quote! {
-                let #arg: #OPTION<#ty> = mock::read_query(cx, request, #wire_key, #shape, #explode, #required);
-            },
-            _ => quote! {
-                let #arg: #OPTION<#ty> = mock::read_parameter(cx, #location, #wire_key, #values, #required);
-            },
-        });
+        reads.push(quote!(let #arg: #OPTION<#ty> = #read;));
         // The same checks as the client's, at the same pointers.
         let check = checks.check(p.ty.non_null(), &p.rules);
         if !check.is_empty() {

@@ -20,6 +20,8 @@ use serde_json::Value;
 mod json;
 mod typed;
 
+pub(crate) use typed::is_delegation;
+
 use super::types::{ident, type_tokens};
 use crate::emit::prelude::{OPTION, RESULT, STRING};
 use crate::emit::uses;
@@ -363,7 +365,7 @@ fn num_literal(n: &serde_json::Number) -> TokenStream {
 /// `cx.nested(key, v)`, where the check is only the value's own `Validate`; else the check
 /// between entering the key and leaving it.
 pub(crate) fn at_key(key: &str, check: TokenStream) -> TokenStream {
-    if typed::is_delegation(&check) {
+    if is_delegation(&check) {
         quote! { cx.nested(#key, v); }
     } else {
         quote! { cx.push_key(#key); #check cx.pop(); }

@@ -656,7 +656,7 @@ fn delegation() -> TokenStream {
 /// Whether `check` is exactly [`delegation`]: then an `Option`, `Vec`, `Box` or `BTreeMap` of
 /// the value is checked by the same call, through the runtime's `Validate` for them, which
 /// walks it as the loop or `if let` written out would.
-pub(super) fn is_delegation(check: &TokenStream) -> bool {
+pub(crate) fn is_delegation(check: &TokenStream) -> bool {
     thread_local! {
         static DELEGATION: (usize, String) = (delegation().into_iter().count(), delegation().to_string());
     }
