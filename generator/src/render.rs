@@ -101,8 +101,6 @@ fn is_container(text: &str) -> bool {
 /// each item's are freed once it is formatted: the next items reuse their memory, where copies
 /// kept to the end of the file would have held a large file's tokens twice.
 fn format_items(trees: Vec<TokenTree>, head: usize, items: &[usize]) -> Result<Vec<String>, String> {
-    let unparsable =
-        |e: syn::Error| format!("generated tokens are not valid Rust ({e}); this is a bug in the generator");
     let mut trees = trees.into_iter();
     let mut chunks = Vec::with_capacity(items.len() + 1);
     if head > 0 {
@@ -110,10 +108,93 @@ fn format_items(trees: Vec<TokenTree>, head: usize, items: &[usize]) -> Result<V
         chunks.push(prettyplease::unparse(&file));
     }
     for &length in items {
-        let item: syn::Item = syn::parse2(trees.by_ref().take(length).collect()).map_err(unparsable)?;
-        chunks.push(prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] }));
+        chunks.push(format_item(trees.by_ref().take(length).collect(), &[])?);
     }
     Ok(chunks)
+}
+
+fn unparsable(e: syn::Error) -> String {
+    format!("generated tokens are not valid Rust ({e}); this is a bug in the generator")
+}
+
+/// A block an item is formatted inside: `mod` or `impl`, whose members prettyplease sets one
+/// level deeper.
+#[derive(Clone, Copy)]
+enum Block {
+    Mod,
+    Impl,
+}
+
+/// A `mod` or `impl` of at least this many members is formatted member by member.
+const SPLIT_MEMBERS: usize = 16;
+
+/// One item, formatted as prettyplease sets it inside the blocks `within` (outermost first).
+///
+/// A large `mod` or `impl` (a client's `impl Client` holds every operation's method) is
+/// formatted member by member, as a file is item by item, and for the same reason: one parse of
+/// it all builds a syntax tree of tens of megabytes. The text is what prettyplease makes of the
+/// whole block. Its members are set one under the other, each laid out on its own at the
+/// block's indentation; the header's lines are laid out before the forced line break that
+/// follows `{`, and so are the same whatever the members are: [`format_within`] makes them
+/// with one short member in place of all.
+fn format_item(trees: Vec<TokenTree>, within: &[Block]) -> Result<String, String> {
+    let block = match item_keyword(&trees).as_deref() {
+        Some("mod") => Some(Block::Mod),
+        Some("impl") => Some(Block::Impl),
+        _ => None,
+    };
+    let (Some(block), Some(TokenTree::Group(body))) = (block, trees.last()) else {
+        return format_within(trees.into_iter().collect(), within);
+    };
+    let members: Vec<TokenTree> = body.stream().into_iter().collect();
+    let split = match split_items(&members) {
+        Some((0, lengths)) if body.delimiter() == Delimiter::Brace && lengths.len() >= SPLIT_MEMBERS => lengths,
+        _ => return format_within(trees.into_iter().collect(), within),
+    };
+    // The header: the block with one member that takes one line, which is then dropped with
+    // the closing brace.
+    let placeholder = match block {
+        Block::Mod => quote::quote! { use placeholder; },
+        Block::Impl => quote::quote! { const PLACEHOLDER: u8 = 0; },
+    };
+    let mut header = trees;
+    header.pop();
+    header.push(TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, placeholder)));
+    let header = format_within(header.into_iter().collect(), within)?;
+    let mut lines: Vec<&str> = header.lines().collect();
+    lines.truncate(lines.len().saturating_sub(2));
+    let mut text = lines.join("\n");
+    text.push('\n');
+    let inner: Vec<Block> = within.iter().copied().chain([block]).collect();
+    let mut members = members.into_iter();
+    for length in split {
+        text.push_str(&format_item(members.by_ref().take(length).collect(), &inner)?);
+    }
+    text.push_str(&"    ".repeat(within.len()));
+    text.push_str("}\n");
+    Ok(text)
+}
+
+/// `item` formatted by prettyplease inside the blocks `within`: parsed inside stand-ins for
+/// them (`mod a { impl A { item } }`), whose own lines are then dropped.
+fn format_within(item: TokenStream, within: &[Block]) -> Result<String, String> {
+    let mut tokens = item;
+    for block in within.iter().rev() {
+        tokens = match block {
+            Block::Mod => quote::quote!(mod within { #tokens }),
+            Block::Impl => quote::quote!(impl Within { #tokens }),
+        };
+    }
+    let item: syn::Item = syn::parse2(tokens).map_err(unparsable)?;
+    let text = prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![item] });
+    if within.is_empty() {
+        return Ok(text);
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let kept = lines.get(within.len()..lines.len().saturating_sub(within.len())).unwrap_or_default();
+    let mut out = kept.join("\n");
+    out.push('\n');
+    Ok(out)
 }
 
 /// Splits a file's tokens into its leading inner attributes (`#![doc = ...]`) and its top-level
@@ -230,6 +311,7 @@ pub fn normalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::quote;
 
     #[test]
     fn members_of_impls_traits_and_mods_are_spaced_and_bodies_are_not() {
@@ -283,6 +365,51 @@ where
         {
             assert_eq!(space_members(flush), flush);
         }
+    }
+
+    /// Formatting a large block member by member gives exactly what prettyplease makes of the
+    /// whole: headers that wrap (generics, `where`), members that wrap at the margin one level
+    /// or two deeper, a block within a block, and a small block left whole.
+    #[test]
+    fn large_blocks_are_formatted_member_by_member_as_prettyplease_formats_them_whole() {
+        let methods: Vec<TokenStream> = (0..SPLIT_MEMBERS)
+            .map(|i| {
+                let name = quote::format_ident!("operation_with_a_rather_long_name_{i}");
+                quote! {
+                    /// A method.
+                    pub async fn #name(&self, first_argument: SomeLongTypeName, second_argument: Option<AnotherLongTypeName>) -> Result<Response, Error> {
+                        self.send(first_argument, second_argument, "a literal long enough to wrap the call").await
+                    }
+                }
+            })
+            .collect();
+        let file = quote! {
+            /// The client.
+            impl<'de, T: serde::Deserialize<'de> + Clone + std::fmt::Debug> VeryLongClientTypeNameThatWrapsTheHeader<T> where T: Send + Sync + 'static {
+                #( #methods )*
+            }
+            mod outer {
+                use super::*;
+                #( #methods )*
+                pub(super) mod inner {
+                    use super::*;
+                    impl Client {
+                        #( #methods )*
+                    }
+                    impl Small { fn one() {} }
+                }
+            }
+        };
+        let whole = prettyplease::unparse(&syn::parse2(file.clone()).expect("the test's tokens are a file"));
+        let trees: Vec<TokenTree> = file.into_iter().collect();
+        let (head, items) = split_items(&trees).expect("items of known kinds");
+        let split = format_items(trees, head, &items).expect("formats").concat();
+        assert_eq!(split, whole);
+        // The blocks were split indeed: the header's wrapping survives the placeholder.
+        assert!(
+            whole.contains("VeryLongClientTypeNameThatWrapsTheHeader<T>\nwhere\n    T: Send + Sync + 'static,\n{\n")
+        );
+        assert!(whole.contains("        impl Client {\n            /// A method.\n"));
     }
 
     #[test]
