@@ -145,7 +145,7 @@ pub struct XmlBody {
 /// How a value reads from and writes as XML: an OpenAPI XML Object (`xml`), as lowering
 /// resolved it (the use site's object merged with those of the schemas it refers to, each
 /// key from the first that sets it, and the default name filled in).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Xml {
     /// The element's or attribute's local name.
     pub name: String,
@@ -403,7 +403,7 @@ pub struct Body {
 pub struct TypeId(pub usize);
 
 /// A named type: a struct, an enum or an alias.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TypeDef {
     /// The Rust identifier, unique in the crate.
     pub name: String,
@@ -434,7 +434,7 @@ pub struct TypeDef {
 }
 
 /// Documentation of an item: its text, and where in the spec it came from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Doc {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -442,7 +442,7 @@ pub struct Doc {
     pub pointer: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A closed set of strings, each variant with its exact wire value.
@@ -458,7 +458,7 @@ pub enum TypeKind {
     Alias(TypeRef),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties: false`: unknown fields are refused.
@@ -468,7 +468,7 @@ pub struct Struct {
     pub additional: Option<(String, TypeRef)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     pub rust_name: String,
     pub wire_name: String,
@@ -493,13 +493,13 @@ pub struct Field {
     pub setter: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EnumVariant<T> {
     pub rust_name: String,
     pub value: T,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
@@ -514,7 +514,7 @@ pub struct UnionVariant {
 /// What a schema requires of a value, as data: JSON Schema's validation keywords. Emitting
 /// turns it into checks against the Rust type at hand, skipping what the type already
 /// guarantees (a `String` is always a string).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Rules {
     /// The schema is a named type (`$ref`, or an inline schema hoisted into one): the value
     /// must be valid as that type.
@@ -575,7 +575,7 @@ pub struct Rules {
 
 /// `additionalProperties` as a rule: absent (or `true`) allows any other property, `false`
 /// refuses every one, a schema checks each.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub enum Additional {
     #[default]
     Any,
@@ -608,7 +608,7 @@ impl Additional {
 
 /// `contains` with its counts: at least `min` (1 unless `minContains` says otherwise) and at
 /// most `max` items satisfy `rules`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Contains {
     pub rules: Rules,
     /// `minContains`, as written (`None` is JSON Schema's default of 1).
@@ -618,7 +618,7 @@ pub struct Contains {
 
 /// `if` / `then` / `else`: a value that satisfies `condition` must satisfy `then`, any other
 /// `otherwise`. The condition's own violations are never reported.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Conditional {
     pub condition: Rules,
     pub then: Option<Rules>,
@@ -629,7 +629,7 @@ pub struct Conditional {
 /// keywords (and those of its `allOf` members, through references) evaluate are those named
 /// in `names` or matching a pattern in `patterns`; every other property must satisfy `rules`,
 /// or is refused where `rules` is `None` (`unevaluatedProperties: false`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnevaluatedProperties {
     pub names: Vec<String>,
     /// Translated as [`Rules::pattern`] is.
@@ -640,14 +640,14 @@ pub struct UnevaluatedProperties {
 /// `unevaluatedItems`, decided when the schema is lowered: the first `evaluated` items are
 /// evaluated by `prefixItems` (its own or an `allOf` member's); every later item must satisfy
 /// `rules`, or is refused where `rules` is `None` (`unevaluatedItems: false`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UnevaluatedItems {
     pub evaluated: usize,
     pub rules: Option<Rules>,
 }
 
 /// `minimum` / `maximum`, with OpenAPI 3.0's boolean `exclusiveMinimum` / `exclusiveMaximum`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Bound {
     pub value: serde_json::Number,
     pub exclusive: bool,
@@ -825,7 +825,7 @@ impl std::fmt::Display for Method {
 }
 
 /// A JSON type, as JSON Schema's `type` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JsonType {
     Null,
     Boolean,
@@ -968,7 +968,7 @@ impl Format {
 }
 
 /// A reference to a type, as a field or variant holds it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
     Primitive(Primitive),
     Named(TypeId),
@@ -981,7 +981,7 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Primitive {
     String,
     Bool,

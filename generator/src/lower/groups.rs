@@ -68,29 +68,33 @@ pub fn assign(model: &mut ApiModel, grouping: Grouping) {
     if !split {
         return;
     }
-    // Which groups reach each type.
-    let mut reached_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); model.types.len()];
-    for (name, (_, ops)) in &groups {
+    // Which groups reach each type, as indices into `groups` (in name order).
+    let edges = edges(model);
+    let mut reached_by: Vec<Vec<usize>> = vec![Vec::new(); model.types.len()];
+    for (g, (_, ops)) in groups.values().enumerate() {
         let roots = ops.iter().flat_map(|&i| operation_roots(&model.operations[i]));
-        for id in closure(model, roots) {
-            reached_by[id.0].insert(name);
+        for (i, reached) in reach(&edges, roots).into_iter().enumerate() {
+            if reached {
+                reached_by[i].push(g);
+            }
         }
     }
     // What the component schemas no operation uses reach, and what is compiled whatever the
     // features: the roots of operations in no group, and everything those reach.
-    let unused = closure(model, (0..model.types.len()).filter(|&i| reached_by[i].is_empty()).map(TypeId));
+    let unused = reach(&edges, (0..model.types.len()).filter(|&i| reached_by[i].is_empty()).map(TypeId));
     let ungrouped =
         labels.iter().zip(&model.operations).filter(|(l, _)| l.is_none()).flat_map(|(_, op)| operation_roots(op));
-    let always = closure(model, ungrouped);
+    let always = reach(&edges, ungrouped);
+    let names: Vec<&String> = groups.keys().collect();
     let gates: Vec<Gate> = reached_by
         .iter()
         .enumerate()
         .map(|(i, groups_reaching)| {
-            if always.contains(&TypeId(i)) || groups_reaching.len() == groups.len() {
+            if always[i] || groups_reaching.len() == groups.len() {
                 return Gate::Always;
             }
-            let mut features: BTreeSet<String> = groups_reaching.iter().map(|g| (*g).to_owned()).collect();
-            if unused.contains(&TypeId(i)) {
+            let mut features: BTreeSet<String> = groups_reaching.iter().map(|&g| names[g].clone()).collect();
+            if unused[i] {
                 features.insert(UNUSED_SCHEMAS.to_owned());
             }
             Gate::AnyOf(features)
@@ -129,37 +133,57 @@ pub fn assign(model: &mut ApiModel, grouping: Grouping) {
 /// and the references in every rule (a field's `allOf` member, a `not`), since a validator
 /// checks a value against those types too.
 pub fn closure(model: &ApiModel, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
+    let reached = reach(&edges(model), roots);
+    reached.into_iter().enumerate().filter(|(_, r)| *r).map(|(i, _)| TypeId(i)).collect()
+}
+
+/// Whether each type is reachable from `roots` along `edges` (the roots included).
+fn reach(edges: &[Vec<TypeId>], roots: impl IntoIterator<Item = TypeId>) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
     let mut stack: Vec<TypeId> = roots.into_iter().collect();
     while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
+        if std::mem::replace(&mut seen[id.0], true) {
             continue;
         }
-        let def = model.type_def(id);
-        let mut next = Vec::new();
-        rule_types(&def.rules, &mut next);
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                for field in &s.fields {
-                    ref_types(&field.ty, &mut next);
-                    rule_types(&field.rules, &mut next);
-                }
-                if let Some((_, ty)) = &s.additional {
-                    ref_types(ty, &mut next);
-                }
-            }
-            TypeKind::Union(variants) => {
-                for variant in variants {
-                    ref_types(&variant.ty, &mut next);
-                    rule_types(&variant.rules, &mut next);
-                }
-            }
-            TypeKind::Alias(target) => ref_types(target, &mut next),
-            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
-        }
-        stack.extend(next.into_iter().filter(|id| !seen.contains(id)));
+        stack.extend(edges[id.0].iter().filter(|next| !seen[next.0]));
     }
     seen
+}
+
+/// The types each type refers to directly, each once: what [`closure`] follows. A spec split
+/// into many groups walks its types once per group (Stripe: 61 groups that nearly all reach
+/// the same 3,000 types), so the references are collected once.
+fn edges(model: &ApiModel) -> Vec<Vec<TypeId>> {
+    model
+        .types
+        .iter()
+        .map(|def| {
+            let mut next = Vec::new();
+            rule_types(&def.rules, &mut next);
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for field in &s.fields {
+                        ref_types(&field.ty, &mut next);
+                        rule_types(&field.rules, &mut next);
+                    }
+                    if let Some((_, ty)) = &s.additional {
+                        ref_types(ty, &mut next);
+                    }
+                }
+                TypeKind::Union(variants) => {
+                    for variant in variants {
+                        ref_types(&variant.ty, &mut next);
+                        rule_types(&variant.rules, &mut next);
+                    }
+                }
+                TypeKind::Alias(target) => ref_types(target, &mut next),
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+            }
+            next.sort_unstable();
+            next.dedup();
+            next
+        })
+        .collect()
 }
 
 /// The types an operation's client method names: its parameters', bodies' (JSON, forms,

@@ -21,10 +21,32 @@ use crate::model::{
     Additional, Bound, Conditional, Contains, Format, JsonType, Rules, TypeRef, UnevaluatedItems, UnevaluatedProperties,
 };
 
+/// How much of a schema's rules [`SchemaLowerer::rules_read`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extent {
+    Whole,
+    /// What [`Rules::object_level`] keeps.
+    ObjectLevel,
+}
+
 impl SchemaLowerer<'_> {
     /// The rules of the schema at `pointer`. With `own` set, the schema is the one a named
     /// type is being defined from, so it is expanded even though it is registered as a type.
     pub(super) fn rules_at(&mut self, pointer: &str, own: bool, depth: usize) -> Rules {
+        self.rules_read(pointer, own, depth, Extent::Whole)
+    }
+
+    /// [`Rules::object_level`] of the rules of the schema a struct is being defined from.
+    ///
+    /// Its properties' rules and its `items` are not read: the object's level keeps neither,
+    /// and the struct's fields read their own. Reading them here too made lowering quadratic in
+    /// how deep inline objects nest, since every level read every level below it again before
+    /// its fields became types (Stripe's request bodies nest six deep).
+    pub(super) fn object_rules_at(&mut self, pointer: &str, depth: usize) -> Rules {
+        self.rules_read(pointer, true, depth, Extent::ObjectLevel).object_level()
+    }
+
+    fn rules_read(&mut self, pointer: &str, own: bool, depth: usize, extent: Extent) -> Rules {
         if !own {
             if let Some(id) = self.type_at(pointer) {
                 return Rules { reference: Some(id), ..Rules::default() };
@@ -68,14 +90,17 @@ impl SchemaLowerer<'_> {
             enumeration: map.get("enum").and_then(Value::as_array).cloned(),
             ..Rules::default()
         };
-        if map.contains_key("items") {
+        if map.contains_key("items") && extent == Extent::Whole {
             rules.items = Some(Box::new(self.rules_at(&pointer_join(pointer, "items"), false, depth + 1)));
         }
         if let Some(Value::Object(properties)) = map.get("properties") {
             let base = pointer_join(pointer, "properties");
             rules.properties = properties
                 .keys()
-                .map(|name| (name.clone(), self.rules_at(&pointer_join(&base, name), false, depth + 1)))
+                .map(|name| match extent {
+                    Extent::Whole => (name.clone(), self.rules_at(&pointer_join(&base, name), false, depth + 1)),
+                    Extent::ObjectLevel => (name.clone(), Rules::default()),
+                })
                 .collect();
         }
         rules.additional = match map.get("additionalProperties") {

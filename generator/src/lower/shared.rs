@@ -22,15 +22,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{ApiModel, Doc, Gate, Rules, TypeId, TypeKind, TypeRef};
+use crate::model::{ApiModel, Doc, Gate, Rules, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Turns every type that is identical to an earlier one into an alias of it (see the module
 /// docs). Types replaced by the configuration are left alone.
 pub(super) fn merge_identical(model: &mut ApiModel) {
     let count = model.types.len();
     // Each type's shape, as an index into `shapes`, and the types it refers to, in the order
-    // its shape names them. A type that is never merged has a class of its own.
-    let mut shapes: HashMap<String, usize> = HashMap::new();
+    // its shape names them. A type that is never merged has a class of its own. Shapes are
+    // the definitions themselves, hashed and compared as values (their `Debug` text, which
+    // this compared before, took twice as long to write as all the rest of this pass).
+    let mut shapes: HashMap<(TypeDef, Option<&Vec<String>>), usize> = HashMap::new();
     let mut class = vec![0; count];
     let mut refs: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (i, def) in model.types.iter().enumerate() {
@@ -54,9 +56,8 @@ pub(super) fn merge_identical(model: &mut ApiModel) {
             refs[i].push(id.0);
             id.0 = 0;
         });
-        let key = format!("{shape:?} {:?}", model.derives.get(&def.name));
         let next = shapes.len();
-        class[i] = *shapes.entry(key).or_insert(next);
+        class[i] = *shapes.entry((shape, model.derives.get(&def.name))).or_insert(next);
     }
     let mut classes = distinct(&class);
     loop {

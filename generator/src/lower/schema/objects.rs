@@ -32,7 +32,7 @@ impl SchemaLowerer<'_> {
     /// property counts, with the `allOf` members that were merged (which shape the struct)
     /// left out, since their own rules are gathered separately.
     fn object_conditionals(&mut self, flat: &Flat<'_>, pointer: &str, depth: usize) -> Rules {
-        let mut rules = self.rules_at(pointer, true, depth).object_level();
+        let mut rules = self.object_rules_at(pointer, depth);
         let merged: Vec<bool> = flat.all_of.iter().map(shapes_value).collect();
         let mut index = 0;
         rules.all_of.retain(|_| {
