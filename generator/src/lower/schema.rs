@@ -220,7 +220,7 @@ impl<'a> SchemaLowerer<'a> {
         for (media, media_type) in content {
             if let Some(schema) = &media_type.schema {
                 let pointer = pointer_join(&pointer_join(&content_pointer, media), "schema");
-                let ty = self.lower_schema(schema, &pointer, hint, 0);
+                let ty = self.lower_schema(schema, &pointer, &Hint::Name(hint), 0);
                 bodies.push(Body { media_type: media.clone(), ty });
             }
         }
@@ -252,7 +252,7 @@ impl<'a> SchemaLowerer<'a> {
     ) -> Option<TypeRef> {
         match &parameter.parameter_data_ref().format {
             openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                Some(self.lower_schema(schema, &pointer_join(pointer, "schema"), hint, 0))
+                Some(self.lower_schema(schema, &pointer_join(pointer, "schema"), &Hint::Name(hint), 0))
             }
             openapiv3::ParameterSchemaOrContent::Content(content) => {
                 self.lower_content(content, pointer, hint).map(|body| body.ty)
@@ -324,7 +324,7 @@ impl<'a> SchemaLowerer<'a> {
         &mut self,
         schema: &ReferenceOr<S>,
         pointer: &str,
-        hint: &str,
+        hint: &Hint<'_>,
         depth: usize,
     ) -> TypeRef {
         match schema {
@@ -383,12 +383,12 @@ impl<'a> SchemaLowerer<'a> {
         let doc = doc_of(schema, pointer);
         match self.shape(&flat, pointer, depth) {
             Shape::Passthrough(member, member_pointer) => {
-                let target = self.lower_schema(member, &member_pointer, &name, depth + 1);
+                let target = self.lower_schema(member, &member_pointer, &Hint::Name(&name), depth + 1);
                 let rules = self.rules_at(pointer, true, depth);
                 self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)), rules);
             }
             Shape::Value => {
-                let target = self.lower_value(&flat, pointer, &name, depth);
+                let target = self.lower_value(&flat, pointer, &Hint::Name(&name), depth);
                 let rules = self.rules_at(pointer, true, depth);
                 self.fill(id, doc, TypeKind::Alias(nullable_if(target, schema.schema_data.nullable)), rules);
             }
@@ -403,7 +403,7 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Lowers an inline schema; it gets a named type only if its shape needs one.
-    fn lower_inline(&mut self, schema: &Schema, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+    fn lower_inline(&mut self, schema: &Schema, pointer: &str, hint: &Hint<'_>, depth: usize) -> TypeRef {
         if let Some(&id) = self.by_pointer.get(pointer) {
             return self.named(id);
         }
@@ -414,7 +414,7 @@ impl<'a> SchemaLowerer<'a> {
             Shape::Passthrough(member, member_pointer) => self.lower_schema(member, &member_pointer, hint, depth + 1),
             Shape::Value => self.lower_value(&flat, pointer, hint, depth),
             shape => {
-                let id = self.reserve(hint);
+                let id = self.reserve(&hint.name());
                 self.by_pointer.insert(pointer.to_owned(), id);
                 let name = self.name_of(id);
                 let (kind, rules) = self.lower_def(id, shape, &flat, pointer, &name, depth);
@@ -552,7 +552,7 @@ impl<'a> SchemaLowerer<'a> {
                 self.lower_union_def(id, members, open, flat.schema.schema_data.discriminator.as_ref(), pointer, depth)
             }
             Shape::Passthrough(..) | Shape::Value => {
-                let kind = TypeKind::Alias(self.lower_value(flat, pointer, name, depth));
+                let kind = TypeKind::Alias(self.lower_value(flat, pointer, &Hint::Name(name), depth));
                 (kind, self.rules_at(pointer, true, depth))
             }
         }
@@ -607,7 +607,7 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     /// Types a schema that needs no named type of its own.
-    fn lower_value(&mut self, flat: &Flat<'_>, pointer: &str, hint: &str, depth: usize) -> TypeRef {
+    fn lower_value(&mut self, flat: &Flat<'_>, pointer: &str, hint: &Hint<'_>, depth: usize) -> TypeRef {
         let typ = flat.typ.as_deref().or_else(|| {
             // Without `type`, the keywords still tell what the value is.
             if flat.items.is_some() {
@@ -640,7 +640,7 @@ impl<'a> SchemaLowerer<'a> {
                     Some(items) => self.lower_schema(
                         items,
                         &pointer_join(pointer, "items"),
-                        &type_name(&format!("{hint} item"), "Item"),
+                        &Hint::Joined(hint, "item", "Item"),
                         depth + 1,
                     ),
                     None => TypeRef::Primitive(Primitive::Value),
@@ -658,7 +658,7 @@ impl<'a> SchemaLowerer<'a> {
                     Some(AdditionalProperties::Schema(schema)) => self.lower_schema(
                         schema,
                         &pointer_join(pointer, "additionalProperties"),
-                        &type_name(&format!("{hint} value"), "Value"),
+                        &Hint::Joined(hint, "value", "Value"),
                         depth + 1,
                     ),
                     _ => TypeRef::Primitive(Primitive::Value),
@@ -787,5 +787,24 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
         TypeRef::Nullable(_) => ty,
         ty if nullable => TypeRef::Nullable(Box::new(ty)),
         ty => ty,
+    }
+}
+
+/// What a type made for an inline schema is named from. A joined hint is spelled
+/// (`type_name("{of} {word}", fallback)`) only when a type is made: most properties are
+/// strings or numbers, which make none, and spelling every property's hint took a tenth of
+/// Stripe's lowering.
+#[derive(Clone, Copy)]
+pub(super) enum Hint<'a> {
+    Name(&'a str),
+    Joined(&'a Hint<'a>, &'a str, &'static str),
+}
+
+impl Hint<'_> {
+    pub(super) fn name(&self) -> String {
+        match self {
+            Hint::Name(name) => (*name).to_owned(),
+            Hint::Joined(of, word, fallback) => type_name(&format!("{} {word}", of.name()), fallback),
+        }
     }
 }

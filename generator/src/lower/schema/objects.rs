@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::{doc_of, has_pattern_properties, shapes_value, Flat, SchemaLowerer, MAX_DEPTH, NAME_KEYWORDS};
+use super::{doc_of, has_pattern_properties, shapes_value, Flat, Hint, SchemaLowerer, MAX_DEPTH, NAME_KEYWORDS};
 use crate::diag::pointer_join;
 use crate::load::resolve_pointer;
 use crate::model::{Doc, Field, Format, Primitive, Rules, Struct, TypeKind, TypeRef};
-use crate::naming::{field_name, type_name, Namespace};
+use crate::naming::{field_name, Namespace};
 
 /// Properties of an object, gathered from the schema and its `allOf` members.
 #[derive(Default)]
@@ -56,8 +56,8 @@ impl SchemaLowerer<'_> {
         let mut fields = Vec::new();
         for (wire, schema, prop_pointer) in &parts.properties {
             let rust_name = ns.unique(field_name(wire, "field"));
-            let hint = type_name(&format!("{name} {wire}"), "Field");
-            let ty = self.lower_schema(schema, prop_pointer, &hint, depth + 1);
+            let ty =
+                self.lower_schema(schema, prop_pointer, &Hint::Joined(&Hint::Name(name), wire, "Field"), depth + 1);
             let doc = match schema {
                 ReferenceOr::Item(schema) => doc_of(schema, prop_pointer),
                 ReferenceOr::Reference { .. } => self.sibling_doc(prop_pointer),
@@ -122,8 +122,12 @@ impl SchemaLowerer<'_> {
                 (false, Some((ns.unique("additional_properties".into()), TypeRef::Primitive(Primitive::Value))))
             }
             Some(AdditionalProperties::Schema(schema)) => {
-                let hint = type_name(&format!("{name} value"), "Value");
-                let ty = self.lower_schema(schema, &additional_pointer, &hint, depth + 1);
+                let ty = self.lower_schema(
+                    schema,
+                    &additional_pointer,
+                    &Hint::Joined(&Hint::Name(name), "value", "Value"),
+                    depth + 1,
+                );
                 (false, Some((ns.unique("additional_properties".into()), ty)))
             }
             None => (false, None),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use openapiv3::{ReferenceOr, Schema};
 
-use super::{doc_of, hint_from_pointer, Flat, SchemaLowerer};
+use super::{doc_of, hint_from_pointer, Flat, Hint, SchemaLowerer};
 use crate::diag::pointer_join;
 use crate::load::percent_decode;
 use crate::model::{Doc, Field, Format, Primitive, Rules, TypeId, TypeKind, TypeRef, UnionVariant};
@@ -76,8 +76,12 @@ impl SchemaLowerer<'_> {
                 },
             };
             let base = hints.unique(base);
-            let ty =
-                self.lower_schema(member, &member_pointer, &type_name(&format!("{name} {base}"), "Variant"), depth + 1);
+            let ty = self.lower_schema(
+                member,
+                &member_pointer,
+                &Hint::Joined(&Hint::Name(name), &base, "Variant"),
+                depth + 1,
+            );
             let doc = match member {
                 ReferenceOr::Item(schema) => doc_of(schema, &member_pointer),
                 ReferenceOr::Reference { .. } => Doc { pointer: member_pointer.clone(), ..Doc::default() },
