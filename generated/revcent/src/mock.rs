@@ -216,7 +216,9 @@ mod ops {
                 #[cfg(not(feature = "arbitrary"))]
                 let generated: Option<CreateCustomerSuccess> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: Option<CreateCustomerSuccess> = mock::generated();
+                let generated: Option<CreateCustomerSuccess> = mock::generated_by(
+                    super::super::arbitrary::create_customer_success,
+                );
                 match generated {
                     Some(value) => {
                         Reply::new(

@@ -216,7 +216,9 @@ mod ops {
                 #[cfg(not(feature = "arbitrary"))]
                 let generated: Option<Customer> = None;
                 #[cfg(feature = "arbitrary")]
-                let generated: Option<Customer> = mock::generated();
+                let generated: Option<Customer> = mock::generated_by(
+                    super::super::arbitrary::customer,
+                );
                 match generated {
                     Some(value) => {
                         Reply::new(

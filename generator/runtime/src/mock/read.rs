@@ -603,9 +603,26 @@ pub fn checked_answer(
 #[cfg(feature = "arbitrary")]
 #[doc(hidden)]
 pub fn generated<T: proptest::arbitrary::Arbitrary>() -> Option<T> {
-    use proptest::strategy::{Strategy as _, ValueTree as _};
+    first(proptest::arbitrary::any::<T>())
+}
+
+/// [`generated`] by a generated crate's strategy function for a type (its `arbitrary`
+/// module's `fn(depth) -> BoxedStrategy<T>`), at the full [`crate::arbitrary::DEPTH`]: an
+/// alias's function makes values that keep the alias's own rules, where `T`'s `Arbitrary`
+/// knows nothing of them.
+#[cfg(feature = "arbitrary")]
+#[doc(hidden)]
+pub fn generated_by<T: std::fmt::Debug>(strategy: fn(u32) -> proptest::strategy::BoxedStrategy<T>) -> Option<T> {
+    first(strategy(crate::arbitrary::DEPTH))
+}
+
+/// The first value of `strategy` from proptest's deterministic runner; `None` where it makes
+/// none (a filter that rejects too often).
+#[cfg(feature = "arbitrary")]
+fn first<S: proptest::strategy::Strategy>(strategy: S) -> Option<S::Value> {
+    use proptest::strategy::ValueTree as _;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    proptest::arbitrary::any::<T>().new_tree(&mut runner).ok().map(|tree| tree.current())
+    strategy.new_tree(&mut runner).ok().map(|tree| tree.current())
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
 /// The name of the module's function for a type, and of its invalid values' (`customer`,
 /// `customer_invalid`): claimed in one namespace in the types' order, so they are unique and
 /// stable.
-fn function_names(model: &ApiModel) -> Vec<(Ident, Ident)> {
+pub(crate) fn function_names(model: &ApiModel) -> Vec<(Ident, Ident)> {
     let mut names = crate::naming::Namespace::new();
     model
         .types

@@ -4,19 +4,20 @@
 //! against its response's schema and status before it is sent, as JSON or XML as the request
 //! asks.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::client::{boxed, response_body, xml_form};
 use crate::emit::prelude::{BOX, NONE, OPTION, SOME};
 use crate::emit::types::{ident, type_tokens};
 use crate::emit::validate::Checks;
-use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Status, TypeKind, TypeRef};
+use crate::model::{ApiModel, Operation, Primitive, ResponseCase, Rules, Status, TypeKind, TypeRef};
 
 /// The response a request is answered with when no handler is registered: the first success
 /// response (else the first documented), with no body, or the spec's example, or a generated
-/// value (feature `arbitrary`), or else `501` saying there is none.
-pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
+/// value (feature `arbitrary`; `strategies` are the names of the `arbitrary` module's
+/// functions, by type), or else `501` saying there is none.
+pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op: &Operation) -> TokenStream {
     let response = ident(&op.response_type);
     let response = quote!(super::super::client::#response);
     let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
@@ -47,18 +48,27 @@ pub(super) fn fallback_reply(model: &ApiModel, op: &Operation) -> TokenStream {
         };
     }
     let no_answer = no_answer(op);
-    if !generable(model, ty) {
-        return no_answer;
-    }
+    // A named type's values come from its function in the `arbitrary` module, which an alias
+    // has too, with the alias's own rules (a `pattern` on a string): proptest's `Arbitrary`
+    // for what an alias names knows nothing of them. Other bodies (a list, a map) through
+    // `Arbitrary`, where proptest can make them.
+    let generate = match ty {
+        TypeRef::Named(id) if !model.replaced.contains_key(&model.type_def(*id).name) => {
+            let function = &strategies[id.0].0;
+            quote!(mock::generated_by(super::super::arbitrary::#function))
+        }
+        _ if generable(model, ty) => quote!(mock::generated()),
+        _ => return no_answer,
+    };
     let value = wrap(quote!(value));
-    // Gated by the crate's `arbitrary` feature, whose types implement proptest's `Arbitrary`;
-    // a deterministic runner, so that the mock answers the same every time.
+    // Gated by the crate's `arbitrary` feature, which has the value generators; a
+    // deterministic runner, so that the mock answers the same every time.
     quote! {
         {
             #[cfg(not(feature = "arbitrary"))]
             let generated: #OPTION<#rust> = #NONE;
             #[cfg(feature = "arbitrary")]
-            let generated: #OPTION<#rust> = mock::generated();
+            let generated: #OPTION<#rust> = #generate;
             match generated {
                 #SOME(value) => Reply::new(#response::#variant(#value)),
                 #NONE => #no_answer,
@@ -73,18 +83,22 @@ fn no_answer(op: &Operation) -> TokenStream {
     quote!(return mock::Answer::no_answer(#id, #handler))
 }
 
-/// Whether proptest can make a value of `ty` through `Arbitrary`: generated structs, enums and
-/// unions (feature `arbitrary`), aliases of what it can make (an alias has a strategy function
-/// but no `Arbitrary` of its own: `mock::generated` asks for the type it names), and the
-/// primitives and collections proptest itself knows (not any JSON value: Discord's and Plaid's
-/// maps of them).
+/// Whether proptest can make a valid value of `ty` through `Arbitrary`: generated structs,
+/// enums and unions (feature `arbitrary`), aliases of what it can make that add no rules of
+/// their own (an alias has a strategy function but no `Arbitrary` of its own:
+/// `mock::generated` asks for the type it names, whose values know nothing of the alias's
+/// rules), and the primitives and collections proptest itself knows (not any JSON value:
+/// Discord's and Plaid's maps of them).
 fn generable(model: &ApiModel, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Named(id) => {
             let def = model.type_def(*id);
             match &def.kind {
                 _ if model.replaced.contains_key(&def.name) => false,
-                TypeKind::Alias(target) => generable(model, target),
+                TypeKind::Alias(target) => {
+                    let own = Rules { reference: None, types: None, nullable: false, ..def.rules.clone() };
+                    own.is_empty() && generable(model, target)
+                }
                 _ => true,
             }
         }

@@ -34,10 +34,11 @@ mod answer;
 pub fn mock_module(model: &ApiModel) -> TokenStream {
     let mut checks = Checks::new(model);
     let mut security = SecuritySets::default();
+    let strategies = crate::emit::arbitrary::function_names(model);
     let mut ops = Vec::new();
     let mut request_checks = Vec::new();
     for op in &model.operations {
-        let (answering, request_check) = operation_items(model, &mut checks, &mut security, op);
+        let (answering, request_check) = operation_items(model, &mut checks, &mut security, &strategies, op);
         ops.push(answering);
         request_checks.push(request_check);
     }
@@ -454,6 +455,7 @@ fn operation_items(
     model: &ApiModel,
     checks: &mut Checks<'_>,
     security: &mut SecuritySets,
+    strategies: &[(Ident, Ident)],
     op: &Operation,
 ) -> (TokenStream, TokenStream) {
     let call = ident(&op.mock.call);
@@ -801,7 +803,7 @@ fn operation_items(
     let send = ident(&format!("send_{}", op.method_name));
     let (path_arg, path_value) =
         if has_params(op) { (quote!(path: &[#STRING],), quote!(path,)) } else { (quote!(), quote!()) };
-    let fallback = fallback_reply(model, op);
+    let fallback = fallback_reply(model, strategies, op);
     // Whether some answer may be XML or JSON, as the request asks (see `arm`).
     let uses_xml = op.responses.iter().any(|case| {
         !case.xml_only
