@@ -37,3 +37,20 @@ async fn an_answer_of_any_json_values_is_generated() {
     let body: Value = serde_json::from_slice(&done.body).unwrap();
     assert!(body.is_object(), "{body}");
 }
+
+/// A list of that alias, which proptest's `Arbitrary` for `Vec<String>` would make without
+/// the pattern, is a `501` saying there is no value (a handler answers it).
+#[tokio::test]
+async fn a_list_of_an_alias_with_rules_is_not_generated() {
+    let server = mocked::mock::Server::start().await.unwrap();
+    let answer = reqwest::get(format!("{}/code-lists", server.url())).await.unwrap();
+    assert_eq!(answer.status(), 501);
+    let problem: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        problem["detail"],
+        "`listCodes` has no handler (register one with `Server::on_list_codes`), its response has no example in the spec, and the crate's value generators cannot make its body"
+    );
+    server.on_list_codes(|_| mocked::client::ListCodesResponse::Ok(vec!["ABC-1234".to_owned()]));
+    let client = mocked::client::Client::new(server.url()).unwrap();
+    assert_eq!(client.list_codes().await.unwrap().body, br#"["ABC-1234"]"#);
+}

@@ -381,6 +381,15 @@ impl Answer {
         Self::problem(501, "No answer", &detail, Vec::new())
     }
 
+    /// A `501`: `operation` has no handler, no example, and a response body the value
+    /// generators cannot make (a list of an alias with rules of its own).
+    pub fn no_generated_answer(operation: &str, handler: &str) -> Self {
+        let detail = format!(
+            "`{operation}` has no handler (register one with `Server::{handler}`), its response has no example in the spec, and the crate's value generators cannot make its body"
+        );
+        Self::problem(501, "No answer", &detail, Vec::new())
+    }
+
     /// A `500` listing what is wrong with the answer the mock would have sent: the mock never
     /// sends an answer the spec does not allow.
     pub fn invalid_answer(violations: Vec<ValidationError>) -> Self {

@@ -58,7 +58,10 @@ pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op
             quote!(mock::generated_by(super::super::arbitrary::#function))
         }
         _ if generable(model, ty) => quote!(mock::generated()),
-        _ => return no_answer,
+        _ => {
+            let (id, handler) = (&op.id, &op.mock.handler);
+            return quote!(return mock::Answer::no_generated_answer(#id, #handler));
+        }
     };
     let value = wrap(quote!(value));
     // Gated by the crate's `arbitrary` feature, which has the value generators; a
