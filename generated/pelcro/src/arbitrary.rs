@@ -16,9 +16,11 @@ use ::apigen_runtime::proptest::strategy::Strategy as _;
 #[allow(unused_imports)]
 use ::apigen_runtime::check;
 
-static REGEX_0: check::Pattern = check::Pattern::new("^[^0-9]*(?:[0-9][^0-9]*){5,20}$");
+static PATTERN_0: check::Pattern = check::Pattern::new(
+    "^[^0-9]*(?:[0-9][^0-9]*){5,20}$",
+);
 
-static REGEX_1: check::Pattern = check::Pattern::new("^[0-9A-Za-z_-]*$");
+static PATTERN_1: check::Pattern = check::Pattern::new("^[0-9A-Za-z_-]*$");
 
 /// Every type by name, with a function that generates that many values of it (the
 /// same ones on every run) and checks each: the validator finds nothing, and its
@@ -70,7 +72,7 @@ pub fn create_customer_request(
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
-            arbitrary::optional(depth, arbitrary::pattern(&REGEX_0, 0, None)),
+            arbitrary::optional(depth, arbitrary::pattern(&PATTERN_0, 0, None)),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
@@ -90,7 +92,7 @@ pub fn create_customer_request(
                 depth,
                 arbitrary::lazy(create_customer_request_password_type, depth),
             ),
-            arbitrary::optional(depth, arbitrary::pattern(&REGEX_1, 0, Some(100))),
+            arbitrary::optional(depth, arbitrary::pattern(&PATTERN_1, 0, Some(100))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, None)),
@@ -377,7 +379,7 @@ pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustome
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
-            arbitrary::optional(depth, arbitrary::pattern(&REGEX_0, 0, None)),
+            arbitrary::optional(depth, arbitrary::pattern(&PATTERN_0, 0, None)),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
             arbitrary::optional(depth, proptest::arbitrary::any::<bool>()),
@@ -397,7 +399,7 @@ pub fn create_customer_form(depth: u32) -> strategy::BoxedStrategy<CreateCustome
                 depth,
                 arbitrary::lazy(create_customer_request_password_type, depth),
             ),
-            arbitrary::optional(depth, arbitrary::pattern(&REGEX_1, 0, Some(100))),
+            arbitrary::optional(depth, arbitrary::pattern(&PATTERN_1, 0, Some(100))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, Some(255))),
             arbitrary::optional(depth, arbitrary::string(0, None)),

@@ -12,8 +12,6 @@
 //! `proptest::arbitrary::Arbitrary`; every type, aliases included, has a function of the
 //! module (`customer(depth)`) that the impls and the other strategies call.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use serde_json::Value;
@@ -56,7 +54,6 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
     let table = emitter.checks_table();
     let checks = emitter.checks.statics();
     let runtime = super::runtime_modules(&["check"]);
-    let regexes = emitter.regex_statics();
     let tokens = quote! {
         //! Value generators: a `proptest` strategy for every type, whose values pass its
         //! validator (`Arbitrary` for structs, enums and unions, a function per type for all,
@@ -69,7 +66,6 @@ pub fn arbitrary_module(model: &ApiModel) -> (TokenStream, Vec<Diagnostic>) {
         use ::apigen_runtime::proptest::strategy::Strategy as _;
         #runtime
         #checks
-        #regexes
         #table
         #( #items )*
     };
@@ -96,12 +92,9 @@ pub(crate) fn function_names(model: &ApiModel) -> Vec<(Ident, Ident)> {
 struct Emitter<'m> {
     model: &'m ApiModel,
     names: Vec<(Ident, Ident)>,
-    /// The validator's checks of positions filtered on, with the patterns they use.
+    /// The validator's checks of positions filtered on, with the patterns they use, and
+    /// those strings are generated from: one static per pattern, whichever uses it.
     checks: Checks<'m>,
-    /// Patterns strings are generated from, each in a static of its own.
-    regexes: BTreeMap<String, Ident>,
-    /// The features of the items that use each of `regexes`, for its static's gate.
-    regex_users: BTreeMap<String, Gate>,
     /// The feature of the type being emitted.
     gate: Gate,
     /// (pointer, message) of every filter, in the types' order, each once.
@@ -121,15 +114,7 @@ fn none() -> TokenStream {
 
 impl<'m> Emitter<'m> {
     fn new(model: &'m ApiModel) -> Self {
-        Self {
-            model,
-            names: function_names(model),
-            checks: Checks::new(model),
-            regexes: BTreeMap::new(),
-            regex_users: BTreeMap::new(),
-            gate: Gate::Always,
-            notes: Vec::new(),
-        }
+        Self { model, names: function_names(model), checks: Checks::new(model), gate: Gate::Always, notes: Vec::new() }
     }
 
     /// Items emitted from now on are behind `feature` (see [`super::feature_gate`]).
@@ -151,16 +136,6 @@ impl<'m> Emitter<'m> {
         if !self.notes.contains(&note) {
             self.notes.push(note);
         }
-    }
-
-    fn regex_statics(&self) -> TokenStream {
-        let mut regexes: Vec<(&String, &Ident)> = self.regexes.iter().collect();
-        regexes.sort_by_key(|(_, name)| name.to_string());
-        let statics = regexes.iter().map(|(source, name)| {
-            let gate = self.regex_users.get(*source).map(super::gate_attr).unwrap_or_default();
-            quote! { #gate static #name: check::Pattern = check::Pattern::new(#source); }
-        });
-        quote!(#( #statics )*)
     }
 
     /// `CHECKS`, every type by name with the function that generates values of it and checks
@@ -578,12 +553,7 @@ impl<'m> Emitter<'m> {
                     format!("`pattern` `{pattern}` has look-around, a backreference or an anchor within: strings are generated from the rest of it and filtered with the pattern"),
                 );
             }
-            let next = self.regexes.len();
-            let name = self.regexes.entry(pattern.clone()).or_insert_with(|| format_ident!("REGEX_{}", next)).clone();
-            self.regex_users
-                .entry(pattern.clone())
-                .and_modify(|users| users.widen(&self.gate))
-                .or_insert_with(|| self.gate.clone());
+            let name = self.checks.pattern(pattern);
             return quote!(arbitrary::pattern(&#name, #min, #max));
         }
         quote!(arbitrary::string(#min, #max))

@@ -462,6 +462,12 @@ impl<'m> Checks<'m> {
         self.0.gate = gate;
     }
 
+    /// The static of `pattern`, which an item behind the current gate uses (for a check, or to
+    /// generate strings from): one per pattern, among [`Self::statics`].
+    pub fn pattern(&mut self, pattern: &str) -> Ident {
+        self.0.pattern_static(pattern)
+    }
+
     /// The statics of the patterns the checks use, each behind the features of its users.
     pub fn statics(&self) -> TokenStream {
         self.0.statics()
