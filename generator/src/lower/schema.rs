@@ -792,7 +792,7 @@ fn nullable_if(ty: TypeRef, nullable: bool) -> TypeRef {
 
 /// What a type made for an inline schema is named from. A joined hint is spelled
 /// (`type_name("{of} {word}", fallback)`) only when a type is made: most properties are
-/// strings or numbers, which make none, and spelling every property's hint took a tenth of
+/// strings or numbers, which make none, and spelling every property's hint took a sixth of
 /// Stripe's lowering.
 #[derive(Clone, Copy)]
 pub(super) enum Hint<'a> {
