@@ -160,11 +160,7 @@ fn format_item(trees: Vec<TokenTree>, within: &[Block]) -> Result<String, String
     let mut header = trees;
     header.pop();
     header.push(TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, placeholder)));
-    let header = format_within(header.into_iter().collect(), within)?;
-    let mut lines: Vec<&str> = header.lines().collect();
-    lines.truncate(lines.len().saturating_sub(2));
-    let mut text = lines.join("\n");
-    text.push('\n');
+    let mut text = without_lines(&format_within(header.into_iter().collect(), within)?, 0, 2);
     let inner: Vec<Block> = within.iter().copied().chain([block]).collect();
     let mut members = members.into_iter();
     for length in split {
@@ -190,11 +186,16 @@ fn format_within(item: TokenStream, within: &[Block]) -> Result<String, String> 
     if within.is_empty() {
         return Ok(text);
     }
+    Ok(without_lines(&text, within.len(), within.len()))
+}
+
+/// `text` without its first `first` and last `last` lines, each line ending in `\n`.
+fn without_lines(text: &str, first: usize, last: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let kept = lines.get(within.len()..lines.len().saturating_sub(within.len())).unwrap_or_default();
+    let kept = lines.get(first..lines.len().saturating_sub(last)).unwrap_or_default();
     let mut out = kept.join("\n");
     out.push('\n');
-    Ok(out)
+    out
 }
 
 /// Splits a file's tokens into its leading inner attributes (`#![doc = ...]`) and its top-level

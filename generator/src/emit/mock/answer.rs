@@ -22,7 +22,7 @@ pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op
     let response = quote!(super::super::client::#response);
     let success = op.responses.iter().find(|case| matches!(case.status, Status::Code(200..=299) | Status::Range(2)));
     let Some(case) = success.or(op.responses.first()) else {
-        return no_answer(op);
+        return no_answer(op, quote!(no_answer));
     };
     let variant = ident(&case.variant);
     let Some(ty) = response_body(model, case) else {
@@ -47,7 +47,7 @@ pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op
             }
         };
     }
-    let no_answer = no_answer(op);
+    let none_made = no_answer(op, quote!(no_answer));
     // A named type's values come from its function in the `arbitrary` module, which an alias
     // has too, with the alias's own rules (a `pattern` on a string): proptest's `Arbitrary`
     // for what an alias names knows nothing of them. Other bodies (a list, a map) through
@@ -58,10 +58,7 @@ pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op
             quote!(mock::generated_by(super::super::arbitrary::#function))
         }
         _ if generable(model, ty) => quote!(mock::generated()),
-        _ => {
-            let (id, handler) = (&op.id, &op.mock.handler);
-            return quote!(return mock::Answer::no_generated_answer(#id, #handler));
-        }
+        _ => return no_answer(op, quote!(no_generated_answer)),
     };
     let value = wrap(quote!(value));
     // Gated by the crate's `arbitrary` feature, which has the value generators; a
@@ -74,16 +71,17 @@ pub(super) fn fallback_reply(model: &ApiModel, strategies: &[(Ident, Ident)], op
             let generated: #OPTION<#rust> = #generate;
             match generated {
                 #SOME(value) => Reply::new(#response::#variant(#value)),
-                #NONE => #no_answer,
+                #NONE => #none_made,
             }
         }
     }
 }
 
-/// `501`: no handler, no example and no generated value.
-fn no_answer(op: &Operation) -> TokenStream {
+/// `501`: no handler, no example and no generated value, by the runtime's `answer`
+/// (`no_answer`, or `no_generated_answer` where the value generators cannot make the body).
+fn no_answer(op: &Operation, answer: TokenStream) -> TokenStream {
     let (id, handler) = (&op.id, &op.mock.handler);
-    quote!(return mock::Answer::no_answer(#id, #handler))
+    quote!(return mock::Answer::#answer(#id, #handler))
 }
 
 /// Whether proptest can make a valid value of `ty` through `Arbitrary`: generated structs,
